@@ -1,0 +1,50 @@
+// `rec check FILE|DIR…`: reads and checks .rec files and prints their diagnostics.
+// Exit 0 when clean (warnings allowed), 1 when any error was reported, 2 on a usage error.
+
+import { isAbsolute, join } from "node:path";
+import { checkFiles } from "../../driver.js";
+import { hasErrors } from "../../diagnostics/diagnostic.js";
+import { renderAll, type DiagnosticFormat } from "../../diagnostics/render.js";
+import type { CommandSpec } from "../args.js";
+import { expandPaths } from "../files.js";
+import { EXIT, type CliIo } from "../io.js";
+import { colorOption, diagnosticsOption, useColor, type Command } from "./shared.js";
+
+export const checkSpec: CommandSpec = {
+  name: "check",
+  summary: "Check .rec files for errors without running anything.",
+  usage: "rec check [options] FILE|DIR...",
+  options: [diagnosticsOption, colorOption, { name: "quiet", description: "Print no summary line" }],
+};
+
+export const check: Command = (args, io) => {
+  if (args.positionals.length === 0) {
+    io.stderr("error: `rec check` needs at least one file or directory\n\n");
+    return EXIT.usage;
+  }
+  const { files, missing } = expandPaths(args.positionals, io.cwd);
+  for (const path of missing) io.stderr(`error: cannot read \`${path}\`: no such file or directory\n`);
+  if (missing.length) return EXIT.usage;
+  const result = checkFiles(files.map((f) => resolvePath(io, f)));
+  for (const { path, reason } of result.unreadable) io.stderr(`error: cannot read \`${path}\`: ${reason}\n`);
+  if (result.unreadable.length) return EXIT.usage;
+
+  const format = args.options.get("diagnostics") as DiagnosticFormat;
+  const sources = new Map(result.files.map((f) => [f.source.path, f.source]));
+  const output = renderAll(result.diagnostics, (p) => sources.get(p), format, { color: useColor(args, io) });
+  if (output && (format === "json" || result.diagnostics.length)) io.stdout(output);
+  if (!args.options.get("quiet") && format !== "json") io.stderr(summary(files.length, result.diagnostics));
+  return hasErrors(result.diagnostics) ? EXIT.errors : EXIT.ok;
+};
+
+/** Reads relative to the command's working folder while keeping the path as the user wrote it. */
+function resolvePath(io: CliIo, path: string): string {
+  return isAbsolute(path) || io.cwd === process.cwd() ? path : join(io.cwd, path);
+}
+
+function summary(fileCount: number, diagnostics: readonly { severity: string }[]): string {
+  const errors = diagnostics.filter((d) => d.severity === "error").length;
+  const warnings = diagnostics.length - errors;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  return `checked ${plural(fileCount, "file")}: ${plural(errors, "error")}, ${plural(warnings, "warning")}\n`;
+}

@@ -1,0 +1,32 @@
+// What several commands share: the command function type and the diagnostics/color options.
+
+import type { OptionSpec } from "../args.js";
+import type { CliIo } from "../io.js";
+
+export interface CommandArgs {
+  readonly options: Map<string, string | true>;
+  readonly positionals: string[];
+}
+
+export type Command = (args: CommandArgs, io: CliIo) => number | Promise<number>;
+
+export const diagnosticsOption: OptionSpec = {
+  name: "diagnostics",
+  description: "How to print diagnostics: a report with source, one line each, or JSON",
+  values: ["text", "short", "json"],
+  default: "text",
+};
+
+export const colorOption: OptionSpec = {
+  name: "color",
+  description: "Color the report: on a terminal only (auto), always, or never",
+  values: ["auto", "always", "never"],
+  default: "auto",
+};
+
+export function useColor(args: CommandArgs, io: CliIo): boolean {
+  const choice = args.options.get("color");
+  if (choice === "always") return true;
+  if (choice === "never") return false;
+  return io.isTTY && io.env["NO_COLOR"] === undefined;
+}

@@ -1,0 +1,78 @@
+// The `rec` command: argv → the chosen command's exit code. Knows the command table and
+// nothing about how a command works; user errors never surface as stack traces.
+
+import { formatHelp, parseArgs, type CommandSpec } from "./args.js";
+import { check, checkSpec } from "./commands/check.js";
+import type { Command } from "./commands/shared.js";
+import { ast, astSpec, print, printSpec } from "./commands/syntax-views.js";
+import { EXIT, type CliIo } from "./io.js";
+
+const COMMANDS: readonly { spec: CommandSpec; run: Command }[] = [
+  { spec: checkSpec, run: check },
+  { spec: astSpec, run: ast },
+  { spec: printSpec, run: print },
+];
+
+export const VERSION = "0.1.0";
+
+function topHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.spec.name.length));
+  const rows = COMMANDS.map((c) => `  ${c.spec.name.padEnd(width)}  ${c.spec.summary}`);
+  return [
+    "rec: the reclang compiler for recommendation models",
+    "",
+    "Usage: rec <command> [options] [arguments]",
+    "",
+    "Commands:",
+    ...rows,
+    "",
+    "Options:",
+    "  --help, -h     Show help (also after a command: `rec check --help`)",
+    "  --version      Print the version",
+    "",
+  ].join("\n");
+}
+
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    io.stdout(topHelp());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === "--version") {
+    io.stdout(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  const command = COMMANDS.find((c) => c.spec.name === name);
+  if (!command) {
+    io.stderr(`error: unknown command \`${name}\`\n\n${topHelp()}`);
+    return EXIT.usage;
+  }
+  const parsed = parseArgs(rest, command.spec);
+  if (!parsed.ok) {
+    io.stderr(`error: ${parsed.error}\n\n${formatHelp(command.spec)}`);
+    return EXIT.usage;
+  }
+  if (parsed.help) {
+    io.stdout(formatHelp(command.spec));
+    return EXIT.ok;
+  }
+  try {
+    return await command.run(parsed, io);
+  } catch (error) {
+    // Only a compiler bug gets here: say so plainly, with what a report needs.
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    io.stderr(`internal error in reclang (a bug, not a problem with your spec): please report it with this output\n${detail}\n`);
+    return 70;
+  }
+}
+
+export function processIo(): CliIo {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    isTTY: Boolean(process.stdout.isTTY),
+    cwd: process.cwd(),
+    env: process.env,
+  };
+}

@@ -1,0 +1,44 @@
+// "Did you mean": picks the candidates closest to a misspelled word by edit distance.
+
+/** Damerau–Levenshtein distance (adjacent transpositions count as one edit). */
+export function editDistance(a: string, b: string): number {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d: number[][] = Array.from({ length: rows }, (_, i) =>
+    Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      }
+      d[i]![j] = best;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/**
+ * The candidates within a distance that grows with the word's length (a third of it, at
+ * least 1), nearest first, at most `limit` of them.
+ */
+export function suggest(word: string, candidates: Iterable<string>, limit = 3): string[] {
+  const threshold = Math.max(1, Math.floor(word.length / 3));
+  const scored: { name: string; distance: number }[] = [];
+  for (const name of new Set(candidates)) {
+    if (name === word) continue;
+    const distance = editDistance(word.toLowerCase(), name.toLowerCase());
+    if (distance <= threshold) scored.push({ name, distance });
+  }
+  scored.sort((x, y) => x.distance - y.distance || x.name.localeCompare(y.name));
+  return scored.slice(0, limit).map((s) => s.name);
+}
+
+/** "`a`", "`a` or `b`", "`a`, `b` or `c`". */
+export function quoteList(names: readonly string[], conjunction = "or"): string {
+  const quoted = names.map((n) => `\`${n}\``);
+  if (quoted.length <= 1) return quoted.join("");
+  return `${quoted.slice(0, -1).join(", ")} ${conjunction} ${quoted[quoted.length - 1]}`;
+}

@@ -1,0 +1,606 @@
+// The .rec grammar: tokens → CST. One CstParser instance is built at load and reused for
+// every file (chevrotain's advice: self-analysis is costly). Recovery is on, so one run
+// reports every syntax error and still yields a tree; cst-to-ast.ts turns it into the AST.
+// spec/language.md's grammar section and spec/grammar.html are generated from this file.
+
+import { CstParser, type CstNode, type IToken } from "chevrotain";
+import * as T from "./tokens.js";
+import { factsProvider } from "./parse-errors.js";
+
+const K = T.K;
+
+export class RecParser extends CstParser {
+  constructor() {
+    super(T.allTokens, {
+      recoveryEnabled: true,
+      nodeLocationTracking: "full",
+      maxLookahead: 3,
+      errorMessageProvider: factsProvider,
+    });
+    this.performSelfAnalysis();
+  }
+
+  /** A call's `(` or an index's `[` must sit on the line of what it applies to. */
+  private sameLine(): boolean {
+    const previous = this.LA(0);
+    const next = this.LA(1);
+    return previous.endLine === undefined || next.startLine === previous.endLine;
+  }
+
+  /**
+   * A soft keyword followed by a name (`head score`) or, for `train`, by `{` starts a
+   * declaration: no expression has two adjacent names, so reading it as a name could only
+   * produce a worse error one token later (after `let y = x +` with the operand missing).
+   */
+  private startsDeclaration(): boolean {
+    const token = this.LA(1);
+    if (!T.SOFT_KEYWORDS.includes(token.image) || token.tokenType === T.Identifier) return false;
+    const next = this.LA(2);
+    return next.tokenType === T.Identifier || T.SOFT_KEYWORDS.includes(next.image) || (token.image === "train" && next.tokenType === T.LBrace);
+  }
+
+  // ── Files and top-level declarations ────────────────────────────────────────────────
+  public file = this.RULE("file", () => {
+    this.MANY(() => this.SUBRULE(this.topDecl));
+  });
+
+  public topDecl = this.RULE("topDecl", () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.importDecl) },
+      { ALT: () => this.SUBRULE(this.moduleDecl) },
+      { ALT: () => this.SUBRULE(this.modelDecl) },
+      { ALT: () => this.SUBRULE(this.fnDecl) },
+      { ALT: () => this.SUBRULE(this.rewardDecl) },
+      { ALT: () => this.SUBRULE(this.schemaDecl) },
+      { ALT: () => this.SUBRULE(this.experimentDecl) },
+    ]);
+  });
+
+  public importDecl = this.RULE("importDecl", () => {
+    this.CONSUME(K.import);
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.LBrace);
+          this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.importSpec) });
+          this.CONSUME(T.RBrace);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Star);
+          this.CONSUME(K.as);
+          this.CONSUME(T.Identifier, { LABEL: "namespace" });
+        },
+      },
+    ]);
+    this.CONSUME(K.from);
+    this.CONSUME(T.StringLiteral);
+  });
+
+  public importSpec = this.RULE("importSpec", () => {
+    this.CONSUME(T.Identifier, { LABEL: "name" });
+    this.OPTION(() => {
+      this.CONSUME(K.as);
+      this.CONSUME2(T.Identifier, { LABEL: "alias" });
+    });
+  });
+
+  public moduleDecl = this.RULE("moduleDecl", () => {
+    this.CONSUME(K.module);
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => this.SUBRULE(this.paramList));
+    this.CONSUME(T.LBrace);
+    this.MANY(() => this.SUBRULE(this.moduleMember));
+    this.CONSUME(T.RBrace);
+  });
+
+  public moduleMember = this.RULE("moduleMember", () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.letDecl) },
+      { ALT: () => this.SUBRULE(this.weightDecl) },
+      { ALT: () => this.SUBRULE(this.paramDecl) },
+      { ALT: () => this.SUBRULE(this.dimsDecl) },
+      { ALT: () => this.SUBRULE(this.forwardDecl) },
+    ]);
+  });
+
+  public modelDecl = this.RULE("modelDecl", () => {
+    this.CONSUME(K.model);
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.LBrace);
+    this.MANY(() => this.SUBRULE(this.modelMember));
+    this.CONSUME(T.RBrace);
+  });
+
+  public modelMember = this.RULE("modelMember", () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.dimsDecl) },
+      { ALT: () => this.SUBRULE(this.paramDecl) },
+      { ALT: () => this.SUBRULE(this.inputDecl) },
+      { ALT: () => this.SUBRULE(this.letDecl) },
+      { ALT: () => this.SUBRULE(this.roleDecl) },
+      { ALT: () => this.SUBRULE(this.trainDecl) },
+    ]);
+  });
+
+  public fnDecl = this.RULE("fnDecl", () => {
+    this.CONSUME(K.fn);
+    this.CONSUME(T.Identifier);
+    this.SUBRULE(this.paramList);
+    this.OPTION(() => this.SUBRULE(this.returnType));
+    this.SUBRULE(this.block);
+  });
+
+  public rewardDecl = this.RULE("rewardDecl", () => {
+    this.CONSUME(K.reward);
+    this.CONSUME(T.Identifier);
+    this.SUBRULE(this.paramList);
+    this.OPTION(() => this.SUBRULE(this.returnType));
+    this.SUBRULE(this.block);
+  });
+
+  public schemaDecl = this.RULE("schemaDecl", () => {
+    this.CONSUME(K.schema);
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.LBrace);
+    this.MANY(() => this.SUBRULE(this.schemaField));
+    this.CONSUME(T.RBrace);
+  });
+
+  public schemaField = this.RULE("schemaField", () => {
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.type);
+    this.OPTION(() => {
+      this.CONSUME(T.Equals);
+      this.SUBRULE(this.expr);
+    });
+    this.OPTION2(() => this.CONSUME(T.Comma));
+  });
+
+  public experimentDecl = this.RULE("experimentDecl", () => {
+    this.CONSUME(K.experiment);
+    this.CONSUME(T.Identifier);
+    this.SUBRULE(this.settingsBlock);
+  });
+
+  // ── Members ─────────────────────────────────────────────────────────────────────────
+  public dimsDecl = this.RULE("dimsDecl", () => {
+    this.CONSUME(K.dims);
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.CONSUME(T.Identifier) });
+  });
+
+  public paramDecl = this.RULE("paramDecl", () => {
+    this.CONSUME(K.param);
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.paramItem) });
+  });
+
+  public paramItem = this.RULE("paramItem", () => {
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => {
+      this.CONSUME(T.Colon);
+      this.SUBRULE(this.type);
+    });
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expr);
+  });
+
+  public inputDecl = this.RULE("inputDecl", () => {
+    this.CONSUME(K.input);
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.type);
+  });
+
+  public letDecl = this.RULE("letDecl", () => {
+    this.CONSUME(K.let);
+    this.SUBRULE(this.pattern);
+    this.OPTION(() => {
+      this.CONSUME(T.Colon);
+      this.SUBRULE(this.type);
+    });
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expr);
+  });
+
+  public weightDecl = this.RULE("weightDecl", () => {
+    this.CONSUME(K.weight);
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.type);
+    this.OPTION(() => {
+      this.CONSUME(T.Equals);
+      this.SUBRULE(this.expr);
+    });
+  });
+
+  public roleDecl = this.RULE("roleDecl", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(K.encoder) },
+      { ALT: () => this.CONSUME(K.head) },
+      { ALT: () => this.CONSUME(K.loss) },
+      { ALT: () => this.CONSUME(K.metric) },
+      { ALT: () => this.CONSUME(K.policy) },
+    ]);
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => {
+      this.CONSUME(T.Colon);
+      this.SUBRULE(this.type);
+    });
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expr);
+  });
+
+  public trainDecl = this.RULE("trainDecl", () => {
+    this.CONSUME(K.train);
+    this.OPTION(() => this.CONSUME(T.Identifier));
+    this.SUBRULE(this.settingsBlock);
+  });
+
+  public settingsBlock = this.RULE("settingsBlock", () => {
+    this.CONSUME(T.LBrace);
+    this.MANY(() => {
+      this.SUBRULE(this.setting);
+      this.OPTION(() => this.CONSUME(T.Comma));
+    });
+    this.CONSUME(T.RBrace);
+  });
+
+  public setting = this.RULE("setting", () => {
+    this.CONSUME(T.Identifier);
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Equals);
+          this.SUBRULE(this.expr);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.settingsBlock) },
+    ]);
+  });
+
+  public forwardDecl = this.RULE("forwardDecl", () => {
+    this.CONSUME(K.fn);
+    this.OPTION(() => this.CONSUME(T.Identifier));
+    this.SUBRULE(this.paramList);
+    this.OPTION2(() => this.SUBRULE(this.returnType));
+    this.SUBRULE(this.block);
+  });
+
+  public paramList = this.RULE("paramList", () => {
+    this.CONSUME(T.LParen);
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.param) });
+    this.CONSUME(T.RParen);
+  });
+
+  public param = this.RULE("param", () => {
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => {
+      this.CONSUME(T.Colon);
+      this.SUBRULE(this.type);
+    });
+    this.OPTION2(() => {
+      this.CONSUME(T.Equals);
+      this.SUBRULE(this.expr);
+    });
+  });
+
+  public returnType = this.RULE("returnType", () => {
+    this.CONSUME(T.Arrow);
+    this.SUBRULE(this.type);
+  });
+
+  public block = this.RULE("block", () => {
+    this.CONSUME(T.LBrace);
+    this.MANY(() => this.SUBRULE(this.letDecl));
+    this.OPTION(() => this.SUBRULE(this.expr));
+    this.CONSUME(T.RBrace);
+  });
+
+  public pattern = this.RULE("pattern", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Identifier) },
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.pattern) });
+          this.CONSUME(T.RParen);
+        },
+      },
+    ]);
+  });
+
+  // ── Types ───────────────────────────────────────────────────────────────────────────
+  public type = this.RULE("type", () => {
+    this.OR([
+      { GATE: () => !this.startsDeclaration(), ALT: () => this.SUBRULE(this.namedType) },
+      { ALT: () => this.SUBRULE(this.listType) },
+      { ALT: () => this.SUBRULE(this.tupleType) },
+      { ALT: () => this.CONSUME(K.fn) },
+    ]);
+  });
+
+  public namedType = this.RULE("namedType", () => {
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => {
+      this.CONSUME(T.Less);
+      this.SUBRULE(this.additiveExpr);
+      this.CONSUME(T.Greater);
+    });
+    this.OPTION2(() => {
+      this.CONSUME(T.LBracket);
+      this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.dim) });
+      this.CONSUME(T.RBracket);
+    });
+  });
+
+  public dim = this.RULE("dim", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Ellipsis);
+          this.OPTION(() => this.CONSUME(T.Identifier));
+        },
+      },
+      { ALT: () => this.SUBRULE(this.additiveExpr) },
+    ]);
+  });
+
+  public listType = this.RULE("listType", () => {
+    this.CONSUME(T.LBracket);
+    this.SUBRULE(this.type);
+    this.CONSUME(T.RBracket);
+  });
+
+  public tupleType = this.RULE("tupleType", () => {
+    this.CONSUME(T.LParen);
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.type) });
+    this.CONSUME(T.RParen);
+  });
+
+  // ── Expressions, from loosest to tightest binding ───────────────────────────────────
+  public expr = this.RULE("expr", () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.lambdaExpr) },
+      { ALT: () => this.SUBRULE(this.ifExpr) },
+      { ALT: () => this.SUBRULE(this.pipeExpr) },
+    ]);
+  });
+
+  public lambdaExpr = this.RULE("lambdaExpr", () => {
+    this.CONSUME(K.fn);
+    this.SUBRULE(this.paramList);
+    this.CONSUME(T.FatArrow);
+    this.SUBRULE(this.expr);
+  });
+
+  public ifExpr = this.RULE("ifExpr", () => {
+    this.CONSUME(K.if);
+    this.SUBRULE(this.expr, { LABEL: "condition" });
+    this.CONSUME(K.then);
+    this.SUBRULE2(this.expr, { LABEL: "then" });
+    this.CONSUME(K.else);
+    this.SUBRULE3(this.expr, { LABEL: "else" });
+  });
+
+  public pipeExpr = this.RULE("pipeExpr", () => {
+    this.SUBRULE(this.orExpr);
+    this.MANY(() => {
+      this.CONSUME(T.Pipe);
+      this.SUBRULE2(this.orExpr);
+    });
+  });
+
+  public orExpr = this.RULE("orExpr", () => {
+    this.SUBRULE(this.andExpr);
+    this.MANY(() => {
+      this.CONSUME(K.or);
+      this.SUBRULE2(this.andExpr);
+    });
+  });
+
+  public andExpr = this.RULE("andExpr", () => {
+    this.SUBRULE(this.notExpr);
+    this.MANY(() => {
+      this.CONSUME(K.and);
+      this.SUBRULE2(this.notExpr);
+    });
+  });
+
+  public notExpr = this.RULE("notExpr", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(K.not);
+          this.SUBRULE(this.notExpr);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.comparison) },
+    ]);
+  });
+
+  public comparison = this.RULE("comparison", () => {
+    this.SUBRULE(this.additiveExpr);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.EqEq) },
+        { ALT: () => this.CONSUME(T.NotEq) },
+        { ALT: () => this.CONSUME(T.LessEq) },
+        { ALT: () => this.CONSUME(T.GreaterEq) },
+        { ALT: () => this.CONSUME(T.Less) },
+        { ALT: () => this.CONSUME(T.Greater) },
+      ]);
+      this.SUBRULE2(this.additiveExpr);
+    });
+  });
+
+  public additiveExpr = this.RULE("additiveExpr", () => {
+    this.SUBRULE(this.multiplicativeExpr);
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
+      this.SUBRULE2(this.multiplicativeExpr);
+    });
+  });
+
+  public multiplicativeExpr = this.RULE("multiplicativeExpr", () => {
+    this.SUBRULE(this.unaryExpr);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.Star) },
+        { ALT: () => this.CONSUME(T.Slash) },
+        { ALT: () => this.CONSUME(T.Percent) },
+        { ALT: () => this.CONSUME(T.At) },
+      ]);
+      this.SUBRULE2(this.unaryExpr);
+    });
+  });
+
+  public unaryExpr = this.RULE("unaryExpr", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Minus);
+          this.SUBRULE(this.unaryExpr);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.powerExpr) },
+    ]);
+  });
+
+  public powerExpr = this.RULE("powerExpr", () => {
+    this.SUBRULE(this.postfixExpr);
+    this.OPTION(() => {
+      this.CONSUME(T.StarStar);
+      this.SUBRULE(this.unaryExpr);
+    });
+  });
+
+  public postfixExpr = this.RULE("postfixExpr", () => {
+    this.SUBRULE(this.primary);
+    this.MANY({
+      GATE: () => this.LA(1).tokenType === T.Dot || this.sameLine(),
+      DEF: () => {
+        this.OR([
+          { ALT: () => this.SUBRULE(this.callSuffix) },
+          { ALT: () => this.SUBRULE(this.indexSuffix) },
+          { ALT: () => this.SUBRULE(this.memberSuffix) },
+        ]);
+      },
+    });
+  });
+
+  public callSuffix = this.RULE("callSuffix", () => {
+    this.CONSUME(T.LParen);
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.argument) });
+    this.CONSUME(T.RParen);
+  });
+
+  public argument = this.RULE("argument", () => {
+    this.OPTION(() => {
+      this.CONSUME(T.Identifier, { LABEL: "name" });
+      this.CONSUME(T.Equals);
+    });
+    this.SUBRULE(this.expr);
+  });
+
+  public indexSuffix = this.RULE("indexSuffix", () => {
+    this.CONSUME(T.LBracket);
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.subscript) });
+    this.CONSUME(T.RBracket);
+  });
+
+  public subscript = this.RULE("subscript", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Ellipsis) },
+      {
+        ALT: () => {
+          this.OPTION(() => this.SUBRULE(this.expr, { LABEL: "start" }));
+          this.OPTION2(() => {
+            this.CONSUME(T.Colon);
+            this.OPTION3(() => this.SUBRULE2(this.expr, { LABEL: "stop" }));
+            this.OPTION4(() => {
+              this.CONSUME2(T.Colon);
+              this.OPTION5(() => this.SUBRULE3(this.expr, { LABEL: "step" }));
+            });
+          });
+        },
+      },
+    ]);
+  });
+
+  public memberSuffix = this.RULE("memberSuffix", () => {
+    this.CONSUME(T.Dot);
+    this.CONSUME(T.Identifier);
+  });
+
+  public primary = this.RULE("primary", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.IntLiteral) },
+      { ALT: () => this.CONSUME(T.FloatLiteral) },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+      { ALT: () => this.CONSUME(K.true) },
+      { ALT: () => this.CONSUME(K.false) },
+      { GATE: () => !this.startsDeclaration(), ALT: () => this.CONSUME(T.Identifier) },
+      { ALT: () => this.SUBRULE(this.parenExpr) },
+      { ALT: () => this.SUBRULE(this.listExpr) },
+      { ALT: () => this.SUBRULE(this.recordExpr) },
+    ]);
+  });
+
+  public parenExpr = this.RULE("parenExpr", () => {
+    this.CONSUME(T.LParen);
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expr) });
+    this.CONSUME(T.RParen);
+  });
+
+  public listExpr = this.RULE("listExpr", () => {
+    this.CONSUME(T.LBracket);
+    this.OPTION(() => {
+      this.SUBRULE(this.expr);
+      this.OR([
+        { ALT: () => this.AT_LEAST_ONE(() => this.SUBRULE(this.compClause)) },
+        {
+          ALT: () =>
+            this.MANY(() => {
+              this.CONSUME(T.Comma);
+              this.OPTION2(() => this.SUBRULE2(this.expr));
+            }),
+        },
+      ]);
+    });
+    this.CONSUME(T.RBracket);
+  });
+
+  public compClause = this.RULE("compClause", () => {
+    this.CONSUME(K.for);
+    this.SUBRULE(this.pattern);
+    this.CONSUME(K.in);
+    this.SUBRULE(this.orExpr, { LABEL: "iterable" });
+    this.OPTION(() => {
+      this.CONSUME(K.if);
+      this.SUBRULE2(this.orExpr, { LABEL: "condition" });
+    });
+  });
+
+  public recordExpr = this.RULE("recordExpr", () => {
+    this.CONSUME(T.LBrace);
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.recordField) });
+    this.CONSUME(T.RBrace);
+  });
+
+  public recordField = this.RULE("recordField", () => {
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.expr);
+  });
+}
+
+/** The single parser instance. Assigning `input` resets its state for the next file. */
+export const parser = new RecParser();
+
+export function parseTokens(tokens: IToken[]): { cst: CstNode; errors: typeof parser.errors } {
+  parser.input = tokens;
+  const cst = parser.file();
+  return { cst, errors: parser.errors };
+}

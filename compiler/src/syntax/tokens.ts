@@ -1,0 +1,150 @@
+// The token vocabulary of .rec: every token type, its pattern and its label for messages.
+// Read by the lexer (lexer.ts), the grammar (parser.ts) and the spec generator.
+
+import { createToken, Lexer, type TokenType } from "chevrotain";
+
+// Trivia. Comments go to their own group so the formatter and doc-comment attachment can
+// see them; whitespace (newlines included) is skipped because the grammar is keyword-led.
+export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n\f\v]+/, group: Lexer.SKIPPED });
+export const LineComment = createToken({ name: "LineComment", pattern: /\/\/[^\n\r]*/, group: "comments" });
+export const BlockComment = createToken({ name: "BlockComment", pattern: /\/\*[\s\S]*?\*\//, group: "comments" });
+// Error tokens: matched so the lexer can explain them instead of reporting stray characters.
+export const UnterminatedBlockComment = createToken({
+  name: "UnterminatedBlockComment",
+  pattern: /\/\*[\s\S]*/,
+  group: "errors",
+});
+// A string that reaches the end of its line: a custom matcher, because chevrotain forbids `$`.
+export const UnterminatedString = createToken({
+  name: "UnterminatedString",
+  pattern: { exec: matchUnterminatedString },
+  start_chars_hint: ['"'],
+  line_breaks: false,
+  group: "errors",
+});
+
+function matchUnterminatedString(text: string, offset: number): RegExpExecArray | null {
+  if (text[offset] !== '"') return null;
+  let i = offset + 1;
+  while (i < text.length && text[i] !== "\n" && text[i] !== "\r" && text[i] !== '"') {
+    i += text[i] === "\\" && i + 1 < text.length && text[i + 1] !== "\n" ? 2 : 1;
+  }
+  if (text[i] === '"') return null;
+  const match = [text.slice(offset, i)] as unknown as RegExpExecArray;
+  return match;
+}
+
+export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: "a name" });
+
+// Literals.
+export const StringLiteral = createToken({
+  name: "StringLiteral",
+  pattern: /"(?:[^"\\\n\r]|\\[^\n\r])*"/,
+  label: "a string",
+});
+export const FloatLiteral = createToken({
+  name: "FloatLiteral",
+  pattern: /\d[\d_]*\.\d[\d_]*(?:[eE][+-]?\d[\d_]*)?|\d[\d_]*[eE][+-]?\d[\d_]*/,
+  label: "a number",
+});
+export const IntLiteral = createToken({ name: "IntLiteral", pattern: /\d[\d_]*/, label: "a number" });
+
+/**
+ * Hard keywords can never be names. Soft keywords start declarations but are still names
+ * elsewhere (`weight = 0.5` as a named argument, `input` as a variable), because their token
+ * type lists Identifier as a category.
+ */
+const hardKeywordWords = ["import", "fn", "let", "for", "in", "if", "then", "else", "and", "or", "not", "true", "false"] as const;
+const softKeywordWords = [
+  "from", "as", "module", "model", "reward", "schema", "experiment", "dims", "param", "input",
+  "weight", "encoder", "head", "loss", "metric", "policy", "train",
+] as const;
+
+function keyword(word: string, soft: boolean): TokenType {
+  const name = word[0]!.toUpperCase() + word.slice(1);
+  return createToken({
+    name,
+    pattern: new RegExp(`${word}\\b`),
+    longer_alt: Identifier,
+    label: `\`${word}\``,
+    ...(soft ? { categories: [Identifier] } : {}),
+  });
+}
+
+export const hardKeywords: Record<(typeof hardKeywordWords)[number], TokenType> = Object.fromEntries(
+  hardKeywordWords.map((w) => [w, keyword(w, false)]),
+) as never;
+export const softKeywords: Record<(typeof softKeywordWords)[number], TokenType> = Object.fromEntries(
+  softKeywordWords.map((w) => [w, keyword(w, true)]),
+) as never;
+
+export const HARD_KEYWORDS: readonly string[] = hardKeywordWords;
+export const SOFT_KEYWORDS: readonly string[] = softKeywordWords;
+
+export const K = { ...hardKeywords, ...softKeywords };
+
+function punct(name: string, literal: string, extra: Partial<Parameters<typeof createToken>[0]> = {}): TokenType {
+  const pattern = new RegExp(literal.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"));
+  return createToken({ name, pattern, label: `\`${literal}\``, ...extra });
+}
+
+export const Pipe = punct("Pipe", "|>");
+export const FatArrow = punct("FatArrow", "=>");
+export const Arrow = punct("Arrow", "->");
+export const EqEq = punct("EqEq", "==");
+export const NotEq = punct("NotEq", "!=");
+export const LessEq = punct("LessEq", "<=");
+export const GreaterEq = punct("GreaterEq", ">=");
+export const Less = punct("Less", "<");
+export const Greater = punct("Greater", ">");
+export const Equals = punct("Equals", "=");
+export const StarStar = punct("StarStar", "**");
+export const Star = punct("Star", "*");
+export const Slash = punct("Slash", "/");
+export const Percent = punct("Percent", "%");
+export const At = punct("At", "@");
+export const Plus = punct("Plus", "+");
+export const Minus = punct("Minus", "-");
+export const Ellipsis = punct("Ellipsis", "...");
+export const Dot = punct("Dot", ".");
+export const Comma = punct("Comma", ",");
+export const Colon = punct("Colon", ":");
+export const LParen = punct("LParen", "(");
+export const RParen = punct("RParen", ")");
+export const LBracket = punct("LBracket", "[");
+export const RBracket = punct("RBracket", "]");
+export const LBrace = punct("LBrace", "{");
+export const RBrace = punct("RBrace", "}");
+
+// Tokens from other languages that people type by habit. The lexer replaces each with what
+// .rec spells instead (or drops it) and reports a diagnostic, so parsing goes on undisturbed.
+export const AmpAmp = punct("AmpAmp", "&&");
+export const BarBar = punct("BarBar", "||");
+export const Bang = punct("Bang", "!");
+export const Semicolon = punct("Semicolon", ";");
+
+/** Token types in lexing order: longer and more specific patterns first. */
+export const allTokens: TokenType[] = [
+  WhiteSpace,
+  LineComment,
+  BlockComment,
+  UnterminatedBlockComment,
+  StringLiteral,
+  UnterminatedString,
+  FloatLiteral,
+  IntLiteral,
+  ...Object.values(hardKeywords),
+  ...Object.values(softKeywords),
+  Identifier,
+  Pipe, FatArrow, Arrow, EqEq, NotEq, LessEq, GreaterEq, Less, Greater, Equals,
+  StarStar, Star, Slash, Percent, At, Plus, Minus, Ellipsis, Dot, Comma, Colon,
+  LParen, RParen, LBracket, RBracket, LBrace, RBrace,
+  AmpAmp, BarBar, Bang, Semicolon,
+];
+
+export const OPENERS = new Map<TokenType, TokenType>([
+  [LParen, RParen],
+  [LBracket, RBracket],
+  [LBrace, RBrace],
+]);
+export const CLOSERS = new Map<TokenType, TokenType>([...OPENERS].map(([open, close]) => [close, open]));

@@ -1,0 +1,138 @@
+// Generated parts of spec/: the grammar in EBNF (spliced into spec/language.md), the railroad
+// diagrams (spec/grammar.html) and the diagnostic catalog (spec/diagnostics.md), all computed
+// from the parser and the catalog. gen-spec.ts writes them; a test fails when they are stale.
+
+import { createSyntaxDiagramsCode, type ISerializedGast } from "chevrotain";
+import { DIAGNOSTIC_CATALOG } from "../diagnostics/catalog.js";
+import { renderAll } from "../diagnostics/render.js";
+import { decodeSource } from "../source/read-source.js";
+import { SourceFile } from "../source/source-file.js";
+import { parseSource } from "../syntax/parse-source.js";
+import { parser } from "../syntax/parser.js";
+import { syntaxDiagnostic } from "../syntax/syntax-diagnostics.js";
+import * as T from "../syntax/tokens.js";
+
+export const EBNF_BEGIN = "<!-- BEGIN GENERATED GRAMMAR: npm run spec:gen -->";
+export const EBNF_END = "<!-- END GENERATED GRAMMAR -->";
+
+const TERMINAL_NAMES: Record<string, string> = {
+  Identifier: "NAME",
+  IntLiteral: "INT",
+  FloatLiteral: "FLOAT",
+  StringLiteral: "STRING",
+};
+
+function terminal(name: string): string {
+  if (TERMINAL_NAMES[name]) return TERMINAL_NAMES[name]!;
+  const type = T.allTokens.find((t) => t.name === name);
+  const label = type?.LABEL?.replace(/`/g, "") ?? name;
+  return `"${label}"`;
+}
+
+/** One production's right-hand side in EBNF. */
+function ebnf(items: readonly ISerializedGast[]): string {
+  return items.map(term).join(" ");
+}
+
+function term(item: ISerializedGast): string {
+  const node = item as ISerializedGast & { name?: string; definition?: ISerializedGast[]; separator?: ISerializedGast & { name: string } };
+  const body = () => ebnf(node.definition ?? []);
+  const group = (text: string) => {
+    const single = (node.definition?.length ?? 0) === 1;
+    if (single && node.definition![0]!.type === "Alternation") return text;
+    return !single || text.includes(" ") ? `( ${text} )` : text;
+  };
+  switch (item.type) {
+    case "NonTerminal": return node.name!;
+    case "Terminal": return terminal(node.name!);
+    case "Alternative": return body();
+    case "Alternation": return `( ${(node.definition ?? []).map(term).join(" | ")} )`;
+    case "Option": return `${group(body())}?`;
+    case "Repetition": return `${group(body())}*`;
+    case "RepetitionMandatory": return `${group(body())}+`;
+    case "RepetitionWithSeparator": {
+      const sep = terminal(node.separator!.name);
+      return `( ${body()} ( ${sep} ${body()} )* )?`;
+    }
+    case "RepetitionMandatoryWithSeparator": {
+      const sep = terminal(node.separator!.name);
+      return `${body()} ( ${sep} ${body()} )*`;
+    }
+    default: return item.type;
+  }
+}
+
+export function grammarEbnf(): string {
+  const rules = parser.getSerializedGastProductions() as (ISerializedGast & { name: string; definition: ISerializedGast[] })[];
+  const width = Math.max(...rules.map((r) => r.name.length));
+  const lines = rules.map((r) => `${r.name.padEnd(width)} ::= ${ebnf(r.definition)}`);
+  return ["```ebnf", ...lines, "```"].join("\n");
+}
+
+export function grammarHtml(): string {
+  return createSyntaxDiagramsCode(parser.getSerializedGastProductions());
+}
+
+/** Replaces the generated-grammar section of language.md with the current grammar. */
+export function spliceGrammar(languageMd: string): string {
+  const begin = languageMd.indexOf(EBNF_BEGIN);
+  const end = languageMd.indexOf(EBNF_END);
+  if (begin < 0 || end < begin) throw new Error("spec/language.md lacks the generated-grammar markers");
+  return `${languageMd.slice(0, begin + EBNF_BEGIN.length)}\n${grammarEbnf()}\n${languageMd.slice(end)}`;
+}
+
+/** The example of a catalog entry, rendered exactly as `rec check` would print it. */
+export function renderExample(code: string): { source: string; rendered: string; codes: string[] } | undefined {
+  const path = "example.rec";
+  const entry = DIAGNOSTIC_CATALOG.find((e) => e.code === code)!;
+  if (code === "REC1022") {
+    // Bytes that are not UTF-8: "café" saved as Latin-1.
+    const bytes = Buffer.from('model M {\n  param name = "caf\xe9"\n}\n', "latin1");
+    const read = decodeSource(path, bytes);
+    if (read.kind !== "bad-text") return undefined;
+    return { source: "(the bytes of `\"café\"` saved as Latin-1, not UTF-8)", rendered: render([read.diagnostic], read.source), codes: [code] };
+  }
+  if (code === "REC1023") {
+    const source = new SourceFile(path, "");
+    const diagnostic = syntaxDiagnostic(source, code, { start: 0, end: 0 }, { size: "17.0 MiB", limit: "16.0 MiB" });
+    return { source: "(any file larger than 16 MiB)", rendered: render([diagnostic], source), codes: [code] };
+  }
+  if (!entry.example) return undefined;
+  const parsed = parseSource(new SourceFile(path, entry.example));
+  const diagnostics = [...parsed.diagnostics].sort((a, b) => a.primary.span.start - b.primary.span.start);
+  const first = diagnostics.filter((d) => d.code === code).slice(0, 1);
+  return { source: entry.example, rendered: render(first, parsed.source), codes: diagnostics.map((d) => d.code) };
+}
+
+function render(diagnostics: Parameters<typeof renderAll>[0], source: SourceFile): string {
+  return renderAll(diagnostics, () => source, "text", { color: false });
+}
+
+export function diagnosticsMarkdown(): string {
+  const out = [
+    "# Diagnostics",
+    "",
+    "<!-- Generated from the diagnostic catalog by `npm run spec:gen`; do not edit by hand. -->",
+    "",
+    "Every diagnostic the compiler reports has a stable code:",
+    "`REC1xxx` syntax, `REC2xxx` types and shapes, `REC3xxx` names and modules, `REC9xxx` internal errors.",
+    "Each entry gives when it is reported, a minimal example and the message `rec check` prints for it.",
+    "",
+    "| code | severity | when |",
+    "|---|---|---|",
+    ...DIAGNOSTIC_CATALOG.map((e) => `| [${e.code}](#${e.code.toLowerCase()}) | ${e.severity} | ${e.summary.replace(/\|/g, "\\|")} |`),
+    "",
+  ];
+  for (const entry of DIAGNOSTIC_CATALOG) {
+    out.push(`## ${entry.code}`, "", `**${entry.severity}.** ${entry.summary}`, "");
+    const example = renderExample(entry.code);
+    if (!example) {
+      out.push("This code has no example: it reports a failure of the compiler itself.", "");
+      continue;
+    }
+    if (entry.example) out.push("```rec", entry.example.trimEnd(), "```", "");
+    else out.push(`Example: ${example.source}`, "");
+    out.push("```text", example.rendered.trimEnd(), "```", "");
+  }
+  return out.join("\n");
+}

@@ -1,0 +1,127 @@
+// The `rec` command line: exit codes (0 clean, 1 errors, 2 usage), output formats, help, and
+// files that are not usable text. Runs the CLI in-process, plus once through bin/rec.js.
+
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main } from "../compiler/src/cli/main.js";
+import { ROOT } from "./harness/repo.js";
+
+async function run(argv: string[], cwd = ROOT) {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(argv, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    isTTY: false,
+    cwd,
+    env: {},
+  });
+  return { code, stdout, stderr };
+}
+
+const scratch = mkdtempSync(join(tmpdir(), "rec-cli-"));
+function file(name: string, content: string | Buffer): string {
+  const path = join(scratch, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+describe("rec check", () => {
+  it("exits 0 on every example and stdlib file", async () => {
+    const result = await run(["check", "examples", "stdlib"]);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/checked \d+ files: 0 errors/);
+    expect(result.code).toBe(0);
+  });
+
+  it("exits 1 and prints the golden report for a syntax error", async () => {
+    const result = await run(["check", "test/corpus/parse/err/0020_misspelled_member.rec"]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("error[REC1013]: unknown model member `inptu`");
+    expect(result.stdout).toContain("test/corpus/parse/err/0020_misspelled_member.rec:3:3");
+    expect(result.stdout).toContain("did you mean `input`?");
+  });
+
+  it("exits 2 on a missing file, an unknown flag, a bad flag value and no arguments", async () => {
+    expect((await run(["check", "no/such/file.rec"])).code).toBe(2);
+    expect((await run(["check", "--frobnicate", "examples"])).code).toBe(2);
+    expect((await run(["check", "--diagnostics=xml", "examples"])).code).toBe(2);
+    expect((await run(["check"])).code).toBe(2);
+    expect((await run(["frobnicate"])).code).toBe(2);
+  });
+
+  it("prints one line per diagnostic with --diagnostics=short, and JSON with --diagnostics=json", async () => {
+    const path = file("two.rec", "model M {\n  param a = 1;\n  param b = $\n}\n");
+    const short = await run(["check", "--diagnostics=short", path]);
+    expect(short.stdout.trim().split("\n")).toEqual([
+      `${path}:2:14: error[REC1007]: unexpected \`;\``,
+      `${path}:3:13: error[REC1001]: unexpected character \`$\``,
+    ]);
+    const json = await run(["check", "--diagnostics=json", path]);
+    const parsed = JSON.parse(json.stdout) as { code: string; primary: { line: number; column: number } }[];
+    expect(parsed.map((d) => [d.code, d.primary.line, d.primary.column])).toEqual([["REC1007", 2, 14], ["REC1001", 3, 13]]);
+  });
+
+  it("colors only when asked or on a terminal", async () => {
+    const path = file("color.rec", "model M { param a = $ }\n");
+    expect((await run(["check", path])).stdout).not.toContain("\x1b[");
+    expect((await run(["check", "--color=always", path])).stdout).toContain("\x1b[");
+  });
+
+  it("reports a file that is not UTF-8 with the offending byte", async () => {
+    const path = file("latin1.rec", Buffer.from('model M {\n  param name = "caf\xe9"\n}\n', "latin1"));
+    const result = await run(["check", "--diagnostics=short", path]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`${path}:2:20: error[REC1022]: this file is not UTF-8 text`);
+  });
+
+  it("warns about an empty file but exits 0", async () => {
+    const result = await run(["check", "--diagnostics=short", file("empty.rec", "")]);
+    expect(result.stdout).toContain("warning[REC1021]");
+    expect(result.code).toBe(0);
+  });
+
+  it("rejects a file over 16 MiB without reading it", async () => {
+    const path = file("huge.rec", Buffer.alloc(16 * 1024 * 1024 + 1, 0x20));
+    const result = await run(["check", "--diagnostics=short", path]);
+    expect(result.stdout).toContain("error[REC1023]: this file is too large (16.0 MiB)");
+    expect(result.code).toBe(1);
+  });
+
+  it("checks every .rec file under a directory", async () => {
+    const result = await run(["check", "test/corpus/parse/ok"]);
+    expect(result.stderr).toMatch(/checked 15 files: 0 errors/);
+  });
+});
+
+describe("rec help and views", () => {
+  it("lists every command and every option", async () => {
+    const top = await run(["--help"]);
+    for (const command of ["check", "ast", "print"]) expect(top.stdout).toContain(`  ${command}`);
+    const check = await run(["check", "--help"]);
+    for (const option of ["--diagnostics", "--color", "--quiet", "--help"]) expect(check.stdout).toContain(option);
+    expect(check.code).toBe(0);
+  });
+
+  it("prints the syntax tree and the canonical text", async () => {
+    const ast = await run(["ast", "test/corpus/parse/ok/0001_imports.rec"]);
+    expect(ast.stdout).toContain('ImportSpec');
+    const printed = await run(["print", "test/corpus/parse/ok/0001_imports.rec"]);
+    expect(printed.stdout).toBe('import { Embedding, MLP as Tower } from "std/nn"\nimport * as losses from "std/losses"\n');
+  });
+});
+
+describe("bin/rec.js", () => {
+  it("runs the built CLI after npm ci", () => {
+    execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: ROOT });
+    const ok = spawnSync(process.execPath, ["bin/rec.js", "check", "examples"], { cwd: ROOT, encoding: "utf8" });
+    expect(ok.status).toBe(0);
+    const bad = spawnSync(process.execPath, ["bin/rec.js", "check", "test/corpus/parse/err/0015_let_missing_equals.rec"], { cwd: ROOT, encoding: "utf8" });
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toContain("error[REC1010]: expected `=`, found the number `3`");
+    expect(bad.stderr).not.toContain("    at ");
+  });
+});
