@@ -7,6 +7,7 @@ import type { CstNode, IToken } from "chevrotain";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { SourceFile, Span } from "../source/source-file.js";
 import type * as A from "./ast.js";
+import { NEGATE_PRECEDENCE, NOT_PRECEDENCE, PRECEDENCE } from "./ast.js";
 import { decodeString, tokenEnd } from "./lexer.js";
 import { syntaxDiagnostic } from "./syntax-diagnostics.js";
 
@@ -43,25 +44,43 @@ class AstBuilder {
   }
 
   // ── Generic access ──────────────────────────────────────────────────────────────────
+  // These accessors run for every CST node, so they avoid allocating: the builder's garbage
+  // was a third of the front end's time before they did.
   private nodes(node: CstNode | undefined, key: string): CstNode[] {
-    return ((node?.children[key] ?? []) as Child[]).filter((c): c is CstNode => !isToken(c));
+    const children = node?.children[key] as Child[] | undefined;
+    if (!children) return NO_NODES;
+    return children.every((c) => !isToken(c)) ? (children as CstNode[]) : children.filter((c): c is CstNode => !isToken(c));
   }
 
   private node(node: CstNode | undefined, key: string, index = 0): CstNode | undefined {
-    return this.nodes(node, key)[index];
+    const child = (node?.children[key] as Child[] | undefined)?.[index];
+    return child && !isToken(child) ? child : undefined;
   }
 
   private tokens(node: CstNode | undefined, key: string): IToken[] {
-    return ((node?.children[key] ?? []) as Child[]).filter((c): c is IToken => isToken(c) && isReal(c));
+    const children = node?.children[key] as Child[] | undefined;
+    if (!children) return NO_TOKENS;
+    return children.filter((c): c is IToken => isToken(c) && isReal(c));
   }
 
   private token(node: CstNode | undefined, key: string, index = 0): IToken | undefined {
-    return this.tokens(node, key)[index];
+    const children = node?.children[key] as Child[] | undefined;
+    if (!children) return undefined;
+    let seen = 0;
+    for (const child of children) if (isToken(child) && isReal(child) && seen++ === index) return child;
+    return undefined;
   }
 
   /** All real tokens directly under `node` whose keys are in `keys`, in source order. */
   private tokensOf(node: CstNode | undefined, keys: readonly string[]): IToken[] {
-    return keys.flatMap((k) => this.tokens(node, k)).sort((a, b) => a.startOffset - b.startOffset);
+    let found: IToken[] | undefined;
+    for (const key of keys) {
+      const children = node?.children[key] as Child[] | undefined;
+      if (!children) continue;
+      for (const child of children) if (isToken(child) && isReal(child)) (found ??= []).push(child);
+    }
+    if (!found) return NO_TOKENS;
+    return found.length > 1 ? found.sort((a, b) => a.startOffset - b.startOffset) : found;
   }
 
   private span(node: CstNode | undefined, fallback?: Span): Span {
@@ -109,7 +128,15 @@ class AstBuilder {
   private docAbove(start: number): string | undefined {
     const lines: string[] = [];
     let cursor = start;
-    for (let i = this.docComments.length - 1; i >= 0; i--) {
+    // Binary search for the last doc comment that starts before `start`, then walk upwards.
+    let low = 0;
+    let high = this.docComments.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (this.docComments[mid]!.startOffset < start) low = mid + 1;
+      else high = mid;
+    }
+    for (let i = low - 1; i >= 0; i--) {
       const comment = this.docComments[i]!;
       const end = tokenEnd(comment);
       if (end > cursor) continue;
@@ -405,7 +432,7 @@ class AstBuilder {
   private namedType(node: CstNode, fallback: Span): A.NamedType {
     const span = this.span(node, fallback);
     const nameToken = this.token(node, "Identifier");
-    const space = this.node(node, "additiveExpr");
+    const space = this.node(node, "dimExpr");
     const hasBrackets = this.token(node, "LBracket") !== undefined;
     const dims = this.nodes(node, "dim").map((d) => this.dim(d, span));
     const ellipses = dims.filter((d) => d.kind === "EllipsisDim");
@@ -429,7 +456,7 @@ class AstBuilder {
         ...(name ? { name: { kind: "Ident", name: name.image, span: this.tokenSpan(name) } as A.Ident } : {}),
       };
     }
-    return this.expr(this.node(node, "additiveExpr"), span);
+    return this.expr(this.node(node, "dimExpr"), span);
   }
 
   // ── Expressions ─────────────────────────────────────────────────────────────────────
@@ -457,32 +484,9 @@ class AstBuilder {
           then: this.expr(this.node(node, "then"), span),
           else: this.expr(this.node(node, "else"), span),
         };
-      case "pipeExpr": return this.binaryChain(node, "orExpr", ["Pipe"], span);
-      case "orExpr": return this.binaryChain(node, "andExpr", ["Or"], span);
-      case "andExpr": return this.binaryChain(node, "notExpr", ["And"], span);
-      case "notExpr": {
-        const inner = this.node(node, "notExpr");
-        if (inner || this.token(node, "Not")) return { kind: "Unary", span, op: "not", operand: this.expr(inner, span) };
-        return this.expr(this.node(node, "comparison"), span);
-      }
-      case "comparison": {
-        const ops = this.tokensOf(node, ["EqEq", "NotEq", "LessEq", "GreaterEq", "Less", "Greater"]);
-        if (ops.length > 1) this.report("REC1017", this.tokenSpan(ops[1]!));
-        return this.binaryChain(node, "additiveExpr", ["EqEq", "NotEq", "LessEq", "GreaterEq", "Less", "Greater"], span);
-      }
-      case "additiveExpr": return this.binaryChain(node, "multiplicativeExpr", ["Plus", "Minus"], span);
-      case "multiplicativeExpr": return this.binaryChain(node, "unaryExpr", ["Star", "Slash", "Percent", "At"], span);
-      case "unaryExpr": {
-        const inner = this.node(node, "unaryExpr");
-        if (inner || this.token(node, "Minus")) return { kind: "Unary", span, op: "-", operand: this.expr(inner, span) };
-        return this.expr(this.node(node, "powerExpr"), span);
-      }
-      case "powerExpr": {
-        const base = this.expr(this.node(node, "postfixExpr"), span);
-        const exponent = this.node(node, "unaryExpr");
-        if (!exponent && !this.token(node, "StarStar")) return base;
-        return { kind: "Binary", span, op: "**", left: base, right: this.expr(exponent, span) };
-      }
+      case "binaryExpr": return this.climb(node, "BinaryOperator", span);
+      case "dimExpr": return this.climb(node, "ArithmeticOperator", span);
+      case "prefixExpr": return this.prefixed(node, this.tokensOf(node, ["Minus", "Not"]), this.expr(this.node(node, "postfixExpr"), span));
       case "postfixExpr": return this.postfix(node, span);
       case "primary": return this.primary(node, span);
       default:
@@ -490,22 +494,56 @@ class AstBuilder {
     }
   }
 
-  /** Left-associative chain `a op b op c` where operands are `operandKey` children. */
-  private binaryChain(node: CstNode, operandKey: string, opKeys: readonly string[], span: Span): A.Expr {
-    const operands = this.nodes(node, operandKey);
-    const ops = this.tokensOf(node, opKeys);
-    let left = this.expr(operands[0], span);
-    for (let i = 0; i < ops.length; i++) {
-      const right = this.expr(operands[i + 1], { start: tokenEnd(ops[i]!), end: tokenEnd(ops[i]!) });
-      left = {
-        kind: "Binary",
-        span: { start: left.span.start, end: Math.max(right.span.end, tokenEnd(ops[i]!)) },
-        op: ops[i]!.image as A.BinaryOp,
-        left,
-        right,
-      };
-    }
-    return left;
+  /**
+   * Precedence climbing over the flat `operand (op operand)*` list of a binaryExpr or dimExpr.
+   * Prefix operators bind looser than `**` and tighter than `*`, (`-x ** 2` is `-(x ** 2)`), and
+   * `not` binds looser than comparisons; comparisons may not chain (REC1017).
+   */
+  private climb(node: CstNode, opKey: string, span: Span): A.Expr {
+    const operands = this.nodes(node, "prefixExpr");
+    const ops = this.tokensOf(node, [opKey]);
+    let position = 0;
+    let opIndex = 0;
+    const operand = (minimum: number): A.Expr => {
+      const cst = operands[position++];
+      const prefixes = this.tokensOf(cst, ["Minus", "Not"]);
+      const base = this.expr(this.node(cst, "postfixExpr"), cst ? this.span(cst, span) : span);
+      return applyPrefixes(prefixes, 0, base, minimum);
+    };
+    // A prefix applies to everything that binds tighter than itself, starting at its operand.
+    const applyPrefixes = (prefixes: IToken[], i: number, base: A.Expr, _minimum: number): A.Expr => {
+      if (i >= prefixes.length) return base;
+      const prefix = prefixes[i]!;
+      const isNot = prefix.image === "not";
+      const inner = applyPrefixes(prefixes, i + 1, base, 0);
+      const body = continueFrom(inner, (isNot ? NOT_PRECEDENCE : NEGATE_PRECEDENCE) + 1);
+      return { kind: "Unary", span: { start: prefix.startOffset, end: Math.max(body.span.end, tokenEnd(prefix)) }, op: isNot ? "not" : "-", operand: body };
+    };
+    const continueFrom = (start: A.Expr, minimum: number): A.Expr => {
+      let left = start;
+      let comparisons = 0;
+      while (opIndex < ops.length) {
+        const op = ops[opIndex]!;
+        const symbol = op.image as A.BinaryOp;
+        const precedence = PRECEDENCE[symbol];
+        if (precedence < minimum) break;
+        opIndex++;
+        if (precedence === PRECEDENCE["=="] && ++comparisons > 1) this.report("REC1017", this.tokenSpan(op));
+        const right = continueFrom(operand(0), symbol === "**" ? precedence : precedence + 1);
+        left = { kind: "Binary", span: { start: left.span.start, end: Math.max(right.span.end, tokenEnd(op)) }, op: symbol, left, right };
+      }
+      return left;
+    };
+    const first = operand(0);
+    return continueFrom(first, 0);
+  }
+
+  private prefixed(node: CstNode, prefixes: IToken[], base: A.Expr): A.Expr {
+    // A prefixExpr outside a binary chain (nowhere today) still gets its prefixes applied.
+    return prefixes.reduceRight<A.Expr>(
+      (operand, prefix) => ({ kind: "Unary", span: { start: prefix.startOffset, end: operand.span.end }, op: prefix.image === "not" ? "not" : "-", operand }),
+      base,
+    );
   }
 
   private postfix(node: CstNode, span: Span): A.Expr {
@@ -573,7 +611,11 @@ class AstBuilder {
   }
 
   private primary(node: CstNode, span: Span): A.Expr {
-    const literal = this.tokensOf(node, ["IntLiteral", "FloatLiteral", "StringLiteral", "True", "False", "Identifier"])[0];
+    let literal: IToken | undefined;
+    for (const key in node.children) {
+      const child = (node.children[key] as Child[])[0];
+      if (child && isToken(child) && isReal(child)) literal = child;
+    }
     if (literal) {
       const type = literal.tokenType.name;
       const s = this.tokenSpan(literal);
@@ -632,11 +674,13 @@ class AstBuilder {
   }
 }
 
+const NO_NODES: CstNode[] = [];
+const NO_TOKENS: IToken[] = [];
+
 /** The single child of an alternation node (topDecl, moduleMember, expr, …). */
 function firstChild(node: CstNode): [string, CstNode | undefined] {
-  for (const [key, children] of Object.entries(node.children)) {
-    const child = (children as Child[]).find((c): c is CstNode => !isToken(c));
-    if (child) return [key, child];
+  for (const key in node.children) {
+    for (const child of node.children[key] as Child[]) if (!isToken(child)) return [key, child];
   }
   return ["", undefined];
 }

@@ -90,8 +90,7 @@ const RULE_PLACES: Record<string, string> = {
 };
 
 const EXPRESSION_RULES = new Set([
-  "expr", "pipeExpr", "orExpr", "andExpr", "notExpr", "comparison", "additiveExpr",
-  "multiplicativeExpr", "unaryExpr", "powerExpr", "postfixExpr", "primary", "argument", "subscript", "dim",
+  "expr", "binaryExpr", "dimExpr", "prefixExpr", "postfixExpr", "primary", "argument", "subscript", "dim",
 ]);
 
 const TOP_KEYWORDS = ["import", "module", "model", "fn", "reward", "schema", "experiment"];

@@ -12,8 +12,9 @@ const K = T.K;
 export class RecParser extends CstParser {
   constructor() {
     super(T.allTokens, {
+      // Offsets are all the AST needs; lines come from the tokens themselves.
       recoveryEnabled: true,
-      nodeLocationTracking: "full",
+      nodeLocationTracking: "onlyOffset",
       maxLookahead: 3,
       errorMessageProvider: factsProvider,
     });
@@ -325,7 +326,7 @@ export class RecParser extends CstParser {
     this.CONSUME(T.Identifier);
     this.OPTION(() => {
       this.CONSUME(T.Less);
-      this.SUBRULE(this.additiveExpr);
+      this.SUBRULE(this.dimExpr);
       this.CONSUME(T.Greater);
     });
     this.OPTION2(() => {
@@ -343,7 +344,7 @@ export class RecParser extends CstParser {
           this.OPTION(() => this.CONSUME(T.Identifier));
         },
       },
-      { ALT: () => this.SUBRULE(this.additiveExpr) },
+      { ALT: () => this.SUBRULE(this.dimExpr) },
     ]);
   });
 
@@ -364,7 +365,7 @@ export class RecParser extends CstParser {
     this.OR([
       { ALT: () => this.SUBRULE(this.lambdaExpr) },
       { ALT: () => this.SUBRULE(this.ifExpr) },
-      { ALT: () => this.SUBRULE(this.pipeExpr) },
+      { ALT: () => this.SUBRULE(this.binaryExpr) },
     ]);
   });
 
@@ -384,96 +385,33 @@ export class RecParser extends CstParser {
     this.SUBRULE3(this.expr, { LABEL: "else" });
   });
 
-  public pipeExpr = this.RULE("pipeExpr", () => {
-    this.SUBRULE(this.orExpr);
+  /**
+   * All binary operators in one flat rule: operands and operators alternate, and the AST
+   * builder applies precedence and associativity (PRECEDENCE in ast.ts). One rule instead of
+   * a rule per precedence level keeps the tree shallow, which is most of the parser's speed.
+   */
+  public binaryExpr = this.RULE("binaryExpr", () => {
+    this.SUBRULE(this.prefixExpr);
     this.MANY(() => {
-      this.CONSUME(T.Pipe);
-      this.SUBRULE2(this.orExpr);
+      this.CONSUME(T.BinaryOperator);
+      this.SUBRULE2(this.prefixExpr);
     });
   });
 
-  public orExpr = this.RULE("orExpr", () => {
-    this.SUBRULE(this.andExpr);
+  /** Arithmetic only, for dimensions and id spaces, where `<` and `>` are brackets. */
+  public dimExpr = this.RULE("dimExpr", () => {
+    this.SUBRULE(this.prefixExpr);
     this.MANY(() => {
-      this.CONSUME(K.or);
-      this.SUBRULE2(this.andExpr);
+      this.CONSUME(T.ArithmeticOperator);
+      this.SUBRULE2(this.prefixExpr);
     });
   });
 
-  public andExpr = this.RULE("andExpr", () => {
-    this.SUBRULE(this.notExpr);
+  public prefixExpr = this.RULE("prefixExpr", () => {
     this.MANY(() => {
-      this.CONSUME(K.and);
-      this.SUBRULE2(this.notExpr);
+      this.OR([{ ALT: () => this.CONSUME(T.Minus) }, { ALT: () => this.CONSUME(K.not) }]);
     });
-  });
-
-  public notExpr = this.RULE("notExpr", () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(K.not);
-          this.SUBRULE(this.notExpr);
-        },
-      },
-      { ALT: () => this.SUBRULE(this.comparison) },
-    ]);
-  });
-
-  public comparison = this.RULE("comparison", () => {
-    this.SUBRULE(this.additiveExpr);
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.EqEq) },
-        { ALT: () => this.CONSUME(T.NotEq) },
-        { ALT: () => this.CONSUME(T.LessEq) },
-        { ALT: () => this.CONSUME(T.GreaterEq) },
-        { ALT: () => this.CONSUME(T.Less) },
-        { ALT: () => this.CONSUME(T.Greater) },
-      ]);
-      this.SUBRULE2(this.additiveExpr);
-    });
-  });
-
-  public additiveExpr = this.RULE("additiveExpr", () => {
-    this.SUBRULE(this.multiplicativeExpr);
-    this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
-      this.SUBRULE2(this.multiplicativeExpr);
-    });
-  });
-
-  public multiplicativeExpr = this.RULE("multiplicativeExpr", () => {
-    this.SUBRULE(this.unaryExpr);
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.Star) },
-        { ALT: () => this.CONSUME(T.Slash) },
-        { ALT: () => this.CONSUME(T.Percent) },
-        { ALT: () => this.CONSUME(T.At) },
-      ]);
-      this.SUBRULE2(this.unaryExpr);
-    });
-  });
-
-  public unaryExpr = this.RULE("unaryExpr", () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.Minus);
-          this.SUBRULE(this.unaryExpr);
-        },
-      },
-      { ALT: () => this.SUBRULE(this.powerExpr) },
-    ]);
-  });
-
-  public powerExpr = this.RULE("powerExpr", () => {
     this.SUBRULE(this.postfixExpr);
-    this.OPTION(() => {
-      this.CONSUME(T.StarStar);
-      this.SUBRULE(this.unaryExpr);
-    });
   });
 
   public postfixExpr = this.RULE("postfixExpr", () => {
@@ -576,10 +514,10 @@ export class RecParser extends CstParser {
     this.CONSUME(K.for);
     this.SUBRULE(this.pattern);
     this.CONSUME(K.in);
-    this.SUBRULE(this.orExpr, { LABEL: "iterable" });
+    this.SUBRULE(this.binaryExpr, { LABEL: "iterable" });
     this.OPTION(() => {
       this.CONSUME(K.if);
-      this.SUBRULE2(this.orExpr, { LABEL: "condition" });
+      this.SUBRULE2(this.binaryExpr, { LABEL: "condition" });
     });
   });
 

@@ -194,8 +194,8 @@ function printBare(expr: A.Expr): string {
     case "Comprehension": {
       const clauses = expr.clauses.map(
         (c) =>
-          ` for ${printPattern(c.pattern)} in ${printExpr(c.iterable, PRECEDENCE.or)}` +
-          (c.condition ? ` if ${printExpr(c.condition, PRECEDENCE.or)}` : ""),
+          ` for ${printPattern(c.pattern)} in ${printExpr(c.iterable, PRECEDENCE["|>"])}` +
+          (c.condition ? ` if ${printExpr(c.condition, PRECEDENCE["|>"])}` : ""),
       );
       return `[${printExpr(expr.element)}${clauses.join("")}]`;
     }

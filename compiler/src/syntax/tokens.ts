@@ -60,6 +60,11 @@ const softKeywordWords = [
   "weight", "encoder", "head", "loss", "metric", "policy", "train",
 ] as const;
 
+/** Every binary operator: the grammar reads them as one category and the AST builder applies precedence. */
+export const BinaryOperator = createToken({ name: "BinaryOperator", pattern: Lexer.NA, label: "an operator" });
+/** The operators allowed in a dimension or id-space expression (no comparisons, so `<…>` brackets work). */
+export const ArithmeticOperator = createToken({ name: "ArithmeticOperator", pattern: Lexer.NA, label: "`+`, `-`, `*`, `/` or `%`" });
+
 function keyword(word: string, soft: boolean): TokenType {
   const name = word[0]!.toUpperCase() + word.slice(1);
   return createToken({
@@ -67,7 +72,7 @@ function keyword(word: string, soft: boolean): TokenType {
     pattern: new RegExp(`${word}\\b`),
     longer_alt: Identifier,
     label: `\`${word}\``,
-    ...(soft ? { categories: [Identifier] } : {}),
+    ...(soft ? { categories: [Identifier] } : word === "and" || word === "or" ? { categories: [BinaryOperator] } : {}),
   });
 }
 
@@ -88,23 +93,26 @@ function punct(name: string, literal: string, extra: Partial<Parameters<typeof c
   return createToken({ name, pattern, label: `\`${literal}\``, ...extra });
 }
 
-export const Pipe = punct("Pipe", "|>");
+const binary = { categories: [BinaryOperator] };
+const arithmetic = { categories: [BinaryOperator, ArithmeticOperator] };
+
+export const Pipe = punct("Pipe", "|>", binary);
 export const FatArrow = punct("FatArrow", "=>");
 export const Arrow = punct("Arrow", "->");
-export const EqEq = punct("EqEq", "==");
-export const NotEq = punct("NotEq", "!=");
-export const LessEq = punct("LessEq", "<=");
-export const GreaterEq = punct("GreaterEq", ">=");
-export const Less = punct("Less", "<");
-export const Greater = punct("Greater", ">");
+export const EqEq = punct("EqEq", "==", binary);
+export const NotEq = punct("NotEq", "!=", binary);
+export const LessEq = punct("LessEq", "<=", binary);
+export const GreaterEq = punct("GreaterEq", ">=", binary);
+export const Less = punct("Less", "<", binary);
+export const Greater = punct("Greater", ">", binary);
 export const Equals = punct("Equals", "=");
-export const StarStar = punct("StarStar", "**");
-export const Star = punct("Star", "*");
-export const Slash = punct("Slash", "/");
-export const Percent = punct("Percent", "%");
-export const At = punct("At", "@");
-export const Plus = punct("Plus", "+");
-export const Minus = punct("Minus", "-");
+export const StarStar = punct("StarStar", "**", binary);
+export const Star = punct("Star", "*", arithmetic);
+export const Slash = punct("Slash", "/", arithmetic);
+export const Percent = punct("Percent", "%", arithmetic);
+export const At = punct("At", "@", binary);
+export const Plus = punct("Plus", "+", arithmetic);
+export const Minus = punct("Minus", "-", arithmetic);
 export const Ellipsis = punct("Ellipsis", "...");
 export const Dot = punct("Dot", ".");
 export const Comma = punct("Comma", ",");
@@ -125,6 +133,8 @@ export const Semicolon = punct("Semicolon", ";");
 
 /** Token types in lexing order: longer and more specific patterns first. */
 export const allTokens: TokenType[] = [
+  BinaryOperator,
+  ArithmeticOperator,
   WhiteSpace,
   LineComment,
   BlockComment,

@@ -1,0 +1,7 @@
+// `npm run bench`: runs every benchmark and prints its figures with the machine they came from.
+
+import { machine } from "./measure.js";
+import { benchParse } from "./parse.js";
+
+process.stdout.write(`machine: ${machine()}\n`);
+process.stdout.write(`${benchParse()}\n`);
