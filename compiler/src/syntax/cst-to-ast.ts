@@ -241,8 +241,9 @@ class AstBuilder {
     return { kind: "ModelDecl", span, name: this.ident(this.token(node, "Identifier"), span), members };
   }
 
-  private callableDecl<K extends "FnDecl" | "RewardDecl">(node: CstNode, kind: K) {
-    const span = this.span(node);
+  private callableDecl<K extends "FnDecl" | "RewardDecl">(decl: CstNode, kind: K) {
+    const span = this.span(decl);
+    const node = this.node(decl, "callable");
     const returns = this.node(node, "returnType");
     return {
       kind,

@@ -54,6 +54,7 @@ const RULE_PLACES: Record<string, string> = {
   modelDecl: "in this model",
   fnDecl: "in this function",
   rewardDecl: "in this reward",
+  callable: "in this function",
   schemaDecl: "in this schema",
   schemaField: "in this schema field",
   experimentDecl: "in this experiment",

@@ -127,14 +127,16 @@ export class RecParser extends CstParser {
 
   public fnDecl = this.RULE("fnDecl", () => {
     this.CONSUME(K.fn);
-    this.CONSUME(T.Identifier);
-    this.SUBRULE(this.paramList);
-    this.OPTION(() => this.SUBRULE(this.returnType));
-    this.SUBRULE(this.block);
+    this.SUBRULE(this.callable);
   });
 
   public rewardDecl = this.RULE("rewardDecl", () => {
     this.CONSUME(K.reward);
+    this.SUBRULE(this.callable);
+  });
+
+  /** What `fn` and `reward` declarations share: a name, parameters, a return type and a body. */
+  public callable = this.RULE("callable", () => {
     this.CONSUME(T.Identifier);
     this.SUBRULE(this.paramList);
     this.OPTION(() => this.SUBRULE(this.returnType));
