@@ -161,7 +161,7 @@ export function toDiagnostic(source: SourceFile, error: IRecognitionException): 
 
   const names = expected.map(describeTokenType);
   const args: Record<string, string> = {
-    expected: names.length > 1 ? `one of ${names.join(", ")}` : (names[0] ?? "something else"),
+    expected: names.length > 1 ? `${names.slice(0, -1).join(", ")} or ${names[names.length - 1]}` : (names[0] ?? "something else"),
     found: foundText,
     where: RULE_PLACES[rule] ?? "",
   };
