@@ -467,8 +467,11 @@ class AstBuilder {
     const span = this.span(node, fallback);
     switch (node.name) {
       case "expr": {
-        const [, child] = firstChild(node);
-        return this.expr(child, span);
+        const lambda = this.node(node, "lambdaExpr");
+        if (lambda) return this.expr(lambda, span);
+        const conditional = this.node(node, "ifExpr");
+        if (conditional) return this.expr(conditional, span);
+        return this.climb(node, "BinaryOperator", span);
       }
       case "lambdaExpr":
         return {
@@ -485,30 +488,28 @@ class AstBuilder {
           then: this.expr(this.node(node, "then"), span),
           else: this.expr(this.node(node, "else"), span),
         };
-      case "binaryExpr": return this.climb(node, "BinaryOperator", span);
       case "dimExpr": return this.climb(node, "ArithmeticOperator", span);
-      case "prefixExpr": return this.prefixed(node, this.tokensOf(node, ["Minus", "Not"]), this.expr(this.node(node, "postfixExpr"), span));
-      case "postfixExpr": return this.postfix(node, span);
-      case "primary": return this.primary(node, span);
+      case "operand": return this.climb(node, "", span);
       default:
         return this.missing(span);
     }
   }
 
   /**
-   * Precedence climbing over the flat `operand (op operand)*` list of a binaryExpr or dimExpr.
+   * Precedence climbing over the flat `operand (op operand)*` list of an expr or dimExpr.
    * Prefix operators bind looser than `**` and tighter than `*`, (`-x ** 2` is `-(x ** 2)`), and
    * `not` binds looser than comparisons; comparisons may not chain (REC1017).
    */
   private climb(node: CstNode, opKey: string, span: Span): A.Expr {
-    const operands = this.nodes(node, "prefixExpr");
-    const ops = this.tokensOf(node, [opKey]);
+    // An operand on its own (reached only through `expr` of a lone operand) climbs over itself.
+    const operands = node.name === "operand" ? [node] : this.nodes(node, "operand");
+    const ops = opKey ? this.tokensOf(node, [opKey]) : NO_TOKENS;
     let position = 0;
     let opIndex = 0;
     const operand = (minimum: number): A.Expr => {
       const cst = operands[position++];
       const prefixes = this.tokensOf(cst, ["Minus", "Not"]);
-      const base = this.expr(this.node(cst, "postfixExpr"), cst ? this.span(cst, span) : span);
+      const base = cst ? this.postfix(cst, this.span(cst, span)) : this.missing(span);
       return applyPrefixes(prefixes, 0, base, minimum);
     };
     // A prefix applies to everything that binds tighter than itself, starting at its operand.
@@ -539,16 +540,9 @@ class AstBuilder {
     return continueFrom(first, 0);
   }
 
-  private prefixed(node: CstNode, prefixes: IToken[], base: A.Expr): A.Expr {
-    // A prefixExpr outside a binary chain (nowhere today) still gets its prefixes applied.
-    return prefixes.reduceRight<A.Expr>(
-      (operand, prefix) => ({ kind: "Unary", span: { start: prefix.startOffset, end: operand.span.end }, op: prefix.image === "not" ? "not" : "-", operand }),
-      base,
-    );
-  }
-
+  /** The primary part of an operand with its calls, indexes and member accesses applied. */
   private postfix(node: CstNode, span: Span): A.Expr {
-    let target = this.expr(this.node(node, "primary"), span);
+    let target = this.primary(node, span);
     const suffixes = [
       ...this.nodes(node, "callSuffix"),
       ...this.nodes(node, "indexSuffix"),
@@ -613,8 +607,8 @@ class AstBuilder {
 
   private primary(node: CstNode, span: Span): A.Expr {
     let literal: IToken | undefined;
-    for (const key in node.children) {
-      const child = (node.children[key] as Child[])[0];
+    for (const key of LITERAL_KEYS) {
+      const child = (node.children[key] as Child[] | undefined)?.[0];
       if (child && isToken(child) && isReal(child)) literal = child;
     }
     if (literal) {
@@ -676,6 +670,7 @@ class AstBuilder {
 }
 
 const NO_NODES: CstNode[] = [];
+const LITERAL_KEYS = ["IntLiteral", "FloatLiteral", "StringLiteral", "True", "False", "Identifier"];
 const NO_TOKENS: IToken[] = [];
 
 /** The single child of an alternation node (topDecl, moduleMember, expr, …). */

@@ -5,7 +5,7 @@
 import type { IToken } from "chevrotain";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { SourceFile } from "../source/source-file.js";
-import { tokenEnd } from "./lexer.js";
+import { onSameLine, tokenEnd } from "./lexer.js";
 import { CLOSERS, OPENERS } from "./tokens.js";
 import { syntaxDiagnostic } from "./syntax-diagnostics.js";
 
@@ -36,7 +36,7 @@ export function checkDelimiters(source: SourceFile, tokens: readonly IToken[]): 
     const top = stack[stack.length - 1];
     if (top && top.tokenType === opener) {
       stack.pop();
-    } else if (top && top.startLine !== token.startLine && stack.some((t) => t.tokenType === opener)) {
+    } else if (top && !onSameLine(source.text, top, token) && stack.some((t) => t.tokenType === opener)) {
       // The closer belongs to an outer bracket opened earlier, and the inner ones were left
       // open on earlier lines: blame each where it opened, pointing at the closer that ends them.
       while (stack.length && stack[stack.length - 1]!.tokenType !== opener) {

@@ -14,8 +14,9 @@ export interface LexResult {
   readonly diagnostics: Diagnostic[];
 }
 
-const lexer = new Lexer(T.allTokens, {
-  positionTracking: "full",
+const lexer = new Lexer(T.lexerTokens, {
+  // Offsets only: lines come from SourceFile when needed, and tracking them here doubled lexing time.
+  positionTracking: "onlyOffset",
   ensureOptimizations: true,
 });
 
@@ -53,6 +54,17 @@ export function lex(source: SourceFile): LexResult {
 
   const tokens: IToken[] = [];
   for (const token of result.tokens) {
+    // The lexer tracks start offsets only (faster); the parser's CST locations need the end.
+    token.endOffset = token.startOffset + token.image.length - 1;
+    if (token.tokenType === T.Identifier) {
+      const keyword = T.KEYWORDS.get(token.image);
+      if (keyword) {
+        token.tokenType = keyword;
+        token.tokenTypeIdx = keyword.tokenTypeIdx!;
+      }
+      tokens.push(token);
+      continue;
+    }
     const borrowed = BORROWED_OPERATORS.get(token.tokenType);
     if (borrowed) {
       d("REC1006", token.startOffset, tokenEnd(token), { found: token.image, word: borrowed.word });
@@ -131,12 +143,21 @@ function retype(token: IToken, type: TokenType, image: string): IToken {
     type,
     image,
     token.startOffset,
-    token.endOffset ?? token.startOffset,
-    token.startLine ?? 1,
-    token.endLine ?? 1,
-    token.startColumn ?? 1,
-    token.endColumn ?? 1,
+    tokenEnd(token) - 1,
+    NaN,
+    NaN,
+    NaN,
+    NaN,
   );
+}
+
+/** Whether a line break separates two tokens (a comment between them counts if it spans one). */
+export function onSameLine(text: string, previous: IToken, next: IToken): boolean {
+  for (let i = tokenEnd(previous); i < next.startOffset; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 10 || ch === 13) return false;
+  }
+  return true;
 }
 
 function mergeByOffset(a: IToken[], b: IToken[]): IToken[] {

@@ -6,7 +6,7 @@ import { EOF, type IParserErrorMessageProvider, type IRecognitionException, type
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { quoteList, suggest } from "../diagnostics/suggest.js";
 import type { SourceFile, Span } from "../source/source-file.js";
-import { tokenEnd } from "./lexer.js";
+import { onSameLine, tokenEnd } from "./lexer.js";
 import { syntaxDiagnostic } from "./syntax-diagnostics.js";
 import * as T from "./tokens.js";
 
@@ -91,7 +91,7 @@ const RULE_PLACES: Record<string, string> = {
 };
 
 const EXPRESSION_RULES = new Set([
-  "expr", "binaryExpr", "dimExpr", "prefixExpr", "postfixExpr", "primary", "argument", "subscript", "dim",
+  "expr", "dimExpr", "operand", "argument", "subscript", "dim",
 ]);
 
 const TOP_KEYWORDS = ["import", "module", "model", "fn", "reward", "schema", "experiment"];
@@ -165,7 +165,7 @@ export function toDiagnostic(source: SourceFile, error: IRecognitionException): 
     found: foundText,
     where: RULE_PLACES[rule] ?? "",
   };
-  const help = hintFor(expected, found, previous, rule);
+  const help = hintFor(source, expected, found, previous, rule);
   if (help) args["help"] = help;
   return syntaxDiagnostic(source, "REC1010", missingAt(source, found, previous, span), args);
 }
@@ -210,7 +210,7 @@ function declarationProblem(
   });
 }
 
-function hintFor(expected: readonly string[], found: IToken, previous: IToken | undefined, rule: string): string | undefined {
+function hintFor(source: SourceFile, expected: readonly string[], found: IToken, previous: IToken | undefined, rule: string): string | undefined {
   if (expected.includes("FatArrow") && found.tokenType === T.Arrow) return "a lambda is written `fn(x) => body`; `->` introduces a return type";
   if (expected.includes("Equals") && found.tokenType === T.EqEq) return "bind with a single `=`; `==` compares";
   if (expected.includes("Equals") && found.tokenType === T.Colon && rule === "setting") return "settings are written `name = value`";
@@ -220,15 +220,15 @@ function hintFor(expected: readonly string[], found: IToken, previous: IToken | 
   if (expected.includes("Colon") && rule === "inputDecl") return "inputs declare their type, as in `input x: f32[B, D]`";
   if (expected.includes("Colon") && rule === "weightDecl") return "weights declare their type, as in `weight w: f32[In, Out]`";
   if (expected.includes("From")) return "an import names its source: `import { MLP } from \"std/nn\"`";
-  if (expected.some((e) => OPEN_TO_CLOSE.has(e)) && startsExpression(found) && sameLine(previous, found)) {
+  if (expected.some((e) => OPEN_TO_CLOSE.has(e)) && startsExpression(found) && sameLine(source, previous, found)) {
     return "is a `,` missing before this?";
   }
   if (expected.includes("Equals") && rule === "paramItem") return "a `param` needs a default value, as in `param dim = 64`";
   return undefined;
 }
 
-function sameLine(previous: IToken | undefined, token: IToken): boolean {
-  return previous !== undefined && previous.endLine === token.startLine;
+function sameLine(source: SourceFile, previous: IToken | undefined, token: IToken): boolean {
+  return previous !== undefined && Number.isFinite(previous.startOffset) && onSameLine(source.text, previous, token);
 }
 
 function startsExpression(token: IToken): boolean {
@@ -253,7 +253,7 @@ function parseFacts(message: string): ErrorFacts {
  * is at the end of the line before it (`input x` ⏎ — the type is missing after `x`).
  */
 function missingAt(source: SourceFile, found: IToken, previous: IToken | undefined, span: Span): Span {
-  if (!previous || found.tokenType === EOF || sameLine(previous, found)) return span;
+  if (!previous || found.tokenType === EOF || sameLine(source, previous, found)) return span;
   return errorSpan(source, { ...found, tokenType: EOF }, previous);
 }
 

@@ -28,7 +28,7 @@ export function parseSource(source: SourceFile): ParsedFile {
     if (delimiters.tooDeep) {
       return { source, ast: empty, comments: lexed.comments, diagnostics: [...lexed.diagnostics, ...delimiters.diagnostics] };
     }
-    const { cst, errors } = parseTokens(lexed.tokens);
+    const { cst, errors } = parseTokens(lexed.tokens, source.text);
     const built = buildAst(cst, source, lexed.comments);
     // Recovery can fail twice on one token (a missing `:` then a missing type): report it once.
     const firstPerToken = errors.filter((e, i) => errors.findIndex((o) => o.token.startOffset === e.token.startOffset) === i);

@@ -6,6 +6,7 @@
 import { CstParser, type CstNode, type IToken } from "chevrotain";
 import * as T from "./tokens.js";
 import { factsProvider } from "./parse-errors.js";
+import { onSameLine } from "./lexer.js";
 
 const K = T.K;
 
@@ -21,11 +22,20 @@ export class RecParser extends CstParser {
     this.performSelfAnalysis();
   }
 
+  /** The text being parsed, for line questions (tokens carry offsets only). */
+  private text = "";
+
   /** A call's `(` or an index's `[` must sit on the line of what it applies to. */
   private sameLine(): boolean {
     const previous = this.LA(0);
-    const next = this.LA(1);
-    return previous.endLine === undefined || next.startLine === previous.endLine;
+    return previous.startOffset === undefined || !Number.isFinite(previous.startOffset) || onSameLine(this.text, previous, this.LA(1));
+  }
+
+  /** Parses a token stream of `text`; assigning `input` resets the parser for reuse. */
+  parseFile(tokens: IToken[], text: string): CstNode {
+    this.text = text;
+    this.input = tokens;
+    return this.file();
   }
 
   /**
@@ -363,11 +373,25 @@ export class RecParser extends CstParser {
   });
 
   // ── Expressions, from loosest to tightest binding ───────────────────────────────────
+  /**
+   * An expression. All binary operators share one flat `operand (op operand)*` list and the AST
+   * builder applies precedence and associativity (PRECEDENCE in ast.ts). A rule per precedence
+   * level, or separate rules for prefix, postfix and primary parts, made every name five to
+   * twelve CST nodes deep; building those nodes was most of the parser's time.
+   */
   public expr = this.RULE("expr", () => {
     this.OR([
       { ALT: () => this.SUBRULE(this.lambdaExpr) },
       { ALT: () => this.SUBRULE(this.ifExpr) },
-      { ALT: () => this.SUBRULE(this.binaryExpr) },
+      {
+        ALT: () => {
+          this.SUBRULE(this.operand);
+          this.MANY(() => {
+            this.CONSUME(T.BinaryOperator);
+            this.SUBRULE2(this.operand);
+          });
+        },
+      },
     ]);
   });
 
@@ -387,41 +411,35 @@ export class RecParser extends CstParser {
     this.SUBRULE3(this.expr, { LABEL: "else" });
   });
 
-  /**
-   * All binary operators in one flat rule: operands and operators alternate, and the AST
-   * builder applies precedence and associativity (PRECEDENCE in ast.ts). One rule instead of
-   * a rule per precedence level keeps the tree shallow, which is most of the parser's speed.
-   */
-  public binaryExpr = this.RULE("binaryExpr", () => {
-    this.SUBRULE(this.prefixExpr);
-    this.MANY(() => {
-      this.CONSUME(T.BinaryOperator);
-      this.SUBRULE2(this.prefixExpr);
-    });
-  });
-
   /** Arithmetic only, for dimensions and id spaces, where `<` and `>` are brackets. */
   public dimExpr = this.RULE("dimExpr", () => {
-    this.SUBRULE(this.prefixExpr);
+    this.SUBRULE(this.operand);
     this.MANY(() => {
       this.CONSUME(T.ArithmeticOperator);
-      this.SUBRULE2(this.prefixExpr);
+      this.SUBRULE2(this.operand);
     });
   });
 
-  public prefixExpr = this.RULE("prefixExpr", () => {
+  /** Prefix operators, a primary expression, then calls, indexes and member accesses. */
+  public operand = this.RULE("operand", () => {
     this.MANY(() => {
       this.OR([{ ALT: () => this.CONSUME(T.Minus) }, { ALT: () => this.CONSUME(K.not) }]);
     });
-    this.SUBRULE(this.postfixExpr);
-  });
-
-  public postfixExpr = this.RULE("postfixExpr", () => {
-    this.SUBRULE(this.primary);
-    this.MANY({
+    this.OR2([
+      { ALT: () => this.CONSUME(T.IntLiteral) },
+      { ALT: () => this.CONSUME(T.FloatLiteral) },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+      { ALT: () => this.CONSUME(K.true) },
+      { ALT: () => this.CONSUME(K.false) },
+      { GATE: () => !this.startsDeclaration(), ALT: () => this.CONSUME(T.Identifier) },
+      { ALT: () => this.SUBRULE(this.parenExpr) },
+      { ALT: () => this.SUBRULE(this.listExpr) },
+      { ALT: () => this.SUBRULE(this.recordExpr) },
+    ]);
+    this.MANY2({
       GATE: () => this.LA(1).tokenType === T.Dot || this.sameLine(),
       DEF: () => {
-        this.OR([
+        this.OR3([
           { ALT: () => this.SUBRULE(this.callSuffix) },
           { ALT: () => this.SUBRULE(this.indexSuffix) },
           { ALT: () => this.SUBRULE(this.memberSuffix) },
@@ -474,20 +492,6 @@ export class RecParser extends CstParser {
     this.CONSUME(T.Identifier);
   });
 
-  public primary = this.RULE("primary", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.IntLiteral) },
-      { ALT: () => this.CONSUME(T.FloatLiteral) },
-      { ALT: () => this.CONSUME(T.StringLiteral) },
-      { ALT: () => this.CONSUME(K.true) },
-      { ALT: () => this.CONSUME(K.false) },
-      { GATE: () => !this.startsDeclaration(), ALT: () => this.CONSUME(T.Identifier) },
-      { ALT: () => this.SUBRULE(this.parenExpr) },
-      { ALT: () => this.SUBRULE(this.listExpr) },
-      { ALT: () => this.SUBRULE(this.recordExpr) },
-    ]);
-  });
-
   public parenExpr = this.RULE("parenExpr", () => {
     this.CONSUME(T.LParen);
     this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expr) });
@@ -516,10 +520,10 @@ export class RecParser extends CstParser {
     this.CONSUME(K.for);
     this.SUBRULE(this.pattern);
     this.CONSUME(K.in);
-    this.SUBRULE(this.binaryExpr, { LABEL: "iterable" });
+    this.SUBRULE(this.expr, { LABEL: "iterable" });
     this.OPTION(() => {
       this.CONSUME(K.if);
-      this.SUBRULE2(this.binaryExpr, { LABEL: "condition" });
+      this.SUBRULE2(this.expr, { LABEL: "condition" });
     });
   });
 
@@ -539,8 +543,7 @@ export class RecParser extends CstParser {
 /** The single parser instance. Assigning `input` resets its state for the next file. */
 export const parser = new RecParser();
 
-export function parseTokens(tokens: IToken[]): { cst: CstNode; errors: typeof parser.errors } {
-  parser.input = tokens;
-  const cst = parser.file();
+export function parseTokens(tokens: IToken[], text: string): { cst: CstNode; errors: typeof parser.errors } {
+  const cst = parser.parseFile(tokens, text);
   return { cst, errors: parser.errors };
 }
