@@ -1,14 +1,21 @@
-// The pipeline, in order. Today the front end: read → lex/parse/build (syntax/parse-source).
-// Later stages (resolve, check, IR, passes, lowering) join here and nowhere else; each stage
-// runs only when the one before it reported no errors.
+// The pipeline, in order: read → parse (syntax/parse-source) → load imports (semantics/program)
+// → elaborate and check (semantics/check). Later stages (IR, passes, lowering) join here and
+// nowhere else; each stage runs only when the one before it reported no errors.
 
-import { sortDiagnostics, type Diagnostic } from "./diagnostics/diagnostic.js";
+import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics/diagnostic.js";
+import { checkProgram } from "./semantics/check.js";
+import type { ElaboratedModel } from "./semantics/model.js";
+import { loadProgram } from "./semantics/program.js";
 import { readSource, DEFAULT_MAX_FILE_BYTES } from "./source/read-source.js";
 import { SourceFile } from "./source/source-file.js";
 import { parseSource, type ParsedFile } from "./syntax/parse-source.js";
 
 export interface CheckOptions {
   readonly maxFileBytes?: number;
+  /** `--set name=value` overrides of model params, as source text. */
+  readonly overrides?: ReadonlyMap<string, string>;
+  /** Stop after parsing (no imports, no type checking). */
+  readonly syntaxOnly?: boolean;
 }
 
 export interface CheckResult {
@@ -17,6 +24,10 @@ export interface CheckResult {
   readonly diagnostics: readonly Diagnostic[];
   /** Paths that could not be read at all (missing, a directory, no permission). */
   readonly unreadable: readonly { readonly path: string; readonly reason: string }[];
+  /** Every file the check read, imports included, by path: for rendering diagnostics. */
+  readonly sources: ReadonlyMap<string, SourceFile>;
+  /** The models of the entry files, elaborated (empty when an earlier stage failed). */
+  readonly models: readonly ElaboratedModel[];
 }
 
 export function checkFiles(paths: readonly string[], options: CheckOptions = {}): CheckResult {
@@ -28,13 +39,45 @@ export function checkFiles(paths: readonly string[], options: CheckOptions = {})
     else if (read.kind === "bad-text") files.push({ source: read.source, ast: emptyFile(read.source), comments: [], diagnostics: [read.diagnostic] });
     else files.push(parseSource(read.source));
   }
-  return { files, diagnostics: sortDiagnostics(files.flatMap((f) => f.diagnostics)), unreadable };
+  return { ...checkParsed(files, options), unreadable };
 }
 
-/** Checks source text that is already in memory (the API, tests, editors). */
-export function checkText(path: string, text: string): ParsedFile {
-  return parseSource(new SourceFile(path, text));
+/** Checks source text that is already in memory (the API, tests, editors, spec examples). */
+export function checkSource(path: string, text: string, options: CheckOptions = {}): CheckResult {
+  return { ...checkParsed([parseSource(new SourceFile(path, text))], options), unreadable: [] };
 }
+
+/** Everything after parsing: load imports, then elaborate and check every model. */
+function checkParsed(files: ParsedFile[], options: CheckOptions): Omit<CheckResult, "unreadable"> {
+  const syntax = files.flatMap((f) => f.diagnostics);
+  const sources = new Map(files.map((f) => [f.source.path, f.source]));
+  if (options.syntaxOnly || hasErrors(syntax) || files.length === 0) {
+    return { files, diagnostics: sortDiagnostics(syntax), sources, models: [] };
+  }
+  const program = loadProgram(files);
+  for (const file of program.files.values()) sources.set(file.source.path, file.source);
+  if (hasErrors(program.diagnostics)) {
+    return { files, diagnostics: sortDiagnostics([...syntax, ...program.diagnostics]), sources, models: [] };
+  }
+  const checked = checkProgram(program, options.overrides);
+  return {
+    files,
+    diagnostics: sortDiagnostics(dedupe([...syntax, ...program.diagnostics, ...checked.diagnostics])),
+    sources,
+    models: checked.models,
+  };
+}
+
+function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.file}:${d.primary.span.start}:${d.code}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 
 function emptyFile(source: SourceFile) {
   return { kind: "File" as const, span: { start: 0, end: source.text.length }, decls: [] };

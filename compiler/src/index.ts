@@ -1,7 +1,8 @@
 // The public API of the compiler: parse, print and check .rec sources, and render diagnostics.
 // Programs that generate model variants use this instead of the CLI.
 
-export { checkFiles, checkText, type CheckOptions, type CheckResult } from "./driver.js";
+export { checkFiles, checkSource, type CheckOptions, type CheckResult } from "./driver.js";
+export { summarize, renderSummary, type SummaryJson } from "./semantics/summary.js";
 export { parseSource, type ParsedFile } from "./syntax/parse-source.js";
 export { printFile, printExpr, printType } from "./syntax/printer.js";
 export { dumpAst, stripSpans } from "./syntax/ast-dump.js";

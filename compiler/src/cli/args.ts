@@ -8,6 +8,8 @@ export interface OptionSpec {
   readonly values?: readonly string[];
   readonly default?: string;
   readonly valueName?: string;
+  /** May be given several times; the values are collected in order. */
+  readonly repeatable?: boolean;
 }
 
 export interface CommandSpec {
@@ -18,11 +20,11 @@ export interface CommandSpec {
 }
 
 export type ParsedArgs =
-  | { readonly ok: true; readonly options: Map<string, string | true>; readonly positionals: string[]; readonly help: boolean }
+  | { readonly ok: true; readonly options: Map<string, string | true | string[]>; readonly positionals: string[]; readonly help: boolean }
   | { readonly ok: false; readonly error: string };
 
 export function parseArgs(argv: readonly string[], spec: CommandSpec): ParsedArgs {
-  const options = new Map<string, string | true>();
+  const options = new Map<string, string | true | string[]>();
   const positionals: string[] = [];
   let help = false;
   for (let i = 0; i < argv.length; i++) {
@@ -52,7 +54,8 @@ export function parseArgs(argv: readonly string[], spec: CommandSpec): ParsedArg
     if (option.values.length && !option.values.includes(value)) {
       return { ok: false, error: `option \`--${rawName}\` must be one of ${option.values.join(", ")}; got \`${value}\`` };
     }
-    options.set(option.name, value);
+    if (option.repeatable) options.set(option.name, [...((options.get(option.name) as string[] | undefined) ?? []), value]);
+    else options.set(option.name, value);
   }
   for (const option of spec.options) {
     if (option.default !== undefined && !options.has(option.name)) options.set(option.name, option.default);

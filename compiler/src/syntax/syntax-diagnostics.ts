@@ -14,6 +14,8 @@ export interface CodeEntry {
   readonly summary: string;
   /** A minimal .rec file that triggers this code (first diagnostic of its file). */
   readonly example: string;
+  /** `--set` overrides the example is checked with (REC3014, REC3015). */
+  readonly exampleOverrides?: Readonly<Record<string, string>>;
   readonly build: (a: Args) => { message: string; label: string; notes?: string[]; help?: string };
 }
 

@@ -7,7 +7,8 @@ import { DIAGNOSTIC_CATALOG } from "../diagnostics/catalog.js";
 import { renderAll } from "../diagnostics/render.js";
 import { decodeSource } from "../source/read-source.js";
 import { SourceFile } from "../source/source-file.js";
-import { parseSource } from "../syntax/parse-source.js";
+import { checkSource } from "../driver.js";
+import { STDLIB_ROOT } from "../semantics/program.js";
 import { parser } from "../syntax/parser.js";
 import { syntaxDiagnostic } from "../syntax/syntax-diagnostics.js";
 import * as T from "../syntax/tokens.js";
@@ -98,10 +99,12 @@ export function renderExample(code: string): { source: string; rendered: string;
     return { source: "(any file larger than 16 MiB)", rendered: render([diagnostic], source), codes: [code] };
   }
   if (!entry.example) return undefined;
-  const parsed = parseSource(new SourceFile(path, entry.example));
-  const diagnostics = [...parsed.diagnostics].sort((a, b) => a.primary.span.start - b.primary.span.start);
+  const overrides = new Map(Object.entries(entry.exampleOverrides ?? {}));
+  const result = checkSource(path, entry.example, { overrides });
+  const diagnostics = [...result.diagnostics].sort((a, b) => Number(b.file === path) - Number(a.file === path) || a.primary.span.start - b.primary.span.start);
   const first = diagnostics.filter((d) => d.code === code).slice(0, 1);
-  return { source: entry.example, rendered: render(first, parsed.source), codes: diagnostics.map((d) => d.code) };
+  const rendered = renderAll(first, (p) => result.sources.get(p), "text", { color: false });
+  return { source: entry.example, rendered: rendered.replaceAll(STDLIB_ROOT, "stdlib"), codes: diagnostics.map((d) => d.code) };
 }
 
 function render(diagnostics: Parameters<typeof renderAll>[0], source: SourceFile): string {
@@ -129,6 +132,10 @@ export function diagnosticsMarkdown(): string {
     if (!example) {
       out.push("This code has no example: it reports a failure of the compiler itself.", "");
       continue;
+    }
+    if (entry.exampleOverrides) {
+      const flags = Object.entries(entry.exampleOverrides).map(([k, v]) => `--set ${k}=${v}`).join(" ");
+      out.push(`Checked with \`rec check ${flags} example.rec\`:`, "");
     }
     if (entry.example) out.push("```rec", entry.example.trimEnd(), "```", "");
     else out.push(`Example: ${example.source}`, "");

@@ -3,6 +3,7 @@
 
 import { isAbsolute, join } from "node:path";
 import { checkFiles } from "../../driver.js";
+import { renderSummary, summarize } from "../../semantics/summary.js";
 import { hasErrors } from "../../diagnostics/diagnostic.js";
 import { renderAll, type DiagnosticFormat } from "../../diagnostics/render.js";
 import type { CommandSpec } from "../args.js";
@@ -14,7 +15,15 @@ export const checkSpec: CommandSpec = {
   name: "check",
   summary: "Check .rec files for errors without running anything.",
   usage: "rec check [options] FILE|DIR...",
-  options: [diagnosticsOption, colorOption, { name: "quiet", description: "Print no summary line" }],
+  options: [
+    diagnosticsOption,
+    colorOption,
+    { name: "summary", description: "Print each model's parameters, memory and FLOPs" },
+    { name: "json", description: "With --summary: print the summaries as JSON" },
+    { name: "set", description: "Override a model param, type-checked against its declaration (repeatable)", values: [], valueName: "NAME=VALUE", repeatable: true },
+    { name: "syntax-only", description: "Only parse: no imports, names, types or shapes" },
+    { name: "quiet", description: "Print no summary line" },
+  ],
 };
 
 export const check: Command = (args, io) => {
@@ -25,14 +34,27 @@ export const check: Command = (args, io) => {
   const { files, missing } = expandPaths(args.positionals, io.cwd);
   for (const path of missing) io.stderr(`error: cannot read \`${path}\`: no such file or directory\n`);
   if (missing.length) return EXIT.usage;
-  const result = checkFiles(files.map((f) => resolvePath(io, f)));
+  const overrides = new Map<string, string>();
+  for (const assignment of (args.options.get("set") as string[] | undefined) ?? []) {
+    const at = assignment.indexOf("=");
+    if (at <= 0) {
+      io.stderr(`error: \`--set ${assignment}\` must look like \`--set name=value\`\n`);
+      return EXIT.usage;
+    }
+    overrides.set(assignment.slice(0, at).trim(), assignment.slice(at + 1).trim());
+  }
+  const result = checkFiles(files.map((f) => resolvePath(io, f)), { overrides, syntaxOnly: args.options.get("syntax-only") === true });
   for (const { path, reason } of result.unreadable) io.stderr(`error: cannot read \`${path}\`: ${reason}\n`);
   if (result.unreadable.length) return EXIT.usage;
 
   const format = args.options.get("diagnostics") as DiagnosticFormat;
-  const sources = new Map(result.files.map((f) => [f.source.path, f.source]));
+  const sources = result.sources;
   const output = renderAll(result.diagnostics, (p) => sources.get(p), format, { color: useColor(args, io) });
   if (output && (format === "json" || result.diagnostics.length)) io.stdout(output);
+  if (args.options.get("summary")) {
+    const summaries = result.models.map(summarize);
+    io.stdout(args.options.get("json") ? `${JSON.stringify(summaries, null, 2)}\n` : summaries.map(renderSummary).join("\n"));
+  }
   if (!args.options.get("quiet") && format !== "json") io.stderr(summary(files.length, result.diagnostics));
   return hasErrors(result.diagnostics) ? EXIT.errors : EXIT.ok;
 };

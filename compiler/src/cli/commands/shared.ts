@@ -4,7 +4,7 @@ import type { OptionSpec } from "../args.js";
 import type { CliIo } from "../io.js";
 
 export interface CommandArgs {
-  readonly options: Map<string, string | true>;
+  readonly options: Map<string, string | true | string[]>;
   readonly positionals: string[];
 }
 

@@ -1,0 +1,423 @@
+// Calls: binding arguments to parameters, then running what is called — a registry op (its
+// shape rule and cost), a function or reward (its body), a module (a new instance, with
+// weights) or an instance (its forward function).
+
+import { suggest } from "../diagnostics/suggest.js";
+import type { Span } from "../source/source-file.js";
+import type * as A from "../syntax/ast.js";
+import { isTensorType, type OpContext, type OpDef } from "../../../stdlib/ops/types.js";
+import { constDim, type Dim } from "./dims.js";
+import type { Elaborator, EvalContext } from "./elaborate.js";
+import type { Env } from "./env.js";
+import { matchValue, newVars, patternOf, patternText, tensorOfPattern, type TypePattern, type Vars } from "./type-patterns.js";
+import { describeValue, POISON, type Closure, type Instance, type TensorValue, type Value } from "./values.js";
+import { printShape, dtypeName } from "./tensor-type.js";
+
+export interface EvaluatedArg {
+  readonly name?: string;
+  readonly value: Value;
+  readonly span: Span;
+}
+
+export function evalArgs(el: Elaborator, args: readonly A.Argument[], env: Env, ctx: EvalContext): EvaluatedArg[] {
+  return args.map((a) => ({ ...(a.name ? { name: a.name.name } : {}), value: el.evalExpr(a.value, env, ctx), span: a.value.span }));
+}
+
+export function callValue(el: Elaborator, callee: Value, args: EvaluatedArg[], call: A.Node, ctx: EvalContext, name: string): Value {
+  if (callee.kind === "poison" || args.some((a) => containsPoison(a.value))) return POISON;
+  switch (callee.kind) {
+    case "builtin":
+      return callOp(el, callee.op, args, call.span, ctx, name === "this call" ? callee.op.name : name);
+    case "closure":
+      return callClosure(el, callee, args, call.span, ctx);
+    case "module":
+      return instantiate(el, callee, args, call.span, ctx);
+    case "instance":
+      return callInstance(el, callee, args, call.span, ctx);
+    default:
+      el.report(ctx, "REC3012", call.span, { what: `\`${name}\` (${describeValue(callee)})` });
+      return POISON;
+  }
+}
+
+function containsPoison(value: Value): boolean {
+  if (value.kind === "poison") return true;
+  return (value.kind === "list" || value.kind === "tuple") && value.items.some(containsPoison);
+}
+
+/** Positional then named arguments onto parameter names; reports REC3009–REC3011. */
+function bind(
+  el: Elaborator,
+  params: readonly { name: string; hasDefault: boolean }[],
+  args: readonly EvaluatedArg[],
+  callSpan: Span,
+  ctx: EvalContext,
+  callee: string,
+  openNamed = false,
+): Map<string, EvaluatedArg> | undefined {
+  const bound = new Map<string, EvaluatedArg>();
+  const list = params.map((p) => p.name).join(", ") || "none";
+  let ok = true;
+  const positional = args.filter((a) => !a.name);
+  positional.forEach((a, i) => {
+    const param = params[i];
+    if (!param) {
+      el.report(ctx, "REC3011", a.span, { callee, count: String(params.length), params: list });
+      ok = false;
+    } else bound.set(param.name, a);
+  });
+  for (const a of args.filter((x) => x.name)) {
+    const known = params.some((p) => p.name === a.name);
+    if (!known && !openNamed) {
+      const [suggestion] = suggest(a.name!, params.map((p) => p.name), 1);
+      el.report(ctx, "REC3009", a.span, { callee, name: a.name!, params: list, ...(suggestion ? { suggestion } : {}) });
+      ok = false;
+    } else if (bound.has(a.name!)) {
+      el.report(ctx, "REC3009", a.span, { callee, name: `${a.name!}\` twice (positionally and by name); \`${a.name!}`, params: list });
+      ok = false;
+    } else bound.set(a.name!, a);
+  }
+  for (const p of params) {
+    if (!bound.has(p.name) && !p.hasDefault) {
+      el.report(ctx, "REC3010", callSpan, { callee, name: p.name, params: list });
+      ok = false;
+    }
+  }
+  return ok ? bound : undefined;
+}
+
+
+// ── Registry ops ────────────────────────────────────────────────────────────────────────
+class OpFailure {
+  constructor(
+    readonly code: string,
+    readonly args: Record<string, string>,
+    readonly param?: string,
+  ) {}
+}
+
+function callOp(el: Elaborator, op: OpDef, args: EvaluatedArg[], span: Span, ctx: EvalContext, display: string): Value {
+  const bound = bind(el, op.params.map((p) => ({ name: p.name, hasDefault: p.default !== undefined })), args, span, ctx, op.name, op.openNamed);
+  if (!bound) return POISON;
+  const values = new Map<string, Value>();
+  const tensors: TensorValue[] = [];
+  for (const param of op.params) {
+    const arg = bound.get(param.name);
+    const value = arg ? coerce(el, op, param.name, param.kind, arg, ctx) : param.default!;
+    if (value.kind === "poison") return POISON;
+    values.set(param.name, value);
+    if (value.kind === "tensor") tensors.push(value);
+    if (value.kind === "list") for (const item of value.items) if (item.kind === "tensor") tensors.push(item);
+  }
+  if (op.openNamed) for (const [name, arg] of bound) if (!values.has(name)) values.set(name, arg.value);
+  const opContext: OpContext = {
+    unifier: el.unifier,
+    fail: (code, failArgs, param) => {
+      throw new OpFailure(code, failArgs, param);
+    },
+    call: (fn, callArgs) => callValue(el, fn, callArgs.map((value) => ({ value, span })), { kind: "Call", span }, ctx, "function"),
+  };
+  let result;
+  try {
+    result = op.infer(values, opContext);
+  } catch (error) {
+    if (!(error instanceof OpFailure)) throw error;
+    const at = (error.param && bound.get(error.param)?.span) || span;
+    el.report(ctx, error.code, at, { ...error.args, op: display, callee: display, param: error.param ?? "" });
+    return POISON;
+  }
+  const inputs = new Set(tensors.flatMap((t) => [...t.inputs]));
+  const trainable = tensors.some((t) => t.trainable);
+  if (isTensorType(result)) {
+    const type = { ...result, shape: result.shape.map((d) => el.unifier.resolve(d)) };
+    if (op.cost) el.addCost(ctx, op.cost(tensors.map((t) => t.type), type).flops);
+    return { kind: "tensor", type, inputs, trainable };
+  }
+  return taint(result, inputs, trainable);
+}
+
+/** Tensors inside a compile-time result (topk's tuple) inherit their arguments' provenance. */
+function taint(value: Value, inputs: Set<string>, trainable: boolean): Value {
+  if (value.kind === "tensor") return { ...value, inputs: new Set([...value.inputs, ...inputs]), trainable: value.trainable || trainable };
+  if (value.kind === "tuple" || value.kind === "list") return { ...value, items: value.items.map((v) => taint(v, inputs, trainable)) };
+  return value;
+}
+
+/** Converts an argument to what a parameter kind needs (a number as a scalar tensor, …). */
+function coerce(el: Elaborator, op: OpDef, param: string, kind: string, arg: EvaluatedArg, ctx: EvalContext): Value {
+  const v = arg.value;
+  const fail = (expected: string) => {
+    if (v.kind === "tensor" && ["int", "float", "bool", "string", "axis", "ints"].includes(kind)) {
+      el.report(ctx, "REC2010", arg.span, { what: `\`${param}\` of \`${op.name}\`` });
+    } else {
+      el.report(ctx, "REC2011", arg.span, { param, callee: op.name, expected, found: describeValue(v) });
+    }
+    return POISON;
+  };
+  switch (kind) {
+    case "tensor":
+      if (v.kind === "tensor") return v;
+      if (v.kind === "int" || v.kind === "float") {
+        return { kind: "tensor", type: { dtype: v.kind === "int" ? "i32" : "f32", shape: [] }, weak: true, inputs: new Set(), trainable: false };
+      }
+      if (v.kind === "bool") return { kind: "tensor", type: { dtype: "bool", shape: [] }, inputs: new Set(), trainable: false };
+      return fail("a tensor");
+    case "tensors":
+      if (v.kind === "list" && v.items.every((i) => i.kind === "tensor")) return v;
+      return fail("a list of tensors");
+    case "int":
+      return v.kind === "int" ? v : fail("an int");
+    case "float":
+      return v.kind === "float" || v.kind === "int" ? v : fail("a number");
+    case "bool":
+      return v.kind === "bool" ? v : fail("a bool");
+    case "string":
+      return v.kind === "string" ? v : fail("a string");
+    case "axis":
+      return v.kind === "int" || v.kind === "none" || (v.kind === "list" && v.items.every((i) => i.kind === "int")) ? v : fail("an int, a list of ints or None");
+    case "ints":
+      return (v.kind === "list" || v.kind === "tuple") && v.items.every((i) => i.kind === "int") ? v : fail("a list of ints");
+    case "list":
+      return v.kind === "list" || v.kind === "tuple" ? v : fail("a list");
+    case "dtype":
+      return v.kind === "dtype" ? v : fail("a dtype (`f32`, `i32` or `bool`)");
+    case "function":
+      return ["closure", "builtin", "instance", "module"].includes(v.kind) ? v : fail("a function");
+    default:
+      return v;
+  }
+}
+
+// ── Functions and rewards ───────────────────────────────────────────────────────────────
+function callClosure(el: Elaborator, fn: Closure, args: EvaluatedArg[], span: Span, ctx: EvalContext): Value {
+  const bound = bind(el, fn.params.map((p) => ({ name: paramName(p), hasDefault: p.default !== undefined })), args, span, ctx, fn.name);
+  if (!bound) return POISON;
+  const fileOf = fileOfEnv(fn.env) ?? ctx.file;
+  const inner: EvalContext = { ...ctx, file: fileOf, bindName: false, ...(fn.isReward ? { reward: fn.name } : {}) };
+  const scope = fn.env.child();
+  const vars = newVars(true);
+  for (const param of fn.params) {
+    const name = paramName(param);
+    const arg = bound.get(name);
+    const value = arg ? arg.value : param.default ? el.evalExpr(param.default, fn.env, inner) : POISON;
+    if (param.type && arg && !checkAgainst(el, value, patternOf(param.type, fn.env, vars, el, inner), vars, arg.span, ctx, `argument \`${name}\` of \`${fn.name}\``, param.type.span, inner.file)) {
+      return POISON; // The body would only repeat the mismatch in other words.
+    }
+    scope.define(name, { state: "ready", value, used: true, kind: "arg" });
+  }
+  defineSignatureDims(el, vars, scope);
+  const result = runBody(el, fn.body, scope, inner);
+  if (fn.returns && result.kind !== "poison") {
+    checkReturn(el, result, patternOf(fn.returns, fn.env, vars, el, inner), vars, fn.body, inner, `the result of \`${fn.name}\``);
+  }
+  return result;
+}
+
+export function runBody(el: Elaborator, body: A.Expr | A.Block, scope: Env, ctx: EvalContext): Value {
+  if (body.kind !== "Block") return el.evalExpr(body, scope, ctx);
+  let env = scope;
+  for (const decl of body.lets) {
+    env = env.child();
+    const value = el.evalExpr(decl.value, env.parent!, { ...ctx, bindName: false });
+    el.bindPattern(decl.pattern, value, env, ctx, "let");
+    if (decl.type && value.kind !== "poison") {
+      const vars = newVars(true);
+      checkAgainst(el, value, patternOf(decl.type, env, vars, el, ctx), vars, decl.value.span, ctx, "this value", decl.type.span, ctx.file);
+    }
+  }
+  const result = el.evalExpr(body.result, env, ctx);
+  reportUnusedBlockLets(el, env, scope, ctx);
+  return result;
+}
+
+function reportUnusedBlockLets(el: Elaborator, innermost: Env, scope: Env, ctx: EvalContext) {
+  for (let env: Env | undefined = innermost; env && env !== scope; env = env.parent) {
+    for (const name of env.ownNames()) {
+      const slot = env.ownSlot(name)!;
+      const poisoned = slot.state === "ready" && slot.value.kind === "poison";
+      if (!slot.used && !poisoned && slot.kind === "let" && slot.span && !name.startsWith("_")) el.report(ctx, "REC3007", slot.span, { name });
+    }
+  }
+}
+
+/** Matches an argument against its declared type; false (after reporting) when it does not fit. */
+function checkAgainst(el: Elaborator, value: Value, pattern: TypePattern, vars: Vars, at: Span, ctx: EvalContext, what: string, declaredAt: Span, declaredFile: string): boolean {
+  const failure = matchValue(value, pattern, vars, el);
+  if (!failure) return true;
+  const secondary = declaredFile === ctx.file ? [{ span: declaredAt, message: `declared as ${patternText(pattern)}` }] : [];
+  if (failure.code === "REC2001" || failure.code === "REC2003") {
+    el.report(ctx, "REC2016", at, { what, found: valueText(value), declared: patternText(pattern), detail: failure.args["detail"] ?? "" }, secondary);
+  } else {
+    el.report(ctx, failure.code, at, { op: what, param: what, callee: what, ...failure.args }, secondary);
+  }
+  return false;
+}
+
+function checkReturn(el: Elaborator, value: Value, pattern: TypePattern, vars: Vars, body: A.Expr | A.Block, ctx: EvalContext, what: string) {
+  const at = body.kind === "Block" ? body.result.span : body.span;
+  const failure = matchValue(value, pattern, vars, el);
+  if (failure) el.report(ctx, "REC2016", at, { what, found: valueText(value), declared: patternText(pattern), detail: failure.args["detail"] ?? "" });
+}
+
+function valueText(value: Value): string {
+  return value.kind === "tensor" ? `${dtypeName(value.type)}${printShape(value.type.shape)}` : describeValue(value);
+}
+
+function paramName(p: A.Param): string {
+  return p.name.kind === "Ident" ? p.name.name : "";
+}
+
+export function fileOfEnv(env: Env): string | undefined {
+  for (let e: Env | undefined = env; e; e = e.parent) if (e.file) return e.file;
+  return undefined;
+}
+
+// ── Modules and instances ───────────────────────────────────────────────────────────────
+function instantiate(el: Elaborator, module: Extract<Value, { kind: "module" }>, args: EvaluatedArg[], span: Span, ctx: EvalContext): Value {
+  const decl = module.decl;
+  const name = decl.name.kind === "Ident" ? decl.name.name : "module";
+  if (ctx.reward) {
+    el.report(ctx, "REC2007", span, { name: ctx.reward, what: `creates an instance of \`${name}\`, which owns weights`, label: "creates weights" });
+    return POISON;
+  }
+  const bound = bind(el, decl.params.map((p) => ({ name: paramName(p), hasDefault: p.default !== undefined })), args, span, ctx, name);
+  if (!bound) return POISON;
+  const moduleFile = fileOfEnv(module.env) ?? ctx.file;
+  const path = ctx.bindName ? ctx.path : anonymousPath(ctx, name);
+  const env = module.env.child();
+  const instance: Instance = { kind: "instance", module: decl, path, env, signatureDims: new Map(), weightsCreated: false, span };
+  const inner: EvalContext = { ...ctx, file: moduleFile, path, bindName: false };
+  for (const param of decl.params) {
+    const pname = paramName(param);
+    const arg = bound.get(pname);
+    const value = arg ? arg.value : param.default ? el.evalExpr(param.default, env, inner) : POISON;
+    if (param.type && arg) {
+      const vars = newVars(false);
+      const failure = matchValue(value, patternOf(param.type, module.env, vars, el, inner), vars, el);
+      if (failure) {
+        el.report(ctx, "REC2011", arg.span, { param: pname, callee: name, expected: patternText(patternOf(param.type, module.env, vars, el, inner)), found: describeValue(value) });
+        return POISON;
+      }
+    }
+    env.define(pname, { state: "ready", value, used: true, kind: "param" });
+    if (pname === "causal" && value.kind === "bool" && !value.value) ctx.model.nonCausal.push({ span, file: ctx.file });
+  }
+  for (const member of decl.members) {
+    if (member.kind === "LetDecl" && member.pattern.kind === "Ident") {
+      const letName = member.pattern.name;
+      const expr = member.value;
+      env.define(letName, {
+        state: "pending",
+        compute: () => el.evalExpr(expr, env, { ...inner, path: `${path}.${letName}`, bindName: true }),
+        span: member.pattern.span,
+        used: true,
+        kind: "let",
+      });
+    } else if (member.kind === "ParamDecl") {
+      for (const item of member.items) {
+        if (item.name.kind !== "Ident" || !item.default) continue;
+        const expr = item.default;
+        env.define(item.name.name, { state: "pending", compute: () => el.evalExpr(expr, env, inner), used: true, kind: "param" });
+      }
+    }
+  }
+  return instance;
+}
+
+function anonymousPath(ctx: EvalContext, moduleName: string): string {
+  const base = `${ctx.path}.${moduleName.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase()}`;
+  const count = ctx.model.anonymousCounts.get(base) ?? 0;
+  ctx.model.anonymousCounts.set(base, count + 1);
+  return count === 0 ? base : `${base}_${count}`;
+}
+
+function callInstance(el: Elaborator, instance: Instance, args: EvaluatedArg[], span: Span, ctx: EvalContext): Value {
+  const decl = instance.module;
+  const name = decl.name.kind === "Ident" ? decl.name.name : "module";
+  const forward = decl.members.find((m): m is A.ForwardDecl => m.kind === "ForwardDecl" && !m.name);
+  if (!forward) {
+    el.report(ctx, "REC3017", span, { message: `module \`${name}\` has no forward function`, label: "called here", help: "add `fn (x: …) -> … { … }` to the module" });
+    return POISON;
+  }
+  if (ctx.reward) {
+    el.report(ctx, "REC2007", span, { name: ctx.reward, what: `calls \`${name}\`, a trainable module`, label: "trainable call" });
+    return POISON;
+  }
+  const bound = bind(el, forward.params.map((p) => ({ name: paramName(p), hasDefault: p.default !== undefined })), args, span, ctx, name);
+  if (!bound) return POISON;
+  const moduleFile = fileOfEnv(instance.env) ?? ctx.file;
+  const inner: EvalContext = { ...ctx, file: moduleFile, path: instance.path, bindName: false };
+  // Dimension names that weights use are shared by every call of this instance; the others
+  // are fresh per call, so one table can look up ids of different shapes.
+  const weightNames = weightDimNames(decl);
+  const dims = new Map<string, Dim>();
+  for (const [k, v] of instance.signatureDims) dims.set(k, v);
+  const vars = newVars(true, dims);
+  const scope = instance.env.child();
+  for (const param of forward.params) {
+    const pname = paramName(param);
+    const arg = bound.get(pname);
+    const value = arg ? arg.value : param.default ? el.evalExpr(param.default, instance.env, inner) : POISON;
+    if (param.type && arg && !checkAgainst(el, value, patternOf(param.type, instance.env, vars, el, inner), vars, arg.span, ctx, `argument \`${pname}\` of \`${name}\``, param.type.span, inner.file)) {
+      return POISON;
+    }
+    scope.define(pname, { state: "ready", value, used: true, kind: "arg" });
+  }
+  for (const [k, v] of vars.dims) if (weightNames.has(k)) instance.signatureDims.set(k, v);
+  if (!instance.weightsCreated) createWeights(el, instance, vars, inner);
+  defineSignatureDims(el, vars, scope);
+  const result = runBody(el, forward.body, scope, inner);
+  if (forward.returns && result.kind !== "poison") {
+    checkReturn(el, result, patternOf(forward.returns, instance.env, vars, el, inner), vars, forward.body, inner, `the result of \`${name}\``);
+  }
+  return result;
+}
+
+/** Makes the dimension names of a signature (`T` in `x: f32[B, T, D]`) usable as ints in the body. */
+function defineSignatureDims(el: Elaborator, vars: Vars, scope: Env) {
+  for (const [name, dim] of vars.dims) {
+    if (!scope.lookup(name)) scope.define(name, { state: "ready", value: { kind: "int", dim: el.unifier.resolve(dim), name }, used: true, kind: "arg" });
+  }
+}
+
+function weightDimNames(decl: A.ModuleDecl): Set<string> {
+  const names = new Set<string>();
+  const visit = (node: unknown) => {
+    if (!node || typeof node !== "object") return;
+    if ((node as A.Node).kind === "Ident") names.add((node as A.Ident).name);
+    for (const value of Object.values(node)) if (typeof value === "object") visit(value);
+  };
+  for (const m of decl.members) if (m.kind === "WeightDecl") visit(m.type);
+  return names;
+}
+
+function createWeights(el: Elaborator, instance: Instance, vars: Vars, ctx: EvalContext) {
+  instance.weightsCreated = true;
+  for (const member of instance.module.members) {
+    if (member.kind !== "WeightDecl" || member.name.kind !== "Ident") continue;
+    const pattern = patternOf(member.type, instance.env, newVars(false, vars.dims), el, ctx);
+    const declared = tensorOfPattern(pattern);
+    if (!declared) {
+      el.report(ctx, "REC3017", member.type.span, { message: "a weight needs a tensor type without `...`", label: "here" });
+      continue;
+    }
+    const type = { ...declared, shape: declared.shape.map((d) => el.unifier.resolve(d)) };
+    const init = member.init ? el.evalExpr(member.init, instance.env, ctx) : undefined;
+    ctx.model.weights.push({
+      path: `${instance.path}.${member.name.name}`,
+      type,
+      ...(init ? { init } : {}),
+      span: member.span,
+      file: ctx.file,
+      group: /embedding/i.test(instance.module.name.kind === "Ident" ? instance.module.name.name : "") ? "embedding" : "dense",
+    });
+    instance.env.define(member.name.name, {
+      state: "ready",
+      value: { kind: "tensor", type, inputs: new Set(), trainable: true },
+      used: true,
+      kind: "let",
+    });
+  }
+}
+
+export { constDim };

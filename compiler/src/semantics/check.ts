@@ -1,0 +1,102 @@
+// The semantic stage: a loaded program (+ overrides) → every model elaborated and checked,
+// with diagnostics. Drives the elaborator over each model of the entry files.
+
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { suggest } from "../diagnostics/suggest.js";
+import { SourceFile } from "../source/source-file.js";
+import type * as A from "../syntax/ast.js";
+import { parseSource } from "../syntax/parse-source.js";
+import { Elaborator, newModelState } from "./elaborate.js";
+import { builtinEnv, FileEnvs } from "./file-env.js";
+import { elaborateModel, type ElaboratedModel, type Overrides } from "./model.js";
+import type { Program } from "./program.js";
+import { describeValue, type Value } from "./values.js";
+
+export interface CheckedProgram {
+  readonly models: readonly ElaboratedModel[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export function checkProgram(program: Program, rawOverrides: ReadonlyMap<string, string> = new Map()): CheckedProgram {
+  const el = new Elaborator();
+  const envs = new FileEnvs(program, el);
+  const overrides = parseOverrides(el, program, rawOverrides);
+  const models: ElaboratedModel[] = [];
+  for (const path of program.entries) {
+    const file = program.files.get(path);
+    if (!file) continue;
+    const env = envs.get(path);
+    // Imports resolve lazily; force them so a bad import is reported even if unused.
+    for (const decl of file.ast.decls) {
+      if (decl.kind !== "ImportDecl") continue;
+      for (const spec of decl.names ?? []) {
+        const local = (spec.alias ?? spec.name).name;
+        const slot = env.ownSlot(local);
+        if (slot) el.force(local, slot, spec.span, { file: file.source.path });
+      }
+    }
+    for (const decl of file.ast.decls) {
+      if (decl.kind === "ModelDecl") models.push(elaborateModel(el, decl, env, file.source.path, overrides));
+    }
+  }
+  return { models, diagnostics: el.diagnostics };
+}
+
+/** Parses `--set name=value` texts as .rec expressions and checks them against the params. */
+function parseOverrides(el: Elaborator, program: Program, raw: ReadonlyMap<string, string>): Overrides {
+  const out = new Map<string, { value: Value; text: string }>();
+  if (raw.size === 0) return out;
+  const declared = new Map<string, { item: A.Param; file: string; model: A.ModelDecl }>();
+  const models: { model: A.ModelDecl; file: string }[] = [];
+  for (const path of program.entries) {
+    const file = program.files.get(path);
+    for (const decl of file?.ast.decls ?? []) {
+      if (decl.kind !== "ModelDecl") continue;
+      models.push({ model: decl, file: file!.source.path });
+      for (const m of decl.members) {
+        if (m.kind !== "ParamDecl") continue;
+        for (const item of m.items) if (item.name.kind === "Ident") declared.set(item.name.name, { item, file: file!.source.path, model: decl });
+      }
+    }
+  }
+  for (const [name, text] of raw) {
+    const target = declared.get(name);
+    if (!target) {
+      const first = models[0];
+      if (!first) continue;
+      const [suggestion] = suggest(name, [...declared.keys()], 1);
+      el.report({ file: first.file }, "REC3014", first.model.name.span, { name, params: [...declared.keys()].join(", ") || "none", ...(suggestion ? { suggestion } : {}) });
+      continue;
+    }
+    const value = evaluateLiteral(text);
+    const dflt = target.item.default ? evaluateLiteral(target.item.default) : undefined;
+    const expected = dflt ? kindOf(dflt) : "any";
+    const found = value ? kindOf(value) : "not a value";
+    const compatible = value && (expected === "any" || expected === found || (expected === "a float" && found === "an int"));
+    if (!compatible) {
+      el.report({ file: target.file }, "REC3015", target.item.span, { name, expected, found: value ? describeValue(value) : "not a valid .rec value", text });
+      continue;
+    }
+    out.set(name, { value: value!, text });
+  }
+  return out;
+}
+
+function kindOf(value: Value): string {
+  return value.kind === "int" ? "an int" : value.kind === "float" ? "a float" : value.kind === "bool" ? "a bool" : value.kind === "string" ? "a string" : value.kind === "list" ? "a list" : value.kind;
+}
+
+/** A constant expression (`128`, `1e-3`, `"adam"`, `[64, 32]`), evaluated with no names but builtins. */
+function evaluateLiteral(source: string | A.Expr): Value | undefined {
+  let expr: A.Expr;
+  if (typeof source === "string") {
+    const parsed = parseSource(new SourceFile("--set", `model _ {\n  param _v = ${source}\n}\n`));
+    const decl = parsed.ast.decls[0];
+    const member = decl?.kind === "ModelDecl" ? decl.members[0] : undefined;
+    if (parsed.diagnostics.length || member?.kind !== "ParamDecl" || !member.items[0]?.default) return undefined;
+    expr = member.items[0].default;
+  } else expr = source;
+  const scratch = new Elaborator();
+  const value = scratch.evalExpr(expr, builtinEnv(), { file: "--set", path: "", bindName: false, model: newModelState() });
+  return scratch.diagnostics.length || value.kind === "poison" ? undefined : value;
+}

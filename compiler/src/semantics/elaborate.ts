@@ -1,0 +1,417 @@
+// The elaborator: evaluates a program at compile time. Compile-time values (numbers, lists,
+// functions, modules) are computed; tensors are tracked by type only. Along the way it unrolls
+// comprehensions and conditionals, instantiates modules (creating weights with qualified
+// names), checks every op against the registry's shape and dtype rules, and adds up costs.
+
+import type { Diagnostic, Label } from "../diagnostics/diagnostic.js";
+import { suggest } from "../diagnostics/suggest.js";
+import type { Span } from "../source/source-file.js";
+import type * as A from "../syntax/ast.js";
+import { OPERATOR_OPS, OPS } from "../../../stdlib/ops/index.js";
+import { addDims, constDim, constValue, divDims, equalDims, mulDims, printDim, subDims, type Dim } from "./dims.js";
+import { Env } from "./env.js";
+import { semanticDiagnostic } from "./semantic-diagnostics.js";
+import type { TensorType } from "./tensor-type.js";
+import { Unifier } from "./unify.js";
+import { POISON, describeValue, type TensorValue, type Value } from "./values.js";
+import { callValue, evalArgs, type EvaluatedArg } from "./calls.js";
+import { indexValue } from "./indexing.js";
+import type { Vars } from "./type-patterns.js";
+
+export interface WeightInfo {
+  readonly path: string;
+  readonly type: TensorType;
+  readonly init?: Value;
+  readonly span: Span;
+  readonly file: string;
+  /** "embedding" for lookup tables (read with gather), "dense" otherwise. */
+  group: "embedding" | "dense";
+}
+
+/** What one model's elaboration accumulates. */
+export interface ModelState {
+  readonly weights: WeightInfo[];
+  flops: Dim;
+  readonly anonymousCounts: Map<string, number>;
+  readonly nonCausal: { span: Span; file: string }[];
+}
+
+export interface EvalContext {
+  readonly file: string;
+  /** Qualified-name prefix for instances created here. */
+  readonly path: string;
+  /** When true, a module instantiated by this expression takes `path` itself as its name. */
+  readonly bindName: boolean;
+  readonly role?: A.Role;
+  /** Inside the body of this reward. */
+  readonly reward?: string;
+  readonly model: ModelState;
+}
+
+export function newModelState(): ModelState {
+  return { weights: [], flops: constDim(0), anonymousCounts: new Map(), nonCausal: [] };
+}
+
+export class Elaborator {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly unifier = new Unifier();
+  private readonly reported = new Set<string>();
+
+  report(ctx: { file: string }, code: string, span: Span, args: Record<string, string> = {}, secondary: Label[] = []): void {
+    const key = `${ctx.file}:${span.start}:${span.end}:${code}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.diagnostics.push(semanticDiagnostic(ctx.file, code, span, args, secondary));
+  }
+
+  // ── Names ───────────────────────────────────────────────────────────────────────────
+  /** The value of `name`, forcing a lazy binding; reports unknown names and cycles. */
+  lookup(name: string, env: Env, span: Span, ctx: EvalContext): Value {
+    const slot = env.lookup(name);
+    if (!slot) {
+      const [suggestion] = suggest(name, env.visibleNames().filter((n) => !OPS.has(n) || n.length > 2), 1);
+      if ((ctx.role === "loss" || ctx.role === "metric") && /^[a-z_][a-z0-9_]*$/.test(name) && !OPS.has(name)) {
+        this.report(ctx, "REC2008", span, { name, ...(suggestion ? { suggestion } : {}) });
+      } else {
+        this.report(ctx, "REC3005", span, { name, ...(suggestion ? { suggestion } : {}) });
+      }
+      return POISON;
+    }
+    slot.used = true;
+    return this.force(name, slot, span, ctx);
+  }
+
+  /** Looks a name up without reporting anything (for id-space names in types). */
+  lookupQuiet(name: string, env: Env): Value | undefined {
+    const slot = env.lookup(name);
+    if (!slot || slot.state === "computing") return undefined;
+    slot.used = true;
+    return slot.state === "ready" ? slot.value : undefined;
+  }
+
+  private readonly computing: string[] = [];
+
+  force(name: string, slot: NonNullable<ReturnType<Env["lookup"]>>, span: Span, ctx: { file: string }): Value {
+    if (slot.state === "ready") return slot.value;
+    if (slot.state === "computing") {
+      const cycle = [...this.computing.slice(this.computing.lastIndexOf(name)), name];
+      this.report(ctx, "REC3016", span, { name, cycle: cycle.join(" → ") });
+      return POISON;
+    }
+    const compute = slot.compute;
+    Object.assign(slot, { state: "computing" });
+    this.computing.push(name);
+    let value: Value = POISON;
+    try {
+      value = compute();
+    } finally {
+      this.computing.pop();
+      Object.assign(slot, { state: "ready", value });
+    }
+    return value;
+  }
+
+  // ── Expressions ─────────────────────────────────────────────────────────────────────
+  evalExpr(expr: A.Expr, env: Env, ctx: EvalContext): Value {
+    switch (expr.kind) {
+      case "NumberLit":
+        return expr.isFloat ? { kind: "float", value: expr.value } : { kind: "int", dim: constDim(expr.value) };
+      case "StringLit":
+        return { kind: "string", value: expr.value };
+      case "BoolLit":
+        return { kind: "bool", value: expr.value };
+      case "Ident":
+        return this.lookup(expr.name, env, expr.span, ctx);
+      case "Missing":
+        return POISON;
+      case "Unary":
+        return this.unary(expr, env, ctx);
+      case "Binary":
+        return expr.op === "|>" ? this.pipe(expr, env, ctx) : this.binary(expr, env, ctx);
+      case "Call": {
+        const callee = this.evalExpr(expr.callee, env, { ...ctx, bindName: false });
+        const args = evalArgs(this, expr.args, env, { ...ctx, bindName: false });
+        return callValue(this, callee, args, expr, ctx, calleeName(expr.callee));
+      }
+      case "Index":
+        return indexValue(this, expr, env, ctx);
+      case "Member":
+        return this.member(expr, env, ctx);
+      case "Lambda":
+        return { kind: "closure", name: "lambda", params: expr.params, body: expr.body, env, isReward: false, span: expr.span };
+      case "IfExpr": {
+        const condition = this.evalExpr(expr.condition, env, { ...ctx, bindName: false });
+        if (condition.kind === "poison") return POISON;
+        if (condition.kind !== "bool") {
+          if (condition.kind === "tensor") this.report(ctx, "REC2010", expr.condition.span, { what: "`if … then … else`" });
+          else this.report(ctx, "REC2011", expr.condition.span, { param: "condition", callee: "if", expected: "a bool", found: describeValue(condition) });
+          return POISON;
+        }
+        return this.evalExpr(condition.value ? expr.then : expr.else, env, ctx);
+      }
+      case "ListExpr":
+        return { kind: "list", items: expr.elements.map((e, i) => this.evalExpr(e, env, this.element(ctx, i))) };
+      case "TupleExpr":
+        return { kind: "tuple", items: expr.elements.map((e, i) => this.evalExpr(e, env, this.element(ctx, i))) };
+      case "RecordExpr":
+        return { kind: "record", fields: new Map(expr.fields.map((f) => [f.name.name, this.evalExpr(f.value, env, { ...ctx, bindName: false })])) };
+      case "Comprehension":
+        return this.comprehension(expr, env, ctx);
+    }
+  }
+
+  /** The context for element `i` of a list bound by name: instances are named `path.i`. */
+  private element(ctx: EvalContext, i: number): EvalContext {
+    return ctx.bindName ? { ...ctx, path: `${ctx.path}.${i}` } : ctx;
+  }
+
+  private comprehension(expr: A.Comprehension, env: Env, ctx: EvalContext): Value {
+    const items: Value[] = [];
+    const loop = (clauseIndex: number, scope: Env): boolean => {
+      const clause = expr.clauses[clauseIndex];
+      if (!clause) {
+        items.push(this.evalExpr(expr.element, scope, this.element(ctx, items.length)));
+        return true;
+      }
+      const iterable = this.evalExpr(clause.iterable, scope, { ...ctx, bindName: false });
+      if (iterable.kind === "poison") return false;
+      if (iterable.kind !== "list" && iterable.kind !== "tuple") {
+        if (iterable.kind === "tensor") this.report(ctx, "REC2010", clause.iterable.span, { what: "a comprehension", help: "comprehensions unroll over compile-time lists; use tensor ops over tensors" });
+        else this.report(ctx, "REC2011", clause.iterable.span, { param: "iterable", callee: "for", expected: "a list", found: describeValue(iterable) });
+        return false;
+      }
+      for (const item of iterable.items) {
+        const inner = scope.child();
+        this.bindPattern(clause.pattern, item, inner, ctx, "arg");
+        if (clause.condition) {
+          const keep = this.evalExpr(clause.condition, inner, { ...ctx, bindName: false });
+          if (keep.kind === "tensor") {
+            this.report(ctx, "REC2010", clause.condition.span, { what: "a comprehension's `if`" });
+            return false;
+          }
+          if (keep.kind !== "bool" || !keep.value) continue;
+        }
+        if (!loop(clauseIndex + 1, inner)) return false;
+      }
+      return true;
+    };
+    return loop(0, env) ? { kind: "list", items } : POISON;
+  }
+
+  /** Binds a `let` or comprehension pattern, destructuring tuples and lists. */
+  bindPattern(pattern: A.Pattern, value: Value, env: Env, ctx: EvalContext, kind: "let" | "arg", span?: Span): void {
+    if (pattern.kind === "Missing") return;
+    if (pattern.kind === "Ident") {
+      if (env.has(pattern.name) && kind === "let") this.report(ctx, "REC3006", pattern.span, { name: pattern.name });
+      env.define(pattern.name, { state: "ready", value, span: span ?? pattern.span, used: kind === "arg" || pattern.name.startsWith("_"), kind });
+      return;
+    }
+    const items = value.kind === "tuple" || value.kind === "list" ? value.items : undefined;
+    if (value.kind !== "poison" && (!items || items.length !== pattern.elements.length)) {
+      this.report(ctx, "REC2011", pattern.span, {
+        message: `cannot unpack ${items ? `a tuple of ${items.length}` : describeValue(value)} into ${pattern.elements.length} names`,
+        expected: `a tuple of ${pattern.elements.length}`,
+      });
+    }
+    pattern.elements.forEach((p, i) => this.bindPattern(p, items?.[i] ?? POISON, env, ctx, kind));
+  }
+
+  private unary(expr: A.Unary, env: Env, ctx: EvalContext): Value {
+    const operand = this.evalExpr(expr.operand, env, { ...ctx, bindName: false });
+    if (operand.kind === "poison") return POISON;
+    if (expr.op === "-") {
+      if (operand.kind === "int") return { kind: "int", dim: subDims(constDim(0), operand.dim) };
+      if (operand.kind === "float") return { kind: "float", value: -operand.value };
+    } else if (operand.kind === "bool") {
+      return { kind: "bool", value: !operand.value };
+    }
+    const op = OPS.get(expr.op === "-" ? "neg" : "logical_not")!;
+    return callValue(this, { kind: "builtin", op }, [{ value: operand, span: expr.operand.span }], expr, ctx, op.name);
+  }
+
+  private pipe(expr: A.Binary, env: Env, ctx: EvalContext): Value {
+    const input = this.evalExpr(expr.left, env, { ...ctx, bindName: false });
+    const right = expr.right;
+    const piped: EvaluatedArg = { value: input, span: expr.left.span };
+    if (right.kind === "Call") {
+      const callee = this.evalExpr(right.callee, env, { ...ctx, bindName: false });
+      const args = evalArgs(this, right.args, env, { ...ctx, bindName: false });
+      if (callee.kind === "module") {
+        const instance = callValue(this, callee, args, right, ctx, calleeName(right.callee));
+        return callValue(this, instance, [piped], expr, ctx, calleeName(right.callee));
+      }
+      return callValue(this, callee, [piped, ...args], right, ctx, calleeName(right.callee));
+    }
+    const fn = this.evalExpr(right, env, { ...ctx, bindName: false });
+    if (fn.kind === "module") {
+      const instance = callValue(this, fn, [], right, ctx, calleeName(right));
+      return callValue(this, instance, [piped], expr, ctx, calleeName(right));
+    }
+    return callValue(this, fn, [piped], expr, ctx, calleeName(right));
+  }
+
+  private binary(expr: A.Binary, env: Env, ctx: EvalContext): Value {
+    const inner = { ...ctx, bindName: false };
+    const left = this.evalExpr(expr.left, env, inner);
+    const right = this.evalExpr(expr.right, env, inner);
+    if (left.kind === "poison" || right.kind === "poison") return POISON;
+    const folded = foldConstants(expr.op, left, right);
+    if (folded === "inexact") {
+      this.report(ctx, "REC2012", expr.span, {
+        message: `${printDim((left as { dim: Dim }).dim)} / ${printDim((right as { dim: Dim }).dim)} is not a whole number`,
+        label: "this division leaves a remainder",
+        note: "sizes computed from compile-time ints must divide exactly",
+      });
+      return POISON;
+    }
+    if (folded) return folded;
+    const opName = OPERATOR_OPS[expr.op];
+    const op = opName ? OPS.get(opName) : undefined;
+    if (!op) return POISON;
+    return callValue(this, { kind: "builtin", op }, [{ value: left, span: expr.left.span }, { value: right, span: expr.right.span }], expr, ctx, expr.op);
+  }
+
+  private member(expr: A.Member, env: Env, ctx: EvalContext): Value {
+    const target = this.evalExpr(expr.target, env, { ...ctx, bindName: false });
+    if (target.kind === "poison" || expr.name.kind !== "Ident") return POISON;
+    const name = expr.name.name;
+    const scope = target.kind === "namespace" ? target.env : target.kind === "instance" ? target.env : undefined;
+    if (scope) {
+      const slot = scope.ownSlot(name);
+      if (slot) {
+        slot.used = true;
+        return this.force(name, slot, expr.name.span, ctx);
+      }
+      const [suggestion] = suggest(name, [...scope.ownNames()], 1);
+      this.report(ctx, "REC3013", expr.name.span, { what: describeValue(target), name, ...(suggestion ? { suggestion } : {}) });
+      return POISON;
+    }
+    if (target.kind === "record") {
+      const field = target.fields.get(name);
+      if (field) return field;
+      const [suggestion] = suggest(name, [...target.fields.keys()], 1);
+      this.report(ctx, "REC3013", expr.name.span, { what: "this record", name, ...(suggestion ? { suggestion } : {}) });
+      return POISON;
+    }
+    this.report(ctx, "REC3013", expr.name.span, { what: describeValue(target), name });
+    return POISON;
+  }
+
+  // ── Dimensions ──────────────────────────────────────────────────────────────────────
+  /** Evaluates a dimension expression; unknown names become variables when `vars` allows. */
+  evalDim(expr: A.Expr, env: Env, vars: Vars, ctx: EvalContext): Dim {
+    if (expr.kind === "Ident") {
+      const slot = env.lookup(expr.name);
+      if (!slot) {
+        const known = vars.dims.get(expr.name);
+        if (known) return known;
+        if (vars.allowNew) {
+          const fresh = this.unifier.fresh(expr.name);
+          vars.dims.set(expr.name, fresh);
+          return fresh;
+        }
+        const [suggestion] = suggest(expr.name, env.visibleNames(), 1);
+        this.report(ctx, "REC3005", expr.span, {
+          name: expr.name,
+          ...(suggestion ? { suggestion } : {}),
+          help: `declare it as a symbolic dimension: \`dims ${expr.name}\``,
+        });
+        return this.unifier.fresh(expr.name);
+      }
+    }
+    if (expr.kind === "Binary" && ["+", "-", "*", "/", "%"].includes(expr.op)) {
+      const a = this.evalDim(expr.left, env, vars, ctx);
+      const b = this.evalDim(expr.right, env, vars, ctx);
+      if (expr.op === "+") return addDims(a, b);
+      if (expr.op === "-") return subDims(a, b);
+      if (expr.op === "*") return mulDims(a, b);
+      const q = expr.op === "/" ? divDims(a, b) : undefined;
+      if (q) return q;
+      const ca = constValue(a);
+      const cb = constValue(b);
+      if (expr.op === "%" && ca !== undefined && cb) return constDim(ca % cb);
+      this.report(ctx, "REC2012", expr.span, { message: `${printDim(a)} ${expr.op} ${printDim(b)} is not a whole dimension`, label: "here" });
+      return this.unifier.fresh("?");
+    }
+    const value = this.evalExpr(expr, env, { ...ctx, bindName: false });
+    if (value.kind === "int") return value.dim;
+    if (value.kind !== "poison") {
+      this.report(ctx, "REC2011", expr.span, { param: "dimension", callee: "a shape", expected: "an int", found: describeValue(value) });
+    }
+    return this.unifier.fresh("?");
+  }
+
+  addCost(ctx: EvalContext, flops: Dim): void {
+    ctx.model.flops = addDims(ctx.model.flops, this.unifier.resolve(flops));
+  }
+}
+
+/** Compile-time arithmetic on numbers, bools, strings and lists; undefined when not constant. */
+function foldConstants(op: A.BinaryOp, left: Value, right: Value): Value | "inexact" | undefined {
+  if (left.kind === "int" && right.kind === "int") {
+    const a = left.dim;
+    const b = right.dim;
+    const ca = constValue(a);
+    const cb = constValue(b);
+    switch (op) {
+      case "+": return { kind: "int", dim: addDims(a, b) };
+      case "-": return { kind: "int", dim: subDims(a, b) };
+      case "*": return { kind: "int", dim: mulDims(a, b) };
+      case "/": {
+        const q = divDims(a, b);
+        return q ? { kind: "int", dim: q } : ca !== undefined && cb !== undefined && cb !== 0 ? "inexact" : undefined;
+      }
+      case "%": return ca !== undefined && cb ? { kind: "int", dim: constDim(((ca % cb) + cb) % cb) } : undefined;
+      case "**": return ca !== undefined && cb !== undefined ? { kind: "int", dim: constDim(ca ** cb) } : undefined;
+      case "==": return { kind: "bool", value: equalDims(a, b) };
+      case "!=": return { kind: "bool", value: !equalDims(a, b) };
+      default:
+        if (ca === undefined || cb === undefined) return undefined;
+        return { kind: "bool", value: op === "<" ? ca < cb : op === "<=" ? ca <= cb : op === ">" ? ca > cb : op === ">=" ? ca >= cb : false };
+    }
+  }
+  const num = (v: Value) => (v.kind === "float" ? v.value : v.kind === "int" ? constValue(v.dim) : undefined);
+  const a = num(left);
+  const b = num(right);
+  if (a !== undefined && b !== undefined && (left.kind === "float" || right.kind === "float")) {
+    switch (op) {
+      case "+": return { kind: "float", value: a + b };
+      case "-": return { kind: "float", value: a - b };
+      case "*": return { kind: "float", value: a * b };
+      case "/": return { kind: "float", value: a / b };
+      case "%": return { kind: "float", value: a % b };
+      case "**": return { kind: "float", value: a ** b };
+      case "==": return { kind: "bool", value: a === b };
+      case "!=": return { kind: "bool", value: a !== b };
+      case "<": return { kind: "bool", value: a < b };
+      case "<=": return { kind: "bool", value: a <= b };
+      case ">": return { kind: "bool", value: a > b };
+      case ">=": return { kind: "bool", value: a >= b };
+      default: return undefined;
+    }
+  }
+  if (left.kind === "bool" && right.kind === "bool") {
+    if (op === "and") return { kind: "bool", value: left.value && right.value };
+    if (op === "or") return { kind: "bool", value: left.value || right.value };
+    if (op === "==") return { kind: "bool", value: left.value === right.value };
+    if (op === "!=") return { kind: "bool", value: left.value !== right.value };
+  }
+  if (left.kind === "string" && right.kind === "string") {
+    if (op === "==") return { kind: "bool", value: left.value === right.value };
+    if (op === "!=") return { kind: "bool", value: left.value !== right.value };
+    if (op === "+") return { kind: "string", value: left.value + right.value };
+  }
+  if (left.kind === "list" && right.kind === "list" && op === "+") return { kind: "list", items: [...left.items, ...right.items] };
+  return undefined;
+}
+
+function calleeName(expr: A.Expr): string {
+  if (expr.kind === "Ident") return expr.name;
+  if (expr.kind === "Member" && expr.name.kind === "Ident") return expr.name.name;
+  if (expr.kind === "Call") return calleeName(expr.callee);
+  return "this call";
+}
+
+export function isTensor(value: Value): value is TensorValue {
+  return value.kind === "tensor";
+}

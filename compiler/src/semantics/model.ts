@@ -1,0 +1,276 @@
+// Elaborating one model: its dims, params (with overrides), inputs, bindings and outputs, in
+// a lazy scope; then the model-level rules (losses are scalars, heads depend on inputs,
+// nothing unused, causal attention for next-item prediction, parameters fit in memory).
+
+import { totalmem } from "node:os";
+import type * as A from "../syntax/ast.js";
+import { constDim, symDim, type Dim } from "./dims.js";
+import { newModelState, type Elaborator, type EvalContext, type WeightInfo } from "./elaborate.js";
+import type { Env } from "./env.js";
+import { newVars, patternOf, tensorOfPattern } from "./type-patterns.js";
+import { dtypeName, printShape, type TensorType } from "./tensor-type.js";
+import { POISON, type Value } from "./values.js";
+import { evaluateDim } from "./dims.js";
+import { numel } from "./tensor-type.js";
+
+export interface ModelOutput {
+  readonly role: A.Role;
+  readonly name: string;
+  readonly type?: TensorType;
+}
+
+export interface ElaboratedModel {
+  readonly name: string;
+  readonly file: string;
+  readonly decl: A.ModelDecl;
+  readonly dims: readonly string[];
+  readonly params: ReadonlyMap<string, Value>;
+  readonly inputs: readonly { name: string; type: TensorType }[];
+  readonly outputs: readonly ModelOutput[];
+  readonly weights: readonly WeightInfo[];
+  /** Forward FLOPs for one batch, a polynomial in the model's dims. */
+  readonly flops: Dim;
+  /** The optimizer state slots per weight, by group, from the first `train` block. */
+  readonly optimizerSlots: { readonly dense: number; readonly embedding: number };
+}
+
+/** `--set name=value` overrides, already parsed into values by the caller. */
+export type Overrides = ReadonlyMap<string, { value: Value; text: string }>;
+
+export function elaborateModel(el: Elaborator, decl: A.ModelDecl, fileEnv: Env, file: string, overrides: Overrides): ElaboratedModel {
+  const model = newModelState();
+  const env = fileEnv.child();
+  const name = decl.name.kind === "Ident" ? decl.name.name : "model";
+  const base: EvalContext = { file, path: "", bindName: false, model };
+  const define = (ident: A.Ident | A.Missing, slot: Parameters<Env["define"]>[1]) => {
+    if (ident.kind !== "Ident") return;
+    if (env.has(ident.name)) el.report(base, "REC3006", ident.span, { name: ident.name });
+    else env.define(ident.name, slot);
+  };
+  const dims: string[] = [];
+  const inputs: { name: string; decl: A.InputDecl }[] = [];
+  const params = new Map<string, Value>();
+
+  for (const member of decl.members) {
+    switch (member.kind) {
+      case "DimsDecl":
+        for (const d of member.names) {
+          dims.push(d.name);
+          el.unifier.declared.set(d.name, d.span);
+          define(d, { state: "ready", value: { kind: "int", dim: symDim(d.name), name: d.name }, span: d.span, used: true, kind: "dims" });
+        }
+        break;
+      case "ParamDecl":
+        for (const item of member.items) {
+          if (item.name.kind !== "Ident") continue;
+          const pname = item.name.name;
+          const expr = item.default;
+          define(item.name, {
+            state: "pending",
+            compute: () => {
+              const override = overrides.get(pname);
+              const value = override ? override.value : expr ? el.evalExpr(expr, env, base) : POISON;
+              const named = value.kind === "int" ? { ...value, name: pname } : value;
+              params.set(pname, named);
+              return named;
+            },
+            span: item.name.span,
+            used: true,
+            kind: "param",
+          });
+        }
+        break;
+      case "InputDecl":
+        if (member.name.kind !== "Ident") break;
+        inputs.push({ name: member.name.name, decl: member });
+        {
+          const iname = member.name.name;
+          define(member.name, {
+            state: "pending",
+            compute: () => {
+              const type = tensorOfPattern(patternOf(member.type, env, newVars(false), el, base));
+              if (!type) return POISON;
+              return { kind: "tensor", type, inputs: new Set([iname]), trainable: false };
+            },
+            span: member.name.span,
+            used: false,
+            kind: "input",
+          });
+        }
+        break;
+      case "LetDecl":
+        defineLet(el, member, env, base, define);
+        break;
+      case "RoleDecl": {
+        const rname = member.name.kind === "Ident" ? member.name.name : "";
+        const value = member.value;
+        define(member.name, {
+          state: "pending",
+          compute: () => el.evalExpr(value, env, { ...base, path: rname, bindName: true, role: member.role }),
+          span: member.name.span,
+          used: true,
+          kind: "role",
+        });
+        break;
+      }
+      case "TrainDecl":
+        break;
+    }
+  }
+
+  // Evaluate everything: outputs first (in order), then whatever nothing reached.
+  const outputs: ModelOutput[] = [];
+  for (const member of decl.members) {
+    if (member.kind !== "RoleDecl" || member.name.kind !== "Ident") continue;
+    const value = el.lookup(member.name.name, env, member.name.span, base);
+    const type = value.kind === "tensor" ? value.type : undefined;
+    outputs.push({ role: member.role, name: member.name.name, ...(type ? { type } : {}) });
+    checkRole(el, member, value, base);
+  }
+  for (const name of [...env.ownNames()]) {
+    const slot = env.ownSlot(name)!;
+    if (slot.state === "pending") el.force(name, slot, slot.span ?? decl.span, base);
+  }
+  const optimizerSlots = trainSettings(el, decl, env, base);
+
+  for (const name of env.ownNames()) {
+    const slot = env.ownSlot(name)!;
+    if (slot.used || name.startsWith("_") || !slot.span) continue;
+    if (slot.state === "ready" && slot.value.kind === "poison") continue; // Already reported.
+    if (slot.kind === "let") el.report(base, "REC3007", slot.span, { name });
+    if (slot.kind === "input") el.report(base, "REC3008", slot.span, { name });
+  }
+  if (model.nonCausal.length && outputs.some((o) => /next/i.test(o.name))) {
+    for (const at of model.nonCausal) el.report({ file: at.file }, "REC2009", at.span);
+  }
+  checkMemory(el, model.weights, decl, base);
+
+  const inputTypes = inputs.flatMap(({ name: iname }) => {
+    const slot = env.ownSlot(iname);
+    return slot?.state === "ready" && slot.value.kind === "tensor" ? [{ name: iname, type: slot.value.type }] : [];
+  });
+  return {
+    name,
+    file,
+    decl,
+    dims,
+    params,
+    inputs: inputTypes,
+    outputs,
+    weights: model.weights,
+    flops: el.unifier.resolve(model.flops),
+    optimizerSlots,
+  };
+}
+
+function defineLet(el: Elaborator, member: A.LetDecl, env: Env, base: EvalContext, define: (i: A.Ident | A.Missing, s: Parameters<Env["define"]>[1]) => void) {
+  const pattern = member.pattern;
+  if (pattern.kind === "Ident") {
+    define(pattern, {
+      state: "pending",
+      compute: () => el.evalExpr(member.value, env, { ...base, path: pattern.name, bindName: true }),
+      span: pattern.span,
+      used: pattern.name.startsWith("_"),
+      kind: "let",
+    });
+    return;
+  }
+  // A destructuring `let (a, b) = …`: evaluate once, hand each name its part.
+  let whole: Value | undefined;
+  const names: A.Ident[] = [];
+  const collect = (p: A.Pattern) => (p.kind === "Ident" ? names.push(p) : p.kind === "TuplePattern" ? p.elements.forEach(collect) : undefined);
+  collect(pattern);
+  for (const ident of names) {
+    define(ident, {
+      state: "pending",
+      compute: () => {
+        whole ??= el.evalExpr(member.value, env, { ...base, path: ident.name, bindName: false });
+        const scratch = env.child();
+        el.bindPattern(pattern, whole, scratch, base, "arg");
+        const slot = scratch.ownSlot(ident.name);
+        return slot?.state === "ready" ? slot.value : POISON;
+      },
+      span: ident.span,
+      used: ident.name.startsWith("_"),
+      kind: "let",
+    });
+  }
+}
+
+function checkRole(el: Elaborator, member: A.RoleDecl, value: Value, ctx: EvalContext) {
+  if (value.kind !== "tensor") return;
+  const name = member.name.kind === "Ident" ? member.name.name : "";
+  if (member.role === "loss" && (value.type.shape.length !== 0 || value.type.dtype !== "f32")) {
+    el.report(ctx, "REC2006", member.value.span, { name, found: `${dtypeName(value.type)}${printShape(value.type.shape)}` });
+  }
+  if (member.role === "head" && value.inputs.size === 0) {
+    el.report(ctx, "REC2014", member.value.span, { name });
+  }
+}
+
+/** Optimizer state slots per weight group, read from the first train block's settings. */
+function trainSettings(el: Elaborator, decl: A.ModelDecl, env: Env, base: EvalContext): { dense: number; embedding: number } {
+  const slotsOf = (v: Value | undefined) => {
+    if (!v || v.kind !== "config") return undefined;
+    if (v.name === "adam" || v.name === "adamw") return 2;
+    if (v.name === "adagrad") return 1;
+    if (v.name === "sgd") {
+      const m = v.args.get("momentum");
+      return m && ((m.kind === "float" && m.value !== 0) || m.kind === "int") ? 1 : 0;
+    }
+    return undefined;
+  };
+  const stageNames = decl.members.flatMap((m) => (m.kind === "TrainDecl" && m.name ? [m.name.name] : []));
+  const scope = env.child();
+  for (const stage of stageNames) scope.define(stage, { state: "ready", value: { kind: "string", value: stage }, used: true, kind: "decl" });
+  let result: { dense: number; embedding: number } | undefined;
+  const visit = (settings: readonly A.Setting[], top: boolean, out: Map<string, Value>) => {
+    for (const s of settings) {
+      if (s.value.kind === "SettingsBlock") visit(s.value.settings, false, new Map());
+      else out.set(s.name.name, el.evalExpr(s.value, scope, base));
+    }
+    if (top && !result) {
+      const dense = slotsOf(out.get("optimizer")) ?? 2;
+      result = { dense, embedding: slotsOf(out.get("embeddings")) ?? dense };
+    }
+  };
+  for (const m of decl.members) if (m.kind === "TrainDecl") visit(m.settings, true, new Map());
+  return result ?? { dense: 2, embedding: 2 };
+}
+
+function checkMemory(el: Elaborator, weights: readonly WeightInfo[], decl: A.ModelDecl, ctx: EvalContext) {
+  let total = 0;
+  let largest: WeightInfo | undefined;
+  let largestBytes = 0;
+  for (const w of weights) {
+    const count = evaluateDim(numel(w.type.shape), () => undefined);
+    if (count === undefined) continue;
+    const bytes = count * 4;
+    total += bytes;
+    if (bytes > largestBytes) {
+      largestBytes = bytes;
+      largest = w;
+    }
+  }
+  const available = totalmem();
+  if (total > available && largest) {
+    el.report(ctx, "REC2015", decl.name.span, {
+      needed: formatBytes(total),
+      available: formatBytes(available),
+      largest: `the largest is \`${largest.path}\` ${printShape(largest.type.shape)}: ${formatBytes(largestBytes)}`,
+    });
+  }
+}
+
+export function formatBytes(n: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+  let value = n;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+export { constDim };

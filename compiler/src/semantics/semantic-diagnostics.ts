@@ -1,0 +1,406 @@
+// The semantic diagnostics: REC2xxx (types and shapes) and REC3xxx (names and modules). As
+// for syntax, each code's severity, summary, example and prose live here and nowhere else.
+
+import type { Diagnostic, Label } from "../diagnostics/diagnostic.js";
+import type { CodeEntry } from "../syntax/syntax-diagnostics.js";
+import type { Span } from "../source/source-file.js";
+
+type Args = Record<string, string>;
+const opt = (key: string, a: Args) => (a[key] ? { help: a[key]! } : {});
+
+export const SEMANTIC_CODES: readonly CodeEntry[] = [
+  // ── Types and shapes ─────────────────────────────────────────────────────────────────
+  {
+    code: "REC2001",
+    severity: "error",
+    summary: "Two shapes that must agree do not.",
+    example: "model M {\n  dims B, N\n  input a: f32[B, 8]\n  input b: f32[N, 8]\n  head h = a + b\n}\n",
+    build: (a) => ({
+      message: `shape mismatch in \`${a["op"]}\`: ${a["left"]} and ${a["right"]}`,
+      label: a["label"] ?? `these shapes do not agree`,
+      notes: [a["detail"] ?? "", ...(a["where"] ? [a["where"]] : [])].filter(Boolean),
+      ...opt("help", a),
+    }),
+  },
+  {
+    code: "REC2002",
+    severity: "error",
+    summary: "A tensor of the wrong element type (f32, i32, bool).",
+    example: "model M {\n  dims B\n  input mask: bool[B]\n  input x: f32[B]\n  head h = x * mask\n}\n",
+    build: (a) => ({
+      message: `expected ${a["expected"]}, found ${a["found"]}`,
+      label: `this is ${a["found"]}`,
+      notes: [`in ${a["op"]?.startsWith("argument") || a["op"]?.startsWith("this") ? a["op"] : `\`${a["op"]}\``}`],
+      ...opt("help", a),
+    }),
+  },
+  {
+    code: "REC2003",
+    severity: "error",
+    summary: "A tensor of the wrong rank (number of dimensions).",
+    example: "model M {\n  dims B\n  input x: f32[B]\n  head h = x @ x\n}\n",
+    build: (a) => ({
+      message: `\`${a["op"]}\` needs ${a["expected"]}, found ${a["found"]}`,
+      label: `this is ${a["found"]}`,
+      ...opt("help", a),
+    }),
+  },
+  {
+    code: "REC2004",
+    severity: "error",
+    summary: "Categorical ids used as numbers.",
+    example: "model M {\n  dims B\n  param items = 100\n  input item: id<items>[B]\n  head h = item * 0.5\n}\n",
+    build: (a) => ({
+      message: `ids of \`${a["space"]}\` are used as numbers in \`${a["op"]}\``,
+      label: `this is ${a["found"]}: category ids, not quantities`,
+      help: a["help"] ?? "look the ids up in a table first, such as `Embedding(vocab, dim)(ids)`, or `cast` them if they really are numbers",
+    }),
+  },
+  {
+    code: "REC2005",
+    severity: "error",
+    summary: "Ids of one id space used with a table or op of another.",
+    example: "import { Embedding } from \"std/nn\"\n\nmodel M {\n  dims B\n  param users = 100, items = 100\n  input user: id<users>[B]\n  let item_table = Embedding(items, 8)\n  head h = item_table(user)\n}\n",
+    build: (a) => ({
+      message: `ids of \`${a["found"]}\` used where ${a["expectedPhrase"] ?? `ids of \`${a["expected"]}\` are expected`}`,
+      label: `these are ids of \`${a["found"]}\``,
+      notes: [a["detail"] ?? "id spaces are told apart by name, even when their sizes are equal"],
+      help: a["help"] ?? `use a table of \`${a["found"]}\`, or map the ids into \`${a["expected"]}\` explicitly`,
+    }),
+  },
+  {
+    code: "REC2006",
+    severity: "error",
+    summary: "A loss that is not a scalar.",
+    example: "model M {\n  dims B\n  input x: f32[B]\n  loss l = x * x\n}\n",
+    build: (a) => ({
+      message: `loss \`${a["name"]}\` is ${a["found"]}, not a scalar`,
+      label: "a loss must reduce to f32[]",
+      help: "reduce it, for example with `mean(…)` or `sum(…)`",
+    }),
+  },
+  {
+    code: "REC2007",
+    severity: "error",
+    summary: "A reward graph that owns weights or calls a trainable module.",
+    example: "import { Dense } from \"std/nn\"\n\nreward R(x: f32[B, 4]) -> f32[B, 1] {\n  Dense(1)(x)\n}\n\nmodel M {\n  dims B\n  input x: f32[B, 4]\n  metric r = mean(R(x))\n}\n",
+    build: (a) => ({
+      message: `reward \`${a["name"]}\` ${a["what"]}`,
+      label: a["label"] ?? "trainable here",
+      notes: ["a reward scores outcomes; training through it would let the model change its own reward"],
+      help: "compute the reward from logged outcomes only; move learned parts into the model",
+    }),
+  },
+  {
+    code: "REC2008",
+    severity: "error",
+    summary: "A loss or metric that refers to data the model does not declare as an input.",
+    example: "model M {\n  dims B\n  input x: f32[B]\n  loss l = mean((x - label) ** 2)\n}\n",
+    build: (a) => ({
+      message: `\`${a["name"]}\` is not an input of this model`,
+      label: "not declared",
+      help: `declare it, for example \`input ${a["name"]}: f32[B]\`${a["suggestion"] ? `, or did you mean \`${a["suggestion"]}\`?` : ""}`,
+    }),
+  },
+  {
+    code: "REC2009",
+    severity: "warning",
+    summary: "Next-item prediction over a sequence encoded with non-causal attention.",
+    example: "import { TransformerBlock } from \"std/nn\"\n\nmodel M {\n  dims B, T\n  input seq: f32[B, T, 8]\n  input pad: bool[B, T]\n  let block = TransformerBlock(2, 8, causal = false)\n  head next_item = block(seq, pad)\n  loss l = mean(next_item)\n}\n",
+    build: () => ({
+      message: "next-item prediction with non-causal attention",
+      label: "this attention sees future positions",
+      notes: ["each position can attend to the items it is trained to predict, so training leaks the targets"],
+      help: "use `causal = true`",
+    }),
+  },
+  {
+    code: "REC2010",
+    severity: "error",
+    summary: "A run-time tensor where a compile-time value is required.",
+    example: "model M {\n  dims B\n  input flag: bool[B]\n  head h = if flag then 1.0 else 0.0\n}\n",
+    build: (a) => ({
+      message: `${a["what"]} needs a compile-time value, found ${a["found"] ?? "a tensor"}`,
+      label: "this is only known at run time",
+      help: a["help"] ?? "use tensor operations such as `where(cond, a, b)` for run-time choices",
+    }),
+  },
+  {
+    code: "REC2011",
+    severity: "error",
+    summary: "An argument of the wrong kind (a tensor where an int is expected, a list where a tensor is).",
+    example: "model M {\n  dims B\n  input x: f32[B, 4]\n  head h = sum(x, axis = \"rows\")\n}\n",
+    build: (a) => ({
+      message: a["message"] ?? `\`${a["param"]}\` of \`${a["callee"]}\` must be ${a["expected"]}, found ${a["found"]}`,
+      label: `expected ${a["expected"]}`,
+      ...opt("help", a),
+    }),
+  },
+  {
+    code: "REC2012",
+    severity: "error",
+    summary: "Dimension arithmetic that has no exact result (a division that leaves a remainder, a reshape that changes the size).",
+    example: "import { MultiHeadAttention } from \"std/nn\"\n\nmodel M {\n  dims B, T\n  input x: f32[B, T, 10]\n  input m: bool[B, T, T]\n  let attn = MultiHeadAttention(3, 10)\n  head h = attn(x, x, m)\n}\n",
+    build: (a) => ({
+      message: a["message"] ?? "dimensions do not divide",
+      label: a["label"] ?? "here",
+      ...(a["note"] ? { notes: [a["note"]] } : {}),
+      ...opt("help", a),
+    }),
+  },
+  {
+    code: "REC2013",
+    severity: "error",
+    summary: "An axis or index outside the tensor's rank or the list's length.",
+    example: "model M {\n  dims B\n  input x: f32[B, 4]\n  head h = sum(x, axis = 2)\n}\n",
+    build: (a) => ({
+      message: `${a["what"]} ${a["index"]} is out of range for ${a["of"]}`,
+      label: `valid: ${a["valid"]}`,
+    }),
+  },
+  {
+    code: "REC2014",
+    severity: "warning",
+    summary: "A head that depends on no input: it predicts the same value for every example.",
+    example: "model M {\n  dims B\n  input x: f32[B]\n  head positions = cast(arange(8), f32)\n  loss l = mean(x)\n}\n",
+    build: (a) => ({
+      message: `head \`${a["name"]}\` does not depend on any input`,
+      label: "reachable from no input",
+      help: "a head should be computed from the model's inputs",
+    }),
+  },
+  {
+    code: "REC2015",
+    severity: "error",
+    summary: "The parameters alone do not fit in this machine's memory.",
+    example: "import { Embedding } from \"std/nn\"\n\nmodel M {\n  dims B\n  param items = 100_000_000_000\n  input item: id<items>[B]\n  head h = Embedding(items, 64)(item)\n  loss l = mean(h)\n}\n",
+    build: (a) => ({
+      message: `the parameters need ${a["needed"]}, more than this machine's ${a["available"]}`,
+      label: "largest parameter",
+      notes: [a["largest"] ?? ""].filter(Boolean),
+      help: "shrink the largest tables (fewer rows, hashing, smaller dim)",
+    }),
+  },
+  {
+    code: "REC2016",
+    severity: "error",
+    summary: "A value whose declared type differs from the type it has.",
+    example: "fn f(x: f32[N]) -> f32[N, N] {\n  x\n}\n\nmodel M {\n  dims B\n  input x: f32[B]\n  head h = f(x)\n}\n",
+    build: (a) => ({
+      message: `${a["what"]} is ${a["found"]}, but ${a["declared"]} was declared`,
+      label: `this is ${a["found"]}`,
+      notes: [a["detail"] ?? ""].filter(Boolean),
+      ...opt("help", a),
+    }),
+  },
+  // ── Names and modules ────────────────────────────────────────────────────────────────
+  {
+    code: "REC3001",
+    severity: "error",
+    summary: "An import of a file that does not exist.",
+    example: "import { Tower } from \"./towers\"\n",
+    build: (a) => ({
+      message: `cannot find "${a["path"]}"`,
+      label: `no file ${a["file"]}`,
+      ...opt("help", a),
+    }),
+  },
+  {
+    code: "REC3002",
+    severity: "error",
+    summary: "An import whose path leaves the project root.",
+    example: "import { Tower } from \"../../../../../../etc/towers\"\n",
+    build: (a) => ({
+      message: `import "${a["path"]}" leaves the project`,
+      label: "outside the project root",
+      notes: [`the project root is ${a["root"]}`],
+      help: "import files inside the project, or from the standard library (`std/…`)",
+    }),
+  },
+  {
+    code: "REC3003",
+    severity: "error",
+    summary: "Files that import each other in a cycle.",
+    example: "import { M } from \"./example\"\n\nmodel M {}\n",
+    build: (a) => ({
+      message: "import cycle",
+      label: "this import closes the cycle",
+      notes: [`the cycle: ${a["cycle"]}`],
+      help: "move what both files need into a third file that both import",
+    }),
+  },
+  {
+    code: "REC3004",
+    severity: "error",
+    summary: "An imported name that the file does not declare.",
+    example: "import { Embeding } from \"std/nn\"\n",
+    build: (a) => ({
+      message: `"${a["path"]}" has no \`${a["name"]}\``,
+      label: a["suggestion"] ? `did you mean \`${a["suggestion"]}\`?` : "not declared there",
+      notes: a["available"] ? [`it declares ${a["available"]}`] : [],
+    }),
+  },
+  {
+    code: "REC3005",
+    severity: "error",
+    summary: "A name that is not defined.",
+    example: "model M {\n  dims B\n  input user: f32[B]\n  head h = user + usr\n}\n",
+    build: (a) => ({
+      message: `cannot find \`${a["name"]}\``,
+      label: a["suggestion"] ? `did you mean \`${a["suggestion"]}\`?` : "not defined",
+      ...opt("help", a),
+    }),
+  },
+  {
+    code: "REC3006",
+    severity: "error",
+    summary: "Two declarations with the same name in one scope.",
+    example: "model M {\n  dims B\n  input x: f32[B]\n  let y = x\n  let y = x * 2.0\n  head h = y\n}\n",
+    build: (a) => ({
+      message: `\`${a["name"]}\` is defined twice`,
+      label: "second definition",
+      help: "rename one of them",
+    }),
+  },
+  {
+    code: "REC3007",
+    severity: "warning",
+    summary: "A `let` binding that nothing uses.",
+    example: "model M {\n  dims B\n  input x: f32[B]\n  let unused = x * 2.0\n  head h = x\n}\n",
+    build: (a) => ({
+      message: `\`${a["name"]}\` is never used`,
+      label: "unused",
+      help: `remove it, or name it \`_${a["name"]}\` to keep it on purpose`,
+    }),
+  },
+  {
+    code: "REC3008",
+    severity: "warning",
+    summary: "A model input that nothing uses.",
+    example: "model M {\n  dims B\n  input x: f32[B]\n  input extra: f32[B]\n  head h = x\n}\n",
+    build: (a) => ({
+      message: `input \`${a["name"]}\` is never used`,
+      label: "unused input",
+      help: "remove it, or use it in an encoder, head, loss or metric",
+    }),
+  },
+  {
+    code: "REC3009",
+    severity: "error",
+    summary: "A call with an argument name the callee does not have.",
+    example: "import { Dense } from \"std/nn\"\n\nmodel M {\n  dims B\n  input x: f32[B, 4]\n  head h = Dense(8, activation = relu)(x)\n}\n",
+    build: (a) => ({
+      message: `\`${a["callee"]}\` has no parameter \`${a["name"]}\``,
+      label: a["suggestion"] ? `did you mean \`${a["suggestion"]}\`?` : "unknown parameter",
+      notes: [`its parameters: ${a["params"]}`],
+    }),
+  },
+  {
+    code: "REC3010",
+    severity: "error",
+    summary: "A call that leaves out a required argument.",
+    example: "import { Embedding } from \"std/nn\"\n\nmodel M {\n  dims B\n  param items = 10\n  input i: id<items>[B]\n  head h = Embedding(items)(i)\n}\n",
+    build: (a) => ({
+      message: `\`${a["callee"]}\` is missing the argument \`${a["name"]}\``,
+      label: "this call",
+      notes: [`its parameters: ${a["params"]}`],
+    }),
+  },
+  {
+    code: "REC3011",
+    severity: "error",
+    summary: "A call with more positional arguments than the callee takes.",
+    example: "model M {\n  dims B\n  input x: f32[B]\n  head h = exp(x, x)\n}\n",
+    build: (a) => ({
+      message: `\`${a["callee"]}\` takes ${a["count"]} positional argument${a["count"] === "1" ? "" : "s"}`,
+      label: "extra argument",
+      notes: [`its parameters: ${a["params"]}`],
+    }),
+  },
+  {
+    code: "REC3012",
+    severity: "error",
+    summary: "A call of something that is not a function or module.",
+    example: "model M {\n  dims B\n  param dim = 8\n  input x: f32[B]\n  head h = dim(x)\n}\n",
+    build: (a) => ({
+      message: `${a["what"]} cannot be called`,
+      label: "not a function or module",
+      ...opt("help", a),
+    }),
+  },
+  {
+    code: "REC3013",
+    severity: "error",
+    summary: "A member access `x.name` that `x` does not have.",
+    example: "import * as nn from \"std/nn\"\n\nmodel M {\n  dims B\n  input x: f32[B, 4]\n  head h = nn.Dence(4)(x)\n}\n",
+    build: (a) => ({
+      message: `${a["what"]} has no member \`${a["name"]}\``,
+      label: a["suggestion"] ? `did you mean \`${a["suggestion"]}\`?` : "unknown member",
+    }),
+  },
+  {
+    code: "REC3014",
+    severity: "error",
+    summary: "An override (`--set name=value`) of a parameter that does not exist.",
+    example: "model M {\n  dims B\n  param dim = 64\n  input x: f32[B, dim]\n  head h = x\n}\n",
+    exampleOverrides: { dims: "128" },
+    build: (a) => ({
+      message: `no parameter \`${a["name"]}\` to set`,
+      label: "in this model",
+      notes: [`its parameters: ${a["params"]}`],
+      ...(a["suggestion"] ? { help: `did you mean \`${a["suggestion"]}\`?` } : {}),
+    }),
+  },
+  {
+    code: "REC3015",
+    severity: "error",
+    summary: "An override whose value has the wrong type for the parameter.",
+    example: "model M {\n  dims B\n  param dim = 64\n  input x: f32[B, dim]\n  head h = x\n}\n",
+    exampleOverrides: { dim: "0.5" },
+    build: (a) => ({
+      message: `\`${a["name"]}\` is ${a["expected"]}, but the override \`${a["text"]}\` is ${a["found"]}`,
+      label: "declared here",
+      help: `write \`--set ${a["name"]}=<${a["expected"]}>\``,
+    }),
+  },
+  {
+    code: "REC3016",
+    severity: "error",
+    summary: "A definition that depends on itself.",
+    example: "model M {\n  dims B\n  input x: f32[B]\n  let a = b + x\n  let b = a * 2.0\n  head h = a\n}\n",
+    build: (a) => ({
+      message: `\`${a["name"]}\` depends on itself`,
+      label: "used here while it is being defined",
+      notes: [`the cycle: ${a["cycle"]}`],
+    }),
+  },
+  {
+    code: "REC3017",
+    severity: "error",
+    summary: "A module that cannot be used as written: no forward function, or a weight outside a module.",
+    example: "module Bag(dim: int) {\n  weight w: f32[dim]\n}\n\nmodel M {\n  dims B\n  input x: f32[B, 4]\n  head h = Bag(4)(x)\n}\n",
+    build: (a) => ({
+      message: a["message"] ?? "this module cannot be called",
+      label: a["label"] ?? "here",
+      ...opt("help", a),
+    }),
+  },
+];
+
+const BY_CODE = new Map(SEMANTIC_CODES.map((e) => [e.code, e]));
+
+export function semanticDiagnostic(file: string, code: string, span: Span, args: Args = {}, secondary: Label[] = []): Diagnostic {
+  const entry = BY_CODE.get(code);
+  if (!entry) throw new Error(`unknown diagnostic code ${code}`);
+  const prose = entry.build(args);
+  return {
+    code,
+    severity: entry.severity,
+    message: prose.message,
+    file,
+    primary: { span, message: prose.label },
+    secondary,
+    notes: (prose.notes ?? []).filter((n) => n),
+    ...(prose.help ? { help: prose.help } : {}),
+  };
+}

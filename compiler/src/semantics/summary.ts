@@ -1,0 +1,77 @@
+// Model summaries for `rec check --summary`: the parameter table (qualified name, shape,
+// count, bytes), totals, memory with optimizer state, and FLOPs from the registry's costs.
+
+import { constDim, evaluateDim, printDim, substitute } from "./dims.js";
+import { dtypeName, numel, printShape, DTYPE_BYTES } from "./tensor-type.js";
+import { formatBytes, type ElaboratedModel } from "./model.js";
+
+export interface SummaryJson {
+  readonly model: string;
+  readonly file: string;
+  readonly inputs: { name: string; type: string }[];
+  readonly outputs: { role: string; name: string; type: string | null }[];
+  readonly parameters: { name: string; shape: string; dtype: string; group: string; count: number | null; bytes: number | null }[];
+  readonly totals: { count: number | null; bytes: number | null; optimizerStateBytes: number | null; trainingBytes: number | null };
+  readonly flops: { perBatch: string; perExample: string };
+}
+
+export function summarize(model: ElaboratedModel): SummaryJson {
+  let totalCount: number | null = 0;
+  let stateBytes: number | null = 0;
+  const parameters = model.weights.map((w) => {
+    const count = evaluateDim(numel(w.type.shape), () => undefined) ?? null;
+    const bytes = count === null ? null : count * DTYPE_BYTES[w.type.dtype];
+    if (count === null) totalCount = null;
+    else if (totalCount !== null) totalCount += count;
+    const slots = w.group === "embedding" ? model.optimizerSlots.embedding : model.optimizerSlots.dense;
+    if (bytes === null) stateBytes = null;
+    else if (stateBytes !== null) stateBytes += bytes * slots;
+    return { name: w.path, shape: printShape(w.type.shape), dtype: dtypeName(w.type), group: w.group, count, bytes };
+  });
+  const totalBytes = totalCount === null ? null : (totalCount as number) * 4;
+  const batch = model.dims[0];
+  const perExample = batch ? substitute(model.flops, (s) => (s === batch ? constDim(1) : undefined)) : model.flops;
+  return {
+    model: model.name,
+    file: model.file,
+    inputs: model.inputs.map((i) => ({ name: i.name, type: `${dtypeName(i.type)}${printShape(i.type.shape)}` })),
+    outputs: model.outputs.map((o) => ({ role: o.role, name: o.name, type: o.type ? `${dtypeName(o.type)}${printShape(o.type.shape)}` : null })),
+    parameters,
+    totals: {
+      count: totalCount,
+      bytes: totalBytes,
+      optimizerStateBytes: stateBytes,
+      // Weights, their gradients, and the optimizer's state.
+      trainingBytes: totalBytes === null || stateBytes === null ? null : totalBytes * 2 + (stateBytes as number),
+    },
+    flops: { perBatch: printDim(model.flops), perExample: `${printDim(perExample)}${batch ? ` (${batch} = 1)` : ""}` },
+  };
+}
+
+export function renderSummary(summary: SummaryJson): string {
+  const rows = summary.parameters.map((p) => [p.name, `${p.dtype}${p.shape}`, fmtCount(p.count), p.bytes === null ? "?" : formatBytes(p.bytes)]);
+  const header = ["parameter", "shape", "count", "bytes"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ").trimEnd();
+  const t = summary.totals;
+  const out = [
+    `model ${summary.model} (${summary.file})`,
+    `  inputs:  ${summary.inputs.map((i) => `${i.name}: ${i.type}`).join(", ") || "none"}`,
+    ...summary.outputs.map((o) => `  ${o.role.padEnd(7)} ${o.name}: ${o.type ?? "?"}`),
+    "",
+    line(header),
+    line(widths.map((w) => "─".repeat(w))),
+    ...rows.map(line),
+    line(widths.map((w) => "─".repeat(w))),
+    line(["total", "", fmtCount(t.count), t.bytes === null ? "?" : formatBytes(t.bytes)]),
+    "",
+    `memory for training: ${t.trainingBytes === null ? "?" : formatBytes(t.trainingBytes)} (weights + gradients + optimizer state ${t.optimizerStateBytes === null ? "?" : formatBytes(t.optimizerStateBytes)})`,
+    `forward FLOPs per batch:   ${summary.flops.perBatch}`,
+    `forward FLOPs per example: ${summary.flops.perExample}`,
+  ];
+  return `${out.join("\n")}\n`;
+}
+
+function fmtCount(n: number | null): string {
+  return n === null ? "?" : n.toLocaleString("en-US");
+}

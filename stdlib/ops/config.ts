@@ -1,0 +1,33 @@
+// Configuration values for `train` blocks and weight declarations: optimizers, data sources,
+// initializers. Compile-time records that the runtime reads; they take any named arguments.
+
+import type { Value } from "../../compiler/src/semantics/values.js";
+import type { OpDef } from "./types.js";
+
+function config(name: string, doc: string, positional: readonly string[] = []): OpDef {
+  return {
+    name,
+    category: "config",
+    doc,
+    params: positional.map((n) => ({ name: n, kind: "any" as const })),
+    openNamed: true,
+    infer: (args): Value => ({ kind: "config", name, args }),
+  };
+}
+
+export const CONFIG_OPS: readonly OpDef[] = [
+  config("sgd", "sgd(lr, momentum = 0): stochastic gradient descent."),
+  config("adam", "adam(lr, beta1 = 0.9, beta2 = 0.999, eps = 1e-8): Adam (Kingma & Ba 2015); two state slots per weight."),
+  config("adamw", "adamw(lr, weight_decay, …): Adam with decoupled weight decay (Loshchilov & Hutter 2019); two state slots per weight."),
+  config("adagrad", "adagrad(lr, initial_accumulator = 0.1): Adagrad, the usual choice for embedding tables; one state slot per weight."),
+  config("parquet", "parquet(path, schema = S): batches read from a Parquet file.", ["path"]),
+  config("jsonl", "jsonl(path, schema = S): batches read from a JSON-lines file.", ["path"]),
+  config("csv", "csv(path, schema = S): batches read from a CSV file.", ["path"]),
+  config("synthetic", "synthetic(world, seed = 0, …): batches from a seeded synthetic generator (papers.md §5).", ["world"]),
+  config("column", "column(name, pad = 0, truncate = \"left\"): where a schema field comes from in the file.", ["name"]),
+  config("glorot_uniform", "glorot_uniform(): uniform in ±sqrt(6 / (fan_in + fan_out)) (Glorot & Bengio 2010)."),
+  config("zeros", "zeros(): all zeros."),
+  config("ones", "ones(): all ones."),
+  config("normal", "normal(stddev = 0.05, mean = 0): Gaussian initialization."),
+  config("uniform", "uniform(low = -0.05, high = 0.05): uniform initialization."),
+];

@@ -1,0 +1,166 @@
+// Elementwise ops: arithmetic, comparisons, logic, activations, `where` and `cast`.
+// Binary ops broadcast their operands (helpers.broadcast); every output element costs the
+// number of flops given to elementwiseCost.
+
+import { tensorType, type DType } from "../../compiler/src/semantics/tensor-type.js";
+import type { Value } from "../../compiler/src/semantics/values.js";
+import { broadcast, elementwiseCost, numericDType, p, requireDType, tensorArg } from "./helpers.js";
+import type { OpContext, OpDef } from "./types.js";
+
+function arithmetic(name: string, doc: string, flops = 1): OpDef {
+  return {
+    name,
+    category: "elementwise",
+    doc,
+    params: [p("x", "tensor"), p("y", "tensor")],
+    infer(args, ctx) {
+      const x = tensorArg(args, "x");
+      const y = tensorArg(args, "y");
+      const dtype = numericDType(name, x, y, ctx, ["x", "y"]);
+      return tensorType(dtype, broadcast(name, x.type.shape, y.type.shape, ctx, ["x", "y"]));
+    },
+    cost: elementwiseCost(flops),
+  };
+}
+
+function comparison(name: string, doc: string, allowIds: boolean): OpDef {
+  return {
+    name,
+    category: "elementwise",
+    doc,
+    params: [p("x", "tensor"), p("y", "tensor")],
+    infer(args, ctx) {
+      const x = tensorArg(args, "x");
+      const y = tensorArg(args, "y");
+      if (allowIds && x.type.dtype === "id" && y.type.dtype === "id") {
+        if (x.type.space?.name !== y.type.space?.name) {
+          ctx.fail("REC2005", { found: y.type.space?.name ?? "?", expected: x.type.space?.name ?? "?", detail: `\`${name}\` compares ids of one space` }, "y");
+        }
+      } else if (!(x.type.dtype === "bool" && y.type.dtype === "bool" && allowIds)) {
+        numericDType(name, x, y, ctx, ["x", "y"]);
+      }
+      return tensorType("bool", broadcast(name, x.type.shape, y.type.shape, ctx, ["x", "y"]));
+    },
+    cost: elementwiseCost(1),
+  };
+}
+
+function logical(name: string, doc: string): OpDef {
+  return {
+    name,
+    category: "elementwise",
+    doc,
+    params: [p("x", "tensor"), p("y", "tensor")],
+    infer(args, ctx) {
+      const x = tensorArg(args, "x");
+      const y = tensorArg(args, "y");
+      requireDType(name, x.type, ["bool"], ctx, "x");
+      requireDType(name, y.type, ["bool"], ctx, "y");
+      return tensorType("bool", broadcast(name, x.type.shape, y.type.shape, ctx, ["x", "y"]));
+    },
+    cost: elementwiseCost(1),
+  };
+}
+
+function unary(name: string, doc: string, flops = 1, allowed: readonly DType[] = ["f32"]): OpDef {
+  return {
+    name,
+    category: "elementwise",
+    doc,
+    params: [p("x", "tensor")],
+    infer(args, ctx) {
+      const x = tensorArg(args, "x");
+      requireDType(name, x.type, allowed, ctx, "x");
+      return tensorType(x.weak && allowed.includes("f32") ? "f32" : x.type.dtype, x.type.shape, x.type.space);
+    },
+    cost: elementwiseCost(flops),
+  };
+}
+
+const where: OpDef = {
+  name: "where",
+  category: "elementwise",
+  doc: "where(cond, a, b): `a` where `cond` is true, else `b`; the three broadcast together. The gradient flows to the chosen side.",
+  params: [p("cond", "tensor"), p("a", "tensor"), p("b", "tensor")],
+  infer(args, ctx) {
+    const cond = tensorArg(args, "cond");
+    const a = tensorArg(args, "a");
+    const b = tensorArg(args, "b");
+    requireDType("where", cond.type, ["bool"], ctx, "cond");
+    const dtype = a.weak && b.weak ? "f32" : a.weak ? b.type.dtype : b.weak ? a.type.dtype : a.type.dtype;
+    if (!a.weak && !b.weak && a.type.dtype !== b.type.dtype) {
+      ctx.fail("REC2002", { op: "where", found: `${a.type.dtype} and ${b.type.dtype}`, expected: "both branches of one dtype" }, "b");
+    }
+    const ab = broadcast("where", a.type.shape, b.type.shape, ctx, ["a", "b"]);
+    return tensorType(dtype, broadcast("where", cond.type.shape, ab, ctx, ["cond", "a"]), dtype === "id" ? (a.weak ? b : a).type.space : undefined);
+  },
+  cost: elementwiseCost(1),
+};
+
+const cast: OpDef = {
+  name: "cast",
+  category: "elementwise",
+  doc: "cast(x, dtype): converts bool, i32 or ids to `f32` or `i32` (true is 1), or numbers to bool (nonzero is true).",
+  params: [p("x", "tensor"), p("dtype", "dtype")],
+  infer(args) {
+    const x = tensorArg(args, "x");
+    const target = args.get("dtype") as Extract<Value, { kind: "dtype" }>;
+    return tensorType(target.name, x.type.shape);
+  },
+  cost: elementwiseCost(1),
+};
+
+const stopGradient: OpDef = {
+  name: "stop_gradient",
+  category: "elementwise",
+  doc: "stop_gradient(x): `x` in the forward pass, zero gradient in the backward pass (tfjs has none; the runtime builds it with customGrad). Straight-through estimators are `x + stop_gradient(q - x)`.",
+  params: [p("x", "tensor")],
+  infer(args) {
+    return tensorArg(args, "x").type;
+  },
+  cost: elementwiseCost(0),
+};
+
+export const ELEMENTWISE_OPS: readonly OpDef[] = [
+  arithmetic("add", "add(x, y) = x + y, broadcasting."),
+  arithmetic("sub", "sub(x, y) = x - y, broadcasting."),
+  arithmetic("mul", "mul(x, y) = x * y, broadcasting."),
+  arithmetic("div", "div(x, y) = x / y, broadcasting."),
+  arithmetic("mod", "mod(x, y) = x % y (sign of y), broadcasting."),
+  arithmetic("pow", "pow(x, y) = x ** y, broadcasting.", 4),
+  arithmetic("maximum", "maximum(x, y): elementwise larger, broadcasting."),
+  arithmetic("minimum", "minimum(x, y): elementwise smaller, broadcasting."),
+  comparison("eq", "eq(x, y) = x == y → bool; ids compare within one id space.", true),
+  comparison("ne", "ne(x, y) = x != y → bool; ids compare within one id space.", true),
+  comparison("lt", "lt(x, y) = x < y → bool.", false),
+  comparison("le", "le(x, y) = x <= y → bool.", false),
+  comparison("gt", "gt(x, y) = x > y → bool.", false),
+  comparison("ge", "ge(x, y) = x >= y → bool.", false),
+  logical("logical_and", "logical_and(x, y) = x and y, on bools."),
+  logical("logical_or", "logical_or(x, y) = x or y, on bools."),
+  unary("logical_not", "logical_not(x) = not x, on bools.", 1, ["bool"]),
+  unary("neg", "neg(x) = -x.", 1, ["f32", "i32"]),
+  unary("exp", "exp(x) = eˣ."),
+  unary("log", "log(x): natural logarithm."),
+  unary("log1p", "log1p(x) = log(1 + x), accurate near 0."),
+  unary("sqrt", "sqrt(x): square root."),
+  unary("abs", "abs(x) = |x|.", 1, ["f32", "i32"]),
+  unary("relu", "relu(x) = max(x, 0)."),
+  unary("gelu", "gelu(x) = x Φ(x) (tanh approximation, Hendrycks & Gimpel 2016).", 8),
+  unary("silu", "silu(x) = x σ(x) (Elfwing et al. 2018).", 4),
+  unary("sigmoid", "sigmoid(x) = 1 / (1 + e⁻ˣ).", 4),
+  unary("tanh", "tanh(x).", 4),
+  unary("softplus", "softplus(x) = log(1 + eˣ), computed stably.", 4),
+  unary("identity", "identity(x) = x (the default activation).", 0, ["f32", "i32", "bool", "id"]),
+  where,
+  cast,
+  stopGradient,
+];
+
+/** The op each binary operator of the language means. */
+export const OPERATOR_OPS: Record<string, string> = {
+  "+": "add", "-": "sub", "*": "mul", "/": "div", "%": "mod", "**": "pow", "@": "matmul",
+  "==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge", and: "logical_and", or: "logical_or",
+};
+
+export type { OpContext };

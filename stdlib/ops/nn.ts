@@ -1,0 +1,130 @@
+// Ops with a neural-network meaning: table lookup (`gather`), masks, pooling, hashing, top-k.
+
+import { constDim, mulDims, printDim } from "../../compiler/src/semantics/dims.js";
+import { dtypeName, numel, printShape, tensorType } from "../../compiler/src/semantics/tensor-type.js";
+import type { Value } from "../../compiler/src/semantics/values.js";
+import { axes, elementwiseCost, int, p, requireDType, requireRank, tensorArg } from "./helpers.js";
+import type { OpDef } from "./types.js";
+
+const gather: OpDef = {
+  name: "gather",
+  category: "nn",
+  doc: "gather(table, ids): rows of `table` f32[V, D] for ids of the table's id space, giving f32[..., D]. The gradient is a sparse row update (UnsortedSegmentSum on the backends).",
+  params: [p("table", "tensor"), p("ids", "tensor")],
+  infer(args, ctx) {
+    const table = tensorArg(args, "table");
+    const ids = tensorArg(args, "ids");
+    requireRank("gather", table.type, 2, ctx, "table");
+    if (ids.type.dtype !== "id" && ids.type.dtype !== "i32") {
+      ctx.fail("REC2002", { op: "gather", found: dtypeName(ids.type), expected: "ids", help: "look up tables with ids (`id<space>[…]`) or `i32` positions" }, "ids");
+    }
+    const rows = table.type.shape[0]!;
+    if (ids.type.dtype === "id" && ids.type.space) {
+      const space = ids.type.space;
+      if (!ctx.unifier.unify(space.size, rows)) {
+        ctx.fail("REC2005", {
+          found: space.name,
+          expectedPhrase: `row numbers of a table with ${printDim(ctx.unifier.resolve(rows))} rows are expected`,
+          help: "size the table by the id space it is looked up with, as in `Embedding(items, dim)`",
+          detail: `the table has ${printDim(ctx.unifier.resolve(rows))} rows but \`${space.name}\` has ${printDim(ctx.unifier.resolve(space.size))} ids`,
+        }, "ids");
+      }
+    }
+    return tensorType(table.type.dtype, [...ids.type.shape, table.type.shape[1]!]);
+  },
+  cost: () => ({ flops: constDim(0) }),
+};
+
+const takeAlong: OpDef = {
+  name: "take_along",
+  category: "nn",
+  doc: "take_along(x, index, axis = -1): x[..., index[...], ...] with one index per row (numpy take_along_axis for one element), dropping that axis: picks each row's label logit.",
+  params: [p("x", "tensor"), p("index", "tensor"), p("axis", "axis", int(-1))],
+  infer(args, ctx) {
+    const x = tensorArg(args, "x");
+    const index = tensorArg(args, "index");
+    const [axis] = axes(args.get("axis"), x.type.shape.length, ctx)!;
+    const rest = x.type.shape.filter((_, i) => i !== axis);
+    if (index.type.dtype !== "i32" && index.type.dtype !== "id") requireDType("take_along", index.type, ["i32", "id"], ctx, "index");
+    if (index.type.shape.length !== rest.length || !rest.every((d, i) => ctx.unifier.unify(d, index.type.shape[i]!))) {
+      ctx.fail("REC2001", { op: "take_along", left: printShape(x.type.shape), right: printShape(index.type.shape), detail: "the index must have the shape of `x` without the chosen axis" }, "index");
+    }
+    return tensorType(x.type.dtype, rest);
+  },
+  cost: elementwiseCost(0),
+};
+
+const oneHot: OpDef = {
+  name: "one_hot",
+  category: "nn",
+  doc: "one_hot(ids): f32[..., V] with a 1 at each id of a space of V ids.",
+  params: [p("ids", "tensor")],
+  infer(args, ctx) {
+    const ids = tensorArg(args, "ids");
+    requireDType("one_hot", ids.type, ["id"], ctx, "ids");
+    return tensorType("f32", [...ids.type.shape, ids.type.space!.size]);
+  },
+  cost: elementwiseCost(1),
+};
+
+const causalMask: OpDef = {
+  name: "causal_mask",
+  category: "nn",
+  doc: "causal_mask(n): bool[n, n], true where the key position is at or before the query position (row i sees columns 0…i).",
+  params: [p("n", "int")],
+  infer(args) {
+    const n = (args.get("n") as Extract<Value, { kind: "int" }>).dim;
+    return tensorType("bool", [n, n]);
+  },
+  cost: elementwiseCost(0),
+};
+
+const maskedMean: OpDef = {
+  name: "masked_mean",
+  category: "nn",
+  doc: "masked_mean(x, mask): mean of x f32[..., L, D] over L counting only positions where mask bool[..., L] is true; an all-false row gives 0, never NaN.",
+  params: [p("x", "tensor"), p("mask", "tensor")],
+  infer(args, ctx) {
+    const x = tensorArg(args, "x");
+    const mask = tensorArg(args, "mask");
+    requireRank("masked_mean", x.type, 2, ctx, "x");
+    requireDType("masked_mean", mask.type, ["bool"], ctx, "mask");
+    const lead = x.type.shape.slice(0, -1);
+    if (mask.type.shape.length !== lead.length || !lead.every((d, i) => ctx.unifier.unify(d, mask.type.shape[i]!))) {
+      ctx.fail("REC2001", { op: "masked_mean", left: printShape(x.type.shape), right: printShape(mask.type.shape), detail: "the mask must have the shape of `x` without its last axis" }, "mask");
+    }
+    return tensorType("f32", [...x.type.shape.slice(0, -2), x.type.shape[x.type.shape.length - 1]!]);
+  },
+  cost: (inputs) => ({ flops: mulDims(constDim(2), numel(inputs[0]!.shape)) }),
+};
+
+const hashNgrams: OpDef = {
+  name: "hash_ngrams",
+  category: "nn",
+  doc: "hash_ngrams(ids, order, buckets): for each position, a hash of the `order` ids ending there (shorter at the start), as ids of a space of `buckets` ids: `((a·x + b) mod p) mod buckets` computed without int32 overflow.",
+  params: [p("ids", "tensor"), p("order", "int"), p("buckets", "int")],
+  infer(args, ctx) {
+    const ids = tensorArg(args, "ids");
+    requireDType("hash_ngrams", ids.type, ["id", "i32"], ctx, "ids");
+    const buckets = (args.get("buckets") as Extract<Value, { kind: "int" }>).dim;
+    return tensorType("id", ids.type.shape, { name: `hash${printDim(buckets)}`, size: buckets });
+  },
+  cost: elementwiseCost(4),
+};
+
+const topk: OpDef = {
+  name: "topk",
+  category: "nn",
+  doc: "topk(x, k): the k largest values along the last axis and their positions, as a tuple (f32[..., k], i32[..., k]).",
+  params: [p("x", "tensor"), p("k", "int")],
+  infer(args, ctx) {
+    const x = tensorArg(args, "x");
+    requireRank("topk", x.type, 1, ctx, "x");
+    const k = (args.get("k") as Extract<Value, { kind: "int" }>).dim;
+    const shape = [...x.type.shape.slice(0, -1), k];
+    const tensor = (type: ReturnType<typeof tensorType>): Value => ({ kind: "tensor", type, inputs: new Set(), trainable: false });
+    return { kind: "tuple", items: [tensor(tensorType("f32", shape)), tensor(tensorType("i32", shape))] };
+  },
+};
+
+export const NN_OPS: readonly OpDef[] = [gather, takeAlong, oneHot, causalMask, maskedMean, hashNgrams, topk];
