@@ -6,12 +6,12 @@ import { suggest } from "../diagnostics/suggest.js";
 import type { Span } from "../source/source-file.js";
 import type * as A from "../syntax/ast.js";
 import { isTensorType, type OpContext, type OpDef } from "../../../stdlib/ops/types.js";
-import { constDim, type Dim } from "./dims.js";
+import { addDims, constDim, mulDims, type Dim } from "./dims.js";
 import type { Elaborator, EvalContext } from "./elaborate.js";
 import type { Env } from "./env.js";
 import { matchValue, newVars, patternOf, patternText, tensorOfPattern, type TypePattern, type Vars } from "./type-patterns.js";
 import { describeValue, POISON, type Closure, type Instance, type TensorValue, type Value } from "./values.js";
-import { printShape, dtypeName } from "./tensor-type.js";
+import { DTYPE_BYTES, dtypeName, numel, printShape, type TensorType } from "./tensor-type.js";
 
 export interface EvaluatedArg {
   readonly name?: string;
@@ -29,15 +29,19 @@ export function callValue(el: Elaborator, callee: Value, args: EvaluatedArg[], c
     case "builtin":
       return callOp(el, callee.op, args, call.span, ctx, name === "this call" ? callee.op.name : name);
     case "closure":
-      return callClosure(el, callee, args, call.span, ctx);
+      return el.within({ file: ctx.file, span: call.span, name: callee.name }, () => callClosure(el, callee, args, call.span, ctx));
     case "module":
-      return instantiate(el, callee, args, call.span, ctx);
+      return el.within({ file: ctx.file, span: call.span, name: moduleName(callee.decl) }, () => instantiate(el, callee, args, call.span, ctx));
     case "instance":
-      return callInstance(el, callee, args, call.span, ctx);
+      return el.within({ file: ctx.file, span: call.span, name: moduleName(callee.module) }, () => callInstance(el, callee, args, call.span, ctx));
     default:
       el.report(ctx, "REC3012", call.span, { what: `\`${name}\` (${describeValue(callee)})` });
       return POISON;
   }
+}
+
+function moduleName(decl: A.ModuleDecl): string {
+  return decl.name.kind === "Ident" ? decl.name.name : "module";
 }
 
 function containsPoison(value: Value): boolean {
@@ -130,10 +134,15 @@ function callOp(el: Elaborator, op: OpDef, args: EvaluatedArg[], span: Span, ctx
   const trainable = tensors.some((t) => t.trainable);
   if (isTensorType(result)) {
     const type = { ...result, shape: result.shape.map((d) => el.unifier.resolve(d)) };
-    if (op.cost) el.addCost(ctx, op.cost(tensors.map((t) => t.type), type).flops);
+    if (op.cost) el.addCost(ctx, op.cost(tensors.map((t) => t.type), type).flops, movedBytes([...tensors.map((t) => t.type), type]));
     return { kind: "tensor", type, inputs, trainable };
   }
   return taint(result, inputs, trainable);
+}
+
+/** The bytes an op reads and writes: its tensor inputs and its output, each read or written once. */
+function movedBytes(types: readonly TensorType[]): Dim {
+  return types.reduce<Dim>((acc, t) => addDims(acc, mulDims(constDim(DTYPE_BYTES[t.dtype]), numel(t.shape))), constDim(0));
 }
 
 /** Tensors inside a compile-time result (topk's tuple) inherit their arguments' provenance. */

@@ -1,6 +1,7 @@
 // The semantic stage: a loaded program (+ overrides) → every model elaborated and checked,
 // with diagnostics. Drives the elaborator over each model of the entry files.
 
+import { resolve } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { suggest } from "../diagnostics/suggest.js";
 import { SourceFile } from "../source/source-file.js";
@@ -18,7 +19,7 @@ export interface CheckedProgram {
 }
 
 export function checkProgram(program: Program, rawOverrides: ReadonlyMap<string, string> = new Map()): CheckedProgram {
-  const el = new Elaborator();
+  const el = new Elaborator((path) => program.files.get(resolve(path))?.source);
   const envs = new FileEnvs(program, el);
   const overrides = parseOverrides(el, program, rawOverrides);
   const models: ElaboratedModel[] = [];

@@ -4,6 +4,7 @@
 // names), checks every op against the registry's shape and dtype rules, and adds up costs.
 
 import type { Diagnostic, Label } from "../diagnostics/diagnostic.js";
+import type { SourceLookup } from "../diagnostics/render.js";
 import { suggest } from "../diagnostics/suggest.js";
 import type { Span } from "../source/source-file.js";
 import type * as A from "../syntax/ast.js";
@@ -32,6 +33,8 @@ export interface WeightInfo {
 export interface ModelState {
   readonly weights: WeightInfo[];
   flops: Dim;
+  /** Bytes read and written by the forward ops (inputs plus output of each), per batch. */
+  bytes: Dim;
   readonly anonymousCounts: Map<string, number>;
   readonly nonCausal: { span: Span; file: string }[];
 }
@@ -49,20 +52,72 @@ export interface EvalContext {
 }
 
 export function newModelState(): ModelState {
-  return { weights: [], flops: constDim(0), anonymousCounts: new Map(), nonCausal: [] };
+  return { weights: [], flops: constDim(0), bytes: constDim(0), anonymousCounts: new Map(), nonCausal: [] };
+}
+
+/** A call being elaborated: where it is, for "called at" notes on errors inside libraries. */
+export interface Frame {
+  readonly file: string;
+  readonly span: Span;
+  readonly name: string;
 }
 
 export class Elaborator {
   readonly diagnostics: Diagnostic[] = [];
   readonly unifier = new Unifier();
   private readonly reported = new Set<string>();
+  private readonly frames: Frame[] = [];
+
+  /** `sources` turns a file's offsets into positions for notes; without it notes are omitted. */
+  constructor(private readonly sources?: SourceLookup) {}
+
+  within<T>(frame: Frame, run: () => T): T {
+    this.frames.push(frame);
+    try {
+      return run();
+    } finally {
+      this.frames.pop();
+    }
+  }
 
   report(ctx: { file: string }, code: string, span: Span, args: Record<string, string> = {}, secondary: Label[] = []): void {
     const key = `${ctx.file}:${span.start}:${span.end}:${code}`;
     if (this.reported.has(key)) return;
     this.reported.add(key);
-    this.diagnostics.push(semanticDiagnostic(ctx.file, code, span, args, secondary));
+    const diagnostic = semanticDiagnostic(ctx.file, code, span, args, [...secondary, ...this.declarations(ctx.file, args)]);
+    this.diagnostics.push({ ...diagnostic, notes: [...diagnostic.notes, ...this.callNotes(ctx.file)] });
   }
+
+  /**
+   * For an error inside another file than the user's (a library), the calls that led there,
+   * innermost first, ending with the call in the user's own file.
+   */
+  private callNotes(file: string): string[] {
+    const outer = this.frames[0];
+    if (!outer || outer.file === file || !this.sources) return [];
+    const notes: string[] = [];
+    for (let i = this.frames.length - 1; i >= 0; i--) {
+      const frame = this.frames[i]!;
+      if (frame.name === "lambda") continue;
+      const at = this.sources(frame.file)?.position(frame.span.start);
+      if (at) notes.push(`in \`${frame.name}\`, used at ${frame.file}:${at.line}:${at.column}`);
+      if (frame.file === outer.file) break;
+    }
+    return notes.length > 3 ? [...notes.slice(0, 2), notes[notes.length - 1]!] : notes;
+  }
+
+  /** Labels at the `dims` declarations of the symbolic dims a shape message mentions. */
+  private declarations(file: string, args: Record<string, string>): Label[] {
+    const text = `${args["left"] ?? ""} ${args["right"] ?? ""} ${args["found"] ?? ""} ${args["declared"] ?? ""}`;
+    const labels: Label[] = [];
+    for (const [name, span] of this.unifier.declared) {
+      if (new RegExp(`\\b${name}\\b`).test(text) && this.declaredIn.get(name) === file) labels.push({ span, message: `\`${name}\` is declared here` });
+    }
+    return labels;
+  }
+
+  /** The file each rigid dim was declared in. */
+  readonly declaredIn = new Map<string, string>();
 
   // ── Names ───────────────────────────────────────────────────────────────────────────
   /** The value of `name`, forcing a lazy binding; reports unknown names and cycles. */
@@ -341,8 +396,9 @@ export class Elaborator {
     return this.unifier.fresh("?");
   }
 
-  addCost(ctx: EvalContext, flops: Dim): void {
+  addCost(ctx: EvalContext, flops: Dim, bytes: Dim): void {
     ctx.model.flops = addDims(ctx.model.flops, this.unifier.resolve(flops));
+    ctx.model.bytes = addDims(ctx.model.bytes, this.unifier.resolve(bytes));
   }
 }
 

@@ -30,6 +30,8 @@ export interface ElaboratedModel {
   readonly weights: readonly WeightInfo[];
   /** Forward FLOPs for one batch, a polynomial in the model's dims. */
   readonly flops: Dim;
+  /** Forward bytes read and written by ops, for one batch. */
+  readonly bytes: Dim;
   /** The optimizer state slots per weight, by group, from the first `train` block. */
   readonly optimizerSlots: { readonly dense: number; readonly embedding: number };
 }
@@ -57,6 +59,7 @@ export function elaborateModel(el: Elaborator, decl: A.ModelDecl, fileEnv: Env, 
         for (const d of member.names) {
           dims.push(d.name);
           el.unifier.declared.set(d.name, d.span);
+          el.declaredIn.set(d.name, file);
           define(d, { state: "ready", value: { kind: "int", dim: symDim(d.name), name: d.name }, span: d.span, used: true, kind: "dims" });
         }
         break;
@@ -159,6 +162,7 @@ export function elaborateModel(el: Elaborator, decl: A.ModelDecl, fileEnv: Env, 
     outputs,
     weights: model.weights,
     flops: el.unifier.resolve(model.flops),
+    bytes: el.unifier.resolve(model.bytes),
     optimizerSlots,
   };
 }

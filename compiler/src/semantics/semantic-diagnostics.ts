@@ -7,6 +7,8 @@ import type { Span } from "../source/source-file.js";
 
 type Args = Record<string, string>;
 const opt = (key: string, a: Args) => (a[key] ? { help: a[key]! } : {});
+/** An op name in backticks (`+`, `gather`); a phrase (argument `x` of `Dense`) as it is. */
+const place = (op: string | undefined) => (!op ? "this expression" : op.includes(" ") ? op : `\`${op}\``);
 
 export const SEMANTIC_CODES: readonly CodeEntry[] = [
   // ── Types and shapes ─────────────────────────────────────────────────────────────────
@@ -16,7 +18,7 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
     summary: "Two shapes that must agree do not.",
     example: "model M {\n  dims B, N\n  input a: f32[B, 8]\n  input b: f32[N, 8]\n  head h = a + b\n}\n",
     build: (a) => ({
-      message: `shape mismatch in \`${a["op"]}\`: ${a["left"]} and ${a["right"]}`,
+      message: `shape mismatch in ${place(a["op"])}: ${a["left"]} and ${a["right"]}`,
       label: a["label"] ?? `these shapes do not agree`,
       notes: [a["detail"] ?? "", ...(a["where"] ? [a["where"]] : [])].filter(Boolean),
       ...opt("help", a),
@@ -30,7 +32,7 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
     build: (a) => ({
       message: `expected ${a["expected"]}, found ${a["found"]}`,
       label: `this is ${a["found"]}`,
-      notes: [`in ${a["op"]?.startsWith("argument") || a["op"]?.startsWith("this") ? a["op"] : `\`${a["op"]}\``}`],
+      notes: [`in ${place(a["op"])}`],
       ...opt("help", a),
     }),
   },
@@ -40,7 +42,7 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
     summary: "A tensor of the wrong rank (number of dimensions).",
     example: "model M {\n  dims B\n  input x: f32[B]\n  head h = x @ x\n}\n",
     build: (a) => ({
-      message: `\`${a["op"]}\` needs ${a["expected"]}, found ${a["found"]}`,
+      message: `${place(a["op"])} needs ${a["expected"]}, found ${a["found"]}`,
       label: `this is ${a["found"]}`,
       ...opt("help", a),
     }),
@@ -51,7 +53,7 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
     summary: "Categorical ids used as numbers.",
     example: "model M {\n  dims B\n  param items = 100\n  input item: id<items>[B]\n  head h = item * 0.5\n}\n",
     build: (a) => ({
-      message: `ids of \`${a["space"]}\` are used as numbers in \`${a["op"]}\``,
+      message: `ids of \`${a["space"]}\` are used as numbers in ${place(a["op"])}`,
       label: `this is ${a["found"]}: category ids, not quantities`,
       help: a["help"] ?? "look the ids up in a table first, such as `Embedding(vocab, dim)(ids)`, or `cast` them if they really are numbers",
     }),

@@ -13,6 +13,7 @@ export interface SummaryJson {
   readonly parameters: { name: string; shape: string; dtype: string; group: string; count: number | null; bytes: number | null }[];
   readonly totals: { count: number | null; bytes: number | null; optimizerStateBytes: number | null; trainingBytes: number | null };
   readonly flops: { perBatch: string; perExample: string };
+  readonly bytes: { perBatch: string; perExample: string };
 }
 
 export function summarize(model: ElaboratedModel): SummaryJson {
@@ -30,7 +31,10 @@ export function summarize(model: ElaboratedModel): SummaryJson {
   });
   const totalBytes = totalCount === null ? null : (totalCount as number) * 4;
   const batch = model.dims[0];
-  const perExample = batch ? substitute(model.flops, (s) => (s === batch ? constDim(1) : undefined)) : model.flops;
+  const perExample = (d: typeof model.flops) => {
+    const one = batch ? substitute(d, (s) => (s === batch ? constDim(1) : undefined)) : d;
+    return `${printDim(one)}${batch ? ` (${batch} = 1)` : ""}`;
+  };
   return {
     model: model.name,
     file: model.file,
@@ -44,7 +48,8 @@ export function summarize(model: ElaboratedModel): SummaryJson {
       // Weights, their gradients, and the optimizer's state.
       trainingBytes: totalBytes === null || stateBytes === null ? null : totalBytes * 2 + (stateBytes as number),
     },
-    flops: { perBatch: printDim(model.flops), perExample: `${printDim(perExample)}${batch ? ` (${batch} = 1)` : ""}` },
+    flops: { perBatch: printDim(model.flops), perExample: perExample(model.flops) },
+    bytes: { perBatch: printDim(model.bytes), perExample: perExample(model.bytes) },
   };
 }
 
@@ -68,6 +73,7 @@ export function renderSummary(summary: SummaryJson): string {
     `memory for training: ${t.trainingBytes === null ? "?" : formatBytes(t.trainingBytes)} (weights + gradients + optimizer state ${t.optimizerStateBytes === null ? "?" : formatBytes(t.optimizerStateBytes)})`,
     `forward FLOPs per batch:   ${summary.flops.perBatch}`,
     `forward FLOPs per example: ${summary.flops.perExample}`,
+    `forward bytes moved per batch: ${summary.bytes.perBatch}`,
   ];
   return `${out.join("\n")}\n`;
 }

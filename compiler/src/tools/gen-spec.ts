@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../util/atomic-write.js";
-import { diagnosticsMarkdown, grammarHtml, spliceGrammar } from "./spec-artifacts.js";
+import { diagnosticsMarkdown, grammarHtml, opsMarkdown, spliceGrammar } from "./spec-artifacts.js";
 
 export function generatedSpecFiles(root: string): { path: string; content: string }[] {
   const languagePath = join(root, "spec/language.md");
@@ -12,6 +12,7 @@ export function generatedSpecFiles(root: string): { path: string; content: strin
     { path: languagePath, content: spliceGrammar(readFileSync(languagePath, "utf8")) },
     { path: join(root, "spec/grammar.html"), content: grammarHtml() },
     { path: join(root, "spec/diagnostics.md"), content: diagnosticsMarkdown() },
+    { path: join(root, "spec/ops.md"), content: opsMarkdown() },
   ];
 }
 

@@ -12,6 +12,8 @@ import { STDLIB_ROOT } from "../semantics/program.js";
 import { parser } from "../syntax/parser.js";
 import { syntaxDiagnostic } from "../syntax/syntax-diagnostics.js";
 import * as T from "../syntax/tokens.js";
+import { ALL_OPS, OPERATOR_OPS } from "../../../stdlib/ops/index.js";
+import { printDim } from "../semantics/dims.js";
 
 export const EBNF_BEGIN = "<!-- BEGIN GENERATED GRAMMAR: npm run spec:gen -->";
 export const EBNF_END = "<!-- END GENERATED GRAMMAR -->";
@@ -142,4 +144,43 @@ export function diagnosticsMarkdown(): string {
     out.push("```text", example.rendered.trimEnd(), "```", "");
   }
   return out.join("\n");
+}
+
+/** spec/ops.md: every primitive of the op registry, by category, with its signature and doc. */
+export function opsMarkdown(): string {
+  const out = [
+    "# Primitive ops",
+    "",
+    "<!-- Generated from the op registry (stdlib/ops) by `npm run spec:gen`; do not edit by hand. -->",
+    "",
+    "Every primitive the language has, from the one registry that the checker (and later the IR, the interpreter and the backends) reads.",
+    "Each op states its signature; its shape and dtype rule and its cost are code in `stdlib/ops/<category>.ts`.",
+    "Standard-library blocks (`std/nn`, `std/losses`) are written in .rec over these.",
+    "",
+  ];
+  const categories = [...new Set(ALL_OPS.map((op) => op.category))];
+  for (const category of categories) {
+    out.push(`## ${category}`, "", "| op | signature | meaning |", "|---|---|---|");
+    for (const op of ALL_OPS.filter((o) => o.category === category)) {
+      const params = op.params.map((p) => `${p.name}: ${p.kind}${p.default ? ` = ${showDefault(p.default)}` : ""}`);
+      if (op.openNamed) params.push("…named settings");
+      out.push(`| \`${op.name}\` | \`${op.name}(${params.join(", ")})\` | ${op.doc.replace(/\|/g, "\\|")} |`);
+    }
+    out.push("");
+  }
+  const operators = Object.entries(OPERATOR_OPS).map(([symbol, name]) => `\`${symbol}\` → \`${name}\``);
+  out.push("## Operators", "", `The language's operators are these ops: ${operators.join(", ")}; unary \`-\` is \`neg\` and \`not\` is \`logical_not\`.`, "");
+  return out.join("\n");
+}
+
+function showDefault(value: import("../semantics/values.js").Value): string {
+  switch (value.kind) {
+    case "int": return printDim(value.dim);
+    case "float": return String(value.value);
+    case "bool": return String(value.value);
+    case "string": return JSON.stringify(value.value);
+    case "none": return "None";
+    case "dtype": return value.name;
+    default: return value.kind;
+  }
 }

@@ -1,7 +1,7 @@
 // `rec check FILE|DIR…`: reads and checks .rec files and prints their diagnostics.
 // Exit 0 when clean (warnings allowed), 1 when any error was reported, 2 on a usage error.
 
-import { isAbsolute, join } from "node:path";
+import { isAbsolute, join, relative } from "node:path";
 import { checkFiles } from "../../driver.js";
 import { renderSummary, summarize } from "../../semantics/summary.js";
 import { hasErrors } from "../../diagnostics/diagnostic.js";
@@ -48,11 +48,14 @@ export const check: Command = (args, io) => {
   if (result.unreadable.length) return EXIT.usage;
 
   const format = args.options.get("diagnostics") as DiagnosticFormat;
-  const sources = result.sources;
-  const output = renderAll(result.diagnostics, (p) => sources.get(p), format, { color: useColor(args, io) });
-  if (output && (format === "json" || result.diagnostics.length)) io.stdout(output);
+  // Imported files are read by absolute path; show them relative to where the command runs.
+  const display = (path: string) => (isAbsolute(path) && path.startsWith(io.cwd) ? relative(io.cwd, path) : path);
+  const sources = new Map([...result.sources].map(([path, source]) => [display(path), source]));
+  const diagnostics = result.diagnostics.map((d) => ({ ...d, file: display(d.file), notes: d.notes.map((n) => n.replaceAll(`${io.cwd}/`, "")) }));
+  const output = renderAll(diagnostics, (p) => sources.get(p), format, { color: useColor(args, io) });
+  if (output && (format === "json" || diagnostics.length)) io.stdout(output);
   if (args.options.get("summary")) {
-    const summaries = result.models.map(summarize);
+    const summaries = result.models.map((m) => ({ ...summarize(m), file: display(m.file) }));
     io.stdout(args.options.get("json") ? `${JSON.stringify(summaries, null, 2)}\n` : summaries.map(renderSummary).join("\n"));
   }
   if (!args.options.get("quiet") && format !== "json") io.stderr(summary(files.length, result.diagnostics));

@@ -1,0 +1,67 @@
+// Model summaries: `rec check --summary` for every example matches the golden summary.txt
+// beside it (UPDATE_GOLDEN=1 rewrites them), and --json, --set and shared weights behave.
+
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main } from "../compiler/src/cli/main.js";
+import { checkSource } from "../compiler/src/driver.js";
+import { summarize } from "../compiler/src/semantics/summary.js";
+import { expectGolden } from "./harness/golden.js";
+import { ROOT } from "./harness/repo.js";
+
+async function run(argv: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), isTTY: false, cwd: ROOT, env: {} });
+  return { code, stdout, stderr };
+}
+
+describe("model summaries", () => {
+  for (const example of readdirSync(join(ROOT, "examples")).sort()) {
+    it(`examples/${example} matches summary.txt`, async () => {
+      const result = await run(["check", "--summary", `examples/${example}/model.rec`]);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain("0 errors, 0 warnings");
+      expectGolden(join(ROOT, "examples", example, "summary.txt"), result.stdout);
+    });
+  }
+
+  it("prints JSON for tools", async () => {
+    const result = await run(["check", "--summary", "--json", "examples/two_tower/model.rec"]);
+    const [summary] = JSON.parse(result.stdout) as ReturnType<typeof summarize>[];
+    expect(summary!.model).toBe("TwoTower");
+    expect(summary!.parameters.find((p) => p.name === "item_table.table")).toMatchObject({ shape: "[5000, 32]", count: 160_000, bytes: 640_000 });
+  });
+
+  it("shares the weights of a bound instance used twice, and creates new ones per instantiation", () => {
+    const text = `import { Dense } from "std/nn"
+model M {
+  dims B
+  input a: f32[B, 4]
+  input b: f32[B, 4]
+  let shared = Dense(8)
+  encoder x = shared(a) + shared(b)
+  encoder y = Dense(8)(a) + Dense(8)(b)
+}
+`;
+    const result = checkSource(join(ROOT, "shared.rec"), text);
+    expect(result.diagnostics.map((d) => d.code)).toEqual([]);
+    expect(result.models[0]!.weights.map((w) => w.path)).toEqual([
+      "shared.kernel", "shared.offset", "y.dense.kernel", "y.dense.offset", "y.dense_1.kernel", "y.dense_1.offset",
+    ]);
+  });
+
+  it("applies --set overrides, type-checked", async () => {
+    const bigger = await run(["check", "--summary", "--json", "--set", "dim=16", "examples/two_tower/model.rec"]);
+    const [summary] = JSON.parse(bigger.stdout) as ReturnType<typeof summarize>[];
+    expect(summary!.parameters.find((p) => p.name === "item_table.table")!.shape).toBe("[5000, 16]");
+    const wrongType = await run(["check", "--diagnostics=short", "--set", "dim=0.5", "examples/two_tower/model.rec"]);
+    expect(wrongType.code).toBe(1);
+    expect(wrongType.stdout).toContain("error[REC3015]: `dim` is an int, but the override `0.5` is a float");
+    const unknown = await run(["check", "--diagnostics=short", "--set", "dims=3", "examples/two_tower/model.rec"]);
+    expect(unknown.stdout).toContain("error[REC3014]: no parameter `dims` to set");
+    const malformed = await run(["check", "--set", "dim", "examples/two_tower/model.rec"]);
+    expect(malformed.code).toBe(2);
+  });
+});
