@@ -1,11 +1,12 @@
 // The pipeline, in order: read → parse (syntax/parse-source) → load imports (semantics/program)
-// → elaborate and check (semantics/check). Later stages (IR, passes, lowering) join here and
+// → resolve names (semantics/resolve) → elaborate and check (semantics/check). Later stages (IR, passes, lowering) join here and
 // nowhere else; each stage runs only when the one before it reported no errors.
 
 import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { checkProgram } from "./semantics/check.js";
 import type { ElaboratedModel } from "./semantics/model.js";
 import { loadProgram } from "./semantics/program.js";
+import { resolveProgram } from "./semantics/resolve.js";
 import { readSource, DEFAULT_MAX_FILE_BYTES } from "./source/read-source.js";
 import { SourceFile } from "./source/source-file.js";
 import { parseSource, type ParsedFile } from "./syntax/parse-source.js";
@@ -60,9 +61,13 @@ function checkParsed(files: ParsedFile[], options: CheckOptions): Omit<CheckResu
     return { files, diagnostics: sortDiagnostics([...syntax, ...program.diagnostics]), sources, models: [] };
   }
   const checked = checkProgram(program, options.overrides);
+  // The elaborator words some unknown names more precisely (REC2008 in a loss): keep its word.
+  const resolved = resolveProgram(program).filter(
+    (r) => !checked.diagnostics.some((c) => c.file === r.file && c.primary.span.start === r.primary.span.start),
+  );
   return {
     files,
-    diagnostics: sortDiagnostics(dedupe([...syntax, ...program.diagnostics, ...checked.diagnostics])),
+    diagnostics: sortDiagnostics(dedupe([...syntax, ...program.diagnostics, ...checked.diagnostics, ...resolved])),
     sources,
     models: checked.models,
   };

@@ -1,0 +1,214 @@
+// Static name resolution over every body of every file — modules and functions included even
+// when no model uses them — so a misspelled name in a library is reported where it is written.
+// The elaborator reports the same errors for what it evaluates; the driver merges duplicates.
+
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { suggest } from "../diagnostics/suggest.js";
+import type * as A from "../syntax/ast.js";
+import { OPS } from "../../../stdlib/ops/index.js";
+import type { Program } from "./program.js";
+import { semanticDiagnostic } from "./semantic-diagnostics.js";
+
+const BUILTIN_NAMES = new Set([...OPS.keys(), "f32", "i32", "bool", "None"]);
+
+class Scope {
+  private readonly names = new Set<string>();
+  constructor(readonly parent?: Scope) {}
+  add(name: string) {
+    this.names.add(name);
+  }
+  has(name: string): boolean {
+    return this.names.has(name) || (this.parent?.has(name) ?? false);
+  }
+  all(): string[] {
+    return [...this.names, ...(this.parent?.all() ?? [])];
+  }
+  child(): Scope {
+    return new Scope(this);
+  }
+}
+
+export function resolveProgram(program: Program): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const file of program.files.values()) {
+    const report = (name: A.Ident, scope: Scope) => {
+      const [suggestion] = suggest(name.name, scope.all(), 1);
+      diagnostics.push(semanticDiagnostic(file.source.path, "REC3005", name.span, { name: name.name, ...(suggestion ? { suggestion } : {}) }));
+    };
+    const top = new Scope();
+    for (const name of BUILTIN_NAMES) top.add(name);
+    for (const decl of file.ast.decls) {
+      if (decl.kind === "ImportDecl") {
+        if (decl.namespace) top.add(decl.namespace.name);
+        for (const spec of decl.names ?? []) top.add((spec.alias ?? spec.name).name);
+      } else if (decl.name.kind === "Ident") top.add(decl.name.name);
+    }
+    const walker = new Walker(report);
+    for (const decl of file.ast.decls) walker.decl(decl, top);
+  }
+  return diagnostics;
+}
+
+class Walker {
+  constructor(private readonly report: (name: A.Ident, scope: Scope) => void) {}
+
+  decl(decl: A.Decl, top: Scope): void {
+    switch (decl.kind) {
+      case "ModuleDecl": {
+        const scope = top.child();
+        for (const p of decl.params) this.addName(p.name, scope);
+        for (const m of decl.members) {
+          if (m.kind === "LetDecl") this.addPattern(m.pattern, scope);
+          else if (m.kind === "WeightDecl") this.addName(m.name, scope);
+          else if (m.kind === "ParamDecl") m.items.forEach((i) => this.addName(i.name, scope));
+          else if (m.kind === "DimsDecl") m.names.forEach((n) => scope.add(n.name));
+        }
+        for (const p of decl.params) if (p.default) this.expr(p.default, scope);
+        for (const m of decl.members) {
+          if (m.kind === "LetDecl") this.expr(m.value, scope);
+          else if (m.kind === "WeightDecl" && m.init) this.expr(m.init, scope);
+          else if (m.kind === "ParamDecl") m.items.forEach((i) => i.default && this.expr(i.default, scope));
+          else if (m.kind === "ForwardDecl") this.callable(m.params, m.returns, m.body, scope);
+        }
+        break;
+      }
+      case "FnDecl":
+      case "RewardDecl":
+        this.callable(decl.params, decl.returns, decl.body, top);
+        break;
+      case "ModelDecl": {
+        const scope = top.child();
+        for (const m of decl.members) {
+          if (m.kind === "DimsDecl") m.names.forEach((n) => scope.add(n.name));
+          else if (m.kind === "ParamDecl") m.items.forEach((i) => this.addName(i.name, scope));
+          else if (m.kind === "InputDecl" || m.kind === "RoleDecl") this.addName(m.name, scope);
+          else if (m.kind === "LetDecl") this.addPattern(m.pattern, scope);
+        }
+        const stages = scope.child();
+        for (const m of decl.members) if (m.kind === "TrainDecl" && m.name) stages.add(m.name.name);
+        for (const m of decl.members) {
+          if (m.kind === "ParamDecl") m.items.forEach((i) => i.default && this.expr(i.default, scope));
+          else if (m.kind === "LetDecl" || m.kind === "RoleDecl") this.expr(m.value, scope);
+          else if (m.kind === "TrainDecl") this.settings(m.settings, stages);
+        }
+        break;
+      }
+      case "ExperimentDecl":
+        this.settings(decl.settings, top);
+        break;
+      case "SchemaDecl":
+        for (const f of decl.fields) if (f.source) this.expr(f.source, top);
+        break;
+      case "ImportDecl":
+        break;
+    }
+  }
+
+  /** Parameters, then the body; names in the signature's shapes are dimension variables. */
+  private callable(params: readonly A.Param[], returns: A.TypeExpr | undefined, body: A.Block, outer: Scope) {
+    const scope = outer.child();
+    for (const p of params) this.addName(p.name, scope);
+    for (const p of params) if (p.type) this.typeNames(p.type, scope);
+    if (returns) this.typeNames(returns, scope);
+    for (const p of params) if (p.default) this.expr(p.default, outer);
+    this.block(body, scope);
+  }
+
+  private typeNames(type: A.TypeExpr, scope: Scope) {
+    const visit = (node: unknown) => {
+      if (!node || typeof node !== "object") return;
+      if ((node as A.Node).kind === "Ident" && !scope.has((node as A.Ident).name)) scope.add((node as A.Ident).name);
+      for (const [key, value] of Object.entries(node)) if (key !== "name" || (node as A.Node).kind !== "NamedType") visit(value);
+    };
+    if (type.kind === "NamedType") {
+      if (type.space) visit(type.space);
+      for (const d of type.dims ?? []) visit(d);
+    } else visit(type);
+  }
+
+  private block(block: A.Block, outer: Scope) {
+    let scope = outer;
+    for (const decl of block.lets) {
+      this.expr(decl.value, scope);
+      scope = scope.child();
+      this.addPattern(decl.pattern, scope);
+    }
+    this.expr(block.result, scope);
+  }
+
+  private settings(settings: readonly A.Setting[], scope: Scope) {
+    for (const s of settings) {
+      if (s.value.kind === "SettingsBlock") this.settings(s.value.settings, scope);
+      else this.expr(s.value, scope);
+    }
+  }
+
+  private addName(name: A.Ident | A.Missing, scope: Scope) {
+    if (name.kind === "Ident") scope.add(name.name);
+  }
+
+  private addPattern(pattern: A.Pattern, scope: Scope) {
+    if (pattern.kind === "Ident") scope.add(pattern.name);
+    else if (pattern.kind === "TuplePattern") pattern.elements.forEach((p) => this.addPattern(p, scope));
+  }
+
+  expr(expr: A.Expr, scope: Scope): void {
+    switch (expr.kind) {
+      case "Ident":
+        if (!scope.has(expr.name)) this.report(expr, scope);
+        return;
+      case "Binary":
+        this.expr(expr.left, scope);
+        this.expr(expr.right, scope);
+        return;
+      case "Unary":
+        this.expr(expr.operand, scope);
+        return;
+      case "Call":
+        this.expr(expr.callee, scope);
+        expr.args.forEach((a) => this.expr(a.value, scope));
+        return;
+      case "Index":
+        this.expr(expr.target, scope);
+        for (const s of expr.subscripts) {
+          if (s.kind === "Slice") [s.start, s.stop, s.step].forEach((e) => e && this.expr(e, scope));
+          else if (s.kind !== "EllipsisIndex") this.expr(s, scope);
+        }
+        return;
+      case "Member":
+        this.expr(expr.target, scope);
+        return;
+      case "Lambda": {
+        const inner = scope.child();
+        expr.params.forEach((p) => this.addName(p.name, inner));
+        this.expr(expr.body, inner);
+        return;
+      }
+      case "IfExpr":
+        this.expr(expr.condition, scope);
+        this.expr(expr.then, scope);
+        this.expr(expr.else, scope);
+        return;
+      case "ListExpr":
+      case "TupleExpr":
+        expr.elements.forEach((e) => this.expr(e, scope));
+        return;
+      case "RecordExpr":
+        expr.fields.forEach((f) => this.expr(f.value, scope));
+        return;
+      case "Comprehension": {
+        let inner = scope;
+        for (const clause of expr.clauses) {
+          this.expr(clause.iterable, inner);
+          inner = inner.child();
+          this.addPattern(clause.pattern, inner);
+          if (clause.condition) this.expr(clause.condition, inner);
+        }
+        this.expr(expr.element, inner);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+}
