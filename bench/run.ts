@@ -1,7 +1,9 @@
 // `npm run bench`: runs every benchmark and prints its figures with the machine they came from.
 
 import { machine } from "./measure.js";
+import { benchCheck } from "./check.js";
 import { benchParse } from "./parse.js";
 
 process.stdout.write(`machine: ${machine()}\n`);
 process.stdout.write(`${benchParse()}\n`);
+process.stdout.write(`${benchCheck()}\n`);

@@ -61,3 +61,14 @@ describe("check corpus", () => {
     });
   }
 });
+
+describe("typing corpus", () => {
+  const typing = join(ROOT, "test/corpus/typing");
+  for (const name of readdirSync(typing).filter((f) => f.endsWith(".rec")).sort()) {
+    it(`${name}: every declared type is the inferred one`, () => {
+      const result = checkFiles([join(typing, name)]);
+      expect(result.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([]);
+      expect(result.models.length).toBeGreaterThan(0);
+    });
+  }
+});

@@ -4,6 +4,7 @@
 import { COMPILE_TIME_OPS } from "./compile-time.js";
 import { CONFIG_OPS } from "./config.js";
 import { ELEMENTWISE_OPS, OPERATOR_OPS } from "./elementwise.js";
+import { EXTRA_OPS } from "./extra.js";
 import { LINALG_OPS } from "./linalg.js";
 import { METRIC_OPS } from "./metrics.js";
 import { NN_OPS } from "./nn.js";
@@ -19,6 +20,7 @@ export const ALL_OPS: readonly OpDef[] = [
   ...NN_OPS,
   ...METRIC_OPS,
   ...COMPILE_TIME_OPS,
+  ...EXTRA_OPS,
   ...CONFIG_OPS,
 ];
 

@@ -389,8 +389,13 @@ function defineSignatureDims(el: Elaborator, vars: Vars, scope: Env) {
   }
 }
 
+const weightDimNamesCache = new WeakMap<A.ModuleDecl, Set<string>>();
+
 function weightDimNames(decl: A.ModuleDecl): Set<string> {
+  const cached = weightDimNamesCache.get(decl);
+  if (cached) return cached;
   const names = new Set<string>();
+  weightDimNamesCache.set(decl, names);
   const visit = (node: unknown) => {
     if (!node || typeof node !== "object") return;
     if ((node as A.Node).kind === "Ident") names.add((node as A.Ident).name);

@@ -8,8 +8,14 @@ export interface Dim {
   readonly terms: ReadonlyMap<string, number>;
 }
 
+const ZERO: Dim = { terms: new Map() };
+const ONE: Dim = { terms: new Map([["", 1]]) };
+
 export function constDim(value: number): Dim {
-  return { terms: value === 0 ? new Map() : new Map([["", value]]) };
+  // Dims are never mutated, so the two commonest constants are shared.
+  if (value === 0) return ZERO;
+  if (value === 1) return ONE;
+  return { terms: new Map([["", value]]) };
 }
 
 export function symDim(name: string): Dim {
@@ -43,6 +49,8 @@ function addTerm(terms: Map<string, number>, key: string, coefficient: number) {
 }
 
 export function addDims(a: Dim, b: Dim, sign = 1): Dim {
+  if (b.terms.size === 0) return a;
+  if (a.terms.size === 0 && sign === 1) return b;
   const terms = new Map(a.terms);
   for (const [key, c] of b.terms) addTerm(terms, key, sign * c);
   return { terms };
@@ -53,11 +61,15 @@ export function subDims(a: Dim, b: Dim): Dim {
 }
 
 function mulKeys(a: string, b: string): string {
+  if (a === "") return b;
+  if (b === "") return a;
   const parts = [...(a ? a.split("*") : []), ...(b ? b.split("*") : [])].sort();
   return parts.join("*");
 }
 
 export function mulDims(a: Dim, b: Dim): Dim {
+  if (a === ONE) return b;
+  if (b === ONE) return a;
   const terms = new Map<string, number>();
   for (const [ka, ca] of a.terms) for (const [kb, cb] of b.terms) addTerm(terms, mulKeys(ka, kb), ca * cb);
   return { terms };

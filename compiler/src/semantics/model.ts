@@ -7,7 +7,7 @@ import type * as A from "../syntax/ast.js";
 import { constDim, symDim, type Dim } from "./dims.js";
 import { newModelState, type Elaborator, type EvalContext, type WeightInfo } from "./elaborate.js";
 import type { Env } from "./env.js";
-import { newVars, patternOf, tensorOfPattern } from "./type-patterns.js";
+import { matchValue, newVars, patternOf, patternText, tensorOfPattern } from "./type-patterns.js";
 import { dtypeName, printShape, type TensorType } from "./tensor-type.js";
 import { POISON, type Value } from "./values.js";
 import { evaluateDim } from "./dims.js";
@@ -109,7 +109,7 @@ export function elaborateModel(el: Elaborator, decl: A.ModelDecl, fileEnv: Env, 
         const value = member.value;
         define(member.name, {
           state: "pending",
-          compute: () => el.evalExpr(value, env, { ...base, path: rname, bindName: true, role: member.role }),
+          compute: () => declared(el, member.type, el.evalExpr(value, env, { ...base, path: rname, bindName: true, role: member.role }), value, env, base),
           span: member.name.span,
           used: true,
           kind: "role",
@@ -172,7 +172,7 @@ function defineLet(el: Elaborator, member: A.LetDecl, env: Env, base: EvalContex
   if (pattern.kind === "Ident") {
     define(pattern, {
       state: "pending",
-      compute: () => el.evalExpr(member.value, env, { ...base, path: pattern.name, bindName: true }),
+      compute: () => declared(el, member.type, el.evalExpr(member.value, env, { ...base, path: pattern.name, bindName: true }), member.value, env, base),
       span: pattern.span,
       used: pattern.name.startsWith("_"),
       kind: "let",
@@ -199,6 +199,21 @@ function defineLet(el: Elaborator, member: A.LetDecl, env: Env, base: EvalContex
       kind: "let",
     });
   }
+}
+
+/** Checks a value against the type written on its binding (`head score: f32[B, B] = …`). */
+function declared(el: Elaborator, type: A.TypeExpr | undefined, value: Value, expr: A.Expr, env: Env, ctx: EvalContext): Value {
+  if (!type || value.kind === "poison") return value;
+  const pattern = patternOf(type, env, newVars(false), el, ctx);
+  const failure = matchValue(value, pattern, newVars(false), el);
+  if (failure) {
+    const found = value.kind === "tensor" ? `${dtypeName(value.type)}${printShape(value.type.shape)}` : value.kind;
+    el.report(ctx, "REC2016", expr.span, { what: "this value", found, declared: patternText(pattern), detail: failure.args["detail"] ?? "" }, [
+      { span: type.span, message: `declared as ${patternText(pattern)}` },
+    ]);
+    return POISON;
+  }
+  return value;
 }
 
 function checkRole(el: Elaborator, member: A.RoleDecl, value: Value, ctx: EvalContext) {

@@ -30,7 +30,7 @@ export function withShape(type: TensorType, shape: readonly Dim[]): TensorType {
 }
 
 export function dtypeName(type: TensorType): string {
-  return type.dtype === "id" ? `id<${type.space?.name ?? "?"}>` : type.dtype;
+  return type.dtype === "id" ? `id<${type.space ? type.space.name || printDim(type.space.size) : "?"}>` : type.dtype;
 }
 
 export function printShape(shape: readonly Dim[]): string {

@@ -57,7 +57,9 @@ export function patternOf(type: A.TypeExpr, env: Env, vars: Vars, el: Elaborator
           const isVariable = type.space.kind === "Ident" && !env.lookup(type.space.name);
           const size = el.evalDim(type.space, env, vars, ctx);
           const value = type.space.kind === "Ident" && !isVariable ? el.lookupQuiet(type.space.name, env) : undefined;
-          const spaceName = isVariable ? "" : value?.kind === "int" && value.name ? value.name : type.space.kind === "Ident" ? type.space.name : printDim(size);
+          // An int with no name (a literal passed as a module's vocabulary) names no space: any
+          // ids of that size fit, and only the size is checked.
+          const spaceName = isVariable ? "" : value?.kind === "int" ? (value.name ?? "") : printDim(size);
           space = { name: spaceName, size };
         }
       } else if (type.space) {
@@ -123,7 +125,7 @@ export function matchValue(value: Value, pattern: TypePattern, vars: Vars, el: E
     return { code: "REC2002", args: { found: dtypeName(type), expected: patternText(pattern) } };
   }
   if (pattern.dtype === "id" && pattern.space && type.space) {
-    if (pattern.space.name && pattern.space.name !== type.space.name) {
+    if (pattern.space.name && type.space.name && pattern.space.name !== type.space.name) {
       return { code: "REC2005", args: { found: type.space.name, expected: pattern.space.name } };
     }
     if (!el.unifier.unify(pattern.space.size, type.space.size)) {

@@ -18,6 +18,16 @@ export class Unifier {
   /** Where each rigid dim was declared, for messages. */
   readonly declared = new Map<string, Span>();
 
+  /** Whether any symbol of `dim` is a bound variable (most dims have none: no work to do). */
+  private mentionsBound(dim: Dim): boolean {
+    if (this.bindings.size === 0) return false;
+    for (const key of dim.terms.keys()) {
+      if (key === "") continue;
+      if (key.indexOf("*") < 0 ? this.bindings.has(key) : key.split("*").some((s) => this.bindings.has(s))) return true;
+    }
+    return false;
+  }
+
   /** A new variable whose printed name is `name` (suffix `#n` keeps it unique). */
   fresh(name: string): Dim {
     const unique = `${name}#${++freshCounter}`;
@@ -35,7 +45,7 @@ export class Unifier {
 
   /** The dimension with every bound variable replaced, to a fixed point. */
   resolve(dim: Dim, depth = 0): Dim {
-    if (depth > 32) return dim;
+    if (depth > 32 || !this.mentionsBound(dim)) return dim;
     let changed = false;
     const out = substitute(dim, (s) => {
       const b = this.bindings.get(s);
