@@ -34,9 +34,10 @@ export class FileEnvs {
     const existing = this.envs.get(path);
     if (existing) return existing;
     const env = builtinEnv().child();
-    env.file = path;
-    this.envs.set(path, env);
     const file = this.program.files.get(path);
+    // Diagnostics name files as the user gave them (the entry) or as they were found (imports).
+    env.file = file?.source.path ?? path;
+    this.envs.set(path, env);
     if (!file) return env;
     const ctx = { file: file.source.path };
     const declare = (name: A.Ident | A.Missing, value: () => Value) => {

@@ -68,7 +68,7 @@ export function loadProgram(entries: readonly ParsedFile[], options: LoadOptions
       if (!spec.startsWith("std/")) {
         const fromRoot = relative(root, target);
         if (fromRoot.startsWith("..") || fromRoot.startsWith(sep)) {
-          diagnostics.push(semanticDiagnostic(file.source.path, "REC3002", at, { path: spec, root }));
+          diagnostics.push(semanticDiagnostic(file.source.path, "REC3002", at, { path: spec, root: relative(process.cwd(), root) || "." }));
           continue;
         }
       }

@@ -215,7 +215,7 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
     build: (a) => ({
       message: `import "${a["path"]}" leaves the project`,
       label: "outside the project root",
-      notes: [`the project root is ${a["root"]}`],
+      notes: [`the project root is \`${a["root"]}\`, the nearest folder above the file with a package.json`],
       help: "import files inside the project, or from the standard library (`std/…`)",
     }),
   },
