@@ -5,6 +5,7 @@ import { COMPILE_TIME_OPS } from "./compile-time.js";
 import { CONFIG_OPS } from "./config.js";
 import { ELEMENTWISE_OPS, OPERATOR_OPS } from "./elementwise.js";
 import { EXTRA_OPS } from "./extra.js";
+import { indexOp } from "./index-op.js";
 import { LINALG_OPS } from "./linalg.js";
 import { METRIC_OPS } from "./metrics.js";
 import { NN_OPS } from "./nn.js";
@@ -17,6 +18,7 @@ export const ALL_OPS: readonly OpDef[] = [
   ...REDUCTION_OPS,
   ...LINALG_OPS,
   ...SHAPE_OPS,
+  indexOp,
   ...NN_OPS,
   ...METRIC_OPS,
   ...COMPILE_TIME_OPS,

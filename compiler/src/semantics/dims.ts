@@ -146,3 +146,50 @@ export function evaluateDim(dim: Dim, values: (symbol: string) => number | undef
   }
   return total;
 }
+
+/**
+ * Parses the text `printDim` writes (`2*L + B - 1`, also with parentheses): the IR's text format
+ * and the `index` op's subscript specs read dimensions back this way. Undefined if malformed.
+ */
+export function parseDim(text: string): Dim | undefined {
+  const tokens = text.match(/\d+|[A-Za-z_?][A-Za-z0-9_]*|[-+*()]|\S/g) ?? [];
+  let at = 0;
+  const peek = () => tokens[at];
+  const expr = (): Dim | undefined => {
+    let left = term();
+    while (left && (peek() === "+" || peek() === "-")) {
+      const op = tokens[at++];
+      const right = term();
+      if (!right) return undefined;
+      left = op === "+" ? addDims(left, right) : subDims(left, right);
+    }
+    return left;
+  };
+  const term = (): Dim | undefined => {
+    let left = factor();
+    while (left && peek() === "*") {
+      at++;
+      const right = factor();
+      if (!right) return undefined;
+      left = mulDims(left, right);
+    }
+    return left;
+  };
+  const factor = (): Dim | undefined => {
+    const token = tokens[at++];
+    if (token === undefined) return undefined;
+    if (token === "-") {
+      const inner = factor();
+      return inner && subDims(constDim(0), inner);
+    }
+    if (token === "(") {
+      const inner = expr();
+      return tokens[at++] === ")" ? inner : undefined;
+    }
+    if (/^\d+$/.test(token)) return constDim(Number(token));
+    if (/^[A-Za-z_?]/.test(token)) return symDim(token);
+    return undefined;
+  };
+  const result = expr();
+  return at === tokens.length ? result : undefined;
+}

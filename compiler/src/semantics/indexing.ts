@@ -2,10 +2,11 @@
 // on tensors, whose result shape is computed symbolically (`x[:, 1:-1]` has L − 2 columns).
 
 import type * as A from "../syntax/ast.js";
-import { addDims, constDim, constValue, divDims, printDim, subDims, type Dim } from "./dims.js";
+import { constValue, type Dim } from "./dims.js";
+import { indexOp, printSubscripts, type Subscript } from "../../../stdlib/ops/index-op.js";
+import { callValue } from "./calls.js";
 import type { Elaborator, EvalContext } from "./elaborate.js";
 import type { Env } from "./env.js";
-import { dtypeName, printShape } from "./tensor-type.js";
 import { describeValue, POISON, type Value } from "./values.js";
 
 export function indexValue(el: Elaborator, expr: A.Index, env: Env, ctx: EvalContext): Value {
@@ -47,71 +48,39 @@ export function indexValue(el: Elaborator, expr: A.Index, env: Env, ctx: EvalCon
     el.report(ctx, "REC2011", expr.target.span, { param: "target", callee: "indexing", expected: "a tensor or a list", found: describeValue(target) });
     return POISON;
   }
-  const shape = target.type.shape;
-  const consumed = expr.subscripts.filter((s) => s.kind !== "EllipsisIndex" && !(s.kind === "Ident" && s.name === "None")).length;
-  if (consumed > shape.length) {
-    el.report(ctx, "REC2013", expr.span, {
-      what: "subscript count",
-      index: String(consumed),
-      of: `${dtypeName(target.type)}${printShape(shape)}`,
-      valid: `at most ${shape.length} subscripts`,
-    });
-    return POISON;
-  }
-  const out: Dim[] = [];
-  let axis = 0;
+  // Tensors: evaluate the subscripts to compile-time dims, then let the registry's `index`
+  // op compute the shape (so the IR records and re-checks the same spec).
+  const subs: Subscript[] = [];
+  const dimOf = (e: A.Expr | undefined): Dim | undefined | null => {
+    if (!e) return undefined;
+    const v = el.evalExpr(e, env, inner);
+    if (v.kind === "int") return v.dim;
+    if (v.kind === "tensor") {
+      el.report(ctx, "REC2011", e.span, { param: "index", callee: "indexing", expected: "a compile-time int or slice (use `gather`, `take` or `take_along` for tensor indices)", found: "a tensor" });
+    } else if (v.kind !== "poison") {
+      el.report(ctx, "REC2011", e.span, { param: "index", callee: "indexing", expected: "an int", found: describeValue(v) });
+    }
+    return null;
+  };
   for (const sub of expr.subscripts) {
-    if (sub.kind === "EllipsisIndex") {
-      const skip = shape.length - consumed;
-      out.push(...shape.slice(axis, axis + skip));
-      axis += skip;
-    } else if (sub.kind === "Ident" && sub.name === "None") {
-      out.push(constDim(1));
-    } else if (sub.kind === "Slice") {
-      out.push(sliceLength(el, shape[axis]!, sub, env, inner));
-      axis++;
+    if (sub.kind === "EllipsisIndex") subs.push({ kind: "rest" });
+    else if (sub.kind === "Ident" && sub.name === "None") subs.push({ kind: "new" });
+    else if (sub.kind === "Slice") {
+      const [start, stop, step] = [dimOf(sub.start), dimOf(sub.stop), dimOf(sub.step)];
+      if (start === null || stop === null || step === null) return POISON;
+      subs.push({ kind: "slice", ...(start ? { start } : {}), ...(stop ? { stop } : {}), ...(step ? { step } : {}) });
     } else {
-      const index = el.evalExpr(sub, env, inner);
-      if (index.kind === "tensor") {
-        el.report(ctx, "REC2011", sub.span, { param: "index", callee: "indexing", expected: "a compile-time int or slice (use `gather` or `take_along` for tensor indices)", found: "a tensor" });
-        return POISON;
-      }
-      if (index.kind !== "int") {
-        if (index.kind !== "poison") el.report(ctx, "REC2011", sub.span, { param: "index", callee: "indexing", expected: "an int", found: describeValue(index) });
-        return POISON;
-      }
-      const i = constValue(index.dim);
-      const size = constValue(el.unifier.resolve(shape[axis]!));
-      if (i !== undefined && size !== undefined && (i >= size || i < -size)) {
-        el.report(ctx, "REC2013", sub.span, { what: "index", index: String(i), of: `axis ${axis} of size ${size}`, valid: `${-size} to ${size - 1}` });
-        return POISON;
-      }
-      axis++;
+      const at = dimOf(sub);
+      if (!at) return POISON;
+      subs.push({ kind: "index", at });
     }
   }
-  out.push(...shape.slice(axis));
-  return { ...target, type: { ...target.type, shape: out } };
-}
-
-/** The length of `start:stop:step` over a dimension of size n, symbolically where it can. */
-function sliceLength(el: Elaborator, n: Dim, slice: A.Slice, env: Env, ctx: EvalContext): Dim {
-  const read = (e: A.Expr | undefined): Dim | undefined => {
-    if (!e) return undefined;
-    const v = el.evalExpr(e, env, ctx);
-    return v.kind === "int" ? v.dim : undefined;
-  };
-  const normalize = (d: Dim | undefined, dflt: Dim) => {
-    if (!d) return dflt;
-    const c = constValue(d);
-    return c !== undefined && c < 0 ? addDims(n, d) : d;
-  };
-  const start = normalize(read(slice.start), constDim(0));
-  const stop = normalize(read(slice.stop), n);
-  const length = subDims(stop, start);
-  const step = read(slice.step);
-  const stepValue = step ? constValue(step) : 1;
-  if (stepValue === 1) return el.unifier.resolve(length);
-  const c = constValue(el.unifier.resolve(length));
-  if (c !== undefined && stepValue) return constDim(Math.max(0, Math.ceil(c / stepValue)));
-  return (step && divDims(length, step)) ?? el.unifier.fresh(`(${printDim(length)})/${stepValue}`);
+  return callValue(
+    el,
+    { kind: "builtin", op: indexOp },
+    [{ value: target, span: expr.target.span }, { name: "spec", value: { kind: "string", value: printSubscripts(subs) }, span: expr.span }],
+    expr,
+    ctx,
+    "indexing",
+  );
 }
