@@ -42,6 +42,7 @@ export const EXTRA_OPS: readonly OpDef[] = [
   {
     name: "dropout",
     category: "nn",
+    impure: true,
     doc: "dropout(x, rate): during training, zeroes each element with probability `rate` and scales the rest by 1/(1 − rate); the identity in evaluation.",
     params: [p("x", "tensor"), p("rate", "float", float(0.1))],
     infer(args, ctx) {
@@ -112,6 +113,7 @@ export const EXTRA_OPS: readonly OpDef[] = [
   {
     name: "sample_categorical",
     category: "rl",
+    impure: true,
     doc: "sample_categorical(policy, temperature = 1.0): one action per row drawn from a policy's log-probabilities f32[B, A] (seeded), as ids of a space of A; exploration for RL.",
     params: [p("policy", "tensor"), p("temperature", "float", float(1))],
     infer(args, ctx) {

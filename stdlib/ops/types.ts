@@ -50,6 +50,8 @@ export interface OpDef {
   readonly params: readonly ParamSpec[];
   /** Config ops (optimizers, data sources) take any named arguments. */
   readonly openNamed?: boolean;
+  /** Draws random numbers: two calls are two different computations (never merged). */
+  readonly impure?: boolean;
   /** The result: a tensor type (run-time) or a compile-time value. */
   infer(args: ReadonlyMap<string, Value>, ctx: OpContext): TensorType | Value;
   cost?(inputs: readonly TensorType[], output: TensorType): Cost;

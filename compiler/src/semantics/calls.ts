@@ -12,6 +12,8 @@ import type { Env } from "./env.js";
 import { matchValue, newVars, patternOf, patternText, tensorOfPattern, type TypePattern, type Vars } from "./type-patterns.js";
 import { describeValue, POISON, type Closure, type Instance, type TensorValue, type Value } from "./values.js";
 import { DTYPE_BYTES, dtypeName, numel, printShape, type TensorType } from "./tensor-type.js";
+import { attrOf } from "../ir/attrs.js";
+import type { Attr } from "../ir/ir.js";
 
 export interface EvaluatedArg {
   readonly name?: string;
@@ -132,12 +134,49 @@ function callOp(el: Elaborator, op: OpDef, args: EvaluatedArg[], span: Span, ctx
   }
   const inputs = new Set(tensors.flatMap((t) => [...t.inputs]));
   const trainable = tensors.some((t) => t.trainable);
+  const record = (type: TensorType, extra?: [string, Attr]) => recordOp(el, op, values, tensors, type, span, ctx, extra);
   if (isTensorType(result)) {
     const type = { ...result, shape: result.shape.map((d) => el.unifier.resolve(d)) };
     if (op.cost) el.addCost(ctx, op.cost(tensors.map((t) => t.type), type).flops, movedBytes([...tensors.map((t) => t.type), type]));
-    return { kind: "tensor", type, inputs, trainable };
+    const node = record(type);
+    return { kind: "tensor", type, inputs, trainable, ...(node !== undefined ? { node } : {}) };
+  }
+  if (result.kind === "tuple" && result.items.every((v) => v.kind === "tensor")) {
+    // A tuple of tensors (topk): one node per element, told apart by `output`.
+    const items = result.items.map((v, i): Value => {
+      const t = v as TensorValue;
+      const node = record(t.type, ["output", { kind: "int", dim: constDim(i) }]);
+      return { ...t, inputs, trainable, ...(node !== undefined ? { node } : {}) };
+    });
+    return { kind: "tuple", items };
   }
   return taint(result, inputs, trainable);
+}
+
+/**
+ * Records an op call in the model's graph: tensor arguments become inputs (in parameter order),
+ * compile-time arguments become attributes.
+ */
+function recordOp(
+  el: Elaborator,
+  op: OpDef,
+  values: ReadonlyMap<string, Value>,
+  tensors: readonly TensorValue[],
+  type: TensorType,
+  span: Span,
+  ctx: EvalContext,
+  extra?: [string, Attr],
+): number | undefined {
+  if (tensors.some((t) => t.node === undefined)) return undefined;
+  const attrs = new Map<string, Attr>();
+  for (const param of op.params) {
+    if (param.kind === "tensor" || param.kind === "tensors") continue;
+    const attr = attrOf(values.get(param.name)!);
+    if (attr) attrs.set(param.name, attr);
+  }
+  if (op.openNamed) for (const [name, v] of values) if (!attrs.has(name)) { const a = attrOf(v); if (a) attrs.set(name, a); }
+  if (extra) attrs.set(extra[0], extra[1]);
+  return ctx.model.graph.add(op.name, tensors.map((t) => t.node!), attrs, type, el.locOf(ctx.file, span), op.impure);
 }
 
 /** The bytes an op reads and writes: its tensor inputs and its output, each read or written once. */
@@ -166,10 +205,11 @@ function coerce(el: Elaborator, op: OpDef, param: string, kind: string, arg: Eva
   switch (kind) {
     case "tensor":
       if (v.kind === "tensor") return v;
-      if (v.kind === "int" || v.kind === "float") {
-        return { kind: "tensor", type: { dtype: v.kind === "int" ? "i32" : "f32", shape: [] }, weak: true, inputs: new Set(), trainable: false };
+      if (v.kind === "int" || v.kind === "float" || v.kind === "bool") {
+        const type: TensorType = { dtype: v.kind === "int" ? "i32" : v.kind === "float" ? "f32" : "bool", shape: [] };
+        const node = ctx.model.graph.add("const", [], new Map([["value", attrOf(v)!]]), type);
+        return { kind: "tensor", type, weak: v.kind !== "bool", inputs: new Set(), trainable: false, node };
       }
-      if (v.kind === "bool") return { kind: "tensor", type: { dtype: "bool", shape: [] }, inputs: new Set(), trainable: false };
       return fail("a tensor");
     case "tensors":
       if (v.kind === "list" && v.items.every((i) => i.kind === "tensor")) return v;
@@ -425,9 +465,15 @@ function createWeights(el: Elaborator, instance: Instance, vars: Vars, ctx: Eval
       file: ctx.file,
       group: /embedding/i.test(instance.module.name.kind === "Ident" ? instance.module.name.name : "") ? "embedding" : "dense",
     });
+    const group = /embedding/i.test(instance.module.name.kind === "Ident" ? instance.module.name.name : "") ? "embedding" : "dense";
+    const attrs = new Map<string, Attr>([["name", { kind: "string", value: `${instance.path}.${member.name.name}` }]]);
+    const initAttr = init ? attrOf(init) : undefined;
+    if (initAttr) attrs.set("init", initAttr);
+    attrs.set("group", { kind: "string", value: group });
+    const node = ctx.model.graph.add("param", [], attrs, type, el.locOf(ctx.file, member.span));
     instance.env.define(member.name.name, {
       state: "ready",
-      value: { kind: "tensor", type, inputs: new Set(), trainable: true },
+      value: { kind: "tensor", type, inputs: new Set(), trainable: true, node },
       used: true,
       kind: "let",
     });

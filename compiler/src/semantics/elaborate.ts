@@ -14,6 +14,8 @@ import { Env } from "./env.js";
 import { semanticDiagnostic } from "./semantic-diagnostics.js";
 import type { TensorType } from "./tensor-type.js";
 import { Unifier } from "./unify.js";
+import { GraphBuilder } from "../ir/builder.js";
+import type { Loc } from "../ir/ir.js";
 import { POISON, describeValue, type TensorValue, type Value } from "./values.js";
 import { callValue, evalArgs, type EvaluatedArg } from "./calls.js";
 import { indexValue } from "./indexing.js";
@@ -31,6 +33,8 @@ export interface WeightInfo {
 
 /** What one model's elaboration accumulates. */
 export interface ModelState {
+  /** The model's graph, recorded as it is evaluated. */
+  readonly graph: GraphBuilder;
   readonly weights: WeightInfo[];
   flops: Dim;
   /** Bytes read and written by the forward ops (inputs plus output of each), per batch. */
@@ -52,7 +56,7 @@ export interface EvalContext {
 }
 
 export function newModelState(): ModelState {
-  return { weights: [], flops: constDim(0), bytes: constDim(0), anonymousCounts: new Map(), nonCausal: [] };
+  return { graph: new GraphBuilder(), weights: [], flops: constDim(0), bytes: constDim(0), anonymousCounts: new Map(), nonCausal: [] };
 }
 
 /** A call being elaborated: where it is, for "called at" notes on errors inside libraries. */
@@ -394,6 +398,12 @@ export class Elaborator {
       this.report(ctx, "REC2011", expr.span, { param: "dimension", callee: "a shape", expected: "an int", found: describeValue(value) });
     }
     return this.unifier.fresh("?");
+  }
+
+  /** The line and column of an offset, for IR locations. */
+  locOf(file: string, span: Span): Loc | undefined {
+    const at = this.sources?.(file)?.position(span.start);
+    return at ? { line: at.line, column: at.column } : undefined;
   }
 
   addCost(ctx: EvalContext, flops: Dim, bytes: Dim): void {

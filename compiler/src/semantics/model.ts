@@ -10,6 +10,7 @@ import type { Env } from "./env.js";
 import { matchValue, newVars, patternOf, patternText, tensorOfPattern } from "./type-patterns.js";
 import { dtypeName, printShape, type TensorType } from "./tensor-type.js";
 import { POISON, type Value } from "./values.js";
+import type { IrModel, IrOutput } from "../ir/ir.js";
 import { evaluateDim } from "./dims.js";
 import { numel } from "./tensor-type.js";
 
@@ -28,6 +29,8 @@ export interface ElaboratedModel {
   readonly inputs: readonly { name: string; type: TensorType }[];
   readonly outputs: readonly ModelOutput[];
   readonly weights: readonly WeightInfo[];
+  /** The model as a graph: every op it evaluates, and its outputs by role. */
+  readonly graph: IrModel;
   /** Forward FLOPs for one batch, a polynomial in the model's dims. */
   readonly flops: Dim;
   /** Forward bytes read and written by ops, for one batch. */
@@ -93,7 +96,9 @@ export function elaborateModel(el: Elaborator, decl: A.ModelDecl, fileEnv: Env, 
             compute: () => {
               const type = tensorOfPattern(patternOf(member.type, env, newVars(false), el, base));
               if (!type) return POISON;
-              return { kind: "tensor", type, inputs: new Set([iname]), trainable: false };
+              const resolved = { ...type, shape: type.shape.map((d) => el.unifier.resolve(d)) };
+              const node = model.graph.add("input", [], new Map([["name", { kind: "string", value: iname }]]), resolved, el.locOf(file, member.span));
+              return { kind: "tensor", type: resolved, inputs: new Set([iname]), trainable: false, node };
             },
             span: member.name.span,
             used: false,
@@ -123,11 +128,13 @@ export function elaborateModel(el: Elaborator, decl: A.ModelDecl, fileEnv: Env, 
 
   // Evaluate everything: outputs first (in order), then whatever nothing reached.
   const outputs: ModelOutput[] = [];
+  const graphOutputs: IrOutput[] = [];
   for (const member of decl.members) {
     if (member.kind !== "RoleDecl" || member.name.kind !== "Ident") continue;
     const value = el.lookup(member.name.name, env, member.name.span, base);
     const type = value.kind === "tensor" ? value.type : undefined;
     outputs.push({ role: member.role, name: member.name.name, ...(type ? { type } : {}) });
+    if (value.kind === "tensor" && value.node !== undefined) graphOutputs.push({ role: member.role, name: member.name.name, node: value.node });
     checkRole(el, member, value, base);
   }
   for (const name of [...env.ownNames()]) {
@@ -161,6 +168,7 @@ export function elaborateModel(el: Elaborator, decl: A.ModelDecl, fileEnv: Env, 
     inputs: inputTypes,
     outputs,
     weights: model.weights,
+    graph: model.graph.build(name, dims, graphOutputs, (d) => el.unifier.resolve(d)),
     flops: el.unifier.resolve(model.flops),
     bytes: el.unifier.resolve(model.bytes),
     optimizerSlots,

@@ -39,6 +39,8 @@ export interface TensorValue {
   readonly inputs: ReadonlySet<string>;
   /** Whether it depends on a trainable weight. */
   readonly trainable: boolean;
+  /** Its node in the model's graph (absent outside a model, such as in `--set` values). */
+  readonly node?: number;
 }
 
 export interface Closure {
