@@ -7,9 +7,10 @@ import type { Value } from "../../compiler/src/semantics/values.js";
 import { broadcast, elementwiseCost, numericDType, p, requireDType, tensorArg } from "./helpers.js";
 import type { OpContext, OpDef } from "./types.js";
 
-function arithmetic(name: string, doc: string, flops = 1): OpDef {
+function arithmetic(name: string, doc: string, flops = 1, fold?: (a: number, b: number) => number): OpDef {
   return {
     name,
+    ...(fold ? { fold: ([a, b]: readonly number[]) => fold(a!, b!) } : {}),
     category: "elementwise",
     doc,
     params: [p("x", "tensor"), p("y", "tensor")],
@@ -62,9 +63,10 @@ function logical(name: string, doc: string): OpDef {
   };
 }
 
-function unary(name: string, doc: string, flops = 1, allowed: readonly DType[] = ["f32"]): OpDef {
+function unary(name: string, doc: string, flops = 1, allowed: readonly DType[] = ["f32"], fold?: (x: number) => number): OpDef {
   return {
     name,
+    ...(fold ? { fold: ([x]: readonly number[]) => fold(x!) } : {}),
     category: "elementwise",
     doc,
     params: [p("x", "tensor")],
@@ -122,14 +124,14 @@ const stopGradient: OpDef = {
 };
 
 export const ELEMENTWISE_OPS: readonly OpDef[] = [
-  arithmetic("add", "add(x, y) = x + y, broadcasting."),
-  arithmetic("sub", "sub(x, y) = x - y, broadcasting."),
-  arithmetic("mul", "mul(x, y) = x * y, broadcasting."),
-  arithmetic("div", "div(x, y) = x / y, broadcasting."),
+  arithmetic("add", "add(x, y) = x + y, broadcasting.", 1, (a, b) => a + b),
+  arithmetic("sub", "sub(x, y) = x - y, broadcasting.", 1, (a, b) => a - b),
+  arithmetic("mul", "mul(x, y) = x * y, broadcasting.", 1, (a, b) => a * b),
+  arithmetic("div", "div(x, y) = x / y, broadcasting.", 1, (a, b) => a / b),
   arithmetic("mod", "mod(x, y) = x % y (sign of y), broadcasting."),
-  arithmetic("pow", "pow(x, y) = x ** y, broadcasting.", 4),
-  arithmetic("maximum", "maximum(x, y): elementwise larger, broadcasting."),
-  arithmetic("minimum", "minimum(x, y): elementwise smaller, broadcasting."),
+  arithmetic("pow", "pow(x, y) = x ** y, broadcasting.", 4, (a, b) => a ** b),
+  arithmetic("maximum", "maximum(x, y): elementwise larger, broadcasting.", 1, Math.max),
+  arithmetic("minimum", "minimum(x, y): elementwise smaller, broadcasting.", 1, Math.min),
   comparison("eq", "eq(x, y) = x == y → bool; ids compare within one id space.", true),
   comparison("ne", "ne(x, y) = x != y → bool; ids compare within one id space.", true),
   comparison("lt", "lt(x, y) = x < y → bool.", false),
@@ -139,11 +141,11 @@ export const ELEMENTWISE_OPS: readonly OpDef[] = [
   logical("logical_and", "logical_and(x, y) = x and y, on bools."),
   logical("logical_or", "logical_or(x, y) = x or y, on bools."),
   unary("logical_not", "logical_not(x) = not x, on bools.", 1, ["bool"]),
-  unary("neg", "neg(x) = -x.", 1, ["f32", "i32"]),
-  unary("exp", "exp(x) = eˣ."),
-  unary("log", "log(x): natural logarithm."),
+  unary("neg", "neg(x) = -x.", 1, ["f32", "i32"], (x) => -x),
+  unary("exp", "exp(x) = eˣ.", 1, ["f32"], Math.exp),
+  unary("log", "log(x): natural logarithm.", 1, ["f32"], Math.log),
   unary("log1p", "log1p(x) = log(1 + x), accurate near 0."),
-  unary("sqrt", "sqrt(x): square root."),
+  unary("sqrt", "sqrt(x): square root.", 1, ["f32"], Math.sqrt),
   unary("abs", "abs(x) = |x|.", 1, ["f32", "i32"]),
   unary("relu", "relu(x) = max(x, 0)."),
   unary("gelu", "gelu(x) = x Φ(x) (tanh approximation, Hendrycks & Gimpel 2016).", 8),

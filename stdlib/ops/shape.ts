@@ -142,11 +142,11 @@ const expandDims: OpDef = {
 const arange: OpDef = {
   name: "arange",
   category: "shape",
-  doc: "arange(n): the positions 0, 1, …, n − 1 as ids of a space of n (n may be symbolic, such as the batch B): position embeddings look them up, in-batch losses use them as labels.",
+  doc: "arange(n): the positions 0, 1, …, n − 1 as ids of an unnamed space of n (n may be symbolic, such as the batch B), which fits any table of n rows: position embeddings look them up, in-batch losses use them as labels.",
   params: [p("n", "int")],
   infer(args) {
     const n = args.get("n") as Extract<Value, { kind: "int" }>;
-    return tensorType("id", [n.dim], { name: n.name ?? printDim(n.dim), size: n.dim });
+    return tensorType("id", [n.dim], { name: "", size: n.dim });
   },
   cost: elementwiseCost(0),
 };

@@ -50,6 +50,8 @@ export interface OpDef {
   readonly params: readonly ParamSpec[];
   /** Config ops (optimizers, data sources) take any named arguments. */
   readonly openNamed?: boolean;
+  /** Constant folding: the result for scalar constant inputs (elementwise arithmetic). */
+  readonly fold?: (inputs: readonly number[]) => number;
   /** Draws random numbers: two calls are two different computations (never merged). */
   readonly impure?: boolean;
   /** The result: a tensor type (run-time) or a compile-time value. */

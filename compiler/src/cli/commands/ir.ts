@@ -3,7 +3,9 @@
 import { checkFiles } from "../../driver.js";
 import { hasErrors } from "../../diagnostics/diagnostic.js";
 import { renderAll } from "../../diagnostics/render.js";
-import { printModels } from "../../ir/printer.js";
+import { printModel, printModels } from "../../ir/printer.js";
+import { formatTimings, runPasses } from "../../passes/pass.js";
+import { PASSES, STANDARD_PIPELINE } from "../../passes/pipeline.js";
 import type { CommandSpec } from "../args.js";
 import { EXIT } from "../io.js";
 import { colorOption, useColor, type Command } from "./shared.js";
@@ -12,7 +14,12 @@ export const irSpec: CommandSpec = {
   name: "ir",
   summary: "Print the graph IR of each model in a .rec file (spec/ir.md describes the format).",
   usage: "rec ir [options] FILE",
-  options: [colorOption],
+  options: [
+    colorOption,
+    { name: "after", description: "Run the optimization pipeline and print the IR after this pass, or after every pass", values: [], valueName: "PASS|all" },
+    { name: "optimized", description: "Print the IR after the whole pipeline" },
+    { name: "time-passes", description: "Print how long each pass took (to stderr)" },
+  ],
 };
 
 export const ir: Command = (args, io) => {
@@ -28,6 +35,24 @@ export const ir: Command = (args, io) => {
   }
   if (result.diagnostics.length) io.stderr(renderAll(result.diagnostics, (p) => result.sources.get(p), "text", { color: useColor(args, io) }));
   if (hasErrors(result.diagnostics)) return EXIT.errors;
-  io.stdout(printModels(result.models.map((m) => m.graph)));
+  const after = args.options.get("after") as string | undefined;
+  if (after && after !== "all" && !PASSES.has(after)) {
+    io.stderr(`error: no pass \`${after}\`; the passes are ${[...PASSES.keys()].join(", ")} (or \`all\`)\n`);
+    return EXIT.usage;
+  }
+  const optimize = Boolean(after || args.options.get("optimized") || args.options.get("time-passes"));
+  if (!optimize) {
+    io.stdout(printModels(result.models.map((m) => m.graph)));
+    return EXIT.ok;
+  }
+  for (const model of result.models) {
+    const report = runPasses(model.graph, STANDARD_PIPELINE, {
+      verify: true,
+      ...(after ? { printAfter: after === "all" ? ("all" as const) : new Set([after]) } : {}),
+    });
+    if (after) io.stdout(report.printed.join("\n"));
+    else io.stdout(printModel(report.model));
+    if (args.options.get("time-passes")) io.stderr(`${model.name} ${formatTimings(report.timings)}`);
+  }
   return EXIT.ok;
 };
