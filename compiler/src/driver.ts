@@ -1,5 +1,6 @@
 // The pipeline, in order: read → parse (syntax/parse-source) → load imports (semantics/program)
-// → resolve names (semantics/resolve) → elaborate and check (semantics/check). Later stages (IR, passes, lowering) join here and
+// → resolve names (semantics/resolve) → elaborate and check (semantics/check), which records each
+// model's graph IR → optimize (passes/pipeline) → lower to the runtime plan (lower/to-plan). Later stages (IR, passes, lowering) join here and
 // nowhere else; each stage runs only when the one before it reported no errors.
 
 import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics/diagnostic.js";
@@ -7,6 +8,11 @@ import { checkProgram } from "./semantics/check.js";
 import type { ElaboratedModel } from "./semantics/model.js";
 import { loadProgram } from "./semantics/program.js";
 import { resolveProgram } from "./semantics/resolve.js";
+import type { IrModel } from "./ir/ir.js";
+import { lowerToPlan } from "./lower/to-plan.js";
+import { runPasses } from "./passes/pass.js";
+import { STANDARD_PIPELINE } from "./passes/pipeline.js";
+import type { Plan } from "../../runtime/src/plan.js";
 import { readSource, DEFAULT_MAX_FILE_BYTES } from "./source/read-source.js";
 import { SourceFile } from "./source/source-file.js";
 import { parseSource, type ParsedFile } from "./syntax/parse-source.js";
@@ -86,4 +92,19 @@ function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {
 
 function emptyFile(source: SourceFile) {
   return { kind: "File" as const, span: { start: 0, end: source.text.length }, decls: [] };
+}
+
+export interface CompileResult extends CheckResult {
+  /** One plan per model, after the optimization pipeline; empty when checking failed. */
+  readonly plans: readonly Plan[];
+  /** The optimized IR the plans were lowered from. */
+  readonly optimized: readonly IrModel[];
+}
+
+/** The whole compiler: check, optimize each model's graph (verifying after every pass), lower. */
+export function compileFiles(paths: readonly string[], options: CheckOptions & { readonly verify?: boolean } = {}): CompileResult {
+  const checked = checkFiles(paths, options);
+  if (hasErrors(checked.diagnostics)) return { ...checked, plans: [], optimized: [] };
+  const optimized = checked.models.map((m) => runPasses(m.graph, STANDARD_PIPELINE, { verify: options.verify ?? true }).model);
+  return { ...checked, optimized, plans: optimized.map(lowerToPlan) };
 }

@@ -1,0 +1,60 @@
+// `rec build FILE`: compiles each model to its runtime plan (JSON); prints it, or writes
+// `<model>.plan.json` files into --out, atomically.
+
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { compileFiles } from "../../driver.js";
+import { hasErrors } from "../../diagnostics/diagnostic.js";
+import { renderAll } from "../../diagnostics/render.js";
+import { formatPlan } from "../../lower/format-plan.js";
+import { writeFileAtomic } from "../../util/atomic-write.js";
+import type { CommandSpec } from "../args.js";
+import { EXIT } from "../io.js";
+import { colorOption, useColor, type Command } from "./shared.js";
+
+export const buildSpec: CommandSpec = {
+  name: "build",
+  summary: "Compile a .rec file's models to runtime plans (JSON): check, optimize, lower.",
+  usage: "rec build [options] FILE",
+  options: [
+    colorOption,
+    { name: "out", description: "Write <model>.plan.json files into this folder instead of printing", values: [], valueName: "DIR" },
+    { name: "set", description: "Override a model param (repeatable)", values: [], valueName: "NAME=VALUE", repeatable: true },
+  ],
+};
+
+export const build: Command = (args, io) => {
+  if (args.positionals.length !== 1) {
+    io.stderr("error: `rec build` takes exactly one file\n");
+    return EXIT.usage;
+  }
+  const overrides = new Map<string, string>();
+  for (const assignment of (args.options.get("set") as string[] | undefined) ?? []) {
+    const at = assignment.indexOf("=");
+    if (at <= 0) {
+      io.stderr(`error: \`--set ${assignment}\` must look like \`--set name=value\`\n`);
+      return EXIT.usage;
+    }
+    overrides.set(assignment.slice(0, at).trim(), assignment.slice(at + 1).trim());
+  }
+  const result = compileFiles(args.positionals, { overrides });
+  const unreadable = result.unreadable[0];
+  if (unreadable) {
+    io.stderr(`error: cannot read \`${unreadable.path}\`: ${unreadable.reason}\n`);
+    return EXIT.usage;
+  }
+  if (result.diagnostics.length) io.stderr(renderAll(result.diagnostics, (p) => result.sources.get(p), "text", { color: useColor(args, io) }));
+  if (hasErrors(result.diagnostics)) return EXIT.errors;
+  const out = args.options.get("out") as string | undefined;
+  if (!out) {
+    io.stdout(result.plans.map(formatPlan).join(""));
+    return EXIT.ok;
+  }
+  mkdirSync(join(io.cwd, out), { recursive: true });
+  for (const plan of result.plans) {
+    const path = join(io.cwd, out, `${plan.model}.plan.json`);
+    writeFileAtomic(path, formatPlan(plan));
+    io.stderr(`wrote ${join(out, `${plan.model}.plan.json`)}\n`);
+  }
+  return EXIT.ok;
+};

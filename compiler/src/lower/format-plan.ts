@@ -1,0 +1,18 @@
+// Plan → JSON text a person can review in a diff: one parameter, input or step per line.
+
+import type { Plan } from "../../../runtime/src/plan.js";
+
+export function formatPlan(plan: Plan): string {
+  const list = (items: readonly unknown[]) => (items.length ? `[\n${items.map((i) => `    ${JSON.stringify(i)}`).join(",\n")}\n  ]` : "[]");
+  const lines = [
+    `  "version": ${plan.version}`,
+    `  "model": ${JSON.stringify(plan.model)}`,
+    `  "dims": ${JSON.stringify(plan.dims)}`,
+    `  "params": ${list(plan.params)}`,
+    `  "inputs": ${list(plan.inputs)}`,
+    `  "steps": ${list(plan.steps)}`,
+    `  "entries": ${JSON.stringify(plan.entries)}`,
+    `  "freeAfter": ${JSON.stringify(plan.freeAfter)}`,
+  ];
+  return `{\n${lines.join(",\n")}\n}\n`;
+}

@@ -1,0 +1,88 @@
+// The runtime plan: the only contract between the compiler and the runtime. A versioned,
+// JSON-serializable description of one model: parameters, inputs, the ordered steps of its
+// graph, the outputs of each entry point, and when each intermediate may be freed.
+// This file imports nothing from the compiler; the compiler imports these types.
+
+export const PLAN_VERSION = 1;
+
+export type PlanDType = "f32" | "i32" | "bool" | "id";
+
+/** Dimensions are integers or the text of a polynomial in the model's symbolic dims (`B`, `2*L + 1`). */
+export type PlanDim = number | string;
+
+export interface PlanType {
+  readonly dtype: PlanDType;
+  readonly shape: readonly PlanDim[];
+  /** For ids: the id space's name (empty when anonymous) and size. */
+  readonly space?: { readonly name: string; readonly size: PlanDim };
+}
+
+/** A JSON value: attributes of a step, initializers of a parameter. */
+export type PlanValue = number | string | boolean | null | readonly PlanValue[] | { readonly dim: string };
+
+export interface PlanParam {
+  /** Qualified name, such as `user.mlp.layers.0.kernel`. */
+  readonly name: string;
+  /** The step whose value this parameter is. */
+  readonly step: number;
+  readonly type: PlanType;
+  readonly init: string;
+  readonly group: "dense" | "embedding";
+}
+
+export interface PlanInput {
+  readonly name: string;
+  readonly step: number;
+  readonly type: PlanType;
+}
+
+export interface PlanStep {
+  readonly id: number;
+  /** A registry op, or `input`, `param`, `const`. */
+  readonly op: string;
+  readonly inputs: readonly number[];
+  readonly attrs: Readonly<Record<string, PlanValue>>;
+  readonly type: PlanType;
+  /** A fusion region a backend may run as one kernel. */
+  readonly group?: number;
+  /** Source line and column of the op, for errors at run time. */
+  readonly loc?: readonly [number, number];
+}
+
+export interface PlanEntry {
+  /** Output name → step. */
+  readonly outputs: Readonly<Record<string, number>>;
+}
+
+export interface Plan {
+  readonly version: typeof PLAN_VERSION;
+  readonly model: string;
+  readonly dims: readonly string[];
+  readonly params: readonly PlanParam[];
+  readonly inputs: readonly PlanInput[];
+  readonly steps: readonly PlanStep[];
+  /** train: the losses; eval: the metrics; predict: the heads; encode: the encoders; act: the policies. */
+  readonly entries: { readonly train: PlanEntry; readonly eval: PlanEntry; readonly predict: PlanEntry; readonly encode: PlanEntry; readonly act: PlanEntry };
+  /** For each step, the steps whose values are last used there and can be freed after it. */
+  readonly freeAfter: Readonly<Record<number, readonly number[]>>;
+}
+
+/** Structural validation of a plan read from JSON: the problems found, empty when valid. */
+export function validatePlan(plan: unknown): string[] {
+  const problems: string[] = [];
+  const p = plan as Partial<Plan>;
+  if (typeof plan !== "object" || plan === null) return ["a plan is a JSON object"];
+  if (p.version !== PLAN_VERSION) problems.push(`version ${String(p.version)} is not ${PLAN_VERSION}`);
+  if (!Array.isArray(p.steps)) return [...problems, "steps must be a list"];
+  p.steps.forEach((step, i) => {
+    if (step.id !== i) problems.push(`step ${i} has id ${step.id}`);
+    for (const input of step.inputs) if (!(input >= 0 && input < i)) problems.push(`step ${i} uses step ${input}, which does not come before it`);
+  });
+  const inRange = (n: number, what: string) => {
+    if (!(n >= 0 && n < p.steps!.length)) problems.push(`${what} refers to missing step ${n}`);
+  };
+  for (const param of p.params ?? []) inRange(param.step, `param ${param.name}`);
+  for (const input of p.inputs ?? []) inRange(input.step, `input ${input.name}`);
+  for (const [entry, value] of Object.entries(p.entries ?? {})) for (const [name, step] of Object.entries(value.outputs)) inRange(step, `${entry} output ${name}`);
+  return problems;
+}
