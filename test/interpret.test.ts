@@ -142,3 +142,26 @@ describe("passes preserve results", () => {
     expect(before["retrieval"]![0]).toBeGreaterThan(0);
   });
 });
+
+describe("interpreter coverage", () => {
+  it("has a kernel for every run-time op of the registry", async () => {
+    const { OPS } = await import("../stdlib/ops/index.js");
+    const { INTERPRETED_OPS, UNARY, BINARY } = await import("../compiler/src/ir/interpret.js");
+    const covered = new Set([...INTERPRETED_OPS, ...Object.keys(UNARY), ...Object.keys(BINARY)]);
+    const missing = [...OPS.values()].filter((op) => op.category !== "compile-time" && op.category !== "config" && !covered.has(op.name)).map((op) => op.name);
+    expect(missing).toEqual([]);
+  });
+
+  it("ranks ties in ROC AUC by their average rank", () => {
+    const [model] = parseModels(`model M [B] {
+  %0 = input {name = "p"} : f32[B]
+  %1 = input {name = "y"} : f32[B]
+  %2 = roc_auc(%0, %1) : f32[]
+  metric auc = %2
+}`);
+    // Scores 0.1, 0.4, 0.4, 0.8 with labels 0, 0, 1, 1: the tie between a negative and a
+    // positive counts one half, so AUC = (1 + 1 + 0.5 + 1) / 4 = 0.875.
+    const out = outputsOf(model!, { B: 4 }, new Map([["p", t([4], [0.1, 0.4, 0.4, 0.8])], ["y", t([4], [0, 0, 1, 1])]]));
+    expect(out["auc"]).toEqual([0.875]);
+  });
+});

@@ -11,6 +11,15 @@ export interface Tensor {
   readonly data: Float64Array;
 }
 
+/** Every op the interpreter has a kernel for; a test checks it covers the registry. */
+export const INTERPRETED_OPS: ReadonlySet<string> = new Set([
+  "const", "input", "param", "where", "cast", "clip", "sum", "mean", "max", "min", "logsumexp", "softmax", "log_softmax",
+  "matmul", "transpose", "reshape", "squeeze", "expand_dims", "broadcast_to", "concat", "stack", "index", "arange", "eye",
+  "causal_mask", "gather", "one_hot", "masked_mean", "take_along", "in_batch_recall", "recall_at", "cumsum", "argmax",
+  "take", "topk", "hash_ngrams", "roc_auc", "binary_log_loss", "mrr", "reinforce", "snips", "ips", "sample_categorical",
+  "categorical",
+]);
+
 export class InterpretError extends Error {
   override readonly name = "InterpretError";
 }
@@ -54,7 +63,7 @@ function broadcastIndex(t: Tensor, outShape: readonly number[], index: number): 
   return flat;
 }
 
-const UNARY: Record<string, (x: number) => number> = {
+export const UNARY: Record<string, (x: number) => number> = {
   neg: (x) => -x, exp: Math.exp, log: Math.log, log1p: Math.log1p, sqrt: Math.sqrt, abs: Math.abs,
   relu: (x) => Math.max(x, 0), sigmoid: (x) => 1 / (1 + Math.exp(-x)), tanh: Math.tanh,
   gelu: (x) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3))),
@@ -62,7 +71,7 @@ const UNARY: Record<string, (x: number) => number> = {
   identity: (x) => x, stop_gradient: (x) => x, dropout: (x) => x, logical_not: (x) => (x ? 0 : 1),
   square: (x) => x * x, rsqrt: (x) => 1 / Math.sqrt(x), log_sigmoid: (x) => -(Math.max(-x, 0) + Math.log1p(Math.exp(-Math.abs(x)))),
 };
-const BINARY: Record<string, (a: number, b: number) => number> = {
+export const BINARY: Record<string, (a: number, b: number) => number> = {
   add: (a, b) => a + b, sub: (a, b) => a - b, mul: (a, b) => a * b, div: (a, b) => a / b,
   mod: (a, b) => ((a % b) + b) % b, pow: (a, b) => a ** b, maximum: Math.max, minimum: Math.min,
   eq: (a, b) => +(a === b), ne: (a, b) => +(a !== b), lt: (a, b) => +(a < b), le: (a, b) => +(a <= b),
@@ -149,7 +158,7 @@ function run(node: IrNode, x: Tensor[], shape: number[], feeds: ReadonlyMap<stri
         return x[0]!.data[flat]!;
       });
     }
-    case "reshape": case "squeeze": case "expand_dims":
+    case "reshape": case "squeeze": case "expand_dims": case "stop_gradient":
       return { shape, data: x[0]!.data };
     case "broadcast_to":
       return make(shape, (i) => x[0]!.data[broadcastIndex(x[0]!, shape, i)]!);
@@ -202,11 +211,143 @@ function run(node: IrNode, x: Tensor[], shape: number[], feeds: ReadonlyMap<stri
       }
       return make(shape, () => hits / s.shape[0]!);
     }
+    case "cumsum": {
+      const [axis] = axesOf(a.get("axis"), shape.length, dim);
+      const st = strides(shape);
+      const out = new Float64Array(x[0]!.data);
+      for (let i = 0; i < out.length; i++) if (Math.floor(i / st[axis!]!) % shape[axis!]! > 0) out[i] = out[i]! + out[i - st[axis!]!]!;
+      return { shape, data: out };
+    }
+    case "argmax": {
+      const t = x[0]!;
+      const [axis] = axesOf(a.get("axis"), t.shape.length, dim);
+      const n = t.shape[axis!]!;
+      const inner = strides(t.shape)[axis!]!;
+      return make(shape, (i) => {
+        const base = Math.floor(i / inner) * inner * n + (i % inner);
+        let best = 0;
+        for (let j = 1; j < n; j++) if (t.data[base + j * inner]! > t.data[base + best * inner]!) best = j;
+        return best;
+      });
+    }
+    case "take": {
+      const [v, idx] = x as [Tensor, Tensor];
+      const [axis] = axesOf(a.get("axis"), v.shape.length, dim);
+      const inner = strides(v.shape)[axis!]!;
+      const k = size(idx.shape);
+      return make(shape, (i) => {
+        const outer = Math.floor(i / (k * inner));
+        const j = Math.floor(i / inner) % k;
+        return v.data[(outer * v.shape[axis!]! + idx.data[j]!) * inner + (i % inner)]!;
+      });
+    }
+    case "topk": {
+      const t = x[0]!;
+      const n = t.shape[t.shape.length - 1]!;
+      const k = shape[shape.length - 1]!;
+      const wantIndices = num(a.get("output"), dim) === 1;
+      return make(shape, (i) => {
+        const row = Math.floor(i / k);
+        const order = [...Array(n).keys()].sort((p, q) => t.data[row * n + q]! - t.data[row * n + p]! || p - q);
+        const j = order[i % k]!;
+        return wantIndices ? j : t.data[row * n + j]!;
+      });
+    }
+    case "hash_ngrams": {
+      // Position t hashes the ids t−order+1 … t (fewer at the start) into `buckets`.
+      const ids = x[0]!;
+      const order = num(a.get("order"), dim);
+      const buckets = num(a.get("buckets"), dim);
+      const l = ids.shape[ids.shape.length - 1]!;
+      return make(shape, (i) => {
+        let h = 0;
+        for (let j = Math.max(0, (i % l) - order + 1); j <= i % l; j++) h = (Math.imul(h, 31) + ids.data[i - (i % l) + j]! + 1) >>> 0;
+        return h % buckets;
+      });
+    }
+    case "roc_auc": case "binary_log_loss": {
+      const [p, y] = x as [Tensor, Tensor];
+      if (node.op === "binary_log_loss") {
+        let total = 0;
+        p.data.forEach((v, i) => {
+          const q = Math.min(Math.max(v, 1e-7), 1 - 1e-7);
+          total -= y.data[i]! * Math.log(q) + (1 - y.data[i]!) * Math.log(1 - q);
+        });
+        return make(shape, () => total / p.data.length);
+      }
+      return make(shape, () => rocAuc(p.data, y.data));
+    }
+    case "mrr": {
+      const s = x[0]!;
+      const n = s.shape[1]!;
+      let total = 0;
+      for (let r = 0; r < s.shape[0]!; r++) {
+        let rank = 1;
+        for (let c = 0; c < n; c++) if (c !== r && s.data[r * n + c]! >= s.data[r * n + r]!) rank++;
+        total += 1 / rank;
+      }
+      return make(shape, () => total / s.shape[0]!);
+    }
+    case "reinforce": case "snips": case "ips": {
+      const [logp, action, reward, propensity] = x as [Tensor, Tensor, Tensor, Tensor];
+      const actions = logp.shape[1]!;
+      const rows = logp.shape[0]!;
+      const weight = (r: number) => Math.exp(logp.data[r * actions + action.data[r]!]!) / propensity.data[r]!;
+      if (node.op === "reinforce") {
+        const baseline = (a.get("baseline") as { value?: string } | undefined)?.value === "batch_mean" ? reward.data.reduce((p, q) => p + q, 0) / rows : 0;
+        const clip = num(a.get("clip"), dim);
+        let total = 0;
+        for (let r = 0; r < rows; r++) {
+          const w = clip > 0 ? Math.min(weight(r), clip) : weight(r);
+          total += w * (reward.data[r]! - baseline) * logp.data[r * actions + action.data[r]!]!;
+        }
+        return make(shape, () => -total / rows);
+      }
+      let num_ = 0;
+      let den = 0;
+      for (let r = 0; r < rows; r++) {
+        num_ += weight(r) * reward.data[r]!;
+        den += weight(r);
+      }
+      return make(shape, () => (node.op === "snips" ? (den ? num_ / den : 0) : num_ / rows));
+    }
+    case "sample_categorical": {
+      // The reference samples deterministically: the most likely action (temperature → 0).
+      const p = x[0]!;
+      const n = p.shape[1]!;
+      return make(shape, (r) => {
+        let best = 0;
+        for (let j = 1; j < n; j++) if (p.data[r * n + j]! > p.data[r * n + best]!) best = j;
+        return best;
+      });
+    }
     case "categorical":
       return run({ ...node, op: "log_softmax", attrs: new Map() }, x, shape, feeds, dim);
     default:
       throw new InterpretError(`the reference interpreter has no kernel for \`${node.op}\` yet`);
   }
+}
+
+/** ROC AUC by the Mann–Whitney statistic with average ranks for ties. */
+function rocAuc(p: Float64Array, y: Float64Array): number {
+  const order = [...p.keys()].sort((i, j) => p[i]! - p[j]!);
+  const ranks = new Float64Array(p.length);
+  for (let i = 0; i < order.length; ) {
+    let j = i;
+    while (j + 1 < order.length && p[order[j + 1]!] === p[order[i]!]) j++;
+    for (let k = i; k <= j; k++) ranks[order[k]!] = (i + j) / 2 + 1;
+    i = j + 1;
+  }
+  let positives = 0;
+  let rankSum = 0;
+  y.forEach((v, i) => {
+    if (v) {
+      positives++;
+      rankSum += ranks[i]!;
+    }
+  });
+  const negatives = p.length - positives;
+  return positives && negatives ? (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives) : 0.5;
 }
 
 function reduce(op: string, t: Tensor, axes: number[], outShape: readonly number[]): Tensor {
