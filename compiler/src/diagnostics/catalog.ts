@@ -2,7 +2,8 @@
 // spec/diagnostics.md is generated from this list, and a test checks each example.
 
 import { SEMANTIC_CODES } from "../semantics/semantic-diagnostics.js";
-import { SYNTAX_CODES, type CodeEntry } from "../syntax/syntax-diagnostics.js";
+import { SYNTAX_CODES } from "../syntax/syntax-diagnostics.js";
+import type { CodeEntry } from "./code-entry.js";
 
 export type { CodeEntry };
 

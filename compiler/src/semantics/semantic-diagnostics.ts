@@ -1,11 +1,7 @@
 // The semantic diagnostics: REC2xxx (types and shapes) and REC3xxx (names and modules). As
 // for syntax, each code's severity, summary, example and prose live here and nowhere else.
 
-import type { Diagnostic, Label } from "../diagnostics/diagnostic.js";
-import type { CodeEntry } from "../syntax/syntax-diagnostics.js";
-import type { Span } from "../source/source-file.js";
-
-type Args = Record<string, string>;
+import { diagnosticMaker, type Args, type CodeEntry } from "../diagnostics/code-entry.js";
 const opt = (key: string, a: Args) => (a[key] ? { help: a[key]! } : {});
 /** An op name in backticks (`+`, `gather`); a phrase (argument `x` of `Dense`) as it is. */
 const place = (op: string | undefined) => (!op ? "this expression" : op.includes(" ") ? op : `\`${op}\``);
@@ -389,20 +385,4 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
   },
 ];
 
-const BY_CODE = new Map(SEMANTIC_CODES.map((e) => [e.code, e]));
-
-export function semanticDiagnostic(file: string, code: string, span: Span, args: Args = {}, secondary: Label[] = []): Diagnostic {
-  const entry = BY_CODE.get(code);
-  if (!entry) throw new Error(`unknown diagnostic code ${code}`);
-  const prose = entry.build(args);
-  return {
-    code,
-    severity: entry.severity,
-    message: prose.message,
-    file,
-    primary: { span, message: prose.label },
-    secondary,
-    notes: (prose.notes ?? []).filter((n) => n),
-    ...(prose.help ? { help: prose.help } : {}),
-  };
-}
+export const semanticDiagnostic = diagnosticMaker(SEMANTIC_CODES);

@@ -2,22 +2,11 @@
 // triggers it (spec/diagnostics.md is generated from these), and the prose of the message.
 // All words a user reads about a syntax error are written here and nowhere else.
 
-import type { Diagnostic, Label, Severity } from "../diagnostics/diagnostic.js";
+import { diagnosticMaker, type Args, type CodeEntry } from "../diagnostics/code-entry.js";
+import type { Diagnostic, Label } from "../diagnostics/diagnostic.js";
 import type { SourceFile, Span } from "../source/source-file.js";
 
-type Args = Record<string, string>;
-
-export interface CodeEntry {
-  readonly code: string;
-  readonly severity: Severity;
-  /** One line for the catalog: when this is reported. */
-  readonly summary: string;
-  /** A minimal .rec file that triggers this code (first diagnostic of its file). */
-  readonly example: string;
-  /** `--set` overrides the example is checked with (REC3014, REC3015). */
-  readonly exampleOverrides?: Readonly<Record<string, string>>;
-  readonly build: (a: Args) => { message: string; label: string; notes?: string[]; help?: string };
-}
+export type { CodeEntry };
 
 export const SYNTAX_CODES: readonly CodeEntry[] = [
   {
@@ -335,26 +324,8 @@ export const SYNTAX_CODES: readonly CodeEntry[] = [
   },
 ];
 
-const BY_CODE = new Map(SYNTAX_CODES.map((entry) => [entry.code, entry]));
+const make = diagnosticMaker(SYNTAX_CODES);
 
-export function syntaxDiagnostic(
-  source: SourceFile,
-  code: string,
-  span: Span,
-  args: Args = {},
-  secondary: Label[] = [],
-): Diagnostic {
-  const entry = BY_CODE.get(code);
-  if (!entry) throw new Error(`unknown diagnostic code ${code}`);
-  const prose = entry.build(args);
-  return {
-    code,
-    severity: entry.severity,
-    message: prose.message,
-    file: source.path,
-    primary: { span, message: prose.label },
-    secondary,
-    notes: prose.notes ?? [],
-    ...(prose.help ? { help: prose.help } : {}),
-  };
+export function syntaxDiagnostic(source: SourceFile, code: string, span: Span, args: Args = {}, secondary: Label[] = []): Diagnostic {
+  return make(source.path, code, span, args, secondary);
 }
