@@ -322,7 +322,7 @@ function run(node: IrNode, x: Tensor[], shape: number[], feeds: ReadonlyMap<stri
       });
     }
     case "categorical":
-      return run({ ...node, op: "log_softmax", attrs: new Map() }, x, shape, feeds, dim);
+      return run({ ...node, op: "log_softmax", attrs: new Map([["axis", { kind: "int", dim: { terms: new Map([["", -1]]) } }]]) }, x, shape, feeds, dim);
     default:
       throw new InterpretError(`the reference interpreter has no kernel for \`${node.op}\` yet`);
   }

@@ -1,0 +1,126 @@
+// The executor: prepares a plan once (kernels looked up, parameters created and initialized
+// from a seed), then runs it many times. Only the steps an entry point needs run; in inference
+// every intermediate is freed right after its last use (the plan's liveness); under a gradient
+// tape the caller's tf.tidy frees them instead.
+
+import { dimOfValue, evaluateDim, sizesFromInputs } from "./dims.js";
+import { KERNELS, type Kernel } from "./kernels/ops.js";
+import type { Plan, PlanStep, PlanType } from "./plan.js";
+import { tf, type Tensor } from "./tf.js";
+
+export class PlanError extends Error {
+  override readonly name = "PlanError";
+}
+
+export type EntryName = keyof Plan["entries"];
+
+export interface RunOptions {
+  /** Under a gradient tape: keep intermediates (tf.tidy around the call frees them). */
+  readonly training?: boolean;
+  readonly seed?: number;
+}
+
+export class Executor {
+  readonly params = new Map<string, tf.Variable>();
+  private readonly kernels: (Kernel | undefined)[];
+
+  constructor(
+    readonly plan: Plan,
+    seed = 0,
+  ) {
+    this.kernels = plan.steps.map((step) => {
+      if (step.op === "input" || step.op === "param" || step.op === "const") return undefined;
+      const kernel = KERNELS[step.op];
+      if (!kernel) throw new PlanError(`no kernel for the op \`${step.op}\` (step ${step.id})`);
+      return kernel;
+    });
+    plan.params.forEach((param, i) => {
+      const shape = param.type.shape.map((d) => {
+        if (typeof d !== "number") throw new PlanError(`parameter ${param.name} has the symbolic shape ${JSON.stringify(param.type.shape)}`);
+        return d;
+      });
+      // tfjs names variables globally; ours are unique per executor, so leave naming to tfjs.
+      this.params.set(param.name, tf.variable(initialize(param.init, shape, seed * 7919 + i), true));
+    });
+  }
+
+  /** Runs the steps the named outputs need; returns them by output name. */
+  run(entry: EntryName, feeds: ReadonlyMap<string, Tensor>, options: RunOptions = {}): Map<string, Tensor> {
+    const outputs = this.plan.entries[entry].outputs;
+    const wanted = new Set(Object.values(outputs));
+    const needed = this.needed(wanted);
+    const shapes = new Map([...feeds].map(([k, v]) => [k, v.shape]));
+    const sizes = sizesFromInputs(this.plan.inputs, shapes);
+    const values = new Map<number, Tensor>();
+    const owned = new Set<number>();
+    const dim = (value: Parameters<typeof dimOfValue>[0]) => dimOfValue(value, sizes);
+    for (const step of this.plan.steps) {
+      if (!needed.has(step.id)) continue;
+      values.set(step.id, this.value(step, feeds, values, sizes, dim, options));
+      if (step.op !== "input" && step.op !== "param") owned.add(step.id);
+      if (!options.training) {
+        for (const dead of this.plan.freeAfter[step.id] ?? []) {
+          if (wanted.has(dead) || !owned.has(dead)) continue;
+          values.get(dead)?.dispose();
+          values.delete(dead);
+        }
+      }
+    }
+    return new Map(Object.entries(outputs).map(([name, step]) => [name, values.get(step)!]));
+  }
+
+  private value(step: PlanStep, feeds: ReadonlyMap<string, Tensor>, values: Map<number, Tensor>, sizes: Map<string, number>, dim: (v: Parameters<typeof dimOfValue>[0]) => number, options: RunOptions): Tensor {
+    if (step.op === "input") {
+      const name = String(step.attrs["name"]);
+      const fed = feeds.get(name);
+      if (!fed) throw new PlanError(`no value for the input \`${name}\``);
+      const expected = step.type.shape.map((d) => evaluateDim(d, sizes));
+      if (fed.shape.join() !== expected.join()) throw new PlanError(`input \`${name}\` has shape [${fed.shape}], the model expects [${expected}]`);
+      return fed;
+    }
+    if (step.op === "param") return this.params.get(String(step.attrs["name"]))!;
+    if (step.op === "const") return tf.scalar(Number(typeof step.attrs["value"] === "object" ? 0 : step.attrs["value"]), tfDtype(step.type));
+    const inputs = step.inputs.map((i) => values.get(i)!);
+    return this.kernels[step.id]!(inputs, { step, dim, training: Boolean(options.training), seed: options.seed ?? 0 });
+  }
+
+  private needed(outputs: ReadonlySet<number>): Set<number> {
+    const needed = new Set(outputs);
+    for (let i = this.plan.steps.length - 1; i >= 0; i--) if (needed.has(i)) for (const input of this.plan.steps[i]!.inputs) needed.add(input);
+    return needed;
+  }
+
+  dispose(): void {
+    for (const v of this.params.values()) v.dispose();
+    this.params.clear();
+  }
+}
+
+export function tfDtype(type: PlanType): "float32" | "int32" | "bool" {
+  return type.dtype === "f32" ? "float32" : type.dtype === "bool" ? "bool" : "int32";
+}
+
+/** A parameter's initial value from its initializer text: `glorot_uniform()`, `normal(stddev = 0.05)`, … */
+export function initialize(init: string, shape: number[], seed: number): Tensor {
+  const m = /^([a-z_]+)\((.*)\)$/.exec(init.trim());
+  const name = m?.[1] ?? "zeros";
+  const args = new Map<string, number>();
+  for (const part of (m?.[2] ?? "").split(",")) {
+    const kv = /^\s*([a-z_]+)\s*=\s*([-+0-9.eE]+)\s*$/.exec(part);
+    if (kv) args.set(kv[1]!, Number(kv[2]));
+  }
+  switch (name) {
+    case "zeros": return tf.zeros(shape);
+    case "ones": return tf.ones(shape);
+    case "normal": return tf.randomNormal(shape, args.get("mean") ?? 0, args.get("stddev") ?? 0.05, "float32", seed);
+    case "uniform": return tf.randomUniform(shape, args.get("low") ?? -0.05, args.get("high") ?? 0.05, "float32", seed);
+    case "glorot_uniform": {
+      const fanIn = shape.length > 1 ? shape[shape.length - 2]! : shape[0]!;
+      const fanOut = shape[shape.length - 1]!;
+      const limit = Math.sqrt(6 / (fanIn + fanOut));
+      return tf.randomUniform(shape, -limit, limit, "float32", seed);
+    }
+    default:
+      throw new PlanError(`unknown initializer \`${init}\``);
+  }
+}

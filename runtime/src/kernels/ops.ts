@@ -1,0 +1,249 @@
+// The kernel table: for each op of the plan, how to compute it with TensorFlow.js. Inputs come
+// in the order of the op's tensor parameters; attributes as the plan stores them.
+
+import type { PlanStep, PlanValue } from "../plan.js";
+import { tf, type Tensor } from "../tf.js";
+
+export interface KernelContext {
+  readonly step: PlanStep;
+  /** Sizes of the model's symbolic dims for this batch. */
+  readonly dim: (value: PlanValue | undefined) => number;
+  readonly training: boolean;
+  readonly seed: number;
+}
+
+export type Kernel = (inputs: Tensor[], ctx: KernelContext) => Tensor;
+
+const dtypeOf = (step: PlanStep): "float32" | "int32" | "bool" => (step.type.dtype === "f32" ? "float32" : step.type.dtype === "bool" ? "bool" : "int32");
+
+/** Binary ops cast a scalar constant of another dtype (`x ** 2`) to the result's dtype. */
+function binary(f: (a: Tensor, b: Tensor) => Tensor, compare = false): Kernel {
+  return ([a, b], ctx) => {
+    if (!compare && ctx.step.type.dtype !== "bool") {
+      const want = dtypeOf(ctx.step);
+      return f(a!.dtype === want ? a! : tf.cast(a!, want), b!.dtype === want ? b! : tf.cast(b!, want));
+    }
+    if (a!.dtype !== b!.dtype) return f(tf.cast(a!, "float32"), tf.cast(b!, "float32"));
+    return f(a!, b!);
+  };
+}
+
+const unary = (f: (x: Tensor) => Tensor): Kernel => ([x]) => f(x!);
+
+const stopGradient = tf.customGrad((x, save) => {
+  void save;
+  return { value: tf.clone(x as Tensor), gradFunc: (dy: Tensor) => [tf.zerosLike(dy)] };
+}) as (x: Tensor) => Tensor;
+
+function axesOf(value: PlanValue | undefined, rank: number): number[] | undefined {
+  if (value === null || value === undefined) return undefined;
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((v) => {
+    const n = v as number;
+    return n < 0 ? n + rank : n;
+  });
+}
+
+const reduce = (f: (x: Tensor, axis: number[] | undefined, keep: boolean) => Tensor): Kernel => ([x], ctx) =>
+  f(x!, axesOf(ctx.step.attrs["axis"], x!.rank), Boolean(ctx.step.attrs["keepdims"]));
+
+/** Stable in float32: subtracts the max before exponentiating (a row of −1e9 still sums to 1). */
+function logSoftmax(x: Tensor, axis: number): Tensor {
+  const shifted = tf.sub(x, tf.max(x, axis, true));
+  return tf.sub(shifted, tf.log(tf.sum(tf.exp(shifted), axis, true)));
+}
+
+function lastAxisOneHotPick(x: Tensor, index: Tensor): Tensor {
+  const n = x.shape[x.rank - 1]!;
+  return tf.sum(tf.mul(x, tf.oneHot(tf.cast(index, "int32"), n)), -1);
+}
+
+/** `index` by tf.stridedSlice, with bounds resolved against the actual shape. */
+function indexKernel([x]: Tensor[], ctx: KernelContext): Tensor {
+  const spec = String(ctx.step.attrs["spec"]);
+  const subs = spec.split(",").map((s) => s.trim());
+  const consumed = subs.filter((s) => s !== "None" && s !== "...").length;
+  let result = x!;
+  // Build per-axis begin/end/strides for the real axes, and remember new and dropped axes.
+  const begin: number[] = [];
+  const end: number[] = [];
+  const strides: number[] = [];
+  const shrink: number[] = [];
+  const newAxes: number[] = [];
+  let axis = 0;
+  let outAxis = 0;
+  const dimValue = (text: string) => ctx.dim(/^-?\d+$/.test(text) ? Number(text) : { dim: text });
+  for (const sub of subs) {
+    if (sub === "None") {
+      newAxes.push(outAxis++);
+    } else if (sub === "...") {
+      for (let k = 0; k < x!.rank - consumed; k++) {
+        begin.push(0), end.push(x!.shape[axis]!), strides.push(1), axis++, outAxis++;
+      }
+    } else if (!sub.includes(":")) {
+      const n = x!.shape[axis]!;
+      const i = dimValue(sub);
+      const at = i < 0 ? i + n : i;
+      begin.push(at), end.push(at + 1), strides.push(1), shrink.push(axis), axis++;
+    } else {
+      const n = x!.shape[axis]!;
+      const [s, e, st] = sub.split(":").map((p) => p.trim());
+      const norm = (v: number) => (v < 0 ? v + n : v);
+      begin.push(s ? norm(dimValue(s)) : 0), end.push(e ? norm(dimValue(e)) : n), strides.push(st ? dimValue(st) : 1);
+      axis++, outAxis++;
+    }
+  }
+  while (axis < x!.rank) begin.push(0), end.push(x!.shape[axis]!), strides.push(1), axis++;
+  result = tf.stridedSlice(result, begin, end, strides);
+  if (shrink.length) result = tf.squeeze(result, shrink);
+  for (const at of newAxes) result = tf.expandDims(result, at);
+  return result;
+}
+
+/** The same hash as the reference interpreter: order-gram of ids ending at each position. */
+function hashNgrams([ids]: Tensor[], ctx: KernelContext): Tensor {
+  const order = ctx.dim(ctx.step.attrs["order"]);
+  const buckets = ctx.dim(ctx.step.attrs["buckets"]);
+  const data = ids!.dataSync();
+  const l = ids!.shape[ids!.rank - 1]!;
+  const out = new Int32Array(data.length);
+  for (let i = 0; i < data.length; i++) {
+    let h = 0;
+    for (let j = Math.max(0, (i % l) - order + 1); j <= i % l; j++) h = (Math.imul(h, 31) + data[i - (i % l) + j]! + 1) >>> 0;
+    out[i] = h % buckets;
+  }
+  return tf.tensor(out, ids!.shape, "int32");
+}
+
+function rocAuc(p: ArrayLike<number>, y: ArrayLike<number>): number {
+  const order = Array.from({ length: p.length }, (_, i) => i).sort((i, j) => p[i]! - p[j]!);
+  const ranks = new Float64Array(p.length);
+  for (let i = 0; i < order.length; ) {
+    let j = i;
+    while (j + 1 < order.length && p[order[j + 1]!] === p[order[i]!]) j++;
+    for (let k = i; k <= j; k++) ranks[order[k]!] = (i + j) / 2 + 1;
+    i = j + 1;
+  }
+  let positives = 0;
+  let rankSum = 0;
+  for (let i = 0; i < p.length; i++) if (y[i]) (positives++, (rankSum += ranks[i]!));
+  const negatives = p.length - positives;
+  return positives && negatives ? (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives) : 0.5;
+}
+
+/** For scores [B, B] with the positive on the diagonal: how many others score at least as high. */
+function others(scores: Tensor): Tensor {
+  const n = scores.shape[0]!;
+  const positive = tf.sum(tf.mul(scores, tf.eye(n)), -1, true);
+  return tf.sub(tf.sum(tf.cast(tf.greaterEqual(scores, positive), "float32"), -1), 1);
+}
+
+function offPolicy(op: string): Kernel {
+  return ([policy, action, reward, propensity], ctx) => {
+    const logp = lastAxisOneHotPick(policy!, action!);
+    const weight = tf.div(tf.exp(logp), propensity!);
+    if (op === "reinforce") {
+      const baseline = ctx.step.attrs["baseline"] === "batch_mean" ? tf.mean(reward!) : tf.scalar(0);
+      const clip = Number(ctx.step.attrs["clip"] ?? 0);
+      const w = stopGradient(clip > 0 ? tf.minimum(weight, clip) : weight);
+      return tf.neg(tf.mean(tf.mul(tf.mul(w, tf.sub(reward!, baseline)), logp)));
+    }
+    const total = tf.sum(tf.mul(weight, reward!));
+    if (op === "ips") return tf.div(total, reward!.shape[0]!);
+    return tf.divNoNan(total, tf.sum(weight));
+  };
+}
+
+export const KERNELS: Readonly<Record<string, Kernel>> = {
+  add: binary(tf.add), sub: binary(tf.sub), mul: binary(tf.mul), div: binary(tf.div), pow: binary(tf.pow),
+  mod: binary((a, b) => tf.mod(tf.add(tf.mod(a, b), b), b)),
+  maximum: binary(tf.maximum), minimum: binary(tf.minimum),
+  eq: binary(tf.equal, true), ne: binary(tf.notEqual, true), lt: binary(tf.less, true), le: binary(tf.lessEqual, true),
+  gt: binary(tf.greater, true), ge: binary(tf.greaterEqual, true),
+  logical_and: binary(tf.logicalAnd, true), logical_or: binary(tf.logicalOr, true), logical_not: unary(tf.logicalNot),
+  neg: unary(tf.neg), exp: unary(tf.exp), log: unary(tf.log), log1p: unary(tf.log1p), sqrt: unary(tf.sqrt), abs: unary(tf.abs),
+  relu: unary(tf.relu), sigmoid: unary(tf.sigmoid), tanh: unary(tf.tanh), softplus: unary(tf.softplus),
+  gelu: unary((x) => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3)))))))),
+  silu: unary((x) => tf.mul(x, tf.sigmoid(x))), identity: unary((x) => x), stop_gradient: unary(stopGradient),
+  square: unary(tf.square), rsqrt: unary(tf.rsqrt), log_sigmoid: unary(tf.logSigmoid),
+  clip: ([x], ctx) => tf.clipByValue(x!, Number(ctx.step.attrs["low"]), Number(ctx.step.attrs["high"])),
+  dropout: ([x], ctx) => (ctx.training ? tf.dropout(x!, Number(ctx.step.attrs["rate"] ?? 0.1), undefined, ctx.seed) : x!),
+  where: ([c, a, b], ctx) => {
+    const want = dtypeOf(ctx.step);
+    const shape = ctx.step.type.shape.map((d) => ctx.dim(typeof d === "number" ? d : { dim: d }));
+    const cast = (t: Tensor) => tf.broadcastTo(t.dtype === want ? t : tf.cast(t, want), shape);
+    return tf.where(tf.broadcastTo(c!, shape), cast(a!), cast(b!));
+  },
+  cast: ([x], ctx) => tf.cast(x!, dtypeOf(ctx.step)),
+  sum: reduce((x, axis, keep) => tf.sum(x, axis, keep)),
+  mean: reduce((x, axis, keep) => tf.mean(x, axis, keep)),
+  max: reduce((x, axis, keep) => tf.max(x, axis, keep)),
+  min: reduce((x, axis, keep) => tf.min(x, axis, keep)),
+  logsumexp: reduce((x, axis, keep) => tf.logSumExp(x, axis, keep)),
+  softmax: ([x], ctx) => tf.exp(logSoftmax(x!, axesOf(ctx.step.attrs["axis"], x!.rank)![0]!)),
+  log_softmax: ([x], ctx) => logSoftmax(x!, axesOf(ctx.step.attrs["axis"], x!.rank)![0]!),
+  argmax: ([x], ctx) => tf.argMax(x!, axesOf(ctx.step.attrs["axis"], x!.rank)![0]!),
+  cumsum: ([x], ctx) => tf.cumsum(x!, axesOf(ctx.step.attrs["axis"], x!.rank)![0]!),
+  matmul: ([a, b], ctx) => {
+    const want = dtypeOf(ctx.step);
+    const [p, q] = [a!.dtype === want ? a! : tf.cast(a!, want), b!.dtype === want ? b! : tf.cast(b!, want)];
+    if (p.rank === q.rank || q.rank === 2) return p.rank === 2 && q.rank === 2 ? tf.matMul(p, q) : tf.matMul(p, q.rank < p.rank ? tf.broadcastTo(q, [...p.shape.slice(0, -2), ...q.shape]) : q);
+    return tf.matMul(tf.broadcastTo(p, [...q.shape.slice(0, -2), ...p.shape.slice(-2)]), q);
+  },
+  transpose: ([x], ctx) => {
+    const perm = axesOf(ctx.step.attrs["perm"], x!.rank);
+    if (perm) return tf.transpose(x!, perm);
+    const swap = [...Array(x!.rank).keys()];
+    [swap[x!.rank - 2], swap[x!.rank - 1]] = [swap[x!.rank - 1]!, swap[x!.rank - 2]!];
+    return tf.transpose(x!, swap);
+  },
+  reshape: ([x], ctx) => tf.reshape(x!, (ctx.step.attrs["shape"] as PlanValue[]).map((d) => ctx.dim(d))),
+  squeeze: ([x], ctx) => tf.reshape(x!, ctx.step.type.shape.map((d) => ctx.dim(typeof d === "number" ? d : { dim: d }))),
+  expand_dims: ([x], ctx) => tf.expandDims(x!, axesOf(ctx.step.attrs["axis"], x!.rank + 1)![0]!),
+  broadcast_to: ([x], ctx) => tf.broadcastTo(x!, (ctx.step.attrs["shape"] as PlanValue[]).map((d) => ctx.dim(d))),
+  concat: (xs, ctx) => tf.concat(xs, axesOf(ctx.step.attrs["axis"], xs[0]!.rank)![0]!),
+  stack: (xs, ctx) => tf.stack(xs, axesOf(ctx.step.attrs["axis"], xs[0]!.rank + 1)![0]!),
+  index: indexKernel,
+  arange: (_, ctx) => tf.range(0, ctx.dim(ctx.step.attrs["n"]), 1, "int32"),
+  eye: (_, ctx) => {
+    const n = ctx.dim(ctx.step.attrs["n"]);
+    const e = tf.eye(n);
+    return ctx.step.attrs["dtype"] === "f32" ? e : tf.cast(e, ctx.step.attrs["dtype"] === "bool" ? "bool" : "int32");
+  },
+  take: ([x, idx], ctx) => tf.gather(x!, tf.cast(idx!, "int32"), axesOf(ctx.step.attrs["axis"], x!.rank)![0]!),
+  gather: ([table, ids]) => tf.gather(table!, tf.cast(ids!, "int32")),
+  take_along: ([x, index], ctx) => {
+    const axis = axesOf(ctx.step.attrs["axis"], x!.rank)![0]!;
+    if (axis === x!.rank - 1) return lastAxisOneHotPick(x!, index!);
+    const perm = [...Array(x!.rank).keys()].filter((i) => i !== axis).concat(axis);
+    return lastAxisOneHotPick(tf.transpose(x!, perm), index!);
+  },
+  one_hot: ([ids], ctx) => tf.cast(tf.oneHot(tf.cast(ids!, "int32"), ctx.dim(ctx.step.type.shape[ctx.step.type.shape.length - 1]!)), "float32"),
+  causal_mask: (_, ctx) => {
+    const n = ctx.dim(ctx.step.attrs["n"]);
+    return tf.cast(tf.linalg.bandPart(tf.ones([n, n]), -1, 0), "bool");
+  },
+  masked_mean: ([x, mask]) => {
+    const m = tf.expandDims(tf.cast(mask!, "float32"), -1);
+    return tf.div(tf.sum(tf.mul(x!, m), -2), tf.maximum(tf.sum(m, -2), 1));
+  },
+  hash_ngrams: hashNgrams,
+  topk: ([x], ctx) => {
+    const { values, indices } = tf.topk(x!, ctx.dim(ctx.step.attrs["k"]));
+    return Number(ctx.step.attrs["output"] ?? 0) === 1 ? indices : values;
+  },
+  in_batch_recall: ([s], ctx) => tf.mean(tf.cast(tf.less(others(s!), ctx.dim(ctx.step.attrs["k"])), "float32")),
+  recall_at: ([s], ctx) => tf.mean(tf.cast(tf.less(others(s!), ctx.dim(ctx.step.attrs["k"])), "float32")),
+  mrr: ([s]) => tf.mean(tf.div(1, tf.add(others(s!), 1))),
+  roc_auc: ([p, y]) => tf.scalar(rocAuc(p!.dataSync(), tf.cast(y!, "float32").dataSync())),
+  binary_log_loss: ([p, y]) => {
+    const q = tf.clipByValue(p!, 1e-7, 1 - 1e-7);
+    const yy = tf.cast(y!, "float32");
+    return tf.neg(tf.mean(tf.add(tf.mul(yy, tf.log(q)), tf.mul(tf.sub(1, yy), tf.log(tf.sub(1, q))))));
+  },
+  categorical: ([x]) => logSoftmax(x!, -1),
+  reinforce: offPolicy("reinforce"),
+  snips: offPolicy("snips"),
+  ips: offPolicy("ips"),
+  sample_categorical: ([p], ctx) => tf.reshape(tf.multinomial(tf.div(p!, Number(ctx.step.attrs["temperature"] ?? 1)) as tf.Tensor2D, 1, ctx.seed), [p!.shape[0]!]),
+};
