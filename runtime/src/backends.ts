@@ -4,7 +4,7 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { tf } from "./tf.js";
-import { registerWasmExtras } from "./kernels/wasm-extra.js";
+import { registerSegmentSum } from "./kernels/segment-sum.js";
 
 export type BackendName = "cpu" | "wasm" | "tensorflow" | "auto";
 
@@ -42,7 +42,7 @@ export async function useBackend(name: BackendName): Promise<string> {
   if (name === "wasm" || name === "auto") {
     const wasm = await import("@tensorflow/tfjs-backend-wasm");
     wasm.setWasmPaths(`${join(dirname(require.resolve("@tensorflow/tfjs-backend-wasm")), "/")}`);
-    registerWasmExtras();
+    registerSegmentSum("wasm");
     if (await tf.setBackend("wasm")) {
       await tf.ready();
       return "wasm";
@@ -50,5 +50,6 @@ export async function useBackend(name: BackendName): Promise<string> {
   }
   await tf.setBackend("cpu");
   await tf.ready();
+  registerSegmentSum("cpu");
   return "cpu";
 }

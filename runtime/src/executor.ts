@@ -46,7 +46,10 @@ export class Executor {
 
   /** Runs the steps the named outputs need; returns them by output name. */
   run(entry: EntryName, feeds: ReadonlyMap<string, Tensor>, options: RunOptions = {}): Map<string, Tensor> {
-    const outputs = this.plan.entries[entry].outputs;
+    return this.runOutputs(this.plan.entries[entry].outputs, feeds, options);
+  }
+
+  private runOutputs(outputs: Readonly<Record<string, number>>, feeds: ReadonlyMap<string, Tensor>, options: RunOptions): Map<string, Tensor> {
     const wanted = new Set(Object.values(outputs));
     const needed = this.needed(wanted);
     const shapes = new Map([...feeds].map(([k, v]) => [k, v.shape]));
@@ -82,6 +85,20 @@ export class Executor {
     if (step.op === "const") return tf.scalar(Number(typeof step.attrs["value"] === "object" ? 0 : step.attrs["value"]), tfDtype(step.type));
     const inputs = step.inputs.map((i) => values.get(i)!);
     return this.kernels[step.id]!(inputs, { step, dim, training: Boolean(options.training), seed: options.seed ?? 0 });
+  }
+
+  /** The first step (in order) of an entry point whose value is not finite, for error messages. */
+  firstNonFinite(entry: EntryName, feeds: ReadonlyMap<string, Tensor>): PlanStep | undefined {
+    const needed = this.needed(new Set(Object.values(this.plan.entries[entry].outputs)));
+    let found: PlanStep | undefined;
+    tf.tidy(() => {
+      const values = this.runOutputs(Object.fromEntries([...needed].map((s) => [`s${s}`, s])), feeds, { training: true });
+      found = this.plan.steps.find((step) => {
+        const t = values.get(`s${step.id}`);
+        return t !== undefined && t.dtype === "float32" && t.dataSync().some((v) => !Number.isFinite(v));
+      });
+    });
+    return found;
   }
 
   private needed(outputs: ReadonlySet<number>): Set<number> {

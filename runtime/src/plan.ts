@@ -20,6 +20,16 @@ export interface PlanType {
 /** A JSON value: attributes of a step, initializers of a parameter. */
 export type PlanValue = number | string | boolean | null | readonly PlanValue[] | { readonly dim: string };
 
+/** Settings of a `train` block: values, or nested blocks (`eval { every = 100 }`). */
+export interface PlanSettings {
+  readonly [name: string]: PlanValue | PlanSettings;
+}
+
+export interface PlanTrainStage {
+  readonly name?: string;
+  readonly settings: PlanSettings;
+}
+
 export interface PlanParam {
   /** Qualified name, such as `user.mlp.layers.0.kernel`. */
   readonly name: string;
@@ -65,6 +75,8 @@ export interface Plan {
   readonly entries: { readonly train: PlanEntry; readonly eval: PlanEntry; readonly predict: PlanEntry; readonly encode: PlanEntry; readonly act: PlanEntry };
   /** For each step, the steps whose values are last used there and can be freed after it. */
   readonly freeAfter: Readonly<Record<number, readonly number[]>>;
+  /** The model's `train` blocks; the runtime reads optimizers (`adam(lr = 0.001)`), batch, steps, … */
+  readonly train: readonly PlanTrainStage[];
 }
 
 /** Structural validation of a plan read from JSON: the problems found, empty when valid. */

@@ -13,6 +13,7 @@ export function formatPlan(plan: Plan): string {
     `  "steps": ${list(plan.steps)}`,
     `  "entries": ${JSON.stringify(plan.entries)}`,
     `  "freeAfter": ${JSON.stringify(plan.freeAfter)}`,
+    `  "train": ${JSON.stringify(plan.train)}`,
   ];
   return `{\n${lines.join(",\n")}\n}\n`;
 }

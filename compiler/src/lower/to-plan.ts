@@ -4,9 +4,10 @@
 import { constValue, printDim, type Dim } from "../semantics/dims.js";
 import type { TensorType } from "../semantics/tensor-type.js";
 import type { Attr, IrModel } from "../ir/ir.js";
-import { PLAN_VERSION, type Plan, type PlanDim, type PlanEntry, type PlanType, type PlanValue } from "../../../runtime/src/plan.js";
+import { PLAN_VERSION, type Plan, type PlanDim, type PlanEntry, type PlanSettings, type PlanType, type PlanValue } from "../../../runtime/src/plan.js";
+import type { TrainSettings, TrainStage } from "../semantics/model.js";
 
-export function lowerToPlan(model: IrModel): Plan {
+export function lowerToPlan(model: IrModel, train: readonly TrainStage[] = []): Plan {
   const steps = model.nodes.map((node) => ({
     id: node.id,
     op: node.op,
@@ -36,6 +37,7 @@ export function lowerToPlan(model: IrModel): Plan {
     steps,
     entries: { train: entry("loss"), eval: entry("metric"), predict: entry("head"), encode: entry("encoder"), act: entry("policy") },
     freeAfter: liveness(model),
+    train: train.map((stage) => ({ ...(stage.name ? { name: stage.name } : {}), settings: planSettings(stage.settings) })),
   };
 }
 
@@ -55,6 +57,10 @@ function liveness(model: IrModel): Record<number, number[]> {
   }
   for (const list of Object.values(freeAfter)) list.sort((a, b) => a - b);
   return freeAfter;
+}
+
+function planSettings(settings: TrainSettings): PlanSettings {
+  return Object.fromEntries([...settings].map(([k, v]) => [k, v instanceof Map ? planSettings(v) : planValue(v as Attr)]));
 }
 
 function planDim(dim: Dim): PlanDim {

@@ -10,7 +10,8 @@ import type { Env } from "./env.js";
 import { matchValue, newVars, patternOf, patternText, tensorOfPattern } from "./type-patterns.js";
 import { dtypeName, printShape, type TensorType } from "./tensor-type.js";
 import { POISON, type Value } from "./values.js";
-import type { IrModel, IrOutput } from "../ir/ir.js";
+import type { Attr, IrModel, IrOutput } from "../ir/ir.js";
+import { attrOf } from "../ir/attrs.js";
 import { evaluateDim } from "./dims.js";
 import { numel } from "./tensor-type.js";
 
@@ -37,6 +38,8 @@ export interface ElaboratedModel {
   readonly bytes: Dim;
   /** The optimizer state slots per weight, by group, from the first `train` block. */
   readonly optimizerSlots: { readonly dense: number; readonly embedding: number };
+  /** The evaluated `train` blocks, in order (multi-stage training has several). */
+  readonly train: readonly TrainStage[];
 }
 
 /** `--set name=value` overrides, already parsed into values by the caller. */
@@ -141,7 +144,7 @@ export function elaborateModel(el: Elaborator, decl: A.ModelDecl, fileEnv: Env, 
     const slot = env.ownSlot(name)!;
     if (slot.state === "pending") el.force(name, slot, slot.span ?? decl.span, base);
   }
-  const optimizerSlots = trainSettings(el, decl, env, base);
+  const { slots: optimizerSlots, stages: train } = trainSettings(el, decl, env, base);
 
   for (const name of env.ownNames()) {
     const slot = env.ownSlot(name)!;
@@ -172,6 +175,7 @@ export function elaborateModel(el: Elaborator, decl: A.ModelDecl, fileEnv: Env, 
     flops: el.unifier.resolve(model.flops),
     bytes: el.unifier.resolve(model.bytes),
     optimizerSlots,
+    train,
   };
 }
 
@@ -235,8 +239,15 @@ function checkRole(el: Elaborator, member: A.RoleDecl, value: Value, ctx: EvalCo
   }
 }
 
-/** Optimizer state slots per weight group, read from the first train block's settings. */
-function trainSettings(el: Elaborator, decl: A.ModelDecl, env: Env, base: EvalContext): { dense: number; embedding: number } {
+/** The settings of one `train` block, evaluated: values as IR attributes, blocks nested. */
+export interface TrainStage {
+  readonly name?: string;
+  readonly settings: TrainSettings;
+}
+export type TrainSettings = ReadonlyMap<string, Attr | TrainSettings>;
+
+/** Evaluates every `train` block; the first one decides the optimizer state slots per group. */
+function trainSettings(el: Elaborator, decl: A.ModelDecl, env: Env, base: EvalContext): { slots: { dense: number; embedding: number }; stages: TrainStage[] } {
   const slotsOf = (v: Value | undefined) => {
     if (!v || v.kind !== "config") return undefined;
     if (v.name === "adam" || v.name === "adamw") return 2;
@@ -250,19 +261,32 @@ function trainSettings(el: Elaborator, decl: A.ModelDecl, env: Env, base: EvalCo
   const stageNames = decl.members.flatMap((m) => (m.kind === "TrainDecl" && m.name ? [m.name.name] : []));
   const scope = env.child();
   for (const stage of stageNames) scope.define(stage, { state: "ready", value: { kind: "string", value: stage }, used: true, kind: "decl" });
-  let result: { dense: number; embedding: number } | undefined;
-  const visit = (settings: readonly A.Setting[], top: boolean, out: Map<string, Value>) => {
+  const visit = (settings: readonly A.Setting[], raw: Map<string, Value>): TrainSettings => {
+    const out = new Map<string, Attr | TrainSettings>();
     for (const s of settings) {
-      if (s.value.kind === "SettingsBlock") visit(s.value.settings, false, new Map());
-      else out.set(s.name.name, el.evalExpr(s.value, scope, base));
+      if (s.value.kind === "SettingsBlock") out.set(s.name.name, visit(s.value.settings, new Map()));
+      else {
+        const value = el.evalExpr(s.value, scope, base);
+        raw.set(s.name.name, value);
+        const attr = value.kind === "record" ? undefined : attrOf(value);
+        if (attr) out.set(s.name.name, attr);
+        else if (value.kind === "record") out.set(s.name.name, new Map([...value.fields].flatMap(([k, v]) => (attrOf(v) ? [[k, attrOf(v)!]] : []))));
+      }
     }
-    if (top && !result) {
-      const dense = slotsOf(out.get("optimizer")) ?? 2;
-      result = { dense, embedding: slotsOf(out.get("embeddings")) ?? dense };
-    }
+    return out;
   };
-  for (const m of decl.members) if (m.kind === "TrainDecl") visit(m.settings, true, new Map());
-  return result ?? { dense: 2, embedding: 2 };
+  const stages: TrainStage[] = [];
+  let slots: { dense: number; embedding: number } | undefined;
+  for (const m of decl.members) {
+    if (m.kind !== "TrainDecl") continue;
+    const raw = new Map<string, Value>();
+    stages.push({ ...(m.name ? { name: m.name.name } : {}), settings: visit(m.settings, raw) });
+    if (!slots) {
+      const dense = slotsOf(raw.get("optimizer")) ?? 2;
+      slots = { dense, embedding: slotsOf(raw.get("embeddings")) ?? dense };
+    }
+  }
+  return { slots: slots ?? { dense: 2, embedding: 2 }, stages };
 }
 
 function checkMemory(el: Elaborator, weights: readonly WeightInfo[], decl: A.ModelDecl, ctx: EvalContext) {

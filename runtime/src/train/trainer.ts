@@ -1,0 +1,145 @@
+// Training a plan: the weighted sum of its losses, gradients by tfjs's tape, global-norm
+// clipping, one optimizer per parameter group (dense, embedding), a learning-rate schedule,
+// periodic evaluation, and a clear error when the loss stops being finite.
+
+import type { Executor } from "../executor.js";
+import type { PlanSettings, PlanValue } from "../plan.js";
+import { tf, type Tensor } from "../tf.js";
+import type { BatchSource } from "../data/synthetic.js";
+import { makeOptimizer, type GroupOptimizer } from "./optimizers.js";
+import { learningRateFactor, type Schedule } from "./schedule.js";
+
+export interface TrainOptions {
+  readonly steps: number;
+  readonly batch: number;
+  readonly seed: number;
+  readonly evalEvery: number;
+  readonly evalBatches: number;
+  /** Called after every step with the loss (and, on evaluation steps, the metrics). */
+  readonly onStep?: (report: StepReport) => void;
+}
+
+export interface StepReport {
+  readonly step: number;
+  readonly loss: number;
+  readonly lr: number;
+  readonly metrics?: Readonly<Record<string, number>>;
+}
+
+export class NonFiniteLoss extends Error {
+  override readonly name = "NonFiniteLoss";
+}
+
+export function trainOptionsFrom(settings: PlanSettings, overrides: Partial<TrainOptions> = {}): TrainOptions {
+  const num = (v: PlanValue | PlanSettings | undefined, fallback: number) => (typeof v === "number" ? v : fallback);
+  const evalBlock = (settings["eval"] ?? {}) as PlanSettings;
+  return {
+    steps: overrides.steps ?? num(settings["steps"], 100),
+    batch: overrides.batch ?? num(settings["batch"], 64),
+    seed: overrides.seed ?? 0,
+    evalEvery: overrides.evalEvery ?? num(evalBlock["every"], 0),
+    evalBatches: overrides.evalBatches ?? num(evalBlock["batches"], 4),
+    ...(overrides.onStep ? { onStep: overrides.onStep } : {}),
+  };
+}
+
+export class Trainer {
+  private readonly groups: { optimizer: GroupOptimizer; variables: tf.Variable[] }[] = [];
+  private readonly lossWeights: Record<string, number>;
+  private readonly clipNorm: number;
+  private readonly schedule: Schedule;
+
+  constructor(
+    private readonly executor: Executor,
+    settings: PlanSettings,
+    steps: number,
+  ) {
+    const dense = String(settings["optimizer"] ?? "adam(lr = 0.001)");
+    const embedding = String(settings["embeddings"] ?? dense);
+    const byGroup = { dense: [] as tf.Variable[], embedding: [] as tf.Variable[] };
+    for (const param of executor.plan.params) byGroup[param.group].push(executor.params.get(param.name)!);
+    if (byGroup.dense.length) this.groups.push({ optimizer: makeOptimizer(dense), variables: byGroup.dense });
+    if (byGroup.embedding.length) this.groups.push({ optimizer: makeOptimizer(embedding), variables: byGroup.embedding });
+    const weights = (settings["loss_weights"] ?? {}) as PlanSettings;
+    this.lossWeights = Object.fromEntries(Object.entries(weights).map(([k, v]) => [k, typeof v === "number" ? v : 1]));
+    this.clipNorm = typeof settings["clip_norm"] === "number" ? settings["clip_norm"] : 0;
+    const decay = String(settings["lr_decay"] ?? "constant");
+    this.schedule = {
+      warmup: typeof settings["warmup"] === "number" ? settings["warmup"] : 0,
+      decay: decay === "cosine" || decay === "linear" ? decay : "constant",
+      minRatio: typeof settings["min_lr_ratio"] === "number" ? settings["min_lr_ratio"] : 0,
+      steps,
+    };
+  }
+
+  /** One optimization step on a batch; returns the total loss. */
+  step(step: number, feeds: ReadonlyMap<string, Tensor>, seed: number): number {
+    const factor = learningRateFactor(this.schedule, step);
+    for (const g of this.groups) g.optimizer.setLearningRate(g.optimizer.baseLearningRate * factor);
+    const variables = this.groups.flatMap((g) => g.variables);
+    const loss = tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => {
+        const losses = this.executor.run("train", feeds, { training: true, seed: seed + step });
+        let total: Tensor = tf.scalar(0);
+        for (const [name, l] of losses) total = tf.add(total, tf.mul(l, this.lossWeights[name] ?? 1));
+        return total as tf.Scalar;
+      }, variables);
+      let scale: Tensor | undefined;
+      if (this.clipNorm > 0) {
+        const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
+        scale = tf.minimum(1, tf.div(this.clipNorm, tf.add(norm, 1e-12)));
+      }
+      for (const group of this.groups) {
+        const map = new Map<tf.Variable, Tensor>();
+        for (const v of group.variables) {
+          const g = grads[v.name];
+          if (g) map.set(v, scale ? tf.mul(g, scale) : g);
+        }
+        group.optimizer.apply(map);
+      }
+      return tf.keep(value);
+    });
+    const total = loss.dataSync()[0]!;
+    loss.dispose();
+    return total;
+  }
+
+  /** Mean of each metric over `batches` fresh batches. */
+  evaluate(source: BatchSource, batches: number, batchSize: number): Record<string, number> {
+    const sums: Record<string, number> = {};
+    for (let i = 0; i < batches; i++) {
+      const batch = source.next(batchSize);
+      tf.tidy(() => {
+        for (const [name, value] of this.executor.run("eval", batch.feeds)) sums[name] = (sums[name] ?? 0) + value.dataSync()[0]!;
+      });
+      tf.dispose([...batch.feeds.values()]);
+    }
+    return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / batches]));
+  }
+
+  learningRate(step: number): number {
+    return (this.groups[0]?.optimizer.baseLearningRate ?? 0) * learningRateFactor(this.schedule, step);
+  }
+}
+
+/** Runs the training loop; stops with NonFiniteLoss naming the step and the first bad op. */
+export function train(executor: Executor, settings: PlanSettings, data: BatchSource, evalData: BatchSource, options: TrainOptions): StepReport[] {
+  const trainer = new Trainer(executor, settings, options.steps);
+  const reports: StepReport[] = [];
+  for (let step = 0; step < options.steps; step++) {
+    const batch = data.next(options.batch);
+    const loss = trainer.step(step, batch.feeds, options.seed);
+    if (!Number.isFinite(loss)) {
+      const culprit = executor.firstNonFinite("train", batch.feeds);
+      tf.dispose([...batch.feeds.values()]);
+      throw new NonFiniteLoss(`the loss is ${loss} at step ${step}${culprit ? `; the first non-finite value came from \`${culprit.op}\`${culprit.loc ? ` at line ${culprit.loc[0]}:${culprit.loc[1]}` : ""}` : ""}`);
+    }
+    tf.dispose([...batch.feeds.values()]);
+    const last = step === options.steps - 1;
+    const metrics = (options.evalEvery > 0 && (step + 1) % options.evalEvery === 0) || last ? trainer.evaluate(evalData, options.evalBatches, options.batch) : undefined;
+    const report: StepReport = { step: step + 1, loss, lr: trainer.learningRate(step), ...(metrics ? { metrics } : {}) };
+    reports.push(report);
+    options.onStep?.(report);
+  }
+  return reports;
+}
