@@ -30,6 +30,11 @@ export class NonFiniteLoss extends Error {
   override readonly name = "NonFiniteLoss";
 }
 
+/** A plan that cannot be trained as asked (no weights, no losses). */
+export class TrainingError extends Error {
+  override readonly name = "TrainingError";
+}
+
 export function trainOptionsFrom(settings: PlanSettings, overrides: Partial<TrainOptions> = {}): TrainOptions {
   const num = (v: PlanValue | PlanSettings | undefined, fallback: number) => (typeof v === "number" ? v : fallback);
   const evalBlock = (settings["eval"] ?? {}) as PlanSettings;
@@ -58,6 +63,8 @@ export class Trainer {
     const embedding = String(settings["embeddings"] ?? dense);
     const byGroup = { dense: [] as tf.Variable[], embedding: [] as tf.Variable[] };
     for (const param of executor.plan.params) byGroup[param.group].push(executor.params.get(param.name)!);
+    if (executor.plan.params.length === 0) throw new TrainingError(`model ${executor.plan.model} has no weights to train`);
+    if (Object.keys(executor.plan.entries.train.outputs).length === 0) throw new TrainingError(`model ${executor.plan.model} has no loss to train on`);
     if (byGroup.dense.length) this.groups.push({ optimizer: makeOptimizer(dense), variables: byGroup.dense });
     if (byGroup.embedding.length) this.groups.push({ optimizer: makeOptimizer(embedding), variables: byGroup.embedding });
     const weights = (settings["loss_weights"] ?? {}) as PlanSettings;

@@ -1,0 +1,147 @@
+// `rec train FILE`: compile, pick a backend, train on the model's data with a progress bar (on
+// a terminal) or plain lines, print a table of metrics, and keep a run directory: the plan,
+// metrics.jsonl and summary.json, each written atomically.
+
+import { mkdirSync } from "node:fs";
+import { join, relative } from "node:path";
+import { compileFiles } from "../../driver.js";
+import { hasErrors } from "../../diagnostics/diagnostic.js";
+import { renderAll } from "../../diagnostics/render.js";
+import { formatPlan } from "../../lower/format-plan.js";
+import { writeFileAtomic } from "../../util/atomic-write.js";
+import { BackendUnavailable, useBackend, type BackendName } from "../../../../runtime/src/backends.js";
+import { DataSourceError, dataSourceFor } from "../../../../runtime/src/data/sources.js";
+import { Executor } from "../../../../runtime/src/executor.js";
+import { NonFiniteLoss, train, TrainingError, trainOptionsFrom, type StepReport } from "../../../../runtime/src/train/trainer.js";
+import { ConfigError } from "../../../../runtime/src/config.js";
+import type { CommandSpec } from "../args.js";
+import { EXIT } from "../io.js";
+import { colorOption, useColor, type Command } from "./shared.js";
+
+export const trainSpec: CommandSpec = {
+  name: "train",
+  summary: "Train a model of a .rec file on its data and report its metrics.",
+  usage: "rec train [options] FILE",
+  options: [
+    { name: "backend", description: "Where to run: the fastest present (auto), cpu, wasm, or tensorflow (tfjs-node)", values: ["auto", "cpu", "wasm", "tensorflow"], default: "auto" },
+    { name: "seed", description: "Seed for initialization, data and dropout", values: [], valueName: "N", default: "0" },
+    { name: "steps", description: "Training steps (default: the train block's `steps`)", values: [], valueName: "N" },
+    { name: "batch", description: "Batch size (default: the train block's `batch`)", values: [], valueName: "N" },
+    { name: "model", description: "Which model of the file to train (default: the first)", values: [], valueName: "NAME" },
+    { name: "set", description: "Override a model param (repeatable)", values: [], valueName: "NAME=VALUE", repeatable: true },
+    { name: "out", description: "Run directory (default: runs/<model>-<seed>)", values: [], valueName: "DIR" },
+    { name: "json", description: "Print the final summary as JSON" },
+    colorOption,
+  ],
+};
+
+export const trainCommand: Command = async (args, io) => {
+  if (args.positionals.length !== 1) {
+    io.stderr("error: `rec train` takes exactly one file\n");
+    return EXIT.usage;
+  }
+  const integer = (name: string): number | undefined | null => {
+    const raw = args.options.get(name) as string | undefined;
+    if (raw === undefined) return undefined;
+    return /^\d+$/.test(raw) ? Number(raw) : null;
+  };
+  const [seed, steps, batch] = [integer("seed") ?? 0, integer("steps"), integer("batch")];
+  if (seed === null || steps === null || batch === null) {
+    io.stderr("error: --seed, --steps and --batch take whole numbers\n");
+    return EXIT.usage;
+  }
+  const overrides = new Map<string, string>();
+  for (const assignment of (args.options.get("set") as string[] | undefined) ?? []) {
+    const at = assignment.indexOf("=");
+    if (at <= 0) {
+      io.stderr(`error: \`--set ${assignment}\` must look like \`--set name=value\`\n`);
+      return EXIT.usage;
+    }
+    overrides.set(assignment.slice(0, at).trim(), assignment.slice(at + 1).trim());
+  }
+  const result = compileFiles(args.positionals, { overrides });
+  if (result.unreadable[0]) {
+    io.stderr(`error: cannot read \`${result.unreadable[0].path}\`: ${result.unreadable[0].reason}\n`);
+    return EXIT.usage;
+  }
+  if (result.diagnostics.length) io.stderr(renderAll(result.diagnostics, (p) => result.sources.get(p), "text", { color: useColor(args, io) }));
+  if (hasErrors(result.diagnostics)) return EXIT.errors;
+  const wanted = args.options.get("model") as string | undefined;
+  const plan = wanted ? result.plans.find((p) => p.model === wanted) : result.plans[0];
+  if (!plan) {
+    io.stderr(wanted ? `error: no model \`${wanted}\`; the file has ${result.plans.map((p) => p.model).join(", ")}\n` : "error: the file declares no model\n");
+    return EXIT.usage;
+  }
+  const settings = plan.train[0]?.settings ?? {};
+  try {
+    const backend = await useBackend(args.options.get("backend") as BackendName);
+    const options = trainOptionsFrom(settings, { seed, ...(steps !== undefined ? { steps } : {}), ...(batch !== undefined ? { batch } : {}) });
+    const data = dataSourceFor(plan, settings["data"] as string | undefined, seed, 0);
+    const evalData = dataSourceFor(plan, settings["data"] as string | undefined, seed, 500_000);
+    const dir = join(io.cwd, (args.options.get("out") as string | undefined) ?? join("runs", `${plan.model}-${seed}`));
+    mkdirSync(dir, { recursive: true });
+    writeFileAtomic(join(dir, "plan.json"), formatPlan(plan));
+    io.stderr(`training ${plan.model} on ${backend}: ${options.steps} steps of ${options.batch} examples, seed ${seed}\n`);
+    const executor = new Executor(plan, seed);
+    const started = performance.now();
+    const progress = progressPrinter(io, options.steps, options.batch, started);
+    const reports = train(executor, settings, data, evalData, { ...options, onStep: progress });
+    const seconds = (performance.now() - started) / 1000;
+    executor.dispose();
+    writeFileAtomic(join(dir, "metrics.jsonl"), reports.map((r) => JSON.stringify(r)).join("\n") + "\n");
+    const first = reports.find((r) => r.metrics);
+    const last = [...reports].reverse().find((r) => r.metrics);
+    const summary = {
+      model: plan.model,
+      backend,
+      seed,
+      steps: options.steps,
+      batch: options.batch,
+      seconds: Number(seconds.toFixed(2)),
+      examplesPerSecond: Math.round((options.steps * options.batch) / seconds),
+      loss: { first: reports[0]?.loss ?? null, last: reports[reports.length - 1]?.loss ?? null },
+      metrics: last?.metrics ?? {},
+      firstEvaluation: first && first !== last ? { step: first.step, metrics: first.metrics } : null,
+      runDirectory: dir,
+    };
+    writeFileAtomic(join(dir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
+    if (args.options.get("json")) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+    else io.stdout(metricsTable(reports, summary.examplesPerSecond, seconds, relative(io.cwd, dir) || "."));
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof BackendUnavailable || error instanceof DataSourceError || error instanceof ConfigError || error instanceof NonFiniteLoss || error instanceof TrainingError) {
+      io.stderr(`error: ${error.message}\n`);
+      return EXIT.errors;
+    }
+    throw error;
+  }
+};
+
+/** A progress bar on a terminal; otherwise a plain line at each evaluation and every tenth. */
+function progressPrinter(io: Parameters<Command>[1], steps: number, batch: number, started: number) {
+  const every = Math.max(1, Math.round(steps / 10));
+  return (r: StepReport) => {
+    const elapsed = (performance.now() - started) / 1000;
+    const rate = (r.step * batch) / elapsed;
+    const eta = ((steps - r.step) * batch) / rate;
+    const metrics = r.metrics ? `  ${Object.entries(r.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join("  ")}` : "";
+    if (io.isTTY) {
+      const width = 24;
+      const filled = Math.round((r.step / steps) * width);
+      io.stderr(`\r[${"█".repeat(filled)}${" ".repeat(width - filled)}] step ${r.step}/${steps}  loss ${r.loss.toFixed(4)}  ${Math.round(rate)} ex/s  ETA ${eta.toFixed(0)}s${metrics ? "\n" : ""}${metrics}`);
+      if (r.step === steps) io.stderr("\n");
+    } else if (r.metrics || r.step % every === 0) {
+      io.stderr(`step ${r.step}/${steps}  loss ${r.loss.toFixed(4)}  ${Math.round(rate)} ex/s  ETA ${eta.toFixed(0)}s${metrics}\n`);
+    }
+  };
+}
+
+function metricsTable(reports: readonly StepReport[], rate: number, seconds: number, dir: string): string {
+  const evaluated = reports.filter((r) => r.metrics);
+  const names = [...new Set(evaluated.flatMap((r) => Object.keys(r.metrics!)))];
+  const header = ["step", "loss", ...names];
+  const rows = evaluated.map((r) => [String(r.step), r.loss.toFixed(4), ...names.map((n) => r.metrics![n]?.toFixed(4) ?? "")]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join("  ");
+  return [line(header), line(widths.map((w) => "─".repeat(w))), ...rows.map(line), "", `${Math.round(rate)} examples/s, ${seconds.toFixed(1)} s; run directory: ${dir}`, ""].join("\n");
+}

@@ -1,0 +1,126 @@
+// Training: the two-tower example learns on its synthetic world, holds no tensors over time,
+// repeats itself for a seed, agrees across cpu and wasm, and stops on a non-finite loss with
+// the op that produced it. Schedules and optimizers are checked against their formulas.
+
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main } from "../compiler/src/cli/main.js";
+import { checkSource, compileFiles } from "../compiler/src/driver.js";
+import { lowerToPlan } from "../compiler/src/lower/to-plan.js";
+import { runPasses } from "../compiler/src/passes/pass.js";
+import { STANDARD_PIPELINE } from "../compiler/src/passes/pipeline.js";
+import { useBackend } from "../runtime/src/backends.js";
+import { dataSourceFor } from "../runtime/src/data/sources.js";
+import { Executor } from "../runtime/src/executor.js";
+import { tf } from "../runtime/src/tf.js";
+import { makeOptimizer } from "../runtime/src/train/optimizers.js";
+import { learningRateFactor } from "../runtime/src/train/schedule.js";
+import { NonFiniteLoss, train, trainOptionsFrom, Trainer } from "../runtime/src/train/trainer.js";
+import { ROOT } from "./harness/repo.js";
+
+const plan = compileFiles([join(ROOT, "examples/two_tower/model.rec")]).plans[0]!;
+const settings = plan.train[0]!.settings;
+
+function run(backend: "cpu" | "wasm", steps: number, seed = 3) {
+  const executor = new Executor(plan, seed);
+  const data = dataSourceFor(plan, settings["data"] as string, seed, 0);
+  const evalData = dataSourceFor(plan, settings["data"] as string, seed, 500_000);
+  const memory: number[] = [];
+  const reports = train(executor, settings, data, evalData, {
+    ...trainOptionsFrom(settings, { steps, batch: 64, seed, evalEvery: 0, evalBatches: 2 }),
+    onStep: () => memory.push(tf.memory().numTensors),
+  });
+  executor.dispose();
+  void backend;
+  return { losses: reports.map((r) => r.loss), memory, final: reports[reports.length - 1]!.metrics! };
+}
+
+describe("training the two-tower example", () => {
+  it("lowers the loss and holds a constant number of tensors (wasm)", async () => {
+    await useBackend("wasm");
+    const { losses, memory } = run("wasm", 80);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(mean(losses.slice(-10))).toBeLessThan(mean(losses.slice(0, 10)) - 0.1);
+    expect(memory[9]).toBe(memory[memory.length - 1]);
+  });
+
+  it("repeats its loss curve for a seed, and cpu agrees with wasm", async () => {
+    await useBackend("wasm");
+    const a = run("wasm", 12).losses;
+    const b = run("wasm", 12).losses;
+    expect(b).toEqual(a);
+    await useBackend("cpu");
+    const c = run("cpu", 12).losses;
+    c.forEach((loss, i) => expect(Math.abs(loss - a[i]!)).toBeLessThan(1e-3 * Math.abs(a[i]!)));
+  });
+});
+
+describe("a non-finite loss", () => {
+  it("stops training with the step and the op that first produced it", async () => {
+    await useBackend("cpu");
+    const text = `import { Dense } from "std/nn"\nmodel Bad {\n  dims B\n  input x: f32[B, 1]\n  loss l = mean(log(-(square(Dense(1)(x)) + 1.0)))\n}\n`;
+    const checked = checkSource(join(ROOT, "bad.rec"), text);
+    const model = runPasses(checked.models[0]!.graph, STANDARD_PIPELINE).model;
+    const badPlan = lowerToPlan(model, []);
+    const executor = new Executor(badPlan, 0);
+    const source = { next: (n: number) => ({ feeds: new Map([["x", tf.fill([n, 1], -1)]]) }) };
+    expect(() => train(executor, { optimizer: "sgd(lr = 0.1)" }, source, source, { steps: 3, batch: 4, seed: 0, evalEvery: 0, evalBatches: 1 })).toThrow(
+      new NonFiniteLoss("the loss is NaN at step 0; the first non-finite value came from `log` at line 5:17"),
+    );
+  });
+});
+
+describe("schedules and optimizers", () => {
+  it("warms up linearly, then decays by a cosine to the floor", () => {
+    const s = { warmup: 10, decay: "cosine" as const, minRatio: 0.1, steps: 110 };
+    expect(learningRateFactor(s, 0)).toBeCloseTo(0.1);
+    expect(learningRateFactor(s, 9)).toBeCloseTo(1);
+    expect(learningRateFactor(s, 60)).toBeCloseTo(0.1 + 0.9 * 0.5);
+    expect(learningRateFactor(s, 110)).toBeCloseTo(0.1);
+    expect(learningRateFactor({ ...s, decay: "linear" }, 60)).toBeCloseTo(0.55);
+  });
+
+  it("sgd steps against the gradient; adamw also shrinks the weights", async () => {
+    await useBackend("cpu");
+    const w = tf.variable(tf.tensor1d([1, -2]));
+    makeOptimizer("sgd(lr = 0.5)").apply(new Map([[w, tf.tensor1d([0.2, -0.4])]]));
+    expect([...w.dataSync()]).toEqual([0.8999999761581421, -1.7999999523162842]);
+    const v = tf.variable(tf.tensor1d([1, 1]));
+    makeOptimizer("adamw(lr = 0.1, weight_decay = 0.5)").apply(new Map([[v, tf.tensor1d([0, 0])]]));
+    // A zero gradient moves Adam nowhere; the decoupled decay multiplies by 1 − lr·wd = 0.95.
+    expect([...v.dataSync()].map((x) => x.toFixed(5))).toEqual(["0.95000", "0.95000"]);
+  });
+
+  it("weights losses and clips the global gradient norm", async () => {
+    await useBackend("cpu");
+    const text = `model Two {\n  dims B\n  input x: f32[B, 2]\n  let w = Dense(1, bias = false)\n  loss a = mean(w(x))\n  loss b = mean(w(x) * 3.0)\n}\nimport { Dense } from "std/nn"\n`;
+    const checked = checkSource(join(ROOT, "two.rec"), text);
+    expect(checked.diagnostics.map((d) => d.code)).toEqual([]);
+    const p = lowerToPlan(runPasses(checked.models[0]!.graph, STANDARD_PIPELINE).model, []);
+    const executor = new Executor(p, 0);
+    const kernel = executor.params.get("w.kernel")!;
+    kernel.assign(tf.tensor2d([[0], [0]]));
+    const trainer = new Trainer(executor, { optimizer: "sgd(lr = 1.0)", loss_weights: { a: 1, b: 0 }, clip_norm: 0.5 }, 1);
+    const loss = trainer.step(0, new Map([["x", tf.tensor2d([[3, 4]])]]), 0);
+    expect(loss).toBe(0);
+    // d(mean(x·w))/dw = x = (3, 4), norm 5, clipped to 0.5: the step is −(0.3, 0.4).
+    expect([...kernel.dataSync()].map((v) => v.toFixed(4))).toEqual(["-0.3000", "-0.4000"]);
+  });
+});
+
+describe("rec train", () => {
+  it("trains from the command line and reports JSON", async () => {
+    let stdout = "";
+    let stderr = "";
+    const io = { stdout: (t: string) => (stdout += t), stderr: (t: string) => (stderr += t), isTTY: false, cwd: ROOT, env: {} };
+    const code = await main(["train", "--steps", "20", "--batch", "32", "--backend", "wasm", "--json", "--out", ".tmp/train-test", "examples/two_tower/model.rec"], io);
+    expect(code, stderr).toBe(0);
+    const summary = JSON.parse(stdout) as { backend: string; steps: number; metrics: Record<string, number> };
+    expect(summary.backend).toBe("wasm");
+    expect(summary.steps).toBe(20);
+    expect(summary.metrics["recall_at_10"]).toBeGreaterThan(0);
+    const missing = await main(["train", "--backend", "tensorflow", "examples/two_tower/model.rec"], io);
+    expect(missing).toBe(1);
+    expect(stderr).toContain("the tensorflow backend needs @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node");
+  });
+});
