@@ -132,7 +132,7 @@ function callOp(el: Elaborator, op: OpDef, args: EvaluatedArg[], span: Span, ctx
     el.report(ctx, error.code, at, { ...error.args, op: display, callee: display, param: error.param ?? "" });
     return POISON;
   }
-  const inputs = new Set(tensors.flatMap((t) => [...t.inputs]));
+  const inputs = unionOfInputs(tensors);
   const trainable = tensors.some((t) => t.trainable);
   const record = (type: TensorType, extra?: [string, Attr]) => recordOp(el, op, values, tensors, type, span, ctx, extra);
   if (isTensorType(result)) {
@@ -184,8 +184,17 @@ function movedBytes(types: readonly TensorType[]): Dim {
   return types.reduce<Dim>((acc, t) => addDims(acc, mulDims(constDim(DTYPE_BYTES[t.dtype]), numel(t.shape))), constDim(0));
 }
 
+/** The model inputs a result depends on; shares a set when one argument already has them all. */
+function unionOfInputs(tensors: readonly TensorValue[]): ReadonlySet<string> {
+  let widest: ReadonlySet<string> = EMPTY;
+  for (const t of tensors) if (t.inputs.size > widest.size) widest = t.inputs;
+  if (tensors.every((t) => t.inputs === widest || t.inputs.size === 0 || [...t.inputs].every((i) => widest.has(i)))) return widest;
+  return new Set(tensors.flatMap((t) => [...t.inputs]));
+}
+const EMPTY: ReadonlySet<string> = new Set();
+
 /** Tensors inside a compile-time result (topk's tuple) inherit their arguments' provenance. */
-function taint(value: Value, inputs: Set<string>, trainable: boolean): Value {
+function taint(value: Value, inputs: ReadonlySet<string>, trainable: boolean): Value {
   if (value.kind === "tensor") return { ...value, inputs: new Set([...value.inputs, ...inputs]), trainable: value.trainable || trainable };
   if (value.kind === "tuple" || value.kind === "list") return { ...value, items: value.items.map((v) => taint(v, inputs, trainable)) };
   return value;
