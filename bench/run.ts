@@ -3,7 +3,9 @@
 import { machine } from "./measure.js";
 import { benchCheck } from "./check.js";
 import { benchParse } from "./parse.js";
+import { benchTrain } from "./train.js";
 
 process.stdout.write(`machine: ${machine()}\n`);
 process.stdout.write(`${benchParse()}\n`);
 process.stdout.write(`${benchCheck()}\n`);
+process.stdout.write(`${await benchTrain()}\n`);

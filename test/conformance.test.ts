@@ -109,3 +109,26 @@ describe("wasm kernels we add", () => {
 afterAll(async () => {
   await useBackend("cpu");
 });
+
+describe("gradients", () => {
+  for (const backend of ["cpu", "wasm"] as const) {
+    for (const { spec, plan } of compiled) {
+      if (Object.keys(plan.entries.train.outputs).length === 0) continue;
+      it(`${spec}: every weight gets a finite gradient on ${backend}`, async () => {
+        await useBackend(backend);
+        const data = dataFor(plan);
+        const executor = new Executor(plan, 1);
+        const feeds = new Map(plan.inputs.map((i) => [i.name, tf.tensor(data.get(i.name)!.data, data.get(i.name)!.shape, tfDtype(i.type))]));
+        const { value, grads } = tf.variableGrads(() => {
+          let total: tf.Tensor = tf.scalar(0);
+          for (const loss of executor.run("train", feeds, { training: true }).values()) total = tf.add(total, loss);
+          return total as tf.Scalar;
+        }, [...executor.params.values()]);
+        expect(Number.isFinite(value.dataSync()[0])).toBe(true);
+        for (const [name, g] of Object.entries(grads)) expect([...g.dataSync()].every(Number.isFinite), name).toBe(true);
+        executor.dispose();
+        tf.dispose([value, ...Object.values(grads), ...feeds.values()]);
+      });
+    }
+  }
+});

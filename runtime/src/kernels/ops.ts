@@ -10,6 +10,8 @@ export interface KernelContext {
   readonly dim: (value: PlanValue | undefined) => number;
   readonly training: boolean;
   readonly seed: number;
+  /** The ops of this step's inputs (a constant input needs no gradient). */
+  readonly inputOps: readonly string[];
 }
 
 export type Kernel = (inputs: Tensor[], ctx: KernelContext) => Tensor;
@@ -58,46 +60,47 @@ function lastAxisOneHotPick(x: Tensor, index: Tensor): Tensor {
   return tf.sum(tf.mul(x, tf.oneHot(tf.cast(index, "int32"), n)), -1);
 }
 
-/** `index` by tf.stridedSlice, with bounds resolved against the actual shape. */
+/**
+ * `index` with differentiable ops only (tfjs has no gradient for stridedSlice): tf.slice for
+ * contiguous ranges, tf.gather for strided ones, then dropped and inserted axes by reshape.
+ */
 function indexKernel([x]: Tensor[], ctx: KernelContext): Tensor {
-  const spec = String(ctx.step.attrs["spec"]);
-  const subs = spec.split(",").map((s) => s.trim());
+  const subs = String(ctx.step.attrs["spec"]).split(",").map((s) => s.trim());
   const consumed = subs.filter((s) => s !== "None" && s !== "...").length;
-  let result = x!;
-  // Build per-axis begin/end/strides for the real axes, and remember new and dropped axes.
-  const begin: number[] = [];
-  const end: number[] = [];
-  const strides: number[] = [];
-  const shrink: number[] = [];
-  const newAxes: number[] = [];
-  let axis = 0;
-  let outAxis = 0;
   const dimValue = (text: string) => ctx.dim(/^-?\d+$/.test(text) ? Number(text) : { dim: text });
+  const begin: number[] = [];
+  const size: number[] = [];
+  const strided: { axis: number; step: number }[] = [];
+  const kept: boolean[] = [];
+  let axis = 0;
   for (const sub of subs) {
-    if (sub === "None") {
-      newAxes.push(outAxis++);
-    } else if (sub === "...") {
-      for (let k = 0; k < x!.rank - consumed; k++) {
-        begin.push(0), end.push(x!.shape[axis]!), strides.push(1), axis++, outAxis++;
-      }
-    } else if (!sub.includes(":")) {
-      const n = x!.shape[axis]!;
-      const i = dimValue(sub);
-      const at = i < 0 ? i + n : i;
-      begin.push(at), end.push(at + 1), strides.push(1), shrink.push(axis), axis++;
-    } else {
-      const n = x!.shape[axis]!;
-      const [s, e, st] = sub.split(":").map((p) => p.trim());
-      const norm = (v: number) => (v < 0 ? v + n : v);
-      begin.push(s ? norm(dimValue(s)) : 0), end.push(e ? norm(dimValue(e)) : n), strides.push(st ? dimValue(st) : 1);
-      axis++, outAxis++;
+    if (sub === "None") continue;
+    if (sub === "...") {
+      for (let k = 0; k < x!.rank - consumed; k++, axis++) begin.push(0), size.push(x!.shape[axis]!), kept.push(true);
+      continue;
     }
+    const n = x!.shape[axis]!;
+    const norm = (v: number) => (v < 0 ? v + n : v);
+    if (!sub.includes(":")) {
+      begin.push(norm(dimValue(sub))), size.push(1), kept.push(false);
+    } else {
+      const [s, e, st] = sub.split(":").map((p) => p.trim());
+      const from = s ? norm(dimValue(s)) : 0;
+      const to = e ? norm(dimValue(e)) : n;
+      const step = st ? dimValue(st) : 1;
+      begin.push(from), size.push(Math.max(0, to - from)), kept.push(true);
+      if (step !== 1) strided.push({ axis, step });
+    }
+    axis++;
   }
-  while (axis < x!.rank) begin.push(0), end.push(x!.shape[axis]!), strides.push(1), axis++;
-  result = tf.stridedSlice(result, begin, end, strides);
-  if (shrink.length) result = tf.squeeze(result, shrink);
-  for (const at of newAxes) result = tf.expandDims(result, at);
-  return result;
+  for (; axis < x!.rank; axis++) begin.push(0), size.push(x!.shape[axis]!), kept.push(true);
+  let result = tf.slice(x!, begin, size);
+  for (const { axis: at, step } of strided) {
+    const picks = Array.from({ length: Math.ceil(size[at]! / step) }, (_, i) => i * step);
+    result = tf.gather(result, tf.tensor1d(picks, "int32"), at);
+  }
+  const shape = ctx.step.type.shape.map((d) => ctx.dim(typeof d === "number" ? d : { dim: d }));
+  return tf.reshape(result, shape);
 }
 
 /** The same hash as the reference interpreter: order-gram of ids ending at each position. */
@@ -171,8 +174,15 @@ export const KERNELS: Readonly<Record<string, Kernel>> = {
   where: ([c, a, b], ctx) => {
     const want = dtypeOf(ctx.step);
     const shape = ctx.step.type.shape.map((d) => ctx.dim(typeof d === "number" ? d : { dim: d }));
-    const cast = (t: Tensor) => tf.broadcastTo(t.dtype === want ? t : tf.cast(t, want), shape);
-    return tf.where(tf.broadcastTo(c!, shape), cast(a!), cast(b!));
+    // tf.where broadcasts the condition; the branches must be full-sized (a scalar mask value is
+    // filled once rather than broadcast by a copy of every operand).
+    const full = (t: Tensor, i: number) => {
+      const typed = t.dtype === want ? t : tf.cast(t, want);
+      if (typed.shape.join() === shape.join()) return typed;
+      const constant = ctx.inputOps[i] === "const";
+      return constant ? tf.fill(shape, typed.dataSync()[0]!, want === "bool" ? "bool" : want) : tf.broadcastTo(typed, shape);
+    };
+    return tf.where(c!.shape.join() === shape.join() ? c! : tf.broadcastTo(c!, shape), full(a!, 1), full(b!, 2));
   },
   cast: ([x], ctx) => tf.cast(x!, dtypeOf(ctx.step)),
   sum: reduce((x, axis, keep) => tf.sum(x, axis, keep)),
@@ -180,15 +190,30 @@ export const KERNELS: Readonly<Record<string, Kernel>> = {
   max: reduce((x, axis, keep) => tf.max(x, axis, keep)),
   min: reduce((x, axis, keep) => tf.min(x, axis, keep)),
   logsumexp: reduce((x, axis, keep) => tf.logSumExp(x, axis, keep)),
-  softmax: ([x], ctx) => tf.exp(logSoftmax(x!, axesOf(ctx.step.attrs["axis"], x!.rank)![0]!)),
-  log_softmax: ([x], ctx) => logSoftmax(x!, axesOf(ctx.step.attrs["axis"], x!.rank)![0]!),
+  // The fused kernels (stable: they subtract the max) on the last axis; the composition elsewhere.
+  softmax: ([x], ctx) => {
+    const axis = axesOf(ctx.step.attrs["axis"], x!.rank)![0]!;
+    return axis === x!.rank - 1 ? tf.softmax(x!) : tf.exp(logSoftmax(x!, axis));
+  },
+  log_softmax: ([x], ctx) => {
+    const axis = axesOf(ctx.step.attrs["axis"], x!.rank)![0]!;
+    return axis === x!.rank - 1 ? tf.logSoftmax(x!) : logSoftmax(x!, axis);
+  },
   argmax: ([x], ctx) => tf.argMax(x!, axesOf(ctx.step.attrs["axis"], x!.rank)![0]!),
   cumsum: ([x], ctx) => tf.cumsum(x!, axesOf(ctx.step.attrs["axis"], x!.rank)![0]!),
   matmul: ([a, b], ctx) => {
     const want = dtypeOf(ctx.step);
     const [p, q] = [a!.dtype === want ? a! : tf.cast(a!, want), b!.dtype === want ? b! : tf.cast(b!, want)];
-    if (p.rank === q.rank || q.rank === 2) return p.rank === 2 && q.rank === 2 ? tf.matMul(p, q) : tf.matMul(p, q.rank < p.rank ? tf.broadcastTo(q, [...p.shape.slice(0, -2), ...q.shape]) : q);
-    return tf.matMul(tf.broadcastTo(p, [...q.shape.slice(0, -2), ...p.shape.slice(-2)]), q);
+    // [..., M, K] @ [K, N]: one 2-D product over the flattened leading axes (a Dense layer),
+    // never a broadcast copy of the weight per batch element.
+    if (q.rank === 2 && p.rank > 2) {
+      const lead = p.shape.slice(0, -1);
+      return tf.reshape(tf.matMul(tf.reshape(p, [-1, p.shape[p.rank - 1]!]), q), [...lead, q.shape[1]!]);
+    }
+    if (p.rank === q.rank) return tf.matMul(p, q);
+    const batch = (p.rank > q.rank ? p : q).shape.slice(0, -2);
+    const widen = (t: Tensor) => (t.rank - 2 === batch.length ? t : tf.broadcastTo(t, [...batch, ...t.shape.slice(-2)]));
+    return tf.matMul(widen(p), widen(q));
   },
   transpose: ([x], ctx) => {
     const perm = axesOf(ctx.step.attrs["perm"], x!.rank);
