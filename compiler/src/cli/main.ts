@@ -6,6 +6,7 @@ import { check, checkSpec } from "./commands/check.js";
 import type { Command } from "./commands/shared.js";
 import { build, buildSpec } from "./commands/build.js";
 import { trainCommand, trainSpec } from "./commands/train.js";
+import { evalCommand, evalSpec, predictCommand, predictSpec } from "./commands/evaluate.js";
 import { ir, irSpec } from "./commands/ir.js";
 import { ast, astSpec, print, printSpec } from "./commands/syntax-views.js";
 import { EXIT, type CliIo } from "./io.js";
@@ -13,6 +14,8 @@ import { EXIT, type CliIo } from "./io.js";
 const COMMANDS: readonly { spec: CommandSpec; run: Command }[] = [
   { spec: checkSpec, run: check },
   { spec: trainSpec, run: trainCommand },
+  { spec: evalSpec, run: evalCommand },
+  { spec: predictSpec, run: predictCommand },
   { spec: buildSpec, run: build },
   { spec: irSpec, run: ir },
   { spec: astSpec, run: ast },

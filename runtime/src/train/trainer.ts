@@ -17,6 +17,10 @@ export interface TrainOptions {
   readonly evalBatches: number;
   /** Called after every step with the loss (and, on evaluation steps, the metrics). */
   readonly onStep?: (report: StepReport) => void;
+  /** Early stopping on a metric: stop after `patience` evaluations without improvement. */
+  readonly earlyStop?: { readonly metric: string; readonly mode: "max" | "min"; readonly patience: number };
+  /** Called when an evaluation is the best so far on the early-stopping metric (to keep a checkpoint). */
+  readonly onBest?: (report: StepReport) => void;
 }
 
 export interface StepReport {
@@ -38,7 +42,11 @@ export class TrainingError extends Error {
 export function trainOptionsFrom(settings: PlanSettings, overrides: Partial<TrainOptions> = {}): TrainOptions {
   const num = (v: PlanValue | PlanSettings | undefined, fallback: number) => (typeof v === "number" ? v : fallback);
   const evalBlock = (settings["eval"] ?? {}) as PlanSettings;
+  const metric = evalBlock["metric"];
   return {
+    ...(typeof metric === "string"
+      ? { earlyStop: { metric, mode: evalBlock["mode"] === "min" ? ("min" as const) : ("max" as const), patience: num(evalBlock["patience"], 3) } }
+      : {}),
     steps: overrides.steps ?? num(settings["steps"], 100),
     batch: overrides.batch ?? num(settings["batch"], 64),
     seed: overrides.seed ?? 0,
@@ -111,17 +119,8 @@ export class Trainer {
     return total;
   }
 
-  /** Mean of each metric over `batches` fresh batches. */
   evaluate(source: BatchSource, batches: number, batchSize: number): Record<string, number> {
-    const sums: Record<string, number> = {};
-    for (let i = 0; i < batches; i++) {
-      const batch = source.next(batchSize);
-      tf.tidy(() => {
-        for (const [name, value] of this.executor.run("eval", batch.feeds)) sums[name] = (sums[name] ?? 0) + value.dataSync()[0]!;
-      });
-      tf.dispose([...batch.feeds.values()]);
-    }
-    return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / batches]));
+    return evaluateMetrics(this.executor, source, batches, batchSize);
   }
 
   learningRate(step: number): number {
@@ -129,10 +128,25 @@ export class Trainer {
   }
 }
 
+/** Mean of each metric over `batches` fresh batches. */
+export function evaluateMetrics(executor: Executor, source: BatchSource, batches: number, batchSize: number): Record<string, number> {
+  const sums: Record<string, number> = {};
+  for (let i = 0; i < batches; i++) {
+    const batch = source.next(batchSize);
+    tf.tidy(() => {
+      for (const [name, value] of executor.run("eval", batch.feeds)) sums[name] = (sums[name] ?? 0) + value.dataSync()[0]!;
+    });
+    tf.dispose([...batch.feeds.values()]);
+  }
+  return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / batches]));
+}
+
 /** Runs the training loop; stops with NonFiniteLoss naming the step and the first bad op. */
 export function train(executor: Executor, settings: PlanSettings, data: BatchSource, evalData: BatchSource, options: TrainOptions): StepReport[] {
   const trainer = new Trainer(executor, settings, options.steps);
   const reports: StepReport[] = [];
+  let best: number | undefined;
+  let sinceBest = 0;
   for (let step = 0; step < options.steps; step++) {
     const batch = data.next(options.batch);
     const loss = trainer.step(step, batch.feeds, options.seed);
@@ -147,6 +161,17 @@ export function train(executor: Executor, settings: PlanSettings, data: BatchSou
     const report: StepReport = { step: step + 1, loss, lr: trainer.learningRate(step), ...(metrics ? { metrics } : {}) };
     reports.push(report);
     options.onStep?.(report);
+    const stop = options.earlyStop;
+    const value = stop && metrics ? metrics[stop.metric] : undefined;
+    if (stop && value !== undefined) {
+      if (best === undefined || (stop.mode === "max" ? value > best : value < best)) {
+        best = value;
+        sinceBest = 0;
+        options.onBest?.(report);
+      } else if (++sinceBest >= stop.patience) {
+        break;
+      }
+    }
   }
   return reports;
 }

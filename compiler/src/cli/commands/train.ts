@@ -14,6 +14,7 @@ import { DataSourceError, dataSourceFor } from "../../../../runtime/src/data/sou
 import { Executor } from "../../../../runtime/src/executor.js";
 import { NonFiniteLoss, train, TrainingError, trainOptionsFrom, type StepReport } from "../../../../runtime/src/train/trainer.js";
 import { ConfigError } from "../../../../runtime/src/config.js";
+import { saveCheckpoint } from "../../../../runtime/src/checkpoint/checkpoint.js";
 import type { CommandSpec } from "../args.js";
 import { EXIT } from "../io.js";
 import { colorOption, useColor, type Command } from "./shared.js";
@@ -85,7 +86,14 @@ export const trainCommand: Command = async (args, io) => {
     const executor = new Executor(plan, seed);
     const started = performance.now();
     const progress = progressPrinter(io, options.steps, options.batch, started);
-    const reports = train(executor, settings, data, evalData, { ...options, onStep: progress });
+    const metadata = { seed: String(seed), backend };
+    const reports = train(executor, settings, data, evalData, {
+      ...options,
+      onStep: progress,
+      onBest: (r) => saveCheckpoint(executor, join(dir, "best.safetensors"), { ...metadata, step: String(r.step), metrics: JSON.stringify(r.metrics ?? {}) }),
+    });
+    const finalStep = reports[reports.length - 1]?.step ?? 0;
+    saveCheckpoint(executor, join(dir, "checkpoint.safetensors"), { ...metadata, step: String(finalStep) });
     const seconds = (performance.now() - started) / 1000;
     executor.dispose();
     writeFileAtomic(join(dir, "metrics.jsonl"), reports.map((r) => JSON.stringify(r)).join("\n") + "\n");
@@ -95,7 +103,7 @@ export const trainCommand: Command = async (args, io) => {
       model: plan.model,
       backend,
       seed,
-      steps: options.steps,
+      steps: reports.length,
       batch: options.batch,
       seconds: Number(seconds.toFixed(2)),
       examplesPerSecond: Math.round((options.steps * options.batch) / seconds),

@@ -1,0 +1,31 @@
+// Saving and restoring an executor's parameters as a safetensors checkpoint, with the step and
+// the plan's model name in its metadata; restoring reports every name or shape that does not
+// match instead of loading half a model.
+
+import type { Executor } from "../executor.js";
+import { tf } from "../tf.js";
+import { CheckpointError, encodeSafetensors, readSafetensors, writeAtomic, type StoredTensor } from "./safetensors.js";
+
+export function saveCheckpoint(executor: Executor, path: string, metadata: Record<string, string>): void {
+  const tensors = new Map<string, StoredTensor>();
+  for (const [name, variable] of executor.params) tensors.set(name, { dtype: "F32", shape: variable.shape, data: variable.dataSync() as Float32Array });
+  writeAtomic(path, encodeSafetensors(tensors, { model: executor.plan.model, ...metadata }));
+}
+
+/** Loads every parameter of the plan from `path`; throws listing each mismatch. */
+export function loadCheckpoint(executor: Executor, path: string): Record<string, string> {
+  const { tensors, metadata } = readSafetensors(path);
+  const problems: string[] = [];
+  for (const [name, variable] of executor.params) {
+    const stored = tensors.get(name);
+    if (!stored) problems.push(`\`${name}\` ${JSON.stringify(variable.shape)} is missing from the checkpoint`);
+    else if (stored.shape.join() !== variable.shape.join()) problems.push(`\`${name}\` is ${JSON.stringify(stored.shape)} in the checkpoint but ${JSON.stringify(variable.shape)} in the model`);
+  }
+  for (const name of tensors.keys()) if (!executor.params.has(name)) problems.push(`\`${name}\` is in the checkpoint but not in the model`);
+  if (problems.length) throw new CheckpointError(`${path} does not match model ${executor.plan.model}:\n  ${problems.join("\n  ")}`);
+  for (const [name, variable] of executor.params) {
+    const stored = tensors.get(name)!;
+    variable.assign(tf.tensor(stored.data, stored.shape as number[], "float32"));
+  }
+  return metadata;
+}

@@ -1,0 +1,101 @@
+// Checkpoints: safetensors bytes round-trip, an independent reader (Python with struct and
+// json only, written against the published format) reads our files, a checkpoint of another
+// model is refused with every mismatch listed, and train → eval → predict works end to end.
+
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main } from "../compiler/src/cli/main.js";
+import { checkSource, compileFiles } from "../compiler/src/driver.js";
+import { lowerToPlan } from "../compiler/src/lower/to-plan.js";
+import { runPasses } from "../compiler/src/passes/pass.js";
+import { STANDARD_PIPELINE } from "../compiler/src/passes/pipeline.js";
+import { useBackend } from "../runtime/src/backends.js";
+import { loadCheckpoint, saveCheckpoint } from "../runtime/src/checkpoint/checkpoint.js";
+import { decodeSafetensors, encodeSafetensors } from "../runtime/src/checkpoint/safetensors.js";
+import { Executor } from "../runtime/src/executor.js";
+import { ROOT } from "./harness/repo.js";
+
+const scratch = join(ROOT, ".tmp", "checkpoint-test");
+mkdirSync(scratch, { recursive: true });
+
+const READER = `
+import json, struct, sys
+with open(sys.argv[1], "rb") as f:
+    n = struct.unpack("<Q", f.read(8))[0]
+    header = json.loads(f.read(n))
+    body = f.read()
+out = {"metadata": header.pop("__metadata__", {})}
+for name, t in header.items():
+    start, end = t["data_offsets"]
+    code = "f" if t["dtype"] == "F32" else "i"
+    out[name] = {"shape": t["shape"], "values": list(struct.unpack("<%d%s" % ((end - start) // 4, code), body[start:end]))}
+print(json.dumps(out))
+`;
+
+describe("safetensors", () => {
+  it("round-trips tensors and metadata", () => {
+    const tensors = new Map([
+      ["b", { dtype: "F32" as const, shape: [2], data: Float32Array.from([1.5, -2]) }],
+      ["a", { dtype: "I32" as const, shape: [1, 2], data: Int32Array.from([7, -8]) }],
+    ]);
+    const bytes = encodeSafetensors(tensors, { step: "3" });
+    const decoded = decodeSafetensors(bytes);
+    expect(decoded.metadata).toEqual({ step: "3" });
+    expect([...decoded.tensors.get("b")!.data]).toEqual([1.5, -2]);
+    expect([...decoded.tensors.get("a")!.data]).toEqual([7, -8]);
+    expect(() => decodeSafetensors(bytes.subarray(0, 20))).toThrow(/header claims/);
+  });
+
+  it("is read by an independent reader written against the published format", () => {
+    const python = spawnSync("python3", ["--version"]);
+    if (python.status !== 0) {
+      console.log("skipped: no python3 on this machine");
+      return;
+    }
+    const path = join(scratch, "indep.safetensors");
+    writeFileSync(path, encodeSafetensors(new Map([["w", { dtype: "F32", shape: [2, 2], data: Float32Array.from([1, 2, 3, 4.5]) }]]), { model: "M" }));
+    writeFileSync(join(scratch, "reader.py"), READER);
+    const read = JSON.parse(execFileSync("python3", [join(scratch, "reader.py"), path], { encoding: "utf8" })) as Record<string, { shape: number[]; values: number[] }> & { metadata: Record<string, string> };
+    expect(read.metadata).toEqual({ model: "M" });
+    expect(read["w"]).toEqual({ shape: [2, 2], values: [1, 2, 3, 4.5] });
+  });
+});
+
+describe("checkpoints of models", () => {
+  it("refuses a checkpoint of another model, listing every mismatch", async () => {
+    await useBackend("cpu");
+    const compile = (text: string) => {
+      const checked = checkSource(join(ROOT, "m.rec"), text);
+      return lowerToPlan(runPasses(checked.models[0]!.graph, STANDARD_PIPELINE).model, []);
+    };
+    const a = new Executor(compile(`import { Dense } from "std/nn"\nmodel M {\n  dims B\n  input x: f32[B, 4]\n  head h = Dense(2)(x)\n}\n`), 0);
+    const b = new Executor(compile(`import { Dense } from "std/nn"\nmodel M {\n  dims B\n  input x: f32[B, 4]\n  head h = Dense(3)(x)\n  head g = Dense(1)(x)\n}\n`), 0);
+    const path = join(scratch, "a.safetensors");
+    saveCheckpoint(a, path, { step: "1" });
+    expect(() => loadCheckpoint(b, path)).toThrow(/`h\.dense\.kernel` is \[4,2\] in the checkpoint but \[4,3\] in the model[\s\S]*`g\.dense\.kernel` \[4,1\] is missing/);
+    expect(loadCheckpoint(a, path)["step"]).toBe("1");
+    a.dispose();
+    b.dispose();
+  });
+
+  it("train keeps the last and the best checkpoint; eval and predict use them", async () => {
+    let stdout = "";
+    let stderr = "";
+    const io = { stdout: (t: string) => (stdout += t), stderr: (t: string) => (stderr += t), isTTY: false, cwd: ROOT, env: {} };
+    const out = ".tmp/checkpoint-test/run";
+    expect(await main(["train", "--steps", "30", "--batch", "32", "--backend", "wasm", "--out", out, "examples/two_tower/model.rec"], io), stderr).toBe(0);
+    stdout = "";
+    expect(await main(["eval", "--json", "--batches", "2", "--batch", "32", "--checkpoint", `${out}/checkpoint.safetensors`, "examples/two_tower/model.rec"], io), stderr).toBe(0);
+    expect(JSON.parse(stdout)["recall_at_10"]).toBeGreaterThan(0);
+    stdout = "";
+    expect(await main(["predict", "--rows", "2", "--batch", "8", "--checkpoint", `${out}/best.safetensors`, "examples/two_tower/model.rec"], io), stderr).toBe(0);
+    expect((JSON.parse(stdout) as { score: number[][] }).score).toHaveLength(2);
+    const wrong = await main(["eval", "--checkpoint", `${out}/checkpoint.safetensors`, "examples/ctr/model.rec"], io);
+    expect(wrong).toBe(1);
+    expect(stderr).toContain("does not match model CTR");
+    const plans = compileFiles([join(ROOT, "examples/two_tower/model.rec")]).plans;
+    expect(plans).toHaveLength(1);
+  });
+});
