@@ -10,7 +10,7 @@ import { formatPlan } from "../../lower/format-plan.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import type { CommandSpec } from "../args.js";
 import { EXIT } from "../io.js";
-import { colorOption, useColor, type Command } from "./shared.js";
+import { colorOption, useColor, type Command, overridesFrom } from "./shared.js";
 
 export const buildSpec: CommandSpec = {
   name: "build",
@@ -28,15 +28,8 @@ export const build: Command = (args, io) => {
     io.stderr("error: `rec build` takes exactly one file\n");
     return EXIT.usage;
   }
-  const overrides = new Map<string, string>();
-  for (const assignment of (args.options.get("set") as string[] | undefined) ?? []) {
-    const at = assignment.indexOf("=");
-    if (at <= 0) {
-      io.stderr(`error: \`--set ${assignment}\` must look like \`--set name=value\`\n`);
-      return EXIT.usage;
-    }
-    overrides.set(assignment.slice(0, at).trim(), assignment.slice(at + 1).trim());
-  }
+  const overrides = overridesFrom(args, io);
+  if (!overrides) return EXIT.usage;
   const result = compileFiles(args.positionals, { overrides });
   const unreadable = result.unreadable[0];
   if (unreadable) {

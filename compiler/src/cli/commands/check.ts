@@ -9,7 +9,7 @@ import { renderAll, type DiagnosticFormat } from "../../diagnostics/render.js";
 import type { CommandSpec } from "../args.js";
 import { expandPaths } from "../files.js";
 import { EXIT, type CliIo } from "../io.js";
-import { colorOption, diagnosticsOption, useColor, type Command } from "./shared.js";
+import { colorOption, diagnosticsOption, useColor, type Command, overridesFrom } from "./shared.js";
 
 export const checkSpec: CommandSpec = {
   name: "check",
@@ -34,15 +34,8 @@ export const check: Command = (args, io) => {
   const { files, missing } = expandPaths(args.positionals, io.cwd);
   for (const path of missing) io.stderr(`error: cannot read \`${path}\`: no such file or directory\n`);
   if (missing.length) return EXIT.usage;
-  const overrides = new Map<string, string>();
-  for (const assignment of (args.options.get("set") as string[] | undefined) ?? []) {
-    const at = assignment.indexOf("=");
-    if (at <= 0) {
-      io.stderr(`error: \`--set ${assignment}\` must look like \`--set name=value\`\n`);
-      return EXIT.usage;
-    }
-    overrides.set(assignment.slice(0, at).trim(), assignment.slice(at + 1).trim());
-  }
+  const overrides = overridesFrom(args, io);
+  if (!overrides) return EXIT.usage;
   const result = checkFiles(files.map((f) => resolvePath(io, f)), { overrides, syntaxOnly: args.options.get("syntax-only") === true });
   for (const { path, reason } of result.unreadable) io.stderr(`error: cannot read \`${path}\`: ${reason}\n`);
   if (result.unreadable.length) return EXIT.usage;

@@ -30,3 +30,17 @@ export function useColor(args: CommandArgs, io: CliIo): boolean {
   if (choice === "never") return false;
   return io.isTTY && io.env["NO_COLOR"] === undefined;
 }
+
+/** `--set name=value` options as overrides; undefined (after saying why) when one is malformed. */
+export function overridesFrom(args: CommandArgs, io: CliIo): Map<string, string> | undefined {
+  const overrides = new Map<string, string>();
+  for (const assignment of (args.options.get("set") as string[] | undefined) ?? []) {
+    const at = assignment.indexOf("=");
+    if (at <= 0) {
+      io.stderr(`error: \`--set ${assignment}\` must look like \`--set name=value\`\n`);
+      return undefined;
+    }
+    overrides.set(assignment.slice(0, at).trim(), assignment.slice(at + 1).trim());
+  }
+  return overrides;
+}

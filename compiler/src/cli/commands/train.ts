@@ -17,7 +17,7 @@ import { ConfigError } from "../../../../runtime/src/config.js";
 import { saveCheckpoint } from "../../../../runtime/src/checkpoint/checkpoint.js";
 import type { CommandSpec } from "../args.js";
 import { EXIT } from "../io.js";
-import { colorOption, useColor, type Command } from "./shared.js";
+import { colorOption, useColor, type Command, overridesFrom } from "./shared.js";
 
 export const trainSpec: CommandSpec = {
   name: "train",
@@ -51,15 +51,8 @@ export const trainCommand: Command = async (args, io) => {
     io.stderr("error: --seed, --steps and --batch take whole numbers\n");
     return EXIT.usage;
   }
-  const overrides = new Map<string, string>();
-  for (const assignment of (args.options.get("set") as string[] | undefined) ?? []) {
-    const at = assignment.indexOf("=");
-    if (at <= 0) {
-      io.stderr(`error: \`--set ${assignment}\` must look like \`--set name=value\`\n`);
-      return EXIT.usage;
-    }
-    overrides.set(assignment.slice(0, at).trim(), assignment.slice(at + 1).trim());
-  }
+  const overrides = overridesFrom(args, io);
+  if (!overrides) return EXIT.usage;
   const result = compileFiles(args.positionals, { overrides });
   if (result.unreadable[0]) {
     io.stderr(`error: cannot read \`${result.unreadable[0].path}\`: ${result.unreadable[0].reason}\n`);
