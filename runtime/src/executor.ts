@@ -84,8 +84,8 @@ export class Executor {
     if (step.op === "param") return this.params.get(String(step.attrs["name"]))!;
     if (step.op === "const") return tf.scalar(Number(typeof step.attrs["value"] === "object" ? 0 : step.attrs["value"]), tfDtype(step.type));
     const inputs = step.inputs.map((i) => values.get(i)!);
-    const inputOps = step.inputs.map((i) => this.plan.steps[i]!.op);
-    return this.kernels[step.id]!(inputs, { step, dim, training: Boolean(options.training), seed: options.seed ?? 0, inputOps });
+    const inputSteps = step.inputs.map((i) => this.plan.steps[i]!);
+    return this.kernels[step.id]!(inputs, { step, dim, training: Boolean(options.training), seed: options.seed ?? 0, inputSteps });
   }
 
   /** The first step (in order) of an entry point whose value is not finite, for error messages. */

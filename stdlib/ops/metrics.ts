@@ -110,7 +110,7 @@ function offPolicy(name: string, doc: string, withBaseline: boolean): OpDef {
 export const METRIC_OPS: readonly OpDef[] = [
   scoreMetric("in_batch_recall", "in_batch_recall(scores, k = 10): for scores f32[B, B] whose row i's positive is column i, the fraction of rows ranking the positive in the top k (ties count against)."),
   scoreMetric("recall_at", "recall_at(scores, k = 10): the same as in_batch_recall; kept for specs that read better with it."),
-  binaryMetric("roc_auc", "roc_auc(predictions, labels): area under the ROC curve (Mann–Whitney, ties get average ranks)."),
+  binaryMetric("roc_auc", "roc_auc(predictions, labels): area under the ROC curve (Mann–Whitney: a tie between a positive and a negative counts one half); a label is positive when it is at least 0.5; 0.5 when a class is absent."),
   binaryMetric("binary_log_loss", "binary_log_loss(predictions, labels): mean −[y log p + (1−y) log(1−p)] with p clipped to [1e-7, 1 − 1e-7]."),
   categorical,
   offPolicy("reinforce", "reinforce(policy, action, reward, propensity, baseline = \"none\", clip = 0): off-policy REINFORCE, −mean((π/μ)(r − b) log π(a|s)); `baseline` is \"none\" or \"batch_mean\", `clip` caps the importance weight when positive.", true),

@@ -101,7 +101,7 @@ const maskedMean: OpDef = {
 const hashNgrams: OpDef = {
   name: "hash_ngrams",
   category: "nn",
-  doc: "hash_ngrams(ids, order, buckets): for each position, a hash of the `order` ids ending there (shorter at the start), as ids of a space of `buckets` ids: `((a·x + b) mod p) mod buckets` computed without int32 overflow.",
+  doc: "hash_ngrams(ids, order, buckets): for each position, a hash of the `order` ids ending there (fewer at the start), as ids of a space of `buckets` ids: h ← (31·h + (x mod P) + 1) mod P over the n-gram, P = 524,287, then h mod buckets; exact in int32 and float32.",
   params: [p("ids", "tensor"), p("order", "int"), p("buckets", "int")],
   infer(args, ctx) {
     const ids = tensorArg(args, "ids");

@@ -11,6 +11,9 @@ export interface Tensor {
   readonly data: Float64Array;
 }
 
+/** The modulus of `hash_ngrams`: 31·P + P stays below 2^24, so float32 and int32 backends agree. */
+export const HASH_PRIME = 524_287;
+
 /** Every op the interpreter has a kernel for; a test checks it covers the registry. */
 export const INTERPRETED_OPS: ReadonlySet<string> = new Set([
   "const", "input", "param", "where", "cast", "clip", "sum", "mean", "max", "min", "logsumexp", "softmax", "log_softmax",
@@ -261,7 +264,7 @@ function run(node: IrNode, x: Tensor[], shape: number[], feeds: ReadonlyMap<stri
       const l = ids.shape[ids.shape.length - 1]!;
       return make(shape, (i) => {
         let h = 0;
-        for (let j = Math.max(0, (i % l) - order + 1); j <= i % l; j++) h = (Math.imul(h, 31) + ids.data[i - (i % l) + j]! + 1) >>> 0;
+        for (let j = Math.max(0, (i % l) - order + 1); j <= i % l; j++) h = (h * 31 + (ids.data[i - (i % l) + j]! % HASH_PRIME) + 1) % HASH_PRIME;
         return h % buckets;
       });
     }
@@ -341,7 +344,7 @@ function rocAuc(p: Float64Array, y: Float64Array): number {
   let positives = 0;
   let rankSum = 0;
   y.forEach((v, i) => {
-    if (v) {
+    if (v >= 0.5) {
       positives++;
       rankSum += ranks[i]!;
     }

@@ -10,8 +10,8 @@ export interface KernelContext {
   readonly dim: (value: PlanValue | undefined) => number;
   readonly training: boolean;
   readonly seed: number;
-  /** The ops of this step's inputs (a constant input needs no gradient). */
-  readonly inputOps: readonly string[];
+  /** The steps of this step's inputs (a constant's value is known without reading a tensor). */
+  readonly inputSteps: readonly PlanStep[];
 }
 
 export type Kernel = (inputs: Tensor[], ctx: KernelContext) => Tensor;
@@ -103,35 +103,34 @@ function indexKernel([x]: Tensor[], ctx: KernelContext): Tensor {
   return tf.reshape(result, shape);
 }
 
-/** The same hash as the reference interpreter: order-gram of ids ending at each position. */
+/** The modulus of `hash_ngrams` (see its doc): small enough for exact int32 and float32 math. */
+const HASH_PRIME = 524_287;
+
+/** The reference interpreter's hash, in tensor ops (no read-back, so it runs on GPU backends). */
 function hashNgrams([ids]: Tensor[], ctx: KernelContext): Tensor {
   const order = ctx.dim(ctx.step.attrs["order"]);
   const buckets = ctx.dim(ctx.step.attrs["buckets"]);
-  const data = ids!.dataSync();
   const l = ids!.shape[ids!.rank - 1]!;
-  const out = new Int32Array(data.length);
-  for (let i = 0; i < data.length; i++) {
-    let h = 0;
-    for (let j = Math.max(0, (i % l) - order + 1); j <= i % l; j++) h = (Math.imul(h, 31) + data[i - (i % l) + j]! + 1) >>> 0;
-    out[i] = h % buckets;
+  const x = tf.mod(tf.cast(ids!, "int32"), HASH_PRIME);
+  let h: Tensor = tf.zerosLike(x);
+  // Oldest to newest: shift the ids right by k; positions before the start leave h unchanged.
+  for (let k = order - 1; k >= 0; k--) {
+    const pad = ids!.shape.map((_, i) => (i === ids!.rank - 1 ? [k, 0] : [0, 0])) as [number, number][];
+    const shifted = k ? tf.slice(tf.pad(x, pad), new Array(ids!.rank).fill(0), x.shape) : x;
+    const valid = tf.greaterEqual(tf.range(0, l, 1, "int32"), k);
+    h = tf.where(tf.broadcastTo(valid, x.shape), tf.mod(tf.add(tf.add(tf.mul(h, 31), shifted), 1), HASH_PRIME), h);
   }
-  return tf.tensor(out, ids!.shape, "int32");
+  return tf.mod(h, buckets);
 }
 
-function rocAuc(p: ArrayLike<number>, y: ArrayLike<number>): number {
-  const order = Array.from({ length: p.length }, (_, i) => i).sort((i, j) => p[i]! - p[j]!);
-  const ranks = new Float64Array(p.length);
-  for (let i = 0; i < order.length; ) {
-    let j = i;
-    while (j + 1 < order.length && p[order[j + 1]!] === p[order[i]!]) j++;
-    for (let k = i; k <= j; k++) ranks[order[k]!] = (i + j) / 2 + 1;
-    i = j + 1;
-  }
-  let positives = 0;
-  let rankSum = 0;
-  for (let i = 0; i < p.length; i++) if (y[i]) (positives++, (rankSum += ranks[i]!));
-  const negatives = p.length - positives;
-  return positives && negatives ? (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives) : 0.5;
+/** ROC AUC as P(positive scores above a negative) + ½·P(tie): Mann–Whitney, in tensor ops. */
+function rocAucTensor(p: Tensor, y: Tensor): Tensor {
+  const labels = tf.cast(tf.greaterEqual(tf.cast(y, "float32"), 0.5), "float32");
+  const diff = tf.sub(tf.expandDims(p, 1), tf.expandDims(p, 0));
+  const pairs = tf.mul(tf.expandDims(labels, 1), tf.expandDims(tf.sub(1, labels), 0));
+  const wins = tf.add(tf.cast(tf.greater(diff, 0), "float32"), tf.mul(tf.cast(tf.equal(diff, 0), "float32"), 0.5));
+  const total = tf.sum(pairs);
+  return tf.where(tf.greater(total, 0), tf.div(tf.sum(tf.mul(wins, pairs)), tf.maximum(total, 1)), tf.scalar(0.5));
 }
 
 /** For scores [B, B] with the positive on the diagonal: how many others score at least as high. */
@@ -179,8 +178,8 @@ export const KERNELS: Readonly<Record<string, Kernel>> = {
     const full = (t: Tensor, i: number) => {
       const typed = t.dtype === want ? t : tf.cast(t, want);
       if (typed.shape.join() === shape.join()) return typed;
-      const constant = ctx.inputOps[i] === "const";
-      return constant ? tf.fill(shape, typed.dataSync()[0]!, want === "bool" ? "bool" : want) : tf.broadcastTo(typed, shape);
+      const constant = ctx.inputSteps[i]?.op === "const" ? Number(ctx.inputSteps[i]!.attrs["value"]) : undefined;
+      return constant !== undefined && Number.isFinite(constant) ? tf.fill(shape, constant, want === "bool" ? "bool" : want) : tf.broadcastTo(typed, shape);
     };
     return tf.where(c!.shape.join() === shape.join() ? c! : tf.broadcastTo(c!, shape), full(a!, 1), full(b!, 2));
   },
@@ -260,7 +259,7 @@ export const KERNELS: Readonly<Record<string, Kernel>> = {
   in_batch_recall: ([s], ctx) => tf.mean(tf.cast(tf.less(others(s!), ctx.dim(ctx.step.attrs["k"])), "float32")),
   recall_at: ([s], ctx) => tf.mean(tf.cast(tf.less(others(s!), ctx.dim(ctx.step.attrs["k"])), "float32")),
   mrr: ([s]) => tf.mean(tf.div(1, tf.add(others(s!), 1))),
-  roc_auc: ([p, y]) => tf.scalar(rocAuc(p!.dataSync(), tf.cast(y!, "float32").dataSync())),
+  roc_auc: ([p, y]) => rocAucTensor(p!, y!),
   binary_log_loss: ([p, y]) => {
     const q = tf.clipByValue(p!, 1e-7, 1 - 1e-7);
     const yy = tf.cast(y!, "float32");
