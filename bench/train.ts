@@ -43,7 +43,7 @@ export async function benchTrain(backends: readonly ("wasm" | "cpu")[] = ["wasm"
     const compiledTimes: number[] = [];
     for (let i = 0; i < n + 2; i++) {
       const start = performance.now();
-      trainer.step(i, feeds, 0);
+      await trainer.step(i, feeds, 0);
       if (i >= 2) compiledTimes.push(performance.now() - start);
     }
     executor.dispose();

@@ -21,12 +21,12 @@ import { ROOT } from "./harness/repo.js";
 const plan = compileFiles([join(ROOT, "examples/two_tower/model.rec")]).plans[0]!;
 const settings = plan.train[0]!.settings;
 
-function run(backend: "cpu" | "wasm", steps: number, seed = 3) {
+async function run(backend: "cpu" | "wasm", steps: number, seed = 3) {
   const executor = new Executor(plan, seed);
   const data = dataSourceFor(plan, settings["data"] as string, seed, 0);
   const evalData = dataSourceFor(plan, settings["data"] as string, seed, 500_000);
   const memory: number[] = [];
-  const reports = train(executor, settings, data, evalData, {
+  const reports = await train(executor, settings, data, evalData, {
     ...trainOptionsFrom(settings, { steps, batch: 64, seed, evalEvery: 0, evalBatches: 2 }),
     onStep: () => memory.push(tf.memory().numTensors),
   });
@@ -38,7 +38,7 @@ function run(backend: "cpu" | "wasm", steps: number, seed = 3) {
 describe("training the two-tower example", () => {
   it("lowers the loss and holds a constant number of tensors (wasm)", async () => {
     await useBackend("wasm");
-    const { losses, memory } = run("wasm", 80);
+    const { losses, memory } = await run("wasm", 80);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     expect(mean(losses.slice(-10))).toBeLessThan(mean(losses.slice(0, 10)) - 0.1);
     expect(memory[9]).toBe(memory[memory.length - 1]);
@@ -46,11 +46,11 @@ describe("training the two-tower example", () => {
 
   it("repeats its loss curve for a seed, and cpu agrees with wasm", async () => {
     await useBackend("wasm");
-    const a = run("wasm", 12).losses;
-    const b = run("wasm", 12).losses;
+    const a = (await run("wasm", 12)).losses;
+    const b = (await run("wasm", 12)).losses;
     expect(b).toEqual(a);
     await useBackend("cpu");
-    const c = run("cpu", 12).losses;
+    const c = (await run("cpu", 12)).losses;
     c.forEach((loss, i) => expect(Math.abs(loss - a[i]!)).toBeLessThan(1e-3 * Math.abs(a[i]!)));
   });
 });
@@ -64,7 +64,7 @@ describe("a non-finite loss", () => {
     const badPlan = lowerToPlan(model, []);
     const executor = new Executor(badPlan, 0);
     const source = { next: (n: number) => ({ feeds: new Map([["x", tf.fill([n, 1], -1)]]) }) };
-    expect(() => train(executor, { optimizer: "sgd(lr = 0.1)" }, source, source, { steps: 3, batch: 4, seed: 0, evalEvery: 0, evalBatches: 1 })).toThrow(
+    await expect(train(executor, { optimizer: "sgd(lr = 0.1)" }, source, source, { steps: 3, batch: 4, seed: 0, evalEvery: 0, evalBatches: 1 })).rejects.toThrow(
       new NonFiniteLoss("the loss is NaN at step 0; the first non-finite value came from `log` at line 5:17"),
     );
   });
@@ -101,7 +101,7 @@ describe("schedules and optimizers", () => {
     const kernel = executor.params.get("w.kernel")!;
     kernel.assign(tf.tensor2d([[0], [0]]));
     const trainer = new Trainer(executor, { optimizer: "sgd(lr = 1.0)", loss_weights: { a: 1, b: 0 }, clip_norm: 0.5 }, 1);
-    const loss = trainer.step(0, new Map([["x", tf.tensor2d([[3, 4]])]]), 0);
+    const loss = await trainer.step(0, new Map([["x", tf.tensor2d([[3, 4]])]]), 0);
     expect(loss).toBe(0);
     // d(mean(x·w))/dw = x = (3, 4), norm 5, clipped to 0.5: the step is −(0.3, 0.4).
     expect([...kernel.dataSync()].map((v) => v.toFixed(4))).toEqual(["-0.3000", "-0.4000"]);

@@ -89,17 +89,21 @@ export class Executor {
   }
 
   /** The first step (in order) of an entry point whose value is not finite, for error messages. */
-  firstNonFinite(entry: EntryName, feeds: ReadonlyMap<string, Tensor>): PlanStep | undefined {
+  async firstNonFinite(entry: EntryName, feeds: ReadonlyMap<string, Tensor>): Promise<PlanStep | undefined> {
     const needed = this.needed(new Set(Object.values(this.plan.entries[entry].outputs)));
+    const values = tf.tidy(() => Object.fromEntries(this.runOutputs(Object.fromEntries([...needed].map((s) => [`s${s}`, s])), feeds, { training: true })) as Record<string, Tensor>);
     let found: PlanStep | undefined;
-    tf.tidy(() => {
-      const values = this.runOutputs(Object.fromEntries([...needed].map((s) => [`s${s}`, s])), feeds, { training: true });
-      found = this.plan.steps.find((step) => {
-        const t = values.get(`s${step.id}`);
-        return t !== undefined && t.dtype === "float32" && t.dataSync().some((v) => !Number.isFinite(v));
-      });
-    });
+    for (const step of this.plan.steps) {
+      const t = values[`s${step.id}`];
+      if (!found && t !== undefined && t.dtype === "float32" && (await t.data()).some((v) => !Number.isFinite(v))) found = step;
+    }
+    const fed = new Set(feeds.values());
+    tf.dispose(Object.values(values).filter((t) => !this.isLeaf(t) && !fed.has(t)));
     return found;
+  }
+
+  private isLeaf(t: Tensor): boolean {
+    return [...this.params.values()].includes(t as tf.Variable);
   }
 
   private needed(outputs: ReadonlySet<number>): Set<number> {

@@ -87,8 +87,8 @@ export class Trainer {
     };
   }
 
-  /** One optimization step on a batch; returns the total loss. */
-  step(step: number, feeds: ReadonlyMap<string, Tensor>, seed: number): number {
+  /** One optimization step on a batch; resolves to the total loss (read back asynchronously, as GPU backends need). */
+  async step(step: number, feeds: ReadonlyMap<string, Tensor>, seed: number): Promise<number> {
     const factor = learningRateFactor(this.schedule, step);
     for (const g of this.groups) g.optimizer.setLearningRate(g.optimizer.baseLearningRate * factor);
     const variables = this.groups.flatMap((g) => g.variables);
@@ -114,12 +114,12 @@ export class Trainer {
       }
       return tf.keep(value);
     });
-    const total = loss.dataSync()[0]!;
+    const total = (await loss.data())[0]!;
     loss.dispose();
     return total;
   }
 
-  evaluate(source: BatchSource, batches: number, batchSize: number): Record<string, number> {
+  evaluate(source: BatchSource, batches: number, batchSize: number): Promise<Record<string, number>> {
     return evaluateMetrics(this.executor, source, batches, batchSize);
   }
 
@@ -129,35 +129,34 @@ export class Trainer {
 }
 
 /** Mean of each metric over `batches` fresh batches. */
-export function evaluateMetrics(executor: Executor, source: BatchSource, batches: number, batchSize: number): Record<string, number> {
+export async function evaluateMetrics(executor: Executor, source: BatchSource, batches: number, batchSize: number): Promise<Record<string, number>> {
   const sums: Record<string, number> = {};
   for (let i = 0; i < batches; i++) {
     const batch = source.next(batchSize);
-    tf.tidy(() => {
-      for (const [name, value] of executor.run("eval", batch.feeds)) sums[name] = (sums[name] ?? 0) + value.dataSync()[0]!;
-    });
-    tf.dispose([...batch.feeds.values()]);
+    const outputs = tf.tidy(() => Object.fromEntries(executor.run("eval", batch.feeds)) as Record<string, Tensor>);
+    for (const [name, value] of Object.entries(outputs)) sums[name] = (sums[name] ?? 0) + (await value.data())[0]!;
+    tf.dispose([...Object.values(outputs), ...batch.feeds.values()]);
   }
   return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / batches]));
 }
 
 /** Runs the training loop; stops with NonFiniteLoss naming the step and the first bad op. */
-export function train(executor: Executor, settings: PlanSettings, data: BatchSource, evalData: BatchSource, options: TrainOptions): StepReport[] {
+export async function train(executor: Executor, settings: PlanSettings, data: BatchSource, evalData: BatchSource, options: TrainOptions): Promise<StepReport[]> {
   const trainer = new Trainer(executor, settings, options.steps);
   const reports: StepReport[] = [];
   let best: number | undefined;
   let sinceBest = 0;
   for (let step = 0; step < options.steps; step++) {
     const batch = data.next(options.batch);
-    const loss = trainer.step(step, batch.feeds, options.seed);
+    const loss = await trainer.step(step, batch.feeds, options.seed);
     if (!Number.isFinite(loss)) {
-      const culprit = executor.firstNonFinite("train", batch.feeds);
+      const culprit = await executor.firstNonFinite("train", batch.feeds);
       tf.dispose([...batch.feeds.values()]);
       throw new NonFiniteLoss(`the loss is ${loss} at step ${step}${culprit ? `; the first non-finite value came from \`${culprit.op}\`${culprit.loc ? ` at line ${culprit.loc[0]}:${culprit.loc[1]}` : ""}` : ""}`);
     }
     tf.dispose([...batch.feeds.values()]);
     const last = step === options.steps - 1;
-    const metrics = (options.evalEvery > 0 && (step + 1) % options.evalEvery === 0) || last ? trainer.evaluate(evalData, options.evalBatches, options.batch) : undefined;
+    const metrics = (options.evalEvery > 0 && (step + 1) % options.evalEvery === 0) || last ? await trainer.evaluate(evalData, options.evalBatches, options.batch) : undefined;
     const report: StepReport = { step: step + 1, loss, lr: trainer.learningRate(step), ...(metrics ? { metrics } : {}) };
     reports.push(report);
     options.onStep?.(report);

@@ -39,7 +39,7 @@ export const predictSpec: CommandSpec = {
   options: [...shared, { name: "rows", description: "How many rows of each head to print", values: [], valueName: "N", default: "3" }],
 };
 
-async function withModel(args: CommandArgs, io: CliIo, name: string, run: (executor: Executor, data: ReturnType<typeof dataSourceFor>, batch: number) => void): Promise<number> {
+async function withModel(args: CommandArgs, io: CliIo, name: string, run: (executor: Executor, data: ReturnType<typeof dataSourceFor>, batch: number) => Promise<void>): Promise<number> {
   if (args.positionals.length !== 1 || !args.options.get("checkpoint")) {
     io.stderr(`error: \`rec ${name}\` takes one file and --checkpoint PATH\n`);
     return EXIT.usage;
@@ -63,7 +63,7 @@ async function withModel(args: CommandArgs, io: CliIo, name: string, run: (execu
     loadCheckpoint(executor, args.options.get("checkpoint") as string);
     const settings = plan.train[0]?.settings ?? {};
     const batch = Number.isFinite(number("batch")) ? number("batch") : typeof settings["batch"] === "number" ? settings["batch"] : 64;
-    run(executor, dataSourceFor(plan, settings["data"] as string | undefined, number("seed") || 0, 900_000), batch);
+    await run(executor, dataSourceFor(plan, settings["data"] as string | undefined, number("seed") || 0, 900_000), batch);
     executor.dispose();
     return EXIT.ok;
   } catch (error) {
@@ -76,8 +76,8 @@ async function withModel(args: CommandArgs, io: CliIo, name: string, run: (execu
 }
 
 export const evalCommand: Command = (args, io) =>
-  withModel(args, io, "eval", (executor, data, batch) => {
-    const metrics = evaluateMetrics(executor, data, Number(args.options.get("batches")), batch);
+  withModel(args, io, "eval", async (executor, data, batch) => {
+    const metrics = await evaluateMetrics(executor, data, Number(args.options.get("batches")), batch);
     if (args.options.get("json")) io.stdout(`${JSON.stringify(metrics, null, 2)}\n`);
     else {
       const width = Math.max(6, ...Object.keys(metrics).map((k) => k.length));
@@ -86,16 +86,15 @@ export const evalCommand: Command = (args, io) =>
   });
 
 export const predictCommand: Command = (args, io) =>
-  withModel(args, io, "predict", (executor, data, batch) => {
+  withModel(args, io, "predict", async (executor, data, batch) => {
     const rows = Number(args.options.get("rows"));
     const input = data.next(batch);
     const out: Record<string, unknown> = {};
-    tf.tidy(() => {
-      for (const [name, value] of executor.run("predict", input.feeds)) {
-        const array = value.arraySync();
-        out[name] = Array.isArray(array) ? array.slice(0, rows) : array;
-      }
-    });
-    tf.dispose([...input.feeds.values()]);
+    const heads = tf.tidy(() => Object.fromEntries(executor.run("predict", input.feeds)) as Record<string, tf.Tensor>);
+    for (const [name, value] of Object.entries(heads)) {
+      const array = await value.array();
+      out[name] = Array.isArray(array) ? array.slice(0, rows) : array;
+    }
+    tf.dispose([...Object.values(heads), ...input.feeds.values()]);
     io.stdout(`${JSON.stringify(out)}\n`);
   });

@@ -80,7 +80,7 @@ export const trainCommand: Command = async (args, io) => {
     const started = performance.now();
     const progress = progressPrinter(io, options.steps, options.batch, started);
     const metadata = { seed: String(seed), backend };
-    const reports = train(executor, settings, data, evalData, {
+    const reports = await train(executor, settings, data, evalData, {
       ...options,
       onStep: progress,
       onBest: (r) => saveCheckpoint(executor, join(dir, "best.safetensors"), { ...metadata, step: String(r.step), metrics: JSON.stringify(r.metrics ?? {}) }),
