@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { compileFiles } from "../compiler/src/driver.js";
 import { interpret, type Tensor as RefTensor } from "../compiler/src/ir/interpret.js";
 import type { IrModel } from "../compiler/src/ir/ir.js";
-import { useBackend } from "../runtime/src/backends.js";
+import { useBackend, webgpuAvailable } from "../runtime/src/backends.js";
 import { Executor, tfDtype } from "../runtime/src/executor.js";
 import type { Plan } from "../runtime/src/plan.js";
 import { tf } from "../runtime/src/tf.js";
@@ -57,10 +57,26 @@ const compiled = SPECS.map((spec) => {
   return { spec, plan: result.plans[0]!, model: result.optimized[0]! };
 });
 
-for (const backend of ["cpu", "wasm"] as const) {
+const hasWebgpu = await webgpuAvailable();
+if (!hasWebgpu) console.log("webgpu conformance skipped: no WebGPU adapter (install Mesa's Vulkan driver: bash .ci/install-webgpu.sh)");
+const BACKENDS = hasWebgpu ? (["cpu", "wasm", "webgpu"] as const) : (["cpu", "wasm"] as const);
+
+/**
+ * Known failures on webgpu (tfjs-backend-webgpu 4.22 over Dawn and lavapipe): a TransposeProgram
+ * shader fails to compile ("setOutputAtIndex expected f32, got i32") while these run, and the
+ * results are wrong. `it.fails` keeps them visible: the test turns red when they start passing.
+ */
+const KNOWN_WEBGPU_FAILURES = {
+  forward: new Set(["examples/two_tower/model.rec", "test/corpus/typing/ops.rec"]),
+  gradient: new Set(["test/corpus/typing/ops.rec"]),
+};
+const expectation = (backend: string, spec: string, kind: "forward" | "gradient") =>
+  backend === "webgpu" && KNOWN_WEBGPU_FAILURES[kind].has(spec) ? it.fails : it;
+
+for (const backend of BACKENDS) {
   describe(`conformance on ${backend}`, () => {
     for (const { spec, plan, model } of compiled) {
-      it(`${spec} agrees with the reference interpreter`, async () => {
+      expectation(backend, spec, "forward")(`${spec} agrees with the reference interpreter`, async () => {
         expect(await useBackend(backend)).toBe(backend);
         const data = dataFor(plan);
         const expected = reference(model, plan, data);
@@ -71,7 +87,7 @@ for (const backend of ["cpu", "wasm"] as const) {
         for (const entry of ["train", "eval", "predict", "encode", "act"] as const) {
           const outputs = executor.run(entry, feeds);
           for (const [name, tensor] of outputs) {
-            const actual = tensor.dataSync();
+            const actual = await tensor.data();
             const want = expected.get(name)!;
             expect(actual.length, name).toBe(want.length);
             for (let i = 0; i < want.length; i++) {
@@ -111,10 +127,10 @@ afterAll(async () => {
 });
 
 describe("gradients", () => {
-  for (const backend of ["cpu", "wasm"] as const) {
+  for (const backend of BACKENDS) {
     for (const { spec, plan } of compiled) {
       if (Object.keys(plan.entries.train.outputs).length === 0) continue;
-      it(`${spec}: every weight gets a finite gradient on ${backend}`, async () => {
+      expectation(backend, spec, "gradient")(`${spec}: every weight gets a finite gradient on ${backend}`, async () => {
         await useBackend(backend);
         const data = dataFor(plan);
         const executor = new Executor(plan, 1);
@@ -124,8 +140,8 @@ describe("gradients", () => {
           for (const loss of executor.run("train", feeds, { training: true }).values()) total = tf.add(total, loss);
           return total as tf.Scalar;
         }, [...executor.params.values()]);
-        expect(Number.isFinite(value.dataSync()[0])).toBe(true);
-        for (const [name, g] of Object.entries(grads)) expect([...g.dataSync()].every(Number.isFinite), name).toBe(true);
+        expect(Number.isFinite((await value.data())[0])).toBe(true);
+        for (const [name, g] of Object.entries(grads)) expect([...(await g.data())].every(Number.isFinite), name).toBe(true);
         executor.dispose();
         tf.dispose([value, ...Object.values(grads), ...feeds.values()]);
       });

@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { tf } from "./tf.js";
 import { registerSegmentSum } from "./kernels/segment-sum.js";
 
-export type BackendName = "cpu" | "wasm" | "tensorflow" | "auto";
+export type BackendName = "cpu" | "wasm" | "webgpu" | "tensorflow" | "auto";
 
 export class BackendUnavailable extends Error {
   override readonly name = "BackendUnavailable";
@@ -26,6 +26,37 @@ async function tryTensorflow(): Promise<boolean> {
   return false;
 }
 
+let webgpuAdapter: { software: boolean } | null | undefined;
+
+/**
+ * Sets up WebGPU through Dawn (npm `webgpu`): navigator.gpu, then tfjs's webgpu backend.
+ * Returns whether an adapter exists and whether it is a software one (Mesa's lavapipe).
+ */
+async function prepareWebgpu(): Promise<{ software: boolean } | null> {
+  if (webgpuAdapter !== undefined) return webgpuAdapter;
+  try {
+    process.env["XDG_RUNTIME_DIR"] ??= "/tmp";
+    const dawn = (await import("webgpu")) as unknown as { create(flags: string[]): GPU; globals: object };
+    Object.assign(globalThis, dawn.globals);
+    const gpu = dawn.create([]);
+    const adapter = await gpu.requestAdapter();
+    if (!adapter) return (webgpuAdapter = null);
+    const info = (adapter as GPUAdapter & { info?: { description?: string; vendor?: string; architecture?: string } }).info;
+    const text = `${info?.description ?? ""} ${info?.vendor ?? ""} ${info?.architecture ?? ""}`.toLowerCase();
+    Object.defineProperty(globalThis, "navigator", { value: { gpu }, configurable: true });
+    await import("@tensorflow/tfjs-backend-webgpu");
+    webgpuAdapter = { software: /llvmpipe|lavapipe|swiftshader|mesa/.test(text) };
+  } catch {
+    webgpuAdapter = null;
+  }
+  return webgpuAdapter;
+}
+
+/** Whether a WebGPU adapter is present (the webgpu conformance tests run only then). */
+export async function webgpuAvailable(): Promise<boolean> {
+  return (await prepareWebgpu()) !== null;
+}
+
 /** Makes `name` the active backend and returns the name actually in use. */
 export async function useBackend(name: BackendName): Promise<string> {
   if (name === "tensorflow" || name === "auto") {
@@ -36,6 +67,19 @@ export async function useBackend(name: BackendName): Promise<string> {
     if (name === "tensorflow") {
       throw new BackendUnavailable(
         "the tensorflow backend needs @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node; install one with `npm install @tensorflow/tfjs-node` where its native library can be downloaded",
+      );
+    }
+  }
+  if (name === "webgpu" || name === "auto") {
+    const adapter = await prepareWebgpu();
+    // A software adapter (lavapipe) works but is slower than wasm, so `auto` passes it over.
+    if (adapter && (name === "webgpu" || !adapter.software) && (await tf.setBackend("webgpu"))) {
+      await tf.ready();
+      return "webgpu";
+    }
+    if (name === "webgpu") {
+      throw new BackendUnavailable(
+        "the webgpu backend found no WebGPU adapter; on Debian, install Mesa's Vulkan driver from bookworm-backports (`bash .ci/install-webgpu.sh`)",
       );
     }
   }

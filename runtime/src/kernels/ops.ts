@@ -57,7 +57,7 @@ function logSoftmax(x: Tensor, axis: number): Tensor {
 
 function lastAxisOneHotPick(x: Tensor, index: Tensor): Tensor {
   const n = x.shape[x.rank - 1]!;
-  return tf.sum(tf.mul(x, tf.oneHot(tf.cast(index, "int32"), n)), -1);
+  return tf.sum(tf.mul(x, tf.cast(tf.oneHot(tf.cast(index, "int32"), n), "float32")), -1);
 }
 
 /**

@@ -19,7 +19,7 @@ import { colorOption, useColor, type Command, type CommandArgs } from "./shared.
 
 const shared: OptionSpec[] = [
   { name: "checkpoint", description: "The weights to use: a .safetensors file written by `rec train`", values: [], valueName: "PATH" },
-  { name: "backend", description: "Where to run", values: ["auto", "cpu", "wasm", "tensorflow"], default: "auto" },
+  { name: "backend", description: "Where to run", values: ["auto", "cpu", "wasm", "webgpu", "tensorflow"], default: "auto" },
   { name: "batch", description: "Examples per batch (default: the train block's `batch`)", values: [], valueName: "N" },
   { name: "seed", description: "Seed of the data", values: [], valueName: "N", default: "0" },
   colorOption,
