@@ -73,7 +73,7 @@ describe("checkpoints of models", () => {
     const a = new Executor(compile(`import { Dense } from "std/nn"\nmodel M {\n  dims B\n  input x: f32[B, 4]\n  head h = Dense(2)(x)\n}\n`), 0);
     const b = new Executor(compile(`import { Dense } from "std/nn"\nmodel M {\n  dims B\n  input x: f32[B, 4]\n  head h = Dense(3)(x)\n  head g = Dense(1)(x)\n}\n`), 0);
     const path = join(scratch, "a.safetensors");
-    saveCheckpoint(a, path, { step: "1" });
+    await saveCheckpoint(a, path, { step: "1" });
     expect(() => loadCheckpoint(b, path)).toThrow(/`h\.dense\.kernel` is \[4,2\] in the checkpoint but \[4,3\] in the model[\s\S]*`g\.dense\.kernel` \[4,1\] is missing/);
     expect(loadCheckpoint(a, path)["step"]).toBe("1");
     a.dispose();

@@ -61,22 +61,10 @@ const hasWebgpu = await webgpuAvailable();
 if (!hasWebgpu) console.log("webgpu conformance skipped: no WebGPU adapter (install Mesa's Vulkan driver: bash .ci/install-webgpu.sh)");
 const BACKENDS = hasWebgpu ? (["cpu", "wasm", "webgpu"] as const) : (["cpu", "wasm"] as const);
 
-/**
- * Known failures on webgpu (tfjs-backend-webgpu 4.22 over Dawn and lavapipe): a TransposeProgram
- * shader fails to compile ("setOutputAtIndex expected f32, got i32") while these run, and the
- * results are wrong. `it.fails` keeps them visible: the test turns red when they start passing.
- */
-const KNOWN_WEBGPU_FAILURES = {
-  forward: new Set(["examples/two_tower/model.rec", "test/corpus/typing/ops.rec"]),
-  gradient: new Set(["test/corpus/typing/ops.rec"]),
-};
-const expectation = (backend: string, spec: string, kind: "forward" | "gradient") =>
-  backend === "webgpu" && KNOWN_WEBGPU_FAILURES[kind].has(spec) ? it.fails : it;
-
 for (const backend of BACKENDS) {
   describe(`conformance on ${backend}`, () => {
     for (const { spec, plan, model } of compiled) {
-      expectation(backend, spec, "forward")(`${spec} agrees with the reference interpreter`, async () => {
+      it(`${spec} agrees with the reference interpreter`, async () => {
         expect(await useBackend(backend)).toBe(backend);
         const data = dataFor(plan);
         const expected = reference(model, plan, data);
@@ -130,7 +118,7 @@ describe("gradients", () => {
   for (const backend of BACKENDS) {
     for (const { spec, plan } of compiled) {
       if (Object.keys(plan.entries.train.outputs).length === 0) continue;
-      expectation(backend, spec, "gradient")(`${spec}: every weight gets a finite gradient on ${backend}`, async () => {
+      it(`${spec}: every weight gets a finite gradient on ${backend}`, async () => {
         await useBackend(backend);
         const data = dataFor(plan);
         const executor = new Executor(plan, 1);

@@ -6,9 +6,10 @@ import type { Executor } from "../executor.js";
 import { tf } from "../tf.js";
 import { CheckpointError, encodeSafetensors, readSafetensors, writeAtomic, type StoredTensor } from "./safetensors.js";
 
-export function saveCheckpoint(executor: Executor, path: string, metadata: Record<string, string>): void {
+/** Reads the weights back (asynchronously, as GPU backends need) and writes them atomically. */
+export async function saveCheckpoint(executor: Executor, path: string, metadata: Record<string, string>): Promise<void> {
   const tensors = new Map<string, StoredTensor>();
-  for (const [name, variable] of executor.params) tensors.set(name, { dtype: "F32", shape: variable.shape, data: variable.dataSync() as Float32Array });
+  for (const [name, variable] of executor.params) tensors.set(name, { dtype: "F32", shape: variable.shape, data: (await variable.data()) as Float32Array });
   writeAtomic(path, encodeSafetensors(tensors, { model: executor.plan.model, ...metadata }));
 }
 

@@ -247,9 +247,15 @@ export const KERNELS: Readonly<Record<string, Kernel>> = {
     const n = ctx.dim(ctx.step.attrs["n"]);
     return tf.cast(tf.linalg.bandPart(tf.ones([n, n]), -1, 0), "bool");
   },
+  // A masked sum as one batched product, [N, 1, L] @ [N, L, D]: reductions only over the last
+  // axis (webgpu's reduction over another axis transposes, and fails for a cast mask).
   masked_mean: ([x, mask]) => {
-    const m = tf.expandDims(tf.cast(mask!, "float32"), -1);
-    return tf.div(tf.sum(tf.mul(x!, m), -2), tf.maximum(tf.sum(m, -2), 1));
+    const [l, d] = x!.shape.slice(-2) as [number, number];
+    const lead = x!.shape.slice(0, -2);
+    const m = tf.reshape(tf.cast(mask!, "float32"), [-1, 1, l]);
+    const total = tf.matMul(m, tf.reshape(x!, [-1, l, d]));
+    const count = tf.maximum(tf.sum(m, -1, true), 1);
+    return tf.reshape(tf.div(total, count), [...lead, d]);
   },
   hash_ngrams: hashNgrams,
   topk: ([x], ctx) => {

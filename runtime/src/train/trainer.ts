@@ -20,7 +20,7 @@ export interface TrainOptions {
   /** Early stopping on a metric: stop after `patience` evaluations without improvement. */
   readonly earlyStop?: { readonly metric: string; readonly mode: "max" | "min"; readonly patience: number };
   /** Called when an evaluation is the best so far on the early-stopping metric (to keep a checkpoint). */
-  readonly onBest?: (report: StepReport) => void;
+  readonly onBest?: (report: StepReport) => void | Promise<void>;
 }
 
 export interface StepReport {
@@ -166,7 +166,7 @@ export async function train(executor: Executor, settings: PlanSettings, data: Ba
       if (best === undefined || (stop.mode === "max" ? value > best : value < best)) {
         best = value;
         sinceBest = 0;
-        options.onBest?.(report);
+        await options.onBest?.(report);
       } else if (++sinceBest >= stop.patience) {
         break;
       }

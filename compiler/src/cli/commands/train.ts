@@ -24,7 +24,7 @@ export const trainSpec: CommandSpec = {
   summary: "Train a model of a .rec file on its data and report its metrics.",
   usage: "rec train [options] FILE",
   options: [
-    { name: "backend", description: "Where to run: the fastest present (auto), cpu, wasm, webgpu (experimental), or tensorflow (tfjs-node)", values: ["auto", "cpu", "wasm", "webgpu", "tensorflow"], default: "auto" },
+    { name: "backend", description: "Where to run: the fastest present (auto), cpu, wasm, webgpu, or tensorflow (tfjs-node)", values: ["auto", "cpu", "wasm", "webgpu", "tensorflow"], default: "auto" },
     { name: "seed", description: "Seed for initialization, data and dropout", values: [], valueName: "N", default: "0" },
     { name: "steps", description: "Training steps (default: the train block's `steps`)", values: [], valueName: "N" },
     { name: "batch", description: "Batch size (default: the train block's `batch`)", values: [], valueName: "N" },
@@ -69,7 +69,6 @@ export const trainCommand: Command = async (args, io) => {
   const settings = plan.train[0]?.settings ?? {};
   try {
     const backend = await useBackend(args.options.get("backend") as BackendName);
-    if (backend === "webgpu") io.stderr("warning: the webgpu backend is experimental: tfjs-backend-webgpu 4.22 computes some graphs wrongly here (see the README)\n");
     const options = trainOptionsFrom(settings, { seed, ...(steps !== undefined ? { steps } : {}), ...(batch !== undefined ? { batch } : {}) });
     const data = dataSourceFor(plan, settings["data"] as string | undefined, seed, 0);
     const evalData = dataSourceFor(plan, settings["data"] as string | undefined, seed, 500_000);
@@ -87,7 +86,7 @@ export const trainCommand: Command = async (args, io) => {
       onBest: (r) => saveCheckpoint(executor, join(dir, "best.safetensors"), { ...metadata, step: String(r.step), metrics: JSON.stringify(r.metrics ?? {}) }),
     });
     const finalStep = reports[reports.length - 1]?.step ?? 0;
-    saveCheckpoint(executor, join(dir, "checkpoint.safetensors"), { ...metadata, step: String(finalStep) });
+    await saveCheckpoint(executor, join(dir, "checkpoint.safetensors"), { ...metadata, step: String(finalStep) });
     const seconds = (performance.now() - started) / 1000;
     executor.dispose();
     writeFileAtomic(join(dir, "metrics.jsonl"), reports.map((r) => JSON.stringify(r)).join("\n") + "\n");
