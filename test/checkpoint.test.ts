@@ -99,3 +99,25 @@ describe("checkpoints of models", () => {
     expect(plans).toHaveLength(1);
   });
 });
+
+describe("multi-stage training", () => {
+  it("starts a second model from a first one's table and keeps it frozen", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { readSafetensors } = await import("../runtime/src/checkpoint/safetensors.js");
+    let stderr = "";
+    const io = { stdout: () => undefined, stderr: (t: string) => (stderr += t), isTTY: false, cwd: ROOT, env: {} };
+    const dir = ".tmp/checkpoint-test/stages";
+    expect(await main(["train", "--steps", "10", "--batch", "32", "--backend", "wasm", "--out", `${dir}/pre`, "examples/two_tower/model.rec"], io), stderr).toBe(0);
+    const spec = readFileSync(join(ROOT, "examples/two_tower/model.rec"), "utf8").replace(
+      "    batch = 256, steps = 300",
+      `    batch = 256, steps = 300\n    init { from = "${dir}/pre/checkpoint.safetensors", prefix = "item_table" }\n    freeze = ["item_table"]`,
+    );
+    writeFileSync(join(ROOT, dir, "stage2.rec"), spec);
+    expect(await main(["train", "--steps", "10", "--batch", "32", "--backend", "wasm", "--out", `${dir}/fine`, `${dir}/stage2.rec`], io), stderr).toBe(0);
+    expect(stderr).toContain(`loaded 1 weights from ${dir}/pre/checkpoint.safetensors`);
+    const pre = readSafetensors(join(ROOT, dir, "pre/checkpoint.safetensors")).tensors;
+    const fine = readSafetensors(join(ROOT, dir, "fine/checkpoint.safetensors")).tensors;
+    expect([...fine.get("item_table.table")!.data]).toEqual([...pre.get("item_table.table")!.data]);
+    expect([...fine.get("user_table.table")!.data]).not.toEqual([...pre.get("user_table.table")!.data]);
+  });
+});

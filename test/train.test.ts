@@ -119,6 +119,9 @@ describe("rec train", () => {
     expect(summary.backend).toBe("wasm");
     expect(summary.steps).toBe(20);
     expect(summary.metrics["recall_at_10"]).toBeGreaterThan(0);
+    const { readFileSync } = await import("node:fs");
+    const resolved = JSON.parse(readFileSync(join(ROOT, ".tmp/train-test/resolved.json"), "utf8")) as { params: Record<string, unknown> };
+    expect(resolved.params).toEqual({ users: 2000, dim: 32, items: 5000, temperature: 0.05 });
     const missing = await main(["train", "--backend", "tensorflow", "examples/two_tower/model.rec"], io);
     expect(missing).toBe(1);
     expect(stderr).toContain("the tensorflow backend needs @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node");

@@ -30,3 +30,31 @@ export function loadCheckpoint(executor: Executor, path: string): Record<string,
   }
   return metadata;
 }
+
+/**
+ * Multi-stage training: copies the weights under `prefix` (a qualified-name prefix such as
+ * `item_table`, or "" for all) from another model's checkpoint, by name. `rename` maps the
+ * prefix in the checkpoint to the one in this model when they differ. Returns what was loaded;
+ * throws when nothing matches or a shape differs.
+ */
+export function loadWeightsFrom(executor: Executor, path: string, prefix: string, rename = prefix): string[] {
+  const { tensors } = readSafetensors(path);
+  const under = (name: string, p: string) => p === "" || name === p || name.startsWith(`${p}.`);
+  const loaded: string[] = [];
+  const problems: string[] = [];
+  for (const [name, variable] of executor.params) {
+    if (!under(name, prefix)) continue;
+    const source = rename === prefix ? name : rename + name.slice(prefix.length);
+    const stored = tensors.get(source);
+    if (!stored) problems.push(`\`${source}\` is not in ${path}`);
+    else if (stored.shape.join() !== variable.shape.join()) problems.push(`\`${source}\` is ${JSON.stringify(stored.shape)} there but \`${name}\` is ${JSON.stringify(variable.shape)} here`);
+    else {
+      variable.assign(tf.tensor(stored.data, stored.shape as number[], "float32"));
+      loaded.push(name);
+    }
+  }
+  if (problems.length || loaded.length === 0) {
+    throw new CheckpointError(`cannot load \`${prefix || "every weight"}\` from ${path}:\n  ${problems.length ? problems.join("\n  ") : "no weight of this model has that prefix"}`);
+  }
+  return loaded;
+}

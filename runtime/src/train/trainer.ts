@@ -39,6 +39,12 @@ export class TrainingError extends Error {
   override readonly name = "TrainingError";
 }
 
+export function frozenPrefixes(settings: PlanSettings): string[] {
+  const value = settings["freeze"];
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).map(String);
+}
+
 export function trainOptionsFrom(settings: PlanSettings, overrides: Partial<TrainOptions> = {}): TrainOptions {
   const num = (v: PlanValue | PlanSettings | undefined, fallback: number) => (typeof v === "number" ? v : fallback);
   const evalBlock = (settings["eval"] ?? {}) as PlanSettings;
@@ -70,8 +76,14 @@ export class Trainer {
     const dense = String(settings["optimizer"] ?? "adam(lr = 0.001)");
     const embedding = String(settings["embeddings"] ?? dense);
     const byGroup = { dense: [] as tf.Variable[], embedding: [] as tf.Variable[] };
-    for (const param of executor.plan.params) byGroup[param.group].push(executor.params.get(param.name)!);
-    if (executor.plan.params.length === 0) throw new TrainingError(`model ${executor.plan.model} has no weights to train`);
+    // `freeze = ["item_table", …]`: weights whose qualified names start with a listed prefix stay fixed.
+    const frozen = frozenPrefixes(settings);
+    for (const param of executor.plan.params) {
+      if (!frozen.some((prefix) => param.name === prefix || param.name.startsWith(`${prefix}.`))) byGroup[param.group].push(executor.params.get(param.name)!);
+    }
+    if (byGroup.dense.length + byGroup.embedding.length === 0) {
+      throw new TrainingError(`model ${executor.plan.model} has no weights to train${frozen.length ? " (all are frozen)" : ""}`);
+    }
     if (Object.keys(executor.plan.entries.train.outputs).length === 0) throw new TrainingError(`model ${executor.plan.model} has no loss to train on`);
     if (byGroup.dense.length) this.groups.push({ optimizer: makeOptimizer(dense), variables: byGroup.dense });
     if (byGroup.embedding.length) this.groups.push({ optimizer: makeOptimizer(embedding), variables: byGroup.embedding });

@@ -8,13 +8,15 @@ import { compileFiles } from "../../driver.js";
 import { hasErrors } from "../../diagnostics/diagnostic.js";
 import { renderAll } from "../../diagnostics/render.js";
 import { formatPlan } from "../../lower/format-plan.js";
+import { constValue, printDim } from "../../semantics/dims.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { BackendUnavailable, useBackend, type BackendName } from "../../../../runtime/src/backends.js";
 import { DataSourceError, dataSourceFor } from "../../../../runtime/src/data/sources.js";
 import { Executor } from "../../../../runtime/src/executor.js";
 import { NonFiniteLoss, train, TrainingError, trainOptionsFrom, type StepReport } from "../../../../runtime/src/train/trainer.js";
 import { ConfigError } from "../../../../runtime/src/config.js";
-import { saveCheckpoint } from "../../../../runtime/src/checkpoint/checkpoint.js";
+import { loadWeightsFrom, saveCheckpoint } from "../../../../runtime/src/checkpoint/checkpoint.js";
+import { CheckpointError } from "../../../../runtime/src/checkpoint/safetensors.js";
 import type { CommandSpec } from "../args.js";
 import { EXIT } from "../io.js";
 import { colorOption, useColor, type Command, overridesFrom } from "./shared.js";
@@ -75,8 +77,19 @@ export const trainCommand: Command = async (args, io) => {
     const dir = join(io.cwd, (args.options.get("out") as string | undefined) ?? join("runs", `${plan.model}-${seed}`));
     mkdirSync(dir, { recursive: true });
     writeFileAtomic(join(dir, "plan.json"), formatPlan(plan));
+    // The resolved spec: every param after defaults and --set overrides, and the train settings.
+    const model = result.models.find((m) => m.name === plan.model);
+    const params = Object.fromEntries([...(model?.params ?? new Map())].map(([k, v]) => [k, v.kind === "int" ? (constValue(v.dim) ?? printDim(v.dim)) : v.kind === "float" || v.kind === "bool" || v.kind === "string" ? v.value : v.kind]));
+    writeFileAtomic(join(dir, "resolved.json"), `${JSON.stringify({ model: plan.model, file: args.positionals[0], params, overrides: Object.fromEntries(overrides), train: plan.train }, null, 2)}\n`);
     io.stderr(`training ${plan.model} on ${backend}: ${options.steps} steps of ${options.batch} examples, seed ${seed}\n`);
     const executor = new Executor(plan, seed);
+    // `init { from = "runs/pre/checkpoint.safetensors", prefix = "item_table" }`: start from
+    // another model's weights (multi-stage training); `freeze` then keeps them fixed.
+    const init = settings["init"] as Record<string, unknown> | undefined;
+    if (init && typeof init["from"] === "string") {
+      const loaded = loadWeightsFrom(executor, join(io.cwd, init["from"]), String(init["prefix"] ?? ""), String(init["rename"] ?? init["prefix"] ?? ""));
+      io.stderr(`loaded ${loaded.length} weights from ${init["from"]}\n`);
+    }
     const started = performance.now();
     const progress = progressPrinter(io, options.steps, options.batch, started);
     const metadata = { seed: String(seed), backend };
@@ -110,7 +123,7 @@ export const trainCommand: Command = async (args, io) => {
     else io.stdout(metricsTable(reports, summary.examplesPerSecond, seconds, relative(io.cwd, dir) || "."));
     return EXIT.ok;
   } catch (error) {
-    if (error instanceof BackendUnavailable || error instanceof DataSourceError || error instanceof ConfigError || error instanceof NonFiniteLoss || error instanceof TrainingError) {
+    if (error instanceof BackendUnavailable || error instanceof DataSourceError || error instanceof ConfigError || error instanceof NonFiniteLoss || error instanceof TrainingError || error instanceof CheckpointError) {
       io.stderr(`error: ${error.message}\n`);
       return EXIT.errors;
     }
