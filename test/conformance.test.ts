@@ -136,3 +136,52 @@ describe("gradients", () => {
     }
   }
 });
+
+describe("gradients agree with the reference interpreter's finite differences", () => {
+  // Central differences in float64 on the reference interpreter, against tfjs's float32
+  // gradients, for a few weight elements of each spec with a loss.
+  for (const backend of BACKENDS) {
+    for (const { spec, plan, model } of compiled) {
+      if (Object.keys(plan.entries.train.outputs).length === 0 || spec.includes("sasrec")) continue;
+      it(`${spec} on ${backend}`, async () => {
+        await useBackend(backend);
+        const data = dataFor(plan);
+        const lossOf = (values: ReturnType<typeof dataFor>) => {
+          const out = reference(model, plan, values);
+          return Object.keys(plan.entries.train.outputs).reduce((sum, name) => sum + out.get(name)![0]!, 0);
+        };
+        const executor = new Executor(plan, 1);
+        for (const [name, variable] of executor.params) variable.assign(tf.tensor(data.get(name)!.data, data.get(name)!.shape, "float32"));
+        const feeds = new Map(plan.inputs.map((i) => [i.name, tf.tensor(data.get(i.name)!.data, data.get(i.name)!.shape, tfDtype(i.type))]));
+        const { grads } = tf.variableGrads(() => {
+          let total: tf.Tensor = tf.scalar(0);
+          for (const loss of executor.run("train", feeds, { training: true }).values()) total = tf.add(total, loss);
+          return total as tf.Scalar;
+        }, [...executor.params.values()]);
+        const pick = lcg(5);
+        let checked = 0;
+        for (const [name, variable] of executor.params) {
+          // A weight no loss depends on has no gradient from tfjs: its difference must be zero.
+          const g = grads[variable.name] ? await grads[variable.name]!.data() : new Float32Array(variable.size);
+          for (let k = 0; k < 3; k++) {
+            const i = Math.floor(pick() * g.length);
+            const nudged = (delta: number) => {
+              const copy = new Map(data);
+              const values = [...data.get(name)!.data];
+              values[i] = values[i]! + delta;
+              copy.set(name, { ...data.get(name)!, data: values });
+              return lossOf(copy);
+            };
+            const h = 1e-5;
+            const numeric = (nudged(h) - nudged(-h)) / (2 * h);
+            expect(Math.abs(g[i]! - numeric), `${name}[${i}]: ${g[i]} vs ${numeric}`).toBeLessThanOrEqual(2e-3 * Math.max(1, Math.abs(numeric)));
+            checked++;
+          }
+        }
+        expect(checked).toBeGreaterThan(0);
+        executor.dispose();
+        tf.dispose([...Object.values(grads), ...feeds.values()]);
+      });
+    }
+  }
+});
