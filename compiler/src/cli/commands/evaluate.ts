@@ -15,13 +15,14 @@ import { tf } from "../../../../runtime/src/tf.js";
 import { evaluateMetrics, TrainingError } from "../../../../runtime/src/train/trainer.js";
 import type { CommandSpec, OptionSpec } from "../args.js";
 import { EXIT, type CliIo } from "../io.js";
-import { colorOption, useColor, type Command, type CommandArgs } from "./shared.js";
+import { colorOption, overridesFrom, useColor, type Command, type CommandArgs } from "./shared.js";
 
 const shared: OptionSpec[] = [
   { name: "checkpoint", description: "The weights to use: a .safetensors file written by `rec train`", values: [], valueName: "PATH" },
   { name: "backend", description: "Where to run", values: ["auto", "cpu", "wasm", "webgpu", "tensorflow"], default: "auto" },
   { name: "batch", description: "Examples per batch (default: the train block's `batch`)", values: [], valueName: "N" },
   { name: "seed", description: "Seed of the data", values: [], valueName: "N", default: "0" },
+  { name: "set", description: "Override a model param, as in training (repeatable)", values: [], valueName: "NAME=VALUE", repeatable: true },
   colorOption,
 ];
 
@@ -45,7 +46,9 @@ async function withModel(args: CommandArgs, io: CliIo, name: string, run: (execu
     return EXIT.usage;
   }
   const number = (key: string) => Number(args.options.get(key) ?? NaN);
-  const result = compileFiles(args.positionals);
+  const overrides = overridesFrom(args, io);
+  if (!overrides) return EXIT.usage;
+  const result = compileFiles(args.positionals, { overrides });
   if (result.unreadable[0]) {
     io.stderr(`error: cannot read \`${result.unreadable[0].path}\`: ${result.unreadable[0].reason}\n`);
     return EXIT.usage;
