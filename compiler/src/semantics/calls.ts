@@ -79,7 +79,13 @@ function bind(
       el.report(ctx, "REC3009", a.span, { callee, name: a.name!, params: list, ...(suggestion ? { suggestion } : {}) });
       ok = false;
     } else if (bound.has(a.name!)) {
-      el.report(ctx, "REC3009", a.span, { callee, name: `${a.name!}\` twice (positionally and by name); \`${a.name!}`, params: list });
+      el.report(ctx, "REC3009", a.span, {
+        callee,
+        name: a.name!,
+        params: list,
+        message: `argument \`${a.name!}\` of \`${callee}\` is given twice, by position and by name`,
+        label: "given again here",
+      });
       ok = false;
     } else bound.set(a.name!, a);
   }

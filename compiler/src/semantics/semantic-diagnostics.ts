@@ -288,8 +288,8 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
     summary: "A call with an argument name the callee does not have.",
     example: "import { Dense } from \"std/nn\"\n\nmodel M {\n  dims B\n  input x: f32[B, 4]\n  head h = Dense(8, activation = relu)(x)\n}\n",
     build: (a) => ({
-      message: `\`${a["callee"]}\` has no parameter \`${a["name"]}\``,
-      label: a["suggestion"] ? `did you mean \`${a["suggestion"]}\`?` : "unknown parameter",
+      message: a["message"] ?? `\`${a["callee"]}\` has no parameter \`${a["name"]}\``,
+      label: a["label"] ?? (a["suggestion"] ? `did you mean \`${a["suggestion"]}\`?` : "unknown parameter"),
       notes: [`its parameters: ${a["params"]}`],
     }),
   },
