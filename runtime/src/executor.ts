@@ -5,8 +5,8 @@
 
 import { dimOfValue, evaluateDim, sizesFromInputs } from "./dims.js";
 import { KERNELS, type Kernel } from "./kernels/ops.js";
-import type { Plan, PlanStep, PlanType } from "./plan.js";
-import { tf, type Tensor } from "./tf.js";
+import type { Plan, PlanStep } from "./plan.js";
+import { tf, tfDtype, type Tensor } from "./tf.js";
 
 export class PlanError extends Error {
   override readonly name = "PlanError";
@@ -118,9 +118,7 @@ export class Executor {
   }
 }
 
-export function tfDtype(type: PlanType): "float32" | "int32" | "bool" {
-  return type.dtype === "f32" ? "float32" : type.dtype === "bool" ? "bool" : "int32";
-}
+export { tfDtype };
 
 /** A parameter's initial value from its initializer text: `glorot_uniform()`, `normal(stddev = 0.05)`, … */
 export function initialize(init: string, shape: number[], seed: number): Tensor {

@@ -5,7 +5,7 @@
 import { tensorType, type DType } from "../../compiler/src/semantics/tensor-type.js";
 import type { Value } from "../../compiler/src/semantics/values.js";
 import { broadcast, elementwiseCost, numericDType, p, requireDType, tensorArg } from "./helpers.js";
-import type { OpContext, OpDef } from "./types.js";
+import type { OpDef } from "./types.js";
 
 function arithmetic(name: string, doc: string, flops = 1, fold?: (a: number, b: number) => number): OpDef {
   return {
@@ -165,4 +165,3 @@ export const OPERATOR_OPS: Record<string, string> = {
   "==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge", and: "logical_and", or: "logical_or",
 };
 
-export type { OpContext };

@@ -10,7 +10,6 @@ export const p = (name: string, kind: ParamKind, defaultValue?: Value): ParamSpe
 
 export const NONE: Value = { kind: "none" };
 export const FALSE: Value = { kind: "bool", value: false };
-export const TRUE: Value = { kind: "bool", value: true };
 export const int = (n: number): Value => ({ kind: "int", dim: constDim(n) });
 export const float = (n: number): Value => ({ kind: "float", value: n });
 export const str = (s: string): Value => ({ kind: "string", value: s });
@@ -19,28 +18,13 @@ export function tensorArg(args: ReadonlyMap<string, Value>, name: string): Tenso
   return args.get(name) as TensorValue;
 }
 
-export function typeOf(args: ReadonlyMap<string, Value>, name: string): TensorType {
-  return tensorArg(args, name).type;
-}
 
 export function intArg(args: ReadonlyMap<string, Value>, name: string): Dim {
   const v = args.get(name);
   return v?.kind === "int" ? v.dim : constDim(0);
 }
 
-export function constIntArg(args: ReadonlyMap<string, Value>, name: string, ctx: OpContext): number {
-  const d = intArg(args, name);
-  const n = constValue(ctx.unifier.resolve(d));
-  if (n === undefined) ctx.fail("REC2011", { param: name, callee: "this op", expected: "a constant int", found: `the symbolic dimension ${printDim(d)}` }, name);
-  return n;
-}
 
-export function floatArg(args: ReadonlyMap<string, Value>, name: string): number {
-  const v = args.get(name);
-  if (v?.kind === "float") return v.value;
-  if (v?.kind === "int") return constValue(v.dim) ?? 0;
-  return 0;
-}
 
 /** Numeric dtype of two operands (a weak scalar adapts); undefined when they cannot combine. */
 export function numericDType(op: string, a: TensorValue, b: TensorValue, ctx: OpContext, names: [string, string]): DType {
@@ -86,6 +70,11 @@ export function broadcast(op: string, a: readonly Dim[], b: readonly Dim[], ctx:
     }
   }
   return out;
+}
+
+/** Whether two shapes have one rank and dimensions that unify pairwise. */
+export function shapesAgree(ctx: OpContext, a: readonly Dim[], b: readonly Dim[]): boolean {
+  return a.length === b.length && a.every((d, i) => ctx.unifier.unify(d, b[i]!));
 }
 
 /** Normalizes axes (negative counts from the end); REC2013 when out of range. */

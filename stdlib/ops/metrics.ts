@@ -2,13 +2,13 @@
 // Their exact definitions (ties, empty groups) are the runtime's; here are their types.
 
 import { constDim, mulDims, printDim } from "../../compiler/src/semantics/dims.js";
-import { dtypeName, numel, printShape, scalarType, tensorType } from "../../compiler/src/semantics/tensor-type.js";
-import { FALSE, int, p, requireDType, requireRank, str, tensorArg } from "./helpers.js";
+import { dtypeName, numel, printShape, scalarType } from "../../compiler/src/semantics/tensor-type.js";
+import { FALSE, int, p, requireDType, requireRank, str, tensorArg, shapesAgree } from "./helpers.js";
 import type { OpContext, OpDef } from "./types.js";
 import type { TensorValue } from "../../compiler/src/semantics/values.js";
 
 function sameShape(op: string, a: TensorValue, b: TensorValue, ctx: OpContext, names: [string, string]) {
-  if (a.type.shape.length !== b.type.shape.length || !a.type.shape.every((d, i) => ctx.unifier.unify(d, b.type.shape[i]!))) {
+  if (!shapesAgree(ctx, a.type.shape, b.type.shape)) {
     ctx.fail("REC2001", { op, left: printShape(a.type.shape), right: printShape(b.type.shape), detail: `\`${names[0]}\` and \`${names[1]}\` must have one shape` }, names[1]);
   }
 }
@@ -119,4 +119,3 @@ export const METRIC_OPS: readonly OpDef[] = [
   { ...scoreMetric("mrr", "mrr(scores): mean reciprocal rank of the diagonal positive in each row of f32[B, B]."), params: [p("scores", "tensor")] },
 ];
 
-export { tensorType };

@@ -3,7 +3,7 @@
 import { constDim, mulDims, printDim } from "../../compiler/src/semantics/dims.js";
 import { dtypeName, numel, printShape, tensorType } from "../../compiler/src/semantics/tensor-type.js";
 import type { Value } from "../../compiler/src/semantics/values.js";
-import { axes, elementwiseCost, int, p, requireDType, requireRank, tensorArg } from "./helpers.js";
+import { axes, elementwiseCost, int, p, requireDType, requireRank, tensorArg, shapesAgree } from "./helpers.js";
 import type { OpDef } from "./types.js";
 
 const gather: OpDef = {
@@ -46,7 +46,7 @@ const takeAlong: OpDef = {
     const [axis] = axes(args.get("axis"), x.type.shape.length, ctx)!;
     const rest = x.type.shape.filter((_, i) => i !== axis);
     if (index.type.dtype !== "i32" && index.type.dtype !== "id") requireDType("take_along", index.type, ["i32", "id"], ctx, "index");
-    if (index.type.shape.length !== rest.length || !rest.every((d, i) => ctx.unifier.unify(d, index.type.shape[i]!))) {
+    if (!shapesAgree(ctx, rest, index.type.shape)) {
       ctx.fail("REC2001", { op: "take_along", left: printShape(x.type.shape), right: printShape(index.type.shape), detail: "the index must have the shape of `x` without the chosen axis" }, "index");
     }
     return tensorType(x.type.dtype, rest);
@@ -90,7 +90,7 @@ const maskedMean: OpDef = {
     requireRank("masked_mean", x.type, 2, ctx, "x");
     requireDType("masked_mean", mask.type, ["bool"], ctx, "mask");
     const lead = x.type.shape.slice(0, -1);
-    if (mask.type.shape.length !== lead.length || !lead.every((d, i) => ctx.unifier.unify(d, mask.type.shape[i]!))) {
+    if (!shapesAgree(ctx, lead, mask.type.shape)) {
       ctx.fail("REC2001", { op: "masked_mean", left: printShape(x.type.shape), right: printShape(mask.type.shape), detail: "the mask must have the shape of `x` without its last axis" }, "mask");
     }
     return tensorType("f32", [...x.type.shape.slice(0, -2), x.type.shape[x.type.shape.length - 1]!]);

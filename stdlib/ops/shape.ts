@@ -1,6 +1,6 @@
 // Shape ops: transpose, reshape, concat, stack, squeeze, expand_dims, arange, eye.
 
-import { constDim, constValue, divDims, equalDims, mulDims, printDim, type Dim } from "../../compiler/src/semantics/dims.js";
+import { constDim, constValue, divDims, equalDims, printDim, type Dim } from "../../compiler/src/semantics/dims.js";
 import { numel, printShape, tensorType } from "../../compiler/src/semantics/tensor-type.js";
 import type { TensorValue, Value } from "../../compiler/src/semantics/values.js";
 import { axes, elementwiseCost, int, NONE, p, tensorArg } from "./helpers.js";
@@ -174,4 +174,3 @@ export const SHAPE_OPS: readonly OpDef[] = [
   eye,
 ];
 
-export { mulDims };

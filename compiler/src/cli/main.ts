@@ -5,17 +5,17 @@ import { formatHelp, parseArgs, type CommandSpec } from "./args.js";
 import { check, checkSpec } from "./commands/check.js";
 import type { Command } from "./commands/shared.js";
 import { build, buildSpec } from "./commands/build.js";
-import { trainCommand, trainSpec } from "./commands/train.js";
-import { evalCommand, evalSpec, predictCommand, predictSpec } from "./commands/evaluate.js";
+import { evalSpec, predictSpec, trainSpec } from "./commands/runtime-specs.js";
 import { ir, irSpec } from "./commands/ir.js";
 import { ast, astSpec, print, printSpec } from "./commands/syntax-views.js";
 import { EXIT, type CliIo } from "./io.js";
 
 const COMMANDS: readonly { spec: CommandSpec; run: Command }[] = [
   { spec: checkSpec, run: check },
-  { spec: trainSpec, run: trainCommand },
-  { spec: evalSpec, run: evalCommand },
-  { spec: predictSpec, run: predictCommand },
+  // The commands that run models load TensorFlow.js; they are imported only when used.
+  { spec: trainSpec, run: async (args, io) => (await import("./commands/train.js")).trainCommand(args, io) },
+  { spec: evalSpec, run: async (args, io) => (await import("./commands/evaluate.js")).evalCommand(args, io) },
+  { spec: predictSpec, run: async (args, io) => (await import("./commands/evaluate.js")).predictCommand(args, io) },
   { spec: buildSpec, run: build },
   { spec: irSpec, run: ir },
   { spec: astSpec, run: ast },

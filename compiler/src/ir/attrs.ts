@@ -1,7 +1,7 @@
 // Attributes ↔ compile-time values, and attribute text: what the elaborator records on a node
 // and what the verifier hands back to the registry's shape rules.
 
-import { constDim, parseDim, printDim } from "../semantics/dims.js";
+import { parseDim, printDim } from "../semantics/dims.js";
 import type { Value } from "../semantics/values.js";
 import type { Attr } from "./ir.js";
 
@@ -109,4 +109,3 @@ export function parseAttr(text: string, at = 0): { attr: Attr; end: number } | u
   return dim ? { attr: { kind: "int", dim }, end: j } : undefined;
 }
 
-export { constDim };

@@ -495,4 +495,3 @@ function createWeights(el: Elaborator, instance: Instance, vars: Vars, ctx: Eval
   }
 }
 
-export { constDim };

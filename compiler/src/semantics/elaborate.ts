@@ -16,7 +16,7 @@ import type { TensorType } from "./tensor-type.js";
 import { Unifier } from "./unify.js";
 import { GraphBuilder } from "../ir/builder.js";
 import type { Loc } from "../ir/ir.js";
-import { POISON, describeValue, type TensorValue, type Value } from "./values.js";
+import { POISON, describeValue, type Value } from "./values.js";
 import { callValue, evalArgs, type EvaluatedArg } from "./calls.js";
 import { indexValue } from "./indexing.js";
 import type { Vars } from "./type-patterns.js";
@@ -476,8 +476,4 @@ function calleeName(expr: A.Expr): string {
   if (expr.kind === "Member" && expr.name.kind === "Ident") return expr.name.name;
   if (expr.kind === "Call") return calleeName(expr.callee);
   return "this call";
-}
-
-export function isTensor(value: Value): value is TensorValue {
-  return value.kind === "tensor";
 }

@@ -4,7 +4,7 @@
 
 import { totalmem } from "node:os";
 import type * as A from "../syntax/ast.js";
-import { constDim, symDim, type Dim } from "./dims.js";
+import { symDim, type Dim } from "./dims.js";
 import { newModelState, type Elaborator, type EvalContext, type WeightInfo } from "./elaborate.js";
 import type { Env } from "./env.js";
 import { matchValue, newVars, patternOf, patternText, tensorOfPattern } from "./type-patterns.js";
@@ -324,4 +324,3 @@ export function formatBytes(n: number): string {
   return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
-export { constDim };

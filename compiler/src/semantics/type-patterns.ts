@@ -3,7 +3,7 @@
 // it), kept in the `vars` map so every occurrence in one signature is the same variable.
 
 import type * as A from "../syntax/ast.js";
-import { constDim, printDim, symDim, type Dim } from "./dims.js";
+import { printDim, type Dim } from "./dims.js";
 import { dtypeName, printShape, type DType, type IdSpace, type TensorType } from "./tensor-type.js";
 import type { Value } from "./values.js";
 import type { Elaborator, EvalContext } from "./elaborate.js";
@@ -190,4 +190,3 @@ function describe(value: Value): string {
   return value.kind === "list" ? "a list" : value.kind === "bool" ? `\`${value.value}\`` : value.kind;
 }
 
-export { constDim, symDim };

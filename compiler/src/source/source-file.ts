@@ -67,7 +67,3 @@ function computeLineStarts(text: string): number[] {
   }
   return starts;
 }
-
-export function spanCovering(first: Span, last: Span): Span {
-  return { start: Math.min(first.start, last.start), end: Math.max(first.end, last.end) };
-}

@@ -133,7 +133,6 @@ export function toDiagnostic(source: SourceFile, error: IRecognitionException): 
   const rule = ruleStack[ruleStack.length - 1] ?? "file";
   const foundText = describeToken(found);
   const expected = facts.expected;
-  const isName = found.tokenType === T.Identifier || T.SOFT_KEYWORDS.includes(found.image);
   const isHardKeyword = T.HARD_KEYWORDS.includes(found.image) && found.tokenType !== T.Identifier;
 
   // A reserved word where a name belongs.

@@ -2,7 +2,7 @@
 // in the order of the op's tensor parameters; attributes as the plan stores them.
 
 import type { PlanStep, PlanValue } from "../plan.js";
-import { tf, type Tensor } from "../tf.js";
+import { tf, tfDtype, type Tensor } from "../tf.js";
 
 export interface KernelContext {
   readonly step: PlanStep;
@@ -16,14 +16,17 @@ export interface KernelContext {
 
 export type Kernel = (inputs: Tensor[], ctx: KernelContext) => Tensor;
 
-const dtypeOf = (step: PlanStep): "float32" | "int32" | "bool" => (step.type.dtype === "f32" ? "float32" : step.type.dtype === "bool" ? "bool" : "int32");
+const dtypeOf = (step: PlanStep) => tfDtype(step.type);
+
+/** `t` in dtype `want` (no op when it already is). */
+const castTo = (t: Tensor, want: "float32" | "int32" | "bool") => (t.dtype === want ? t : tf.cast(t, want));
 
 /** Binary ops cast a scalar constant of another dtype (`x ** 2`) to the result's dtype. */
 function binary(f: (a: Tensor, b: Tensor) => Tensor, compare = false): Kernel {
   return ([a, b], ctx) => {
     if (!compare && ctx.step.type.dtype !== "bool") {
       const want = dtypeOf(ctx.step);
-      return f(a!.dtype === want ? a! : tf.cast(a!, want), b!.dtype === want ? b! : tf.cast(b!, want));
+      return f(castTo(a!, want), castTo(b!, want));
     }
     if (a!.dtype !== b!.dtype) return f(tf.cast(a!, "float32"), tf.cast(b!, "float32"));
     return f(a!, b!);
@@ -176,7 +179,7 @@ export const KERNELS: Readonly<Record<string, Kernel>> = {
     // tf.where broadcasts the condition; the branches must be full-sized (a scalar mask value is
     // filled once rather than broadcast by a copy of every operand).
     const full = (t: Tensor, i: number) => {
-      const typed = t.dtype === want ? t : tf.cast(t, want);
+      const typed = castTo(t, want);
       if (typed.shape.join() === shape.join()) return typed;
       const constant = ctx.inputSteps[i]?.op === "const" ? Number(ctx.inputSteps[i]!.attrs["value"]) : undefined;
       return constant !== undefined && Number.isFinite(constant) ? tf.fill(shape, constant, want === "bool" ? "bool" : want) : tf.broadcastTo(typed, shape);
@@ -202,7 +205,7 @@ export const KERNELS: Readonly<Record<string, Kernel>> = {
   cumsum: ([x], ctx) => tf.cumsum(x!, axesOf(ctx.step.attrs["axis"], x!.rank)![0]!),
   matmul: ([a, b], ctx) => {
     const want = dtypeOf(ctx.step);
-    const [p, q] = [a!.dtype === want ? a! : tf.cast(a!, want), b!.dtype === want ? b! : tf.cast(b!, want)];
+    const [p, q] = [castTo(a!, want), castTo(b!, want)];
     // [..., M, K] @ [K, N]: one 2-D product over the flattened leading axes (a Dense layer),
     // never a broadcast copy of the weight per batch element.
     if (q.rank === 2 && p.rank > 2) {

@@ -4,13 +4,11 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { compileFiles } from "../../driver.js";
-import { hasErrors } from "../../diagnostics/diagnostic.js";
-import { renderAll } from "../../diagnostics/render.js";
 import { formatPlan } from "../../lower/format-plan.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import type { CommandSpec } from "../args.js";
 import { EXIT } from "../io.js";
-import { colorOption, useColor, type Command, overridesFrom } from "./shared.js";
+import { colorOption, type Command, overridesFrom, reportProblems } from "./shared.js";
 
 export const buildSpec: CommandSpec = {
   name: "build",
@@ -31,13 +29,8 @@ export const build: Command = (args, io) => {
   const overrides = overridesFrom(args, io);
   if (!overrides) return EXIT.usage;
   const result = compileFiles(args.positionals, { overrides });
-  const unreadable = result.unreadable[0];
-  if (unreadable) {
-    io.stderr(`error: cannot read \`${unreadable.path}\`: ${unreadable.reason}\n`);
-    return EXIT.usage;
-  }
-  if (result.diagnostics.length) io.stderr(renderAll(result.diagnostics, (p) => result.sources.get(p), "text", { color: useColor(args, io) }));
-  if (hasErrors(result.diagnostics)) return EXIT.errors;
+  const stop = reportProblems(result, args, io);
+  if (stop !== undefined) return stop;
   const out = args.options.get("out") as string | undefined;
   if (!out) {
     io.stdout(result.plans.map(formatPlan).join(""));

@@ -3,42 +3,15 @@
 // print its heads for one batch.
 
 import { compileFiles } from "../../driver.js";
-import { hasErrors } from "../../diagnostics/diagnostic.js";
-import { renderAll } from "../../diagnostics/render.js";
-import { BackendUnavailable, useBackend, type BackendName } from "../../../../runtime/src/backends.js";
-import { CheckpointError } from "../../../../runtime/src/checkpoint/safetensors.js";
+import { useBackend, type BackendName } from "../../../../runtime/src/backends.js";
 import { loadCheckpoint } from "../../../../runtime/src/checkpoint/checkpoint.js";
-import { ConfigError } from "../../../../runtime/src/config.js";
-import { DataSourceError, dataSourceFor } from "../../../../runtime/src/data/sources.js";
+import { dataSourceFor } from "../../../../runtime/src/data/sources.js";
 import { Executor } from "../../../../runtime/src/executor.js";
 import { tf } from "../../../../runtime/src/tf.js";
-import { evaluateMetrics, TrainingError } from "../../../../runtime/src/train/trainer.js";
-import type { CommandSpec, OptionSpec } from "../args.js";
+import { evaluateMetrics } from "../../../../runtime/src/train/trainer.js";
+import { isUserError } from "./user-errors.js";
 import { EXIT, type CliIo } from "../io.js";
-import { colorOption, overridesFrom, useColor, type Command, type CommandArgs } from "./shared.js";
-
-const shared: OptionSpec[] = [
-  { name: "checkpoint", description: "The weights to use: a .safetensors file written by `rec train`", values: [], valueName: "PATH" },
-  { name: "backend", description: "Where to run", values: ["auto", "cpu", "wasm", "webgpu", "tensorflow"], default: "auto" },
-  { name: "batch", description: "Examples per batch (default: the train block's `batch`)", values: [], valueName: "N" },
-  { name: "seed", description: "Seed of the data", values: [], valueName: "N", default: "0" },
-  { name: "set", description: "Override a model param, as in training (repeatable)", values: [], valueName: "NAME=VALUE", repeatable: true },
-  colorOption,
-];
-
-export const evalSpec: CommandSpec = {
-  name: "eval",
-  summary: "Evaluate a trained model's metrics on fresh batches of its data.",
-  usage: "rec eval --checkpoint PATH [options] FILE",
-  options: [...shared, { name: "batches", description: "How many batches to average over", values: [], valueName: "N", default: "8" }, { name: "json", description: "Print the metrics as JSON" }],
-};
-
-export const predictSpec: CommandSpec = {
-  name: "predict",
-  summary: "Print a trained model's heads for one batch of its data, as JSON.",
-  usage: "rec predict --checkpoint PATH [options] FILE",
-  options: [...shared, { name: "rows", description: "How many rows of each head to print", values: [], valueName: "N", default: "3" }],
-};
+import { overridesFrom, type Command, type CommandArgs, reportProblems } from "./shared.js";
 
 async function withModel(args: CommandArgs, io: CliIo, name: string, run: (executor: Executor, data: ReturnType<typeof dataSourceFor>, batch: number) => Promise<void>): Promise<number> {
   if (args.positionals.length !== 1 || !args.options.get("checkpoint")) {
@@ -49,12 +22,8 @@ async function withModel(args: CommandArgs, io: CliIo, name: string, run: (execu
   const overrides = overridesFrom(args, io);
   if (!overrides) return EXIT.usage;
   const result = compileFiles(args.positionals, { overrides });
-  if (result.unreadable[0]) {
-    io.stderr(`error: cannot read \`${result.unreadable[0].path}\`: ${result.unreadable[0].reason}\n`);
-    return EXIT.usage;
-  }
-  if (result.diagnostics.length) io.stderr(renderAll(result.diagnostics, (p) => result.sources.get(p), "text", { color: useColor(args, io) }));
-  if (hasErrors(result.diagnostics)) return EXIT.errors;
+  const stop = reportProblems(result, args, io);
+  if (stop !== undefined) return stop;
   const plan = result.plans[0];
   if (!plan) {
     io.stderr("error: the file declares no model\n");
@@ -70,7 +39,7 @@ async function withModel(args: CommandArgs, io: CliIo, name: string, run: (execu
     executor.dispose();
     return EXIT.ok;
   } catch (error) {
-    if (error instanceof CheckpointError || error instanceof BackendUnavailable || error instanceof DataSourceError || error instanceof ConfigError || error instanceof TrainingError) {
+    if (isUserError(error)) {
       io.stderr(`error: ${error.message}\n`);
       return EXIT.errors;
     }

@@ -1,14 +1,12 @@
 // `rec ir SPEC`: the graph IR of each model, optionally after the optimization passes.
 
 import { checkFiles } from "../../driver.js";
-import { hasErrors } from "../../diagnostics/diagnostic.js";
-import { renderAll } from "../../diagnostics/render.js";
 import { printModel, printModels } from "../../ir/printer.js";
 import { formatTimings, runPasses } from "../../passes/pass.js";
 import { PASSES, STANDARD_PIPELINE } from "../../passes/pipeline.js";
 import type { CommandSpec } from "../args.js";
 import { EXIT } from "../io.js";
-import { colorOption, useColor, type Command } from "./shared.js";
+import { colorOption, type Command, reportProblems } from "./shared.js";
 
 export const irSpec: CommandSpec = {
   name: "ir",
@@ -28,13 +26,8 @@ export const ir: Command = (args, io) => {
     return EXIT.usage;
   }
   const result = checkFiles(args.positionals);
-  const unreadable = result.unreadable[0];
-  if (unreadable) {
-    io.stderr(`error: cannot read \`${unreadable.path}\`: ${unreadable.reason}\n`);
-    return EXIT.usage;
-  }
-  if (result.diagnostics.length) io.stderr(renderAll(result.diagnostics, (p) => result.sources.get(p), "text", { color: useColor(args, io) }));
-  if (hasErrors(result.diagnostics)) return EXIT.errors;
+  const stop = reportProblems(result, args, io);
+  if (stop !== undefined) return stop;
   const after = args.options.get("after") as string | undefined;
   if (after && after !== "all" && !PASSES.has(after)) {
     io.stderr(`error: no pass \`${after}\`; the passes are ${[...PASSES.keys()].join(", ")} (or \`all\`)\n`);

@@ -1,7 +1,10 @@
 // What several commands share: the command function type and the diagnostics/color options.
 
+import { hasErrors } from "../../diagnostics/diagnostic.js";
+import { renderAll } from "../../diagnostics/render.js";
+import type { CheckResult } from "../../driver.js";
 import type { OptionSpec } from "../args.js";
-import type { CliIo } from "../io.js";
+import { EXIT, type CliIo } from "../io.js";
 
 export interface CommandArgs {
   readonly options: Map<string, string | true | string[]>;
@@ -43,4 +46,19 @@ export function overridesFrom(args: CommandArgs, io: CliIo): Map<string, string>
     overrides.set(assignment.slice(0, at).trim(), assignment.slice(at + 1).trim());
   }
   return overrides;
+}
+
+/**
+ * Reports what checking or compiling found: an unreadable file (exit 2), then the diagnostics.
+ * Returns the exit code when the command must stop: always for an unreadable file, and for
+ * errors unless `continueOnErrors` (the syntax views still print what they could build).
+ */
+export function reportProblems(result: CheckResult, args: CommandArgs, io: CliIo, continueOnErrors = false): number | undefined {
+  const unreadable = result.unreadable[0];
+  if (unreadable) {
+    io.stderr(`error: cannot read \`${unreadable.path}\`: ${unreadable.reason}\n`);
+    return EXIT.usage;
+  }
+  if (result.diagnostics.length) io.stderr(renderAll(result.diagnostics, (p) => result.sources.get(p), "text", { color: useColor(args, io) }));
+  return hasErrors(result.diagnostics) && !continueOnErrors ? EXIT.errors : undefined;
 }

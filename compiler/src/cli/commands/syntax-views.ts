@@ -3,13 +3,12 @@
 
 import { checkFiles } from "../../driver.js";
 import { hasErrors } from "../../diagnostics/diagnostic.js";
-import { renderAll } from "../../diagnostics/render.js";
 import { dumpAst } from "../../syntax/ast-dump.js";
 import { printFile } from "../../syntax/printer.js";
 import type { ParsedFile } from "../../syntax/parse-source.js";
 import type { CommandSpec } from "../args.js";
 import { EXIT, type CliIo } from "../io.js";
-import { colorOption, useColor, type Command, type CommandArgs } from "./shared.js";
+import { colorOption, type Command, type CommandArgs, reportProblems } from "./shared.js";
 
 export const astSpec: CommandSpec = {
   name: "ast",
@@ -31,15 +30,9 @@ function withOneFile(args: CommandArgs, io: CliIo, name: string, view: (file: Pa
     return EXIT.usage;
   }
   const result = checkFiles(args.positionals);
-  const unreadable = result.unreadable[0];
-  if (unreadable) {
-    io.stderr(`error: cannot read \`${unreadable.path}\`: ${unreadable.reason}\n`);
-    return EXIT.usage;
-  }
+  const stop = reportProblems(result, args, io, true);
+  if (stop !== undefined) return stop;
   const file = result.files[0]!;
-  if (result.diagnostics.length) {
-    io.stderr(renderAll(result.diagnostics, () => file.source, "text", { color: useColor(args, io) }));
-  }
   io.stdout(view(file));
   return hasErrors(result.diagnostics) ? EXIT.errors : EXIT.ok;
 }

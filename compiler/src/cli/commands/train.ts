@@ -5,38 +5,17 @@
 import { mkdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { compileFiles } from "../../driver.js";
-import { hasErrors } from "../../diagnostics/diagnostic.js";
-import { renderAll } from "../../diagnostics/render.js";
 import { formatPlan } from "../../lower/format-plan.js";
 import { constValue, printDim } from "../../semantics/dims.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
-import { BackendUnavailable, useBackend, type BackendName } from "../../../../runtime/src/backends.js";
-import { DataSourceError, dataSourceFor } from "../../../../runtime/src/data/sources.js";
+import { useBackend, type BackendName } from "../../../../runtime/src/backends.js";
+import { dataSourceFor } from "../../../../runtime/src/data/sources.js";
 import { Executor } from "../../../../runtime/src/executor.js";
-import { NonFiniteLoss, train, TrainingError, trainOptionsFrom, type StepReport } from "../../../../runtime/src/train/trainer.js";
-import { ConfigError } from "../../../../runtime/src/config.js";
+import { train, trainOptionsFrom, type StepReport } from "../../../../runtime/src/train/trainer.js";
 import { loadWeightsFrom, saveCheckpoint } from "../../../../runtime/src/checkpoint/checkpoint.js";
-import { CheckpointError } from "../../../../runtime/src/checkpoint/safetensors.js";
-import type { CommandSpec } from "../args.js";
+import { isUserError } from "./user-errors.js";
 import { EXIT } from "../io.js";
-import { colorOption, useColor, type Command, overridesFrom } from "./shared.js";
-
-export const trainSpec: CommandSpec = {
-  name: "train",
-  summary: "Train a model of a .rec file on its data and report its metrics.",
-  usage: "rec train [options] FILE",
-  options: [
-    { name: "backend", description: "Where to run: the fastest present (auto), cpu, wasm, webgpu, or tensorflow (tfjs-node)", values: ["auto", "cpu", "wasm", "webgpu", "tensorflow"], default: "auto" },
-    { name: "seed", description: "Seed for initialization, data and dropout", values: [], valueName: "N", default: "0" },
-    { name: "steps", description: "Training steps (default: the train block's `steps`)", values: [], valueName: "N" },
-    { name: "batch", description: "Batch size (default: the train block's `batch`)", values: [], valueName: "N" },
-    { name: "model", description: "Which model of the file to train (default: the first)", values: [], valueName: "NAME" },
-    { name: "set", description: "Override a model param (repeatable)", values: [], valueName: "NAME=VALUE", repeatable: true },
-    { name: "out", description: "Run directory (default: runs/<model>-<seed>)", values: [], valueName: "DIR" },
-    { name: "json", description: "Print the final summary as JSON" },
-    colorOption,
-  ],
-};
+import { type Command, overridesFrom, reportProblems } from "./shared.js";
 
 export const trainCommand: Command = async (args, io) => {
   if (args.positionals.length !== 1) {
@@ -56,12 +35,8 @@ export const trainCommand: Command = async (args, io) => {
   const overrides = overridesFrom(args, io);
   if (!overrides) return EXIT.usage;
   const result = compileFiles(args.positionals, { overrides });
-  if (result.unreadable[0]) {
-    io.stderr(`error: cannot read \`${result.unreadable[0].path}\`: ${result.unreadable[0].reason}\n`);
-    return EXIT.usage;
-  }
-  if (result.diagnostics.length) io.stderr(renderAll(result.diagnostics, (p) => result.sources.get(p), "text", { color: useColor(args, io) }));
-  if (hasErrors(result.diagnostics)) return EXIT.errors;
+  const stop = reportProblems(result, args, io);
+  if (stop !== undefined) return stop;
   const wanted = args.options.get("model") as string | undefined;
   const plan = wanted ? result.plans.find((p) => p.model === wanted) : result.plans[0];
   if (!plan) {
@@ -123,7 +98,7 @@ export const trainCommand: Command = async (args, io) => {
     else io.stdout(metricsTable(reports, summary.examplesPerSecond, seconds, relative(io.cwd, dir) || "."));
     return EXIT.ok;
   } catch (error) {
-    if (error instanceof BackendUnavailable || error instanceof DataSourceError || error instanceof ConfigError || error instanceof NonFiniteLoss || error instanceof TrainingError || error instanceof CheckpointError) {
+    if (isUserError(error)) {
       io.stderr(`error: ${error.message}\n`);
       return EXIT.errors;
     }

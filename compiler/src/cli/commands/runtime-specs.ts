@@ -1,0 +1,46 @@
+// The option tables of the commands that run models (train, eval, predict). They live apart
+// from the commands so `rec --help` and `rec check` never load TensorFlow.js: main.ts imports
+// these tables eagerly and the commands themselves only when one of them runs.
+
+import type { CommandSpec, OptionSpec } from "../args.js";
+import { colorOption } from "./shared.js";
+
+export const trainSpec: CommandSpec = {
+  name: "train",
+  summary: "Train a model of a .rec file on its data and report its metrics.",
+  usage: "rec train [options] FILE",
+  options: [
+    { name: "backend", description: "Where to run: the fastest present (auto), cpu, wasm, webgpu, or tensorflow (tfjs-node)", values: ["auto", "cpu", "wasm", "webgpu", "tensorflow"], default: "auto" },
+    { name: "seed", description: "Seed for initialization, data and dropout", values: [], valueName: "N", default: "0" },
+    { name: "steps", description: "Training steps (default: the train block's `steps`)", values: [], valueName: "N" },
+    { name: "batch", description: "Batch size (default: the train block's `batch`)", values: [], valueName: "N" },
+    { name: "model", description: "Which model of the file to train (default: the first)", values: [], valueName: "NAME" },
+    { name: "set", description: "Override a model param (repeatable)", values: [], valueName: "NAME=VALUE", repeatable: true },
+    { name: "out", description: "Run directory (default: runs/<model>-<seed>)", values: [], valueName: "DIR" },
+    { name: "json", description: "Print the final summary as JSON" },
+    colorOption,
+  ],
+};
+
+const modelOptions: OptionSpec[] = [
+  { name: "checkpoint", description: "The weights to use: a .safetensors file written by `rec train`", values: [], valueName: "PATH" },
+  { name: "backend", description: "Where to run", values: ["auto", "cpu", "wasm", "webgpu", "tensorflow"], default: "auto" },
+  { name: "batch", description: "Examples per batch (default: the train block's `batch`)", values: [], valueName: "N" },
+  { name: "seed", description: "Seed of the data", values: [], valueName: "N", default: "0" },
+  { name: "set", description: "Override a model param, as in training (repeatable)", values: [], valueName: "NAME=VALUE", repeatable: true },
+  colorOption,
+];
+
+export const evalSpec: CommandSpec = {
+  name: "eval",
+  summary: "Evaluate a trained model's metrics on fresh batches of its data.",
+  usage: "rec eval --checkpoint PATH [options] FILE",
+  options: [...modelOptions, { name: "batches", description: "How many batches to average over", values: [], valueName: "N", default: "8" }, { name: "json", description: "Print the metrics as JSON" }],
+};
+
+export const predictSpec: CommandSpec = {
+  name: "predict",
+  summary: "Print a trained model's heads for one batch of its data, as JSON.",
+  usage: "rec predict --checkpoint PATH [options] FILE",
+  options: [...modelOptions, { name: "rows", description: "How many rows of each head to print", values: [], valueName: "N", default: "3" }],
+};
