@@ -10,7 +10,7 @@ import { lowerToPlan } from "../compiler/src/lower/to-plan.js";
 import { runPasses } from "../compiler/src/passes/pass.js";
 import { STANDARD_PIPELINE } from "../compiler/src/passes/pipeline.js";
 import { useBackend } from "../runtime/src/backends.js";
-import { dataSourceFor } from "../runtime/src/data/sources.js";
+import { openDataSet } from "../runtime/src/data/sources.js";
 import { Executor } from "../runtime/src/executor.js";
 import { tf } from "../runtime/src/tf.js";
 import { makeOptimizer } from "../runtime/src/train/optimizers.js";
@@ -23,10 +23,9 @@ const settings = plan.train[0]!.settings;
 
 async function run(backend: "cpu" | "wasm", steps: number, seed = 3) {
   const executor = new Executor(plan, seed);
-  const data = dataSourceFor(plan, settings["data"] as string, seed, 0);
-  const evalData = dataSourceFor(plan, settings["data"] as string, seed, 500_000);
+  const data = await openDataSet(plan, settings["data"] as string, { seed, baseDir: ROOT });
   const memory: number[] = [];
-  const reports = await train(executor, settings, data, evalData, {
+  const reports = await train(executor, settings, data, {
     ...trainOptionsFrom(settings, { steps, batch: 64, seed, evalEvery: 0, evalBatches: 2 }),
     onStep: () => memory.push(tf.memory().numTensors),
   });
@@ -63,8 +62,9 @@ describe("a non-finite loss", () => {
     const model = runPasses(checked.models[0]!.graph, STANDARD_PIPELINE).model;
     const badPlan = lowerToPlan(model, []);
     const executor = new Executor(badPlan, 0);
-    const source = { next: (n: number) => ({ feeds: new Map([["x", tf.fill([n, 1], -1)]]) }) };
-    await expect(train(executor, { optimizer: "sgd(lr = 0.1)" }, source, source, { steps: 3, batch: 4, seed: 0, evalEvery: 0, evalBatches: 1 })).rejects.toThrow(
+    const source = { next: async (n: number) => ({ size: n, feeds: new Map([["x", tf.fill([n, 1], -1)]]) }) };
+    const data = { train: () => source, heldOut: () => source, heldOutBatches: 1, skipped: { count: 0, examples: [] } };
+    await expect(train(executor, { optimizer: "sgd(lr = 0.1)" }, data, { steps: 3, batch: 4, seed: 0, evalEvery: 0, evalBatches: 1 })).rejects.toThrow(
       new NonFiniteLoss("the loss is NaN at step 0; the first non-finite value came from `log` at line 5:17"),
     );
   });

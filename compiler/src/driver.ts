@@ -106,5 +106,5 @@ export function compileFiles(paths: readonly string[], options: CheckOptions & {
   const checked = checkFiles(paths, options);
   if (hasErrors(checked.diagnostics)) return { ...checked, plans: [], optimized: [] };
   const optimized = checked.models.map((m) => runPasses(m.graph, STANDARD_PIPELINE, { verify: options.verify ?? true }).model);
-  return { ...checked, optimized, plans: optimized.map((m, i) => lowerToPlan(m, checked.models[i]!.train)) };
+  return { ...checked, optimized, plans: optimized.map((m, i) => lowerToPlan(m, checked.models[i]!.train, checked.models[i]!.schemas)) };
 }

@@ -59,6 +59,40 @@ export interface PlanStep {
   readonly loc?: readonly [number, number];
 }
 
+/**
+ * One field of a data schema: which file column feeds which model input, and how. Shapes are
+ * per example (no batch dimension) and concrete.
+ */
+export interface PlanDataField {
+  /** The model input this field feeds; for a `timestamp` field, the field's own name. */
+  readonly name: string;
+  /** The file column read. For a mask, the column of the sequence it masks. */
+  readonly column: string;
+  /** `value`: the column itself; `mask`: true where a padded sequence has an element; `timestamp`: orders the rows for a split by time. */
+  readonly kind: "value" | "mask" | "timestamp";
+  readonly dtype: PlanDType;
+  readonly shape: readonly number[];
+  readonly space?: { readonly name: string; readonly size: number };
+  /** How ids are mapped: `given` integers in [0, size), or a `vocab` built from the training split (id 0 is the out-of-vocabulary bucket). */
+  readonly ids?: "given" | "vocab";
+  /** A variable-length list padded with `pad` or truncated (keeping the `truncate` end's opposite) to `shape[0]`. */
+  readonly sequence?: { readonly pad: number; readonly truncate: "left" | "right" };
+  /** Where the field is declared in the spec. */
+  readonly loc?: readonly [number, number];
+}
+
+export interface PlanSchema {
+  readonly name: string;
+  readonly fields: readonly PlanDataField[];
+}
+
+/** How a metric's batch values combine over an evaluation set. */
+export type PlanMetric =
+  /** The mean over examples of a per-example quantity: batch values weighted by batch size. */
+  | { readonly aggregate: "mean" }
+  /** Not decomposable (AUC, normalized entropy, SNIPS, …): the op's inputs are gathered over the whole set and the metric computed once. The eval entry outputs them as `name/arg`. */
+  | { readonly aggregate: "exact"; readonly op: string; readonly args: readonly string[]; readonly attrs: Readonly<Record<string, PlanValue>> };
+
 export interface PlanEntry {
   /** Output name → step. */
   readonly outputs: Readonly<Record<string, number>>;
@@ -77,6 +111,10 @@ export interface Plan {
   readonly freeAfter: Readonly<Record<number, readonly number[]>>;
   /** The model's `train` blocks; the runtime reads optimizers (`adam(lr = 0.001)`), batch, steps, … */
   readonly train: readonly PlanTrainStage[];
+  /** The data schemas the train blocks read files with, by name. */
+  readonly schemas?: Readonly<Record<string, PlanSchema>>;
+  /** How each metric of the eval entry is aggregated over an evaluation set. */
+  readonly metrics?: Readonly<Record<string, PlanMetric>>;
 }
 
 /** Structural validation of a plan read from JSON: the problems found, empty when valid. */
@@ -96,5 +134,14 @@ export function validatePlan(plan: unknown): string[] {
   for (const param of p.params ?? []) inRange(param.step, `param ${param.name}`);
   for (const input of p.inputs ?? []) inRange(input.step, `input ${input.name}`);
   for (const [entry, value] of Object.entries(p.entries ?? {})) for (const [name, step] of Object.entries(value.outputs)) inRange(step, `${entry} output ${name}`);
+  for (const [name, metric] of Object.entries(p.metrics ?? {})) {
+    if (!(name in (p.entries?.eval.outputs ?? {}))) problems.push(`metric ${name} is not an eval output`);
+    if (metric.aggregate === "exact") for (const arg of metric.args) if (!(`${name}/${arg}` in (p.entries?.eval.outputs ?? {}))) problems.push(`metric ${name} gathers ${arg}, which the eval entry does not output`);
+  }
+  for (const schema of Object.values(p.schemas ?? {})) {
+    for (const field of schema.fields) {
+      if (field.kind !== "timestamp" && !(p.inputs ?? []).some((i) => i.name === field.name)) problems.push(`schema ${schema.name} field ${field.name} feeds no input`);
+    }
+  }
   return problems;
 }

@@ -52,6 +52,11 @@ export interface OpDef {
   readonly openNamed?: boolean;
   /** Constant folding: the result for scalar constant inputs (elementwise arithmetic). */
   readonly fold?: (inputs: readonly number[]) => number;
+  /**
+   * For metrics: `exact` when the metric of a whole evaluation set is not the mean of its
+   * batches' values (AUC, normalized entropy, SNIPS); the runtime then gathers the inputs.
+   */
+  readonly aggregate?: "exact";
   /** Draws random numbers: two calls are two different computations (never merged). */
   readonly impure?: boolean;
   /** The result: a tensor type (run-time) or a compile-time value. */

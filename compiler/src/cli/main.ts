@@ -5,6 +5,7 @@ import { formatHelp, parseArgs, type CommandSpec } from "./args.js";
 import { check, checkSpec } from "./commands/check.js";
 import type { Command } from "./commands/shared.js";
 import { build, buildSpec } from "./commands/build.js";
+import { data, dataSpec } from "./commands/data.js";
 import { evalSpec, predictSpec, trainSpec } from "./commands/runtime-specs.js";
 import { ir, irSpec } from "./commands/ir.js";
 import { ast, astSpec, print, printSpec } from "./commands/syntax-views.js";
@@ -17,6 +18,7 @@ const COMMANDS: readonly { spec: CommandSpec; run: Command }[] = [
   { spec: evalSpec, run: async (args, io) => (await import("./commands/evaluate.js")).evalCommand(args, io) },
   { spec: predictSpec, run: async (args, io) => (await import("./commands/evaluate.js")).predictCommand(args, io) },
   { spec: buildSpec, run: build },
+  { spec: dataSpec, run: data },
   { spec: irSpec, run: ir },
   { spec: astSpec, run: ast },
   { spec: printSpec, run: print },

@@ -2,6 +2,8 @@
 // to trust. It is the yardstick for passes (a pass must not change its results) and, later,
 // for every backend. Dims are given concrete sizes; inputs and params are fed by name.
 
+import { accuracy, auc, calibration, groupAuc, ips, logLoss, normalizedEntropy, snips } from "../../../runtime/src/metrics/classification.js";
+import { diagonalQueries, hitRateAtK, meanReciprocalRank, ndcgAtK } from "../../../runtime/src/metrics/ranking.js";
 import { evaluateDim, type Dim } from "../semantics/dims.js";
 import { parseSubscripts } from "../../../stdlib/ops/index-op.js";
 import type { Attr, IrModel, IrNode } from "./ir.js";
@@ -18,8 +20,8 @@ export const HASH_PRIME = 524_287;
 export const INTERPRETED_OPS: ReadonlySet<string> = new Set([
   "const", "input", "param", "where", "cast", "clip", "sum", "mean", "max", "min", "logsumexp", "softmax", "log_softmax",
   "matmul", "transpose", "reshape", "squeeze", "expand_dims", "broadcast_to", "concat", "stack", "index", "arange", "eye",
-  "causal_mask", "gather", "one_hot", "masked_mean", "take_along", "in_batch_recall", "recall_at", "cumsum", "argmax",
-  "take", "topk", "hash_ngrams", "roc_auc", "binary_log_loss", "mrr", "reinforce", "snips", "ips", "sample_categorical",
+  "causal_mask", "gather", "one_hot", "masked_mean", "take_along", "in_batch_recall", "recall_at", "hit_rate_at", "ndcg_at", "cumsum", "argmax",
+  "take", "topk", "hash_ngrams", "roc_auc", "group_auc", "binary_log_loss", "normalized_entropy", "calibration", "accuracy", "mrr", "reinforce", "snips", "ips", "sample_categorical",
   "categorical",
 ]);
 
@@ -201,18 +203,12 @@ function run(node: IrNode, x: Tensor[], shape: number[], feeds: ReadonlyMap<stri
       const n = x[0]!.shape[x[0]!.shape.length - 1]!;
       return make(shape, (i) => x[0]!.data[i * n + x[1]!.data[i]!]!);
     }
-    case "in_batch_recall": case "recall_at": {
+    case "in_batch_recall": case "recall_at": case "hit_rate_at": case "ndcg_at": case "mrr": {
       const s = x[0]!;
-      const n = s.shape[1]!;
-      const k = num(a.get("k"), dim);
-      let hits = 0;
-      for (let r = 0; r < s.shape[0]!; r++) {
-        const positive = s.data[r * n + r]!;
-        let above = 0;
-        for (let c = 0; c < n; c++) if (c !== r && s.data[r * n + c]! >= positive) above++;
-        if (above < k) hits++;
-      }
-      return make(shape, () => hits / s.shape[0]!);
+      const queries = diagonalQueries(s.data, s.shape[0]!, s.shape[1]!);
+      const k = node.op === "mrr" ? 0 : num(a.get("k"), dim);
+      const value = node.op === "ndcg_at" ? ndcgAtK(queries, k) : node.op === "mrr" ? meanReciprocalRank(queries) : hitRateAtK(queries, k);
+      return make(shape, () => value);
     }
     case "cumsum": {
       const [axis] = axesOf(a.get("axis"), shape.length, dim);
@@ -268,29 +264,12 @@ function run(node: IrNode, x: Tensor[], shape: number[], feeds: ReadonlyMap<stri
         return h % buckets;
       });
     }
-    case "roc_auc": case "binary_log_loss": {
-      const [p, y] = x as [Tensor, Tensor];
-      if (node.op === "binary_log_loss") {
-        let total = 0;
-        p.data.forEach((v, i) => {
-          const q = Math.min(Math.max(v, 1e-7), 1 - 1e-7);
-          total -= y.data[i]! * Math.log(q) + (1 - y.data[i]!) * Math.log(1 - q);
-        });
-        return make(shape, () => total / p.data.length);
-      }
-      return make(shape, () => rocAuc(p.data, y.data));
-    }
-    case "mrr": {
-      const s = x[0]!;
-      const n = s.shape[1]!;
-      let total = 0;
-      for (let r = 0; r < s.shape[0]!; r++) {
-        let rank = 1;
-        for (let c = 0; c < n; c++) if (c !== r && s.data[r * n + c]! >= s.data[r * n + r]!) rank++;
-        total += 1 / rank;
-      }
-      return make(shape, () => total / s.shape[0]!);
-    }
+    case "roc_auc": return make(shape, () => auc(x[0]!.data, x[1]!.data));
+    case "group_auc": return make(shape, () => groupAuc(x[0]!.data, x[1]!.data, x[2]!.data));
+    case "binary_log_loss": return make(shape, () => logLoss(x[0]!.data, x[1]!.data));
+    case "normalized_entropy": return make(shape, () => normalizedEntropy(x[0]!.data, x[1]!.data));
+    case "calibration": return make(shape, () => calibration(x[0]!.data, x[1]!.data));
+    case "accuracy": return make(shape, () => accuracy(x[0]!.data, x[1]!.data));
     case "reinforce": case "snips": case "ips": {
       const [logp, action, reward, propensity] = x as [Tensor, Tensor, Tensor, Tensor];
       const actions = logp.shape[1]!;
@@ -306,13 +285,8 @@ function run(node: IrNode, x: Tensor[], shape: number[], feeds: ReadonlyMap<stri
         }
         return make(shape, () => -total / rows);
       }
-      let num_ = 0;
-      let den = 0;
-      for (let r = 0; r < rows; r++) {
-        num_ += weight(r) * reward.data[r]!;
-        den += weight(r);
-      }
-      return make(shape, () => (node.op === "snips" ? (den ? num_ / den : 0) : num_ / rows));
+      const weights = Array.from({ length: rows }, (_, r) => weight(r));
+      return make(shape, () => (node.op === "snips" ? snips(weights, reward.data) : ips(weights, reward.data)));
     }
     case "sample_categorical": {
       // The reference samples deterministically: the most likely action (temperature → 0).
@@ -329,28 +303,6 @@ function run(node: IrNode, x: Tensor[], shape: number[], feeds: ReadonlyMap<stri
     default:
       throw new InterpretError(`the reference interpreter has no kernel for \`${node.op}\` yet`);
   }
-}
-
-/** ROC AUC by the Mann–Whitney statistic with average ranks for ties. */
-function rocAuc(p: Float64Array, y: Float64Array): number {
-  const order = [...p.keys()].sort((i, j) => p[i]! - p[j]!);
-  const ranks = new Float64Array(p.length);
-  for (let i = 0; i < order.length; ) {
-    let j = i;
-    while (j + 1 < order.length && p[order[j + 1]!] === p[order[i]!]) j++;
-    for (let k = i; k <= j; k++) ranks[order[k]!] = (i + j) / 2 + 1;
-    i = j + 1;
-  }
-  let positives = 0;
-  let rankSum = 0;
-  y.forEach((v, i) => {
-    if (v >= 0.5) {
-      positives++;
-      rankSum += ranks[i]!;
-    }
-  });
-  const negatives = p.length - positives;
-  return positives && negatives ? (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives) : 0.5;
 }
 
 function reduce(op: string, t: Tensor, axes: number[], outShape: readonly number[]): Tensor {

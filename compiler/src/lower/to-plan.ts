@@ -4,10 +4,12 @@
 import { constValue, printDim, type Dim } from "../semantics/dims.js";
 import type { TensorType } from "../semantics/tensor-type.js";
 import type { Attr, IrModel } from "../ir/ir.js";
-import { PLAN_VERSION, type Plan, type PlanDim, type PlanEntry, type PlanSettings, type PlanType, type PlanValue } from "../../../runtime/src/plan.js";
+import { PLAN_VERSION, type Plan, type PlanDim, type PlanEntry, type PlanMetric, type PlanSettings, type PlanType, type PlanValue } from "../../../runtime/src/plan.js";
 import type { TrainSettings, TrainStage } from "../semantics/model.js";
+import type { CheckedSchema } from "../semantics/schema.js";
+import { OPS } from "../../../stdlib/ops/index.js";
 
-export function lowerToPlan(model: IrModel, train: readonly TrainStage[] = []): Plan {
+export function lowerToPlan(model: IrModel, train: readonly TrainStage[] = [], schemas: readonly CheckedSchema[] = []): Plan {
   const steps = model.nodes.map((node) => ({
     id: node.id,
     op: node.op,
@@ -28,6 +30,8 @@ export function lowerToPlan(model: IrModel, train: readonly TrainStage[] = []): 
   const entry = (...roles: string[]): PlanEntry => ({
     outputs: Object.fromEntries(model.outputs.filter((o) => roles.includes(o.role)).map((o) => [o.name, o.node])),
   });
+  const { metrics, extraOutputs } = metricAggregates(model);
+  const evalEntry = entry("metric");
   return {
     version: PLAN_VERSION,
     model: model.name,
@@ -35,20 +39,51 @@ export function lowerToPlan(model: IrModel, train: readonly TrainStage[] = []): 
     params,
     inputs,
     steps,
-    entries: { train: entry("loss"), eval: entry("metric"), predict: entry("head"), encode: entry("encoder"), act: entry("policy") },
-    freeAfter: liveness(model),
+    entries: {
+      train: entry("loss"),
+      eval: { outputs: { ...evalEntry.outputs, ...extraOutputs } },
+      predict: entry("head"),
+      encode: entry("encoder"),
+      act: entry("policy"),
+    },
+    freeAfter: liveness(model, Object.values(extraOutputs)),
     train: train.map((stage) => ({ ...(stage.name ? { name: stage.name } : {}), settings: planSettings(stage.settings) })),
+    ...(schemas.length ? { schemas: Object.fromEntries(schemas.map((s) => [s.plan.name, s.plan])) } : {}),
+    ...(Object.keys(metrics).length ? { metrics } : {}),
   };
+}
+
+/**
+ * How each metric combines over an evaluation set, from its op's registry entry. A metric whose
+ * op is not decomposable (`aggregate: "exact"`) hands the runtime its op's tensor inputs as
+ * extra eval outputs named `metric/arg`, to be gathered over the set.
+ */
+function metricAggregates(model: IrModel): { metrics: Record<string, PlanMetric>; extraOutputs: Record<string, number> } {
+  const metrics: Record<string, PlanMetric> = {};
+  const extraOutputs: Record<string, number> = {};
+  for (const output of model.outputs) {
+    if (output.role !== "metric") continue;
+    const node = model.nodes[output.node]!;
+    const op = OPS.get(node.op);
+    if (op?.aggregate !== "exact") {
+      metrics[output.name] = { aggregate: "mean" };
+      continue;
+    }
+    const args = op.params.filter((p) => p.kind === "tensor").map((p) => p.name).slice(0, node.inputs.length);
+    args.forEach((arg, i) => (extraOutputs[`${output.name}/${arg}`] = node.inputs[i]!));
+    metrics[output.name] = { aggregate: "exact", op: op.name, args, attrs: Object.fromEntries([...node.attrs].map(([k, v]) => [k, planValue(v)])) };
+  }
+  return { metrics, extraOutputs };
 }
 
 /**
  * The step after which each intermediate is dead: its last consumer. Leaves (inputs, params,
  * constants) and outputs are never freed by the plan; the executor owns them.
  */
-function liveness(model: IrModel): Record<number, number[]> {
+function liveness(model: IrModel, alsoOutputs: readonly number[]): Record<number, number[]> {
   const lastUse = new Map<number, number>();
   for (const node of model.nodes) for (const input of node.inputs) lastUse.set(input, node.id);
-  const outputs = new Set(model.outputs.map((o) => o.node));
+  const outputs = new Set([...model.outputs.map((o) => o.node), ...alsoOutputs]);
   const freeAfter: Record<number, number[]> = {};
   for (const [value, step] of lastUse) {
     const node = model.nodes[value]!;

@@ -1,6 +1,7 @@
 // File environments: the names a file sees — the registry's primitives, dtypes and `None`,
 // its imports, and its own top-level declarations — each bound lazily.
 
+import { schemaValue } from "./schema.js";
 import { suggest, quoteList } from "../diagnostics/suggest.js";
 import type * as A from "../syntax/ast.js";
 import { OPS } from "../../../stdlib/ops/index.js";
@@ -67,7 +68,7 @@ export class FileEnvs {
           }));
           break;
         case "SchemaDecl":
-          declare(decl.name, () => ({ kind: "config", name: "schema", args: new Map() }));
+          declare(decl.name, () => schemaValue(decl, ctx.file));
           break;
         case "ModelDecl":
         case "ExperimentDecl":

@@ -14,6 +14,7 @@ import type { Attr, IrModel, IrOutput } from "../ir/ir.js";
 import { attrOf } from "../ir/attrs.js";
 import { evaluateDim } from "./dims.js";
 import { numel } from "./tensor-type.js";
+import { checkDataSchema, type CheckedSchema } from "./schema.js";
 
 export interface ModelOutput {
   readonly role: A.Role;
@@ -40,6 +41,8 @@ export interface ElaboratedModel {
   readonly optimizerSlots: { readonly dense: number; readonly embedding: number };
   /** The evaluated `train` blocks, in order (multi-stage training has several). */
   readonly train: readonly TrainStage[];
+  /** The data schemas the train blocks read files with, checked against the inputs. */
+  readonly schemas: readonly CheckedSchema[];
 }
 
 /** `--set name=value` overrides, already parsed into values by the caller. */
@@ -144,7 +147,7 @@ export function elaborateModel(el: Elaborator, decl: A.ModelDecl, fileEnv: Env, 
     const slot = env.ownSlot(name)!;
     if (slot.state === "pending") el.force(name, slot, slot.span ?? decl.span, base);
   }
-  const { slots: optimizerSlots, stages: train } = trainSettings(el, decl, env, base);
+  const { slots: optimizerSlots, stages: train, data } = trainSettings(el, decl, env, base);
 
   for (const name of env.ownNames()) {
     const slot = env.ownSlot(name)!;
@@ -162,6 +165,11 @@ export function elaborateModel(el: Elaborator, decl: A.ModelDecl, fileEnv: Env, 
     const slot = env.ownSlot(iname);
     return slot?.state === "ready" && slot.value.kind === "tensor" ? [{ name: iname, type: slot.value.type }] : [];
   });
+  const schemas = new Map<string, CheckedSchema>();
+  for (const setting of data) {
+    const checked = checkDataSchema(el, setting.value, setting.span, env, inputTypes, base);
+    if (checked) schemas.set(checked.plan.name, checked);
+  }
   return {
     name,
     file,
@@ -176,6 +184,7 @@ export function elaborateModel(el: Elaborator, decl: A.ModelDecl, fileEnv: Env, 
     bytes: el.unifier.resolve(model.bytes),
     optimizerSlots,
     train,
+    schemas: [...schemas.values()],
   };
 }
 
@@ -247,7 +256,13 @@ export interface TrainStage {
 export type TrainSettings = ReadonlyMap<string, Attr | TrainSettings>;
 
 /** Evaluates every `train` block; the first one decides the optimizer state slots per group. */
-function trainSettings(el: Elaborator, decl: A.ModelDecl, env: Env, base: EvalContext): { slots: { dense: number; embedding: number }; stages: TrainStage[] } {
+function trainSettings(
+  el: Elaborator,
+  decl: A.ModelDecl,
+  env: Env,
+  base: EvalContext,
+): { slots: { dense: number; embedding: number }; stages: TrainStage[]; data: { value: Value; span: A.Expr["span"] }[] } {
+  const data: { value: Value; span: A.Expr["span"] }[] = [];
   const slotsOf = (v: Value | undefined) => {
     if (!v || v.kind !== "config") return undefined;
     if (v.name === "adam" || v.name === "adamw") return 2;
@@ -268,6 +283,7 @@ function trainSettings(el: Elaborator, decl: A.ModelDecl, env: Env, base: EvalCo
       else {
         const value = el.evalExpr(s.value, scope, base);
         raw.set(s.name.name, value);
+        if (s.name.name === "data") data.push({ value, span: s.value.span });
         const attr = value.kind === "record" ? undefined : attrOf(value);
         if (attr) out.set(s.name.name, attr);
         else if (value.kind === "record") out.set(s.name.name, new Map([...value.fields].flatMap(([k, v]) => (attrOf(v) ? [[k, attrOf(v)!]] : []))));
@@ -286,7 +302,7 @@ function trainSettings(el: Elaborator, decl: A.ModelDecl, env: Env, base: EvalCo
       slots = { dense, embedding: slotsOf(raw.get("embeddings")) ?? dense };
     }
   }
-  return { slots: slots ?? { dense: 2, embedding: 2 }, stages };
+  return { slots: slots ?? { dense: 2, embedding: 2 }, stages, data };
 }
 
 function checkMemory(el: Elaborator, weights: readonly WeightInfo[], decl: A.ModelDecl, ctx: EvalContext) {

@@ -191,6 +191,52 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
       ...opt("help", a),
     }),
   },
+  {
+    code: "REC2017",
+    severity: "error",
+    summary: "A schema field whose type differs from the model input it feeds (per example, without the batch dimension).",
+    example: "import { Embedding } from \"std/nn\"\n\nschema Events {\n  user_id: id<users> = column(\"uid\")\n  label: f32[2] = column(\"clicked\")\n}\n\nmodel M {\n  dims B\n  param users = 100\n  input user_id: id<users>[B]\n  input label: f32[B]\n  head h = Embedding(users, 4)(user_id) |> sum(axis = -1)\n  loss l = mean(h - label)\n  train {\n    data = jsonl(\"events.jsonl\", schema = Events)\n  }\n}\n",
+    build: (a) => ({
+      message: `schema field \`${a["name"]}\` is ${a["found"]}, but input \`${a["name"]}\` is ${a["input"]}`,
+      label: `this is ${a["found"]} per example`,
+      notes: [`a field has its input's type without the batch dimension: ${a["expected"]}`],
+      help: `declare the field as \`${a["name"]}: ${a["expected"]}\``,
+    }),
+  },
+  {
+    code: "REC2018",
+    severity: "error",
+    summary: "A data source whose schema gives no column for some model input.",
+    example: "import { Embedding } from \"std/nn\"\n\nschema Events {\n  user_id: id<users> = column(\"uid\")\n}\n\nmodel M {\n  dims B\n  param users = 100\n  input user_id: id<users>[B]\n  input label: f32[B]\n  head h = Embedding(users, 4)(user_id) |> sum(axis = -1)\n  loss l = mean(h - label)\n  train {\n    data = jsonl(\"events.jsonl\", schema = Events)\n  }\n}\n",
+    build: (a) => ({
+      message: `schema \`${a["schema"]}\` gives no column for ${a["count"] === "1" ? "input" : "inputs"} ${a["missing"]}`,
+      label: "this data cannot feed every input",
+      help: `add a field per missing input to \`schema ${a["schema"]}\`, such as \`name: type = column("…")\``,
+    }),
+  },
+  {
+    code: "REC2019",
+    severity: "error",
+    summary: "A schema field whose per-example shape is not a fixed scalar or list length, so rows cannot be padded to it.",
+    example: "import { Embedding } from \"std/nn\"\n\nschema Events {\n  user_id: id<users> = column(\"uid\")\n  label: f32 = column(\"clicked\")\n  history: id<users>[L] = column(\"hist\", pad = 0)\n}\n\nmodel M {\n  dims B, L\n  param users = 100\n  input user_id: id<users>[B]\n  input label: f32[B]\n  input history: id<users>[B, L]\n  head h = Embedding(users, 4)(user_id) |> sum(axis = -1) + sum(Embedding(users, 4)(history), axis = [1, 2])\n  loss l = mean(h - label)\n  train {\n    data = jsonl(\"events.jsonl\", schema = Events)\n  }\n}\n",
+    build: (a) => ({
+      message: `schema field \`${a["name"]}\` has no fixed shape: ${a["type"]}`,
+      label: "rows cannot be padded to this",
+      notes: [a["detail"] ?? ""],
+      help: "give the length as a `param` (`param max_len = 50`) and use it in the input's type and the field's",
+    }),
+  },
+  {
+    code: "REC2020",
+    severity: "error",
+    summary: "A schema field's source or column option that cannot apply to it.",
+    example: "import { Embedding } from \"std/nn\"\n\nschema Events {\n  user_id: id<users> = column(\"uid\")\n  label: f32 = column(\"clicked\", vocab = true)\n}\n\nmodel M {\n  dims B\n  param users = 100\n  input user_id: id<users>[B]\n  input label: f32[B]\n  head h = Embedding(users, 4)(user_id) |> sum(axis = -1)\n  loss l = mean(h - label)\n  train {\n    data = jsonl(\"events.jsonl\", schema = Events)\n  }\n}\n",
+    build: (a) => ({
+      message: `${a["what"]} does not fit here`,
+      label: "not applicable to this field",
+      notes: [`expected ${a["expected"]}`],
+    }),
+  },
   // ── Names and modules ────────────────────────────────────────────────────────────────
   {
     code: "REC3001",
@@ -381,6 +427,17 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
       message: a["message"] ?? "this module cannot be called",
       label: a["label"] ?? "here",
       ...opt("help", a),
+    }),
+  },
+  {
+    code: "REC3018",
+    severity: "error",
+    summary: "A schema field that names no input of the model reading the data.",
+    example: "import { Embedding } from \"std/nn\"\n\nschema Events {\n  user: id<users> = column(\"uid\")\n  label: f32 = column(\"clicked\")\n}\n\nmodel M {\n  dims B\n  param users = 100\n  input user_id: id<users>[B]\n  input label: f32[B]\n  head h = Embedding(users, 4)(user_id) |> sum(axis = -1)\n  loss l = mean(h - label)\n  train {\n    data = jsonl(\"events.jsonl\", schema = Events)\n  }\n}\n",
+    build: (a) => ({
+      message: `schema field \`${a["name"]}\` names no input of the model`,
+      label: a["suggestion"] ? `did you mean \`${a["suggestion"]}\`?` : "no input has this name",
+      notes: [`the model's inputs are ${a["inputs"]}`, "a field feeds the input of its name; a `timestamp` field orders rows for a split by time"],
     }),
   },
 ];

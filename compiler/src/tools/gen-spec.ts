@@ -3,7 +3,7 @@
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "../util/atomic-write.js";
+import { writeFileAtomic } from "../../../runtime/src/atomic-write.js";
 import { diagnosticsMarkdown, grammarHtml, opsMarkdown, spliceGrammar } from "./spec-artifacts.js";
 
 export function generatedSpecFiles(root: string): { path: string; content: string }[] {

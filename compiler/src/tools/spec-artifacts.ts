@@ -2,6 +2,7 @@
 // diagrams (spec/grammar.html) and the diagnostic catalog (spec/diagnostics.md), all computed
 // from the parser and the catalog. gen-spec.ts writes them; a test fails when they are stale.
 
+import { checkJsonLines, contractDiagnostics } from "../data/check-data.js";
 import { createSyntaxDiagramsCode, type ISerializedGast } from "chevrotain";
 import { DIAGNOSTIC_CATALOG } from "../diagnostics/catalog.js";
 import { renderAll } from "../diagnostics/render.js";
@@ -103,6 +104,13 @@ export function renderExample(code: string): { source: string; rendered: string;
   if (!entry.example) return undefined;
   const overrides = new Map(Object.entries(entry.exampleOverrides ?? {}));
   const result = checkSource(path, entry.example, { overrides });
+  const schema = result.models[0]?.schemas[0];
+  if (entry.exampleData !== undefined && schema && result.diagnostics.length === 0) {
+    // A data code: the example spec is clean; its data file is what breaks the contract.
+    const found = contractDiagnostics(checkJsonLines(entry.exampleData, "events.jsonl", schema, 0.5), schema);
+    const rendered = renderAll(found.filter((d) => d.code === code).slice(0, 1), (p) => result.sources.get(p), "text", { color: false });
+    return { source: entry.example, rendered, codes: found.map((d) => d.code) };
+  }
   const diagnostics = [...result.diagnostics].sort((a, b) => Number(b.file === path) - Number(a.file === path) || a.primary.span.start - b.primary.span.start);
   const first = diagnostics.filter((d) => d.code === code).slice(0, 1);
   const rendered = renderAll(first, (p) => result.sources.get(p), "text", { color: false });
@@ -140,6 +148,7 @@ export function diagnosticsMarkdown(): string {
       out.push(`Checked with \`rec check ${flags} example.rec\`:`, "");
     }
     if (entry.example) out.push("```rec", entry.example.trimEnd(), "```", "");
+    if (entry.exampleData) out.push("Checked with `rec check --data events.jsonl example.rec`, where events.jsonl holds:", "", "```json", ...entry.exampleData.trimEnd().split("\n").slice(0, 6), ...(entry.exampleData.trimEnd().split("\n").length > 6 ? ["…"] : []), "```", "");
     else out.push(`Example: ${example.source}`, "");
     out.push("```text", example.rendered.trimEnd(), "```", "");
   }

@@ -1,21 +1,45 @@
-// Saving and restoring an executor's parameters as a safetensors checkpoint, with the step and
-// the plan's model name in its metadata; restoring reports every name or shape that does not
-// match instead of loading half a model.
+// Saving and restoring an executor's parameters as a safetensors checkpoint, with the step,
+// the plan's model name and the plan's hash in its metadata, and optionally the optimizer
+// state (`optimizer.<group>.<name>` tensors) so training resumes exactly; restoring reports
+// every name or shape that does not match instead of loading half a model.
 
 import type { Executor } from "../executor.js";
-import { tf } from "../tf.js";
-import { CheckpointError, encodeSafetensors, readSafetensors, writeAtomic, type StoredTensor } from "./safetensors.js";
+import { createHash } from "node:crypto";
+import { tf, type Tensor } from "../tf.js";
+import { writeFileAtomic } from "../atomic-write.js";
+import { CheckpointError, encodeSafetensors, readSafetensors, type StoredTensor } from "./safetensors.js";
 
-/** Reads the weights back (asynchronously, as GPU backends need) and writes them atomically. */
-export async function saveCheckpoint(executor: Executor, path: string, metadata: Record<string, string>): Promise<void> {
+/** The prefix of optimizer-state tensors in a checkpoint. */
+const OPTIMIZER = "optimizer.";
+
+/** A hash of the plan: a checkpoint resumes only the model it was trained as. */
+export function planHash(plan: Executor["plan"]): string {
+  return createHash("sha256").update(JSON.stringify(plan)).digest("hex").slice(0, 16);
+}
+
+/** Reads the weights (and optimizer state) back, asynchronously as GPU backends need, and writes them atomically. */
+export async function saveCheckpoint(executor: Executor, path: string, metadata: Record<string, string>, optimizer: readonly { name: string; tensor: Tensor }[] = []): Promise<void> {
   const tensors = new Map<string, StoredTensor>();
   for (const [name, variable] of executor.params) tensors.set(name, { dtype: "F32", shape: variable.shape, data: (await variable.data()) as Float32Array });
-  writeAtomic(path, encodeSafetensors(tensors, { model: executor.plan.model, ...metadata }));
+  for (const { name, tensor } of optimizer) {
+    const data = await tensor.data();
+    tensors.set(OPTIMIZER + name, tensor.dtype === "int32" ? { dtype: "I32", shape: tensor.shape, data: data as Int32Array } : { dtype: "F32", shape: tensor.shape, data: Float32Array.from(data) });
+  }
+  writeFileAtomic(path, encodeSafetensors(tensors, { model: executor.plan.model, plan_hash: planHash(executor.plan), ...metadata }));
+}
+
+/** The optimizer state a checkpoint holds, as tensors by name (without the prefix). */
+export function optimizerStateOf(path: string): Map<string, Tensor> {
+  const { tensors } = readSafetensors(path);
+  const out = new Map<string, Tensor>();
+  for (const [name, t] of tensors) if (name.startsWith(OPTIMIZER)) out.set(name.slice(OPTIMIZER.length), tf.tensor(t.data, t.shape as number[], t.dtype === "I32" ? "int32" : "float32"));
+  return out;
 }
 
 /** Loads every parameter of the plan from `path`; throws listing each mismatch. */
 export function loadCheckpoint(executor: Executor, path: string): Record<string, string> {
-  const { tensors, metadata } = readSafetensors(path);
+  const { tensors: all, metadata } = readSafetensors(path);
+  const tensors = new Map([...all].filter(([name]) => !name.startsWith(OPTIMIZER)));
   const problems: string[] = [];
   for (const [name, variable] of executor.params) {
     const stored = tensors.get(name);

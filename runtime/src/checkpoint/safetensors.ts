@@ -1,9 +1,8 @@
 // Checkpoints in the safetensors format (an 8-byte little-endian header length, a JSON header
 // naming each tensor's dtype, shape and byte range, then the raw little-endian data), so
-// Python's `safetensors` library loads them. Written atomically: a temporary file, fsync, rename.
+// Python's `safetensors` library loads them. checkpoint.ts writes them atomically.
 
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
 
 export interface StoredTensor {
   readonly dtype: "F32" | "I32";
@@ -69,23 +68,6 @@ export function decodeSafetensors(bytes: Uint8Array, path = "checkpoint"): { ten
     tensors.set(name, { dtype: e.dtype, shape: e.shape, data });
   }
   return { tensors, metadata: (header["__metadata__"] ?? {}) as Record<string, string> };
-}
-
-/** Writes bytes to `path` atomically: a crash leaves the old file or the new one, never half. */
-export function writeAtomic(path: string, bytes: Uint8Array): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const fd = openSync(temporary, "w");
-  try {
-    let written = 0;
-    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
-    fsyncSync(fd);
-  } catch (error) {
-    closeSync(fd);
-    unlinkSync(temporary);
-    throw error;
-  }
-  closeSync(fd);
-  renameSync(temporary, path);
 }
 
 export function readSafetensors(path: string) {

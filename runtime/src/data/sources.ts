@@ -1,38 +1,67 @@
-// Data sources named in a plan's `train` settings → batch sources. Synthetic worlds are here;
-// files (Parquet, JSONL, CSV) arrive with the data layer (issue 6) and are refused clearly.
+// A plan's `data = …` setting → a data set. Synthetic worlds generate batches from a seed;
+// `parquet("…", schema = S)`, `jsonl(…)` and `csv(…)` read a file (relative to the spec's
+// folder) through the plan's schema S.
 
-import { parseConfig, numberArg } from "../config.js";
+import { parseConfig, numberArg, type Config } from "../config.js";
 import type { Plan } from "../plan.js";
-import { latentFactorWorld, type BatchSource } from "./synthetic.js";
+import type { DataSet } from "./batch.js";
+import { FileDataSet } from "./file-data.js";
+import { latentFactorWorld } from "./synthetic.js";
+import { DataSourceError, fileSource } from "./source-config.js";
 
-export class DataSourceError extends Error {
-  override readonly name = "DataSourceError";
+export { DataSourceError };
+
+export interface DataOptions {
+  readonly seed: number;
+  /** The folder paths in the spec are relative to (the spec file's). */
+  readonly baseDir: string;
+  readonly skipBadRows?: boolean;
+  /** Vocabularies from an earlier run of this model, so ids mean the same. */
+  readonly vocabularies?: ReadonlyMap<string, readonly string[]>;
 }
 
-/** The batch source for training (`seedOffset` 0) or evaluation (another offset, other examples). */
-export function dataSourceFor(plan: Plan, dataSetting: string | undefined, seed: number, seedOffset: number): BatchSource {
+/** Where the eval stream of a synthetic world starts, far from the training stream. */
+const HELD_OUT_SEED_OFFSET = 500_000;
+
+export async function openDataSet(plan: Plan, dataSetting: string | undefined, options: DataOptions): Promise<DataSet> {
   if (!dataSetting) throw new DataSourceError(`model ${plan.model} has no \`data = …\` in its train block`);
   const config = parseConfig(dataSetting);
-  if (config.name === "synthetic") {
-    const world = String(config.args.get("world") ?? "");
-    if (world === "latent_factor") {
-      const history = plan.inputs.find((i) => i.name === "history");
-      const length = typeof history?.type.shape[1] === "number" ? history.type.shape[1] : numberArg(config, "history_length", 10);
-      const spaceSize = (name: string, fallback: number) => {
-        const size = plan.inputs.find((i) => i.name === name)?.type.space?.size;
-        return typeof size === "number" ? size : fallback;
-      };
-      return latentFactorWorld({
-        users: numberArg(config, "users", spaceSize("user_id", 1000)),
-        items: numberArg(config, "items", spaceSize("item_id", 1000)),
-        historyLength: length,
-        seed: numberArg(config, "seed", 0) + seed * 1000 + seedOffset,
-      });
-    }
-    throw new DataSourceError(`unknown synthetic world \`${world}\`; the worlds are: latent_factor`);
-  }
-  if (["parquet", "jsonl", "csv"].includes(config.name)) {
-    throw new DataSourceError(`reading ${config.name} files is not supported yet (the data layer is issue 6); use \`data = synthetic(…)\` for now`);
-  }
-  throw new DataSourceError(`unknown data source \`${config.name}\``);
+  if (config.name === "synthetic") return syntheticDataSet(plan, config, options.seed);
+  if (config.name === "parquet" || config.name === "jsonl" || config.name === "csv") return fileDataSet(plan, config, options);
+  throw new DataSourceError(`unknown data source \`${config.name}\`; the sources are parquet, jsonl, csv and synthetic`);
+}
+
+async function fileDataSet(plan: Plan, config: Config, options: DataOptions): Promise<DataSet> {
+  const source = fileSource(plan, config, options.baseDir);
+  return FileDataSet.open({
+    path: source.path,
+    shownPath: source.shownPath,
+    format: source.format,
+    schema: source.schema,
+    valid: numberArg(config, "valid", 0.1),
+    test: numberArg(config, "test", 0),
+    shuffle: numberArg(config, "shuffle", 10_000),
+    seed: options.seed,
+    skipBadRows: options.skipBadRows ?? false,
+    ...(options.vocabularies ? { vocabularies: options.vocabularies } : {}),
+  });
+}
+
+function syntheticDataSet(plan: Plan, config: Config, seed: number): DataSet {
+  const world = String(config.args.get("world") ?? "");
+  if (world !== "latent_factor") throw new DataSourceError(`unknown synthetic world \`${world}\`; the worlds are: latent_factor`);
+  const history = plan.inputs.find((i) => i.name === "history");
+  const length = typeof history?.type.shape[1] === "number" ? history.type.shape[1] : numberArg(config, "history_length", 10);
+  const spaceSize = (name: string, fallback: number) => {
+    const size = plan.inputs.find((i) => i.name === name)?.type.space?.size;
+    return typeof size === "number" ? size : fallback;
+  };
+  const make = (offset: number) =>
+    latentFactorWorld({
+      users: numberArg(config, "users", spaceSize("user_id", 1000)),
+      items: numberArg(config, "items", spaceSize("item_id", 1000)),
+      historyLength: length,
+      seed: numberArg(config, "seed", 0) + seed * 1000 + offset,
+    });
+  return { train: () => make(0), heldOut: (split = "valid") => make(HELD_OUT_SEED_OFFSET + (split === "test" ? 1 : 0)), heldOutBatches: 4, skipped: { count: 0, examples: [] } };
 }

@@ -5,28 +5,12 @@
 // history_mask, item_id, item_logq.
 
 import { tf, type Tensor } from "../tf.js";
-
-export interface Batch {
-  readonly feeds: Map<string, Tensor>;
-}
-
-export interface BatchSource {
-  next(batchSize: number): Batch;
-}
-
-function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-}
+import type { BatchSource } from "./batch.js";
+import { gaussian, xorshift32 } from "./random.js";
 
 export function latentFactorWorld(options: { users: number; items: number; historyLength: number; seed: number; dim?: number; clusters?: number }): BatchSource {
-  const random = rng(options.seed);
-  const gauss = () => Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random());
+  const random = xorshift32(options.seed);
+  const gauss = gaussian(random);
   const d = options.dim ?? 8;
   const clusters = options.clusters ?? 20;
   const centres = Array.from({ length: clusters }, () => Array.from({ length: d }, gauss));
@@ -47,7 +31,7 @@ export function latentFactorWorld(options: { users: number; items: number; histo
     return items[items.length - 1]!;
   };
   return {
-    next(batchSize: number) {
+    async next(batchSize: number) {
       const users = new Int32Array(batchSize);
       const history = new Int32Array(batchSize * options.historyLength);
       const mask = new Uint8Array(batchSize * options.historyLength);
@@ -67,6 +51,7 @@ export function latentFactorWorld(options: { users: number; items: number; histo
         logq[b] = Math.log(popularity[targets[b]!]! * batchSize + 1e-12);
       }
       return {
+        size: batchSize,
         feeds: new Map<string, Tensor>([
           ["user_id", tf.tensor1d(users, "int32")],
           ["history", tf.tensor2d(history, [batchSize, options.historyLength], "int32")],

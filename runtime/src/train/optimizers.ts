@@ -9,7 +9,13 @@ export interface GroupOptimizer {
   setLearningRate(lr: number): void;
   readonly baseLearningRate: number;
   apply(grads: Map<tf.Variable, Tensor>): void;
+  /** The optimizer's own state (moments, accumulators, its step counter), for checkpoints. */
+  state(): Promise<{ name: string; tensor: Tensor }[]>;
+  restore(state: { name: string; tensor: Tensor }[]): Promise<void>;
 }
+
+/** Adam's bias-correction products, saved beside its moments. */
+const RUNNING_PRODUCTS = ["accBeta1", "accBeta2"];
 
 export function makeOptimizer(text: string): GroupOptimizer {
   const config = parseConfig(text);
@@ -40,6 +46,16 @@ export function makeOptimizer(text: string): GroupOptimizer {
     setLearningRate(value: number) {
       current = value;
       (inner as unknown as { learningRate: number }).learningRate = value;
+    },
+    // tfjs's Adam keeps β1^t and β2^t as running products but rebuilds them with pow() when
+    // state is restored, which differs in the last bits; saving them keeps a resumed run exact.
+    async state() {
+      const products = RUNNING_PRODUCTS.filter((k) => k in inner).map((k) => ({ name: k, tensor: (inner as unknown as Record<string, tf.Variable>)[k]! }));
+      return [...(await inner.getWeights()), ...products];
+    },
+    async restore(state) {
+      await inner.setWeights(state.filter((w) => !RUNNING_PRODUCTS.includes(w.name)));
+      for (const w of state) if (RUNNING_PRODUCTS.includes(w.name)) (inner as unknown as Record<string, tf.Variable>)[w.name]!.assign(w.tensor);
     },
     apply(grads) {
       if (grads.size === 0) return;

@@ -5,7 +5,8 @@
 import type { Executor } from "../executor.js";
 import type { PlanSettings, PlanValue } from "../plan.js";
 import { tf, type Tensor } from "../tf.js";
-import type { BatchSource } from "../data/synthetic.js";
+import type { BatchSource, DataSet } from "../data/batch.js";
+import { exactMetric, type Gathered } from "../metrics/exact.js";
 import { makeOptimizer, type GroupOptimizer } from "./optimizers.js";
 import { learningRateFactor, type Schedule } from "./schedule.js";
 
@@ -14,6 +15,7 @@ export interface TrainOptions {
   readonly batch: number;
   readonly seed: number;
   readonly evalEvery: number;
+  /** Batches per evaluation; 0: the whole held-out split (or the data set's default for generated data). */
   readonly evalBatches: number;
   /** Called after every step with the loss (and, on evaluation steps, the metrics). */
   readonly onStep?: (report: StepReport) => void;
@@ -21,6 +23,22 @@ export interface TrainOptions {
   readonly earlyStop?: { readonly metric: string; readonly mode: "max" | "min"; readonly patience: number };
   /** Called when an evaluation is the best so far on the early-stopping metric (to keep a checkpoint). */
   readonly onBest?: (report: StepReport) => void | Promise<void>;
+  /** Save a resumable checkpoint every this many steps (and after the last); 0: only after the last. */
+  readonly checkpointEvery?: number;
+  readonly onCheckpoint?: (state: TrainState) => Promise<void>;
+  /** Continue a run: the state its last checkpoint held. */
+  readonly resume?: TrainState;
+  /** Called once before the first step, e.g. to restore the optimizer state of a resumed run. */
+  readonly beforeFirstStep?: (trainer: Trainer) => Promise<void>;
+}
+
+/** What a resumable checkpoint holds besides the weights: where the run is and how early stopping stands. */
+export interface TrainState {
+  readonly step: number;
+  readonly best?: number;
+  readonly sinceBest: number;
+  /** The trainer, for saving its optimizer state. */
+  readonly trainer?: Trainer;
 }
 
 export interface StepReport {
@@ -57,7 +75,7 @@ export function trainOptionsFrom(settings: PlanSettings, overrides: Partial<Trai
     batch: overrides.batch ?? num(settings["batch"], 64),
     seed: overrides.seed ?? 0,
     evalEvery: overrides.evalEvery ?? num(evalBlock["every"], 0),
-    evalBatches: overrides.evalBatches ?? num(evalBlock["batches"], 4),
+    evalBatches: overrides.evalBatches ?? num(evalBlock["batches"], 0),
     ...(overrides.onStep ? { onStep: overrides.onStep } : {}),
   };
 }
@@ -135,31 +153,82 @@ export class Trainer {
     return evaluateMetrics(this.executor, source, batches, batchSize);
   }
 
+  /**
+   * The optimizers' state (moments, accumulators, step counters) named `<group>.<position>.<name>`:
+   * tfjs matches state to variables by position, and the zero-padded position keeps that order
+   * through a checkpoint's name-sorted tensors.
+   */
+  async optimizerState(): Promise<{ name: string; tensor: Tensor }[]> {
+    const out: { name: string; tensor: Tensor }[] = [];
+    for (const [g, group] of this.groups.entries()) {
+      for (const [i, w] of (await group.optimizer.state()).entries()) out.push({ name: `${g}.${String(i).padStart(5, "0")}.${w.name}`, tensor: w.tensor });
+    }
+    return out;
+  }
+
+  async restoreOptimizerState(state: ReadonlyMap<string, Tensor>): Promise<void> {
+    for (const [g, group] of this.groups.entries()) {
+      const prefix = `${g}.`;
+      const mine = [...state].filter(([name]) => name.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      await group.optimizer.restore(mine.map(([name, tensor]) => ({ name: name.slice(prefix.length + 6), tensor })));
+    }
+  }
+
   learningRate(step: number): number {
     return (this.groups[0]?.optimizer.baseLearningRate ?? 0) * learningRateFactor(this.schedule, step);
   }
 }
 
-/** Mean of each metric over `batches` fresh batches. */
+/**
+ * Each metric over up to `batches` batches of `source` (all of it when 0 or the pass ends
+ * first). A per-example metric is the mean weighted by batch size; an exact one (AUC, SNIPS, …)
+ * is computed once from its inputs gathered over every batch.
+ */
 export async function evaluateMetrics(executor: Executor, source: BatchSource, batches: number, batchSize: number): Promise<Record<string, number>> {
+  const kinds = executor.plan.metrics ?? {};
   const sums: Record<string, number> = {};
-  for (let i = 0; i < batches; i++) {
-    const batch = source.next(batchSize);
+  const gathered: Record<string, Record<string, Gathered>> = {};
+  let examples = 0;
+  for (let i = 0; !(batches > 0) || i < batches; i++) {
+    const batch = await source.next(batchSize);
+    if (!batch) break;
     const outputs = tf.tidy(() => Object.fromEntries(executor.run("eval", batch.feeds)) as Record<string, Tensor>);
-    for (const [name, value] of Object.entries(outputs)) sums[name] = (sums[name] ?? 0) + (await value.data())[0]!;
+    for (const [name, value] of Object.entries(outputs)) {
+      const [metric, arg] = name.split("/") as [string, string | undefined];
+      if (arg !== undefined) {
+        const slot = ((gathered[metric] ??= {})[arg] ??= { data: [], width: value.size / Math.max(1, value.shape[0] ?? 1) });
+        for (const v of await value.data()) slot.data.push(v);
+      } else if (kinds[metric]?.aggregate !== "exact") sums[metric] = (sums[metric] ?? 0) + (await value.data())[0]! * batch.size;
+    }
+    examples += batch.size;
     tf.dispose([...Object.values(outputs), ...batch.feeds.values()]);
   }
-  return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / batches]));
+  const out: Record<string, number> = {};
+  for (const name of Object.keys(executor.plan.entries.eval.outputs)) {
+    if (name.includes("/")) continue;
+    const kind = kinds[name];
+    out[name] = kind?.aggregate === "exact" ? exactMetric(kind.op, gathered[name] ?? {}) : examples ? (sums[name] ?? 0) / examples : Number.NaN;
+  }
+  return out;
 }
 
 /** Runs the training loop; stops with NonFiniteLoss naming the step and the first bad op. */
-export async function train(executor: Executor, settings: PlanSettings, data: BatchSource, evalData: BatchSource, options: TrainOptions): Promise<StepReport[]> {
+export async function train(executor: Executor, settings: PlanSettings, data: DataSet, options: TrainOptions): Promise<StepReport[]> {
   const trainer = new Trainer(executor, settings, options.steps);
   const reports: StepReport[] = [];
-  let best: number | undefined;
-  let sinceBest = 0;
-  for (let step = 0; step < options.steps; step++) {
-    const batch = data.next(options.batch);
+  let best = options.resume?.best;
+  let sinceBest = options.resume?.sinceBest ?? 0;
+  const first = options.resume?.step ?? 0;
+  const stream = data.train();
+  // A resumed run replays the batches it already trained on, so it sees the same data next.
+  for (let step = 0; step < first; step++) {
+    const batch = await stream.next(options.batch);
+    if (batch) tf.dispose([...batch.feeds.values()]);
+  }
+  await options.beforeFirstStep?.(trainer);
+  const checkpoint = (step: number) => options.onCheckpoint?.({ step, ...(best !== undefined ? { best } : {}), sinceBest, trainer });
+  for (let step = first; step < options.steps; step++) {
+    const batch = (await stream.next(options.batch))!;
     const loss = await trainer.step(step, batch.feeds, options.seed);
     if (!Number.isFinite(loss)) {
       const culprit = await executor.firstNonFinite("train", batch.feeds);
@@ -168,21 +237,25 @@ export async function train(executor: Executor, settings: PlanSettings, data: Ba
     }
     tf.dispose([...batch.feeds.values()]);
     const last = step === options.steps - 1;
-    const metrics = (options.evalEvery > 0 && (step + 1) % options.evalEvery === 0) || last ? await trainer.evaluate(evalData, options.evalBatches, options.batch) : undefined;
+    const metrics = (options.evalEvery > 0 && (step + 1) % options.evalEvery === 0) || last ? await trainer.evaluate(data.heldOut(), options.evalBatches || data.heldOutBatches || 0, options.batch) : undefined;
     const report: StepReport = { step: step + 1, loss, lr: trainer.learningRate(step), ...(metrics ? { metrics } : {}) };
     reports.push(report);
     options.onStep?.(report);
     const stop = options.earlyStop;
     const value = stop && metrics ? metrics[stop.metric] : undefined;
+    let stopNow = false;
     if (stop && value !== undefined) {
       if (best === undefined || (stop.mode === "max" ? value > best : value < best)) {
         best = value;
         sinceBest = 0;
         await options.onBest?.(report);
       } else if (++sinceBest >= stop.patience) {
-        break;
+        stopNow = true;
       }
     }
+    const every = options.checkpointEvery ?? 0;
+    if (last || stopNow || (every > 0 && (step + 1) % every === 0)) await checkpoint(step + 1);
+    if (stopNow) break;
   }
   return reports;
 }

@@ -2,10 +2,10 @@
 // `<model>.plan.json` files into --out, atomically.
 
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { compileFiles } from "../../driver.js";
 import { formatPlan } from "../../lower/format-plan.js";
-import { writeFileAtomic } from "../../util/atomic-write.js";
+import { writeFileAtomic } from "../../../../runtime/src/atomic-write.js";
 import type { CommandSpec } from "../args.js";
 import { EXIT } from "../io.js";
 import { colorOption, type Command, overridesFrom, reportProblems } from "./shared.js";
@@ -36,9 +36,9 @@ export const build: Command = (args, io) => {
     io.stdout(result.plans.map(formatPlan).join(""));
     return EXIT.ok;
   }
-  mkdirSync(join(io.cwd, out), { recursive: true });
+  mkdirSync(resolve(io.cwd, out), { recursive: true });
   for (const plan of result.plans) {
-    const path = join(io.cwd, out, `${plan.model}.plan.json`);
+    const path = join(resolve(io.cwd, out), `${plan.model}.plan.json`);
     writeFileAtomic(path, formatPlan(plan));
     io.stderr(`wrote ${join(out, `${plan.model}.plan.json`)}\n`);
   }

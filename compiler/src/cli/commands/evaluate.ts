@@ -1,11 +1,16 @@
 // `rec eval FILE --checkpoint PATH` and `rec predict FILE --checkpoint PATH`: load trained
-// weights into the compiled model and report its metrics on fresh batches of its data, or
-// print its heads for one batch.
+// weights into the compiled model and report its metrics on the held-out split of its data
+// (validation or test; for generated data, fresh batches), or print its heads for one batch.
+// Vocabularies saved beside the checkpoint map ids as in training.
 
 import { compileFiles } from "../../driver.js";
 import { useBackend, type BackendName } from "../../../../runtime/src/backends.js";
 import { loadCheckpoint } from "../../../../runtime/src/checkpoint/checkpoint.js";
-import { dataSourceFor } from "../../../../runtime/src/data/sources.js";
+import { DataSourceError, openDataSet } from "../../../../runtime/src/data/sources.js";
+import type { BatchSource } from "../../../../runtime/src/data/batch.js";
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { loadVocabularies } from "../../../../runtime/src/data/vocab.js";
 import { Executor } from "../../../../runtime/src/executor.js";
 import { tf } from "../../../../runtime/src/tf.js";
 import { evaluateMetrics } from "../../../../runtime/src/train/trainer.js";
@@ -13,7 +18,7 @@ import { isUserError } from "./user-errors.js";
 import { EXIT, type CliIo } from "../io.js";
 import { overridesFrom, type Command, type CommandArgs, reportProblems } from "./shared.js";
 
-async function withModel(args: CommandArgs, io: CliIo, name: string, run: (executor: Executor, data: ReturnType<typeof dataSourceFor>, batch: number) => Promise<void>): Promise<number> {
+async function withModel(args: CommandArgs, io: CliIo, name: string, run: (executor: Executor, data: BatchSource, batch: number, defaultBatches: number) => Promise<void>): Promise<number> {
   if (args.positionals.length !== 1 || !args.options.get("checkpoint")) {
     io.stderr(`error: \`rec ${name}\` takes one file and --checkpoint PATH\n`);
     return EXIT.usage;
@@ -32,10 +37,18 @@ async function withModel(args: CommandArgs, io: CliIo, name: string, run: (execu
   try {
     await useBackend(args.options.get("backend") as BackendName);
     const executor = new Executor(plan, 0);
-    loadCheckpoint(executor, args.options.get("checkpoint") as string);
+    const checkpoint = resolve(io.cwd, args.options.get("checkpoint") as string);
+    loadCheckpoint(executor, checkpoint);
     const settings = plan.train[0]?.settings ?? {};
     const batch = Number.isFinite(number("batch")) ? number("batch") : typeof settings["batch"] === "number" ? settings["batch"] : 64;
-    await run(executor, dataSourceFor(plan, settings["data"] as string | undefined, number("seed") || 0, 900_000), batch);
+    const vocabPath = join(dirname(checkpoint), "vocab.json");
+    const data = await openDataSet(plan, settings["data"] as string | undefined, {
+      seed: number("seed") || 0,
+      baseDir: dirname(resolve(io.cwd, args.positionals[0]!)),
+      skipBadRows: args.options.get("skip-bad-rows") === true,
+      ...(existsSync(vocabPath) ? { vocabularies: loadVocabularies(vocabPath) } : {}),
+    });
+    await run(executor, data.heldOut(args.options.get("split") === "test" ? "test" : "valid"), batch, data.heldOutBatches ? 8 : 0);
     executor.dispose();
     return EXIT.ok;
   } catch (error) {
@@ -48,8 +61,9 @@ async function withModel(args: CommandArgs, io: CliIo, name: string, run: (execu
 }
 
 export const evalCommand: Command = (args, io) =>
-  withModel(args, io, "eval", async (executor, data, batch) => {
-    const metrics = await evaluateMetrics(executor, data, Number(args.options.get("batches")), batch);
+  withModel(args, io, "eval", async (executor, data, batch, defaultBatches) => {
+    const batches = args.options.get("batches") === undefined ? defaultBatches : Number(args.options.get("batches"));
+    const metrics = await evaluateMetrics(executor, data, batches, batch);
     if (args.options.get("json")) io.stdout(`${JSON.stringify(metrics, null, 2)}\n`);
     else {
       const width = Math.max(6, ...Object.keys(metrics).map((k) => k.length));
@@ -60,7 +74,8 @@ export const evalCommand: Command = (args, io) =>
 export const predictCommand: Command = (args, io) =>
   withModel(args, io, "predict", async (executor, data, batch) => {
     const rows = Number(args.options.get("rows"));
-    const input = data.next(batch);
+    const input = await data.next(batch);
+    if (!input) throw new DataSourceError("the held-out split has no rows to predict on");
     const out: Record<string, unknown> = {};
     const heads = tf.tidy(() => Object.fromEntries(executor.run("predict", input.feeds)) as Record<string, tf.Tensor>);
     for (const [name, value] of Object.entries(heads)) {

@@ -18,6 +18,9 @@ export const trainSpec: CommandSpec = {
     { name: "set", description: "Override a model param (repeatable)", values: [], valueName: "NAME=VALUE", repeatable: true },
     { name: "out", description: "Run directory (default: runs/<model>-<seed>)", values: [], valueName: "DIR" },
     { name: "json", description: "Print the final summary as JSON" },
+    { name: "skip-bad-rows", description: "Skip data rows that do not fit the schema (counted and reported) instead of stopping" },
+    { name: "checkpoint-every", description: "Save a resumable checkpoint every N steps (default: at each evaluation)", values: [], valueName: "N" },
+    { name: "resume", description: "Continue the run in DIR from its last checkpoint, with its spec, overrides and seed", values: [], valueName: "DIR" },
     colorOption,
   ],
 };
@@ -28,6 +31,8 @@ const modelOptions: OptionSpec[] = [
   { name: "batch", description: "Examples per batch (default: the train block's `batch`)", values: [], valueName: "N" },
   { name: "seed", description: "Seed of the data", values: [], valueName: "N", default: "0" },
   { name: "set", description: "Override a model param, as in training (repeatable)", values: [], valueName: "NAME=VALUE", repeatable: true },
+  { name: "split", description: "Which held-out split of a data file to use", values: ["valid", "test"], default: "valid" },
+  { name: "skip-bad-rows", description: "Skip data rows that do not fit the schema instead of stopping" },
   colorOption,
 ];
 
@@ -35,7 +40,7 @@ export const evalSpec: CommandSpec = {
   name: "eval",
   summary: "Evaluate a trained model's metrics on fresh batches of its data.",
   usage: "rec eval --checkpoint PATH [options] FILE",
-  options: [...modelOptions, { name: "batches", description: "How many batches to average over", values: [], valueName: "N", default: "8" }, { name: "json", description: "Print the metrics as JSON" }],
+  options: [...modelOptions, { name: "batches", description: "Batches to evaluate on (default: the whole split of a data file, 8 batches of generated data)", values: [], valueName: "N" }, { name: "json", description: "Print the metrics as JSON" }],
 };
 
 export const predictSpec: CommandSpec = {

@@ -1,0 +1,47 @@
+// `rec check SPEC --data FILE`: the data contract as diagnostics. In: a compiled model's data
+// setting and checked schema, and a data file (the one the spec names, or another). Out: the
+// contract report (per-field statistics) and REC4xxx diagnostics that point at the schema
+// field in the spec and name the file and the first offending rows.
+
+import { isAbsolute, join } from "node:path";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { CheckedSchema } from "../semantics/schema.js";
+import type { Plan } from "../../../runtime/src/plan.js";
+import { numberArg } from "../../../runtime/src/config.js";
+import { checkDataFile, ContractChecker, type ContractReport } from "../../../runtime/src/data/contract.js";
+import { fileSourceOf } from "../../../runtime/src/data/source-config.js";
+import { hashSplitter } from "../../../runtime/src/data/split.js";
+import { formatOf } from "../../../runtime/src/data/tables.js";
+import { dataDiagnostic } from "./data-diagnostics.js";
+
+export function contractDiagnostics(report: ContractReport, schema: CheckedSchema): Diagnostic[] {
+  return report.problems.map((p) => dataDiagnostic(schema.file, p.code, schema.spans.get(p.field) ?? { start: 0, end: 0 }, p.args as Record<string, string>));
+}
+
+/** Checks `dataPath` (or the file the spec names) against the schema of the model's `data` setting. */
+export async function checkModelData(plan: Plan, schemas: readonly CheckedSchema[], baseDir: string, cwd: string, dataPath?: string) {
+  const setting = plan.train[0]?.settings["data"] as string | undefined;
+  const source = fileSourceOf(plan, setting, baseDir);
+  if (!source) return undefined;
+  const path = dataPath ? (isAbsolute(dataPath) ? dataPath : join(cwd, dataPath)) : source.path;
+  const schema = schemas.find((s) => s.plan.name === source.schema.name)!;
+  const report = await checkDataFile({
+    path,
+    shownPath: dataPath ?? source.shownPath,
+    format: dataPath ? formatOf(dataPath) : source.format,
+    schema: source.schema,
+    valid: numberArg(source.config, "valid", 0.1),
+    test: numberArg(source.config, "test", 0),
+  });
+  return { report, diagnostics: contractDiagnostics(report, schema) };
+}
+
+/** The contract of in-memory JSON lines (the catalog's examples), split by row hash. */
+export function checkJsonLines(text: string, file: string, schema: CheckedSchema, valid: number): ContractReport {
+  const lines = text.split("\n").filter((l) => l.trim());
+  const rows = lines.map((line, i) => ({ index: i + 1, values: JSON.parse(line) as Record<string, unknown> }));
+  const columns = new Set(rows.flatMap((r) => Object.keys(r.values)));
+  const checker = new ContractChecker(schema.plan, file, hashSplitter({ valid, test: 0 }), columns);
+  for (const row of rows) checker.add(row);
+  return checker.finish();
+}

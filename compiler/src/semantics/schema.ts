@@ -1,0 +1,167 @@
+// Data schemas against the model that reads them. In: a `schema` declaration named by a train
+// block's `data = parquet(…, schema = S)` and the model's inputs. Out: the schema with every
+// field's per-example type made concrete (for the plan), or diagnostics where a field names no
+// input, has another type than its input, leaves an input without a column, or has a
+// sequence length that is not fixed.
+
+import type * as A from "../syntax/ast.js";
+import type { Span } from "../source/source-file.js";
+import { quoteList, suggest } from "../diagnostics/suggest.js";
+import { constValue, printDim } from "./dims.js";
+import type { Elaborator, EvalContext } from "./elaborate.js";
+import type { Env } from "./env.js";
+import { newVars, patternOf, tensorOfPattern } from "./type-patterns.js";
+import { printType, type TensorType } from "./tensor-type.js";
+import type { Value } from "./values.js";
+import type { PlanDataField, PlanSchema } from "../../../runtime/src/plan.js";
+
+/** The declaration behind each schema value, so a `schema = S` argument leads back to it. */
+const SCHEMA_DECLS = new WeakMap<object, { decl: A.SchemaDecl; file: string }>();
+
+/** The value a `schema` declaration binds its name to. */
+export function schemaValue(decl: A.SchemaDecl, file: string): Value {
+  const name = decl.name.kind === "Ident" ? decl.name.name : "schema";
+  const value: Value = { kind: "config", name: "schema", args: new Map([["name", { kind: "string", value: name }]]) };
+  SCHEMA_DECLS.set(value, { decl, file });
+  return value;
+}
+
+/** A checked schema: the plan's form, and where each field is declared (for data diagnostics). */
+export interface CheckedSchema {
+  readonly plan: PlanSchema;
+  readonly file: string;
+  readonly spans: ReadonlyMap<string, Span>;
+}
+
+const TRUNCATE = new Set(["left", "right"]);
+
+/**
+ * Checks the schema named by a `data = …` setting against the model's inputs. `dataSpan` is
+ * the setting's value (where a missing input is reported); `env` is the model's scope, so
+ * `id<users>` and `[max_len]` mean what they mean in the model.
+ */
+export function checkDataSchema(
+  el: Elaborator,
+  data: Value,
+  dataSpan: Span,
+  env: Env,
+  inputs: readonly { name: string; type: TensorType }[],
+  modelCtx: EvalContext,
+): CheckedSchema | undefined {
+  if (data.kind !== "config") return undefined;
+  const schemaArg = data.args.get("schema");
+  const found = schemaArg ? SCHEMA_DECLS.get(schemaArg) : undefined;
+  if (!found) return undefined;
+  const { decl, file } = found;
+  const ctx: EvalContext = { ...modelCtx, file };
+  const byName = new Map(inputs.map((i) => [i.name, i.type]));
+  const fields: PlanDataField[] = [];
+  const spans = new Map<string, Span>();
+  const sequences = new Set<string>();
+  const masks: { field: A.SchemaField; of: string }[] = [];
+
+  for (const field of decl.fields) {
+    if (field.name.kind !== "Ident") continue;
+    const name = field.name.name;
+    spans.set(name, field.name.span);
+    const loc = el.locOf(file, field.span);
+    const at = loc ? { loc: [loc.line, loc.column] as const } : {};
+    const source = field.source ? el.evalExpr(field.source, env, ctx) : undefined;
+    const options = source?.kind === "config" ? source.args : new Map<string, Value>();
+    const text = (key: string) => {
+      const v = options.get(key);
+      return v?.kind === "string" ? v.value : undefined;
+    };
+    if (field.source && (source?.kind !== "config" || (source.name !== "column" && source.name !== "mask"))) {
+      badOption(el, ctx, field.source.span, `the source of \`${name}\``, "`column(\"name\", …)` or `mask(\"field\")`");
+      continue;
+    }
+    if (field.type.kind === "NamedType" && field.type.name.name === "timestamp" && !field.type.dims) {
+      fields.push({ name, column: text("name") ?? name, kind: "timestamp", dtype: "f32", shape: [], ...at });
+      continue;
+    }
+    const input = byName.get(name);
+    if (!input) {
+      const [suggestion] = suggest(name, byName.keys(), 1);
+      el.report(ctx, "REC3018", field.name.span, { name, ...(suggestion ? { suggestion } : {}), inputs: quoteList([...byName.keys()].slice(0, 12), "and") });
+      continue;
+    }
+    const type = tensorOfPattern(patternOf(field.type, env, newVars(false), el, ctx));
+    if (!type) continue;
+    const expected: TensorType = { ...input, shape: input.shape.slice(1) };
+    const resolved: TensorType = { ...type, shape: type.shape.map((d) => el.unifier.resolve(d)) };
+    if (!sameType(resolved, expected)) {
+      el.report(ctx, "REC2017", field.type.span, { name, found: printType(resolved), expected: printType(expected), input: printType(input) });
+      continue;
+    }
+    const shape = resolved.shape.map((d) => constValue(d));
+    const size = resolved.space ? constValue(el.unifier.resolve(resolved.space.size)) : undefined;
+    if (shape.some((d) => d === undefined) || (resolved.space && size === undefined) || shape.length > 1) {
+      el.report(ctx, "REC2019", field.type.span, {
+        name,
+        type: printType(resolved),
+        detail: shape.length > 1 ? "a field holds a scalar or one list per example" : `\`${resolved.shape.concat(resolved.space ? [resolved.space.size] : []).map(printDim).filter((d) => !/^\d+$/.test(d)).join("`, `")}\` is not a fixed number`,
+      });
+      continue;
+    }
+    if (source?.kind === "config" && source.name === "mask") {
+      masks.push({ field, of: text("field") ?? "" });
+      fields.push({ name, column: "", kind: "mask", dtype: resolved.dtype, shape: shape as number[], ...at });
+      continue;
+    }
+    const ids = options.get("vocab")?.kind === "bool" && (options.get("vocab") as { value: boolean }).value ? "vocab" : "given";
+    if (ids === "vocab" && resolved.dtype !== "id") {
+      badOption(el, ctx, field.source!.span, "`vocab = true`", "ids (`id<space>`): a vocabulary maps values to ids");
+      continue;
+    }
+    const truncate = text("truncate") ?? "left";
+    if (!TRUNCATE.has(truncate)) {
+      badOption(el, ctx, field.source!.span, `\`truncate = "${truncate}"\``, '`truncate = "left"` (keep the latest elements) or `"right"`');
+      continue;
+    }
+    const pad = options.get("pad");
+    const padValue = pad?.kind === "int" ? (constValue(pad.dim) ?? 0) : pad?.kind === "float" ? pad.value : undefined;
+    if (padValue !== undefined) sequences.add(name);
+    fields.push({
+      name,
+      column: text("name") ?? name,
+      kind: "value",
+      dtype: resolved.dtype,
+      shape: shape as number[],
+      ...(resolved.space ? { space: { name: resolved.space.name, size: size! }, ids } : {}),
+      ...(padValue !== undefined ? { sequence: { pad: padValue, truncate: truncate as "left" | "right" } } : {}),
+      ...at,
+    });
+  }
+
+  // A mask names a sequence field of the same schema and length; that field becomes padded.
+  for (const { field, of } of masks) {
+    const name = (field.name as A.Ident).name;
+    const target = fields.find((f) => f.name === of && f.kind === "value");
+    const mask = fields.find((f) => f.name === name)!;
+    if (!target || target.shape.length !== 1 || target.shape[0] !== mask.shape[0] || mask.dtype !== "bool") {
+      badOption(el, ctx, field.source!.span, `\`mask("${of}")\``, `the name of a list field of this schema with the mask's length, and a \`bool[…]\` type for the mask`);
+      continue;
+    }
+    const index = fields.indexOf(target);
+    if (!target.sequence) fields[index] = { ...target, sequence: { pad: 0, truncate: "left" } };
+    fields[fields.indexOf(mask)] = { ...mask, column: fields[index]!.column };
+  }
+
+  // Fields already reported count as given, so one mistake is not reported twice.
+  const given = new Set(decl.fields.flatMap((f) => (f.name.kind === "Ident" ? [f.name.name] : [])));
+  const missing = inputs.filter((i) => !given.has(i.name)).map((i) => i.name);
+  const schemaName = decl.name.kind === "Ident" ? decl.name.name : "schema";
+  if (missing.length) el.report(modelCtx, "REC2018", dataSpan, { schema: schemaName, missing: quoteList(missing, "and"), count: String(missing.length) });
+  return { plan: { name: schemaName, fields }, file, spans };
+}
+
+function sameType(a: TensorType, b: TensorType): boolean {
+  if (a.dtype !== b.dtype || a.shape.length !== b.shape.length) return false;
+  if ((a.space?.name ?? "") !== (b.space?.name ?? "")) return false;
+  return a.shape.every((d, i) => printDim(d) === printDim(b.shape[i]!));
+}
+
+function badOption(el: Elaborator, ctx: EvalContext, span: Span, what: string, expected: string) {
+  el.report(ctx, "REC2020", span, { what, expected });
+}

@@ -1,0 +1,43 @@
+// Batches and their sources: what the trainer and the evaluation loop consume. In: encoded
+// rows (files) or generated tensors (synthetic worlds). Out: a map of input name → tensor
+// whose first dimension is the batch.
+
+import { tf, tfDtype, type Tensor } from "../tf.js";
+import type { PlanDataField } from "../plan.js";
+import type { EncodedRow } from "./encode.js";
+
+export interface Batch {
+  readonly feeds: Map<string, Tensor>;
+  /** Examples in the batch (the last batch of a finite pass may be short). */
+  readonly size: number;
+}
+
+export interface BatchSource {
+  /** The next batch of up to `batchSize` examples; undefined when a finite pass is over. */
+  next(batchSize: number): Promise<Batch | undefined>;
+}
+
+/** Training data (endless) and fresh passes over held-out data. */
+export interface DataSet {
+  train(): BatchSource;
+  /** A new pass over the validation examples (or the test examples), from their start. */
+  heldOut(split?: "valid" | "test"): BatchSource;
+  /** For generated data, whose held-out stream never ends: the batches one evaluation reads by default. */
+  readonly heldOutBatches?: number;
+  /** Bad rows skipped so far (with `--skip-bad-rows`), and the first few of them. */
+  readonly skipped: { count: number; examples: string[] };
+}
+
+/** Packs encoded rows into one tensor per model-input field. */
+export function packRows(rows: readonly EncodedRow[], fields: readonly PlanDataField[]): Batch {
+  const feeds = new Map<string, Tensor>();
+  for (const field of fields) {
+    if (field.kind === "timestamp") continue;
+    const width = field.shape.reduce((a, b) => a * b, 1);
+    const dtype = tfDtype(field);
+    const data = dtype === "float32" ? new Float32Array(rows.length * width) : dtype === "int32" ? new Int32Array(rows.length * width) : new Uint8Array(rows.length * width);
+    rows.forEach((row, r) => data.set(row.fields.get(field.name)!, r * width));
+    feeds.set(field.name, tf.tensor(data, [rows.length, ...field.shape], dtype));
+  }
+  return { feeds, size: rows.length };
+}

@@ -1,0 +1,155 @@
+// Reading data files row by row, streamed: Parquet (one row group at a time, only the columns
+// asked for, via hyparquet), JSON lines and CSV (a line or record at a time). In: a path and
+// the columns wanted. Out: rows as plain objects with their 1-based row number, never the
+// whole file in memory.
+
+import { createReadStream, existsSync, statSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { extname } from "node:path";
+
+export type TableFormat = "parquet" | "jsonl" | "csv";
+
+export interface Row {
+  /** 1-based position among the file's data rows (a CSV header is not a row). */
+  readonly index: number;
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
+/** A file that cannot be read at all (missing, not the format it claims). Bad rows are BadRowError. */
+export class DataFileError extends Error {
+  override readonly name = "DataFileError";
+}
+
+export function formatOf(path: string, declared?: string): TableFormat {
+  const format = declared ?? extname(path).slice(1).toLowerCase();
+  if (format === "parquet" || format === "jsonl" || format === "csv") return format;
+  if (format === "ndjson" || format === "json") return "jsonl";
+  throw new DataFileError(`${path}: cannot tell the format from the name; use parquet(…), jsonl(…) or csv(…)`);
+}
+
+function requireFile(path: string) {
+  if (!existsSync(path) || !statSync(path).isFile()) throw new DataFileError(`${path}: no such data file`);
+}
+
+/** The column names the file has (Parquet's schema, CSV's header, JSONL's first row's keys). */
+export async function columnsOf(path: string, format: TableFormat): Promise<string[]> {
+  requireFile(path);
+  if (format === "parquet") {
+    const { asyncBufferFromFile, parquetMetadataAsync, parquetSchema } = await import("hyparquet");
+    const metadata = await parquetMetadataAsync(await asyncBufferFromFile(path)).catch((e: Error) => {
+      throw new DataFileError(`${path}: not a readable Parquet file (${e.message})`);
+    });
+    return parquetSchema(metadata).children.map((c) => c.element.name);
+  }
+  for await (const row of readRows(path, format)) return Object.keys(row.values);
+  return [];
+}
+
+/** Streams the rows of a file; `columns` limits what Parquet decodes (text formats parse whole lines). */
+export async function* readRows(path: string, format: TableFormat, columns?: readonly string[]): AsyncGenerator<Row> {
+  requireFile(path);
+  if (format === "parquet") yield* parquetRows(path, columns);
+  else if (format === "jsonl") yield* jsonlRows(path);
+  else yield* csvRows(path);
+}
+
+async function* parquetRows(path: string, columns?: readonly string[]): AsyncGenerator<Row> {
+  const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } = await import("hyparquet");
+  const file = await asyncBufferFromFile(path);
+  const metadata = await parquetMetadataAsync(file).catch((e: Error) => {
+    throw new DataFileError(`${path}: not a readable Parquet file (${e.message})`);
+  });
+  let start = 0;
+  for (const group of metadata.row_groups) {
+    const end = start + Number(group.num_rows);
+    const objects = await parquetReadObjects({ file, metadata, rowStart: start, rowEnd: end, ...(columns ? { columns: [...columns] } : {}) });
+    for (let i = 0; i < objects.length; i++) yield { index: start + i + 1, values: objects[i]! };
+    start = end;
+  }
+}
+
+async function* jsonlRows(path: string): AsyncGenerator<Row> {
+  const lines = createInterface({ input: createReadStream(path, "utf8"), crlfDelay: Infinity });
+  let index = 0;
+  for await (const line of lines) {
+    if (!line.trim()) continue;
+    index++;
+    let values: unknown;
+    try {
+      values = JSON.parse(line);
+    } catch {
+      values = undefined;
+    }
+    // A line that is not a JSON object is a bad row, reported by the caller with its number.
+    yield { index, values: values && typeof values === "object" && !Array.isArray(values) ? (values as Record<string, unknown>) : { [NOT_AN_OBJECT]: line } };
+  }
+}
+
+/** The key under which a JSONL line that is not an object keeps its text. */
+export const NOT_AN_OBJECT = "\u0000line";
+
+async function* csvRows(path: string): AsyncGenerator<Row> {
+  let header: string[] | undefined;
+  let index = 0;
+  for await (const record of csvRecords(createReadStream(path, "utf8"))) {
+    if (!header) {
+      header = record.map((h) => h.trim());
+      continue;
+    }
+    if (record.length === 1 && record[0] === "") continue;
+    index++;
+    const values: Record<string, unknown> = {};
+    header.forEach((name, i) => {
+      if (i < record.length) values[name] = record[i];
+    });
+    yield { index, values };
+  }
+}
+
+/** RFC 4180 records from a character stream: quoted fields may hold commas, quotes ("") and newlines. */
+export async function* csvRecords(chunks: AsyncIterable<string | Buffer>): AsyncGenerator<string[]> {
+  let field = "";
+  let record: string[] = [];
+  let quoted = false;
+  // A quote inside a quoted field: either the first of "" or the closing quote; the next
+  // character (perhaps in the next chunk) decides.
+  let quoteSeen = false;
+  let afterQuote = false;
+  for await (const chunk of chunks) {
+    const text = String(chunk);
+    for (let i = 0; i < text.length; i++) {
+      const ch = text[i]!;
+      if (quoted) {
+        if (quoteSeen) {
+          quoteSeen = false;
+          if (ch === '"') {
+            field += '"';
+            continue;
+          }
+          quoted = false;
+          afterQuote = true;
+        } else {
+          if (ch === '"') quoteSeen = true;
+          else field += ch;
+          continue;
+        }
+      }
+      if (ch === '"' && field === "" && !afterQuote) quoted = true;
+      else if (ch === ",") {
+        record.push(field);
+        field = "";
+        afterQuote = false;
+      } else if (ch === "\n") {
+        record.push(field.endsWith("\r") ? field.slice(0, -1) : field);
+        yield record;
+        record = [];
+        field = "";
+        afterQuote = false;
+      } else field += ch;
+    }
+  }
+  if (field !== "" || record.length) {
+    record.push(field.endsWith("\r") ? field.slice(0, -1) : field);
+    yield record;
+  }
+}
