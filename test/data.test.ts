@@ -182,6 +182,12 @@ describe("from the command line", () => {
     expect(summary.metrics["calibrated"]).toBeGreaterThan(0.5);
   });
 
+  it("regenerates the CTR example's data file byte for byte from its command", async () => {
+    reset();
+    expect(await main(["data", "synth", "ctr", "--rows", "20000", "--seed", "1", "--out", ".tmp/data-test/impressions.parquet"], io), stderr).toBe(0);
+    expect(readFileSync(join(scratch, "impressions.parquet")).equals(readFileSync(join(ROOT, "examples/ctr/data/impressions.parquet")))).toBe(true);
+  });
+
   it("checks a data file against the schema, pointing at the spec line and the rows", async () => {
     const lines = [...ctr.rows(30, 2)].map((r, i) => JSON.stringify(i === 4 ? { ...r, uid: 12_345 } : i === 9 ? { ...r, features: [1, 2] } : r));
     writeFileSync(join(scratch, "broken.jsonl"), `${lines.join("\n")}\n`);

@@ -127,3 +127,34 @@ describe("rec train", () => {
     expect(stderr).toContain("the tensorflow backend needs @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node");
   });
 });
+
+describe("sample_categorical", () => {
+  // Random, so no exact conformance: instead, draws must follow the policy. With 20,000 draws
+  // the count of an action with probability p has standard deviation sqrt(n p (1 − p)) ≤ 71; a
+  // bias of 1% of n (200) is about 3–6 deviations, far outside the 4.5-deviation band allowed.
+  for (const backend of ["cpu", "wasm"] as const) {
+    it(`draws actions with the policy's probabilities on ${backend}, and a temperature flattens them`, async () => {
+      await useBackend(backend);
+      const { KERNELS } = await import("../runtime/src/kernels/ops.js");
+      const probabilities = [0.1, 0.2, 0.7];
+      const n = 20_000;
+      const draw = async (temperature: number, seed: number) => {
+        const policy = tf.log(tf.tile(tf.tensor2d([probabilities]), [n, 1]));
+        const step = { id: 1, op: "sample_categorical", inputs: [0], attrs: { temperature }, type: { dtype: "id" as const, shape: [n] } };
+        const actions = KERNELS["sample_categorical"]!([policy], { step, dim: (v) => Number(v), training: false, seed, inputSteps: [] });
+        const counts = [0, 0, 0];
+        for (const a of await actions.data()) counts[a]!++;
+        tf.dispose([policy, actions]);
+        return counts;
+      };
+      const counts = await draw(1, 11);
+      probabilities.forEach((p, a) => expect(Math.abs(counts[a]! - n * p), `action ${a}: ${counts[a]} of ${n}`).toBeLessThan(4.5 * Math.sqrt(n * p * (1 - p))));
+      // Temperature 2: probabilities ∝ p^(1/2) = [0.316, 0.447, 0.837] / 1.6 → [0.198, 0.280, 0.523].
+      const flat = await draw(2, 12);
+      const tempered = probabilities.map(Math.sqrt);
+      const total = tempered.reduce((x, y) => x + y, 0);
+      tempered.forEach((q, a) => expect(Math.abs(flat[a]! - (n * q) / total)).toBeLessThan(4.5 * Math.sqrt(n * (q / total) * (1 - q / total))));
+      expect(await draw(1, 11)).toEqual(counts); // Seeded.
+    });
+  }
+});

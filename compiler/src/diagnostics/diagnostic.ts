@@ -11,7 +11,7 @@ export interface Label {
 }
 
 export interface Diagnostic {
-  /** Stable code: REC1xxx syntax, REC2xxx types and shapes, REC3xxx names and modules, REC9xxx internal. */
+  /** Stable code: REC1xxx syntax, REC2xxx types and shapes, REC3xxx names and modules, REC4xxx data files, REC9xxx internal. */
   readonly code: string;
   readonly severity: Severity;
   /** Short title: what was found. */

@@ -315,5 +315,11 @@ export const KERNELS: Readonly<Record<string, Kernel>> = {
   reinforce: offPolicy("reinforce"),
   snips: offPolicy("snips"),
   ips: offPolicy("ips"),
-  sample_categorical: ([p], ctx) => tf.reshape(tf.multinomial(tf.div(p!, Number(ctx.step.attrs["temperature"] ?? 1)) as tf.Tensor2D, 1, ctx.seed), [p!.shape[0]!]),
+  // The Gumbel-max trick, argmax(logits / T + Gumbel noise), rather than tf.multinomial: tfjs's
+  // cpu multinomial restarts its generator for every row, so all rows drew the same action.
+  sample_categorical: ([p], ctx) => {
+    const uniform = tf.randomUniform(p!.shape, 1e-7, 1, "float32", ctx.seed);
+    const gumbel = tf.neg(tf.log(tf.neg(tf.log(uniform))));
+    return tf.argMax(tf.add(tf.div(p!, Number(ctx.step.attrs["temperature"] ?? 1)), gumbel), -1);
+  },
 };
