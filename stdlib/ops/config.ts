@@ -23,7 +23,7 @@ export const CONFIG_OPS: readonly OpDef[] = [
   config("parquet", "parquet(path, schema = S): batches read from a Parquet file.", ["path"]),
   config("jsonl", "jsonl(path, schema = S): batches read from a JSON-lines file.", ["path"]),
   config("csv", "csv(path, schema = S): batches read from a CSV file.", ["path"]),
-  config("synthetic", "synthetic(world, seed = 0, …): batches from a seeded synthetic generator (papers.md §5).", ["world"]),
+  config("synthetic", "synthetic(world, seed = 0, …): batches from a seeded generated world (papers.md §5); `seed` fixes the world, the run's `--seed` the examples drawn from it. Worlds: `latent_factor` (users, histories and next items by latent clusters with Zipf popularity; `target = \"item_id\"` names the next-item input) and `logged_bandit` (contexts in 3 segments, uniformly logged actions, click / long_click / spend outcomes, `logging_prob`).", ["world"]),
   config("column", "column(name, pad = 0, truncate = \"left\", vocab = false): where a schema field comes from in the file. `pad` makes a list column a sequence padded (or truncated at the `truncate` end) to the field's length; `vocab = true` maps values to ids by a vocabulary built from the training split (id 0 is out of vocabulary).", ["name"]),
   config("mask", "mask(field): a `bool[L]` schema field, true where the padded sequence field `field` holds an element.", ["field"]),
   config("glorot_uniform", "glorot_uniform(): uniform in ±sqrt(6 / (fan_in + fan_out)) (Glorot & Bengio 2010)."),

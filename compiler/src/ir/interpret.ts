@@ -29,7 +29,21 @@ export class InterpretError extends Error {
   override readonly name = "InterpretError";
 }
 
-export function interpret(model: IrModel, sizes: Readonly<Record<string, number>>, feeds: ReadonlyMap<string, Tensor>): Map<number, Tensor> {
+/** The ops whose gradient treats an input as a constant: `stop_gradient`, and `reinforce`'s importance weight (its policy input). */
+export const GRADIENT_STOPS: ReadonlySet<string> = new Set(["stop_gradient", "reinforce"]);
+
+/**
+ * Evaluates every node. `frozen` holds, for the nodes of GRADIENT_STOPS, the input values of
+ * an earlier evaluation: their constant parts use those instead of the current ones, so finite
+ * differences of the result are the gradient a framework computes with stop-gradient semantics.
+ * `stopped` (when given) receives the values to freeze on a later evaluation.
+ */
+export function interpret(
+  model: IrModel,
+  sizes: Readonly<Record<string, number>>,
+  feeds: ReadonlyMap<string, Tensor>,
+  gradientStops: { frozen?: ReadonlyMap<number, Tensor>; stopped?: Map<number, Tensor> } = {},
+): Map<number, Tensor> {
   const dim = (d: Dim) => {
     const n = evaluateDim(d, (s) => sizes[s]);
     if (n === undefined) throw new InterpretError(`no size for a dimension of ${model.name}`);
@@ -39,6 +53,14 @@ export function interpret(model: IrModel, sizes: Readonly<Record<string, number>
   for (const node of model.nodes) {
     const shape = node.type.shape.map(dim);
     const inputs = node.inputs.map((i) => values.get(i)!);
+    if (GRADIENT_STOPS.has(node.op)) {
+      gradientStops.stopped?.set(node.id, inputs[0]!);
+      const frozen = gradientStops.frozen?.get(node.id);
+      if (frozen) {
+        values.set(node.id, node.op === "stop_gradient" ? frozen : run(node, inputs, shape, feeds, dim, frozen));
+        continue;
+      }
+    }
     values.set(node.id, run(node, inputs, shape, feeds, dim));
   }
   return values;
@@ -99,7 +121,7 @@ function axesOf(attr: Attr | undefined, rank: number, dim: (d: Dim) => number): 
   });
 }
 
-function run(node: IrNode, x: Tensor[], shape: number[], feeds: ReadonlyMap<string, Tensor>, dim: (d: Dim) => number): Tensor {
+function run(node: IrNode, x: Tensor[], shape: number[], feeds: ReadonlyMap<string, Tensor>, dim: (d: Dim) => number, frozenPolicy?: Tensor): Tensor {
   const a = node.attrs;
   const unary = UNARY[node.op];
   if (unary) return make(shape, (i) => unary(x[0]!.data[i]!));
@@ -274,7 +296,9 @@ function run(node: IrNode, x: Tensor[], shape: number[], feeds: ReadonlyMap<stri
       const [logp, action, reward, propensity] = x as [Tensor, Tensor, Tensor, Tensor];
       const actions = logp.shape[1]!;
       const rows = logp.shape[0]!;
-      const weight = (r: number) => Math.exp(logp.data[r * actions + action.data[r]!]!) / propensity.data[r]!;
+      // The importance weight is a constant to the gradient (reinforce's stop-gradient).
+      const weightPolicy = frozenPolicy ?? logp;
+      const weight = (r: number) => Math.exp(weightPolicy.data[r * actions + action.data[r]!]!) / propensity.data[r]!;
       if (node.op === "reinforce") {
         const baseline = (a.get("baseline") as { value?: string } | undefined)?.value === "batch_mean" ? reward.data.reduce((p, q) => p + q, 0) / rows : 0;
         const clip = num(a.get("clip"), dim);

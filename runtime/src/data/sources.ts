@@ -4,9 +4,9 @@
 
 import { parseConfig, numberArg, type Config } from "../config.js";
 import type { Plan } from "../plan.js";
-import type { DataSet } from "./batch.js";
+import type { BatchSource, DataSet } from "./batch.js";
 import { FileDataSet } from "./file-data.js";
-import { latentFactorWorld } from "./synthetic.js";
+import { latentFactorWorld, loggedBanditWorld } from "./synthetic.js";
 import { DataSourceError, fileSource } from "./source-config.js";
 
 export { DataSourceError };
@@ -49,19 +49,37 @@ async function fileDataSet(plan: Plan, config: Config, options: DataOptions): Pr
 
 function syntheticDataSet(plan: Plan, config: Config, seed: number): DataSet {
   const world = String(config.args.get("world") ?? "");
-  if (world !== "latent_factor") throw new DataSourceError(`unknown synthetic world \`${world}\`; the worlds are: latent_factor`);
-  const history = plan.inputs.find((i) => i.name === "history");
-  const length = typeof history?.type.shape[1] === "number" ? history.type.shape[1] : numberArg(config, "history_length", 10);
-  const spaceSize = (name: string, fallback: number) => {
-    const size = plan.inputs.find((i) => i.name === name)?.type.space?.size;
-    return typeof size === "number" ? size : fallback;
+  const make = GENERATED_WORLDS[world];
+  if (!make) throw new DataSourceError(`unknown synthetic world \`${world}\`; the worlds are: ${Object.keys(GENERATED_WORLDS).join(", ")}`);
+  // One world per `synthetic(…, seed = s)`; the run's seed and the split pick the examples.
+  const worldSeed = numberArg(config, "seed", 0);
+  const streamSeed = worldSeed + seed * 1000;
+  return {
+    train: () => make(plan, config, { worldSeed, streamSeed }),
+    heldOut: (split = "valid") => make(plan, config, { worldSeed, streamSeed: streamSeed + HELD_OUT_SEED_OFFSET + (split === "test" ? 1 : 0) }),
+    heldOutBatches: 4,
+    skipped: { count: 0, examples: [] },
   };
-  const make = (offset: number) =>
-    latentFactorWorld({
-      users: numberArg(config, "users", spaceSize("user_id", 1000)),
-      items: numberArg(config, "items", spaceSize("item_id", 1000)),
-      historyLength: length,
-      seed: numberArg(config, "seed", 0) + seed * 1000 + offset,
-    });
-  return { train: () => make(0), heldOut: (split = "valid") => make(HELD_OUT_SEED_OFFSET + (split === "test" ? 1 : 0)), heldOutBatches: 4, skipped: { count: 0, examples: [] } };
 }
+
+/** The size of an input's id space, from the plan (a fallback when it is symbolic or absent). */
+function spaceSize(plan: Plan, name: string, fallback: number): number {
+  const size = plan.inputs.find((i) => i.name === name)?.type.space?.size;
+  return typeof size === "number" ? size : fallback;
+}
+
+/** Generated worlds by name: plan, `synthetic(…)` arguments and a seed → a batch stream. */
+const GENERATED_WORLDS: Readonly<Record<string, (plan: Plan, config: Config, seeds: { worldSeed: number; streamSeed: number }) => BatchSource>> = {
+  latent_factor: (plan, config, seeds) => {
+    const target = String(config.args.get("target") ?? "item_id");
+    const history = plan.inputs.find((i) => i.name === "history");
+    return latentFactorWorld({
+      users: numberArg(config, "users", spaceSize(plan, "user_id", 1000)),
+      items: numberArg(config, "items", spaceSize(plan, target, 1000)),
+      historyLength: typeof history?.type.shape[1] === "number" ? history.type.shape[1] : numberArg(config, "history_length", 10),
+      ...seeds,
+      target,
+    });
+  },
+  logged_bandit: (plan, config, seeds) => loggedBanditWorld({ actions: numberArg(config, "actions", spaceSize(plan, "action", 27)), ...seeds }),
+};

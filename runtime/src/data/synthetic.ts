@@ -1,16 +1,19 @@
-// Seeded synthetic worlds for the examples (papers.md §5). `latent_factor`: users and items
+// Seeded synthetic worlds that generate batches for the examples (papers.md §5); the worlds
+// that generate rows for data files are in worlds.ts. `latent_factor`: users and items
 // have latent vectors (items around cluster centres, Zipf popularity); each example is a user,
 // a history of items the user engaged with, and a next item drawn by the same preference, with
 // the log of its sampling probability for logQ correction. Fields: user_id, history,
-// history_mask, item_id, item_logq.
+// history_mask, item_id (or the input named by `target`), item_logq.
 
 import { tf, type Tensor } from "../tf.js";
 import type { BatchSource } from "./batch.js";
 import { gaussian, xorshift32 } from "./random.js";
 
-export function latentFactorWorld(options: { users: number; items: number; historyLength: number; seed: number; dim?: number; clusters?: number }): BatchSource {
-  const random = xorshift32(options.seed);
-  const gauss = gaussian(random);
+export function latentFactorWorld(options: { users: number; items: number; historyLength: number; worldSeed: number; streamSeed: number; dim?: number; clusters?: number; target?: string }): BatchSource {
+  // The world (centres, users' clusters, popularity) comes from `worldSeed`; the examples drawn
+  // from it from `streamSeed`, so training and held-out streams share one world.
+  let random = xorshift32(options.worldSeed);
+  const gauss = gaussian(() => random());
   const d = options.dim ?? 8;
   const clusters = options.clusters ?? 20;
   const centres = Array.from({ length: clusters }, () => Array.from({ length: d }, gauss));
@@ -30,6 +33,7 @@ export function latentFactorWorld(options: { users: number; items: number; histo
     for (let r = 0; r < items.length; r++) if ((u -= weights[cluster]![r]!) <= 0) return items[r]!;
     return items[items.length - 1]!;
   };
+  random = xorshift32(options.streamSeed);
   return {
     async next(batchSize: number) {
       const users = new Int32Array(batchSize);
@@ -56,8 +60,53 @@ export function latentFactorWorld(options: { users: number; items: number; histo
           ["user_id", tf.tensor1d(users, "int32")],
           ["history", tf.tensor2d(history, [batchSize, options.historyLength], "int32")],
           ["history_mask", tf.tensor2d(mask, [batchSize, options.historyLength], "bool")],
-          ["item_id", tf.tensor1d(targets, "int32")],
+          [options.target ?? "item_id", tf.tensor1d(targets, "int32")],
           ["item_logq", tf.tensor1d(logq, "float32")],
+        ]),
+      };
+    },
+  };
+}
+
+/**
+ * `logged_bandit`: logged decisions of a uniform exploration policy over `actions` settings
+ * (papers.md §5.5, the ad-auction simulator in small). Each context `state` f32[32] belongs to
+ * one of 3 segments (its largest first coordinate); each segment has its own best setting, and
+ * the outcomes click, long_click and spend depend on how close the logged action is to it, so a
+ * good policy must personalize. Fields: state, action, click, long_click, spend, logging_prob.
+ */
+export function loggedBanditWorld(options: { actions: number; worldSeed: number; streamSeed: number }): BatchSource {
+  const world = xorshift32(options.worldSeed);
+  const segments = 3;
+  const best = Array.from({ length: segments }, () => Math.floor(world() * options.actions));
+  const random = xorshift32(options.streamSeed);
+  const gauss = gaussian(random);
+  return {
+    async next(batchSize: number) {
+      const state = new Float32Array(batchSize * 32);
+      const action = new Int32Array(batchSize);
+      const outcomes = { click: new Float32Array(batchSize), long_click: new Float32Array(batchSize), spend: new Float32Array(batchSize) };
+      for (let b = 0; b < batchSize; b++) {
+        for (let k = 0; k < 32; k++) state[b * 32 + k] = gauss();
+        let segment = 0;
+        for (let k = 1; k < segments; k++) if (state[b * 32 + k]! > state[b * 32 + segment]!) segment = k;
+        const a = Math.floor(random() * options.actions);
+        action[b] = a;
+        const distance = Math.min(Math.abs(a - best[segment]!), options.actions - Math.abs(a - best[segment]!)) / options.actions;
+        const appeal = 1 / (1 + Math.exp(-(2 - 12 * distance)));
+        outcomes.click[b] = random() < appeal ? 1 : 0;
+        outcomes.long_click[b] = outcomes.click[b]! && random() < appeal ? 1 : 0;
+        outcomes.spend[b] = 10 * random();
+      }
+      return {
+        size: batchSize,
+        feeds: new Map<string, Tensor>([
+          ["state", tf.tensor2d(state, [batchSize, 32])],
+          ["action", tf.tensor1d(action, "int32")],
+          ["click", tf.tensor1d(outcomes.click)],
+          ["long_click", tf.tensor1d(outcomes.long_click)],
+          ["spend", tf.tensor1d(outcomes.spend)],
+          ["logging_prob", tf.fill([batchSize], 1 / options.actions)],
         ]),
       };
     },
