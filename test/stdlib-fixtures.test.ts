@@ -1,0 +1,103 @@
+// The standard library against PyTorch: each case of tools/fixtures/cases/ runs on every
+// backend present with the inputs and weights of its fixture (test/fixtures/stdlib/, written by
+// tools/fixtures/make_fixtures.py from independent PyTorch implementations in float64), and
+// its heads and the gradients of Σ head · cotangent must match the fixture's. Tolerance: 1e-4
+// relative to each value, with a floor of 1e-4 of 1% of the tensor's largest magnitude (float32
+// against float64).
+
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { compileFiles } from "../compiler/src/driver.js";
+import { useBackend, webgpuAvailable } from "../runtime/src/backends.js";
+import { Executor } from "../runtime/src/executor.js";
+import { tf } from "../runtime/src/tf.js";
+import { ROOT } from "./harness/repo.js";
+
+interface Stored {
+  readonly shape: number[];
+  readonly data: number[];
+  readonly dtype?: string;
+}
+
+interface Fixture {
+  readonly case: string;
+  readonly sizes: Record<string, number>;
+  readonly inputs: Record<string, Stored>;
+  readonly weights: Record<string, Stored>;
+  readonly cotangents: Record<string, Stored>;
+  readonly outputs: Record<string, Stored>;
+  readonly gradients: Record<string, Stored>;
+}
+
+const FIXTURES = join(ROOT, "test/fixtures/stdlib");
+const fixtures = readdirSync(FIXTURES)
+  .filter((f) => f.endsWith(".json"))
+  .sort()
+  .map((f) => JSON.parse(readFileSync(join(FIXTURES, f), "utf8")) as Fixture);
+
+const hasWebgpu = await webgpuAvailable();
+const BACKENDS = hasWebgpu ? (["cpu", "wasm", "webgpu"] as const) : (["cpu", "wasm"] as const);
+afterAll(() => useBackend("cpu"));
+
+function expectClose(actual: ArrayLike<number>, want: Stored, what: string) {
+  expect(actual.length, `${what}: size`).toBe(want.data.length);
+  const largest = want.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  for (let i = 0; i < want.data.length; i++) {
+    const tolerance = 1e-4 * Math.max(Math.abs(want.data[i]!), 0.01 * largest) + 1e-7;
+    expect(Math.abs(actual[i]! - want.data[i]!), `${what}[${i}]: ${actual[i]} vs PyTorch ${want.data[i]}`).toBeLessThanOrEqual(tolerance);
+  }
+}
+
+describe("every case of tools/fixtures/cases has a fixture", () => {
+  it("lists the same cases", () => {
+    const cases = readdirSync(join(ROOT, "tools/fixtures/cases")).filter((f) => f.endsWith(".rec")).map((f) => f.slice(0, -4)).sort();
+    expect(fixtures.map((f) => f.case)).toEqual(cases);
+  });
+});
+
+for (const backend of BACKENDS) {
+  describe(`std blocks against PyTorch on ${backend}`, () => {
+    for (const fixture of fixtures) {
+      it(fixture.case, async () => {
+        await useBackend(backend);
+        const plan = compileFiles([join(ROOT, "tools/fixtures/cases", `${fixture.case}.rec`)]).plans[0]!;
+        const executor = new Executor(plan, 0);
+        for (const [name, variable] of executor.params) {
+          const stored = fixture.weights[name];
+          expect(stored, `fixture weight ${name}`).toBeDefined();
+          variable.assign(tf.tensor(stored!.data, stored!.shape, "float32"));
+        }
+        // Float inputs are variables, so their gradients come out beside the weights'.
+        const inputVariables = new Map<string, tf.Variable>();
+        const feeds = new Map<string, tf.Tensor>();
+        for (const input of plan.inputs) {
+          const stored = fixture.inputs[input.name]!;
+          if (input.type.dtype === "f32") {
+            const v = tf.variable(tf.tensor(stored.data, stored.shape, "float32"), true, `input:${input.name}`);
+            inputVariables.set(input.name, v);
+            feeds.set(input.name, v);
+          } else feeds.set(input.name, tf.tensor(stored.data, stored.shape, input.type.dtype === "bool" ? "bool" : "int32"));
+        }
+        const kept: Record<string, tf.Tensor> = {};
+        const wrt = [...executor.params.values(), ...inputVariables.values()];
+        const { grads } = tf.variableGrads(() => {
+          const heads = executor.run("predict", feeds);
+          let total: tf.Tensor = tf.scalar(0);
+          for (const [name, value] of heads) {
+            kept[name] = tf.keep(value); // Read back after, asynchronously (as webgpu needs).
+            const cot = fixture.cotangents[name]!;
+            total = tf.add(total, tf.sum(tf.mul(value, tf.tensor(cot.data, cot.shape, "float32"))));
+          }
+          return total as tf.Scalar;
+        }, wrt);
+        for (const [name, want] of Object.entries(fixture.outputs)) expectClose(await kept[name]!.data(), want, `${fixture.case} head ${name}`);
+        const gradientOf = async (variable: tf.Variable) => (grads[variable.name] ? await grads[variable.name]!.data() : new Float32Array(variable.size));
+        for (const [name, variable] of executor.params) expectClose(await gradientOf(variable), fixture.gradients[name]!, `${fixture.case} ∂/∂${name}`);
+        for (const [name, variable] of inputVariables) expectClose(await gradientOf(variable), fixture.gradients[name]!, `${fixture.case} ∂/∂${name}`);
+        executor.dispose();
+        tf.dispose([...Object.values(grads), ...feeds.values(), ...Object.values(kept)]);
+      });
+    }
+  });
+}
