@@ -2,8 +2,9 @@
 // backend present with the inputs and weights of its fixture (test/fixtures/stdlib/, written by
 // tools/fixtures/make_fixtures.py from independent PyTorch implementations in float64), and
 // its heads and the gradients of Σ head · cotangent must match the fixture's. Tolerance: 1e-4
-// relative to each value, with a floor of 1e-4 of 1% of the tensor's largest magnitude (float32
-// against float64).
+// relative to each value, with a floor of 1e-5 of the tensor's largest magnitude: float32
+// against float64, where a gradient element that is a sum of cancelling terms carries the
+// rounding of its largest terms, not of its result.
 
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -44,7 +45,7 @@ function expectClose(actual: ArrayLike<number>, want: Stored, what: string) {
   expect(actual.length, `${what}: size`).toBe(want.data.length);
   const largest = want.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
   for (let i = 0; i < want.data.length; i++) {
-    const tolerance = 1e-4 * Math.max(Math.abs(want.data[i]!), 0.01 * largest) + 1e-7;
+    const tolerance = 1e-4 * Math.max(Math.abs(want.data[i]!), 0.1 * largest) + 1e-7;
     expect(Math.abs(actual[i]! - want.data[i]!), `${what}[${i}]: ${actual[i]} vs PyTorch ${want.data[i]}`).toBeLessThanOrEqual(tolerance);
   }
 }
@@ -74,7 +75,7 @@ for (const backend of BACKENDS) {
         for (const input of plan.inputs) {
           const stored = fixture.inputs[input.name]!;
           if (input.type.dtype === "f32") {
-            const v = tf.variable(tf.tensor(stored.data, stored.shape, "float32"), true, `input:${input.name}`);
+            const v = tf.variable(tf.tensor(stored.data, stored.shape, "float32"), true, `input:${fixture.case}:${input.name}:${backend}`);
             inputVariables.set(input.name, v);
             feeds.set(input.name, v);
           } else feeds.set(input.name, tf.tensor(stored.data, stored.shape, input.type.dtype === "bool" ? "bool" : "int32"));
@@ -82,7 +83,8 @@ for (const backend of BACKENDS) {
         const kept: Record<string, tf.Tensor> = {};
         const wrt = [...executor.params.values(), ...inputVariables.values()];
         const { grads } = tf.variableGrads(() => {
-          const heads = executor.run("predict", feeds);
+          // Training mode keeps every intermediate for the backward pass (no case uses dropout).
+          const heads = executor.run("predict", feeds, { training: true });
           let total: tf.Tensor = tf.scalar(0);
           for (const [name, value] of heads) {
             kept[name] = tf.keep(value); // Read back after, asynchronously (as webgpu needs).
@@ -96,7 +98,7 @@ for (const backend of BACKENDS) {
         for (const [name, variable] of executor.params) expectClose(await gradientOf(variable), fixture.gradients[name]!, `${fixture.case} ∂/∂${name}`);
         for (const [name, variable] of inputVariables) expectClose(await gradientOf(variable), fixture.gradients[name]!, `${fixture.case} ∂/∂${name}`);
         executor.dispose();
-        tf.dispose([...Object.values(grads), ...feeds.values(), ...Object.values(kept)]);
+        tf.dispose([...Object.values(grads), ...feeds.values(), ...Object.values(kept)]); // Feeds include the input variables.
       });
     }
   });

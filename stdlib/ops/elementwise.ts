@@ -152,6 +152,8 @@ export const ELEMENTWISE_OPS: readonly OpDef[] = [
   unary("silu", "silu(x) = x σ(x) (Elfwing et al. 2018).", 4),
   unary("sigmoid", "sigmoid(x) = 1 / (1 + e⁻ˣ).", 4),
   unary("tanh", "tanh(x).", 4),
+  unary("sin", "sin(x), x in radians (sinusoidal positions).", 4, ["f32"], Math.sin),
+  unary("cos", "cos(x), x in radians (sinusoidal positions).", 4, ["f32"], Math.cos),
   unary("softplus", "softplus(x) = log(1 + eˣ), computed stably.", 4),
   unary("identity", "identity(x) = x (the default activation).", 0, ["f32", "i32", "bool", "id"]),
   where,

@@ -92,7 +92,7 @@ function broadcastIndex(t: Tensor, outShape: readonly number[], index: number): 
 
 export const UNARY: Record<string, (x: number) => number> = {
   neg: (x) => -x, exp: Math.exp, log: Math.log, log1p: Math.log1p, sqrt: Math.sqrt, abs: Math.abs,
-  relu: (x) => Math.max(x, 0), sigmoid: (x) => 1 / (1 + Math.exp(-x)), tanh: Math.tanh,
+  relu: (x) => Math.max(x, 0), sigmoid: (x) => 1 / (1 + Math.exp(-x)), tanh: Math.tanh, sin: Math.sin, cos: Math.cos,
   gelu: (x) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3))),
   silu: (x) => x / (1 + Math.exp(-x)), softplus: (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))),
   identity: (x) => x, stop_gradient: (x) => x, dropout: (x) => x, logical_not: (x) => (x ? 0 : 1),

@@ -28,9 +28,23 @@ function binary(f: (a: Tensor, b: Tensor) => Tensor, compare = false): Kernel {
       const want = dtypeOf(ctx.step);
       return f(castTo(a!, want), castTo(b!, want));
     }
-    if (a!.dtype !== b!.dtype) return f(tf.cast(a!, "float32"), tf.cast(b!, "float32"));
-    return f(a!, b!);
+    const g = compare ? withoutGradient(f) : f;
+    if (a!.dtype !== b!.dtype) return g(tf.cast(a!, "float32"), tf.cast(b!, "float32"));
+    return g(a!, b!);
   };
+}
+
+/**
+ * A comparison has no gradient: tfjs would refuse to differentiate through it (`u < 0` cast
+ * to f32 in a loss), so it is a custom op whose inputs get zero gradients.
+ */
+function withoutGradient(f: (a: Tensor, b: Tensor) => Tensor): (a: Tensor, b: Tensor) => Tensor {
+  return tf.customGrad((a, b, save) => {
+    void save;
+    // Shapes, not the tensors: the inputs may be gone by the time gradients are computed.
+    const [shapeA, shapeB] = [(a as Tensor).shape, (b as Tensor).shape];
+    return { value: f(a as Tensor, b as Tensor), gradFunc: () => [tf.zeros(shapeA), tf.zeros(shapeB)] };
+  }) as (a: Tensor, b: Tensor) => Tensor;
 }
 
 const unary = (f: (x: Tensor) => Tensor): Kernel => ([x]) => f(x!);
@@ -198,10 +212,10 @@ export const KERNELS: Readonly<Record<string, Kernel>> = {
   gt: binary(tf.greater, true), ge: binary(tf.greaterEqual, true),
   logical_and: binary(tf.logicalAnd, true), logical_or: binary(tf.logicalOr, true), logical_not: unary(tf.logicalNot),
   neg: unary(tf.neg), exp: unary(tf.exp), log: unary(tf.log), log1p: unary(tf.log1p), sqrt: unary(tf.sqrt), abs: unary(tf.abs),
-  relu: unary(tf.relu), sigmoid: unary(tf.sigmoid), tanh: unary(tf.tanh), softplus: unary(tf.softplus),
+  relu: unary(tf.relu), sigmoid: unary(tf.sigmoid), tanh: unary(tf.tanh), sin: unary(tf.sin), cos: unary(tf.cos), softplus: unary(tf.softplus),
   gelu: unary((x) => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3)))))))),
   silu: unary((x) => tf.mul(x, tf.sigmoid(x))), identity: unary((x) => x), stop_gradient: unary(stopGradient),
-  square: unary(tf.square), rsqrt: unary(tf.rsqrt), log_sigmoid: unary(tf.logSigmoid),
+  square: unary(tf.square), rsqrt: unary(tf.rsqrt), log_sigmoid: unary((x) => tf.neg(tf.softplus(tf.neg(x)))), // tf.logSigmoid's own gradient reads a freed tensor under variableGrads.
   clip: ([x], ctx) => tf.clipByValue(x!, Number(ctx.step.attrs["low"]), Number(ctx.step.attrs["high"])),
   dropout: ([x], ctx) => (ctx.training ? tf.dropout(x!, Number(ctx.step.attrs["rate"] ?? 0.1), undefined, ctx.seed) : x!),
   where: ([c, a, b], ctx) => {
