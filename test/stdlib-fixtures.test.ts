@@ -103,3 +103,20 @@ for (const backend of BACKENDS) {
     }
   });
 }
+
+describe("the standard library's documentation", () => {
+  it("documents every public module and function, and spec/stdlib.md lists them", async () => {
+    const { publicDecls, stdlibFiles } = await import("../compiler/src/tools/stdlib-doc.js");
+    const { parseSource } = await import("../compiler/src/syntax/parse-source.js");
+    const { SourceFile } = await import("../compiler/src/source/source-file.js");
+    const spec = readFileSync(join(ROOT, "spec/stdlib.md"), "utf8");
+    let count = 0;
+    for (const { importPath, path } of stdlibFiles()) {
+      const decls = publicDecls(parseSource(new SourceFile(path, readFileSync(path, "utf8"))).ast);
+      expect(decls.filter((d) => !d.documented).map((d) => `${importPath}.${d.name}`)).toEqual([]);
+      for (const d of decls) expect(spec).toContain(`### \`${d.kind === "reward" ? "reward " : ""}${d.name}(`);
+      count += decls.length;
+    }
+    expect(count).toBeGreaterThan(25);
+  });
+});

@@ -6,6 +6,7 @@ import { check, checkSpec } from "./commands/check.js";
 import type { Command } from "./commands/shared.js";
 import { build, buildSpec } from "./commands/build.js";
 import { data, dataSpec } from "./commands/data.js";
+import { doc, docSpec } from "./commands/doc.js";
 import { evalSpec, predictSpec, trainSpec } from "./commands/runtime-specs.js";
 import { ir, irSpec } from "./commands/ir.js";
 import { ast, astSpec, print, printSpec } from "./commands/syntax-views.js";
@@ -19,6 +20,7 @@ const COMMANDS: readonly { spec: CommandSpec; run: Command }[] = [
   { spec: predictSpec, run: async (args, io) => (await import("./commands/evaluate.js")).predictCommand(args, io) },
   { spec: buildSpec, run: build },
   { spec: dataSpec, run: data },
+  { spec: docSpec, run: doc },
   { spec: irSpec, run: ir },
   { spec: astSpec, run: ast },
   { spec: printSpec, run: print },

@@ -100,13 +100,13 @@ function printBlock(block: A.Block, indent: string): string {
   return `{\n${lines.join("\n")}\n${indent}}`;
 }
 
-function printParams(params: readonly A.Param[]): string {
+export function printParams(params: readonly A.Param[]): string {
   return params
     .map((p) => `${printName(p.name)}${p.type ? `: ${printType(p.type)}` : ""}${p.default ? ` = ${printExpr(p.default)}` : ""}`)
     .join(", ");
 }
 
-function printReturns(type: A.TypeExpr | undefined): string {
+export function printReturns(type: A.TypeExpr | undefined): string {
   return type ? ` -> ${printType(type)}` : "";
 }
 

@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../../../runtime/src/atomic-write.js";
 import { diagnosticsMarkdown, grammarHtml, opsMarkdown, spliceGrammar } from "./spec-artifacts.js";
+import { stdlibMarkdown } from "./stdlib-doc.js";
 
 export function generatedSpecFiles(root: string): { path: string; content: string }[] {
   const languagePath = join(root, "spec/language.md");
@@ -13,6 +14,7 @@ export function generatedSpecFiles(root: string): { path: string; content: strin
     { path: join(root, "spec/grammar.html"), content: grammarHtml() },
     { path: join(root, "spec/diagnostics.md"), content: diagnosticsMarkdown() },
     { path: join(root, "spec/ops.md"), content: opsMarkdown() },
+    { path: join(root, "spec/stdlib.md"), content: stdlibMarkdown() },
   ];
 }
 
