@@ -17,15 +17,20 @@ mkdirSync(scratch, { recursive: true });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A child that saves ever-newer 8 MB checkpoints (every value = the version) as fast as it can. */
+/**
+ * A child that saves ever-newer 16 MB checkpoints (every value = the version), saying "w" just
+ * before each write and "d" after it (stdout to a pipe is synchronous on Linux).
+ */
 const WRITER = `
 import { writeFileAtomic } from "${join(ROOT, "dist/runtime/src/atomic-write.js")}";
 import { encodeSafetensors } from "${join(ROOT, "dist/runtime/src/checkpoint/safetensors.js")}";
 const path = process.argv[2];
 for (let version = 1; ; version++) {
-  const data = new Float32Array(2_000_000).fill(version);
-  writeFileAtomic(path, encodeSafetensors(new Map([["w", { dtype: "F32", shape: [data.length], data }]]), { version: String(version) }));
-  process.stdout.write(version + "\\n");
+  const data = new Float32Array(4_000_000).fill(version);
+  const bytes = encodeSafetensors(new Map([["w", { dtype: "F32", shape: [data.length], data }]]), { version: String(version) });
+  process.stdout.write("w\\n");
+  writeFileAtomic(path, bytes);
+  process.stdout.write("d\\n");
 }
 `;
 
@@ -37,24 +42,30 @@ describe("a checkpoint write killed midway", () => {
     let previous = 0;
     for (let attempt = 0; attempt < 8; attempt++) {
       const child = spawn(process.execPath, [join(scratch, "writer.mjs"), path], { stdio: ["ignore", "pipe", "inherit"] });
-      let versions = 0;
-      child.stdout.on("data", (chunk: Buffer) => (versions += String(chunk).split("\n").filter(Boolean).length));
-      // Wait for a few saves, then kill at a moment unrelated to the writer's rhythm.
-      while (versions < 2) await sleep(5);
-      await sleep(Math.random() * 60);
+      let saved = 0;
+      let writing = false;
+      child.stdout.on("data", (chunk: Buffer) => {
+        for (const mark of String(chunk).split("\n").filter(Boolean)) {
+          writing = mark === "w";
+          if (mark === "d") saved++;
+        }
+      });
+      // After a save or two, kill a few milliseconds into a write.
+      while (saved < 1 + (attempt % 2) || !writing) await sleep(1);
+      await sleep(Math.random() * 8);
       child.kill("SIGKILL");
       await new Promise((r) => child.on("exit", r));
       const { tensors, metadata } = readSafetensors(path);
       const version = Number(metadata["version"]);
       const values = tensors.get("w")!.data;
-      expect(values.length).toBe(2_000_000);
+      expect(values.length).toBe(4_000_000);
       expect(values.every((v) => v === version)).toBe(true);
       expect(version).toBeGreaterThanOrEqual(1);
       previous = version;
     }
     expect(previous).toBeGreaterThan(0);
     // The kills did land mid-save: the temporary files of interrupted writes are left behind.
-    expect(readdirSync(scratch).filter((f) => f.startsWith(".killed.safetensors.") && f.endsWith(".tmp")).length).toBeGreaterThan(0);
+    expect(readdirSync(scratch).filter((f) => f.startsWith(".killed.safetensors.") && f.endsWith(".tmp")).length).toBeGreaterThanOrEqual(3);
   }, 60_000);
 });
 

@@ -112,6 +112,20 @@ const hashNgrams: OpDef = {
   cost: elementwiseCost(4),
 };
 
+const hashIds: OpDef = {
+  name: "hash_ids",
+  category: "nn",
+  doc: "hash_ids(ids, buckets, seed = 0): each id hashed into a space of `buckets` ids by the seed's hash function, ((x mod P) + 1)·A_seed mod P mod buckets with P = 524,287 and one of 8 multipliers A (runtime/src/hashing.ts); for hashed embeddings with several hash functions.",
+  params: [p("ids", "tensor"), p("buckets", "int"), p("seed", "int", int(0))],
+  infer(args, ctx) {
+    const ids = tensorArg(args, "ids");
+    requireDType("hash_ids", ids.type, ["id", "i32"], ctx, "ids");
+    const buckets = (args.get("buckets") as Extract<Value, { kind: "int" }>).dim;
+    return tensorType("id", ids.type.shape, { name: `hash${printDim(buckets)}`, size: buckets });
+  },
+  cost: elementwiseCost(3),
+};
+
 const topk: OpDef = {
   name: "topk",
   category: "nn",
@@ -127,4 +141,4 @@ const topk: OpDef = {
   },
 };
 
-export const NN_OPS: readonly OpDef[] = [gather, takeAlong, oneHot, causalMask, maskedMean, hashNgrams, topk];
+export const NN_OPS: readonly OpDef[] = [gather, takeAlong, oneHot, causalMask, maskedMean, hashNgrams, hashIds, topk];

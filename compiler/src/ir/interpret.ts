@@ -2,6 +2,7 @@
 // to trust. It is the yardstick for passes (a pass must not change its results) and, later,
 // for every backend. Dims are given concrete sizes; inputs and params are fed by name.
 
+import { HASH_PRIME, hashId } from "../../../runtime/src/hashing.js";
 import { accuracy, auc, calibration, groupAuc, ips, logLoss, normalizedEntropy, snips } from "../../../runtime/src/metrics/classification.js";
 import { diagonalQueries, hitRateAtK, meanReciprocalRank, ndcgAtK } from "../../../runtime/src/metrics/ranking.js";
 import { evaluateDim, type Dim } from "../semantics/dims.js";
@@ -13,15 +14,14 @@ export interface Tensor {
   readonly data: Float64Array;
 }
 
-/** The modulus of `hash_ngrams`: 31·P + P stays below 2^24, so float32 and int32 backends agree. */
-export const HASH_PRIME = 524_287;
+export { HASH_PRIME };
 
 /** Every op the interpreter has a kernel for; a test checks it covers the registry. */
 export const INTERPRETED_OPS: ReadonlySet<string> = new Set([
   "const", "input", "param", "where", "cast", "clip", "sum", "mean", "max", "min", "logsumexp", "softmax", "log_softmax",
   "matmul", "transpose", "reshape", "squeeze", "expand_dims", "broadcast_to", "concat", "stack", "index", "arange", "eye",
   "causal_mask", "gather", "one_hot", "masked_mean", "take_along", "in_batch_recall", "recall_at", "hit_rate_at", "ndcg_at", "cumsum", "argmax",
-  "take", "topk", "hash_ngrams", "roc_auc", "group_auc", "binary_log_loss", "normalized_entropy", "calibration", "accuracy", "mrr", "reinforce", "snips", "ips", "sample_categorical",
+  "take", "topk", "hash_ngrams", "hash_ids", "roc_auc", "group_auc", "binary_log_loss", "normalized_entropy", "calibration", "accuracy", "mrr", "reinforce", "snips", "ips", "sample_categorical",
   "categorical",
 ]);
 
@@ -273,6 +273,11 @@ function run(node: IrNode, x: Tensor[], shape: number[], feeds: ReadonlyMap<stri
         const j = order[i % k]!;
         return wantIndices ? j : t.data[row * n + j]!;
       });
+    }
+    case "hash_ids": {
+      const buckets = num(a.get("buckets"), dim);
+      const seed = a.get("seed") ? num(a.get("seed"), dim) : 0;
+      return make(shape, (i) => hashId(x[0]!.data[i]!, seed, buckets));
     }
     case "hash_ngrams": {
       // Position t hashes the ids t−order+1 … t (fewer at the start) into `buckets`.

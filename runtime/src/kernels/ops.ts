@@ -1,6 +1,7 @@
 // The kernel table: for each op of the plan, how to compute it with TensorFlow.js. Inputs come
 // in the order of the op's tensor parameters; attributes as the plan stores them.
 
+import { HASH_MULTIPLIERS, HASH_PRIME } from "../hashing.js";
 import type { PlanStep, PlanValue } from "../plan.js";
 import { tf, tfDtype, type Tensor } from "../tf.js";
 
@@ -121,9 +122,16 @@ function indexKernel([x]: Tensor[], ctx: KernelContext): Tensor {
 }
 
 /** The modulus of `hash_ngrams` (see its doc): small enough for exact int32 and float32 math. */
-const HASH_PRIME = 524_287;
 
 /** The reference interpreter's hash, in tensor ops (no read-back, so it runs on GPU backends). */
+/** `hash_ids`: seeded multiplicative hashes of ids into `buckets` (runtime/src/hashing.ts). */
+function hashIds([ids]: Tensor[], ctx: KernelContext): Tensor {
+  const buckets = ctx.dim(ctx.step.attrs["buckets"]);
+  const multiplier = HASH_MULTIPLIERS[ctx.dim(ctx.step.attrs["seed"] ?? 0) % HASH_MULTIPLIERS.length]!;
+  const x = tf.add(tf.mod(tf.cast(ids!, "int32"), HASH_PRIME), 1);
+  return tf.mod(tf.mod(tf.mul(x, tf.scalar(multiplier, "int32")), HASH_PRIME), buckets);
+}
+
 function hashNgrams([ids]: Tensor[], ctx: KernelContext): Tensor {
   const order = ctx.dim(ctx.step.attrs["order"]);
   const buckets = ctx.dim(ctx.step.attrs["buckets"]);
@@ -140,7 +148,6 @@ function hashNgrams([ids]: Tensor[], ctx: KernelContext): Tensor {
   return tf.mod(h, buckets);
 }
 
-/** ROC AUC as P(positive scores above a negative) + ½·P(tie): Mann–Whitney, in tensor ops. */
 /**
  * (Group) AUC over all pairs at once: row i's weight is its group's size over the group's
  * positive×negative pair count, so Σ_i w_i Σ_j wins_ij = Σ_g n_g AUC_g; without groups it is
@@ -306,6 +313,7 @@ export const KERNELS: Readonly<Record<string, Kernel>> = {
     return tf.reshape(tf.div(total, count), [...lead, d]);
   },
   hash_ngrams: hashNgrams,
+  hash_ids: hashIds,
   topk: ([x], ctx) => {
     const { values, indices } = tf.topk(x!, ctx.dim(ctx.step.attrs["k"]));
     return Number(ctx.step.attrs["output"] ?? 0) === 1 ? indices : values;
