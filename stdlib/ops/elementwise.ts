@@ -34,7 +34,10 @@ function comparison(name: string, doc: string, allowIds: boolean): OpDef {
       const x = tensorArg(args, "x");
       const y = tensorArg(args, "y");
       if (allowIds && x.type.dtype === "id" && y.type.dtype === "id") {
-        if (x.type.space?.name !== y.type.space?.name) {
+        // An unnamed space (argmax's, arange's) matches any space of its size.
+        const [sx, sy] = [x.type.space!, y.type.space!];
+        const compatible = sx.name === "" || sy.name === "" ? ctx.unifier.unify(sx.size, sy.size) : sx.name === sy.name;
+        if (!compatible) {
           ctx.fail("REC2005", { found: y.type.space?.name ?? "?", expected: x.type.space?.name ?? "?", detail: `\`${name}\` compares ids of one space` }, "y");
         }
       } else if (!(x.type.dtype === "bool" && y.type.dtype === "bool" && allowIds)) {

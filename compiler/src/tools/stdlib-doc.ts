@@ -49,12 +49,15 @@ export function documentLibrary(importPath: string, path: string, text: string):
   return out.join("\n");
 }
 
-/** The standard library's files as `std/<name>` → path. */
-export function stdlibFiles(): { importPath: string; path: string }[] {
-  return readdirSync(STDLIB_ROOT)
-    .filter((f) => f.endsWith(".rec"))
-    .sort()
-    .map((f) => ({ importPath: `std/${f.slice(0, -4)}`, path: join(STDLIB_ROOT, f) }));
+/** The standard library's files as `std/<name>` (and `std/papers/<name>`) → path. */
+export function stdlibFiles(dir = ""): { importPath: string; path: string }[] {
+  return readdirSync(join(STDLIB_ROOT, dir), { withFileTypes: true })
+    .sort((a, b) => Number(a.isDirectory()) - Number(b.isDirectory()) || a.name.localeCompare(b.name))
+    .flatMap((entry) => {
+      const relative = dir ? `${dir}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) return stdlibFiles(relative);
+      return entry.name.endsWith(".rec") ? [{ importPath: `std/${relative.slice(0, -4)}`, path: join(STDLIB_ROOT, relative) }] : [];
+    });
 }
 
 export function stdlibMarkdown(): string {

@@ -112,3 +112,46 @@ export function loggedBanditWorld(options: { actions: number; worldSeed: number;
     },
   };
 }
+
+/**
+ * `sid_successor` (papers.md §2.1, the hierarchical successor SIDs): items are semantic IDs of
+ * `levels` = 3 codes out of `codes`; each item A has a successor B built so that meaning is
+ * prefix-dependent: B_1 = f_1(A_1), B_2 = f_2(A_1, A_2, B_1), B_3 = f_3(A_1, A_2, A_3, B_1, B_2)
+ * for random tables f, and with probability `noise` B is a random item instead. Fields:
+ * `tokens` id[B, 7] = [BOS, A_1, A_2, A_3, B_1, B_2, B_3] as level-offset ids (BOS 0, level l
+ * code c is 1 + (l − 1)·codes + c), and `targets` id[B, 3] = the codes of B.
+ */
+export function sidSuccessorWorld(options: { codes: number; noise: number; worldSeed: number; streamSeed: number }): BatchSource {
+  const k = options.codes;
+  const world = xorshift32(options.worldSeed);
+  const table = (size: number) => Int32Array.from({ length: size }, () => Math.floor(world() * k));
+  const [f1, f2, f3] = [table(k), table(k ** 3), table(k ** 5)];
+  const random = xorshift32(options.streamSeed);
+  const code = () => Math.floor(random() * k);
+  return {
+    async next(batchSize: number) {
+      const tokens = new Int32Array(batchSize * 7);
+      const targets = new Int32Array(batchSize * 3);
+      for (let b = 0; b < batchSize; b++) {
+        const a = [code(), code(), code()];
+        let next: number[];
+        if (random() < options.noise) next = [code(), code(), code()];
+        else {
+          const b1 = f1[a[0]!]!;
+          const b2 = f2[(a[0]! * k + a[1]!) * k + b1]!;
+          const b3 = f3[(((a[0]! * k + a[1]!) * k + a[2]!) * k + b1) * k + b2]!;
+          next = [b1, b2, b3];
+        }
+        [0, ...a.map((c, l) => 1 + l * k + c), ...next.map((c, l) => 1 + l * k + c)].forEach((t, i) => (tokens[b * 7 + i] = t));
+        next.forEach((c, l) => (targets[b * 3 + l] = c));
+      }
+      return {
+        size: batchSize,
+        feeds: new Map<string, Tensor>([
+          ["tokens", tf.tensor2d(tokens, [batchSize, 7], "int32")],
+          ["targets", tf.tensor2d(targets, [batchSize, 3], "int32")],
+        ]),
+      };
+    },
+  };
+}

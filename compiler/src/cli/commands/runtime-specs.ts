@@ -49,3 +49,19 @@ export const predictSpec: CommandSpec = {
   usage: "rec predict --checkpoint PATH [options] FILE",
   options: [...modelOptions, { name: "rows", description: "How many rows of each head to print", values: [], valueName: "N", default: "3" }],
 };
+
+export const compareSpec: CommandSpec = {
+  name: "compare",
+  summary: "Run an `experiment`: train each of its models over its seeds and print mean ± spread, gains and the paper's numbers.",
+  usage: "rec compare [options] FILE",
+  options: [
+    { name: "experiment", description: "Which experiment of the file (default: the first)", values: [], valueName: "NAME" },
+    { name: "seeds", description: "Seeds to run instead of the experiment's, e.g. 1,2,3", values: [], valueName: "LIST" },
+    { name: "steps", description: "Training steps instead of each model's", values: [], valueName: "N" },
+    { name: "only", description: "Run only these of the experiment's models or variants, e.g. baseline,prefixmem", values: [], valueName: "LIST" },
+    { name: "backend", description: "Where to run", values: ["auto", "cpu", "wasm", "webgpu", "tensorflow"], default: "auto" },
+    { name: "set", description: "Override a model param in every model (repeatable)", values: [], valueName: "NAME=VALUE", repeatable: true },
+    { name: "json", description: "Print the results as JSON" },
+    colorOption,
+  ],
+};
