@@ -56,16 +56,25 @@ export class Executor {
     const sizes = sizesFromInputs(this.plan.inputs, shapes);
     const values = new Map<number, Tensor>();
     const owned = new Set<number>();
+    // A kernel may return its input itself (dropout at evaluation): a tensor is freed only when
+    // no live step's value is that same tensor.
+    const holders = new Map<Tensor, number>();
     const dim = (value: Parameters<typeof dimOfValue>[0]) => dimOfValue(value, sizes);
     for (const step of this.plan.steps) {
       if (!needed.has(step.id)) continue;
-      values.set(step.id, this.value(step, feeds, values, sizes, dim, options));
+      const value = this.value(step, feeds, values, sizes, dim, options);
+      values.set(step.id, value);
+      holders.set(value, (holders.get(value) ?? 0) + 1);
       if (step.op !== "input" && step.op !== "param") owned.add(step.id);
       if (!options.training) {
         for (const dead of this.plan.freeAfter[step.id] ?? []) {
           if (wanted.has(dead) || !owned.has(dead)) continue;
-          values.get(dead)?.dispose();
+          const tensor = values.get(dead);
           values.delete(dead);
+          if (!tensor) continue;
+          const left = holders.get(tensor)! - 1;
+          holders.set(tensor, left);
+          if (left === 0 && ![...wanted].some((w) => values.get(w) === tensor) && ![...feeds.values()].includes(tensor)) tensor.dispose();
         }
       }
     }

@@ -6,7 +6,7 @@ import { parseConfig, numberArg, type Config } from "../config.js";
 import type { Plan } from "../plan.js";
 import type { BatchSource, DataSet } from "./batch.js";
 import { FileDataSet } from "./file-data.js";
-import { latentFactorWorld, loggedBanditWorld, sidSuccessorWorld } from "./synthetic.js";
+import { engagementSessionsWorld, latentFactorWorld, loggedBanditWorld, sidSuccessorWorld } from "./synthetic.js";
 import { DataSourceError, fileSource } from "./source-config.js";
 
 export { DataSourceError };
@@ -82,5 +82,18 @@ const GENERATED_WORLDS: Readonly<Record<string, (plan: Plan, config: Config, see
     });
   },
   logged_bandit: (plan, config, seeds) => loggedBanditWorld({ actions: numberArg(config, "actions", spaceSize(plan, "action", 27)), ...seeds }),
+  engagement_sessions: (plan, config, seeds) => {
+    const shape = (name: string, axis: number, fallback: number) => {
+      const d = plan.inputs.find((i) => i.name === name)?.type.shape[axis];
+      return typeof d === "number" ? d : fallback;
+    };
+    return engagementSessionsWorld({
+      items: numberArg(config, "items", spaceSize(plan, "target", 2000)),
+      users: numberArg(config, "users", 3000),
+      historyLength: shape("history", 1, 20),
+      slate: shape("slate", 1, 10),
+      ...seeds,
+    });
+  },
   sid_successor: (plan, config, seeds) => sidSuccessorWorld({ codes: numberArg(config, "codes", spaceSize(plan, "targets", 8)), noise: numberArg(config, "noise", 0.15), ...seeds }),
 };

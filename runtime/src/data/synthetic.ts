@@ -155,3 +155,72 @@ export function sidSuccessorWorld(options: { codes: number; noise: number; world
     },
   };
 }
+
+/**
+ * `engagement_sessions` (papers.md §2.2, UniPinRec's toy world): items in 20 clusters; each user
+ * prefers 2 clusters and acts differently on each (saves on one, clicks on the other, mostly
+ * nothing elsewhere). A history of `history_length` events (80% from the preferred clusters) with
+ * the action taken on each; the next engaged item (the retrieval target); and a slate of
+ * `slate` impressions (half from the preferred clusters) with click and save labels drawn from
+ * the same action model. Fields: history, history_actions (0 none, 1 click, 2 save), target,
+ * slate, slate_click, slate_save.
+ */
+export function engagementSessionsWorld(options: { items: number; users: number; historyLength: number; slate: number; worldSeed: number; streamSeed: number }): BatchSource {
+  const clusters = 20;
+  const world = xorshift32(options.worldSeed);
+  const preferred = Array.from({ length: options.users }, () => {
+    const a = Math.floor(world() * clusters);
+    return [a, (a + 1 + Math.floor(world() * (clusters - 1))) % clusters] as const;
+  });
+  const random = xorshift32(options.streamSeed);
+  const pick = (n: number) => Math.floor(random() * n);
+  const itemOf = (cluster: number) => cluster + clusters * pick(Math.floor(options.items / clusters));
+  // Action logits (none, click, save) by how the user relates to the item's cluster.
+  const act = (user: number, item: number) => {
+    const cluster = item % clusters;
+    const logits = cluster === preferred[user]![0] ? [0, 0.5, 2.5] : cluster === preferred[user]![1] ? [0, 2.5, 0.5] : [2, 0, -1];
+    const weights = logits.map(Math.exp);
+    let u = random() * weights.reduce((a, b) => a + b, 0);
+    for (let a = 0; a < 3; a++) if ((u -= weights[a]!) <= 0) return a;
+    return 0;
+  };
+  const engaged = (user: number) => itemOf(random() < 0.8 ? preferred[user]![pick(2)]! : pick(clusters));
+  return {
+    async next(batchSize: number) {
+      const t = options.historyLength;
+      const m = options.slate;
+      const history = new Int32Array(batchSize * t);
+      const actions = new Int32Array(batchSize * t);
+      const target = new Int32Array(batchSize);
+      const slate = new Int32Array(batchSize * m);
+      const click = new Float32Array(batchSize * m);
+      const save = new Float32Array(batchSize * m);
+      for (let b = 0; b < batchSize; b++) {
+        const user = pick(options.users);
+        for (let i = 0; i < t; i++) {
+          history[b * t + i] = engaged(user);
+          actions[b * t + i] = act(user, history[b * t + i]!);
+        }
+        target[b] = engaged(user);
+        for (let i = 0; i < m; i++) {
+          const item = i % 2 === 0 ? itemOf(preferred[user]![pick(2)]!) : itemOf(pick(clusters));
+          const a = act(user, item);
+          slate[b * m + i] = item;
+          click[b * m + i] = a === 1 ? 1 : 0;
+          save[b * m + i] = a === 2 ? 1 : 0;
+        }
+      }
+      return {
+        size: batchSize,
+        feeds: new Map<string, Tensor>([
+          ["history", tf.tensor2d(history, [batchSize, t], "int32")],
+          ["history_actions", tf.tensor2d(actions, [batchSize, t], "int32")],
+          ["target", tf.tensor1d(target, "int32")],
+          ["slate", tf.tensor2d(slate, [batchSize, m], "int32")],
+          ["slate_click", tf.tensor2d(click, [batchSize, m])],
+          ["slate_save", tf.tensor2d(save, [batchSize, m])],
+        ]),
+      };
+    },
+  };
+}

@@ -25,6 +25,9 @@ import { useBackend, type BackendName } from "../../../../runtime/src/backends.j
 import { openDataSet } from "../../../../runtime/src/data/sources.js";
 import { Executor } from "../../../../runtime/src/executor.js";
 import type { Plan } from "../../../../runtime/src/plan.js";
+import type { BatchSource } from "../../../../runtime/src/data/batch.js";
+import { tf } from "../../../../runtime/src/tf.js";
+import { summarize as summarizeModel } from "../../semantics/summary.js";
 import { train, trainOptionsFrom } from "../../../../runtime/src/train/trainer.js";
 import { isUserError } from "./user-errors.js";
 import { EXIT } from "../io.js";
@@ -112,13 +115,22 @@ export function summarize(experiment: ExperimentPlan, results: ReadonlyMap<strin
   });
 }
 
-export function formatComparison(experiment: ExperimentPlan, rows: readonly ComparisonRow[], parameters: Readonly<Record<string, number>>): string {
+export function formatComparison(
+  experiment: ExperimentPlan,
+  rows: readonly ComparisonRow[],
+  parameters: Readonly<Record<string, number>>,
+  costs: { readonly flopsPerExample?: Readonly<Record<string, string>>; readonly predictMsPerBatch?: Readonly<Record<string, number>> } = {},
+): string {
   const others = experiment.models.filter((m) => m !== experiment.baseline);
   const header = ["metric", ...experiment.models.map((m) => `${m}${m === experiment.baseline ? " (baseline)" : ""}`), ...others.map((m) => `gain ${m}`), "paper"];
   const pct = (x: number) => `${x >= 0 ? "+" : ""}${(100 * x).toFixed(1)}%`;
   const body = rows.map((r) => [r.metric, ...experiment.models.map((m) => `${r.byModel[m]!.mean.toFixed(4)} ± ${r.byModel[m]!.std.toFixed(4)}`), ...others.map((m) => pct(r.gain[m]!)), r.paper ?? ""]);
   const params = ["parameters", ...experiment.models.map((m) => (parameters[m] ?? 0).toLocaleString("en-US")), ...others.map(() => ""), ""];
-  const all = [header, ...body, params];
+  const extra = [
+    ...(costs.flopsPerExample ? [["forward FLOPs / example", ...experiment.models.map((m) => costs.flopsPerExample![m] ?? ""), ...others.map(() => ""), ""]] : []),
+    ...(costs.predictMsPerBatch ? [["predict ms / batch", ...experiment.models.map((m) => costs.predictMsPerBatch![m]?.toFixed(1) ?? ""), ...others.map(() => ""), ""]] : []),
+  ];
+  const all = [header, ...body, params, ...extra];
   const widths = header.map((_, i) => Math.max(...all.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
   return [
@@ -127,6 +139,7 @@ export function formatComparison(experiment: ExperimentPlan, rows: readonly Comp
     line(widths.map((w) => "─".repeat(w))),
     ...body.map(line),
     line(params),
+    ...extra.map(line),
     "",
   ].join("\n");
 }
@@ -156,6 +169,22 @@ function formatCurves(experiment: ExperimentPlan, rows: ReturnType<typeof learni
   return [`\n${metric} during training (mean over seeds)`, line(header), ...body.map(line), ""].join("\n");
 }
 
+/** The median time of the predict entry (all heads) on one held-out batch, over 10 runs after a warm-up. */
+async function predictMilliseconds(executor: Executor, source: BatchSource, batchSize: number): Promise<number> {
+  const batch = await source.next(batchSize);
+  if (!batch) return Number.NaN;
+  const times: number[] = [];
+  for (let i = 0; i < 11; i++) {
+    const started = performance.now();
+    const heads = executor.run("predict", batch.feeds);
+    for (const t of heads.values()) await t.data();
+    if (i > 0) times.push(performance.now() - started);
+    tf.dispose([...heads.values()]);
+  }
+  tf.dispose([...batch.feeds.values()]);
+  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+}
+
 function parameterCount(plan: Plan): number {
   return plan.params.reduce((n, p) => n + p.type.shape.reduce<number>((a, d) => a * (typeof d === "number" ? d : 0), 1), 0);
 }
@@ -180,8 +209,9 @@ export const compareCommand: Command = async (args, io) => {
   }
   const seedsOption = args.options.get("seeds") as string | undefined;
   const stepsOption = args.options.get("steps") as string | undefined;
-  if ((seedsOption && !/^\d+(,\d+)*$/.test(seedsOption)) || (stepsOption && !/^\d+$/.test(stepsOption))) {
-    io.stderr("error: --seeds takes whole numbers separated by commas (1,2,3) and --steps a whole number\n");
+  const batchOption = args.options.get("batch") as string | undefined;
+  if ((seedsOption && !/^\d+(,\d+)*$/.test(seedsOption)) || (stepsOption && !/^\d+$/.test(stepsOption)) || (batchOption && !/^\d+$/.test(batchOption))) {
+    io.stderr("error: --seeds takes whole numbers separated by commas (1,2,3); --steps and --batch a whole number\n");
     return EXIT.usage;
   }
   const only = (args.options.get("only") as string | undefined)?.split(",");
@@ -201,6 +231,7 @@ export const compareCommand: Command = async (args, io) => {
   };
   // Each arm's plan: the file compiled with the command's overrides and the variant's.
   const plans = new Map<string, Plan>();
+  const flops = new Map<string, string>();
   for (const arm of experiment.arms) {
     const compiled = arm.overrides.size ? compileFiles([path], { overrides: new Map([...overrides, ...arm.overrides]) }) : result;
     const armStop = reportProblems(compiled, args, io);
@@ -211,21 +242,25 @@ export const compareCommand: Command = async (args, io) => {
       return EXIT.usage;
     }
     plans.set(arm.label, plan);
+    const model = compiled.models.find((m) => m.name === arm.model);
+    if (model) flops.set(arm.label, summarizeModel(model).flops.perExample);
   }
   try {
     const backend = await useBackend(args.options.get("backend") as BackendName);
     io.stderr(`comparing ${experiment.models.join(", ")} over seeds ${experiment.seeds.join(", ")} on ${backend}\n`);
     const results = new Map<string, Record<string, number>[]>();
+    const serveTimes = new Map<string, number>();
     // Every evaluation of every run: arm → step → one metrics record per seed (learning curves).
     const curves = new Map<string, Map<number, Record<string, number>[]>>();
     for (const model of experiment.models) {
       const plan = plans.get(model)!;
       const settings = plan.train[0]?.settings ?? {};
       for (const seed of experiment.seeds) {
-        const options = trainOptionsFrom(settings, { seed, ...(experiment.steps ? { steps: experiment.steps } : {}) });
+        const options = trainOptionsFrom(settings, { seed, ...(experiment.steps ? { steps: experiment.steps } : {}), ...(batchOption ? { batch: Number(batchOption) } : {}) });
         const data = await openDataSet(plan, settings["data"] as string | undefined, { seed, baseDir: dirname(path) });
         const executor = new Executor(plan, seed);
         const reports = await train(executor, settings, data, options);
+        if (seed === experiment.seeds[0]) serveTimes.set(model, await predictMilliseconds(executor, data.heldOut(), options.batch));
         executor.dispose();
         const final = [...reports].reverse().find((r) => r.metrics)?.metrics ?? {};
         const curve = curves.get(model) ?? curves.set(model, new Map()).get(model)!;
@@ -236,12 +271,13 @@ export const compareCommand: Command = async (args, io) => {
     }
     const rows = summarize(experiment, results);
     const parameters = Object.fromEntries(experiment.models.map((m) => [m, parameterCount(plans.get(m)!)]));
+    const costs = { flopsPerExample: Object.fromEntries(flops), predictMsPerBatch: Object.fromEntries(serveTimes) };
     const dir = join(io.cwd, "runs", experiment.name);
     mkdirSync(dir, { recursive: true });
     const curveRows = learningCurves(experiment, curves);
-    const record = { experiment: experiment.name, backend, seeds: experiment.seeds, steps: experiment.steps ?? null, baseline: experiment.baseline, parameters, rows, curves: curveRows };
+    const record = { experiment: experiment.name, backend, seeds: experiment.seeds, steps: experiment.steps ?? null, baseline: experiment.baseline, parameters, ...costs, rows, curves: curveRows };
     writeFileAtomic(join(dir, "results.json"), `${JSON.stringify(record, null, 2)}\n`);
-    io.stdout(args.options.get("json") ? `${JSON.stringify(record, null, 2)}\n` : formatComparison(experiment, rows, parameters) + formatCurves(experiment, curveRows));
+    io.stdout(args.options.get("json") ? `${JSON.stringify(record, null, 2)}\n` : formatComparison(experiment, rows, parameters, costs) + formatCurves(experiment, curveRows));
     return EXIT.ok;
   } catch (error) {
     if (isUserError(error)) {
