@@ -68,6 +68,12 @@ function spaceSize(plan: Plan, name: string, fallback: number): number {
   return typeof size === "number" ? size : fallback;
 }
 
+/** A fixed dimension of an input (a fallback when it is symbolic or absent). */
+function inputDim(plan: Plan, name: string, axis: number, fallback: number): number {
+  const d = plan.inputs.find((i) => i.name === name)?.type.shape[axis];
+  return typeof d === "number" ? d : fallback;
+}
+
 /** Generated worlds by name: plan, `synthetic(…)` arguments and a seed → a batch stream. */
 const GENERATED_WORLDS: Readonly<Record<string, (plan: Plan, config: Config, seeds: { worldSeed: number; streamSeed: number }) => BatchSource>> = {
   latent_factor: (plan, config, seeds) => {
@@ -82,18 +88,13 @@ const GENERATED_WORLDS: Readonly<Record<string, (plan: Plan, config: Config, see
     });
   },
   logged_bandit: (plan, config, seeds) => loggedBanditWorld({ actions: numberArg(config, "actions", spaceSize(plan, "action", 27)), ...seeds }),
-  engagement_sessions: (plan, config, seeds) => {
-    const shape = (name: string, axis: number, fallback: number) => {
-      const d = plan.inputs.find((i) => i.name === name)?.type.shape[axis];
-      return typeof d === "number" ? d : fallback;
-    };
-    return engagementSessionsWorld({
+  engagement_sessions: (plan, config, seeds) =>
+    engagementSessionsWorld({
       items: numberArg(config, "items", spaceSize(plan, "target", 2000)),
       users: numberArg(config, "users", 3000),
-      historyLength: shape("history", 1, 20),
-      slate: shape("slate", 1, 10),
+      historyLength: inputDim(plan, "history", 1, 20),
+      slate: inputDim(plan, "slate", 1, 10),
       ...seeds,
-    });
-  },
+    }),
   sid_successor: (plan, config, seeds) => sidSuccessorWorld({ codes: numberArg(config, "codes", spaceSize(plan, "targets", 8)), noise: numberArg(config, "noise", 0.15), ...seeds }),
 };
