@@ -29,7 +29,7 @@ import type { BatchSource } from "../../../../runtime/src/data/batch.js";
 import { tf } from "../../../../runtime/src/tf.js";
 import { summarize as summarizeModel } from "../../semantics/summary.js";
 import { train, trainOptionsFrom } from "../../../../runtime/src/train/trainer.js";
-import { isUserError } from "./user-errors.js";
+import { reportingUserErrors } from "./user-errors.js";
 import { EXIT } from "../io.js";
 import { type Command, overridesFrom, reportProblems } from "./shared.js";
 
@@ -245,7 +245,7 @@ export const compareCommand: Command = async (args, io) => {
     const model = compiled.models.find((m) => m.name === arm.model);
     if (model) flops.set(arm.label, summarizeModel(model).flops.perExample);
   }
-  try {
+  return reportingUserErrors(io, async () => {
     const backend = await useBackend(args.options.get("backend") as BackendName);
     io.stderr(`comparing ${experiment.models.join(", ")} over seeds ${experiment.seeds.join(", ")} on ${backend}\n`);
     const results = new Map<string, Record<string, number>[]>();
@@ -279,11 +279,5 @@ export const compareCommand: Command = async (args, io) => {
     writeFileAtomic(join(dir, "results.json"), `${JSON.stringify(record, null, 2)}\n`);
     io.stdout(args.options.get("json") ? `${JSON.stringify(record, null, 2)}\n` : formatComparison(experiment, rows, parameters, costs) + formatCurves(experiment, curveRows));
     return EXIT.ok;
-  } catch (error) {
-    if (isUserError(error)) {
-      io.stderr(`error: ${error.message}\n`);
-      return EXIT.errors;
-    }
-    throw error;
-  }
+  });
 };

@@ -14,7 +14,7 @@ import { loadVocabularies } from "../../../../runtime/src/data/vocab.js";
 import { Executor } from "../../../../runtime/src/executor.js";
 import { tf } from "../../../../runtime/src/tf.js";
 import { evaluateMetrics } from "../../../../runtime/src/train/trainer.js";
-import { isUserError } from "./user-errors.js";
+import { reportingUserErrors } from "./user-errors.js";
 import { EXIT, type CliIo } from "../io.js";
 import { overridesFrom, type Command, type CommandArgs, reportProblems } from "./shared.js";
 
@@ -34,7 +34,7 @@ async function withModel(args: CommandArgs, io: CliIo, name: string, run: (execu
     io.stderr("error: the file declares no model\n");
     return EXIT.usage;
   }
-  try {
+  return reportingUserErrors(io, async () => {
     await useBackend(args.options.get("backend") as BackendName);
     const executor = new Executor(plan, 0);
     const checkpoint = resolve(io.cwd, args.options.get("checkpoint") as string);
@@ -51,13 +51,7 @@ async function withModel(args: CommandArgs, io: CliIo, name: string, run: (execu
     await run(executor, data.heldOut(args.options.get("split") === "test" ? "test" : "valid"), batch, data.heldOutBatches ? 8 : 0);
     executor.dispose();
     return EXIT.ok;
-  } catch (error) {
-    if (isUserError(error)) {
-      io.stderr(`error: ${error.message}\n`);
-      return EXIT.errors;
-    }
-    throw error;
-  }
+  });
 }
 
 export const evalCommand: Command = (args, io) =>

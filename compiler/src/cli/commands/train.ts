@@ -17,7 +17,7 @@ import { CheckpointError } from "../../../../runtime/src/checkpoint/safetensors.
 import { Executor } from "../../../../runtime/src/executor.js";
 import { train, trainOptionsFrom, type StepReport, type Trainer, type TrainState } from "../../../../runtime/src/train/trainer.js";
 import { loadCheckpoint, loadWeightsFrom, optimizerStateOf, planHash, saveCheckpoint } from "../../../../runtime/src/checkpoint/checkpoint.js";
-import { isUserError } from "./user-errors.js";
+import { reportingUserErrors } from "./user-errors.js";
 import { EXIT } from "../io.js";
 import { type Command, overridesFrom, reportProblems } from "./shared.js";
 
@@ -63,7 +63,7 @@ export const trainCommand: Command = async (args, io) => {
     return EXIT.usage;
   }
   const settings = plan.train[0]?.settings ?? {};
-  try {
+  return reportingUserErrors(io, async () => {
     const backend = await useBackend(args.options.get("backend") as BackendName);
     const options = trainOptionsFrom(settings, {
       seed,
@@ -153,13 +153,7 @@ export const trainCommand: Command = async (args, io) => {
     if (args.options.get("json")) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
     else io.stdout(metricsTable(all, summary.examplesPerSecond, seconds, relative(io.cwd, dir) || "."));
     return EXIT.ok;
-  } catch (error) {
-    if (isUserError(error)) {
-      io.stderr(`error: ${error.message}\n`);
-      return EXIT.errors;
-    }
-    throw error;
-  }
+  });
 };
 
 /** A run directory's resolved.json; null (after saying why) when it cannot be resumed. */

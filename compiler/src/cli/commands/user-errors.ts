@@ -10,8 +10,23 @@ import { BadRowError } from "../../../../runtime/src/data/encode.js";
 import { DataFileError } from "../../../../runtime/src/data/tables.js";
 import { NonFiniteLoss, TrainingError } from "../../../../runtime/src/train/trainer.js";
 
+import { EXIT } from "../io.js";
+
 const USER_ERRORS = [BackendUnavailable, CheckpointError, ConfigError, DataSourceError, BadRowError, DataFileError, NonFiniteLoss, TrainingError];
 
 export function isUserError(error: unknown): error is Error {
   return USER_ERRORS.some((kind) => error instanceof kind);
+}
+
+/** Runs a command's body; a user error becomes `error: message` and exit 1, anything else is a bug. */
+export async function reportingUserErrors(io: { stderr(text: string): void }, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (error) {
+    if (isUserError(error)) {
+      io.stderr(`error: ${error.message}\n`);
+      return EXIT.errors;
+    }
+    throw error;
+  }
 }
