@@ -6,7 +6,7 @@ import { parseConfig, numberArg, type Config } from "../config.js";
 import type { Plan } from "../plan.js";
 import type { BatchSource, DataSet } from "./batch.js";
 import { FileDataSet } from "./file-data.js";
-import { engagementSessionsWorld, latentFactorWorld, loggedBanditWorld, sidSuccessorWorld } from "./synthetic.js";
+import { engagementSessionsWorld, latentFactorWorld, loggedBanditWorld, outcomeSequencesWorld, sidSuccessorWorld } from "./synthetic.js";
 import { DataSourceError, fileSource } from "./source-config.js";
 
 export { DataSourceError };
@@ -94,6 +94,14 @@ const GENERATED_WORLDS: Readonly<Record<string, (plan: Plan, config: Config, see
       users: numberArg(config, "users", 3000),
       historyLength: inputDim(plan, "history", 1, 20),
       slate: inputDim(plan, "slate", 1, 10),
+      ...seeds,
+    }),
+  outcome_sequences: (plan, config, seeds) =>
+    outcomeSequencesWorld({
+      items: numberArg(config, "items", spaceSize(plan, "future", 600)),
+      users: numberArg(config, "users", 2000),
+      historyLength: inputDim(plan, "history", 1, 10),
+      window: inputDim(plan, "future", 1, 5),
       ...seeds,
     }),
   sid_successor: (plan, config, seeds) => sidSuccessorWorld({ codes: numberArg(config, "codes", spaceSize(plan, "targets", 8)), noise: numberArg(config, "noise", 0.15), ...seeds }),

@@ -224,3 +224,62 @@ export function engagementSessionsWorld(options: { items: number; users: number;
     },
   };
 }
+
+/**
+ * `outcome_sequences` (papers.md §2.8, PinRec's toy world): items in 30 clusters (item i is in
+ * cluster i mod 30); within every cluster half the items are mostly saved and half mostly clicked
+ * (item i is a save item when ⌊i / 30⌋ is even: saved 80% of the time, else clicked 80%). Each
+ * user prefers 3 clusters and drifts between them (the current cluster changes with probability
+ * 0.2 per event). An example is a history of `history_length` events (item, outcome: 1 click,
+ * 2 save) and the next `window` events, several plausible next items. Fields: history,
+ * history_outcomes, future, future_outcomes (0 click, 1 save).
+ */
+export function outcomeSequencesWorld(options: { items: number; users: number; historyLength: number; window: number; worldSeed: number; streamSeed: number }): BatchSource {
+  const clusters = 30;
+  const world = xorshift32(options.worldSeed);
+  const preferred = Array.from({ length: options.users }, () => [0, 1, 2].map(() => Math.floor(world() * clusters)));
+  const random = xorshift32(options.streamSeed);
+  const pick = (n: number) => Math.floor(random() * n);
+  const perCluster = Math.floor(options.items / clusters);
+  const event = (cluster: number) => {
+    const item = cluster + clusters * pick(perCluster);
+    const saveItem = Math.floor(item / clusters) % 2 === 0;
+    return { item, outcome: random() < (saveItem ? 0.8 : 0.2) ? 2 : 1 };
+  };
+  return {
+    async next(batchSize: number) {
+      const [t, w] = [options.historyLength, options.window];
+      const history = new Int32Array(batchSize * t);
+      const outcomes = new Int32Array(batchSize * t);
+      const future = new Int32Array(batchSize * w);
+      const futureOutcomes = new Int32Array(batchSize * w);
+      for (let b = 0; b < batchSize; b++) {
+        const user = pick(options.users);
+        let current = preferred[user]![pick(3)]!;
+        const drift = () => {
+          if (random() < 0.2) current = random() < 0.9 ? preferred[user]![pick(3)]! : pick(clusters);
+          return current;
+        };
+        for (let i = 0; i < t + w; i++) {
+          const e = event(drift());
+          if (i < t) {
+            history[b * t + i] = e.item;
+            outcomes[b * t + i] = e.outcome;
+          } else {
+            future[b * w + i - t] = e.item;
+            futureOutcomes[b * w + i - t] = e.outcome - 1;
+          }
+        }
+      }
+      return {
+        size: batchSize,
+        feeds: new Map<string, Tensor>([
+          ["history", tf.tensor2d(history, [batchSize, t], "int32")],
+          ["history_outcomes", tf.tensor2d(outcomes, [batchSize, t], "int32")],
+          ["future", tf.tensor2d(future, [batchSize, w], "int32")],
+          ["future_outcomes", tf.tensor2d(futureOutcomes, [batchSize, w], "int32")],
+        ]),
+      };
+    },
+  };
+}
