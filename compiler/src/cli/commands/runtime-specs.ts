@@ -38,7 +38,7 @@ const modelOptions: OptionSpec[] = [
 
 export const evalSpec: CommandSpec = {
   name: "eval",
-  summary: "Evaluate a trained model's metrics on fresh batches of its data.",
+  summary: "Evaluate a trained model's metrics on the held-out split of its data (fresh batches of generated data).",
   usage: "rec eval --checkpoint PATH [options] FILE",
   options: [...modelOptions, { name: "batches", description: "Batches to evaluate on (default: the whole split of a data file, 8 batches of generated data)", values: [], valueName: "N" }, { name: "json", description: "Print the metrics as JSON" }],
 };
