@@ -2,6 +2,8 @@
 // `parquet("…", schema = S)`, `jsonl(…)` and `csv(…)` read a file (relative to the spec's
 // folder) through the plan's schema S.
 
+import { existsSync } from "node:fs";
+import { loadVocabularies } from "./vocab.js";
 import { parseConfig, numberArg, type Config } from "../config.js";
 import type { Plan } from "../plan.js";
 import type { BatchSource, DataSet } from "./batch.js";
@@ -16,8 +18,8 @@ export interface DataOptions {
   /** The folder paths in the spec are relative to (the spec file's). */
   readonly baseDir: string;
   readonly skipBadRows?: boolean;
-  /** Vocabularies from an earlier run of this model, so ids mean the same. */
-  readonly vocabularies?: ReadonlyMap<string, readonly string[]>;
+  /** An earlier run's vocab.json, read when it exists, so ids mean what they meant then. */
+  readonly vocabularyFile?: string;
 }
 
 /** Where the eval stream of a synthetic world starts, far from the training stream. */
@@ -43,7 +45,7 @@ async function fileDataSet(plan: Plan, config: Config, options: DataOptions): Pr
     shuffle: numberArg(config, "shuffle", 10_000),
     seed: options.seed,
     skipBadRows: options.skipBadRows ?? false,
-    ...(options.vocabularies ? { vocabularies: options.vocabularies } : {}),
+    ...(options.vocabularyFile && existsSync(options.vocabularyFile) ? { vocabularies: loadVocabularies(options.vocabularyFile) } : {}),
   });
 }
 
@@ -78,11 +80,10 @@ function inputDim(plan: Plan, name: string, axis: number, fallback: number): num
 const GENERATED_WORLDS: Readonly<Record<string, (plan: Plan, config: Config, seeds: { worldSeed: number; streamSeed: number }) => BatchSource>> = {
   latent_factor: (plan, config, seeds) => {
     const target = String(config.args.get("target") ?? "item_id");
-    const history = plan.inputs.find((i) => i.name === "history");
     return latentFactorWorld({
       users: numberArg(config, "users", spaceSize(plan, "user_id", 1000)),
       items: numberArg(config, "items", spaceSize(plan, target, 1000)),
-      historyLength: typeof history?.type.shape[1] === "number" ? history.type.shape[1] : numberArg(config, "history_length", 10),
+      historyLength: inputDim(plan, "history", 1, numberArg(config, "history_length", 10)),
       ...seeds,
       target,
     });

@@ -170,7 +170,7 @@ export class Trainer {
     for (const [g, group] of this.groups.entries()) {
       const prefix = `${g}.`;
       const mine = [...state].filter(([name]) => name.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      await group.optimizer.restore(mine.map(([name, tensor]) => ({ name: name.slice(prefix.length + 6), tensor })));
+      await group.optimizer.restore(mine.map(([name, tensor]) => ({ name: name.slice(prefix.length).replace(/^\d+\./, ""), tensor })));
     }
   }
 
@@ -193,15 +193,18 @@ export async function evaluateMetrics(executor: Executor, source: BatchSource, b
     const batch = await source.next(batchSize);
     if (!batch) break;
     const outputs = tf.tidy(() => Object.fromEntries(executor.run("eval", batch.feeds)) as Record<string, Tensor>);
+    // Several exact metrics often gather one tensor (the predictions): read each back once.
+    const read = new Map<Tensor, Promise<ArrayLike<number>>>();
+    const dataOf = (t: Tensor) => read.get(t) ?? read.set(t, t.data()).get(t)!;
     for (const [name, value] of Object.entries(outputs)) {
       const [metric, arg] = name.split("/") as [string, string | undefined];
       if (arg !== undefined) {
         const slot = ((gathered[metric] ??= {})[arg] ??= { data: [], width: value.size / Math.max(1, value.shape[0] ?? 1) });
-        for (const v of await value.data()) slot.data.push(v);
-      } else if (kinds[metric]?.aggregate !== "exact") sums[metric] = (sums[metric] ?? 0) + (await value.data())[0]! * batch.size;
+        for (const v of Array.from(await dataOf(value))) slot.data.push(v);
+      } else if (kinds[metric]?.aggregate !== "exact") sums[metric] = (sums[metric] ?? 0) + (await dataOf(value))[0]! * batch.size;
     }
     examples += batch.size;
-    tf.dispose([...Object.values(outputs), ...batch.feeds.values()]);
+    tf.dispose([...new Set(Object.values(outputs)), ...batch.feeds.values()]);
   }
   const out: Record<string, number> = {};
   for (const name of Object.keys(executor.plan.entries.eval.outputs)) {

@@ -2,6 +2,7 @@
 // `--data FILE`, also checks a data file against the model's schema (the data contract).
 // Exit 0 when clean (warnings allowed), 1 when any error was reported, 2 on a usage error.
 
+import { renderTable } from "../table.js";
 import { dirname, isAbsolute, join, relative } from "node:path";
 import { checkFiles, compileFiles } from "../../driver.js";
 import type { ContractReport } from "../../../../runtime/src/data/contract.js";
@@ -96,10 +97,8 @@ async function dataContract(files: string[], overrides: Map<string, string>, io:
 function contractTable(report: ContractReport): string {
   const header = ["field", "column", "bad rows", "statistics"];
   const rows = report.fields.map((f) => [f.field, f.column, String(f.bad), f.detail]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd();
   const { train, valid, test } = report.splits;
-  return [`data ${report.file}: ${report.rows} rows (train ${train}, valid ${valid}, test ${test})`, line(header), ...rows.map(line), ""].join("\n");
+  return [`data ${report.file}: ${report.rows} rows (train ${train}, valid ${valid}, test ${test})`, ...renderTable(header, rows), ""].join("\n");
 }
 
 /** Reads relative to the command's working folder while keeping the path as the user wrote it. */

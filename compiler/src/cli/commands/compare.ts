@@ -13,6 +13,7 @@
 //   paper { acc_level_3 = "+46%" }
 // }
 
+import { renderTable } from "../table.js";
 import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type * as A from "../../syntax/ast.js";
@@ -130,16 +131,9 @@ export function formatComparison(
     ...(costs.flopsPerExample ? [["forward FLOPs / example", ...experiment.models.map((m) => costs.flopsPerExample![m] ?? ""), ...others.map(() => ""), ""]] : []),
     ...(costs.predictMsPerBatch ? [["predict ms / batch", ...experiment.models.map((m) => costs.predictMsPerBatch![m]?.toFixed(1) ?? ""), ...others.map(() => ""), ""]] : []),
   ];
-  const all = [header, ...body, params, ...extra];
-  const widths = header.map((_, i) => Math.max(...all.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
   return [
     `${experiment.name}: mean ± standard deviation over seeds ${experiment.seeds.join(", ")}`,
-    line(header),
-    line(widths.map((w) => "─".repeat(w))),
-    ...body.map(line),
-    line(params),
-    ...extra.map(line),
+    ...renderTable(header, [...body, params, ...extra], { rule: true }),
     "",
   ].join("\n");
 }
@@ -164,9 +158,7 @@ function formatCurves(experiment: ExperimentPlan, rows: ReturnType<typeof learni
   const metric = experiment.report[experiment.report.length - 1]!;
   const header = ["step", ...experiment.models];
   const body = rows.map((r) => [String(r.step), ...experiment.models.map((m) => r.means[m]![metric]!.toFixed(4))]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
-  return [`\n${metric} during training (mean over seeds)`, line(header), ...body.map(line), ""].join("\n");
+  return [`\n${metric} during training (mean over seeds)`, ...renderTable(header, body), ""].join("\n");
 }
 
 /** The median time of the predict entry (all heads) on one held-out batch, over 10 runs after a warm-up. */

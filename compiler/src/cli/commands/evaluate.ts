@@ -3,14 +3,13 @@
 // (validation or test; for generated data, fresh batches), or print its heads for one batch.
 // Vocabularies saved beside the checkpoint map ids as in training.
 
+import { renderTable } from "../table.js";
 import { compileFiles } from "../../driver.js";
 import { useBackend, type BackendName } from "../../../../runtime/src/backends.js";
 import { loadCheckpoint } from "../../../../runtime/src/checkpoint/checkpoint.js";
 import { DataSourceError, openDataSet } from "../../../../runtime/src/data/sources.js";
 import type { BatchSource } from "../../../../runtime/src/data/batch.js";
-import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { loadVocabularies } from "../../../../runtime/src/data/vocab.js";
 import { Executor } from "../../../../runtime/src/executor.js";
 import { tf } from "../../../../runtime/src/tf.js";
 import { evaluateMetrics } from "../../../../runtime/src/train/trainer.js";
@@ -41,12 +40,11 @@ async function withModel(args: CommandArgs, io: CliIo, name: string, run: (execu
     loadCheckpoint(executor, checkpoint);
     const settings = plan.train[0]?.settings ?? {};
     const batch = Number.isFinite(number("batch")) ? number("batch") : typeof settings["batch"] === "number" ? settings["batch"] : 64;
-    const vocabPath = join(dirname(checkpoint), "vocab.json");
     const data = await openDataSet(plan, settings["data"] as string | undefined, {
       seed: number("seed") || 0,
       baseDir: dirname(resolve(io.cwd, args.positionals[0]!)),
       skipBadRows: args.options.get("skip-bad-rows") === true,
-      ...(existsSync(vocabPath) ? { vocabularies: loadVocabularies(vocabPath) } : {}),
+      vocabularyFile: join(dirname(checkpoint), "vocab.json"),
     });
     await run(executor, data.heldOut(args.options.get("split") === "test" ? "test" : "valid"), batch, data.heldOutBatches ? 8 : 0);
     executor.dispose();
@@ -60,8 +58,7 @@ export const evalCommand: Command = (args, io) =>
     const metrics = await evaluateMetrics(executor, data, batches, batch);
     if (args.options.get("json")) io.stdout(`${JSON.stringify(metrics, null, 2)}\n`);
     else {
-      const width = Math.max(6, ...Object.keys(metrics).map((k) => k.length));
-      io.stdout(`${"metric".padEnd(width)}  value\n${Object.entries(metrics).map(([k, v]) => `${k.padEnd(width)}  ${v.toFixed(4)}`).join("\n")}\n`);
+      io.stdout(`${renderTable(["metric", "value"], Object.entries(metrics).map(([k, v]) => [k, v.toFixed(4)])).join("\n")}\n`);
     }
   });
 

@@ -3,6 +3,7 @@
 // the resolved spec, metrics.jsonl (a line per step), vocabularies, resumable checkpoints and
 // summary.json. `--resume DIR` continues such a run from its last checkpoint.
 
+import { renderTable } from "../table.js";
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { compileFiles } from "../../driver.js";
@@ -12,7 +13,7 @@ import { writeFileAtomic } from "../../../../runtime/src/atomic-write.js";
 import { useBackend, type BackendName } from "../../../../runtime/src/backends.js";
 import { openDataSet } from "../../../../runtime/src/data/sources.js";
 import { FileDataSet } from "../../../../runtime/src/data/file-data.js";
-import { loadVocabularies, saveVocabularies } from "../../../../runtime/src/data/vocab.js";
+import { saveVocabularies } from "../../../../runtime/src/data/vocab.js";
 import { CheckpointError } from "../../../../runtime/src/checkpoint/safetensors.js";
 import { Executor } from "../../../../runtime/src/executor.js";
 import { train, trainOptionsFrom, type StepReport, type Trainer, type TrainState } from "../../../../runtime/src/train/trainer.js";
@@ -78,7 +79,7 @@ export const trainCommand: Command = async (args, io) => {
       seed,
       baseDir: dirname(resolve(io.cwd, files[0]!)),
       skipBadRows: args.options.get("skip-bad-rows") === true,
-      ...(previous && existsSync(vocabPath) ? { vocabularies: loadVocabularies(vocabPath) } : {}),
+      ...(previous ? { vocabularyFile: vocabPath } : {}),
     });
     if (data instanceof FileDataSet && data.vocabularies.size) saveVocabularies(vocabPath, data.vocabularies);
     writeFileAtomic(join(dir, "plan.json"), formatPlan(plan));
@@ -204,7 +205,5 @@ function metricsTable(reports: readonly StepReport[], rate: number, seconds: num
   const names = [...new Set(evaluated.flatMap((r) => Object.keys(r.metrics!)))];
   const header = ["step", "loss", ...names];
   const rows = evaluated.map((r) => [String(r.step), r.loss.toFixed(4), ...names.map((n) => r.metrics![n]?.toFixed(4) ?? "")]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join("  ");
-  return [line(header), line(widths.map((w) => "─".repeat(w))), ...rows.map(line), "", `${Math.round(rate)} examples/s, ${seconds.toFixed(1)} s; run directory: ${dir}`, ""].join("\n");
+  return [...renderTable(header, rows, { align: "right", rule: true }), "", `${Math.round(rate)} examples/s, ${seconds.toFixed(1)} s; run directory: ${dir}`, ""].join("\n");
 }
