@@ -7,7 +7,9 @@ import { join } from "node:path";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { main } from "../compiler/src/cli/main.js";
-import { experimentsOf, summarize } from "../compiler/src/cli/commands/compare.js";
+import { experimentsOf } from "../compiler/src/cli/commands/compare.js";
+import { summarize } from "../compiler/src/cli/commands/compare-report.js";
+import { hardSubsetScores } from "../compiler/src/cli/commands/hard-subset.js";
 import { parseSource } from "../compiler/src/syntax/parse-source.js";
 import { SourceFile } from "../compiler/src/source/source-file.js";
 import { ROOT } from "./harness/repo.js";
@@ -25,6 +27,21 @@ describe("experiments", () => {
     ]);
     expect(experiment!.seeds).toEqual([1, 2, 3]);
     expect(experiment!.paper["acc_level_3"]).toBe("+46% (deepest level)");
+    expect(experiment!.hardSubset).toEqual({ reference: "baseline", correct: "greedy_correct" });
+  });
+
+  it("scores the hard subset: the reference's failures with one seed, every arm's run with the next", () => {
+    const runs = new Map([
+      // Two seeds over the same four examples: 1 where the run got the example right.
+      ["baseline", [Float32Array.of(1, 0, 0, 1), Float32Array.of(0, 1, 1, 1)]],
+      ["prefixmem", [Float32Array.of(1, 1, 1, 1), Float32Array.of(1, 1, 0, 0)]],
+    ]);
+    const { scores, sizes } = hardSubsetScores(runs, "baseline");
+    expect(sizes).toEqual([2, 1]); // seed 1 fails on examples 1 and 2; seed 2 on example 0
+    // Seed 1's subset {1, 2} scored with seed 2's runs; seed 2's subset {0} with seed 1's runs.
+    expect(scores.get("baseline")).toEqual([1, 1]);
+    expect(scores.get("prefixmem")).toEqual([0.5, 1]);
+    expect(hardSubsetScores(new Map([["baseline", [Float32Array.of(0, 1)]], ["other", [Float32Array.of(1, 0)]]]), "baseline").scores.get("other")).toEqual([1]);
   });
 
   it("summarizes seeds as mean, sample standard deviation and gain over the baseline", () => {
@@ -40,20 +57,26 @@ describe("experiments", () => {
     expect(row.gain["param_matched"]).toBeCloseTo(0, 12);
   });
 
-  it("reproduces PrefixMem's direction in a reduced run: deepest-level accuracy and exact match rise", async () => {
+  it("reproduces PrefixMem's direction in a reduced run: deepest level, exact match, recall@1 and the hard subset", async () => {
     let stdout = "";
     let stderr = "";
     const io = { stdout: (t: string) => (stdout += t), stderr: (t: string) => (stderr += t), isTTY: false, cwd: join(ROOT, ".tmp"), env: {} };
     const code = await main(["compare", "--seeds", "1,2", "--steps", "100", "--only", "baseline,prefixmem", "--backend", "wasm", "--json", path], io);
     expect(code, stderr).toBe(0);
     const { rows } = JSON.parse(stdout) as { rows: { metric: string; byModel: Record<string, { mean: number; std: number }> }[] };
-    for (const metric of ["acc_level_3", "exact_match"]) {
-      const { baseline, prefixmem } = rows.find((r) => r.metric === metric)!.byModel as Record<string, { mean: number; std: number }>;
-      const gap = prefixmem!.mean - baseline!.mean;
-      expect(gap, `${metric}: ${JSON.stringify({ baseline, prefixmem })}`).toBeGreaterThan(Math.max(0.1, 3 * Math.max(baseline!.std, prefixmem!.std)));
+    const arms = (metric: string) => rows.find((r) => r.metric === metric)!.byModel as Record<"baseline" | "prefixmem", { mean: number; std: number }>;
+    // The gap must exceed twice the larger of the two arms' spreads over seeds.
+    for (const metric of ["acc_level_3", "exact_match", "recall_at_1"]) {
+      const { baseline, prefixmem } = arms(metric);
+      expect(prefixmem.mean - baseline.mean, `${metric}: ${JSON.stringify({ baseline, prefixmem })}`).toBeGreaterThan(Math.max(0.1, 2 * Math.max(baseline.std, prefixmem.std)));
     }
+    // The gain is largest where the baseline's greedy decoding fails (an independent run's failures).
+    const hard = arms("hard_subset");
+    const exact = arms("exact_match");
+    expect(hard.prefixmem.mean - hard.baseline.mean, JSON.stringify(hard)).toBeGreaterThan(0.1);
+    expect(hard.prefixmem.mean / hard.baseline.mean).toBeGreaterThan(exact.prefixmem.mean / exact.baseline.mean);
     // The first level depends on one token: no model should differ there.
-    const first = rows.find((r) => r.metric === "acc_level_1")!.byModel;
-    expect(Math.abs(first["prefixmem"]!.mean - first["baseline"]!.mean)).toBeLessThan(0.05);
+    const first = arms("acc_level_1");
+    expect(Math.abs(first.prefixmem.mean - first.baseline.mean)).toBeLessThan(0.05);
   }, 120_000);
 });

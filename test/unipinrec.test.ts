@@ -1,7 +1,8 @@
 // UniPinRec's reproduction: one encoder serving a retrieval head and a ranking head that reuses
 // its keys and values costs fewer FLOPs and parameters than two models (from the cost model),
-// and in a reduced run matches two separately trained models on slate AUC within the seeds'
-// spread, with retrieval recall within 10% of theirs (parity there is not reproduced).
+// and in a reduced run matches two separately trained models on retrieval recall and slate AUC
+// within the seeds' spread (or 5%). The unified model's curve starts slower and catches up: the
+// full run (500 steps) is at parity, the reduced one a few percent behind.
 
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -25,26 +26,22 @@ describe("UniPinRec at toy scale", () => {
     expect(unified.parameters).toBeLessThan(separate.parameters);
   });
 
-  it("matches two separately trained models on slate AUC in a reduced run, and nearly on recall", async () => {
+  it("matches two separately trained models on recall and slate AUC in a reduced run", async () => {
     let stdout = "";
     let stderr = "";
     const io = { stdout: (t: string) => (stdout += t), stderr: (t: string) => (stderr += t), isTTY: false, cwd: join(ROOT, ".tmp"), env: {} };
-    // Reduced: 200 items, histories of 6 events, 150 steps of 96 (the full run: 500 items, 10 events, 300 steps of 128).
-    const code = await main(["compare", "--seeds", "1,2", "--steps", "150", "--batch", "96", "--set", "items=200", "--set", "length=6", "--backend", "wasm", "--json", path], io);
+    // Reduced: 200 items, histories of 6 events, 300 steps of 64, 16 held-out batches (the full
+    // run: 500 items, 10 events, 500 steps of 128, 32 held-out batches of 128).
+    const code = await main(["compare", "--seeds", "1,2", "--steps", "300", "--batch", "64", "--eval-batches", "16", "--set", "items=200", "--set", "length=6", "--backend", "wasm", "--json", path], io);
     expect(code, stderr).toBe(0);
     const { rows } = JSON.parse(stdout) as { rows: { metric: string; byModel: Record<string, { mean: number; std: number }> }[] };
     const byMetric = (metric: string) => rows.find((r) => r.metric === metric)!.byModel as Record<string, { mean: number; std: number }>;
-    // Ranking: parity, no worse than the separate models by more than the seeds' spread (or 5%).
-    for (const metric of ["auc_click", "auc_save"]) {
+    // Parity: no worse than the separate models by more than the seeds' spread (or 5%), and learned.
+    for (const [metric, chance] of [["recall_at_20", 20 / 200], ["auc_click", 0.5], ["auc_save", 0.5]] as const) {
       const { separate, unipinrec } = byMetric(metric);
       const margin = Math.max(0.05 * separate!.mean, 3 * Math.max(separate!.std, unipinrec!.std));
       expect(unipinrec!.mean, `${metric}: ${JSON.stringify({ separate, unipinrec })}`).toBeGreaterThan(separate!.mean - margin);
-      expect(unipinrec!.mean).toBeGreaterThan(0.65); // Learned: chance is 0.5.
+      expect(unipinrec!.mean).toBeGreaterThan(chance + 0.15);
     }
-    // Retrieval: our reproduction does not reach parity (−6% at 300 steps, −7% here; see the
-    // example's README); the test holds it to within 10% and far above chance (20/200 = 0.1).
-    const { separate, unipinrec } = byMetric("recall_at_20");
-    expect(unipinrec!.mean, JSON.stringify({ separate, unipinrec })).toBeGreaterThan(0.9 * separate!.mean);
-    expect(unipinrec!.mean).toBeGreaterThan(0.3);
   }, 120_000);
 });

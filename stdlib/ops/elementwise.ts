@@ -115,6 +115,20 @@ const cast: OpDef = {
   cost: elementwiseCost(1),
 };
 
+const asIds: OpDef = {
+  name: "as_ids",
+  category: "elementwise",
+  doc: "as_ids(x, n): whole numbers (`f32` or `i32`, such as tokens computed during decoding) as ids of an unnamed space of n, which fits any table of n rows (as `arange`'s positions do); the fractional part is dropped. No gradient.",
+  params: [p("x", "tensor"), p("n", "int")],
+  infer(args, ctx) {
+    const x = tensorArg(args, "x");
+    requireDType("as_ids", x.type, ["f32", "i32"], ctx, "x");
+    const n = args.get("n") as Extract<Value, { kind: "int" }>;
+    return tensorType("id", x.type.shape, { name: "", size: n.dim });
+  },
+  cost: elementwiseCost(1),
+};
+
 const stopGradient: OpDef = {
   name: "stop_gradient",
   category: "elementwise",
@@ -161,6 +175,7 @@ export const ELEMENTWISE_OPS: readonly OpDef[] = [
   unary("identity", "identity(x) = x (the default activation).", 0, ["f32", "i32", "bool", "id"]),
   where,
   cast,
+  asIds,
   stopGradient,
 ];
 

@@ -18,7 +18,7 @@ export { HASH_PRIME };
 
 /** Every op the interpreter has a kernel for; a test checks it covers the registry. */
 export const INTERPRETED_OPS: ReadonlySet<string> = new Set([
-  "const", "input", "param", "where", "cast", "clip", "sum", "mean", "max", "min", "logsumexp", "softmax", "log_softmax",
+  "const", "input", "param", "where", "cast", "as_ids", "clip", "sum", "mean", "max", "min", "logsumexp", "softmax", "log_softmax",
   "matmul", "transpose", "reshape", "squeeze", "expand_dims", "broadcast_to", "concat", "stack", "index", "arange", "eye",
   "causal_mask", "gather", "one_hot", "masked_mean", "take_along", "in_batch_recall", "recall_at", "hit_rate_at", "ndcg_at", "cumsum", "argmax",
   "take", "topk", "hash_ngrams", "hash_ids", "roc_auc", "group_auc", "binary_log_loss", "normalized_entropy", "calibration", "accuracy", "mrr", "reinforce", "snips", "ips", "sample_categorical",
@@ -142,6 +142,8 @@ function run(node: IrNode, x: Tensor[], shape: number[], feeds: ReadonlyMap<stri
       return make(shape, (i) => (x[0]!.data[broadcastIndex(x[0]!, shape, i)] ? x[1]!.data[broadcastIndex(x[1]!, shape, i)]! : x[2]!.data[broadcastIndex(x[2]!, shape, i)]!));
     case "cast":
       return make(shape, (i) => (node.type.dtype === "bool" ? +(x[0]!.data[i] !== 0) : node.type.dtype === "f32" ? x[0]!.data[i]! : Math.trunc(x[0]!.data[i]!)));
+    case "as_ids":
+      return make(shape, (i) => Math.trunc(x[0]!.data[i]!));
     case "clip":
       return make(shape, (i) => Math.min(Math.max(x[0]!.data[i]!, num(a.get("low"), dim)), num(a.get("high"), dim)));
     case "sum": case "mean": case "max": case "min": case "logsumexp":

@@ -1,5 +1,6 @@
 // The semantic stage: a loaded program (+ overrides) → every model elaborated and checked,
-// with diagnostics. Drives the elaborator over each model of the entry files.
+// with diagnostics. Drives the elaborator over each model of the entry files, then checks the
+// files' experiments against those models.
 
 import { resolve } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
@@ -10,6 +11,7 @@ import { parseSource } from "../syntax/parse-source.js";
 import { Elaborator, newModelState } from "./elaborate.js";
 import { builtinEnv, FileEnvs } from "./file-env.js";
 import { elaborateModel, type ElaboratedModel, type Overrides } from "./model.js";
+import { checkExperiment } from "./experiment.js";
 import type { Program } from "./program.js";
 import { describeValue, type Value } from "./values.js";
 
@@ -36,9 +38,12 @@ export function checkProgram(program: Program, rawOverrides: ReadonlyMap<string,
         if (slot) el.force(local, slot, spec.span, { file: file.source.path });
       }
     }
+    const fileModels: ElaboratedModel[] = [];
     for (const decl of file.ast.decls) {
-      if (decl.kind === "ModelDecl") models.push(elaborateModel(el, decl, env, file.source.path, overrides));
+      if (decl.kind === "ModelDecl") fileModels.push(elaborateModel(el, decl, env, file.source.path, overrides));
     }
+    for (const decl of file.ast.decls) if (decl.kind === "ExperimentDecl") checkExperiment(el, decl, fileModels, file.source.path);
+    models.push(...fileModels);
   }
   return { models, diagnostics: el.diagnostics };
 }

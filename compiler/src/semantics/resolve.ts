@@ -93,9 +93,14 @@ class Walker {
         }
         break;
       }
-      case "ExperimentDecl":
-        this.settings(decl.settings, top);
+      case "ExperimentDecl": {
+        // The arms of `variants { … }` are names inside the experiment (`baseline = …`, `hard_subset`).
+        const arms = top.child();
+        const variants = decl.settings.find((s) => s.name.name === "variants")?.value;
+        if (variants?.kind === "SettingsBlock") for (const v of variants.settings) arms.add(v.name.name);
+        this.settings(decl.settings, arms);
         break;
+      }
       case "SchemaDecl":
         for (const f of decl.fields) if (f.source) this.expr(f.source, top);
         break;

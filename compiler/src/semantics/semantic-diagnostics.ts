@@ -440,6 +440,17 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
       notes: [`the model's inputs are ${a["inputs"]}`, "a field feeds the input of its name; a `timestamp` field orders rows for a split by time"],
     }),
   },
+  {
+    code: "REC3019",
+    severity: "error",
+    summary: "An experiment names a model, arm, metric or head that its file does not have.",
+    example: "model M {\n  dims B\n  param width = 2\n  input x: f32[B, 4]\n  head score = sum(x, axis = -1) * float(width)\n  loss l = mean(score)\n  metric average = mean(score)\n}\n\nexperiment Widths {\n  model = M\n  variants {\n    narrow { width = 1 }\n    wide { width = 4 }\n  }\n  report = [\"avrage\"]\n}\n",
+    build: (a) => ({
+      message: `the experiment names \`${a["name"]}\`, which is not ${a["what"]}`,
+      label: a["suggestion"] ? `did you mean \`${a["suggestion"]}\`?` : "not found",
+      notes: [`the candidates are ${a["known"]}`, "`rec compare` runs an experiment's arms and reports these names: each must exist before training starts"],
+    }),
+  },
 ];
 
 export const semanticDiagnostic = diagnosticMaker(SEMANTIC_CODES);

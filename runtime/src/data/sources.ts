@@ -105,5 +105,8 @@ const GENERATED_WORLDS: Readonly<Record<string, (plan: Plan, config: Config, see
       window: inputDim(plan, "future", 1, 5),
       ...seeds,
     }),
-  sid_successor: (plan, config, seeds) => sidSuccessorWorld({ codes: numberArg(config, "codes", spaceSize(plan, "targets", 8)), noise: numberArg(config, "noise", 0.15), ...seeds }),
+  sid_successor: (plan, config, seeds) => {
+    const codes = numberArg(config, "codes", spaceSize(plan, "targets", 8));
+    return sidSuccessorWorld({ codes, items: numberArg(config, "items", codes ** 3), noise: numberArg(config, "noise", 0.15), ...seeds });
+  },
 };

@@ -115,27 +115,45 @@ export function loggedBanditWorld(options: { actions: number; worldSeed: number;
 
 /**
  * `sid_successor` (papers.md §2.1, the hierarchical successor SIDs): items are semantic IDs of
- * `levels` = 3 codes out of `codes`; each item A has a successor B built so that meaning is
- * prefix-dependent: B_1 = f_1(A_1), B_2 = f_2(A_1, A_2, B_1), B_3 = f_3(A_1, A_2, A_3, B_1, B_2)
- * for random tables f, and with probability `noise` B is a random item instead. Fields:
- * `tokens` id[B, 7] = [BOS, A_1, A_2, A_3, B_1, B_2, B_3] as level-offset ids (BOS 0, level l
- * code c is 1 + (l − 1)·codes + c), and `targets` id[B, 3] = the codes of B.
+ * 3 codes out of `codes`; the catalogue holds `items` of the codes³ possible SIDs (all of them by
+ * default, else a random subset, so not every prefix can be continued by every code). Each item
+ * A has a successor B built so that meaning is prefix-dependent: B_1 = f_1(A_1),
+ * B_2 = f_2(A_1, A_2, B_1), B_3 = f_3(A_1, A_2, A_3, B_1, B_2) for random tables f whose values
+ * are codes the catalogue allows after B's prefix; with probability `noise` B is a random item
+ * instead. Fields: `tokens` id[B, 7] = [BOS, A_1, A_2, A_3, B_1, B_2, B_3] as level-offset ids
+ * (BOS 0, level l code c is 1 + (l − 1)·codes + c), `targets` id[B, 3] = the codes of B, and the
+ * catalogue's trie for constrained decoding: `trie_1` f32[1, codes], `trie_2` f32[codes, codes],
+ * `trie_3` f32[codes², codes], 1 where a code may follow the prefix numbered Σ c_j·codes^(l−1−j).
  */
-export function sidSuccessorWorld(options: { codes: number; noise: number; worldSeed: number; streamSeed: number }): BatchSource {
+export function sidSuccessorWorld(options: { codes: number; items: number; noise: number; worldSeed: number; streamSeed: number }): BatchSource {
   const k = options.codes;
   const world = xorshift32(options.worldSeed);
-  const table = (size: number) => Int32Array.from({ length: size }, () => Math.floor(world() * k));
-  const [f1, f2, f3] = [table(k), table(k ** 3), table(k ** 5)];
+  const catalogue = sampleCatalogue(k, options.items, world);
+  const tries = [1, k, k * k].map((prefixes) => new Float32Array(prefixes * k));
+  for (const item of catalogue) {
+    tries[0]![item[0]!] = 1;
+    tries[1]![item[0]! * k + item[1]!] = 1;
+    tries[2]![(item[0]! * k + item[1]!) * k + item[2]!] = 1;
+  }
+  // The codes that may follow a prefix (numbered as in the tries), for the successor tables.
+  const children = (level: number, prefix: number) => Array.from({ length: k }, (_, c) => c).filter((c) => tries[level]![prefix * k + c] === 1);
+  const table = (size: number, level: number, prefixOf: (i: number) => number) =>
+    Int32Array.from({ length: size }, (_, i) => {
+      const allowed = children(level, prefixOf(i));
+      return allowed.length ? allowed[Math.floor(world() * allowed.length)]! : 0;
+    });
+  // f_2 is indexed by (A_1, A_2, B_1) and f_3 by (A_1, A_2, A_3, B_1, B_2): B's prefix is the last part.
+  const [f1, f2, f3] = [table(k, 0, () => 0), table(k ** 3, 1, (i) => i % k), table(k ** 5, 2, (i) => i % (k * k))];
   const random = xorshift32(options.streamSeed);
-  const code = () => Math.floor(random() * k);
+  const item = () => catalogue[Math.floor(random() * catalogue.length)]!;
   return {
     async next(batchSize: number) {
       const tokens = new Int32Array(batchSize * 7);
       const targets = new Int32Array(batchSize * 3);
       for (let b = 0; b < batchSize; b++) {
-        const a = [code(), code(), code()];
-        let next: number[];
-        if (random() < options.noise) next = [code(), code(), code()];
+        const a = item();
+        let next: readonly number[];
+        if (random() < options.noise) next = item();
         else {
           const b1 = f1[a[0]!]!;
           const b2 = f2[(a[0]! * k + a[1]!) * k + b1]!;
@@ -150,10 +168,24 @@ export function sidSuccessorWorld(options: { codes: number; noise: number; world
         feeds: new Map<string, Tensor>([
           ["tokens", tf.tensor2d(tokens, [batchSize, 7], "int32")],
           ["targets", tf.tensor2d(targets, [batchSize, 3], "int32")],
+          ...tries.map((t, l) => [`trie_${l + 1}`, tf.tensor2d(t, [t.length / k, k])] as [string, Tensor]),
         ]),
       };
     },
   };
+}
+
+/** `count` distinct 3-code SIDs out of codes³, drawn uniformly (all of them, in order, when count is codes³). */
+function sampleCatalogue(codes: number, count: number, random: () => number): number[][] {
+  const all = Array.from({ length: codes ** 3 }, (_, i) => i);
+  for (let i = all.length - 1; i > 0 && count < all.length; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [all[i], all[j]] = [all[j]!, all[i]!];
+  }
+  return all
+    .slice(0, Math.min(count, all.length))
+    .sort((x, y) => x - y)
+    .map((i) => [Math.floor(i / (codes * codes)), Math.floor(i / codes) % codes, i % codes]);
 }
 
 /**
@@ -228,10 +260,12 @@ export function engagementSessionsWorld(options: { items: number; users: number;
 /**
  * `outcome_sequences` (papers.md §2.8, PinRec's toy world): items in 30 clusters (item i is in
  * cluster i mod 30); within every cluster half the items are mostly saved and half mostly clicked
- * (item i is a save item when ⌊i / 30⌋ is even: saved 80% of the time, else clicked 80%). Each
- * user prefers 3 clusters and drifts between them (the current cluster changes with probability
- * 0.2 per event). An example is a history of `history_length` events (item, outcome: 1 click,
- * 2 save) and the next `window` events, several plausible next items. Fields: history,
+ * (item i is a save item when ⌊i / 30⌋ is even: saved 80% of the time, else clicked 80%), and
+ * popularity within a cluster is Zipf over that rank (weight 1 / (⌊i / 30⌋ + 1)). Each user
+ * prefers 3 clusters and drifts between them (the current cluster changes with probability 0.2
+ * per event), so the next event mostly continues the current interest while the later events of
+ * a window return to the user's other interests. An example is a history of `history_length`
+ * events (item, outcome: 1 click, 2 save) and the next `window` events. Fields: history,
  * history_outcomes, future, future_outcomes (0 click, 1 save).
  */
 export function outcomeSequencesWorld(options: { items: number; users: number; historyLength: number; window: number; worldSeed: number; streamSeed: number }): BatchSource {
@@ -241,8 +275,17 @@ export function outcomeSequencesWorld(options: { items: number; users: number; h
   const random = xorshift32(options.streamSeed);
   const pick = (n: number) => Math.floor(random() * n);
   const perCluster = Math.floor(options.items / clusters);
+  // Zipf popularity within a cluster (rank r has weight 1 / (r + 1)): a few items of each
+  // interest are popular, so which interests a top 10 covers decides its recall.
+  const popularity = Array.from({ length: perCluster }, (_, r) => 1 / (r + 1));
+  const total = popularity.reduce((a, b) => a + b, 0);
+  const rank = () => {
+    let u = random() * total;
+    for (let r = 0; r < perCluster; r++) if ((u -= popularity[r]!) <= 0) return r;
+    return perCluster - 1;
+  };
   const event = (cluster: number) => {
-    const item = cluster + clusters * pick(perCluster);
+    const item = cluster + clusters * rank();
     const saveItem = Math.floor(item / clusters) % 2 === 0;
     return { item, outcome: random() < (saveItem ? 0.8 : 0.2) ? 2 : 1 };
   };

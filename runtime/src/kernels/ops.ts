@@ -239,6 +239,7 @@ export const KERNELS: Readonly<Record<string, Kernel>> = {
     return tf.where(c!.shape.join() === shape.join() ? c! : tf.broadcastTo(c!, shape), full(a!, 1), full(b!, 2));
   },
   cast: ([x], ctx) => tf.cast(x!, dtypeOf(ctx.step)),
+  as_ids: ([x]) => tf.cast(x!, "int32"),
   sum: reduce((x, axis, keep) => tf.sum(x, axis, keep)),
   mean: reduce((x, axis, keep) => tf.mean(x, axis, keep)),
   max: reduce((x, axis, keep) => tf.max(x, axis, keep)),

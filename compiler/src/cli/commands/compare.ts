@@ -1,4 +1,4 @@
-// `rec compare FILE [--experiment NAME] [--steps N] [--seeds 1,2,3] [--backend B] [--json]`:
+// `rec compare FILE [--experiment NAME] [--steps N] [--batch N] [--eval-batches N] [--seeds 1,2,3] [--only a,b] [--json]`:
 // runs an `experiment` declaration — every model (or variant of one model) it names, trained
 // once per seed on its own data — and prints each reported metric's mean and spread, the
 // relative gain over the baseline (the first unless `baseline = name`), the paper's own
@@ -11,9 +11,9 @@
 //   seeds = [1, 2, 3]
 //   report = ["acc_level_3", "exact_match"]
 //   paper { acc_level_3 = "+46%" }
+//   hard_subset { reference = baseline, correct = "greedy_correct" }   // optional: hard-subset.ts
 // }
 
-import { renderTable } from "../table.js";
 import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type * as A from "../../syntax/ast.js";
@@ -31,8 +31,10 @@ import { tf } from "../../../../runtime/src/tf.js";
 import { summarize as summarizeModel } from "../../semantics/summary.js";
 import { train, trainOptionsFrom } from "../../../../runtime/src/train/trainer.js";
 import { reportingUserErrors } from "./user-errors.js";
+import { HARD_SUBSET_ROW, hardSubsetScores, headPerExample, type HardSubset } from "./hard-subset.js";
 import { EXIT } from "../io.js";
 import { type Command, overridesFrom, reportProblems } from "./shared.js";
+import { formatComparison, formatCurves, learningCurves, summarize } from "./compare-report.js";
 
 /** One arm of an experiment: a model, with param overrides for a variant. */
 export interface ExperimentArm {
@@ -53,14 +55,8 @@ export interface ExperimentPlan {
   readonly report: readonly string[];
   readonly steps?: number;
   readonly paper: Readonly<Record<string, string>>;
-}
-
-export interface ComparisonRow {
-  readonly metric: string;
-  readonly byModel: Readonly<Record<string, { readonly mean: number; readonly std: number; readonly values: readonly number[] }>>;
-  /** Relative gain of each model's mean over the baseline's. */
-  readonly gain: Readonly<Record<string, number>>;
-  readonly paper?: string;
+  /** Each arm's accuracy on the examples a reference arm gets wrong (a row after `report`'s). */
+  readonly hardSubset?: HardSubset;
 }
 
 /** Reads `experiment` declarations from a file's syntax tree (names were checked by the resolver). */
@@ -84,6 +80,9 @@ export function experimentsOf(ast: A.File): ExperimentPlan[] {
     const baseline = get("baseline");
     const steps = get("steps");
     const paper = get("paper");
+    const hard = get("hard_subset");
+    const hardSetting = (key: string) => (hard?.kind === "SettingsBlock" ? hard.settings.find((s) => s.name.name === key)?.value : undefined);
+    const [reference, correct] = [hardSetting("reference"), hardSetting("correct")];
     return [
       {
         name: d.name.name,
@@ -94,71 +93,10 @@ export function experimentsOf(ast: A.File): ExperimentPlan[] {
         report: names(get("report")),
         ...(steps?.kind === "NumberLit" ? { steps: steps.value } : {}),
         paper: paper?.kind === "SettingsBlock" ? Object.fromEntries(paper.settings.flatMap((s) => (s.value.kind === "StringLit" ? [[s.name.name, s.value.value]] : []))) : {},
+        ...(reference?.kind === "Ident" && correct?.kind === "StringLit" ? { hardSubset: { reference: reference.name, correct: correct.value } } : {}),
       },
     ];
   });
-}
-
-export function summarize(experiment: ExperimentPlan, results: ReadonlyMap<string, Record<string, number>[]>): ComparisonRow[] {
-  return experiment.report.map((metric) => {
-    const byModel = Object.fromEntries(
-      experiment.models.map((m) => {
-        const values = (results.get(m) ?? []).map((r) => r[metric] ?? Number.NaN);
-        const mean = values.reduce((a, b) => a + b, 0) / values.length;
-        // The sample standard deviation over seeds (0 for one seed).
-        const std = values.length > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1)) : 0;
-        return [m, { mean, std, values }];
-      }),
-    );
-    const base = byModel[experiment.baseline]?.mean ?? Number.NaN;
-    const gain = Object.fromEntries(experiment.models.map((m) => [m, (byModel[m]!.mean - base) / Math.abs(base)]));
-    return { metric, byModel, gain, ...(experiment.paper[metric] ? { paper: experiment.paper[metric] } : {}) };
-  });
-}
-
-export function formatComparison(
-  experiment: ExperimentPlan,
-  rows: readonly ComparisonRow[],
-  parameters: Readonly<Record<string, number>>,
-  costs: { readonly flopsPerExample?: Readonly<Record<string, string>>; readonly predictMsPerBatch?: Readonly<Record<string, number>> } = {},
-): string {
-  const others = experiment.models.filter((m) => m !== experiment.baseline);
-  const header = ["metric", ...experiment.models.map((m) => `${m}${m === experiment.baseline ? " (baseline)" : ""}`), ...others.map((m) => `gain ${m}`), "paper"];
-  const pct = (x: number) => `${x >= 0 ? "+" : ""}${(100 * x).toFixed(1)}%`;
-  const body = rows.map((r) => [r.metric, ...experiment.models.map((m) => `${r.byModel[m]!.mean.toFixed(4)} ± ${r.byModel[m]!.std.toFixed(4)}`), ...others.map((m) => pct(r.gain[m]!)), r.paper ?? ""]);
-  const params = ["parameters", ...experiment.models.map((m) => (parameters[m] ?? 0).toLocaleString("en-US")), ...others.map(() => ""), ""];
-  const extra = [
-    ...(costs.flopsPerExample ? [["forward FLOPs / example", ...experiment.models.map((m) => costs.flopsPerExample![m] ?? ""), ...others.map(() => ""), ""]] : []),
-    ...(costs.predictMsPerBatch ? [["predict ms / batch", ...experiment.models.map((m) => costs.predictMsPerBatch![m]?.toFixed(1) ?? ""), ...others.map(() => ""), ""]] : []),
-  ];
-  return [
-    `${experiment.name}: mean ± standard deviation over seeds ${experiment.seeds.join(", ")}`,
-    ...renderTable(header, [...body, params, ...extra], { rule: true }),
-    "",
-  ].join("\n");
-}
-
-/** For each evaluation step, each reported metric's mean over seeds per arm. */
-export function learningCurves(experiment: ExperimentPlan, curves: ReadonlyMap<string, ReadonlyMap<number, Record<string, number>[]>>) {
-  const steps = [...new Set([...curves.values()].flatMap((c) => [...c.keys()]))].sort((a, b) => a - b);
-  return steps.map((step) => ({
-    step,
-    means: Object.fromEntries(
-      experiment.models.map((m) => {
-        const runs = curves.get(m)?.get(step) ?? [];
-        return [m, Object.fromEntries(experiment.report.map((metric) => [metric, runs.reduce((a, r) => a + (r[metric] ?? Number.NaN), 0) / runs.length]))];
-      }),
-    ) as Record<string, Record<string, number>>,
-  }));
-}
-
-function formatCurves(experiment: ExperimentPlan, rows: ReturnType<typeof learningCurves>): string {
-  if (rows.length < 2) return "";
-  // The last reported metric is the one the claim is about (the deepest, the hardest).
-  const metric = experiment.report[experiment.report.length - 1]!;
-  const header = ["step", ...experiment.models];
-  const body = rows.map((r) => [String(r.step), ...experiment.models.map((m) => r.means[m]![metric]!.toFixed(4))]);
-  return [`\n${metric} during training (mean over seeds)`, ...renderTable(header, body), ""].join("\n");
 }
 
 /** The median time of the predict entry (all heads) on one held-out batch, over 10 runs after a warm-up. */
@@ -202,8 +140,9 @@ export const compareCommand: Command = async (args, io) => {
   const seedsOption = args.options.get("seeds") as string | undefined;
   const stepsOption = args.options.get("steps") as string | undefined;
   const batchOption = args.options.get("batch") as string | undefined;
-  if ((seedsOption && !/^\d+(,\d+)*$/.test(seedsOption)) || (stepsOption && !/^\d+$/.test(stepsOption)) || (batchOption && !/^\d+$/.test(batchOption))) {
-    io.stderr("error: --seeds takes whole numbers separated by commas (1,2,3); --steps and --batch a whole number\n");
+  const evalBatchesOption = args.options.get("eval-batches") as string | undefined;
+  if ((seedsOption && !/^\d+(,\d+)*$/.test(seedsOption)) || [stepsOption, batchOption, evalBatchesOption].some((o) => o && !/^\d+$/.test(o))) {
+    io.stderr("error: --seeds takes whole numbers separated by commas (1,2,3); --steps, --batch and --eval-batches a whole number\n");
     return EXIT.usage;
   }
   const only = (args.options.get("only") as string | undefined)?.split(",");
@@ -221,6 +160,8 @@ export const compareCommand: Command = async (args, io) => {
     ...(seedsOption ? { seeds: seedsOption.split(",").map(Number) } : {}),
     ...(stepsOption ? { steps: Number(stepsOption) } : {}),
   };
+  const hardSubset = chosen.hardSubset && arms.some((a) => a.label === chosen.hardSubset!.reference) ? chosen.hardSubset : undefined;
+  if (chosen.hardSubset && !hardSubset) io.stderr(`note: no hard_subset row: its reference arm \`${chosen.hardSubset.reference}\` is not run\n`);
   // Each arm's plan: the file compiled with the command's overrides and the variant's.
   const plans = new Map<string, Plan>();
   const flops = new Map<string, string>();
@@ -234,6 +175,10 @@ export const compareCommand: Command = async (args, io) => {
       return EXIT.usage;
     }
     plans.set(arm.label, plan);
+    if (hardSubset && !plan.entries.predict.outputs[hardSubset.correct]) {
+      io.stderr(`error: hard_subset names the head \`${hardSubset.correct}\`, which ${arm.model} does not declare (its heads: ${Object.keys(plan.entries.predict.outputs).join(", ") || "none"})\n`);
+      return EXIT.usage;
+    }
     const model = compiled.models.find((m) => m.name === arm.model);
     if (model) flops.set(arm.label, summarizeModel(model).flops.perExample);
   }
@@ -244,15 +189,22 @@ export const compareCommand: Command = async (args, io) => {
     const serveTimes = new Map<string, number>();
     // Every evaluation of every run: arm → step → one metrics record per seed (learning curves).
     const curves = new Map<string, Map<number, Record<string, number>[]>>();
+    // The hard subset's head on the first seed's held-out examples: arm → one array per seed.
+    const perExample = new Map<string, Float32Array[]>();
     for (const model of experiment.models) {
       const plan = plans.get(model)!;
       const settings = plan.train[0]?.settings ?? {};
       for (const seed of experiment.seeds) {
-        const options = trainOptionsFrom(settings, { seed, ...(experiment.steps ? { steps: experiment.steps } : {}), ...(batchOption ? { batch: Number(batchOption) } : {}) });
+        const options = trainOptionsFrom(settings, { seed, ...(experiment.steps ? { steps: experiment.steps } : {}), ...(batchOption ? { batch: Number(batchOption) } : {}), ...(evalBatchesOption ? { evalBatches: Number(evalBatchesOption) } : {}) });
         const data = await openDataSet(plan, settings["data"] as string | undefined, { seed, baseDir: dirname(path) });
         const executor = new Executor(plan, seed);
         const reports = await train(executor, settings, data, options);
         if (seed === experiment.seeds[0]) serveTimes.set(model, await predictMilliseconds(executor, data.heldOut(), options.batch));
+        if (hardSubset) {
+          const common = seed === experiment.seeds[0] ? data : await openDataSet(plan, settings["data"] as string | undefined, { seed: experiment.seeds[0]!, baseDir: dirname(path) });
+          const values = await headPerExample(executor, common.heldOut(), options.batch, options.evalBatches || (common.heldOutBatches ?? 16), hardSubset.correct);
+          (perExample.get(model) ?? perExample.set(model, []).get(model)!).push(values);
+        }
         executor.dispose();
         const final = [...reports].reverse().find((r) => r.metrics)?.metrics ?? {};
         const curve = curves.get(model) ?? curves.set(model, new Map()).get(model)!;
@@ -261,15 +213,20 @@ export const compareCommand: Command = async (args, io) => {
         io.stderr(`  ${model} seed ${seed}: ${experiment.report.map((m) => `${m} ${final[m]?.toFixed(4) ?? "—"}`).join("  ")}\n`);
       }
     }
-    const rows = summarize(experiment, results);
+    const { scores: hardScores, sizes: hardSubsetSizes } = hardSubset ? hardSubsetScores(perExample, hardSubset.reference) : { scores: new Map<string, number[]>(), sizes: [] };
+    for (const [model, scores] of hardScores) scores.forEach((score, i) => (results.get(model)![i]![HARD_SUBSET_ROW] = score));
+    const rows = summarize({ ...experiment, report: [...experiment.report, ...(hardSubset ? [HARD_SUBSET_ROW] : [])] }, results);
+    const hardNote = hardSubset
+      ? `${HARD_SUBSET_ROW}: the mean of the head \`${hardSubset.correct}\` on the held-out examples that ${hardSubset.reference} gets wrong when trained with one seed (${hardSubsetSizes.join(", ")} of ${perExample.get(hardSubset.reference)![0]!.length}), for each arm trained with the next seed\n`
+      : "";
     const parameters = Object.fromEntries(experiment.models.map((m) => [m, parameterCount(plans.get(m)!)]));
     const costs = { flopsPerExample: Object.fromEntries(flops), predictMsPerBatch: Object.fromEntries(serveTimes) };
     const dir = join(io.cwd, "runs", experiment.name);
     mkdirSync(dir, { recursive: true });
     const curveRows = learningCurves(experiment, curves);
-    const record = { experiment: experiment.name, backend, seeds: experiment.seeds, steps: experiment.steps ?? null, baseline: experiment.baseline, parameters, ...costs, rows, curves: curveRows };
+    const record = { experiment: experiment.name, backend, seeds: experiment.seeds, steps: experiment.steps ?? null, baseline: experiment.baseline, parameters, ...costs, rows, curves: curveRows, ...(hardSubset ? { hardSubset: { ...hardSubset, sizes: hardSubsetSizes } } : {}) };
     writeFileAtomic(join(dir, "results.json"), `${JSON.stringify(record, null, 2)}\n`);
-    io.stdout(args.options.get("json") ? `${JSON.stringify(record, null, 2)}\n` : formatComparison(experiment, rows, parameters, costs) + formatCurves(experiment, curveRows));
+    io.stdout(args.options.get("json") ? `${JSON.stringify(record, null, 2)}\n` : formatComparison(experiment, rows, parameters, costs) + hardNote + formatCurves(experiment, curveRows));
     return EXIT.ok;
   });
 };

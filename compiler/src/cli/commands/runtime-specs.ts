@@ -59,6 +59,7 @@ export const compareSpec: CommandSpec = {
     { name: "seeds", description: "Seeds to run instead of the experiment's, e.g. 1,2,3", values: [], valueName: "LIST" },
     { name: "steps", description: "Training steps instead of each model's", values: [], valueName: "N" },
     { name: "batch", description: "Batch size instead of each model's", values: [], valueName: "N" },
+    { name: "eval-batches", description: "Held-out batches per evaluation instead of each model's", values: [], valueName: "N" },
     { name: "only", description: "Run only these of the experiment's models or variants, e.g. baseline,prefixmem", values: [], valueName: "LIST" },
     { name: "backend", description: "Where to run", values: ["auto", "cpu", "wasm", "webgpu", "tensorflow"], default: "auto" },
     { name: "set", description: "Override a model param in every model (repeatable)", values: [], valueName: "NAME=VALUE", repeatable: true },
