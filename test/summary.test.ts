@@ -5,7 +5,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../compiler/src/cli/main.js";
-import { checkSource } from "../compiler/src/driver.js";
+import { checkSource, compileFiles } from "../compiler/src/driver.js";
 import { summarize } from "../compiler/src/semantics/summary.js";
 import { expectGolden } from "./harness/golden.js";
 import { ROOT } from "./harness/repo.js";
@@ -26,6 +26,18 @@ describe("model summaries", () => {
       expectGolden(join(ROOT, "examples", example, "summary.txt"), result.stdout);
     });
   }
+
+  it("counts exactly the weights the plan trains (a weight nothing reads is not a parameter)", () => {
+    for (const example of readdirSync(join(ROOT, "examples")).sort()) {
+      const result = compileFiles([join(ROOT, "examples", example, "model.rec")]);
+      const summary = summarize(result.models[0]!);
+      expect(summary.parameters.map((p) => p.name).sort(), example).toEqual(result.plans[0]!.params.map((p) => p.name).sort());
+    }
+    // Attention's projections are Dense(bias = false): their offsets are declared and never read.
+    const names = summarize(compileFiles([join(ROOT, "examples/sasrec/model.rec")]).models[0]!).parameters.map((p) => p.name);
+    expect(names).toContain("blocks.0.attn.wq.kernel");
+    expect(names).not.toContain("blocks.0.attn.wq.offset");
+  });
 
   it("prints JSON for tools", async () => {
     const result = await run(["check", "--summary", "--json", "examples/two_tower/model.rec"]);

@@ -51,3 +51,14 @@ export interface IrModel {
 
 /** Ops that are the graph's leaves rather than registry computations. */
 export const LEAF_OPS = new Set(["input", "param", "const"]);
+
+/** The nodes the outputs depend on (and every input, the model's interface), by id. */
+export function liveNodes(model: IrModel): Set<number> {
+  const live = new Set<number>(model.outputs.map((o) => o.node));
+  for (let i = model.nodes.length - 1; i >= 0; i--) {
+    const node = model.nodes[i]!;
+    if (node.op === "input") live.add(i);
+    if (live.has(i)) for (const input of node.inputs) live.add(input);
+  }
+  return live;
+}

@@ -3,19 +3,14 @@
 // Before: %2 = exp(%0) used by nothing. After: %2 is gone.
 
 import { rebuild } from "../ir/builder.js";
-import type { IrModel } from "../ir/ir.js";
+import { liveNodes, type IrModel } from "../ir/ir.js";
 import type { Pass } from "./pass.js";
 
 export const dce: Pass = {
   name: "dce",
   description: "Removes nodes no output depends on (inputs are kept: they are the model's interface).",
   run(model: IrModel) {
-    const live = new Set<number>(model.outputs.map((o) => o.node));
-    for (let i = model.nodes.length - 1; i >= 0; i--) {
-      const node = model.nodes[i]!;
-      if (node.op === "input") live.add(i);
-      if (live.has(i)) for (const input of node.inputs) live.add(input);
-    }
+    const live = liveNodes(model);
     const kept = { ...model, nodes: model.nodes.filter((n) => live.has(n.id)) };
     // Renumber densely: rebuild over the kept nodes in order.
     const index = new Map(kept.nodes.map((n, i) => [n.id, i]));

@@ -4,6 +4,7 @@
 import { constDim, evaluateDim, printDim, substitute } from "./dims.js";
 import { dtypeName, numel, printShape, DTYPE_BYTES } from "./tensor-type.js";
 import { formatBytes, type ElaboratedModel } from "./model.js";
+import { liveNodes } from "../ir/ir.js";
 
 export interface SummaryJson {
   readonly model: string;
@@ -19,7 +20,13 @@ export interface SummaryJson {
 export function summarize(model: ElaboratedModel): SummaryJson {
   let totalCount: number | null = 0;
   let stateBytes: number | null = 0;
-  const parameters = model.weights.map((w) => {
+  // A weight nothing reads (the offset of `Dense(bias = false)`) is not a parameter: it is not in the plan.
+  const live = liveNodes(model.graph);
+  const read = new Set(model.graph.nodes.filter((n) => n.op === "param" && live.has(n.id)).map((n) => {
+    const name = n.attrs.get("name");
+    return name?.kind === "string" ? name.value : "";
+  }));
+  const parameters = model.weights.filter((w) => read.has(w.path)).map((w) => {
     const count = evaluateDim(numel(w.type.shape), () => undefined) ?? null;
     const bytes = count === null ? null : count * DTYPE_BYTES[w.type.dtype];
     if (count === null) totalCount = null;
