@@ -54,6 +54,38 @@ describe("training the two-tower example", () => {
   });
 });
 
+describe("seeded randomness", () => {
+  it("initializes the same weights for every seed, 0 included (tfjs reads a seed of 0 as none)", () => {
+    for (const seed of [0, 1]) {
+      const [a, b] = [new Executor(plan, seed), new Executor(plan, seed)];
+      for (const [name, value] of a.params) expect([...value.dataSync()], `${name}, seed ${seed}`).toEqual([...b.params.get(name)!.dataSync()]);
+      a.dispose();
+      b.dispose();
+    }
+  });
+
+  it("gives each random op of a step its own draws, the same again for the same seed", async () => {
+    await useBackend("cpu");
+    const text = `model TwoDropouts {\n  dims B\n  input x: f32[B, 64]\n  head first = dropout(x, rate = 0.5)\n  head second = dropout(x, rate = 0.5)\n  loss l = mean(first) + mean(second)\n}\n`;
+    const checked = checkSource(join(ROOT, "two_dropouts.rec"), text);
+    const executor = new Executor(lowerToPlan(runPasses(checked.models[0]!.graph, STANDARD_PIPELINE).model, []), 0);
+    const x = tf.ones([4, 64]);
+    const masks = (seed: number) => {
+      const heads = executor.run("predict", new Map([["x", x]]), { training: true, seed });
+      const out = ["first", "second"].map((h) => [...heads.get(h)!.dataSync()]);
+      tf.dispose([...heads.values()]);
+      return out;
+    };
+    for (const seed of [0, 7]) {
+      const [first, second] = masks(seed);
+      expect(first, `seed ${seed}`).not.toEqual(second);
+      expect(masks(seed)).toEqual([first, second]);
+    }
+    x.dispose();
+    executor.dispose();
+  });
+});
+
 describe("a non-finite loss", () => {
   it("stops training with the step and the op that first produced it", async () => {
     await useBackend("cpu");

@@ -40,7 +40,7 @@ export class Executor {
         return d;
       });
       // tfjs names variables globally; ours are unique per executor, so leave naming to tfjs.
-      this.params.set(param.name, tf.variable(initialize(param.init, shape, seed * 7919 + i), true));
+      this.params.set(param.name, tf.variable(initialize(param.init, shape, tfSeed(seed, i)), true));
     });
   }
 
@@ -94,7 +94,8 @@ export class Executor {
     if (step.op === "const") return tf.scalar(Number(typeof step.attrs["value"] === "object" ? 0 : step.attrs["value"]), tfDtype(step.type));
     const inputs = step.inputs.map((i) => values.get(i)!);
     const inputSteps = step.inputs.map((i) => this.plan.steps[i]!);
-    return this.kernels[step.id]!(inputs, { step, dim, training: Boolean(options.training), seed: options.seed ?? 0, inputSteps });
+    // Each random op draws its own stream: two dropouts of one step get different masks.
+    return this.kernels[step.id]!(inputs, { step, dim, training: Boolean(options.training), seed: tfSeed(options.seed ?? 0, step.id), inputSteps });
   }
 
   /** The first step (in order) of an entry point whose value is not finite, for error messages. */
@@ -130,6 +131,16 @@ export class Executor {
 export { tfDtype };
 
 /** A parameter's initial value from its initializer text: `glorot_uniform()`, `normal(stddev = 0.05)`, … */
+/**
+ * The seed of one random stream (a weight's initializer, a random op's draws) from a run's seed
+ * and the stream's number. tfjs takes a seed of 0 as "no seed" (it draws from Math.random), so
+ * the one pair that would give 0 gets −1 instead; every other pair keeps base · 7919 + stream.
+ */
+export function tfSeed(base: number, stream: number): number {
+  const seed = base * 7919 + stream;
+  return seed === 0 ? -1 : seed;
+}
+
 export function initialize(init: string, shape: number[], seed: number): Tensor {
   const m = /^([a-z_]+)\((.*)\)$/.exec(init.trim());
   const name = m?.[1] ?? "zeros";
