@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { main } from "../compiler/src/cli/main.js";
-import { experimentsOf } from "../compiler/src/cli/commands/compare.js";
+import { experimentsOf } from "../compiler/src/semantics/experiment-decl.js";
 import { summarize } from "../compiler/src/cli/commands/compare-report.js";
 import { hardSubsetScores } from "../compiler/src/cli/commands/hard-subset.js";
 import { parseSource } from "../compiler/src/syntax/parse-source.js";

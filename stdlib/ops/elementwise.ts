@@ -4,7 +4,7 @@
 
 import { tensorType, type DType } from "../../compiler/src/semantics/tensor-type.js";
 import type { Value } from "../../compiler/src/semantics/values.js";
-import { broadcast, elementwiseCost, numericDType, p, requireDType, tensorArg } from "./helpers.js";
+import { broadcast, elementwiseCost, idsOfShape, numericDType, p, requireDType, tensorArg } from "./helpers.js";
 import type { OpDef } from "./types.js";
 
 function arithmetic(name: string, doc: string, flops = 1, fold?: (a: number, b: number) => number): OpDef {
@@ -120,12 +120,7 @@ const asIds: OpDef = {
   category: "elementwise",
   doc: "as_ids(x, n): whole numbers (`f32` or `i32`, such as tokens computed during decoding) as ids of an unnamed space of n, which fits any table of n rows (as `arange`'s positions do); the fractional part is dropped. No gradient.",
   params: [p("x", "tensor"), p("n", "int")],
-  infer(args, ctx) {
-    const x = tensorArg(args, "x");
-    requireDType("as_ids", x.type, ["f32", "i32"], ctx, "x");
-    const n = args.get("n") as Extract<Value, { kind: "int" }>;
-    return tensorType("id", x.type.shape, { name: "", size: n.dim });
-  },
+  infer: idsOfShape("as_ids", "x", ["f32", "i32"], "n", () => ""),
   cost: elementwiseCost(1),
 };
 

@@ -1,7 +1,7 @@
 // Shared pieces of shape rules: reading arguments, broadcasting, axes, costs.
 
 import { constDim, constValue, mulDims, printDim, type Dim } from "../../compiler/src/semantics/dims.js";
-import { dtypeName, numel, printShape, type DType, type TensorType } from "../../compiler/src/semantics/tensor-type.js";
+import { dtypeName, numel, printShape, tensorType, type DType, type TensorType } from "../../compiler/src/semantics/tensor-type.js";
 import type { TensorValue, Value } from "../../compiler/src/semantics/values.js";
 import type { Cost, OpContext, ParamKind, ParamSpec } from "./types.js";
 
@@ -112,6 +112,20 @@ export function requireDType(op: string, type: TensorType, allowed: readonly DTy
 }
 
 /** Cost of an elementwise op: `perElement` flops for each output element. */
+/**
+ * The shape rule of ops that turn numbers into ids (`as_ids`, `hash_ids`, `hash_ngrams`): the
+ * tensor argument `input`, of an allowed dtype, keeps its shape as ids of a space of as many ids
+ * as the int argument `size`, named by `spaceName` ("" is unnamed: it fits any table of that size).
+ */
+export function idsOfShape(op: string, input: string, allowed: readonly DType[], size: string, spaceName: (size: Dim) => string) {
+  return (args: ReadonlyMap<string, Value>, ctx: OpContext): TensorType => {
+    const x = tensorArg(args, input);
+    requireDType(op, x.type, allowed, ctx, input);
+    const n = intArg(args, size);
+    return tensorType("id", x.type.shape, { name: spaceName(n), size: n });
+  };
+}
+
 export function elementwiseCost(perElement = 1) {
   return (_inputs: readonly TensorType[], output: TensorType): Cost => ({ flops: mulDims(constDim(perElement), numel(output.shape)) });
 }

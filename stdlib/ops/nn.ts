@@ -3,7 +3,7 @@
 import { constDim, mulDims, printDim } from "../../compiler/src/semantics/dims.js";
 import { dtypeName, numel, printShape, tensorType } from "../../compiler/src/semantics/tensor-type.js";
 import type { Value } from "../../compiler/src/semantics/values.js";
-import { axes, elementwiseCost, int, p, requireDType, requireRank, tensorArg, shapesAgree } from "./helpers.js";
+import { axes, elementwiseCost, idsOfShape, int, p, requireDType, requireRank, tensorArg, shapesAgree } from "./helpers.js";
 import type { OpDef } from "./types.js";
 
 const gather: OpDef = {
@@ -103,12 +103,7 @@ const hashNgrams: OpDef = {
   category: "nn",
   doc: "hash_ngrams(ids, order, buckets): for each position, a hash of the `order` ids ending there (fewer at the start), as ids of a space of `buckets` ids: h ← (31·h + (x mod P) + 1) mod P over the n-gram, P = 524,287, then h mod buckets; exact in int32 and float32.",
   params: [p("ids", "tensor"), p("order", "int"), p("buckets", "int")],
-  infer(args, ctx) {
-    const ids = tensorArg(args, "ids");
-    requireDType("hash_ngrams", ids.type, ["id", "i32"], ctx, "ids");
-    const buckets = (args.get("buckets") as Extract<Value, { kind: "int" }>).dim;
-    return tensorType("id", ids.type.shape, { name: `hash${printDim(buckets)}`, size: buckets });
-  },
+  infer: idsOfShape("hash_ngrams", "ids", ["id", "i32"], "buckets", (buckets) => `hash${printDim(buckets)}`),
   cost: elementwiseCost(4),
 };
 
@@ -117,12 +112,7 @@ const hashIds: OpDef = {
   category: "nn",
   doc: "hash_ids(ids, buckets, seed = 0): each id hashed into a space of `buckets` ids by the seed's hash function, ((x mod P) + 1)·A_seed mod P mod buckets with P = 524,287 and one of 8 multipliers A (runtime/src/hashing.ts); for hashed embeddings with several hash functions.",
   params: [p("ids", "tensor"), p("buckets", "int"), p("seed", "int", int(0))],
-  infer(args, ctx) {
-    const ids = tensorArg(args, "ids");
-    requireDType("hash_ids", ids.type, ["id", "i32"], ctx, "ids");
-    const buckets = (args.get("buckets") as Extract<Value, { kind: "int" }>).dim;
-    return tensorType("id", ids.type.shape, { name: `hash${printDim(buckets)}`, size: buckets });
-  },
+  infer: idsOfShape("hash_ids", "ids", ["id", "i32"], "buckets", (buckets) => `hash${printDim(buckets)}`),
   cost: elementwiseCost(3),
 };
 

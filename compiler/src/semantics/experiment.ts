@@ -8,53 +8,40 @@ import { quoteList, suggest } from "../diagnostics/suggest.js";
 import type * as A from "../syntax/ast.js";
 import type { Elaborator } from "./elaborate.js";
 import type { ElaboratedModel } from "./model.js";
+import { readExperiment, setting } from "./experiment-decl.js";
 
 export function checkExperiment(el: Elaborator, decl: A.ExperimentDecl, models: readonly ElaboratedModel[], file: string): void {
   const ctx = { file };
-  const get = (block: readonly A.Setting[], key: string) => block.find((s) => s.name.name === key)?.value;
   const missing = (node: A.Node, what: string, name: string, known: readonly string[]) => {
     const [suggestion] = suggest(name, known, 1);
     el.report(ctx, "REC3019", node.span, { what, name, known: known.length ? quoteList(known.slice(0, 12), "and") : "none", ...(suggestion ? { suggestion } : {}) });
   };
+  const experiment = readExperiment(decl, "");
   const byName = new Map(models.map((m) => [m.name, m]));
-  // The arms: `model = M` with `variants { label { … } }`, or `models = [A, B]`.
-  const single = get(decl.settings, "model");
-  const variants = get(decl.settings, "variants");
-  const listed = get(decl.settings, "models");
-  const armModels: { label: string; model: ElaboratedModel | undefined }[] = [];
-  const modelOf = (node: A.Expr) => {
-    if (node.kind !== "Ident") return undefined;
-    const model = byName.get(node.name);
-    if (!model) missing(node, "a model of this file", node.name, [...byName.keys()]);
-    return model;
-  };
-  if (single && single.kind !== "SettingsBlock") {
-    const model = modelOf(single);
-    if (variants?.kind === "SettingsBlock") for (const v of variants.settings) armModels.push({ label: v.name.name, model });
-  } else if (listed?.kind === "ListExpr") {
-    for (const e of listed.elements) if (e.kind === "Ident") armModels.push({ label: e.name, model: modelOf(e) });
-  }
-  const labels = armModels.map((a) => a.label);
+  // The arms' models (`model = M` or `models = [A, B]`) must be models of this file.
+  const named = [setting(decl.settings, "model"), setting(decl.settings, "models")].flatMap((e) => (e?.kind === "Ident" ? [e] : e?.kind === "ListExpr" ? e.elements.filter((x): x is A.Ident => x.kind === "Ident") : []));
+  for (const node of named) if (!byName.has(node.name)) missing(node, "a model of this file", node.name, [...byName.keys()]);
+  const armModels = experiment.arms.flatMap((a) => byName.get(a.model) ?? []);
   const arm = (node: A.Expr | A.SettingsBlock | undefined, what: string) => {
-    if (node?.kind === "Ident" && !labels.includes(node.name)) missing(node, what, node.name, labels);
+    if (node?.kind === "Ident" && !experiment.models.includes(node.name)) missing(node, what, node.name, experiment.models);
   };
-  arm(get(decl.settings, "baseline"), "an arm of the experiment (the baseline)");
+  arm(setting(decl.settings, "baseline"), "an arm of the experiment (the baseline)");
   // Every reported metric must be a metric of every arm's model.
-  const report = get(decl.settings, "report");
+  const report = setting(decl.settings, "report");
   const outputsOf = (role: A.Role, model: ElaboratedModel) => model.outputs.filter((o) => o.role === role).map((o) => o.name);
   if (report?.kind === "ListExpr") {
     for (const e of report.elements) {
       const name = e.kind === "StringLit" ? e.value : e.kind === "Ident" ? e.name : undefined;
-      const lacking = armModels.find((a) => a.model && !outputsOf("metric", a.model).includes(name ?? ""));
-      if (name !== undefined && lacking?.model) missing(e, `a metric of ${lacking.model.name}`, name, outputsOf("metric", lacking.model));
+      const lacking = armModels.find((model) => !outputsOf("metric", model).includes(name ?? ""));
+      if (name !== undefined && lacking) missing(e, `a metric of ${lacking.name}`, name, outputsOf("metric", lacking));
     }
   }
   // The hard subset: a reference arm and a per-example head (one number per example).
-  const hard = get(decl.settings, "hard_subset");
+  const hard = setting(decl.settings, "hard_subset");
   if (hard?.kind === "SettingsBlock") {
-    arm(get(hard.settings, "reference"), "an arm of the experiment (the hard subset's reference)");
-    const correct = get(hard.settings, "correct");
-    const model = armModels.find((a) => a.model)?.model;
+    arm(setting(hard.settings, "reference"), "an arm of the experiment (the hard subset's reference)");
+    const correct = setting(hard.settings, "correct");
+    const model = armModels[0];
     if (correct?.kind === "StringLit" && model) {
       const head = model.outputs.find((o) => o.role === "head" && o.name === correct.value);
       if (!head) missing(correct, `a head of ${model.name}`, correct.value, outputsOf("head", model));

@@ -8,6 +8,7 @@ import type * as A from "../syntax/ast.js";
 import { OPS } from "../../../stdlib/ops/index.js";
 import type { Program } from "./program.js";
 import { semanticDiagnostic } from "./semantic-diagnostics.js";
+import { readExperiment } from "./experiment-decl.js";
 
 const BUILTIN_NAMES = new Set([...OPS.keys(), "f32", "i32", "bool", "None"]);
 
@@ -96,8 +97,7 @@ class Walker {
       case "ExperimentDecl": {
         // The arms of `variants { … }` are names inside the experiment (`baseline = …`, `hard_subset`).
         const arms = top.child();
-        const variants = decl.settings.find((s) => s.name.name === "variants")?.value;
-        if (variants?.kind === "SettingsBlock") for (const v of variants.settings) arms.add(v.name.name);
+        for (const label of readExperiment(decl, "").models) arms.add(label);
         this.settings(decl.settings, arms);
         break;
       }

@@ -4,7 +4,7 @@
 // metrics per seed and every evaluation's metrics. Out: rows (for results.json) and text.
 
 import { renderTable } from "../table.js";
-import type { ExperimentPlan } from "./compare.js";
+import type { ExperimentPlan } from "../../semantics/experiment-decl.js";
 
 export interface ComparisonRow {
   readonly metric: string;

@@ -14,13 +14,9 @@
 //   hard_subset { reference = baseline, correct = "greedy_correct" }   // optional: hard-subset.ts
 // }
 
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import type * as A from "../../syntax/ast.js";
 import { compileFiles } from "../../driver.js";
-import { parseSource } from "../../syntax/parse-source.js";
-import { printExpr } from "../../syntax/printer.js";
-import { SourceFile } from "../../source/source-file.js";
 import { writeFileAtomic } from "../../../../runtime/src/atomic-write.js";
 import { useBackend, type BackendName } from "../../../../runtime/src/backends.js";
 import { openDataSet } from "../../../../runtime/src/data/sources.js";
@@ -31,73 +27,11 @@ import { tf } from "../../../../runtime/src/tf.js";
 import { summarize as summarizeModel } from "../../semantics/summary.js";
 import { train, trainOptionsFrom } from "../../../../runtime/src/train/trainer.js";
 import { reportingUserErrors } from "./user-errors.js";
-import { HARD_SUBSET_ROW, hardSubsetScores, headPerExample, type HardSubset } from "./hard-subset.js";
+import { HARD_SUBSET_ROW, hardSubsetScores, headPerExample } from "./hard-subset.js";
+import { experimentsOf, type ExperimentPlan } from "../../semantics/experiment-decl.js";
 import { EXIT } from "../io.js";
 import { type Command, overridesFrom, reportProblems } from "./shared.js";
 import { formatComparison, formatCurves, learningCurves, summarize } from "./compare-report.js";
-
-/** One arm of an experiment: a model, with param overrides for a variant. */
-export interface ExperimentArm {
-  readonly label: string;
-  readonly model: string;
-  /** Param overrides as `--set` would take them (name → source text). */
-  readonly overrides: ReadonlyMap<string, string>;
-}
-
-/** An experiment's settings, read from its declaration. */
-export interface ExperimentPlan {
-  readonly name: string;
-  readonly arms: readonly ExperimentArm[];
-  /** The arms' labels, in order. */
-  readonly models: readonly string[];
-  readonly baseline: string;
-  readonly seeds: readonly number[];
-  readonly report: readonly string[];
-  readonly steps?: number;
-  readonly paper: Readonly<Record<string, string>>;
-  /** Each arm's accuracy on the examples a reference arm gets wrong (a row after `report`'s). */
-  readonly hardSubset?: HardSubset;
-}
-
-/** Reads `experiment` declarations from a file's syntax tree (names were checked by the resolver). */
-export function experimentsOf(ast: A.File): ExperimentPlan[] {
-  const names = (e: A.Expr | A.SettingsBlock | undefined) => (e?.kind === "ListExpr" ? e.elements.flatMap((x) => (x.kind === "Ident" ? [x.name] : x.kind === "StringLit" ? [x.value] : [])) : []);
-  const numbers = (e: A.Expr | A.SettingsBlock | undefined) => (e?.kind === "ListExpr" ? e.elements.flatMap((x) => (x.kind === "NumberLit" ? [x.value] : [])) : []);
-  return ast.decls.flatMap((d) => {
-    if (d.kind !== "ExperimentDecl" || d.name.kind !== "Ident") return [];
-    const get = (key: string) => d.settings.find((s) => s.name.name === key)?.value;
-    const single = get("model");
-    const variants = get("variants");
-    const arms: ExperimentArm[] =
-      single?.kind === "Ident" && variants?.kind === "SettingsBlock"
-        ? variants.settings.map((v) => ({
-            label: v.name.name,
-            model: single.name,
-            overrides: new Map(v.value.kind === "SettingsBlock" ? v.value.settings.flatMap((o) => (o.value.kind === "SettingsBlock" ? [] : [[o.name.name, printExpr(o.value)] as const])) : []),
-          }))
-        : names(get("models")).map((m) => ({ label: m, model: m, overrides: new Map<string, string>() }));
-    const models = arms.map((a) => a.label);
-    const baseline = get("baseline");
-    const steps = get("steps");
-    const paper = get("paper");
-    const hard = get("hard_subset");
-    const hardSetting = (key: string) => (hard?.kind === "SettingsBlock" ? hard.settings.find((s) => s.name.name === key)?.value : undefined);
-    const [reference, correct] = [hardSetting("reference"), hardSetting("correct")];
-    return [
-      {
-        name: d.name.name,
-        arms,
-        models,
-        baseline: baseline?.kind === "Ident" ? baseline.name : models[0] ?? "",
-        seeds: numbers(get("seeds")).length ? numbers(get("seeds")) : [1, 2, 3],
-        report: names(get("report")),
-        ...(steps?.kind === "NumberLit" ? { steps: steps.value } : {}),
-        paper: paper?.kind === "SettingsBlock" ? Object.fromEntries(paper.settings.flatMap((s) => (s.value.kind === "StringLit" ? [[s.name.name, s.value.value]] : []))) : {},
-        ...(reference?.kind === "Ident" && correct?.kind === "StringLit" ? { hardSubset: { reference: reference.name, correct: correct.value } } : {}),
-      },
-    ];
-  });
-}
 
 /** The median time of the predict entry (all heads) on one held-out batch, over 10 runs after a warm-up. */
 async function predictMilliseconds(executor: Executor, source: BatchSource, batchSize: number): Promise<number> {
@@ -130,7 +64,7 @@ export const compareCommand: Command = async (args, io) => {
   const result = compileFiles([path], { overrides });
   const stop = reportProblems(result, args, io);
   if (stop !== undefined) return stop;
-  const experiments = experimentsOf(parseSource(new SourceFile(path, readFileSync(path, "utf8"))).ast);
+  const experiments = result.files.flatMap((f) => experimentsOf(f.ast));
   const wanted = args.options.get("experiment") as string | undefined;
   const chosen = wanted ? experiments.find((e) => e.name === wanted) : experiments[0];
   if (!chosen) {
@@ -175,10 +109,6 @@ export const compareCommand: Command = async (args, io) => {
       return EXIT.usage;
     }
     plans.set(arm.label, plan);
-    if (hardSubset && !plan.entries.predict.outputs[hardSubset.correct]) {
-      io.stderr(`error: hard_subset names the head \`${hardSubset.correct}\`, which ${arm.model} does not declare (its heads: ${Object.keys(plan.entries.predict.outputs).join(", ") || "none"})\n`);
-      return EXIT.usage;
-    }
     const model = compiled.models.find((m) => m.name === arm.model);
     if (model) flops.set(arm.label, summarizeModel(model).flops.perExample);
   }

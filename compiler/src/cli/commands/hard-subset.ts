@@ -11,13 +11,6 @@ import type { BatchSource } from "../../../../runtime/src/data/batch.js";
 import type { Executor } from "../../../../runtime/src/executor.js";
 import { tf } from "../../../../runtime/src/tf.js";
 
-export interface HardSubset {
-  /** The arm whose failures define the subset. */
-  readonly reference: string;
-  /** A head of the model giving 1 where an example is handled right, else 0. */
-  readonly correct: string;
-}
-
 /** The row name the hard subset's values are reported under (and `paper { hard_subset = … }`). */
 export const HARD_SUBSET_ROW = "hard_subset";
 
