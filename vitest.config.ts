@@ -1,10 +1,17 @@
-// Test runner settings: every test lives under test/ and runs from the TypeScript sources.
+// Test runner settings. Two projects, both run from the TypeScript sources:
+//   unit  — `npm test`: everything under test/ except test/repro/; under 5 minutes on 2 cores.
+//   repro — `npm run test:repro`: the reduced paper reproductions and other long training runs.
+// No wall-clock limits (testTimeout 0): every test does a fixed amount of work, so a slow or
+// busy machine makes it slower, never red.
 import { defineConfig } from "vitest/config";
+
+const shared = { testTimeout: 0, hookTimeout: 0, pool: "forks" as const };
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    testTimeout: 60_000,
-    pool: "forks",
+    projects: [
+      { test: { ...shared, name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/repro/**"] } },
+      { test: { ...shared, name: "repro", include: ["test/repro/**/*.test.ts"] } },
+    ],
   },
 });

@@ -2,9 +2,10 @@
 // json only, written against the published format) reads our files, a checkpoint of another
 // model is refused with every mismatch listed, and train → eval → predict works end to end.
 
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { hasPython } from "./harness/available.js";
 import { describe, expect, it } from "vitest";
 import { main } from "../compiler/src/cli/main.js";
 import { checkSource, compileFiles } from "../compiler/src/driver.js";
@@ -48,12 +49,7 @@ describe("safetensors", () => {
     expect(() => decodeSafetensors(bytes.subarray(0, 20))).toThrow(/header claims/);
   });
 
-  it("is read by an independent reader written against the published format", () => {
-    const python = spawnSync("python3", ["--version"]);
-    if (python.status !== 0) {
-      console.log("skipped: no python3 on this machine");
-      return;
-    }
+  it.skipIf(!hasPython)(`is read by an independent reader written against the published format${hasPython ? "" : " (skipped: no python3 on this machine)"}`, () => {
     const path = join(scratch, "indep.safetensors");
     writeFileSync(path, encodeSafetensors(new Map([["w", { dtype: "F32", shape: [2, 2], data: Float32Array.from([1, 2, 3, 4.5]) }]]), { model: "M" }));
     writeFileSync(join(scratch, "reader.py"), READER);

@@ -8,7 +8,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { compileFiles } from "../compiler/src/driver.js";
 import { interpret, type Tensor as RefTensor } from "../compiler/src/ir/interpret.js";
 import type { IrModel } from "../compiler/src/ir/ir.js";
-import { useBackend, webgpuAvailable } from "../runtime/src/backends.js";
+import { useBackend } from "../runtime/src/backends.js";
+import { ALL_BACKENDS, skipNote, unavailable } from "./harness/available.js";
 import { Executor, tfDtype } from "../runtime/src/executor.js";
 import type { Plan } from "../runtime/src/plan.js";
 import { tf } from "../runtime/src/tf.js";
@@ -57,12 +58,10 @@ const compiled = SPECS.map((spec) => {
   return { spec, plan: result.plans[0]!, model: result.optimized[0]! };
 });
 
-const hasWebgpu = await webgpuAvailable();
-if (!hasWebgpu) console.log("webgpu conformance skipped: no WebGPU adapter (install Mesa's Vulkan driver: bash .ci/install-webgpu.sh)");
-const BACKENDS = hasWebgpu ? (["cpu", "wasm", "webgpu"] as const) : (["cpu", "wasm"] as const);
+const BACKENDS = ALL_BACKENDS;
 
 for (const backend of BACKENDS) {
-  describe(`conformance on ${backend}`, () => {
+  describe.skipIf(unavailable(backend))(`conformance on ${backend}${skipNote(backend)}`, () => {
     for (const { spec, plan, model } of compiled) {
       it(`${spec} agrees with the reference interpreter`, async () => {
         expect(await useBackend(backend)).toBe(backend);
@@ -118,7 +117,7 @@ describe("gradients", () => {
   for (const backend of BACKENDS) {
     for (const { spec, plan } of compiled) {
       if (Object.keys(plan.entries.train.outputs).length === 0 || plan.params.length === 0) continue;
-      it(`${spec}: every weight gets a finite gradient on ${backend}`, async () => {
+      it.skipIf(unavailable(backend))(`${spec}: every weight gets a finite gradient on ${backend}${skipNote(backend)}`, async () => {
         await useBackend(backend);
         const data = dataFor(plan);
         const executor = new Executor(plan, 1);
@@ -143,7 +142,7 @@ describe("gradients agree with the reference interpreter's finite differences", 
   for (const backend of BACKENDS) {
     for (const { spec, plan, model } of compiled) {
       if (Object.keys(plan.entries.train.outputs).length === 0 || plan.params.length === 0 || spec.includes("sasrec")) continue;
-      it(`${spec} on ${backend}`, async () => {
+      it.skipIf(unavailable(backend))(`${spec} on ${backend}${skipNote(backend)}`, async () => {
         await useBackend(backend);
         const data = dataFor(plan);
         // Values behind stop-gradients (and reinforce's importance weights) stay as they are at

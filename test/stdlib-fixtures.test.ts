@@ -10,7 +10,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { compileFiles } from "../compiler/src/driver.js";
-import { useBackend, webgpuAvailable } from "../runtime/src/backends.js";
+import { useBackend } from "../runtime/src/backends.js";
+import { ALL_BACKENDS, skipNote, unavailable } from "./harness/available.js";
 import { Executor } from "../runtime/src/executor.js";
 import { tf } from "../runtime/src/tf.js";
 import { ROOT } from "./harness/repo.js";
@@ -37,8 +38,7 @@ const fixtures = readdirSync(FIXTURES)
   .sort()
   .map((f) => JSON.parse(readFileSync(join(FIXTURES, f), "utf8")) as Fixture);
 
-const hasWebgpu = await webgpuAvailable();
-const BACKENDS = hasWebgpu ? (["cpu", "wasm", "webgpu"] as const) : (["cpu", "wasm"] as const);
+const BACKENDS = ALL_BACKENDS;
 afterAll(() => useBackend("cpu"));
 
 function expectClose(actual: ArrayLike<number>, want: Stored, what: string) {
@@ -58,7 +58,7 @@ describe("every case of tools/fixtures/cases has a fixture", () => {
 });
 
 for (const backend of BACKENDS) {
-  describe(`std blocks against PyTorch on ${backend}`, () => {
+  describe.skipIf(unavailable(backend))(`std blocks against PyTorch on ${backend}${skipNote(backend)}`, () => {
     for (const fixture of fixtures) {
       it(fixture.case, async () => {
         await useBackend(backend);

@@ -7,8 +7,8 @@
 
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../compiler/src/cli/main.js";
-import { ROOT } from "./harness/repo.js";
+import { main } from "../../compiler/src/cli/main.js";
+import { ROOT } from "../harness/repo.js";
 
 describe("PinRec at toy scale", () => {
   it("raises window recall with multi-token training, and lets a budget steer retrieval by outcome when conditioned (reduced run)", async () => {
@@ -31,5 +31,5 @@ describe("PinRec at toy scale", () => {
     expect(steer, JSON.stringify({ saveBudget, clickBudget })).toBeGreaterThan(Math.max(0.2, spread(saveBudget["conditioned"]!, clickBudget["conditioned"]!)));
     // Unconditioned, the two outcome queries are one query: a budget changes nothing.
     expect(Math.abs(saveBudget["multi_token"]!.mean - clickBudget["multi_token"]!.mean)).toBeLessThan(1e-6);
-  }, 120_000);
+  });
 });
