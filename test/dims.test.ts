@@ -3,8 +3,8 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { addDims, constDim, divDims, equalDims, evaluateDim, mulDims, printDim, subDims, symDim, type Dim } from "../compiler/src/semantics/dims.js";
-import { Unifier } from "../compiler/src/semantics/unify.js";
+import { addDims, constDim, divDims, equalDims, evaluateDim, mulDims, printDim, subDims, symDim, type Dim } from "../compiler/src/types/dims.js";
+import { Unifier } from "../compiler/src/types/unify.js";
 
 type Expr = { op: "+" | "-" | "*"; a: Expr; b: Expr } | { sym: string } | { n: number };
 

@@ -167,7 +167,7 @@ describe("sample_categorical", () => {
   for (const backend of ["cpu", "wasm"] as const) {
     it(`draws actions with the policy's probabilities on ${backend}, and a temperature flattens them`, async () => {
       await useBackend(backend);
-      const { KERNELS } = await import("../runtime/src/kernels/ops.js");
+      const { KERNELS } = await import("../runtime/src/kernels/index.js");
       const probabilities = [0.1, 0.2, 0.7];
       const n = 20_000;
       const draw = async (temperature: number, seed: number) => {

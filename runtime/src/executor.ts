@@ -4,7 +4,7 @@
 // tape the caller's tf.tidy frees them instead.
 
 import { dimOfValue, evaluateDim, sizesFromInputs } from "./dims.js";
-import { KERNELS, type Kernel } from "./kernels/ops.js";
+import { KERNELS, type Kernel } from "./kernels/index.js";
 import type { Plan, PlanStep } from "./plan.js";
 import { tf, tfDtype, type Tensor } from "./tf.js";
 

@@ -2,16 +2,17 @@
 // Binary ops broadcast their operands (helpers.broadcast); every output element costs the
 // number of flops given to elementwiseCost.
 
-import { tensorType, type DType } from "../../compiler/src/semantics/tensor-type.js";
-import type { Value } from "../../compiler/src/semantics/values.js";
+import { tensorType, type DType } from "../../compiler/src/types/tensor-type.js";
 import { broadcast, elementwiseCost, idsOfShape, numericDType, p, requireDType, tensorArg } from "./helpers.js";
-import type { OpDef } from "./types.js";
+import type { OpArg, OpDef } from "./types.js";
 
-function arithmetic(name: string, doc: string, flops = 1, fold?: (a: number, b: number) => number): OpDef {
+function arithmetic(name: string, doc: string, flops = 1, fold?: (a: number, b: number) => number, algebra?: OpDef["algebra"]): OpDef {
   return {
     name,
     ...(fold ? { fold: ([a, b]: readonly number[]) => fold(a!, b!) } : {}),
+    ...(algebra ? { algebra } : {}),
     category: "elementwise",
+    fusable: true,
     doc,
     params: [p("x", "tensor"), p("y", "tensor")],
     infer(args, ctx) {
@@ -28,6 +29,7 @@ function comparison(name: string, doc: string, allowIds: boolean): OpDef {
   return {
     name,
     category: "elementwise",
+    fusable: true,
     doc,
     params: [p("x", "tensor"), p("y", "tensor")],
     infer(args, ctx) {
@@ -53,6 +55,7 @@ function logical(name: string, doc: string): OpDef {
   return {
     name,
     category: "elementwise",
+    fusable: true,
     doc,
     params: [p("x", "tensor"), p("y", "tensor")],
     infer(args, ctx) {
@@ -66,11 +69,13 @@ function logical(name: string, doc: string): OpDef {
   };
 }
 
-function unary(name: string, doc: string, flops = 1, allowed: readonly DType[] = ["f32"], fold?: (x: number) => number): OpDef {
+function unary(name: string, doc: string, flops = 1, allowed: readonly DType[] = ["f32"], fold?: (x: number) => number, algebra?: OpDef["algebra"]): OpDef {
   return {
     name,
     ...(fold ? { fold: ([x]: readonly number[]) => fold(x!) } : {}),
+    ...(algebra ? { algebra } : {}),
     category: "elementwise",
+    fusable: true,
     doc,
     params: [p("x", "tensor")],
     infer(args, ctx) {
@@ -85,6 +90,7 @@ function unary(name: string, doc: string, flops = 1, allowed: readonly DType[] =
 const where: OpDef = {
   name: "where",
   category: "elementwise",
+  fusable: true,
   doc: "where(cond, a, b): `a` where `cond` is true, else `b`; the three broadcast together. The gradient flows to the chosen side.",
   params: [p("cond", "tensor"), p("a", "tensor"), p("b", "tensor")],
   infer(args, ctx) {
@@ -105,11 +111,12 @@ const where: OpDef = {
 const cast: OpDef = {
   name: "cast",
   category: "elementwise",
+  fusable: true,
   doc: "cast(x, dtype): converts bool, i32 or ids to `f32` or `i32` (true is 1), or numbers to bool (nonzero is true).",
   params: [p("x", "tensor"), p("dtype", "dtype")],
   infer(args) {
     const x = tensorArg(args, "x");
-    const target = args.get("dtype") as Extract<Value, { kind: "dtype" }>;
+    const target = args.get("dtype") as Extract<OpArg, { kind: "dtype" }>;
     return tensorType(target.name, x.type.shape);
   },
   cost: elementwiseCost(1),
@@ -118,15 +125,20 @@ const cast: OpDef = {
 const asIds: OpDef = {
   name: "as_ids",
   category: "elementwise",
+  fusable: true,
   doc: "as_ids(x, n): whole numbers (`f32` or `i32`, such as tokens computed during decoding) as ids of an unnamed space of n, which fits any table of n rows (as `arange`'s positions do); the fractional part is dropped. No gradient.",
   params: [p("x", "tensor"), p("n", "int")],
   infer: idsOfShape("as_ids", "x", ["f32", "i32"], "n", () => ""),
   cost: elementwiseCost(1),
 };
 
+// Not fusable: a fusion region is differentiated as one piece, and this op's whole point is
+// that its gradient is cut.
 const stopGradient: OpDef = {
   name: "stop_gradient",
   category: "elementwise",
+  stopsGradient: true,
+  algebra: { idempotent: true },
   doc: "stop_gradient(x): `x` in the forward pass, zero gradient in the backward pass (tfjs has none; the runtime builds it with customGrad). Straight-through estimators are `x + stop_gradient(q - x)`.",
   params: [p("x", "tensor")],
   infer(args) {
@@ -135,11 +147,25 @@ const stopGradient: OpDef = {
   cost: elementwiseCost(0),
 };
 
+const clip: OpDef = {
+  name: "clip",
+  category: "elementwise",
+  fusable: true,
+  doc: "clip(x, low, high) = min(max(x, low), high); the gradient is zero outside [low, high].",
+  params: [p("x", "tensor"), p("low", "float"), p("high", "float")],
+  infer(args, ctx) {
+    const x = tensorArg(args, "x");
+    requireDType("clip", x.type, ["f32"], ctx, "x");
+    return x.type;
+  },
+  cost: elementwiseCost(2),
+};
+
 export const ELEMENTWISE_OPS: readonly OpDef[] = [
-  arithmetic("add", "add(x, y) = x + y, broadcasting.", 1, (a, b) => a + b),
-  arithmetic("sub", "sub(x, y) = x - y, broadcasting.", 1, (a, b) => a - b),
-  arithmetic("mul", "mul(x, y) = x * y, broadcasting.", 1, (a, b) => a * b),
-  arithmetic("div", "div(x, y) = x / y, broadcasting.", 1, (a, b) => a / b),
+  arithmetic("add", "add(x, y) = x + y, broadcasting.", 1, (a, b) => a + b, { identityElement: { value: 0, commutes: true } }),
+  arithmetic("sub", "sub(x, y) = x - y, broadcasting.", 1, (a, b) => a - b, { identityElement: { value: 0, commutes: false } }),
+  arithmetic("mul", "mul(x, y) = x * y, broadcasting.", 1, (a, b) => a * b, { identityElement: { value: 1, commutes: true } }),
+  arithmetic("div", "div(x, y) = x / y, broadcasting.", 1, (a, b) => a / b, { identityElement: { value: 1, commutes: false } }),
   arithmetic("mod", "mod(x, y) = x % y (sign of y), broadcasting."),
   arithmetic("pow", "pow(x, y) = x ** y, broadcasting.", 4, (a, b) => a ** b),
   arithmetic("maximum", "maximum(x, y): elementwise larger, broadcasting.", 1, Math.max),
@@ -152,8 +178,8 @@ export const ELEMENTWISE_OPS: readonly OpDef[] = [
   comparison("ge", "ge(x, y) = x >= y → bool.", false),
   logical("logical_and", "logical_and(x, y) = x and y, on bools."),
   logical("logical_or", "logical_or(x, y) = x or y, on bools."),
-  unary("logical_not", "logical_not(x) = not x, on bools.", 1, ["bool"]),
-  unary("neg", "neg(x) = -x.", 1, ["f32", "i32"], (x) => -x),
+  unary("logical_not", "logical_not(x) = not x, on bools.", 1, ["bool"], undefined, { involution: true }),
+  unary("neg", "neg(x) = -x.", 1, ["f32", "i32"], (x) => -x, { involution: true }),
   unary("exp", "exp(x) = eˣ.", 1, ["f32"], Math.exp),
   unary("log", "log(x): natural logarithm.", 1, ["f32"], Math.log),
   unary("log1p", "log1p(x) = log(1 + x), accurate near 0."),
@@ -167,7 +193,11 @@ export const ELEMENTWISE_OPS: readonly OpDef[] = [
   unary("sin", "sin(x), x in radians (sinusoidal positions).", 4, ["f32"], Math.sin),
   unary("cos", "cos(x), x in radians (sinusoidal positions).", 4, ["f32"], Math.cos),
   unary("softplus", "softplus(x) = log(1 + eˣ), computed stably.", 4),
-  unary("identity", "identity(x) = x (the default activation).", 0, ["f32", "i32", "bool", "id"]),
+  unary("identity", "identity(x) = x (the default activation).", 0, ["f32", "i32", "bool", "id"], undefined, { isIdentity: true }),
+  unary("square", "square(x) = x².", 1),
+  unary("rsqrt", "rsqrt(x) = 1 / √x.", 2),
+  unary("log_sigmoid", "log_sigmoid(x) = −softplus(−x), stable for large |x|: the log-likelihood term of BCE and DPO.", 4),
+  clip,
   where,
   cast,
   asIds,

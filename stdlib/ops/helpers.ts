@@ -1,33 +1,35 @@
 // Shared pieces of shape rules: reading arguments, broadcasting, axes, costs.
 
-import { constDim, constValue, mulDims, printDim, type Dim } from "../../compiler/src/semantics/dims.js";
-import { dtypeName, numel, printShape, tensorType, type DType, type TensorType } from "../../compiler/src/semantics/tensor-type.js";
-import type { TensorValue, Value } from "../../compiler/src/semantics/values.js";
-import type { Cost, OpContext, ParamKind, ParamSpec } from "./types.js";
+import { constDim, constValue, mulDims, printDim, type Dim } from "../../compiler/src/types/dims.js";
+import { dtypeName, numel, printShape, tensorType, type DType, type TensorType } from "../../compiler/src/types/tensor-type.js";
+import type { Cost, OpArg, OpArgs, OpContext, OpDef, OpTensor, ParamKind, ParamSpec } from "./types.js";
 
-export const p = (name: string, kind: ParamKind, defaultValue?: Value): ParamSpec =>
+export const p = (name: string, kind: ParamKind, defaultValue?: OpArg): ParamSpec =>
   defaultValue === undefined ? { name, kind } : { name, kind, default: defaultValue };
 
-export const NONE: Value = { kind: "none" };
-export const FALSE: Value = { kind: "bool", value: false };
-export const int = (n: number): Value => ({ kind: "int", dim: constDim(n) });
-export const float = (n: number): Value => ({ kind: "float", value: n });
-export const str = (s: string): Value => ({ kind: "string", value: s });
+export const NONE: OpArg = { kind: "none" };
+export const FALSE: OpArg = { kind: "bool", value: false };
+export const int = (n: number): OpArg => ({ kind: "int", dim: constDim(n) });
+export const float = (n: number): OpArg => ({ kind: "float", value: n });
+export const str = (s: string): OpArg => ({ kind: "string", value: s });
 
-export function tensorArg(args: ReadonlyMap<string, Value>, name: string): TensorValue {
-  return args.get(name) as TensorValue;
+export function tensorArg(args: OpArgs, name: string): OpTensor {
+  return args.get(name) as OpTensor;
 }
 
-
-export function intArg(args: ReadonlyMap<string, Value>, name: string): Dim {
+export function intArg(args: OpArgs, name: string): Dim {
   const v = args.get(name);
   return v?.kind === "int" ? v.dim : constDim(0);
 }
 
-
+/** The items of a list argument (empty when absent). */
+export function listArg(args: OpArgs, name: string): readonly OpArg[] {
+  const v = args.get(name);
+  return v?.kind === "list" ? v.items : [];
+}
 
 /** Numeric dtype of two operands (a weak scalar adapts); undefined when they cannot combine. */
-export function numericDType(op: string, a: TensorValue, b: TensorValue, ctx: OpContext, names: [string, string]): DType {
+export function numericDType(op: string, a: OpTensor, b: OpTensor, ctx: OpContext, names: [string, string]): DType {
   for (const [v, name] of [[a, names[0]], [b, names[1]]] as const) {
     if (v.type.dtype === "id") {
       ctx.fail("REC2004", { op, space: v.type.space?.name ?? "?", found: dtypeName(v.type) }, name);
@@ -78,9 +80,9 @@ export function shapesAgree(ctx: OpContext, a: readonly Dim[], b: readonly Dim[]
 }
 
 /** Normalizes axes (negative counts from the end); REC2013 when out of range. */
-export function axes(value: Value | undefined, rank: number, ctx: OpContext, param = "axis"): number[] | undefined {
+export function axes(value: OpArg | undefined, rank: number, ctx: OpContext, param = "axis"): number[] | undefined {
   if (!value || value.kind === "none") return undefined;
-  const items = value.kind === "list" || value.kind === "tuple" ? value.items : [value];
+  const items = value.kind === "list" ? value.items : [value];
   return items.map((item) => {
     const n = item.kind === "int" ? constValue(item.dim) : undefined;
     if (n === undefined) ctx.fail("REC2011", { param, callee: "this op", expected: "a constant int", found: "something else" }, param);
@@ -111,14 +113,13 @@ export function requireDType(op: string, type: TensorType, allowed: readonly DTy
   ctx.fail("REC2002", { op, found: dtypeName(type), expected: allowed.map((d) => (d === "id" ? "ids" : d)).join(" or ") }, param);
 }
 
-/** Cost of an elementwise op: `perElement` flops for each output element. */
 /**
  * The shape rule of ops that turn numbers into ids (`as_ids`, `hash_ids`, `hash_ngrams`): the
  * tensor argument `input`, of an allowed dtype, keeps its shape as ids of a space of as many ids
  * as the int argument `size`, named by `spaceName` ("" is unnamed: it fits any table of that size).
  */
 export function idsOfShape(op: string, input: string, allowed: readonly DType[], size: string, spaceName: (size: Dim) => string) {
-  return (args: ReadonlyMap<string, Value>, ctx: OpContext): TensorType => {
+  return (args: OpArgs, ctx: OpContext): TensorType => {
     const x = tensorArg(args, input);
     requireDType(op, x.type, allowed, ctx, input);
     const n = intArg(args, size);
@@ -126,6 +127,7 @@ export function idsOfShape(op: string, input: string, allowed: readonly DType[],
   };
 }
 
+/** Cost of an elementwise op: `perElement` flops for each output element. */
 export function elementwiseCost(perElement = 1) {
   return (_inputs: readonly TensorType[], output: TensorType): Cost => ({ flops: mulDims(constDim(perElement), numel(output.shape)) });
 }
@@ -133,4 +135,9 @@ export function elementwiseCost(perElement = 1) {
 /** Cost proportional to the size of the first input (reductions). */
 export function inputCost(perElement = 1) {
   return (inputs: readonly TensorType[]): Cost => ({ flops: mulDims(constDim(perElement), numel(inputs[0]?.shape ?? [])) });
+}
+
+/** A metric that is not a mean over batches (AUC, SNIPS): the runtime computes it on the whole set. */
+export function exact(op: OpDef): OpDef {
+  return { ...op, aggregate: "exact" };
 }

@@ -2,8 +2,8 @@
 // The elaborator writes the subscripts as a spec string (`:, 1:-1, None`) with compile-time
 // dimensions, so the IR can print, parse and re-check it like any other attribute.
 
-import { addDims, constDim, constValue, divDims, parseDim, printDim, subDims, type Dim } from "../../compiler/src/semantics/dims.js";
-import { dtypeName, printShape, tensorType } from "../../compiler/src/semantics/tensor-type.js";
+import { addDims, constDim, constValue, divDims, parseDim, printDim, subDims, type Dim } from "../../compiler/src/types/dims.js";
+import { dtypeName, printShape, tensorType } from "../../compiler/src/types/tensor-type.js";
 import { p, tensorArg } from "./helpers.js";
 import type { OpContext, OpDef } from "./types.js";
 

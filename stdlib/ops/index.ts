@@ -1,15 +1,15 @@
-// The op registry: every primitive of the language, by name, in one table. The checker reads
-// only this; adding an op means adding it to one category file listed here.
+// The op registry: every run-time primitive of the language, by name, in one table. Each category
+// has three same-named files: the rules here (stdlib/ops/<category>.ts), the reference
+// implementations (compiler/src/ir/reference/<category>.ts) and the tfjs kernels
+// (runtime/src/kernels/<category>.ts). The language's compile-time builtins (len, range, fold,
+// optimizers, data sources) are not ops: they live with the checker (semantics/builtins/).
 
-import { COMPILE_TIME_OPS } from "./compile-time.js";
-import { CONFIG_OPS } from "./config.js";
 import { ELEMENTWISE_OPS, OPERATOR_OPS } from "./elementwise.js";
-import { EXTRA_OPS } from "./extra.js";
-import { indexOp } from "./index-op.js";
 import { LINALG_OPS } from "./linalg.js";
 import { METRIC_OPS } from "./metrics.js";
 import { NN_OPS } from "./nn.js";
 import { REDUCTION_OPS } from "./reduction.js";
+import { RL_OPS } from "./rl.js";
 import { SHAPE_OPS } from "./shape.js";
 import type { OpDef } from "./types.js";
 
@@ -18,12 +18,9 @@ export const ALL_OPS: readonly OpDef[] = [
   ...REDUCTION_OPS,
   ...LINALG_OPS,
   ...SHAPE_OPS,
-  indexOp,
   ...NN_OPS,
   ...METRIC_OPS,
-  ...COMPILE_TIME_OPS,
-  ...EXTRA_OPS,
-  ...CONFIG_OPS,
+  ...RL_OPS,
 ];
 
 export const OPS: ReadonlyMap<string, OpDef> = new Map(ALL_OPS.map((op) => [op.name, op]));

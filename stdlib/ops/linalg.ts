@@ -1,7 +1,7 @@
 // Matrix products: `a @ b` over the last two axes, broadcasting the leading (batch) axes.
 
-import { constDim, mulDims, printDim } from "../../compiler/src/semantics/dims.js";
-import { dtypeName, numel, printShape, tensorType } from "../../compiler/src/semantics/tensor-type.js";
+import { constDim, mulDims, printDim } from "../../compiler/src/types/dims.js";
+import { dtypeName, numel, printShape, tensorType } from "../../compiler/src/types/tensor-type.js";
 import { broadcast, numericDType, p, requireRank, tensorArg } from "./helpers.js";
 import type { OpDef } from "./types.js";
 

@@ -1,13 +1,12 @@
 // Evaluation metrics and RL estimators as ops: each takes batch tensors and gives a scalar.
 // Their exact definitions (ties, empty groups) are the runtime's; here are their types.
 
-import { constDim, mulDims, printDim } from "../../compiler/src/semantics/dims.js";
-import { dtypeName, numel, printShape, scalarType } from "../../compiler/src/semantics/tensor-type.js";
-import { FALSE, int, p, requireDType, requireRank, str, tensorArg, shapesAgree } from "./helpers.js";
-import type { OpContext, OpDef } from "./types.js";
-import type { TensorValue } from "../../compiler/src/semantics/values.js";
+import { constDim, mulDims } from "../../compiler/src/types/dims.js";
+import { numel, printShape, scalarType } from "../../compiler/src/types/tensor-type.js";
+import { exact, int, p, requireDType, requireRank, tensorArg, shapesAgree } from "./helpers.js";
+import type { OpContext, OpDef, OpTensor } from "./types.js";
 
-function sameShape(op: string, a: TensorValue, b: TensorValue, ctx: OpContext, names: [string, string]) {
+function sameShape(op: string, a: OpTensor, b: OpTensor, ctx: OpContext, names: [string, string]) {
   if (!shapesAgree(ctx, a.type.shape, b.type.shape)) {
     ctx.fail("REC2001", { op, left: printShape(a.type.shape), right: printShape(b.type.shape), detail: `\`${names[0]}\` and \`${names[1]}\` must have one shape` }, names[1]);
   }
@@ -16,7 +15,7 @@ function sameShape(op: string, a: TensorValue, b: TensorValue, ctx: OpContext, n
 function scoreMetric(name: string, doc: string): OpDef {
   return {
     name,
-    category: "metric",
+    category: "metrics",
     doc,
     params: [p("scores", "tensor"), p("k", "int", int(10))],
     infer(args, ctx) {
@@ -32,7 +31,7 @@ function scoreMetric(name: string, doc: string): OpDef {
 function binaryMetric(name: string, doc: string): OpDef {
   return {
     name,
-    category: "metric",
+    category: "metrics",
     doc,
     params: [p("predictions", "tensor"), p("labels", "tensor")],
     infer(args, ctx) {
@@ -47,70 +46,7 @@ function binaryMetric(name: string, doc: string): OpDef {
   };
 }
 
-const categorical: OpDef = {
-  name: "categorical",
-  category: "rl",
-  doc: "categorical(logits): a policy over the last axis, represented by its log-probabilities log_softmax(logits).",
-  params: [p("logits", "tensor")],
-  infer(args, ctx) {
-    const logits = tensorArg(args, "logits");
-    requireDType("categorical", logits.type, ["f32"], ctx, "logits");
-    requireRank("categorical", logits.type, 1, ctx, "logits");
-    return logits.type;
-  },
-  cost: (inputs) => ({ flops: mulDims(constDim(5), numel(inputs[0]!.shape)) }),
-};
 
-/** Checks a (policy log-probs, action ids) pair: f32[B, A] with ids of a space of A ids. */
-function policyAndAction(op: string, policy: TensorValue, action: TensorValue, ctx: OpContext) {
-  requireRank(op, policy.type, 2, ctx, "policy", 2);
-  if (action.type.dtype !== "id") ctx.fail("REC2002", { op, found: dtypeName(action.type), expected: "action ids", help: "declare the logged action as `id<actions>[B]`" }, "action");
-  const actions = policy.type.shape[1]!;
-  if (!ctx.unifier.unify(action.type.space!.size, actions)) {
-    ctx.fail("REC2005", {
-      found: action.type.space!.name,
-      expectedPhrase: `one of the policy's ${printDim(ctx.unifier.resolve(actions))} actions is expected`,
-      help: `give the policy one output per action (${printDim(ctx.unifier.resolve(action.type.space!.size))})`,
-      detail: `the policy has ${printDim(ctx.unifier.resolve(actions))} actions but \`${action.type.space!.name}\` has ${printDim(ctx.unifier.resolve(action.type.space!.size))}`,
-    }, "action");
-  }
-  if (action.type.shape.length !== 1 || !ctx.unifier.unify(action.type.shape[0]!, policy.type.shape[0]!)) {
-    ctx.fail("REC2001", { op, left: printShape(policy.type.shape), right: printShape(action.type.shape), detail: "one action per row of the policy" }, "action");
-  }
-}
-
-function offPolicy(name: string, doc: string, withBaseline: boolean): OpDef {
-  return {
-    name,
-    category: "rl",
-    doc,
-    params: [
-      p("policy", "tensor"),
-      p("action", "tensor"),
-      p("reward", "tensor"),
-      p("propensity", "tensor"),
-      ...(withBaseline ? [p("baseline", "string", str("none")), p("clip", "float", { kind: "float", value: 0 })] : [p("self_normalize", "bool", FALSE)]),
-    ],
-    infer(args, ctx) {
-      const policy = tensorArg(args, "policy");
-      policyAndAction(name, policy, tensorArg(args, "action"), ctx);
-      for (const k of ["reward", "propensity"]) {
-        const v = tensorArg(args, k);
-        requireDType(name, v.type, ["f32"], ctx, k);
-        if (v.type.shape.length !== 1 || !ctx.unifier.unify(v.type.shape[0]!, policy.type.shape[0]!)) {
-          ctx.fail("REC2001", { op: name, left: printShape(policy.type.shape), right: printShape(v.type.shape), detail: `\`${k}\` needs one value per row of the policy` }, k);
-        }
-      }
-      return scalarType();
-    },
-    cost: (inputs) => ({ flops: mulDims(constDim(6), numel(inputs[0]!.shape)) }),
-  };
-}
-
-/** A metric of predictions and labels that is not a mean over examples: computed on the whole set. */
-function exact(op: OpDef): OpDef {
-  return { ...op, aggregate: "exact" };
-}
 
 const groupAuc: OpDef = exact({
   ...binaryMetric("group_auc", "group_auc(predictions, labels, groups): group AUC, each group's AUC weighted by its size, over the groups holding both classes (a one-class group has no AUC); 0.5 when no group qualifies."),
@@ -130,7 +66,7 @@ const groupAuc: OpDef = exact({
 
 const accuracy: OpDef = {
   name: "accuracy",
-  category: "metric",
+  category: "metrics",
   doc: "accuracy(predictions, labels): the fraction of predictions equal to their labels (ids or integers, one shape); a metric per semantic-id level is one `accuracy` of that level's columns.",
   params: [p("predictions", "tensor"), p("labels", "tensor")],
   infer(args, ctx) {
@@ -155,10 +91,6 @@ export const METRIC_OPS: readonly OpDef[] = [
   exact(binaryMetric("calibration", "calibration(predictions, labels): Σ predictions / Σ labels; 1 is calibrated; NaN without positives. Computed over the whole evaluation set.")),
   accuracy,
   binaryMetric("binary_log_loss", "binary_log_loss(predictions, labels): mean −[y log p + (1−y) log(1−p)] with p clipped to [1e-7, 1 − 1e-7]."),
-  categorical,
-  offPolicy("reinforce", "reinforce(policy, action, reward, propensity, baseline = \"none\", clip = 0): off-policy REINFORCE, −mean((π/μ)(r − b) log π(a|s)); `baseline` is \"none\" or \"batch_mean\", `clip` caps the importance weight when positive.", true),
-  exact(offPolicy("snips", "snips(policy, action, reward, propensity): the self-normalized IPS estimate Σ (π/μ) r / Σ (π/μ) of the policy's value, over the whole evaluation set.", false)),
-  offPolicy("ips", "ips(policy, action, reward, propensity): the IPS estimate mean((π/μ) r) of the policy's value.", false),
   { ...scoreMetric("mrr", "mrr(scores): mean reciprocal rank of the diagonal positive in each row of f32[B, B]."), params: [p("scores", "tensor")] },
 ];
 

@@ -1,10 +1,9 @@
 // Ops with a neural-network meaning: table lookup (`gather`), masks, pooling, hashing, top-k.
 
-import { constDim, mulDims, printDim } from "../../compiler/src/semantics/dims.js";
-import { dtypeName, numel, printShape, tensorType } from "../../compiler/src/semantics/tensor-type.js";
-import type { Value } from "../../compiler/src/semantics/values.js";
-import { axes, elementwiseCost, idsOfShape, int, p, requireDType, requireRank, tensorArg, shapesAgree } from "./helpers.js";
-import type { OpDef } from "./types.js";
+import { constDim, mulDims, printDim } from "../../compiler/src/types/dims.js";
+import { dtypeName, numel, printShape, tensorType } from "../../compiler/src/types/tensor-type.js";
+import { axes, elementwiseCost, float, idsOfShape, int, p, requireDType, requireRank, tensorArg, shapesAgree } from "./helpers.js";
+import type { OpArg, OpDef } from "./types.js";
 
 const gather: OpDef = {
   name: "gather",
@@ -73,7 +72,7 @@ const causalMask: OpDef = {
   doc: "causal_mask(n): bool[n, n], true where the key position is at or before the query position (row i sees columns 0…i).",
   params: [p("n", "int")],
   infer(args) {
-    const n = (args.get("n") as Extract<Value, { kind: "int" }>).dim;
+    const n = (args.get("n") as Extract<OpArg, { kind: "int" }>).dim;
     return tensorType("bool", [n, n]);
   },
   cost: elementwiseCost(0),
@@ -119,16 +118,31 @@ const hashIds: OpDef = {
 const topk: OpDef = {
   name: "topk",
   category: "nn",
+  tuple: ["values", "indices"],
   doc: "topk(x, k): the k largest values along the last axis and their positions, as a tuple (f32[..., k], i32[..., k]).",
   params: [p("x", "tensor"), p("k", "int")],
   infer(args, ctx) {
     const x = tensorArg(args, "x");
     requireRank("topk", x.type, 1, ctx, "x");
-    const k = (args.get("k") as Extract<Value, { kind: "int" }>).dim;
+    const k = (args.get("k") as Extract<OpArg, { kind: "int" }>).dim;
     const shape = [...x.type.shape.slice(0, -1), k];
-    const tensor = (type: ReturnType<typeof tensorType>): Value => ({ kind: "tensor", type, inputs: new Set(), trainable: false });
-    return { kind: "tuple", items: [tensor(tensorType("f32", shape)), tensor(tensorType("i32", shape))] };
+    return [tensorType("f32", shape), tensorType("i32", shape)];
   },
+  cost: (inputs) => ({ flops: mulDims(constDim(2), numel(inputs[0]!.shape)) }),
 };
 
-export const NN_OPS: readonly OpDef[] = [gather, takeAlong, oneHot, causalMask, maskedMean, hashNgrams, hashIds, topk];
+const dropout: OpDef = {
+  name: "dropout",
+  category: "nn",
+  impure: true,
+  doc: "dropout(x, rate): during training, zeroes each element with probability `rate` and scales the rest by 1/(1 − rate); the identity in evaluation.",
+  params: [p("x", "tensor"), p("rate", "float", float(0.1))],
+  infer(args, ctx) {
+    const x = tensorArg(args, "x");
+    requireDType("dropout", x.type, ["f32"], ctx, "x");
+    return x.type;
+  },
+  cost: elementwiseCost(2),
+};
+
+export const NN_OPS: readonly OpDef[] = [dropout, gather, takeAlong, oneHot, causalMask, maskedMean, hashNgrams, hashIds, topk];

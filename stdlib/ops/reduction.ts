@@ -1,10 +1,10 @@
 // Reductions and normalizing maps over axes: sum, mean, max, min, logsumexp, softmax,
-// log_softmax. `axis` is an int, a list of ints, or None (all axes); negative axes count
+// log_softmax, argmax and cumsum. `axis` is an int, a list of ints, or None (all axes); negative axes count
 // from the end.
 
-import { tensorType } from "../../compiler/src/semantics/tensor-type.js";
+import { tensorType } from "../../compiler/src/types/tensor-type.js";
 import { axes, elementwiseCost, FALSE, inputCost, NONE, p, requireDType, tensorArg, int } from "./helpers.js";
-import type { OpDef } from "./types.js";
+import type { OpContext, OpDef } from "./types.js";
 
 function reduce(name: string, doc: string, flops = 1): OpDef {
   return {
@@ -41,7 +41,38 @@ function normalize(name: string, doc: string): OpDef {
   };
 }
 
+const argmax: OpDef = {
+  name: "argmax",
+  category: "reduction",
+  doc: "argmax(x, axis = -1): the position of the largest element along the axis, as ids of a space of that axis's size.",
+  params: [p("x", "tensor"), p("axis", "axis", int(-1))],
+  infer(args, ctx: OpContext) {
+    const x = tensorArg(args, "x");
+    requireDType("argmax", x.type, ["f32", "i32"], ctx, "x");
+    const [axis] = axes(args.get("axis"), x.type.shape.length, ctx)!;
+    const size = x.type.shape[axis!]!;
+    return tensorType("id", x.type.shape.filter((_, i) => i !== axis), { name: "", size });
+  },
+  cost: inputCost(1),
+};
+
+const cumsum: OpDef = {
+  name: "cumsum",
+  category: "reduction",
+  doc: "cumsum(x, axis = -1): running sums along the axis (prefix sums), same shape.",
+  params: [p("x", "tensor"), p("axis", "axis", int(-1))],
+  infer(args, ctx) {
+    const x = tensorArg(args, "x");
+    requireDType("cumsum", x.type, ["f32", "i32"], ctx, "x");
+    axes(args.get("axis"), x.type.shape.length, ctx);
+    return x.type;
+  },
+  cost: inputCost(1),
+};
+
 export const REDUCTION_OPS: readonly OpDef[] = [
+  argmax,
+  cumsum,
   reduce("sum", "sum(x, axis = None, keepdims = false): sum over the axes (all when None)."),
   reduce("mean", "mean(x, axis = None, keepdims = false): arithmetic mean over the axes."),
   reduce("max", "max(x, axis = None, keepdims = false): largest element over the axes."),

@@ -1,20 +1,22 @@
-// Shape ops: transpose, reshape, concat, stack, squeeze, expand_dims, arange, eye.
+// Shape ops: transpose, reshape, concat, stack, squeeze, expand_dims, arange, eye, take,
+// broadcast_to and indexing (`x[i, a:b, None, ...]`, index-op.ts).
 
-import { constDim, constValue, divDims, equalDims, printDim, type Dim } from "../../compiler/src/semantics/dims.js";
-import { numel, printShape, tensorType } from "../../compiler/src/semantics/tensor-type.js";
-import type { TensorValue, Value } from "../../compiler/src/semantics/values.js";
-import { axes, elementwiseCost, int, NONE, p, tensorArg } from "./helpers.js";
-import type { OpContext, OpDef } from "./types.js";
+import { constDim, constValue, divDims, equalDims, printDim, type Dim } from "../../compiler/src/types/dims.js";
+import { numel, printShape, tensorType } from "../../compiler/src/types/tensor-type.js";
+import { axes, broadcast, elementwiseCost, int, NONE, p, requireDType, tensorArg } from "./helpers.js";
+import { indexOp } from "./index-op.js";
+import type { OpArg, OpContext, OpDef, OpTensor } from "./types.js";
 
 const noCost = () => ({ flops: constDim(0) });
 
-function listItems(value: Value | undefined): readonly Value[] {
-  return value && (value.kind === "list" || value.kind === "tuple") ? value.items : [];
+function listItems(value: OpArg | undefined): readonly OpArg[] {
+  return value?.kind === "list" ? value.items : [];
 }
 
 const transpose: OpDef = {
   name: "transpose",
   category: "shape",
+  algebra: { involution: { whenNone: "perm" } },
   doc: "transpose(x, perm = None): permutes the axes; without `perm`, swaps the last two.",
   params: [p("x", "tensor"), p("perm", "axis", NONE)],
   infer(args, ctx) {
@@ -38,6 +40,7 @@ const transpose: OpDef = {
 const reshape: OpDef = {
   name: "reshape",
   category: "shape",
+  algebra: { outerWins: true },
   doc: "reshape(x, shape): same elements, new shape; one entry may be -1 and is inferred. The element counts must be equal as polynomials in the symbolic dims.",
   params: [p("x", "tensor"), p("shape", "ints")],
   infer(args, ctx: OpContext) {
@@ -71,7 +74,7 @@ function joinOp(name: "concat" | "stack", doc: string): OpDef {
     doc,
     params: [p("xs", "tensors"), p("axis", "axis", int(name === "concat" ? -1 : 0))],
     infer(args, ctx) {
-      const xs = listItems(args.get("xs")) as TensorValue[];
+      const xs = listItems(args.get("xs")) as OpTensor[];
       if (xs.length === 0) ctx.fail("REC2011", { param: "xs", callee: name, expected: "a non-empty list of tensors", found: "an empty list" }, "xs");
       const first = xs[0]!.type;
       const rank = first.shape.length;
@@ -145,7 +148,7 @@ const arange: OpDef = {
   doc: "arange(n): the positions 0, 1, …, n − 1 as ids of an unnamed space of n (n may be symbolic, such as the batch B), which fits any table of n rows: position embeddings look them up, in-batch losses use them as labels.",
   params: [p("n", "int")],
   infer(args) {
-    const n = args.get("n") as Extract<Value, { kind: "int" }>;
+    const n = args.get("n") as Extract<OpArg, { kind: "int" }>;
     return tensorType("id", [n.dim], { name: "", size: n.dim });
   },
   cost: elementwiseCost(0),
@@ -157,13 +160,49 @@ const eye: OpDef = {
   doc: "eye(n, dtype = f32): the n × n identity matrix.",
   params: [p("n", "int"), p("dtype", "dtype", { kind: "dtype", name: "f32" })],
   infer(args) {
-    const n = (args.get("n") as Extract<Value, { kind: "int" }>).dim;
-    return tensorType((args.get("dtype") as Extract<Value, { kind: "dtype" }>).name, [n, n]);
+    const n = (args.get("n") as Extract<OpArg, { kind: "int" }>).dim;
+    return tensorType((args.get("dtype") as Extract<OpArg, { kind: "dtype" }>).name, [n, n]);
+  },
+  cost: elementwiseCost(0),
+};
+
+const take: OpDef = {
+  name: "take",
+  category: "shape",
+  doc: "take(x, index, axis = 0): the slices of x at the positions `index` along the axis (numpy take): x [..., N, ...] with index i32[K] or ids gives [..., K, ...].",
+  params: [p("x", "tensor"), p("index", "tensor"), p("axis", "axis", int(0))],
+  infer(args, ctx: OpContext) {
+    const x = tensorArg(args, "x");
+    const index = tensorArg(args, "index");
+    if (index.type.dtype !== "i32" && index.type.dtype !== "id") requireDType("take", index.type, ["i32", "id"], ctx, "index");
+    const [axis] = axes(args.get("axis"), x.type.shape.length, ctx)!;
+    const shape = [...x.type.shape.slice(0, axis), ...index.type.shape, ...x.type.shape.slice(axis! + 1)];
+    return tensorType(x.type.dtype, shape, x.type.space);
+  },
+  cost: () => ({ flops: constDim(0) }),
+};
+
+const broadcastTo: OpDef = {
+  name: "broadcast_to",
+  category: "shape",
+  doc: "broadcast_to(x, shape): x repeated along axes of size 1 (and new leading axes) to `shape`.",
+  params: [p("x", "tensor"), p("shape", "ints")],
+  infer(args, ctx) {
+    const x = tensorArg(args, "x");
+    const target = ((args.get("shape") as Extract<OpArg, { kind: "list" }>).items as Extract<OpArg, { kind: "int" }>[]).map((v) => v.dim);
+    const result = broadcast("broadcast_to", x.type.shape, target, ctx, ["x", "shape"]);
+    if (result.length !== target.length) {
+      ctx.fail("REC2003", { op: "broadcast_to", expected: `rank ${target.length} at most`, found: printShape(x.type.shape) }, "x");
+    }
+    return tensorType(x.type.dtype, target, x.type.space);
   },
   cost: elementwiseCost(0),
 };
 
 export const SHAPE_OPS: readonly OpDef[] = [
+  take,
+  broadcastTo,
+  indexOp,
   transpose,
   reshape,
   joinOp("concat", "concat(xs, axis = -1): joins a list of tensors along an existing axis; the other axes must agree."),

@@ -1,10 +1,15 @@
-// The shape of an op in the registry: its signature, its shape and dtype rule, and its cost.
-// The checker reads only this; later the IR, the interpreter and the backends will too.
+// The shape of an op in the registry. An entry holds every fact about one run-time primitive that
+// any stage asks: its signature, its shape and dtype rule, its cost, whether it draws random
+// numbers, stops gradients, may join a fusion region or returns a tuple, and the algebraic
+// identities the simplifier may use. The checker, the IR builder, the verifier, the passes, the
+// reference interpreter and the lowering read these fields; no stage keeps its own list of op names.
+//
+// In: arguments as `OpArg` (tensor types and compile-time scalars, never the checker's values).
+// Out: a tensor type, or one per element for ops that return a tuple.
 
-import type { Dim } from "../../compiler/src/semantics/dims.js";
-import type { TensorType } from "../../compiler/src/semantics/tensor-type.js";
-import type { Unifier } from "../../compiler/src/semantics/unify.js";
-import type { Value } from "../../compiler/src/semantics/values.js";
+import type { Dim } from "../../compiler/src/types/dims.js";
+import type { TensorType } from "../../compiler/src/types/tensor-type.js";
+import type { Unifier } from "../../compiler/src/types/unify.js";
 
 export type ParamKind =
   | "tensor" // a tensor, or a number used as a scalar tensor
@@ -15,16 +20,33 @@ export type ParamKind =
   | "axis" // an int, a list of ints, or None
   | "ints" // a list of ints (shapes, permutations)
   | "tensors" // a list of tensors
-  | "list" // any compile-time list
-  | "dtype"
-  | "function"
-  | "any";
+  | "dtype";
+
+/** What a shape rule reads: a tensor's type, or a compile-time argument. */
+export type OpArg =
+  | OpTensor
+  | { readonly kind: "int"; readonly dim: Dim }
+  | { readonly kind: "float"; readonly value: number }
+  | { readonly kind: "bool"; readonly value: boolean }
+  | { readonly kind: "string"; readonly value: string }
+  | { readonly kind: "dtype"; readonly name: "f32" | "i32" | "bool" }
+  | { readonly kind: "none" }
+  | { readonly kind: "list"; readonly items: readonly OpArg[] };
+
+export interface OpTensor {
+  readonly kind: "tensor";
+  readonly type: TensorType;
+  /** A bare number used as a tensor: its dtype adapts to the other operand (`x * 2`). */
+  readonly weak?: boolean;
+}
+
+export type OpArgs = ReadonlyMap<string, OpArg>;
 
 export interface ParamSpec {
   readonly name: string;
   readonly kind: ParamKind;
   /** Absent: required. Otherwise the value used when the call leaves it out. */
-  readonly default?: Value;
+  readonly default?: OpArg;
 }
 
 export interface Cost {
@@ -32,14 +54,28 @@ export interface Cost {
   readonly flops: Dim;
 }
 
-export type OpCategory = "elementwise" | "reduction" | "linalg" | "shape" | "nn" | "metric" | "rl" | "compile-time" | "config";
+/** The categories; each names the three files of its ops: rule, reference and tfjs kernel. */
+export const OP_CATEGORIES = ["elementwise", "reduction", "linalg", "shape", "nn", "metrics", "rl"] as const;
+export type OpCategory = (typeof OP_CATEGORIES)[number];
 
 export interface OpContext {
   readonly unifier: Unifier;
   /** Reports a diagnostic at the argument `param` (or at the call) and abandons the op. */
   fail(code: string, args: Record<string, string>, param?: string): never;
-  /** Calls a compile-time function value (for `fold`). */
-  call(fn: Value, args: Value[]): Value;
+}
+
+/** Identities the `simplify` pass may apply; each keeps the node's type. */
+export interface Algebra {
+  /** `op(x, c) = x` for this constant `c` on the right; also on the left when `commutes`. */
+  readonly identityElement?: { readonly value: number; readonly commutes: boolean };
+  /** `op(x) = x`. */
+  readonly isIdentity?: boolean;
+  /** `op(op(x)) = x`; with `whenNone`, only when both calls leave that attribute at None. */
+  readonly involution?: true | { readonly whenNone: string };
+  /** `op(op(x)) = op(x)`. */
+  readonly idempotent?: boolean;
+  /** `op(op(x, a), b) = op(x, b)`: the outer call's attributes win. */
+  readonly outerWins?: boolean;
 }
 
 export interface OpDef {
@@ -48,8 +84,6 @@ export interface OpDef {
   /** One paragraph: the math and the shapes. Shown by `rec doc` and in the spec. */
   readonly doc: string;
   readonly params: readonly ParamSpec[];
-  /** Config ops (optimizers, data sources) take any named arguments. */
-  readonly openNamed?: boolean;
   /** Constant folding: the result for scalar constant inputs (elementwise arithmetic). */
   readonly fold?: (inputs: readonly number[]) => number;
   /**
@@ -57,13 +91,20 @@ export interface OpDef {
    * batches' values (AUC, normalized entropy, SNIPS); the runtime then gathers the inputs.
    */
   readonly aggregate?: "exact";
-  /** Draws random numbers: two calls are two different computations (never merged). */
+  /** Draws random numbers (dropout, sampling): two calls are two computations, never merged. */
   readonly impure?: boolean;
-  /** The result: a tensor type (run-time) or a compile-time value. */
-  infer(args: ReadonlyMap<string, Value>, ctx: OpContext): TensorType | Value;
-  cost?(inputs: readonly TensorType[], output: TensorType): Cost;
-}
-
-export function isTensorType(x: TensorType | Value): x is TensorType {
-  return (x as TensorType).dtype !== undefined && (x as Value).kind === undefined;
+  /**
+   * Treats (part of) its first input as a constant to the gradient: `stop_gradient`, and
+   * `reinforce`'s importance weight. The reference interpreter freezes that input when it takes
+   * finite differences, so they match the gradient a framework computes.
+   */
+  readonly stopsGradient?: boolean;
+  /** May join a fusion region (`fuse`): elementwise with one output element per input element. */
+  readonly fusable?: boolean;
+  /** Names of the elements when the op returns a tuple (topk: values, indices); one node each. */
+  readonly tuple?: readonly string[];
+  readonly algebra?: Algebra;
+  /** The result: one tensor type, or one per tuple element. */
+  infer(args: OpArgs, ctx: OpContext): TensorType | readonly TensorType[];
+  cost(inputs: readonly TensorType[], output: TensorType): Cost;
 }

@@ -1,30 +1,13 @@
-// Attributes ↔ compile-time values, and attribute text: what the elaborator records on a node
-// and what the verifier hands back to the registry's shape rules.
+// Attributes and their text, and attributes as the registry's shape rules read them (what the
+// verifier hands back to a rule). The checker turns its values into attributes
+// (semantics/attrs-of.ts); nothing here knows the checker.
 
-import { parseDim, printDim } from "../semantics/dims.js";
-import type { Value } from "../semantics/values.js";
+import { parseDim, printDim } from "../types/dims.js";
+import type { OpArg } from "../../../stdlib/ops/types.js";
 import type { Attr } from "./ir.js";
 
-/** The attribute form of a compile-time argument; undefined for values that are not data. */
-export function attrOf(value: Value): Attr | undefined {
-  switch (value.kind) {
-    case "int": return { kind: "int", dim: value.dim };
-    case "float": return { kind: "float", value: value.value };
-    case "bool": return { kind: "bool", value: value.value };
-    case "string": return { kind: "string", value: value.value };
-    case "none": return { kind: "none" };
-    case "dtype": return { kind: "string", value: value.name };
-    case "list":
-    case "tuple": {
-      const items = value.items.map(attrOf);
-      return items.every((i): i is Attr => i !== undefined) ? { kind: "list", items } : undefined;
-    }
-    case "config": return { kind: "string", value: printConfig(value) };
-    default: return undefined;
-  }
-}
-
-export function valueOf(attr: Attr, kind?: string): Value {
+/** An attribute as a rule's argument; `kind` is the parameter's (a string naming a dtype is one). */
+export function opArgOf(attr: Attr, kind?: string): OpArg {
   switch (attr.kind) {
     case "int": return { kind: "int", dim: attr.dim };
     case "float": return { kind: "float", value: attr.value };
@@ -34,7 +17,7 @@ export function valueOf(attr: Attr, kind?: string): Value {
       return kind === "dtype" && (attr.value === "f32" || attr.value === "i32" || attr.value === "bool")
         ? { kind: "dtype", name: attr.value }
         : { kind: "string", value: attr.value };
-    case "list": return { kind: "list", items: attr.items.map((i) => valueOf(i)) };
+    case "list": return { kind: "list", items: attr.items.map((i) => opArgOf(i)) };
   }
 }
 
@@ -50,14 +33,6 @@ export function printAttr(attr: Attr): string {
     case "none": return "None";
     case "list": return `[${attr.items.map(printAttr).join(", ")}]`;
   }
-}
-
-function printConfig(value: Extract<Value, { kind: "config" }>): string {
-  const args = [...value.args].map(([k, v]) => {
-    const a = attrOf(v);
-    return `${k} = ${a ? printAttr(a) : v.kind}`;
-  });
-  return `${value.name}(${args.join(", ")})`;
 }
 
 /** Parses one attribute's text; returns the attribute and where it ended, or undefined. */

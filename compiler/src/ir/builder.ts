@@ -1,9 +1,10 @@
 // Building a graph: nodes are added in evaluation order (so the graph is topologically
 // sorted) and hash-consed on (op, inputs, attributes, type), so computing the same thing twice
-// yields one node. Ops with randomness (dropout, sampling) are never merged.
+// yields one node. Ops with randomness (the registry's `impure` ops: dropout, sampling) are never merged.
 
-import type { Dim } from "../semantics/dims.js";
-import type { TensorType } from "../semantics/tensor-type.js";
+import { OPS } from "../../../stdlib/ops/index.js";
+import type { Dim } from "../types/dims.js";
+import type { TensorType } from "../types/tensor-type.js";
 import { printAttr } from "./attrs.js";
 import type { Attr, IrModel, IrNode, IrOutput, Loc } from "./ir.js";
 import { printTensorType } from "./printer.js";
@@ -12,7 +13,8 @@ export class GraphBuilder {
   private readonly nodes: IrNode[] = [];
   private readonly interned = new Map<string, number>();
 
-  add(op: string, inputs: readonly number[], attrs: ReadonlyMap<string, Attr>, type: TensorType, loc?: Loc, impure = false): number {
+  add(op: string, inputs: readonly number[], attrs: ReadonlyMap<string, Attr>, type: TensorType, loc?: Loc): number {
+    const impure = OPS.get(op)?.impure ?? false;
     const key = `${op}(${inputs.join(",")}){${[...attrs].map(([k, v]) => `${k}=${printAttr(v)}`).join(",")}}:${printTensorType(type)}`;
     if (!impure) {
       const existing = this.interned.get(key);
@@ -51,7 +53,7 @@ export function rebuild(
   for (const node of model.nodes) {
     const inputs = node.inputs.map((i) => map[i]!);
     const replaced = rewrite({ ...node, inputs }, builder, inputs);
-    map[node.id] = replaced ?? builder.add(node.op, inputs, node.attrs, node.type, node.loc, node.op === "dropout" || node.op === "sample_categorical");
+    map[node.id] = replaced ?? builder.add(node.op, inputs, node.attrs, node.type, node.loc);
   }
   const graph = builder.build(model.name, model.dims, model.outputs.map((o) => ({ ...o, node: map[o.node]! })));
   return withGroups(graph, model, map);

@@ -3,8 +3,8 @@
 // Nodes are hash-consed when built, so equal computations are one node; source locations are
 // metadata, not part of a node's identity.
 
-import type { Dim } from "../semantics/dims.js";
-import type { TensorType } from "../semantics/tensor-type.js";
+import type { Dim } from "../types/dims.js";
+import type { TensorType } from "../types/tensor-type.js";
 
 /** A compile-time attribute: ints are dimensions (possibly symbolic), floats are numbers. */
 export type Attr =

@@ -1,8 +1,8 @@
 // Text → IR: reads what printer.ts writes (grammar in spec/ir.md). Line-based; every error
 // names the line. Used by tests written in IR text and by `print(parse(print(m)))` checks.
 
-import { parseDim, type Dim } from "../semantics/dims.js";
-import type { DType, TensorType } from "../semantics/tensor-type.js";
+import { parseDim, type Dim } from "../types/dims.js";
+import type { DType, TensorType } from "../types/tensor-type.js";
 import { parseAttr } from "./attrs.js";
 import type { Attr, IrModel, IrNode, IrOutput, OutputRole } from "./ir.js";
 

@@ -1,8 +1,8 @@
 // IR → text (spec/ir.md): one line per node, `%3 = matmul(%1, %2) {…} : f32[B, N] @14:3`,
 // then one line per output. parser.ts reads it back; print(parse(print(m))) == print(m).
 
-import { printDim } from "../semantics/dims.js";
-import type { TensorType } from "../semantics/tensor-type.js";
+import { printDim } from "../types/dims.js";
+import type { TensorType } from "../types/tensor-type.js";
 import { printAttr } from "./attrs.js";
 import type { IrModel, IrNode } from "./ir.js";
 

@@ -5,10 +5,9 @@
 // as messages for the pass manager to raise.
 
 import { OPS } from "../../../stdlib/ops/index.js";
-import { isTensorType } from "../../../stdlib/ops/types.js";
-import { Unifier } from "../semantics/unify.js";
-import type { TensorValue, Value } from "../semantics/values.js";
-import { valueOf } from "./attrs.js";
+import type { OpArg, OpTensor } from "../../../stdlib/ops/types.js";
+import { Unifier } from "../types/unify.js";
+import { opArgOf } from "./attrs.js";
 import { LEAF_OPS, type IrModel, type IrNode } from "./ir.js";
 import { printTensorType } from "./printer.js";
 
@@ -44,44 +43,38 @@ export function verify(model: IrModel): string[] {
 /** The type the registry's rule gives a node, printed; or why it could not be computed. */
 function reinfer(model: IrModel, node: IrNode): { type: string } | { error: string } {
   const op = OPS.get(node.op)!;
-  const args = new Map<string, Value>();
-  const tensor = (i: number): TensorValue => {
+  const args = new Map<string, OpArg>();
+  const tensor = (i: number): OpTensor => {
     const input = model.nodes[node.inputs[i]!]!;
     // Numbers written in the source are weak scalars: their dtype follows the other operand.
     const weak = input.op === "const" && input.type.dtype !== "bool";
-    return { kind: "tensor", type: input.type, inputs: new Set(), trainable: false, ...(weak ? { weak } : {}) };
+    return { kind: "tensor", type: input.type, ...(weak ? { weak } : {}) };
   };
   const tensorParams = op.params.filter((p) => p.kind === "tensor").length;
   let next = 0;
   for (const param of op.params) {
     if (param.kind === "tensor") args.set(param.name, tensor(next++));
     else if (param.kind === "tensors") {
-      const count = node.inputs.length - (tensorParams - 0);
+      const count = node.inputs.length - tensorParams;
       args.set(param.name, { kind: "list", items: Array.from({ length: count }, () => tensor(next++)) });
     } else {
       const attr = node.attrs.get(param.name);
-      if (attr) args.set(param.name, valueOf(attr, param.kind));
+      if (attr) args.set(param.name, opArgOf(attr, param.kind));
       else if (param.default) args.set(param.name, param.default);
       else return { error: `missing attribute \`${param.name}\`` };
     }
   }
-  if (op.openNamed) for (const [k, a] of node.attrs) if (!args.has(k)) args.set(k, valueOf(a));
-  const unifier = new Unifier();
   try {
     const result = op.infer(args, {
-      unifier,
+      unifier: new Unifier(),
       fail: (code, failArgs) => {
         throw new Error(`its rule fails: ${code} ${JSON.stringify(failArgs)}`);
       },
-      call: () => ({ kind: "poison" }),
     });
-    if (isTensorType(result)) return { type: printTensorType(result) };
+    if (!Array.isArray(result)) return { type: printTensorType(result as Exclude<typeof result, readonly unknown[]>) };
     const output = node.attrs.get("output");
-    if (result.kind === "tuple" && output?.kind === "int") {
-      const item = result.items[Number([...output.dim.terms.values()][0] ?? 0)];
-      if (item?.kind === "tensor") return { type: printTensorType(item.type) };
-    }
-    return { error: "its rule gives no tensor" };
+    const item = output?.kind === "int" ? result[Number([...output.dim.terms.values()][0] ?? 0)] : undefined;
+    return item ? { type: printTensorType(item) } : { error: "its rule gives a tuple, and the node names no element of it" };
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error) };
   }

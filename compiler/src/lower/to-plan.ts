@@ -1,8 +1,8 @@
 // Lowering: optimized IR → the runtime plan (runtime/src/plan.ts). Steps keep the IR's order;
 // liveness gives, for each step, the values last used there, so the executor can free them.
 
-import { constValue, printDim, type Dim } from "../semantics/dims.js";
-import type { TensorType } from "../semantics/tensor-type.js";
+import { constValue, printDim, type Dim } from "../types/dims.js";
+import type { TensorType } from "../types/tensor-type.js";
 import type { Attr, IrModel } from "../ir/ir.js";
 import { PLAN_VERSION, type Plan, type PlanDim, type PlanEntry, type PlanMetric, type PlanSettings, type PlanType, type PlanValue } from "../../../runtime/src/plan.js";
 import type { TrainSettings, TrainStage } from "../semantics/model.js";

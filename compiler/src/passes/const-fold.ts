@@ -6,7 +6,7 @@ import { OPS } from "../../../stdlib/ops/index.js";
 import { rebuild } from "../ir/builder.js";
 import type { Attr, IrModel } from "../ir/ir.js";
 import type { Pass } from "./pass.js";
-import { constValue } from "../semantics/dims.js";
+import { constValue } from "../types/dims.js";
 
 export const constFold: Pass = {
   name: "const-fold",

@@ -1,19 +1,22 @@
-// simplify: algebraic identities that keep the node's type. x + 0 → x, x − 0 → x, x · 1 → x,
-// x / 1 → x, identity(x) → x, −(−x) → x, not(not x) → x, transpose(transpose(x)) → x for
-// last-two-axes swaps, reshape(reshape(x, s), t) → reshape(x, t), stop_gradient twice → once.
+// simplify: algebraic identities that keep the node's type, read from each op's `algebra` in the
+// registry: an identity element (x + 0 → x, 0 + x → x, x − 0 → x, x · 1 → x, x / 1 → x), an
+// identity op (identity(x) → x), an involution (−(−x) → x, not(not x) → x, transpose of a
+// last-two-axes transpose → x), idempotence (stop_gradient twice → once) and outer-wins chains
+// (reshape(reshape(x, s), t) → reshape(x, t)). The pass names no op.
 
+import { OPS } from "../../../stdlib/ops/index.js";
 import { rebuild } from "../ir/builder.js";
 import type { IrModel, IrNode } from "../ir/ir.js";
 import { printTensorType } from "../ir/printer.js";
-import { constValue } from "../semantics/dims.js";
+import { constValue } from "../types/dims.js";
 import type { Pass } from "./pass.js";
 
 export const simplify: Pass = {
   name: "simplify",
-  description: "Applies algebraic identities (x + 0, x * 1, double negation, transpose of transpose, reshape chains) where the type is unchanged.",
+  description: "Applies the registry's algebraic identities (x + 0, x * 1, double negation, transpose of transpose, reshape chains) where the type is unchanged.",
   run(model: IrModel) {
     const built: IrNode[] = [];
-    const result = rebuild(model, (node, builder, inputs) => {
+    return rebuild(model, (node, builder, inputs) => {
       const input = (i: number) => built[inputs[i]!];
       const sameType = (id: number | undefined) => id !== undefined && built[id] !== undefined && printTensorType(built[id]!.type) === printTensorType(node.type);
       const isConst = (id: number, value: number) => {
@@ -22,50 +25,30 @@ export const simplify: Pass = {
         const a = n.attrs.get("value");
         return (a?.kind === "float" && a.value === value) || (a?.kind === "int" && constValue(a.dim) === value);
       };
+      const algebra = OPS.get(node.op)?.algebra;
       let replacement: number | undefined;
-      switch (node.op) {
-        case "add":
-          if (isConst(inputs[1]!, 0) && sameType(inputs[0])) replacement = inputs[0];
-          else if (isConst(inputs[0]!, 0) && sameType(inputs[1])) replacement = inputs[1];
-          break;
-        case "sub":
-          if (isConst(inputs[1]!, 0) && sameType(inputs[0])) replacement = inputs[0];
-          break;
-        case "mul":
-          if (isConst(inputs[1]!, 1) && sameType(inputs[0])) replacement = inputs[0];
-          else if (isConst(inputs[0]!, 1) && sameType(inputs[1])) replacement = inputs[1];
-          break;
-        case "div":
-          if (isConst(inputs[1]!, 1) && sameType(inputs[0])) replacement = inputs[0];
-          break;
-        case "identity":
-          if (sameType(inputs[0])) replacement = inputs[0];
-          break;
-        case "neg":
-        case "logical_not":
-          if (input(0)?.op === node.op && sameType(input(0)!.inputs[0])) replacement = input(0)!.inputs[0];
-          break;
-        case "transpose": {
-          const inner = input(0);
-          const swaps = (n: IrNode) => n.attrs.get("perm")?.kind === "none";
-          if (inner?.op === "transpose" && swaps(inner) && swaps(node) && sameType(inner.inputs[0])) replacement = inner.inputs[0];
-          break;
+      const unit = algebra?.identityElement;
+      if (unit) {
+        if (isConst(inputs[1]!, unit.value) && sameType(inputs[0])) replacement = inputs[0];
+        else if (unit.commutes && isConst(inputs[0]!, unit.value) && sameType(inputs[1])) replacement = inputs[1];
+      } else if (algebra?.isIdentity) {
+        if (sameType(inputs[0])) replacement = inputs[0];
+      } else if (algebra?.involution) {
+        const inner = input(0);
+        const condition = algebra.involution;
+        const applies = (n: IrNode) => condition === true || n.attrs.get(condition.whenNone)?.kind === "none";
+        if (inner?.op === node.op && applies(inner) && applies(node) && sameType(inner.inputs[0])) replacement = inner.inputs[0];
+      } else if (algebra?.idempotent) {
+        if (input(0)?.op === node.op) replacement = inputs[0];
+      } else if (algebra?.outerWins) {
+        const inner = input(0);
+        if (inner?.op === node.op) {
+          replacement = sameType(inner.inputs[0]) ? inner.inputs[0] : builder.add(node.op, [inner.inputs[0]!, ...inputs.slice(1)], node.attrs, node.type, node.loc);
         }
-        case "reshape": {
-          const inner = input(0);
-          if (inner?.op === "reshape") {
-            replacement = sameType(inner.inputs[0]) ? inner.inputs[0] : builder.add("reshape", [inner.inputs[0]!], node.attrs, node.type, node.loc);
-          }
-          break;
-        }
-        case "stop_gradient":
-          if (input(0)?.op === "stop_gradient") replacement = inputs[0];
-          break;
       }
-      const id = replacement ?? builder.add(node.op, inputs, node.attrs, node.type, node.loc, node.op === "dropout" || node.op === "sample_categorical");
+      const id = replacement ?? builder.add(node.op, inputs, node.attrs, node.type, node.loc);
       if (built[id] === undefined) built[id] = { ...node, id, inputs };
       return id;
     });
-    return result;
   },
 };

@@ -1,18 +1,19 @@
 // Calls: binding arguments to parameters, then running what is called — a registry op (its
-// shape rule and cost), a function or reward (its body), a module (a new instance, with
-// weights) or an instance (its forward function).
+// shape rule and cost), a compile-time builtin (builtins/), a function or reward (its body), a
+// module (a new instance, with weights) or an instance (its forward function).
 
 import { suggest } from "../diagnostics/suggest.js";
 import type { Span } from "../source/source-file.js";
 import type * as A from "../syntax/ast.js";
-import { isTensorType, type OpContext, type OpDef } from "../../../stdlib/ops/types.js";
-import { addDims, constDim, mulDims, type Dim } from "./dims.js";
+import type { OpArg, OpDef } from "../../../stdlib/ops/types.js";
+import type { Builtin } from "./builtins/builtin.js";
+import { addDims, constDim, mulDims, type Dim } from "../types/dims.js";
 import type { Elaborator, EvalContext } from "./elaborate.js";
 import type { Env } from "./env.js";
 import { matchValue, newVars, patternOf, patternText, tensorOfPattern, type TypePattern, type Vars } from "./type-patterns.js";
 import { describeValue, POISON, type Closure, type Instance, type TensorValue, type Value } from "./values.js";
-import { DTYPE_BYTES, dtypeName, numel, printShape, type TensorType } from "./tensor-type.js";
-import { attrOf } from "../ir/attrs.js";
+import { DTYPE_BYTES, dtypeName, numel, printShape, type TensorType } from "../types/tensor-type.js";
+import { attrOf } from "./attrs-of.js";
 import type { Attr } from "../ir/ir.js";
 
 export interface EvaluatedArg {
@@ -108,55 +109,82 @@ class OpFailure {
   ) {}
 }
 
-function callOp(el: Elaborator, op: OpDef, args: EvaluatedArg[], span: Span, ctx: EvalContext, display: string): Value {
-  const bound = bind(el, op.params.map((p) => ({ name: p.name, hasDefault: p.default !== undefined })), args, span, ctx, op.name, op.openNamed);
+function callOp(el: Elaborator, op: OpDef | Builtin, args: EvaluatedArg[], span: Span, ctx: EvalContext, display: string): Value {
+  const builtin = "evaluate" in op ? op : undefined;
+  const params: readonly { name: string; kind: string; default?: OpArg }[] = op.params;
+  const bound = bind(el, params.map((p) => ({ name: p.name, hasDefault: p.default !== undefined })), args, span, ctx, op.name, builtin?.openNamed);
   if (!bound) return POISON;
   const values = new Map<string, Value>();
   const tensors: TensorValue[] = [];
-  for (const param of op.params) {
+  for (const param of params) {
     const arg = bound.get(param.name);
-    const value = arg ? coerce(el, op, param.name, param.kind, arg, ctx) : param.default!;
+    const value = arg ? coerce(el, op, param.name, param.kind, arg, ctx) : valueOfArg(param.default!);
     if (value.kind === "poison") return POISON;
     values.set(param.name, value);
     if (value.kind === "tensor") tensors.push(value);
     if (value.kind === "list") for (const item of value.items) if (item.kind === "tensor") tensors.push(item);
   }
-  if (op.openNamed) for (const [name, arg] of bound) if (!values.has(name)) values.set(name, arg.value);
-  const opContext: OpContext = {
-    unifier: el.unifier,
-    fail: (code, failArgs, param) => {
-      throw new OpFailure(code, failArgs, param);
-    },
-    call: (fn, callArgs) => callValue(el, fn, callArgs.map((value) => ({ value, span })), { kind: "Call", span }, ctx, "function"),
+  if (builtin?.openNamed) for (const [name, arg] of bound) if (!values.has(name)) values.set(name, arg.value);
+  const fail = (code: string, failArgs: Record<string, string>, param?: string): never => {
+    throw new OpFailure(code, failArgs, param);
   };
+  const inputs = unionOfInputs(tensors);
+  const trainable = tensors.some((t) => t.trainable);
   let result;
   try {
-    result = op.infer(values, opContext);
+    if (builtin) {
+      const call = (fn: Value, callArgs: Value[]) => callValue(el, fn, callArgs.map((value) => ({ value, span })), { kind: "Call", span }, ctx, "function");
+      return taint(builtin.evaluate(values, { unifier: el.unifier, fail, call }), inputs, trainable);
+    }
+    result = (op as OpDef).infer(new Map([...values].map(([name, v]) => [name, opArgOf(v)])), { unifier: el.unifier, fail });
   } catch (error) {
     if (!(error instanceof OpFailure)) throw error;
     const at = (error.param && bound.get(error.param)?.span) || span;
     el.report(ctx, error.code, at, { ...error.args, op: display, callee: display, param: error.param ?? "" });
     return POISON;
   }
-  const inputs = unionOfInputs(tensors);
-  const trainable = tensors.some((t) => t.trainable);
-  const record = (type: TensorType, extra?: [string, Attr]) => recordOp(el, op, values, tensors, type, span, ctx, extra);
-  if (isTensorType(result)) {
-    const type = { ...result, shape: result.shape.map((d) => el.unifier.resolve(d)) };
-    if (op.cost) el.addCost(ctx, op.cost(tensors.map((t) => t.type), type).flops, movedBytes([...tensors.map((t) => t.type), type]));
+  const registryOp = op as OpDef;
+  const resolved = (type: TensorType): TensorType => ({ ...type, shape: type.shape.map((d) => el.unifier.resolve(d)) });
+  const record = (type: TensorType, extra?: [string, Attr]) => recordOp(el, registryOp, values, tensors, type, span, ctx, extra);
+  if (!Array.isArray(result)) {
+    const type = resolved(result as TensorType);
+    el.addCost(ctx, registryOp.cost(tensors.map((t) => t.type), type).flops, movedBytes([...tensors.map((t) => t.type), type]));
     const node = record(type);
     return { kind: "tensor", type, inputs, trainable, ...(node !== undefined ? { node } : {}) };
   }
-  if (result.kind === "tuple" && result.items.every((v) => v.kind === "tensor")) {
-    // A tuple of tensors (topk): one node per element, told apart by `output`.
-    const items = result.items.map((v, i): Value => {
-      const t = v as TensorValue;
-      const node = record(t.type, ["output", { kind: "int", dim: constDim(i) }]);
-      return { ...t, inputs, trainable, ...(node !== undefined ? { node } : {}) };
-    });
-    return { kind: "tuple", items };
+  // A tuple (the registry's `tuple` ops, such as topk): one node per element, told apart by `output`.
+  const types = (result as readonly TensorType[]).map(resolved);
+  el.addCost(ctx, registryOp.cost(tensors.map((t) => t.type), types[0]!).flops, movedBytes([...tensors.map((t) => t.type), ...types]));
+  const items = types.map((type, i): Value => {
+    const node = record(type, ["output", { kind: "int", dim: constDim(i) }]);
+    return { kind: "tensor", type, inputs, trainable, ...(node !== undefined ? { node } : {}) };
+  });
+  return { kind: "tuple", items };
+}
+
+/** A checked argument as the registry's rules read it (tuples of ints are lists there). */
+function opArgOf(value: Value): OpArg {
+  switch (value.kind) {
+    case "tensor":
+    case "int":
+    case "float":
+    case "bool":
+    case "string":
+    case "dtype":
+    case "none":
+      return value;
+    case "list":
+    case "tuple":
+      return { kind: "list", items: value.items.map(opArgOf) };
+    default:
+      throw new Error(`internal: ${describeValue(value)} passed to a registry op after coercion`);
   }
-  return taint(result, inputs, trainable);
+}
+
+/** A parameter's default (never a tensor) as a checker value. */
+function valueOfArg(arg: OpArg): Value {
+  if (arg.kind === "tensor") throw new Error("internal: a registry default is a tensor");
+  return arg.kind === "list" ? { kind: "list", items: arg.items.map(valueOfArg) } : arg;
 }
 
 /**
@@ -180,9 +208,8 @@ function recordOp(
     const attr = attrOf(values.get(param.name)!);
     if (attr) attrs.set(param.name, attr);
   }
-  if (op.openNamed) for (const [name, v] of values) if (!attrs.has(name)) { const a = attrOf(v); if (a) attrs.set(name, a); }
   if (extra) attrs.set(extra[0], extra[1]);
-  return ctx.model.graph.add(op.name, tensors.map((t) => t.node!), attrs, type, el.locOf(ctx.file, span), op.impure);
+  return ctx.model.graph.add(op.name, tensors.map((t) => t.node!), attrs, type, el.locOf(ctx.file, span));
 }
 
 /** The bytes an op reads and writes: its tensor inputs and its output, each read or written once. */
@@ -199,7 +226,7 @@ function unionOfInputs(tensors: readonly TensorValue[]): ReadonlySet<string> {
 }
 const EMPTY: ReadonlySet<string> = new Set();
 
-/** Tensors inside a compile-time result (topk's tuple) inherit their arguments' provenance. */
+/** Tensors inside a compile-time result (fold's) inherit their arguments' provenance. */
 function taint(value: Value, inputs: ReadonlySet<string>, trainable: boolean): Value {
   if (value.kind === "tensor") return { ...value, inputs: new Set([...value.inputs, ...inputs]), trainable: value.trainable || trainable };
   if (value.kind === "tuple" || value.kind === "list") return { ...value, items: value.items.map((v) => taint(v, inputs, trainable)) };
@@ -207,7 +234,7 @@ function taint(value: Value, inputs: ReadonlySet<string>, trainable: boolean): V
 }
 
 /** Converts an argument to what a parameter kind needs (a number as a scalar tensor, …). */
-function coerce(el: Elaborator, op: OpDef, param: string, kind: string, arg: EvaluatedArg, ctx: EvalContext): Value {
+function coerce(el: Elaborator, op: OpDef | Builtin, param: string, kind: string, arg: EvaluatedArg, ctx: EvalContext): Value {
   const v = arg.value;
   const fail = (expected: string) => {
     if (v.kind === "tensor" && ["int", "float", "bool", "string", "axis", "ints"].includes(kind)) {

@@ -9,11 +9,12 @@ import { suggest } from "../diagnostics/suggest.js";
 import type { Span } from "../source/source-file.js";
 import type * as A from "../syntax/ast.js";
 import { OPERATOR_OPS, OPS } from "../../../stdlib/ops/index.js";
-import { addDims, constDim, constValue, divDims, equalDims, mulDims, printDim, subDims, type Dim } from "./dims.js";
+import { BUILTINS } from "./builtins/index.js";
+import { addDims, constDim, constValue, divDims, equalDims, mulDims, printDim, subDims, type Dim } from "../types/dims.js";
 import { Env } from "./env.js";
 import { semanticDiagnostic } from "./semantic-diagnostics.js";
-import type { TensorType } from "./tensor-type.js";
-import { Unifier } from "./unify.js";
+import type { TensorType } from "../types/tensor-type.js";
+import { Unifier } from "../types/unify.js";
 import { GraphBuilder } from "../ir/builder.js";
 import type { Loc } from "../ir/ir.js";
 import { POISON, describeValue, type Value } from "./values.js";
@@ -128,8 +129,9 @@ export class Elaborator {
   lookup(name: string, env: Env, span: Span, ctx: EvalContext): Value {
     const slot = env.lookup(name);
     if (!slot) {
-      const [suggestion] = suggest(name, env.visibleNames().filter((n) => !OPS.has(n) || n.length > 2), 1);
-      if ((ctx.role === "loss" || ctx.role === "metric") && /^[a-z_][a-z0-9_]*$/.test(name) && !OPS.has(name)) {
+      const builtin = (n: string) => OPS.has(n) || BUILTINS.has(n);
+      const [suggestion] = suggest(name, env.visibleNames().filter((n) => !builtin(n) || n.length > 2), 1);
+      if ((ctx.role === "loss" || ctx.role === "metric") && /^[a-z_][a-z0-9_]*$/.test(name) && !builtin(name)) {
         this.report(ctx, "REC2008", span, { name, ...(suggestion ? { suggestion } : {}) });
       } else {
         this.report(ctx, "REC3005", span, { name, ...(suggestion ? { suggestion } : {}) });

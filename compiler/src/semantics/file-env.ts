@@ -5,6 +5,7 @@ import { schemaValue } from "./schema.js";
 import { suggest, quoteList } from "../diagnostics/suggest.js";
 import type * as A from "../syntax/ast.js";
 import { OPS } from "../../../stdlib/ops/index.js";
+import { BUILTINS } from "./builtins/index.js";
 import type { Elaborator } from "./elaborate.js";
 import { Env } from "./env.js";
 import type { Program } from "./program.js";
@@ -16,7 +17,7 @@ let builtins: Env | undefined;
 export function builtinEnv(): Env {
   if (builtins) return builtins;
   const env = new Env();
-  for (const op of OPS.values()) env.define(op.name, { state: "ready", value: { kind: "builtin", op }, used: true, kind: "builtin" });
+  for (const op of [...OPS.values(), ...BUILTINS.values()]) env.define(op.name, { state: "ready", value: { kind: "builtin", op }, used: true, kind: "builtin" });
   for (const name of ["f32", "i32", "bool"] as const) env.define(name, { state: "ready", value: { kind: "dtype", name }, used: true, kind: "builtin" });
   env.define("None", { state: "ready", value: { kind: "none" }, used: true, kind: "builtin" });
   builtins = env;

@@ -2,7 +2,7 @@
 // on tensors, whose result shape is computed symbolically (`x[:, 1:-1]` has L − 2 columns).
 
 import type * as A from "../syntax/ast.js";
-import { constValue, type Dim } from "./dims.js";
+import { constValue, type Dim } from "../types/dims.js";
 import { indexOp, printSubscripts, type Subscript } from "../../../stdlib/ops/index-op.js";
 import { callValue } from "./calls.js";
 import type { Elaborator, EvalContext } from "./elaborate.js";

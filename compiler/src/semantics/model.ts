@@ -4,16 +4,16 @@
 
 import { totalmem } from "node:os";
 import type * as A from "../syntax/ast.js";
-import { symDim, type Dim } from "./dims.js";
+import { symDim, type Dim } from "../types/dims.js";
 import { newModelState, type Elaborator, type EvalContext, type WeightInfo } from "./elaborate.js";
 import type { Env } from "./env.js";
 import { matchValue, newVars, patternOf, patternText, tensorOfPattern } from "./type-patterns.js";
-import { dtypeName, printShape, type TensorType } from "./tensor-type.js";
+import { dtypeName, printShape, type TensorType } from "../types/tensor-type.js";
 import { POISON, type Value } from "./values.js";
 import type { Attr, IrModel, IrOutput } from "../ir/ir.js";
-import { attrOf } from "../ir/attrs.js";
-import { evaluateDim } from "./dims.js";
-import { numel } from "./tensor-type.js";
+import { attrOf } from "./attrs-of.js";
+import { evaluateDim } from "../types/dims.js";
+import { numel } from "../types/tensor-type.js";
 import { checkDataSchema, type CheckedSchema } from "./schema.js";
 
 export interface ModelOutput {

@@ -6,11 +6,12 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { suggest } from "../diagnostics/suggest.js";
 import type * as A from "../syntax/ast.js";
 import { OPS } from "../../../stdlib/ops/index.js";
+import { BUILTINS } from "./builtins/index.js";
 import type { Program } from "./program.js";
 import { semanticDiagnostic } from "./semantic-diagnostics.js";
 import { readExperiment } from "./experiment-decl.js";
 
-const BUILTIN_NAMES = new Set([...OPS.keys(), "f32", "i32", "bool", "None"]);
+const BUILTIN_NAMES = new Set([...OPS.keys(), ...BUILTINS.keys(), "f32", "i32", "bool", "None"]);
 
 class Scope {
   private readonly names = new Set<string>();

@@ -7,11 +7,11 @@
 import type * as A from "../syntax/ast.js";
 import type { Span } from "../source/source-file.js";
 import { quoteList, suggest } from "../diagnostics/suggest.js";
-import { constValue, printDim } from "./dims.js";
+import { constValue, printDim } from "../types/dims.js";
 import type { Elaborator, EvalContext } from "./elaborate.js";
 import type { Env } from "./env.js";
 import { newVars, patternOf, tensorOfPattern } from "./type-patterns.js";
-import { printType, type TensorType } from "./tensor-type.js";
+import { printType, type TensorType } from "../types/tensor-type.js";
 import type { Value } from "./values.js";
 import type { PlanDataField, PlanSchema } from "../../../runtime/src/plan.js";
 

@@ -1,8 +1,8 @@
 // Model summaries for `rec check --summary`: the parameter table (qualified name, shape,
 // count, bytes), totals, memory with optimizer state, and FLOPs from the registry's costs.
 
-import { constDim, evaluateDim, printDim, substitute } from "./dims.js";
-import { dtypeName, numel, printShape, DTYPE_BYTES } from "./tensor-type.js";
+import { constDim, evaluateDim, printDim, substitute } from "../types/dims.js";
+import { dtypeName, numel, printShape, DTYPE_BYTES } from "../types/tensor-type.js";
 import { formatBytes, type ElaboratedModel } from "./model.js";
 import { liveNodes } from "../ir/ir.js";
 

@@ -3,8 +3,8 @@
 // it), kept in the `vars` map so every occurrence in one signature is the same variable.
 
 import type * as A from "../syntax/ast.js";
-import { printDim, type Dim } from "./dims.js";
-import { dtypeName, printShape, type DType, type IdSpace, type TensorType } from "./tensor-type.js";
+import { printDim, type Dim } from "../types/dims.js";
+import { dtypeName, printShape, type DType, type IdSpace, type TensorType } from "../types/tensor-type.js";
 import type { Value } from "./values.js";
 import type { Elaborator, EvalContext } from "./elaborate.js";
 import type { Env } from "./env.js";

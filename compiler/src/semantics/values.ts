@@ -4,9 +4,10 @@
 
 import type * as A from "../syntax/ast.js";
 import type { Span } from "../source/source-file.js";
-import type { Dim } from "./dims.js";
-import type { TensorType } from "./tensor-type.js";
+import type { Dim } from "../types/dims.js";
+import type { TensorType } from "../types/tensor-type.js";
 import type { OpDef } from "../../../stdlib/ops/types.js";
+import type { Builtin } from "./builtins/builtin.js";
 import type { Env } from "./env.js";
 
 export type Value =
@@ -23,7 +24,8 @@ export type Value =
   | Closure
   | { readonly kind: "module"; readonly decl: A.ModuleDecl; readonly env: Env }
   | Instance
-  | { readonly kind: "builtin"; readonly op: OpDef }
+  /** A run-time op of the registry, or a compile-time builtin (builtins/). */
+  | { readonly kind: "builtin"; readonly op: OpDef | Builtin }
   | { readonly kind: "config"; readonly name: string; readonly args: ReadonlyMap<string, Value> }
   | { readonly kind: "dtype"; readonly name: "f32" | "i32" | "bool" }
   | { readonly kind: "namespace"; readonly path: string; readonly env: Env }

@@ -14,7 +14,9 @@ import { parser } from "../syntax/parser.js";
 import { syntaxDiagnostic } from "../syntax/syntax-diagnostics.js";
 import * as T from "../syntax/tokens.js";
 import { ALL_OPS, OPERATOR_OPS } from "../../../stdlib/ops/index.js";
-import { printDim } from "../semantics/dims.js";
+import { OP_CATEGORIES, type OpArg } from "../../../stdlib/ops/types.js";
+import { ALL_BUILTINS } from "../semantics/builtins/index.js";
+import { printDim } from "../types/dims.js";
 
 export const EBNF_BEGIN = "<!-- BEGIN GENERATED GRAMMAR: npm run spec:gen -->";
 export const EBNF_END = "<!-- END GENERATED GRAMMAR -->";
@@ -155,34 +157,47 @@ export function diagnosticsMarkdown(): string {
   return out.join("\n");
 }
 
-/** spec/ops.md: every primitive of the op registry, by category, with its signature and doc. */
+/** spec/ops.md: every primitive of the op registry, by category, with its signature, doc and facts; then the compile-time builtins. */
 export function opsMarkdown(): string {
   const out = [
     "# Primitive ops",
     "",
-    "<!-- Generated from the op registry (stdlib/ops) by `npm run spec:gen`; do not edit by hand. -->",
+    "<!-- Generated from the op registry (stdlib/ops) and the checker's builtins by `npm run spec:gen`; do not edit by hand. -->",
     "",
-    "Every primitive the language has, from the one registry that the checker (and later the IR, the interpreter and the backends) reads.",
-    "Each op states its signature; its shape and dtype rule and its cost are code in `stdlib/ops/<category>.ts`.",
+    "Every run-time primitive the language has, from the one registry that the checker, the IR, the passes, the reference interpreter and the backends read.",
+    "Each op states its signature; its shape and dtype rule and its cost are code in `stdlib/ops/<category>.ts`, its reference implementation in `compiler/src/ir/reference/<category>.ts` and its TensorFlow.js kernel in `runtime/src/kernels/<category>.ts`.",
+    "Facts: *random* ops draw numbers (never merged, seeded per op), *stops gradient* ops treat an input as a constant to the gradient, *fusable* ops may join a fusion region, *tuple* ops return several tensors, *whole set* metrics are computed over the whole evaluation set.",
     "Standard-library blocks (`std/nn`, `std/losses`) are written in .rec over these.",
     "",
   ];
-  const categories = [...new Set(ALL_OPS.map((op) => op.category))];
-  for (const category of categories) {
-    out.push(`## ${category}`, "", "| op | signature | meaning |", "|---|---|---|");
+  for (const category of OP_CATEGORIES) {
+    out.push(`## ${category}`, "", "| op | signature | facts | meaning |", "|---|---|---|---|");
     for (const op of ALL_OPS.filter((o) => o.category === category)) {
       const params = op.params.map((p) => `${p.name}: ${p.kind}${p.default ? ` = ${showDefault(p.default)}` : ""}`);
-      if (op.openNamed) params.push("…named settings");
-      out.push(`| \`${op.name}\` | \`${op.name}(${params.join(", ")})\` | ${op.doc.replace(/\|/g, "\\|")} |`);
+      const facts = [op.impure && "random", op.stopsGradient && "stops gradient", op.fusable && "fusable", op.tuple && `tuple (${op.tuple.join(", ")})`, op.aggregate === "exact" && "whole set"].filter(Boolean);
+      out.push(`| \`${op.name}\` | \`${op.name}(${params.join(", ")})\` | ${facts.join(", ")} | ${op.doc.replace(/\|/g, "\\|")} |`);
     }
     out.push("");
   }
   const operators = Object.entries(OPERATOR_OPS).map(([symbol, name]) => `\`${symbol}\` → \`${name}\``);
   out.push("## Operators", "", `The language's operators are these ops: ${operators.join(", ")}; unary \`-\` is \`neg\` and \`not\` is \`logical_not\`.`, "");
+  out.push(
+    "## Compile-time builtins",
+    "",
+    "Not ops: the checker evaluates these while it elaborates (`compiler/src/semantics/builtins/`), and they never reach the graph. `config` builtins are records the runtime reads from the plan (optimizers, data sources, initializers).",
+    "",
+    "| builtin | kind | signature | meaning |",
+    "|---|---|---|---|",
+  );
+  for (const b of ALL_BUILTINS) {
+    const params = [...b.params.map((p) => `${p.name}: ${p.kind}`), ...(b.openNamed ? ["…named settings"] : [])];
+    out.push(`| \`${b.name}\` | ${b.category} | \`${b.name}(${params.join(", ")})\` | ${b.doc.replace(/\|/g, "\\|")} |`);
+  }
+  out.push("");
   return out.join("\n");
 }
 
-function showDefault(value: import("../semantics/values.js").Value): string {
+function showDefault(value: OpArg): string {
   switch (value.kind) {
     case "int": return printDim(value.dim);
     case "float": return String(value.value);

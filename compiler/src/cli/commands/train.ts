@@ -8,7 +8,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { compileFiles } from "../../driver.js";
 import { formatPlan } from "../../lower/format-plan.js";
-import { constValue, printDim } from "../../semantics/dims.js";
+import { constValue, printDim } from "../../types/dims.js";
 import { writeFileAtomic } from "../../../../runtime/src/atomic-write.js";
 import { useBackend, type BackendName } from "../../../../runtime/src/backends.js";
 import { openDataSet } from "../../../../runtime/src/data/sources.js";

@@ -1,7 +1,8 @@
 // Tensor types: a dtype (f32, i32, bool, or ids of one id space) and a shape of symbolic
-// dimensions. Printing here is what every type in a diagnostic looks like.
+// dimensions. Printing here is what every type in a diagnostic looks like. Part of the tensor
+// vocabulary (compiler/src/types/) that the op registry, the checker and the IR all share.
 
-import { constDim, printDim, type Dim } from "./dims.js";
+import { constDim, mulDims, printDim, type Dim } from "./dims.js";
 
 export type DType = "f32" | "i32" | "bool" | "id";
 
@@ -42,11 +43,8 @@ export function printType(type: TensorType): string {
 }
 
 export function numel(shape: readonly Dim[]): Dim {
-  return shape.reduce<Dim>((acc, d) => mulDim(acc, d), constDim(1));
+  return shape.reduce<Dim>((acc, d) => mulDims(acc, d), constDim(1));
 }
-
-// Local import to keep this file's public surface small.
-import { mulDims as mulDim } from "./dims.js";
 
 /** Bytes per element of each dtype as stored by the runtime (ids are int32). */
 export const DTYPE_BYTES: Record<DType, number> = { f32: 4, i32: 4, bool: 1, id: 4 };

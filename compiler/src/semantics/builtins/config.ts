@@ -1,21 +1,21 @@
 // Configuration values for `train` blocks and weight declarations: optimizers, data sources,
 // initializers. Compile-time records that the runtime reads; they take any named arguments.
 
-import type { Value } from "../../compiler/src/semantics/values.js";
-import type { OpDef } from "./types.js";
+import type { Value } from "../values.js";
+import type { Builtin } from "./builtin.js";
 
-function config(name: string, doc: string, positional: readonly string[] = []): OpDef {
+function config(name: string, doc: string, positional: readonly string[] = []): Builtin {
   return {
     name,
     category: "config",
     doc,
     params: positional.map((n) => ({ name: n, kind: "any" as const })),
     openNamed: true,
-    infer: (args): Value => ({ kind: "config", name, args }),
+    evaluate: (args): Value => ({ kind: "config", name, args }),
   };
 }
 
-export const CONFIG_OPS: readonly OpDef[] = [
+export const CONFIG_BUILTINS: readonly Builtin[] = [
   config("sgd", "sgd(lr, momentum = 0): stochastic gradient descent."),
   config("adam", "adam(lr, beta1 = 0.9, beta2 = 0.999, eps = 1e-8): Adam (Kingma & Ba 2015); two state slots per weight."),
   config("adamw", "adamw(lr, weight_decay, …): Adam with decoupled weight decay (Loshchilov & Hutter 2019); two state slots per weight."),

@@ -1,29 +1,31 @@
 // Ops evaluated entirely at compile time over lists, numbers and functions: len, range,
 // enumerate, zip, fold, float, int. Their results shape the graph (how many layers, which sizes).
 
-import { constDim, constValue } from "../../compiler/src/semantics/dims.js";
-import type { Value } from "../../compiler/src/semantics/values.js";
-import { int, p } from "./helpers.js";
-import type { OpContext, OpDef } from "./types.js";
+import { constDim, constValue } from "../../types/dims.js";
+import type { Value } from "../values.js";
+import type { Builtin, BuiltinContext, BuiltinParam, BuiltinParamKind } from "./builtin.js";
+
+const p = (name: string, kind: BuiltinParamKind): BuiltinParam => ({ name, kind });
+const int = (n: number): Value => ({ kind: "int", dim: constDim(n) });
 
 function items(v: Value | undefined): readonly Value[] {
   return v && (v.kind === "list" || v.kind === "tuple") ? v.items : [];
 }
 
-export const COMPILE_TIME_OPS: readonly OpDef[] = [
+export const COMPILE_TIME_BUILTINS: readonly Builtin[] = [
   {
     name: "len",
     category: "compile-time",
     doc: "len(xs): the number of items of a compile-time list.",
     params: [p("xs", "list")],
-    infer: (args) => int(items(args.get("xs")).length),
+    evaluate: (args) => int(items(args.get("xs")).length),
   },
   {
     name: "range",
     category: "compile-time",
     doc: "range(n): the compile-time list [0, 1, …, n − 1]; n must be a constant (use `arange` for a tensor).",
     params: [p("n", "int")],
-    infer(args, ctx: OpContext) {
+    evaluate(args, ctx: BuiltinContext) {
       const n = constValue(ctx.unifier.resolve((args.get("n") as Extract<Value, { kind: "int" }>).dim));
       if (n === undefined) ctx.fail("REC2010", { what: "`range`", found: "a symbolic dimension", help: "`range` unrolls at compile time; use `arange(n)` for a tensor of positions" }, "n");
       return { kind: "list", items: Array.from({ length: Math.max(0, n) }, (_, i) => int(i)) };
@@ -34,14 +36,14 @@ export const COMPILE_TIME_OPS: readonly OpDef[] = [
     category: "compile-time",
     doc: "enumerate(xs): the list of pairs (index, item).",
     params: [p("xs", "list")],
-    infer: (args) => ({ kind: "list", items: items(args.get("xs")).map((v, i) => ({ kind: "tuple", items: [int(i), v] })) }),
+    evaluate: (args) => ({ kind: "list", items: items(args.get("xs")).map((v, i) => ({ kind: "tuple", items: [int(i), v] })) }),
   },
   {
     name: "zip",
     category: "compile-time",
     doc: "zip(xs, ys): the list of pairs (xs[i], ys[i]), as long as the shorter list.",
     params: [p("xs", "list"), p("ys", "list")],
-    infer(args) {
+    evaluate(args) {
       const xs = items(args.get("xs"));
       const ys = items(args.get("ys"));
       return { kind: "list", items: xs.slice(0, Math.min(xs.length, ys.length)).map((x, i) => ({ kind: "tuple", items: [x, ys[i]!] })) };
@@ -52,7 +54,7 @@ export const COMPILE_TIME_OPS: readonly OpDef[] = [
     category: "compile-time",
     doc: "fold(xs, init, f): f(…f(f(init, xs[0]), xs[1])…, xs[n−1]), unrolled at compile time; threads a tensor through a list of layers.",
     params: [p("xs", "list"), p("init", "any"), p("f", "function")],
-    infer(args, ctx) {
+    evaluate(args, ctx) {
       let acc = args.get("init")!;
       for (const item of items(args.get("xs"))) acc = ctx.call(args.get("f")!, [acc, item]);
       return acc;
@@ -63,7 +65,7 @@ export const COMPILE_TIME_OPS: readonly OpDef[] = [
     category: "compile-time",
     doc: "float(n): a compile-time int as a float.",
     params: [p("n", "float")],
-    infer: (args) => {
+    evaluate: (args) => {
       const v = args.get("n")!;
       return { kind: "float", value: v.kind === "int" ? (constValue(v.dim) ?? 0) : v.kind === "float" ? v.value : 0 };
     },
@@ -73,7 +75,7 @@ export const COMPILE_TIME_OPS: readonly OpDef[] = [
     category: "compile-time",
     doc: "int(x): a compile-time float truncated to an int.",
     params: [p("x", "float")],
-    infer: (args) => {
+    evaluate: (args) => {
       const v = args.get("x")!;
       return v.kind === "int" ? v : { kind: "int", dim: constDim(Math.trunc(v.kind === "float" ? v.value : 0)) };
     },

@@ -1,0 +1,61 @@
+// Kernels of the elementwise ops (rules: stdlib/ops/elementwise.ts; reference: compiler/src/ir/reference/elementwise.ts).
+
+import { tf, type Tensor } from "../tf.js";
+import { dtypeOf, castTo, binary, unary, stopGradient, type Kernel } from "./kernel.js";
+
+export const ELEMENTWISE_KERNELS: Readonly<Record<string, Kernel>> = {
+  add: binary(tf.add),
+  sub: binary(tf.sub),
+  mul: binary(tf.mul),
+  div: binary(tf.div),
+  mod: binary((a, b) => tf.mod(tf.add(tf.mod(a, b), b), b)),
+  pow: binary(tf.pow),
+  maximum: binary(tf.maximum),
+  minimum: binary(tf.minimum),
+  eq: binary(tf.equal, true),
+  ne: binary(tf.notEqual, true),
+  lt: binary(tf.less, true),
+  le: binary(tf.lessEqual, true),
+  gt: binary(tf.greater, true),
+  ge: binary(tf.greaterEqual, true),
+  logical_and: binary(tf.logicalAnd, true),
+  logical_or: binary(tf.logicalOr, true),
+  logical_not: unary(tf.logicalNot),
+  neg: unary(tf.neg),
+  exp: unary(tf.exp),
+  log: unary(tf.log),
+  log1p: unary(tf.log1p),
+  sqrt: unary(tf.sqrt),
+  abs: unary(tf.abs),
+  relu: unary(tf.relu),
+  gelu: unary((x) => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3)))))))),
+  silu: unary((x) => tf.mul(x, tf.sigmoid(x))),
+  sigmoid: unary(tf.sigmoid),
+  tanh: unary(tf.tanh),
+  sin: unary(tf.sin),
+  cos: unary(tf.cos),
+  softplus: unary(tf.softplus),
+  identity: unary((x) => x),
+  square: unary(tf.square),
+  rsqrt: unary(tf.rsqrt),
+  // Not tf.logSigmoid: its own gradient reads a freed tensor under variableGrads.
+  log_sigmoid: unary((x) => tf.neg(tf.softplus(tf.neg(x)))),
+  // tf.logSigmoid's own gradient reads a freed tensor under variableGrads.
+  clip: ([x], ctx) => tf.clipByValue(x!, Number(ctx.step.attrs["low"]), Number(ctx.step.attrs["high"])),
+  // tf.where broadcasts the condition; the branches must be full-sized (a scalar mask value is
+  // filled once rather than broadcast by a copy of every operand).
+  where: ([c, a, b], ctx) => {
+    const want = dtypeOf(ctx.step);
+    const shape = ctx.step.type.shape.map((d) => ctx.dim(typeof d === "number" ? d : { dim: d }));
+    const full = (t: Tensor, i: number) => {
+      const typed = castTo(t, want);
+      if (typed.shape.join() === shape.join()) return typed;
+      const constant = ctx.inputSteps[i]?.op === "const" ? Number(ctx.inputSteps[i]!.attrs["value"]) : undefined;
+      return constant !== undefined && Number.isFinite(constant) ? tf.fill(shape, constant, want === "bool" ? "bool" : want) : tf.broadcastTo(typed, shape);
+    };
+    return tf.where(c!.shape.join() === shape.join() ? c! : tf.broadcastTo(c!, shape), full(a!, 1), full(b!, 2));
+  },
+  cast: ([x], ctx) => tf.cast(x!, dtypeOf(ctx.step)),
+  as_ids: ([x]) => tf.cast(x!, "int32"),
+  stop_gradient: unary(stopGradient),
+};

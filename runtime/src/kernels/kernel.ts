@@ -1,0 +1,82 @@
+// What a kernel is, and the pieces kernels of several categories share. A kernel computes one
+// op of a plan with TensorFlow.js; each category of the op registry has its kernels in the
+// same-named file here (elementwise.ts, reduction.ts, …), keyed by op name.
+// In: the step's input tensors, in the order of the op's tensor parameters, and its context
+// (attributes as the plan stores them, dim sizes, training or not, the op's seed).
+// Out: the step's output tensor.
+
+import type { PlanStep, PlanValue } from "../plan.js";
+import { tf, tfDtype, type Tensor } from "../tf.js";
+
+export interface KernelContext {
+  readonly step: PlanStep;
+  /** Sizes of the model's symbolic dims for this batch. */
+  readonly dim: (value: PlanValue | undefined) => number;
+  readonly training: boolean;
+  readonly seed: number;
+  /** The steps of this step's inputs (a constant's value is known without reading a tensor). */
+  readonly inputSteps: readonly PlanStep[];
+}
+
+export type Kernel = (inputs: Tensor[], ctx: KernelContext) => Tensor;
+
+export const dtypeOf = (step: PlanStep) => tfDtype(step.type);
+
+/** `t` in dtype `want` (no op when it already is). */
+export const castTo = (t: Tensor, want: "float32" | "int32" | "bool") => (t.dtype === want ? t : tf.cast(t, want));
+
+/** Binary ops cast a scalar constant of another dtype (`x ** 2`) to the result's dtype. */
+export function binary(f: (a: Tensor, b: Tensor) => Tensor, compare = false): Kernel {
+  return ([a, b], ctx) => {
+    if (!compare && ctx.step.type.dtype !== "bool") {
+      const want = dtypeOf(ctx.step);
+      return f(castTo(a!, want), castTo(b!, want));
+    }
+    const g = compare ? withoutGradient(f) : f;
+    if (a!.dtype !== b!.dtype) return g(tf.cast(a!, "float32"), tf.cast(b!, "float32"));
+    return g(a!, b!);
+  };
+}
+
+/**
+ * A comparison has no gradient: tfjs would refuse to differentiate through it (`u < 0` cast
+ * to f32 in a loss), so it is a custom op whose inputs get zero gradients.
+ */
+export function withoutGradient(f: (a: Tensor, b: Tensor) => Tensor): (a: Tensor, b: Tensor) => Tensor {
+  return tf.customGrad((a, b, save) => {
+    void save;
+    // Shapes, not the tensors: the inputs may be gone by the time gradients are computed.
+    const [shapeA, shapeB] = [(a as Tensor).shape, (b as Tensor).shape];
+    return { value: f(a as Tensor, b as Tensor), gradFunc: () => [tf.zeros(shapeA), tf.zeros(shapeB)] };
+  }) as (a: Tensor, b: Tensor) => Tensor;
+}
+
+export const unary = (f: (x: Tensor) => Tensor): Kernel => ([x]) => f(x!);
+
+export const stopGradient = tf.customGrad((x, save) => {
+  void save;
+  return { value: tf.clone(x as Tensor), gradFunc: (dy: Tensor) => [tf.zerosLike(dy)] };
+}) as (x: Tensor) => Tensor;
+
+export function axesOf(value: PlanValue | undefined, rank: number): number[] | undefined {
+  if (value === null || value === undefined) return undefined;
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((v) => {
+    const n = v as number;
+    return n < 0 ? n + rank : n;
+  });
+}
+
+export const reduce = (f: (x: Tensor, axis: number[] | undefined, keep: boolean) => Tensor): Kernel => ([x], ctx) =>
+  f(x!, axesOf(ctx.step.attrs["axis"], x!.rank), Boolean(ctx.step.attrs["keepdims"]));
+
+/** Stable in float32: subtracts the max before exponentiating (a row of −1e9 still sums to 1). */
+export function logSoftmax(x: Tensor, axis: number): Tensor {
+  const shifted = tf.sub(x, tf.max(x, axis, true));
+  return tf.sub(shifted, tf.log(tf.sum(tf.exp(shifted), axis, true)));
+}
+
+export function lastAxisOneHotPick(x: Tensor, index: Tensor): Tensor {
+  const n = x.shape[x.rank - 1]!;
+  return tf.sum(tf.mul(x, tf.cast(tf.oneHot(tf.cast(index, "int32"), n), "float32")), -1);
+}

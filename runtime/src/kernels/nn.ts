@@ -1,0 +1,61 @@
+// Kernels of the nn ops (rules: stdlib/ops/nn.ts): lookups, masks, hashing, top-k and dropout (seeded per op).
+
+import { HASH_MULTIPLIERS, HASH_PRIME } from "../hashing.js";
+import { tf, type Tensor } from "../tf.js";
+import { axesOf, lastAxisOneHotPick, type KernelContext, type Kernel } from "./kernel.js";
+
+/** `hash_ids`: seeded multiplicative hashes of ids into `buckets` (runtime/src/hashing.ts). */
+function hashIds([ids]: Tensor[], ctx: KernelContext): Tensor {
+  const buckets = ctx.dim(ctx.step.attrs["buckets"]);
+  const multiplier = HASH_MULTIPLIERS[ctx.dim(ctx.step.attrs["seed"] ?? 0) % HASH_MULTIPLIERS.length]!;
+  const x = tf.add(tf.mod(tf.cast(ids!, "int32"), HASH_PRIME), 1);
+  return tf.mod(tf.mod(tf.mul(x, tf.scalar(multiplier, "int32")), HASH_PRIME), buckets);
+}
+
+function hashNgrams([ids]: Tensor[], ctx: KernelContext): Tensor {
+  const order = ctx.dim(ctx.step.attrs["order"]);
+  const buckets = ctx.dim(ctx.step.attrs["buckets"]);
+  const l = ids!.shape[ids!.rank - 1]!;
+  const x = tf.mod(tf.cast(ids!, "int32"), HASH_PRIME);
+  let h: Tensor = tf.zerosLike(x);
+  // Oldest to newest: shift the ids right by k; positions before the start leave h unchanged.
+  for (let k = order - 1; k >= 0; k--) {
+    const pad = ids!.shape.map((_, i) => (i === ids!.rank - 1 ? [k, 0] : [0, 0])) as [number, number][];
+    const shifted = k ? tf.slice(tf.pad(x, pad), new Array(ids!.rank).fill(0), x.shape) : x;
+    const valid = tf.greaterEqual(tf.range(0, l, 1, "int32"), k);
+    h = tf.where(tf.broadcastTo(valid, x.shape), tf.mod(tf.add(tf.add(tf.mul(h, 31), shifted), 1), HASH_PRIME), h);
+  }
+  return tf.mod(h, buckets);
+}
+
+export const NN_KERNELS: Readonly<Record<string, Kernel>> = {
+  dropout: ([x], ctx) => (ctx.training ? tf.dropout(x!, Number(ctx.step.attrs["rate"] ?? 0.1), undefined, ctx.seed) : x!),
+  gather: ([table, ids]) => tf.gather(table!, tf.cast(ids!, "int32")),
+  take_along: ([x, index], ctx) => {
+    const axis = axesOf(ctx.step.attrs["axis"], x!.rank)![0]!;
+    if (axis === x!.rank - 1) return lastAxisOneHotPick(x!, index!);
+    const perm = [...Array(x!.rank).keys()].filter((i) => i !== axis).concat(axis);
+    return lastAxisOneHotPick(tf.transpose(x!, perm), index!);
+  },
+  one_hot: ([ids], ctx) => tf.cast(tf.oneHot(tf.cast(ids!, "int32"), ctx.dim(ctx.step.type.shape[ctx.step.type.shape.length - 1]!)), "float32"),
+  causal_mask: (_, ctx) => {
+    const n = ctx.dim(ctx.step.attrs["n"]);
+    return tf.cast(tf.linalg.bandPart(tf.ones([n, n]), -1, 0), "bool");
+  },
+  // A masked sum as one batched product, [N, 1, L] @ [N, L, D]: reductions only over the last
+  // axis (webgpu's reduction over another axis transposes, and fails for a cast mask).
+  masked_mean: ([x, mask]) => {
+    const [l, d] = x!.shape.slice(-2) as [number, number];
+    const lead = x!.shape.slice(0, -2);
+    const m = tf.reshape(tf.cast(mask!, "float32"), [-1, 1, l]);
+    const total = tf.matMul(m, tf.reshape(x!, [-1, l, d]));
+    const count = tf.maximum(tf.sum(m, -1, true), 1);
+    return tf.reshape(tf.div(total, count), [...lead, d]);
+  },
+  hash_ngrams: hashNgrams,
+  hash_ids: hashIds,
+  topk: ([x], ctx) => {
+    const { values, indices } = tf.topk(x!, ctx.dim(ctx.step.attrs["k"]));
+    return Number(ctx.step.attrs["output"] ?? 0) === 1 ? indices : values;
+  },
+};
