@@ -8,10 +8,7 @@ import { join } from "node:path";
 import { hasPython } from "./harness/available.js";
 import { describe, expect, it } from "vitest";
 import { main } from "../compiler/src/cli/main.js";
-import { checkSource, compileFiles } from "../compiler/src/driver.js";
-import { lowerToPlan } from "../compiler/src/lower/to-plan.js";
-import { runPasses } from "../compiler/src/passes/pass.js";
-import { STANDARD_PIPELINE } from "../compiler/src/passes/pipeline.js";
+import { compile, compileFiles } from "../compiler/src/driver.js";
 import { useBackend } from "../runtime/src/backends.js";
 import { loadCheckpoint, saveCheckpoint } from "../runtime/src/checkpoint/checkpoint.js";
 import { decodeSafetensors, encodeSafetensors } from "../runtime/src/checkpoint/safetensors.js";
@@ -62,12 +59,9 @@ describe("safetensors", () => {
 describe("checkpoints of models", () => {
   it("refuses a checkpoint of another model, listing every mismatch", async () => {
     await useBackend("cpu");
-    const compile = (text: string) => {
-      const checked = checkSource(join(ROOT, "m.rec"), text);
-      return lowerToPlan(runPasses(checked.models[0]!.graph, STANDARD_PIPELINE).model, []);
-    };
-    const a = new Executor(compile(`import { Dense } from "std/nn"\nmodel M {\n  dims B\n  input x: f32[B, 4]\n  head h = Dense(2)(x)\n}\n`), 0);
-    const b = new Executor(compile(`import { Dense } from "std/nn"\nmodel M {\n  dims B\n  input x: f32[B, 4]\n  head h = Dense(3)(x)\n  head g = Dense(1)(x)\n}\n`), 0);
+    const planOf = (text: string) => compile({ path: join(ROOT, "m.rec"), text }).plans[0]!;
+    const a = new Executor(planOf(`import { Dense } from "std/nn"\nmodel M {\n  dims B\n  input x: f32[B, 4]\n  head h = Dense(2)(x)\n}\n`), 0);
+    const b = new Executor(planOf(`import { Dense } from "std/nn"\nmodel M {\n  dims B\n  input x: f32[B, 4]\n  head h = Dense(3)(x)\n  head g = Dense(1)(x)\n}\n`), 0);
     const path = join(scratch, "a.safetensors");
     await saveCheckpoint(a, path, { step: "1" });
     expect(() => loadCheckpoint(b, path)).toThrow(/`h\.dense\.kernel` is \[4,2\] in the checkpoint but \[4,3\] in the model[\s\S]*`g\.dense\.kernel` \[4,1\] is missing/);

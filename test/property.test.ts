@@ -79,10 +79,7 @@ describe("the checker and the pipeline never throw", () => {
   );
   const pieces = ["B", "L", "64", "0", "-1", "1.5", "x", "[", "]", "(", ")", ",", "+", "*", "@", "f32", "<", ">", "axis = 0", "sum(", "Dense(", "\n", "None", ":", "...", "if", "fn(a) => a", "[1, 2]", "items", "dim"];
   it("on mutated specs: diagnostics or a verified graph, never an exception or REC9001", async () => {
-    const { checkSource } = await import("../compiler/src/driver.js");
-    const { runPasses } = await import("../compiler/src/passes/pass.js");
-    const { STANDARD_PIPELINE } = await import("../compiler/src/passes/pipeline.js");
-    const { lowerToPlan } = await import("../compiler/src/lower/to-plan.js");
+    const { compile } = await import("../compiler/src/driver.js");
     const mutation = fc.record({ spec: fc.nat({ max: specs.length - 1 }), at: fc.nat(), length: fc.nat({ max: 6 }), insert: fc.constantFrom(...pieces) });
     fc.assert(
       fc.property(fc.array(mutation, { minLength: 1, maxLength: 3 }), (mutations) => {
@@ -91,10 +88,9 @@ describe("the checker and the pipeline never throw", () => {
           const at = m.at % (text.length + 1);
           text = text.slice(0, at) + m.insert + text.slice(at + m.length);
         }
-        const result = checkSource(join(ROOT, "mutated.rec"), text);
+        // Checking, then (when it passes) optimizing with the verifier after every pass, and lowering.
+        const result = compile({ path: join(ROOT, "mutated.rec"), text });
         expect(result.diagnostics.map((d) => d.code)).not.toContain("REC9001");
-        if (result.diagnostics.some((d) => d.severity === "error")) return;
-        for (const model of result.models) lowerToPlan(runPasses(model.graph, STANDARD_PIPELINE, { verify: true }).model);
       }),
       { numRuns: 120 },
     );

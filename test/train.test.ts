@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../compiler/src/cli/main.js";
-import { checkSource, compileFiles } from "../compiler/src/driver.js";
+import { checkSource, compile, compileFiles } from "../compiler/src/driver.js";
 import { lowerToPlan } from "../compiler/src/lower/to-plan.js";
 import { runPasses } from "../compiler/src/passes/pass.js";
 import { STANDARD_PIPELINE } from "../compiler/src/passes/pipeline.js";
@@ -67,8 +67,7 @@ describe("seeded randomness", () => {
   it("gives each random op of a step its own draws, the same again for the same seed", async () => {
     await useBackend("cpu");
     const text = `model TwoDropouts {\n  dims B\n  input x: f32[B, 64]\n  head first = dropout(x, rate = 0.5)\n  head second = dropout(x, rate = 0.5)\n  loss l = mean(first) + mean(second)\n}\n`;
-    const checked = checkSource(join(ROOT, "two_dropouts.rec"), text);
-    const executor = new Executor(lowerToPlan(runPasses(checked.models[0]!.graph, STANDARD_PIPELINE).model, []), 0);
+    const executor = new Executor(compile({ path: join(ROOT, "two_dropouts.rec"), text }).plans[0]!, 0);
     const x = tf.ones([4, 64]);
     const masks = (seed: number) => {
       const heads = executor.run("predict", new Map([["x", x]]), { training: true, seed });
@@ -126,9 +125,9 @@ describe("schedules and optimizers", () => {
   it("weights losses and clips the global gradient norm", async () => {
     await useBackend("cpu");
     const text = `model Two {\n  dims B\n  input x: f32[B, 2]\n  let w = Dense(1, bias = false)\n  loss a = mean(w(x))\n  loss b = mean(w(x) * 3.0)\n}\nimport { Dense } from "std/nn"\n`;
-    const checked = checkSource(join(ROOT, "two.rec"), text);
-    expect(checked.diagnostics.map((d) => d.code)).toEqual([]);
-    const p = lowerToPlan(runPasses(checked.models[0]!.graph, STANDARD_PIPELINE).model, []);
+    const compiled = compile({ path: join(ROOT, "two.rec"), text });
+    expect(compiled.diagnostics.map((d) => d.code)).toEqual([]);
+    const p = compiled.plans[0]!;
     const executor = new Executor(p, 0);
     const kernel = executor.params.get("w.kernel")!;
     kernel.assign(tf.tensor2d([[0], [0]]));

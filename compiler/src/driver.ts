@@ -1,7 +1,12 @@
 // The pipeline, in order: read → parse (syntax/parse-source) → load imports (semantics/program)
 // → resolve names (semantics/resolve) → elaborate and check (semantics/check), which records each
-// model's graph IR → optimize (passes/pipeline) → lower to the runtime plan (lower/to-plan). Later stages (IR, passes, lowering) join here and
-// nowhere else; each stage runs only when the one before it reported no errors.
+// model's graph IR → optimize (passes/pipeline) → lower to the runtime plan (lower/to-plan).
+// This is the only file that knows the order. Each stage runs only when the ones before it
+// reported no errors, and every diagnostic a stage reports is returned: none is dropped here.
+//
+// `compile` is the public entry (compiler/src/index.ts): sources or files in, diagnostics, the
+// checked models, their optimized IR and their plans out. The CLI, the tests and the benchmarks
+// call it (or `checkFiles`/`checkSource` when they stop after checking).
 
 import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { checkProgram } from "./semantics/check.js";
@@ -10,7 +15,7 @@ import { loadProgram } from "./semantics/program.js";
 import { resolveProgram } from "./semantics/resolve.js";
 import type { IrModel } from "./ir/ir.js";
 import { lowerToPlan } from "./lower/to-plan.js";
-import { runPasses } from "./passes/pass.js";
+import { runPasses, type PassReport } from "./passes/pass.js";
 import { STANDARD_PIPELINE } from "./passes/pipeline.js";
 import type { Plan } from "../../runtime/src/plan.js";
 import { readSource, DEFAULT_MAX_FILE_BYTES } from "./source/read-source.js";
@@ -66,27 +71,17 @@ function checkParsed(files: ParsedFile[], options: CheckOptions): Omit<CheckResu
   if (hasErrors(program.diagnostics)) {
     return { files, diagnostics: sortDiagnostics([...syntax, ...program.diagnostics]), sources, models: [] };
   }
+  const resolved = resolveProgram(program);
+  if (hasErrors(resolved)) {
+    return { files, diagnostics: sortDiagnostics([...syntax, ...program.diagnostics, ...resolved]), sources, models: [] };
+  }
   const checked = checkProgram(program, options.overrides);
-  // The elaborator words some unknown names more precisely (REC2008 in a loss): keep its word.
-  const resolved = resolveProgram(program).filter(
-    (r) => !checked.diagnostics.some((c) => c.file === r.file && c.primary.span.start === r.primary.span.start),
-  );
   return {
     files,
-    diagnostics: sortDiagnostics(dedupe([...syntax, ...program.diagnostics, ...checked.diagnostics, ...resolved])),
+    diagnostics: sortDiagnostics([...syntax, ...program.diagnostics, ...resolved, ...checked.diagnostics]),
     sources,
     models: checked.models,
   };
-}
-
-function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return diagnostics.filter((d) => {
-    const key = `${d.file}:${d.primary.span.start}:${d.code}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 
@@ -99,12 +94,37 @@ export interface CompileResult extends CheckResult {
   readonly plans: readonly Plan[];
   /** The optimized IR the plans were lowered from. */
   readonly optimized: readonly IrModel[];
+  /** What the pass pipeline reported for each model: IR printed after passes, timings. */
+  readonly passReports: readonly PassReport[];
 }
 
+export interface CompileOptions extends CheckOptions {
+  /** Verify the IR after every pass (on by default: a failure is a compiler bug, caught early). */
+  readonly verify?: boolean;
+  /** `--set name=value` overrides of model params, as a record (the API's form of `overrides`). */
+  readonly set?: Readonly<Record<string, string | number | boolean>>;
+  /** Print the IR after these passes (or all) into `passReports` (`rec ir --after`). */
+  readonly printAfter?: ReadonlySet<string> | "all";
+  /** Time each pass into `passReports` (`rec ir --time-passes`). */
+  readonly timePasses?: boolean;
+}
+
+/** What to compile: paths of files on disk, or one source text with the path it reports. */
+export type CompileInput = readonly string[] | { readonly path: string; readonly text: string };
+
 /** The whole compiler: check, optimize each model's graph (verifying after every pass), lower. */
-export function compileFiles(paths: readonly string[], options: CheckOptions & { readonly verify?: boolean } = {}): CompileResult {
-  const checked = checkFiles(paths, options);
-  if (hasErrors(checked.diagnostics)) return { ...checked, plans: [], optimized: [] };
-  const optimized = checked.models.map((m) => runPasses(m.graph, STANDARD_PIPELINE, { verify: options.verify ?? true }).model);
-  return { ...checked, optimized, plans: optimized.map((m, i) => lowerToPlan(m, checked.models[i]!.train, checked.models[i]!.schemas)) };
+export function compile(input: CompileInput, options: CompileOptions = {}): CompileResult {
+  const overrides = new Map([...(options.overrides ?? []), ...Object.entries(options.set ?? {}).map(([k, v]) => [k, String(v)] as const)]);
+  const checkOptions = { ...options, ...(overrides.size ? { overrides } : {}) };
+  const checked = "text" in input ? checkSource(input.path, input.text, checkOptions) : checkFiles(input, checkOptions);
+  if (hasErrors(checked.diagnostics)) return { ...checked, plans: [], optimized: [], passReports: [] };
+  const passOptions = { verify: options.verify ?? true, ...(options.printAfter ? { printAfter: options.printAfter } : {}), ...(options.timePasses ? { timing: true } : {}) };
+  const passReports = checked.models.map((m) => runPasses(m.graph, STANDARD_PIPELINE, passOptions));
+  const optimized = passReports.map((r) => r.model);
+  return { ...checked, optimized, passReports, plans: optimized.map((m, i) => lowerToPlan(m, checked.models[i]!.train, checked.models[i]!.schemas)) };
+}
+
+/** `compile` over files on disk (the form the commands use). */
+export function compileFiles(paths: readonly string[], options: CompileOptions = {}): CompileResult {
+  return compile(paths, options);
 }

@@ -189,7 +189,7 @@ export const ELEMENTWISE_OPS: readonly OpDef[] = [
   unary("gelu", "gelu(x) = x Φ(x) (tanh approximation, Hendrycks & Gimpel 2016).", 8),
   unary("silu", "silu(x) = x σ(x) (Elfwing et al. 2018).", 4),
   unary("sigmoid", "sigmoid(x) = 1 / (1 + e⁻ˣ).", 4),
-  unary("tanh", "tanh(x).", 4),
+  unary("tanh", "tanh(x): the hyperbolic tangent, in (−1, 1).", 4),
   unary("sin", "sin(x), x in radians (sinusoidal positions).", 4, ["f32"], Math.sin),
   unary("cos", "cos(x), x in radians (sinusoidal positions).", 4, ["f32"], Math.cos),
   unary("softplus", "softplus(x) = log(1 + eˣ), computed stably.", 4),
@@ -203,6 +203,9 @@ export const ELEMENTWISE_OPS: readonly OpDef[] = [
   asIds,
   stopGradient,
 ];
+
+/** The op each unary operator of the language means. */
+export const UNARY_OPERATOR_OPS: Record<string, string> = { "-": "neg", not: "logical_not" };
 
 /** The op each binary operator of the language means. */
 export const OPERATOR_OPS: Record<string, string> = {

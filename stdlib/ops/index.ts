@@ -4,7 +4,7 @@
 // (runtime/src/kernels/<category>.ts). The language's compile-time builtins (len, range, fold,
 // optimizers, data sources) are not ops: they live with the checker (semantics/builtins/).
 
-import { ELEMENTWISE_OPS, OPERATOR_OPS } from "./elementwise.js";
+import { ELEMENTWISE_OPS, OPERATOR_OPS, UNARY_OPERATOR_OPS } from "./elementwise.js";
 import { LINALG_OPS } from "./linalg.js";
 import { METRIC_OPS } from "./metrics.js";
 import { NN_OPS } from "./nn.js";
@@ -27,5 +27,5 @@ export const OPS: ReadonlyMap<string, OpDef> = new Map(ALL_OPS.map((op) => [op.n
 
 if (OPS.size !== ALL_OPS.length) throw new Error("two ops share a name in the registry");
 
-export { OPERATOR_OPS };
+export { OPERATOR_OPS, UNARY_OPERATOR_OPS };
 export type { OpDef };

@@ -8,7 +8,7 @@ import type { SourceLookup } from "../diagnostics/render.js";
 import { suggest } from "../diagnostics/suggest.js";
 import type { Span } from "../source/source-file.js";
 import type * as A from "../syntax/ast.js";
-import { OPERATOR_OPS, OPS } from "../../../stdlib/ops/index.js";
+import { OPERATOR_OPS, OPS, UNARY_OPERATOR_OPS } from "../../../stdlib/ops/index.js";
 import { BUILTINS } from "./builtins/index.js";
 import { addDims, constDim, constValue, divDims, equalDims, mulDims, printDim, subDims, type Dim } from "../types/dims.js";
 import { Env } from "./env.js";
@@ -286,7 +286,7 @@ export class Elaborator {
     } else if (operand.kind === "bool") {
       return { kind: "bool", value: !operand.value };
     }
-    const op = OPS.get(expr.op === "-" ? "neg" : "logical_not")!;
+    const op = OPS.get(UNARY_OPERATOR_OPS[expr.op]!)!;
     return callValue(this, { kind: "builtin", op }, [{ value: operand, span: expr.operand.span }], expr, ctx, op.name);
   }
 

@@ -1,6 +1,8 @@
 // Static name resolution over every body of every file — modules and functions included even
 // when no model uses them — so a misspelled name in a library is reported where it is written.
-// The elaborator reports the same errors for what it evaluates; the driver merges duplicates.
+// It runs before checking: the driver elaborates only a program whose every name resolves, so
+// an unknown name is reported once, here. In a model's loss or metric, an unknown lower-case
+// name is most likely data the model forgot to declare, and is worded so (REC2008).
 
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { suggest } from "../diagnostics/suggest.js";
@@ -9,9 +11,11 @@ import { OPS } from "../../../stdlib/ops/index.js";
 import { BUILTINS } from "./builtins/index.js";
 import type { Program } from "./program.js";
 import { semanticDiagnostic } from "./semantic-diagnostics.js";
-import { readExperiment } from "./experiment-decl.js";
 
 const BUILTIN_NAMES = new Set([...OPS.keys(), ...BUILTINS.keys(), "f32", "i32", "bool", "None"]);
+
+/** An experiment's settings whose names experiment.ts checks (REC3019). */
+const EXPERIMENT_NAMING_SETTINGS = new Set(["model", "models", "baseline", "report", "hard_subset", "paper"]);
 
 class Scope {
   private readonly names = new Set<string>();
@@ -33,9 +37,10 @@ class Scope {
 export function resolveProgram(program: Program): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   for (const file of program.files.values()) {
-    const report = (name: A.Ident, scope: Scope) => {
-      const [suggestion] = suggest(name.name, scope.all(), 1);
-      diagnostics.push(semanticDiagnostic(file.source.path, "REC3005", name.span, { name: name.name, ...(suggestion ? { suggestion } : {}) }));
+    const report = (name: A.Ident, scope: Scope, inLossOrMetric: boolean) => {
+      const [suggestion] = suggest(name.name, scope.all().filter((n) => !BUILTIN_NAMES.has(n) || n.length > 2), 1);
+      const code = inLossOrMetric && /^[a-z_][a-z0-9_]*$/.test(name.name) ? "REC2008" : "REC3005";
+      diagnostics.push(semanticDiagnostic(file.source.path, code, name.span, { name: name.name, ...(suggestion ? { suggestion } : {}) }));
     };
     const top = new Scope();
     for (const name of BUILTIN_NAMES) top.add(name);
@@ -52,7 +57,14 @@ export function resolveProgram(program: Program): Diagnostic[] {
 }
 
 class Walker {
-  constructor(private readonly report: (name: A.Ident, scope: Scope) => void) {}
+  /** Whether the walk is inside a model's `loss` or `metric` declaration. */
+  private inLossOrMetric = false;
+
+  constructor(private readonly reportName: (name: A.Ident, scope: Scope, inLossOrMetric: boolean) => void) {}
+
+  private report(name: A.Ident, scope: Scope) {
+    this.reportName(name, scope, this.inLossOrMetric);
+  }
 
   decl(decl: A.Decl, top: Scope): void {
     switch (decl.kind) {
@@ -90,18 +102,22 @@ class Walker {
         for (const m of decl.members) if (m.kind === "TrainDecl" && m.name) stages.add(m.name.name);
         for (const m of decl.members) {
           if (m.kind === "ParamDecl") m.items.forEach((i) => i.default && this.expr(i.default, scope));
-          else if (m.kind === "LetDecl" || m.kind === "RoleDecl") this.expr(m.value, scope);
+          else if (m.kind === "LetDecl") this.expr(m.value, scope);
+          else if (m.kind === "RoleDecl") {
+            this.inLossOrMetric = m.role === "loss" || m.role === "metric";
+            this.expr(m.value, scope);
+            this.inLossOrMetric = false;
+          }
           else if (m.kind === "TrainDecl") this.settings(m.settings, stages);
         }
         break;
       }
-      case "ExperimentDecl": {
-        // The arms of `variants { … }` are names inside the experiment (`baseline = …`, `hard_subset`).
-        const arms = top.child();
-        for (const label of readExperiment(decl, "").models) arms.add(label);
-        this.settings(decl.settings, arms);
+      case "ExperimentDecl":
+        // The settings that name arms, models, metrics and heads are checked against the file's
+        // models by semantics/experiment.ts, which words each precisely (REC3019); the rest
+        // (seeds, steps, variants' values) are ordinary expressions.
+        this.settings(decl.settings.filter((s) => !EXPERIMENT_NAMING_SETTINGS.has(s.name.name)), top);
         break;
-      }
       case "SchemaDecl":
         for (const f of decl.fields) if (f.source) this.expr(f.source, top);
         break;

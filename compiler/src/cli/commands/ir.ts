@@ -1,12 +1,12 @@
 // `rec ir SPEC`: the graph IR of each model, optionally after the optimization passes.
 
-import { checkFiles } from "../../driver.js";
+import { compile } from "../../driver.js";
 import { printModel, printModels } from "../../ir/printer.js";
-import { formatTimings, runPasses } from "../../passes/pass.js";
-import { PASSES, STANDARD_PIPELINE } from "../../passes/pipeline.js";
+import { formatTimings } from "../../passes/pass.js";
+import { PASSES } from "../../passes/pipeline.js";
 import type { CommandSpec } from "../args.js";
 import { EXIT } from "../io.js";
-import { colorOption, type Command, reportProblems } from "./shared.js";
+import { colorOption, type Command, overridesFrom, reportProblems } from "./shared.js";
 
 export const irSpec: CommandSpec = {
   name: "ir",
@@ -17,6 +17,7 @@ export const irSpec: CommandSpec = {
     { name: "after", description: "Run the optimization pipeline and print the IR after this pass, or after every pass", values: [], valueName: "PASS|all" },
     { name: "optimized", description: "Print the IR after the whole pipeline" },
     { name: "time-passes", description: "Print how long each pass took (to stderr)" },
+    { name: "set", description: "Override a model param (repeatable)", values: [], valueName: "NAME=VALUE", repeatable: true },
   ],
 };
 
@@ -25,27 +26,29 @@ export const ir: Command = (args, io) => {
     io.stderr("error: `rec ir` takes exactly one file\n");
     return EXIT.usage;
   }
-  const result = checkFiles(args.positionals);
-  const stop = reportProblems(result, args, io);
-  if (stop !== undefined) return stop;
+  const overrides = overridesFrom(args, io);
+  if (!overrides) return EXIT.usage;
   const after = args.options.get("after") as string | undefined;
   if (after && after !== "all" && !PASSES.has(after)) {
     io.stderr(`error: no pass \`${after}\`; the passes are ${[...PASSES.keys()].join(", ")} (or \`all\`)\n`);
     return EXIT.usage;
   }
+  const result = compile(args.positionals, {
+    overrides,
+    ...(after ? { printAfter: after === "all" ? ("all" as const) : new Set([after]) } : {}),
+    timePasses: Boolean(args.options.get("time-passes")),
+  });
+  const stop = reportProblems(result, args, io);
+  if (stop !== undefined) return stop;
   const optimize = Boolean(after || args.options.get("optimized") || args.options.get("time-passes"));
   if (!optimize) {
     io.stdout(printModels(result.models.map((m) => m.graph)));
     return EXIT.ok;
   }
-  for (const model of result.models) {
-    const report = runPasses(model.graph, STANDARD_PIPELINE, {
-      verify: true,
-      ...(after ? { printAfter: after === "all" ? ("all" as const) : new Set([after]) } : {}),
-    });
+  result.passReports.forEach((report, i) => {
     if (after) io.stdout(report.printed.join("\n"));
     else io.stdout(printModel(report.model));
-    if (args.options.get("time-passes")) io.stderr(`${model.name} ${formatTimings(report.timings)}`);
-  }
+    if (args.options.get("time-passes")) io.stderr(`${result.models[i]!.name} ${formatTimings(report.timings)}`);
+  });
   return EXIT.ok;
 };

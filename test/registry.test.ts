@@ -1,0 +1,72 @@
+// The op registry is the one home of every op fact. For each category, the rules
+// (stdlib/ops/<category>.ts), the reference implementations (compiler/src/ir/reference/<category>.ts)
+// and the tfjs kernels (runtime/src/kernels/<category>.ts) cover exactly the same ops; every op
+// has a doc and a cost; and no compiler source outside the registry names a run-time op in a
+// string (a list of op names kept elsewhere is how facts drift from the registry).
+
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { REFERENCE_BY_CATEGORY } from "../compiler/src/ir/reference/index.js";
+import { KERNELS_BY_CATEGORY } from "../runtime/src/kernels/index.js";
+import { ALL_OPS, OPS } from "../stdlib/ops/index.js";
+import { OP_CATEGORIES } from "../stdlib/ops/types.js";
+import { ROOT } from "./harness/repo.js";
+
+const sorted = (xs: Iterable<string>) => [...xs].sort();
+
+describe("the op registry", () => {
+  for (const category of OP_CATEGORIES) {
+    it(`${category}: rule, reference and kernel files cover the same ops`, () => {
+      const rules = sorted(ALL_OPS.filter((op) => op.category === category).map((op) => op.name));
+      expect(rules.length, `no op in ${category}`).toBeGreaterThan(0);
+      expect(sorted(Object.keys(REFERENCE_BY_CATEGORY[category])), `compiler/src/ir/reference/${category}.ts`).toEqual(rules);
+      expect(sorted(Object.keys(KERNELS_BY_CATEGORY[category] ?? {})), `runtime/src/kernels/${category}.ts`).toEqual(rules);
+    });
+  }
+
+  it("has no category without its three files", () => {
+    expect(sorted(Object.keys(REFERENCE_BY_CATEGORY))).toEqual(sorted(OP_CATEGORIES));
+    expect(sorted(Object.keys(KERNELS_BY_CATEGORY))).toEqual(sorted(OP_CATEGORIES));
+    for (const category of OP_CATEGORIES) {
+      for (const file of [`stdlib/ops/${category}.ts`, `compiler/src/ir/reference/${category}.ts`, `runtime/src/kernels/${category}.ts`]) {
+        expect(statSync(join(ROOT, file)).isFile(), file).toBe(true);
+      }
+    }
+  });
+
+  it("documents and costs every op", () => {
+    const undocumented = ALL_OPS.filter((op) => op.doc.trim().length < 10 || !op.doc.startsWith(op.name)).map((op) => op.name);
+    expect(undocumented).toEqual([]);
+    const uncosted = ALL_OPS.filter((op) => typeof op.cost !== "function").map((op) => op.name);
+    expect(uncosted).toEqual([]);
+  });
+
+  it("is the only place that names a run-time op: no op-name list in the compiler's other sources", () => {
+    const names = new Set(OPS.keys());
+    const offenders: string[] = [];
+    const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : []));
+    // The reference implementations are keyed by op name (the registry's own third file).
+    const files = walk(join(ROOT, "compiler/src")).filter((f) => !f.includes(`${join("ir", "reference")}`));
+    for (const file of files) {
+      const text = readFileSync(file, "utf8").replace(/^\s*(\/\/|\*|\/\*\*).*$/gm, "");
+      for (const match of text.matchAll(/"([a-z_0-9]+)"/g)) {
+        if (names.has(match[1]!) && !ALLOWED.has(`${relative(ROOT, file)}:${match[1]}`)) offenders.push(`${relative(ROOT, file)}: "${match[1]}"`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+});
+
+/**
+ * Strings that are op names by coincidence, not op facts: a parameter, attribute or setting
+ * spelled like an op (`max` steps, a metric's `mean`), or the diagnostics' example text.
+ */
+const ALLOWED = new Set<string>([
+  "compiler/src/data/data-diagnostics.ts:max", // a message argument (the longest sequence)
+  "compiler/src/lower/to-plan.ts:mean", // how a metric aggregates over batches
+  "compiler/src/semantics/indexing.ts:index", // the parameter's name in messages, and a subscript kind
+  "compiler/src/semantics/semantic-diagnostics.ts:where", // a message argument
+  "compiler/src/semantics/semantic-diagnostics.ts:index", // a message argument
+  "compiler/src/syntax/syntax-diagnostics.ts:where", // a message argument
+]);
