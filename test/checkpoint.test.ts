@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { hasPython } from "./harness/available.js";
 import { describe, expect, it } from "vitest";
-import { main } from "../compiler/src/cli/main.js";
+import { main } from "../cli/main.js";
 import { compile, compileFiles } from "../compiler/src/driver.js";
 import { useBackend } from "../runtime/src/backends.js";
 import { loadCheckpoint, saveCheckpoint } from "../runtime/src/checkpoint/checkpoint.js";

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../compiler/src/cli/main.js";
+import { main } from "../cli/main.js";
 import { ROOT } from "./harness/repo.js";
 
 async function run(argv: string[], cwd = ROOT) {

@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../compiler/src/cli/main.js";
+import { main } from "../cli/main.js";
 import type { PlanDataField, PlanSchema } from "../runtime/src/plan.js";
 import { BadRowError, RowEncoder } from "../runtime/src/data/encode.js";
 import { FileDataSet } from "../runtime/src/data/file-data.js";

@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../compiler/src/cli/main.js";
+import { main } from "../cli/main.js";
 import { writeFileAtomic } from "../runtime/src/atomic-write.js";
 import { encodeSafetensors, readSafetensors } from "../runtime/src/checkpoint/safetensors.js";
 import { ROOT } from "./harness/repo.js";

@@ -4,7 +4,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../compiler/src/cli/main.js";
+import { main } from "../cli/main.js";
 import { checkSource, compileFiles } from "../compiler/src/driver.js";
 import { summarize } from "../compiler/src/semantics/summary.js";
 import { expectGolden } from "./harness/golden.js";

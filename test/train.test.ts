@@ -4,7 +4,7 @@
 
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../compiler/src/cli/main.js";
+import { main } from "../cli/main.js";
 import { checkSource, compile, compileFiles } from "../compiler/src/driver.js";
 import { lowerToPlan } from "../compiler/src/lower/to-plan.js";
 import { runPasses } from "../compiler/src/passes/pass.js";

@@ -7,7 +7,7 @@
 
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../../compiler/src/cli/main.js";
+import { main } from "../../cli/main.js";
 import { ROOT } from "../harness/repo.js";
 
 describe("PinRec at toy scale", () => {

@@ -1,4 +1,4 @@
-// Seeded synthetic worlds that generate batches for the examples (papers.md §5); the worlds
+// Seeded synthetic worlds that generate batches for the examples (spec/papers.md describes each world and the paper it serves); the worlds
 // that generate rows for data files are in worlds.ts. `latent_factor`: users and items
 // have latent vectors (items around cluster centres, Zipf popularity); each example is a user,
 // a history of items the user engaged with, and a next item drawn by the same preference, with
@@ -70,7 +70,7 @@ export function latentFactorWorld(options: { users: number; items: number; histo
 
 /**
  * `logged_bandit`: logged decisions of a uniform exploration policy over `actions` settings
- * (papers.md §5.5, the ad-auction simulator in small). Each context `state` f32[32] belongs to
+ * (spec/papers.md, the ad-auction simulator in small). Each context `state` f32[32] belongs to
  * one of 3 segments (its largest first coordinate); each segment has its own best setting, and
  * the outcomes click, long_click and spend depend on how close the logged action is to it, so a
  * good policy must personalize. Fields: state, action, click, long_click, spend, logging_prob.
@@ -114,7 +114,7 @@ export function loggedBanditWorld(options: { actions: number; worldSeed: number;
 }
 
 /**
- * `sid_successor` (papers.md §2.1, the hierarchical successor SIDs): items are semantic IDs of
+ * `sid_successor` (spec/papers.md, PrefixMem: the hierarchical successor SIDs): items are semantic IDs of
  * 3 codes out of `codes`; the catalogue holds `items` of the codes³ possible SIDs (all of them by
  * default, else a random subset, so not every prefix can be continued by every code). Each item
  * A has a successor B built so that meaning is prefix-dependent: B_1 = f_1(A_1),
@@ -189,7 +189,7 @@ function sampleCatalogue(codes: number, count: number, random: () => number): nu
 }
 
 /**
- * `engagement_sessions` (papers.md §2.2, UniPinRec's toy world): items in 20 clusters; each user
+ * `engagement_sessions` (spec/papers.md, UniPinRec's toy world): items in 20 clusters; each user
  * prefers 2 clusters and acts differently on each (saves on one, clicks on the other, mostly
  * nothing elsewhere). A history of `history_length` events (80% from the preferred clusters) with
  * the action taken on each; the next engaged item (the retrieval target); and a slate of
@@ -258,7 +258,7 @@ export function engagementSessionsWorld(options: { items: number; users: number;
 }
 
 /**
- * `outcome_sequences` (papers.md §2.8, PinRec's toy world): items in 30 clusters (item i is in
+ * `outcome_sequences` (spec/papers.md, PinRec's toy world): items in 30 clusters (item i is in
  * cluster i mod 30); within every cluster half the items are mostly saved and half mostly clicked
  * (item i is a save item when ⌊i / 30⌋ is even: saved 80% of the time, else clicked 80%), and
  * popularity within a cluster is Zipf over that rank (weight 1 / (⌊i / 30⌋ + 1)). Each user

@@ -1,11 +1,11 @@
 // `rec ast FILE` and `rec print FILE`: the parsed tree, or the file in canonical layout.
 // Both print the file's diagnostics to stderr and exit 1 when the file has errors.
 
-import { checkFiles } from "../../driver.js";
-import { hasErrors } from "../../diagnostics/diagnostic.js";
-import { dumpAst } from "../../syntax/ast-dump.js";
-import { printFile } from "../../syntax/printer.js";
-import type { ParsedFile } from "../../syntax/parse-source.js";
+import { checkFiles } from "../../compiler/src/driver.js";
+import { hasErrors } from "../../compiler/src/diagnostics/diagnostic.js";
+import { dumpAst } from "../../compiler/src/syntax/ast-dump.js";
+import { printFile } from "../../compiler/src/syntax/printer.js";
+import type { ParsedFile } from "../../compiler/src/syntax/parse-source.js";
 import type { CommandSpec } from "../args.js";
 import { EXIT, type CliIo } from "../io.js";
 import { colorOption, type Command, type CommandArgs, reportProblems } from "./shared.js";

@@ -6,9 +6,9 @@ import { extname, relative, resolve } from "node:path";
 import type { CommandSpec } from "../args.js";
 import { EXIT } from "../io.js";
 import type { Command } from "./shared.js";
-import { WORLDS } from "../../../../runtime/src/data/worlds.js";
-import { writeTable } from "../../../../runtime/src/data/write-table.js";
-import { formatOf } from "../../../../runtime/src/data/tables.js";
+import { WORLDS } from "../../runtime/src/data/worlds.js";
+import { writeTable } from "../../runtime/src/data/write-table.js";
+import { formatOf } from "../../runtime/src/data/tables.js";
 
 export const dataSpec: CommandSpec = {
   name: "data",

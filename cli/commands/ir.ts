@@ -1,9 +1,9 @@
 // `rec ir SPEC`: the graph IR of each model, optionally after the optimization passes.
 
-import { compile } from "../../driver.js";
-import { printModel, printModels } from "../../ir/printer.js";
-import { formatTimings } from "../../passes/pass.js";
-import { PASSES } from "../../passes/pipeline.js";
+import { compile } from "../../compiler/src/driver.js";
+import { printModel, printModels } from "../../compiler/src/ir/printer.js";
+import { formatTimings } from "../../compiler/src/passes/pass.js";
+import { PASSES } from "../../compiler/src/passes/pipeline.js";
 import type { CommandSpec } from "../args.js";
 import { EXIT } from "../io.js";
 import { colorOption, type Command, overridesFrom, reportProblems } from "./shared.js";

@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 import type { CommandSpec } from "../args.js";
 import { EXIT } from "../io.js";
 import type { Command } from "./shared.js";
-import { documentLibrary, stdlibFiles } from "../../tools/stdlib-doc.js";
+import { documentLibrary, stdlibFiles } from "../../compiler/src/tools/stdlib-doc.js";
 
 export const docSpec: CommandSpec = {
   name: "doc",

@@ -1,8 +1,8 @@
 // What several commands share: the command function type and the diagnostics/color options.
 
-import { hasErrors } from "../../diagnostics/diagnostic.js";
-import { renderAll } from "../../diagnostics/render.js";
-import type { CheckResult } from "../../driver.js";
+import { hasErrors } from "../../compiler/src/diagnostics/diagnostic.js";
+import { renderAll } from "../../compiler/src/diagnostics/render.js";
+import type { CheckResult } from "../../compiler/src/driver.js";
 import type { OptionSpec } from "../args.js";
 import { EXIT, type CliIo } from "../io.js";
 

@@ -7,9 +7,9 @@
 // run's and not 0 by construction. In: each run's per-example head values. Out: one number per
 // arm and seed pairing, and the subsets' sizes.
 
-import type { BatchSource } from "../../../../runtime/src/data/batch.js";
-import type { Executor } from "../../../../runtime/src/executor.js";
-import { tf } from "../../../../runtime/src/tf.js";
+import type { BatchSource } from "../../runtime/src/data/batch.js";
+import type { Executor } from "../../runtime/src/executor.js";
+import { tf } from "../../runtime/src/tf.js";
 
 /** The row name the hard subset's values are reported under (and `paper { hard_subset = … }`). */
 export const HARD_SUBSET_ROW = "hard_subset";

@@ -2,13 +2,13 @@
 // config, a bad data file or row, a non-finite loss, a mismatched checkpoint): the commands print their message
 // instead of a stack trace.
 
-import { BackendUnavailable } from "../../../../runtime/src/backends.js";
-import { CheckpointError } from "../../../../runtime/src/checkpoint/safetensors.js";
-import { ConfigError } from "../../../../runtime/src/config.js";
-import { DataSourceError } from "../../../../runtime/src/data/sources.js";
-import { BadRowError } from "../../../../runtime/src/data/encode.js";
-import { DataFileError } from "../../../../runtime/src/data/tables.js";
-import { NonFiniteLoss, TrainingError } from "../../../../runtime/src/train/trainer.js";
+import { BackendUnavailable } from "../../runtime/src/backends.js";
+import { CheckpointError } from "../../runtime/src/checkpoint/safetensors.js";
+import { ConfigError } from "../../runtime/src/config.js";
+import { DataSourceError } from "../../runtime/src/data/sources.js";
+import { BadRowError } from "../../runtime/src/data/encode.js";
+import { DataFileError } from "../../runtime/src/data/tables.js";
+import { NonFiniteLoss, TrainingError } from "../../runtime/src/train/trainer.js";
 
 import { EXIT } from "../io.js";
 

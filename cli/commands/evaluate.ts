@@ -4,15 +4,15 @@
 // Vocabularies saved beside the checkpoint map ids as in training.
 
 import { renderTable } from "../table.js";
-import { compileFiles } from "../../driver.js";
-import { useBackend, type BackendName } from "../../../../runtime/src/backends.js";
-import { loadCheckpoint } from "../../../../runtime/src/checkpoint/checkpoint.js";
-import { DataSourceError, openDataSet } from "../../../../runtime/src/data/sources.js";
-import type { BatchSource } from "../../../../runtime/src/data/batch.js";
+import { compileFiles } from "../../compiler/src/driver.js";
+import { useBackend, type BackendName } from "../../runtime/src/backends.js";
+import { loadCheckpoint } from "../../runtime/src/checkpoint/checkpoint.js";
+import { DataSourceError, openDataSet } from "../../runtime/src/data/sources.js";
+import type { BatchSource } from "../../runtime/src/data/batch.js";
 import { dirname, join, resolve } from "node:path";
-import { Executor } from "../../../../runtime/src/executor.js";
-import { tf } from "../../../../runtime/src/tf.js";
-import { evaluateMetrics } from "../../../../runtime/src/train/trainer.js";
+import { Executor } from "../../runtime/src/executor.js";
+import { tf } from "../../runtime/src/tf.js";
+import { evaluateMetrics } from "../../runtime/src/train/trainer.js";
 import { reportingUserErrors } from "./user-errors.js";
 import { EXIT, type CliIo } from "../io.js";
 import { overridesFrom, type Command, type CommandArgs, reportProblems } from "./shared.js";

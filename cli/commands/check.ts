@@ -4,14 +4,14 @@
 
 import { renderTable } from "../table.js";
 import { dirname, isAbsolute, join, relative } from "node:path";
-import { checkFiles, compileFiles } from "../../driver.js";
-import type { ContractReport } from "../../../../runtime/src/data/contract.js";
-import { ConfigError } from "../../../../runtime/src/config.js";
-import { DataSourceError } from "../../../../runtime/src/data/source-config.js";
-import { DataFileError } from "../../../../runtime/src/data/tables.js";
-import { renderSummary, summarize } from "../../semantics/summary.js";
-import { hasErrors } from "../../diagnostics/diagnostic.js";
-import { renderAll, type DiagnosticFormat } from "../../diagnostics/render.js";
+import { checkFiles, compileFiles } from "../../compiler/src/driver.js";
+import type { ContractReport } from "../../runtime/src/data/contract.js";
+import { ConfigError } from "../../runtime/src/config.js";
+import { DataSourceError } from "../../runtime/src/data/source-config.js";
+import { DataFileError } from "../../runtime/src/data/tables.js";
+import { renderSummary, summarize } from "../../compiler/src/semantics/summary.js";
+import { hasErrors } from "../../compiler/src/diagnostics/diagnostic.js";
+import { renderAll, type DiagnosticFormat } from "../../compiler/src/diagnostics/render.js";
 import type { CommandSpec } from "../args.js";
 import { expandPaths } from "../files.js";
 import { EXIT, type CliIo } from "../io.js";
@@ -78,7 +78,7 @@ async function dataContract(files: string[], overrides: Map<string, string>, io:
   if (dataPath === undefined) return undefined;
   const compiled = compileFiles(files, { overrides });
   if (hasErrors(compiled.diagnostics)) return undefined;
-  const { checkModelData } = await import("../../data/check-data.js");
+  const { checkModelData } = await import("../../compiler/src/data/check-data.js");
   for (const [i, plan] of compiled.plans.entries()) {
     const model = compiled.models[i]!;
     try {

@@ -3,9 +3,9 @@
 
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { compileFiles } from "../../driver.js";
-import { formatPlan } from "../../lower/format-plan.js";
-import { writeFileAtomic } from "../../../../runtime/src/atomic-write.js";
+import { compileFiles } from "../../compiler/src/driver.js";
+import { formatPlan } from "../../compiler/src/lower/format-plan.js";
+import { writeFileAtomic } from "../../runtime/src/atomic-write.js";
 import type { CommandSpec } from "../args.js";
 import { EXIT } from "../io.js";
 import { colorOption, type Command, overridesFrom, reportProblems } from "./shared.js";

@@ -1,0 +1,105 @@
+// `rec train FILE`: parse the options, compile, and hand the run to runs/train-run.ts (which
+// keeps the run directory: the plan, the resolved spec, metrics.jsonl, vocabularies, resumable
+// checkpoints and summary.json); print a progress bar (on a terminal) or plain lines, then a
+// table of metrics. `--resume DIR` continues such a run from its last checkpoint.
+
+import { dirname, join, relative, resolve } from "node:path";
+import { compileFiles } from "../../compiler/src/driver.js";
+import type { BackendName } from "../../runtime/src/backends.js";
+import type { StepReport } from "../../runtime/src/train/trainer.js";
+import { readResolved, trainRun } from "../runs/train-run.js";
+import { renderTable } from "../table.js";
+import { reportingUserErrors } from "./user-errors.js";
+import { EXIT } from "../io.js";
+import { type Command, overridesFrom, reportProblems } from "./shared.js";
+
+export const trainCommand: Command = async (args, io) => {
+  const resumeDir = args.options.get("resume") as string | undefined;
+  const previous = resumeDir ? readResolved(resolve(io.cwd, resumeDir)) : undefined;
+  if (resumeDir && !previous) {
+    io.stderr(`error: ${resumeDir} is not a run directory with a checkpoint to resume (it needs resolved.json and checkpoint.safetensors written by \`rec train\`)\n`);
+    return EXIT.usage;
+  }
+  const files = previous ? [previous.file] : args.positionals;
+  if (files.length !== 1) {
+    io.stderr("error: `rec train` takes exactly one file (or --resume DIR)\n");
+    return EXIT.usage;
+  }
+  const integer = (name: string): number | undefined | null => {
+    const raw = args.options.get(name) as string | undefined;
+    if (raw === undefined) return undefined;
+    return /^\d+$/.test(raw) ? Number(raw) : null;
+  };
+  const [seedOption, steps, batch, checkpointEvery] = [integer("seed") ?? 0, integer("steps"), integer("batch"), integer("checkpoint-every")];
+  if (seedOption === null || steps === null || batch === null || checkpointEvery === null) {
+    io.stderr("error: --seed, --steps, --batch and --checkpoint-every take whole numbers\n");
+    return EXIT.usage;
+  }
+  const seed = previous?.seed ?? seedOption;
+  const overrides = previous ? overridesFrom({ ...args, options: new Map([...args.options, ["set", Object.entries(previous.overrides).map(([k, v]) => `${k}=${v}`)]]) }, io) : overridesFrom(args, io);
+  if (!overrides) return EXIT.usage;
+  const result = compileFiles(files, { overrides });
+  const stop = reportProblems(result, args, io);
+  if (stop !== undefined) return stop;
+  const wanted = previous?.model ?? (args.options.get("model") as string | undefined);
+  const plan = wanted ? result.plans.find((p) => p.model === wanted) : result.plans[0];
+  if (!plan) {
+    io.stderr(wanted ? `error: no model \`${wanted}\`; the file has ${result.plans.map((p) => p.model).join(", ")}\n` : "error: the file declares no model\n");
+    return EXIT.usage;
+  }
+  const backend = args.options.get("backend") as BackendName;
+  const model = result.models.find((m) => m.name === plan.model);
+  return reportingUserErrors(io, async () => {
+    const started = performance.now();
+    const { reports, summary, skipped } = await trainRun(
+      {
+        plan,
+        ...(model ? { model } : {}),
+        file: relative(io.cwd, resolve(io.cwd, files[0]!)),
+        baseDir: dirname(resolve(io.cwd, files[0]!)),
+        dir: resolve(io.cwd, resumeDir ?? (args.options.get("out") as string | undefined) ?? join("runs", `${plan.model}-${seed}`)),
+        cwd: io.cwd,
+        seed,
+        overrides,
+        backend,
+        ...(steps !== undefined ? { steps } : {}),
+        ...(batch !== undefined ? { batch } : {}),
+        ...(checkpointEvery !== undefined ? { checkpointEvery } : {}),
+        skipBadRows: args.options.get("skip-bad-rows") === true,
+        ...(previous ? { previous } : {}),
+      },
+      { log: (line) => io.stderr(line), onStep: progressPrinter(io, started) },
+    );
+    if (skipped.count) io.stderr(`skipped ${skipped.count} bad rows (--skip-bad-rows), the first:\n  ${skipped.examples.join("\n  ")}\n`);
+    if (args.options.get("json")) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+    else io.stdout(metricsTable(reports, summary.examplesPerSecond, summary.seconds, relative(io.cwd, summary.runDirectory) || "."));
+    return EXIT.ok;
+  });
+};
+
+/** A progress bar on a terminal; otherwise a plain line at each evaluation and every tenth. */
+function progressPrinter(io: Parameters<Command>[1], started: number) {
+  return (r: StepReport, steps: number, batch: number) => {
+    const every = Math.max(1, Math.round(steps / 10));
+    const elapsed = (performance.now() - started) / 1000;
+    const rate = (r.step * batch) / elapsed;
+    const eta = ((steps - r.step) * batch) / rate;
+    const metrics = r.metrics ? `  ${Object.entries(r.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join("  ")}` : "";
+    if (io.isTTY) {
+      const width = 24;
+      const filled = Math.round((r.step / steps) * width);
+      io.stderr(`\r[${"█".repeat(filled)}${" ".repeat(width - filled)}] step ${r.step}/${steps}  loss ${r.loss.toFixed(4)}  ${Math.round(rate)} ex/s  ETA ${eta.toFixed(0)}s${metrics ? "\n" : ""}${metrics}`);
+      if (r.step === steps) io.stderr("\n");
+    } else if (r.metrics || r.step % every === 0) {
+      io.stderr(`step ${r.step}/${steps}  loss ${r.loss.toFixed(4)}  ${Math.round(rate)} ex/s  ETA ${eta.toFixed(0)}s${metrics}\n`);
+    }
+  };
+}
+
+function metricsTable(reports: readonly StepReport[], rate: number, seconds: number, dir: string): string {
+  const evaluated = reports.filter((r) => r.metrics);
+  const names = [...new Set(evaluated.flatMap((r) => Object.keys(r.metrics!)))];
+  const header = ["step", "loss", ...names];
+  const rows = evaluated.map((r) => [String(r.step), r.loss.toFixed(4), ...names.map((n) => r.metrics![n]?.toFixed(4) ?? "")]);
+  return [...renderTable(header, rows, { align: "right", rule: true }), "", `${Math.round(rate)} examples/s, ${seconds.toFixed(1)} s; run directory: ${dir}`, ""].join("\n");
+}

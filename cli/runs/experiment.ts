@@ -1,0 +1,157 @@
+// Running an experiment: compile each arm (the file with the command's overrides and the
+// variant's), train it once per seed on its own data, time serving, score the hard subset, and
+// write runs/<experiment>/results.json. The application layer behind `rec compare`, which only
+// parses options and prints. In: the experiment (arms, seeds, steps) and the file it is in.
+// Out: the record written to results.json (per-seed metrics summarized, costs, curves).
+
+import { mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { compileFiles, type CompileResult } from "../../compiler/src/driver.js";
+import type { ExperimentPlan } from "../../compiler/src/semantics/experiment-decl.js";
+import { summarize as summarizeModel } from "../../compiler/src/semantics/summary.js";
+import { writeFileAtomic } from "../../runtime/src/atomic-write.js";
+import { useBackend, type BackendName } from "../../runtime/src/backends.js";
+import type { BatchSource } from "../../runtime/src/data/batch.js";
+import { openDataSet } from "../../runtime/src/data/sources.js";
+import { Executor } from "../../runtime/src/executor.js";
+import type { Plan } from "../../runtime/src/plan.js";
+import { tf } from "../../runtime/src/tf.js";
+import { train, trainOptionsFrom } from "../../runtime/src/train/trainer.js";
+import { learningCurves, summarize, type CurveRow, type SummaryRow } from "./experiment-summary.js";
+import { HARD_SUBSET_ROW, hardSubsetScores, headPerExample } from "./hard-subset.js";
+
+export interface ExperimentArms {
+  readonly plans: ReadonlyMap<string, Plan>;
+  /** Forward FLOPs per example of each arm, as the summary prints them. */
+  readonly flops: ReadonlyMap<string, string>;
+}
+
+/**
+ * Each arm's plan: the file compiled with `overrides` and the arm's own. `base` is the file
+ * compiled with `overrides` alone (reused by arms without overrides). Returns the failed
+ * compilation instead when an arm does not compile, or the name of a model the file lacks.
+ */
+export function compileArms(
+  path: string,
+  experiment: ExperimentPlan,
+  overrides: ReadonlyMap<string, string>,
+  base: CompileResult,
+): ExperimentArms | { readonly failed: CompileResult } | { readonly missingModel: string } {
+  const plans = new Map<string, Plan>();
+  const flops = new Map<string, string>();
+  for (const arm of experiment.arms) {
+    const compiled = arm.overrides.size ? compileFiles([path], { overrides: new Map([...overrides, ...arm.overrides]) }) : base;
+    if (compiled.diagnostics.some((d) => d.severity === "error") || compiled.unreadable.length) return { failed: compiled };
+    const plan = compiled.plans.find((p) => p.model === arm.model);
+    if (!plan) return { missingModel: arm.model };
+    plans.set(arm.label, plan);
+    const model = compiled.models.find((m) => m.name === arm.model);
+    if (model) flops.set(arm.label, summarizeModel(model).flops.perExample);
+  }
+  return { plans, flops };
+}
+
+export interface ExperimentSettings {
+  readonly path: string;
+  /** Where runs/<experiment>/results.json is written. */
+  readonly cwd: string;
+  readonly backend: BackendName;
+  readonly batch?: number;
+  readonly evalBatches?: number;
+}
+
+export interface ExperimentRecord {
+  readonly experiment: string;
+  readonly backend: string;
+  readonly seeds: readonly number[];
+  readonly steps: number | null;
+  readonly baseline: string;
+  readonly parameters: Record<string, number>;
+  readonly flopsPerExample: Record<string, string>;
+  readonly predictMsPerBatch: Record<string, number>;
+  readonly rows: readonly SummaryRow[];
+  readonly curves: readonly CurveRow[];
+  /** The subsets' sizes (one per seed) out of `examples` held-out examples. */
+  readonly hardSubset?: { readonly reference: string; readonly correct: string; readonly sizes: readonly number[]; readonly examples: number };
+}
+
+/** Trains every arm over every seed and writes results.json; `log` hears a line per run. */
+export async function runExperiment(experiment: ExperimentPlan, arms: ExperimentArms, settings: ExperimentSettings, log: (line: string) => void): Promise<ExperimentRecord> {
+  const hardSubset = experiment.hardSubset && experiment.models.includes(experiment.hardSubset.reference) ? experiment.hardSubset : undefined;
+  const backend = await useBackend(settings.backend);
+  log(`comparing ${experiment.models.join(", ")} over seeds ${experiment.seeds.join(", ")} on ${backend}\n`);
+  const results = new Map<string, Record<string, number>[]>();
+  const serveTimes = new Map<string, number>();
+  // Every evaluation of every run: arm → step → one metrics record per seed (learning curves).
+  const curves = new Map<string, Map<number, Record<string, number>[]>>();
+  // The hard subset's head on the first seed's held-out examples: arm → one array per seed.
+  const perExample = new Map<string, Float32Array[]>();
+  const baseDir = dirname(settings.path);
+  for (const model of experiment.models) {
+    const plan = arms.plans.get(model)!;
+    const trainSettings = plan.train[0]?.settings ?? {};
+    for (const seed of experiment.seeds) {
+      const options = trainOptionsFrom(trainSettings, {
+        seed,
+        ...(experiment.steps ? { steps: experiment.steps } : {}),
+        ...(settings.batch ? { batch: settings.batch } : {}),
+        ...(settings.evalBatches ? { evalBatches: settings.evalBatches } : {}),
+      });
+      const data = await openDataSet(plan, trainSettings["data"] as string | undefined, { seed, baseDir });
+      const executor = new Executor(plan, seed);
+      const reports = await train(executor, trainSettings, data, options);
+      if (seed === experiment.seeds[0]) serveTimes.set(model, await predictMilliseconds(executor, data.heldOut(), options.batch));
+      if (hardSubset) {
+        const common = seed === experiment.seeds[0] ? data : await openDataSet(plan, trainSettings["data"] as string | undefined, { seed: experiment.seeds[0]!, baseDir });
+        const values = await headPerExample(executor, common.heldOut(), options.batch, options.evalBatches || (common.heldOutBatches ?? 16), hardSubset.correct);
+        (perExample.get(model) ?? perExample.set(model, []).get(model)!).push(values);
+      }
+      executor.dispose();
+      const final = [...reports].reverse().find((r) => r.metrics)?.metrics ?? {};
+      const curve = curves.get(model) ?? curves.set(model, new Map()).get(model)!;
+      for (const r of reports) if (r.metrics) (curve.get(r.step) ?? curve.set(r.step, []).get(r.step)!).push(r.metrics);
+      (results.get(model) ?? results.set(model, []).get(model)!).push(final);
+      log(`  ${model} seed ${seed}: ${experiment.report.map((m) => `${m} ${final[m]?.toFixed(4) ?? "—"}`).join("  ")}\n`);
+    }
+  }
+  const { scores: hardScores, sizes } = hardSubset ? hardSubsetScores(perExample, hardSubset.reference) : { scores: new Map<string, number[]>(), sizes: [] };
+  for (const [model, scores] of hardScores) scores.forEach((score, i) => (results.get(model)![i]![HARD_SUBSET_ROW] = score));
+  const rows = summarize({ ...experiment, report: [...experiment.report, ...(hardSubset ? [HARD_SUBSET_ROW] : [])] }, results);
+  const record: ExperimentRecord = {
+    experiment: experiment.name,
+    backend,
+    seeds: experiment.seeds,
+    steps: experiment.steps ?? null,
+    baseline: experiment.baseline,
+    parameters: Object.fromEntries(experiment.models.map((m) => [m, parameterCount(arms.plans.get(m)!)])),
+    flopsPerExample: Object.fromEntries(arms.flops),
+    predictMsPerBatch: Object.fromEntries(serveTimes),
+    rows,
+    curves: learningCurves(experiment, curves),
+    ...(hardSubset ? { hardSubset: { ...hardSubset, sizes, examples: perExample.get(hardSubset.reference)![0]!.length } } : {}),
+  };
+  const dir = join(settings.cwd, "runs", experiment.name);
+  mkdirSync(dir, { recursive: true });
+  writeFileAtomic(join(dir, "results.json"), `${JSON.stringify(record, null, 2)}\n`);
+  return record;
+}
+
+/** The median time of the predict entry (all heads) on one held-out batch, over 10 runs after a warm-up. */
+async function predictMilliseconds(executor: Executor, source: BatchSource, batchSize: number): Promise<number> {
+  const batch = await source.next(batchSize);
+  if (!batch) return Number.NaN;
+  const times: number[] = [];
+  for (let i = 0; i < 11; i++) {
+    const started = performance.now();
+    const heads = executor.run("predict", batch.feeds);
+    for (const t of heads.values()) await t.data();
+    if (i > 0) times.push(performance.now() - started);
+    tf.dispose([...heads.values()]);
+  }
+  tf.dispose([...batch.feeds.values()]);
+  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+}
+
+function parameterCount(plan: Plan): number {
+  return plan.params.reduce((n, p) => n + p.type.shape.reduce<number>((a, d) => a * (typeof d === "number" ? d : 0), 1), 0);
+}

@@ -1,0 +1,191 @@
+// One training run into a run directory: open the data, write the plan and the resolved spec,
+// start (or resume from the checkpoint), train with metrics.jsonl growing a line per step, keep
+// the last and best checkpoints, and write summary.json. The application layer between the
+// compiler's plan and the runtime: `rec train` parses options, calls this and prints.
+// In: a compiled plan and the run's settings. Out: the step reports and the run's summary.
+
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { formatPlan } from "../../compiler/src/lower/format-plan.js";
+import type { ElaboratedModel } from "../../compiler/src/semantics/model.js";
+import { constValue, printDim } from "../../compiler/src/types/dims.js";
+import { writeFileAtomic } from "../../runtime/src/atomic-write.js";
+import { useBackend, type BackendName } from "../../runtime/src/backends.js";
+import { loadCheckpoint, loadWeightsFrom, optimizerStateOf, planHash, saveCheckpoint } from "../../runtime/src/checkpoint/checkpoint.js";
+import { CheckpointError } from "../../runtime/src/checkpoint/safetensors.js";
+import { FileDataSet } from "../../runtime/src/data/file-data.js";
+import { openDataSet } from "../../runtime/src/data/sources.js";
+import { saveVocabularies } from "../../runtime/src/data/vocab.js";
+import { Executor } from "../../runtime/src/executor.js";
+import type { Plan } from "../../runtime/src/plan.js";
+import { train, trainOptionsFrom, type StepReport, type Trainer, type TrainState } from "../../runtime/src/train/trainer.js";
+
+/** What a run directory's resolved.json records, enough to resume the run. */
+export interface ResolvedRun {
+  readonly model: string;
+  readonly file: string;
+  readonly seed: number;
+  readonly steps: number;
+  readonly batch: number;
+  readonly overrides: Record<string, string>;
+}
+
+export interface TrainRunRequest {
+  readonly plan: Plan;
+  /** The checked model (its resolved params go into resolved.json). */
+  readonly model?: ElaboratedModel;
+  /** The spec file, as resolved.json records it (relative to the working directory). */
+  readonly file: string;
+  /** The folder data paths in the spec are relative to. */
+  readonly baseDir: string;
+  /** The run directory (created when missing). */
+  readonly dir: string;
+  readonly cwd: string;
+  readonly seed: number;
+  readonly overrides: ReadonlyMap<string, string>;
+  readonly backend: BackendName;
+  readonly steps?: number;
+  readonly batch?: number;
+  readonly checkpointEvery?: number;
+  readonly skipBadRows?: boolean;
+  /** The run being resumed (from its resolved.json), when `--resume`. */
+  readonly previous?: ResolvedRun;
+}
+
+export interface TrainRunEvents {
+  /** A line for the user (progress notes, what was loaded). */
+  log(line: string): void;
+  /** Each step's report, as it happens; `total` is the run's step count. */
+  onStep?(report: StepReport, total: number, batch: number): void;
+}
+
+export interface TrainRunSummary {
+  readonly model: string;
+  readonly backend: string;
+  readonly seed: number;
+  readonly steps: number;
+  readonly batch: number;
+  readonly seconds: number;
+  readonly examplesPerSecond: number;
+  readonly loss: { readonly first: number | null; readonly last: number | null };
+  readonly metrics: Record<string, number>;
+  readonly firstEvaluation: { readonly step: number; readonly metrics: Record<string, number> | undefined } | null;
+  readonly skippedRows?: number;
+  readonly runDirectory: string;
+}
+
+export interface TrainRunResult {
+  /** Every step's report, those of the resumed run's history included. */
+  readonly reports: readonly StepReport[];
+  readonly summary: TrainRunSummary;
+  readonly skipped: { readonly count: number; readonly examples: readonly string[] };
+}
+
+export async function trainRun(request: TrainRunRequest, events: TrainRunEvents): Promise<TrainRunResult> {
+  const { plan, dir, seed, previous } = request;
+  const settings = plan.train[0]?.settings ?? {};
+  const backend = await useBackend(request.backend);
+  const options = trainOptionsFrom(settings, {
+    seed,
+    ...(previous ? { steps: previous.steps, batch: previous.batch } : {}),
+    ...(request.steps !== undefined ? { steps: request.steps } : {}),
+    ...(request.batch !== undefined ? { batch: request.batch } : {}),
+  });
+  mkdirSync(dir, { recursive: true });
+  const vocabPath = join(dir, "vocab.json");
+  const data = await openDataSet(plan, settings["data"] as string | undefined, {
+    seed,
+    baseDir: request.baseDir,
+    skipBadRows: request.skipBadRows === true,
+    ...(previous ? { vocabularyFile: vocabPath } : {}),
+  });
+  if (data instanceof FileDataSet && data.vocabularies.size) saveVocabularies(vocabPath, data.vocabularies);
+  writeFileAtomic(join(dir, "plan.json"), formatPlan(plan));
+  // The resolved spec: every param after defaults and --set overrides, and the train settings.
+  const params = Object.fromEntries([...(request.model?.params ?? new Map())].map(([k, v]) => [k, v.kind === "int" ? (constValue(v.dim) ?? printDim(v.dim)) : v.kind === "float" || v.kind === "bool" || v.kind === "string" ? v.value : v.kind]));
+  const resolved = { model: plan.model, file: request.file, seed, steps: options.steps, batch: options.batch, params, overrides: Object.fromEntries(request.overrides), train: plan.train };
+  writeFileAtomic(join(dir, "resolved.json"), `${JSON.stringify(resolved, null, 2)}\n`);
+  const executor = new Executor(plan, seed);
+  const metadata = { seed: String(seed), backend };
+  const checkpointPath = join(dir, "checkpoint.safetensors");
+  let resume: TrainState | undefined;
+  let history: StepReport[] = [];
+  if (previous) {
+    const stored = loadCheckpoint(executor, checkpointPath);
+    if (stored["plan_hash"] !== planHash(plan)) throw new CheckpointError(`${checkpointPath} was saved by another version of ${plan.model} (its plan differs); start a new run instead of resuming`);
+    resume = { step: Number(stored["step"] ?? 0), sinceBest: Number(stored["since_best"] ?? 0), ...(stored["best"] ? { best: Number(stored["best"]) } : {}) };
+    history = readHistory(join(dir, "metrics.jsonl")).filter((r) => r.step <= resume!.step);
+    events.log(`resuming ${plan.model} in ${relative(request.cwd, dir) || "."} at step ${resume.step} of ${options.steps}\n`);
+  } else {
+    events.log(`training ${plan.model} on ${backend}: ${options.steps} steps of ${options.batch} examples, seed ${seed}\n`);
+    // `init { from = "runs/pre/checkpoint.safetensors", prefix = "item_table" }`: start from
+    // another model's weights (multi-stage training); `freeze` then keeps them fixed.
+    const init = settings["init"] as Record<string, unknown> | undefined;
+    if (init && typeof init["from"] === "string") {
+      const loaded = loadWeightsFrom(executor, resolve(request.cwd, init["from"]), String(init["prefix"] ?? ""), String(init["rename"] ?? init["prefix"] ?? ""));
+      events.log(`loaded ${loaded.length} weights from ${init["from"]}\n`);
+    }
+  }
+  // metrics.jsonl grows a line per step, so a killed run keeps its curve up to the crash.
+  const metricsPath = join(dir, "metrics.jsonl");
+  writeFileAtomic(metricsPath, history.map((r) => `${JSON.stringify(r)}\n`).join(""));
+  const started = performance.now();
+  const reports = await train(executor, settings, data, {
+    ...options,
+    ...(resume ? { resume } : {}),
+    checkpointEvery: request.checkpointEvery ?? (typeof settings["checkpoint_every"] === "number" ? settings["checkpoint_every"] : options.evalEvery),
+    onStep: (r) => {
+      appendFileSync(metricsPath, `${JSON.stringify(r)}\n`);
+      events.onStep?.(r, options.steps, options.batch);
+    },
+    onBest: (r) => saveCheckpoint(executor, join(dir, "best.safetensors"), { ...metadata, step: String(r.step), metrics: JSON.stringify(r.metrics ?? {}) }),
+    onCheckpoint: async (state) => {
+      const trainerState = await state.trainer!.optimizerState();
+      await saveCheckpoint(executor, checkpointPath, { ...metadata, step: String(state.step), since_best: String(state.sinceBest), ...(state.best !== undefined ? { best: String(state.best) } : {}) }, trainerState);
+    },
+    ...(previous ? { beforeFirstStep: (trainer: Trainer) => trainer.restoreOptimizerState(optimizerStateOf(checkpointPath)) } : {}),
+  });
+  const all = [...history, ...reports];
+  const seconds = (performance.now() - started) / 1000;
+  executor.dispose();
+  const first = all.find((r) => r.metrics);
+  const last = [...all].reverse().find((r) => r.metrics);
+  const summary: TrainRunSummary = {
+    model: plan.model,
+    backend,
+    seed,
+    steps: all.length,
+    batch: options.batch,
+    seconds: Number(seconds.toFixed(2)),
+    examplesPerSecond: Math.round((reports.length * options.batch) / seconds),
+    loss: { first: all[0]?.loss ?? null, last: all[all.length - 1]?.loss ?? null },
+    metrics: last?.metrics ?? {},
+    firstEvaluation: first && first !== last ? { step: first.step, metrics: first.metrics } : null,
+    ...(data.skipped.count ? { skippedRows: data.skipped.count } : {}),
+    runDirectory: dir,
+  };
+  writeFileAtomic(join(dir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
+  return { reports: all, summary, skipped: data.skipped };
+}
+
+/** A run directory's resolved.json; undefined when the folder holds no resumable run. */
+export function readResolved(dir: string): ResolvedRun | undefined {
+  try {
+    const run = JSON.parse(readFileSync(join(dir, "resolved.json"), "utf8")) as ResolvedRun;
+    if (typeof run.file !== "string" || typeof run.seed !== "number" || !existsSync(join(dir, "checkpoint.safetensors"))) return undefined;
+    return run;
+  } catch {
+    return undefined;
+  }
+}
+
+function readHistory(path: string): StepReport[] {
+  if (!existsSync(path)) return [];
+  return readFileSync(path, "utf8").split("\n").filter((line) => line.trim()).flatMap((line) => {
+    try {
+      return [JSON.parse(line) as StepReport];
+    } catch {
+      return []; // A line cut short by a crash.
+    }
+  });
+}
