@@ -123,5 +123,13 @@ describe("bin/rec.js", () => {
     expect(bad.status).toBe(1);
     expect(bad.stdout).toContain("error[REC1010]: expected `=`, found the number `3`");
     expect(bad.stderr).not.toContain("    at ");
+    // The package's API, as a program that generates variants would import it.
+    const script = `import { compile } from "reclang";
+const r = compile(["examples/two_tower/model.rec"], { set: { dim: 48 } });
+const table = r.plans[0].params.find((p) => p.name.endsWith("user_table") || p.name.includes("user"));
+console.log(JSON.stringify({ errors: r.diagnostics.length, models: r.models.length, optimized: r.optimized.length, width: table.type.shape[1] }));`;
+    const api = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: ROOT, encoding: "utf8" });
+    expect(api.stderr).toBe("");
+    expect(JSON.parse(api.stdout)).toEqual({ errors: 0, models: 1, optimized: 1, width: 48 });
   });
 });

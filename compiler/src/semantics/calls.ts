@@ -146,7 +146,7 @@ function callOp(el: Elaborator, op: OpDef | Builtin, args: EvaluatedArg[], span:
   const registryOp = op as OpDef;
   const resolved = (type: TensorType): TensorType => ({ ...type, shape: type.shape.map((d) => el.unifier.resolve(d)) });
   const record = (type: TensorType, extra?: [string, Attr]) => recordOp(el, registryOp, values, tensors, type, span, ctx, extra);
-  if (!Array.isArray(result)) {
+  if (!registryOp.tuple) {
     const type = resolved(result as TensorType);
     el.addCost(ctx, registryOp.cost(tensors.map((t) => t.type), type).flops, movedBytes([...tensors.map((t) => t.type), type]));
     const node = record(type);
@@ -154,6 +154,7 @@ function callOp(el: Elaborator, op: OpDef | Builtin, args: EvaluatedArg[], span:
   }
   // A tuple (the registry's `tuple` ops, such as topk): one node per element, told apart by `output`.
   const types = (result as readonly TensorType[]).map(resolved);
+  if (types.length !== registryOp.tuple.length) throw new Error(`internal: ${op.name}'s rule gave ${types.length} tensors for its tuple (${registryOp.tuple.join(", ")})`);
   el.addCost(ctx, registryOp.cost(tensors.map((t) => t.type), types[0]!).flops, movedBytes([...tensors.map((t) => t.type), ...types]));
   const items = types.map((type, i): Value => {
     const node = record(type, ["output", { kind: "int", dim: constDim(i) }]);
