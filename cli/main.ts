@@ -10,6 +10,7 @@ import { doc, docSpec } from "./commands/doc.js";
 import { compareSpec, evalSpec, predictSpec, trainSpec } from "./commands/runtime-specs.js";
 import { ir, irSpec } from "./commands/ir.js";
 import { ast, astSpec, print, printSpec } from "./commands/syntax-views.js";
+import { tables, tablesSpec } from "./commands/tables.js";
 import { EXIT, type CliIo } from "./io.js";
 
 const COMMANDS: readonly { spec: CommandSpec; run: Command }[] = [
@@ -25,6 +26,7 @@ const COMMANDS: readonly { spec: CommandSpec; run: Command }[] = [
   { spec: irSpec, run: ir },
   { spec: astSpec, run: ast },
   { spec: printSpec, run: print },
+  { spec: tablesSpec, run: tables },
 ];
 
 export const VERSION = "0.1.0";

@@ -1,6 +1,7 @@
 // Experiments: `rec compare` reads an experiment's arms (models, or variants of one model with
 // param overrides), summarizes seeds into mean ± sample standard deviation and relative gains,
-// and scores the hard subset (test/repro/prefixmem.test.ts runs the reproduction itself).
+// and scores the hard subset against independent probe runs (test/repro/prefixmem.test.ts runs
+// the reproduction itself).
 
 import { join } from "node:path";
 import { readFileSync } from "node:fs";
@@ -20,26 +21,31 @@ describe("experiments", () => {
     expect(experiment!.name).toBe("PrefixMemVsBaseline");
     expect(experiment!.arms.map((a) => [a.label, a.model, Object.fromEntries(a.overrides)])).toEqual([
       ["baseline", "SidLM", {}],
+      ["shared_vocab", "SidLM", { shared_readout: "true" }],
       ["param_matched", "SidLM", { ffn: "238" }],
       ["prefixmem", "SidLM", { memory: "true" }],
+      ["prefixmem_shared_vocab", "SidLM", { memory: "true", shared_readout: "true" }],
     ]);
     expect(experiment!.seeds).toEqual([1, 2, 3]);
     expect(experiment!.paper["acc_level_3"]).toBe("+46% (deepest level)");
     expect(experiment!.hardSubset).toEqual({ reference: "baseline", correct: "greedy_correct" });
   });
 
-  it("scores the hard subset: the reference's failures with one seed, every arm's run with the next", () => {
+  it("scores the hard subset: each seed's examples a probe run of the reference gets wrong, every arm's run of that seed", () => {
     const runs = new Map([
-      // Two seeds over the same four examples: 1 where the run got the example right.
+      // Two seeds (two worlds), four held-out examples each: 1 where the run got the example right.
       ["baseline", [Float32Array.of(1, 0, 0, 1), Float32Array.of(0, 1, 1, 1)]],
       ["prefixmem", [Float32Array.of(1, 1, 1, 1), Float32Array.of(1, 1, 0, 0)]],
     ]);
-    const { scores, sizes } = hardSubsetScores(runs, "baseline");
-    expect(sizes).toEqual([2, 1]); // seed 1 fails on examples 1 and 2; seed 2 on example 0
-    // Seed 1's subset {1, 2} scored with seed 2's runs; seed 2's subset {0} with seed 1's runs.
-    expect(scores.get("baseline")).toEqual([1, 1]);
-    expect(scores.get("prefixmem")).toEqual([0.5, 1]);
-    expect(hardSubsetScores(new Map([["baseline", [Float32Array.of(0, 1)]], ["other", [Float32Array.of(1, 0)]]]), "baseline").scores.get("other")).toEqual([1]);
+    // The probes (independent runs of the reference): seed 1 fails examples 1 and 2, seed 2 example 0.
+    const probes = [Float32Array.of(1, 0, 0, 1), Float32Array.of(0, 1, 1, 1)];
+    const { scores, sizes } = hardSubsetScores(runs, probes);
+    expect(sizes).toEqual([2, 1]);
+    // Each seed's subset is scored with that seed's runs: the reference's own run is not 0 by
+    // construction when it differs from the probe.
+    expect(scores.get("baseline")).toEqual([0, 0]);
+    expect(scores.get("prefixmem")).toEqual([1, 1]);
+    expect(hardSubsetScores(new Map([["baseline", [Float32Array.of(1, 0)]], ["other", [Float32Array.of(1, 0)]]]), [Float32Array.of(0, 1)]).scores.get("baseline")).toEqual([1]);
   });
 
   it("summarizes seeds as mean, sample standard deviation and gain over the baseline", () => {

@@ -80,6 +80,8 @@ export const compareCommand: Command = async (args, io) => {
       {
         path,
         cwd: io.cwd,
+        command: `rec compare ${rawArgs(args)}`,
+        ...(args.options.get("results") ? { results: resolve(io.cwd, args.options.get("results") as string) } : {}),
         backend: args.options.get("backend") as BackendName,
         ...(batchOption ? { batch: Number(batchOption) } : {}),
         ...(evalBatchesOption ? { evalBatches: Number(evalBatchesOption) } : {}),
@@ -94,3 +96,9 @@ export const compareCommand: Command = async (args, io) => {
     return EXIT.ok;
   });
 };
+
+/** The command's arguments as typed (for results.json): options, then the file. */
+function rawArgs(args: Parameters<Command>[0]): string {
+  const options = [...args.options].flatMap(([name, value]) => (name === "backend" && value === "auto") || name === "color" ? [] : Array.isArray(value) ? value.map((v) => `--${name} ${v}`) : value === true ? [`--${name}`] : [`--${name} ${value}`]);
+  return [...options, ...args.positionals].join(" ");
+}

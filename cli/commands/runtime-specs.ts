@@ -64,6 +64,7 @@ export const compareSpec: CommandSpec = {
     { name: "backend", description: "Where to run", values: ["auto", "cpu", "wasm", "webgpu", "tensorflow"], default: "auto" },
     { name: "set", description: "Override a model param in every model (repeatable)", values: [], valueName: "NAME=VALUE", repeatable: true },
     { name: "json", description: "Print the results as JSON" },
+    { name: "results", description: "Where to write results.json (default runs/<experiment>/results.json)", values: [], valueName: "FILE" },
     colorOption,
   ],
 };

@@ -4,6 +4,7 @@
 // parses options and prints. In: the experiment (arms, seeds, steps) and the file it is in.
 // Out: the record written to results.json (per-seed metrics summarized, costs, curves).
 
+import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { compileFiles, type CompileResult } from "../../compiler/src/driver.js";
@@ -18,7 +19,7 @@ import type { Plan } from "../../runtime/src/plan.js";
 import { tf } from "../../runtime/src/tf.js";
 import { train, trainOptionsFrom } from "../../runtime/src/train/trainer.js";
 import { learningCurves, summarize, type CurveRow, type SummaryRow } from "./experiment-summary.js";
-import { HARD_SUBSET_ROW, hardSubsetScores, headPerExample } from "./hard-subset.js";
+import { HARD_SUBSET_ROW, hardSubsetScores, headPerExample, PROBE_SEED_OFFSET } from "./hard-subset.js";
 
 export interface ExperimentArms {
   readonly plans: ReadonlyMap<string, Plan>;
@@ -53,8 +54,11 @@ export function compileArms(
 
 export interface ExperimentSettings {
   readonly path: string;
-  /** Where runs/<experiment>/results.json is written. */
+  /** Where runs/<experiment>/results.json is written (unless `results` names the file). */
   readonly cwd: string;
+  readonly results?: string;
+  /** The command that ran the experiment, recorded in results.json. */
+  readonly command: string;
   readonly backend: BackendName;
   readonly batch?: number;
   readonly evalBatches?: number;
@@ -62,6 +66,9 @@ export interface ExperimentSettings {
 
 export interface ExperimentRecord {
   readonly experiment: string;
+  /** The command, and the commit of the code that ran it (`dirty` when the work tree had changes). */
+  readonly command?: string;
+  readonly commit?: { readonly id: string; readonly dirty: boolean } | null;
   readonly backend: string;
   readonly seeds: readonly number[];
   readonly steps: number | null;
@@ -78,14 +85,18 @@ export interface ExperimentRecord {
 /** Trains every arm over every seed and writes results.json; `log` hears a line per run. */
 export async function runExperiment(experiment: ExperimentPlan, arms: ExperimentArms, settings: ExperimentSettings, log: (line: string) => void): Promise<ExperimentRecord> {
   const hardSubset = experiment.hardSubset && experiment.models.includes(experiment.hardSubset.reference) ? experiment.hardSubset : undefined;
+  // The code's commit when the run starts (later edits to the work tree do not change what ran).
+  const commit = currentCommit(dirname(settings.path));
   const backend = await useBackend(settings.backend);
   log(`comparing ${experiment.models.join(", ")} over seeds ${experiment.seeds.join(", ")} on ${backend}\n`);
   const results = new Map<string, Record<string, number>[]>();
   const serveTimes = new Map<string, number>();
   // Every evaluation of every run: arm → step → one metrics record per seed (learning curves).
   const curves = new Map<string, Map<number, Record<string, number>[]>>();
-  // The hard subset's head on the first seed's held-out examples: arm → one array per seed.
+  // The hard subset's head on each seed's held-out examples: arm → one array per seed; and the
+  // probes' (an extra run of the reference per seed, initialized differently: hard-subset.ts).
   const perExample = new Map<string, Float32Array[]>();
+  const probes: Float32Array[] = [];
   const baseDir = dirname(settings.path);
   for (const model of experiment.models) {
     const plan = arms.plans.get(model)!;
@@ -101,12 +112,20 @@ export async function runExperiment(experiment: ExperimentPlan, arms: Experiment
       const executor = new Executor(plan, seed);
       const reports = await train(executor, trainSettings, data, options);
       if (seed === experiment.seeds[0]) serveTimes.set(model, await predictMilliseconds(executor, data.heldOut(), options.batch));
+      const heldOutBatches = options.evalBatches || (data.heldOutBatches ?? 16);
       if (hardSubset) {
-        const common = seed === experiment.seeds[0] ? data : await openDataSet(plan, trainSettings["data"] as string | undefined, { seed: experiment.seeds[0]!, baseDir });
-        const values = await headPerExample(executor, common.heldOut(), options.batch, options.evalBatches || (common.heldOutBatches ?? 16), hardSubset.correct);
+        const values = await headPerExample(executor, data.heldOut(), options.batch, heldOutBatches, hardSubset.correct);
         (perExample.get(model) ?? perExample.set(model, []).get(model)!).push(values);
       }
       executor.dispose();
+      if (hardSubset && model === hardSubset.reference) {
+        const probeSeed = seed + PROBE_SEED_OFFSET;
+        const probeData = await openDataSet(plan, trainSettings["data"] as string | undefined, { seed, baseDir });
+        const probe = new Executor(plan, probeSeed);
+        await train(probe, trainSettings, probeData, { ...options, seed: probeSeed, evalEvery: 0 });
+        probes.push(await headPerExample(probe, probeData.heldOut(), options.batch, heldOutBatches, hardSubset.correct));
+        probe.dispose();
+      }
       const final = [...reports].reverse().find((r) => r.metrics)?.metrics ?? {};
       const curve = curves.get(model) ?? curves.set(model, new Map()).get(model)!;
       for (const r of reports) if (r.metrics) (curve.get(r.step) ?? curve.set(r.step, []).get(r.step)!).push(r.metrics);
@@ -114,11 +133,13 @@ export async function runExperiment(experiment: ExperimentPlan, arms: Experiment
       log(`  ${model} seed ${seed}: ${experiment.report.map((m) => `${m} ${final[m]?.toFixed(4) ?? "—"}`).join("  ")}\n`);
     }
   }
-  const { scores: hardScores, sizes } = hardSubset ? hardSubsetScores(perExample, hardSubset.reference) : { scores: new Map<string, number[]>(), sizes: [] };
+  const { scores: hardScores, sizes } = hardSubset ? hardSubsetScores(perExample, probes) : { scores: new Map<string, number[]>(), sizes: [] };
   for (const [model, scores] of hardScores) scores.forEach((score, i) => (results.get(model)![i]![HARD_SUBSET_ROW] = score));
   const rows = summarize({ ...experiment, report: [...experiment.report, ...(hardSubset ? [HARD_SUBSET_ROW] : [])] }, results);
   const record: ExperimentRecord = {
     experiment: experiment.name,
+    command: settings.command,
+    commit,
     backend,
     seeds: experiment.seeds,
     steps: experiment.steps ?? null,
@@ -130,10 +151,21 @@ export async function runExperiment(experiment: ExperimentPlan, arms: Experiment
     curves: learningCurves(experiment, curves),
     ...(hardSubset ? { hardSubset: { ...hardSubset, sizes, examples: perExample.get(hardSubset.reference)![0]!.length } } : {}),
   };
-  const dir = join(settings.cwd, "runs", experiment.name);
-  mkdirSync(dir, { recursive: true });
-  writeFileAtomic(join(dir, "results.json"), `${JSON.stringify(record, null, 2)}\n`);
+  const file = settings.results ?? join(settings.cwd, "runs", experiment.name, "results.json");
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileAtomic(file, `${JSON.stringify(record, null, 2)}\n`);
   return record;
+}
+
+/** The git commit of the code, and whether the work tree differs from it; null outside git. */
+function currentCommit(dir: string): { id: string; dirty: boolean } | null {
+  try {
+    const id = execFileSync("git", ["rev-parse", "HEAD"], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() !== "";
+    return { id, dirty };
+  } catch {
+    return null;
+  }
 }
 
 /** The median time of the predict entry (all heads) on one held-out batch, over 10 runs after a warm-up. */

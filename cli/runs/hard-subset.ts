@@ -1,11 +1,12 @@
 // The hard subset of an experiment (`hard_subset { reference = baseline, correct = "head" }`):
 // the held-out examples the reference arm gets wrong — its per-example head `correct` (1 right,
 // 0 wrong, such as "greedy decoding found the whole SID") is below one half — and each arm's
-// mean of the same head on exactly those examples. Every run is scored on the same held-out
-// examples; the subset comes from the reference's run with one seed and is scored with every
-// arm's run with the next seed (cyclically), so the reference arm's own value is an independent
-// run's and not 0 by construction. In: each run's per-example head values. Out: one number per
-// arm and seed pairing, and the subsets' sizes.
+// mean of the same head on exactly those examples. The subset of a seed's world comes from a
+// probe: an extra run of the reference on that world's data with another initialization, so
+// every arm, the reference's own run included, is scored on examples chosen by an independent
+// run (the reference's value is not 0 by construction), and no run is scored on another seed's
+// world. In: each run's per-example head values and the probes'. Out: one number per arm and
+// seed, and the subsets' sizes.
 
 import type { BatchSource } from "../../runtime/src/data/batch.js";
 import type { Executor } from "../../runtime/src/executor.js";
@@ -27,16 +28,16 @@ export async function headPerExample(executor: Executor, source: BatchSource, ba
   return Float32Array.from(values);
 }
 
+/** The seed offset of the probe runs' initialization (their data is the seed's own). */
+export const PROBE_SEED_OFFSET = 100_003;
+
 /**
- * Each arm's mean of `correct` over the examples where the reference's run with seed i is below
- * one half, from the arm's run with seed i + 1 (cyclically; the same run with one seed). Values:
- * arm → one array per seed, in seed order, all over the same examples.
+ * Each arm's mean of `correct` on the examples of seed i's held-out data where the probe's value
+ * is below one half. `byArm`: arm → one array per seed; `probes`: one array per seed; all of a
+ * seed's arrays are over the same examples.
  */
-export function hardSubsetScores(byArm: ReadonlyMap<string, readonly Float32Array[]>, reference: string): { scores: Map<string, number[]>; sizes: number[] } {
-  const runs = byArm.get(reference) ?? [];
-  const subsets = runs.map((values) => [...values].flatMap((v, i) => (v < 0.5 ? [i] : [])));
-  const scores = new Map(
-    [...byArm].map(([arm, values]) => [arm, subsets.map((subset, i) => subset.reduce((a, e) => a + values[(i + 1) % values.length]![e]!, 0) / subset.length)]),
-  );
+export function hardSubsetScores(byArm: ReadonlyMap<string, readonly Float32Array[]>, probes: readonly Float32Array[]): { scores: Map<string, number[]>; sizes: number[] } {
+  const subsets = probes.map((values) => [...values].flatMap((v, i) => (v < 0.5 ? [i] : [])));
+  const scores = new Map([...byArm].map(([arm, values]) => [arm, subsets.map((subset, i) => subset.reduce((a, e) => a + values[i]![e]!, 0) / subset.length)]));
   return { scores, sizes: subsets.map((s) => s.length) };
 }

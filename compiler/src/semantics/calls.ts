@@ -7,12 +7,12 @@ import type { Span } from "../source/source-file.js";
 import type * as A from "../syntax/ast.js";
 import type { OpArg, OpDef } from "../../../stdlib/ops/types.js";
 import type { Builtin } from "./builtins/builtin.js";
-import { addDims, constDim, mulDims, type Dim } from "../types/dims.js";
+import { constDim, type Dim } from "../types/dims.js";
 import type { Elaborator, EvalContext } from "./elaborate.js";
 import type { Env } from "./env.js";
 import { matchValue, newVars, patternOf, patternText, tensorOfPattern, type TypePattern, type Vars } from "./type-patterns.js";
 import { describeValue, POISON, type Closure, type Instance, type TensorValue, type Value } from "./values.js";
-import { DTYPE_BYTES, dtypeName, numel, printShape, type TensorType } from "../types/tensor-type.js";
+import { dtypeName, printShape, type TensorType } from "../types/tensor-type.js";
 import { attrOf } from "./attrs-of.js";
 import type { Attr } from "../ir/ir.js";
 
@@ -148,14 +148,12 @@ function callOp(el: Elaborator, op: OpDef | Builtin, args: EvaluatedArg[], span:
   const record = (type: TensorType, extra?: [string, Attr]) => recordOp(el, registryOp, values, tensors, type, span, ctx, extra);
   if (!registryOp.tuple) {
     const type = resolved(result as TensorType);
-    el.addCost(ctx, registryOp.cost(tensors.map((t) => t.type), type).flops, movedBytes([...tensors.map((t) => t.type), type]));
     const node = record(type);
     return { kind: "tensor", type, inputs, trainable, ...(node !== undefined ? { node } : {}) };
   }
   // A tuple (the registry's `tuple` ops, such as topk): one node per element, told apart by `output`.
   const types = (result as readonly TensorType[]).map(resolved);
   if (types.length !== registryOp.tuple.length) throw new Error(`internal: ${op.name}'s rule gave ${types.length} tensors for its tuple (${registryOp.tuple.join(", ")})`);
-  el.addCost(ctx, registryOp.cost(tensors.map((t) => t.type), types[0]!).flops, movedBytes([...tensors.map((t) => t.type), ...types]));
   const items = types.map((type, i): Value => {
     const node = record(type, ["output", { kind: "int", dim: constDim(i) }]);
     return { kind: "tensor", type, inputs, trainable, ...(node !== undefined ? { node } : {}) };
@@ -211,11 +209,6 @@ function recordOp(
   }
   if (extra) attrs.set(extra[0], extra[1]);
   return ctx.model.graph.add(op.name, tensors.map((t) => t.node!), attrs, type, el.locOf(ctx.file, span));
-}
-
-/** The bytes an op reads and writes: its tensor inputs and its output, each read or written once. */
-function movedBytes(types: readonly TensorType[]): Dim {
-  return types.reduce<Dim>((acc, t) => addDims(acc, mulDims(constDim(DTYPE_BYTES[t.dtype]), numel(t.shape))), constDim(0));
 }
 
 /** The model inputs a result depends on; shares a set when one argument already has them all. */

@@ -37,9 +37,6 @@ export interface ModelState {
   /** The model's graph, recorded as it is evaluated. */
   readonly graph: GraphBuilder;
   readonly weights: WeightInfo[];
-  flops: Dim;
-  /** Bytes read and written by the forward ops (inputs plus output of each), per batch. */
-  bytes: Dim;
   readonly anonymousCounts: Map<string, number>;
   readonly nonCausal: { span: Span; file: string }[];
 }
@@ -57,7 +54,7 @@ export interface EvalContext {
 }
 
 export function newModelState(): ModelState {
-  return { graph: new GraphBuilder(), weights: [], flops: constDim(0), bytes: constDim(0), anonymousCounts: new Map(), nonCausal: [] };
+  return { graph: new GraphBuilder(), weights: [], anonymousCounts: new Map(), nonCausal: [] };
 }
 
 /** A call being elaborated: where it is, for "called at" notes on errors inside libraries. */
@@ -408,10 +405,6 @@ export class Elaborator {
     return at ? { line: at.line, column: at.column } : undefined;
   }
 
-  addCost(ctx: EvalContext, flops: Dim, bytes: Dim): void {
-    ctx.model.flops = addDims(ctx.model.flops, this.unifier.resolve(flops));
-    ctx.model.bytes = addDims(ctx.model.bytes, this.unifier.resolve(bytes));
-  }
 }
 
 /** Compile-time arithmetic on numbers, bools, strings and lists; undefined when not constant. */

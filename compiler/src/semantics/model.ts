@@ -4,7 +4,7 @@
 
 import { totalmem } from "node:os";
 import type * as A from "../syntax/ast.js";
-import { symDim, type Dim } from "../types/dims.js";
+import { symDim } from "../types/dims.js";
 import { newModelState, type Elaborator, type EvalContext, type WeightInfo } from "./elaborate.js";
 import type { Env } from "./env.js";
 import { matchValue, newVars, patternOf, patternText, tensorOfPattern } from "./type-patterns.js";
@@ -33,10 +33,6 @@ export interface ElaboratedModel {
   readonly weights: readonly WeightInfo[];
   /** The model as a graph: every op it evaluates, and its outputs by role. */
   readonly graph: IrModel;
-  /** Forward FLOPs for one batch, a polynomial in the model's dims. */
-  readonly flops: Dim;
-  /** Forward bytes read and written by ops, for one batch. */
-  readonly bytes: Dim;
   /** The optimizer state slots per weight, by group, from the first `train` block. */
   readonly optimizerSlots: { readonly dense: number; readonly embedding: number };
   /** The evaluated `train` blocks, in order (multi-stage training has several). */
@@ -180,8 +176,6 @@ export function elaborateModel(el: Elaborator, decl: A.ModelDecl, fileEnv: Env, 
     outputs,
     weights: model.weights,
     graph: model.graph.build(name, dims, graphOutputs, (d) => el.unifier.resolve(d)),
-    flops: el.unifier.resolve(model.flops),
-    bytes: el.unifier.resolve(model.bytes),
     optimizerSlots,
     train,
     schemas: [...schemas.values()],

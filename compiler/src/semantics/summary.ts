@@ -1,9 +1,12 @@
-// Model summaries for `rec check --summary`: the parameter table (qualified name, shape,
-// count, bytes), totals, memory with optimizer state, and FLOPs from the registry's costs.
+// Model summaries for `rec check --summary` and `rec compare`: the parameter table (qualified
+// name, shape, count, bytes), totals, memory with optimizer state, and FLOPs and bytes moved
+// from the registry's costs over the live graph (ir/cost.ts): like the weights, an op that
+// nothing the model outputs reads is not counted.
 
 import { constDim, evaluateDim, printDim, substitute } from "../types/dims.js";
 import { dtypeName, numel, printShape, DTYPE_BYTES } from "../types/tensor-type.js";
 import { formatBytes, type ElaboratedModel } from "./model.js";
+import { graphCost } from "../ir/cost.js";
 import { liveNodes } from "../ir/ir.js";
 
 export interface SummaryJson {
@@ -38,7 +41,8 @@ export function summarize(model: ElaboratedModel): SummaryJson {
   });
   const totalBytes = totalCount === null ? null : (totalCount as number) * 4;
   const batch = model.dims[0];
-  const perExample = (d: typeof model.flops) => {
+  const cost = graphCost(model.graph);
+  const perExample = (d: typeof cost.flops) => {
     const one = batch ? substitute(d, (s) => (s === batch ? constDim(1) : undefined)) : d;
     return `${printDim(one)}${batch ? ` (${batch} = 1)` : ""}`;
   };
@@ -55,8 +59,8 @@ export function summarize(model: ElaboratedModel): SummaryJson {
       // Weights, their gradients, and the optimizer's state.
       trainingBytes: totalBytes === null || stateBytes === null ? null : totalBytes * 2 + (stateBytes as number),
     },
-    flops: { perBatch: printDim(model.flops), perExample: perExample(model.flops) },
-    bytes: { perBatch: printDim(model.bytes), perExample: perExample(model.bytes) },
+    flops: { perBatch: printDim(cost.flops), perExample: perExample(cost.flops) },
+    bytes: { perBatch: printDim(cost.bytes), perExample: perExample(cost.bytes) },
   };
 }
 

@@ -53,12 +53,14 @@ function syntheticDataSet(plan: Plan, config: Config, seed: number): DataSet {
   const world = String(config.args.get("world") ?? "");
   const make = GENERATED_WORLDS[world];
   if (!make) throw new DataSourceError(`unknown synthetic world \`${world}\`; the worlds are: ${Object.keys(GENERATED_WORLDS).join(", ")}`);
-  // One world per `synthetic(…, seed = s)`; the run's seed and the split pick the examples.
-  const worldSeed = numberArg(config, "seed", 0);
+  // One world per `synthetic(…, seed = s)`; the run's seed and the split pick the examples. With
+  // `world_per_seed = true` the run's seed also draws a new world (users, tables, catalogue), so
+  // the spread over seeds covers the data as well as the model's initialization.
+  const worldSeed = numberArg(config, "seed", 0) + (config.args.get("world_per_seed") === true ? seed * 7919 : 0);
   const streamSeed = worldSeed + seed * 1000;
   return {
-    train: () => make(plan, config, { worldSeed, streamSeed }),
-    heldOut: (split = "valid") => make(plan, config, { worldSeed, streamSeed: streamSeed + HELD_OUT_SEED_OFFSET + (split === "test" ? 1 : 0) }),
+    train: () => make(plan, config, { worldSeed, streamSeed }, "train"),
+    heldOut: (split = "valid") => make(plan, config, { worldSeed, streamSeed: streamSeed + HELD_OUT_SEED_OFFSET + (split === "test" ? 1 : 0) }, split),
     heldOutBatches: 4,
     skipped: { count: 0, examples: [] },
   };
@@ -77,7 +79,7 @@ function inputDim(plan: Plan, name: string, axis: number, fallback: number): num
 }
 
 /** Generated worlds by name: plan, `synthetic(…)` arguments and a seed → a batch stream. */
-const GENERATED_WORLDS: Readonly<Record<string, (plan: Plan, config: Config, seeds: { worldSeed: number; streamSeed: number }) => BatchSource>> = {
+const GENERATED_WORLDS: Readonly<Record<string, (plan: Plan, config: Config, seeds: { worldSeed: number; streamSeed: number }, split: string) => BatchSource>> = {
   latent_factor: (plan, config, seeds) => {
     const target = String(config.args.get("target") ?? "item_id");
     return latentFactorWorld({
@@ -105,8 +107,10 @@ const GENERATED_WORLDS: Readonly<Record<string, (plan: Plan, config: Config, see
       window: inputDim(plan, "future", 1, 5),
       ...seeds,
     }),
-  sid_successor: (plan, config, seeds) => {
+  sid_successor: (plan, config, seeds, split) => {
     const codes = numberArg(config, "codes", spaceSize(plan, "targets", 8));
-    return sidSuccessorWorld({ codes, items: numberArg(config, "items", codes ** 3), noise: numberArg(config, "noise", 0.15), ...seeds });
+    // `held_out_noise`: the noise of the held-out splits (0 scores against the true successors).
+    const noise = numberArg(config, "noise", 0.15);
+    return sidSuccessorWorld({ codes, items: numberArg(config, "items", codes ** 3), noise: split === "train" ? noise : numberArg(config, "held_out_noise", noise), ...seeds });
   },
 };

@@ -195,7 +195,9 @@ function sampleCatalogue(codes: number, count: number, random: () => number): nu
  * the action taken on each; the next engaged item (the retrieval target); and a slate of
  * `slate` impressions (half from the preferred clusters) with click and save labels drawn from
  * the same action model. Fields: history, history_actions (0 none, 1 click, 2 save), target,
- * slate, slate_click, slate_save.
+ * slate, slate_click, slate_save; and the truth the world knows, for the achievable ceiling:
+ * slate_click_prob and slate_save_prob (each impression's true probabilities) and
+ * target_probs f32[B, items] (the true distribution of the next engaged item).
  */
 export function engagementSessionsWorld(options: { items: number; users: number; historyLength: number; slate: number; worldSeed: number; streamSeed: number }): BatchSource {
   const clusters = 20;
@@ -207,14 +209,27 @@ export function engagementSessionsWorld(options: { items: number; users: number;
   const random = xorshift32(options.streamSeed);
   const pick = (n: number) => Math.floor(random() * n);
   const itemOf = (cluster: number) => cluster + clusters * pick(Math.floor(options.items / clusters));
-  // Action logits (none, click, save) by how the user relates to the item's cluster.
-  const act = (user: number, item: number) => {
+  // Action probabilities (none, click, save) by how the user relates to the item's cluster.
+  const actionProbs = (user: number, item: number) => {
     const cluster = item % clusters;
     const logits = cluster === preferred[user]![0] ? [0, 0.5, 2.5] : cluster === preferred[user]![1] ? [0, 2.5, 0.5] : [2, 0, -1];
     const weights = logits.map(Math.exp);
-    let u = random() * weights.reduce((a, b) => a + b, 0);
-    for (let a = 0; a < 3; a++) if ((u -= weights[a]!) <= 0) return a;
+    const total = weights.reduce((a, b) => a + b, 0);
+    return weights.map((w) => w / total);
+  };
+  const act = (user: number, item: number) => {
+    const probs = actionProbs(user, item);
+    let u = random();
+    for (let a = 0; a < 3; a++) if ((u -= probs[a]!) <= 0) return a;
     return 0;
+  };
+  // The next engaged item: 80% from one of the two preferred clusters, 20% from any cluster, then
+  // uniform within the cluster (items beyond clusters · ⌊items / clusters⌋ are never drawn).
+  const perCluster = Math.floor(options.items / clusters);
+  const targetProb = (user: number, item: number) => {
+    if (item >= clusters * perCluster) return 0;
+    const inPreferred = preferred[user]!.includes(item % clusters) ? 0.8 / 2 : 0;
+    return (inPreferred + 0.2 / clusters) / perCluster;
   };
   const engaged = (user: number) => itemOf(random() < 0.8 ? preferred[user]![pick(2)]! : pick(clusters));
   return {
@@ -227,8 +242,12 @@ export function engagementSessionsWorld(options: { items: number; users: number;
       const slate = new Int32Array(batchSize * m);
       const click = new Float32Array(batchSize * m);
       const save = new Float32Array(batchSize * m);
+      const clickProb = new Float32Array(batchSize * m);
+      const saveProb = new Float32Array(batchSize * m);
+      const targetProbs = new Float32Array(batchSize * options.items);
       for (let b = 0; b < batchSize; b++) {
         const user = pick(options.users);
+        for (let item = 0; item < options.items; item++) targetProbs[b * options.items + item] = targetProb(user, item);
         for (let i = 0; i < t; i++) {
           history[b * t + i] = engaged(user);
           actions[b * t + i] = act(user, history[b * t + i]!);
@@ -237,9 +256,12 @@ export function engagementSessionsWorld(options: { items: number; users: number;
         for (let i = 0; i < m; i++) {
           const item = i % 2 === 0 ? itemOf(preferred[user]![pick(2)]!) : itemOf(pick(clusters));
           const a = act(user, item);
+          const probs = actionProbs(user, item);
           slate[b * m + i] = item;
           click[b * m + i] = a === 1 ? 1 : 0;
           save[b * m + i] = a === 2 ? 1 : 0;
+          clickProb[b * m + i] = probs[1]!;
+          saveProb[b * m + i] = probs[2]!;
         }
       }
       return {
@@ -251,6 +273,9 @@ export function engagementSessionsWorld(options: { items: number; users: number;
           ["slate", tf.tensor2d(slate, [batchSize, m], "int32")],
           ["slate_click", tf.tensor2d(click, [batchSize, m])],
           ["slate_save", tf.tensor2d(save, [batchSize, m])],
+          ["slate_click_prob", tf.tensor2d(clickProb, [batchSize, m])],
+          ["slate_save_prob", tf.tensor2d(saveProb, [batchSize, m])],
+          ["target_probs", tf.tensor2d(targetProbs, [batchSize, options.items])],
         ]),
       };
     },

@@ -1,0 +1,54 @@
+// `rec tables [--check] FILE.md…`: regenerates the results tables of a README from the
+// results.json beside it (cli/runs/results-tables.ts says how a table is marked). `--check`
+// changes nothing and exits 1 when a table is stale.
+
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { writeFileAtomic } from "../../runtime/src/atomic-write.js";
+import type { CommandSpec } from "../args.js";
+import { EXIT } from "../io.js";
+import type { ExperimentRecord } from "../runs/experiment.js";
+import { countTables, regenerateTables } from "../runs/results-tables.js";
+import type { Command } from "./shared.js";
+
+export const tablesSpec: CommandSpec = {
+  name: "tables",
+  summary: "Regenerate a README's results tables from the results.json beside it.",
+  usage: "rec tables [--check] FILE.md...",
+  options: [{ name: "check", description: "Change nothing; exit 1 when a table is stale" }],
+};
+
+export const tables: Command = (args, io) => {
+  if (args.positionals.length === 0) {
+    io.stderr("error: `rec tables` takes one or more markdown files\n");
+    return EXIT.usage;
+  }
+  let stale = 0;
+  for (const file of args.positionals) {
+    const path = resolve(io.cwd, file);
+    const resultsPath = join(dirname(path), "results.json");
+    if (!existsSync(path) || !existsSync(resultsPath)) {
+      io.stderr(`error: ${file} needs a results.json beside it\n`);
+      return EXIT.usage;
+    }
+    const markdown = readFileSync(path, "utf8");
+    let regenerated: string;
+    try {
+      regenerated = regenerateTables(markdown, JSON.parse(readFileSync(resultsPath, "utf8")) as ExperimentRecord);
+    } catch (error) {
+      io.stderr(`error: ${file}: ${error instanceof Error ? error.message : String(error)}\n`);
+      return EXIT.usage;
+    }
+    if (regenerated === markdown) {
+      io.stdout(`${file}: ${countTables(markdown)} tables up to date\n`);
+      continue;
+    }
+    stale++;
+    if (args.options.get("check")) io.stdout(`${file}: stale (run \`rec tables ${file}\`)\n`);
+    else {
+      writeFileAtomic(path, regenerated);
+      io.stdout(`${file}: ${countTables(markdown)} tables regenerated\n`);
+    }
+  }
+  return stale && args.options.get("check") ? EXIT.errors : EXIT.ok;
+};

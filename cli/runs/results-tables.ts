@@ -1,0 +1,151 @@
+// README tables generated from a committed results.json, so a table cannot drift from its run.
+// A markdown file marks each table with a comment holding its spec and an end marker:
+//
+//   <!-- results {"kind": "summary", "metrics": {"acc_level_3": "deepest level"}, "gains": [["prefixmem", "baseline"]]} -->
+//   …generated table…
+//   <!-- /results -->
+//
+// Kinds: `summary` (per metric: each arm's mean ± sample sd over seeds, and for each [arm, parent]
+// pair the relative change, called a gain only where the difference exceeds the sum of the two
+// standard deviations, else parity), `ceiling` (each arm's mean as a share of a ceiling metric the
+// world computes on the same examples), `costs` (parameters, forward FLOPs per example, predict
+// time), and `curve` (a metric's mean over seeds at each evaluation step).
+// In: the markdown text and the results record. Out: the text with every block regenerated.
+
+import type { ExperimentRecord } from "./experiment.js";
+
+export interface SummarySpec {
+  readonly kind: "summary";
+  /** Metric → its label in the table (the metric's name when empty). */
+  readonly metrics: Readonly<Record<string, string>>;
+  /** Arms as columns (default: every arm, in the record's order). */
+  readonly arms?: readonly string[];
+  /** [arm, parent] pairs: the change each comparison attributes to one difference. */
+  readonly gains?: readonly (readonly [string, string])[];
+  /** Metric → the paper's number, printed beside ours. */
+  readonly paper?: Readonly<Record<string, string>>;
+}
+
+export interface CeilingSpec {
+  readonly kind: "ceiling";
+  /** Metric → the metric holding its ceiling (computed by the world on the same examples). */
+  readonly ceilings: Readonly<Record<string, string>>;
+  readonly arms?: readonly string[];
+}
+
+export interface CostsSpec {
+  readonly kind: "costs";
+  readonly arms?: readonly string[];
+  /** [arm, parent] pairs for relative changes. */
+  readonly gains?: readonly (readonly [string, string])[];
+}
+
+export interface CurveSpec {
+  readonly kind: "curve";
+  readonly metrics: readonly string[];
+  readonly arms?: readonly string[];
+}
+
+export type TableSpec = SummarySpec | CeilingSpec | CostsSpec | CurveSpec;
+
+const BLOCK = /<!-- results (\{.*?\}) -->\n[\s\S]*?<!-- \/results -->/g;
+
+/** The markdown with every results block regenerated from `record`. */
+export function regenerateTables(markdown: string, record: ExperimentRecord): string {
+  return markdown.replace(BLOCK, (_all, specText: string) => {
+    const spec = JSON.parse(specText) as TableSpec;
+    return `<!-- results ${specText} -->\n${renderTable(spec, record)}\n<!-- /results -->`;
+  });
+}
+
+/** How many results blocks a markdown file holds. */
+export function countTables(markdown: string): number {
+  return [...markdown.matchAll(BLOCK)].length;
+}
+
+export function renderTable(spec: TableSpec, record: ExperimentRecord): string {
+  const arms = spec.arms ?? Object.keys(record.parameters);
+  switch (spec.kind) {
+    case "summary":
+      return summaryTable(spec, record, arms);
+    case "ceiling":
+      return ceilingTable(spec, record, arms);
+    case "costs":
+      return costsTable(spec, record, arms);
+    case "curve":
+      return curveTable(spec, record, arms);
+  }
+}
+
+const row = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
+const rule = (n: number) => row(Array.from({ length: n }, () => "---"));
+const fixed = (x: number, digits = 4) => (Number.isFinite(x) ? x.toFixed(digits) : "—");
+const percent = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? "+" : "−"}${Math.abs(100 * x).toFixed(1)}%` : "—");
+
+function byMetric(record: ExperimentRecord, metric: string) {
+  const found = record.rows.find((r) => r.metric === metric);
+  if (!found) throw new Error(`results.json of ${record.experiment} has no metric \`${metric}\``);
+  return found.byModel;
+}
+
+/** The change from `parent` to `arm`: a gain (or loss) only beyond the seeds' spread. */
+export function describeChange(arm: { mean: number; std: number }, parent: { mean: number; std: number }): string {
+  const relative = (arm.mean - parent.mean) / Math.abs(parent.mean);
+  const beyondSpread = Math.abs(arm.mean - parent.mean) > arm.std + parent.std;
+  return beyondSpread ? `**${percent(relative)}**` : `parity (${percent(relative)})`;
+}
+
+function summaryTable(spec: SummarySpec, record: ExperimentRecord, arms: readonly string[]): string {
+  const gains = spec.gains ?? [];
+  const header = ["metric", ...arms, ...gains.map(([a, p]) => `${a} vs ${p}`), ...(spec.paper ? ["paper"] : [])];
+  const lines = [row(header), rule(header.length)];
+  for (const [metric, label] of Object.entries(spec.metrics)) {
+    const values = byMetric(record, metric);
+    const cell = (arm: string) => (values[arm] ? `${fixed(values[arm]!.mean)} ± ${fixed(values[arm]!.std)}` : "—");
+    lines.push(row([label || metric, ...arms.map(cell), ...gains.map(([a, p]) => (values[a] && values[p] ? describeChange(values[a]!, values[p]!) : "—")), ...(spec.paper ? [spec.paper[metric] ?? ""] : [])]));
+  }
+  return lines.join("\n");
+}
+
+function ceilingTable(spec: CeilingSpec, record: ExperimentRecord, arms: readonly string[]): string {
+  const header = ["metric", "ceiling", ...arms.map((a) => `${a} (share)`)];
+  const lines = [row(header), rule(header.length)];
+  for (const [metric, ceilingMetric] of Object.entries(spec.ceilings)) {
+    const values = byMetric(record, metric);
+    const ceilings = byMetric(record, ceilingMetric);
+    // Every arm scores the same held-out examples of its seed's world: one ceiling per seed.
+    const ceiling = ceilings[arms[0]!]!;
+    const share = (arm: string) => {
+      const own = values[arm]?.values ?? [];
+      const shares = own.map((v, i) => v / (ceilings[arm]?.values[i] ?? Number.NaN));
+      const mean = shares.reduce((a, b) => a + b, 0) / shares.length;
+      const sd = shares.length > 1 ? Math.sqrt(shares.reduce((a, s) => a + (s - mean) ** 2, 0) / (shares.length - 1)) : 0;
+      return `${(100 * mean).toFixed(1)}% ± ${(100 * sd).toFixed(1)}`;
+    };
+    lines.push(row([metric, `${fixed(ceiling.mean)} ± ${fixed(ceiling.std)}`, ...arms.map(share)]));
+  }
+  return lines.join("\n");
+}
+
+function costsTable(spec: CostsSpec, record: ExperimentRecord, arms: readonly string[]): string {
+  const gains = spec.gains ?? [];
+  const header = ["cost", ...arms, ...gains.map(([a, p]) => `${a} vs ${p}`)];
+  const flops = (arm: string) => Number.parseInt(record.flopsPerExample[arm] ?? "", 10);
+  const rows: [string, (arm: string) => number, (x: number) => string][] = [
+    ["parameters", (a) => record.parameters[a] ?? Number.NaN, (x) => x.toLocaleString("en-US")],
+    ["forward FLOPs / example", flops, (x) => x.toLocaleString("en-US")],
+    ["predict ms / batch", (a) => record.predictMsPerBatch[a] ?? Number.NaN, (x) => x.toFixed(1)],
+  ];
+  const lines = [row(header), rule(header.length)];
+  for (const [label, get, show] of rows) lines.push(row([label, ...arms.map((a) => show(get(a))), ...gains.map(([a, p]) => percent((get(a) - get(p)) / get(p)))]));
+  return lines.join("\n");
+}
+
+function curveTable(spec: CurveSpec, record: ExperimentRecord, arms: readonly string[]): string {
+  const header = ["step", ...arms];
+  const lines = [`${spec.metrics.join(" / ")}, mean over seeds:`, "", row(header), rule(header.length)];
+  for (const point of record.curves) {
+    lines.push(row([String(point.step), ...arms.map((a) => spec.metrics.map((m) => fixed(point.means[a]?.[m] ?? Number.NaN, 3)).join(" / "))]));
+  }
+  return lines.join("\n");
+}
