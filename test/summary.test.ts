@@ -39,6 +39,32 @@ describe("model summaries", () => {
     expect(names).not.toContain("blocks.0.attn.wq.offset");
   });
 
+  it("counts neither the FLOPs nor the parameters of a branch nothing reads, and an op computed twice once", () => {
+    const model = (extra: string) => `import { Dense } from "std/nn"
+model M {
+  dims B
+  input x: f32[B, 16]
+  let used = Dense(8)
+  head h = used(x)
+  loss l = mean(used(x))
+${extra}}
+`;
+    const cost = (text: string) => {
+      const checked = checkSource(join(ROOT, "dead.rec"), text);
+      expect(checked.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+      const summary = summarize(checked.models[0]!);
+      return { flops: summary.flops.perBatch, parameters: summary.totals.count };
+    };
+    const live = cost(model(""));
+    // A wide layer whose result nothing outputs: never run, so never counted.
+    const dead = cost(model("  let unused = Dense(512)(relu(x @ transpose(x)))\n"));
+    expect(dead).toEqual(live);
+    // \`used(x)\` twice is one computation (hash-consed), counted once; a used branch does count.
+    const more = cost(model("  head g = Dense(4)(x)\n"));
+    expect(more.parameters).toBe(live.parameters! + 16 * 4 + 4);
+    expect(more.flops).not.toBe(live.flops);
+  });
+
   it("prints JSON for tools", async () => {
     const result = await run(["check", "--summary", "--json", "examples/two_tower/model.rec"]);
     const [summary] = JSON.parse(result.stdout) as ReturnType<typeof summarize>[];

@@ -90,7 +90,7 @@ export const compareCommand: Command = async (args, io) => {
     );
     const hard = record.hardSubset;
     const hardNote = hard
-      ? `${HARD_SUBSET_ROW}: the mean of the head \`${hard.correct}\` on the held-out examples that ${hard.reference} gets wrong when trained with one seed (${hard.sizes.join(", ")} of ${hard.examples}), for each arm trained with the next seed\n`
+      ? `${HARD_SUBSET_ROW}: the mean of the head \`${hard.correct}\` on the held-out examples that a probe run of ${hard.reference} (another initialization, the same seed's world) gets wrong (${hard.sizes.join(", ")} of ${hard.examples}), for each arm's run with that seed\n`
       : "";
     io.stdout(args.options.get("json") ? `${JSON.stringify(record, null, 2)}\n` : formatComparison(experiment, record.rows, record.parameters, record) + hardNote + formatCurves(experiment, record.curves));
     return EXIT.ok;

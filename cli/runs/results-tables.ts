@@ -6,8 +6,10 @@
 //   <!-- /results -->
 //
 // Kinds: `summary` (per metric: each arm's mean ± sample sd over seeds, and for each [arm, parent]
-// pair the relative change, called a gain only where the difference exceeds the sum of the two
-// standard deviations, else parity), `ceiling` (each arm's mean as a share of a ceiling metric the
+// pair the relative change of the means, called a gain (or a loss) only where every seed moves the
+// same way and the mean of the per-seed differences exceeds twice its standard error, else
+// parity: the arms of a seed share its world and examples, so the seed-paired difference is what
+// the comparison measures), `ceiling` (each arm's mean as a share of a ceiling metric the
 // world computes on the same examples), `costs` (parameters, forward FLOPs per example, predict
 // time), and `curve` (a metric's mean over seeds at each evaluation step).
 // In: the markdown text and the results record. Out: the text with every block regenerated.
@@ -36,6 +38,8 @@ export interface CeilingSpec {
 export interface CostsSpec {
   readonly kind: "costs";
   readonly arms?: readonly string[];
+  /** Which rows (default all): measured predict time is left out of runs timed under load. */
+  readonly rows?: readonly ("parameters" | "flops" | "predict")[];
   /** [arm, parent] pairs for relative changes. */
   readonly gains?: readonly (readonly [string, string])[];
 }
@@ -44,6 +48,8 @@ export interface CurveSpec {
   readonly kind: "curve";
   readonly metrics: readonly string[];
   readonly arms?: readonly string[];
+  /** Metric → its ceiling metric: the curve shows the metric as a share of its ceiling. */
+  readonly ceilings?: Readonly<Record<string, string>>;
 }
 
 export type TableSpec = SummarySpec | CeilingSpec | CostsSpec | CurveSpec;
@@ -88,10 +94,24 @@ function byMetric(record: ExperimentRecord, metric: string) {
   return found.byModel;
 }
 
-/** The change from `parent` to `arm`: a gain (or loss) only beyond the seeds' spread. */
-export function describeChange(arm: { mean: number; std: number }, parent: { mean: number; std: number }): string {
+interface Cell {
+  readonly mean: number;
+  readonly std: number;
+  readonly values: readonly number[];
+}
+
+/**
+ * The change from `parent` to `arm`: the relative change of the means, bold as a gain or loss
+ * only when every seed moves the same way and the per-seed differences' mean exceeds twice its
+ * standard error (sample sd / √seeds), else parity.
+ */
+export function describeChange(arm: Cell, parent: Cell): string {
   const relative = (arm.mean - parent.mean) / Math.abs(parent.mean);
-  const beyondSpread = Math.abs(arm.mean - parent.mean) > arm.std + parent.std;
+  const differences = arm.values.map((v, i) => v - (parent.values[i] ?? Number.NaN));
+  const mean = differences.reduce((a, b) => a + b, 0) / differences.length;
+  const sd = Math.sqrt(differences.reduce((a, d) => a + (d - mean) ** 2, 0) / Math.max(1, differences.length - 1));
+  const consistent = differences.every((d) => Math.sign(d) === Math.sign(mean) && d !== 0);
+  const beyondSpread = differences.length > 1 && consistent && Math.abs(mean) > (2 * sd) / Math.sqrt(differences.length);
   return beyondSpread ? `**${percent(relative)}**` : `parity (${percent(relative)})`;
 }
 
@@ -131,21 +151,28 @@ function costsTable(spec: CostsSpec, record: ExperimentRecord, arms: readonly st
   const gains = spec.gains ?? [];
   const header = ["cost", ...arms, ...gains.map(([a, p]) => `${a} vs ${p}`)];
   const flops = (arm: string) => Number.parseInt(record.flopsPerExample[arm] ?? "", 10);
-  const rows: [string, (arm: string) => number, (x: number) => string][] = [
-    ["parameters", (a) => record.parameters[a] ?? Number.NaN, (x) => x.toLocaleString("en-US")],
-    ["forward FLOPs / example", flops, (x) => x.toLocaleString("en-US")],
-    ["predict ms / batch", (a) => record.predictMsPerBatch[a] ?? Number.NaN, (x) => x.toFixed(1)],
+  const rows: [string, string, (arm: string) => number, (x: number) => string][] = [
+    ["parameters", "parameters", (a) => record.parameters[a] ?? Number.NaN, (x) => x.toLocaleString("en-US")],
+    ["flops", "forward FLOPs / example", flops, (x) => x.toLocaleString("en-US")],
+    ["predict", "predict ms / batch", (a) => record.predictMsPerBatch[a] ?? Number.NaN, (x) => x.toFixed(1)],
   ];
+  const wanted = new Set<string>(spec.rows ?? ["parameters", "flops", "predict"]);
   const lines = [row(header), rule(header.length)];
-  for (const [label, get, show] of rows) lines.push(row([label, ...arms.map((a) => show(get(a))), ...gains.map(([a, p]) => percent((get(a) - get(p)) / get(p)))]));
+  for (const [, label, get, show] of rows.filter(([key]) => wanted.has(key))) lines.push(row([label, ...arms.map((a) => show(get(a))), ...gains.map(([a, p]) => percent((get(a) - get(p)) / get(p)))]));
   return lines.join("\n");
 }
 
 function curveTable(spec: CurveSpec, record: ExperimentRecord, arms: readonly string[]): string {
   const header = ["step", ...arms];
-  const lines = [`${spec.metrics.join(" / ")}, mean over seeds:`, "", row(header), rule(header.length)];
+  const what = spec.ceilings ? " as shares of their ceilings" : "";
+  const lines = [`${spec.metrics.join(" / ")}${what}, mean over seeds:`, "", row(header), rule(header.length)];
+  const cell = (means: Record<string, number> | undefined, metric: string) => {
+    const value = means?.[metric] ?? Number.NaN;
+    const ceiling = spec.ceilings?.[metric];
+    return ceiling ? `${(100 * (value / (means?.[ceiling] ?? Number.NaN))).toFixed(1)}%` : fixed(value, 3);
+  };
   for (const point of record.curves) {
-    lines.push(row([String(point.step), ...arms.map((a) => spec.metrics.map((m) => fixed(point.means[a]?.[m] ?? Number.NaN, 3)).join(" / "))]));
+    lines.push(row([String(point.step), ...arms.map((a) => spec.metrics.map((m) => cell(point.means[a], m)).join(" / "))]));
   }
   return lines.join("\n");
 }
