@@ -106,6 +106,18 @@ describe("rec help and views", () => {
     expect(check.code).toBe(0);
   });
 
+  it("prints the IR through the compile API, with --set overrides type-checked", async () => {
+    const plain = await run(["ir", "--optimized", "examples/two_tower/model.rec"]);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toMatch(/f32\[2000, 32\]/);
+    const narrow = await run(["ir", "--optimized", "--set", "dim=8", "examples/two_tower/model.rec"]);
+    expect(narrow.code).toBe(0);
+    expect(narrow.stdout).toMatch(/f32\[2000, 8\]/);
+    expect(narrow.stdout).not.toMatch(/f32\[2000, 32\]/);
+    const wrong = await run(["ir", "--set", "dim=\"wide\"", "examples/two_tower/model.rec"]);
+    expect(wrong.code).toBe(1);
+  });
+
   it("prints the syntax tree and the canonical text", async () => {
     const ast = await run(["ast", "test/corpus/parse/ok/0001_imports.rec"]);
     expect(ast.stdout).toContain('ImportSpec');
@@ -123,6 +135,13 @@ describe("bin/rec.js", () => {
     expect(bad.status).toBe(1);
     expect(bad.stdout).toContain("error[REC1010]: expected `=`, found the number `3`");
     expect(bad.stderr).not.toContain("    at ");
+    // The default backend (auto) never loads Dawn in-process for a software adapter or none, so
+    // its warnings (no Vulkan loader; limits reduced on lavapipe) never reach a user who did not
+    // ask for webgpu.
+    const out = join(scratch, "auto-run");
+    const trained = spawnSync(process.execPath, ["bin/rec.js", "train", "--steps", "2", "--batch", "16", "--out", out, "examples/ctr/model.rec"], { cwd: ROOT, encoding: "utf8" });
+    expect(trained.status, trained.stderr).toBe(0);
+    expect(trained.stderr).not.toMatch(/Vulkan|Warning:|artificially reduced/);
     // The package's API, as a program that generates variants would import it.
     const script = `import { compile } from "reclang";
 const r = compile(["examples/two_tower/model.rec"], { set: { dim: 48 } });

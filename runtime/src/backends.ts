@@ -1,8 +1,10 @@
 // Backends: cpu and wasm always; tensorflow (tfjs-node-gpu, else tfjs-node) when installed,
 // loaded by dynamic import; `auto` picks the fastest present and says which.
 
+import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { tf } from "./tf.js";
 import { registerSegmentSum } from "./kernels/segment-sum.js";
 
@@ -52,6 +54,30 @@ async function prepareWebgpu(): Promise<{ software: boolean } | null> {
   return webgpuAdapter;
 }
 
+let hardwareProbe: boolean | undefined;
+
+/**
+ * Whether a hardware WebGPU adapter exists, asked in a child process whose output is discarded.
+ * Dawn writes warnings straight to the process's stderr (no Vulkan loader, limits it reduces on
+ * lavapipe); `auto` must not show them to a user who did not ask for webgpu, so Dawn is loaded
+ * in this process only when the probe found a GPU worth using.
+ */
+function hardwareAdapterPresent(): boolean {
+  if (hardwareProbe !== undefined) return hardwareProbe;
+  const webgpu = pathToFileURL(require.resolve("webgpu")).href;
+  const script = `const d = await import(${JSON.stringify(webgpu)}); Object.assign(globalThis, d.globals);
+const a = await d.create([]).requestAdapter();
+const i = a?.info ?? {}; const t = \`\${i.description ?? ""} \${i.vendor ?? ""} \${i.architecture ?? ""}\`.toLowerCase();
+process.stdout.write(a && !/llvmpipe|lavapipe|swiftshader|mesa/.test(t) ? "hardware" : "none"); process.exit(0);`;
+  const probe = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+    timeout: 20_000,
+    env: { ...process.env, XDG_RUNTIME_DIR: process.env["XDG_RUNTIME_DIR"] ?? "/tmp" },
+  });
+  return (hardwareProbe = probe.status === 0 && probe.stdout.trim() === "hardware");
+}
+
 /** Whether a WebGPU adapter is present (the webgpu conformance tests run only then). */
 export async function webgpuAvailable(): Promise<boolean> {
   return (await prepareWebgpu()) !== null;
@@ -70,7 +96,7 @@ export async function useBackend(name: BackendName): Promise<string> {
       );
     }
   }
-  if (name === "webgpu" || name === "auto") {
+  if (name === "webgpu" || (name === "auto" && hardwareAdapterPresent())) {
     const adapter = await prepareWebgpu();
     // A software adapter (lavapipe) works but is slower than wasm, so `auto` passes it over.
     if (adapter && (name === "webgpu" || !adapter.software) && (await tf.setBackend("webgpu"))) {

@@ -32,11 +32,11 @@ export function callValue(el: Elaborator, callee: Value, args: EvaluatedArg[], c
     case "builtin":
       return callOp(el, callee.op, args, call.span, ctx, name === "this call" ? callee.op.name : name);
     case "closure":
-      return el.within({ file: ctx.file, span: call.span, name: callee.name }, () => callClosure(el, callee, args, call.span, ctx));
+      return el.withinCall(callee.body, { file: ctx.file, span: call.span, name: callee.name }, ctx, () => callClosure(el, callee, args, call.span, ctx));
     case "module":
-      return el.within({ file: ctx.file, span: call.span, name: moduleName(callee.decl) }, () => instantiate(el, callee, args, call.span, ctx));
+      return el.withinCall(callee.decl, { file: ctx.file, span: call.span, name: moduleName(callee.decl) }, ctx, () => instantiate(el, callee, args, call.span, ctx));
     case "instance":
-      return el.within({ file: ctx.file, span: call.span, name: moduleName(callee.module) }, () => callInstance(el, callee, args, call.span, ctx));
+      return el.withinCall(callee.module, { file: ctx.file, span: call.span, name: moduleName(callee.module) }, ctx, () => callInstance(el, callee, args, call.span, ctx));
     default:
       el.report(ctx, "REC3012", call.span, { what: `\`${name}\` (${describeValue(callee)})` });
       return POISON;

@@ -82,6 +82,30 @@ export class Elaborator {
     }
   }
 
+  /** The functions and modules being called, by their declaration, with where each call began. */
+  private readonly active = new Map<object, number>();
+
+  /**
+   * `within` for a call of a function or module (`decl` is its declaration). A call of one that
+   * is already being called — directly or through others — is recursion, which the language does
+   * not have (a graph is unrolled at compile time, and repetition is `fold` or a comprehension):
+   * REC3020, showing the cycle, instead of unrolling until the stack overflows.
+   */
+  withinCall(decl: object, frame: Frame, ctx: EvalContext, run: () => Value): Value {
+    const started = this.active.get(decl);
+    if (started !== undefined) {
+      const cycle = [...this.frames.slice(started).map((f) => f.name), frame.name].filter((n) => n !== "lambda");
+      this.report(ctx, "REC3020", frame.span, { name: frame.name, cycle: cycle.join(" → ") });
+      return POISON;
+    }
+    this.active.set(decl, this.frames.length);
+    try {
+      return this.within(frame, run);
+    } finally {
+      this.active.delete(decl);
+    }
+  }
+
   report(ctx: { file: string }, code: string, span: Span, args: Record<string, string> = {}, secondary: Label[] = []): void {
     const key = `${ctx.file}:${span.start}:${span.end}:${code}`;
     if (this.reported.has(key)) return;

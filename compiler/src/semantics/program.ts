@@ -65,12 +65,13 @@ export function loadProgram(entries: readonly ParsedFile[], options: LoadOptions
       const spec = decl.path.value;
       const target = spec.startsWith("std/") ? join(STDLIB_ROOT, `${spec.slice(4)}.rec`) : resolve(dirname(path), `${spec}.rec`);
       const at = decl.path.span;
-      if (!spec.startsWith("std/")) {
-        const fromRoot = relative(root, target);
-        if (fromRoot.startsWith("..") || fromRoot.startsWith(sep)) {
-          diagnostics.push(semanticDiagnostic(file.source.path, "REC3002", at, { path: spec, root: relative(process.cwd(), root) || "." }));
-          continue;
-        }
+      // A relative import stays inside the project root; a `std/` one inside the standard library.
+      const within = spec.startsWith("std/") ? STDLIB_ROOT : root;
+      const fromWithin = relative(within, target);
+      if (fromWithin.startsWith("..") || fromWithin.startsWith(sep)) {
+        const scope: Record<string, string> = spec.startsWith("std/") ? { scope: "the standard library", root: "stdlib" } : { root: relative(process.cwd(), root) || "." };
+        diagnostics.push(semanticDiagnostic(file.source.path, "REC3002", at, { path: spec, ...scope }));
+        continue;
       }
       if (state.get(target) === "visiting") {
         const cycle = [...stack.slice(stack.indexOf(target)), path, target].map((p) => relative(root, p) || p);

@@ -252,14 +252,22 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
   {
     code: "REC3002",
     severity: "error",
-    summary: "An import whose path leaves the project root.",
+    summary: "An import whose path leaves the project root (or, for `std/…`, the standard library).",
     example: "import { Tower } from \"../../../../../../etc/towers\"\n",
-    build: (a) => ({
-      message: `import "${a["path"]}" leaves the project`,
-      label: "outside the project root",
-      notes: [`the project root is \`${a["root"]}\`, the nearest folder above the file with a package.json`],
-      help: "import files inside the project, or from the standard library (`std/…`)",
-    }),
+    build: (a) =>
+      a["scope"]
+        ? {
+            message: `import "${a["path"]}" leaves ${a["scope"]}`,
+            label: "outside the standard library",
+            notes: ["`std/…` names a module of the standard library (`stdlib/`); `..` cannot climb out of it"],
+            help: "import a standard module such as `std/nn`, or a file of the project by a relative path",
+          }
+        : {
+            message: `import "${a["path"]}" leaves the project`,
+            label: "outside the project root",
+            notes: [`the project root is \`${a["root"]}\`, the nearest folder above the file with a package.json`],
+            help: "import files inside the project, or from the standard library (`std/…`)",
+          },
   },
   {
     code: "REC3003",
@@ -449,6 +457,18 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
       message: `the experiment names \`${a["name"]}\`, which is not ${a["what"]}`,
       label: a["suggestion"] ? `did you mean \`${a["suggestion"]}\`?` : "not found",
       notes: [`the candidates are ${a["known"]}`, "`rec compare` runs an experiment's arms and reports these names: each must exist before training starts"],
+    }),
+  },
+  {
+    code: "REC3020",
+    severity: "error",
+    summary: "A function or module that calls itself, directly or through others.",
+    example: "fn twice(x: f32[B]) -> f32[B] {\n  twice(x)\n}\n\nmodel M {\n  dims B\n  input x: f32[B]\n  head h = twice(x)\n}\n",
+    build: (a) => ({
+      message: `\`${a["name"]}\` calls itself`,
+      label: "this call is recursive",
+      notes: [`the cycle: ${a["cycle"]}`, "a model's graph is unrolled while it is checked, so a call cannot recurse: repeat with `fold(…)` or a comprehension `[… for i in range(n)]`"],
+      help: "build the repetition with `fold` or a list comprehension over `range`",
     }),
   },
 ];
