@@ -101,5 +101,11 @@ model M {
     expect(unknown.stdout).toContain("error[REC3014]: no parameter `dims` to set");
     const malformed = await run(["check", "--set", "dim", "examples/two_tower/model.rec"]);
     expect(malformed.code).toBe(2);
+    // A value is parsed as one value, never pasted into source text: more text is refused.
+    for (const injected of ["32, users = 5", "32\n}\nmodel Other {", "32 } model Other { dims B"]) {
+      const result = await run(["check", "--diagnostics=short", "--set", `dim=${injected}`, "examples/two_tower/model.rec"]);
+      expect(result.code, injected).toBe(1);
+      expect(result.stdout).toContain("error[REC3015]: `dim` is an int, but the override");
+    }
   });
 });

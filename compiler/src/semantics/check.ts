@@ -92,15 +92,24 @@ function kindOf(value: Value): string {
   return value.kind === "int" ? "an int" : value.kind === "float" ? "a float" : value.kind === "bool" ? "a bool" : value.kind === "string" ? "a string" : value.kind === "list" ? "a list" : value.kind;
 }
 
-/** A constant expression (`128`, `1e-3`, `"adam"`, `[64, 32]`), evaluated with no names but builtins. */
+/**
+ * A constant expression (`128`, `1e-3`, `"adam"`, `[64, 32]`), evaluated with no names but
+ * builtins. Text from `--set` is parsed as one value: it must be exactly one expression, so text
+ * that closes the wrapper and declares more (`1 } model Other { …`) is refused, not pasted in.
+ */
 function evaluateLiteral(source: string | A.Expr): Value | undefined {
   let expr: A.Expr;
   if (typeof source === "string") {
-    const parsed = parseSource(new SourceFile("--set", `model _ {\n  param _v = ${source}\n}\n`));
+    const prefix = "model _ {\n  param _v = ";
+    const text = source.trim();
+    if (text.includes("\n")) return undefined;
+    const parsed = parseSource(new SourceFile("--set", `${prefix}${text}\n}\n`));
     const decl = parsed.ast.decls[0];
-    const member = decl?.kind === "ModelDecl" ? decl.members[0] : undefined;
-    if (parsed.diagnostics.length || member?.kind !== "ParamDecl" || !member.items[0]?.default) return undefined;
-    expr = member.items[0].default;
+    const member = decl?.kind === "ModelDecl" && decl.members.length === 1 ? decl.members[0] : undefined;
+    const value = member?.kind === "ParamDecl" && member.items.length === 1 ? member.items[0]!.default : undefined;
+    const whole = value !== undefined && value.span.start === prefix.length && value.span.end === prefix.length + text.length;
+    if (parsed.diagnostics.length || parsed.ast.decls.length !== 1 || !whole) return undefined;
+    expr = value;
   } else expr = source;
   const scratch = new Elaborator();
   const value = scratch.evalExpr(expr, builtinEnv(), { file: "--set", path: "", bindName: false, model: newModelState() });
