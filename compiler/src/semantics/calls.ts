@@ -7,7 +7,7 @@ import type { Span } from "../source/source-file.js";
 import type * as A from "../syntax/ast.js";
 import type { OpArg, OpDef } from "../../../stdlib/ops/types.js";
 import type { Builtin } from "./builtins/builtin.js";
-import { constDim, type Dim } from "../types/dims.js";
+import { constDim, constValue, type Dim } from "../types/dims.js";
 import type { Elaborator, EvalContext } from "./elaborate.js";
 import type { Env } from "./env.js";
 import { matchValue, newVars, patternOf, patternText, tensorOfPattern, type TypePattern, type Vars } from "./type-patterns.js";
@@ -481,6 +481,19 @@ function weightDimNames(decl: A.ModuleDecl): Set<string> {
   return names;
 }
 
+/**
+ * Whether every constant dimension of `type` (and its id space's size) is positive; reports
+ * REC2021 at `span` otherwise. A size of 0 or less (`--set dim=-1`) would give a negative
+ * parameter count and then a crash when the runtime allocates it.
+ */
+export function positiveSizes(el: Elaborator, ctx: EvalContext, type: TensorType, span: Span, what: string): boolean {
+  const sizes = [...type.shape, ...(type.space ? [type.space.size] : [])];
+  const bad = sizes.map((d) => constValue(el.unifier.resolve(d))).find((n) => n !== undefined && n <= 0);
+  if (bad === undefined) return true;
+  el.report(ctx, "REC2021", span, { what, size: String(bad), type: `${dtypeName(type)}${printShape(type.shape)}` });
+  return false;
+}
+
 function createWeights(el: Elaborator, instance: Instance, vars: Vars, ctx: EvalContext) {
   instance.weightsCreated = true;
   for (const member of instance.module.members) {
@@ -492,6 +505,10 @@ function createWeights(el: Elaborator, instance: Instance, vars: Vars, ctx: Eval
       continue;
     }
     const type = { ...declared, shape: declared.shape.map((d) => el.unifier.resolve(d)) };
+    if (!positiveSizes(el, ctx, type, member.type.span, `the weight \`${instance.path}.${member.name.name}\``)) {
+      instance.env.define(member.name.name, { state: "ready", value: POISON, used: true, kind: "let" });
+      continue;
+    }
     const init = member.init ? el.evalExpr(member.init, instance.env, ctx) : undefined;
     ctx.model.weights.push({
       path: `${instance.path}.${member.name.name}`,

@@ -12,6 +12,7 @@ import { dtypeName, printShape, type TensorType } from "../types/tensor-type.js"
 import { POISON, type Value } from "./values.js";
 import type { Attr, IrModel, IrOutput } from "../ir/ir.js";
 import { attrOf } from "./attrs-of.js";
+import { positiveSizes } from "./calls.js";
 import { evaluateDim } from "../types/dims.js";
 import { numel } from "../types/tensor-type.js";
 import { checkDataSchema, type CheckedSchema } from "./schema.js";
@@ -99,6 +100,7 @@ export function elaborateModel(el: Elaborator, decl: A.ModelDecl, fileEnv: Env, 
               const type = tensorOfPattern(patternOf(member.type, env, newVars(false), el, base));
               if (!type) return POISON;
               const resolved = { ...type, shape: type.shape.map((d) => el.unifier.resolve(d)) };
+              if (!positiveSizes(el, base, resolved, member.type.span, `the input \`${iname}\``)) return POISON;
               const node = model.graph.add("input", [], new Map([["name", { kind: "string", value: iname }]]), resolved, el.locOf(file, member.span));
               return { kind: "tensor", type: resolved, inputs: new Set([iname]), trainable: false, node };
             },

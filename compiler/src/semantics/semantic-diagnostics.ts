@@ -239,6 +239,17 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
   },
   // ── Names and modules ────────────────────────────────────────────────────────────────
   {
+    code: "REC2021",
+    severity: "error",
+    summary: "A weight or input whose size is zero or negative (often from `--set`).",
+    example: "model M {\n  dims B\n  param width = 0\n  input x: f32[B, width]\n  head h = sum(x, axis = -1)\n}\n",
+    build: (a) => ({
+      message: `${a["what"]} has a size of ${a["size"]}`,
+      label: `${a["type"]}: every size must be at least 1`,
+      help: "give the sizes positive values (check `--set` overrides and the params they come from)",
+    }),
+  },
+  {
     code: "REC3001",
     severity: "error",
     summary: "An import of a file that does not exist.",
