@@ -91,6 +91,21 @@ describe("rec check", () => {
     expect(result.code).toBe(1);
   });
 
+  it("shows the first 200 of 10,000 errors and counts the rest; suggests nothing for a 100,000-character name", async () => {
+    const heads = Array.from({ length: 10_000 }, (_, i) => `  head h${i} = x + unknown_name_${i}`);
+    const many = file("many.rec", `model M {\n  dims B\n  input x: f32[B]\n${heads.join("\n")}\n}\n`);
+    const result = await run(["check", "--diagnostics=short", many]);
+    expect(result.code).toBe(1);
+    expect(result.stdout.split("\n").filter((l) => l.includes("error[REC")).length).toBe(200);
+    expect(result.stdout).toContain("… and 9800 more diagnostics not shown");
+    expect(result.stderr).toContain("10000 errors");
+    const long = file("long.rec", `model M {\n  dims B\n  input x: f32[B]\n  head h = x + ${"a".repeat(100_000)}\n}\n`);
+    const one = await run(["check", "--diagnostics=short", long]);
+    expect(one.code).toBe(1);
+    expect(one.stdout).toMatch(/error\[REC3005\]: cannot find `a+`/);
+    expect(one.stdout).not.toContain("did you mean");
+  });
+
   it("checks every .rec file under a directory", async () => {
     const result = await run(["check", "--syntax-only", "test/corpus/parse/ok"]);
     expect(result.stderr).toMatch(/checked 15 files: 0 errors/);

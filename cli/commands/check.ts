@@ -11,7 +11,7 @@ import { DataSourceError } from "../../runtime/src/data/source-config.js";
 import { DataFileError } from "../../runtime/src/data/tables.js";
 import { renderSummary, summarize } from "../../compiler/src/semantics/summary.js";
 import { hasErrors } from "../../compiler/src/diagnostics/diagnostic.js";
-import { renderAll, type DiagnosticFormat } from "../../compiler/src/diagnostics/render.js";
+import { renderAll, SHOWN_DIAGNOSTICS, type DiagnosticFormat } from "../../compiler/src/diagnostics/render.js";
 import type { CommandSpec } from "../args.js";
 import { expandPaths } from "../files.js";
 import { EXIT, type CliIo } from "../io.js";
@@ -59,7 +59,7 @@ export const check: Command = async (args, io) => {
     return EXIT.errors;
   }
   if (data) diagnostics.push(...data.diagnostics.map((d) => ({ ...d, file: display(d.file), notes: [...d.notes] })));
-  const output = renderAll(diagnostics, (p) => sources.get(p), format, { color: useColor(args, io) });
+  const output = renderAll(diagnostics, (p) => sources.get(p), format, { color: useColor(args, io), limit: SHOWN_DIAGNOSTICS });
   if (output && (format === "json" || diagnostics.length)) io.stdout(output);
   if (data && format !== "json") io.stdout(data.table);
   if (args.options.get("summary")) {

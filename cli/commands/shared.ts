@@ -1,7 +1,7 @@
 // What several commands share: the command function type and the diagnostics/color options.
 
 import { hasErrors } from "../../compiler/src/diagnostics/diagnostic.js";
-import { renderAll } from "../../compiler/src/diagnostics/render.js";
+import { renderAll, SHOWN_DIAGNOSTICS } from "../../compiler/src/diagnostics/render.js";
 import type { CheckResult } from "../../compiler/src/driver.js";
 import type { OptionSpec } from "../args.js";
 import { EXIT, type CliIo } from "../io.js";
@@ -59,6 +59,6 @@ export function reportProblems(result: CheckResult, args: CommandArgs, io: CliIo
     io.stderr(`error: cannot read \`${unreadable.path}\`: ${unreadable.reason}\n`);
     return EXIT.usage;
   }
-  if (result.diagnostics.length) io.stderr(renderAll(result.diagnostics, (p) => result.sources.get(p), "text", { color: useColor(args, io) }));
+  if (result.diagnostics.length) io.stderr(renderAll(result.diagnostics, (p) => result.sources.get(p), "text", { color: useColor(args, io), limit: SHOWN_DIAGNOSTICS }));
   return hasErrors(result.diagnostics) && !continueOnErrors ? EXIT.errors : undefined;
 }

@@ -9,7 +9,12 @@ export type DiagnosticFormat = "text" | "short" | "json";
 
 export interface RenderOptions {
   readonly color: boolean;
+  /** Text and short formats show at most this many, then a line counting the rest (JSON shows all). */
+  readonly limit?: number;
 }
+
+/** How many diagnostics the command line shows before it counts the rest. */
+export const SHOWN_DIAGNOSTICS = 200;
 
 /** Finds the SourceFile a diagnostic's `file` names. */
 export type SourceLookup = (path: string) => SourceFile | undefined;
@@ -98,8 +103,11 @@ export function renderAll(
   options: RenderOptions,
 ): string {
   if (format === "json") return `${JSON.stringify(diagnostics.map((d) => toJson(d, lookup)), null, 2)}\n`;
-  if (format === "short") return diagnostics.map((d) => `${renderShort(d, lookup)}\n`).join("");
-  return diagnostics.map((d) => renderText(d, lookup, options)).join("\n");
+  const shown = options.limit !== undefined ? diagnostics.slice(0, options.limit) : diagnostics;
+  const rest = diagnostics.length - shown.length;
+  const more = rest > 0 ? `… and ${rest} more diagnostic${rest === 1 ? "" : "s"} not shown (\`--diagnostics=json\` lists them all)\n` : "";
+  if (format === "short") return shown.map((d) => `${renderShort(d, lookup)}\n`).join("") + more;
+  return shown.map((d) => renderText(d, lookup, options)).join("\n") + (more ? `\n${more}` : "");
 }
 
 /** Column (0-based, tabs expanded) and width of a span's underline on one line; at least 1. */

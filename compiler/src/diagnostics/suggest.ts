@@ -20,15 +20,28 @@ export function editDistance(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
+/** Longer words are not typos of a name: no suggestion (the distance is quadratic in length). */
+export const MAX_SUGGESTED_LENGTH = 64;
+/** At most this many candidates are looked at, innermost first (a scope can hold thousands). */
+export const MAX_CANDIDATES = 2048;
+
 /**
  * The candidates within a distance that grows with the word's length (a third of it, at
- * least 1), nearest first, at most `limit` of them.
+ * least 1), nearest first, at most `limit` of them. Bounded work per call: words over
+ * MAX_SUGGESTED_LENGTH get none, at most MAX_CANDIDATES candidates are looked at (callers list
+ * the nearest scopes first), and those whose length alone puts them out of reach are skipped
+ * before any distance is computed.
  */
 export function suggest(word: string, candidates: Iterable<string>, limit = 3): string[] {
+  if (word.length > MAX_SUGGESTED_LENGTH) return [];
   const threshold = Math.max(1, Math.floor(word.length / 3));
   const scored: { name: string; distance: number }[] = [];
-  for (const name of new Set(candidates)) {
-    if (name === word) continue;
+  const seen = new Set<string>();
+  let looked = 0;
+  for (const name of candidates) {
+    if (++looked > MAX_CANDIDATES) break;
+    if (name === word || Math.abs(name.length - word.length) > threshold || seen.has(name)) continue;
+    seen.add(name);
     const distance = editDistance(word.toLowerCase(), name.toLowerCase());
     if (distance <= threshold) scored.push({ name, distance });
   }

@@ -17,6 +17,10 @@ const BUILTIN_NAMES = new Set([...OPS.keys(), ...BUILTINS.keys(), "f32", "i32", 
 /** An experiment's settings whose names experiment.ts checks (REC3019). */
 const EXPERIMENT_NAMING_SETTINGS = new Set(["model", "models", "baseline", "report", "hard_subset", "paper"]);
 
+function* filtered(names: Iterable<string>, keep: (name: string) => boolean): Generator<string> {
+  for (const name of names) if (keep(name)) yield name;
+}
+
 class Scope {
   private readonly names = new Set<string>();
   constructor(readonly parent?: Scope) {}
@@ -26,8 +30,9 @@ class Scope {
   has(name: string): boolean {
     return this.names.has(name) || (this.parent?.has(name) ?? false);
   }
-  all(): string[] {
-    return [...this.names, ...(this.parent?.all() ?? [])];
+  /** Every visible name, innermost scope first, without copying (a scope can hold thousands). */
+  *all(): Generator<string> {
+    for (let scope: Scope | undefined = this; scope; scope = scope.parent) yield* scope.names;
   }
   child(): Scope {
     return new Scope(this);
@@ -38,7 +43,7 @@ export function resolveProgram(program: Program): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   for (const file of program.files.values()) {
     const report = (name: A.Ident, scope: Scope, inLossOrMetric: boolean) => {
-      const [suggestion] = suggest(name.name, scope.all().filter((n) => !BUILTIN_NAMES.has(n) || n.length > 2), 1);
+      const [suggestion] = suggest(name.name, filtered(scope.all(), (n) => !BUILTIN_NAMES.has(n) || n.length > 2), 1);
       const code = inLossOrMetric && /^[a-z_][a-z0-9_]*$/.test(name.name) ? "REC2008" : "REC3005";
       diagnostics.push(semanticDiagnostic(file.source.path, code, name.span, { name: name.name, ...(suggestion ? { suggestion } : {}) }));
     };
