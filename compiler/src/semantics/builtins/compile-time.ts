@@ -6,6 +6,13 @@ import type { Value } from "../values.js";
 import type { Builtin, BuiltinContext, BuiltinParam, BuiltinParamKind } from "./builtin.js";
 
 const p = (name: string, kind: BuiltinParamKind): BuiltinParam => ({ name, kind });
+
+/**
+ * The longest list `range` unrolls at compile time. Every element becomes part of the graph (a
+ * layer, an op per position), so a larger one (`--set window=1000000`) would run the checker out
+ * of memory long before it finished; such a repetition belongs in a tensor (`arange`).
+ */
+export const MAX_UNROLL = 10_000;
 const int = (n: number): Value => ({ kind: "int", dim: constDim(n) });
 
 function items(v: Value | undefined): readonly Value[] {
@@ -28,6 +35,7 @@ export const COMPILE_TIME_BUILTINS: readonly Builtin[] = [
     evaluate(args, ctx: BuiltinContext) {
       const n = constValue(ctx.unifier.resolve((args.get("n") as Extract<Value, { kind: "int" }>).dim));
       if (n === undefined) ctx.fail("REC2010", { what: "`range`", found: "a symbolic dimension", help: "`range` unrolls at compile time; use `arange(n)` for a tensor of positions" }, "n");
+      if (n > MAX_UNROLL) ctx.fail("REC2022", { n: String(n), limit: String(MAX_UNROLL) }, "n");
       return { kind: "list", items: Array.from({ length: Math.max(0, n) }, (_, i) => int(i)) };
     },
   },
