@@ -3,7 +3,7 @@
 // model is refused with every mismatch listed, and train → eval → predict works end to end.
 
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { hasPython } from "./harness/available.js";
 import { describe, expect, it } from "vitest";
@@ -68,6 +68,26 @@ describe("checkpoints of models", () => {
     expect(loadCheckpoint(a, path)["step"]).toBe("1");
     a.dispose();
     b.dispose();
+  });
+
+  it("refuses weights that are not finite floats, naming each tensor, so no broken model is scored", async () => {
+    await useBackend("cpu");
+    const plan = compile({ path: join(ROOT, "m.rec"), text: `import { Dense } from "std/nn"\nmodel M {\n  dims B\n  input x: f32[B, 4]\n  head h = Dense(2)(x)\n}\n` }).plans[0]!;
+    const executor = new Executor(plan, 0);
+    const path = join(scratch, "nan.safetensors");
+    await saveCheckpoint(executor, path, { step: "1" });
+    const { tensors, metadata } = decodeSafetensors(readFileSync(path));
+    const kernel = tensors.get("h.dense.kernel")!;
+    const poisoned = Float32Array.from(kernel.data as Float32Array);
+    poisoned[3] = Number.NaN;
+    poisoned[5] = Number.POSITIVE_INFINITY;
+    const offset = tensors.get("h.dense.offset")!;
+    writeFileSync(path, encodeSafetensors(new Map([
+      ["h.dense.kernel", { ...kernel, data: poisoned }],
+      ["h.dense.offset", { dtype: "I32" as const, shape: offset.shape, data: Int32Array.from(offset.data as Float32Array) }],
+    ]), metadata));
+    expect(() => loadCheckpoint(executor, path)).toThrow(/`h\.dense\.kernel` holds 2 non-finite values \(NaN or infinity\) of 8[\s\S]*`h\.dense\.offset` is I32 in the checkpoint, not a float \(F32\) weight/);
+    executor.dispose();
   });
 
   it("train keeps the last and the best checkpoint; eval and predict use them", async () => {

@@ -36,6 +36,18 @@ export function optimizerStateOf(path: string): Map<string, Tensor> {
   return out;
 }
 
+/**
+ * Why a stored tensor cannot be a float weight, or undefined: a weight is F32, and every value is
+ * finite — a NaN or an infinity would make every score it touches meaningless (a NaN score ranks
+ * first or last arbitrarily), so it is refused when loading rather than discovered in a metric.
+ */
+function weightProblem(name: string, stored: StoredTensor): string | undefined {
+  if (stored.dtype !== "F32") return `\`${name}\` is ${stored.dtype} in the checkpoint, not a float (F32) weight`;
+  let bad = 0;
+  for (let i = 0; i < stored.data.length; i++) if (!Number.isFinite(stored.data[i]!)) bad++;
+  return bad ? `\`${name}\` holds ${bad} non-finite value${bad === 1 ? "" : "s"} (NaN or infinity) of ${stored.data.length}` : undefined;
+}
+
 /** Loads every parameter of the plan from `path`; throws listing each mismatch. */
 export function loadCheckpoint(executor: Executor, path: string): Record<string, string> {
   const { tensors: all, metadata } = readSafetensors(path);
@@ -45,6 +57,10 @@ export function loadCheckpoint(executor: Executor, path: string): Record<string,
     const stored = tensors.get(name);
     if (!stored) problems.push(`\`${name}\` ${JSON.stringify(variable.shape)} is missing from the checkpoint`);
     else if (stored.shape.join() !== variable.shape.join()) problems.push(`\`${name}\` is ${JSON.stringify(stored.shape)} in the checkpoint but ${JSON.stringify(variable.shape)} in the model`);
+    else {
+      const problem = weightProblem(name, stored);
+      if (problem) problems.push(problem);
+    }
   }
   for (const name of tensors.keys()) if (!executor.params.has(name)) problems.push(`\`${name}\` is in the checkpoint but not in the model`);
   if (problems.length) throw new CheckpointError(`${path} does not match model ${executor.plan.model}:\n  ${problems.join("\n  ")}`);
@@ -72,6 +88,7 @@ export function loadWeightsFrom(executor: Executor, path: string, prefix: string
     const stored = tensors.get(source);
     if (!stored) problems.push(`\`${source}\` is not in ${path}`);
     else if (stored.shape.join() !== variable.shape.join()) problems.push(`\`${source}\` is ${JSON.stringify(stored.shape)} there but \`${name}\` is ${JSON.stringify(variable.shape)} here`);
+    else if (weightProblem(source, stored)) problems.push(weightProblem(source, stored)!);
     else {
       variable.assign(tf.tensor(stored.data, stored.shape as number[], "float32"));
       loaded.push(name);
