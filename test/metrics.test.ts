@@ -112,3 +112,31 @@ describe("whole-set metrics", () => {
     expect(whole).toBeCloseTo(0.75, 12);
   });
 });
+
+describe("metrics of broken scores", () => {
+  // A NaN compares false with everything: counted naively, a model whose scores are all NaN
+  // ranks every positive first (recall@10 = 1.0). Every implementation says NaN instead.
+  const nanScores = { shape: [3, 3], data: Float64Array.from([Number.NaN, 0, 0, 0, Number.NaN, 0, 0, 0, Number.NaN]) };
+
+  it("is NaN in the whole-set evaluation", () => {
+    expect(exactMetric("roc_auc", { predictions: { data: [0.2, Number.NaN, 0.9], width: 1 }, labels: { data: [0, 1, 1], width: 1 } })).toBeNaN();
+    expect(exactMetric("roc_auc", { predictions: { data: [0.2, 0.5, 0.9], width: 1 }, labels: { data: [0, 1, 1], width: 1 } })).toBe(1);
+  });
+
+  it("is NaN in the reference implementations and the tfjs kernels", async () => {
+    const { METRICS_REFERENCE } = await import("../compiler/src/ir/reference/metrics.js");
+    const { METRICS_KERNELS } = await import("../runtime/src/kernels/metrics.js");
+    const { useBackend } = await import("../runtime/src/backends.js");
+    const { tf } = await import("../runtime/src/tf.js");
+    const node = { id: 1, op: "in_batch_recall", inputs: [0], attrs: new Map([["k", { kind: "int" as const, dim: { terms: new Map([["", 10]]) } }]]), type: { dtype: "f32" as const, shape: [] } };
+    const reference = METRICS_REFERENCE["in_batch_recall"]!([nanScores], { node, shape: [], dim: () => 10 });
+    expect(reference.data[0]).toBeNaN();
+    await useBackend("cpu");
+    const step = { op: "in_batch_recall", inputs: [], attrs: { k: 10 }, type: { dtype: "f32", shape: [] } } as unknown as Parameters<NonNullable<(typeof METRICS_KERNELS)["in_batch_recall"]>>[1]["step"];
+    const context = { step, dim: (v: unknown) => Number(v), training: false, seed: 1, inputSteps: [] };
+    const broken = METRICS_KERNELS["in_batch_recall"]!([tf.tensor2d(Float32Array.from(nanScores.data), [3, 3])], context);
+    expect((await broken.data())[0]).toBeNaN();
+    const fine = METRICS_KERNELS["in_batch_recall"]!([tf.eye(3)], context);
+    expect((await fine.data())[0]).toBe(1);
+  });
+});

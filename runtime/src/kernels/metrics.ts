@@ -50,7 +50,18 @@ function others(scores: Tensor): Tensor {
   return tf.sub(tf.sum(tf.cast(tf.greaterEqual(scores, positive), "float32"), -1), 1);
 }
 
-export const METRICS_KERNELS: Readonly<Record<string, Kernel>> = {
+/** The kernel's value, or NaN when a float input holds a non-finite value (metrics/finite.ts). */
+export function finiteOrNaN(kernel: Kernel): Kernel {
+  return (inputs, ctx) => {
+    const value = kernel(inputs, ctx);
+    const floats = inputs.filter((t) => t.dtype === "float32");
+    if (!floats.length) return value;
+    const broken = floats.map((t) => tf.logicalNot(tf.all(tf.isFinite(t)))).reduce((a, b) => tf.logicalOr(a, b));
+    return tf.where(broken, tf.fill(value.shape, Number.NaN), value);
+  };
+}
+
+const KERNELS: Readonly<Record<string, Kernel>> = {
   in_batch_recall: ([s], ctx) => tf.mean(tf.cast(tf.less(others(s!), ctx.dim(ctx.step.attrs["k"])), "float32")),
   recall_at: ([s], ctx) => tf.mean(tf.cast(tf.less(others(s!), ctx.dim(ctx.step.attrs["k"])), "float32")),
   hit_rate_at: ([s], ctx) => tf.mean(tf.cast(tf.less(others(s!), ctx.dim(ctx.step.attrs["k"])), "float32")),
@@ -67,3 +78,5 @@ export const METRICS_KERNELS: Readonly<Record<string, Kernel>> = {
   calibration: ([p, y]) => calibrationTensor(p!, y!),
   accuracy: ([a, b]) => tf.mean(tf.cast(tf.equal(tf.cast(a!, "int32"), tf.cast(b!, "int32")), "float32")),
 };
+
+export const METRICS_KERNELS: Readonly<Record<string, Kernel>> = Object.fromEntries(Object.entries(KERNELS).map(([name, kernel]) => [name, finiteOrNaN(kernel)]));

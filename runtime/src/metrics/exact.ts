@@ -3,6 +3,7 @@
 // Out: the metric of the whole set, by the definitions in classification.ts.
 
 import { auc, calibration, groupAuc, normalizedEntropy, snips } from "./classification.js";
+import { finiteOrNaN } from "./finite.js";
 
 export interface Gathered {
   readonly data: number[];
@@ -26,7 +27,7 @@ const EXACT: Record<string, (args: Readonly<Record<string, Gathered>>) => number
 export function exactMetric(op: string, args: Readonly<Record<string, Gathered>>): number {
   const f = EXACT[op];
   if (!f) throw new Error(`no whole-set definition for metric op \`${op}\``);
-  return f(args);
+  return finiteOrNaN(Object.values(args).map((a) => a.data), () => f(args));
 }
 
 export function hasExactMetric(op: string): boolean {

@@ -3,6 +3,7 @@
 
 import { accuracy, auc, calibration, groupAuc, logLoss, normalizedEntropy } from "../../../../runtime/src/metrics/classification.js";
 import { diagonalQueries, hitRateAtK, meanReciprocalRank, ndcgAtK } from "../../../../runtime/src/metrics/ranking.js";
+import { allFinite } from "../../../../runtime/src/metrics/finite.js";
 import { make, num, type Reference, type Tensor } from "./reference.js";
 
 /** A metric of in-batch scores f32[B, B] whose row i's positive is column i. */
@@ -12,7 +13,11 @@ const ranking = (metric: (queries: ReturnType<typeof diagonalQueries>, k: number
 /** A metric of whole tensors (predictions, labels, …) to one number. */
 const whole = (metric: (...xs: Float64Array[]) => number): Reference => (xs: readonly Tensor[], { shape }) => make(shape, () => metric(...xs.map((x) => x.data)));
 
-export const METRICS_REFERENCE: Readonly<Record<string, Reference>> = {
+/** The reference's value, or NaN when an input holds a non-finite value (runtime/src/metrics/finite.ts). */
+export const finiteOrNaN = (reference: Reference): Reference => (inputs, ctx) =>
+  allFinite(...inputs.map((t) => t.data)) ? reference(inputs, ctx) : make(ctx.shape, () => Number.NaN);
+
+const REFERENCES: Readonly<Record<string, Reference>> = {
   in_batch_recall: ranking(hitRateAtK),
   recall_at: ranking(hitRateAtK),
   hit_rate_at: ranking(hitRateAtK),
@@ -25,3 +30,5 @@ export const METRICS_REFERENCE: Readonly<Record<string, Reference>> = {
   calibration: whole((p, l) => calibration(p!, l!)),
   accuracy: whole((p, l) => accuracy(p!, l!)),
 };
+
+export const METRICS_REFERENCE: Readonly<Record<string, Reference>> = Object.fromEntries(Object.entries(REFERENCES).map(([name, reference]) => [name, finiteOrNaN(reference)]));
