@@ -90,6 +90,25 @@ describe("checkpoints of models", () => {
     executor.dispose();
   });
 
+  it("refuses to resume from damaged metadata before touching the run's files", async () => {
+    let stderr = "";
+    const io = { stdout: () => {}, stderr: (t: string) => (stderr += t), isTTY: false, cwd: ROOT, env: {} };
+    const out = join(scratch, "damaged-run");
+    expect(await main(["train", "--steps", "4", "--batch", "16", "--checkpoint-every", "2", "--backend", "cpu", "--out", out, "examples/ctr/model.rec"], io), stderr).toBe(0);
+    const path = join(out, "checkpoint.safetensors");
+    const original = readFileSync(path);
+    const curve = readFileSync(join(out, "metrics.jsonl"), "utf8");
+    for (const [key, value] of [["step", "1e99"], ["step", "abc"], ["since_best", "-3"], ["best", "NaN"]] as const) {
+      const { tensors, metadata } = decodeSafetensors(original);
+      writeFileSync(path, encodeSafetensors(tensors, { ...metadata, [key]: value }));
+      stderr = "";
+      expect(await main(["train", "--resume", out], io), `${key}=${value}`).toBe(1);
+      expect(stderr).toMatch(new RegExp(`damaged: its metadata's \`${key}\``));
+      expect(stderr).not.toContain("    at ");
+      expect(readFileSync(join(out, "metrics.jsonl"), "utf8")).toBe(curve);
+    }
+  });
+
   it("train keeps the last and the best checkpoint; eval and predict use them", async () => {
     let stdout = "";
     let stderr = "";

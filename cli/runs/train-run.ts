@@ -113,7 +113,7 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
   if (previous) {
     const stored = loadCheckpoint(executor, checkpointPath);
     if (stored["plan_hash"] !== planHash(plan)) throw new CheckpointError(`${checkpointPath} was saved by another version of ${plan.model} (its plan differs); start a new run instead of resuming`);
-    resume = { step: Number(stored["step"] ?? 0), sinceBest: Number(stored["since_best"] ?? 0), ...(stored["best"] ? { best: Number(stored["best"]) } : {}) };
+    resume = resumeState(stored, options.steps, checkpointPath);
     history = readHistory(join(dir, "metrics.jsonl")).filter((r) => r.step <= resume!.step);
     events.log(`resuming ${plan.model} in ${relative(request.cwd, dir) || "."} at step ${resume.step} of ${options.steps}\n`);
   } else {
@@ -166,6 +166,30 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
   };
   writeFileAtomic(join(dir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
   return { reports: all, summary, skipped: data.skipped };
+}
+
+/**
+ * The training state a checkpoint's metadata records, validated before anything is read or
+ * rewritten: a step that is not a whole number within the run (`1e99` made resume loop, `abc`
+ * emptied metrics.jsonl), a negative count or a non-finite best is a damaged checkpoint.
+ */
+function resumeState(stored: Record<string, string>, steps: number, path: string): TrainState {
+  const whole = (key: string, max: number) => {
+    const text = stored[key] ?? "0";
+    const n = Number(text);
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n > max) {
+      throw new CheckpointError(`${path} is damaged: its metadata's \`${key}\` is \`${text}\`, not a whole number from 0 to ${max}; start a new run instead of resuming`);
+    }
+    return n;
+  };
+  const step = whole("step", steps);
+  const sinceBest = whole("since_best", step);
+  const bestText = stored["best"];
+  const best = bestText === undefined ? undefined : Number(bestText);
+  if (best !== undefined && (bestText!.trim() === "" || !Number.isFinite(best))) {
+    throw new CheckpointError(`${path} is damaged: its metadata's \`best\` is \`${bestText}\`, not a finite number; start a new run instead of resuming`);
+  }
+  return { step, sinceBest, ...(best !== undefined ? { best } : {}) };
 }
 
 /** A run directory's resolved.json; undefined when the folder holds no resumable run. */
