@@ -5,10 +5,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../cli/main.js";
-import { checkSource, compile, compileFiles } from "../compiler/src/driver.js";
-import { lowerToPlan } from "../compiler/src/lower/to-plan.js";
-import { runPasses } from "../compiler/src/passes/pass.js";
-import { STANDARD_PIPELINE } from "../compiler/src/passes/pipeline.js";
+import { compile, compileFiles } from "../compiler/src/driver.js";
 import { useBackend } from "../runtime/src/backends.js";
 import { openDataSet } from "../runtime/src/data/sources.js";
 import { Executor } from "../runtime/src/executor.js";
@@ -86,18 +83,33 @@ describe("seeded randomness", () => {
 });
 
 describe("a non-finite loss", () => {
-  it("stops training with the step and the op that first produced it", async () => {
+  const source = { next: async (n: number) => ({ size: n, feeds: new Map([["x", tf.fill([n, 1], -1)]]) }) };
+  const data = { train: () => source, heldOut: () => source, heldOutBatches: 1, skipped: { count: 0, examples: [] } };
+  const weightsOf = async (executor: Executor) => Object.fromEntries(await Promise.all([...executor.params].map(async ([k, v]) => [k, [...(await v.data())]] as const)));
+
+  it("stops before the update, naming the step and the op that first produced it", async () => {
     await useBackend("cpu");
     const text = `import { Dense } from "std/nn"\nmodel Bad {\n  dims B\n  input x: f32[B, 1]\n  loss l = mean(log(-(square(Dense(1)(x)) + 1.0)))\n}\n`;
-    const checked = checkSource(join(ROOT, "bad.rec"), text);
-    const model = runPasses(checked.models[0]!.graph, STANDARD_PIPELINE).model;
-    const badPlan = lowerToPlan(model, []);
-    const executor = new Executor(badPlan, 0);
-    const source = { next: async (n: number) => ({ size: n, feeds: new Map([["x", tf.fill([n, 1], -1)]]) }) };
-    const data = { train: () => source, heldOut: () => source, heldOutBatches: 1, skipped: { count: 0, examples: [] } };
+    const executor = new Executor(compile({ path: join(ROOT, "bad.rec"), text }).plans[0]!, 0);
+    const before = await weightsOf(executor);
     await expect(train(executor, { optimizer: "sgd(lr = 0.1)" }, data, { steps: 3, batch: 4, seed: 0, evalEvery: 0, evalBatches: 1 })).rejects.toThrow(
-      new NonFiniteLoss("the loss is NaN at step 0; the first non-finite value came from `log` at line 5:17"),
+      new NonFiniteLoss("the loss is NaN at step 1; the first non-finite value of the forward pass came from `log` at line 5:17; the step was not applied, so the weights are those of step 0"),
     );
+    expect(await weightsOf(executor)).toEqual(before);
+    executor.dispose();
+  });
+
+  it("stops on a finite loss whose gradients are not, naming the weights", async () => {
+    await useBackend("cpu");
+    // sqrt at 0: the forward value is 0, its derivative infinite, and ∞ · 0 is NaN.
+    const text = `import { Dense } from "std/nn"\nmodel Steep {\n  dims B\n  input x: f32[B, 1]\n  loss l = mean(sqrt(Dense(1)(x) * 0.0))\n}\n`;
+    const executor = new Executor(compile({ path: join(ROOT, "steep.rec"), text }).plans[0]!, 0);
+    const before = await weightsOf(executor);
+    await expect(train(executor, { optimizer: "sgd(lr = 0.1)" }, data, { steps: 3, batch: 4, seed: 0, evalEvery: 0, evalBatches: 1 })).rejects.toThrow(
+      /the loss is finite \(0\) but the gradients of `l\.dense\.kernel`, `l\.dense\.offset` are not at step 1; the step was not applied/,
+    );
+    expect(await weightsOf(executor)).toEqual(before);
+    executor.dispose();
   });
 });
 

@@ -117,37 +117,55 @@ export class Trainer {
     };
   }
 
-  /** One optimization step on a batch; resolves to the total loss (read back asynchronously, as GPU backends need). */
+  /**
+   * One optimization step on a batch; resolves to the total loss (read back asynchronously, as
+   * GPU backends need). The loss and the gradients' squared norm are read before any update: when
+   * either is not finite, nothing is applied and the weights stay as they were, so the run stops
+   * on a model that can still be inspected (and the culprit op found on the same weights).
+   */
   async step(step: number, feeds: ReadonlyMap<string, Tensor>, seed: number): Promise<number> {
     const factor = learningRateFactor(this.schedule, step);
     for (const g of this.groups) g.optimizer.setLearningRate(g.optimizer.baseLearningRate * factor);
     const variables = this.groups.flatMap((g) => g.variables);
-    const loss = tf.tidy(() => {
+    const { value, grads, check } = tf.tidy(() => {
       const { value, grads } = tf.variableGrads(() => {
         const losses = this.executor.run("train", feeds, { training: true, seed: seed + step });
         let total: Tensor = tf.scalar(0);
         for (const [name, l] of losses) total = tf.add(total, tf.mul(l, this.lossWeights[name] ?? 1));
         return total as tf.Scalar;
       }, variables);
-      let scale: Tensor | undefined;
-      if (this.clipNorm > 0) {
-        const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
-        scale = tf.minimum(1, tf.div(this.clipNorm, tf.add(norm, 1e-12)));
-      }
-      for (const group of this.groups) {
-        const map = new Map<tf.Variable, Tensor>();
-        for (const v of group.variables) {
-          const g = grads[v.name];
-          if (g) map.set(v, scale ? tf.mul(g, scale) : g);
-        }
-        group.optimizer.apply(map);
-      }
-      return tf.keep(value);
+      const squared = Object.values(grads).map((g) => tf.sum(tf.square(g)));
+      const check = tf.stack([value, squared.length ? tf.addN(squared) : tf.scalar(0)]);
+      return { value: tf.keep(value), grads: Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.keep(g)])), check: tf.keep(check) };
     });
-    const total = (await loss.data())[0]!;
-    loss.dispose();
-    return total;
+    const [total, gradSquares] = (await check.data()) as Float32Array;
+    check.dispose();
+    if (Number.isFinite(total!) && Number.isFinite(gradSquares!)) {
+      tf.tidy(() => {
+        let scale: Tensor | undefined;
+        if (this.clipNorm > 0) scale = tf.minimum(1, tf.div(this.clipNorm, tf.add(tf.sqrt(tf.scalar(gradSquares!)), 1e-12)));
+        for (const group of this.groups) {
+          const map = new Map<tf.Variable, Tensor>();
+          for (const v of group.variables) {
+            const g = grads[v.name];
+            if (g) map.set(v, scale ? tf.mul(g, scale) : g);
+          }
+          group.optimizer.apply(map);
+        }
+      });
+    } else {
+      // tfjs keys gradients by its variables' own names; the user knows the weights' plan names.
+      const planName = new Map([...this.executor.params].map(([name, v]) => [v.name, name]));
+      const gradients: string[] = [];
+      for (const [name, g] of Object.entries(grads)) if ((await g.data()).some((v) => !Number.isFinite(v))) gradients.push(planName.get(name) ?? name);
+      this.lastNonFinite = { loss: total!, gradients };
+    }
+    tf.dispose([value, ...Object.values(grads)]);
+    return Number.isFinite(gradSquares!) ? total! : Number.isFinite(total!) ? Number.NaN : total!;
   }
+
+  /** What the last refused step saw: its loss and the weights whose gradients were not finite. */
+  lastNonFinite: { loss: number; gradients: string[] } | undefined;
 
   evaluate(source: BatchSource, batches: number, batchSize: number): Promise<Record<string, number>> {
     return evaluateMetrics(this.executor, source, batches, batchSize);
@@ -234,9 +252,15 @@ export async function train(executor: Executor, settings: PlanSettings, data: Da
     const batch = (await stream.next(options.batch))!;
     const loss = await trainer.step(step, batch.feeds, options.seed);
     if (!Number.isFinite(loss)) {
+      // No update was applied (Trainer.step), so the forward pass below runs on the same weights.
       const culprit = await executor.firstNonFinite("train", batch.feeds);
       tf.dispose([...batch.feeds.values()]);
-      throw new NonFiniteLoss(`the loss is ${loss} at step ${step}${culprit ? `; the first non-finite value came from \`${culprit.op}\`${culprit.loc ? ` at line ${culprit.loc[0]}:${culprit.loc[1]}` : ""}` : ""}`);
+      const seen = trainer.lastNonFinite;
+      const what = seen && Number.isFinite(seen.loss)
+        ? `the loss is finite (${seen.loss}) but the gradients of ${seen.gradients.map((g) => `\`${g}\``).join(", ") || "some weights"} are not at step ${step + 1}`
+        : `the loss is ${seen?.loss ?? loss} at step ${step + 1}`;
+      const where = culprit ? `; the first non-finite value of the forward pass came from \`${culprit.op}\`${culprit.loc ? ` at line ${culprit.loc[0]}:${culprit.loc[1]}` : ""}` : "";
+      throw new NonFiniteLoss(`${what}${where}; the step was not applied, so the weights are those of step ${step}`);
     }
     tf.dispose([...batch.feeds.values()]);
     const last = step === options.steps - 1;
