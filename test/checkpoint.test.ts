@@ -3,7 +3,7 @@
 // model is refused with every mismatch listed, and train → eval → predict works end to end.
 
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { hasPython } from "./harness/available.js";
 import { describe, expect, it } from "vitest";
@@ -16,6 +16,8 @@ import { Executor } from "../runtime/src/executor.js";
 import { ROOT } from "./harness/repo.js";
 
 const scratch = join(ROOT, ".tmp", "checkpoint-test");
+// Each run starts from an empty folder: runs are never written over one another.
+rmSync(scratch, { recursive: true, force: true });
 mkdirSync(scratch, { recursive: true });
 
 const READER = `
@@ -109,12 +111,35 @@ describe("checkpoints of models", () => {
     }
   });
 
+  it("never trains over an earlier run: --out refuses without --overwrite, the default moves to the next free folder", async () => {
+    let stderr = "";
+    const io = { stdout: () => {}, stderr: (t: string) => (stderr += t), isTTY: false, cwd: scratch, env: {} };
+    const args = ["train", "--steps", "2", "--batch", "16", "--backend", "cpu"];
+    const spec = join(ROOT, "examples/ctr/model.rec");
+    expect(await main([...args, "--out", "kept", spec], io), stderr).toBe(0);
+    const kept = readFileSync(join(scratch, "kept", "metrics.jsonl"), "utf8");
+    stderr = "";
+    expect(await main([...args, "--seed", "5", "--out", "kept", spec], io)).toBe(2);
+    expect(stderr).toContain("kept holds an earlier run");
+    expect(readFileSync(join(scratch, "kept", "metrics.jsonl"), "utf8")).toBe(kept);
+    expect(await main([...args, "--seed", "5", "--overwrite", "--out", "kept", spec], io)).toBe(0);
+    writeFileSync(join(scratch, "a-file"), "not a folder");
+    stderr = "";
+    expect(await main([...args, "--out", "a-file", spec], io)).toBe(2);
+    expect(stderr).toContain("is a file, not a run directory");
+    // The default folder: runs/CTR-0, then runs/CTR-0-2 beside it.
+    expect(await main([...args, spec], io)).toBe(0);
+    expect(await main([...args, spec], io)).toBe(0);
+    expect(readFileSync(join(scratch, "runs", "CTR-0", "summary.json"), "utf8")).toContain("\"model\": \"CTR\"");
+    expect(readFileSync(join(scratch, "runs", "CTR-0-2", "summary.json"), "utf8")).toContain("\"model\": \"CTR\"");
+  });
+
   it("train keeps the last and the best checkpoint; eval and predict use them", async () => {
     let stdout = "";
     let stderr = "";
     const io = { stdout: (t: string) => (stdout += t), stderr: (t: string) => (stderr += t), isTTY: false, cwd: ROOT, env: {} };
     const out = ".tmp/checkpoint-test/run";
-    expect(await main(["train", "--steps", "30", "--batch", "32", "--backend", "wasm", "--out", out, "examples/two_tower/model.rec"], io), stderr).toBe(0);
+    expect(await main(["train", "--steps", "30", "--batch", "32", "--backend", "wasm", "--overwrite", "--out", out, "examples/two_tower/model.rec"], io), stderr).toBe(0);
     stdout = "";
     expect(await main(["eval", "--json", "--batches", "2", "--batch", "32", "--checkpoint", `${out}/checkpoint.safetensors`, "examples/two_tower/model.rec"], io), stderr).toBe(0);
     expect(JSON.parse(stdout)["recall_at_10"]).toBeGreaterThan(0);
@@ -136,13 +161,13 @@ describe("multi-stage training", () => {
     let stderr = "";
     const io = { stdout: () => undefined, stderr: (t: string) => (stderr += t), isTTY: false, cwd: ROOT, env: {} };
     const dir = ".tmp/checkpoint-test/stages";
-    expect(await main(["train", "--steps", "10", "--batch", "32", "--backend", "wasm", "--out", `${dir}/pre`, "examples/two_tower/model.rec"], io), stderr).toBe(0);
+    expect(await main(["train", "--steps", "10", "--batch", "32", "--backend", "wasm", "--overwrite", "--out", `${dir}/pre`, "examples/two_tower/model.rec"], io), stderr).toBe(0);
     const spec = readFileSync(join(ROOT, "examples/two_tower/model.rec"), "utf8").replace(
       "    batch = 256, steps = 300",
       `    batch = 256, steps = 300\n    init { from = "${dir}/pre/checkpoint.safetensors", prefix = "item_table" }\n    freeze = ["item_table"]`,
     );
     writeFileSync(join(ROOT, dir, "stage2.rec"), spec);
-    expect(await main(["train", "--steps", "10", "--batch", "32", "--backend", "wasm", "--out", `${dir}/fine`, `${dir}/stage2.rec`], io), stderr).toBe(0);
+    expect(await main(["train", "--steps", "10", "--batch", "32", "--backend", "wasm", "--overwrite", "--out", `${dir}/fine`, `${dir}/stage2.rec`], io), stderr).toBe(0);
     expect(stderr).toContain(`loaded 1 weights from ${dir}/pre/checkpoint.safetensors`);
     const pre = readSafetensors(join(ROOT, dir, "pre/checkpoint.safetensors")).tensors;
     const fine = readSafetensors(join(ROOT, dir, "fine/checkpoint.safetensors")).tensors;

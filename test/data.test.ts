@@ -176,7 +176,7 @@ describe("from the command line", () => {
   it("trains the CTR example from its Parquet file and evaluates on the held-out latest rows", async () => {
     reset();
     const out = ".tmp/data-test/ctr";
-    expect(await main(["train", "--steps", "40", "--backend", "wasm", "--json", "--out", out, "examples/ctr/model.rec"], io), stderr).toBe(0);
+    expect(await main(["train", "--steps", "40", "--backend", "wasm", "--json", "--overwrite", "--out", out, "examples/ctr/model.rec"], io), stderr).toBe(0);
     const summary = JSON.parse(stdout) as { metrics: Record<string, number> };
     expect(summary.metrics["auc"]).toBeGreaterThan(0.6);
     expect(summary.metrics["calibrated"]).toBeGreaterThan(0.5);
@@ -204,11 +204,11 @@ describe("from the command line", () => {
     const spec = readFileSync(join(ROOT, "examples/ctr/model.rec"), "utf8").replace('parquet("data/impressions.parquet"', 'jsonl("broken.jsonl"');
     writeFileSync(join(scratch, "ctr-broken.rec"), spec);
     reset();
-    expect(await main(["train", "--steps", "3", "--batch", "8", "--backend", "wasm", "--out", ".tmp/data-test/broken-run", ".tmp/data-test/ctr-broken.rec"], io)).toBe(1);
+    expect(await main(["train", "--steps", "3", "--batch", "8", "--backend", "wasm", "--overwrite", "--out", ".tmp/data-test/broken-run", ".tmp/data-test/ctr-broken.rec"], io)).toBe(1);
     expect(stderr).toContain("error: broken.jsonl, row 5, column `uid`: the id 12345 is outside `users`");
     expect(stderr).not.toContain("    at ");
     reset();
-    expect(await main(["train", "--steps", "3", "--batch", "8", "--skip-bad-rows", "--backend", "wasm", "--out", ".tmp/data-test/broken-run", ".tmp/data-test/ctr-broken.rec"], io), stderr).toBe(0);
+    expect(await main(["train", "--steps", "3", "--batch", "8", "--skip-bad-rows", "--backend", "wasm", "--overwrite", "--out", ".tmp/data-test/broken-run", ".tmp/data-test/ctr-broken.rec"], io), stderr).toBe(0);
     expect(stderr).toMatch(/skipped \d+ bad rows \(--skip-bad-rows\)/);
   });
 });

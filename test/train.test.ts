@@ -156,7 +156,7 @@ describe("rec train", () => {
     let stdout = "";
     let stderr = "";
     const io = { stdout: (t: string) => (stdout += t), stderr: (t: string) => (stderr += t), isTTY: false, cwd: ROOT, env: {} };
-    const code = await main(["train", "--steps", "20", "--batch", "32", "--backend", "wasm", "--json", "--out", ".tmp/train-test", "examples/two_tower/model.rec"], io);
+    const code = await main(["train", "--steps", "20", "--batch", "32", "--backend", "wasm", "--json", "--overwrite", "--out", ".tmp/train-test", "examples/two_tower/model.rec"], io);
     expect(code, stderr).toBe(0);
     const summary = JSON.parse(stdout) as { backend: string; steps: number; metrics: Record<string, number> };
     expect(summary.backend).toBe("wasm");

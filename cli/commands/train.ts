@@ -3,6 +3,7 @@
 // checkpoints and summary.json); print a progress bar (on a terminal) or plain lines, then a
 // table of metrics. `--resume DIR` continues such a run from its last checkpoint.
 
+import { existsSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { compileFiles } from "../../compiler/src/driver.js";
 import type { BackendName } from "../../runtime/src/backends.js";
@@ -49,6 +50,11 @@ export const trainCommand: Command = async (args, io) => {
   }
   const backend = args.options.get("backend") as BackendName;
   const model = result.models.find((m) => m.name === plan.model);
+  const dir = runDirectory(io, plan.model, seed, resumeDir, args.options.get("out") as string | undefined, args.options.get("overwrite") === true);
+  if ("error" in dir) {
+    io.stderr(`error: ${dir.error}\n`);
+    return EXIT.usage;
+  }
   return reportingUserErrors(io, async () => {
     const started = performance.now();
     const { reports, summary, skipped } = await trainRun(
@@ -57,7 +63,7 @@ export const trainCommand: Command = async (args, io) => {
         ...(model ? { model } : {}),
         file: relative(io.cwd, resolve(io.cwd, files[0]!)),
         baseDir: dirname(resolve(io.cwd, files[0]!)),
-        dir: resolve(io.cwd, resumeDir ?? (args.options.get("out") as string | undefined) ?? join("runs", `${plan.model}-${seed}`)),
+        dir: dir.path,
         cwd: io.cwd,
         seed,
         overrides,
@@ -76,6 +82,33 @@ export const trainCommand: Command = async (args, io) => {
     return EXIT.ok;
   });
 };
+
+/** Whether `dir` holds a run worth keeping: steps recorded, a checkpoint or a summary. */
+function holdsRun(dir: string): boolean {
+  const nonEmpty = (name: string) => existsSync(join(dir, name)) && statSync(join(dir, name)).size > 0;
+  return ["metrics.jsonl", "checkpoint.safetensors", "best.safetensors", "summary.json"].some(nonEmpty);
+}
+
+/**
+ * Where a run goes, never over an earlier run: `--resume DIR` continues DIR; `--out DIR` is
+ * refused when DIR holds a run unless `--overwrite`, or when it is a file; by default
+ * runs/<model>-<seed>, or the first of runs/<model>-<seed>-2, -3, … that holds no run.
+ */
+function runDirectory(io: Parameters<Command>[1], model: string, seed: number, resumeDir: string | undefined, out: string | undefined, overwrite: boolean): { path: string } | { error: string } {
+  if (resumeDir) return { path: resolve(io.cwd, resumeDir) };
+  if (out) {
+    const path = resolve(io.cwd, out);
+    if (existsSync(path) && !statSync(path).isDirectory()) return { error: `--out ${out} is a file, not a run directory` };
+    if (holdsRun(path) && !overwrite) return { error: `${out} holds an earlier run (its metrics and checkpoints); pass --overwrite to replace it, or choose another --out` };
+    return { path };
+  }
+  const base = resolve(io.cwd, join("runs", `${model}-${seed}`));
+  for (let n = 1; ; n++) {
+    const path = n === 1 ? base : `${base}-${n}`;
+    if (existsSync(path) && !statSync(path).isDirectory()) continue;
+    if (!holdsRun(path)) return { path };
+  }
+}
 
 /** A progress bar on a terminal; otherwise a plain line at each evaluation and every tenth. */
 function progressPrinter(io: Parameters<Command>[1], started: number) {
