@@ -2,7 +2,7 @@
 // files that are not usable text. Runs the CLI in-process, plus once through bin/rec.js.
 
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -51,6 +51,12 @@ describe("rec check", () => {
     expect((await run(["check", "--diagnostics=xml", "examples"])).code).toBe(2);
     expect((await run(["check"])).code).toBe(2);
     expect((await run(["frobnicate"])).code).toBe(2);
+  });
+
+  it.skipIf(!existsSync("/dev/zero"))("refuses a device (/dev/zero never ends) without reading it", async () => {
+    const result = await run(["check", "/dev/zero"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("is not a regular file");
   });
 
   it("prints one line per diagnostic with --diagnostics=short, and JSON with --diagnostics=json", async () => {

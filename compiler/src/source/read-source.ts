@@ -20,6 +20,8 @@ export function readSource(path: string, maxBytes = DEFAULT_MAX_FILE_BYTES): Rea
   try {
     const stat = statSync(path);
     if (stat.isDirectory()) return { kind: "unreadable", reason: "is a directory" };
+    // A device, pipe or socket has no size to check and may never end (/dev/zero): refused unread.
+    if (!stat.isFile()) return { kind: "unreadable", reason: "is not a regular file (a device, a pipe or a socket)" };
     size = stat.size;
   } catch (error) {
     return { kind: "unreadable", reason: describeFsError(error) };
