@@ -188,6 +188,12 @@ describe("from the command line", () => {
     expect(readFileSync(join(scratch, "impressions.parquet")).equals(readFileSync(join(ROOT, "examples/ctr/data/impressions.parquet")))).toBe(true);
   });
 
+  it("refuses a row count beyond what it builds in memory, with a message", async () => {
+    reset();
+    expect(await main(["data", "synth", "ctr", "--rows", "100000000", "--out", ".tmp/data-test/huge.parquet"], io)).toBe(2);
+    expect(stderr).toContain("--rows 100000000 is more than 2,000,000");
+  });
+
   it("checks a data file against the schema, pointing at the spec line and the rows", async () => {
     const lines = [...ctr.rows(30, 2)].map((r, i) => JSON.stringify(i === 4 ? { ...r, uid: 12_345 } : i === 9 ? { ...r, features: [1, 2] } : r));
     writeFileSync(join(scratch, "broken.jsonl"), `${lines.join("\n")}\n`);

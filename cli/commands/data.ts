@@ -10,6 +10,9 @@ import { WORLDS } from "../../runtime/src/data/worlds.js";
 import { writeTable } from "../../runtime/src/data/write-table.js";
 import { formatOf } from "../../runtime/src/data/tables.js";
 
+/** The rows `rec data synth` builds in memory before writing (a few hundred MB at most). */
+const MAX_SYNTH_ROWS = 2_000_000;
+
 export const dataSpec: CommandSpec = {
   name: "data",
   summary: "Write a synthetic world's rows to a data file (`synth`), or list the worlds (`worlds`).",
@@ -32,6 +35,10 @@ export const data: Command = async (args, io) => {
   const seed = Number(args.options.get("seed"));
   if (action !== "synth" || !world || !out || !Number.isInteger(rows) || rows <= 0 || !Number.isInteger(seed)) {
     io.stderr(`error: usage: ${dataSpec.usage}\n`);
+    return EXIT.usage;
+  }
+  if (rows > MAX_SYNTH_ROWS) {
+    io.stderr(`error: --rows ${rows} is more than ${MAX_SYNTH_ROWS.toLocaleString("en-US")}, the most \`rec data synth\` builds in memory; write several files with different --seed values instead\n`);
     return EXIT.usage;
   }
   const chosen = WORLDS[world];
