@@ -53,16 +53,38 @@ export async function* readRows(path: string, format: TableFormat, columns?: rea
   else yield* csvRows(path);
 }
 
+/**
+ * The most rows a Parquet file may claim per byte it holds. A footer is not trusted: a damaged
+ * (or hostile) one claiming 50 million rows in 118 KB made the reader allocate until it ran out
+ * of memory. Run-length encoding can pack many rows in a byte, so the bound is generous.
+ */
+export const MAX_PARQUET_ROWS_PER_BYTE = 64;
+
 async function* parquetRows(path: string, columns?: readonly string[]): AsyncGenerator<Row> {
   const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } = await import("hyparquet");
   const file = await asyncBufferFromFile(path);
-  const metadata = await parquetMetadataAsync(file).catch((e: Error) => {
-    throw new DataFileError(`${path}: not a readable Parquet file (${e.message})`);
-  });
+  const unreadable = (e: unknown): never => {
+    throw new DataFileError(`${path}: not a readable Parquet file (${e instanceof Error ? e.message : String(e)})`);
+  };
+  const metadata = await parquetMetadataAsync(file).catch(unreadable);
+  const groups = metadata.row_groups.map((g) => Number(g.num_rows));
+  const claimed = groups.reduce((a, b) => a + b, 0);
+  if (groups.some((n) => !Number.isSafeInteger(n) || n < 0) || claimed !== Number(metadata.num_rows)) {
+    throw new DataFileError(`${path}: a damaged Parquet footer (its row counts disagree: ${Number(metadata.num_rows)} in all, ${claimed} in its row groups)`);
+  }
+  if (claimed > MAX_PARQUET_ROWS_PER_BYTE * file.byteLength) {
+    throw new DataFileError(`${path}: the Parquet footer claims ${claimed} rows in ${file.byteLength} bytes, more than ${MAX_PARQUET_ROWS_PER_BYTE} per byte; the file is damaged`);
+  }
   let start = 0;
-  for (const group of metadata.row_groups) {
-    const end = start + Number(group.num_rows);
-    const objects = await parquetReadObjects({ file, metadata, rowStart: start, rowEnd: end, ...(columns ? { columns: [...columns] } : {}) });
+  for (const [g, rows] of groups.entries()) {
+    const end = start + rows;
+    let objects: Record<string, unknown>[] = [];
+    try {
+      objects = await parquetReadObjects({ file, metadata, rowStart: start, rowEnd: end, ...(columns ? { columns: [...columns] } : {}) });
+    } catch (e) {
+      throw new DataFileError(`${path}: row group ${g + 1} (rows ${start + 1}–${end}) cannot be read (${e instanceof Error ? e.message : String(e)})`);
+    }
+    if (objects.length !== rows) throw new DataFileError(`${path}: row group ${g + 1} holds ${objects.length} rows, but its footer says ${rows}`);
     for (let i = 0; i < objects.length; i++) yield { index: start + i + 1, values: objects[i]! };
     start = end;
   }
