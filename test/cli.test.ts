@@ -112,6 +112,18 @@ describe("rec check", () => {
     expect(one.stdout).not.toContain("did you mean");
   });
 
+  it("checks, prints and compiles a 50,000-term expression (loops, not recursion, over operator chains)", async () => {
+    const long = file("sum.rec", `model M {\n  dims B\n  input x: f32[B]\n  head h = ${Array.from({ length: 50_000 }, () => "x").join(" + ")}\n}\n`);
+    const checked = await run(["check", long]);
+    expect(checked.stderr).toContain("0 errors");
+    expect(checked.code).toBe(0);
+    const printed = await run(["print", long]);
+    expect(printed.code).toBe(0);
+    expect(printed.stdout.split(" + ").length).toBe(50_000);
+    const compiled = await run(["ir", "--optimized", long]);
+    expect(compiled.code).toBe(0);
+  });
+
   it("checks every .rec file under a directory", async () => {
     const result = await run(["check", "--syntax-only", "test/corpus/parse/ok"]);
     expect(result.stderr).toMatch(/checked 15 files: 0 errors/);

@@ -332,10 +332,27 @@ export class Elaborator {
     return callValue(this, fn, [piped], expr, ctx, calleeName(right));
   }
 
+  /**
+   * A chain of binary operators (a sum of thousands of terms) is a left-deep tree: its left spine
+   * is walked with a loop, not recursion, so the chain's length is not bounded by the stack.
+   */
   private binary(expr: A.Binary, env: Env, ctx: EvalContext): Value {
     const inner = { ...ctx, bindName: false };
-    const left = this.evalExpr(expr.left, env, inner);
-    const right = this.evalExpr(expr.right, env, inner);
+    const spine: A.Binary[] = [];
+    let node: A.Expr = expr;
+    while (node.kind === "Binary" && node.op !== "|>") {
+      spine.push(node);
+      node = node.left;
+    }
+    let value = this.evalExpr(node, env, inner);
+    for (let i = spine.length - 1; i >= 0; i--) {
+      const right = this.evalExpr(spine[i]!.right, env, inner);
+      value = this.applyBinary(spine[i]!, value, right, i === 0 ? ctx : inner);
+    }
+    return value;
+  }
+
+  private applyBinary(expr: A.Binary, left: Value, right: Value, ctx: EvalContext): Value {
     if (left.kind === "poison" || right.kind === "poison") return POISON;
     const folded = foldConstants(expr.op, left, right);
     if (folded === "inexact") {

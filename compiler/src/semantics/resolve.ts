@@ -184,10 +184,18 @@ class Walker {
       case "Ident":
         if (!scope.has(expr.name)) this.report(expr, scope);
         return;
-      case "Binary":
-        this.expr(expr.left, scope);
-        this.expr(expr.right, scope);
+      case "Binary": {
+        // A long chain is a left-deep tree: walk its left spine with a loop, not recursion.
+        const rights: A.Expr[] = [];
+        let node: A.Expr = expr;
+        while (node.kind === "Binary") {
+          rights.push(node.right);
+          node = node.left;
+        }
+        this.expr(node, scope);
+        for (let i = rights.length - 1; i >= 0; i--) this.expr(rights[i]!, scope);
         return;
+      }
       case "Unary":
         this.expr(expr.operand, scope);
         return;

@@ -167,13 +167,23 @@ function printBare(expr: A.Expr): string {
     case "Ident": return expr.name;
     case "Missing": return "";
     case "Binary": {
-      const p = PRECEDENCE[expr.op];
       // Left-associative operators keep an equal-precedence left operand bare; `**` is
-      // right-associative; comparisons do not chain, so they parenthesize both sides.
-      const comparison = p === PRECEDENCE["=="];
-      const leftMin = expr.op === "**" || comparison ? p + 1 : p;
-      const rightMin = expr.op === "**" ? p : p + 1;
-      return `${printExpr(expr.left, leftMin)} ${expr.op} ${printExpr(expr.right, rightMin)}`;
+      // right-associative; comparisons do not chain, so they parenthesize both sides. A bare left
+      // operand continues the loop, so a chain of thousands of terms uses no stack.
+      const suffixes: string[] = [];
+      let node: A.Binary = expr;
+      for (;;) {
+        const p = PRECEDENCE[node.op];
+        const comparison = p === PRECEDENCE["=="];
+        const leftMin = node.op === "**" || comparison ? p + 1 : p;
+        const rightMin = node.op === "**" ? p : p + 1;
+        suffixes.push(` ${node.op} ${printExpr(node.right, rightMin)}`);
+        if (node.left.kind === "Binary" && precedenceOf(node.left) >= leftMin) {
+          node = node.left;
+          continue;
+        }
+        return printExpr(node.left, leftMin) + suffixes.reverse().join("");
+      }
     }
     case "Unary":
       return expr.op === "not"
