@@ -109,6 +109,37 @@ describe("encoding rows through a schema", () => {
     expect(failure({ ...good, features: [1] }).message).toBe("events.jsonl, row 17, column `features`: expected 2 values, found 1");
     expect(failure({ ...good, clicked: "NaN" }).code).toBe("REC4004");
     expect(failure({ uid: 1, features: [0, 0] }).message).toBe("events.jsonl, row 17, column `clicked`: the value is missing");
+    // An id is a whole number written as one: a boolean or a hexadecimal string is a wrong value.
+    expect(failure({ ...good, uid: true }).message).toBe("events.jsonl, row 17, column `uid`: expected an integer id of `users`, found true");
+    expect(failure({ ...good, uid: "0x1" }).code).toBe("REC4002");
+    expect(encoder.encode(row(18, { ...good, uid: "3" })).fields.get("user")![0]).toBe(3);
+  });
+
+  it("reads lines and records for what they are: a byte-order mark, a line that is not JSON, extra CSV fields, an unclosed quote", async () => {
+    const read = async (name: string, text: string) => {
+      const path = join(scratch, name);
+      writeFileSync(path, text);
+      const rows: Record<string, unknown>[] = [];
+      for await (const r of readRows(path, name.endsWith(".csv") ? "csv" : "jsonl")) rows.push(r.values);
+      return rows;
+    };
+    expect(await read("bom.jsonl", '\uFEFF{"uid": 1}\n{"uid": 2}\n')).toEqual([{ uid: 1 }, { uid: 2 }]);
+    expect(await read("bom.csv", "\uFEFFuid,label\n1,0\n")).toEqual([{ uid: "1", label: "0" }]);
+    const encoder = new RowEncoder(schema([field({ name: "uid", dtype: "id", space: { name: "users", size: 5 }, ids: "given" })]), "x");
+    const reason = (values: Record<string, unknown>) => {
+      try {
+        encoder.encode(row(2, values));
+      } catch (error) {
+        return (error as BadRowError).message;
+      }
+      return "no error";
+    };
+    const [notJson, array] = await read("bad.jsonl", '{"uid": 1\n[1, 2]\n');
+    expect(reason(notJson!)).toBe("x, row 2: the line is not valid JSON");
+    expect(reason(array!)).toBe("x, row 2: the line is JSON but not an object (an array)");
+    const [extra] = await read("extra.csv", "uid,label\n1,0,9\n");
+    expect(reason(extra!)).toBe("x, row 2: the row has 3 fields, the header 2");
+    await expect(read("open.csv", 'uid,label\n1,"never closed\n2,0\n')).rejects.toThrow(/open\.csv: a quoted field opened in record 2 is never closed/);
   });
 
   it("maps values through a vocabulary of the most frequent training values, 0 for the rest", () => {

@@ -4,7 +4,7 @@
 // truncated, masks derived), ready to be packed into a batch.
 
 import type { PlanDataField, PlanSchema } from "../plan.js";
-import { NOT_AN_OBJECT, type Row } from "./tables.js";
+import { MALFORMED, type Row } from "./tables.js";
 import type { Vocabulary } from "./vocab.js";
 
 export class BadRowError extends Error {
@@ -42,6 +42,14 @@ function toNumber(value: unknown): number | undefined {
     return Number.isNaN(n) && !/^nan$/i.test(t) ? undefined : n;
   }
   if (value instanceof Date) return value.getTime();
+  return undefined;
+}
+
+/** A whole number: a JSON or Parquet number, a bigint, or decimal digits (CSV); nothing else. */
+function toInteger(value: unknown): number | undefined {
+  if (typeof value === "number") return value;
+  if (typeof value === "bigint") return Number(value);
+  if (typeof value === "string" && /^\s*[+-]?\d+\s*$/.test(value)) return Number(value);
   return undefined;
 }
 
@@ -90,7 +98,7 @@ export class RowEncoder {
   }
 
   encode(row: Row): EncodedRow {
-    if (NOT_AN_OBJECT in row.values) throw new BadRowError(this.file, row.index, "", "the line is not a JSON object", "REC4002");
+    if (MALFORMED in row.values) throw new BadRowError(this.file, row.index, "", String(row.values[MALFORMED]), "REC4002");
     const fields = new Map<string, Float64Array>();
     const lengths = new Map<string, number>();
     for (const field of this.valueFields) {
@@ -121,7 +129,8 @@ export class RowEncoder {
 
   private scalar(raw: unknown, field: PlanDataField, row: Row): number {
     if (field.ids === "vocab") return this.vocabularies.get(field.name)?.idOf(raw) ?? 0;
-    const n = toNumber(raw);
+    // Ids and integers are whole numbers written as such: `true` or "0x10" is a wrong value, not 1 or 16.
+    const n = field.dtype === "id" || field.dtype === "i32" ? toInteger(raw) : toNumber(raw);
     if (n === undefined) throw this.bad(row, field, `expected ${expectation(field)}, found ${describe(raw)}`, "REC4002");
     if (field.dtype === "f32") {
       if (!Number.isFinite(n)) throw this.bad(row, field, `the feature is ${n} (not a finite number)`, "REC4004");

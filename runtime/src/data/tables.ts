@@ -93,38 +93,52 @@ async function* parquetRows(path: string, columns?: readonly string[]): AsyncGen
 async function* jsonlRows(path: string): AsyncGenerator<Row> {
   const lines = createInterface({ input: createReadStream(path, "utf8"), crlfDelay: Infinity });
   let index = 0;
-  for await (const line of lines) {
+  for await (const raw of lines) {
+    // A byte-order mark before the first line is not part of the JSON.
+    const line = index === 0 ? raw.replace(/^\uFEFF/, "") : raw;
     if (!line.trim()) continue;
     index++;
     let values: unknown;
+    let parsed = true;
     try {
       values = JSON.parse(line);
     } catch {
-      values = undefined;
+      parsed = false;
     }
     // A line that is not a JSON object is a bad row, reported by the caller with its number.
-    yield { index, values: values && typeof values === "object" && !Array.isArray(values) ? (values as Record<string, unknown>) : { [NOT_AN_OBJECT]: line } };
+    if (values && typeof values === "object" && !Array.isArray(values)) yield { index, values: values as Record<string, unknown> };
+    else yield { index, values: { [MALFORMED]: parsed ? `the line is JSON but not an object (${Array.isArray(values) ? "an array" : typeof values})` : "the line is not valid JSON" } };
   }
 }
 
-/** The key under which a JSONL line that is not an object keeps its text. */
-export const NOT_AN_OBJECT = "\u0000line";
+/** The key under which a row that cannot be read as fields keeps why (a bad row, not a bad value). */
+export const MALFORMED = "\u0000malformed";
 
 async function* csvRows(path: string): AsyncGenerator<Row> {
   let header: string[] | undefined;
   let index = 0;
-  for await (const record of csvRecords(createReadStream(path, "utf8"))) {
-    if (!header) {
-      header = record.map((h) => h.trim());
-      continue;
+  try {
+    for await (const record of csvRecords(createReadStream(path, "utf8"))) {
+      if (!header) {
+        // A byte-order mark (saved by some spreadsheets) is not part of the first column's name.
+        header = record.map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, "") : h).trim());
+        continue;
+      }
+      if (record.length === 1 && record[0] === "") continue;
+      index++;
+      if (record.length > header.length) {
+        yield { index, values: { [MALFORMED]: `the row has ${record.length} fields, the header ${header.length}` } };
+        continue;
+      }
+      const values: Record<string, unknown> = {};
+      header.forEach((name, i) => {
+        if (i < record.length) values[name] = record[i];
+      });
+      yield { index, values };
     }
-    if (record.length === 1 && record[0] === "") continue;
-    index++;
-    const values: Record<string, unknown> = {};
-    header.forEach((name, i) => {
-      if (i < record.length) values[name] = record[i];
-    });
-    yield { index, values };
+  } catch (error) {
+    if (error instanceof UnclosedQuote) throw new DataFileError(`${path}: ${error.message} (an unclosed \`"\`)`);
+    throw error;
   }
 }
 
@@ -137,6 +151,7 @@ export async function* csvRecords(chunks: AsyncIterable<string | Buffer>): Async
   // character (perhaps in the next chunk) decides.
   let quoteSeen = false;
   let afterQuote = false;
+  let records = 0;
   for await (const chunk of chunks) {
     const text = String(chunk);
     for (let i = 0; i < text.length; i++) {
@@ -163,6 +178,7 @@ export async function* csvRecords(chunks: AsyncIterable<string | Buffer>): Async
         afterQuote = false;
       } else if (ch === "\n") {
         record.push(field.endsWith("\r") ? field.slice(0, -1) : field);
+        records++;
         yield record;
         record = [];
         field = "";
@@ -170,8 +186,17 @@ export async function* csvRecords(chunks: AsyncIterable<string | Buffer>): Async
       } else field += ch;
     }
   }
+  if (quoted && !quoteSeen) throw new UnclosedQuote(records + 1);
   if (field !== "" || record.length) {
     record.push(field.endsWith("\r") ? field.slice(0, -1) : field);
     yield record;
+  }
+}
+
+/** A quoted CSV field still open at the end of the file; `record` counts the header as 1. */
+export class UnclosedQuote extends Error {
+  override readonly name = "UnclosedQuote";
+  constructor(readonly record: number) {
+    super(`a quoted field opened in record ${record} is never closed`);
   }
 }
