@@ -3,7 +3,7 @@
 // model is refused with every mismatch listed, and train → eval → predict works end to end.
 
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { hasPython } from "./harness/available.js";
 import { describe, expect, it } from "vitest";
@@ -92,6 +92,18 @@ describe("checkpoints of models", () => {
     executor.dispose();
   });
 
+  it("removes the temporary files a killed save left, once the next run starts in the folder", async () => {
+    const { removeStaleTemporaries } = await import("../runtime/src/atomic-write.js");
+    const dir = join(scratch, "stale");
+    mkdirSync(dir, { recursive: true });
+    // pid 2147483646 is not a live process; our own pid's file belongs to a writer still running.
+    writeFileSync(join(dir, ".checkpoint.safetensors.2147483646.1700000000000.tmp"), "half a checkpoint");
+    writeFileSync(join(dir, `.plan.json.${process.pid}.1700000000000.tmp`), "being written");
+    writeFileSync(join(dir, "notes.tmp"), "not ours");
+    expect(removeStaleTemporaries(dir)).toEqual([".checkpoint.safetensors.2147483646.1700000000000.tmp"]);
+    expect(readdirSync(dir).sort()).toEqual([`.plan.json.${process.pid}.1700000000000.tmp`, "notes.tmp"]);
+  });
+
   it("refuses to resume from damaged metadata before touching the run's files", async () => {
     let stderr = "";
     const io = { stdout: () => {}, stderr: (t: string) => (stderr += t), isTTY: false, cwd: ROOT, env: {} };
@@ -127,6 +139,12 @@ describe("checkpoints of models", () => {
     stderr = "";
     expect(await main([...args, "--out", "a-file", spec], io)).toBe(2);
     expect(stderr).toContain("is a file, not a run directory");
+    for (const [out, why] of [["a-file/below", "a part of the path is a file"], ["n".repeat(300), "a name in the path is too long"]] as const) {
+      stderr = "";
+      expect(await main([...args, "--out", out, spec], io)).toBe(2);
+      expect(stderr).toContain(why);
+      expect(stderr).not.toContain("    at ");
+    }
     // The default folder: runs/CTR-0, then runs/CTR-0-2 beside it.
     expect(await main([...args, spec], io)).toBe(0);
     expect(await main([...args, spec], io)).toBe(0);

@@ -3,7 +3,7 @@
 // checkpoints and summary.json); print a progress bar (on a terminal) or plain lines, then a
 // table of metrics. `--resume DIR` continues such a run from its last checkpoint.
 
-import { existsSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { compileFiles } from "../../compiler/src/driver.js";
 import type { BackendName } from "../../runtime/src/backends.js";
@@ -100,13 +100,25 @@ function runDirectory(io: Parameters<Command>[1], model: string, seed: number, r
     const path = resolve(io.cwd, out);
     if (existsSync(path) && !statSync(path).isDirectory()) return { error: `--out ${out} is a file, not a run directory` };
     if (holdsRun(path) && !overwrite) return { error: `${out} holds an earlier run (its metrics and checkpoints); pass --overwrite to replace it, or choose another --out` };
-    return { path };
+    return creatable(path, `--out ${out.length > 80 ? `${out.slice(0, 77)}…` : out}`);
   }
   const base = resolve(io.cwd, join("runs", `${model}-${seed}`));
   for (let n = 1; ; n++) {
     const path = n === 1 ? base : `${base}-${n}`;
     if (existsSync(path) && !statSync(path).isDirectory()) continue;
-    if (!holdsRun(path)) return { path };
+    if (!holdsRun(path)) return creatable(path, relative(io.cwd, path) || path);
+  }
+}
+
+/** Creates the run directory now, so a path that cannot be one is a message, not a crash later. */
+function creatable(path: string, shown: string): { path: string } | { error: string } {
+  try {
+    mkdirSync(path, { recursive: true });
+    return { path };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === "ENAMETOOLONG" ? "a name in the path is too long" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "ENOTDIR" || code === "EEXIST" ? "a part of the path is a file" : (error as Error).message;
+    return { error: `cannot create the run directory ${shown}: ${why}` };
   }
 }
 

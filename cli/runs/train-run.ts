@@ -9,7 +9,7 @@ import { join, relative, resolve } from "node:path";
 import { formatPlan } from "../../compiler/src/lower/format-plan.js";
 import type { ElaboratedModel } from "../../compiler/src/semantics/model.js";
 import { constValue, printDim } from "../../compiler/src/types/dims.js";
-import { writeFileAtomic } from "../../runtime/src/atomic-write.js";
+import { removeStaleTemporaries, writeFileAtomic } from "../../runtime/src/atomic-write.js";
 import { useBackend, type BackendName } from "../../runtime/src/backends.js";
 import { loadCheckpoint, loadWeightsFrom, optimizerStateOf, planHash, saveCheckpoint } from "../../runtime/src/checkpoint/checkpoint.js";
 import { CheckpointError } from "../../runtime/src/checkpoint/safetensors.js";
@@ -92,6 +92,8 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
     ...(request.batch !== undefined ? { batch: request.batch } : {}),
   });
   mkdirSync(dir, { recursive: true });
+  // A save killed mid-write left a temporary file beside its target: remove it before writing.
+  removeStaleTemporaries(dir);
   const vocabPath = join(dir, "vocab.json");
   const data = await openDataSet(plan, settings["data"] as string | undefined, {
     seed,

@@ -2,7 +2,7 @@
 // content → a temporary file beside the target, flushed to disk, renamed over the target, and
 // the directory flushed, so a crash at any point leaves either the old file or the new one.
 
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
 export function writeFileAtomic(path: string, content: string | Uint8Array): void {
@@ -21,6 +21,40 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
   closeSync(fd);
   renameSync(temporary, path);
   syncDirectory(dirname(path));
+}
+
+/** The name of a temporary file of writeFileAtomic: `.<target>.<pid>.<ms>.tmp`. */
+const TEMPORARY = /^\..+\.(\d+)\.\d+\.tmp$/;
+
+/**
+ * Removes the temporary files a killed writer left in `dir` (their process is gone), so a
+ * killed save leaves nothing behind once the next run starts there. Returns their names.
+ */
+export function removeStaleTemporaries(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const removed: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const pid = TEMPORARY.exec(name)?.[1];
+    if (pid === undefined || processAlive(Number(pid))) continue;
+    try {
+      unlinkSync(join(dir, name));
+      removed.push(name);
+    } catch {
+      // Gone already, or not ours to remove: leave it.
+    }
+  }
+  return removed;
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /** Makes the rename itself durable; a no-op where directories cannot be opened (Windows). */
