@@ -38,3 +38,14 @@ export function graphCost(model: IrModel): GraphCost {
   }
   return { flops, bytes };
 }
+
+/**
+ * The bytes of every value the forward pass computes (each live node's output, leaves excluded),
+ * per batch, as a polynomial in the symbolic dims: what training keeps for the backward pass.
+ */
+export function activationBytes(model: IrModel): Dim {
+  const live = liveNodes(model);
+  let bytes = constDim(0);
+  for (const node of model.nodes) if (live.has(node.id) && OPS.has(node.op)) bytes = addDims(bytes, bytesOf(node.type));
+  return bytes;
+}

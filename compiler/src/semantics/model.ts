@@ -13,7 +13,8 @@ import { POISON, type Value } from "./values.js";
 import type { Attr, IrModel, IrOutput } from "../ir/ir.js";
 import { attrOf } from "./attrs-of.js";
 import { positiveSizes } from "./calls.js";
-import { evaluateDim } from "../types/dims.js";
+import { evaluateDim, type Dim } from "../types/dims.js";
+import { activationBytes } from "../ir/cost.js";
 import { numel } from "../types/tensor-type.js";
 import { checkDataSchema, type CheckedSchema } from "./schema.js";
 
@@ -157,7 +158,8 @@ export function elaborateModel(el: Elaborator, decl: A.ModelDecl, fileEnv: Env, 
   if (model.nonCausal.length && outputs.some((o) => /next/i.test(o.name))) {
     for (const at of model.nonCausal) el.report({ file: at.file }, "REC2009", at.span);
   }
-  checkMemory(el, model.weights, decl, base);
+  const graph = model.graph.build(name, dims, graphOutputs, (d) => el.unifier.resolve(d));
+  checkMemory(el, model.weights, graph, optimizerSlots, train, decl, base);
 
   const inputTypes = inputs.flatMap(({ name: iname }) => {
     const slot = env.ownSlot(iname);
@@ -177,7 +179,7 @@ export function elaborateModel(el: Elaborator, decl: A.ModelDecl, fileEnv: Env, 
     inputs: inputTypes,
     outputs,
     weights: model.weights,
-    graph: model.graph.build(name, dims, graphOutputs, (d) => el.unifier.resolve(d)),
+    graph,
     optimizerSlots,
     train,
     schemas: [...schemas.values()],
@@ -301,26 +303,48 @@ function trainSettings(
   return { slots: slots ?? { dense: 2, embedding: 2 }, stages, data };
 }
 
-function checkMemory(el: Elaborator, weights: readonly WeightInfo[], decl: A.ModelDecl, ctx: EvalContext) {
-  let total = 0;
+/**
+ * What training allocates, against this machine's memory (REC2015): the weights, their gradients
+ * (dense, as tfjs computes them), the optimizer's state (slots per weight by group), and the
+ * values of one forward pass at the first train block's batch size, kept for the backward pass
+ * and matched by as many gradients (counted when every dimension but the batch is known).
+ */
+function checkMemory(
+  el: Elaborator,
+  weights: readonly WeightInfo[],
+  graph: IrModel,
+  slots: { readonly dense: number; readonly embedding: number },
+  train: readonly TrainStage[],
+  decl: A.ModelDecl,
+  ctx: EvalContext,
+) {
+  let weightBytes = 0;
+  let stateBytes = 0;
   let largest: WeightInfo | undefined;
   let largestBytes = 0;
   for (const w of weights) {
     const count = evaluateDim(numel(w.type.shape), () => undefined);
     if (count === undefined) continue;
     const bytes = count * 4;
-    total += bytes;
+    weightBytes += bytes;
+    stateBytes += bytes * (w.group === "embedding" ? slots.embedding : slots.dense);
     if (bytes > largestBytes) {
       largestBytes = bytes;
       largest = w;
     }
   }
+  const batchAttr = train[0]?.settings.get("batch");
+  const batch = batchAttr && "kind" in batchAttr && batchAttr.kind === "int" ? (evaluateDim(batchAttr.dim as Dim, () => undefined) ?? 64) : 64;
+  const batchDim = graph.dims[0];
+  const activations = evaluateDim(activationBytes(graph), (s) => (s === batchDim ? batch : undefined)) ?? 0;
+  const needed = weightBytes * 2 + stateBytes + activations * 2;
   const available = totalmem();
-  if (total > available && largest) {
+  if (needed > available && largest) {
+    const parts = [`weights ${formatBytes(weightBytes)}`, `gradients ${formatBytes(weightBytes)}`, `optimizer state ${formatBytes(stateBytes)}`, ...(activations ? [`the values of a batch of ${batch} and their gradients ${formatBytes(activations * 2)}`] : [])];
     el.report(ctx, "REC2015", decl.name.span, {
-      needed: formatBytes(total),
+      needed: formatBytes(needed),
       available: formatBytes(available),
-      largest: `the largest is \`${largest.path}\` ${printShape(largest.type.shape)}: ${formatBytes(largestBytes)}`,
+      largest: `${parts.join(", ")}; the largest weight is \`${largest.path}\` ${printShape(largest.type.shape)}: ${formatBytes(largestBytes)}`,
     });
   }
 }

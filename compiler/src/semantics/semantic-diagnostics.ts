@@ -170,10 +170,10 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
   {
     code: "REC2015",
     severity: "error",
-    summary: "The parameters alone do not fit in this machine's memory.",
+    summary: "Training would allocate more than this machine's memory (weights, gradients, optimizer state, a batch's values).",
     example: "import { Embedding } from \"std/nn\"\n\nmodel M {\n  dims B\n  param items = 100_000_000_000\n  input item: id<items>[B]\n  head h = Embedding(items, 64)(item)\n  loss l = mean(h)\n}\n",
     build: (a) => ({
-      message: `the parameters need ${a["needed"]}, more than this machine's ${a["available"]}`,
+      message: `training needs about ${a["needed"]}, more than this machine's ${a["available"]}`,
       label: "largest parameter",
       notes: [a["largest"] ?? ""].filter(Boolean),
       help: "shrink the largest tables (fewer rows, hashing, smaller dim)",
