@@ -61,7 +61,7 @@ export async function* readRows(path: string, format: TableFormat, columns?: rea
 export const MAX_PARQUET_ROWS_PER_BYTE = 64;
 
 async function* parquetRows(path: string, columns?: readonly string[]): AsyncGenerator<Row> {
-  const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } = await import("hyparquet");
+  const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema } = await import("hyparquet");
   const file = await asyncBufferFromFile(path);
   const unreadable = (e: unknown): never => {
     throw new DataFileError(`${path}: not a readable Parquet file (${e instanceof Error ? e.message : String(e)})`);
@@ -75,16 +75,29 @@ async function* parquetRows(path: string, columns?: readonly string[]): AsyncGen
   if (claimed > MAX_PARQUET_ROWS_PER_BYTE * file.byteLength) {
     throw new DataFileError(`${path}: the Parquet footer claims ${claimed} rows in ${file.byteLength} bytes, more than ${MAX_PARQUET_ROWS_PER_BYTE} per byte; the file is damaged`);
   }
+  let names: string[];
+  try {
+    names = columns ? [...columns] : parquetSchema(metadata).children.map((c) => c.element.name);
+  } catch (e) {
+    return unreadable(e);
+  }
   let start = 0;
   for (const [g, rows] of groups.entries()) {
     const end = start + rows;
-    let objects: Record<string, unknown>[] = [];
-    try {
-      objects = await parquetReadObjects({ file, metadata, rowStart: start, rowEnd: end, ...(columns ? { columns: [...columns] } : {}) });
-    } catch (e) {
-      throw new DataFileError(`${path}: row group ${g + 1} (rows ${start + 1}–${end}) cannot be read (${e instanceof Error ? e.message : String(e)})`);
+    const objects: Record<string, unknown>[] = Array.from({ length: rows }, () => ({}));
+    // One column at a time: the reader decodes the columns of a read concurrently, and when one
+    // of a damaged file's columns fails, the others' failures would surface later as unhandled
+    // rejections (which end a Node process) after this error was already reported.
+    for (const name of names) {
+      let values: Record<string, unknown>[];
+      try {
+        values = await parquetReadObjects({ file, metadata, rowStart: start, rowEnd: end, columns: [name] });
+      } catch (e) {
+        throw new DataFileError(`${path}: row group ${g + 1} (rows ${start + 1}–${end}), column \`${name}\`, cannot be read (${e instanceof Error ? e.message : String(e)})`);
+      }
+      if (values.length !== rows) throw new DataFileError(`${path}: row group ${g + 1} holds ${values.length} rows of \`${name}\`, but its footer says ${rows}`);
+      values.forEach((v, i) => (objects[i]![name] = v[name]));
     }
-    if (objects.length !== rows) throw new DataFileError(`${path}: row group ${g + 1} holds ${objects.length} rows, but its footer says ${rows}`);
     for (let i = 0; i < objects.length; i++) yield { index: start + i + 1, values: objects[i]! };
     start = end;
   }
