@@ -1,14 +1,13 @@
 // `rec train FILE`: parse the options, compile, and hand the run to runs/train-run.ts (which
-// keeps the run directory: the plan, the resolved spec, metrics.jsonl, vocabularies, resumable
-// checkpoints and summary.json); print a progress bar (on a terminal) or plain lines, then a
-// table of metrics. `--resume DIR` continues such a run from its last checkpoint.
+// chooses a folder holding no earlier run, and keeps the run directory: the plan, the resolved
+// spec, metrics.jsonl, vocabularies, resumable checkpoints and summary.json); print a progress
+// bar (on a terminal) or plain lines, then a table of metrics. `--resume DIR` continues a run.
 
-import { existsSync, mkdirSync, statSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, relative, resolve } from "node:path";
 import { compileFiles } from "../../compiler/src/driver.js";
 import type { BackendName } from "../../runtime/src/backends.js";
 import type { StepReport } from "../../runtime/src/train/trainer.js";
-import { readResolved, trainRun } from "../runs/train-run.js";
+import { chooseRunDirectory, readResolved, trainRun } from "../runs/train-run.js";
 import { renderTable } from "../table.js";
 import { reportingUserErrors } from "./user-errors.js";
 import { EXIT } from "../io.js";
@@ -50,7 +49,7 @@ export const trainCommand: Command = async (args, io) => {
   }
   const backend = args.options.get("backend") as BackendName;
   const model = result.models.find((m) => m.name === plan.model);
-  const dir = runDirectory(io, plan.model, seed, resumeDir, args.options.get("out") as string | undefined, args.options.get("overwrite") === true);
+  const dir = chooseRunDirectory(io.cwd, plan.model, seed, resumeDir, args.options.get("out") as string | undefined, args.options.get("overwrite") === true);
   if ("error" in dir) {
     io.stderr(`error: ${dir.error}\n`);
     return EXIT.usage;
@@ -82,45 +81,6 @@ export const trainCommand: Command = async (args, io) => {
     return EXIT.ok;
   });
 };
-
-/** Whether `dir` holds a run worth keeping: steps recorded, a checkpoint or a summary. */
-function holdsRun(dir: string): boolean {
-  const nonEmpty = (name: string) => existsSync(join(dir, name)) && statSync(join(dir, name)).size > 0;
-  return ["metrics.jsonl", "checkpoint.safetensors", "best.safetensors", "summary.json"].some(nonEmpty);
-}
-
-/**
- * Where a run goes, never over an earlier run: `--resume DIR` continues DIR; `--out DIR` is
- * refused when DIR holds a run unless `--overwrite`, or when it is a file; by default
- * runs/<model>-<seed>, or the first of runs/<model>-<seed>-2, -3, … that holds no run.
- */
-function runDirectory(io: Parameters<Command>[1], model: string, seed: number, resumeDir: string | undefined, out: string | undefined, overwrite: boolean): { path: string } | { error: string } {
-  if (resumeDir) return { path: resolve(io.cwd, resumeDir) };
-  if (out) {
-    const path = resolve(io.cwd, out);
-    if (existsSync(path) && !statSync(path).isDirectory()) return { error: `--out ${out} is a file, not a run directory` };
-    if (holdsRun(path) && !overwrite) return { error: `${out} holds an earlier run (its metrics and checkpoints); pass --overwrite to replace it, or choose another --out` };
-    return creatable(path, `--out ${out.length > 80 ? `${out.slice(0, 77)}…` : out}`);
-  }
-  const base = resolve(io.cwd, join("runs", `${model}-${seed}`));
-  for (let n = 1; ; n++) {
-    const path = n === 1 ? base : `${base}-${n}`;
-    if (existsSync(path) && !statSync(path).isDirectory()) continue;
-    if (!holdsRun(path)) return creatable(path, relative(io.cwd, path) || path);
-  }
-}
-
-/** Creates the run directory now, so a path that cannot be one is a message, not a crash later. */
-function creatable(path: string, shown: string): { path: string } | { error: string } {
-  try {
-    mkdirSync(path, { recursive: true });
-    return { path };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENAMETOOLONG" ? "a name in the path is too long" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "ENOTDIR" || code === "EEXIST" ? "a part of the path is a file" : (error as Error).message;
-    return { error: `cannot create the run directory ${shown}: ${why}` };
-  }
-}
 
 /** A progress bar on a terminal; otherwise a plain line at each evaluation and every tenth. */
 function progressPrinter(io: Parameters<Command>[1], started: number) {

@@ -13,15 +13,19 @@ export interface SummaryRow {
   readonly paper?: string;
 }
 
+/** The mean and the sample standard deviation (0 for one value). */
+export function meanAndStd(values: readonly number[]): { mean: number; std: number } {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const std = values.length > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1)) : 0;
+  return { mean, std };
+}
+
 export function summarize(experiment: ExperimentPlan, results: ReadonlyMap<string, Record<string, number>[]>): SummaryRow[] {
   return experiment.report.map((metric) => {
     const byModel = Object.fromEntries(
       experiment.models.map((m) => {
         const values = (results.get(m) ?? []).map((r) => r[metric] ?? Number.NaN);
-        const mean = values.reduce((a, b) => a + b, 0) / values.length;
-        // The sample standard deviation over seeds (0 for one seed).
-        const std = values.length > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1)) : 0;
-        return [m, { mean, std, values }];
+        return [m, { ...meanAndStd(values), values }];
       }),
     );
     const base = byModel[experiment.baseline]?.mean ?? Number.NaN;

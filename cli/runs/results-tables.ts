@@ -15,6 +15,7 @@
 // In: the markdown text and the results record. Out: the text with every block regenerated.
 
 import type { ExperimentRecord } from "./experiment.js";
+import { meanAndStd } from "./experiment-summary.js";
 
 export interface SummarySpec {
   readonly kind: "summary";
@@ -108,8 +109,7 @@ interface Cell {
 export function describeChange(arm: Cell, parent: Cell): string {
   const relative = (arm.mean - parent.mean) / Math.abs(parent.mean);
   const differences = arm.values.map((v, i) => v - (parent.values[i] ?? Number.NaN));
-  const mean = differences.reduce((a, b) => a + b, 0) / differences.length;
-  const sd = Math.sqrt(differences.reduce((a, d) => a + (d - mean) ** 2, 0) / Math.max(1, differences.length - 1));
+  const { mean, std: sd } = meanAndStd(differences);
   const consistent = differences.every((d) => Math.sign(d) === Math.sign(mean) && d !== 0);
   const beyondSpread = differences.length > 1 && consistent && Math.abs(mean) > (2 * sd) / Math.sqrt(differences.length);
   return beyondSpread ? `**${percent(relative)}**` : `parity (${percent(relative)})`;
@@ -137,10 +137,8 @@ function ceilingTable(spec: CeilingSpec, record: ExperimentRecord, arms: readonl
     const ceiling = ceilings[arms[0]!]!;
     const share = (arm: string) => {
       const own = values[arm]?.values ?? [];
-      const shares = own.map((v, i) => v / (ceilings[arm]?.values[i] ?? Number.NaN));
-      const mean = shares.reduce((a, b) => a + b, 0) / shares.length;
-      const sd = shares.length > 1 ? Math.sqrt(shares.reduce((a, s) => a + (s - mean) ** 2, 0) / (shares.length - 1)) : 0;
-      return `${(100 * mean).toFixed(1)}% ± ${(100 * sd).toFixed(1)}`;
+      const { mean, std } = meanAndStd(own.map((v, i) => v / (ceilings[arm]?.values[i] ?? Number.NaN)));
+      return `${(100 * mean).toFixed(1)}% ± ${(100 * std).toFixed(1)}`;
     };
     lines.push(row([metric, `${fixed(ceiling.mean)} ± ${fixed(ceiling.std)}`, ...arms.map(share)]));
   }

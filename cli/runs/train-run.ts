@@ -4,7 +4,7 @@
 // compiler's plan and the runtime: `rec train` parses options, calls this and prints.
 // In: a compiled plan and the run's settings. Out: the step reports and the run's summary.
 
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { formatPlan } from "../../compiler/src/lower/format-plan.js";
 import type { ElaboratedModel } from "../../compiler/src/semantics/model.js";
@@ -168,6 +168,45 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
   };
   writeFileAtomic(join(dir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
   return { reports: all, summary, skipped: data.skipped };
+}
+
+/** Whether `dir` holds a run worth keeping: steps recorded, a checkpoint or a summary. */
+function holdsRun(dir: string): boolean {
+  const nonEmpty = (name: string) => existsSync(join(dir, name)) && statSync(join(dir, name)).size > 0;
+  return ["metrics.jsonl", "checkpoint.safetensors", "best.safetensors", "summary.json"].some(nonEmpty);
+}
+
+/**
+ * Where a run goes, never over an earlier run: `--resume DIR` continues DIR; `--out DIR` is
+ * refused when DIR holds a run unless `--overwrite`, or when it is a file; by default
+ * runs/<model>-<seed>, or the first of runs/<model>-<seed>-2, -3, … that holds no run.
+ */
+export function chooseRunDirectory(cwd: string, model: string, seed: number, resumeDir: string | undefined, out: string | undefined, overwrite: boolean): { path: string } | { error: string } {
+  if (resumeDir) return { path: resolve(cwd, resumeDir) };
+  if (out) {
+    const path = resolve(cwd, out);
+    if (existsSync(path) && !statSync(path).isDirectory()) return { error: `--out ${out} is a file, not a run directory` };
+    if (holdsRun(path) && !overwrite) return { error: `${out} holds an earlier run (its metrics and checkpoints); pass --overwrite to replace it, or choose another --out` };
+    return creatable(path, `--out ${out.length > 80 ? `${out.slice(0, 77)}…` : out}`);
+  }
+  const base = resolve(cwd, join("runs", `${model}-${seed}`));
+  for (let n = 1; ; n++) {
+    const path = n === 1 ? base : `${base}-${n}`;
+    if (existsSync(path) && !statSync(path).isDirectory()) continue;
+    if (!holdsRun(path)) return creatable(path, relative(cwd, path) || path);
+  }
+}
+
+/** Creates the run directory now, so a path that cannot be one is a message, not a crash later. */
+function creatable(path: string, shown: string): { path: string } | { error: string } {
+  try {
+    mkdirSync(path, { recursive: true });
+    return { path };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === "ENAMETOOLONG" ? "a name in the path is too long" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "ENOTDIR" || code === "EEXIST" ? "a part of the path is a file" : (error as Error).message;
+    return { error: `cannot create the run directory ${shown}: ${why}` };
+  }
 }
 
 /**

@@ -30,6 +30,9 @@ async function tryTensorflow(): Promise<boolean> {
 
 let webgpuAdapter: { software: boolean } | null | undefined;
 
+/** Adapter descriptions of software renderers (Mesa's lavapipe, SwiftShader): slower than wasm. */
+const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|swiftshader|mesa/;
+
 /**
  * Sets up WebGPU through Dawn (npm `webgpu`): navigator.gpu, then tfjs's webgpu backend.
  * Returns whether an adapter exists and whether it is a software one (Mesa's lavapipe).
@@ -47,7 +50,7 @@ async function prepareWebgpu(): Promise<{ software: boolean } | null> {
     const text = `${info?.description ?? ""} ${info?.vendor ?? ""} ${info?.architecture ?? ""}`.toLowerCase();
     Object.defineProperty(globalThis, "navigator", { value: { gpu }, configurable: true });
     await import("@tensorflow/tfjs-backend-webgpu");
-    webgpuAdapter = { software: /llvmpipe|lavapipe|swiftshader|mesa/.test(text) };
+    webgpuAdapter = { software: SOFTWARE_ADAPTER.test(text) };
   } catch {
     webgpuAdapter = null;
   }
@@ -68,7 +71,7 @@ function hardwareAdapterPresent(): boolean {
   const script = `const d = await import(${JSON.stringify(webgpu)}); Object.assign(globalThis, d.globals);
 const a = await d.create([]).requestAdapter();
 const i = a?.info ?? {}; const t = \`\${i.description ?? ""} \${i.vendor ?? ""} \${i.architecture ?? ""}\`.toLowerCase();
-process.stdout.write(a && !/llvmpipe|lavapipe|swiftshader|mesa/.test(t) ? "hardware" : "none"); process.exit(0);`;
+process.stdout.write(a && !${SOFTWARE_ADAPTER}.test(t) ? "hardware" : "none"); process.exit(0);`;
   const probe = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "ignore"],

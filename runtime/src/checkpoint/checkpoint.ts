@@ -86,11 +86,14 @@ export function loadWeightsFrom(executor: Executor, path: string, prefix: string
     if (!under(name, prefix)) continue;
     const source = rename === prefix ? name : rename + name.slice(prefix.length);
     const stored = tensors.get(source);
-    if (!stored) problems.push(`\`${source}\` is not in ${path}`);
-    else if (stored.shape.join() !== variable.shape.join()) problems.push(`\`${source}\` is ${JSON.stringify(stored.shape)} there but \`${name}\` is ${JSON.stringify(variable.shape)} here`);
-    else if (weightProblem(source, stored)) problems.push(weightProblem(source, stored)!);
+    const problem = !stored
+      ? `\`${source}\` is not in ${path}`
+      : stored.shape.join() !== variable.shape.join()
+        ? `\`${source}\` is ${JSON.stringify(stored.shape)} there but \`${name}\` is ${JSON.stringify(variable.shape)} here`
+        : weightProblem(source, stored);
+    if (problem) problems.push(problem);
     else {
-      variable.assign(tf.tensor(stored.data, stored.shape as number[], "float32"));
+      variable.assign(tf.tensor(stored!.data, stored!.shape as number[], "float32"));
       loaded.push(name);
     }
   }

@@ -51,7 +51,7 @@ function others(scores: Tensor): Tensor {
 }
 
 /** The kernel's value, or NaN when a float input holds a non-finite value (metrics/finite.ts). */
-export function finiteOrNaN(kernel: Kernel): Kernel {
+export function nanOnNonFinite(kernel: Kernel): Kernel {
   return (inputs, ctx) => {
     const value = kernel(inputs, ctx);
     const floats = inputs.filter((t) => t.dtype === "float32");
@@ -79,4 +79,4 @@ const KERNELS: Readonly<Record<string, Kernel>> = {
   accuracy: ([a, b]) => tf.mean(tf.cast(tf.equal(tf.cast(a!, "int32"), tf.cast(b!, "int32")), "float32")),
 };
 
-export const METRICS_KERNELS: Readonly<Record<string, Kernel>> = Object.fromEntries(Object.entries(KERNELS).map(([name, kernel]) => [name, finiteOrNaN(kernel)]));
+export const METRICS_KERNELS: Readonly<Record<string, Kernel>> = Object.fromEntries(Object.entries(KERNELS).map(([name, kernel]) => [name, nanOnNonFinite(kernel)]));

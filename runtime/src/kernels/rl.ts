@@ -1,7 +1,7 @@
 // Kernels of the RL ops (rules: stdlib/ops/rl.ts): the categorical policy, sampling and the off-policy estimators.
 
 import { tf } from "../tf.js";
-import { finiteOrNaN } from "./metrics.js";
+import { nanOnNonFinite } from "./metrics.js";
 import { stopGradient, logSoftmax, lastAxisOneHotPick, type Kernel } from "./kernel.js";
 
 function offPolicy(op: string): Kernel {
@@ -30,6 +30,6 @@ export const RL_KERNELS: Readonly<Record<string, Kernel>> = {
     return tf.argMax(tf.add(tf.div(p!, Number(ctx.step.attrs["temperature"] ?? 1)), gumbel), -1);
   },
   reinforce: offPolicy("reinforce"),
-  snips: finiteOrNaN(offPolicy("snips")),
-  ips: finiteOrNaN(offPolicy("ips")),
+  snips: nanOnNonFinite(offPolicy("snips")),
+  ips: nanOnNonFinite(offPolicy("ips")),
 };

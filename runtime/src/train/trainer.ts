@@ -127,7 +127,7 @@ export class Trainer {
     const factor = learningRateFactor(this.schedule, step);
     for (const g of this.groups) g.optimizer.setLearningRate(g.optimizer.baseLearningRate * factor);
     const variables = this.groups.flatMap((g) => g.variables);
-    const { value, grads, check } = tf.tidy(() => {
+    const { grads, check } = tf.tidy(() => {
       const { value, grads } = tf.variableGrads(() => {
         const losses = this.executor.run("train", feeds, { training: true, seed: seed + step });
         let total: Tensor = tf.scalar(0);
@@ -136,7 +136,7 @@ export class Trainer {
       }, variables);
       const squared = Object.values(grads).map((g) => tf.sum(tf.square(g)));
       const check = tf.stack([value, squared.length ? tf.addN(squared) : tf.scalar(0)]);
-      return { value: tf.keep(value), grads: Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.keep(g)])), check: tf.keep(check) };
+      return { grads: Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.keep(g)])), check: tf.keep(check) };
     });
     const [total, gradSquares] = (await check.data()) as Float32Array;
     check.dispose();
@@ -160,7 +160,7 @@ export class Trainer {
       for (const [name, g] of Object.entries(grads)) if ((await g.data()).some((v) => !Number.isFinite(v))) gradients.push(planName.get(name) ?? name);
       this.lastNonFinite = { loss: total!, gradients };
     }
-    tf.dispose([value, ...Object.values(grads)]);
+    tf.dispose(Object.values(grads));
     return Number.isFinite(gradSquares!) ? total! : Number.isFinite(total!) ? Number.NaN : total!;
   }
 

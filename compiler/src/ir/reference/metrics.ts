@@ -14,7 +14,7 @@ const ranking = (metric: (queries: ReturnType<typeof diagonalQueries>, k: number
 const whole = (metric: (...xs: Float64Array[]) => number): Reference => (xs: readonly Tensor[], { shape }) => make(shape, () => metric(...xs.map((x) => x.data)));
 
 /** The reference's value, or NaN when an input holds a non-finite value (runtime/src/metrics/finite.ts). */
-export const finiteOrNaN = (reference: Reference): Reference => (inputs, ctx) =>
+export const nanOnNonFinite = (reference: Reference): Reference => (inputs, ctx) =>
   allFinite(...inputs.map((t) => t.data)) ? reference(inputs, ctx) : make(ctx.shape, () => Number.NaN);
 
 const REFERENCES: Readonly<Record<string, Reference>> = {
@@ -31,4 +31,4 @@ const REFERENCES: Readonly<Record<string, Reference>> = {
   accuracy: whole((p, l) => accuracy(p!, l!)),
 };
 
-export const METRICS_REFERENCE: Readonly<Record<string, Reference>> = Object.fromEntries(Object.entries(REFERENCES).map(([name, reference]) => [name, finiteOrNaN(reference)]));
+export const METRICS_REFERENCE: Readonly<Record<string, Reference>> = Object.fromEntries(Object.entries(REFERENCES).map(([name, reference]) => [name, nanOnNonFinite(reference)]));

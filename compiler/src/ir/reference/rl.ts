@@ -4,7 +4,7 @@
 // differences the interpreter hands it the unperturbed policy as `frozen`.
 
 import { ips, snips } from "../../../../runtime/src/metrics/classification.js";
-import { finiteOrNaN } from "./metrics.js";
+import { nanOnNonFinite } from "./metrics.js";
 import { normalize } from "./reduction.js";
 import { make, num, type Reference, type Tensor } from "./reference.js";
 
@@ -43,6 +43,6 @@ export const RL_REFERENCE: Readonly<Record<string, Reference>> = {
     });
   },
   reinforce: offPolicy("reinforce"),
-  snips: finiteOrNaN(offPolicy("snips")),
-  ips: finiteOrNaN(offPolicy("ips")),
+  snips: nanOnNonFinite(offPolicy("snips")),
+  ips: nanOnNonFinite(offPolicy("ips")),
 };
