@@ -84,6 +84,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 }
 
 export function processIo(): CliIo {
+  // A reader that stops early (`rec check … | head`) closes the pipe: stop quietly, as Unix tools do.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(0);
+      throw error;
+    });
+  }
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),

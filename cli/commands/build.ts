@@ -8,7 +8,7 @@ import { formatPlan } from "../../compiler/src/lower/format-plan.js";
 import { writeFileAtomic } from "../../runtime/src/atomic-write.js";
 import type { CommandSpec } from "../args.js";
 import { EXIT } from "../io.js";
-import { colorOption, type Command, overridesFrom, reportProblems } from "./shared.js";
+import { colorOption, type Command, overridesFrom, reportProblems, inCwd } from "./shared.js";
 
 export const buildSpec: CommandSpec = {
   name: "build",
@@ -28,7 +28,7 @@ export const build: Command = (args, io) => {
   }
   const overrides = overridesFrom(args, io);
   if (!overrides) return EXIT.usage;
-  const result = compileFiles(args.positionals, { overrides });
+  const result = compileFiles(args.positionals.map((p) => inCwd(io, p)), { overrides });
   const stop = reportProblems(result, args, io);
   if (stop !== undefined) return stop;
   const out = args.options.get("out") as string | undefined;

@@ -3,7 +3,7 @@
 // Exit 0 when clean (warnings allowed), 1 when any error was reported, 2 on a usage error.
 
 import { renderTable } from "../table.js";
-import { dirname, isAbsolute, join, relative } from "node:path";
+import { dirname, isAbsolute, relative } from "node:path";
 import { checkFiles, compileFiles } from "../../compiler/src/driver.js";
 import type { ContractReport } from "../../runtime/src/data/contract.js";
 import { ConfigError } from "../../runtime/src/config.js";
@@ -15,7 +15,7 @@ import { renderAll, SHOWN_DIAGNOSTICS, type DiagnosticFormat } from "../../compi
 import type { CommandSpec } from "../args.js";
 import { expandPaths } from "../files.js";
 import { EXIT, type CliIo } from "../io.js";
-import { colorOption, diagnosticsOption, useColor, type Command, overridesFrom } from "./shared.js";
+import { colorOption, diagnosticsOption, useColor, type Command, overridesFrom, inCwd } from "./shared.js";
 
 export const checkSpec: CommandSpec = {
   name: "check",
@@ -43,7 +43,7 @@ export const check: Command = async (args, io) => {
   if (missing.length) return EXIT.usage;
   const overrides = overridesFrom(args, io);
   if (!overrides) return EXIT.usage;
-  const result = checkFiles(files.map((f) => resolvePath(io, f)), { overrides, syntaxOnly: args.options.get("syntax-only") === true });
+  const result = checkFiles(files.map((f) => inCwd(io, f)), { overrides, syntaxOnly: args.options.get("syntax-only") === true });
   for (const { path, reason } of result.unreadable) io.stderr(`error: cannot read \`${path}\`: ${reason}\n`);
   if (result.unreadable.length) return EXIT.usage;
 
@@ -53,7 +53,7 @@ export const check: Command = async (args, io) => {
   const sources = new Map([...result.sources].map(([path, source]) => [display(path), source]));
   const diagnostics = result.diagnostics.map((d) => ({ ...d, file: display(d.file), notes: d.notes.map((n) => n.replaceAll(`${io.cwd}/`, "")) }));
   const dataPath = args.options.get("data") as string | undefined;
-  const data = dataPath !== undefined && !hasErrors(result.diagnostics) ? await dataContract(files.map((f) => resolvePath(io, f)), overrides, io, dataPath) : undefined;
+  const data = dataPath !== undefined && !hasErrors(result.diagnostics) ? await dataContract(files.map((f) => inCwd(io, f)), overrides, io, dataPath) : undefined;
   if (data && "error" in data) {
     io.stderr(`error: ${data.error}\n`);
     return EXIT.errors;
@@ -102,9 +102,6 @@ function contractTable(report: ContractReport): string {
 }
 
 /** Reads relative to the command's working folder while keeping the path as the user wrote it. */
-function resolvePath(io: CliIo, path: string): string {
-  return isAbsolute(path) || io.cwd === process.cwd() ? path : join(io.cwd, path);
-}
 
 function summary(fileCount: number, diagnostics: readonly { severity: string }[]): string {
   const errors = diagnostics.filter((d) => d.severity === "error").length;

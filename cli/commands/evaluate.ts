@@ -15,7 +15,7 @@ import { tf } from "../../runtime/src/tf.js";
 import { evaluateMetrics } from "../../runtime/src/train/trainer.js";
 import { reportingUserErrors } from "./user-errors.js";
 import { EXIT, type CliIo } from "../io.js";
-import { overridesFrom, type Command, type CommandArgs, reportProblems } from "./shared.js";
+import { overridesFrom, type Command, type CommandArgs, reportProblems, inCwd } from "./shared.js";
 
 async function withModel(args: CommandArgs, io: CliIo, name: string, run: (executor: Executor, data: BatchSource, batch: number, defaultBatches: number) => Promise<void>): Promise<number> {
   if (args.positionals.length !== 1 || !args.options.get("checkpoint")) {
@@ -25,7 +25,7 @@ async function withModel(args: CommandArgs, io: CliIo, name: string, run: (execu
   const number = (key: string) => Number(args.options.get(key) ?? NaN);
   const overrides = overridesFrom(args, io);
   if (!overrides) return EXIT.usage;
-  const result = compileFiles(args.positionals, { overrides });
+  const result = compileFiles(args.positionals.map((p) => inCwd(io, p)), { overrides });
   const stop = reportProblems(result, args, io);
   if (stop !== undefined) return stop;
   const plan = result.plans[0];

@@ -6,7 +6,7 @@ import { formatTimings } from "../../compiler/src/passes/pass.js";
 import { PASSES } from "../../compiler/src/passes/pipeline.js";
 import type { CommandSpec } from "../args.js";
 import { EXIT } from "../io.js";
-import { colorOption, type Command, overridesFrom, reportProblems } from "./shared.js";
+import { colorOption, type Command, overridesFrom, reportProblems, inCwd } from "./shared.js";
 
 export const irSpec: CommandSpec = {
   name: "ir",
@@ -33,7 +33,7 @@ export const ir: Command = (args, io) => {
     io.stderr(`error: no pass \`${after}\`; the passes are ${[...PASSES.keys()].join(", ")} (or \`all\`)\n`);
     return EXIT.usage;
   }
-  const result = compile(args.positionals, {
+  const result = compile(args.positionals.map((p) => inCwd(io, p)), {
     overrides,
     ...(after ? { printAfter: after === "all" ? ("all" as const) : new Set([after]) } : {}),
     timePasses: Boolean(args.options.get("time-passes")),

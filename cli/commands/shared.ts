@@ -1,5 +1,6 @@
 // What several commands share: the command function type and the diagnostics/color options.
 
+import { isAbsolute, join } from "node:path";
 import { hasErrors } from "../../compiler/src/diagnostics/diagnostic.js";
 import { renderAll, SHOWN_DIAGNOSTICS } from "../../compiler/src/diagnostics/render.js";
 import type { CheckResult } from "../../compiler/src/driver.js";
@@ -32,6 +33,15 @@ export function useColor(args: CommandArgs, io: CliIo): boolean {
   if (choice === "always") return true;
   if (choice === "never") return false;
   return io.isTTY && io.env["NO_COLOR"] === undefined;
+}
+
+/**
+ * A path the user typed, relative to the command's working directory (which differs from the
+ * process's when the CLI runs in-process); kept as typed when they are the same, so messages
+ * show the path the user wrote.
+ */
+export function inCwd(io: CliIo, path: string): string {
+  return isAbsolute(path) || io.cwd === process.cwd() ? path : join(io.cwd, path);
 }
 
 /** `--set name=value` options as overrides; undefined (after saying why) when one is malformed. */

@@ -8,7 +8,7 @@ import { printFile } from "../../compiler/src/syntax/printer.js";
 import type { ParsedFile } from "../../compiler/src/syntax/parse-source.js";
 import type { CommandSpec } from "../args.js";
 import { EXIT, type CliIo } from "../io.js";
-import { colorOption, type Command, type CommandArgs, reportProblems } from "./shared.js";
+import { colorOption, type Command, type CommandArgs, reportProblems, inCwd } from "./shared.js";
 
 export const astSpec: CommandSpec = {
   name: "ast",
@@ -29,7 +29,7 @@ function withOneFile(args: CommandArgs, io: CliIo, name: string, view: (file: Pa
     io.stderr(`error: \`rec ${name}\` takes exactly one file\n`);
     return EXIT.usage;
   }
-  const result = checkFiles(args.positionals);
+  const result = checkFiles(args.positionals.map((p) => inCwd(io, p)));
   const stop = reportProblems(result, args, io, true);
   if (stop !== undefined) return stop;
   const file = result.files[0]!;

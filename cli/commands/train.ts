@@ -11,7 +11,7 @@ import { chooseRunDirectory, readResolved, trainRun } from "../runs/train-run.js
 import { renderTable } from "../table.js";
 import { reportingUserErrors } from "./user-errors.js";
 import { EXIT } from "../io.js";
-import { type Command, overridesFrom, reportProblems } from "./shared.js";
+import { type Command, overridesFrom, reportProblems, inCwd } from "./shared.js";
 
 export const trainCommand: Command = async (args, io) => {
   const resumeDir = args.options.get("resume") as string | undefined;
@@ -20,7 +20,7 @@ export const trainCommand: Command = async (args, io) => {
     io.stderr(`error: ${resumeDir} is not a run directory with a checkpoint to resume (it needs resolved.json and checkpoint.safetensors written by \`rec train\`)\n`);
     return EXIT.usage;
   }
-  const files = previous ? [previous.file] : args.positionals;
+  const files = (previous ? [previous.file] : args.positionals).map((p) => inCwd(io, p));
   if (files.length !== 1) {
     io.stderr("error: `rec train` takes exactly one file (or --resume DIR)\n");
     return EXIT.usage;

@@ -11,7 +11,7 @@ import { numberArg } from "../../../runtime/src/config.js";
 import { checkDataFile, ContractChecker, type ContractReport } from "../../../runtime/src/data/contract.js";
 import { fileSourceOf } from "../../../runtime/src/data/source-config.js";
 import { hashSplitter } from "../../../runtime/src/data/split.js";
-import { formatOf } from "../../../runtime/src/data/tables.js";
+import { formatOf, MALFORMED } from "../../../runtime/src/data/tables.js";
 import { dataDiagnostic } from "./data-diagnostics.js";
 
 export function contractDiagnostics(report: ContractReport, schema: CheckedSchema): Diagnostic[] {
@@ -39,8 +39,15 @@ export async function checkModelData(plan: Plan, schemas: readonly CheckedSchema
 /** The contract of in-memory JSON lines (the catalog's examples), split by row hash. */
 export function checkJsonLines(text: string, file: string, schema: CheckedSchema, valid: number): ContractReport {
   const lines = text.split("\n").filter((l) => l.trim());
-  const rows = lines.map((line, i) => ({ index: i + 1, values: JSON.parse(line) as Record<string, unknown> }));
-  const columns = new Set(rows.flatMap((r) => Object.keys(r.values)));
+  const parse = (line: string): Record<string, unknown> => {
+    try {
+      return JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      return { [MALFORMED]: "the line is not valid JSON" };
+    }
+  };
+  const rows = lines.map((line, i) => ({ index: i + 1, values: parse(line) }));
+  const columns = new Set(rows.flatMap((r) => Object.keys(r.values).filter((k) => k !== MALFORMED)));
   const checker = new ContractChecker(schema.plan, file, hashSplitter({ valid, test: 0 }), columns);
   for (const row of rows) checker.add(row);
   return checker.finish();

@@ -138,6 +138,32 @@ export const DATA_CODES: readonly CodeEntry[] = [
       help: "fill in the values, or skip such rows with `rec train --skip-bad-rows`",
     }),
   },
+  {
+    code: "REC4009",
+    severity: "error",
+    summary: "A data file with no rows (empty, or a header alone).",
+    example: spec(""),
+    exampleData: "",
+    build: (a) => ({
+      message: `${a["file"]} has no rows`,
+      label: "the schema this file is read with",
+      notes: ["a model cannot be trained or evaluated on an empty file"],
+      help: "check the file's path and how it was written (`rec data synth` writes example files)",
+    }),
+  },
+  {
+    code: "REC4010",
+    severity: "error",
+    summary: "Rows that are not records: a JSON line that is not a JSON object, a CSV row with more fields than the header.",
+    example: spec(""),
+    exampleData: rows(3, (i) => ({ uid: i, clicked: 1 })) + "this line is not JSON\n",
+    build: (a) => ({
+      message: `${a["count"]} ${a["count"] === "1" ? "row" : "rows"} of ${a["file"]} ${a["count"] === "1" ? "is" : "are"} not a record`,
+      label: "rows read with this schema",
+      notes: [`first: ${a["first"]}`],
+      help: "fix the file, or skip such rows with `rec train --skip-bad-rows`",
+    }),
+  },
 ];
 
 export const dataDiagnostic = diagnosticMaker(DATA_CODES);

@@ -394,6 +394,7 @@ function instantiate(el: Elaborator, module: Extract<Value, { kind: "module" }>,
       env.define(letName, {
         state: "pending",
         compute: () => el.evalExpr(expr, env, { ...inner, path: `${path}.${letName}`, bindName: true }),
+        source: { expr, env },
         span: member.pattern.span,
         used: true,
         kind: "let",

@@ -10,8 +10,10 @@ import type { Span } from "../source/source-file.js";
 import type * as A from "../syntax/ast.js";
 import { OPERATOR_OPS, OPS, UNARY_OPERATOR_OPS } from "../../../stdlib/ops/index.js";
 import { BUILTINS } from "./builtins/index.js";
+import { MAX_UNROLL } from "./builtins/compile-time.js";
 import { addDims, constDim, constValue, divDims, equalDims, mulDims, printDim, subDims, type Dim } from "../types/dims.js";
-import { Env } from "./env.js";
+import { Env, type BindingSource, type Slot } from "./env.js";
+import { namesIn } from "../syntax/names-in.js";
 import { semanticDiagnostic } from "./semantic-diagnostics.js";
 import type { TensorType } from "../types/tensor-type.js";
 import { Unifier } from "../types/unify.js";
@@ -21,6 +23,12 @@ import { POISON, describeValue, type Value } from "./values.js";
 import { callValue, evalArgs, type EvaluatedArg } from "./calls.js";
 import { indexValue } from "./indexing.js";
 import type { Vars } from "./type-patterns.js";
+
+/**
+ * Forcing nesting past which a binding's dependencies are forced first, in dependency order, so a
+ * chain of ten thousand `let`s does not recurse ten thousand times (spec/ARCHITECTURE.md, Limits).
+ */
+export const FORCE_DEPTH_BEFORE_ORDERING = 64;
 
 export interface WeightInfo {
   readonly path: string;
@@ -173,13 +181,16 @@ export class Elaborator {
 
   private readonly computing: string[] = [];
 
-  force(name: string, slot: NonNullable<ReturnType<Env["lookup"]>>, span: Span, ctx: { file: string }): Value {
+  force(name: string, slot: Slot, span: Span, ctx: { file: string }): Value {
     if (slot.state === "ready") return slot.value;
     if (slot.state === "computing") {
       const cycle = [...this.computing.slice(this.computing.lastIndexOf(name)), name];
       this.report(ctx, "REC3016", span, { name, cycle: cycle.join(" → ") });
       return POISON;
     }
+    if (this.computing.length >= FORCE_DEPTH_BEFORE_ORDERING && slot.source) this.forceDependenciesFirst(slot.source, span, ctx);
+    // Ordering may have forced the binding itself (it mentions itself through a cycle).
+    if ((slot as Slot).state !== "pending") return this.force(name, slot as Slot, span, ctx);
     const compute = slot.compute;
     Object.assign(slot, { state: "computing" });
     this.computing.push(name);
@@ -191,6 +202,37 @@ export class Elaborator {
       Object.assign(slot, { state: "ready", value });
     }
     return value;
+  }
+
+  /**
+   * Forces the pending bindings a binding's expression mentions, and theirs, deepest first, with
+   * an explicit stack: after this, forcing the binding itself no longer nests. Used only past
+   * FORCE_DEPTH_BEFORE_ORDERING, so ordinary programs keep plain first-use order (which fixes the
+   * order weights are created in, and so their seeded initial values).
+   */
+  private forceDependenciesFirst(source: BindingSource, span: Span, ctx: { file: string }): void {
+    type Pending = { name: string; slot: Slot };
+    const dependencies = (of: BindingSource): Pending[] =>
+      namesIn(of.expr).flatMap((name) => {
+        const slot = of.env.lookup(name);
+        return slot?.state === "pending" && slot.source ? [{ name, slot }] : [];
+      });
+    const seen = new Set<Slot>();
+    const order: Pending[] = [];
+    const stack: Array<{ binding?: Pending; next: Pending[] }> = [{ next: dependencies(source).reverse() }];
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      const dependency = top.next.pop();
+      if (!dependency) {
+        stack.pop();
+        if (top.binding) order.push(top.binding);
+      } else if (!seen.has(dependency.slot)) {
+        seen.add(dependency.slot);
+        const source = dependency.slot.state === "pending" ? dependency.slot.source : undefined;
+        stack.push({ binding: dependency, next: source ? dependencies(source).reverse() : [] });
+      }
+    }
+    for (const { name, slot } of order) this.force(name, slot, span, ctx);
   }
 
   // ── Expressions ─────────────────────────────────────────────────────────────────────
@@ -210,26 +252,26 @@ export class Elaborator {
         return this.unary(expr, env, ctx);
       case "Binary":
         return expr.op === "|>" ? this.pipe(expr, env, ctx) : this.binary(expr, env, ctx);
-      case "Call": {
-        const callee = this.evalExpr(expr.callee, env, { ...ctx, bindName: false });
-        const args = evalArgs(this, expr.args, env, { ...ctx, bindName: false });
-        return callValue(this, callee, args, expr, ctx, calleeName(expr.callee));
-      }
+      case "Call":
       case "Index":
-        return indexValue(this, expr, env, ctx);
       case "Member":
-        return this.member(expr, env, ctx);
+        return this.suffixChain(expr, env, ctx);
       case "Lambda":
         return { kind: "closure", name: "lambda", params: expr.params, body: expr.body, env, isReward: false, span: expr.span };
       case "IfExpr": {
-        const condition = this.evalExpr(expr.condition, env, { ...ctx, bindName: false });
-        if (condition.kind === "poison") return POISON;
-        if (condition.kind !== "bool") {
-          if (condition.kind === "tensor") this.report(ctx, "REC2010", expr.condition.span, { what: "`if … then … else`" });
-          else this.report(ctx, "REC2011", expr.condition.span, { param: "condition", callee: "if", expected: "a bool", found: describeValue(condition) });
-          return POISON;
+        // Only the branch taken is compiled; an `else if` chain is followed with a loop.
+        let node: A.Expr = expr;
+        for (; node.kind === "IfExpr"; node = node.else) {
+          const condition = this.evalExpr(node.condition, env, { ...ctx, bindName: false });
+          if (condition.kind === "poison") return POISON;
+          if (condition.kind !== "bool") {
+            if (condition.kind === "tensor") this.report(ctx, "REC2010", node.condition.span, { what: "`if … then … else`" });
+            else this.report(ctx, "REC2011", node.condition.span, { param: "condition", callee: "if", expected: "a bool", found: describeValue(condition) });
+            return POISON;
+          }
+          if (condition.value) return this.evalExpr(node.then, env, ctx);
         }
-        return this.evalExpr(condition.value ? expr.then : expr.else, env, ctx);
+        return this.evalExpr(node, env, ctx);
       }
       case "ListExpr":
         return { kind: "list", items: expr.elements.map((e, i) => this.evalExpr(e, env, this.element(ctx, i))) };
@@ -249,6 +291,8 @@ export class Elaborator {
 
   private comprehension(expr: A.Comprehension, env: Env, ctx: EvalContext): Value {
     const items: Value[] = [];
+    // Nested clauses multiply: the limit counts the iterations of every clause together.
+    let iterations = 0;
     const loop = (clauseIndex: number, scope: Env): boolean => {
       const clause = expr.clauses[clauseIndex];
       if (!clause) {
@@ -263,6 +307,10 @@ export class Elaborator {
         return false;
       }
       for (const item of iterable.items) {
+        if (++iterations > MAX_UNROLL) {
+          this.report(ctx, "REC2022", expr.span, { what: "this comprehension unrolls more iterations than the limit", limit: String(MAX_UNROLL) });
+          return false;
+        }
         const inner = scope.child();
         this.bindPattern(clause.pattern, item, inner, ctx, "arg");
         if (clause.condition) {
@@ -363,15 +411,42 @@ export class Elaborator {
       });
       return POISON;
     }
-    if (folded) return folded;
+    if (folded) {
+      const length = folded.kind === "list" ? folded.items.length : folded.kind === "string" ? folded.value.length : 0;
+      if (length > MAX_UNROLL) {
+        this.report(ctx, "REC2022", expr.span, { what: `this \`+\` builds a ${folded.kind} of ${length} ${folded.kind === "list" ? "elements" : "characters"}`, limit: String(MAX_UNROLL) });
+        return POISON;
+      }
+      return folded;
+    }
     const opName = OPERATOR_OPS[expr.op];
     const op = opName ? OPS.get(opName) : undefined;
     if (!op) return POISON;
     return callValue(this, { kind: "builtin", op }, [{ value: left, span: expr.left.span }, { value: right, span: expr.right.span }], expr, ctx, expr.op);
   }
 
-  private member(expr: A.Member, env: Env, ctx: EvalContext): Value {
-    const target = this.evalExpr(expr.target, env, { ...ctx, bindName: false });
+  /**
+   * Calls, indexes and member accesses. A chain of them is a left spine (`x.a(1)[0].b`), walked
+   * with a loop: the innermost target first, then each suffix in source order, so a chain of
+   * thousands needs no recursion. Only the outermost suffix sees the caller's `bindName`.
+   */
+  private suffixChain(expr: A.Call | A.Index | A.Member, env: Env, ctx: EvalContext): Value {
+    const chain: Array<A.Call | A.Index | A.Member> = [];
+    let node: A.Expr = expr;
+    for (; node.kind === "Call" || node.kind === "Index" || node.kind === "Member"; node = node.kind === "Call" ? node.callee : node.target) chain.push(node);
+    const inner = { ...ctx, bindName: false };
+    let value = this.evalExpr(node, env, inner);
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const link = chain[i]!;
+      const linkCtx = i === 0 ? ctx : inner;
+      if (link.kind === "Call") value = callValue(this, value, evalArgs(this, link.args, env, inner), link, linkCtx, calleeName(link.callee));
+      else if (link.kind === "Index") value = indexValue(this, link, value, env, linkCtx);
+      else value = this.member(link, value, linkCtx);
+    }
+    return value;
+  }
+
+  private member(expr: A.Member, target: Value, ctx: EvalContext): Value {
     if (target.kind === "poison" || expr.name.kind !== "Ident") return POISON;
     const name = expr.name.name;
     const scope = target.kind === "namespace" ? target.env : target.kind === "instance" ? target.env : undefined;

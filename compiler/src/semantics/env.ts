@@ -2,12 +2,19 @@
 // declarations can be used before the line that defines them, and cycles can be reported.
 
 import type { Span } from "../source/source-file.js";
+import type { Expr } from "../syntax/ast.js";
 import type { Value } from "./values.js";
 
 export type Slot =
   | { state: "ready"; value: Value; span?: Span; used: boolean; kind: BindingKind }
-  | { state: "pending"; compute: () => Value; span?: Span; used: boolean; kind: BindingKind }
+  | { state: "pending"; compute: () => Value; span?: Span; used: boolean; kind: BindingKind; source?: BindingSource }
   | { state: "computing"; span?: Span; used: boolean; kind: BindingKind };
+
+/** What a pending binding evaluates, and where its names resolve: lets its dependencies be found. */
+export interface BindingSource {
+  readonly expr: Expr;
+  readonly env: Env;
+}
 
 export type BindingKind = "let" | "param" | "input" | "dims" | "decl" | "builtin" | "role" | "import" | "arg";
 

@@ -9,9 +9,9 @@ import type { Elaborator, EvalContext } from "./elaborate.js";
 import type { Env } from "./env.js";
 import { describeValue, POISON, type Value } from "./values.js";
 
-export function indexValue(el: Elaborator, expr: A.Index, env: Env, ctx: EvalContext): Value {
+/** `expr` applied to its already evaluated `target`. */
+export function indexValue(el: Elaborator, expr: A.Index, target: Value, env: Env, ctx: EvalContext): Value {
   const inner = { ...ctx, bindName: false };
-  const target = el.evalExpr(expr.target, env, inner);
   if (target.kind === "poison") return POISON;
   if (target.kind === "list" || target.kind === "tuple") {
     const sub = expr.subscripts[0];

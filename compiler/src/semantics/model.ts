@@ -120,6 +120,7 @@ export function elaborateModel(el: Elaborator, decl: A.ModelDecl, fileEnv: Env, 
         define(member.name, {
           state: "pending",
           compute: () => declared(el, member.type, el.evalExpr(value, env, { ...base, path: rname, bindName: true, role: member.role }), value, env, base),
+          source: { expr: value, env },
           span: member.name.span,
           used: true,
           kind: "role",
@@ -192,6 +193,7 @@ function defineLet(el: Elaborator, member: A.LetDecl, env: Env, base: EvalContex
     define(pattern, {
       state: "pending",
       compute: () => declared(el, member.type, el.evalExpr(member.value, env, { ...base, path: pattern.name, bindName: true }), member.value, env, base),
+      source: { expr: member.value, env },
       span: pattern.span,
       used: pattern.name.startsWith("_"),
       kind: "let",

@@ -200,30 +200,40 @@ class Walker {
         this.expr(expr.operand, scope);
         return;
       case "Call":
-        this.expr(expr.callee, scope);
-        expr.args.forEach((a) => this.expr(a.value, scope));
-        return;
       case "Index":
-        this.expr(expr.target, scope);
-        for (const s of expr.subscripts) {
-          if (s.kind === "Slice") [s.start, s.stop, s.step].forEach((e) => e && this.expr(e, scope));
-          else if (s.kind !== "EllipsisIndex") this.expr(s, scope);
+      case "Member": {
+        // A chain of calls, indexes and members is a left spine: walk it with a loop.
+        const suffixes: Array<A.Call | A.Index | A.Member> = [];
+        let node: A.Expr = expr;
+        for (; node.kind === "Call" || node.kind === "Index" || node.kind === "Member"; node = node.kind === "Call" ? node.callee : node.target) suffixes.push(node);
+        this.expr(node, scope);
+        for (let i = suffixes.length - 1; i >= 0; i--) {
+          const suffix = suffixes[i]!;
+          if (suffix.kind === "Call") suffix.args.forEach((a) => this.expr(a.value, scope));
+          else if (suffix.kind === "Index") {
+            for (const s of suffix.subscripts) {
+              if (s.kind === "Slice") [s.start, s.stop, s.step].forEach((e) => e && this.expr(e, scope));
+              else if (s.kind !== "EllipsisIndex") this.expr(s, scope);
+            }
+          }
         }
         return;
-      case "Member":
-        this.expr(expr.target, scope);
-        return;
+      }
       case "Lambda": {
         const inner = scope.child();
         expr.params.forEach((p) => this.addName(p.name, inner));
         this.expr(expr.body, inner);
         return;
       }
-      case "IfExpr":
-        this.expr(expr.condition, scope);
-        this.expr(expr.then, scope);
-        this.expr(expr.else, scope);
+      case "IfExpr": {
+        let node: A.Expr = expr;
+        for (; node.kind === "IfExpr"; node = node.else) {
+          this.expr(node.condition, scope);
+          this.expr(node.then, scope);
+        }
+        this.expr(node, scope);
         return;
+      }
       case "ListExpr":
       case "TupleExpr":
         expr.elements.forEach((e) => this.expr(e, scope));

@@ -56,7 +56,8 @@ export function checkDataSchema(
   const ctx: EvalContext = { ...modelCtx, file };
   const byName = new Map(inputs.map((i) => [i.name, i.type]));
   const fields: PlanDataField[] = [];
-  const spans = new Map<string, Span>();
+  // Field name → its span; the schema itself under "" (for problems of the whole file).
+  const spans = new Map<string, Span>([["", decl.name.span]]);
   const sequences = new Set<string>();
   const masks: { field: A.SchemaField; of: string }[] = [];
 

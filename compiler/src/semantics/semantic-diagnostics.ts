@@ -252,10 +252,10 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
   {
     code: "REC2022",
     severity: "error",
-    summary: "A compile-time `range` longer than the unrolling limit (10,000).",
+    summary: "A compile-time `range`, comprehension or list longer than the unrolling limit (10,000).",
     example: "model M {\n  dims B\n  param window = 1_000_000\n  input x: f32[B]\n  head y = x\n  head h = sum(stack([x * float(i) for i in range(window)]), axis = 0)\n}\n",
     build: (a) => ({
-      message: `\`range(${a["n"]})\` unrolls ${a["n"]} elements at compile time, more than the limit of ${a["limit"]}`,
+      message: a["what"] ? `${a["what"]} at compile time; the limit is ${a["limit"]}` : `\`range(${a["n"]})\` unrolls ${a["n"]} elements at compile time, more than the limit of ${a["limit"]}`,
       label: "unrolled while checking",
       notes: ["every element of a comprehension over `range` becomes part of the graph, so the checker's time and memory grow with it"],
       help: "use a tensor for long repetitions (`arange(n)`, reductions over an axis), or a smaller value (check `--set` overrides)",

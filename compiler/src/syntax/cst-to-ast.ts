@@ -480,14 +480,20 @@ class AstBuilder {
           params: this.paramList(this.node(node, "paramList")),
           body: this.expr(this.node(node, "expr"), span),
         };
-      case "ifExpr":
-        return {
-          kind: "IfExpr",
-          span,
-          condition: this.expr(this.node(node, "condition"), span),
-          then: this.expr(this.node(node, "then"), span),
-          else: this.expr(this.node(node, "else"), span),
-        };
+      case "ifExpr": {
+        // An `else if` chain nests in the tree (each `else` holds the next conditional), built
+        // from its last branch backwards so a long chain needs no recursion.
+        const conditions = this.nodes(node, "condition");
+        const thens = this.nodes(node, "then");
+        const ifs = this.tokensOf(node, ["If"]);
+        let result = this.expr(this.node(node, "else"), span);
+        for (let i = Math.max(1, conditions.length, thens.length) - 1; i >= 0; i--) {
+          const start = ifs[i]?.startOffset ?? span.start;
+          const branchSpan = { start, end: span.end };
+          result = { kind: "IfExpr", span: branchSpan, condition: this.expr(conditions[i], branchSpan), then: this.expr(thens[i], branchSpan), else: result };
+        }
+        return result;
+      }
       case "dimExpr": return this.climb(node, "ArithmeticOperator", span);
       case "operand": return this.climb(node, "", span);
       default:

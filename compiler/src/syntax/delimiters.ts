@@ -1,12 +1,17 @@
 // Delimiter matching over the token stream: tokens → diagnostics for unclosed, unexpected and
 // mismatched brackets, and for nesting deeper than the parser's recursion may safely go.
 // Runs before parsing so these errors name both brackets, which the parser alone cannot.
+//
+// Nesting counts brackets and the two expressions that nest without brackets: a conditional
+// (open from `if` to its `else`) and a lambda (open from `=>` to the end of the bracket, list
+// item, branch or declaration it sits in). An `else if` chain closes one conditional as it opens
+// the next, so a long chain is flat; only conditionals inside conditionals nest.
 
 import type { IToken } from "chevrotain";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { SourceFile } from "../source/source-file.js";
 import { onSameLine, tokenEnd } from "./lexer.js";
-import { CLOSERS, OPENERS } from "./tokens.js";
+import { CLOSERS, Comma, FatArrow, K, OPENERS, SOFT_KEYWORDS } from "./tokens.js";
 import { syntaxDiagnostic } from "./syntax-diagnostics.js";
 
 /** Deeper nesting than any real spec needs, and well inside the parser's stack budget. */
@@ -21,11 +26,18 @@ export interface DelimiterReport {
 export function checkDelimiters(source: SourceFile, tokens: readonly IToken[]): DelimiterReport {
   const diagnostics: Diagnostic[] = [];
   const stack: IToken[] = [];
+  const open = new OpenExpressions();
   const spanOf = (t: IToken) => ({ start: t.startOffset, end: tokenEnd(t) });
+  let previous: IToken | undefined;
   for (const token of tokens) {
-    if (OPENERS.has(token.tokenType)) {
-      stack.push(token);
-      if (stack.length > MAX_NESTING) {
+    const startsLine = !previous || !onSameLine(source.text, previous, token);
+    previous = token;
+    if (OPENERS.has(token.tokenType) || open.track(token, startsLine)) {
+      if (OPENERS.has(token.tokenType)) {
+        stack.push(token);
+        open.enterBracket();
+      }
+      if (stack.length + open.depth > MAX_NESTING) {
         diagnostics.push(syntaxDiagnostic(source, "REC1024", spanOf(token), { limit: String(MAX_NESTING) }));
         return { diagnostics, tooDeep: true };
       }
@@ -33,6 +45,7 @@ export function checkDelimiters(source: SourceFile, tokens: readonly IToken[]): 
     }
     const opener = CLOSERS.get(token.tokenType);
     if (!opener) continue;
+    open.leaveBracket();
     const top = stack[stack.length - 1];
     if (top && top.tokenType === opener) {
       stack.pop();
@@ -78,6 +91,56 @@ export function checkDelimiters(source: SourceFile, tokens: readonly IToken[]): 
     );
   }
   return { diagnostics, tooDeep: false };
+}
+
+/**
+ * The conditionals and lambdas open at each bracket level (level 0 is outside every bracket).
+ * Approximate by design: it only has to keep real nesting from reaching the parser's stack limit,
+ * so a construct it closes too late merely counts a level early.
+ */
+class OpenExpressions {
+  private readonly levels: Array<Array<"if" | "fn">> = [[]];
+  depth = 0;
+
+  /** Updates the counts for one token; true when it opened a conditional or a lambda. */
+  track(token: IToken, startsLine: boolean): boolean {
+    const level = this.levels[this.levels.length - 1]!;
+    if (token.tokenType === K.if) return this.push(level, "if");
+    if (token.tokenType === FatArrow) return this.push(level, "fn");
+    if (token.tokenType === Comma) this.closeLambdas(level);
+    else if (token.tokenType === K.else) {
+      this.closeLambdas(level);
+      if (level[level.length - 1] === "if") this.pop(level);
+    } else if (startsLine && (token.tokenType === K.let || token.tokenType === K.import || SOFT_KEYWORDS.includes(token.image))) {
+      // A new declaration ends whatever its predecessor left open at this level.
+      while (level.length) this.pop(level);
+    }
+    return false;
+  }
+
+  enterBracket(): void {
+    this.levels.push([]);
+  }
+
+  leaveBracket(): void {
+    if (this.levels.length === 1) return;
+    this.depth -= this.levels.pop()!.length;
+  }
+
+  private push(level: Array<"if" | "fn">, kind: "if" | "fn"): true {
+    level.push(kind);
+    this.depth++;
+    return true;
+  }
+
+  private pop(level: Array<"if" | "fn">): void {
+    level.pop();
+    this.depth--;
+  }
+
+  private closeLambdas(level: Array<"if" | "fn">): void {
+    while (level[level.length - 1] === "fn") this.pop(level);
+  }
 }
 
 function image(type: { LABEL?: string; name: string }): string {

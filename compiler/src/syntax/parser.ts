@@ -402,13 +402,24 @@ export class RecParser extends CstParser {
     this.SUBRULE(this.expr);
   });
 
+  /** `if c then a (else if c then a)* else b`: an `else if` chain is a loop, not nesting. */
   public ifExpr = this.RULE("ifExpr", () => {
     this.CONSUME(K.if);
     this.SUBRULE(this.expr, { LABEL: "condition" });
     this.CONSUME(K.then);
     this.SUBRULE2(this.expr, { LABEL: "then" });
+    this.MANY({
+      GATE: () => this.LA(1).tokenType === K.else && this.LA(2).tokenType === K.if,
+      DEF: () => {
+        this.CONSUME2(K.else);
+        this.CONSUME2(K.if);
+        this.SUBRULE3(this.expr, { LABEL: "condition" });
+        this.CONSUME2(K.then);
+        this.SUBRULE4(this.expr, { LABEL: "then" });
+      },
+    });
     this.CONSUME(K.else);
-    this.SUBRULE3(this.expr, { LABEL: "else" });
+    this.SUBRULE5(this.expr, { LABEL: "else" });
   });
 
   /** Arithmetic only, for dimensions and id spaces, where `<` and `>` are brackets. */

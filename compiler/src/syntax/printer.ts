@@ -190,15 +190,26 @@ function printBare(expr: A.Expr): string {
         ? `not ${printExpr(expr.operand, NOT_PRECEDENCE)}`
         : `-${printExpr(expr.operand, expr.operand.kind === "Unary" ? 11 : NEGATE_PRECEDENCE)}`;
     case "Call":
-      return `${printExpr(expr.callee, 10)}(${expr.args.map((a) => (a.name ? `${a.name.name} = ` : "") + printExpr(a.value)).join(", ")})`;
     case "Index":
-      return `${printExpr(expr.target, 10)}[${expr.subscripts.map(printSubscript).join(", ")}]`;
-    case "Member":
-      return `${printExpr(expr.target, 10)}.${printName(expr.name)}`;
+    case "Member": {
+      // A chain of calls, indexes and members is a left spine: walk it with a loop.
+      const suffixes: string[] = [];
+      let node: A.Expr = expr;
+      for (; node.kind === "Call" || node.kind === "Index" || node.kind === "Member"; node = node.kind === "Call" ? node.callee : node.target) {
+        if (node.kind === "Call") suffixes.push(`(${node.args.map((a) => (a.name ? `${a.name.name} = ` : "") + printExpr(a.value)).join(", ")})`);
+        else if (node.kind === "Index") suffixes.push(`[${node.subscripts.map(printSubscript).join(", ")}]`);
+        else suffixes.push(`.${printName(node.name)}`);
+      }
+      return printExpr(node, 10) + suffixes.reverse().join("");
+    }
     case "Lambda":
       return `fn(${printParams(expr.params)}) => ${printExpr(expr.body)}`;
-    case "IfExpr":
-      return `if ${printExpr(expr.condition)} then ${printExpr(expr.then)} else ${printExpr(expr.else)}`;
+    case "IfExpr": {
+      let text = "";
+      let node: A.Expr = expr;
+      for (; node.kind === "IfExpr"; node = node.else) text += `if ${printExpr(node.condition)} then ${printExpr(node.then)} else `;
+      return text + printExpr(node);
+    }
     case "ListExpr":
       return `[${expr.elements.map((e) => printExpr(e)).join(", ")}]`;
     case "Comprehension": {

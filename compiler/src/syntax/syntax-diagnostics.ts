@@ -280,10 +280,10 @@ export const SYNTAX_CODES: readonly CodeEntry[] = [
   {
     code: "REC1024",
     severity: "error",
-    summary: "Brackets nested more deeply than the parser follows.",
+    summary: "Brackets, conditionals inside conditionals or lambdas inside lambdas, nested more deeply than the parser follows.",
     example: `model M {\n  param x = ${"(".repeat(260)}1${")".repeat(260)}\n}\n`,
     build: (a) => ({
-      message: "brackets are nested too deeply",
+      message: "expressions are nested too deeply",
       label: `nesting passes ${a["limit"]} levels here`,
       help: "bind inner parts to names with `let`",
     }),

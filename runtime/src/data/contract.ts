@@ -8,7 +8,7 @@
 import type { PlanDataField, PlanSchema } from "../plan.js";
 import { BadRowError, RowEncoder } from "./encode.js";
 import { hashSplitter, timeSplitter, type Split, type Splitter } from "./split.js";
-import { columnsOf, readRows, type Row, type TableFormat } from "./tables.js";
+import { columnsOf, MALFORMED, readRows, type Row, type TableFormat } from "./tables.js";
 import { keyOf, Vocabulary } from "./vocab.js";
 
 export interface ContractProblem {
@@ -56,6 +56,7 @@ interface FieldState {
 export class ContractChecker {
   private readonly states: FieldState[];
   private rows = 0;
+  private readonly malformed: { count: number; first?: string } = { count: 0 };
   private readonly splits: Record<Split, number> = { train: 0, valid: 0, test: 0 };
 
   constructor(
@@ -82,6 +83,13 @@ export class ContractChecker {
 
   add(row: Row): void {
     this.rows++;
+    // A row that is not a record (a line that is not JSON, a CSV row with extra fields) is one
+    // problem of the row, not one per field it would have fed.
+    if (MALFORMED in row.values) {
+      this.malformed.count++;
+      this.malformed.first ??= `row ${row.index}: ${String(row.values[MALFORMED])}`;
+      return;
+    }
     const split = this.splitOf(row);
     this.splits[split]++;
     for (const state of this.states) {
@@ -122,6 +130,14 @@ export class ContractChecker {
     const problems: ContractProblem[] = [];
     const fields: FieldStats[] = [];
     const at = (state: FieldState) => ({ field: state.field.name, column: state.field.column, file: this.file });
+    // An empty file (or a header alone) has no columns to compare: one problem says what it is.
+    if (this.rows === 0) {
+      problems.push({ code: "REC4009", severity: "error", field: "", args: { file: this.file } });
+      return { file: this.file, rows: 0, splits: { ...this.splits }, fields, problems };
+    }
+    if (this.malformed.count) {
+      problems.push({ code: "REC4010", severity: "error", field: "", args: { file: this.file, count: String(this.malformed.count), first: this.malformed.first! } });
+    }
     for (const field of this.schema.fields) {
       if (field.kind !== "mask" && !this.columns.has(field.column)) {
         problems.push({ code: "REC4001", severity: "error", field: field.name, args: { field: field.name, column: field.column, file: this.file, available: [...this.columns].slice(0, 12).join(", ") } });

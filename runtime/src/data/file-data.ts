@@ -61,6 +61,8 @@ export class FileDataSet implements DataSet {
     const vocabularies = new Map(
       vocabFields.map((f) => [f.name, options.vocabularies?.get(f.name) ? new Vocabulary(options.vocabularies.get(f.name)!) : builders.get(f.name)!.build(f.space!.size)]),
     );
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    if (total === 0) throw new DataFileError(`${options.shownPath} has no rows (an empty file, or a header alone)`);
     if (counts.train === 0) throw new DataFileError(`${options.shownPath}: no rows fall in the training split`);
     return new FileDataSet(options, splitOf, vocabularies, new RowEncoder(options.schema, options.shownPath, vocabularies), counts);
   }

@@ -59,10 +59,34 @@ function syntheticDataSet(plan: Plan, config: Config, seed: number): DataSet {
   const worldSeed = numberArg(config, "seed", 0) + (config.args.get("world_per_seed") === true ? seed * 7919 : 0);
   const streamSeed = worldSeed + seed * 1000;
   return {
-    train: () => make(plan, config, { worldSeed, streamSeed }, "train"),
-    heldOut: (split = "valid") => make(plan, config, { worldSeed, streamSeed: streamSeed + HELD_OUT_SEED_OFFSET + (split === "test" ? 1 : 0) }, split),
+    train: () => fittingInputs(plan, world, make(plan, config, { worldSeed, streamSeed }, "train")),
+    heldOut: (split = "valid") => fittingInputs(plan, world, make(plan, config, { worldSeed, streamSeed: streamSeed + HELD_OUT_SEED_OFFSET + (split === "test" ? 1 : 0) }, split)),
     heldOutBatches: 4,
     skipped: { count: 0, examples: [] },
+  };
+}
+
+/**
+ * A world's batches, checked against the model's inputs: an input the world does not generate, or
+ * generates with another fixed size, is a data error naming the input's line, not a failure
+ * inside the engine. (A world generates what its description lists, whatever the spec declares.)
+ */
+function fittingInputs(plan: Plan, world: string, source: BatchSource): BatchSource {
+  return {
+    async next(batchSize) {
+      const batch = await source.next(batchSize);
+      if (!batch) return batch;
+      for (const input of plan.inputs) {
+        const line = plan.steps[input.step]?.loc?.[0];
+        const where = `the input \`${input.name}\`${line ? ` (line ${line})` : ""}`;
+        const fed = batch.feeds.get(input.name);
+        if (!fed) throw new DataSourceError(`the world \`${world}\` does not generate ${where}; it generates ${[...batch.feeds.keys()].join(", ")}`);
+        const declared = input.type.shape;
+        const clash = fed.shape.length !== declared.length || declared.some((d, axis) => typeof d === "number" && d !== fed.shape[axis]);
+        if (clash) throw new DataSourceError(`the world \`${world}\` generates ${where} with shape [${fed.shape.join(", ")}], the spec declares [${declared.map((d) => (typeof d === "number" ? d : String(d))).join(", ")}]`);
+      }
+      return batch;
+    },
   };
 }
 
