@@ -11,7 +11,7 @@ const scratch = join(ROOT, ".tmp", "data-fuzz");
 mkdirSync(scratch, { recursive: true });
 
 /** A small seeded generator (xorshift32). */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let x = seed >>> 0 || 1;
   return () => {
     x ^= x << 13;
@@ -22,7 +22,7 @@ function random(seed: number): () => number {
 }
 
 /** One damaged copy: some bytes flipped, maybe cut short, maybe a stretch repeated. */
-function damage(bytes: Buffer, rand: () => number): Buffer {
+export function damage(bytes: Buffer, rand: () => number): Buffer {
   let out = Buffer.from(bytes);
   const flips = 1 + Math.floor(rand() * 8);
   // Flips near the end hit a Parquet footer (its metadata), elsewhere the pages or the text.

@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { compile } from "../../compiler/src/driver.js";
+import { random } from "./fuzz-data.js";
 import { ROOT, recFilesUnder } from "./repo.js";
 
 export interface SpecFuzzResult {
@@ -23,17 +24,6 @@ const PIECES = [
   "range(", "for", "in", "not", "id<", "{", "}", "'", '"', "/*", "///", "std/", "../",
 ];
 const HOSTILE_NUMBERS = ["0", "-1", "1_000_000", "100_000_000", "1e30", "1e-45", "2 ** 62", "99999999999999999999", "0.0", "-0.5", "10_001"];
-
-/** A small seeded generator (xorshift32). */
-function random(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
 
 /** The valid specs mutants start from: every example and every paper module. */
 export function fuzzSeeds(): Array<{ path: string; text: string }> {
