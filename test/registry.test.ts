@@ -1,6 +1,7 @@
 // The op registry is the one home of every op fact. For each category, the rules
 // (stdlib/ops/<category>.ts), the reference implementations (compiler/src/ir/reference/<category>.ts)
-// and the tfjs kernels (runtime/src/kernels/<category>.ts) cover exactly the same ops; every op
+// the tfjs kernels (runtime/src/kernels/<category>.ts) and the torch lowerings
+// (runtime/src/torch/kernels/<category>.ts) cover exactly the same ops; every op
 // has a doc and a cost; and no compiler source outside the registry names a run-time op in a
 // string (a list of op names kept elsewhere is how facts drift from the registry).
 
@@ -9,6 +10,7 @@ import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REFERENCE_BY_CATEGORY } from "../compiler/src/ir/reference/index.js";
 import { KERNELS_BY_CATEGORY } from "../runtime/src/kernels/index.js";
+import { TORCH_BY_CATEGORY } from "../runtime/src/torch/kernels/index.js";
 import { ALL_OPS, OPS } from "../stdlib/ops/index.js";
 import { OP_CATEGORIES } from "../stdlib/ops/types.js";
 import { ROOT } from "./harness/repo.js";
@@ -17,19 +19,21 @@ const sorted = (xs: Iterable<string>) => [...xs].sort();
 
 describe("the op registry", () => {
   for (const category of OP_CATEGORIES) {
-    it(`${category}: rule, reference and kernel files cover the same ops`, () => {
+    it(`${category}: rule, reference, kernel and torch files cover the same ops`, () => {
       const rules = sorted(ALL_OPS.filter((op) => op.category === category).map((op) => op.name));
       expect(rules.length, `no op in ${category}`).toBeGreaterThan(0);
       expect(sorted(Object.keys(REFERENCE_BY_CATEGORY[category])), `compiler/src/ir/reference/${category}.ts`).toEqual(rules);
       expect(sorted(Object.keys(KERNELS_BY_CATEGORY[category] ?? {})), `runtime/src/kernels/${category}.ts`).toEqual(rules);
+      expect(sorted(Object.keys(TORCH_BY_CATEGORY[category] ?? {})), `runtime/src/torch/kernels/${category}.ts`).toEqual(rules);
     });
   }
 
-  it("has no category without its three files", () => {
+  it("has no category without its four files", () => {
     expect(sorted(Object.keys(REFERENCE_BY_CATEGORY))).toEqual(sorted(OP_CATEGORIES));
     expect(sorted(Object.keys(KERNELS_BY_CATEGORY))).toEqual(sorted(OP_CATEGORIES));
+    expect(sorted(Object.keys(TORCH_BY_CATEGORY))).toEqual(sorted(OP_CATEGORIES));
     for (const category of OP_CATEGORIES) {
-      for (const file of [`stdlib/ops/${category}.ts`, `compiler/src/ir/reference/${category}.ts`, `runtime/src/kernels/${category}.ts`]) {
+      for (const file of [`stdlib/ops/${category}.ts`, `compiler/src/ir/reference/${category}.ts`, `runtime/src/kernels/${category}.ts`, `runtime/src/torch/kernels/${category}.ts`]) {
         expect(statSync(join(ROOT, file)).isFile(), file).toBe(true);
       }
     }

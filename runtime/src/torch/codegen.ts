@@ -1,0 +1,90 @@
+// Plan → a Python module defining the model in PyTorch. In: a plan (the compiler's contract,
+// runtime/src/plan.ts). Out: the source of `model.py`: PARAMS (qualified names, shapes,
+// initializers, groups), INPUTS, and a `Model(PlanModule)` with one method per entry point
+// (train: the losses; eval: the metrics; predict: the heads; encode; act), each computing only
+// the steps its outputs need, one line per step with the op's `.rec` line in a comment.
+
+import type { EntryName } from "../executor.js";
+import type { Plan, PlanStep, PlanValue } from "../plan.js";
+import { TORCH_LOWERINGS } from "./kernels/index.js";
+import { py, torchDtype, type TorchContext } from "./kernels/lowering.js";
+
+export class TorchLoweringError extends Error {
+  override readonly name = "TorchLoweringError";
+}
+
+const ENTRIES: readonly EntryName[] = ["train", "eval", "predict", "encode", "act"];
+
+/** A plan dimension (`B`, `2*L - 1`, 64) as a Python int expression over the sizes `d`. */
+export function pyDim(dim: PlanValue | undefined): string {
+  if (typeof dim === "number") return String(dim);
+  const text = typeof dim === "string" ? dim : dim && typeof dim === "object" && !Array.isArray(dim) && "dim" in dim ? dim.dim : undefined;
+  if (text === undefined) throw new TorchLoweringError(`expected a dimension, found ${JSON.stringify(dim)}`);
+  return /^-?\d+$/.test(text.trim()) ? text.trim() : `(${text.replace(/[A-Za-z_][A-Za-z0-9_]*/g, (name) => `d[${JSON.stringify(name)}]`)})`;
+}
+
+export function generateModule(plan: Plan, source: string): string {
+  const lines: string[] = [
+    `# The model \`${plan.model}\` of ${source}, lowered to PyTorch by reclang from its plan.`,
+    "# Generated: regenerate with `rec export --format pytorch` rather than editing.",
+    "",
+    "import math",
+    "",
+    "import torch",
+    "",
+    "from .reclang_torch import ops as R",
+    "from .reclang_torch.plan_module import PlanModule, feed, sizes",
+    "",
+    `MODEL = ${JSON.stringify(plan.model)}`,
+    "# (qualified name, shape, initializer, optimizer group), in the plan's order: a weight's",
+    "# position seeds its initializer.",
+    "PARAMS = [",
+    ...plan.params.map((p) => `    (${JSON.stringify(p.name)}, ${py(p.type.shape as PlanValue[])}, ${JSON.stringify(p.init)}, ${JSON.stringify(p.group)}),`),
+    "]",
+    "# input name → (dtype, shape with the symbolic dims by name)",
+    "INPUTS = {",
+    ...plan.inputs.map((i) => `    ${JSON.stringify(i.name)}: (${JSON.stringify(i.type.dtype)}, ${py(i.type.shape as PlanValue[])}),`),
+    "}",
+    "INPUT_DIMS = {name: shape for name, (_, shape) in INPUTS.items()}",
+    "",
+    "",
+    "class Model(PlanModule):",
+    "    def __init__(self, seed=0):",
+    "        super().__init__(PARAMS, seed)",
+  ];
+  for (const entry of ENTRIES) lines.push("", ...entryMethod(plan, entry));
+  return lines.join("\n") + "\n";
+}
+
+function entryMethod(plan: Plan, entry: EntryName): string[] {
+  const outputs = plan.entries[entry].outputs;
+  const needed = new Set(Object.values(outputs));
+  for (let i = plan.steps.length - 1; i >= 0; i--) if (needed.has(i)) for (const input of plan.steps[i]!.inputs) needed.add(input);
+  const body: string[] = [];
+  if (needed.size) body.push("d = sizes(feeds, INPUT_DIMS)", "device = self.device()", "W = self.weights");
+  for (const step of plan.steps) if (needed.has(step.id)) body.push(stepLine(plan, step));
+  body.push(`return {${Object.entries(outputs).map(([name, id]) => `${JSON.stringify(name)}: v${id}`).join(", ")}}`);
+  return [`    def entry_${entry}(self, feeds, training=False, seed=0):`, ...body.map((l) => `        ${l}`)];
+}
+
+function stepLine(plan: Plan, step: PlanStep): string {
+  const where = step.loc ? `  # line ${step.loc[0]}:${step.loc[1]}` : "";
+  const dtype = torchDtype(step.type);
+  if (step.op === "input") return `v${step.id} = feed(feeds, ${JSON.stringify(step.attrs["name"])}, ${dtype}, device)${where}`;
+  if (step.op === "param") return `v${step.id} = W[${JSON.stringify(step.attrs["name"])}]`;
+  if (step.op === "const") {
+    const value = step.attrs["value"];
+    const literal = typeof value === "object" && value !== null && !Array.isArray(value) ? pyDim(value) : py(value);
+    return `v${step.id} = torch.tensor(${literal}, dtype=${dtype}, device=device)`;
+  }
+  const lower = TORCH_LOWERINGS[step.op];
+  if (!lower) throw new TorchLoweringError(`no torch lowering for the op \`${step.op}\` (step ${step.id}${step.loc ? `, line ${step.loc[0]}` : ""})`);
+  const context: TorchContext = {
+    step,
+    inputs: step.inputs.map((i) => `v${i}`),
+    inputTypes: step.inputs.map((i) => plan.steps[i]!.type),
+    dim: pyDim,
+    shape: () => `[${step.type.shape.map((d) => pyDim(d)).join(", ")}]`,
+  };
+  return `v${step.id} = ${lower(context)}  # ${step.op}${step.loc ? `, line ${step.loc[0]}:${step.loc[1]}` : ""}`;
+}

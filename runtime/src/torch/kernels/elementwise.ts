@@ -1,0 +1,48 @@
+// Torch lowerings of the elementwise ops (rules: stdlib/ops/elementwise.ts; tfjs kernels:
+// runtime/src/kernels/elementwise.ts).
+
+import { binary, comparison, py, torchDtype, unary, type TorchLowering } from "./lowering.js";
+
+export const ELEMENTWISE_TORCH: Readonly<Record<string, TorchLowering>> = {
+  add: binary("torch.add"),
+  sub: binary("torch.sub"),
+  mul: binary("torch.mul"),
+  div: binary("torch.true_divide"),
+  mod: binary("R.floor_mod"),
+  pow: binary("torch.pow"),
+  maximum: binary("torch.maximum"),
+  minimum: binary("torch.minimum"),
+  eq: comparison("torch.eq"),
+  ne: comparison("torch.ne"),
+  lt: comparison("torch.lt"),
+  le: comparison("torch.le"),
+  gt: comparison("torch.gt"),
+  ge: comparison("torch.ge"),
+  logical_and: comparison("torch.logical_and"),
+  logical_or: comparison("torch.logical_or"),
+  logical_not: unary("torch.logical_not"),
+  neg: unary("torch.neg"),
+  exp: unary("torch.exp"),
+  log: unary("torch.log"),
+  log1p: unary("torch.log1p"),
+  sqrt: unary("torch.sqrt"),
+  abs: unary("torch.abs"),
+  relu: unary("torch.relu"),
+  // The tanh approximation, as the reference and the tfjs kernel compute it.
+  gelu: unary("R.gelu"),
+  silu: unary("torch.nn.functional.silu"),
+  sigmoid: unary("torch.sigmoid"),
+  tanh: unary("torch.tanh"),
+  sin: unary("torch.sin"),
+  cos: unary("torch.cos"),
+  softplus: unary("torch.nn.functional.softplus"),
+  identity: (c) => c.inputs[0]!,
+  square: unary("torch.square"),
+  rsqrt: unary("torch.rsqrt"),
+  log_sigmoid: unary("torch.nn.functional.logsigmoid"),
+  clip: (c) => `torch.clamp(${c.inputs[0]}, ${py(c.step.attrs["low"])}, ${py(c.step.attrs["high"])})`,
+  where: (c) => `R.where(${c.inputs[0]}, ${c.inputs[1]}, ${c.inputs[2]}, ${torchDtype(c.step.type)}).expand(${c.shape()})`,
+  cast: (c) => `R.cast(${c.inputs[0]}, ${torchDtype(c.step.type)})`,
+  as_ids: (c) => `R.cast(${c.inputs[0]}, torch.int64)`,
+  stop_gradient: (c) => `${c.inputs[0]}.detach()`,
+};

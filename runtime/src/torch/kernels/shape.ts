@@ -1,0 +1,18 @@
+// Torch lowerings of the shape ops (rules: stdlib/ops/shape.ts and index-op.ts).
+
+import type { PlanValue } from "../../plan.js";
+import { axes, axis, py, rankOf, torchDtype, type TorchLowering } from "./lowering.js";
+
+export const SHAPE_TORCH: Readonly<Record<string, TorchLowering>> = {
+  transpose: (c) => `R.transpose(${c.inputs[0]}, ${py(axes(c, rankOf(c, 0), "perm") ?? null)})`,
+  reshape: (c) => `${c.inputs[0]}.reshape(${(c.step.attrs["shape"] as PlanValue[]).map((d) => c.dim(d)).join(", ")})`,
+  squeeze: (c) => `${c.inputs[0]}.reshape(${c.shape()})`,
+  expand_dims: (c) => `${c.inputs[0]}.unsqueeze(${axis(c, 1)})`,
+  broadcast_to: (c) => `${c.inputs[0]}.expand(${(c.step.attrs["shape"] as PlanValue[]).map((d) => c.dim(d)).join(", ")})`,
+  concat: (c) => `torch.cat([${c.inputs.join(", ")}], dim=${axis(c)})`,
+  stack: (c) => `torch.stack([${c.inputs.join(", ")}], dim=${axis(c, 1)})`,
+  index: (c) => `R.index(${c.inputs[0]}, ${py(c.step.attrs["spec"])}, d, ${c.shape()})`,
+  arange: (c) => `torch.arange(${c.dim(c.step.attrs["n"])}, device=device)`,
+  eye: (c) => `torch.eye(${c.dim(c.step.attrs["n"])}, device=device).to(${torchDtype(c.step.type)})`,
+  take: (c) => `torch.index_select(${c.inputs[0]}, ${axis(c)}, ${c.inputs[1]}.to(torch.int64).reshape(-1)).reshape(${c.shape()})`,
+};
