@@ -47,7 +47,12 @@ export const trainCommand: Command = async (args, io) => {
     io.stderr(wanted ? `error: no model \`${wanted}\`; the file has ${result.plans.map((p) => p.model).join(", ")}\n` : "error: the file declares no model\n");
     return EXIT.usage;
   }
-  const backend = args.options.get("backend") as BackendName;
+  const backend = args.options.get("backend") as BackendName | "torch";
+  const threads = args.options.has("threads") ? Number(args.options.get("threads")) : 0;
+  if (!Number.isInteger(threads) || threads < 0) {
+    io.stderr(`error: --threads takes a whole number, not \`${String(args.options.get("threads"))}\`\n`);
+    return EXIT.usage;
+  }
   const model = result.models.find((m) => m.name === plan.model);
   const dir = chooseRunDirectory(io.cwd, plan.model, seed, resumeDir, args.options.get("out") as string | undefined, args.options.get("overwrite") === true);
   if ("error" in dir) {
@@ -67,6 +72,7 @@ export const trainCommand: Command = async (args, io) => {
         seed,
         overrides,
         backend,
+        torch: { device: args.options.get("device") === "cuda" ? "cuda" : "cpu", threads },
         ...(steps !== undefined ? { steps } : {}),
         ...(batch !== undefined ? { batch } : {}),
         ...(checkpointEvery !== undefined ? { checkpointEvery } : {}),

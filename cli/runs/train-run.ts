@@ -10,15 +10,18 @@ import { formatPlan } from "../../compiler/src/lower/format-plan.js";
 import type { ElaboratedModel } from "../../compiler/src/semantics/model.js";
 import { constValue, printDim } from "../../compiler/src/types/dims.js";
 import { removeStaleTemporaries, writeFileAtomic } from "../../runtime/src/atomic-write.js";
-import { useBackend, type BackendName } from "../../runtime/src/backends.js";
+import { BackendUnavailable, useBackend, type BackendName } from "../../runtime/src/backends.js";
 import { loadCheckpoint, loadWeightsFrom, optimizerStateOf, planHash, saveCheckpoint } from "../../runtime/src/checkpoint/checkpoint.js";
 import { CheckpointError } from "../../runtime/src/checkpoint/safetensors.js";
 import { FileDataSet } from "../../runtime/src/data/file-data.js";
 import { openDataSet } from "../../runtime/src/data/sources.js";
 import { saveVocabularies } from "../../runtime/src/data/vocab.js";
 import { Executor } from "../../runtime/src/executor.js";
-import type { Plan } from "../../runtime/src/plan.js";
-import { train, trainOptionsFrom, type StepReport, type Trainer, type TrainState } from "../../runtime/src/train/trainer.js";
+import type { Plan, PlanSettings } from "../../runtime/src/plan.js";
+import { writeTorchPackage } from "../../runtime/src/torch/package.js";
+import { findTorchPython } from "../../runtime/src/torch/python.js";
+import { TorchTrainer } from "../../runtime/src/torch/torch-trainer.js";
+import { train, trainOptionsFrom, type StepEngine, type StepReport, type TrainState } from "../../runtime/src/train/trainer.js";
 
 /** What a run directory's resolved.json records, enough to resume the run. */
 export interface ResolvedRun {
@@ -43,7 +46,9 @@ export interface TrainRunRequest {
   readonly cwd: string;
   readonly seed: number;
   readonly overrides: ReadonlyMap<string, string>;
-  readonly backend: BackendName;
+  /** A tfjs backend, or `torch`: PyTorch in a Python process, with `torch`'s device and threads. */
+  readonly backend: BackendName | "torch";
+  readonly torch?: { readonly device: "cpu" | "cuda"; readonly threads: number };
   readonly steps?: number;
   readonly batch?: number;
   readonly checkpointEvery?: number;
@@ -84,7 +89,10 @@ export interface TrainRunResult {
 export async function trainRun(request: TrainRunRequest, events: TrainRunEvents): Promise<TrainRunResult> {
   const { plan, dir, seed, previous } = request;
   const settings = plan.train[0]?.settings ?? {};
-  const backend = await useBackend(request.backend);
+  // With torch, tfjs (on cpu) only encodes batches and mirrors the weights for checkpoints.
+  const onTorch = request.backend === "torch";
+  const backend = onTorch ? "torch" : await useBackend(request.backend as BackendName);
+  if (onTorch) await useBackend("cpu");
   const options = trainOptionsFrom(settings, {
     seed,
     ...(previous ? { steps: previous.steps, batch: previous.batch } : {}),
@@ -128,25 +136,33 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
       events.log(`loaded ${loaded.length} weights from ${init["from"]}\n`);
     }
   }
+  // The torch engine starts from the executor's weights (fresh, loaded or resumed).
+  const engine = onTorch ? await startTorch(request, executor, settings, options.steps, dir) : undefined;
+  const mirror = async () => engine?.syncWeights();
   // metrics.jsonl grows a line per step, so a killed run keeps its curve up to the crash.
   const metricsPath = join(dir, "metrics.jsonl");
   writeFileAtomic(metricsPath, history.map((r) => `${JSON.stringify(r)}\n`).join(""));
   const started = performance.now();
-  const reports = await train(executor, settings, data, {
+  const reports = await trainClosing(engine, () => train(executor, settings, data, {
     ...options,
     ...(resume ? { resume } : {}),
+    ...(engine ? { engine } : {}),
     checkpointEvery: request.checkpointEvery ?? (typeof settings["checkpoint_every"] === "number" ? settings["checkpoint_every"] : options.evalEvery),
     onStep: (r) => {
       appendFileSync(metricsPath, `${JSON.stringify(r)}\n`);
       events.onStep?.(r, options.steps, options.batch);
     },
-    onBest: (r) => saveCheckpoint(executor, join(dir, "best.safetensors"), { ...metadata, step: String(r.step), metrics: JSON.stringify(r.metrics ?? {}) }),
+    onBest: async (r) => {
+      await mirror();
+      await saveCheckpoint(executor, join(dir, "best.safetensors"), { ...metadata, step: String(r.step), metrics: JSON.stringify(r.metrics ?? {}) });
+    },
     onCheckpoint: async (state) => {
+      await mirror();
       const trainerState = await state.trainer!.optimizerState();
       await saveCheckpoint(executor, checkpointPath, { ...metadata, step: String(state.step), since_best: String(state.sinceBest), ...(state.best !== undefined ? { best: String(state.best) } : {}) }, trainerState);
     },
-    ...(previous ? { beforeFirstStep: (trainer: Trainer) => trainer.restoreOptimizerState(optimizerStateOf(checkpointPath)) } : {}),
-  });
+    ...(previous ? { beforeFirstStep: (trainer: StepEngine) => trainer.restoreOptimizerState(optimizerStateOf(checkpointPath)) } : {}),
+  }));
   const all = [...history, ...reports];
   const seconds = (performance.now() - started) / 1000;
   executor.dispose();
@@ -168,6 +184,24 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
   };
   writeFileAtomic(join(dir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
   return { reports: all, summary, skipped: data.skipped };
+}
+
+/** The torch engine of a run: its generated package in `<run>/torch/`, a Python process training it. */
+async function startTorch(request: TrainRunRequest, executor: Executor, settings: PlanSettings, steps: number, dir: string): Promise<TorchTrainer> {
+  const python = findTorchPython();
+  if (typeof python === "string") throw new BackendUnavailable(`--backend torch: ${python}`);
+  const folder = join(dir, "torch");
+  const { package: packageName } = writeTorchPackage(request.plan, request.file, folder);
+  return TorchTrainer.start(executor, settings, steps, { python: python.python, folder, packageName, device: request.torch?.device ?? "cpu", threads: request.torch?.threads ?? 0, seed: request.seed });
+}
+
+/** Runs the training loop, closing the torch process whether it ends or fails. */
+async function trainClosing<T>(engine: TorchTrainer | undefined, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } finally {
+    await engine?.close();
+  }
 }
 
 /** Whether `dir` holds a run worth keeping: steps recorded, a checkpoint or a summary. */

@@ -3,10 +3,10 @@
 // periodic evaluation, and a clear error when the loss stops being finite.
 
 import type { Executor } from "../executor.js";
-import type { PlanSettings, PlanValue } from "../plan.js";
+import type { Plan, PlanSettings, PlanValue } from "../plan.js";
 import { tf, type Tensor } from "../tf.js";
 import type { BatchSource, DataSet } from "../data/batch.js";
-import { exactMetric, type Gathered } from "../metrics/exact.js";
+import { evaluateMetrics } from "./evaluate.js";
 import { makeOptimizer, type GroupOptimizer } from "./optimizers.js";
 import { learningRateFactor, type Schedule } from "./schedule.js";
 
@@ -29,7 +29,27 @@ export interface TrainOptions {
   /** Continue a run: the state its last checkpoint held. */
   readonly resume?: TrainState;
   /** Called once before the first step, e.g. to restore the optimizer state of a resumed run. */
-  readonly beforeFirstStep?: (trainer: Trainer) => Promise<void>;
+  readonly beforeFirstStep?: (trainer: StepEngine) => Promise<void>;
+  /** The engine that computes the steps; by default a tfjs Trainer on the executor. */
+  readonly engine?: StepEngine;
+}
+
+/**
+ * What the training loop needs of an engine: a step (loss and update), evaluation, the learning
+ * rate, its optimizer state for checkpoints. The tfjs Trainer below is one; the torch engine
+ * (runtime/src/torch/torch-trainer.ts) trains in a Python process and mirrors its weights into
+ * the executor on `syncWeights`, so checkpoints and error reports read them there.
+ */
+export interface StepEngine {
+  step(step: number, feeds: ReadonlyMap<string, Tensor>, seed: number): Promise<number>;
+  evaluate(source: BatchSource, batches: number, batchSize: number): Promise<Record<string, number>>;
+  learningRate(step: number): number;
+  /** What the last refused step saw: its loss and the weights whose gradients were not finite. */
+  readonly lastNonFinite: { loss: number; gradients: string[] } | undefined;
+  optimizerState(): Promise<{ name: string; tensor: Tensor }[]>;
+  restoreOptimizerState(state: ReadonlyMap<string, Tensor>): Promise<void>;
+  /** Brings the executor's weights up to date with the engine's, where it keeps its own. */
+  syncWeights?(): Promise<void>;
 }
 
 /** What a resumable checkpoint holds besides the weights: where the run is and how early stopping stands. */
@@ -37,8 +57,8 @@ export interface TrainState {
   readonly step: number;
   readonly best?: number;
   readonly sinceBest: number;
-  /** The trainer, for saving its optimizer state. */
-  readonly trainer?: Trainer;
+  /** The engine, for saving its optimizer state. */
+  readonly trainer?: StepEngine;
 }
 
 export interface StepReport {
@@ -47,6 +67,8 @@ export interface StepReport {
   readonly lr: number;
   readonly metrics?: Readonly<Record<string, number>>;
 }
+
+export { evaluateMetrics };
 
 export class NonFiniteLoss extends Error {
   override readonly name = "NonFiniteLoss";
@@ -80,7 +102,48 @@ export function trainOptionsFrom(settings: PlanSettings, overrides: Partial<Trai
   };
 }
 
-export class Trainer {
+/** What a train block asks of any engine: the optimizer groups, loss weights, clipping and schedule. */
+export interface TrainingSetup {
+  /** The dense group, then the embedding group (each only when it has trainable weights). */
+  readonly groups: readonly { readonly group: "dense" | "embedding"; readonly optimizer: string; readonly names: readonly string[] }[];
+  readonly lossWeights: Record<string, number>;
+  readonly clipNorm: number;
+  readonly schedule: Schedule;
+}
+
+export function trainingSetup(plan: Plan, settings: PlanSettings, steps: number): TrainingSetup {
+  const dense = String(settings["optimizer"] ?? "adam(lr = 0.001)");
+  const embedding = String(settings["embeddings"] ?? dense);
+  const byGroup = { dense: [] as string[], embedding: [] as string[] };
+  // `freeze = ["item_table", …]`: weights whose qualified names start with a listed prefix stay fixed.
+  const frozen = frozenPrefixes(settings);
+  for (const param of plan.params) {
+    if (!frozen.some((prefix) => param.name === prefix || param.name.startsWith(`${prefix}.`))) byGroup[param.group].push(param.name);
+  }
+  if (byGroup.dense.length + byGroup.embedding.length === 0) {
+    throw new TrainingError(`model ${plan.model} has no weights to train${frozen.length ? " (all are frozen)" : ""}`);
+  }
+  if (Object.keys(plan.entries.train.outputs).length === 0) throw new TrainingError(`model ${plan.model} has no loss to train on`);
+  const groups = [
+    ...(byGroup.dense.length ? [{ group: "dense" as const, optimizer: dense, names: byGroup.dense }] : []),
+    ...(byGroup.embedding.length ? [{ group: "embedding" as const, optimizer: embedding, names: byGroup.embedding }] : []),
+  ];
+  const weights = (settings["loss_weights"] ?? {}) as PlanSettings;
+  const decay = String(settings["lr_decay"] ?? "constant");
+  return {
+    groups,
+    lossWeights: Object.fromEntries(Object.entries(weights).map(([k, v]) => [k, typeof v === "number" ? v : 1])),
+    clipNorm: typeof settings["clip_norm"] === "number" ? settings["clip_norm"] : 0,
+    schedule: {
+      warmup: typeof settings["warmup"] === "number" ? settings["warmup"] : 0,
+      decay: decay === "cosine" || decay === "linear" ? decay : "constant",
+      minRatio: typeof settings["min_lr_ratio"] === "number" ? settings["min_lr_ratio"] : 0,
+      steps,
+    },
+  };
+}
+
+export class Trainer implements StepEngine {
   private readonly groups: { optimizer: GroupOptimizer; variables: tf.Variable[] }[] = [];
   private readonly lossWeights: Record<string, number>;
   private readonly clipNorm: number;
@@ -91,30 +154,11 @@ export class Trainer {
     settings: PlanSettings,
     steps: number,
   ) {
-    const dense = String(settings["optimizer"] ?? "adam(lr = 0.001)");
-    const embedding = String(settings["embeddings"] ?? dense);
-    const byGroup = { dense: [] as tf.Variable[], embedding: [] as tf.Variable[] };
-    // `freeze = ["item_table", …]`: weights whose qualified names start with a listed prefix stay fixed.
-    const frozen = frozenPrefixes(settings);
-    for (const param of executor.plan.params) {
-      if (!frozen.some((prefix) => param.name === prefix || param.name.startsWith(`${prefix}.`))) byGroup[param.group].push(executor.params.get(param.name)!);
-    }
-    if (byGroup.dense.length + byGroup.embedding.length === 0) {
-      throw new TrainingError(`model ${executor.plan.model} has no weights to train${frozen.length ? " (all are frozen)" : ""}`);
-    }
-    if (Object.keys(executor.plan.entries.train.outputs).length === 0) throw new TrainingError(`model ${executor.plan.model} has no loss to train on`);
-    if (byGroup.dense.length) this.groups.push({ optimizer: makeOptimizer(dense), variables: byGroup.dense });
-    if (byGroup.embedding.length) this.groups.push({ optimizer: makeOptimizer(embedding), variables: byGroup.embedding });
-    const weights = (settings["loss_weights"] ?? {}) as PlanSettings;
-    this.lossWeights = Object.fromEntries(Object.entries(weights).map(([k, v]) => [k, typeof v === "number" ? v : 1]));
-    this.clipNorm = typeof settings["clip_norm"] === "number" ? settings["clip_norm"] : 0;
-    const decay = String(settings["lr_decay"] ?? "constant");
-    this.schedule = {
-      warmup: typeof settings["warmup"] === "number" ? settings["warmup"] : 0,
-      decay: decay === "cosine" || decay === "linear" ? decay : "constant",
-      minRatio: typeof settings["min_lr_ratio"] === "number" ? settings["min_lr_ratio"] : 0,
-      steps,
-    };
+    const setup = trainingSetup(executor.plan, settings, steps);
+    for (const group of setup.groups) this.groups.push({ optimizer: makeOptimizer(group.optimizer), variables: group.names.map((n) => executor.params.get(n)!) });
+    this.lossWeights = setup.lossWeights;
+    this.clipNorm = setup.clipNorm;
+    this.schedule = setup.schedule;
   }
 
   /**
@@ -197,45 +241,9 @@ export class Trainer {
   }
 }
 
-/**
- * Each metric over up to `batches` batches of `source` (all of it when 0 or the pass ends
- * first). A per-example metric is the mean weighted by batch size; an exact one (AUC, SNIPS, …)
- * is computed once from its inputs gathered over every batch.
- */
-export async function evaluateMetrics(executor: Executor, source: BatchSource, batches: number, batchSize: number): Promise<Record<string, number>> {
-  const kinds = executor.plan.metrics ?? {};
-  const sums: Record<string, number> = {};
-  const gathered: Record<string, Record<string, Gathered>> = {};
-  let examples = 0;
-  for (let i = 0; !(batches > 0) || i < batches; i++) {
-    const batch = await source.next(batchSize);
-    if (!batch) break;
-    const outputs = tf.tidy(() => Object.fromEntries(executor.run("eval", batch.feeds)) as Record<string, Tensor>);
-    // Several exact metrics often gather one tensor (the predictions): read each back once.
-    const read = new Map<Tensor, Promise<ArrayLike<number>>>();
-    const dataOf = (t: Tensor) => read.get(t) ?? read.set(t, t.data()).get(t)!;
-    for (const [name, value] of Object.entries(outputs)) {
-      const [metric, arg] = name.split("/") as [string, string | undefined];
-      if (arg !== undefined) {
-        const slot = ((gathered[metric] ??= {})[arg] ??= { data: [], width: value.size / Math.max(1, value.shape[0] ?? 1) });
-        for (const v of Array.from(await dataOf(value))) slot.data.push(v);
-      } else if (kinds[metric]?.aggregate !== "exact") sums[metric] = (sums[metric] ?? 0) + (await dataOf(value))[0]! * batch.size;
-    }
-    examples += batch.size;
-    tf.dispose([...new Set(Object.values(outputs)), ...batch.feeds.values()]);
-  }
-  const out: Record<string, number> = {};
-  for (const name of Object.keys(executor.plan.entries.eval.outputs)) {
-    if (name.includes("/")) continue;
-    const kind = kinds[name];
-    out[name] = kind?.aggregate === "exact" ? exactMetric(kind.op, gathered[name] ?? {}) : examples ? (sums[name] ?? 0) / examples : Number.NaN;
-  }
-  return out;
-}
-
 /** Runs the training loop; stops with NonFiniteLoss naming the step and the first bad op. */
 export async function train(executor: Executor, settings: PlanSettings, data: DataSet, options: TrainOptions): Promise<StepReport[]> {
-  const trainer = new Trainer(executor, settings, options.steps);
+  const trainer: StepEngine = options.engine ?? new Trainer(executor, settings, options.steps);
   const reports: StepReport[] = [];
   let best = options.resume?.best;
   let sinceBest = options.resume?.sinceBest ?? 0;
@@ -253,6 +261,7 @@ export async function train(executor: Executor, settings: PlanSettings, data: Da
     const loss = await trainer.step(step, batch.feeds, options.seed);
     if (!Number.isFinite(loss)) {
       // No update was applied (Trainer.step), so the forward pass below runs on the same weights.
+      await trainer.syncWeights?.();
       const culprit = await executor.firstNonFinite("train", batch.feeds);
       tf.dispose([...batch.feeds.values()]);
       const seen = trainer.lastNonFinite;

@@ -1,0 +1,144 @@
+"""A torch process that trains one model for reclang: `rec train --backend torch`.
+
+In: messages on stdin (wire.py): init (optimizer groups, loss weights, clipping, the initial
+weights), step (a batch), run (an entry point on a batch), get/set weights and optimizer state.
+Out: one reply per message on stdout. Node keeps the data layer, the run directory, progress,
+metrics and checkpoints; this process keeps the weights and the optimizers between messages.
+"""
+
+import importlib
+import math
+import sys
+import traceback
+
+import torch
+
+from .wire import read_message, write_message
+
+
+def make_optimizer(group, params):
+    kind = group["kind"]
+    lr = group["lr"]
+    if kind == "sgd":
+        return torch.optim.SGD(params, lr=lr, momentum=group.get("momentum", 0.0))
+    if kind in ("adam", "adamw"):
+        betas = (group.get("beta1", 0.9), group.get("beta2", 0.999))
+        if kind == "adamw":
+            return torch.optim.AdamW(params, lr=lr, betas=betas, eps=group.get("eps", 1e-8), weight_decay=group.get("weight_decay", 0.01))
+        return torch.optim.Adam(params, lr=lr, betas=betas, eps=group.get("eps", 1e-8))
+    if kind == "adagrad":
+        return torch.optim.Adagrad(params, lr=lr, initial_accumulator_value=group.get("initial_accumulator", 0.1), eps=1e-7)
+    raise ValueError("unknown optimizer `%s`" % kind)
+
+
+class Session:
+    def __init__(self, model_module, header, tensors):
+        self.device = torch.device(header.get("device", "cpu"))
+        self.model = model_module.Model(seed=header.get("seed", 0))
+        with torch.no_grad():
+            for name, value in tensors.items():
+                self.model.weights[name].copy_(value.to(torch.float32))
+        self.model.to(self.device)
+        self.loss_weights = header.get("loss_weights", {})
+        self.clip_norm = header.get("clip_norm", 0.0)
+        self.groups = []
+        for group in header["groups"]:
+            params = [self.model.weights[name] for name in group["names"]]
+            self.groups.append((group, params, make_optimizer(group, params)))
+        self.trainable = {name for group in header["groups"] for name in group["names"]}
+        for name, weight in self.model.weights.items():
+            weight.requires_grad_(name in self.trainable)
+
+    def feeds(self, tensors):
+        return {name: t.to(self.device) for name, t in tensors.items()}
+
+    def step(self, header, tensors):
+        for group, _, optimizer in self.groups:
+            for param_group in optimizer.param_groups:
+                param_group["lr"] = group["lr"] * header["lr_factor"]
+        losses = self.model.run("train", self.feeds(tensors), training=True, seed=header["seed"])
+        total = sum(loss * self.loss_weights.get(name, 1.0) for name, loss in losses.items())
+        for _, _, optimizer in self.groups:
+            optimizer.zero_grad(set_to_none=True)
+        total.backward()
+        grads = [(name, w.grad) for name, w in self.model.weights.items() if w.grad is not None]
+        squares = sum(float((g.double() ** 2).sum()) for _, g in grads) if grads else 0.0
+        loss = float(total)
+        if not (math.isfinite(loss) and math.isfinite(squares)):
+            # Nothing is applied: the weights stay those of the previous step.
+            bad = [name for name, g in grads if not bool(torch.isfinite(g).all())]
+            return {"loss": loss, "finite": False, "bad_gradients": bad}
+        if self.clip_norm > 0:
+            scale = min(1.0, self.clip_norm / (math.sqrt(squares) + 1e-12))
+            for _, g in grads:
+                g.mul_(scale)
+        for _, _, optimizer in self.groups:
+            optimizer.step()
+        return {"loss": loss, "finite": True, "squares": squares}
+
+    def run(self, header, tensors):
+        with torch.no_grad():
+            outputs = self.model.run(header["entry"], self.feeds(tensors), training=False, seed=header.get("seed", 0))
+        return outputs
+
+    def optimizer_state(self):
+        out = {}
+        for g, (_, params, optimizer) in enumerate(self.groups):
+            names = {id(p): n for n, p in self.model.weights.items()}
+            for p in params:
+                for key, value in optimizer.state.get(p, {}).items():
+                    tensor = value if torch.is_tensor(value) else torch.tensor(float(value))
+                    out["torch.%d.%s.%s" % (g, names[id(p)], key)] = tensor.to(torch.float32)
+        return out
+
+    def restore_optimizer_state(self, tensors):
+        for g, (_, params, optimizer) in enumerate(self.groups):
+            names = {id(p): n for n, p in self.model.weights.items()}
+            for p in params:
+                prefix = "torch.%d.%s." % (g, names[id(p)])
+                state = {key[len(prefix):]: value.to(self.device) for key, value in tensors.items() if key.startswith(prefix)}
+                if state:
+                    if "step" in state:
+                        state["step"] = state["step"].cpu()
+                    optimizer.state[p] = state
+
+
+def main(package, threads=0):
+    if threads:
+        torch.set_num_threads(threads)
+    model_module = importlib.import_module(package + ".model")
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    session = None
+    while True:
+        message = read_message(stdin)
+        if message is None:
+            return
+        header, tensors = message
+        command = header["cmd"]
+        try:
+            if command == "init":
+                session = Session(model_module, header, tensors)
+                write_message(stdout, {"ok": True, "torch": torch.__version__, "threads": torch.get_num_threads()})
+            elif command == "step":
+                write_message(stdout, dict(session.step(header, tensors), ok=True))
+            elif command == "run":
+                write_message(stdout, {"ok": True}, session.run(header, tensors))
+            elif command == "get_weights":
+                write_message(stdout, {"ok": True}, {n: w for n, w in session.model.weights.items()})
+            elif command == "set_weights":
+                with torch.no_grad():
+                    for name, value in tensors.items():
+                        session.model.weights[name].copy_(value.to(session.device))
+                write_message(stdout, {"ok": True})
+            elif command == "get_state":
+                write_message(stdout, {"ok": True}, session.optimizer_state())
+            elif command == "set_state":
+                session.restore_optimizer_state(tensors)
+                write_message(stdout, {"ok": True})
+            elif command == "close":
+                write_message(stdout, {"ok": True})
+                return
+            else:
+                write_message(stdout, {"ok": False, "error": "unknown command `%s`" % command})
+        except Exception as error:  # reported to Node, which names the op's .rec line where it can
+            write_message(stdout, {"ok": False, "error": "%s: %s" % (type(error).__name__, error), "trace": traceback.format_exc()})

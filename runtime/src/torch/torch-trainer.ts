@@ -1,0 +1,125 @@
+// Training in a torch process: the StepEngine the training loop (train/trainer.ts) drives when
+// `--backend torch`. In: the executor (whose freshly initialized weights the process starts from,
+// so every engine starts from the same weights for a seed), the train block's settings, the
+// generated package. Out: losses per step, metrics, and the weights mirrored back into the
+// executor on syncWeights (for checkpoints and for naming the op behind a non-finite loss).
+// Batches go over the pipe as the data layer encoded them (bridge.ts).
+
+import { numberArg, parseConfig } from "../config.js";
+import type { BatchSource } from "../data/batch.js";
+import type { Executor } from "../executor.js";
+import type { PlanSettings } from "../plan.js";
+import { tf, type Tensor } from "../tf.js";
+import { aggregateMetrics } from "../train/evaluate.js";
+import { learningRateFactor } from "../train/schedule.js";
+import { trainingSetup, type StepEngine, type TrainingSetup } from "../train/trainer.js";
+import { TorchProcess, type WireDType, type WireTensor } from "./bridge.js";
+
+export interface TorchOptions {
+  readonly python: string;
+  /** The folder holding the generated package. */
+  readonly folder: string;
+  readonly packageName: string;
+  readonly device: "cpu" | "cuda";
+  /** torch's intra-op threads; 0 leaves torch's default. */
+  readonly threads: number;
+  readonly seed: number;
+}
+
+/** A tfjs tensor as the wire carries it (read back synchronously: the data layer runs on cpu). */
+export function wireTensor(t: Tensor): WireTensor {
+  const dtype: WireDType = t.dtype === "float32" ? "f32" : t.dtype === "bool" ? "bool" : "i32";
+  const data = t.dataSync();
+  return { dtype, shape: t.shape, data: dtype === "bool" ? Uint8Array.from(data as ArrayLike<number>) : (data as Float32Array | Int32Array) };
+}
+
+export class TorchTrainer implements StepEngine {
+  lastNonFinite: { loss: number; gradients: string[] } | undefined;
+
+  private constructor(
+    private readonly executor: Executor,
+    private readonly process: TorchProcess,
+    private readonly setup: TrainingSetup,
+    private readonly baseRate: number,
+  ) {}
+
+  static async start(executor: Executor, settings: PlanSettings, steps: number, options: TorchOptions): Promise<TorchTrainer> {
+    const setup = trainingSetup(executor.plan, settings, steps);
+    const process = new TorchProcess(options.python, options.folder, options.packageName, options.threads);
+    const groups = setup.groups.map((g) => {
+      const config = parseConfig(g.optimizer);
+      const number = (name: string, fallback: number) => numberArg(config, name, fallback);
+      return {
+        names: g.names,
+        kind: config.name,
+        lr: number("lr", 1e-3),
+        momentum: number("momentum", 0),
+        beta1: number("beta1", 0.9),
+        beta2: number("beta2", 0.999),
+        eps: number("eps", 1e-8),
+        weight_decay: number("weight_decay", 0.01),
+        initial_accumulator: number("initial_accumulator", 0.1),
+      };
+    });
+    const weights = new Map([...executor.params].map(([name, v]) => [name, wireTensor(v)]));
+    try {
+      await process.call({ cmd: "init", seed: options.seed, device: options.device, groups, loss_weights: setup.lossWeights, clip_norm: setup.clipNorm }, weights);
+    } catch (error) {
+      await process.close();
+      throw error;
+    }
+    return new TorchTrainer(executor, process, setup, groups[0]?.lr ?? 0);
+  }
+
+  async step(step: number, feeds: ReadonlyMap<string, Tensor>, seed: number): Promise<number> {
+    const reply = await this.process.call({ cmd: "step", step, seed: seed + step, lr_factor: learningRateFactor(this.setup.schedule, step) }, wireFeeds(feeds));
+    const loss = Number(reply.header["loss"]);
+    if (reply.header["finite"]) return loss;
+    this.lastNonFinite = { loss, gradients: (reply.header["bad_gradients"] as string[] | undefined) ?? [] };
+    return Number.isFinite(loss) ? Number.NaN : loss;
+  }
+
+  evaluate(source: BatchSource, batches: number, batchSize: number): Promise<Record<string, number>> {
+    return aggregateMetrics(this.executor.plan, source, batches, batchSize, async (feeds) => {
+      const reply = await this.process.call({ cmd: "run", entry: "eval" }, wireFeeds(feeds));
+      return Object.fromEntries([...reply.tensors].map(([name, t]) => [name, { data: t.data, shape: t.shape }]));
+    });
+  }
+
+  /** The outputs of an entry point for one batch (predict, encode, act), read back. */
+  async run(entry: string, feeds: ReadonlyMap<string, Tensor>): Promise<Map<string, WireTensor>> {
+    return (await this.process.call({ cmd: "run", entry }, wireFeeds(feeds))).tensors;
+  }
+
+  learningRate(step: number): number {
+    return this.baseRate * learningRateFactor(this.setup.schedule, step);
+  }
+
+  async optimizerState(): Promise<{ name: string; tensor: Tensor }[]> {
+    const reply = await this.process.call({ cmd: "get_state" });
+    return [...reply.tensors].map(([name, t]) => ({ name, tensor: tf.tensor(t.data as Float32Array, [...t.shape], "float32") }));
+  }
+
+  async restoreOptimizerState(state: ReadonlyMap<string, Tensor>): Promise<void> {
+    const mine = new Map([...state].filter(([name]) => name.startsWith("torch.")).map(([name, t]) => [name, wireTensor(t)]));
+    await this.process.call({ cmd: "set_state" }, mine);
+  }
+
+  async syncWeights(): Promise<void> {
+    const reply = await this.process.call({ cmd: "get_weights" });
+    for (const [name, t] of reply.tensors) this.executor.params.get(name)?.assign(tf.tensor(t.data as Float32Array, [...t.shape], "float32"));
+  }
+
+  /** Sends the executor's weights (after loading a checkpoint) to the process. */
+  async pushWeights(): Promise<void> {
+    await this.process.call({ cmd: "set_weights" }, new Map([...this.executor.params].map(([name, v]) => [name, wireTensor(v)])));
+  }
+
+  close(): Promise<void> {
+    return this.process.close();
+  }
+}
+
+function wireFeeds(feeds: ReadonlyMap<string, Tensor>): Map<string, WireTensor> {
+  return new Map([...feeds].map(([name, t]) => [name, wireTensor(t)]));
+}

@@ -1,0 +1,78 @@
+// Training on the torch engine through `rec train --backend torch`: it starts from the same
+// weights as the tfjs backends (so the first steps' losses match cpu's), its checkpoints load on
+// tfjs (eval of a torch run reports the metric the run reported), a killed torch run resumes to
+// the same curve as an uninterrupted one, and a non-finite loss names the op. Skipped, with the
+// reason, where no Python with torch is installed.
+
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { describe, expect, it } from "vitest";
+import { main } from "../cli/main.js";
+import { findTorchPython } from "../runtime/src/torch/python.js";
+import { ROOT } from "./harness/repo.js";
+
+const torch = findTorchPython();
+const skip = typeof torch === "string" ? ` (skipped: ${torch})` : "";
+const scratch = join(ROOT, ".tmp", "torch-train");
+rmSync(scratch, { recursive: true, force: true });
+
+async function rec(argv: string[], cwd = ROOT) {
+  let [stdout, stderr] = ["", ""];
+  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), isTTY: false, cwd, env: {} });
+  return { code, stdout, stderr };
+}
+
+const curve = (dir: string) => readFileSync(join(dir, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { step: number; loss: number; metrics?: Record<string, number> });
+
+describe.skipIf(typeof torch === "string")(`rec train --backend torch${skip}`, () => {
+  it("starts from the tfjs backends' weights: the first steps' losses match cpu's", async () => {
+    const common = ["--steps", "5", "--batch", "64", "--seed", "3", "examples/two_tower/model.rec"];
+    const onCpu = join(scratch, "cpu");
+    const onTorch = join(scratch, "torch");
+    expect((await rec(["train", "--backend", "cpu", "--out", onCpu, ...common])).code).toBe(0);
+    const run = await rec(["train", "--backend", "torch", "--out", onTorch, ...common]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain("on torch");
+    const [a, b] = [curve(onCpu), curve(onTorch)];
+    expect(b.map((r) => r.step)).toEqual([1, 2, 3, 4, 5]);
+    for (let i = 0; i < a.length; i++) expect(Math.abs(b[i]!.loss - a[i]!.loss), `step ${i + 1}: ${b[i]!.loss} vs ${a[i]!.loss}`).toBeLessThan(1e-3 * Math.abs(a[i]!.loss));
+    // The run folder carries the generated PyTorch package.
+    expect(existsSync(join(onTorch, "torch", "rec_two_tower", "model.py"))).toBe(true);
+  });
+
+  it("writes checkpoints tfjs loads: eval on wasm reports the metric the torch run ended with", async () => {
+    const out = join(scratch, "ctr");
+    expect((await rec(["train", "--backend", "torch", "--steps", "60", "--out", out, "examples/ctr/model.rec"])).code).toBe(0);
+    const last = curve(out).at(-1)!.metrics!;
+    const evaluated = await rec(["eval", "--backend", "wasm", "--json", "--checkpoint", join(out, "checkpoint.safetensors"), "examples/ctr/model.rec"]);
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    const metrics = JSON.parse(evaluated.stdout) as Record<string, number>;
+    for (const [name, value] of Object.entries(last)) expect(Math.abs(metrics[name]! - value), name).toBeLessThan(1e-4);
+  });
+
+  it("continues a killed run to the same loss curve and metrics as an uninterrupted one", async () => {
+    const common = ["--steps", "400", "--batch", "128", "--checkpoint-every", "10", "--backend", "torch", "--threads", "1", "--seed", "4"];
+    const whole = join(scratch, "whole");
+    expect((await rec(["train", ...common, "--out", whole, "examples/ctr/model.rec"])).code).toBe(0);
+    const killed = join(scratch, "killed");
+    const child = spawn(process.execPath, [join(ROOT, "bin/rec.js"), "train", ...common, "--out", killed, "examples/ctr/model.rec"], { cwd: ROOT, stdio: "ignore" });
+    const metrics = join(killed, "metrics.jsonl");
+    const lines = () => (existsSync(metrics) ? readFileSync(metrics, "utf8").split("\n").filter(Boolean).length : 0);
+    while (lines() < 25 && child.exitCode === null) await sleep(10);
+    child.kill("SIGKILL");
+    await new Promise((r) => child.on("exit", r));
+    expect(lines(), "the run was killed before it finished").toBeLessThan(400);
+    const resumed = await rec(["train", "--resume", killed, "--backend", "torch", "--threads", "1"]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/resuming CTR in .* at step \d+0 of 400/);
+    expect(curve(killed)).toEqual(curve(whole));
+  });
+
+  it("stops before a non-finite update and names the op, as the tfjs backends do", async () => {
+    const run = await rec(["train", "--backend", "torch", "--out", join(scratch, "log"), "log_of_zero.rec"], join(ROOT, "test", "hostile"));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("came from `log` at line 10:17; the step was not applied");
+  });
+});
