@@ -71,3 +71,21 @@ export const compareSpec: CommandSpec = {
     colorOption,
   ],
 };
+
+export const exportSpec: CommandSpec = {
+  name: "export",
+  summary: "Export a model: a PyTorch package that trains it (alone or under torchrun), or one head as ONNX for serving.",
+  usage: "rec export --format pytorch|onnx --out PATH [options] FILE",
+  options: [
+    { name: "format", description: "pytorch: a Python package, its training batches and train.py; onnx: one head's inference graph", values: ["pytorch", "onnx"], default: "pytorch" },
+    { name: "out", description: "The folder to write (pytorch) or the .onnx file (onnx)", values: [], valueName: "PATH" },
+    { name: "head", description: "With --format onnx: the head to export", values: [], valueName: "NAME" },
+    { name: "checkpoint", description: "Start from (pytorch) or serve (onnx) these weights instead of a fresh initialization", values: [], valueName: "PATH" },
+    { name: "model", description: "Which model of the file (default: the first)", values: [], valueName: "NAME" },
+    { name: "seed", description: "Seed of the initialization and of the exported batches", values: [], valueName: "N", default: "0" },
+    { name: "steps", description: "Training steps whose batches to export (default: the train block's `steps`)", values: [], valueName: "N" },
+    { name: "batch", description: "Batch size (default: the train block's `batch`)", values: [], valueName: "N" },
+    { name: "set", description: "Override a model param (repeatable)", values: [], valueName: "NAME=VALUE", repeatable: true },
+    colorOption,
+  ],
+};

@@ -81,8 +81,11 @@ def sizes(feeds, input_dims):
             continue
         for axis, dim in enumerate(dims):
             if isinstance(dim, str) and re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", dim):
-                size = int(feeds[name].shape[axis])
-                if out.setdefault(dim, size) != size:
+                # Kept as the tensor reports it: while tracing for ONNX it stays symbolic.
+                size = feeds[name].shape[axis]
+                if torch.jit.is_tracing():
+                    out.setdefault(dim, size)
+                elif out.setdefault(dim, size) != size:
                     raise ValueError("`%s` is %d in one input and %d in `%s`" % (dim, out[dim], size, name))
     return out
 

@@ -46,6 +46,8 @@ class Session:
             params = [self.model.weights[name] for name in group["names"]]
             self.groups.append((group, params, make_optimizer(group, params)))
         self.trainable = {name for group in header["groups"] for name in group["names"]}
+        # What computes the losses: the model itself, or DistributedDataParallel around it (train.py).
+        self.forward = lambda feeds, training, seed: self.model.run("train", feeds, training, seed)
         for name, weight in self.model.weights.items():
             weight.requires_grad_(name in self.trainable)
 
@@ -56,7 +58,7 @@ class Session:
         for group, _, optimizer in self.groups:
             for param_group in optimizer.param_groups:
                 param_group["lr"] = group["lr"] * header["lr_factor"]
-        losses = self.model.run("train", self.feeds(tensors), training=True, seed=header["seed"])
+        losses = self.forward(self.feeds(tensors), True, header["seed"])
         total = sum(loss * self.loss_weights.get(name, 1.0) for name, loss in losses.items())
         for _, _, optimizer in self.groups:
             optimizer.zero_grad(set_to_none=True)

@@ -52,19 +52,20 @@ export function generateModule(plan: Plan, source: string): string {
     "    def __init__(self, seed=0):",
     "        super().__init__(PARAMS, seed)",
   ];
-  for (const entry of ENTRIES) lines.push("", ...entryMethod(plan, entry));
+  for (const entry of ENTRIES) lines.push("", ...method(plan, `entry_${entry}`, plan.entries[entry].outputs));
+  // One method per head computing only that head, for serving (the ONNX export traces one).
+  for (const [head, step] of Object.entries(plan.entries.predict.outputs)) lines.push("", ...method(plan, `head_${head}`, { [head]: step }));
   return lines.join("\n") + "\n";
 }
 
-function entryMethod(plan: Plan, entry: EntryName): string[] {
-  const outputs = plan.entries[entry].outputs;
+function method(plan: Plan, name: string, outputs: Readonly<Record<string, number>>): string[] {
   const needed = new Set(Object.values(outputs));
   for (let i = plan.steps.length - 1; i >= 0; i--) if (needed.has(i)) for (const input of plan.steps[i]!.inputs) needed.add(input);
   const body: string[] = [];
   if (needed.size) body.push("d = sizes(feeds, INPUT_DIMS)", "device = self.device()", "W = self.weights");
   for (const step of plan.steps) if (needed.has(step.id)) body.push(stepLine(plan, step));
   body.push(`return {${Object.entries(outputs).map(([name, id]) => `${JSON.stringify(name)}: v${id}`).join(", ")}}`);
-  return [`    def entry_${entry}(self, feeds, training=False, seed=0):`, ...body.map((l) => `        ${l}`)];
+  return [`    def ${name}(self, feeds, training=False, seed=0):`, ...body.map((l) => `        ${l}`)];
 }
 
 function stepLine(plan: Plan, step: PlanStep): string {

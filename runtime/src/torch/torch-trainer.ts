@@ -5,14 +5,14 @@
 // executor on syncWeights (for checkpoints and for naming the op behind a non-finite loss).
 // Batches go over the pipe as the data layer encoded them (bridge.ts).
 
-import { numberArg, parseConfig } from "../config.js";
 import type { BatchSource } from "../data/batch.js";
 import type { Executor } from "../executor.js";
 import type { PlanSettings } from "../plan.js";
 import { tf, type Tensor } from "../tf.js";
 import { aggregateMetrics } from "../train/evaluate.js";
 import { learningRateFactor } from "../train/schedule.js";
-import { trainingSetup, type StepEngine, type TrainingSetup } from "../train/trainer.js";
+import type { StepEngine, TrainingSetup } from "../train/trainer.js";
+import { optimizerGroups } from "./train-config.js";
 import { TorchProcess, type WireDType, type WireTensor } from "./bridge.js";
 
 export interface TorchOptions {
@@ -44,23 +44,8 @@ export class TorchTrainer implements StepEngine {
   ) {}
 
   static async start(executor: Executor, settings: PlanSettings, steps: number, options: TorchOptions): Promise<TorchTrainer> {
-    const setup = trainingSetup(executor.plan, settings, steps);
+    const { setup, groups } = optimizerGroups(executor, settings, steps);
     const process = new TorchProcess(options.python, options.folder, options.packageName, options.threads);
-    const groups = setup.groups.map((g) => {
-      const config = parseConfig(g.optimizer);
-      const number = (name: string, fallback: number) => numberArg(config, name, fallback);
-      return {
-        names: g.names,
-        kind: config.name,
-        lr: number("lr", 1e-3),
-        momentum: number("momentum", 0),
-        beta1: number("beta1", 0.9),
-        beta2: number("beta2", 0.999),
-        eps: number("eps", 1e-8),
-        weight_decay: number("weight_decay", 0.01),
-        initial_accumulator: number("initial_accumulator", 0.1),
-      };
-    });
     const weights = new Map([...executor.params].map(([name, v]) => [name, wireTensor(v)]));
     try {
       await process.call({ cmd: "init", seed: options.seed, device: options.device, groups, loss_weights: setup.lossWeights, clip_norm: setup.clipNorm }, weights);

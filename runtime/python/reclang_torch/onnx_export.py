@@ -1,0 +1,67 @@
+"""One head of a model as ONNX: `rec export --format onnx`.
+
+In: the package, a checkpoint (reclang safetensors), the head's name, the inputs it reads with
+their dtypes and symbolic shapes, an example batch size. Out: the .onnx file (opset 13), whose
+inputs are the model inputs the head needs (symbolic dims stay dynamic) and whose one output is
+the head; it is checked with onnx.checker. Prints a JSON line: the opset and onnx's version.
+"""
+
+import importlib
+import json
+import sys
+
+import onnx
+import torch
+
+from . import safetensors
+
+OPSET = 13
+
+
+class Head(torch.nn.Module):
+    """The model computing one head from its inputs, positionally (as ONNX feeds them)."""
+
+    def __init__(self, model, head, names):
+        super().__init__()
+        self.model = model
+        self.head = head
+        self.names = names
+
+    def forward(self, *inputs):
+        return getattr(self.model, "head_" + self.head)(dict(zip(self.names, inputs)))[self.head]
+
+
+def main(package, checkpoint, head, spec_path, out):
+    with open(spec_path) as f:
+        spec = json.load(f)
+    model_module = importlib.import_module(package + ".model")
+    model = model_module.Model()
+    weights, _ = safetensors.load(checkpoint)
+    with torch.no_grad():
+        for name, value in weights.items():
+            if name in model.weights:
+                model.weights[name].copy_(value)
+    model.eval()
+    names = [i["name"] for i in spec["inputs"]]
+    examples = []
+    dynamic = {}
+    for i in spec["inputs"]:
+        shape = [d if isinstance(d, int) else spec["sizes"][d] for d in i["shape"]]
+        if i["dtype"] == "f32":
+            examples.append(torch.rand(shape))
+        elif i["dtype"] == "bool":
+            examples.append(torch.ones(shape, dtype=torch.bool))
+        else:
+            examples.append(torch.zeros(shape, dtype=torch.int64))
+        axes = {axis: d for axis, d in enumerate(i["shape"]) if isinstance(d, str)}
+        if axes:
+            dynamic[i["name"]] = axes
+    dynamic[head] = {0: spec["inputs"][0]["shape"][0]} if spec["inputs"] and isinstance(spec["inputs"][0]["shape"][0], str) else {}
+    with torch.no_grad():
+        torch.onnx.export(Head(model, head, names), tuple(examples), out, input_names=names, output_names=[head], dynamic_axes=dynamic, opset_version=OPSET)
+    onnx.checker.check_model(onnx.load(out))
+    print(json.dumps({"opset": OPSET, "onnx": onnx.__version__}))
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:6])
