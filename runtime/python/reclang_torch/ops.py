@@ -76,6 +76,12 @@ def matmul(a, b, dtype):
     return torch.matmul(a, b)
 
 
+def dense(x, kernel, offset):
+    """x @ kernel + offset over the flattened leading axes, as one addmm (the bias add fused)."""
+    flat = x.reshape(-1, x.shape[-1])
+    return torch.addmm(offset, flat, kernel).reshape(*x.shape[:-1], kernel.shape[1])
+
+
 def index(x, spec, dims, out_shape):
     """numpy-style `x[spec]` where spec is the plan's text (`:, 1:-1, None, ...`)."""
     subs = [s.strip() for s in spec.split(",")]

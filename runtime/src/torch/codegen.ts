@@ -8,6 +8,7 @@ import type { EntryName } from "../executor.js";
 import type { Plan, PlanStep, PlanValue } from "../plan.js";
 import { TORCH_LOWERINGS } from "./kernels/index.js";
 import { py, torchDtype, type TorchContext } from "./kernels/lowering.js";
+import { torchRewrites, type Rewrite } from "./patterns.js";
 
 export class TorchLoweringError extends Error {
   override readonly name = "TorchLoweringError";
@@ -52,18 +53,24 @@ export function generateModule(plan: Plan, source: string): string {
     "    def __init__(self, seed=0):",
     "        super().__init__(PARAMS, seed)",
   ];
-  for (const entry of ENTRIES) lines.push("", ...method(plan, `entry_${entry}`, plan.entries[entry].outputs));
+  const rewrites = torchRewrites(plan);
+  for (const entry of ENTRIES) lines.push("", ...method(plan, rewrites, `entry_${entry}`, plan.entries[entry].outputs));
   // One method per head computing only that head, for serving (the ONNX export traces one).
-  for (const [head, step] of Object.entries(plan.entries.predict.outputs)) lines.push("", ...method(plan, `head_${head}`, { [head]: step }));
+  for (const [head, step] of Object.entries(plan.entries.predict.outputs)) lines.push("", ...method(plan, rewrites, `head_${head}`, { [head]: step }));
   return lines.join("\n") + "\n";
 }
 
-function method(plan: Plan, name: string, outputs: Readonly<Record<string, number>>): string[] {
+function method(plan: Plan, rewrites: ReadonlyMap<number, Rewrite>, name: string, outputs: Readonly<Record<string, number>>): string[] {
   const needed = new Set(Object.values(outputs));
-  for (let i = plan.steps.length - 1; i >= 0; i--) if (needed.has(i)) for (const input of plan.steps[i]!.inputs) needed.add(input);
+  const inputsOf = (id: number) => rewrites.get(id)?.inputs ?? plan.steps[id]!.inputs;
+  for (let i = plan.steps.length - 1; i >= 0; i--) if (needed.has(i)) for (const input of inputsOf(i)) needed.add(input);
   const body: string[] = [];
   if (needed.size) body.push("d = sizes(feeds, INPUT_DIMS)", "device = self.device()", "W = self.weights");
-  for (const step of plan.steps) if (needed.has(step.id)) body.push(stepLine(plan, step));
+  for (const step of plan.steps) {
+    if (!needed.has(step.id)) continue;
+    const rewrite = rewrites.get(step.id);
+    body.push(rewrite ? `v${step.id} = ${rewrite.python(rewrite.inputs.map((i) => `v${i}`))}  # ${rewrite.label}${step.loc ? `, line ${step.loc[0]}:${step.loc[1]}` : ""}` : stepLine(plan, step));
+  }
   body.push(`return {${Object.entries(outputs).map(([name, id]) => `${JSON.stringify(name)}: v${id}`).join(", ")}}`);
   return [`    def ${name}(self, feeds, training=False, seed=0):`, ...body.map((l) => `        ${l}`)];
 }
@@ -86,6 +93,11 @@ function stepLine(plan: Plan, step: PlanStep): string {
     inputTypes: step.inputs.map((i) => plan.steps[i]!.type),
     dim: pyDim,
     shape: () => `[${step.type.shape.map((d) => pyDim(d)).join(", ")}]`,
+    constant: (i) => {
+      const input = plan.steps[step.inputs[i]!]!;
+      const value = input.attrs["value"];
+      return input.op === "const" && input.type.shape.length === 0 && typeof value === "number" ? value : undefined;
+    },
   };
   return `v${step.id} = ${lower(context)}  # ${step.op}${step.loc ? `, line ${step.loc[0]}:${step.loc[1]}` : ""}`;
 }

@@ -35,6 +35,8 @@ export function wireTensor(t: Tensor): WireTensor {
 
 export class TorchTrainer implements StepEngine {
   lastNonFinite: { loss: number; gradients: string[] } | undefined;
+  /** The torch process's own time for the last step (without the pipe), for measuring feeding. */
+  lastStepSeconds = Number.NaN;
 
   private constructor(
     private readonly executor: Executor,
@@ -59,6 +61,7 @@ export class TorchTrainer implements StepEngine {
   async step(step: number, feeds: ReadonlyMap<string, Tensor>, seed: number): Promise<number> {
     const reply = await this.process.call({ cmd: "step", step, seed: seed + step, lr_factor: learningRateFactor(this.setup.schedule, step) }, wireFeeds(feeds));
     const loss = Number(reply.header["loss"]);
+    this.lastStepSeconds = Number(reply.header["seconds"] ?? Number.NaN);
     if (reply.header["finite"]) return loss;
     this.lastNonFinite = { loss, gradients: (reply.header["bad_gradients"] as string[] | undefined) ?? [] };
     return Number.isFinite(loss) ? Number.NaN : loss;

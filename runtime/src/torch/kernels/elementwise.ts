@@ -10,8 +10,8 @@ export const ELEMENTWISE_TORCH: Readonly<Record<string, TorchLowering>> = {
   div: binary("torch.true_divide"),
   mod: binary("R.floor_mod"),
   pow: binary("torch.pow"),
-  maximum: binary("torch.maximum"),
-  minimum: binary("torch.minimum"),
+  maximum: binary("torch.maximum", false),
+  minimum: binary("torch.minimum", false),
   eq: comparison("torch.eq"),
   ne: comparison("torch.ne"),
   lt: comparison("torch.lt"),
@@ -28,8 +28,8 @@ export const ELEMENTWISE_TORCH: Readonly<Record<string, TorchLowering>> = {
   sqrt: unary("torch.sqrt"),
   abs: unary("torch.abs"),
   relu: unary("torch.relu"),
-  // The tanh approximation, as the reference and the tfjs kernel compute it.
-  gelu: unary("R.gelu"),
+  // The tanh approximation, as the reference and the tfjs kernel compute it (one fused kernel).
+  gelu: (c) => `torch.nn.functional.gelu(${c.inputs[0]}, approximate="tanh")`,
   silu: unary("torch.nn.functional.silu"),
   sigmoid: unary("torch.sigmoid"),
   tanh: unary("torch.tanh"),

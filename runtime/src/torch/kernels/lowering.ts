@@ -17,6 +17,8 @@ export interface TorchContext {
   dim(value: PlanValue | undefined): string;
   /** The step's output shape as a Python list expression. */
   shape(): string;
+  /** The value of input `i` when it is a scalar constant (a Python number beats a 0-d tensor). */
+  constant(i: number): number | undefined;
 }
 
 /** A lowering: the step's value as one Python expression. */
@@ -57,11 +59,20 @@ export const rankOf = (c: TorchContext, i: number) => c.inputTypes[i]!.shape.len
 /** `f(x)` for unary torch functions. */
 export const unary = (f: string): TorchLowering => (c) => `${f}(${c.inputs[0]})`;
 
-/** A binary op computed in the result's dtype (a scalar constant of another dtype is cast). */
-export const binary = (f: string): TorchLowering => (c) => {
+/**
+ * A binary op computed in the result's dtype (a scalar constant of another dtype is cast). A
+ * scalar constant on the right is written as a Python number of the result's dtype, which torch
+ * applies without a broadcast tensor (`x ** 2.0` takes pow's fast path); `scalars` is false for
+ * functions that take only tensors (torch.maximum).
+ */
+export const binary = (f: string, scalars = true): TorchLowering => (c) => {
   const dtype = torchDtype(c.step.type);
-  return `${f}(R.as_dtype(${c.inputs[0]}, ${dtype}), R.as_dtype(${c.inputs[1]}, ${dtype}))`;
+  const value = scalars ? c.constant(1) : undefined;
+  const right = value === undefined || !Number.isFinite(value) ? `R.as_dtype(${c.inputs[1]}, ${dtype})` : dtype === "torch.float32" ? pyFloat(value) : String(Math.trunc(value));
+  return `${f}(R.as_dtype(${c.inputs[0]}, ${dtype}), ${right})`;
 };
+
+const pyFloat = (value: number) => (Number.isInteger(value) ? `${value}.0` : String(value));
 
 /** A comparison: bool out, no gradient; operands of different dtypes compare as floats. */
 export const comparison = (f: string): TorchLowering => (c) => `R.compare(${f}, ${c.inputs[0]}, ${c.inputs[1]})`;
