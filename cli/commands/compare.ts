@@ -82,7 +82,7 @@ export const compareCommand: Command = async (args, io) => {
         cwd: io.cwd,
         command: `rec compare ${rawArgs(args)}`,
         ...(args.options.get("results") ? { results: resolve(io.cwd, args.options.get("results") as string) } : {}),
-        backend: args.options.get("backend") as BackendName,
+        backend: args.options.get("backend") as BackendName | "torch",
         ...(batchOption ? { batch: Number(batchOption) } : {}),
         ...(evalBatchesOption ? { evalBatches: Number(evalBatchesOption) } : {}),
       },

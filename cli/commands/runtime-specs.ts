@@ -64,7 +64,7 @@ export const compareSpec: CommandSpec = {
     { name: "batch", description: "Batch size instead of each model's", values: [], valueName: "N" },
     { name: "eval-batches", description: "Held-out batches per evaluation instead of each model's", values: [], valueName: "N" },
     { name: "only", description: "Run only these of the experiment's models or variants, e.g. baseline,prefixmem", values: [], valueName: "LIST" },
-    { name: "backend", description: "Where to run", values: ["auto", "cpu", "wasm", "webgpu", "tensorflow"], default: "auto" },
+    { name: "backend", description: "Where to run: a tfjs backend, or torch (each arm trains in a PyTorch process)", values: ["auto", "cpu", "wasm", "webgpu", "tensorflow", "torch"], default: "auto" },
     { name: "set", description: "Override a model param in every model (repeatable)", values: [], valueName: "NAME=VALUE", repeatable: true },
     { name: "json", description: "Print the results as JSON" },
     { name: "results", description: "Where to write results.json (default runs/<experiment>/results.json)", values: [], valueName: "FILE" },

@@ -12,14 +12,15 @@ import type { ExperimentPlan } from "../../compiler/src/semantics/experiment-dec
 import { summarize as summarizeModel } from "../../compiler/src/semantics/summary.js";
 import { writeFileAtomic } from "../../runtime/src/atomic-write.js";
 import { useBackend, type BackendName } from "../../runtime/src/backends.js";
-import type { BatchSource } from "../../runtime/src/data/batch.js";
+import type { BatchSource, DataSet } from "../../runtime/src/data/batch.js";
 import { openDataSet } from "../../runtime/src/data/sources.js";
 import { Executor } from "../../runtime/src/executor.js";
-import type { Plan } from "../../runtime/src/plan.js";
+import type { Plan, PlanSettings } from "../../runtime/src/plan.js";
 import { tf } from "../../runtime/src/tf.js";
-import { train, trainOptionsFrom } from "../../runtime/src/train/trainer.js";
+import { train, trainOptionsFrom, type TrainOptions } from "../../runtime/src/train/trainer.js";
 import { learningCurves, summarize, type CurveRow, type SummaryRow } from "./experiment-summary.js";
 import { HARD_SUBSET_ROW, hardSubsetScores, headPerExample, PROBE_SEED_OFFSET } from "./hard-subset.js";
+import { startTorchEngine, trainClosing } from "./torch-engine.js";
 
 export interface ExperimentArms {
   readonly plans: ReadonlyMap<string, Plan>;
@@ -59,7 +60,8 @@ export interface ExperimentSettings {
   readonly results?: string;
   /** The command that ran the experiment, recorded in results.json. */
   readonly command: string;
-  readonly backend: BackendName;
+  /** A tfjs backend, or `torch` (each arm trains in a torch process; serving times are tfjs cpu's). */
+  readonly backend: BackendName | "torch";
   readonly batch?: number;
   readonly evalBatches?: number;
 }
@@ -87,7 +89,21 @@ export async function runExperiment(experiment: ExperimentPlan, arms: Experiment
   const hardSubset = experiment.hardSubset && experiment.models.includes(experiment.hardSubset.reference) ? experiment.hardSubset : undefined;
   // The code's commit when the run starts (later edits to the work tree do not change what ran).
   const commit = currentCommit(dirname(settings.path));
-  const backend = await useBackend(settings.backend);
+  const onTorch = settings.backend === "torch";
+  const backend = onTorch ? "torch" : await useBackend(settings.backend as BackendName);
+  if (onTorch) await useBackend("cpu");
+  // An arm's run: trained by the tfjs executor, or by a torch process whose weights come back
+  // into the executor afterwards (the serving time, hard subset and probes read them there).
+  const trainArm = async (model: string, executor: Executor, trainSettings: PlanSettings, data: DataSet, options: TrainOptions) => {
+    if (!onTorch) return train(executor, trainSettings, data, options);
+    const folder = join(settings.cwd, "runs", experiment.name, "torch", model);
+    const engine = await startTorchEngine({ plan: executor.plan, source: settings.path, executor, settings: trainSettings, steps: options.steps, folder, device: "cpu", threads: 0, seed: options.seed });
+    return trainClosing(engine, async () => {
+      const reports = await train(executor, trainSettings, data, { ...options, engine });
+      await engine.syncWeights();
+      return reports;
+    });
+  };
   log(`comparing ${experiment.models.join(", ")} over seeds ${experiment.seeds.join(", ")} on ${backend}\n`);
   const results = new Map<string, Record<string, number>[]>();
   const serveTimes = new Map<string, number>();
@@ -110,7 +126,7 @@ export async function runExperiment(experiment: ExperimentPlan, arms: Experiment
       });
       const data = await openDataSet(plan, trainSettings["data"] as string | undefined, { seed, baseDir });
       const executor = new Executor(plan, seed);
-      const reports = await train(executor, trainSettings, data, options);
+      const reports = await trainArm(model, executor, trainSettings, data, options);
       if (seed === experiment.seeds[0]) serveTimes.set(model, await predictMilliseconds(executor, data.heldOut(), options.batch));
       const heldOutBatches = options.evalBatches || (data.heldOutBatches ?? 16);
       if (hardSubset) {
@@ -122,7 +138,7 @@ export async function runExperiment(experiment: ExperimentPlan, arms: Experiment
         const probeSeed = seed + PROBE_SEED_OFFSET;
         const probeData = await openDataSet(plan, trainSettings["data"] as string | undefined, { seed, baseDir });
         const probe = new Executor(plan, probeSeed);
-        await train(probe, trainSettings, probeData, { ...options, seed: probeSeed, evalEvery: 0 });
+        await trainArm(model, probe, trainSettings, probeData, { ...options, seed: probeSeed, evalEvery: 0 });
         probes.push(await headPerExample(probe, probeData.heldOut(), options.batch, heldOutBatches, hardSubset.correct));
         probe.dispose();
       }

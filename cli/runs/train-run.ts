@@ -10,17 +10,15 @@ import { formatPlan } from "../../compiler/src/lower/format-plan.js";
 import type { ElaboratedModel } from "../../compiler/src/semantics/model.js";
 import { constValue, printDim } from "../../compiler/src/types/dims.js";
 import { removeStaleTemporaries, writeFileAtomic } from "../../runtime/src/atomic-write.js";
-import { BackendUnavailable, useBackend, type BackendName } from "../../runtime/src/backends.js";
+import { useBackend, type BackendName } from "../../runtime/src/backends.js";
 import { loadCheckpoint, loadWeightsFrom, optimizerStateOf, planHash, saveCheckpoint } from "../../runtime/src/checkpoint/checkpoint.js";
 import { CheckpointError } from "../../runtime/src/checkpoint/safetensors.js";
 import { FileDataSet } from "../../runtime/src/data/file-data.js";
 import { openDataSet } from "../../runtime/src/data/sources.js";
 import { saveVocabularies } from "../../runtime/src/data/vocab.js";
 import { Executor } from "../../runtime/src/executor.js";
-import type { Plan, PlanSettings } from "../../runtime/src/plan.js";
-import { writeTorchPackage } from "../../runtime/src/torch/package.js";
-import { findTorchPython } from "../../runtime/src/torch/python.js";
-import { TorchTrainer } from "../../runtime/src/torch/torch-trainer.js";
+import type { Plan } from "../../runtime/src/plan.js";
+import { startTorchEngine, trainClosing } from "./torch-engine.js";
 import { train, trainOptionsFrom, type StepEngine, type StepReport, type TrainState } from "../../runtime/src/train/trainer.js";
 
 /** What a run directory's resolved.json records, enough to resume the run. */
@@ -137,7 +135,7 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
     }
   }
   // The torch engine starts from the executor's weights (fresh, loaded or resumed).
-  const engine = onTorch ? await startTorch(request, executor, settings, options.steps, dir) : undefined;
+  const engine = onTorch ? await startTorchEngine({ plan: request.plan, source: request.file, executor, settings, steps: options.steps, folder: join(dir, "torch"), device: request.torch?.device ?? "cpu", threads: request.torch?.threads ?? 0, seed: request.seed }) : undefined;
   const mirror = async () => engine?.syncWeights();
   // metrics.jsonl grows a line per step, so a killed run keeps its curve up to the crash.
   const metricsPath = join(dir, "metrics.jsonl");
@@ -184,24 +182,6 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
   };
   writeFileAtomic(join(dir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
   return { reports: all, summary, skipped: data.skipped };
-}
-
-/** The torch engine of a run: its generated package in `<run>/torch/`, a Python process training it. */
-async function startTorch(request: TrainRunRequest, executor: Executor, settings: PlanSettings, steps: number, dir: string): Promise<TorchTrainer> {
-  const python = findTorchPython();
-  if (typeof python === "string") throw new BackendUnavailable(`--backend torch: ${python}`);
-  const folder = join(dir, "torch");
-  const { package: packageName } = writeTorchPackage(request.plan, request.file, folder);
-  return TorchTrainer.start(executor, settings, steps, { python: python.python, folder, packageName, device: request.torch?.device ?? "cpu", threads: request.torch?.threads ?? 0, seed: request.seed });
-}
-
-/** Runs the training loop, closing the torch process whether it ends or fails. */
-async function trainClosing<T>(engine: TorchTrainer | undefined, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } finally {
-    await engine?.close();
-  }
 }
 
 /** Whether `dir` holds a run worth keeping: steps recorded, a checkpoint or a summary. */

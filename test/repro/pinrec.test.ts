@@ -12,18 +12,21 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../cli/main.js";
+import { findTorchPython } from "../../runtime/src/torch/python.js";
 import { ROOT } from "../harness/repo.js";
+
+const torch = findTorchPython();
 
 type Cell = { mean: number; std: number; values: number[] };
 type Arm = "next_token" | "multi_token" | "conditioned";
 
 const path = join(ROOT, "examples/pinrec/model.rec");
 
-async function compare(args: string[]): Promise<(metric: string) => Record<Arm, Cell>> {
+async function compare(args: string[], backend = "wasm"): Promise<(metric: string) => Record<Arm, Cell>> {
   let stdout = "";
   let stderr = "";
   const io = { stdout: (t: string) => (stdout += t), stderr: (t: string) => (stderr += t), isTTY: false, cwd: join(ROOT, ".tmp"), env: {} };
-  const code = await main(["compare", ...args, "--backend", "wasm", "--json", path], io);
+  const code = await main(["compare", ...args, "--backend", backend, "--json", path], io);
   expect(code, stderr).toBe(0);
   const { rows } = JSON.parse(stdout) as { rows: { metric: string; byModel: Record<string, Cell> }[] };
   return (metric) => rows.find((r) => r.metric === metric)!.byModel as Record<Arm, Cell>;
@@ -53,5 +56,15 @@ describe("PinRec at toy scale", () => {
     const metric = await compare(["--seeds", "1,2,3", "--only", "multi_token,conditioned"]);
     const saves = metric("save_recall_at_10");
     expectPairedGain(saves.conditioned, saves.multi_token, "save recall, conditioned vs multi-token");
+  });
+});
+
+describe.skipIf(typeof torch === "string")(`PinRec on the torch engine: the same directions${typeof torch === "string" ? ` (skipped: ${torch})` : ""}`, () => {
+  it("multi-token raises window recall, a budget steers the conditioned head (100 steps of 64), conditioning raises save recall (300 steps)", async () => {
+    const early = await compare(["--seeds", "1,2,3", "--steps", "100", "--batch", "64"], "torch");
+    expectPairedGain(early("window_recall_at_10").multi_token, early("window_recall_at_10").next_token, "torch: window recall, multi-token vs next-token");
+    expectPairedGain(early("save_share_save_budget").conditioned, early("save_share_click_budget").conditioned, "torch: save items, save budget vs click budget");
+    const full = await compare(["--seeds", "1,2,3", "--only", "multi_token,conditioned"], "torch");
+    expectPairedGain(full("save_recall_at_10").conditioned, full("save_recall_at_10").multi_token, "torch: save recall, conditioned vs multi-token");
   });
 });
