@@ -43,4 +43,18 @@ describe.skipIf(typeof torch === "string")(`the exported package trains alone an
     expect(b.length).toBe(a.length);
     for (let i = 0; i < a.length; i++) expect(Math.abs(b[i]! - a[i]!), `step ${i + 1}: ${b[i]} vs ${a[i]}`).toBeLessThanOrEqual(1e-5 * Math.abs(a[i]!));
   });
+
+  it("rec train --backend torch --nproc 2 ends with --nproc 1's loss and metrics, and writes the run's checkpoints", async () => {
+    const common = ["train", "--backend", "torch", "--threads", "1", "--steps", "20", "--seed", "5", "examples/ctr/model.rec"];
+    const [one, two] = [join(scratch, "nproc1"), join(scratch, "nproc2")];
+    expect(await main([...common, "--out", one], io)).toBe(0);
+    expect(await main([...common, "--nproc", "2", "--out", two], io)).toBe(0);
+    const last = (dir: string) => JSON.parse(readFileSync(join(dir, "metrics.jsonl"), "utf8").trim().split("\n").at(-1)!) as { step: number; loss: number; metrics: Record<string, number> };
+    const [a, b] = [last(one), last(two)];
+    expect(b.step).toBe(20);
+    expect(Math.abs(b.loss - a.loss)).toBeLessThanOrEqual(1e-5 * a.loss);
+    for (const [name, value] of Object.entries(a.metrics)) expect(Math.abs(b.metrics[name]! - value), name).toBeLessThan(1e-4);
+    expect(losses(join(two, "metrics.jsonl")).length).toBe(20);
+    expect(await main(["eval", "--backend", "cpu", "--checkpoint", join(two, "checkpoint.safetensors"), "examples/ctr/model.rec"], io)).toBe(0);
+  });
 });

@@ -13,6 +13,7 @@ export const trainSpec: CommandSpec = {
     { name: "backend", description: "Where to run: the fastest tfjs backend present (auto), cpu, wasm, webgpu, tensorflow (tfjs-node), or torch (PyTorch in a Python process)", values: ["auto", "cpu", "wasm", "webgpu", "tensorflow", "torch"], default: "auto" },
     { name: "device", description: "With --backend torch: cpu, or cuda where PyTorch sees a GPU", values: ["cpu", "cuda"], default: "cpu" },
     { name: "threads", description: "With --backend torch: PyTorch's threads (default: PyTorch's own choice)", values: [], valueName: "N" },
+    { name: "nproc", description: "With --backend torch: train in N processes under torchrun (DistributedDataParallel; the batch is split among them)", values: [], valueName: "N" },
     { name: "seed", description: "Seed for initialization, data and dropout", values: [], valueName: "N", default: "0" },
     { name: "steps", description: "Training steps (default: the train block's `steps`)", values: [], valueName: "N" },
     { name: "batch", description: "Batch size (default: the train block's `batch`)", values: [], valueName: "N" },

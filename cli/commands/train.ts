@@ -49,6 +49,11 @@ export const trainCommand: Command = async (args, io) => {
   }
   const backend = args.options.get("backend") as BackendName | "torch";
   const threads = args.options.has("threads") ? Number(args.options.get("threads")) : 0;
+  const nproc = args.options.has("nproc") ? Number(args.options.get("nproc")) : 1;
+  if (!Number.isInteger(nproc) || nproc < 1 || (nproc > 1 && backend !== "torch")) {
+    io.stderr(`error: --nproc takes a whole number of processes, with --backend torch\n`);
+    return EXIT.usage;
+  }
   if (!Number.isInteger(threads) || threads < 0) {
     io.stderr(`error: --threads takes a whole number, not \`${String(args.options.get("threads"))}\`\n`);
     return EXIT.usage;
@@ -72,7 +77,7 @@ export const trainCommand: Command = async (args, io) => {
         seed,
         overrides,
         backend,
-        torch: { device: args.options.get("device") === "cuda" ? "cuda" : "cpu", threads },
+        torch: { device: args.options.get("device") === "cuda" ? "cuda" : "cpu", threads, nproc },
         ...(steps !== undefined ? { steps } : {}),
         ...(batch !== undefined ? { batch } : {}),
         ...(checkpointEvery !== undefined ? { checkpointEvery } : {}),

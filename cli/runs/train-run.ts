@@ -10,7 +10,7 @@ import { formatPlan } from "../../compiler/src/lower/format-plan.js";
 import type { ElaboratedModel } from "../../compiler/src/semantics/model.js";
 import { constValue, printDim } from "../../compiler/src/types/dims.js";
 import { removeStaleTemporaries, writeFileAtomic } from "../../runtime/src/atomic-write.js";
-import { useBackend, type BackendName } from "../../runtime/src/backends.js";
+import { BackendUnavailable, useBackend, type BackendName } from "../../runtime/src/backends.js";
 import { loadCheckpoint, loadWeightsFrom, optimizerStateOf, planHash, saveCheckpoint } from "../../runtime/src/checkpoint/checkpoint.js";
 import { CheckpointError } from "../../runtime/src/checkpoint/safetensors.js";
 import { FileDataSet } from "../../runtime/src/data/file-data.js";
@@ -18,6 +18,7 @@ import { openDataSet } from "../../runtime/src/data/sources.js";
 import { saveVocabularies } from "../../runtime/src/data/vocab.js";
 import { Executor } from "../../runtime/src/executor.js";
 import type { Plan } from "../../runtime/src/plan.js";
+import { trainDistributed } from "./distributed-run.js";
 import { startTorchEngine, trainClosing } from "./torch-engine.js";
 import { train, trainOptionsFrom, type StepEngine, type StepReport, type TrainState } from "../../runtime/src/train/trainer.js";
 
@@ -46,7 +47,7 @@ export interface TrainRunRequest {
   readonly overrides: ReadonlyMap<string, string>;
   /** A tfjs backend, or `torch`: PyTorch in a Python process, with `torch`'s device and threads. */
   readonly backend: BackendName | "torch";
-  readonly torch?: { readonly device: "cpu" | "cuda"; readonly threads: number };
+  readonly torch?: { readonly device: "cpu" | "cuda"; readonly threads: number; readonly nproc?: number };
   readonly steps?: number;
   readonly batch?: number;
   readonly checkpointEvery?: number;
@@ -134,22 +135,26 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
       events.log(`loaded ${loaded.length} weights from ${init["from"]}\n`);
     }
   }
-  // The torch engine starts from the executor's weights (fresh, loaded or resumed).
-  const engine = onTorch ? await startTorchEngine({ plan: request.plan, source: request.file, executor, settings, steps: options.steps, folder: join(dir, "torch"), device: request.torch?.device ?? "cpu", threads: request.torch?.threads ?? 0, seed: request.seed }) : undefined;
+  // The torch engine starts from the executor's weights (fresh, loaded or resumed); with
+  // --nproc, torchrun's ranks start from them too (distributed-run.ts).
+  const nproc = onTorch ? (request.torch?.nproc ?? 1) : 1;
+  if (nproc > 1 && previous) throw new BackendUnavailable("--resume of a run on several processes is not supported yet; resume it with --nproc 1");
+  const engine = onTorch && nproc === 1 ? await startTorchEngine({ plan: request.plan, source: request.file, executor, settings, steps: options.steps, folder: join(dir, "torch"), device: request.torch?.device ?? "cpu", threads: request.torch?.threads ?? 0, seed: request.seed }) : undefined;
   const mirror = async () => engine?.syncWeights();
   // metrics.jsonl grows a line per step, so a killed run keeps its curve up to the crash.
   const metricsPath = join(dir, "metrics.jsonl");
   writeFileAtomic(metricsPath, history.map((r) => `${JSON.stringify(r)}\n`).join(""));
   const started = performance.now();
-  const reports = await trainClosing(engine, () => train(executor, settings, data, {
+  const onStep = (r: StepReport) => {
+    appendFileSync(metricsPath, `${JSON.stringify(r)}\n`);
+    events.onStep?.(r, options.steps, options.batch);
+  };
+  const reports = nproc > 1 ? await trainDistributedRun() : await trainClosing(engine, () => train(executor, settings, data, {
     ...options,
     ...(resume ? { resume } : {}),
     ...(engine ? { engine } : {}),
     checkpointEvery: request.checkpointEvery ?? (typeof settings["checkpoint_every"] === "number" ? settings["checkpoint_every"] : options.evalEvery),
-    onStep: (r) => {
-      appendFileSync(metricsPath, `${JSON.stringify(r)}\n`);
-      events.onStep?.(r, options.steps, options.batch);
-    },
+    onStep,
     onBest: async (r) => {
       await mirror();
       await saveCheckpoint(executor, join(dir, "best.safetensors"), { ...metadata, step: String(r.step), metrics: JSON.stringify(r.metrics ?? {}) });
@@ -161,6 +166,13 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
     },
     ...(previous ? { beforeFirstStep: (trainer: StepEngine) => trainer.restoreOptimizerState(optimizerStateOf(checkpointPath)) } : {}),
   }));
+  async function trainDistributedRun(): Promise<StepReport[]> {
+    const reports = await trainDistributed(executor, settings, data, { ...options, onStep }, { source: request.file, folder: join(dir, "torch"), nproc, device: request.torch?.device ?? "cpu", threads: request.torch?.threads ?? 0 });
+    const last = reports.at(-1);
+    await saveCheckpoint(executor, checkpointPath, { ...metadata, nproc: String(nproc), step: String(last?.step ?? 0), since_best: "0" });
+    await saveCheckpoint(executor, join(dir, "best.safetensors"), { ...metadata, nproc: String(nproc), step: String(last?.step ?? 0), metrics: JSON.stringify(last?.metrics ?? {}) });
+    return reports;
+  }
   const all = [...history, ...reports];
   const seconds = (performance.now() - started) / 1000;
   executor.dispose();

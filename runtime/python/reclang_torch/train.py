@@ -13,6 +13,7 @@ examples, N processes follow the same curve as one process with the same global 
 """
 
 import argparse
+import gc
 import importlib
 import json
 import math
@@ -99,4 +100,10 @@ def main(package, folder, argv=None):
         metrics.close()
         safetensors.save(os.path.join(args.out, "checkpoint.safetensors"), session.model.weights, {"model": config["model"], "plan_hash": config["plan_hash"], "step": str(steps), "seed": str(config["seed"]), "backend": "torch"})
     if world > 1:
+        # Every rank waits for rank 0's checkpoint, then the DistributedDataParallel wrapper goes
+        # before its process group: freeing it afterwards left a rank spinning at exit.
+        torch.distributed.barrier()
+        session.forward = None
+        del wrapped
+        gc.collect()
         torch.distributed.destroy_process_group()
