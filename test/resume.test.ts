@@ -3,12 +3,13 @@
 // `rec train --resume` ends with the same loss curve and metrics as a run never interrupted.
 
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../cli/main.js";
 import { writeFileAtomic } from "../runtime/src/atomic-write.js";
 import { encodeSafetensors, readSafetensors } from "../runtime/src/checkpoint/safetensors.js";
+import { killTrainingAfter } from "./harness/kill-run.js";
 import { ROOT } from "./harness/repo.js";
 
 const scratch = join(ROOT, ".tmp", "resume-test");
@@ -77,14 +78,7 @@ describe("rec train --resume", () => {
     expect(await main(["train", ...common, "--out", whole, "examples/ctr/model.rec"], io)).toBe(0);
 
     const killed = join(scratch, "killed");
-    const child = spawn(process.execPath, [join(ROOT, "bin/rec.js"), "train", ...common, "--out", killed, "examples/ctr/model.rec"], { cwd: ROOT, stdio: "ignore" });
-    const metrics = join(killed, "metrics.jsonl");
-    const lines = () => (existsSync(metrics) ? readFileSync(metrics, "utf8").split("\n").filter(Boolean).length : 0);
-    while (lines() < 25 && child.exitCode === null) await sleep(10);
-    child.kill("SIGKILL");
-    await new Promise((r) => child.on("exit", r));
-    const reached = lines();
-    expect(reached, "the run was killed before it finished").toBeLessThan(160);
+    expect(await killTrainingAfter([...common, "examples/ctr/model.rec"], killed, 25), "the run was killed before it finished").toBeLessThan(160);
 
     let stderr = "";
     expect(await main(["train", "--resume", killed, "--backend", "wasm"], { ...io, stderr: (t: string) => (stderr += t) }), stderr).toBe(0);

@@ -4,13 +4,12 @@
 // the same curve as an uninterrupted one, and a non-finite loss names the op. Skipped, with the
 // reason, where no Python with torch is installed.
 
-import { spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { main } from "../cli/main.js";
 import { findTorchPython } from "../runtime/src/torch/python.js";
+import { killTrainingAfter } from "./harness/kill-run.js";
 import { ROOT } from "./harness/repo.js";
 
 const torch = findTorchPython();
@@ -57,13 +56,7 @@ describe.skipIf(typeof torch === "string")(`rec train --backend torch${skip}`, (
     const whole = join(scratch, "whole");
     expect((await rec(["train", ...common, "--out", whole, "examples/ctr/model.rec"])).code).toBe(0);
     const killed = join(scratch, "killed");
-    const child = spawn(process.execPath, [join(ROOT, "bin/rec.js"), "train", ...common, "--out", killed, "examples/ctr/model.rec"], { cwd: ROOT, stdio: "ignore" });
-    const metrics = join(killed, "metrics.jsonl");
-    const lines = () => (existsSync(metrics) ? readFileSync(metrics, "utf8").split("\n").filter(Boolean).length : 0);
-    while (lines() < 25 && child.exitCode === null) await sleep(10);
-    child.kill("SIGKILL");
-    await new Promise((r) => child.on("exit", r));
-    expect(lines(), "the run was killed before it finished").toBeLessThan(400);
+    expect(await killTrainingAfter([...common, "examples/ctr/model.rec"], killed, 25), "the run was killed before it finished").toBeLessThan(400);
     const resumed = await rec(["train", "--resume", killed, "--backend", "torch", "--threads", "1"]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toMatch(/resuming CTR in .* at step \d+0 of 400/);

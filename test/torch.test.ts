@@ -8,11 +8,9 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { useBackend } from "../runtime/src/backends.js";
-import { Executor, tfDtype } from "../runtime/src/executor.js";
-import { tf } from "../runtime/src/tf.js";
 import { writeTorchPackage } from "../runtime/src/torch/package.js";
 import { findTorchPython } from "../runtime/src/torch/python.js";
-import { compiled, dataFor, reference } from "./harness/conformance-data.js";
+import { compiled, dataFor, reference, tfjsGradients } from "./harness/conformance-data.js";
 import { ROOT } from "./harness/repo.js";
 
 const torch = findTorchPython();
@@ -63,23 +61,12 @@ describe.skipIf(typeof torch === "string")(`the torch engine${skip}`, () => {
       expect(compared).toBeGreaterThan(0);
       if (Object.keys(plan.entries.train.outputs).length === 0 || plan.params.length === 0) return;
       await useBackend("cpu");
-      const executor = new Executor(plan, 1);
-      for (const [name, variable] of executor.params) variable.assign(tf.tensor(data.get(name)!.data, data.get(name)!.shape, "float32"));
-      const feeds = new Map(plan.inputs.map((i) => [i.name, tf.tensor(data.get(i.name)!.data, data.get(i.name)!.shape, tfDtype(i.type))]));
-      const { grads } = tf.variableGrads(() => {
-        let total: tf.Tensor = tf.scalar(0);
-        for (const loss of executor.run("train", feeds, { training: true }).values()) total = tf.add(total, loss);
-        return total as tf.Scalar;
-      }, [...executor.params.values()]);
-      for (const [name, variable] of executor.params) {
-        const want = grads[variable.name] ? await grads[variable.name]!.data() : new Float32Array(variable.size);
+      for (const [name, want] of await tfjsGradients(plan, data)) {
         const actual = result.gradients[name]!;
         let scale = 1e-6;
         for (const v of want) scale = Math.max(scale, Math.abs(v));
         for (let i = 0; i < want.length; i++) expect(Math.abs(actual[i]! - want[i]!), `d/d${name}[${i}]: ${actual[i]} vs ${want[i]}`).toBeLessThanOrEqual(1e-3 * scale + 1e-6);
       }
-      executor.dispose();
-      tf.dispose([...Object.values(grads), ...feeds.values()]);
     });
   }
 });

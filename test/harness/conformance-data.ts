@@ -8,6 +8,8 @@ import { interpret, type Tensor as RefTensor } from "../../compiler/src/ir/inter
 import type { IrModel } from "../../compiler/src/ir/ir.js";
 import type { Plan } from "../../runtime/src/plan.js";
 import { evaluateDim } from "../../runtime/src/dims.js";
+import { Executor, tfDtype } from "../../runtime/src/executor.js";
+import { tf } from "../../runtime/src/tf.js";
 import { ROOT } from "./repo.js";
 
 export type { RefTensor };
@@ -54,3 +56,23 @@ export const compiled = SPECS.map((spec) => {
   return { spec, plan: result.plans[0]!, model: result.optimized[0]! };
 });
 
+
+/**
+ * The tfjs gradients of the sum of a plan's losses on `data` (weights and inputs), by weight
+ * name, on the active backend; a weight no loss reads gets zeros.
+ */
+export async function tfjsGradients(plan: Plan, data: ReturnType<typeof dataFor>): Promise<Map<string, Float32Array>> {
+  const executor = new Executor(plan, 1);
+  for (const [name, variable] of executor.params) variable.assign(tf.tensor(data.get(name)!.data, data.get(name)!.shape, "float32"));
+  const feeds = new Map(plan.inputs.map((i) => [i.name, tf.tensor(data.get(i.name)!.data, data.get(i.name)!.shape, tfDtype(i.type))]));
+  const { grads } = tf.variableGrads(() => {
+    let total: tf.Tensor = tf.scalar(0);
+    for (const loss of executor.run("train", feeds, { training: true }).values()) total = tf.add(total, loss);
+    return total as tf.Scalar;
+  }, [...executor.params.values()]);
+  const out = new Map<string, Float32Array>();
+  for (const [name, variable] of executor.params) out.set(name, grads[variable.name] ? ((await grads[variable.name]!.data()) as Float32Array) : new Float32Array(variable.size));
+  executor.dispose();
+  tf.dispose([...Object.values(grads), ...feeds.values()]);
+  return out;
+}
