@@ -68,4 +68,15 @@ describe.skipIf(typeof torch === "string")(`rec train --backend torch${skip}`, (
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("came from `log` at line 10:17; the step was not applied");
   });
+
+  it("auto measures both engines on the model and trains on the faster, saying so", async () => {
+    const out = join(scratch, "auto");
+    const run = await rec(["train", "--steps", "6", "--batch", "64", "--json", "--out", out, "examples/two_tower/model.rec"]);
+    expect(run.code, run.stderr).toBe(0);
+    const measured = /auto: (\w+) ([\d.]+) ms\/step, torch ([\d.]+) ms\/step .*: training on (\w+)/.exec(run.stderr);
+    expect(measured, run.stderr).not.toBeNull();
+    const [, tfjs, tfjsMs, torchMs, chosen] = measured!;
+    expect(chosen).toBe(Number(torchMs) < Number(tfjsMs) ? "torch" : tfjs);
+    expect((JSON.parse(run.stdout) as { backend: string }).backend).toBe(chosen);
+  });
 });

@@ -20,6 +20,7 @@ import { tf } from "../../runtime/src/tf.js";
 import { train, trainOptionsFrom, type TrainOptions } from "../../runtime/src/train/trainer.js";
 import { learningCurves, summarize, type CurveRow, type SummaryRow } from "./experiment-summary.js";
 import { HARD_SUBSET_ROW, hardSubsetScores, headPerExample, PROBE_SEED_OFFSET } from "./hard-subset.js";
+import { fastestEngine } from "./choose-engine.js";
 import { startTorchEngine, trainClosing } from "./torch-engine.js";
 
 export interface ExperimentArms {
@@ -89,9 +90,20 @@ export async function runExperiment(experiment: ExperimentPlan, arms: Experiment
   const hardSubset = experiment.hardSubset && experiment.models.includes(experiment.hardSubset.reference) ? experiment.hardSubset : undefined;
   // The code's commit when the run starts (later edits to the work tree do not change what ran).
   const commit = currentCommit(dirname(settings.path));
-  const onTorch = settings.backend === "torch";
-  const backend = onTorch ? "torch" : await useBackend(settings.backend as BackendName);
-  if (onTorch) await useBackend("cpu");
+  let backend = settings.backend === "torch" ? "torch" : await useBackend(settings.backend as BackendName);
+  if (backend === "torch") await useBackend("cpu");
+  if (settings.backend === "auto") {
+    // Measured on the first arm and seed; every arm then trains on the engine chosen.
+    const [model, seed] = [experiment.models[0]!, experiment.seeds[0] ?? 0];
+    const plan = arms.plans.get(model)!;
+    const trainSettings = plan.train[0]?.settings ?? {};
+    const data = await openDataSet(plan, trainSettings["data"] as string | undefined, { seed, baseDir: dirname(settings.path) });
+    const folder = join(settings.cwd, "runs", experiment.name, "torch", model);
+    const choice = await fastestEngine(plan, trainSettings, data, settings.batch ?? trainOptionsFrom(trainSettings).batch, seed, backend, folder);
+    log(choice.line);
+    backend = choice.engine;
+  }
+  const onTorch = backend === "torch";
   // An arm's run: trained by the tfjs executor, or by a torch process whose weights come back
   // into the executor afterwards (the serving time, hard subset and probes read them there).
   const trainArm = async (model: string, executor: Executor, trainSettings: PlanSettings, data: DataSet, options: TrainOptions) => {

@@ -4,7 +4,7 @@
 // compiler's plan and the runtime: `rec train` parses options, calls this and prints.
 // In: a compiled plan and the run's settings. Out: the step reports and the run's summary.
 
-import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { formatPlan } from "../../compiler/src/lower/format-plan.js";
 import type { ElaboratedModel } from "../../compiler/src/semantics/model.js";
@@ -12,12 +12,13 @@ import { constValue, printDim } from "../../compiler/src/types/dims.js";
 import { removeStaleTemporaries, writeFileAtomic } from "../../runtime/src/atomic-write.js";
 import { BackendUnavailable, useBackend, type BackendName } from "../../runtime/src/backends.js";
 import { loadCheckpoint, loadWeightsFrom, optimizerStateOf, planHash, saveCheckpoint } from "../../runtime/src/checkpoint/checkpoint.js";
-import { CheckpointError } from "../../runtime/src/checkpoint/safetensors.js";
+import { CheckpointError, readSafetensors } from "../../runtime/src/checkpoint/safetensors.js";
 import { FileDataSet } from "../../runtime/src/data/file-data.js";
 import { openDataSet } from "../../runtime/src/data/sources.js";
 import { saveVocabularies } from "../../runtime/src/data/vocab.js";
 import { Executor } from "../../runtime/src/executor.js";
 import type { Plan } from "../../runtime/src/plan.js";
+import { fastestEngine } from "./choose-engine.js";
 import { trainDistributed } from "./distributed-run.js";
 import { startTorchEngine, trainClosing } from "./torch-engine.js";
 import { train, trainOptionsFrom, type StepEngine, type StepReport, type TrainState } from "../../runtime/src/train/trainer.js";
@@ -89,9 +90,8 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
   const { plan, dir, seed, previous } = request;
   const settings = plan.train[0]?.settings ?? {};
   // With torch, tfjs (on cpu) only encodes batches and mirrors the weights for checkpoints.
-  const onTorch = request.backend === "torch";
-  const backend = onTorch ? "torch" : await useBackend(request.backend as BackendName);
-  if (onTorch) await useBackend("cpu");
+  let backend = request.backend === "torch" ? "torch" : await useBackend(request.backend as BackendName);
+  if (backend === "torch") await useBackend("cpu");
   const options = trainOptionsFrom(settings, {
     seed,
     ...(previous ? { steps: previous.steps, batch: previous.batch } : {}),
@@ -110,6 +110,17 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
   });
   if (data instanceof FileDataSet && data.vocabularies.size) saveVocabularies(vocabPath, data.vocabularies);
   writeFileAtomic(join(dir, "plan.json"), formatPlan(plan));
+  if (request.backend === "auto") {
+    // A resumed run stays on the engine that wrote its checkpoint; a new one measures.
+    if (previous) backend = readSafetensors(join(dir, "checkpoint.safetensors")).metadata["backend"] === "torch" ? "torch" : backend;
+    else {
+      const choice = await fastestEngine(plan, settings, data, options.batch, seed, backend, join(dir, "torch"));
+      events.log(choice.line);
+      backend = choice.engine;
+      if (backend !== "torch") rmSync(join(dir, "torch"), { recursive: true, force: true });
+    }
+  }
+  const onTorch = backend === "torch";
   // The resolved spec: every param after defaults and --set overrides, and the train settings.
   const params = Object.fromEntries([...(request.model?.params ?? new Map())].map(([k, v]) => [k, v.kind === "int" ? (constValue(v.dim) ?? printDim(v.dim)) : v.kind === "float" || v.kind === "bool" || v.kind === "string" ? v.value : v.kind]));
   const resolved = { model: plan.model, file: request.file, seed, steps: options.steps, batch: options.batch, params, overrides: Object.fromEntries(request.overrides), train: plan.train };
