@@ -124,12 +124,14 @@ describe("rec check", () => {
     expect(compiled.code).toBe(0);
   });
 
-  it("checks, prints and compiles long programs: 10,000 chained lets, 2,000 chained suffixes, a 2,000-branch `else if`", async () => {
+  it("checks, prints and compiles long programs: 10,000 chained lets, 2,000 chained indexes and calls, a 2,000-branch `else if`", async () => {
     const lets = Array.from({ length: 10_000 }, (_, i) => `  let v${i} = ${i === 0 ? "x" : `v${i - 1}`} * 1.5`).join("\n");
     const chain = file("lets.rec", `model M {\n  dims B\n  input x: f32[B]\n${lets}\n  head h = v9999\n}\n`);
     for (const command of ["check", "print", "ir"]) expect((await run([command, chain])).code).toBe(0);
     const suffixes = file("suffixes.rec", `model M {\n  dims B\n  input x: f32[B, 4]\n  head h = x${"[..., 0:4]".repeat(2_000)}\n  head g = x${"[0:2]".repeat(2_000)}\n}\n`);
     for (const command of ["check", "print", "ir"]) expect((await run([command, suffixes])).code).toBe(0);
+    const calls = file("calls.rec", `model M {\n  dims B\n  input x: f32[B, 4]\n  let ident = fn(a) => a\n  head h = ident${"(ident)".repeat(2_000)}(x)\n}\n`);
+    for (const command of ["check", "print", "ir"]) expect((await run([command, calls])).code).toBe(0);
     const branches = Array.from({ length: 2_000 }, (_, i) => `if k == ${i} then x * ${i}.5 else `).join("");
     const conditional = file("else-if.rec", `model M {\n  dims B\n  param k = 1234\n  input x: f32[B]\n  head h = ${branches}x\n}\n`);
     expect((await run(["check", conditional])).code).toBe(0);
