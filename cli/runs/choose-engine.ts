@@ -1,5 +1,5 @@
 // `--backend auto` for training: the fastest engine present, by measurement on the model itself.
-// In: the plan, its train settings, its data set, the batch size and seed, the tfjs backend
+// In: the plan and its .rec file, its train settings, its data set, the batch size and seed, the tfjs backend
 // `auto` picked (wasm here), and where a torch package may be written. Out: "torch" or that tfjs
 // backend, and a line saying what was measured. Each engine trains a few steps on its own copy of
 // the initial weights and its own stream of batches (the run's stream and weights are untouched;
@@ -22,7 +22,7 @@ export interface EngineChoice {
   readonly line: string;
 }
 
-export async function fastestEngine(plan: Plan, settings: PlanSettings, data: DataSet, batch: number, seed: number, tfjsBackend: string, torchFolder: string): Promise<EngineChoice> {
+export async function fastestEngine(plan: Plan, source: string, settings: PlanSettings, data: DataSet, batch: number, seed: number, tfjsBackend: string, torchFolder: string): Promise<EngineChoice> {
   if (typeof findTorchPython() === "string") return { engine: tfjsBackend, line: "" };
   const skipped = { count: data.skipped.count, examples: data.skipped.examples.length };
   const measure = async (engineFor: (executor: Executor) => Promise<StepEngine & { close?(): Promise<void> }>) => {
@@ -46,7 +46,7 @@ export async function fastestEngine(plan: Plan, settings: PlanSettings, data: Da
     return times.sort((a, b) => a - b)[Math.floor(times.length / 2)] ?? Number.POSITIVE_INFINITY;
   };
   const onTfjs = await measure(async (executor) => new Trainer(executor, settings, STEPS));
-  const onTorch = await measure((executor) => startTorchEngine({ plan, source: plan.model, executor, settings, steps: STEPS, folder: torchFolder, device: "cpu", threads: 0, seed }));
+  const onTorch = await measure((executor) => startTorchEngine({ plan, source, executor, settings, steps: STEPS, folder: torchFolder, device: "cpu", threads: 0, seed }));
   data.skipped.count = skipped.count;
   data.skipped.examples.splice(skipped.examples);
   const engine = onTorch < onTfjs ? "torch" : tfjsBackend;

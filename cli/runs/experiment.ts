@@ -99,7 +99,7 @@ export async function runExperiment(experiment: ExperimentPlan, arms: Experiment
     const trainSettings = plan.train[0]?.settings ?? {};
     const data = await openDataSet(plan, trainSettings["data"] as string | undefined, { seed, baseDir: dirname(settings.path) });
     const folder = join(settings.cwd, "runs", experiment.name, "torch", model);
-    const choice = await fastestEngine(plan, trainSettings, data, settings.batch ?? trainOptionsFrom(trainSettings).batch, seed, backend, folder);
+    const choice = await fastestEngine(plan, settings.path, trainSettings, data, settings.batch ?? trainOptionsFrom(trainSettings).batch, seed, backend, folder);
     log(choice.line);
     backend = choice.engine;
   }

@@ -12,7 +12,7 @@ import { constValue, printDim } from "../../compiler/src/types/dims.js";
 import { removeStaleTemporaries, writeFileAtomic } from "../../runtime/src/atomic-write.js";
 import { BackendUnavailable, useBackend, type BackendName } from "../../runtime/src/backends.js";
 import { loadCheckpoint, loadWeightsFrom, optimizerStateOf, planHash, saveCheckpoint } from "../../runtime/src/checkpoint/checkpoint.js";
-import { CheckpointError, readSafetensors } from "../../runtime/src/checkpoint/safetensors.js";
+import { CheckpointError } from "../../runtime/src/checkpoint/safetensors.js";
 import { FileDataSet } from "../../runtime/src/data/file-data.js";
 import { openDataSet } from "../../runtime/src/data/sources.js";
 import { saveVocabularies } from "../../runtime/src/data/vocab.js";
@@ -110,28 +110,24 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
   });
   if (data instanceof FileDataSet && data.vocabularies.size) saveVocabularies(vocabPath, data.vocabularies);
   writeFileAtomic(join(dir, "plan.json"), formatPlan(plan));
-  if (request.backend === "auto") {
-    // A resumed run stays on the engine that wrote its checkpoint; a new one measures.
-    if (previous) backend = readSafetensors(join(dir, "checkpoint.safetensors")).metadata["backend"] === "torch" ? "torch" : backend;
-    else {
-      const choice = await fastestEngine(plan, settings, data, options.batch, seed, backend, join(dir, "torch"));
-      events.log(choice.line);
-      backend = choice.engine;
-      if (backend !== "torch") rmSync(join(dir, "torch"), { recursive: true, force: true });
-    }
+  // `auto` on a new run measures the engines (a resumed one keeps its checkpoint's, below).
+  if (request.backend === "auto" && !previous) {
+    const choice = await fastestEngine(plan, request.file, settings, data, options.batch, seed, backend, join(dir, "torch"));
+    events.log(choice.line);
+    backend = choice.engine;
+    if (backend !== "torch") rmSync(join(dir, "torch"), { recursive: true, force: true });
   }
-  const onTorch = backend === "torch";
   // The resolved spec: every param after defaults and --set overrides, and the train settings.
   const params = Object.fromEntries([...(request.model?.params ?? new Map())].map(([k, v]) => [k, v.kind === "int" ? (constValue(v.dim) ?? printDim(v.dim)) : v.kind === "float" || v.kind === "bool" || v.kind === "string" ? v.value : v.kind]));
   const resolved = { model: plan.model, file: request.file, seed, steps: options.steps, batch: options.batch, params, overrides: Object.fromEntries(request.overrides), train: plan.train };
   writeFileAtomic(join(dir, "resolved.json"), `${JSON.stringify(resolved, null, 2)}\n`);
   const executor = new Executor(plan, seed);
-  const metadata = { seed: String(seed), backend };
   const checkpointPath = join(dir, "checkpoint.safetensors");
   let resume: TrainState | undefined;
   let history: StepReport[] = [];
   if (previous) {
     const stored = loadCheckpoint(executor, checkpointPath);
+    if (request.backend === "auto" && stored["backend"] === "torch") backend = "torch";
     if (stored["plan_hash"] !== planHash(plan)) throw new CheckpointError(`${checkpointPath} was saved by another version of ${plan.model} (its plan differs); start a new run instead of resuming`);
     resume = resumeState(stored, options.steps, checkpointPath);
     history = readHistory(join(dir, "metrics.jsonl")).filter((r) => r.step <= resume!.step);
@@ -146,6 +142,8 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
       events.log(`loaded ${loaded.length} weights from ${init["from"]}\n`);
     }
   }
+  const metadata = { seed: String(seed), backend };
+  const onTorch = backend === "torch";
   // The torch engine starts from the executor's weights (fresh, loaded or resumed); with
   // --nproc, torchrun's ranks start from them too (distributed-run.ts).
   const nproc = onTorch ? (request.torch?.nproc ?? 1) : 1;

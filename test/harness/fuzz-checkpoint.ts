@@ -11,7 +11,8 @@ import { useBackend } from "../../runtime/src/backends.js";
 import { saveCheckpoint } from "../../runtime/src/checkpoint/checkpoint.js";
 import { CheckpointError, decodeSafetensors } from "../../runtime/src/checkpoint/safetensors.js";
 import { Executor } from "../../runtime/src/executor.js";
-import { damage, random } from "./fuzz-data.js";
+import { xorshift32 } from "../../runtime/src/data/random.js";
+import { damage } from "./fuzz-data.js";
 import { ROOT } from "./repo.js";
 
 const SPEC = `import { Dense, Embedding } from "std/nn"
@@ -35,7 +36,7 @@ export async function fuzzCheckpoint(copies: number, seed: number): Promise<{ tr
   const saved = decodeSafetensors(original).tensors;
   const same = (tensors: typeof saved) =>
     tensors.size === saved.size && [...tensors].every(([name, t]) => saved.has(name) && t.dtype === saved.get(name)!.dtype && t.data.every((v, k) => Object.is(v, saved.get(name)!.data[k])));
-  const rand = random(seed);
+  const rand = xorshift32(seed);
   const crashed: string[] = [];
   let [loaded, refused] = [0, 0];
   for (let copy = 0; copy < copies; copy++) {

@@ -4,22 +4,12 @@
 
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { xorshift32 } from "../../runtime/src/data/random.js";
 import { DataFileError, readRows, type TableFormat } from "../../runtime/src/data/tables.js";
 import { ROOT } from "./repo.js";
 
 const scratch = join(ROOT, ".tmp", "data-fuzz");
 mkdirSync(scratch, { recursive: true });
-
-/** A small seeded generator (xorshift32). */
-export function random(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
 
 /** One damaged copy: some bytes flipped, maybe cut short, maybe a stretch repeated. */
 export function damage(bytes: Buffer, rand: () => number): Buffer {
@@ -39,7 +29,7 @@ export function damage(bytes: Buffer, rand: () => number): Buffer {
 }
 
 export async function fuzzReader(format: TableFormat, original: Buffer, variants: number, seed: number): Promise<{ tried: number; clean: number; crashed: string[] }> {
-  const rand = random(seed);
+  const rand = xorshift32(seed);
   const crashed: string[] = [];
   let clean = 0;
   for (let v = 0; v < variants; v++) {

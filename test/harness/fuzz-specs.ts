@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { compile } from "../../compiler/src/driver.js";
-import { random } from "./fuzz-data.js";
+import { xorshift32 } from "../../runtime/src/data/random.js";
 import { ROOT, recFilesUnder } from "./repo.js";
 
 export interface SpecFuzzResult {
@@ -63,7 +63,7 @@ function mutate(text: string, rand: () => number): string {
 
 export function fuzzSpecs(count: number, seed: number): SpecFuzzResult {
   const seeds = fuzzSeeds();
-  const rand = random(seed);
+  const rand = xorshift32(seed);
   const crashed: string[] = [];
   let [accepted, rejected] = [0, 0];
   for (let i = 0; i < count; i++) {

@@ -49,10 +49,6 @@ def floor_mod(a, b):
     return torch.remainder(a, b)
 
 
-def gelu(x):
-    return 0.5 * x * (1 + torch.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x ** 3)))
-
-
 def where(c, a, b, dtype):
     return torch.where(c, as_dtype(a, dtype), as_dtype(b, dtype))
 
@@ -63,10 +59,6 @@ def cast(x, dtype):
     if dtype == F32:
         return x.to(F32)
     return torch.trunc(x).to(dtype) if x.is_floating_point() else x.to(dtype)
-
-
-def reduce_axes(axes, rank):
-    return list(range(rank)) if axes is None else axes
 
 
 def matmul(a, b, dtype):

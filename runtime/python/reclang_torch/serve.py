@@ -92,8 +92,8 @@ class Session:
 
     def optimizer_state(self):
         out = {}
+        names = {id(p): n for n, p in self.model.weights.items()}
         for g, (_, params, optimizer) in enumerate(self.groups):
-            names = {id(p): n for n, p in self.model.weights.items()}
             for p in params:
                 for key, value in optimizer.state.get(p, {}).items():
                     tensor = value if torch.is_tensor(value) else torch.tensor(float(value))
@@ -101,8 +101,8 @@ class Session:
         return out
 
     def restore_optimizer_state(self, tensors):
+        names = {id(p): n for n, p in self.model.weights.items()}
         for g, (_, params, optimizer) in enumerate(self.groups):
-            names = {id(p): n for n, p in self.model.weights.items()}
             for p in params:
                 prefix = "torch.%d.%s." % (g, names[id(p)])
                 state = {key[len(prefix):]: value.to(self.device) for key, value in tensors.items() if key.startswith(prefix)}

@@ -87,7 +87,10 @@ export async function exportTorch(executor: Executor, data: DataSet, options: Ex
     const first = column.parts[0]!;
     const joined = first instanceof Float32Array ? new Float32Array(total) : first instanceof Int32Array ? new Int32Array(total) : new Uint8Array(total);
     let at = 0;
-    for (const part of column.parts) (joined.set(part as never, at), (at += part.length));
+    for (const part of column.parts) {
+      joined.set(part as never, at);
+      at += part.length;
+    }
     writeFileAtomic(join(options.folder, "data", "train", `${name}.npy`), encodeNpy(joined, [rows, ...column.shape]));
   }
   return { packageName, rows };
