@@ -73,4 +73,6 @@ const ALLOWED = new Set<string>([
   "compiler/src/semantics/semantic-diagnostics.ts:where", // a message argument
   "compiler/src/semantics/semantic-diagnostics.ts:index", // a message argument
   "compiler/src/syntax/syntax-diagnostics.ts:where", // a message argument
+  "compiler/src/semantics/train-checks.ts:topk", // the gradient pipeline's `topk` setting
+  "compiler/src/semantics/train-checks.ts:clip", // the gradient pipeline's `clip` setting
 ]);

@@ -82,6 +82,30 @@ describe("seeded randomness", () => {
   });
 });
 
+describe("embedding dropout", () => {
+  it("drops whole rows while training (each looked-up vector all zero or all scaled), and is the identity at evaluation", async () => {
+    await useBackend("cpu");
+    const text = `import { EmbeddingDropout } from "std/nn"\nmodel Rows {\n  dims B\n  input x: f32[B, 6, 8]\n  head y = EmbeddingDropout(0.5)(x)\n}\n`;
+    const executor = new Executor(compile({ path: join(ROOT, "rows.rec"), text }).plans[0]!, 0);
+    const x = tf.ones([16, 6, 8]);
+    const run = (training: boolean) => {
+      const heads = executor.run("predict", new Map([["x", x]]), { training, seed: 5 });
+      const out = [...heads.get("y")!.dataSync()];
+      tf.dispose([...heads.values()]);
+      return out;
+    };
+    const rows = Array.from({ length: 16 * 6 }, (_, r) => run(true).slice(r * 8, r * 8 + 8));
+    for (const row of rows) expect(new Set(row).size, JSON.stringify(row)).toBe(1);
+    const dropped = rows.filter((row) => row[0] === 0).length;
+    expect(dropped).toBeGreaterThan(16);
+    expect(dropped).toBeLessThan(80);
+    rows.filter((row) => row[0] !== 0).forEach((row) => expect(row[0]).toBeCloseTo(2, 5));
+    expect(run(false).every((v) => v === 1)).toBe(true);
+    x.dispose();
+    executor.dispose();
+  });
+});
+
 describe("a non-finite loss", () => {
   const source = { next: async (n: number) => ({ size: n, feeds: new Map([["x", tf.fill([n, 1], -1)]]) }) };
   const data = { train: () => source, heldOut: () => source, heldOutBatches: 1, skipped: { count: 0, examples: [] } };

@@ -16,7 +16,9 @@ export function formatComparison(
   const header = ["metric", ...experiment.models.map((m) => `${m}${m === experiment.baseline ? " (baseline)" : ""}`), ...others.map((m) => `gain ${m}`), "paper"];
   // No relative gain over a baseline mean of 0 (such as the reference's on its hard subset).
   const pct = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? "+" : ""}${(100 * x).toFixed(1)}%` : "—");
-  const body = rows.map((r) => [r.metric, ...experiment.models.map((m) => `${r.byModel[m]!.mean.toFixed(4)} ± ${r.byModel[m]!.std.toFixed(4)}`), ...others.map((m) => pct(r.gain[m]!)), r.paper ?? ""]);
+  // An arm whose model lacks the metric (a pre-training arm beside rankers) shows a dash.
+  const cell = (x: { mean: number; std: number }) => (Number.isFinite(x.mean) ? `${x.mean.toFixed(4)} ± ${x.std.toFixed(4)}` : "—");
+  const body = rows.map((r) => [r.metric, ...experiment.models.map((m) => cell(r.byModel[m]!)), ...others.map((m) => pct(r.gain[m]!)), r.paper ?? ""]);
   const params = ["parameters", ...experiment.models.map((m) => (parameters[m] ?? 0).toLocaleString("en-US")), ...others.map(() => ""), ""];
   const extra = [
     ...(costs.flopsPerExample ? [["forward FLOPs / example", ...experiment.models.map((m) => costs.flopsPerExample![m] ?? ""), ...others.map(() => ""), ""]] : []),
@@ -34,7 +36,7 @@ export function formatCurves(experiment: ExperimentPlan, rows: readonly CurveRow
   // The last reported metric is the one the claim is about (the deepest, the hardest).
   const metric = experiment.report[experiment.report.length - 1]!;
   const header = ["step", ...experiment.models];
-  const body = rows.map((r) => [String(r.step), ...experiment.models.map((m) => r.means[m]![metric]!.toFixed(4))]);
+  const body = rows.map((r) => [String(r.step), ...experiment.models.map((m) => (Number.isFinite(r.means[m]![metric]) ? r.means[m]![metric]!.toFixed(4) : "—"))]);
   return [`\n${metric} during training (mean over seeds)`, ...renderTable(header, body), ""].join("\n");
 }
 

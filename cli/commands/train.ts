@@ -3,7 +3,7 @@
 // spec, metrics.jsonl, vocabularies, resumable checkpoints and summary.json); print a progress
 // bar (on a terminal) or plain lines, then a table of metrics. `--resume DIR` continues a run.
 
-import { dirname, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { compileFiles } from "../../compiler/src/driver.js";
 import type { BackendName } from "../../runtime/src/backends.js";
 import type { StepReport } from "../../runtime/src/train/trainer.js";
@@ -64,10 +64,37 @@ export const trainCommand: Command = async (args, io) => {
     io.stderr(`error: ${dir.error}\n`);
     return EXIT.usage;
   }
+  const init = plan.train[0]?.settings["init"] as Record<string, unknown> | undefined;
+  const initModel = typeof init?.["model"] === "string" && !previous ? init["model"] : undefined;
+  const initPlan = initModel ? result.plans.find((p) => p.model === initModel) : undefined;
+  if (initModel && !initPlan) {
+    io.stderr(`error: \`init { model = "${initModel}" }\` names no model of this file; it has ${result.plans.map((p) => p.model).join(", ")}\n`);
+    return EXIT.usage;
+  }
   return reportingUserErrors(io, async () => {
     const started = performance.now();
+    const common = {
+      file: relative(io.cwd, resolve(io.cwd, files[0]!)),
+      baseDir: dirname(resolve(io.cwd, files[0]!)),
+      cwd: io.cwd,
+      seed,
+      overrides,
+      backend,
+      torch: { device: args.options.get("device") === "cuda" ? "cuda" : "cpu", threads, nproc },
+    } as const;
+    // Two-stage training from one command: the model `init` names trains first (its own train
+    // block, the same seed) into a folder of this run, and this run starts from its checkpoint.
+    let initFrom: string | undefined;
+    if (initPlan) {
+      const stageDir = join(dir.path, `init-${initPlan.model}`);
+      io.stderr(`stage 1: ${initPlan.model}, whose weights ${plan.model} starts from\n`);
+      await trainRun({ ...common, plan: initPlan, dir: stageDir }, { log: (line) => io.stderr(line), onStep: progressPrinter(io, started) });
+      initFrom = join(stageDir, "checkpoint.safetensors");
+      io.stderr(`stage 2: ${plan.model}\n`);
+    }
     const { reports, summary, skipped } = await trainRun(
       {
+        ...(initFrom ? { initFrom } : {}),
         plan,
         ...(model ? { model } : {}),
         file: relative(io.cwd, resolve(io.cwd, files[0]!)),
@@ -100,7 +127,7 @@ function progressPrinter(io: Parameters<Command>[1], started: number) {
     const elapsed = (performance.now() - started) / 1000;
     const rate = (r.step * batch) / elapsed;
     const eta = ((steps - r.step) * batch) / rate;
-    const metrics = r.metrics ? `  ${Object.entries(r.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join("  ")}` : "";
+    const metrics = r.metrics ? `${r.epoch ? `  epoch ${r.epoch}` : ""}  ${Object.entries(r.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join("  ")}` : "";
     if (io.isTTY) {
       const width = 24;
       const filled = Math.round((r.step / steps) * width);
@@ -115,7 +142,8 @@ function progressPrinter(io: Parameters<Command>[1], started: number) {
 function metricsTable(reports: readonly StepReport[], rate: number, seconds: number, dir: string): string {
   const evaluated = reports.filter((r) => r.metrics);
   const names = [...new Set(evaluated.flatMap((r) => Object.keys(r.metrics!)))];
-  const header = ["step", "loss", ...names];
-  const rows = evaluated.map((r) => [String(r.step), r.loss.toFixed(4), ...names.map((n) => r.metrics![n]?.toFixed(4) ?? "")]);
+  const epochs = evaluated.some((r) => r.epoch !== undefined);
+  const header = [...(epochs ? ["epoch"] : []), "step", "loss", ...names];
+  const rows = evaluated.map((r) => [...(epochs ? [r.epoch === undefined ? "" : String(r.epoch)] : []), String(r.step), r.loss.toFixed(4), ...names.map((n) => r.metrics![n]?.toFixed(4) ?? "")]);
   return [...renderTable(header, rows, { align: "right", rule: true }), "", `${Math.round(rate)} examples/s, ${seconds.toFixed(1)} s; run directory: ${dir}`, ""].join("\n");
 }

@@ -13,6 +13,7 @@ import { tf } from "../../runtime/src/tf.js";
 import { findTorchPython } from "../../runtime/src/torch/python.js";
 import { Trainer, type StepEngine } from "../../runtime/src/train/trainer.js";
 import { startTorchEngine } from "./torch-engine.js";
+import { pipelineSettingsOf } from "../../runtime/src/train/gradient-pipeline.js";
 
 const STEPS = 5;
 const WARM_UP = 2;
@@ -24,6 +25,7 @@ export interface EngineChoice {
 
 export async function fastestEngine(plan: Plan, source: string, settings: PlanSettings, data: DataSet, batch: number, seed: number, tfjsBackend: string, torchFolder: string): Promise<EngineChoice> {
   if (typeof findTorchPython() === "string") return { engine: tfjsBackend, line: "" };
+  if (pipelineSettingsOf(settings)) return { engine: tfjsBackend, line: `auto: training on ${tfjsBackend} (the gradient pipeline runs on TensorFlow.js only)\n` };
   const skipped = { count: data.skipped.count, examples: data.skipped.examples.length };
   const measure = async (engineFor: (executor: Executor) => Promise<StepEngine & { close?(): Promise<void> }>) => {
     const executor = new Executor(plan, seed);
@@ -45,7 +47,7 @@ export async function fastestEngine(plan: Plan, source: string, settings: PlanSe
     }
     return times.sort((a, b) => a - b)[Math.floor(times.length / 2)] ?? Number.POSITIVE_INFINITY;
   };
-  const onTfjs = await measure(async (executor) => new Trainer(executor, settings, STEPS));
+  const onTfjs = await measure(async (executor) => new Trainer(executor, settings, STEPS, seed));
   const onTorch = await measure((executor) => startTorchEngine({ plan, source, executor, settings, steps: STEPS, folder: torchFolder, device: "cpu", threads: 0, seed }));
   data.skipped.count = skipped.count;
   data.skipped.examples.splice(skipped.examples);

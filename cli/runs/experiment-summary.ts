@@ -38,18 +38,19 @@ export interface CurveRow {
   readonly step: number;
   /** Arm → metric → the mean over seeds at this step. */
   readonly means: Record<string, Record<string, number>>;
+  /** Arm → metric → the sample standard deviation over seeds (absent in older records). */
+  readonly stds?: Record<string, Record<string, number>>;
 }
 
 /** For each evaluation step, each reported metric's mean over seeds per arm. */
 export function learningCurves(experiment: ExperimentPlan, curves: ReadonlyMap<string, ReadonlyMap<number, Record<string, number>[]>>): CurveRow[] {
   const steps = [...new Set([...curves.values()].flatMap((c) => [...c.keys()]))].sort((a, b) => a - b);
-  return steps.map((step) => ({
-    step,
-    means: Object.fromEntries(
+  const stat = (step: number, which: "mean" | "std") =>
+    Object.fromEntries(
       experiment.models.map((m) => {
         const runs = curves.get(m)?.get(step) ?? [];
-        return [m, Object.fromEntries(experiment.report.map((metric) => [metric, runs.reduce((a, r) => a + (r[metric] ?? Number.NaN), 0) / runs.length]))];
+        return [m, Object.fromEntries(experiment.report.map((metric) => [metric, runs.length ? meanAndStd(runs.map((r) => r[metric] ?? Number.NaN))[which] : Number.NaN]))];
       }),
-    ) as Record<string, Record<string, number>>,
-  }));
+    ) as Record<string, Record<string, number>>;
+  return steps.map((step) => ({ step, means: stat(step, "mean"), stds: stat(step, "std") }));
 }

@@ -18,6 +18,9 @@ import { Executor } from "../../runtime/src/executor.js";
 import type { Plan, PlanSettings } from "../../runtime/src/plan.js";
 import { tf } from "../../runtime/src/tf.js";
 import { train, trainOptionsFrom, type TrainOptions } from "../../runtime/src/train/trainer.js";
+import { loadWeightsFromTable, snapshotWeights } from "../../runtime/src/checkpoint/checkpoint.js";
+import type { StoredTensor } from "../../runtime/src/checkpoint/safetensors.js";
+import { prepareTraining } from "../../runtime/src/train/epochs.js";
 import { learningCurves, summarize, type CurveRow, type SummaryRow } from "./experiment-summary.js";
 import { HARD_SUBSET_ROW, hardSubsetScores, headPerExample, PROBE_SEED_OFFSET } from "./hard-subset.js";
 import { fastestEngine } from "./choose-engine.js";
@@ -81,6 +84,8 @@ export interface ExperimentRecord {
   readonly predictMsPerBatch: Record<string, number>;
   readonly rows: readonly SummaryRow[];
   readonly curves: readonly CurveRow[];
+  /** What a curve row's `step` counts: training steps (default) or epochs. */
+  readonly curveUnit?: "epoch";
   /** The subsets' sizes (one per seed) out of `examples` held-out examples. */
   readonly hardSubset?: { readonly reference: string; readonly correct: string; readonly sizes: readonly number[]; readonly examples: number };
 }
@@ -121,24 +126,39 @@ export async function runExperiment(experiment: ExperimentPlan, arms: Experiment
   const serveTimes = new Map<string, number>();
   // Every evaluation of every run: arm → step → one metrics record per seed (learning curves).
   const curves = new Map<string, Map<number, Record<string, number>[]>>();
+  let epochCurves = false;
   // The hard subset's head on each seed's held-out examples: arm → one array per seed; and the
   // probes' (an extra run of the reference per seed, initialized differently: hard-subset.ts).
   const perExample = new Map<string, Float32Array[]>();
   const probes: Float32Array[] = [];
   const baseDir = dirname(settings.path);
-  for (const model of experiment.models) {
+  // An arm whose train block says `init { model = "X" }` starts from the weights of arm X's run
+  // with the same seed, so X trains first; those weights are kept until the run is over.
+  const initArm = (arm: string) => {
+    const init = arms.plans.get(arm)!.train[0]?.settings["init"] as Record<string, unknown> | undefined;
+    const source = typeof init?.["model"] === "string" ? experiment.models.find((m) => arms.plans.get(m)!.model === init["model"] || m === init["model"]) : undefined;
+    return source && init ? { source, prefix: Array.isArray(init["prefix"]) ? init["prefix"].map(String) : String(init["prefix"] ?? "") } : undefined;
+  };
+  const order = trainingOrder(experiment.models, (arm) => initArm(arm)?.source);
+  const kept = new Map<string, Map<number, Map<string, StoredTensor>>>();
+  const needed = new Set(experiment.models.flatMap((m) => initArm(m)?.source ?? []));
+  for (const model of order) {
     const plan = arms.plans.get(model)!;
     const trainSettings = plan.train[0]?.settings ?? {};
     for (const seed of experiment.seeds) {
-      const options = trainOptionsFrom(trainSettings, {
+      const requested = trainOptionsFrom(trainSettings, {
         seed,
         ...(experiment.steps ? { steps: experiment.steps } : {}),
         ...(settings.batch ? { batch: settings.batch } : {}),
         ...(settings.evalBatches ? { evalBatches: settings.evalBatches } : {}),
       });
-      const data = await openDataSet(plan, trainSettings["data"] as string | undefined, { seed, baseDir });
+      const opened = await openDataSet(plan, trainSettings["data"] as string | undefined, { seed, baseDir });
+      const { data, options } = await prepareTraining(opened, trainSettings, requested);
       const executor = new Executor(plan, seed);
+      const init = initArm(model);
+      if (init) loadWeightsFromTable(executor, kept.get(init.source)!.get(seed)!, init.prefix, undefined, `the run of arm ${init.source} with seed ${seed}`);
       const reports = await trainArm(model, executor, trainSettings, data, options);
+      if (needed.has(model)) (kept.get(model) ?? kept.set(model, new Map()).get(model)!).set(seed, snapshotWeights(executor));
       if (seed === experiment.seeds[0]) serveTimes.set(model, await predictMilliseconds(executor, data.heldOut(), options.batch));
       const heldOutBatches = options.evalBatches || (data.heldOutBatches ?? 16);
       if (hardSubset) {
@@ -155,8 +175,14 @@ export async function runExperiment(experiment: ExperimentPlan, arms: Experiment
         probe.dispose();
       }
       const final = [...reports].reverse().find((r) => r.metrics)?.metrics ?? {};
+      // Training that counts epochs is charted by epoch (arms of different data sizes line up).
       const curve = curves.get(model) ?? curves.set(model, new Map()).get(model)!;
-      for (const r of reports) if (r.metrics) (curve.get(r.step) ?? curve.set(r.step, []).get(r.step)!).push(r.metrics);
+      const byEpoch = options.stepsPerEpoch !== undefined;
+      if (byEpoch) epochCurves = true;
+      for (const r of reports) {
+        const at = byEpoch ? r.epoch : r.step;
+        if (r.metrics && at !== undefined) (curve.get(at) ?? curve.set(at, []).get(at)!).push(r.metrics);
+      }
       (results.get(model) ?? results.set(model, []).get(model)!).push(final);
       log(`  ${model} seed ${seed}: ${experiment.report.map((m) => `${m} ${final[m]?.toFixed(4) ?? "—"}`).join("  ")}\n`);
     }
@@ -177,12 +203,27 @@ export async function runExperiment(experiment: ExperimentPlan, arms: Experiment
     predictMsPerBatch: Object.fromEntries(serveTimes),
     rows,
     curves: learningCurves(experiment, curves),
+    ...(epochCurves ? { curveUnit: "epoch" as const } : {}),
     ...(hardSubset ? { hardSubset: { ...hardSubset, sizes, examples: perExample.get(hardSubset.reference)![0]!.length } } : {}),
   };
   const file = settings.results ?? join(settings.cwd, "runs", experiment.name, "results.json");
   mkdirSync(dirname(file), { recursive: true });
   writeFileAtomic(file, `${JSON.stringify(record, null, 2)}\n`);
   return record;
+}
+
+/** The arms in an order where each arm comes after the arm its weights start from. */
+export function trainingOrder(arms: readonly string[], sourceOf: (arm: string) => string | undefined): string[] {
+  const order: string[] = [];
+  const visit = (arm: string, path: string[]) => {
+    if (order.includes(arm)) return;
+    if (path.includes(arm)) throw new Error(`the arms ${[...path, arm].join(" → ")} start from each other's weights in a cycle`);
+    const source = sourceOf(arm);
+    if (source && source !== arm) visit(source, [...path, arm]);
+    order.push(arm);
+  };
+  for (const arm of arms) visit(arm, []);
+  return order;
 }
 
 /** The git commit of the code, and whether the work tree differs from it; null outside git. */

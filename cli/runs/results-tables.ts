@@ -15,7 +15,7 @@
 // In: the markdown text and the results record. Out: the text with every block regenerated.
 
 import type { ExperimentRecord } from "./experiment.js";
-import { meanAndStd } from "./experiment-summary.js";
+import { meanAndStd, type CurveRow } from "./experiment-summary.js";
 
 export interface SummarySpec {
   readonly kind: "summary";
@@ -121,7 +121,7 @@ function summaryTable(spec: SummarySpec, record: ExperimentRecord, arms: readonl
   const lines = [row(header), rule(header.length)];
   for (const [metric, label] of Object.entries(spec.metrics)) {
     const values = byMetric(record, metric);
-    const cell = (arm: string) => (values[arm] ? `${fixed(values[arm]!.mean)} ± ${fixed(values[arm]!.std)}` : "—");
+    const cell = (arm: string) => (values[arm] && typeof values[arm]!.mean === "number" && Number.isFinite(values[arm]!.mean) ? `${fixed(values[arm]!.mean)} ± ${fixed(values[arm]!.std)}` : "—");
     lines.push(row([label || metric, ...arms.map(cell), ...gains.map(([a, p]) => (values[a] && values[p] ? describeChange(values[a]!, values[p]!) : "—")), ...(spec.paper ? [spec.paper[metric] ?? ""] : [])]));
   }
   return lines.join("\n");
@@ -161,16 +161,21 @@ function costsTable(spec: CostsSpec, record: ExperimentRecord, arms: readonly st
 }
 
 function curveTable(spec: CurveSpec, record: ExperimentRecord, arms: readonly string[]): string {
-  const header = ["step", ...arms];
+  const header = [record.curveUnit ?? "step", ...arms];
   const what = spec.ceilings ? " as shares of their ceilings" : "";
-  const lines = [`${spec.metrics.join(" / ")}${what}, mean over seeds:`, "", row(header), rule(header.length)];
-  const cell = (means: Record<string, number> | undefined, metric: string) => {
+  const spread = record.curves.some((c) => c.stds) && !spec.ceilings;
+  const lines = [`${spec.metrics.join(" / ")}${what}, ${spread ? "mean ± sd" : "mean"} over seeds:`, "", row(header), rule(header.length)];
+  const cell = (point: CurveRow, arm: string, metric: string) => {
+    const means = point.means[arm];
     const value = means?.[metric] ?? Number.NaN;
     const ceiling = spec.ceilings?.[metric];
-    return ceiling ? `${(100 * (value / (means?.[ceiling] ?? Number.NaN))).toFixed(1)}%` : fixed(value, 3);
+    if (ceiling) return `${(100 * (value / (means?.[ceiling] ?? Number.NaN))).toFixed(1)}%`;
+    const sd = point.stds?.[arm]?.[metric];
+    return typeof value !== "number" || Number.isNaN(value) ? "—" : spread && sd !== undefined ? `${fixed(value, 4)} ± ${fixed(sd, 4)}` : fixed(value, 3);
   };
   for (const point of record.curves) {
-    lines.push(row([String(point.step), ...arms.map((a) => spec.metrics.map((m) => cell(point.means[a], m)).join(" / "))]));
+    const cells = arms.map((a) => spec.metrics.map((m) => cell(point, a, m)).join(" / "));
+    if (cells.some((c) => !/^(—( \/ —)*)$/.test(c))) lines.push(row([String(point.step), ...cells]));
   }
   return lines.join("\n");
 }

@@ -9,6 +9,7 @@ import type { Plan, PlanSettings } from "../../runtime/src/plan.js";
 import { writeTorchPackage } from "../../runtime/src/torch/package.js";
 import { findTorchPython } from "../../runtime/src/torch/python.js";
 import { TorchTrainer } from "../../runtime/src/torch/torch-trainer.js";
+import { pipelineSettingsOf } from "../../runtime/src/train/gradient-pipeline.js";
 
 export interface TorchEngineRequest {
   readonly plan: Plan;
@@ -23,6 +24,9 @@ export interface TorchEngineRequest {
 }
 
 export async function startTorchEngine(request: TorchEngineRequest): Promise<TorchTrainer> {
+  if (pipelineSettingsOf(request.settings)) {
+    throw new BackendUnavailable("the torch engine does not run the gradient pipeline (`gradients { … }` in the train block) yet; train this model on a TensorFlow.js backend (--backend wasm, or auto)");
+  }
   const python = findTorchPython();
   if (typeof python === "string") throw new BackendUnavailable(`--backend torch: ${python}`);
   const { package: packageName } = writeTorchPackage(request.plan, request.source, request.folder);

@@ -21,6 +21,7 @@ import type { Plan } from "../../runtime/src/plan.js";
 import { fastestEngine } from "./choose-engine.js";
 import { trainDistributed } from "./distributed-run.js";
 import { startTorchEngine, trainClosing } from "./torch-engine.js";
+import { prepareTraining } from "../../runtime/src/train/epochs.js";
 import { train, trainOptionsFrom, type StepEngine, type StepReport, type TrainState } from "../../runtime/src/train/trainer.js";
 
 /** What a run directory's resolved.json records, enough to resume the run. */
@@ -53,6 +54,8 @@ export interface TrainRunRequest {
   readonly batch?: number;
   readonly checkpointEvery?: number;
   readonly skipBadRows?: boolean;
+  /** The checkpoint `init { model = … }` starts from (the caller trained that model first). */
+  readonly initFrom?: string;
   /** The run being resumed (from its resolved.json), when `--resume`. */
   readonly previous?: ResolvedRun;
 }
@@ -92,7 +95,7 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
   // With torch, tfjs (on cpu) only encodes batches and mirrors the weights for checkpoints.
   let backend = request.backend === "torch" ? "torch" : await useBackend(request.backend as BackendName);
   if (backend === "torch") await useBackend("cpu");
-  const options = trainOptionsFrom(settings, {
+  const requested = trainOptionsFrom(settings, {
     seed,
     ...(previous ? { steps: previous.steps, batch: previous.batch } : {}),
     ...(request.steps !== undefined ? { steps: request.steps } : {}),
@@ -102,13 +105,15 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
   // A save killed mid-write left a temporary file beside its target: remove it before writing.
   removeStaleTemporaries(dir);
   const vocabPath = join(dir, "vocab.json");
-  const data = await openDataSet(plan, settings["data"] as string | undefined, {
+  const opened = await openDataSet(plan, settings["data"] as string | undefined, {
     seed,
     baseDir: request.baseDir,
     skipBadRows: request.skipBadRows === true,
     ...(previous ? { vocabularyFile: vocabPath } : {}),
   });
-  if (data instanceof FileDataSet && data.vocabularies.size) saveVocabularies(vocabPath, data.vocabularies);
+  if (opened instanceof FileDataSet && opened.vocabularies.size) saveVocabularies(vocabPath, opened.vocabularies);
+  // Label privacy and `epochs = N` (steps from the training split's size).
+  const { data, options } = await prepareTraining(opened, settings, requested);
   writeFileAtomic(join(dir, "plan.json"), formatPlan(plan));
   // `auto` on a new run measures the engines (a resumed one keeps its checkpoint's, below).
   if (request.backend === "auto" && !previous) {
@@ -133,13 +138,17 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
     history = readHistory(join(dir, "metrics.jsonl")).filter((r) => r.step <= resume!.step);
     events.log(`resuming ${plan.model} in ${relative(request.cwd, dir) || "."} at step ${resume.step} of ${options.steps}\n`);
   } else {
-    events.log(`training ${plan.model} on ${backend}: ${options.steps} steps of ${options.batch} examples, seed ${seed}\n`);
+    events.log(`training ${plan.model} on ${backend}: ${options.epochs ? `${options.epochs} epochs of ${options.stepsPerEpoch} steps` : `${options.steps} steps`} of ${options.batch} examples, seed ${seed}\n`);
     // `init { from = "runs/pre/checkpoint.safetensors", prefix = "item_table" }`: start from
     // another model's weights (multi-stage training); `freeze` then keeps them fixed.
+    // `init { model = "Pretrain", prefix = […] }` starts from another model of the file, which
+    // the caller trained first (request.initFrom is its checkpoint).
     const init = settings["init"] as Record<string, unknown> | undefined;
-    if (init && typeof init["from"] === "string") {
-      const loaded = loadWeightsFrom(executor, resolve(request.cwd, init["from"]), String(init["prefix"] ?? ""), String(init["rename"] ?? init["prefix"] ?? ""));
-      events.log(`loaded ${loaded.length} weights from ${init["from"]}\n`);
+    const from = request.initFrom ?? (init && typeof init["from"] === "string" ? resolve(request.cwd, init["from"]) : undefined);
+    if (init && from) {
+      const prefix = Array.isArray(init["prefix"]) ? init["prefix"].map(String) : String(init["prefix"] ?? "");
+      const loaded = loadWeightsFrom(executor, from, prefix, typeof init["rename"] === "string" ? init["rename"] : undefined);
+      events.log(`loaded ${loaded.length} weights from ${relative(request.cwd, from)}\n`);
     }
   }
   const metadata = { seed: String(seed), backend };

@@ -55,14 +55,18 @@ export function readExperiment(d: A.ExperimentDecl, name: string): ExperimentPla
   const get = (key: string) => setting(d.settings, key);
   const single = get("model");
   const variants = get("variants");
-  const arms: ExperimentArm[] =
+  // Arms: the listed models (`models = [A, B]`), then the variants of one model (`model = M`
+  // with `variants { … }`); both together let a pre-training model be an arm beside the variants
+  // that start from its weights.
+  const variantArms: ExperimentArm[] =
     single?.kind === "Ident" && variants?.kind === "SettingsBlock"
       ? variants.settings.map((v) => ({
           label: v.name.name,
           model: single.name,
           overrides: new Map(v.value.kind === "SettingsBlock" ? v.value.settings.flatMap((o) => (o.value.kind === "SettingsBlock" ? [] : [[o.name.name, printExpr(o.value)] as const])) : []),
         }))
-      : names(get("models")).map((m) => ({ label: m, model: m, overrides: new Map<string, string>() }));
+      : [];
+  const arms: ExperimentArm[] = [...names(get("models")).map((m) => ({ label: m, model: m, overrides: new Map<string, string>() })), ...variantArms];
   const models = arms.map((a) => a.label);
   const [baseline, steps, paper, hard] = [get("baseline"), get("steps"), get("paper"), get("hard_subset")];
   const [reference, correct] = hard?.kind === "SettingsBlock" ? [setting(hard.settings, "reference"), setting(hard.settings, "correct")] : [];

@@ -10,6 +10,9 @@ import type { Elaborator } from "./elaborate.js";
 import type { ElaboratedModel } from "./model.js";
 import { readExperiment, setting } from "./experiment-decl.js";
 
+/** What the gradient pipeline reports beside a model's metrics (runtime/src/train/gradient-pipeline.ts). */
+const PIPELINE_METRICS = ["communicated_floats", "communicated_bytes"];
+
 export function checkExperiment(el: Elaborator, decl: A.ExperimentDecl, models: readonly ElaboratedModel[], file: string): void {
   const ctx = { file };
   const missing = (node: A.Node, what: string, name: string, known: readonly string[]) => {
@@ -26,14 +29,17 @@ export function checkExperiment(el: Elaborator, decl: A.ExperimentDecl, models: 
     if (node?.kind === "Ident" && !experiment.models.includes(node.name)) missing(node, what, node.name, experiment.models);
   };
   arm(setting(decl.settings, "baseline"), "an arm of the experiment (the baseline)");
-  // Every reported metric must be a metric of every arm's model.
+  // Every reported metric must be a metric of some arm's model (arms of different models may
+  // report different metrics, such as a pre-training arm's recall beside a ranker's AUC: an arm
+  // without the metric shows a dash), or what a gradient pipeline reports for each step.
   const report = setting(decl.settings, "report");
   const outputsOf = (role: A.Role, model: ElaboratedModel) => model.outputs.filter((o) => o.role === role).map((o) => o.name);
   if (report?.kind === "ListExpr") {
     for (const e of report.elements) {
       const name = e.kind === "StringLit" ? e.value : e.kind === "Ident" ? e.name : undefined;
-      const lacking = armModels.find((model) => !outputsOf("metric", model).includes(name ?? ""));
-      if (name !== undefined && lacking) missing(e, `a metric of ${lacking.name}`, name, outputsOf("metric", lacking));
+      if (name === undefined || PIPELINE_METRICS.includes(name) || armModels.some((model) => outputsOf("metric", model).includes(name))) continue;
+      const first = armModels[0];
+      if (first) missing(e, `a metric of ${new Set(armModels.map((m) => m.name)).size > 1 ? "an arm's model" : first.name}`, name, [...new Set(armModels.flatMap((m) => outputsOf("metric", m)))]);
     }
   }
   // The hard subset: a reference arm and a per-example head (one number per example).

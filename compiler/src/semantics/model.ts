@@ -3,6 +3,7 @@
 // nothing unused, causal attention for next-item prediction, parameters fit in memory).
 
 import { totalmem } from "node:os";
+import { checkTrainBlocks } from "./train-checks.js";
 import type * as A from "../syntax/ast.js";
 import { symDim } from "../types/dims.js";
 import { newModelState, type Elaborator, type EvalContext, type WeightInfo } from "./elaborate.js";
@@ -161,6 +162,7 @@ export function elaborateModel(el: Elaborator, decl: A.ModelDecl, fileEnv: Env, 
   }
   const graph = model.graph.build(name, dims, graphOutputs, (d) => el.unifier.resolve(d));
   checkMemory(el, model.weights, graph, optimizerSlots, train, decl, base);
+  checkTrainBlocks(el, decl, train, model.weights, inputs.map((i) => i.name), base);
 
   const inputTypes = inputs.flatMap(({ name: iname }) => {
     const slot = env.ownSlot(iname);

@@ -262,6 +262,40 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
     }),
   },
   {
+    code: "REC2023",
+    severity: "error",
+    summary: "A training-procedure setting outside its range: `epochs`, or a gradient-pipeline transform (`topk`, `bits`, clipping, noise).",
+    example: "model M {\n  dims B\n  input x: f32[B, 4]\n  head h = sum(x, axis = -1)\n  loss l = mean(h * h)\n  train {\n    gradients { topk = 1.5 }\n  }\n}\n",
+    build: (a) => ({
+      message: `\`${a["name"]}\` is ${a["value"]}; it needs ${a["expected"]}`,
+      label: "out of range",
+      help: "the gradient pipeline's settings are in spec/language.md §3.7",
+    }),
+  },
+  {
+    code: "REC2024",
+    severity: "error",
+    summary: "Label privacy that cannot work: a missing or non-positive ε, or a label that is not an input.",
+    example: "model M {\n  dims B\n  input x: f32[B, 4]\n  input y: f32[B]\n  head h = sum(x, axis = -1)\n  loss l = mean((h - y) * (h - y))\n  train {\n    label_privacy { label = \"y\", epsilon = 0.0 }\n  }\n}\n",
+    build: (a) => ({
+      message: a["what"] ?? "label privacy is misconfigured",
+      label: "randomised response needs this",
+      help: a["hint"] ?? "",
+    }),
+  },
+  {
+    code: "REC2025",
+    severity: "error",
+    summary: "A gradient transform on weights that do not train: `gradients { only = … }` naming no weight, or only frozen ones.",
+    example: "import { Dense } from \"std/nn\"\n\nmodel M {\n  dims B\n  input x: f32[B, 4]\n  let tower = Dense(1)\n  head h = tower(x)\n  loss l = mean(h * h)\n  train {\n    freeze = [\"tower\"]\n    gradients { only = [\"tower\"] }\n  }\n}\n",
+    build: (a) => ({
+      message: `\`only\` prefix \`${a["prefix"]}\` ${a["why"]}`,
+      label: "no gradient to transform",
+      ...(a["known"] ? { notes: [`the model's weights start with: ${a["known"]}`] } : {}),
+      help: "name weights that train: drop them from `freeze`, or correct the prefix",
+    }),
+  },
+  {
     code: "REC3001",
     severity: "error",
     summary: "An import of a file that does not exist.",

@@ -8,6 +8,7 @@ import { dtypeName, numel, printShape, DTYPE_BYTES } from "../types/tensor-type.
 import { formatBytes, type ElaboratedModel } from "./model.js";
 import { graphCost } from "../ir/cost.js";
 import { liveNodes } from "../ir/ir.js";
+import { communicationPerStep } from "./train-checks.js";
 
 export interface SummaryJson {
   readonly model: string;
@@ -18,6 +19,8 @@ export interface SummaryJson {
   readonly totals: { count: number | null; bytes: number | null; optimizerStateBytes: number | null; trainingBytes: number | null };
   readonly flops: { perBatch: string; perExample: string };
   readonly bytes: { perBatch: string; perExample: string };
+  /** With a gradient pipeline: the weights that train, and what one step sends (train-checks.ts). */
+  readonly communication?: { trainable: number; floats: number; bytes: number };
 }
 
 export function summarize(model: ElaboratedModel): SummaryJson {
@@ -40,6 +43,7 @@ export function summarize(model: ElaboratedModel): SummaryJson {
     return { name: w.path, shape: printShape(w.type.shape), dtype: dtypeName(w.type), group: w.group, count, bytes };
   });
   const totalBytes = totalCount === null ? null : (totalCount as number) * 4;
+  const communication = communicationPerStep(model.train, parameters);
   const batch = model.dims[0];
   const cost = graphCost(model.graph);
   const perExample = (d: typeof cost.flops) => {
@@ -61,6 +65,7 @@ export function summarize(model: ElaboratedModel): SummaryJson {
     },
     flops: { perBatch: printDim(cost.flops), perExample: perExample(cost.flops) },
     bytes: { perBatch: printDim(cost.bytes), perExample: perExample(cost.bytes) },
+    ...(communication ? { communication } : {}),
   };
 }
 
@@ -85,6 +90,9 @@ export function renderSummary(summary: SummaryJson): string {
     `forward FLOPs per batch:   ${summary.flops.perBatch}`,
     `forward FLOPs per example: ${summary.flops.perExample}`,
     `forward bytes moved per batch: ${summary.bytes.perBatch}`,
+    ...(summary.communication
+      ? [`sent per step (gradient pipeline): ${fmtCount(summary.communication.floats)} floats, ${formatBytes(summary.communication.bytes)}, for ${fmtCount(summary.communication.trainable)} trained parameters of ${fmtCount(t.count)}`]
+      : []),
   ];
   return `${out.join("\n")}\n`;
 }

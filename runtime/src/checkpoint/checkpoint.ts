@@ -77,17 +77,27 @@ export function loadCheckpoint(executor: Executor, path: string): Record<string,
  * prefix in the checkpoint to the one in this model when they differ. Returns what was loaded;
  * throws when nothing matches or a shape differs.
  */
-export function loadWeightsFrom(executor: Executor, path: string, prefix: string, rename = prefix): string[] {
-  const { tensors } = readSafetensors(path);
+export function loadWeightsFrom(executor: Executor, path: string, prefix: string | readonly string[], rename?: string): string[] {
+  return loadWeightsFromTable(executor, readSafetensors(path).tensors, prefix, rename, path);
+}
+
+/**
+ * The same from weights in memory (an experiment's arm trained earlier, by name): every weight
+ * of this model under one of `prefixes` (a list; one string; "" for all) is copied from `tensors`.
+ * `where` names the source in errors.
+ */
+export function loadWeightsFromTable(executor: Executor, tensors: ReadonlyMap<string, StoredTensor>, prefixes: string | readonly string[], rename: string | undefined, where: string): string[] {
+  const list = typeof prefixes === "string" ? [prefixes] : prefixes.length ? prefixes : [""];
   const under = (name: string, p: string) => p === "" || name === p || name.startsWith(`${p}.`);
   const loaded: string[] = [];
   const problems: string[] = [];
   for (const [name, variable] of executor.params) {
-    if (!under(name, prefix)) continue;
-    const source = rename === prefix ? name : rename + name.slice(prefix.length);
+    const prefix = list.find((p) => under(name, p));
+    if (prefix === undefined) continue;
+    const source = rename === undefined || rename === prefix || list.length > 1 ? name : rename + name.slice(prefix.length);
     const stored = tensors.get(source);
     const problem = !stored
-      ? `\`${source}\` is not in ${path}`
+      ? `\`${source}\` is not in ${where}`
       : stored.shape.join() !== variable.shape.join()
         ? `\`${source}\` is ${JSON.stringify(stored.shape)} there but \`${name}\` is ${JSON.stringify(variable.shape)} here`
         : weightProblem(source, stored);
@@ -98,7 +108,12 @@ export function loadWeightsFrom(executor: Executor, path: string, prefix: string
     }
   }
   if (problems.length || loaded.length === 0) {
-    throw new CheckpointError(`cannot load \`${prefix || "every weight"}\` from ${path}:\n  ${problems.length ? problems.join("\n  ") : "no weight of this model has that prefix"}`);
+    throw new CheckpointError(`cannot load \`${list.join("`, `") || "every weight"}\` from ${where}:\n  ${problems.length ? problems.join("\n  ") : "no weight of this model has that prefix"}`);
   }
   return loaded;
+}
+
+/** A copy of an executor's weights by name, as loadWeightsFromTable reads them. */
+export function snapshotWeights(executor: Executor): Map<string, StoredTensor> {
+  return new Map([...executor.params].map(([name, v]) => [name, { dtype: "F32", shape: [...v.shape], data: Float32Array.from(v.dataSync()) } as StoredTensor]));
 }

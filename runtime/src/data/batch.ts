@@ -5,6 +5,7 @@
 import { tf, tfDtype, type Tensor } from "../tf.js";
 import type { PlanDataField } from "../plan.js";
 import type { EncodedRow } from "./encode.js";
+import type { Examples } from "./examples.js";
 
 export interface Batch {
   readonly feeds: Map<string, Tensor>;
@@ -26,6 +27,11 @@ export interface DataSet {
   readonly heldOutBatches?: number;
   /** Bad rows skipped so far (with `--skip-bad-rows`), and the first few of them. */
   readonly skipped: { count: number; examples: string[] };
+  /**
+   * The training split held in memory, for data that ends (files, finite worlds): what
+   * `epochs = N` passes over and label privacy rewrites once. Absent for endless worlds.
+   */
+  finite?(): Promise<Examples>;
 }
 
 /** Packs encoded rows into one tensor per model-input field. */

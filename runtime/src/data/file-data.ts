@@ -11,6 +11,7 @@ import { hashSplitter, timeSplitter, type Split, type Splitter } from "./split.j
 import { DataFileError, readRows, type TableFormat } from "./tables.js";
 import { Vocabulary, VocabularyBuilder } from "./vocab.js";
 import { mulberry32 } from "./random.js";
+import { materialize, type Examples } from "./examples.js";
 
 export interface FileDataOptions {
   readonly path: string;
@@ -70,6 +71,13 @@ export class FileDataSet implements DataSet {
   train(): BatchSource {
     const rows = this.shuffled(this.endless("train"));
     return this.batches(rows);
+  }
+
+  private training: Promise<Examples> | undefined;
+
+  /** The training split read once into memory (for epochs and label privacy). */
+  finite(): Promise<Examples> {
+    return (this.training ??= materialize(this.batches(this.encoded("train"))));
   }
 
   heldOut(split: "valid" | "test" = "valid"): BatchSource {

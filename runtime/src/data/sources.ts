@@ -10,6 +10,8 @@ import type { BatchSource, DataSet } from "./batch.js";
 import { FileDataSet } from "./file-data.js";
 import { engagementSessionsWorld, latentFactorWorld, loggedBanditWorld, outcomeSequencesWorld, sidSuccessorWorld } from "./synthetic.js";
 import { DataSourceError, fileSource } from "./source-config.js";
+import { endlessEpochs, inOrder } from "./examples.js";
+import { cleanRoomWorld, idPretrainWorld, type FiniteWorld } from "./finite-worlds.js";
 
 export { DataSourceError };
 
@@ -51,12 +53,24 @@ async function fileDataSet(plan: Plan, config: Config, options: DataOptions): Pr
 
 function syntheticDataSet(plan: Plan, config: Config, seed: number): DataSet {
   const world = String(config.args.get("world") ?? "");
-  const make = GENERATED_WORLDS[world];
-  if (!make) throw new DataSourceError(`unknown synthetic world \`${world}\`; the worlds are: ${Object.keys(GENERATED_WORLDS).join(", ")}`);
   // One world per `synthetic(…, seed = s)`; the run's seed and the split pick the examples. With
   // `world_per_seed = true` the run's seed also draws a new world (users, tables, catalogue), so
   // the spread over seeds covers the data as well as the model's initialization.
   const worldSeed = numberArg(config, "seed", 0) + (config.args.get("world_per_seed") === true ? seed * 7919 : 0);
+  const finite = FINITE_WORLDS[world];
+  if (finite) {
+    // Every example exists up front: the run's seed shuffles each epoch; held-out scoring reads
+    // the whole test split in order.
+    const { train, test } = finite(config, worldSeed);
+    return {
+      train: () => fittingInputs(plan, world, endlessEpochs(train, seed)),
+      heldOut: () => fittingInputs(plan, world, inOrder(test)),
+      skipped: { count: 0, examples: [] },
+      finite: async () => train,
+    };
+  }
+  const make = GENERATED_WORLDS[world];
+  if (!make) throw new DataSourceError(`unknown synthetic world \`${world}\`; the worlds are: ${[...Object.keys(GENERATED_WORLDS), ...Object.keys(FINITE_WORLDS)].join(", ")}`);
   const streamSeed = worldSeed + seed * 1000;
   return {
     train: () => fittingInputs(plan, world, make(plan, config, { worldSeed, streamSeed }, "train")),
@@ -101,6 +115,33 @@ function inputDim(plan: Plan, name: string, axis: number, fallback: number): num
   const d = plan.inputs.find((i) => i.name === name)?.type.shape[axis];
   return typeof d === "number" ? d : fallback;
 }
+
+/** Finite worlds by name (finite-worlds.ts): `synthetic(…)` arguments and the world's seed → its examples. */
+const FINITE_WORLDS: Readonly<Record<string, (config: Config, worldSeed: number) => FiniteWorld>> = {
+  id_pretrain: (config, worldSeed) => {
+    const part = String(config.args.get("part") ?? "impressions");
+    if (part !== "engagement" && part !== "impressions") throw new DataSourceError(`the world \`id_pretrain\` has the parts \`engagement\` and \`impressions\`, not \`${part}\``);
+    const engagement = part === "engagement";
+    return idPretrainWorld({
+      worldSeed,
+      part,
+      users: numberArg(config, "users", 2_000),
+      items: numberArg(config, "items", 5_000),
+      trainExamples: numberArg(config, "train_examples", engagement ? 200_000 : 60_000),
+      testExamples: numberArg(config, "test_examples", engagement ? 5_000 : 20_000),
+    });
+  },
+  clean_room: (config, worldSeed) => {
+    const part = String(config.args.get("part") ?? "advertiser");
+    if (part !== "platform" && part !== "advertiser") throw new DataSourceError(`the world \`clean_room\` has the parts \`platform\` and \`advertiser\`, not \`${part}\``);
+    return cleanRoomWorld({
+      worldSeed,
+      part,
+      trainExamples: numberArg(config, "train_examples", part === "platform" ? 100_000 : 30_000),
+      testExamples: numberArg(config, "test_examples", 10_000),
+    });
+  },
+};
 
 /** Generated worlds by name: plan, `synthetic(…)` arguments and a seed → a batch stream. */
 const GENERATED_WORLDS: Readonly<Record<string, (plan: Plan, config: Config, seeds: { worldSeed: number; streamSeed: number }, split: string) => BatchSource>> = {

@@ -9,9 +9,14 @@ import type { BatchSource, DataSet } from "../data/batch.js";
 import { evaluateMetrics } from "./evaluate.js";
 import { makeOptimizer, type GroupOptimizer } from "./optimizers.js";
 import { learningRateFactor, type Schedule } from "./schedule.js";
+import { GradientPipeline, pipelineSettingsOf } from "./gradient-pipeline.js";
 
 export interface TrainOptions {
   readonly steps: number;
+  /** `epochs = N` over finite data: prepareTraining (epochs.ts) turns it into `steps`. */
+  readonly epochs?: number;
+  /** Steps per epoch, when training counts epochs: every epoch ends with an evaluation. */
+  readonly stepsPerEpoch?: number;
   readonly batch: number;
   readonly seed: number;
   readonly evalEvery: number;
@@ -63,6 +68,8 @@ export interface TrainState {
 
 export interface StepReport {
   readonly step: number;
+  /** The epoch that ended with this step (training that counts epochs). */
+  readonly epoch?: number;
   readonly loss: number;
   readonly lr: number;
   readonly metrics?: Readonly<Record<string, number>>;
@@ -94,6 +101,7 @@ export function trainOptionsFrom(settings: PlanSettings, overrides: Partial<Trai
       ? { earlyStop: { metric, mode: evalBlock["mode"] === "min" ? ("min" as const) : ("max" as const), patience: num(evalBlock["patience"], 3) } }
       : {}),
     steps: overrides.steps ?? num(settings["steps"], 100),
+    ...((overrides.epochs ?? settings["epochs"]) !== undefined ? { epochs: overrides.epochs ?? num(settings["epochs"], 1) } : {}),
     batch: overrides.batch ?? num(settings["batch"], 64),
     seed: overrides.seed ?? 0,
     evalEvery: overrides.evalEvery ?? num(evalBlock["every"], 0),
@@ -117,8 +125,13 @@ export function trainingSetup(plan: Plan, settings: PlanSettings, steps: number)
   const byGroup = { dense: [] as string[], embedding: [] as string[] };
   // `freeze = ["item_table", …]`: weights whose qualified names start with a listed prefix stay fixed.
   const frozen = frozenPrefixes(settings);
+  // `gradients { only = ["adapter", …] }`: only these weights train (and are communicated).
+  const only = pipelineSettingsOf(settings)?.only ?? [];
+  const under = (name: string, prefix: string) => name === prefix || name.startsWith(`${prefix}.`);
   for (const param of plan.params) {
-    if (!frozen.some((prefix) => param.name === prefix || param.name.startsWith(`${prefix}.`))) byGroup[param.group].push(param.name);
+    if (frozen.some((prefix) => under(param.name, prefix))) continue;
+    if (only.length && !only.some((prefix) => under(param.name, prefix))) continue;
+    byGroup[param.group].push(param.name);
   }
   if (byGroup.dense.length + byGroup.embedding.length === 0) {
     throw new TrainingError(`model ${plan.model} has no weights to train${frozen.length ? " (all are frozen)" : ""}`);
@@ -148,13 +161,18 @@ export class Trainer implements StepEngine {
   private readonly lossWeights: Record<string, number>;
   private readonly clipNorm: number;
   private readonly schedule: Schedule;
+  /** The train block's `gradients { … }` (gradient-pipeline.ts), when it has one. */
+  readonly pipeline: GradientPipeline | undefined;
 
   constructor(
     private readonly executor: Executor,
     settings: PlanSettings,
     steps: number,
+    seed = 0,
   ) {
     const setup = trainingSetup(executor.plan, settings, steps);
+    const pipeline = pipelineSettingsOf(settings);
+    this.pipeline = pipeline ? new GradientPipeline(pipeline, seed) : undefined;
     for (const group of setup.groups) this.groups.push({ optimizer: makeOptimizer(group.optimizer), variables: group.names.map((n) => executor.params.get(n)!) });
     this.lossWeights = setup.lossWeights;
     this.clipNorm = setup.clipNorm;
@@ -171,23 +189,15 @@ export class Trainer implements StepEngine {
     const factor = learningRateFactor(this.schedule, step);
     for (const g of this.groups) g.optimizer.setLearningRate(g.optimizer.baseLearningRate * factor);
     const variables = this.groups.flatMap((g) => g.variables);
-    const { grads, check } = tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => {
-        const losses = this.executor.run("train", feeds, { training: true, seed: seed + step });
-        let total: Tensor = tf.scalar(0);
-        for (const [name, l] of losses) total = tf.add(total, tf.mul(l, this.lossWeights[name] ?? 1));
-        return total as tf.Scalar;
-      }, variables);
-      const squared = Object.values(grads).map((g) => tf.sum(tf.square(g)));
-      const check = tf.stack([value, squared.length ? tf.addN(squared) : tf.scalar(0)]);
-      return { grads: Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.keep(g)])), check: tf.keep(check) };
-    });
+    const perExample = this.pipeline?.settings.perExampleClip ?? 0;
+    const { grads, check } = perExample > 0 ? this.clippedPerExample(feeds, seed + step, variables, perExample) : this.batchGradients(feeds, seed + step, variables);
     const [total, gradSquares] = (await check.data()) as Float32Array;
     check.dispose();
     if (Number.isFinite(total!) && Number.isFinite(gradSquares!)) {
+      if (this.pipeline) this.throughPipeline(grads, [...feeds.values()][0]?.shape[0] ?? 1);
       tf.tidy(() => {
         let scale: Tensor | undefined;
-        if (this.clipNorm > 0) scale = tf.minimum(1, tf.div(this.clipNorm, tf.add(tf.sqrt(tf.scalar(gradSquares!)), 1e-12)));
+        if (this.clipNorm > 0 && !this.pipeline) scale = tf.minimum(1, tf.div(this.clipNorm, tf.add(tf.sqrt(tf.scalar(gradSquares!)), 1e-12)));
         for (const group of this.groups) {
           const map = new Map<tf.Variable, Tensor>();
           for (const v of group.variables) {
@@ -208,11 +218,74 @@ export class Trainer implements StepEngine {
     return Number.isFinite(gradSquares!) ? total! : Number.isFinite(total!) ? Number.NaN : total!;
   }
 
+  /** The weighted loss of a batch and its gradients; `check` holds [loss, squared gradient norm]. */
+  private batchGradients(feeds: ReadonlyMap<string, Tensor>, seed: number, variables: tf.Variable[]): { grads: Record<string, Tensor>; check: Tensor } {
+    return tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => this.weightedLoss(feeds, seed), variables);
+      const squared = Object.values(grads).map((g) => tf.sum(tf.square(g)));
+      const check = tf.stack([value, squared.length ? tf.addN(squared) : tf.scalar(0)]);
+      return { grads: Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.keep(g)])), check: tf.keep(check) };
+    });
+  }
+
+  private weightedLoss(feeds: ReadonlyMap<string, Tensor>, seed: number): tf.Scalar {
+    const losses = this.executor.run("train", feeds, { training: true, seed });
+    let total: Tensor = tf.scalar(0);
+    for (const [name, l] of losses) total = tf.add(total, tf.mul(l, this.lossWeights[name] ?? 1));
+    return total as tf.Scalar;
+  }
+
+  /**
+   * Per-example clipping (the pipeline's first transform): each example's gradient, computed on a
+   * batch of one, scaled to an L2 norm of at most `bound`, then the mean over the batch. The loss
+   * is the mean of the examples' losses (a loss that compares the examples of a batch with each
+   * other, such as an in-batch softmax, has no per-example gradient and should not use this).
+   */
+  private clippedPerExample(feeds: ReadonlyMap<string, Tensor>, seed: number, variables: tf.Variable[], bound: number): { grads: Record<string, Tensor>; check: Tensor } {
+    const size = [...feeds.values()][0]?.shape[0] ?? 1;
+    let sums: Record<string, Tensor> = {};
+    let lossSum: Tensor = tf.scalar(0);
+    for (let b = 0; b < size; b++) {
+      const next = tf.tidy(() => {
+        const one = new Map([...feeds].map(([name, t]) => [name, tf.slice(t, [b], [1])]));
+        const { value, grads } = tf.variableGrads(() => this.weightedLoss(one, seed * 4099 + b), variables);
+        const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
+        const scale = tf.minimum(1, tf.div(bound, tf.add(norm, 1e-12)));
+        const added = Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.keep(sums[k] ? tf.add(sums[k]!, tf.mul(g, scale)) : tf.mul(g, scale))]));
+        return { added, loss: tf.keep(tf.add(lossSum, value)) };
+      });
+      tf.dispose([...Object.values(sums), lossSum]);
+      sums = next.added;
+      lossSum = next.loss;
+    }
+    return tf.tidy(() => {
+      const grads = Object.fromEntries(Object.entries(sums).map(([k, g]) => [k, tf.keep(tf.div(g, size))]));
+      const squared = Object.values(grads).map((g) => tf.sum(tf.square(g)));
+      const check = tf.keep(tf.stack([tf.div(lossSum, size), squared.length ? tf.addN(squared) : tf.scalar(0)]));
+      tf.dispose([...Object.values(sums), lossSum]);
+      return { grads, check };
+    });
+  }
+
+  /** Transforms 3–7 of the gradient pipeline on the aggregated gradients, replacing them in `grads`. */
+  private throughPipeline(grads: Record<string, Tensor>, batch: number): void {
+    const planName = new Map([...this.executor.params].map(([name, v]) => [v.name, name]));
+    const arrays = new Map(Object.entries(grads).map(([k, g]) => [planName.get(k) ?? k, Float32Array.from(g.dataSync())]));
+    this.pipeline!.transform(arrays, batch);
+    for (const [k, g] of Object.entries(grads)) {
+      grads[k] = tf.tensor(arrays.get(planName.get(k) ?? k)!, g.shape, "float32");
+      g.dispose();
+    }
+  }
+
   /** What the last refused step saw: its loss and the weights whose gradients were not finite. */
   lastNonFinite: { loss: number; gradients: string[] } | undefined;
 
-  evaluate(source: BatchSource, batches: number, batchSize: number): Promise<Record<string, number>> {
-    return evaluateMetrics(this.executor, source, batches, batchSize);
+  /** The model's metrics; with a gradient pipeline also what the last step sent (`communicated_floats`, `communicated_bytes`). */
+  async evaluate(source: BatchSource, batches: number, batchSize: number): Promise<Record<string, number>> {
+    const metrics = await evaluateMetrics(this.executor, source, batches, batchSize);
+    if (!this.pipeline) return metrics;
+    return { ...metrics, communicated_floats: this.pipeline.last.floats, communicated_bytes: this.pipeline.last.bytes };
   }
 
   /**
@@ -225,10 +298,13 @@ export class Trainer implements StepEngine {
     for (const [g, group] of this.groups.entries()) {
       for (const [i, w] of (await group.optimizer.state()).entries()) out.push({ name: `${g}.${String(i).padStart(5, "0")}.${w.name}`, tensor: w.tensor });
     }
+    // Error feedback's residuals: what top-k has not sent yet belongs to the run's state.
+    for (const [name, residual] of this.pipeline?.residuals ?? []) out.push({ name: `residual.${name}`, tensor: tf.tensor(residual) });
     return out;
   }
 
   async restoreOptimizerState(state: ReadonlyMap<string, Tensor>): Promise<void> {
+    for (const [name, tensor] of state) if (name.startsWith("residual.")) this.pipeline?.residuals.set(name.slice("residual.".length), Float32Array.from(await tensor.data()));
     for (const [g, group] of this.groups.entries()) {
       const prefix = `${g}.`;
       const mine = [...state].filter(([name]) => name.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -243,7 +319,7 @@ export class Trainer implements StepEngine {
 
 /** Runs the training loop; stops with NonFiniteLoss naming the step and the first bad op. */
 export async function train(executor: Executor, settings: PlanSettings, data: DataSet, options: TrainOptions): Promise<StepReport[]> {
-  const trainer: StepEngine = options.engine ?? new Trainer(executor, settings, options.steps);
+  const trainer: StepEngine = options.engine ?? new Trainer(executor, settings, options.steps, options.seed);
   const reports: StepReport[] = [];
   let best = options.resume?.best;
   let sinceBest = options.resume?.sinceBest ?? 0;
@@ -273,8 +349,9 @@ export async function train(executor: Executor, settings: PlanSettings, data: Da
     }
     tf.dispose([...batch.feeds.values()]);
     const last = step === options.steps - 1;
-    const metrics = (options.evalEvery > 0 && (step + 1) % options.evalEvery === 0) || last ? await trainer.evaluate(data.heldOut(), options.evalBatches || data.heldOutBatches || 0, options.batch) : undefined;
-    const report: StepReport = { step: step + 1, loss, lr: trainer.learningRate(step), ...(metrics ? { metrics } : {}) };
+    const epochEnd = options.stepsPerEpoch && (step + 1) % options.stepsPerEpoch === 0 ? (step + 1) / options.stepsPerEpoch : undefined;
+    const metrics = (options.evalEvery > 0 && (step + 1) % options.evalEvery === 0) || epochEnd || last ? await trainer.evaluate(data.heldOut(), options.evalBatches || data.heldOutBatches || 0, options.batch) : undefined;
+    const report: StepReport = { step: step + 1, ...(epochEnd ? { epoch: epochEnd } : {}), loss, lr: trainer.learningRate(step), ...(metrics ? { metrics } : {}) };
     reports.push(report);
     options.onStep?.(report);
     const stop = options.earlyStop;

@@ -1,5 +1,5 @@
 // Ops evaluated entirely at compile time over lists, numbers and functions: len, range,
-// enumerate, zip, fold, float, int. Their results shape the graph (how many layers, which sizes).
+// enumerate, zip, fold, float, int, flip_probability. Their results shape the graph (how many layers, which sizes).
 
 import { constDim, constValue } from "../../types/dims.js";
 import type { Value } from "../values.js";
@@ -86,6 +86,17 @@ export const COMPILE_TIME_BUILTINS: readonly Builtin[] = [
     evaluate: (args) => {
       const v = args.get("x")!;
       return v.kind === "int" ? v : { kind: "int", dim: constDim(Math.trunc(v.kind === "float" ? v.value : 0)) };
+    },
+  },
+  {
+    name: "flip_probability",
+    category: "compile-time",
+    doc: "flip_probability(epsilon): ρ = 1 / (1 + e^ε), the probability that ε-randomised response flips a binary label (the `flip` of the de-biased losses, matching `label_privacy { epsilon }`).",
+    params: [p("epsilon", "float")],
+    evaluate: (args) => {
+      const v = args.get("epsilon")!;
+      const epsilon = v.kind === "int" ? (constValue(v.dim) ?? 0) : v.kind === "float" ? v.value : 0;
+      return { kind: "float", value: 1 / (1 + Math.exp(epsilon)) };
     },
   },
 ];

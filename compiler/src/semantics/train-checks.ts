@@ -1,0 +1,98 @@
+// Checking the training procedure a `train` block declares, before anything runs: `epochs`, the
+// gradient pipeline (`gradients { … }`) and label privacy (`label_privacy { … }`). In: the model's
+// declaration (for spans), its evaluated train stages, its weights and inputs. Out: REC2023
+// (a setting outside its range), REC2024 (label privacy that cannot work) and REC2025 (a
+// gradient transform on a weight that does not train), reported through the elaborator.
+
+import { constValue } from "../types/dims.js";
+import type { Attr } from "../ir/ir.js";
+import type * as A from "../syntax/ast.js";
+import type { Elaborator, WeightInfo } from "./elaborate.js";
+import type { TrainSettings, TrainStage } from "./model.js";
+
+export const numberOf = (attr: Attr | TrainSettings | undefined): number | undefined =>
+  attr && "kind" in attr ? (attr.kind === "float" ? attr.value : attr.kind === "int" ? constValue(attr.dim) : undefined) : undefined;
+export const stringsOf = (attr: Attr | TrainSettings | undefined): string[] =>
+  attr && "kind" in attr ? (attr.kind === "string" ? [attr.value] : attr.kind === "list" ? attr.items.flatMap((i) => (i.kind === "string" ? [i.value] : [])) : []) : [];
+
+/** The `name = …` setting of a settings list (its span for diagnostics). */
+const settingNode = (settings: readonly A.Setting[], name: string) => settings.find((s) => s.name.name === name);
+
+export function checkTrainBlocks(el: Elaborator, decl: A.ModelDecl, stages: readonly TrainStage[], weights: readonly WeightInfo[], inputs: readonly string[], ctx: { file: string }): void {
+  const blocks = decl.members.filter((m): m is A.TrainDecl => m.kind === "TrainDecl");
+  blocks.forEach((block, i) => {
+    const settings = stages[i]?.settings;
+    if (!settings) return;
+    const range = (node: A.Setting | undefined, value: number | undefined, ok: (v: number) => boolean, expected: string) => {
+      if (node && value !== undefined && !ok(value)) el.report(ctx, "REC2023", node.value.span, { name: node.name.name, value: String(value), expected });
+    };
+    range(settingNode(block.settings, "epochs"), numberOf(settings.get("epochs")), (v) => Number.isInteger(v) && v >= 1, "a whole number of at least 1");
+
+    const gradients = settingNode(block.settings, "gradients");
+    const pipeline = settings.get("gradients");
+    const enabled = (block: TrainSettings) => { const e = block.get("enabled"); return !(e && "kind" in e && e.kind === "bool" && !e.value); };
+    if (gradients?.value.kind === "SettingsBlock" && pipeline && !("kind" in pipeline) && enabled(pipeline)) {
+      const inner = gradients.value.settings;
+      const get = (name: string) => numberOf(pipeline.get(name));
+      range(settingNode(inner, "topk"), get("topk"), (v) => v > 0 && v <= 1, "a fraction in (0, 1]: the share of each gradient's entries sent");
+      range(settingNode(inner, "bits"), get("bits"), (v) => Number.isInteger(v) && v >= 2 && v <= 32, "a whole number of bits from 2 to 32");
+      for (const name of ["clip", "per_example_clip", "noise"]) range(settingNode(inner, name), get(name), (v) => v >= 0, "a number of at least 0");
+      const noise = settingNode(inner, "noise");
+      if (noise && (get("noise") ?? 0) > 0 && !(get("clip") ?? numberOf(settings.get("clip_norm"))) && !get("per_example_clip")) {
+        el.report(ctx, "REC2023", noise.value.span, { name: "noise", value: String(get("noise")), expected: "a clipping bound beside it (`per_example_clip` or `clip`): the noise's scale is σ times that bound" });
+      }
+      // `only`: the weights that train and are sent; each must name weights that are not frozen.
+      const frozen = stringsOf(settings.get("freeze"));
+      const under = (name: string, prefix: string) => name === prefix || name.startsWith(`${prefix}.`);
+      const only = settingNode(inner, "only");
+      for (const prefix of stringsOf(pipeline.get("only"))) {
+        if (!only) break;
+        const matched = weights.filter((w) => under(w.path, prefix));
+        if (matched.length === 0) el.report(ctx, "REC2025", only.value.span, { prefix, why: "names no weight of the model", known: [...new Set(weights.map((w) => w.path.split(".")[0]!))].slice(0, 8).join(", ") });
+        else if (matched.every((w) => frozen.some((f) => under(w.path, f)))) el.report(ctx, "REC2025", only.value.span, { prefix, why: "names only frozen weights (`freeze`), which have no gradient to transform", known: "" });
+      }
+    }
+
+    const privacyNode = settingNode(block.settings, "label_privacy");
+    const privacy = settings.get("label_privacy");
+    if (privacyNode?.value.kind === "SettingsBlock" && privacy && !("kind" in privacy) && enabled(privacy)) {
+      const inner = privacyNode.value.settings;
+      const epsilon = numberOf(privacy.get("epsilon"));
+      const epsilonNode = settingNode(inner, "epsilon");
+      if (!epsilonNode) el.report(ctx, "REC2024", privacyNode.name.span, { what: "label privacy needs its `epsilon`", hint: "add `epsilon = 1.0` (smaller is more private: labels flip with probability 1 / (1 + e^ε))" });
+      else if (epsilon === undefined || !(epsilon > 0) || !Number.isFinite(epsilon)) el.report(ctx, "REC2024", epsilonNode.value.span, { what: `\`epsilon\` is ${epsilon ?? "not a number"}; it must be positive`, hint: "ε = 0 would flip half the labels (no information left); use a positive ε such as 0.5, 1 or 2" });
+      const labelNode = settingNode(inner, "label");
+      const [label] = stringsOf(privacy.get("label"));
+      if (!labelNode || label === undefined) el.report(ctx, "REC2024", privacyNode.name.span, { what: "label privacy needs the `label` it protects", hint: "add `label = \"…\"`, the input holding the binary label" });
+      else if (!inputs.includes(label)) el.report(ctx, "REC2024", labelNode.value.span, { what: `\`${label}\` is not an input of ${decl.name.kind === "Ident" ? decl.name.name : "the model"}`, hint: `name the input holding the binary label (${inputs.join(", ")})` });
+    }
+  });
+}
+
+/**
+ * What a step of the first train block communicates, from its gradient pipeline: the weights that
+ * train (not frozen, under `only`), and per step the values sent (⌈topk · n⌉ per tensor) and
+ * bytes (values at `bits` each, a 4-byte index per value under top-k, a 4-byte scale per tensor
+ * when quantised) — the same counts the runtime reports as `communicated_floats` and `_bytes`.
+ */
+export function communicationPerStep(stages: readonly TrainStage[], weights: readonly { name: string; count: number | null }[]): { trainable: number; floats: number; bytes: number } | undefined {
+  const settings = stages[0]?.settings;
+  const pipeline = settings?.get("gradients");
+  if (!settings || !pipeline || "kind" in pipeline) return undefined;
+  const enabled = pipeline.get("enabled");
+  if (enabled && "kind" in enabled && enabled.kind === "bool" && !enabled.value) return undefined;
+  const under = (name: string, prefix: string) => name === prefix || name.startsWith(`${prefix}.`);
+  const frozen = stringsOf(settings.get("freeze"));
+  const only = stringsOf(pipeline.get("only"));
+  const topk = numberOf(pipeline.get("topk")) ?? 1;
+  const bits = numberOf(pipeline.get("bits")) ?? 32;
+  let [trainable, floats, bytes] = [0, 0, 0];
+  for (const w of weights) {
+    if (w.count === null || frozen.some((f) => under(w.name, f)) || (only.length && !only.some((o) => under(w.name, o)))) continue;
+    trainable += w.count;
+    const sent = topk < 1 ? Math.min(w.count, Math.max(1, Math.ceil(topk * w.count))) : w.count;
+    floats += sent;
+    bytes += (bits < 32 ? Math.ceil((sent * bits) / 8) + 4 : 4 * sent) + (topk < 1 ? 4 * sent : 0);
+  }
+  return { trainable, floats, bytes };
+}

@@ -1,0 +1,116 @@
+// Finite data held in memory: a split's examples as one typed column per input, and passes over
+// them in a seeded order. In: columns (from a finite world) or one pass of a BatchSource (a
+// file's training split). Out: batches of up to `batchSize` examples, the last one of a pass
+// short, and columns that transforms (label privacy) may rewrite once, before any pass.
+
+import { tf, type Tensor } from "../tf.js";
+import type { Batch, BatchSource } from "./batch.js";
+import { mulberry32 } from "./random.js";
+
+export type ColumnData = Float32Array | Int32Array | Uint8Array;
+
+export interface Column {
+  readonly data: ColumnData;
+  /** The shape of one example (`[]` for a scalar per example). */
+  readonly shape: readonly number[];
+  readonly dtype: "float32" | "int32" | "bool";
+}
+
+/** Examples as columns: `count` rows, each column holding `count × width` values. */
+export interface Examples {
+  readonly count: number;
+  readonly columns: ReadonlyMap<string, Column>;
+}
+
+const widthOf = (column: Column) => column.shape.reduce((a, b) => a * b, 1);
+
+/** The examples at `rows` (positions into `examples`), packed as one batch. */
+export function batchOf(examples: Examples, rows: ArrayLike<number>): Batch {
+  const feeds = new Map<string, Tensor>();
+  for (const [name, column] of examples.columns) {
+    const width = widthOf(column);
+    const out = new (column.data.constructor as new (n: number) => ColumnData)(rows.length * width);
+    for (let r = 0; r < rows.length; r++) out.set(column.data.subarray(rows[r]! * width, (rows[r]! + 1) * width), r * width);
+    feeds.set(name, tf.tensor(out, [rows.length, ...column.shape], column.dtype));
+  }
+  return { feeds, size: rows.length };
+}
+
+/** One pass over the examples in stored order (held-out scoring). */
+export function inOrder(examples: Examples): BatchSource {
+  let at = 0;
+  return {
+    async next(batchSize) {
+      if (at >= examples.count) return undefined;
+      const rows = Array.from({ length: Math.min(batchSize, examples.count - at) }, (_, i) => at + i);
+      at += rows.length;
+      return batchOf(examples, rows);
+    },
+  };
+}
+
+/** The order of epoch `epoch`: a Fisher–Yates permutation seeded by the run's seed and the epoch. */
+export function epochOrder(count: number, seed: number, epoch: number): Int32Array {
+  const random = mulberry32((seed * 1_000_003 + epoch * 7_919 + 12_345) >>> 0);
+  const order = Int32Array.from({ length: count }, (_, i) => i);
+  for (let i = count - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
+}
+
+/** One shuffled pass (epoch `epoch`, counted from 0). */
+export function shuffledPass(examples: Examples, seed: number, epoch: number): BatchSource {
+  const order = epochOrder(examples.count, seed, epoch);
+  let at = 0;
+  return {
+    async next(batchSize) {
+      if (at >= examples.count) return undefined;
+      const rows = order.subarray(at, Math.min(at + batchSize, examples.count));
+      at += rows.length;
+      return batchOf(examples, rows);
+    },
+  };
+}
+
+/** Epoch after epoch, each shuffled anew; a batch never spans two epochs. */
+export function endlessEpochs(examples: Examples, seed: number, firstEpoch = 0): BatchSource {
+  let epoch = firstEpoch;
+  let pass = shuffledPass(examples, seed, epoch);
+  return {
+    async next(batchSize) {
+      const batch = await pass.next(batchSize);
+      if (batch) return batch;
+      pass = shuffledPass(examples, seed, ++epoch);
+      return pass.next(batchSize);
+    },
+  };
+}
+
+/** Reads a finite source to its end and keeps its examples as columns. */
+export async function materialize(source: BatchSource, chunk = 4096): Promise<Examples> {
+  const parts = new Map<string, { column: Omit<Column, "data">; chunks: ColumnData[] }>();
+  let count = 0;
+  for (let batch = await source.next(chunk); batch; batch = await source.next(chunk)) {
+    for (const [name, tensor] of batch.feeds) {
+      const part = parts.get(name) ?? parts.set(name, { column: { shape: tensor.shape.slice(1), dtype: tensor.dtype as Column["dtype"] }, chunks: [] }).get(name)!;
+      const values = tensor.dataSync() as ColumnData;
+      part.chunks.push(tensor.dtype === "bool" ? Uint8Array.from(values) : values);
+    }
+    count += batch.size;
+    tf.dispose([...batch.feeds.values()]);
+  }
+  const columns = new Map<string, Column>();
+  for (const [name, { column, chunks }] of parts) {
+    const total = chunks.reduce((a, c) => a + c.length, 0);
+    const data = new (chunks[0]!.constructor as new (n: number) => ColumnData)(total);
+    let offset = 0;
+    for (const c of chunks) {
+      data.set(c, offset);
+      offset += c.length;
+    }
+    columns.set(name, { ...column, data });
+  }
+  return { count, columns };
+}
