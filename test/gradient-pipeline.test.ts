@@ -7,7 +7,8 @@
 import fc from "fast-check";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compile } from "../compiler/src/driver.js";
+import { compile, compileFiles } from "../compiler/src/driver.js";
+import { openDataSet } from "../runtime/src/data/sources.js";
 import { useBackend } from "../runtime/src/backends.js";
 import { endlessEpochs, type Examples } from "../runtime/src/data/examples.js";
 import { flipProbability, randomizedResponse, withLabelPrivacy } from "../runtime/src/data/label-privacy.js";
@@ -15,7 +16,7 @@ import { mulberry32 } from "../runtime/src/data/random.js";
 import { Executor } from "../runtime/src/executor.js";
 import { tf } from "../runtime/src/tf.js";
 import { prepareTraining } from "../runtime/src/train/epochs.js";
-import { clipToNorm, quantize, topkWithFeedback } from "../runtime/src/train/gradient-pipeline.js";
+import { clipToNorm, GradientPipeline, quantize, topkWithFeedback } from "../runtime/src/train/gradient-pipeline.js";
 import { Trainer, TrainingError, trainOptionsFrom } from "../runtime/src/train/trainer.js";
 import { ROOT } from "./harness/repo.js";
 
@@ -39,6 +40,15 @@ describe("gradient transforms", () => {
         given.forEach((v, i) => expect(sent[i]! + residual[i]!).toBeCloseTo(v, 2));
       }),
     );
+  });
+
+  it("adds Gaussian noise of standard deviation σ·C / B after clipping", () => {
+    const pipeline = new GradientPipeline({ perExampleClip: 2, clip: 0, noise: 1.5, topk: 1, errorFeedback: true, bits: 32, only: [] }, 9);
+    const values = new Float32Array(20_000);
+    pipeline.transform(new Map([["w", values]]), 4);
+    const sd = Math.sqrt(values.reduce((a, v) => a + v * v, 0) / values.length);
+    expect(sd).toBeCloseTo((1.5 * 2) / 4, 1);
+    expect(pipeline.last).toEqual({ floats: 20_000, bytes: 80_000 });
   });
 
   it("keeps the entries largest in magnitude", () => {
@@ -177,6 +187,30 @@ describe("label privacy and epochs", () => {
     const held = (await data.heldOut().next(256))!;
     const [ids, labels] = [held.feeds.get("id")!.dataSync(), held.feeds.get("label")!.dataSync()];
     ids.forEach((id, i) => expect(labels[i]).toBe(id % 4 === 0 ? 1 : 0));
+  });
+
+  it("counts epochs over a file's training split, each a new shuffle of the same rows", async () => {
+    await useBackend("cpu");
+    const plan = compileFiles([join(ROOT, "examples/ctr/model.rec")]).plans[0]!;
+    const settings = plan.train[0]!.settings;
+    const data = await openDataSet(plan, settings["data"] as string, { seed: 1, baseDir: join(ROOT, "examples/ctr") });
+    const rows = (await data.finite!()).count;
+    const { data: prepared, options } = await prepareTraining(data, { ...settings, epochs: 2 }, trainOptionsFrom({ ...settings, epochs: 2 }, { seed: 1, batch: 1000 }));
+    expect([options.steps, options.stepsPerEpoch]).toEqual([2 * Math.ceil(rows / 1000), Math.ceil(rows / 1000)]);
+    const stream = prepared.train();
+    const epoch = async () => {
+      const labels: number[] = [];
+      for (let step = 0; step < options.stepsPerEpoch!; step++) {
+        const batch = (await stream.next(1000))!;
+        labels.push(...batch.feeds.get("dense")!.dataSync().filter((_, i) => i % 13 === 0));
+        tf.dispose([...batch.feeds.values()]);
+      }
+      return labels;
+    };
+    const [first, second] = [await epoch(), await epoch()];
+    expect(first.length).toBe(rows);
+    expect(first).not.toEqual(second);
+    expect([...first].sort()).toEqual([...second].sort());
   });
 
   it("turns epochs into steps over the training split, and refuses epochs over an endless world", async () => {

@@ -8,13 +8,14 @@ import { ConfigError } from "../../runtime/src/config.js";
 import { DataSourceError } from "../../runtime/src/data/sources.js";
 import { BadRowError } from "../../runtime/src/data/encode.js";
 import { DataFileError } from "../../runtime/src/data/tables.js";
+import { LabelPrivacyError } from "../../runtime/src/data/label-privacy.js";
 import { NonFiniteLoss, TrainingError } from "../../runtime/src/train/trainer.js";
 import { TorchProcessError } from "../../runtime/src/torch/bridge.js";
 
 import { EXIT } from "../io.js";
 
 // A torch process's error (no CUDA for --device cuda, out of memory) is the machine's, not a bug.
-const USER_ERRORS = [BackendUnavailable, CheckpointError, ConfigError, DataSourceError, BadRowError, DataFileError, NonFiniteLoss, TrainingError, TorchProcessError];
+const USER_ERRORS = [BackendUnavailable, CheckpointError, ConfigError, DataSourceError, BadRowError, DataFileError, NonFiniteLoss, TrainingError, TorchProcessError, LabelPrivacyError];
 
 export function isUserError(error: unknown): error is Error {
   return USER_ERRORS.some((kind) => error instanceof kind);

@@ -17,7 +17,7 @@ import { openDataSet } from "../../runtime/src/data/sources.js";
 import { Executor } from "../../runtime/src/executor.js";
 import type { Plan, PlanSettings } from "../../runtime/src/plan.js";
 import { tf } from "../../runtime/src/tf.js";
-import { train, trainOptionsFrom, type TrainOptions } from "../../runtime/src/train/trainer.js";
+import { train, TrainingError, trainOptionsFrom, type TrainOptions } from "../../runtime/src/train/trainer.js";
 import { loadWeightsFromTable, snapshotWeights } from "../../runtime/src/checkpoint/checkpoint.js";
 import type { StoredTensor } from "../../runtime/src/checkpoint/safetensors.js";
 import { prepareTraining } from "../../runtime/src/train/epochs.js";
@@ -136,8 +136,12 @@ export async function runExperiment(experiment: ExperimentPlan, arms: Experiment
   // with the same seed, so X trains first; those weights are kept until the run is over.
   const initArm = (arm: string) => {
     const init = arms.plans.get(arm)!.train[0]?.settings["init"] as Record<string, unknown> | undefined;
-    const source = typeof init?.["model"] === "string" ? experiment.models.find((m) => arms.plans.get(m)!.model === init["model"] || m === init["model"]) : undefined;
-    return source && init ? { source, prefix: Array.isArray(init["prefix"]) ? init["prefix"].map(String) : String(init["prefix"] ?? "") } : undefined;
+    if (!init || typeof init["model"] !== "string") return undefined;
+    const wanted = init["model"];
+    const source = experiment.models.find((m) => arms.plans.get(m)!.model === wanted || m === wanted);
+    // Training the arm from fresh weights instead would be a silently different experiment.
+    if (!source) throw new TrainingError(`the arm ${arm} starts from the weights of ${wanted} (\`init { model = "${wanted}" }\`), which is not an arm of this run; add it to the experiment's models (or to --only)`);
+    return { source, prefix: Array.isArray(init["prefix"]) ? init["prefix"].map(String) : String(init["prefix"] ?? "") };
   };
   const order = trainingOrder(experiment.models, (arm) => initArm(arm)?.source);
   const kept = new Map<string, Map<number, Map<string, StoredTensor>>>();
@@ -217,7 +221,7 @@ export function trainingOrder(arms: readonly string[], sourceOf: (arm: string) =
   const order: string[] = [];
   const visit = (arm: string, path: string[]) => {
     if (order.includes(arm)) return;
-    if (path.includes(arm)) throw new Error(`the arms ${[...path, arm].join(" → ")} start from each other's weights in a cycle`);
+    if (path.includes(arm)) throw new TrainingError(`the arms ${[...path, arm].join(" → ")} start from each other's weights in a cycle`);
     const source = sourceOf(arm);
     if (source && source !== arm) visit(source, [...path, arm]);
     order.push(arm);

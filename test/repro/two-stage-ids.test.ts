@@ -12,7 +12,7 @@ describe("two-stage ID pre-training", () => {
   it("reproduces the direction in a reduced run: frozen pre-trained tables beat tables trained in the ranker", async () => {
     let [stdout, stderr] = ["", ""];
     const io = { stdout: (t: string) => (stdout += t), stderr: (t: string) => (stderr += t), isTTY: false, cwd: join(ROOT, ".tmp"), env: {} };
-    const sizes = ["engagements=30000", "pretrain_epochs=3", "impressions=30000", "epochs=2"].flatMap((s) => ["--set", s]);
+    const sizes = ["engagements=100000", "pretrain_epochs=3", "epochs=2"].flatMap((s) => ["--set", s]);
     const code = await main(["compare", "--seeds", "1,2", "--only", "Scratch,Pretrain,Frozen", "--backend", "wasm", ...sizes, "--json", join(ROOT, "examples/id_pretrain/model.rec")], io);
     expect(code, stderr).toBe(0);
     const { rows } = JSON.parse(stdout) as { rows: { metric: string; byModel: Record<string, { mean: number; std: number; values: number[] }> }[] };
