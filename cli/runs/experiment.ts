@@ -21,6 +21,7 @@ import { train, TrainingError, trainOptionsFrom, type TrainOptions } from "../..
 import { loadWeightsFromTable, snapshotWeights } from "../../runtime/src/checkpoint/checkpoint.js";
 import type { StoredTensor } from "../../runtime/src/checkpoint/safetensors.js";
 import { prepareTraining } from "../../runtime/src/train/epochs.js";
+import { copyReferences } from "../../runtime/src/train/reference.js";
 import { learningCurves, summarize, type CurveRow, type SummaryRow } from "./experiment-summary.js";
 import { HARD_SUBSET_ROW, hardSubsetScores, headPerExample, PROBE_SEED_OFFSET } from "./hard-subset.js";
 import { fastestEngine } from "./choose-engine.js";
@@ -161,6 +162,7 @@ export async function runExperiment(experiment: ExperimentPlan, arms: Experiment
       const executor = new Executor(plan, seed);
       const init = initArm(model);
       if (init) loadWeightsFromTable(executor, kept.get(init.source)!.get(seed)!, init.prefix, undefined, `the run of arm ${init.source} with seed ${seed}`);
+      copyReferences(executor, trainSettings);
       const reports = await trainArm(model, executor, trainSettings, data, options);
       if (needed.has(model)) (kept.get(model) ?? kept.set(model, new Map()).get(model)!).set(seed, snapshotWeights(executor));
       if (seed === experiment.seeds[0]) serveTimes.set(model, await predictMilliseconds(executor, data.heldOut(), options.batch));

@@ -22,6 +22,7 @@ import { fastestEngine } from "./choose-engine.js";
 import { trainDistributed } from "./distributed-run.js";
 import { startTorchEngine, trainClosing } from "./torch-engine.js";
 import { prepareTraining } from "../../runtime/src/train/epochs.js";
+import { copyReferences } from "../../runtime/src/train/reference.js";
 import { train, trainOptionsFrom, type StepEngine, type StepReport, type TrainState } from "../../runtime/src/train/trainer.js";
 
 /** What a run directory's resolved.json records, enough to resume the run. */
@@ -150,6 +151,8 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
       const loaded = loadWeightsFrom(executor, from, prefix, typeof init["rename"] === "string" ? init["rename"] : undefined);
       events.log(`loaded ${loaded.length} weights from ${relative(request.cwd, from)}\n`);
     }
+    // Frozen reference copies start from the weights the run starts from (after `init`).
+    copyReferences(executor, settings);
   }
   const metadata = { seed: String(seed), backend };
   const onTorch = backend === "torch";

@@ -114,6 +114,8 @@ function callOp(el: Elaborator, op: OpDef | Builtin, args: EvaluatedArg[], span:
   const params: readonly { name: string; kind: string; default?: OpArg }[] = op.params;
   const bound = bind(el, params.map((p) => ({ name: p.name, hasDefault: p.default !== undefined })), args, span, ctx, op.name, builtin?.openNamed);
   if (!bound) return POISON;
+  // A reward is deterministic: the same outcomes always score the same (REC2027).
+  if (ctx.reward && "impure" in op && op.impure) el.report(ctx, "REC2027", span, { name: ctx.reward, op: op.name });
   const values = new Map<string, Value>();
   const tensors: TensorValue[] = [];
   for (const param of params) {
@@ -129,7 +131,8 @@ function callOp(el: Elaborator, op: OpDef | Builtin, args: EvaluatedArg[], span:
     throw new OpFailure(code, failArgs, param);
   };
   const inputs = unionOfInputs(tensors);
-  const trainable = tensors.some((t) => t.trainable);
+  // What stops the gradient (`stop_gradient`) returns a value no loss can differentiate through.
+  const trainable = !("stopsGradient" in op && op.stopsGradient) && tensors.some((t) => t.trainable);
   let result;
   try {
     if (builtin) {
@@ -288,12 +291,19 @@ function callClosure(el: Elaborator, fn: Closure, args: EvaluatedArg[], span: Sp
     if (param.type && arg && !checkAgainst(el, value, patternOf(param.type, fn.env, vars, el, inner), vars, arg.span, ctx, `argument \`${name}\` of \`${fn.name}\``, param.type.span, inner.file)) {
       return POISON; // The body would only repeat the mismatch in other words.
     }
+    // A reward carries no gradient: an argument computed from trainable weights would let a loss
+    // differentiate through it (REC2026), unless the caller stops the gradient first.
+    if (fn.isReward && arg && value.kind === "tensor" && value.trainable) el.report(ctx, "REC2026", arg.span, { name: fn.name, param: name });
     scope.define(name, { state: "ready", value, used: true, kind: "arg" });
   }
   defineSignatureDims(el, vars, scope);
   const result = runBody(el, fn.body, scope, inner);
   if (fn.returns && result.kind !== "poison") {
     checkReturn(el, result, patternOf(fn.returns, fn.env, vars, el, inner), vars, fn.body, inner, `the result of \`${fn.name}\``);
+  }
+  // A reward scores each example: one f32 per example, f32[B] (REC2028).
+  if (fn.isReward && result.kind === "tensor" && (result.type.dtype !== "f32" || result.type.shape.length !== 1)) {
+    el.report(ctx, "REC2028", span, { name: fn.name, found: `${dtypeName(result.type)}${printShape(result.type.shape)}` });
   }
   return result;
 }

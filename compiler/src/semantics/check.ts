@@ -50,7 +50,7 @@ export function checkProgram(program: Program, rawOverrides: ReadonlyMap<string,
 
 /** Parses `--set name=value` texts as .rec expressions and checks them against the params. */
 function parseOverrides(el: Elaborator, program: Program, raw: ReadonlyMap<string, string>): Overrides {
-  const out = new Map<string, { value: Value; text: string }>();
+  const out = new Map<string, { value: Value; text: string; byName?: A.Ident }>();
   if (raw.size === 0) return out;
   const declared = new Map<string, { item: A.Param; file: string; model: A.ModelDecl }>();
   const models: { model: A.ModelDecl; file: string }[] = [];
@@ -72,6 +72,12 @@ function parseOverrides(el: Elaborator, program: Program, raw: ReadonlyMap<strin
       if (!first) continue;
       const [suggestion] = suggest(name, [...declared.keys()], 1);
       el.report({ file: first.file }, "REC3014", first.model.name.span, { name, params: [...declared.keys()].join(", ") || "none", ...(suggestion ? { suggestion } : {}) });
+      continue;
+    }
+    // A param whose default names a function or reward of the file takes another such name, so a
+    // variant switches definitions (`--set utility=CtrOnly`) without editing the model.
+    if (target.item.default?.kind === "Ident" && /^[A-Za-z_][A-Za-z0-9_]*$/.test(text.trim()) && !["true", "false", "None"].includes(text.trim())) {
+      out.set(name, { value: { kind: "string", value: text.trim() }, text, byName: { kind: "Ident", name: text.trim(), span: target.item.default.span } as A.Ident });
       continue;
     }
     const value = evaluateLiteral(text);

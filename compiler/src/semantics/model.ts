@@ -45,7 +45,7 @@ export interface ElaboratedModel {
 }
 
 /** `--set name=value` overrides, already parsed into values by the caller. */
-export type Overrides = ReadonlyMap<string, { value: Value; text: string }>;
+export type Overrides = ReadonlyMap<string, { value: Value; text: string; /** A name of the file (a fn or reward), for a param whose default is one. */ byName?: A.Ident }>;
 
 export function elaborateModel(el: Elaborator, decl: A.ModelDecl, fileEnv: Env, file: string, overrides: Overrides): ElaboratedModel {
   const model = newModelState();
@@ -80,7 +80,8 @@ export function elaborateModel(el: Elaborator, decl: A.ModelDecl, fileEnv: Env, 
             state: "pending",
             compute: () => {
               const override = overrides.get(pname);
-              const value = override ? override.value : expr ? el.evalExpr(expr, env, base) : POISON;
+              // `--set utility=CtrOnly` for `param utility = Composite`: the name is looked up in the model's scope.
+              const value = override?.byName ? el.evalExpr({ ...override.byName, span: expr?.span ?? override.byName.span }, env, base) : override ? override.value : expr ? el.evalExpr(expr, env, base) : POISON;
               const named = value.kind === "int" ? { ...value, name: pname } : value;
               params.set(pname, named);
               return named;

@@ -296,6 +296,52 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
     }),
   },
   {
+    code: "REC2026",
+    severity: "error",
+    summary: "A reward called with a value computed from trainable weights: a loss would differentiate through the reward.",
+    example: "import { Dense } from \"std/nn\"\n\nreward Clicked(score: f32[B]) -> f32[B] {\n  score\n}\n\nmodel M {\n  dims B\n  input x: f32[B, 4]\n  let score = Dense(1)(x)[:, 0]\n  loss l = mean(Clicked(score))\n}\n",
+    build: (a) => ({
+      message: `reward \`${a["name"]}\` receives \`${a["param"]}\` computed from trainable weights`,
+      label: "carries a gradient",
+      notes: ["a reward scores outcomes and carries no gradient; a loss that differentiated through it would let the model change its own reward"],
+      help: "pass logged outcomes, or wrap a model output in `stop_gradient(…)` when the reward only reads it",
+    }),
+  },
+  {
+    code: "REC2027",
+    severity: "error",
+    summary: "A reward that draws random numbers: a reward is deterministic.",
+    example: "reward Noisy(click: f32[B]) -> f32[B] {\n  dropout(click, rate = 0.5)\n}\n\nmodel M {\n  dims B\n  input click: f32[B]\n  metric r = mean(Noisy(click))\n}\n",
+    build: (a) => ({
+      message: `reward \`${a["name"]}\` calls \`${a["op"]}\`, which draws random numbers`,
+      label: "random",
+      notes: ["the same outcomes must always score the same, or estimates built on the reward cannot be compared"],
+      help: "compute the reward from the outcomes alone; randomness belongs in the policy (`sample_categorical`)",
+    }),
+  },
+  {
+    code: "REC2028",
+    severity: "error",
+    summary: "A reward that does not return one f32 per example (`f32[B]`).",
+    example: "reward Total(click: f32[B]) -> f32[] {\n  sum(click)\n}\n\nmodel M {\n  dims B\n  input click: f32[B]\n  metric r = Total(click)\n}\n",
+    build: (a) => ({
+      message: `reward \`${a["name"]}\` returns ${a["found"]}, not one f32 per example`,
+      label: "not f32[B]",
+      help: "return a score per example (`f32[B]`); estimators and metrics average it over the batch",
+    }),
+  },
+  {
+    code: "REC2029",
+    severity: "error",
+    summary: "A frozen reference (`reference { copy = \"source\" }`) whose weights do not match its source's, name for name and shape for shape.",
+    example: "import { Dense } from \"std/nn\"\n\nmodel M {\n  dims B\n  input x: f32[B, 4]\n  let policy = Dense(3)\n  let anchor = Dense(2)\n  head h = policy(x) + anchor(x)[:, :1]\n  loss l = mean(h * h)\n  train {\n    reference { anchor = \"policy\" }\n  }\n}\n",
+    build: (a) => ({
+      message: `the reference \`${a["target"]}\` cannot copy its source: ${a["why"]}`,
+      label: "not a copy of the same structure",
+      help: "a reference is a second instance of the same module as its source (`let ref = MLP([…])` beside `let policy = MLP([…])`)",
+    }),
+  },
+  {
     code: "REC3001",
     severity: "error",
     summary: "An import of a file that does not exist.",

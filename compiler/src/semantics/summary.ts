@@ -8,7 +8,7 @@ import { dtypeName, numel, printShape, DTYPE_BYTES } from "../types/tensor-type.
 import { formatBytes, type ElaboratedModel } from "./model.js";
 import { graphCost } from "../ir/cost.js";
 import { liveNodes } from "../ir/ir.js";
-import { communicationPerStep } from "./train-checks.js";
+import { communicationPerStep, trainsWeight } from "./train-checks.js";
 
 export interface SummaryJson {
   readonly model: string;
@@ -32,14 +32,21 @@ export function summarize(model: ElaboratedModel): SummaryJson {
     const name = n.attrs.get("name");
     return name?.kind === "string" ? name.value : "";
   }));
+  // Frozen weights (`freeze`, reference copies, those outside the pipeline's `only`) have no
+  // gradient and no optimizer state.
+  const trains = trainsWeight(model.train);
+  let trainedBytes: number | null = 0;
   const parameters = model.weights.filter((w) => read.has(w.path)).map((w) => {
     const count = evaluateDim(numel(w.type.shape), () => undefined) ?? null;
     const bytes = count === null ? null : count * DTYPE_BYTES[w.type.dtype];
     if (count === null) totalCount = null;
     else if (totalCount !== null) totalCount += count;
-    const slots = w.group === "embedding" ? model.optimizerSlots.embedding : model.optimizerSlots.dense;
-    if (bytes === null) stateBytes = null;
-    else if (stateBytes !== null) stateBytes += bytes * slots;
+    const slots = trains(w.path) ? (w.group === "embedding" ? model.optimizerSlots.embedding : model.optimizerSlots.dense) : 0;
+    if (bytes === null) [stateBytes, trainedBytes] = [null, null];
+    else {
+      if (stateBytes !== null) stateBytes += bytes * slots;
+      if (trainedBytes !== null && trains(w.path)) trainedBytes += bytes;
+    }
     return { name: w.path, shape: printShape(w.type.shape), dtype: dtypeName(w.type), group: w.group, count, bytes };
   });
   const totalBytes = totalCount === null ? null : (totalCount as number) * 4;
@@ -60,8 +67,8 @@ export function summarize(model: ElaboratedModel): SummaryJson {
       count: totalCount,
       bytes: totalBytes,
       optimizerStateBytes: stateBytes,
-      // Weights, their gradients, and the optimizer's state.
-      trainingBytes: totalBytes === null || stateBytes === null ? null : totalBytes * 2 + (stateBytes as number),
+      // Weights, the gradients of those that train, and the optimizer's state.
+      trainingBytes: totalBytes === null || stateBytes === null || trainedBytes === null ? null : totalBytes + (trainedBytes as number) + (stateBytes as number),
     },
     flops: { perBatch: printDim(cost.flops), perExample: perExample(cost.flops) },
     bytes: { perBatch: printDim(cost.bytes), perExample: perExample(cost.bytes) },

@@ -1,10 +1,12 @@
 // Checking the training procedure a `train` block declares, before anything runs: `epochs`, the
 // gradient pipeline (`gradients { … }`) and label privacy (`label_privacy { … }`). In: the model's
 // declaration (for spans), its evaluated train stages, its weights and inputs. Out: REC2023
-// (a setting outside its range), REC2024 (label privacy that cannot work) and REC2025 (a
-// gradient transform on a weight that does not train), reported through the elaborator.
+// (a setting outside its range), REC2024 (label privacy that cannot work), REC2025 (a
+// gradient transform on a weight that does not train) and REC2029 (a reference copy whose
+// weights do not match), reported through the elaborator.
 
 import { constValue } from "../types/dims.js";
+import { printShape } from "../types/tensor-type.js";
 import type { Attr } from "../ir/ir.js";
 import type * as A from "../syntax/ast.js";
 import type { Elaborator, WeightInfo } from "./elaborate.js";
@@ -53,6 +55,26 @@ export function checkTrainBlocks(el: Elaborator, decl: A.ModelDecl, stages: read
       }
     }
 
+    // `reference { ref = "policy" }`: `ref`'s weights are a frozen copy of `policy`'s, name for name.
+    const referenceNode = settingNode(block.settings, "reference");
+    const references = settings.get("reference");
+    if (referenceNode?.value.kind === "SettingsBlock" && references && !("kind" in references)) {
+      for (const entry of referenceNode.value.settings) {
+        const [source] = stringsOf(references.get(entry.name.name));
+        const target = entry.name.name;
+        const under = (prefix: string) => new Map(weights.filter((w) => w.path.startsWith(`${prefix}.`)).map((w) => [w.path.slice(prefix.length + 1), w]));
+        const [copies, originals] = [under(target), under(source ?? "")];
+        const problem =
+          source === undefined ? "needs the name of the weights it copies, as a string"
+          : copies.size === 0 ? `\`${target}\` names no weights of the model`
+          : originals.size === 0 ? `\`${source}\` names no weights of the model`
+          : [...copies].find(([rest, w]) => !originals.has(rest) || printShape(originals.get(rest)!.type.shape) !== printShape(w.type.shape))?.[0];
+        if (problem === undefined) continue;
+        const why = copies.has(problem) ? `\`${target}.${problem}\` has no counterpart of its shape under \`${source}\`` : problem;
+        el.report(ctx, "REC2029", entry.value.span, { target, why });
+      }
+    }
+
     const privacyNode = settingNode(block.settings, "label_privacy");
     const privacy = settings.get("label_privacy");
     if (privacyNode?.value.kind === "SettingsBlock" && privacy && !("kind" in privacy) && enabled(privacy)) {
@@ -95,4 +117,16 @@ export function communicationPerStep(stages: readonly TrainStage[], weights: rea
     bytes += (bits < 32 ? Math.ceil((sent * bits) / 8) + 4 : 4 * sent) + (topk < 1 ? 4 * sent : 0);
   }
   return { trainable, floats, bytes };
+}
+
+/** Whether a weight trains under the first train block: not frozen, not a reference copy, under `only`. */
+export function trainsWeight(stages: readonly TrainStage[]): (name: string) => boolean {
+  const settings = stages[0]?.settings;
+  if (!settings) return () => true;
+  const under = (name: string, prefix: string) => name === prefix || name.startsWith(`${prefix}.`);
+  const references = settings.get("reference");
+  const fixed = [...stringsOf(settings.get("freeze")), ...(references && !("kind" in references) ? [...references.keys()] : [])];
+  const pipeline = settings.get("gradients");
+  const only = pipeline && !("kind" in pipeline) ? stringsOf(pipeline.get("only")) : [];
+  return (name) => !fixed.some((f) => under(name, f)) && (only.length === 0 || only.some((o) => under(name, o)));
 }

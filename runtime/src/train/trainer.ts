@@ -86,10 +86,11 @@ export class TrainingError extends Error {
   override readonly name = "TrainingError";
 }
 
+/** The weight prefixes that do not train: `freeze`, and the targets of `reference { … }` (reference.ts). */
 export function frozenPrefixes(settings: PlanSettings): string[] {
   const value = settings["freeze"];
-  if (value === undefined) return [];
-  return (Array.isArray(value) ? value : [value]).map(String);
+  const references = settings["reference"] && typeof settings["reference"] === "object" && !Array.isArray(settings["reference"]) ? Object.keys(settings["reference"] as object) : [];
+  return [...(value === undefined ? [] : (Array.isArray(value) ? value : [value]).map(String)), ...references];
 }
 
 export function trainOptionsFrom(settings: PlanSettings, overrides: Partial<TrainOptions> = {}): TrainOptions {
