@@ -152,14 +152,15 @@ function callOp(el: Elaborator, op: OpDef | Builtin, args: EvaluatedArg[], span:
   if (!registryOp.tuple) {
     const type = resolved(result as TensorType);
     const node = record(type);
-    return { kind: "tensor", type, inputs, trainable, ...(node !== undefined ? { node } : {}) };
+    // Only floats carry a gradient: ids, integers and booleans computed from weights (an argmax) do not.
+    return { kind: "tensor", type, inputs, trainable: trainable && type.dtype === "f32", ...(node !== undefined ? { node } : {}) };
   }
   // A tuple (the registry's `tuple` ops, such as topk): one node per element, told apart by `output`.
   const types = (result as readonly TensorType[]).map(resolved);
   if (types.length !== registryOp.tuple.length) throw new Error(`internal: ${op.name}'s rule gave ${types.length} tensors for its tuple (${registryOp.tuple.join(", ")})`);
   const items = types.map((type, i): Value => {
     const node = record(type, ["output", { kind: "int", dim: constDim(i) }]);
-    return { kind: "tensor", type, inputs, trainable, ...(node !== undefined ? { node } : {}) };
+    return { kind: "tensor", type, inputs, trainable: trainable && type.dtype === "f32", ...(node !== undefined ? { node } : {}) };
   });
   return { kind: "tuple", items };
 }

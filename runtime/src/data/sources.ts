@@ -11,7 +11,7 @@ import { FileDataSet } from "./file-data.js";
 import { engagementSessionsWorld, latentFactorWorld, loggedBanditWorld, outcomeSequencesWorld, sidSuccessorWorld } from "./synthetic.js";
 import { DataSourceError, fileSource } from "./source-config.js";
 import { endlessEpochs, inOrder } from "./examples.js";
-import { cleanRoomWorld, idPretrainWorld, type FiniteWorld } from "./finite-worlds.js";
+import { adAuctionWorld, banditLmWorld, cleanRoomWorld, idPretrainWorld, type FiniteWorld } from "./finite-worlds.js";
 
 export { DataSourceError };
 
@@ -131,6 +131,16 @@ const FINITE_WORLDS: Readonly<Record<string, (config: Config, worldSeed: number)
       testExamples: numberArg(config, "test_examples", engagement ? 5_000 : 20_000),
     });
   },
+  ad_auction: (config, worldSeed) =>
+    adAuctionWorld({ worldSeed, trainExamples: numberArg(config, "train_examples", 100_000), testExamples: numberArg(config, "test_examples", 20_000) }),
+  bandit_lm: (config, worldSeed) =>
+    banditLmWorld({
+      worldSeed,
+      trainExamples: numberArg(config, "train_examples", 4_000),
+      testExamples: numberArg(config, "test_examples", 2_000),
+      prompts: numberArg(config, "prompts", 20),
+      candidates: numberArg(config, "candidates", 10),
+    }),
   clean_room: (config, worldSeed) => {
     const part = String(config.args.get("part") ?? "advertiser");
     if (part !== "platform" && part !== "advertiser") throw new DataSourceError(`the world \`clean_room\` has the parts \`platform\` and \`advertiser\`, not \`${part}\``);
