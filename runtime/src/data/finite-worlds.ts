@@ -180,6 +180,11 @@ export function cleanRoomWorld(options: CleanRoomOptions): FiniteWorld {
 
 export interface AdAuctionOptions {
   readonly worldSeed: number;
+  /** Ads shown per request (3 by default), out of `ads` candidates (20). */
+  readonly slots?: number;
+  readonly ads?: number;
+  /** Page views per logged request (a session under one setting; 10). */
+  readonly views?: number;
   readonly trainExamples: number;
   readonly testExamples: number;
 }
@@ -187,8 +192,6 @@ export interface AdAuctionOptions {
 /** The utility weight levels of the `ad_auction` world: each of the 2 weights takes one of these. */
 export const AUCTION_LEVELS = [0, 0.5, 1, 2, 4];
 const SEGMENTS = 4;
-const ADS = 20;
-const SLOTS = 3;
 
 /**
  * `ad_auction` (DRL-PUT): ad requests from 4 user segments. Each request holds 20 candidate ads
@@ -196,10 +199,11 @@ const SLOTS = 3;
  * ranking models predict click and long-click probabilities with noise. A utility
  * U = 0.25·bid·p̂CTR + w₁·p̂LC + w₂·p̂CTR ranks the ads and the top 3 are shown; an ad's quality
  * lowers its click-appeal (the most clickable ads are not the best ones). Segments differ in what
- * predicts a long click (segment 0: the ad's quality, which p̂LC tracks; 1: nothing, a constant
- * rate; 2: low-CTR ads, clickbait being short; 3: quality, weakly), while the long-click model
- * predicts from quality for everyone, so the best (w₁, w₂) differs by segment. Logs play (w₁, w₂) uniformly over the 5 × 5 grid (propensity 1/25) and record the
- * request's click and long-click rates over its 3 slots.
+ * predicts a long click (segment 0: the ad's quality; 1: nothing, a constant rate; 2: the lack of
+ * quality, the reverse; 3: quality, weakly), while the long-click model predicts from quality for
+ * everyone, so weighting p̂LC helps in segments 0 and 3 and hurts in 1 and 2: the best (w₁, w₂)
+ * differs by segment. Logs play (w₁, w₂) uniformly over the 5 × 5 grid (propensity 1/25) and
+ * record the click and long-click rates of the request's session: 10 page views of its 3 slots.
  *
  * Fields: state f32[8] (one-hot segment, 4 noise features), segment, action id<5>[2] (and
  * joint_action, its index w₁-level·5 + w₂-level among the 25 settings),
@@ -211,14 +215,18 @@ const SLOTS = 3;
  */
 export function adAuctionWorld(options: AdAuctionOptions): FiniteWorld {
   const actions = AUCTION_LEVELS.length ** 2;
+  const SLOTS = options.slots ?? 3;
+  const ADS = options.ads ?? 20;
+  const VIEWS = options.views ?? 10;
   const worldRandom = xorshift32(options.worldSeed * 9_973 + 5);
   const worldNormal = gaussian(worldRandom);
-  // Per segment: how strongly quality, and how strongly low CTR, predict a long click.
+  // Per segment: how strongly quality predicts a long click given a click (negative: its lack),
+  // and how strongly low click-appeal does (clickbait is short).
   const segmentShape = [
     { quality: 0.9, clickbait: 0, base: 0.05 },
     { quality: 0, clickbait: 0, base: 0.35 },
-    { quality: 0, clickbait: 0.9, base: 0.05 },
-    { quality: 0.4, clickbait: 0, base: 0.2 },
+    { quality: -0.9, clickbait: 0, base: 0.95 },
+    { quality: 0.9, clickbait: 0, base: 0.05 },
   ].map((s) => ({ ...s, base: s.base + 0.02 * worldNormal() }));
   const draw = (random: () => number) => {
     const normal = gaussian(random);
@@ -300,16 +308,19 @@ export function adAuctionWorld(options: AdAuctionOptions): FiniteWorld {
     columns.action[n * 2] = Math.floor(a / AUCTION_LEVELS.length);
     columns.action[n * 2 + 1] = a % AUCTION_LEVELS.length;
     columns.joint_action[n] = a;
+    // A logged request is a session of `views` page views of one user under one setting.
     let [clicks, longClicks] = [0, 0];
-    for (const k of request.shownBy[a]!) {
-      const ad = request.ads[k]!;
-      if (random() < ad.ctr) {
-        clicks++;
-        if (random() < ad.lcGivenClick) longClicks++;
+    for (let view = 0; view < VIEWS; view++) {
+      for (const k of request.shownBy[a]!) {
+        const ad = request.ads[k]!;
+        if (random() < ad.ctr) {
+          clicks++;
+          if (random() < ad.lcGivenClick) longClicks++;
+        }
       }
     }
-    columns.ctr[n] = clicks / SLOTS;
-    columns.long_click[n] = longClicks / SLOTS;
+    columns.ctr[n] = clicks / (SLOTS * VIEWS);
+    columns.long_click[n] = longClicks / (SLOTS * VIEWS);
     columns.value_ctr.set(request.valueCtr, n * actions);
     columns.value_lc.set(request.valueLc, n * actions);
     columns.predicted_ctr.set(request.predictedCtr, n * actions);

@@ -61,7 +61,7 @@ function syntheticDataSet(plan: Plan, config: Config, seed: number): DataSet {
   if (finite) {
     // Every example exists up front: the run's seed shuffles each epoch; held-out scoring reads
     // the whole test split in order.
-    const { train, test } = finite(config, worldSeed);
+    const { train, test } = cachedWorld(world, config, worldSeed, finite);
     return {
       train: () => fittingInputs(plan, world, endlessEpochs(train, seed)),
       heldOut: () => fittingInputs(plan, world, inOrder(test)),
@@ -116,6 +116,21 @@ function inputDim(plan: Plan, name: string, axis: number, fallback: number): num
   return typeof d === "number" ? d : fallback;
 }
 
+/**
+ * The finite worlds built last, by their arguments and seed: an experiment's arms share each
+ * seed's world, and building one (every example, up front) can take longer than training on it.
+ * Four are kept (an experiment's seeds), since a world can hold a hundred megabytes.
+ */
+const recentWorlds = new Map<string, FiniteWorld>();
+function cachedWorld(name: string, config: Config, worldSeed: number, make: (config: Config, worldSeed: number) => FiniteWorld): FiniteWorld {
+  const key = JSON.stringify([name, [...config.args].sort(([a], [b]) => (a < b ? -1 : 1)), worldSeed]);
+  const world = recentWorlds.get(key) ?? make(config, worldSeed);
+  recentWorlds.delete(key);
+  recentWorlds.set(key, world);
+  if (recentWorlds.size > 4) recentWorlds.delete(recentWorlds.keys().next().value!);
+  return world;
+}
+
 /** Finite worlds by name (finite-worlds.ts): `synthetic(…)` arguments and the world's seed → its examples. */
 const FINITE_WORLDS: Readonly<Record<string, (config: Config, worldSeed: number) => FiniteWorld>> = {
   id_pretrain: (config, worldSeed) => {
@@ -132,7 +147,7 @@ const FINITE_WORLDS: Readonly<Record<string, (config: Config, worldSeed: number)
     });
   },
   ad_auction: (config, worldSeed) =>
-    adAuctionWorld({ worldSeed, trainExamples: numberArg(config, "train_examples", 100_000), testExamples: numberArg(config, "test_examples", 20_000) }),
+    adAuctionWorld({ worldSeed, trainExamples: numberArg(config, "train_examples", 200_000), testExamples: numberArg(config, "test_examples", 20_000) }),
   bandit_lm: (config, worldSeed) =>
     banditLmWorld({
       worldSeed,
