@@ -5,19 +5,12 @@
 // (personalized = false) the two arms are the same and the first check fails. The full run:
 // examples/drl_put/README.md.
 
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../../cli/main.js";
-import { ROOT } from "../harness/repo.js";
+import { compareRows } from "../harness/compare-run.js";
 
 describe("DRL-PUT", () => {
   it("reproduces the direction in a reduced run: personalised weights beat the best global weights", async () => {
-    let [stdout, stderr] = ["", ""];
-    const io = { stdout: (t: string) => (stdout += t), stderr: (t: string) => (stderr += t), isTTY: false, cwd: join(ROOT, ".tmp"), env: {} };
-    const code = await main(["compare", "--seeds", "1,2", "--only", "manual,drl_put", "--backend", "wasm", "--json", join(ROOT, "examples/drl_put/model.rec")], io);
-    expect(code, stderr).toBe(0);
-    const { rows } = JSON.parse(stdout) as { rows: { metric: string; byModel: Record<string, { mean: number; std: number; values: number[] }> }[] };
-    const metric = (name: string) => rows.find((r) => r.metric === name)!.byModel;
+    const metric = await compareRows("examples/drl_put/model.rec", ["--seeds", "1,2", "--only", "manual,drl_put", "--backend", "wasm"]);
     const [reward, oracle] = [metric("reward"), metric("oracle_reward")];
     reward["drl_put"]!.values.forEach((v, i) => {
       const manual = reward["manual"]!.values[i]!;

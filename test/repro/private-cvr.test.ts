@@ -3,21 +3,12 @@
 // the predictions far from calibrated, and forward de-biasing restores calibration and log loss
 // (without de-biasing, the last checks fail). The full run: examples/private_cvr/README.md.
 
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../../cli/main.js";
-import { ROOT } from "../harness/repo.js";
+import { compareRows } from "../harness/compare-run.js";
 
 describe("privacy-preserving CVR", () => {
   it("reproduces the directions in a reduced run: aggregation loses nothing, de-biasing restores calibration", async () => {
-    let [stdout, stderr] = ["", ""];
-    const io = { stdout: (t: string) => (stdout += t), stderr: (t: string) => (stderr += t), isTTY: false, cwd: join(ROOT, ".tmp"), env: {} };
-    const sizes = ["platform_examples=30000", "platform_epochs=1", "advertiser_examples=20000", "epochs=2"].flatMap((s) => ["--set", s]);
-    const arms = "Platform,full,aggregated,adapters,rr_eps1,rr_eps1_forward";
-    const code = await main(["compare", "--seeds", "1,2", "--only", arms, "--backend", "wasm", ...sizes, "--json", join(ROOT, "examples/private_cvr/model.rec")], io);
-    expect(code, stderr).toBe(0);
-    const { rows } = JSON.parse(stdout) as { rows: { metric: string; byModel: Record<string, { mean: number; std: number; values: number[] }> }[] };
-    const metric = (name: string) => rows.find((r) => r.metric === name)!.byModel;
+    const metric = await compareRows("examples/private_cvr/model.rec", ["--seeds", "1,2", "--only", "Platform,full,aggregated,adapters,rr_eps1,rr_eps1_forward", "--backend", "wasm", ...["platform_examples=30000", "platform_epochs=1", "advertiser_examples=20000", "epochs=2"].flatMap((s) => ["--set", s])]);
     // Batch aggregation is what minibatch training already computes: the same numbers.
     expect(metric("auc")["aggregated"]!.values).toEqual(metric("auc")["full"]!.values);
     // Adapters send under a tenth of what full fine-tuning sends.

@@ -14,7 +14,7 @@
 // platform's own data, conversions ~ Bernoulli(σ(w₀·x + c₀)). Part `advertiser`: the advertiser's
 // shifted data, σ(w₁·x + 0.8·x₀x₁ + c₁) with w₁ = w₀ + δ — fields features, converted, p_true.
 
-import type { Column, Examples } from "./examples.js";
+import type { Column, ColumnData, Examples } from "./examples.js";
 import { gaussian, xorshift32 } from "./random.js";
 
 export interface FiniteWorld {
@@ -23,8 +23,26 @@ export interface FiniteWorld {
 }
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
-const f32 = (data: Float32Array, shape: number[] = []): Column => ({ data, shape, dtype: "float32" });
-const ids = (data: Int32Array): Column => ({ data, shape: [], dtype: "int32" });
+
+/**
+ * A world's columns (all examples, training first) split into its training and test examples.
+ * `shapes` gives the per-example shape of the columns that are not scalars; Int32Array columns
+ * are ids or integers, Uint8Array booleans, Float32Array floats.
+ */
+function trainAndTest(columns: Record<string, ColumnData>, shapes: Record<string, number[]>, trainExamples: number, total: number): FiniteWorld {
+  const split = (from: number, to: number): Examples => ({
+    count: to - from,
+    columns: new Map(
+      Object.entries(columns).map(([name, data]) => {
+        const shape = shapes[name] ?? [];
+        const width = shape.reduce((x, y) => x * y, 1);
+        const column: Column = { data: data.slice(from * width, to * width), shape, dtype: data instanceof Uint8Array ? "bool" : data instanceof Int32Array ? "int32" : "float32" };
+        return [name, column];
+      }),
+    ),
+  });
+  return { train: split(0, trainExamples), test: split(trainExamples, total) };
+}
 
 export interface IdPretrainOptions {
   readonly worldSeed: number;
@@ -101,15 +119,7 @@ export function idPretrainWorld(options: IdPretrainOptions): FiniteWorld {
     const counts = new Float64Array(items);
     for (let n = 0; n < options.trainExamples; n++) counts[itemIds[n]!]!++;
     const logq = Float32Array.from({ length: total }, (_, n) => Math.log((counts[itemIds[n]!]! + 1) / (options.trainExamples + items)));
-    const split = (from: number, to: number): Examples => ({
-      count: to - from,
-      columns: new Map([
-        ["user_id", ids(userIds.slice(from, to))],
-        ["item_id", ids(itemIds.slice(from, to))],
-        ["item_logq", f32(logq.slice(from, to))],
-      ]),
-    });
-    return { train: split(0, options.trainExamples), test: split(options.trainExamples, total) };
+    return trainAndTest({ user_id: userIds, item_id: itemIds, item_logq: logq }, {}, options.trainExamples, total);
   }
   const cumulative = new Float64Array(items);
   let sum = 0;
@@ -124,16 +134,7 @@ export function idPretrainWorld(options: IdPretrainOptions): FiniteWorld {
     truth[n] = sigmoid(world.affinity(u, i) + world.itemBias[i]! - 1);
     clicks[n] = random() < truth[n]! ? 1 : 0;
   }
-  const split = (from: number, to: number): Examples => ({
-    count: to - from,
-    columns: new Map([
-      ["user_id", ids(userIds.slice(from, to))],
-      ["item_id", ids(itemIds.slice(from, to))],
-      ["click", f32(clicks.slice(from, to))],
-      ["p_true", f32(truth.slice(from, to))],
-    ]),
-  });
-  return { train: split(0, options.trainExamples), test: split(options.trainExamples, total) };
+  return trainAndTest({ user_id: userIds, item_id: itemIds, click: clicks, p_true: truth }, {}, options.trainExamples, total);
 }
 
 export interface CleanRoomOptions {
@@ -167,15 +168,7 @@ export function cleanRoomWorld(options: CleanRoomOptions): FiniteWorld {
     truth[n] = sigmoid(logit);
     converted[n] = random() < truth[n]! ? 1 : 0;
   }
-  const split = (from: number, to: number): Examples => ({
-    count: to - from,
-    columns: new Map([
-      ["features", f32(features.slice(from * d, to * d), [d])],
-      ["converted", f32(converted.slice(from, to))],
-      ["p_true", f32(truth.slice(from, to))],
-    ]),
-  });
-  return { train: split(0, options.trainExamples), test: split(options.trainExamples, total) };
+  return trainAndTest({ features, converted, p_true: truth }, { features: [d] }, options.trainExamples, total);
 }
 
 export interface AdAuctionOptions {
@@ -328,19 +321,9 @@ export function adAuctionWorld(options: AdAuctionOptions): FiniteWorld {
     columns.segment_ctr.set(segmentCtr[request.segment]!, n * actions);
     columns.segment_lc.set(segmentLc[request.segment]!, n * actions);
   }
-  const widths: Record<string, number[]> = { state: [8], action: [2], value_ctr: [actions], value_lc: [actions], predicted_ctr: [actions], predicted_lc: [actions], segment_ctr: [actions], segment_lc: [actions] };
-  const split = (from: number, to: number): Examples => ({
-    count: to - from,
-    columns: new Map(
-      Object.entries(columns).map(([name, data]) => {
-        const shape = widths[name] ?? [];
-        const width = shape.reduce((x, y) => x * y, 1);
-        const column: Column = { data: data.slice(from * width, to * width), shape, dtype: data instanceof Int32Array ? "int32" : "float32" };
-        return [name, column];
-      }),
-    ),
-  });
-  return { train: split(0, options.trainExamples), test: split(options.trainExamples, total) };
+  const perSetting = [actions];
+  const shapes = { state: [8], action: [2], value_ctr: perSetting, value_lc: perSetting, predicted_ctr: perSetting, predicted_lc: perSetting, segment_ctr: perSetting, segment_lc: perSetting };
+  return trainAndTest(columns, shapes, options.trainExamples, total);
 }
 
 export interface BanditLmOptions {
@@ -432,17 +415,6 @@ export function banditLmWorld(options: BanditLmOptions): FiniteWorld {
       columns.aux[n * C + c] = p.aux[c]!;
     });
   }
-  const shapes: Record<string, number[]> = { candidate_tokens: [C, LM_LENGTH], candidate_mask: [C, LM_LENGTH], utility: [C], aux: [C] };
-  const split = (from: number, to: number): Examples => ({
-    count: to - from,
-    columns: new Map(
-      Object.entries(columns).map(([name, data]) => {
-        const shape = shapes[name] ?? [];
-        const width = shape.reduce((x, y) => x * y, 1);
-        const column: Column = { data: data.slice(from * width, to * width), shape, dtype: data instanceof Uint8Array ? "bool" : data instanceof Int32Array ? "int32" : "float32" };
-        return [name, column];
-      }),
-    ),
-  });
-  return { train: split(0, options.trainExamples), test: split(options.trainExamples, total) };
+  const shapes = { candidate_tokens: [C, LM_LENGTH], candidate_mask: [C, LM_LENGTH], utility: [C], aux: [C] };
+  return trainAndTest(columns, shapes, options.trainExamples, total);
 }
