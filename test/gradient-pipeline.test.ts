@@ -126,6 +126,24 @@ describe("the gradient pipeline in training", () => {
     for (const [name, values] of Object.entries(expected)) values.forEach((v, i) => expect(after[name]![i], `${name}[${i}]`).toBeCloseTo(v, 5));
   });
 
+  it("keeps error feedback's residuals in the optimizer state a checkpoint saves and a resume restores", async () => {
+    await useBackend("cpu");
+    const settings = { optimizer: "adam(lr = 0.1)", gradients: { topk: 0.25 } } as never;
+    const first = new Executor(plan, 3);
+    const trainer = new Trainer(first, settings, 2, 3);
+    for (let step = 0; step < 2; step++) {
+      const batch = feeds();
+      await trainer.step(step, batch, 3);
+      tf.dispose([...batch.values()]);
+    }
+    const state = await trainer.optimizerState();
+    expect(state.some((s) => s.name === "residual.first.kernel")).toBe(true);
+    const resumed = new Trainer(new Executor(plan, 3), settings, 2, 3);
+    await resumed.restoreOptimizerState(new Map(state.map((s) => [s.name, s.tensor])));
+    for (const [name, residual] of trainer.pipeline!.residuals) expect([...resumed.pipeline!.residuals.get(name)!], name).toEqual([...residual]);
+    first.dispose();
+  });
+
   it("trains only the weights `only` names, and counts what it sends", async () => {
     await useBackend("cpu");
     const before = await weightsAfter({ gradients: {}, optimizer: "sgd(lr = 0)" });

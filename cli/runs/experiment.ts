@@ -158,7 +158,7 @@ export async function runExperiment(experiment: ExperimentPlan, arms: Experiment
         ...(settings.evalBatches ? { evalBatches: settings.evalBatches } : {}),
       });
       const opened = await openDataSet(plan, trainSettings["data"] as string | undefined, { seed, baseDir });
-      const { data, options } = await prepareTraining(opened, trainSettings, requested);
+      const { data, options } = await prepareTraining(opened, trainSettings, experiment.steps ? { ...requested, epochs: undefined } : requested);
       const executor = new Executor(plan, seed);
       const init = initArm(model);
       if (init) loadWeightsFromTable(executor, kept.get(init.source)!.get(seed)!, init.prefix, undefined, `the run of arm ${init.source} with seed ${seed}`);

@@ -114,7 +114,8 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
   });
   if (opened instanceof FileDataSet && opened.vocabularies.size) saveVocabularies(vocabPath, opened.vocabularies);
   // Label privacy and `epochs = N` (steps from the training split's size).
-  const { data, options } = await prepareTraining(opened, settings, requested);
+  // `--steps` counts steps even where the train block counts epochs (a short trial run).
+  const { data, options } = await prepareTraining(opened, settings, request.steps !== undefined ? { ...requested, epochs: undefined } : requested);
   writeFileAtomic(join(dir, "plan.json"), formatPlan(plan));
   // `auto` on a new run measures the engines (a resumed one keeps its checkpoint's, below).
   if (request.backend === "auto" && !previous) {
