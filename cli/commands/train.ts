@@ -7,6 +7,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { compileFiles } from "../../compiler/src/driver.js";
 import type { BackendName } from "../../runtime/src/backends.js";
 import type { StepReport } from "../../runtime/src/train/trainer.js";
+import { initSettingsOf } from "../../runtime/src/checkpoint/checkpoint.js";
 import { chooseRunDirectory, readResolved, trainRun } from "../runs/train-run.js";
 import { renderTable } from "../table.js";
 import { reportingUserErrors } from "./user-errors.js";
@@ -64,8 +65,7 @@ export const trainCommand: Command = async (args, io) => {
     io.stderr(`error: ${dir.error}\n`);
     return EXIT.usage;
   }
-  const init = plan.train[0]?.settings["init"] as Record<string, unknown> | undefined;
-  const initModel = typeof init?.["model"] === "string" && !previous ? init["model"] : undefined;
+  const initModel = previous ? undefined : initSettingsOf(plan.train[0]?.settings ?? {})?.model;
   const initPlan = initModel ? result.plans.find((p) => p.model === initModel) : undefined;
   if (initModel && !initPlan) {
     io.stderr(`error: \`init { model = "${initModel}" }\` names no model of this file; it has ${result.plans.map((p) => p.model).join(", ")}\n`);

@@ -18,7 +18,7 @@ import { Executor } from "../../runtime/src/executor.js";
 import type { Plan, PlanSettings } from "../../runtime/src/plan.js";
 import { tf } from "../../runtime/src/tf.js";
 import { train, TrainingError, trainOptionsFrom, type TrainOptions } from "../../runtime/src/train/trainer.js";
-import { loadWeightsFromTable, snapshotWeights } from "../../runtime/src/checkpoint/checkpoint.js";
+import { initSettingsOf, loadWeightsFromTable, snapshotWeights } from "../../runtime/src/checkpoint/checkpoint.js";
 import type { StoredTensor } from "../../runtime/src/checkpoint/safetensors.js";
 import { prepareTraining } from "../../runtime/src/train/epochs.js";
 import { copyReferences } from "../../runtime/src/train/reference.js";
@@ -135,18 +135,20 @@ export async function runExperiment(experiment: ExperimentPlan, arms: Experiment
   const baseDir = dirname(settings.path);
   // An arm whose train block says `init { model = "X" }` starts from the weights of arm X's run
   // with the same seed, so X trains first; those weights are kept until the run is over.
-  const initArm = (arm: string) => {
-    const init = arms.plans.get(arm)!.train[0]?.settings["init"] as Record<string, unknown> | undefined;
-    if (!init || typeof init["model"] !== "string") return undefined;
-    const wanted = init["model"];
-    const source = experiment.models.find((m) => arms.plans.get(m)!.model === wanted || m === wanted);
-    // Training the arm from fresh weights instead would be a silently different experiment.
-    if (!source) throw new TrainingError(`the arm ${arm} starts from the weights of ${wanted} (\`init { model = "${wanted}" }\`), which is not an arm of this run; add it to the experiment's models (or to --only)`);
-    return { source, prefix: Array.isArray(init["prefix"]) ? init["prefix"].map(String) : String(init["prefix"] ?? "") };
-  };
-  const order = trainingOrder(experiment.models, (arm) => initArm(arm)?.source);
+  const initArms = new Map(
+    experiment.models.flatMap((arm) => {
+      const init = initSettingsOf(arms.plans.get(arm)!.train[0]?.settings ?? {});
+      const wanted = init?.model;
+      if (wanted === undefined) return [];
+      const source = experiment.models.find((m) => arms.plans.get(m)!.model === wanted || m === wanted);
+      // Training the arm from fresh weights instead would be a silently different experiment.
+      if (!source) throw new TrainingError(`the arm ${arm} starts from the weights of ${wanted} (\`init { model = "${wanted}" }\`), which is not an arm of this run; add it to the experiment's models (or to --only)`);
+      return [[arm, { source, prefix: init!.prefix }] as const];
+    }),
+  );
+  const order = trainingOrder(experiment.models, (arm) => initArms.get(arm)?.source);
   const kept = new Map<string, Map<number, Map<string, StoredTensor>>>();
-  const needed = new Set(experiment.models.flatMap((m) => initArm(m)?.source ?? []));
+  const needed = new Set([...initArms.values()].map((init) => init.source));
   for (const model of order) {
     const plan = arms.plans.get(model)!;
     const trainSettings = plan.train[0]?.settings ?? {};
@@ -160,7 +162,7 @@ export async function runExperiment(experiment: ExperimentPlan, arms: Experiment
       const opened = await openDataSet(plan, trainSettings["data"] as string | undefined, { seed, baseDir });
       const { data, options } = await prepareTraining(opened, trainSettings, experiment.steps ? { ...requested, epochs: undefined } : requested);
       const executor = new Executor(plan, seed);
-      const init = initArm(model);
+      const init = initArms.get(model);
       if (init) loadWeightsFromTable(executor, kept.get(init.source)!.get(seed)!, init.prefix, undefined, `the run of arm ${init.source} with seed ${seed}`);
       copyReferences(executor, trainSettings);
       const reports = await trainArm(model, executor, trainSettings, data, options);

@@ -11,7 +11,7 @@ import type { ElaboratedModel } from "../../compiler/src/semantics/model.js";
 import { constValue, printDim } from "../../compiler/src/types/dims.js";
 import { removeStaleTemporaries, writeFileAtomic } from "../../runtime/src/atomic-write.js";
 import { BackendUnavailable, useBackend, type BackendName } from "../../runtime/src/backends.js";
-import { loadCheckpoint, loadWeightsFrom, optimizerStateOf, planHash, saveCheckpoint } from "../../runtime/src/checkpoint/checkpoint.js";
+import { initSettingsOf, loadCheckpoint, loadWeightsFrom, optimizerStateOf, planHash, saveCheckpoint } from "../../runtime/src/checkpoint/checkpoint.js";
 import { CheckpointError } from "../../runtime/src/checkpoint/safetensors.js";
 import { FileDataSet } from "../../runtime/src/data/file-data.js";
 import { openDataSet } from "../../runtime/src/data/sources.js";
@@ -145,11 +145,10 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
     // another model's weights (multi-stage training); `freeze` then keeps them fixed.
     // `init { model = "Pretrain", prefix = […] }` starts from another model of the file, which
     // the caller trained first (request.initFrom is its checkpoint).
-    const init = settings["init"] as Record<string, unknown> | undefined;
-    const from = request.initFrom ?? (init && typeof init["from"] === "string" ? resolve(request.cwd, init["from"]) : undefined);
+    const init = initSettingsOf(settings);
+    const from = request.initFrom ?? (init?.from !== undefined ? resolve(request.cwd, init.from) : undefined);
     if (init && from) {
-      const prefix = Array.isArray(init["prefix"]) ? init["prefix"].map(String) : String(init["prefix"] ?? "");
-      const loaded = loadWeightsFrom(executor, from, prefix, typeof init["rename"] === "string" ? init["rename"] : undefined);
+      const loaded = loadWeightsFrom(executor, from, init.prefix, init.rename);
       events.log(`loaded ${loaded.length} weights from ${relative(request.cwd, from)}\n`);
     }
     // Frozen reference copies start from the weights the run starts from (after `init`).

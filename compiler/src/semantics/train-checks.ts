@@ -20,6 +20,17 @@ export const stringsOf = (attr: Attr | TrainSettings | undefined): string[] =>
 /** The `name = …` setting of a settings list (its span for diagnostics). */
 const settingNode = (settings: readonly A.Setting[], name: string) => settings.find((s) => s.name.name === name);
 
+/** A weight's qualified name is under a prefix: the prefix itself or one of its members. */
+const under = (name: string, prefix: string) => name === prefix || name.startsWith(`${prefix}.`);
+
+/** A settings block by name, unless absent, not a block, or switched off with `enabled = false`. */
+function activeBlock(settings: TrainSettings, name: string): TrainSettings | undefined {
+  const block = settings.get(name);
+  if (!block || "kind" in block) return undefined;
+  const enabled = block.get("enabled");
+  return enabled && "kind" in enabled && enabled.kind === "bool" && !enabled.value ? undefined : block;
+}
+
 export function checkTrainBlocks(el: Elaborator, decl: A.ModelDecl, stages: readonly TrainStage[], weights: readonly WeightInfo[], inputs: readonly string[], ctx: { file: string }): void {
   const blocks = decl.members.filter((m): m is A.TrainDecl => m.kind === "TrainDecl");
   blocks.forEach((block, i) => {
@@ -31,9 +42,8 @@ export function checkTrainBlocks(el: Elaborator, decl: A.ModelDecl, stages: read
     range(settingNode(block.settings, "epochs"), numberOf(settings.get("epochs")), (v) => Number.isInteger(v) && v >= 1, "a whole number of at least 1");
 
     const gradients = settingNode(block.settings, "gradients");
-    const pipeline = settings.get("gradients");
-    const enabled = (block: TrainSettings) => { const e = block.get("enabled"); return !(e && "kind" in e && e.kind === "bool" && !e.value); };
-    if (gradients?.value.kind === "SettingsBlock" && pipeline && !("kind" in pipeline) && enabled(pipeline)) {
+    const pipeline = activeBlock(settings, "gradients");
+    if (gradients?.value.kind === "SettingsBlock" && pipeline) {
       const inner = gradients.value.settings;
       const get = (name: string) => numberOf(pipeline.get(name));
       range(settingNode(inner, "topk"), get("topk"), (v) => v > 0 && v <= 1, "a fraction in (0, 1]: the share of each gradient's entries sent");
@@ -45,7 +55,6 @@ export function checkTrainBlocks(el: Elaborator, decl: A.ModelDecl, stages: read
       }
       // `only`: the weights that train and are sent; each must name weights that are not frozen.
       const frozen = stringsOf(settings.get("freeze"));
-      const under = (name: string, prefix: string) => name === prefix || name.startsWith(`${prefix}.`);
       const only = settingNode(inner, "only");
       for (const prefix of stringsOf(pipeline.get("only"))) {
         if (!only) break;
@@ -62,8 +71,8 @@ export function checkTrainBlocks(el: Elaborator, decl: A.ModelDecl, stages: read
       for (const entry of referenceNode.value.settings) {
         const [source] = stringsOf(references.get(entry.name.name));
         const target = entry.name.name;
-        const under = (prefix: string) => new Map(weights.filter((w) => w.path.startsWith(`${prefix}.`)).map((w) => [w.path.slice(prefix.length + 1), w]));
-        const [copies, originals] = [under(target), under(source ?? "")];
+        const membersOf = (prefix: string) => new Map(weights.filter((w) => w.path.startsWith(`${prefix}.`)).map((w) => [w.path.slice(prefix.length + 1), w]));
+        const [copies, originals] = [membersOf(target), membersOf(source ?? "")];
         const problem =
           source === undefined ? "needs the name of the weights it copies, as a string"
           : copies.size === 0 ? `\`${target}\` names no weights of the model`
@@ -76,8 +85,8 @@ export function checkTrainBlocks(el: Elaborator, decl: A.ModelDecl, stages: read
     }
 
     const privacyNode = settingNode(block.settings, "label_privacy");
-    const privacy = settings.get("label_privacy");
-    if (privacyNode?.value.kind === "SettingsBlock" && privacy && !("kind" in privacy) && enabled(privacy)) {
+    const privacy = activeBlock(settings, "label_privacy");
+    if (privacyNode?.value.kind === "SettingsBlock" && privacy) {
       const inner = privacyNode.value.settings;
       const epsilon = numberOf(privacy.get("epsilon"));
       const epsilonNode = settingNode(inner, "epsilon");
@@ -98,19 +107,14 @@ export function checkTrainBlocks(el: Elaborator, decl: A.ModelDecl, stages: read
  * when quantised) — the same counts the runtime reports as `communicated_floats` and `_bytes`.
  */
 export function communicationPerStep(stages: readonly TrainStage[], weights: readonly { name: string; count: number | null }[]): { trainable: number; floats: number; bytes: number } | undefined {
-  const settings = stages[0]?.settings;
-  const pipeline = settings?.get("gradients");
-  if (!settings || !pipeline || "kind" in pipeline) return undefined;
-  const enabled = pipeline.get("enabled");
-  if (enabled && "kind" in enabled && enabled.kind === "bool" && !enabled.value) return undefined;
-  const under = (name: string, prefix: string) => name === prefix || name.startsWith(`${prefix}.`);
-  const frozen = stringsOf(settings.get("freeze"));
-  const only = stringsOf(pipeline.get("only"));
+  const pipeline = stages[0] && activeBlock(stages[0].settings, "gradients");
+  if (!pipeline) return undefined;
+  const trains = trainsWeight(stages);
   const topk = numberOf(pipeline.get("topk")) ?? 1;
   const bits = numberOf(pipeline.get("bits")) ?? 32;
   let [trainable, floats, bytes] = [0, 0, 0];
   for (const w of weights) {
-    if (w.count === null || frozen.some((f) => under(w.name, f)) || (only.length && !only.some((o) => under(w.name, o)))) continue;
+    if (w.count === null || !trains(w.name)) continue;
     trainable += w.count;
     const sent = topk < 1 ? Math.min(w.count, Math.max(1, Math.ceil(topk * w.count))) : w.count;
     floats += sent;
@@ -123,10 +127,8 @@ export function communicationPerStep(stages: readonly TrainStage[], weights: rea
 export function trainsWeight(stages: readonly TrainStage[]): (name: string) => boolean {
   const settings = stages[0]?.settings;
   if (!settings) return () => true;
-  const under = (name: string, prefix: string) => name === prefix || name.startsWith(`${prefix}.`);
   const references = settings.get("reference");
   const fixed = [...stringsOf(settings.get("freeze")), ...(references && !("kind" in references) ? [...references.keys()] : [])];
-  const pipeline = settings.get("gradients");
-  const only = pipeline && !("kind" in pipeline) ? stringsOf(pipeline.get("only")) : [];
+  const only = stringsOf(activeBlock(settings, "gradients")?.get("only"));
   return (name) => !fixed.some((f) => under(name, f)) && (only.length === 0 || only.some((o) => under(name, o)));
 }

@@ -4,6 +4,7 @@
 // every name or shape that does not match instead of loading half a model.
 
 import type { Executor } from "../executor.js";
+import type { PlanSettings } from "../plan.js";
 import { createHash } from "node:crypto";
 import { tf, type Tensor } from "../tf.js";
 import { writeFileAtomic } from "../atomic-write.js";
@@ -69,6 +70,24 @@ export function loadCheckpoint(executor: Executor, path: string): Record<string,
     variable.assign(tf.tensor(stored.data, stored.shape as number[], "float32"));
   }
   return metadata;
+}
+
+/** A train block's `init { from | model, prefix, rename }`: where a new run's first weights come from. */
+export interface InitSettings {
+  /** A checkpoint file (relative to the working directory). */
+  readonly from?: string;
+  /** Another model of the same file, trained first. */
+  readonly model?: string;
+  /** The qualified-name prefixes copied ("" for every weight). */
+  readonly prefix: string | readonly string[];
+  readonly rename?: string;
+}
+
+export function initSettingsOf(settings: PlanSettings): InitSettings | undefined {
+  const init = settings["init"] as Record<string, unknown> | undefined;
+  if (!init || typeof init !== "object") return undefined;
+  const text = (key: string) => (typeof init[key] === "string" ? { [key]: init[key] as string } : {});
+  return { ...text("from"), ...text("model"), ...text("rename"), prefix: Array.isArray(init["prefix"]) ? init["prefix"].map(String) : String(init["prefix"] ?? "") };
 }
 
 /**

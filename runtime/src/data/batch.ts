@@ -34,6 +34,20 @@ export interface DataSet {
   finite?(): Promise<Examples>;
 }
 
+/**
+ * The same data with other training data (label privacy, epochs over the examples in memory):
+ * held-out passes and the skipped-row count stay the data set's own, whatever class it is.
+ */
+export function withTraining(data: DataSet, train: () => BatchSource, finite: (() => Promise<Examples>) | undefined): DataSet {
+  return {
+    train,
+    heldOut: (split) => data.heldOut(split),
+    ...(data.heldOutBatches !== undefined ? { heldOutBatches: data.heldOutBatches } : {}),
+    skipped: data.skipped,
+    ...(finite ? { finite } : {}),
+  };
+}
+
 /** Packs encoded rows into one tensor per model-input field. */
 export function packRows(rows: readonly EncodedRow[], fields: readonly PlanDataField[]): Batch {
   const feeds = new Map<string, Tensor>();

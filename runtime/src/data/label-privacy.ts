@@ -11,7 +11,7 @@
 
 import type { PlanSettings } from "../plan.js";
 import { tf } from "../tf.js";
-import type { Batch, BatchSource, DataSet } from "./batch.js";
+import { withTraining, type Batch, type BatchSource, type DataSet } from "./batch.js";
 import { endlessEpochs, type Column, type Examples } from "./examples.js";
 import { mulberry32 } from "./random.js";
 
@@ -85,11 +85,5 @@ export function withLabelPrivacy(data: DataSet, privacy: LabelPrivacy, seed: num
       },
     };
   };
-  return {
-    train,
-    heldOut: (split) => data.heldOut(split),
-    ...(data.heldOutBatches !== undefined ? { heldOutBatches: data.heldOutBatches } : {}),
-    skipped: data.skipped,
-    ...(finite ? { finite } : {}),
-  };
+  return withTraining(data, train, finite);
 }

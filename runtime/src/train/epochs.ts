@@ -5,7 +5,7 @@
 // the options from trainOptionsFrom. Out: the data set to train on and the options with `steps`
 // and `stepsPerEpoch` filled in.
 
-import type { DataSet } from "../data/batch.js";
+import { withTraining, type DataSet } from "../data/batch.js";
 import { endlessEpochs } from "../data/examples.js";
 import { labelPrivacyOf, withLabelPrivacy } from "../data/label-privacy.js";
 import type { PlanSettings } from "../plan.js";
@@ -21,12 +21,6 @@ export async function prepareTraining(data: DataSet, settings: PlanSettings, opt
   const examples = await released.finite();
   if (examples.count === 0) throw new TrainingError("the training split holds no examples, so an epoch is empty");
   const perEpoch = Math.ceil(examples.count / options.batch);
-  const prepared: DataSet = {
-    train: () => endlessEpochs(examples, options.seed),
-    heldOut: (split) => released.heldOut(split),
-    ...(released.heldOutBatches !== undefined ? { heldOutBatches: released.heldOutBatches } : {}),
-    skipped: released.skipped,
-    finite: async () => examples,
-  };
+  const prepared = withTraining(released, () => endlessEpochs(examples, options.seed), async () => examples);
   return { data: prepared, options: { ...options, steps: options.epochs * perEpoch, stepsPerEpoch: perEpoch } };
 }

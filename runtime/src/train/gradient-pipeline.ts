@@ -84,7 +84,8 @@ export function topkWithFeedback(values: Float32Array, residual: Float32Array | 
   const magnitudes = Float32Array.from(values, Math.abs).sort();
   const threshold = magnitudes[values.length - keep]!;
   let kept = 0;
-  let atThreshold = keep - Array.prototype.filter.call(magnitudes, (m: number) => m > threshold).length;
+  // Sorted ascending: the entries above the threshold are the last ones; ties fill the rest.
+  let atThreshold = keep - (values.length - 1 - magnitudes.lastIndexOf(threshold));
   for (let i = 0; i < values.length; i++) {
     const m = Math.abs(values[i]!);
     const send = m > threshold || (m === threshold && atThreshold-- > 0);

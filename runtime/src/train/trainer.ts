@@ -164,6 +164,8 @@ export class Trainer implements StepEngine {
   private readonly schedule: Schedule;
   /** The train block's `gradients { … }` (gradient-pipeline.ts), when it has one. */
   readonly pipeline: GradientPipeline | undefined;
+  /** tfjs keys gradients by its variables' own names; the user knows the weights' plan names. */
+  private readonly planNames: ReadonlyMap<string, string>;
 
   constructor(
     private readonly executor: Executor,
@@ -174,6 +176,7 @@ export class Trainer implements StepEngine {
     const setup = trainingSetup(executor.plan, settings, steps);
     const pipeline = pipelineSettingsOf(settings);
     this.pipeline = pipeline ? new GradientPipeline(pipeline, seed) : undefined;
+    this.planNames = new Map([...executor.params].map(([name, v]) => [v.name, name]));
     for (const group of setup.groups) this.groups.push({ optimizer: makeOptimizer(group.optimizer), variables: group.names.map((n) => executor.params.get(n)!) });
     this.lossWeights = setup.lossWeights;
     this.clipNorm = setup.clipNorm;
@@ -209,10 +212,8 @@ export class Trainer implements StepEngine {
         }
       });
     } else {
-      // tfjs keys gradients by its variables' own names; the user knows the weights' plan names.
-      const planName = new Map([...this.executor.params].map(([name, v]) => [v.name, name]));
       const gradients: string[] = [];
-      for (const [name, g] of Object.entries(grads)) if ((await g.data()).some((v) => !Number.isFinite(v))) gradients.push(planName.get(name) ?? name);
+      for (const [name, g] of Object.entries(grads)) if ((await g.data()).some((v) => !Number.isFinite(v))) gradients.push(this.planNames.get(name) ?? name);
       this.lastNonFinite = { loss: total!, gradients };
     }
     tf.dispose(Object.values(grads));
@@ -270,11 +271,10 @@ export class Trainer implements StepEngine {
 
   /** Transforms 3–7 of the gradient pipeline on the aggregated gradients, replacing them in `grads`. */
   private throughPipeline(grads: Record<string, Tensor>, batch: number): void {
-    const planName = new Map([...this.executor.params].map(([name, v]) => [v.name, name]));
-    const arrays = new Map(Object.entries(grads).map(([k, g]) => [planName.get(k) ?? k, Float32Array.from(g.dataSync())]));
+    const arrays = new Map(Object.entries(grads).map(([k, g]) => [this.planNames.get(k) ?? k, Float32Array.from(g.dataSync())]));
     this.pipeline!.transform(arrays, batch);
     for (const [k, g] of Object.entries(grads)) {
-      grads[k] = tf.tensor(arrays.get(planName.get(k) ?? k)!, g.shape, "float32");
+      grads[k] = tf.tensor(arrays.get(this.planNames.get(k) ?? k)!, g.shape, "float32");
       g.dispose();
     }
   }

@@ -15,6 +15,11 @@ const p = (name: string, kind: BuiltinParamKind): BuiltinParam => ({ name, kind 
 export const MAX_UNROLL = 10_000;
 const int = (n: number): Value => ({ kind: "int", dim: constDim(n) });
 
+/** A compile-time int or float as a number (0 for anything else, which the params' kinds exclude). */
+function numberOf(v: Value | undefined): number {
+  return v?.kind === "int" ? (constValue(v.dim) ?? 0) : v?.kind === "float" ? v.value : 0;
+}
+
 function items(v: Value | undefined): readonly Value[] {
   return v && (v.kind === "list" || v.kind === "tuple") ? v.items : [];
 }
@@ -73,10 +78,7 @@ export const COMPILE_TIME_BUILTINS: readonly Builtin[] = [
     category: "compile-time",
     doc: "float(n): a compile-time int as a float.",
     params: [p("n", "float")],
-    evaluate: (args) => {
-      const v = args.get("n")!;
-      return { kind: "float", value: v.kind === "int" ? (constValue(v.dim) ?? 0) : v.kind === "float" ? v.value : 0 };
-    },
+    evaluate: (args) => ({ kind: "float", value: numberOf(args.get("n")) }),
   },
   {
     name: "int",
@@ -93,10 +95,6 @@ export const COMPILE_TIME_BUILTINS: readonly Builtin[] = [
     category: "compile-time",
     doc: "flip_probability(epsilon): ρ = 1 / (1 + e^ε), the probability that ε-randomised response flips a binary label (the `flip` of the de-biased losses, matching `label_privacy { epsilon }`).",
     params: [p("epsilon", "float")],
-    evaluate: (args) => {
-      const v = args.get("epsilon")!;
-      const epsilon = v.kind === "int" ? (constValue(v.dim) ?? 0) : v.kind === "float" ? v.value : 0;
-      return { kind: "float", value: 1 / (1 + Math.exp(epsilon)) };
-    },
+    evaluate: (args) => ({ kind: "float", value: 1 / (1 + Math.exp(numberOf(args.get("epsilon")))) }),
   },
 ];
