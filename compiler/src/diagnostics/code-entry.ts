@@ -16,6 +16,8 @@ export interface CodeEntry {
   readonly example: string;
   /** `--set` overrides the example is checked with (REC3014, REC3015). */
   readonly exampleOverrides?: Readonly<Record<string, string>>;
+  /** Codes the sweep planner reports (compiler/src/sweep/plan-sweep.ts): the example is planned, not only checked. */
+  readonly sweepExample?: boolean;
   /** Data codes (REC4xxx): the JSON lines the example's data file holds. */
   readonly exampleData?: string;
   readonly build: (a: Args) => { message: string; label: string; notes?: string[]; help?: string };

@@ -12,6 +12,7 @@ import { Elaborator, newModelState } from "./elaborate.js";
 import { builtinEnv, FileEnvs } from "./file-env.js";
 import { elaborateModel, type ElaboratedModel, type Overrides } from "./model.js";
 import { checkExperiment } from "./experiment.js";
+import { readSweep, type SweepTarget } from "./sweep-decl.js";
 import type { Program } from "./program.js";
 import { describeValue, type Value } from "./values.js";
 
@@ -43,9 +44,27 @@ export function checkProgram(program: Program, rawOverrides: ReadonlyMap<string,
       if (decl.kind === "ModelDecl") fileModels.push(elaborateModel(el, decl, env, file.source.path, overrides));
     }
     for (const decl of file.ast.decls) if (decl.kind === "ExperimentDecl") checkExperiment(el, decl, fileModels, file.source.path);
+    const sweeps = file.ast.decls.filter((d): d is A.SweepDecl => d.kind === "SweepDecl");
+    if (sweeps.length) {
+      const targets = fileModels.map(sweepTarget);
+      const topNames = new Set(file.ast.decls.flatMap(declaredNames));
+      for (const decl of sweeps) readSweep(decl, file.source.path, targets, topNames, (code, span, args) => el.report({ file: file.source.path }, code, span, args));
+    }
     models.push(...fileModels);
   }
   return { models, diagnostics: el.diagnostics };
+}
+
+/** What a sweep is checked against: a model's params with their defaults, and its metrics. */
+export function sweepTarget(model: ElaboratedModel): SweepTarget {
+  const params = new Map(model.decl.members.flatMap((m) => (m.kind === "ParamDecl" ? m.items.flatMap((i) => (i.name.kind === "Ident" ? [[i.name.name, i.default] as const] : [])) : [])));
+  return { name: model.name, params, metrics: model.outputs.filter((o) => o.role === "metric").map((o) => o.name) };
+}
+
+/** The names a top-level declaration binds in its file (an import binds its local names). */
+export function declaredNames(decl: A.Decl): string[] {
+  if (decl.kind === "ImportDecl") return [...(decl.names ?? []).map((n) => (n.alias ?? n.name).name), ...(decl.namespace ? [decl.namespace.name] : [])];
+  return decl.name.kind === "Ident" ? [decl.name.name] : [];
 }
 
 /** Parses `--set name=value` texts as .rec expressions and checks them against the params. */

@@ -73,7 +73,8 @@ export class FileEnvs {
           break;
         case "ModelDecl":
         case "ExperimentDecl":
-          declare(decl.name, () => ({ kind: "config", name: decl.kind === "ModelDecl" ? "model" : "experiment", args: new Map() }));
+        case "SweepDecl":
+          declare(decl.name, () => ({ kind: "config", name: decl.kind === "ModelDecl" ? "model" : decl.kind === "SweepDecl" ? "sweep" : "experiment", args: new Map() }));
           break;
       }
     }

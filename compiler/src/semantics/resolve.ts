@@ -11,6 +11,7 @@ import { OPS } from "../../../stdlib/ops/index.js";
 import { BUILTINS } from "./builtins/index.js";
 import type { Program } from "./program.js";
 import { semanticDiagnostic } from "./semantic-diagnostics.js";
+import { SWEEP_OWN_SETTINGS } from "./sweep-decl.js";
 
 const BUILTIN_NAMES = new Set([...OPS.keys(), ...BUILTINS.keys(), "f32", "i32", "bool", "None"]);
 
@@ -122,6 +123,12 @@ class Walker {
         // models by semantics/experiment.ts, which words each precisely (REC3019); the rest
         // (seeds, steps, variants' values) are ordinary expressions.
         this.settings(decl.settings.filter((s) => !EXPERIMENT_NAMING_SETTINGS.has(s.name.name)), top);
+        break;
+      case "SweepDecl":
+        // The model, the space, the metric and the constraint are read and checked by
+        // semantics/sweep-decl.ts (REC3021–REC3023): a space's values and a constraint's cost
+        // names are not names of the file's scope.
+        this.settings(decl.settings.filter((s) => !SWEEP_OWN_SETTINGS.has(s.name.name)), top);
         break;
       case "SchemaDecl":
         for (const f of decl.fields) if (f.source) this.expr(f.source, top);

@@ -25,7 +25,7 @@ export interface File extends Node {
   readonly decls: readonly Decl[];
 }
 
-export type Decl = ImportDecl | ModuleDecl | ModelDecl | FnDecl | RewardDecl | SchemaDecl | ExperimentDecl;
+export type Decl = ImportDecl | ModuleDecl | ModelDecl | FnDecl | RewardDecl | SchemaDecl | ExperimentDecl | SweepDecl;
 
 interface Documented {
   /** The `///` doc comment lines right above the declaration, without the slashes. */
@@ -94,6 +94,13 @@ export interface SchemaField extends Node, Documented {
 
 export interface ExperimentDecl extends Node, Documented {
   readonly kind: "ExperimentDecl";
+  readonly name: Ident | Missing;
+  readonly settings: readonly Setting[];
+}
+
+/** `sweep Name { model = M, space { … }, metric = "…", where = … }` (spec/language.md §3.8). */
+export interface SweepDecl extends Node, Documented {
+  readonly kind: "SweepDecl";
   readonly name: Ident | Missing;
   readonly settings: readonly Setting[];
 }

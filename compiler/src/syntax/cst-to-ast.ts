@@ -174,6 +174,7 @@ class AstBuilder {
       case "rewardDecl": return this.withDoc(this.callableDecl(child, "RewardDecl"));
       case "schemaDecl": return this.withDoc(this.schemaDecl(child));
       case "experimentDecl": return this.withDoc(this.experimentDecl(child));
+      case "sweepDecl": return this.withDoc(this.sweepDecl(child));
       default: return undefined;
     }
   }
@@ -269,6 +270,11 @@ class AstBuilder {
       });
     });
     return { kind: "SchemaDecl", span, name: this.ident(this.token(node, "Identifier"), span), fields };
+  }
+
+  private sweepDecl(node: CstNode): A.SweepDecl {
+    const span = this.span(node);
+    return { kind: "SweepDecl", span, name: this.ident(this.token(node, "Identifier"), span), settings: this.settings(this.node(node, "settingsBlock")) };
   }
 
   private experimentDecl(node: CstNode): A.ExperimentDecl {

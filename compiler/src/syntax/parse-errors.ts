@@ -58,6 +58,7 @@ const RULE_PLACES: Record<string, string> = {
   schemaDecl: "in this schema",
   schemaField: "in this schema field",
   experimentDecl: "in this experiment",
+  sweepDecl: "in this sweep",
   dimsDecl: "in `dims`",
   paramDecl: "in this `param`",
   paramItem: "in this `param`",
@@ -94,7 +95,7 @@ const EXPRESSION_RULES = new Set([
   "expr", "dimExpr", "operand", "argument", "subscript", "dim",
 ]);
 
-const TOP_KEYWORDS = ["import", "module", "model", "fn", "reward", "schema", "experiment"];
+const TOP_KEYWORDS = ["import", "module", "model", "fn", "reward", "schema", "experiment", "sweep"];
 /** Body kinds and the keywords that start their members. */
 const BODIES: Record<string, { name: string; keywords: string[] }> = {
   modelDecl: { name: "a model", keywords: ["dims", "param", "input", "let", "encoder", "head", "loss", "metric", "policy", "train"] },
@@ -117,6 +118,7 @@ const HOMES: Record<string, string> = {
   reward: "the top level of a file",
   schema: "the top level of a file",
   experiment: "the top level of a file",
+  sweep: "the top level of a file",
   let: "a model, a module, or a function body",
   param: "a model or a module",
   dims: "a model or a module",

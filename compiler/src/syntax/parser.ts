@@ -64,6 +64,7 @@ export class RecParser extends CstParser {
       { ALT: () => this.SUBRULE(this.rewardDecl) },
       { ALT: () => this.SUBRULE(this.schemaDecl) },
       { ALT: () => this.SUBRULE(this.experimentDecl) },
+      { ALT: () => this.SUBRULE(this.sweepDecl) },
     ]);
   });
 
@@ -174,6 +175,12 @@ export class RecParser extends CstParser {
 
   public experimentDecl = this.RULE("experimentDecl", () => {
     this.CONSUME(K.experiment);
+    this.CONSUME(T.Identifier);
+    this.SUBRULE(this.settingsBlock);
+  });
+
+  public sweepDecl = this.RULE("sweepDecl", () => {
+    this.CONSUME(K.sweep);
     this.CONSUME(T.Identifier);
     this.SUBRULE(this.settingsBlock);
   });

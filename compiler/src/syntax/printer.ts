@@ -49,7 +49,8 @@ function printDecl(decl: A.Decl): string {
       return `${lead}schema ${printName(decl.name)} ${printBody(fields)}`;
     }
     case "ExperimentDecl":
-      return `${lead}experiment ${printName(decl.name)} ${printSettings(decl.settings, "")}`;
+    case "SweepDecl":
+      return `${lead}${decl.kind === "SweepDecl" ? "sweep" : "experiment"} ${printName(decl.name)} ${printSettings(decl.settings, "")}`;
   }
 }
 

@@ -147,7 +147,7 @@ export const SYNTAX_CODES: readonly CodeEntry[] = [
     build: (a) => ({
       message: `expected a declaration, found ${a["found"]}`,
       label: "not a declaration",
-      notes: ["a file holds `import`, `module`, `model`, `fn`, `reward`, `schema` and `experiment` declarations"],
+      notes: ["a file holds `import`, `module`, `model`, `fn`, `reward`, `schema`, `experiment` and `sweep` declarations"],
       ...(a["help"] ? { help: a["help"] } : {}),
     }),
   },

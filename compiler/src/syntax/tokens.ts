@@ -56,7 +56,7 @@ export const IntLiteral = createToken({ name: "IntLiteral", pattern: /\d[\d_]*/,
  */
 const hardKeywordWords = ["import", "fn", "let", "for", "in", "if", "then", "else", "and", "or", "not", "true", "false"] as const;
 const softKeywordWords = [
-  "from", "as", "module", "model", "reward", "schema", "experiment", "dims", "param", "input",
+  "from", "as", "module", "model", "reward", "schema", "experiment", "sweep", "dims", "param", "input",
   "weight", "encoder", "head", "loss", "metric", "policy", "train",
 ] as const;
 

@@ -2,6 +2,7 @@
 // diagrams (spec/grammar.html) and the diagnostic catalog (spec/diagnostics.md), all computed
 // from the parser and the catalog. gen-spec.ts writes them; a test fails when they are stale.
 
+import { planSweep } from "../sweep/plan-sweep.js";
 import { checkJsonLines, contractDiagnostics } from "../data/check-data.js";
 import { createSyntaxDiagramsCode, type ISerializedGast } from "chevrotain";
 import { DIAGNOSTIC_CATALOG } from "../diagnostics/catalog.js";
@@ -105,6 +106,12 @@ export function renderExample(code: string): { source: string; rendered: string;
   }
   if (!entry.example) return undefined;
   const overrides = new Map(Object.entries(entry.exampleOverrides ?? {}));
+  if (entry.sweepExample) {
+    // A code of the sweep planner: the example checks clean; planning its sweep reports the code.
+    const planned = planSweep({ path, text: entry.example }, { overrides });
+    const rendered = renderAll(planned.diagnostics.filter((d) => d.code === code).slice(0, 1), (p) => planned.base.sources.get(p), "text", { color: false });
+    return { source: entry.example, rendered, codes: planned.diagnostics.map((d) => d.code) };
+  }
   const result = checkSource(path, entry.example, { overrides });
   const schema = result.models[0]?.schemas[0];
   if (entry.exampleData !== undefined && schema && result.diagnostics.length === 0) {
