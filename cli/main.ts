@@ -7,7 +7,7 @@ import type { Command } from "./commands/shared.js";
 import { build, buildSpec } from "./commands/build.js";
 import { data, dataSpec } from "./commands/data.js";
 import { doc, docSpec } from "./commands/doc.js";
-import { compareSpec, evalSpec, exportSpec, predictSpec, trainSpec } from "./commands/runtime-specs.js";
+import { compareSpec, evalSpec, exportSpec, predictSpec, sweepSpec, trainSpec } from "./commands/runtime-specs.js";
 import { ir, irSpec } from "./commands/ir.js";
 import { ast, astSpec, print, printSpec } from "./commands/syntax-views.js";
 import { tables, tablesSpec } from "./commands/tables.js";
@@ -20,6 +20,7 @@ const COMMANDS: readonly { spec: CommandSpec; run: Command }[] = [
   { spec: evalSpec, run: async (args, io) => (await import("./commands/evaluate.js")).evalCommand(args, io) },
   { spec: predictSpec, run: async (args, io) => (await import("./commands/evaluate.js")).predictCommand(args, io) },
   { spec: compareSpec, run: async (args, io) => (await import("./commands/compare.js")).compareCommand(args, io) },
+  { spec: sweepSpec, run: async (args, io) => (await import("./commands/sweep.js")).sweepCommand(args, io) },
   { spec: exportSpec, run: async (args, io) => (await import("./commands/export.js")).exportCommand(args, io) },
   { spec: buildSpec, run: build },
   { spec: dataSpec, run: data },

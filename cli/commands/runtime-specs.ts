@@ -90,3 +90,22 @@ export const exportSpec: CommandSpec = {
     colorOption,
   ],
 };
+
+export const sweepSpec: CommandSpec = {
+  name: "sweep",
+  summary: "Run a `sweep`: check and cost every point of its space, train each distinct graph that meets the constraint, print a leaderboard and write the best point as a .rec file.",
+  usage: "rec sweep [options] FILE",
+  options: [
+    { name: "sweep", description: "Which sweep of the file (default: the first)", values: [], valueName: "NAME" },
+    { name: "dry-run", description: "List the points with their costs, merges and the constraint, and train nothing" },
+    { name: "jobs", description: "Points trained at a time, each in its own process", values: [], valueName: "N", default: "1" },
+    { name: "backend", description: "Where each point trains: a tfjs backend, or torch", values: ["auto", "cpu", "wasm", "webgpu", "tensorflow", "torch"], default: "auto" },
+    { name: "batch", description: "Batch size instead of the model's", values: [], valueName: "N" },
+    { name: "eval-batches", description: "Held-out batches per evaluation instead of the model's", values: [], valueName: "N" },
+    { name: "set", description: "Override a model param in every point (repeatable)", values: [], valueName: "NAME=VALUE", repeatable: true },
+    { name: "out", description: "The sweep's folder (default runs/<sweep>): points/ holds one results file per trained point", values: [], valueName: "DIR" },
+    { name: "best", description: "Where to write the best point as a .rec file (default: beside the spec, <file>.<sweep>.best.rec)", values: [], valueName: "FILE" },
+    { name: "json", description: "Print the plan (with --dry-run) or the results as JSON" },
+    colorOption,
+  ],
+};

@@ -27,30 +27,36 @@ export async function fastestEngine(plan: Plan, source: string, settings: PlanSe
   if (typeof findTorchPython() === "string") return { engine: tfjsBackend, line: "" };
   if (pipelineSettingsOf(settings)) return { engine: tfjsBackend, line: `auto: training on ${tfjsBackend} (the gradient pipeline runs on TensorFlow.js only)\n` };
   const skipped = { count: data.skipped.count, examples: data.skipped.examples.length };
-  const measure = async (engineFor: (executor: Executor) => Promise<StepEngine & { close?(): Promise<void> }>) => {
-    const executor = new Executor(plan, seed);
-    const engine = await engineFor(executor);
-    const stream = data.train();
-    const times: number[] = [];
-    try {
-      for (let step = 0; step < STEPS; step++) {
-        const next = await stream.next(batch);
-        if (!next) break;
-        const started = performance.now();
-        await engine.step(step, next.feeds, seed);
-        if (step >= WARM_UP) times.push(performance.now() - started);
-        tf.dispose([...next.feeds.values()]);
-      }
-    } finally {
-      await engine.close?.();
-      executor.dispose();
-    }
-    return times.sort((a, b) => a - b)[Math.floor(times.length / 2)] ?? Number.POSITIVE_INFINITY;
-  };
-  const onTfjs = await measure(async (executor) => new Trainer(executor, settings, STEPS, seed));
-  const onTorch = await measure((executor) => startTorchEngine({ plan, source, executor, settings, steps: STEPS, folder: torchFolder, device: "cpu", threads: 0, seed }));
+  const onTfjs = await medianStepMs(plan, data, batch, seed, async (executor) => new Trainer(executor, settings, STEPS, seed));
+  const onTorch = await medianStepMs(plan, data, batch, seed, (executor) => startTorchEngine({ plan, source, executor, settings, steps: STEPS, folder: torchFolder, device: "cpu", threads: 0, seed }));
   data.skipped.count = skipped.count;
   data.skipped.examples.splice(skipped.examples);
   const engine = onTorch < onTfjs ? "torch" : tfjsBackend;
   return { engine, line: `auto: ${tfjsBackend} ${onTfjs.toFixed(1)} ms/step, torch ${onTorch.toFixed(1)} ms/step (median of ${STEPS - WARM_UP} steps after ${WARM_UP}): training on ${engine}\n` };
+}
+
+/**
+ * The median milliseconds of a training step on one engine, over the steps after the first
+ * two, on a fresh copy of the initial weights and the data's own stream of batches (the sweep's
+ * `step_ms` cost uses it too).
+ */
+export async function medianStepMs(plan: Plan, data: DataSet, batch: number, seed: number, engineFor: (executor: Executor) => Promise<StepEngine & { close?(): Promise<void> }>): Promise<number> {
+  const executor = new Executor(plan, seed);
+  const engine = await engineFor(executor);
+  const stream = data.train();
+  const times: number[] = [];
+  try {
+    for (let step = 0; step < STEPS; step++) {
+      const next = await stream.next(batch);
+      if (!next) break;
+      const started = performance.now();
+      await engine.step(step, next.feeds, seed);
+      if (step >= WARM_UP) times.push(performance.now() - started);
+      tf.dispose([...next.feeds.values()]);
+    }
+  } finally {
+    await engine.close?.();
+    executor.dispose();
+  }
+  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)] ?? Number.POSITIVE_INFINITY;
 }

@@ -11,7 +11,7 @@
 import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { checkProgram } from "./semantics/check.js";
 import type { ElaboratedModel } from "./semantics/model.js";
-import { loadProgram } from "./semantics/program.js";
+import { loadProgram, type Program } from "./semantics/program.js";
 import { resolveProgram } from "./semantics/resolve.js";
 import type { IrModel } from "./ir/ir.js";
 import { lowerToPlan } from "./lower/to-plan.js";
@@ -61,6 +61,21 @@ export function checkSource(path: string, text: string, options: CheckOptions = 
 
 /** Everything after parsing: load imports, then elaborate and check every model. */
 function checkParsed(files: ParsedFile[], options: CheckOptions): Omit<CheckResult, "unreadable"> {
+  const loaded = loadAndResolve(files, options);
+  return "program" in loaded ? checkLoaded(loaded, options.overrides) : loaded;
+}
+
+/** A program whose imports loaded and whose names resolved: what checking needs, whatever the overrides. */
+interface LoadedProgram {
+  readonly files: ParsedFile[];
+  readonly sources: Map<string, SourceFile>;
+  readonly program: Program;
+  /** The diagnostics of parsing, loading and resolving (warnings only). */
+  readonly earlier: readonly Diagnostic[];
+}
+
+/** Parse results → the loaded, resolved program; or the result to return when that failed. */
+function loadAndResolve(files: ParsedFile[], options: CheckOptions): LoadedProgram | Omit<CheckResult, "unreadable"> {
   const syntax = files.flatMap((f) => f.diagnostics);
   const sources = new Map(files.map((f) => [f.source.path, f.source]));
   if (options.syntaxOnly || hasErrors(syntax) || files.length === 0) {
@@ -75,15 +90,14 @@ function checkParsed(files: ParsedFile[], options: CheckOptions): Omit<CheckResu
   if (hasErrors(resolved)) {
     return { files, diagnostics: sortDiagnostics([...syntax, ...program.diagnostics, ...resolved]), sources, models: [] };
   }
-  const checked = checkProgram(program, options.overrides);
-  return {
-    files,
-    diagnostics: sortDiagnostics([...syntax, ...program.diagnostics, ...resolved, ...checked.diagnostics]),
-    sources,
-    models: checked.models,
-  };
+  return { files, sources, program, earlier: [...syntax, ...program.diagnostics, ...resolved] };
 }
 
+/** Elaborates and checks a loaded program with a set of overrides. */
+function checkLoaded(loaded: LoadedProgram, overrides: ReadonlyMap<string, string> | undefined): Omit<CheckResult, "unreadable"> {
+  const checked = checkProgram(loaded.program, overrides);
+  return { files: loaded.files, diagnostics: sortDiagnostics([...loaded.earlier, ...checked.diagnostics]), sources: loaded.sources, models: checked.models };
+}
 
 function emptyFile(source: SourceFile) {
   return { kind: "File" as const, span: { start: 0, end: source.text.length }, decls: [] };
@@ -114,14 +128,43 @@ export type CompileInput = readonly string[] | { readonly path: string; readonly
 
 /** The whole compiler: check, optimize each model's graph (verifying after every pass), lower. */
 export function compile(input: CompileInput, options: CompileOptions = {}): CompileResult {
-  const overrides = new Map([...(options.overrides ?? []), ...Object.entries(options.set ?? {}).map(([k, v]) => [k, String(v)] as const)]);
+  const overrides = overridesOf(options);
   const checkOptions = { ...options, ...(overrides.size ? { overrides } : {}) };
   const checked = "text" in input ? checkSource(input.path, input.text, checkOptions) : checkFiles(input, checkOptions);
+  return optimizeAndLower(checked, options);
+}
+
+function overridesOf(options: CompileOptions): Map<string, string> {
+  return new Map([...(options.overrides ?? []), ...Object.entries(options.set ?? {}).map(([k, v]) => [k, String(v)] as const)]);
+}
+
+/** The stages after checking: each model's pass pipeline, then its plan. */
+function optimizeAndLower(checked: CheckResult, options: CompileOptions): CompileResult {
   if (hasErrors(checked.diagnostics)) return { ...checked, plans: [], optimized: [], passReports: [] };
   const passOptions = { verify: options.verify ?? true, ...(options.printAfter ? { printAfter: options.printAfter } : {}), ...(options.timePasses ? { timing: true } : {}) };
   const passReports = checked.models.map((m) => runPasses(m.graph, STANDARD_PIPELINE, passOptions));
   const optimized = passReports.map((r) => r.model);
   return { ...checked, optimized, passReports, plans: optimized.map((m, i) => lowerToPlan(m, checked.models[i]!.train, checked.models[i]!.schemas)) };
+}
+
+/**
+ * Many variants of one source (a sweep's points, the API's variants): the files are read,
+ * parsed, loaded and resolved once — none of that depends on param values — and each call of
+ * `compileWith` checks, optimizes and lowers them with its overrides. The results equal
+ * `compile`'s with the same overrides.
+ */
+export function variantCompiler(input: CompileInput, options: CompileOptions = {}): { readonly base: CompileResult; compileWith(overrides: ReadonlyMap<string, string>): CompileResult } {
+  const base = compile(input, options);
+  const files = base.files as ParsedFile[];
+  const loaded = hasErrors(base.diagnostics) || base.unreadable.length ? undefined : loadAndResolve(files, options);
+  return {
+    base,
+    compileWith(overrides) {
+      if (!loaded || !("program" in loaded)) return compile(input, { ...options, overrides });
+      const all = new Map([...overridesOf(options), ...overrides]);
+      return optimizeAndLower({ ...checkLoaded(loaded, all.size ? all : undefined), unreadable: [] }, options);
+    },
+  };
 }
 
 /** `compile` over files on disk (the form the commands use). */

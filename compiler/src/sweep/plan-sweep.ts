@@ -7,7 +7,7 @@
 // `step_ms` takes the times measured by the caller (`applyConstraint`).
 
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { compile, type CompileInput, type CompileResult } from "../driver.js";
+import { variantCompiler, type CompileInput, type CompileResult } from "../driver.js";
 import { graphCost } from "../ir/cost.js";
 import { modelHash } from "../ir/hash.js";
 import { declaredNames, sweepTarget } from "../semantics/check.js";
@@ -67,7 +67,8 @@ export interface PlanSweepOptions {
 export function planSweep(input: CompileInput, options: PlanSweepOptions = {}): PlanSweepResult {
   const started = performance.now();
   const overrides = options.overrides ?? new Map<string, string>();
-  const base = compile(input, { overrides });
+  const compiler = variantCompiler(input, { overrides, verify: false });
+  const base = compiler.base;
   const entry = base.files[0];
   const decls = entry ? entry.ast.decls.filter((d) => d.kind === "SweepDecl") : [];
   const sweeps = decls.flatMap((d) => (d.name.kind === "Ident" ? [d.name.name] : []));
@@ -83,8 +84,7 @@ export function planSweep(input: CompileInput, options: PlanSweepOptions = {}): 
   const points: SweepPoint[] = [];
   const firstOfHash = new Map<string, number>();
   for (const values of enumeratePoints(sweep)) {
-    const pointOverrides = new Map([...overrides, ...values]);
-    const compiled = compile(input, { overrides: pointOverrides, verify: false });
+    const compiled = compiler.compileWith(values);
     const label = [...values].map(([k, v]) => `${k}=${v}`).join(" ");
     const failure = compiled.diagnostics.find((d) => d.severity === "error");
     const index = compiled.models.findIndex((m) => m.name === sweep.model);
