@@ -132,7 +132,7 @@ export function readSweep(decl: A.SweepDecl, file: string, models: readonly Swee
   if (!target.metrics.includes(metricNode.value)) missing(fail, metricNode, `a metric of ${target.name}`, metricNode.value, target.metrics);
   const modeNode = get("mode");
   const mode = modeNode === undefined ? "max" : modeNode.kind === "StringLit" && (modeNode.value === "max" || modeNode.value === "min") ? modeNode.value : undefined;
-  if (!mode) return void bad(modeNode!, "mode", '"max" or "min"');
+  if (!mode) bad(modeNode!, "mode", '"max" or "min"');
 
   const seedsNode = get("seeds");
   const seeds = seedsNode === undefined ? [1] : seedsNode.kind === "ListExpr" ? seedsNode.elements.map((e) => numberOf(e)) : [];
@@ -175,7 +175,7 @@ export function readSweep(decl: A.SweepDecl, file: string, models: readonly Swee
     eta,
     ...(minSteps !== undefined ? { minSteps } : {}),
     metric: metricNode.value,
-    mode,
+    mode: mode!,
     seeds: seeds as number[],
     ...(steps !== undefined ? { steps } : {}),
     ...(where && where.kind !== "SettingsBlock" ? { where } : {}),

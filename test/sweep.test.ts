@@ -1,0 +1,216 @@
+// Sweeps (compiler/src/sweep/plan-sweep.ts, cli/runs/sweep.ts): the plan of a space — every
+// point checked and costed, equal graphs merged by their model hash, the constraint applied —
+// random draws that are seeded and stay in their ranges, successive halving's rounds, and a
+// small sweep trained in two worker processes, run again to skip what finished, and its best
+// point written as a .rec file that checks. The 24-point example with a kill and a resume is in
+// test/repro/sweep.test.ts.
+
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { compile } from "../compiler/src/driver.js";
+import { enumeratePoints, planSweep } from "../compiler/src/sweep/plan-sweep.js";
+import { main } from "../cli/main.js";
+import { halvingSteps } from "../cli/runs/sweep.js";
+import { ROOT } from "./harness/repo.js";
+
+const example = join(ROOT, "examples/sweep/model.rec");
+
+function capture(cwd = ROOT) {
+  const out = { stdout: "", stderr: "" };
+  const io = { stdout: (t: string) => void (out.stdout += t), stderr: (t: string) => void (out.stderr += t), isTTY: false, cwd, env: {} };
+  return { io, out };
+}
+
+describe("planning the example's sweep", () => {
+  const { plan, diagnostics } = planSweep([example]);
+
+  it("checks and costs all 24 points of the grid", () => {
+    expect(diagnostics).toEqual([]);
+    expect(plan!.points).toHaveLength(24);
+    expect(new Set(plan!.points.map((p) => p.label)).size).toBe(24);
+  });
+
+  it("merges exactly the points whose graphs are equal: a mean pool's head counts", () => {
+    const merged = plan!.points.filter((p) => p.sameAs !== undefined);
+    expect(merged.map((p) => p.label)).toEqual(plan!.points.filter((p) => p.overrides.get("pool") === "MeanPool" && p.overrides.get("heads") === "2").map((p) => p.label));
+    for (const p of merged) {
+      const first = plan!.points[p.sameAs!]!;
+      expect(first.hash).toBe(p.hash);
+      expect([...first.overrides].filter(([k]) => k !== "heads")).toEqual([...p.overrides].filter(([k]) => k !== "heads"));
+    }
+    // Attention pools with 1 and 2 heads are different graphs.
+    const attention = plan!.points.filter((p) => p.overrides.get("pool") === "AttentionPool");
+    expect(new Set(attention.map((p) => p.hash)).size).toBe(attention.length);
+  });
+
+  it("costs each point as `rec check --summary` does, and applies `where = params <= 300_000`", () => {
+    for (const p of plan!.points) {
+      const compiled = compile([example], { overrides: p.overrides });
+      const count = compiled.plans[0]!.params.reduce((n, w) => n + w.type.shape.reduce<number>((a, d) => a * (d as number), 1), 0);
+      expect(p.costs.params).toBe(count);
+      expect(p.meets).toBe(count <= 300_000);
+    }
+    expect(plan!.points.filter((p) => p.meets)).toHaveLength(16);
+  });
+
+  it("prints the plan with --dry-run, as text and as JSON", async () => {
+    const { io, out } = capture();
+    expect(await main(["sweep", "--dry-run", "examples/sweep/model.rec"], io)).toBe(0);
+    expect(out.stdout).toMatch(/24 points, 18 distinct graphs \(6 merged\), 16 meet the constraint/);
+    expect(out.stdout).toMatch(/#1 +dim=16 hidden=32 pool=MeanPool heads=2 .* = #0 +yes/);
+    const json = capture();
+    expect(await main(["sweep", "--dry-run", "--json", "examples/sweep/model.rec"], json.io)).toBe(0);
+    const parsed = JSON.parse(json.out.stdout) as { points: { sameAs?: number; meets: boolean }[] };
+    expect(parsed.points.filter((p) => p.sameAs !== undefined)).toHaveLength(6);
+  });
+});
+
+describe("the hash of a point", () => {
+  const text = readFileSync(example, "utf8");
+  const hashOf = (source: string, set: Record<string, string> = {}) => planSweep({ path: example, text: source }, { overrides: new Map(Object.entries(set)) }).plan!.points[0]!.hash;
+
+  it("ignores comments, layout and the names of locals, and sees a change of meaning", () => {
+    const base = hashOf(text);
+    const relaid = text.replace("// A capacity sweep", "// Another comment\n// A capacity sweep").replace("masked_mean(x, mask)", "masked_mean(x,\n      mask)").replace("let (pooled, _keys, _values) =", "let (out, _k, _v) =").replace("pooled[:, 0]", "out[:, 0]");
+    expect(hashOf(relaid)).toBe(base);
+    expect(hashOf(text, { temperature: "0.1" })).not.toBe(base);
+    expect(hashOf(text.replace("lr = 3e-3", "lr = 1e-3"))).not.toBe(base);
+  });
+});
+
+describe("a sweep's draws", () => {
+  const spec = (body: string) => `import { Embedding } from "std/nn"
+model M {
+  dims B
+  param dim = 8, items = 50, lr = 0.01, depth = 2
+  input item: id<items>[B]
+  input label: f32[B]
+  head score = Embedding(items, dim)(item) |> sum(axis = -1)
+  loss l = mean(square(score - label))
+  metric mse = mean(square(score - label))
+  train { optimizer = adam(lr = lr), steps = 3 }
+}
+sweep S {
+  model = M
+  ${body}
+  metric = "mse", mode = "min"
+}
+`;
+  const planOf = (body: string) => planSweep({ path: join(ROOT, "draws.rec"), text: spec(body) });
+
+  it("are seeded, distinct, inside their ranges, and ints where the param is an int", () => {
+    const body = 'space { lr = log_uniform(1e-4, 1e-1), dim = uniform(4, 33) }\n  search = "random", points = 12, seed = 5';
+    const first = planOf(body);
+    expect(first.diagnostics).toEqual([]);
+    const points = first.plan!.points;
+    expect(points).toHaveLength(12);
+    expect(planOf(body).plan!.points.map((p) => p.label)).toEqual(points.map((p) => p.label));
+    expect(planOf(body.replace("seed = 5", "seed = 6")).plan!.points.map((p) => p.label)).not.toEqual(points.map((p) => p.label));
+    expect(new Set(points.map((p) => p.label)).size).toBe(12);
+    for (const p of points) {
+      const lr = Number(p.overrides.get("lr"));
+      const dim = p.overrides.get("dim")!;
+      expect(lr).toBeGreaterThanOrEqual(1e-4);
+      expect(lr).toBeLessThanOrEqual(1e-1);
+      expect(dim).toMatch(/^\d+$/);
+      expect(Number(dim)).toBeGreaterThanOrEqual(4);
+      expect(Number(dim)).toBeLessThanOrEqual(33);
+    }
+  });
+
+  it("enumerates a grid in order, the last axis fastest, with ranges and log ranges", () => {
+    const { plan } = planOf("space { dim = range(4, 9, 4), lr = log_range(0.001, 0.1, 3) }");
+    expect(plan!.points.map((p) => p.label)).toEqual([
+      "dim=4 lr=0.001", "dim=4 lr=0.01", "dim=4 lr=0.1",
+      "dim=8 lr=0.001", "dim=8 lr=0.01", "dim=8 lr=0.1",
+    ]);
+    expect(enumeratePoints(plan!.sweep)).toHaveLength(6);
+  });
+
+  it("reports a constraint that no point meets, with the best any point reaches", () => {
+    const { diagnostics } = planOf("space { dim = [8, 16] }\n  where = params <= 100");
+    expect(diagnostics.map((d) => d.code)).toEqual(["REC3024"]);
+    expect(diagnostics[0]!.notes[0]).toBe("the space's 2 points reach at best params 400");
+  });
+
+  it("reports a constraint on FLOPs per example whose size is left symbolic", () => {
+    const { diagnostics } = planSweep({ path: join(ROOT, "flops.rec"), text: readFileSync(example, "utf8").replace("  dims { L = 20 }\n", "").replace("where = params <= 300_000", "where = flops <= 1e9") });
+    expect(diagnostics.map((d) => d.code)).toEqual(["REC3024"]);
+    expect(diagnostics[0]!.notes[0]).toMatch(/flops unknown \(give the sizes of symbolic dims with `dims \{ … \}`\)/);
+  });
+});
+
+describe("successive halving", () => {
+  it("narrows the points to one in rounds eta times longer, ending at the full budget", () => {
+    expect(halvingSteps(270, 3, 27)).toEqual([10, 30, 90, 270]);
+    expect(halvingSteps(270, 3, 9)).toEqual([30, 90, 270]);
+    expect(halvingSteps(100, 2, 1)).toEqual([100]);
+    expect(halvingSteps(270, 3, 27, 50)).toEqual([90, 270]);
+  });
+});
+
+describe("running a small sweep", () => {
+  const dir = mkdtempSync(join(tmpdir(), "rec-sweep-"));
+  const spec = join(dir, "model.rec");
+  writeFileSync(
+    spec,
+    `import { Embedding } from "std/nn"
+import { softmax_cross_entropy } from "std/losses"
+
+model M {
+  dims B, L
+  // The width of the item table.
+  param dim = 4, users = 40, items = 60, lr = 0.01
+  input user_id: id<users>[B]
+  input history: id<items>[B, L]
+  input history_mask: bool[B, L]
+  input item_id: id<items>[B]
+  input item_logq: f32[B]
+  let table = Embedding(items, dim)
+  head score = masked_mean(table(history), history_mask) @ transpose(table(item_id))
+  loss l = softmax_cross_entropy(score, arange(B))
+  metric recall = in_batch_recall(score, k = 5)
+  train {
+    data = synthetic("latent_factor", users = users, items = items, seed = 3)
+    batch = 16, steps = 3
+    optimizer = adam(lr = lr)
+    eval { every = 3, batches = 1 }
+  }
+}
+
+sweep Widths {
+  model = M
+  space { dim = [2, 4, 8], lr = [0.01, 0.1] }
+  metric = "recall"
+  where = params <= 400
+}
+`,
+  );
+
+  it("trains each point in two worker processes, skips them when run again, and writes the best point", async () => {
+    const first = capture(dir);
+    const args = ["sweep", "--jobs", "2", "--backend", "cpu", "--out", join(dir, "out"), "model.rec"];
+    expect(await main(args, first.io), first.out.stderr).toBe(0);
+    // dim = 8 has 480 parameters: outside the constraint, never trained.
+    expect(first.out.stdout).toMatch(/trained 4, reused 0 finished earlier/);
+    expect(first.out.stdout).toMatch(/2 points outside the constraint, not trained/);
+    const record = JSON.parse(readFileSync(join(dir, "out", "sweep.json"), "utf8")) as { best: number; points: { label: string; metric?: { mean: number }; meets: boolean }[] };
+    expect(record.points.filter((p) => p.metric)).toHaveLength(4);
+    expect(record.points.filter((p) => !p.meets).every((p) => p.label.startsWith("dim=8"))).toBe(true);
+    const best = record.points[record.best]!;
+    for (const p of record.points) if (p.metric) expect(p.metric.mean).toBeLessThanOrEqual(best.metric!.mean);
+    const again = capture(dir);
+    expect(await main(args, again.io)).toBe(0);
+    expect(again.out.stdout).toMatch(/trained 0, reused 4 finished earlier/);
+    // The best point as a spec: the defaults replaced, the comment kept, and it checks.
+    const bestFile = join(dir, "model.Widths.best.rec");
+    expect(existsSync(bestFile)).toBe(true);
+    const text = readFileSync(bestFile, "utf8");
+    const [dim, lr] = [/dim=(\d+)/.exec(best.label)![1], /lr=([\d.]+)/.exec(best.label)![1]];
+    expect(text).toContain(`param dim = ${dim}, users = 40, items = 60, lr = ${lr}`);
+    expect(text).toContain("// The width of the item table.");
+    expect(compile([bestFile]).diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  });
+});
