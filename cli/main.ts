@@ -6,6 +6,7 @@ import { check, checkSpec } from "./commands/check.js";
 import type { Command } from "./commands/shared.js";
 import { build, buildSpec } from "./commands/build.js";
 import { data, dataSpec } from "./commands/data.js";
+import { diff, diffSpec } from "./commands/diff.js";
 import { doc, docSpec } from "./commands/doc.js";
 import { compareSpec, evalSpec, exportSpec, predictSpec, sweepSpec, trainSpec } from "./commands/runtime-specs.js";
 import { ir, irSpec } from "./commands/ir.js";
@@ -24,6 +25,7 @@ const COMMANDS: readonly { spec: CommandSpec; run: Command }[] = [
   { spec: exportSpec, run: async (args, io) => (await import("./commands/export.js")).exportCommand(args, io) },
   { spec: buildSpec, run: build },
   { spec: dataSpec, run: data },
+  { spec: diffSpec, run: diff },
   { spec: docSpec, run: doc },
   { spec: irSpec, run: ir },
   { spec: astSpec, run: ast },

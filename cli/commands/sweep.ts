@@ -8,6 +8,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { applyConstraint, formatCost, planSweep, type SweepPlan } from "../../compiler/src/sweep/plan-sweep.js";
 import { withParamValues } from "../../compiler/src/sweep/fill-params.js";
 import { costsRead } from "../../compiler/src/semantics/sweep-decl.js";
+import { formatBytes } from "../../compiler/src/semantics/model.js";
 import { writeFileAtomic } from "../../runtime/src/atomic-write.js";
 import type { BackendName } from "../../runtime/src/backends.js";
 import { renderTable } from "../table.js";
@@ -68,7 +69,7 @@ export const sweepCommand: Command = async (args, io) => {
   });
 };
 
-const bytes = (n: number | null) => (n === null ? "?" : n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(1)} MiB` : `${(n / 1024).toFixed(1)} KiB`);
+const bytes = (n: number | null) => (n === null ? "?" : formatBytes(n));
 const count = (n: number | null | undefined) => (n == null ? "?" : formatCost(n));
 
 function formatPlanLine(plan: SweepPlan): string {
