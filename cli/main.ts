@@ -8,7 +8,7 @@ import { build, buildSpec } from "./commands/build.js";
 import { data, dataSpec } from "./commands/data.js";
 import { diff, diffSpec } from "./commands/diff.js";
 import { doc, docSpec } from "./commands/doc.js";
-import { compareSpec, evalSpec, exportSpec, predictSpec, sweepSpec, trainSpec } from "./commands/runtime-specs.js";
+import { codegenSpec, compareSpec, evalSpec, exportSpec, predictSpec, sweepSpec, trainSpec } from "./commands/runtime-specs.js";
 import { ir, irSpec } from "./commands/ir.js";
 import { ast, astSpec, print, printSpec } from "./commands/syntax-views.js";
 import { tables, tablesSpec } from "./commands/tables.js";
@@ -24,6 +24,8 @@ const COMMANDS: readonly { spec: CommandSpec; run: Command }[] = [
   { spec: sweepSpec, run: async (args, io) => (await import("./commands/sweep.js")).sweepCommand(args, io) },
   { spec: exportSpec, run: async (args, io) => (await import("./commands/export.js")).exportCommand(args, io) },
   { spec: buildSpec, run: build },
+  // ts-morph is loaded only when a module is generated.
+  { spec: codegenSpec, run: async (args, io) => (await import("./commands/codegen.js")).codegen(args, io) },
   { spec: dataSpec, run: data },
   { spec: diffSpec, run: diff },
   { spec: docSpec, run: doc },

@@ -1,6 +1,7 @@
-// The option tables of the commands that run models (train, eval, predict). They live apart
-// from the commands so `rec --help` and `rec check` never load TensorFlow.js: main.ts imports
-// these tables eagerly and the commands themselves only when one of them runs.
+// The option tables of the commands that load heavy modules (train, eval, predict, compare,
+// sweep, export load TensorFlow.js; codegen loads ts-morph). They live apart from the commands so
+// `rec --help` and `rec check` load neither: main.ts imports these tables eagerly and the
+// commands themselves only when one of them runs.
 
 import type { CommandSpec, OptionSpec } from "../args.js";
 import { colorOption } from "./shared.js";
@@ -106,6 +107,18 @@ export const sweepSpec: CommandSpec = {
     { name: "out", description: "The sweep's folder (default runs/<sweep>): points/ holds one results file per trained point", values: [], valueName: "DIR" },
     { name: "best", description: "Where to write the best point as a .rec file (default: beside the spec, <file>.<sweep>.best.rec)", values: [], valueName: "FILE" },
     { name: "json", description: "Print the plan (with --dry-run) or the results as JSON" },
+    colorOption,
+  ],
+};
+
+export const codegenSpec: CommandSpec = {
+  name: "codegen",
+  summary: "Write a typed module that serves a trained model without the compiler: `rec codegen ts FILE --out model.ts`.",
+  usage: "rec codegen ts [options] FILE",
+  options: [
+    { name: "out", description: "The .ts file to write", values: [], valueName: "FILE" },
+    { name: "model", description: "Which model of the file (default: the first)", values: [], valueName: "NAME" },
+    { name: "set", description: "Override a model param, as in training (repeatable)", values: [], valueName: "NAME=VALUE", repeatable: true },
     colorOption,
   ],
 };
