@@ -46,6 +46,8 @@ export interface SweepPlan {
   readonly points: readonly SweepPoint[];
   /** Milliseconds to enumerate, compile and hash every point. */
   readonly planMs: number;
+  /** Of those, the milliseconds spent deduplicating: hashing the optimized models and merging equal ones. */
+  readonly dedupMs: number;
 }
 
 export interface PlanSweepResult {
@@ -83,6 +85,7 @@ export function planSweep(input: CompileInput, options: PlanSweepOptions = {}): 
 
   const points: SweepPoint[] = [];
   const firstOfHash = new Map<string, number>();
+  let dedupMs = 0;
   for (const values of enumeratePoints(sweep)) {
     const compiled = compiler.compileWith(values);
     const label = [...values].map(([k, v]) => `${k}=${v}`).join(" ");
@@ -98,13 +101,15 @@ export function planSweep(input: CompileInput, options: PlanSweepOptions = {}): 
     const batch = model.dims[0];
     const flops = evaluateDim(graphCost(compiled.optimized[index]!).flops, (s) => (s === batch ? 1 : sweep.dims[s]));
     const plan = compiled.plans[index]!;
+    const hashing = performance.now();
     const hash = modelHash(compiled.optimized[index]!, plan);
     const sameAs = firstOfHash.get(hash);
     if (sameAs === undefined) firstOfHash.set(hash, points.length);
+    dedupMs += performance.now() - hashing;
     const costs = { params: summary.totals.count, memory: summary.totals.trainingBytes, flops: flops ?? null };
     points.push({ index: points.length, label, overrides: values, costs, hash, ...(sameAs !== undefined ? { sameAs } : {}), meets: true, plan });
   }
-  const planned = { sweep, points, planMs: performance.now() - started };
+  const planned = { sweep, points, planMs: performance.now() - started, dedupMs };
   const constrained = applyConstraint(planned);
   return { base, diagnostics: [...diagnostics, ...constrained.diagnostics], plan: constrained.plan, sweeps };
 }
