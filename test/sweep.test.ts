@@ -5,7 +5,7 @@
 // point written as a .rec file that checks. The 24-point example with a kill and a resume is in
 // test/repro/sweep.test.ts.
 
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -212,5 +212,45 @@ sweep Widths {
     expect(text).toContain(`param dim = ${dim}, users = 40, items = 60, lr = ${lr}`);
     expect(text).toContain("// The width of the item table.");
     expect(compile([bestFile]).diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  });
+
+  it("halves: each round keeps the best half of the last and trains them twice as long", async () => {
+    const halving = readFileSync(spec, "utf8").replace('space { dim = [2, 4, 8], lr = [0.01, 0.1] }\n  metric = "recall"\n  where = params <= 400', 'space { dim = [2, 4], lr = [0.01, 0.03, 0.1] }\n  search = "halving", points = 4, eta = 2, steps = 8, seed = 2\n  metric = "recall"');
+    writeFileSync(join(dir, "halving.rec"), halving);
+    const run = capture(dir);
+    expect(await main(["sweep", "--backend", "cpu", "--jobs", "2", "--out", join(dir, "halving"), "--best", join(dir, "halving.best.rec"), "halving.rec"], run.io), run.out.stderr).toBe(0);
+    const record = JSON.parse(readFileSync(join(dir, "halving", "sweep.json"), "utf8")) as { best: number; rounds: { steps: number; points: number[] }[]; points: { index: number; steps?: number; metric?: { mean: number } }[] };
+    expect(record.rounds.map((r) => [r.steps, r.points.length])).toEqual([[2, 4], [4, 2], [8, 1]]);
+    // The survivors of a round are its best; the last round's point is the best point.
+    const first = new Map<number, number>();
+    for (const index of record.rounds[0]!.points) {
+      const result = JSON.parse(readFileSync(join(dir, "halving", "points", readdirSync(join(dir, "halving", "points")).find((f) => f.endsWith("-2-1.json") && f.startsWith(planSweep([join(dir, "halving.rec")]).plan!.points[index]!.hash.slice(0, 16)))!), "utf8")) as { rows: { byModel: Record<string, { mean: number }> }[] };
+      first.set(index, Object.values(result.rows[0]!.byModel)[0]!.mean);
+    }
+    const ranked = [...first].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([i]) => i);
+    expect(record.rounds[1]!.points).toEqual(ranked.slice(0, 2));
+    expect(record.best).toBe(record.rounds[2]!.points[0]);
+    expect(record.points[record.best]!.steps).toBe(8);
+  });
+
+  it("measures each distinct graph's step time when the constraint reads step_ms", async () => {
+    const timed = readFileSync(spec, "utf8").replace("where = params <= 400", "where = step_ms <= 1e9 and params <= 400");
+    writeFileSync(join(dir, "timed.rec"), timed);
+    const run = capture(dir);
+    expect(await main(["sweep", "--dry-run", "--json", "--backend", "cpu", "timed.rec"], run.io), run.out.stderr).toBe(0);
+    const plan = JSON.parse(run.out.stdout) as { points: { costs: { step_ms?: number; params: number }; meets: boolean }[] };
+    for (const p of plan.points) {
+      expect(p.costs.step_ms).toBeGreaterThan(0);
+      expect(p.meets).toBe(p.costs.params <= 400);
+    }
+  });
+
+  it("reports a point whose training fails, trains the others, and exits 1", async () => {
+    const failing = readFileSync(spec, "utf8").replace("space { dim = [2, 4, 8], lr = [0.01, 0.1] }", "space { dim = [2], lr = [0.01, 1e30] }");
+    writeFileSync(join(dir, "failing.rec"), failing);
+    const run = capture(dir);
+    expect(await main(["sweep", "--backend", "cpu", "--out", join(dir, "failing"), "--best", join(dir, "failing.best.rec"), "failing.rec"], run.io)).toBe(1);
+    expect(run.out.stdout).toMatch(/#1 dim=2 lr=1e30 failed: .*(not finite|NaN).*\(log: .*\.log\)/);
+    expect(run.out.stdout).toMatch(/best: #0 dim=2 lr=0.01/);
   });
 });

@@ -37,6 +37,7 @@ export interface SweepPoint {
   readonly hash: string;
   /** The first earlier point with the same hash: this point is trained once, with it. */
   readonly sameAs?: number;
+  /** Whether the point meets the constraint (true until step times are applied, when it reads step_ms). */
   readonly meets: boolean;
   readonly plan: Plan;
 }
@@ -110,7 +111,8 @@ export function planSweep(input: CompileInput, options: PlanSweepOptions = {}): 
     points.push({ index: points.length, label, overrides: values, costs, hash, ...(sameAs !== undefined ? { sameAs } : {}), meets: true, plan });
   }
   const planned = { sweep, points, planMs: performance.now() - started, dedupMs };
-  const constrained = applyConstraint(planned);
+  // A constraint on step_ms waits for the caller's measurements (applyConstraint with them).
+  const constrained = costsRead(sweep.where).has("step_ms") ? { plan: planned, diagnostics: [] } : applyConstraint(planned);
   return { base, diagnostics: [...diagnostics, ...constrained.diagnostics], plan: constrained.plan, sweeps };
 }
 
