@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compile } from "../compiler/src/driver.js";
+import { compile, variantCompiler } from "../compiler/src/driver.js";
 import { enumeratePoints, planSweep } from "../compiler/src/sweep/plan-sweep.js";
 import { main } from "../cli/main.js";
 import { halvingSteps } from "../cli/runs/sweep.js";
@@ -64,6 +64,18 @@ describe("planning the example's sweep", () => {
     expect(await main(["sweep", "--dry-run", "--json", "examples/sweep/model.rec"], json.io)).toBe(0);
     const parsed = JSON.parse(json.out.stdout) as { points: { sameAs?: number; meets: boolean }[] };
     expect(parsed.points.filter((p) => p.sameAs !== undefined)).toHaveLength(6);
+  });
+});
+
+describe("the variant compiler", () => {
+  it("gives what compile gives with the same overrides, reading and parsing once", () => {
+    const compiler = variantCompiler([example]);
+    for (const set of [{}, { dim: "16" }, { pool: "AttentionPool", heads: "2" }, { hidden: "\"wide\"" }]) {
+      const overrides = new Map(Object.entries(set));
+      const [fast, slow] = [compiler.compileWith(overrides), compile([example], { overrides })];
+      expect(fast.diagnostics.map((d) => d.message)).toEqual(slow.diagnostics.map((d) => d.message));
+      expect(JSON.stringify(fast.plans)).toBe(JSON.stringify(slow.plans));
+    }
   });
 });
 
