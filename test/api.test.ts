@@ -51,8 +51,9 @@ describe("examples/api/variants.mjs", () => {
       moduleResolution: ts.ModuleResolutionKind.NodeNext,
       types: ["node"],
       skipLibCheck: true,
+      // The package's declarations as `npm run build` emits them (npm test builds first).
       baseUrl: ROOT,
-      paths: { reclang: ["api/index.ts"] },
+      paths: { reclang: ["dist/api/index.d.ts"] },
     });
     const problems = ts.getPreEmitDiagnostics(program).filter((d) => d.file?.fileName.includes("examples/api"));
     expect(problems.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"))).toEqual([]);

@@ -43,7 +43,8 @@ describe("rec codegen ts", () => {
       types: ["node", "@webgpu/types"],
       skipLibCheck: true,
       baseUrl: ROOT,
-      paths: { "reclang/serve": ["runtime/src/serve.ts"] },
+      // The package's declarations as `npm run build` emits them (npm test builds first).
+      paths: { "reclang/serve": ["dist/runtime/src/serve.d.ts"] },
     });
     const problems = ts.getPreEmitDiagnostics(program).filter((d) => d.file?.fileName === module);
     expect(problems.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"))).toEqual([]);

@@ -14,7 +14,7 @@ import { runPasses } from "../compiler/src/passes/pass.js";
 import { PASSES, STANDARD_PIPELINE } from "../compiler/src/passes/pipeline.js";
 import { validatePlan } from "../runtime/src/plan.js";
 import { expectGolden, inCi, updating } from "./harness/golden.js";
-import { recFilesUnder, ROOT } from "./harness/repo.js";
+import { exampleModels, recFilesUnder, ROOT } from "./harness/repo.js";
 
 const specs = [...recFilesUnder("examples"), ...recFilesUnder("test/corpus/typing")];
 
@@ -65,7 +65,7 @@ describe("passes, in IR text", () => {
 });
 
 describe("plans", () => {
-  for (const example of readdirSync(join(ROOT, "examples")).sort()) {
+  for (const example of exampleModels()) {
     it(`examples/${example}/plan.json is the golden plan, and valid`, () => {
       const result = compileFiles([join(ROOT, "examples", example, "model.rec")]);
       expect(result.diagnostics.map((d) => d.code)).toEqual([]);

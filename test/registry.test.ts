@@ -75,4 +75,7 @@ const ALLOWED = new Set<string>([
   "compiler/src/syntax/syntax-diagnostics.ts:where", // a message argument
   "compiler/src/semantics/train-checks.ts:topk", // the gradient pipeline's `topk` setting
   "compiler/src/semantics/train-checks.ts:clip", // the gradient pipeline's `clip` setting
+  "compiler/src/semantics/sweep-decl.ts:max", // a sweep's `mode`
+  "compiler/src/semantics/sweep-decl.ts:min", // a sweep's `mode`
+  "compiler/src/semantics/sweep-decl.ts:where", // a sweep's constraint setting
 ]);

@@ -1,14 +1,13 @@
 // Model summaries: `rec check --summary` for every example matches the golden summary.txt
 // beside it (UPDATE_GOLDEN=1 rewrites them), and --json, --set and shared weights behave.
 
-import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../cli/main.js";
 import { checkSource, compileFiles } from "../compiler/src/driver.js";
 import { summarize } from "../compiler/src/semantics/summary.js";
 import { expectGolden } from "./harness/golden.js";
-import { ROOT } from "./harness/repo.js";
+import { exampleModels, ROOT } from "./harness/repo.js";
 
 async function run(argv: string[]) {
   let stdout = "";
@@ -18,7 +17,7 @@ async function run(argv: string[]) {
 }
 
 describe("model summaries", () => {
-  for (const example of readdirSync(join(ROOT, "examples")).sort()) {
+  for (const example of exampleModels()) {
     it(`examples/${example} matches summary.txt`, async () => {
       const result = await run(["check", "--summary", `examples/${example}/model.rec`]);
       expect(result.code).toBe(0);
@@ -28,7 +27,7 @@ describe("model summaries", () => {
   }
 
   it("counts exactly the weights the plan trains (a weight nothing reads is not a parameter)", () => {
-    for (const example of readdirSync(join(ROOT, "examples")).sort()) {
+    for (const example of exampleModels()) {
       const result = compileFiles([join(ROOT, "examples", example, "model.rec")]);
       const summary = summarize(result.models[0]!);
       expect(summary.parameters.map((p) => p.name).sort(), example).toEqual(result.plans[0]!.params.map((p) => p.name).sort());

@@ -227,12 +227,12 @@ sweep Widths {
   });
 
   it("halves: each round keeps the best half of the last and trains them twice as long", async () => {
-    const halving = readFileSync(spec, "utf8").replace('space { dim = [2, 4, 8], lr = [0.01, 0.1] }\n  metric = "recall"\n  where = params <= 400', 'space { dim = [2, 4], lr = [0.01, 0.03, 0.1] }\n  search = "halving", points = 4, eta = 2, steps = 8, seed = 2\n  metric = "recall"');
+    const halving = readFileSync(spec, "utf8").replace('space { dim = [2, 4, 8], lr = [0.01, 0.1] }\n  metric = "recall"\n  where = params <= 400', 'space { dim = [2, 4], lr = [0.01, 0.03, 0.1] }\n  search = "halving", points = 3, eta = 2, steps = 8, seed = 2\n  metric = "recall"');
     writeFileSync(join(dir, "halving.rec"), halving);
     const run = capture(dir);
     expect(await main(["sweep", "--backend", "cpu", "--jobs", "2", "--out", join(dir, "halving"), "--best", join(dir, "halving.best.rec"), "halving.rec"], run.io), run.out.stderr).toBe(0);
     const record = JSON.parse(readFileSync(join(dir, "halving", "sweep.json"), "utf8")) as { best: number; rounds: { steps: number; points: number[] }[]; points: { index: number; steps?: number; metric?: { mean: number } }[] };
-    expect(record.rounds.map((r) => [r.steps, r.points.length])).toEqual([[2, 4], [4, 2], [8, 1]]);
+    expect(record.rounds.map((r) => [r.steps, r.points.length])).toEqual([[2, 3], [4, 2], [8, 1]]);
     // The survivors of a round are its best; the last round's point is the best point.
     const first = new Map<number, number>();
     for (const index of record.rounds[0]!.points) {
@@ -261,7 +261,7 @@ sweep Widths {
     const failing = readFileSync(spec, "utf8").replace("space { dim = [2, 4, 8], lr = [0.01, 0.1] }", "space { dim = [2], lr = [0.01, 1e30] }");
     writeFileSync(join(dir, "failing.rec"), failing);
     const run = capture(dir);
-    expect(await main(["sweep", "--backend", "cpu", "--out", join(dir, "failing"), "--best", join(dir, "failing.best.rec"), "failing.rec"], run.io)).toBe(1);
+    expect(await main(["sweep", "--backend", "cpu", "--jobs", "2", "--out", join(dir, "failing"), "--best", join(dir, "failing.best.rec"), "failing.rec"], run.io)).toBe(1);
     expect(run.out.stdout).toMatch(/#1 dim=2 lr=1e30 failed: .*(not finite|NaN).*\(log: .*\.log\)/);
     expect(run.out.stdout).toMatch(/best: #0 dim=2 lr=0.01/);
   });

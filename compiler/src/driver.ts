@@ -43,20 +43,27 @@ export interface CheckResult {
 }
 
 export function checkFiles(paths: readonly string[], options: CheckOptions = {}): CheckResult {
-  const files: ParsedFile[] = [];
-  const unreadable: { path: string; reason: string }[] = [];
-  for (const path of paths) {
-    const read = readSource(path, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
-    if (read.kind === "unreadable") unreadable.push({ path, reason: read.reason });
-    else if (read.kind === "bad-text") files.push({ source: read.source, ast: emptyFile(read.source), comments: [], diagnostics: [read.diagnostic] });
-    else files.push(parseSource(read.source));
-  }
+  const { files, unreadable } = readAndParse(paths, options);
   return { ...checkParsed(files, options), unreadable };
 }
 
 /** Checks source text that is already in memory (the API, tests, editors, spec examples). */
 export function checkSource(path: string, text: string, options: CheckOptions = {}): CheckResult {
   return { ...checkParsed([parseSource(new SourceFile(path, text))], options), unreadable: [] };
+}
+
+/** The input's files read and parsed (files that are not text hold an empty AST and their diagnostic). */
+function readAndParse(input: CompileInput, options: CheckOptions): { files: ParsedFile[]; unreadable: { path: string; reason: string }[] } {
+  if ("text" in input) return { files: [parseSource(new SourceFile(input.path, input.text))], unreadable: [] };
+  const files: ParsedFile[] = [];
+  const unreadable: { path: string; reason: string }[] = [];
+  for (const path of input) {
+    const read = readSource(path, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+    if (read.kind === "unreadable") unreadable.push({ path, reason: read.reason });
+    else if (read.kind === "bad-text") files.push({ source: read.source, ast: emptyFile(read.source), comments: [], diagnostics: [read.diagnostic] });
+    else files.push(parseSource(read.source));
+  }
+  return { files, unreadable };
 }
 
 /** Everything after parsing: load imports, then elaborate and check every model. */
@@ -154,17 +161,14 @@ function optimizeAndLower(checked: CheckResult, options: CompileOptions): Compil
  * `compile`'s with the same overrides.
  */
 export function variantCompiler(input: CompileInput, options: CompileOptions = {}): { readonly base: CompileResult; compileWith(overrides: ReadonlyMap<string, string>): CompileResult } {
-  const base = compile(input, options);
-  const files = base.files as ParsedFile[];
-  const loaded = hasErrors(base.diagnostics) || base.unreadable.length ? undefined : loadAndResolve(files, options);
-  return {
-    base,
-    compileWith(overrides) {
-      if (!loaded || !("program" in loaded)) return compile(input, { ...options, overrides });
-      const all = new Map([...overridesOf(options), ...overrides]);
-      return optimizeAndLower({ ...checkLoaded(loaded, all.size ? all : undefined), unreadable: [] }, options);
-    },
+  const { files, unreadable } = readAndParse(input, options);
+  const loaded = loadAndResolve(files, options);
+  const withOverrides = (overrides: ReadonlyMap<string, string>) => {
+    if (!("program" in loaded)) return optimizeAndLower({ ...loaded, unreadable }, options);
+    return optimizeAndLower({ ...checkLoaded(loaded, overrides.size ? overrides : undefined), unreadable }, options);
   };
+  const base = withOverrides(overridesOf(options));
+  return { base, compileWith: (overrides) => withOverrides(new Map([...overridesOf(options), ...overrides])) };
 }
 
 /** `compile` over files on disk (the form the commands use). */

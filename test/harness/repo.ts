@@ -1,6 +1,6 @@
 // Paths into the repository for tests: its root and every .rec file a test should read.
 
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -14,6 +14,13 @@ export function recFilesUnder(dir: string): string[] {
     else if (entry.name.endsWith(".rec")) out.push(path);
   }
   return out.sort();
+}
+
+/** The example folders holding a model (`examples/<name>/model.rec`; examples/api holds a script). */
+export function exampleModels(): string[] {
+  return readdirSync(join(ROOT, "examples"))
+    .filter((name) => existsSync(join(ROOT, "examples", name, "model.rec")))
+    .sort();
 }
 
 /** Every .rec file that must parse cleanly: examples, the stdlib, and the ok corpus. */
