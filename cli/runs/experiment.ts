@@ -69,6 +69,8 @@ export interface ExperimentSettings {
   readonly backend: BackendName | "torch";
   readonly batch?: number;
   readonly evalBatches?: number;
+  /** Where the torch engine's packages go (default runs/<experiment>/torch under `cwd`). */
+  readonly torchDir?: string;
 }
 
 export interface ExperimentRecord {
@@ -104,7 +106,7 @@ export async function runExperiment(experiment: ExperimentPlan, arms: Experiment
     const plan = arms.plans.get(model)!;
     const trainSettings = plan.train[0]?.settings ?? {};
     const data = await openDataSet(plan, trainSettings["data"] as string | undefined, { seed, baseDir: dirname(settings.path) });
-    const folder = join(settings.cwd, "runs", experiment.name, "torch", model);
+    const folder = join(settings.torchDir ?? join(settings.cwd, "runs", experiment.name, "torch"), model);
     const choice = await fastestEngine(plan, settings.path, trainSettings, data, settings.batch ?? trainOptionsFrom(trainSettings).batch, seed, backend, folder);
     log(choice.line);
     backend = choice.engine;
@@ -114,7 +116,7 @@ export async function runExperiment(experiment: ExperimentPlan, arms: Experiment
   // into the executor afterwards (the serving time, hard subset and probes read them there).
   const trainArm = async (model: string, executor: Executor, trainSettings: PlanSettings, data: DataSet, options: TrainOptions) => {
     if (!onTorch) return train(executor, trainSettings, data, options);
-    const folder = join(settings.cwd, "runs", experiment.name, "torch", model);
+    const folder = join(settings.torchDir ?? join(settings.cwd, "runs", experiment.name, "torch"), model);
     const engine = await startTorchEngine({ plan: executor.plan, source: settings.path, executor, settings: trainSettings, steps: options.steps, folder, device: "cpu", threads: 0, seed: options.seed });
     return trainClosing(engine, async () => {
       const reports = await train(executor, trainSettings, data, { ...options, engine });

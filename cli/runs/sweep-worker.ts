@@ -4,6 +4,7 @@
 // trained — so a killed sweep finds finished points complete and unfinished ones absent — and
 // exit 0; a user error is printed as `error: …` with exit 1.
 
+import { dirname, join } from "node:path";
 import { compileFiles } from "../../compiler/src/driver.js";
 import type { ExperimentPlan } from "../../compiler/src/semantics/experiment-decl.js";
 import type { BackendName } from "../../runtime/src/backends.js";
@@ -47,7 +48,7 @@ async function runJob(job: SweepJob): Promise<void> {
   await runExperiment(
     experiment,
     arms,
-    { path: job.path, cwd: job.cwd, results: job.results, command: `rec sweep (point ${job.label})`, backend: job.backend, ...(job.batch ? { batch: job.batch } : {}), ...(job.evalBatches ? { evalBatches: job.evalBatches } : {}) },
+    { path: job.path, cwd: job.cwd, results: job.results, torchDir: join(dirname(job.results), "torch"), command: `rec sweep (point ${job.label})`, backend: job.backend, ...(job.batch ? { batch: job.batch } : {}), ...(job.evalBatches ? { evalBatches: job.evalBatches } : {}) },
     (line) => process.stderr.write(line),
   );
 }
