@@ -21,6 +21,7 @@ const LAYERS: readonly (readonly [prefix: string, layer: string])[] = [
   ["compiler/src/passes/", "passes"],
   ["compiler/src/syntax/", "syntax"],
   ["compiler/src/source/", "read"],
+  ["compiler/src/format/", "format"],
   ["compiler/src/semantics/", "semantics"],
   ["compiler/src/lower/", "lower"],
   ["compiler/src/data/", "data"],
@@ -33,7 +34,7 @@ const LAYERS: readonly (readonly [prefix: string, layer: string])[] = [
   ["api/", "package"],
   ["bench/", "bench"],
 ];
-const ORDER = ["runtime", "source", "diagnostics", "types", "registry", "ir", "passes", "syntax", "read", "semantics", "lower", "data", "catalog", "driver", "variants", "api", "tools", "cli", "package", "bench"];
+const ORDER = ["runtime", "source", "diagnostics", "types", "registry", "ir", "passes", "syntax", "read", "format", "semantics", "lower", "data", "catalog", "driver", "variants", "api", "tools", "cli", "package", "bench"];
 /** Layers that may import only themselves (whatever their place in the order). */
 const SEALED = new Set(["runtime"]);
 

@@ -1,5 +1,5 @@
 // The option tables of the commands that load heavy modules (train, eval, predict, compare,
-// sweep, export load TensorFlow.js; codegen loads ts-morph). They live apart from the commands so
+// sweep, export load TensorFlow.js; codegen loads ts-morph; fmt loads prettier). They live apart from the commands so
 // `rec --help` and `rec check` load neither: main.ts imports these tables eagerly and the
 // commands themselves only when one of them runs.
 
@@ -119,6 +119,17 @@ export const codegenSpec: CommandSpec = {
     { name: "out", description: "The .ts file to write", values: [], valueName: "FILE" },
     { name: "model", description: "Which model of the file (default: the first)", values: [], valueName: "NAME" },
     { name: "set", description: "Override a model param, as in training (repeatable)", values: [], valueName: "NAME=VALUE", repeatable: true },
+    colorOption,
+  ],
+};
+
+export const fmtSpec: CommandSpec = {
+  name: "fmt",
+  summary: "Format .rec files in place, comments kept (prettier with the .rec plugin); --check lists the files that would change.",
+  usage: "rec fmt [options] FILE|DIR...",
+  options: [
+    { name: "check", description: "Write nothing; list the files that are not formatted and exit 1 if any" },
+    { name: "width", description: "The line width to break at", values: [], valueName: "N", default: "100" },
     colorOption,
   ],
 };

@@ -30,7 +30,7 @@ export function fuzzSeeds(): Array<{ path: string; text: string }> {
   return [...recFilesUnder("examples"), ...recFilesUnder("stdlib/papers")].map((path) => ({ path: join(ROOT, path), text: readFileSync(join(ROOT, path), "utf8") }));
 }
 
-function mutate(text: string, rand: () => number): string {
+export function mutate(text: string, rand: () => number): string {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const mutations = 1 + Math.floor(rand() * 3);
   for (let m = 0; m < mutations; m++) {

@@ -237,7 +237,7 @@ function printSubscript(sub: A.Subscript): string {
   return printExpr(sub);
 }
 
-function quote(value: string): string {
+export function quote(value: string): string {
   const escaped = value.replace(/[\\"\n\r\t\0]/g, (ch) => ({ "\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\0": "\\0" })[ch]!);
   return `"${escaped}"`;
 }

@@ -1,0 +1,125 @@
+// The formatter (compiler/src/format/: prettier with the .rec plugin) and `rec fmt`. Every .rec
+// file of the repository, formatted, parses to the same syntax tree (doc comments included) with
+// the same ordinary comments in the same order, and formatting twice changes nothing; the same
+// holds for seeded mutants of the specs with comments inserted at random places (the property
+// test). test/corpus/format/NAME.rec formats to the golden NAME.formatted beside it.
+
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { formatRec } from "../compiler/src/format/format.js";
+import { SourceFile } from "../compiler/src/source/source-file.js";
+import { stripSpans } from "../compiler/src/syntax/ast-dump.js";
+import { parseSource } from "../compiler/src/syntax/parse-source.js";
+import { xorshift32 } from "../runtime/src/data/random.js";
+import { main } from "../cli/main.js";
+import { fuzzSeeds, mutate } from "./harness/fuzz-specs.js";
+import { expectGolden } from "./harness/golden.js";
+import { recFilesUnder, ROOT } from "./harness/repo.js";
+
+/** What formatting must keep: the tree without positions, and the comments' texts in order. */
+function meaning(path: string, text: string) {
+  const parsed = parseSource(new SourceFile(path, text));
+  return { errors: parsed.diagnostics.filter((d) => d.severity === "error").length, tree: JSON.stringify(stripSpans(parsed.ast)), comments: parsed.comments.map((c) => c.image.trimEnd()) };
+}
+
+async function expectFaithful(path: string, text: string): Promise<string> {
+  const before = meaning(path, text);
+  const first = await formatRec(text, path);
+  if (!first.ok) throw new Error(`${path}: ${first.reason}`);
+  const after = meaning(path, first.text);
+  expect(after.errors, path).toBe(0);
+  expect(after.tree, `${path}: the tree changed`).toBe(before.tree);
+  expect(after.comments, `${path}: the comments changed`).toEqual(before.comments);
+  const second = await formatRec(first.text, path);
+  expect(second.ok && second.text, `${path}: formatting twice changed it`).toBe(first.text);
+  return first.text;
+}
+
+describe("formatting every .rec file of the repository", () => {
+  const files = ["examples", "stdlib", "test/corpus/parse/ok", "test/corpus/check", "test/corpus/typing", "test/corpus/diff", "test/corpus/format", "tools/fixtures/cases"].flatMap(recFilesUnder);
+
+  it("keeps each file's tree and comments, and is idempotent", async () => {
+    expect(files.length).toBeGreaterThan(100);
+    for (const file of files) {
+      const text = readFileSync(join(ROOT, file), "utf8");
+      if (meaning(file, text).errors) continue; // semantic-error corpora parse; syntax errors are not formatted
+      await expectFaithful(file, text);
+    }
+  });
+});
+
+describe("formatting mutants with comments in random places", () => {
+  it("keeps the tree and every comment of each mutant that parses, and is idempotent", async () => {
+    const seeds = fuzzSeeds();
+    const random = xorshift32(29);
+    let formatted = 0;
+    for (let i = 0; i < 300; i++) {
+      const seed = seeds[i % seeds.length]!;
+      let text = random() < 0.5 ? mutate(seed.text, random) : seed.text;
+      // Comments where a person might write them: ends of lines and between tokens.
+      const lines = text.split("\n");
+      for (let k = 0; k < 3; k++) {
+        const at = Math.floor(random() * lines.length);
+        lines[at] = random() < 0.5 ? `${lines[at]} // note ${i}.${k}` : (lines[at] ?? "").replace(/ (?=[A-Za-z(\[])/, ` /* c${i}.${k} */ `);
+      }
+      text = lines.join("\n");
+      if (meaning(seed.path, text).errors) continue;
+      await expectFaithful(`${seed.path} (mutant ${i})`, text);
+      formatted++;
+    }
+    expect(formatted).toBeGreaterThan(100);
+  });
+});
+
+describe("the format corpus", () => {
+  const dir = join(ROOT, "test/corpus/format");
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".rec"))) {
+    it(file, async () => {
+      const text = await expectFaithful(file, readFileSync(join(dir, file), "utf8"));
+      expectGolden(join(dir, file.replace(/\.rec$/, ".formatted")), text);
+      for (const line of text.split("\n")) if (!line.trimStart().startsWith("//")) expect(line.length, line).toBeLessThanOrEqual(100);
+    });
+  }
+
+  it("breaks at a narrower width when asked", async () => {
+    const narrow = await formatRec(readFileSync(join(dir, "widths.rec"), "utf8"), "widths.rec", { printWidth: 60 });
+    expect(narrow.ok).toBe(true);
+    const lines = (narrow as { text: string }).text.split("\n").filter((l) => !l.trimStart().startsWith("//"));
+    expect(lines.filter((l) => l.length > 60)).toEqual([]);
+  });
+});
+
+describe("rec fmt", () => {
+  const run = async (args: string[], cwd: string) => {
+    const out = { stdout: "", stderr: "" };
+    const code = await main(["fmt", ...args], { stdout: (t) => void (out.stdout += t), stderr: (t) => void (out.stderr += t), isTTY: false, cwd, env: {} });
+    return { code, ...out };
+  };
+
+  it("lists what --check would change and exits 1, formats in place, then --check passes", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rec-fmt-"));
+    writeFileSync(join(dir, "a.rec"), readFileSync(join(ROOT, "test/corpus/format/widths.rec"), "utf8"));
+    writeFileSync(join(dir, "b.rec"), "model M {\n  dims B\n}\n");
+    const check = await run(["--check", "."], dir);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toBe("a.rec\n");
+    expect(check.stderr).toContain("1 of 2 files would be reformatted");
+    expect(readFileSync(join(dir, "a.rec"), "utf8")).toBe(readFileSync(join(ROOT, "test/corpus/format/widths.rec"), "utf8"));
+    expect((await run(["."], dir)).code).toBe(0);
+    expect(readFileSync(join(dir, "a.rec"), "utf8")).toBe(readFileSync(join(ROOT, "test/corpus/format/widths.formatted"), "utf8"));
+    expect((await run(["--check", "."], dir)).code).toBe(0);
+  });
+
+  it("leaves a file with syntax errors as it is and shows them", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rec-fmt-"));
+    const broken = "model M {\n  inptu x: f32[B]\n}\n";
+    writeFileSync(join(dir, "bad.rec"), broken);
+    const result = await run(["bad.rec"], dir);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("error[REC1013]");
+    expect(result.stderr).toContain("bad.rec is not formatted: it has syntax errors");
+    expect(readFileSync(join(dir, "bad.rec"), "utf8")).toBe(broken);
+  });
+});
