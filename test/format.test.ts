@@ -112,6 +112,12 @@ describe("rec fmt", () => {
     expect((await run(["--check", "."], dir)).code).toBe(0);
   });
 
+  it("passes --check on the repository's own specs (examples, the standard library, the fixture cases)", async () => {
+    const result = await run(["--check", "examples", "stdlib", "tools/fixtures/cases"], ROOT);
+    expect(result.stdout, "run `npx rec fmt examples stdlib tools/fixtures/cases`").toBe("");
+    expect(result.code).toBe(0);
+  });
+
   it("leaves a file with syntax errors as it is and shows them", async () => {
     const dir = mkdtempSync(join(tmpdir(), "rec-fmt-"));
     const broken = "model M {\n  inptu x: f32[B]\n}\n";
