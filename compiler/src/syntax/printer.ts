@@ -1,6 +1,6 @@
-// AST → canonical .rec text: the seed of the formatter. One member per line, two-space
-// indent, the fewest parentheses that keep the tree; doc comments are printed, other comments
-// are not part of the AST yet (the formatter will attach them). `parse(print(ast))` equals
+// AST → canonical .rec text (`rec print`, `printExpr` for messages and overrides). One member
+// per line, two-space indent, the fewest parentheses that keep the tree; doc comments are
+// printed, ordinary comments are not in the AST (the formatter, compiler/src/format/, keeps them). `parse(print(ast))` equals
 // `ast` up to spans, for every file the parser accepts: a test checks it on every .rec file.
 
 import type * as A from "./ast.js";
