@@ -1,5 +1,5 @@
 // The option tables of the commands that load heavy modules (train, eval, predict, compare,
-// sweep, export load TensorFlow.js; codegen loads ts-morph; fmt loads prettier). They live apart from the commands so
+// sweep, export load TensorFlow.js; codegen loads ts-morph; fmt loads prettier; graph loads Graphviz). They live apart from the commands so
 // `rec --help` and `rec check` load neither: main.ts imports these tables eagerly and the
 // commands themselves only when one of them runs.
 
@@ -130,6 +130,20 @@ export const fmtSpec: CommandSpec = {
   options: [
     { name: "check", description: "Write nothing; list the files that are not formatted and exit 1 if any" },
     { name: "width", description: "The line width to break at", values: [], valueName: "N", default: "100" },
+    colorOption,
+  ],
+};
+
+export const graphSpec: CommandSpec = {
+  name: "graph",
+  summary: "Draw a model: inputs, blocks with their parameter counts, outputs, and the shapes between them (SVG through Graphviz, or DOT).",
+  usage: "rec graph [options] FILE",
+  options: [
+    { name: "model", description: "Which model of the file (default: the first)", values: [], valueName: "NAME" },
+    { name: "depth", description: "How deep to open nested modules: the segments of a weight's name that make a block", values: [], valueName: "N", default: "2" },
+    { name: "format", description: "svg (rendered by Graphviz) or dot (its input)", values: ["svg", "dot"], default: "svg" },
+    { name: "out", description: "Write the picture to this file instead of standard output", values: [], valueName: "FILE" },
+    { name: "set", description: "Override a model param (repeatable)", values: [], valueName: "NAME=VALUE", repeatable: true },
     colorOption,
   ],
 };
