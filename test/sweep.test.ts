@@ -213,6 +213,11 @@ sweep Widths {
     expect(record.points.filter((p) => !p.meets).every((p) => p.label.startsWith("dim=8"))).toBe(true);
     const best = record.points[record.best]!;
     for (const p of record.points) if (p.metric) expect(p.metric.mean).toBeLessThanOrEqual(best.metric!.mean);
+    // The sweep's report: the leaderboard, and the metric against each cost as points.
+    const report = readFileSync(join(dir, "out", "report.html"), "utf8");
+    expect(report).toContain("<caption>Leaderboard</caption>");
+    expect(report).toContain('"title":"recall against parameters"');
+    expect(report).toContain('"scatter":true');
     const again = capture(dir);
     expect(await main(args, again.io)).toBe(0);
     expect(again.out.stdout).toMatch(/trained 0, reused 4 finished earlier/);

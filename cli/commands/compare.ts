@@ -14,16 +14,17 @@
 //   hard_subset { reference = baseline, correct = "greedy_correct" }   // optional: hard-subset.ts
 // }
 
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { compileFiles } from "../../compiler/src/driver.js";
 import { experimentsOf, type ExperimentPlan } from "../../compiler/src/semantics/experiment-decl.js";
 import type { BackendName } from "../../runtime/src/backends.js";
-import { compileArms, runExperiment } from "../runs/experiment.js";
+import { compileArms, resultsPath, runExperiment } from "../runs/experiment.js";
 import { HARD_SUBSET_ROW } from "../runs/hard-subset.js";
 import { EXIT } from "../io.js";
 import { formatComparison, formatCurves } from "./compare-report.js";
 import { type Command, overridesFrom, reportProblems } from "./shared.js";
 import { reportingUserErrors } from "./user-errors.js";
+import { reportAfterRun } from "./report.js";
 
 export const compareCommand: Command = async (args, io) => {
   if (args.positionals.length !== 1) {
@@ -88,6 +89,8 @@ export const compareCommand: Command = async (args, io) => {
       },
       (line) => io.stderr(line),
     );
+    const results = args.options.get("results") as string | undefined;
+    await reportAfterRun(dirname(resultsPath(experiment, { cwd: io.cwd, ...(results ? { results: resolve(io.cwd, results) } : {}) })), io.cwd, (line) => io.stderr(line));
     const hard = record.hardSubset;
     const hardNote = hard
       ? `${HARD_SUBSET_ROW}: the mean of the head \`${hard.correct}\` on the held-out examples that a probe run of ${hard.reference} (another initialization, the same seed's world) gets wrong (${hard.sizes.join(", ")} of ${hard.examples}), for each arm's run with that seed\n`

@@ -147,3 +147,10 @@ export const graphSpec: CommandSpec = {
     colorOption,
   ],
 };
+
+export const reportSpec: CommandSpec = {
+  name: "report",
+  summary: "Write one self-contained HTML page of a run, an experiment or a sweep: tables, curves, the spec and the model's picture.",
+  usage: "rec report [options] RUN_DIR|EXPERIMENT_DIR|SWEEP_DIR",
+  options: [{ name: "out", description: "Where to write the page (default: report.html in the folder)", values: [], valueName: "FILE" }, colorOption],
+};

@@ -57,6 +57,8 @@ export const sweepCommand: Command = async (args, io) => {
     const dir = resolve(io.cwd, (args.options.get("out") as string | undefined) ?? join("runs", plan.sweep.name));
     io.stderr(formatPlanLine(plan));
     const record = await runSweep(plan, { path, cwd: io.cwd, dir, jobs: jobs ?? 1, backend, ...(batch ? { batch } : {}), ...(evalBatches ? { evalBatches } : {}), log: (line) => io.stderr(line) });
+    const { reportAfterRun } = await import("./report.js");
+    await reportAfterRun(dir, io.cwd, (line) => io.stderr(line));
     let bestFile: string | undefined;
     if (record.best !== undefined) {
       const best = plan.points[record.best]!;

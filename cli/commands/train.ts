@@ -11,6 +11,7 @@ import { initSettingsOf } from "../../runtime/src/checkpoint/checkpoint.js";
 import { chooseRunDirectory, readResolved, trainRun } from "../runs/train-run.js";
 import { renderTable } from "../table.js";
 import { reportingUserErrors } from "./user-errors.js";
+import { reportAfterRun } from "./report.js";
 import { EXIT } from "../io.js";
 import { type Command, overridesFrom, reportProblems, inCwd } from "./shared.js";
 
@@ -114,6 +115,7 @@ export const trainCommand: Command = async (args, io) => {
       { log: (line) => io.stderr(line), onStep: progressPrinter(io, started) },
     );
     if (skipped.count) io.stderr(`skipped ${skipped.count} bad rows (--skip-bad-rows), the first:\n  ${skipped.examples.join("\n  ")}\n`);
+    await reportAfterRun(dir.path, io.cwd, (line) => io.stderr(line));
     if (args.options.get("json")) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
     else io.stdout(metricsTable(reports, summary.examplesPerSecond, summary.seconds, relative(io.cwd, summary.runDirectory) || "."));
     return EXIT.ok;

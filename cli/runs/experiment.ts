@@ -216,10 +216,15 @@ export async function runExperiment(experiment: ExperimentPlan, arms: Experiment
     ...(epochCurves ? { curveUnit: "epoch" as const } : {}),
     ...(hardSubset ? { hardSubset: { ...hardSubset, sizes, examples: perExample.get(hardSubset.reference)![0]!.length } } : {}),
   };
-  const file = settings.results ?? join(settings.cwd, "runs", experiment.name, "results.json");
+  const file = resultsPath(experiment, settings);
   mkdirSync(dirname(file), { recursive: true });
   writeFileAtomic(file, `${JSON.stringify(record, null, 2)}\n`);
   return record;
+}
+
+/** Where an experiment's results.json goes: `settings.results`, else runs/<experiment>/results.json. */
+export function resultsPath(experiment: Pick<ExperimentPlan, "name">, settings: Pick<ExperimentSettings, "results" | "cwd">): string {
+  return settings.results ?? join(settings.cwd, "runs", experiment.name, "results.json");
 }
 
 /** The arms in an order where each arm comes after the arm its weights start from. */
