@@ -4,12 +4,14 @@ import { machine } from "./measure.js";
 import { benchCheck } from "./check.js";
 import { benchParse } from "./parse.js";
 import { benchVariants } from "./variants.js";
+import { benchLsp } from "./lsp.js";
 import { benchTorch, benchTrain } from "./train.js";
 
 process.stdout.write(`machine: ${machine()}\n`);
 process.stdout.write(`${benchParse()}\n`);
 process.stdout.write(`${benchCheck()}\n`);
 process.stdout.write(`${benchVariants()}\n`);
+process.stdout.write(`${benchLsp()}\n`);
 const tfjs = await benchTrain();
 process.stdout.write(`${tfjs.text}\n`);
 process.stdout.write(`${await benchTorch(10, tfjs.compiled.wasm)}\n`);

@@ -8,7 +8,7 @@ import { build, buildSpec } from "./commands/build.js";
 import { data, dataSpec } from "./commands/data.js";
 import { diff, diffSpec } from "./commands/diff.js";
 import { doc, docSpec } from "./commands/doc.js";
-import { codegenSpec, compareSpec, evalSpec, exportSpec, fmtSpec, graphSpec, predictSpec, reportSpec, sweepSpec, trainSpec } from "./commands/runtime-specs.js";
+import { codegenSpec, compareSpec, evalSpec, exportSpec, fmtSpec, graphSpec, lspSpec, predictSpec, reportSpec, sweepSpec, trainSpec } from "./commands/runtime-specs.js";
 import { ir, irSpec } from "./commands/ir.js";
 import { ast, astSpec, print, printSpec } from "./commands/syntax-views.js";
 import { tables, tablesSpec } from "./commands/tables.js";
@@ -34,6 +34,7 @@ const COMMANDS: readonly { spec: CommandSpec; run: Command }[] = [
   { spec: printSpec, run: print },
   { spec: graphSpec, run: async (args, io) => (await import("./commands/graph.js")).graphCommand(args, io) },
   { spec: reportSpec, run: async (args, io) => (await import("./commands/report.js")).reportCommand(args, io) },
+  { spec: lspSpec, run: async (args, io) => (await import("./commands/lsp.js")).lspCommand(args, io) },
   { spec: fmtSpec, run: async (args, io) => (await import("./commands/fmt.js")).fmtCommand(args, io) },
   { spec: tablesSpec, run: tables },
 ];

@@ -154,3 +154,10 @@ export const reportSpec: CommandSpec = {
   usage: "rec report [options] RUN_DIR|EXPERIMENT_DIR|SWEEP_DIR",
   options: [{ name: "out", description: "Where to write the page (default: report.html in the folder)", values: [], valueName: "FILE" }, colorOption],
 };
+
+export const lspSpec: CommandSpec = {
+  name: "lsp",
+  summary: "Run the language server (Language Server Protocol over stdio) for editors: diagnostics, hover, definitions, completion, formatting.",
+  usage: "rec lsp [--stdio]",
+  options: [{ name: "stdio", description: "Speak the protocol over standard input and output (the only transport; editors pass it)" }],
+};

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { highlightRec } from "./highlight.js";
 
 /** What the page shows, gathered by the command (report-data.ts) from a folder. */
 export interface ReportPage {
@@ -64,6 +65,9 @@ th, td { border-bottom: 1px solid #ddd; padding: 0.25rem 0.7rem; text-align: lef
 th { background: #f6f6f6; } figure { margin: 1rem 0 2rem; } figcaption { font-weight: 600; }
 pre { background: #f7f7f7; padding: 0.8rem; overflow: auto; font-size: 12px; } .picture svg { max-width: 100%; height: auto; }
 .notes { color: #555; }
+.tm-comment { color: #6a737d; } .tm-string { color: #032f62; } .tm-constant-numeric, .tm-constant-language { color: #005cc5; }
+.tm-keyword { color: #d73a49; } .tm-support-type { color: #6f42c1; } .tm-entity-name { color: #6f42c1; font-weight: 600; }
+.tm-variable-other { color: #e36209; }
 </style>
 <script>${js}</script>
 </head>
@@ -74,7 +78,7 @@ ${page.notes.length ? `<ul class="notes">${page.notes.map((n) => `<li>${escape(n
 ${tables}
 ${charts}
 ${page.svg ? `<h2>The model</h2>\n<div class="picture">${page.svg.replace(/^[\s\S]*?(<svg)/, "$1")}</div>` : ""}
-${page.spec ? `<h2>The spec: ${escape(page.spec.path)}</h2>\n<pre>${escape(page.spec.text)}</pre>` : ""}
+${page.spec ? `<h2>The spec: ${escape(page.spec.path)}</h2>\n<pre class="rec">${highlightRec(page.spec.text)}</pre>` : ""}
 <script id="chart-data" type="application/json">${scriptJson(page.charts)}</script>
 <script>
 (function () {

@@ -12,7 +12,7 @@ import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics/diagn
 import { checkProgram } from "./semantics/check.js";
 import type { ElaboratedModel } from "./semantics/model.js";
 import { loadProgram, type Program } from "./semantics/program.js";
-import { resolveProgram } from "./semantics/resolve.js";
+import { resolveProgram, type NameUse } from "./semantics/resolve.js";
 import type { IrModel } from "./ir/ir.js";
 import { lowerToPlan } from "./lower/to-plan.js";
 import { runPasses, type PassReport } from "./passes/pass.js";
@@ -28,6 +28,8 @@ export interface CheckOptions {
   readonly overrides?: ReadonlyMap<string, string>;
   /** Stop after parsing (no imports, no type checking). */
   readonly syntaxOnly?: boolean;
+  /** Hears where each name used in an expression is declared (editors: definitions, renames). */
+  readonly onNameUse?: (use: NameUse) => void;
 }
 
 export interface CheckResult {
@@ -93,7 +95,7 @@ function loadAndResolve(files: ParsedFile[], options: CheckOptions): LoadedProgr
   if (hasErrors(program.diagnostics)) {
     return { files, diagnostics: sortDiagnostics([...syntax, ...program.diagnostics]), sources, models: [] };
   }
-  const resolved = resolveProgram(program);
+  const resolved = resolveProgram(program, options.onNameUse);
   if (hasErrors(resolved)) {
     return { files, diagnostics: sortDiagnostics([...syntax, ...program.diagnostics, ...resolved]), sources, models: [] };
   }

@@ -5,6 +5,7 @@
 import { totalmem } from "node:os";
 import { checkTrainBlocks } from "./train-checks.js";
 import type * as A from "../syntax/ast.js";
+import type { Span } from "../source/source-file.js";
 import { symDim } from "../types/dims.js";
 import { newModelState, type Elaborator, type EvalContext, type WeightInfo } from "./elaborate.js";
 import type { Env } from "./env.js";
@@ -42,6 +43,8 @@ export interface ElaboratedModel {
   readonly train: readonly TrainStage[];
   /** The data schemas the train blocks read files with, checked against the inputs. */
   readonly schemas: readonly CheckedSchema[];
+  /** Every name the model binds (params, inputs, lets, outputs) with its value and where it is declared (editors' hovers and hints). */
+  readonly bindings: readonly { readonly name: string; readonly span: Span; readonly value: Value }[];
 }
 
 /** `--set name=value` overrides, already parsed into values by the caller. */
@@ -187,6 +190,10 @@ export function elaborateModel(el: Elaborator, decl: A.ModelDecl, fileEnv: Env, 
     optimizerSlots,
     train,
     schemas: [...schemas.values()],
+    bindings: [...env.ownNames()].flatMap((n) => {
+      const slot = env.ownSlot(n)!;
+      return slot.state === "ready" && slot.span ? [{ name: n, span: slot.span, value: slot.value }] : [];
+    }),
   };
 }
 

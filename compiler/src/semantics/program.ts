@@ -7,6 +7,7 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { readSource } from "../source/read-source.js";
+import type { SourceFile } from "../source/source-file.js";
 import type * as A from "../syntax/ast.js";
 import { parseSource, type ParsedFile } from "../syntax/parse-source.js";
 import { semanticDiagnostic } from "./semantic-diagnostics.js";
@@ -85,7 +86,7 @@ export function loadProgram(entries: readonly ParsedFile[], options: LoadOptions
       if (text !== undefined) parsed = parseSource(new (file.source.constructor as typeof import("../source/source-file.js").SourceFile)(target, text));
       else {
         const read = readSource(target);
-        if (read.kind === "ok") parsed = parseSource(read.source);
+        if (read.kind === "ok") parsed = parsedImport(read.source);
         else if (read.kind === "bad-text") diagnostics.push(read.diagnostic);
       }
       if (!parsed) {
@@ -106,4 +107,20 @@ export function loadProgram(entries: readonly ParsedFile[], options: LoadOptions
   };
   for (const entry of entries) if (!state.has(resolve(entry.source.path))) visit(entry, []);
   return { root, files, importTargets, entries: entries.map((e) => resolve(e.source.path)), diagnostics };
+}
+
+/**
+ * Imported files parsed once per text: a process that compiles many times (a sweep's variants,
+ * the language server after each edit) parses the standard library once. Keyed by path and
+ * checked against the file's current text, so an edited file is parsed again. Syntax trees are
+ * never changed after parsing, so sharing them is safe.
+ */
+const importCache = new Map<string, ParsedFile>();
+
+function parsedImport(source: SourceFile): ParsedFile {
+  const cached = importCache.get(source.path);
+  if (cached && cached.source.text === source.text) return cached;
+  const parsed = parseSource(source);
+  importCache.set(source.path, parsed);
+  return parsed;
 }

@@ -23,24 +23,42 @@ function* filtered(names: Iterable<string>, keep: (name: string) => boolean): Ge
 }
 
 class Scope {
-  private readonly names = new Set<string>();
+  /** Each name and the identifier that declares it (none for builtins). */
+  private readonly names = new Map<string, A.Ident | undefined>();
   constructor(readonly parent?: Scope) {}
-  add(name: string) {
-    this.names.add(name);
+  add(name: string, declaredBy?: A.Ident) {
+    this.names.set(name, declaredBy);
   }
   has(name: string): boolean {
     return this.names.has(name) || (this.parent?.has(name) ?? false);
   }
+  /** The identifier declaring `name` where it is visible from here (undefined: a builtin, or not found). */
+  declaration(name: string): A.Ident | undefined {
+    for (let scope: Scope | undefined = this; scope; scope = scope.parent) if (scope.names.has(name)) return scope.names.get(name);
+    return undefined;
+  }
   /** Every visible name, innermost scope first, without copying (a scope can hold thousands). */
   *all(): Generator<string> {
-    for (let scope: Scope | undefined = this; scope; scope = scope.parent) yield* scope.names;
+    for (let scope: Scope | undefined = this; scope; scope = scope.parent) yield* scope.names.keys();
   }
   child(): Scope {
     return new Scope(this);
   }
 }
 
-export function resolveProgram(program: Program): Diagnostic[] {
+/**
+ * Where a name used in an expression is declared: the identifier of its `let`, parameter,
+ * member, top-level declaration or import (an import's local name), in `file`. Editors use it
+ * (the language server's definitions, hovers and renames).
+ */
+export interface NameUse {
+  readonly file: string;
+  readonly use: A.Ident;
+  /** Undefined for a builtin or registry op. */
+  readonly declaration?: A.Ident;
+}
+
+export function resolveProgram(program: Program, onUse?: (use: NameUse) => void): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   for (const file of program.files.values()) {
     const report = (name: A.Ident, scope: Scope, inLossOrMetric: boolean) => {
@@ -52,11 +70,11 @@ export function resolveProgram(program: Program): Diagnostic[] {
     for (const name of BUILTIN_NAMES) top.add(name);
     for (const decl of file.ast.decls) {
       if (decl.kind === "ImportDecl") {
-        if (decl.namespace) top.add(decl.namespace.name);
-        for (const spec of decl.names ?? []) top.add((spec.alias ?? spec.name).name);
-      } else if (decl.name.kind === "Ident") top.add(decl.name.name);
+        if (decl.namespace) top.add(decl.namespace.name, decl.namespace);
+        for (const spec of decl.names ?? []) top.add((spec.alias ?? spec.name).name, spec.alias ?? spec.name);
+      } else if (decl.name.kind === "Ident") top.add(decl.name.name, decl.name);
     }
-    const walker = new Walker(report);
+    const walker = new Walker(report, onUse ? (use, declaration) => onUse({ file: file.source.path, use, ...(declaration ? { declaration } : {}) }) : undefined);
     for (const decl of file.ast.decls) walker.decl(decl, top);
   }
   return diagnostics;
@@ -66,7 +84,10 @@ class Walker {
   /** Whether the walk is inside a model's `loss` or `metric` declaration. */
   private inLossOrMetric = false;
 
-  constructor(private readonly reportName: (name: A.Ident, scope: Scope, inLossOrMetric: boolean) => void) {}
+  constructor(
+    private readonly reportName: (name: A.Ident, scope: Scope, inLossOrMetric: boolean) => void,
+    private readonly onUse?: (use: A.Ident, declaration: A.Ident | undefined) => void,
+  ) {}
 
   private report(name: A.Ident, scope: Scope) {
     this.reportName(name, scope, this.inLossOrMetric);
@@ -81,7 +102,7 @@ class Walker {
           if (m.kind === "LetDecl") this.addPattern(m.pattern, scope);
           else if (m.kind === "WeightDecl") this.addName(m.name, scope);
           else if (m.kind === "ParamDecl") m.items.forEach((i) => this.addName(i.name, scope));
-          else if (m.kind === "DimsDecl") m.names.forEach((n) => scope.add(n.name));
+          else if (m.kind === "DimsDecl") m.names.forEach((n) => scope.add(n.name, n));
         }
         for (const p of decl.params) if (p.default) this.expr(p.default, scope);
         for (const m of decl.members) {
@@ -99,13 +120,13 @@ class Walker {
       case "ModelDecl": {
         const scope = top.child();
         for (const m of decl.members) {
-          if (m.kind === "DimsDecl") m.names.forEach((n) => scope.add(n.name));
+          if (m.kind === "DimsDecl") m.names.forEach((n) => scope.add(n.name, n));
           else if (m.kind === "ParamDecl") m.items.forEach((i) => this.addName(i.name, scope));
           else if (m.kind === "InputDecl" || m.kind === "RoleDecl") this.addName(m.name, scope);
           else if (m.kind === "LetDecl") this.addPattern(m.pattern, scope);
         }
         const stages = scope.child();
-        for (const m of decl.members) if (m.kind === "TrainDecl" && m.name) stages.add(m.name.name);
+        for (const m of decl.members) if (m.kind === "TrainDecl" && m.name) stages.add(m.name.name, m.name);
         for (const m of decl.members) {
           if (m.kind === "ParamDecl") m.items.forEach((i) => i.default && this.expr(i.default, scope));
           else if (m.kind === "LetDecl") this.expr(m.value, scope);
@@ -151,7 +172,7 @@ class Walker {
   private typeNames(type: A.TypeExpr, scope: Scope) {
     const visit = (node: unknown) => {
       if (!node || typeof node !== "object") return;
-      if ((node as A.Node).kind === "Ident" && !scope.has((node as A.Ident).name)) scope.add((node as A.Ident).name);
+      if ((node as A.Node).kind === "Ident" && !scope.has((node as A.Ident).name)) scope.add((node as A.Ident).name, node as A.Ident);
       for (const [key, value] of Object.entries(node)) if (key !== "name" || (node as A.Node).kind !== "NamedType") visit(value);
     };
     if (type.kind === "NamedType") {
@@ -178,11 +199,11 @@ class Walker {
   }
 
   private addName(name: A.Ident | A.Missing, scope: Scope) {
-    if (name.kind === "Ident") scope.add(name.name);
+    if (name.kind === "Ident") scope.add(name.name, name);
   }
 
   private addPattern(pattern: A.Pattern, scope: Scope) {
-    if (pattern.kind === "Ident") scope.add(pattern.name);
+    if (pattern.kind === "Ident") scope.add(pattern.name, pattern);
     else if (pattern.kind === "TuplePattern") pattern.elements.forEach((p) => this.addPattern(p, scope));
   }
 
@@ -190,6 +211,7 @@ class Walker {
     switch (expr.kind) {
       case "Ident":
         if (!scope.has(expr.name)) this.report(expr, scope);
+        else this.onUse?.(expr, scope.declaration(expr.name));
         return;
       case "Binary": {
         // A long chain is a left-deep tree: walk its left spine with a loop, not recursion.

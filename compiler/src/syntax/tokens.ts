@@ -54,8 +54,8 @@ export const IntLiteral = createToken({ name: "IntLiteral", pattern: /\d[\d_]*/,
  * elsewhere (`weight = 0.5` as a named argument, `input` as a variable), because their token
  * type lists Identifier as a category.
  */
-const hardKeywordWords = ["import", "fn", "let", "for", "in", "if", "then", "else", "and", "or", "not", "true", "false"] as const;
-const softKeywordWords = [
+export const hardKeywordWords = ["import", "fn", "let", "for", "in", "if", "then", "else", "and", "or", "not", "true", "false"] as const;
+export const softKeywordWords = [
   "from", "as", "module", "model", "reward", "schema", "experiment", "sweep", "dims", "param", "input",
   "weight", "encoder", "head", "loss", "metric", "policy", "train",
 ] as const;
