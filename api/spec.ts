@@ -13,6 +13,7 @@ import { semanticDiff, type ModelDiff } from "../compiler/src/diff/semantic-diff
 import { modelHash } from "../compiler/src/ir/hash.js";
 import { summarize } from "../compiler/src/semantics/summary.js";
 import { withParamValues } from "../compiler/src/sweep/fill-params.js";
+import { formatRec } from "../compiler/src/format/format.js";
 import { valueText } from "../compiler/src/diff/semantic-diff.js";
 import type { Value } from "../compiler/src/semantics/values.js";
 import { useBackend, type BackendName } from "../runtime/src/backends.js";
@@ -146,11 +147,16 @@ export class Spec {
     return this.with({ [param]: module });
   }
 
-  /** The variant as .rec text: the file with the overrides written as the params' defaults (comments and layout kept). */
-  toRec(model?: string): string {
+  /**
+   * The variant as .rec text: the file with the overrides written as the params' defaults,
+   * through the formatter (comments kept, long lines broken).
+   */
+  async toRec(model?: string): Promise<string> {
     this.assertOk();
     const file = this.result.files[0]!;
-    return withParamValues(file, this.model(model).name, this.overrides);
+    const text = withParamValues(file, this.model(model).name, this.overrides);
+    const formatted = await formatRec(text, this.path);
+    return formatted.ok ? formatted.text : text;
   }
 
   /** What changed in meaning from this spec to `other`. */

@@ -22,13 +22,17 @@ describe("Spec", () => {
     expect(model.hash).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it("prints a variant back as .rec that compiles to the variant's own model", () => {
+  it("prints a variant back as .rec, through the formatter, that compiles to the variant's own model", async () => {
     const variant = base.with({ dim: 24, hidden: "48" }).swap("pool", "AttentionPool");
-    const printed = Spec.fromSource(example, variant.toRec());
+    const text = await variant.toRec();
+    const printed = Spec.fromSource(example, text);
     expect(printed.overrides.size).toBe(0);
     expect(printed.model().hash).toBe(variant.model().hash);
     expect(printed.model().hash).not.toBe(base.model().hash);
-    expect(variant.toRec()).toContain("// A capacity sweep of a two-tower retriever");
+    expect(text).toContain("// A capacity sweep of a two-tower retriever");
+    // A long list of params breaks as the formatter breaks it.
+    const long = await base.with({ temperature: `0.05${"0".repeat(60)}1` }).toRec();
+    expect(long).toMatch(/param users = 2_000,\n\s+items = 5_000,\n\s+temperature = 0.050+1\n/);
   });
 
   it("refuses to swap a param that is not a module, and explains a variant that does not check", () => {

@@ -7,6 +7,7 @@
 import { basename, dirname, join, resolve } from "node:path";
 import { applyConstraint, formatCost, planSweep, type SweepPlan } from "../../compiler/src/sweep/plan-sweep.js";
 import { withParamValues } from "../../compiler/src/sweep/fill-params.js";
+import { formatRec } from "../../compiler/src/format/format.js";
 import { costsRead } from "../../compiler/src/semantics/sweep-decl.js";
 import { formatBytes } from "../../compiler/src/semantics/model.js";
 import { writeFileAtomic } from "../../runtime/src/atomic-write.js";
@@ -64,7 +65,10 @@ export const sweepCommand: Command = async (args, io) => {
       const best = plan.points[record.best]!;
       const file = planned.base.files[0]!;
       bestFile = resolve(io.cwd, (args.options.get("best") as string | undefined) ?? join(dirname(path), `${basename(path, ".rec")}.${plan.sweep.name}.best.rec`));
-      writeFileAtomic(bestFile, withParamValues(file, plan.sweep.model, best.overrides));
+      // The spec's text with the point's values, through the formatter (comments kept).
+      const text = withParamValues(file, plan.sweep.model, best.overrides);
+      const formatted = await formatRec(text, bestFile);
+      writeFileAtomic(bestFile, formatted.ok ? formatted.text : text);
     }
     io.stdout(args.options.get("json") ? `${JSON.stringify({ ...record, ...(bestFile ? { bestFile } : {}) }, null, 2)}\n` : formatLeaderboard(record, bestFile, dir));
     return record.points.some((p) => p.failed) ? EXIT.errors : EXIT.ok;

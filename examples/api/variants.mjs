@@ -31,9 +31,9 @@ for (const dim of [16, 32]) {
 console.log(`${total} variants, ${distinct.size} distinct graphs`);
 for (const { label, spec } of distinct.values()) console.log(`  ${label}: ${spec.model().costs.parameters} parameters`);
 
-// A variant as .rec: the file with the values written in as the params' defaults.
+// A variant as .rec: the file with the values written in as the params' defaults, formatted.
 const wide = base.with({ dim: 48 }).swap("pool", "AttentionPool");
-const line = wide.toRec().split("\n").find((l) => l.includes("param dim"));
+const line = (await wide.toRec()).split("\n").find((l) => l.includes("param dim"));
 console.log(`as .rec: ${line?.trim()}`);
 
 // What changed in meaning.
