@@ -7,7 +7,7 @@ import { compileFiles } from "../../compiler/src/driver.js";
 import { writeFileAtomic } from "../../runtime/src/atomic-write.js";
 import { typescriptModule } from "../codegen/ts-module.js";
 import { EXIT } from "../io.js";
-import { type Command, overridesFrom, reportProblems } from "./shared.js";
+import { type Command, overridesFrom, reportProblems, chosenModel } from "./shared.js";
 
 export const codegen: Command = (args, io) => {
   const [language, file, ...rest] = args.positionals;
@@ -21,12 +21,10 @@ export const codegen: Command = (args, io) => {
   const result = compileFiles([path], { overrides });
   const stop = reportProblems(result, args, io);
   if (stop !== undefined) return stop;
+  const index = chosenModel(result, args, io);
+  if (index === undefined) return EXIT.usage;
+  const plan = result.plans[index]!;
   const wanted = args.options.get("model") as string | undefined;
-  const plan = wanted === undefined ? result.plans[0] : result.plans.find((p) => p.model === wanted);
-  if (!plan) {
-    io.stderr(`error: ${wanted === undefined ? "the file declares no model" : `no model \`${wanted}\`; the file has ${result.plans.map((p) => p.model).join(", ") || "none"}`}\n`);
-    return EXIT.usage;
-  }
   const out = resolve(io.cwd, args.options.get("out") as string);
   const sets = [...overrides].map(([k, v]) => ` --set ${k}=${v}`).join("");
   const command = `rec codegen ts${wanted ? ` --model ${wanted}` : ""}${sets} ${relative(io.cwd, path) || path}`;

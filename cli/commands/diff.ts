@@ -10,7 +10,7 @@ import { hasChanges, semanticDiff, type Change, type ModelDiff } from "../../com
 import { formatBytes } from "../../compiler/src/semantics/model.js";
 import type { CommandSpec } from "../args.js";
 import { EXIT } from "../io.js";
-import { colorOption, type Command, type CommandArgs, overridesFrom, reportProblems } from "./shared.js";
+import { colorOption, type Command, overridesFrom, reportProblems } from "./shared.js";
 
 export const diffSpec: CommandSpec = {
   name: "diff",
@@ -31,7 +31,7 @@ export const diff: Command = (args, io) => {
     io.stderr("error: `rec diff` takes two files, or one file with --set-a/--set-b variants\n");
     return EXIT.usage;
   }
-  const sets = ["set", "set-a", "set-b"].map((name) => overridesFrom({ ...args, options: new Map([["set", args.options.get(name) ?? []]]) } as CommandArgs, io));
+  const sets = ["set", "set-a", "set-b"].map((option) => overridesFrom(args, io, option));
   if (sets.some((s) => s === undefined)) return EXIT.usage;
   const [both, onlyA, onlyB] = sets as Map<string, string>[];
   const [pathA, pathB] = [args.positionals[0]!, args.positionals[1] ?? args.positionals[0]!].map((p) => resolve(io.cwd, p));
@@ -48,13 +48,9 @@ export const diff: Command = (args, io) => {
     return EXIT.usage;
   }
   const changed = diffs.filter(hasChanges);
-  io.stdout(args.options.get("json") ? `${JSON.stringify(changed, null, 2)}\n` : formatDiffs(diffs));
+  io.stdout(args.options.get("json") ? `${JSON.stringify(changed, null, 2)}\n` : diffs.map(formatDiff).join("\n"));
   return changed.length ? EXIT.errors : EXIT.ok;
 };
-
-function formatDiffs(diffs: readonly ModelDiff[]): string {
-  return diffs.map(formatDiff).join("\n");
-}
 
 function formatDiff(d: ModelDiff): string {
   if (d.presence) return `model ${d.model}: only in ${d.presence === "added" ? "B" : "A"}\n`;

@@ -12,7 +12,7 @@ import { exportTorch } from "../../runtime/src/torch/export.js";
 import { exportOnnx } from "../../runtime/src/torch/onnx.js";
 import { trainOptionsFrom } from "../../runtime/src/train/trainer.js";
 import { EXIT } from "../io.js";
-import { inCwd, overridesFrom, reportProblems, type Command } from "./shared.js";
+import { inCwd, overridesFrom, reportProblems, type Command, chosenModel } from "./shared.js";
 import { reportingUserErrors } from "./user-errors.js";
 
 export const exportCommand: Command = async (args, io) => {
@@ -34,12 +34,9 @@ export const exportCommand: Command = async (args, io) => {
   const result = compileFiles([file], { overrides });
   const stop = reportProblems(result, args, io);
   if (stop !== undefined) return stop;
-  const wanted = args.options.get("model") as string | undefined;
-  const plan = wanted ? result.plans.find((p) => p.model === wanted) : result.plans[0];
-  if (!plan) {
-    io.stderr(wanted ? `error: no model \`${wanted}\`; the file has ${result.plans.map((p) => p.model).join(", ")}\n` : "error: the file declares no model\n");
-    return EXIT.usage;
-  }
+  const index = chosenModel(result, args, io);
+  if (index === undefined) return EXIT.usage;
+  const plan = result.plans[index]!;
   if (head && !(head in plan.entries.predict.outputs)) {
     io.stderr(`error: model ${plan.model} has no head \`${head}\`; its heads are ${Object.keys(plan.entries.predict.outputs).join(", ") || "none"}\n`);
     return EXIT.usage;

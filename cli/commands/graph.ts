@@ -7,7 +7,7 @@ import { compileFiles } from "../../compiler/src/driver.js";
 import { modelGraph, toDot } from "../../compiler/src/tools/model-graph.js";
 import { writeFileAtomic } from "../../runtime/src/atomic-write.js";
 import { EXIT } from "../io.js";
-import { type Command, overridesFrom, reportProblems } from "./shared.js";
+import { type Command, overridesFrom, reportProblems, chosenModel } from "./shared.js";
 
 /** DOT → SVG with the WebAssembly Graphviz. */
 export async function renderSvg(dot: string): Promise<string> {
@@ -30,13 +30,9 @@ export const graphCommand: Command = async (args, io) => {
   const result = compileFiles([resolve(io.cwd, args.positionals[0]!)], { overrides });
   const stop = reportProblems(result, args, io);
   if (stop !== undefined) return stop;
-  const wanted = args.options.get("model") as string | undefined;
-  const index = wanted === undefined ? 0 : result.models.findIndex((m) => m.name === wanted);
-  const model = result.models[index];
-  if (!model) {
-    io.stderr(`error: ${wanted === undefined ? "the file declares no model" : `no model \`${wanted}\`; the file has ${result.models.map((m) => m.name).join(", ") || "none"}`}\n`);
-    return EXIT.usage;
-  }
+  const index = chosenModel(result, args, io);
+  if (index === undefined) return EXIT.usage;
+  const model = result.models[index]!;
   const dot = toDot(model.name, modelGraph(model, result.optimized[index]!, depth ? { depth: Number(depth) } : {}));
   const text = args.options.get("format") === "dot" ? dot : await renderSvg(dot);
   const out = args.options.get("out") as string | undefined;

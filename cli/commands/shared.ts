@@ -44,13 +44,13 @@ export function inCwd(io: CliIo, path: string): string {
   return isAbsolute(path) || io.cwd === process.cwd() ? path : join(io.cwd, path);
 }
 
-/** `--set name=value` options as overrides; undefined (after saying why) when one is malformed. */
-export function overridesFrom(args: CommandArgs, io: CliIo): Map<string, string> | undefined {
+/** `--set name=value` options (or another option of that form) as overrides; undefined (after saying why) when one is malformed. */
+export function overridesFrom(args: CommandArgs, io: CliIo, option = "set"): Map<string, string> | undefined {
   const overrides = new Map<string, string>();
-  for (const assignment of (args.options.get("set") as string[] | undefined) ?? []) {
+  for (const assignment of (args.options.get(option) as string[] | undefined) ?? []) {
     const at = assignment.indexOf("=");
     if (at <= 0) {
-      io.stderr(`error: \`--set ${assignment}\` must look like \`--set name=value\`\n`);
+      io.stderr(`error: \`--${option} ${assignment}\` must look like \`--${option} name=value\`\n`);
       return undefined;
     }
     overrides.set(assignment.slice(0, at).trim(), assignment.slice(at + 1).trim());
@@ -71,4 +71,16 @@ export function reportProblems(result: CheckResult, args: CommandArgs, io: CliIo
   }
   if (result.diagnostics.length) io.stderr(renderAll(result.diagnostics, (p) => result.sources.get(p), "text", { color: useColor(args, io), limit: SHOWN_DIAGNOSTICS }));
   return hasErrors(result.diagnostics) && !continueOnErrors ? EXIT.errors : undefined;
+}
+
+/**
+ * The index of the model `--model NAME` chooses among a compiled file's (default: the first);
+ * undefined, after saying why, when there is no such model.
+ */
+export function chosenModel(result: { readonly models: readonly { readonly name: string }[] }, args: CommandArgs, io: CliIo): number | undefined {
+  const wanted = args.options.get("model") as string | undefined;
+  const index = wanted === undefined ? 0 : result.models.findIndex((m) => m.name === wanted);
+  if (index >= 0 && index < result.models.length) return index;
+  io.stderr(`error: ${wanted === undefined ? "the file declares no model" : `no model \`${wanted}\`; the file has ${result.models.map((m) => m.name).join(", ") || "none"}`}\n`);
+  return undefined;
 }

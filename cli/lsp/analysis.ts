@@ -4,17 +4,15 @@
 // definitions, completions, signature help, inlay hints and renames, by offset; it speaks no
 // protocol itself, so tests can call it directly.
 
-import { readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { checkSource, type CheckResult } from "../../compiler/src/driver.js";
 import type { ElaboratedModel } from "../../compiler/src/semantics/model.js";
 import type { NameUse } from "../../compiler/src/semantics/resolve.js";
 import { describeValue, type Value } from "../../compiler/src/semantics/values.js";
 import { BUILTINS } from "../../compiler/src/semantics/builtins/index.js";
-import { STDLIB_ROOT } from "../../compiler/src/semantics/program.js";
-import { SourceFile } from "../../compiler/src/source/source-file.js";
+import { importPath, parsedFileAt, STDLIB_ROOT } from "../../compiler/src/semantics/program.js";
 import type * as A from "../../compiler/src/syntax/ast.js";
-import { parseSource, type ParsedFile } from "../../compiler/src/syntax/parse-source.js";
+import type { ParsedFile } from "../../compiler/src/syntax/parse-source.js";
 import { printParams, printReturns } from "../../compiler/src/syntax/printer.js";
 import { evaluateDim, printDim } from "../../compiler/src/types/dims.js";
 import { dtypeName, numel, printShape } from "../../compiler/src/types/tensor-type.js";
@@ -36,6 +34,8 @@ export class Analysis {
   readonly result: CheckResult;
   readonly uses: readonly NameUse[];
   readonly file: ParsedFile;
+  /** Every identifier of this document that declares something. */
+  private readonly declared: readonly A.Ident[];
 
   constructor(
     readonly path: string,
@@ -45,13 +45,14 @@ export class Analysis {
     this.result = checkSource(path, text, { onNameUse: (use) => uses.push(use) });
     this.uses = uses.filter((u) => u.file === path);
     this.file = this.result.files[0]!;
+    this.declared = declarations(this.file.ast);
   }
 
   /** The identifier (a use or a declaration) at an offset of this document. */
   identAt(offset: number): { ident: A.Ident; declaration?: A.Ident; isUse: boolean } | undefined {
     const use = this.uses.find((u) => u.use.span.start <= offset && offset <= u.use.span.end);
     if (use) return { ident: use.use, ...(use.declaration ? { declaration: use.declaration } : {}), isUse: true };
-    const declared = declarations(this.file.ast).find((d) => d.span.start <= offset && offset <= d.span.end);
+    const declared = this.declared.find((d) => d.span.start <= offset && offset <= d.span.end);
     return declared ? { ident: declared, declaration: declared, isUse: false } : undefined;
   }
 
@@ -70,8 +71,8 @@ export class Analysis {
       if (decl.kind !== "ImportDecl" || decl.path.kind !== "StringLit") continue;
       const spec = (decl.names ?? []).find((s) => (s.alias ?? s.name) === declaration);
       if (!spec) continue;
-      const target = importTarget(this.path, decl.path.value);
-      const parsed = parsedFile(target);
+      const target = importPath(this.path, decl.path.value);
+      const parsed = parsedFileAt(target);
       const found = parsed && declarations(parsed.ast, true).find((d) => d.name === spec.name.name);
       return found ? { file: target, span: found.span } : undefined;
     }
@@ -110,7 +111,7 @@ export class Analysis {
   completions(offset: number): { label: string; detail: string; kind: "variable" | "function" | "module" | "op" }[] {
     const out = new Map<string, { label: string; detail: string; kind: "variable" | "function" | "module" | "op" }>();
     const decl = this.file.ast.decls.find((d) => d.span.start <= offset && offset <= d.span.end);
-    for (const ident of declarations(this.file.ast)) {
+    for (const ident of this.declared) {
       const local = decl && ident.span.start >= decl.span.start && ident.span.end <= decl.span.end;
       if (!local || ident.span.end > offset) continue;
       out.set(ident.name, { label: ident.name, detail: this.hover(ident.span.start)?.split("\n")[0] ?? "", kind: "variable" });
@@ -118,7 +119,7 @@ export class Analysis {
     for (const top of this.file.ast.decls) {
       if (top.kind === "ImportDecl") {
         for (const spec of top.names ?? []) {
-          const target = top.path.kind === "StringLit" ? topLevelAt({ file: importTarget(this.path, top.path.value), span: { start: 0, end: 0 } }, spec.name.name) : undefined;
+          const target = top.path.kind === "StringLit" ? topLevelAt({ file: importPath(this.path, top.path.value), span: { start: 0, end: 0 } }, spec.name.name) : undefined;
           const signature = target && signatureOf(target);
           out.set((spec.alias ?? spec.name).name, { label: (spec.alias ?? spec.name).name, detail: signature?.label ?? "imported", kind: target?.kind === "ModuleDecl" ? "module" : "function" });
         }
@@ -128,7 +129,7 @@ export class Analysis {
     }
     // The standard library's blocks, with their parameters (an import adds them to the file).
     for (const library of ["nn", "losses", "rl", "decode"]) {
-      const parsed = parsedFile(join(STDLIB_ROOT, `${library}.rec`));
+      const parsed = parsedFileAt(join(STDLIB_ROOT, `${library}.rec`));
       for (const d of parsed?.ast.decls ?? []) {
         const signature = signatureOf(d);
         if (signature && d.kind !== "ImportDecl" && d.name.kind === "Ident" && !out.has(d.name.name)) out.set(d.name.name, { label: d.name.name, detail: `${signature.label} (std/${library})`, kind: d.kind === "ModuleDecl" ? "module" : "function" });
@@ -249,31 +250,9 @@ function visit(node: unknown, f: (node: A.Node) => void): void {
   for (const [key, value] of Object.entries(node)) if (key !== "span") visit(value, f);
 }
 
-/** The file an import's path names (as the program loader resolves it). */
-function importTarget(from: string, spec: string): string {
-  return spec.startsWith("std/") ? join(STDLIB_ROOT, `${spec.slice(4)}.rec`) : resolve(dirname(from), `${spec}.rec`);
-}
-
-const parsedFiles = new Map<string, { text: string; parsed: ParsedFile }>();
-
-/** A file parsed, cached by its text (the standard library is read once per session). */
-function parsedFile(path: string): ParsedFile | undefined {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    return undefined;
-  }
-  const cached = parsedFiles.get(path);
-  if (cached?.text === text) return cached.parsed;
-  const parsed = parseSource(new SourceFile(path, text));
-  parsedFiles.set(path, { text, parsed });
-  return parsed;
-}
-
 /** The top-level declaration at a location (or named `name` in that file). */
 function topLevelAt(location: Location, name?: string): Exclude<A.Decl, A.ImportDecl> | undefined {
-  const parsed = parsedFile(location.file);
+  const parsed = parsedFileAt(location.file);
   return parsed?.ast.decls.find((d): d is Exclude<A.Decl, A.ImportDecl> => d.kind !== "ImportDecl" && d.name.kind === "Ident" && (name ? d.name.name === name : d.name.span.start === location.span.start));
 }
 

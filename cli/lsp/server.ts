@@ -104,11 +104,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return found.analysis.inlayHints().map((h) => ({ position: found.doc.positionAt(h.offset), label: h.label, kind: InlayHintKind.Type }));
   });
 
-  connection.onDocumentFormatting(async ({ textDocument, options }) => {
+  connection.onDocumentFormatting(async ({ textDocument }) => {
     const doc = documents.get(textDocument.uri);
     if (!doc) return [];
     const formatted = await formatRec(doc.getText(), fileURLToPath(textDocument.uri));
-    void options;
     if (!formatted.ok || formatted.text === doc.getText()) return [];
     return [{ range: { start: doc.positionAt(0), end: doc.positionAt(doc.getText().length) }, newText: formatted.text }];
   });

@@ -4,9 +4,8 @@
 // becomes a <span> with a class from its scope (`tm-comment`, `tm-keyword`, …).
 
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { packageRoot } from "../files.js";
 
 interface Rule {
   readonly match?: string;
@@ -23,11 +22,9 @@ interface Grammar {
   readonly repository: Record<string, Rule>;
 }
 
-/** The grammar file, found from this module (source or dist) up to the package root. */
+/** The editor extension's grammar file. */
 export function grammarPath(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "editors", "vscode", "syntaxes", "rec.tmLanguage.json")) && dirname(dir) !== dir) dir = dirname(dir);
-  return join(dir, "editors", "vscode", "syntaxes", "rec.tmLanguage.json");
+  return join(packageRoot(), "editors", "vscode", "syntaxes", "rec.tmLanguage.json");
 }
 
 /** The grammar's rules in the order it tries them, each as one sticky regular expression. */

@@ -96,11 +96,8 @@ async function sweepPage(folder: string): Promise<ReportPage> {
   const record = JSON.parse(readFileSync(join(folder, "sweep.json"), "utf8")) as SweepRecord;
   const trained = record.points.filter((p) => p.metric).sort((a, b) => (record.mode === "max" ? b.metric!.mean - a.metric!.mean : a.metric!.mean - b.metric!.mean));
   const scatter = (cost: "params" | "flops"): Chart => {
-    const points = trained.filter((p) => p.costs[cost] !== null).sort((a, b) => p(a) - p(b));
-    function p(point: (typeof trained)[number]) {
-      return point.costs[cost] as number;
-    }
-    return { title: `${record.metric} against ${cost === "params" ? "parameters" : "forward FLOPs per example"}`, xLabel: cost, x: points.map(p), series: [{ name: record.metric, values: points.map((q) => q.metric!.mean) }], scatter: true };
+    const points = trained.flatMap((q) => (q.costs[cost] === null ? [] : [{ x: q.costs[cost]!, y: q.metric!.mean }])).sort((a, b) => a.x - b.x);
+    return { title: `${record.metric} against ${cost === "params" ? "parameters" : "forward FLOPs per example"}`, xLabel: cost, x: points.map((q) => q.x), series: [{ name: record.metric, values: points.map((q) => q.y) }], scatter: true };
   };
   return {
     title: `${record.sweep}: a sweep of ${record.model}`,

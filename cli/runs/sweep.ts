@@ -7,8 +7,8 @@
 
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { packageRoot } from "../files.js";
 import type { SweepPlan, SweepPoint } from "../../compiler/src/sweep/plan-sweep.js";
 import { writeFileAtomic } from "../../runtime/src/atomic-write.js";
 import type { BackendName } from "../../runtime/src/backends.js";
@@ -200,9 +200,7 @@ function runWorker(script: string, job: SweepJob, log: string): Promise<string |
 
 /** The compiled worker beside this file's compiled form (dist/cli/runs/sweep-worker.js). */
 function workerScript(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
-  const script = join(dir, "dist", "cli", "runs", "sweep-worker.js");
+  const script = join(packageRoot(), "dist", "cli", "runs", "sweep-worker.js");
   if (!existsSync(script)) throw new TrainingError(`the sweep's worker ${script} is not built; run \`npm run build\``);
   return script;
 }

@@ -51,7 +51,8 @@ export function checkFiles(paths: readonly string[], options: CheckOptions = {})
 
 /** Checks source text that is already in memory (the API, tests, editors, spec examples). */
 export function checkSource(path: string, text: string, options: CheckOptions = {}): CheckResult {
-  return { ...checkParsed([parseSource(new SourceFile(path, text))], options), unreadable: [] };
+  const { files, unreadable } = readAndParse({ path, text }, options);
+  return { ...checkParsed(files, options), unreadable };
 }
 
 /** The input's files read and parsed (files that are not text hold an empty AST and their diagnostic). */
@@ -139,8 +140,8 @@ export type CompileInput = readonly string[] | { readonly path: string; readonly
 export function compile(input: CompileInput, options: CompileOptions = {}): CompileResult {
   const overrides = overridesOf(options);
   const checkOptions = { ...options, ...(overrides.size ? { overrides } : {}) };
-  const checked = "text" in input ? checkSource(input.path, input.text, checkOptions) : checkFiles(input, checkOptions);
-  return optimizeAndLower(checked, options);
+  const { files, unreadable } = readAndParse(input, checkOptions);
+  return optimizeAndLower({ ...checkParsed(files, checkOptions), unreadable }, options);
 }
 
 function overridesOf(options: CompileOptions): Map<string, string> {

@@ -37,10 +37,15 @@ export function inputsOf(plan: Plan, entry: keyof Plan["entries"] = "predict"): 
 }
 
 export class ServingModel {
+  /** The inputs the heads read, in the plan's order. */
+  private readonly inputs: readonly PlanInput[];
+
   private constructor(
     readonly plan: Plan,
     private readonly executor: Executor,
-  ) {}
+  ) {
+    this.inputs = inputsOf(plan);
+  }
 
   /** The model of `plan` with the weights of a checkpoint, on a tfjs backend (default cpu). */
   static async open(plan: Plan, checkpoint: string, options: { readonly backend?: BackendName } = {}): Promise<ServingModel> {
@@ -63,7 +68,7 @@ export class ServingModel {
     const sizes = new Map(Object.entries(dims));
     const feeds = new Map<string, tf.Tensor>();
     try {
-      for (const input of inputsOf(this.plan)) feeds.set(input.name, this.feed(input, inputs[input.name], sizes));
+      for (const input of this.inputs) feeds.set(input.name, this.feed(input, inputs[input.name], sizes));
       const heads = this.executor.run("predict", feeds);
       const out: Record<string, ServingOutput> = {};
       for (const [name, tensor] of heads) {

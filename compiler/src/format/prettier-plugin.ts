@@ -82,7 +82,7 @@ const parser: Parser<Node> = {
     if (error) throw new FormatSyntaxError(`${error.code}: ${error.message}`);
     // `///` lines directly above a declaration are its doc (printed with it); every other comment is a node.
     const documented = new Set<number>();
-    collectDocStarts(parsed.ast, text, parsed.comments.filter((c) => c.image.startsWith("///")).map((c) => c.startOffset), documented);
+    collectDocStarts(parsed.ast, parsed.comments.filter((c) => c.image.startsWith("///")).map((c) => c.startOffset), documented);
     const comments = parsed.comments
       .filter((c) => !documented.has(c.startOffset))
       .map((c): CommentNode => ({ kind: "Comment", text: c.image.replace(/[ \t]+$/, ""), value: c.image, span: { start: c.startOffset, end: c.startOffset + c.image.length }, block: c.image.startsWith("/*") }));
@@ -93,9 +93,9 @@ const parser: Parser<Node> = {
 };
 
 /** The offsets of the `///` comments that are docs of some node (the lines just above it). */
-function collectDocStarts(node: unknown, text: string, docStarts: readonly number[], out: Set<number>): void {
+function collectDocStarts(node: unknown, docStarts: readonly number[], out: Set<number>): void {
   if (Array.isArray(node)) {
-    for (const n of node) collectDocStarts(n, text, docStarts, out);
+    for (const n of node) collectDocStarts(n, docStarts, out);
     return;
   }
   if (typeof node !== "object" || node === null) return;
@@ -105,7 +105,7 @@ function collectDocStarts(node: unknown, text: string, docStarts: readonly numbe
     const before = docStarts.filter((s) => s < n.span!.start);
     for (const start of before.slice(before.length - n.doc.split("\n").length)) out.add(start);
   }
-  for (const [key, value] of Object.entries(n)) if (key !== "span") collectDocStarts(value, text, docStarts, out);
+  for (const [key, value] of Object.entries(n)) if (key !== "span") collectDocStarts(value, docStarts, out);
 }
 
 const printer: Printer<Node> = {

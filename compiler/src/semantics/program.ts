@@ -64,7 +64,7 @@ export function loadProgram(entries: readonly ParsedFile[], options: LoadOptions
     for (const decl of file.ast.decls) {
       if (decl.kind !== "ImportDecl" || decl.path.kind !== "StringLit") continue;
       const spec = decl.path.value;
-      const target = spec.startsWith("std/") ? join(STDLIB_ROOT, `${spec.slice(4)}.rec`) : resolve(dirname(path), `${spec}.rec`);
+      const target = importPath(path, spec);
       const at = decl.path.span;
       // A relative import stays inside the project root; a `std/` one inside the standard library.
       const within = spec.startsWith("std/") ? STDLIB_ROOT : root;
@@ -107,6 +107,17 @@ export function loadProgram(entries: readonly ParsedFile[], options: LoadOptions
   };
   for (const entry of entries) if (!state.has(resolve(entry.source.path))) visit(entry, []);
   return { root, files, importTargets, entries: entries.map((e) => resolve(e.source.path)), diagnostics };
+}
+
+/** The file an import names: `std/x` is the standard library's x.rec, any other path is relative to the importing file. */
+export function importPath(from: string, spec: string): string {
+  return spec.startsWith("std/") ? join(STDLIB_ROOT, `${spec.slice(4)}.rec`) : resolve(dirname(from), `${spec}.rec`);
+}
+
+/** A file on disk, parsed (through the same per-text cache as imports); undefined when it cannot be read as text. */
+export function parsedFileAt(path: string): ParsedFile | undefined {
+  const read = readSource(path);
+  return read.kind === "ok" ? parsedImport(read.source) : undefined;
 }
 
 /**
