@@ -69,6 +69,7 @@ describe("the op registry", () => {
 const ALLOWED = new Set<string>([
   "compiler/src/data/data-diagnostics.ts:max", // a message argument (the longest sequence)
   "compiler/src/lower/to-plan.ts:mean", // how a metric aggregates over batches
+  "compiler/src/semantics/rollouts-check.ts:polyak", // the `rollouts { polyak = τ }` setting, checked for its range
   "compiler/src/semantics/indexing.ts:index", // the parameter's name in messages, and a subscript kind
   "compiler/src/semantics/semantic-diagnostics.ts:where", // a message argument
   "compiler/src/semantics/semantic-diagnostics.ts:index", // a message argument

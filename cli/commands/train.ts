@@ -8,6 +8,8 @@ import { compileFiles } from "../../compiler/src/driver.js";
 import type { BackendName } from "../../runtime/src/backends.js";
 import type { StepReport } from "../../runtime/src/train/trainer.js";
 import { initSettingsOf } from "../../runtime/src/checkpoint/checkpoint.js";
+import { TrainingError } from "../../runtime/src/train/trainer.js";
+import { environmentPlanOf } from "../runs/rollout-run.js";
 import { chooseRunDirectory, readResolved, trainRun } from "../runs/train-run.js";
 import { renderTable } from "../table.js";
 import { reportingUserErrors } from "./user-errors.js";
@@ -85,14 +87,22 @@ export const trainCommand: Command = async (args, io) => {
     } as const;
     // Two-stage training from one command: the model `init` names trains first (its own train
     // block, the same seed) into a folder of this run, and this run starts from its checkpoint.
-    let initFrom: string | undefined;
-    if (initPlan) {
-      const stageDir = join(dir.path, `init-${initPlan.model}`);
-      io.stderr(`stage 1: ${initPlan.model}, whose weights ${plan.model} starts from\n`);
-      await trainRun({ ...common, plan: initPlan, dir: stageDir }, { log: (line) => io.stderr(line), onStep: progressPrinter(io, started) });
-      initFrom = join(stageDir, "checkpoint.safetensors");
-      io.stderr(`stage 2: ${plan.model}\n`);
+    // A model that learns by rollouts also needs its environment's frozen models: the model the
+    // environment's `init` names trains first in the same way (once, when both name one model).
+    const environmentPlan = environmentPlanOf(plan, result.plans);
+    const environmentInit = environmentPlan ? initSettingsOf(environmentPlan.train[0]?.settings ?? {})?.model : undefined;
+    const stages = [...new Set([initPlan?.model, environmentInit].filter((m): m is string => m !== undefined))];
+    const checkpoints = new Map<string, string>();
+    for (const [i, name] of stages.entries()) {
+      const stagePlan = result.plans.find((p) => p.model === name);
+      if (!stagePlan) throw new TrainingError(`\`init { model = "${name}" }\` names no model of this file; it has ${result.plans.map((p) => p.model).join(", ")}`);
+      const stageDir = join(dir.path, `init-${name}`);
+      io.stderr(`stage ${i + 1}: ${name}, whose weights ${name === initPlan?.model ? plan.model : `the environment ${environmentPlan!.model}`} starts from\n`);
+      await trainRun({ ...common, plan: stagePlan, dir: stageDir }, { log: (line) => io.stderr(line), onStep: progressPrinter(io, started) });
+      checkpoints.set(name, join(stageDir, "checkpoint.safetensors"));
     }
+    if (stages.length) io.stderr(`stage ${stages.length + 1}: ${plan.model}\n`);
+    const initFrom = initPlan ? checkpoints.get(initPlan.model) : undefined;
     const { reports, summary, skipped } = await trainRun(
       {
         ...(initFrom ? { initFrom } : {}),
@@ -111,6 +121,7 @@ export const trainCommand: Command = async (args, io) => {
         ...(checkpointEvery !== undefined ? { checkpointEvery } : {}),
         skipBadRows: args.options.get("skip-bad-rows") === true,
         ...(previous ? { previous } : {}),
+        ...(environmentPlan ? { environment: { plan: environmentPlan, ...(environmentInit ? { initFrom: checkpoints.get(environmentInit)! } : {}) } } : {}),
       },
       { log: (line) => io.stderr(line), onStep: progressPrinter(io, started) },
     );

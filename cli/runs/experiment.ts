@@ -25,10 +25,13 @@ import { copyReferences } from "../../runtime/src/train/reference.js";
 import { learningCurves, summarize, type CurveRow, type SummaryRow } from "./experiment-summary.js";
 import { HARD_SUBSET_ROW, hardSubsetScores, headPerExample, PROBE_SEED_OFFSET } from "./hard-subset.js";
 import { fastestEngine } from "./choose-engine.js";
+import { environmentPlanOf, startRollouts } from "./rollout-run.js";
 import { startTorchEngine, trainClosing } from "./torch-engine.js";
 
 export interface ExperimentArms {
   readonly plans: ReadonlyMap<string, Plan>;
+  /** The environment plan of each arm that learns by rollouts (rollout-run.ts). */
+  readonly environments?: ReadonlyMap<string, Plan>;
   /** Forward FLOPs per example of each arm, as the summary prints them. */
   readonly flops: ReadonlyMap<string, string>;
 }
@@ -46,16 +49,19 @@ export function compileArms(
 ): ExperimentArms | { readonly failed: CompileResult } | { readonly missingModel: string } {
   const plans = new Map<string, Plan>();
   const flops = new Map<string, string>();
+  const environments = new Map<string, Plan>();
   for (const arm of experiment.arms) {
     const compiled = arm.overrides.size ? compileFiles([path], { overrides: new Map([...overrides, ...arm.overrides]) }) : base;
     if (compiled.diagnostics.some((d) => d.severity === "error") || compiled.unreadable.length) return { failed: compiled };
     const plan = compiled.plans.find((p) => p.model === arm.model);
     if (!plan) return { missingModel: arm.model };
     plans.set(arm.label, plan);
+    const environment = environmentPlanOf(plan, compiled.plans);
+    if (environment) environments.set(arm.label, environment);
     const model = compiled.models.find((m) => m.name === arm.model);
     if (model) flops.set(arm.label, summarizeModel(model).flops.perExample);
   }
-  return { plans, flops };
+  return { plans, flops, environments };
 }
 
 export interface ExperimentSettings {
@@ -115,7 +121,7 @@ export async function runExperiment(experiment: ExperimentPlan, arms: Experiment
   // An arm's run: trained by the tfjs executor, or by a torch process whose weights come back
   // into the executor afterwards (the serving time, hard subset and probes read them there).
   const trainArm = async (model: string, executor: Executor, trainSettings: PlanSettings, data: DataSet, options: TrainOptions) => {
-    if (!onTorch) return train(executor, trainSettings, data, options);
+    if (!onTorch || arms.environments?.has(model)) return train(executor, trainSettings, data, options);
     const folder = join(settings.torchDir ?? join(settings.cwd, "runs", experiment.name, "torch"), model);
     const engine = await startTorchEngine({ plan: executor.plan, source: settings.path, executor, settings: trainSettings, steps: options.steps, folder, device: "cpu", threads: 0, seed: options.seed });
     return trainClosing(engine, async () => {
@@ -148,9 +154,20 @@ export async function runExperiment(experiment: ExperimentPlan, arms: Experiment
       return [[arm, { source, prefix: init!.prefix }] as const];
     }),
   );
-  const order = trainingOrder(experiment.models, (arm) => initArms.get(arm)?.source);
+  // An arm that learns by rollouts runs its environment on the weights of the arm the
+  // environment's `init { model = "X" }` names, trained first in the same way.
+  const environmentInits = new Map(
+    [...(arms.environments ?? [])].flatMap(([arm, environment]) => {
+      const init = initSettingsOf(environment.train[0]?.settings ?? {});
+      if (init?.model === undefined) return [];
+      const source = experiment.models.find((m) => arms.plans.get(m)!.model === init.model || m === init.model);
+      if (!source) throw new TrainingError(`the environment ${environment.model} of arm ${arm} starts from the weights of ${init.model}, which is not an arm of this run; add it to the experiment's models`);
+      return [[arm, { source, prefix: init.prefix }] as const];
+    }),
+  );
+  const order = trainingOrder(experiment.models, (arm) => initArms.get(arm)?.source ?? environmentInits.get(arm)?.source);
   const kept = new Map<string, Map<number, Map<string, StoredTensor>>>();
-  const needed = new Set([...initArms.values()].map((init) => init.source));
+  const needed = new Set([...initArms.values(), ...environmentInits.values()].map((init) => init.source));
   for (const model of order) {
     const plan = arms.plans.get(model)!;
     const trainSettings = plan.train[0]?.settings ?? {};
@@ -161,15 +178,25 @@ export async function runExperiment(experiment: ExperimentPlan, arms: Experiment
         ...(settings.batch ? { batch: settings.batch } : {}),
         ...(settings.evalBatches ? { evalBatches: settings.evalBatches } : {}),
       });
-      const opened = await openDataSet(plan, trainSettings["data"] as string | undefined, { seed, baseDir });
-      const { data, options } = await prepareTraining(opened, trainSettings, experiment.steps ? { ...requested, epochs: undefined } : requested);
       const executor = new Executor(plan, seed);
       const init = initArms.get(model);
-      if (init) loadWeightsFromTable(executor, kept.get(init.source)!.get(seed)!, init.prefix, undefined, `the run of arm ${init.source} with seed ${seed}`);
+      if (init) loadWeightsFromTable(executor, kept.get(init.source)!.get(seed)!, init.prefix, initSettingsOf(trainSettings)?.rename, `the run of arm ${init.source} with seed ${seed}`);
       copyReferences(executor, trainSettings);
+      const environment = arms.environments?.get(model);
+      const rollouts = environment
+        ? startRollouts(executor, environment, trainSettings, seed, backend, (env) => {
+            const source = environmentInits.get(model);
+            if (source) loadWeightsFromTable(env, kept.get(source.source)!.get(seed)!, source.prefix, undefined, `the run of arm ${source.source} with seed ${seed}`);
+          })
+        : undefined;
+      const opened = rollouts ? rollouts.data : await openDataSet(plan, trainSettings["data"] as string | undefined, { seed, baseDir });
+      const prepared = rollouts ? { data: opened, options: requested } : await prepareTraining(opened, trainSettings, experiment.steps ? { ...requested, epochs: undefined } : requested);
+      const { data } = prepared;
+      const options: TrainOptions = rollouts ? { ...prepared.options, evaluate: rollouts.evaluate, afterStep: rollouts.afterStep } : prepared.options;
       const reports = await trainArm(model, executor, trainSettings, data, options);
+      rollouts?.dispose();
       if (needed.has(model)) (kept.get(model) ?? kept.set(model, new Map()).get(model)!).set(seed, snapshotWeights(executor));
-      if (seed === experiment.seeds[0]) serveTimes.set(model, await predictMilliseconds(executor, data.heldOut(), options.batch));
+      if (seed === experiment.seeds[0] && !rollouts) serveTimes.set(model, await predictMilliseconds(executor, data.heldOut(), options.batch));
       const heldOutBatches = options.evalBatches || (data.heldOutBatches ?? 16);
       if (hardSubset) {
         const values = await headPerExample(executor, data.heldOut(), options.batch, heldOutBatches, hardSubset.correct);

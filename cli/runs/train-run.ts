@@ -23,7 +23,10 @@ import { trainDistributed } from "./distributed-run.js";
 import { startTorchEngine, trainClosing } from "./torch-engine.js";
 import { prepareTraining } from "../../runtime/src/train/epochs.js";
 import { copyReferences } from "../../runtime/src/train/reference.js";
-import { train, trainOptionsFrom, type StepEngine, type StepReport, type TrainState } from "../../runtime/src/train/trainer.js";
+import { train, TrainingError, trainOptionsFrom, type StepEngine, type StepReport, type TrainState } from "../../runtime/src/train/trainer.js";
+import type { DataSet } from "../../runtime/src/data/batch.js";
+import { rolloutSettingsOf } from "../../runtime/src/rl/value-learning.js";
+import { startRollouts } from "./rollout-run.js";
 
 /** What a run directory's resolved.json records, enough to resume the run. */
 export interface ResolvedRun {
@@ -59,6 +62,8 @@ export interface TrainRunRequest {
   readonly initFrom?: string;
   /** The run being resumed (from its resolved.json), when `--resume`. */
   readonly previous?: ResolvedRun;
+  /** For a model that learns by rollouts: its environment's plan and the checkpoint its frozen models load from. */
+  readonly environment?: { readonly plan: Plan; readonly initFrom?: string };
 }
 
 export interface TrainRunEvents {
@@ -105,8 +110,10 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
   mkdirSync(dir, { recursive: true });
   // A save killed mid-write left a temporary file beside its target: remove it before writing.
   removeStaleTemporaries(dir);
+  const learnsByRollouts = rolloutSettingsOf(settings) !== undefined;
+  if (learnsByRollouts && previous) throw new TrainingError(`a run that learns by rollouts cannot be resumed yet: its sessions and replay buffer are not in the checkpoint; start it again`);
   const vocabPath = join(dir, "vocab.json");
-  const opened = await openDataSet(plan, settings["data"] as string | undefined, {
+  const opened = learnsByRollouts ? undefined : await openDataSet(plan, settings["data"] as string | undefined, {
     seed,
     baseDir: request.baseDir,
     skipBadRows: request.skipBadRows === true,
@@ -115,11 +122,13 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
   if (opened instanceof FileDataSet && opened.vocabularies.size) saveVocabularies(vocabPath, opened.vocabularies);
   // Label privacy and `epochs = N` (steps from the training split's size).
   // `--steps` counts steps even where the train block counts epochs (a short trial run).
-  const { data, options } = await prepareTraining(opened, settings, request.steps !== undefined ? { ...requested, epochs: undefined } : requested);
+  const prepared = opened ? await prepareTraining(opened, settings, request.steps !== undefined ? { ...requested, epochs: undefined } : requested) : { options: requested };
+  const { options } = prepared;
   writeFileAtomic(join(dir, "plan.json"), formatPlan(plan));
-  // `auto` on a new run measures the engines (a resumed one keeps its checkpoint's, below).
-  if (request.backend === "auto" && !previous) {
-    const choice = await fastestEngine(plan, request.file, settings, data, options.batch, seed, backend, join(dir, "torch"));
+  // `auto` on a new run measures the engines (a resumed one keeps its checkpoint's, below);
+  // rollouts run on the tfjs engine already chosen.
+  if (request.backend === "auto" && !previous && "data" in prepared) {
+    const choice = await fastestEngine(plan, request.file, settings, prepared.data, options.batch, seed, backend, join(dir, "torch"));
     events.log(choice.line);
     backend = choice.engine;
     if (backend !== "torch") rmSync(join(dir, "torch"), { recursive: true, force: true });
@@ -154,6 +163,13 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
     // Frozen reference copies start from the weights the run starts from (after `init`).
     copyReferences(executor, settings);
   }
+  // A model that learns by rollouts trains on transitions its policy collects in the environment.
+  const rollouts = learnsByRollouts ? startRollouts(executor, environmentOf(request), settings, seed, backend, (environment) => {
+    const init = initSettingsOf(request.environment!.plan.train[0]?.settings ?? {});
+    const from = request.environment!.initFrom ?? (init?.from !== undefined ? resolve(request.cwd, init.from) : undefined);
+    if (init && from) events.log(`the environment ${environment.plan.model} loaded ${loadWeightsFrom(environment, from, init.prefix, init.rename).length} weights from ${relative(request.cwd, from)}\n`);
+  }) : undefined;
+  const data = rollouts?.data ?? (prepared as { data: DataSet }).data;
   const metadata = { seed: String(seed), backend };
   const onTorch = backend === "torch";
   // The torch engine starts from the executor's weights (fresh, loaded or resumed); with
@@ -172,6 +188,7 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
   };
   const reports = nproc > 1 ? await trainDistributedRun() : await trainClosing(engine, () => train(executor, settings, data, {
     ...options,
+    ...(rollouts ? { evaluate: rollouts.evaluate, afterStep: rollouts.afterStep } : {}),
     ...(resume ? { resume } : {}),
     ...(engine ? { engine } : {}),
     checkpointEvery: request.checkpointEvery ?? (typeof settings["checkpoint_every"] === "number" ? settings["checkpoint_every"] : options.evalEvery),
@@ -197,6 +214,7 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
   const all = [...history, ...reports];
   const seconds = (performance.now() - started) / 1000;
   executor.dispose();
+  rollouts?.dispose();
   const first = all.find((r) => r.metrics);
   const last = [...all].reverse().find((r) => r.metrics);
   const summary: TrainRunSummary = {
@@ -215,6 +233,12 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
   };
   writeFileAtomic(join(dir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
   return { reports: all, summary, skipped: data.skipped };
+}
+
+/** The environment a run that learns by rollouts was given by its caller. */
+function environmentOf(request: TrainRunRequest): Plan {
+  if (!request.environment) throw new TrainingError(`model ${request.plan.model} learns by rollouts, but the run was given no environment plan`);
+  return request.environment.plan;
 }
 
 /** Whether `dir` holds a run worth keeping: steps recorded, a checkpoint or a summary. */

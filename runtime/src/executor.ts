@@ -49,6 +49,14 @@ export class Executor {
     return this.runOutputs(this.plan.entries[entry].outputs, feeds, options);
   }
 
+  /** Runs only the named outputs of an entry (an environment's phases: its candidates, then the response, then the transition). */
+  runNamed(entry: EntryName, names: readonly string[], feeds: ReadonlyMap<string, Tensor>, options: RunOptions = {}): Map<string, Tensor> {
+    const outputs = this.plan.entries[entry].outputs;
+    const missing = names.filter((n) => !(n in outputs));
+    if (missing.length) throw new PlanError(`model ${this.plan.model} has no ${entry} output ${missing.map((n) => `\`${n}\``).join(", ")}`);
+    return this.runOutputs(Object.fromEntries(names.map((n) => [n, outputs[n]!])), feeds, options);
+  }
+
   private runOutputs(outputs: Readonly<Record<string, number>>, feeds: ReadonlyMap<string, Tensor>, options: RunOptions): Map<string, Tensor> {
     const wanted = new Set(Object.values(outputs));
     const needed = this.needed(wanted);
@@ -77,6 +85,13 @@ export class Executor {
           if (left === 0 && ![...wanted].some((w) => values.get(w) === tensor) && ![...feeds.values()].includes(tensor)) tensor.dispose();
         }
       }
+    }
+    if (!options.training) {
+      // Running some outputs of an entry (runNamed) skips steps that the liveness expected to
+      // free values after: what is left and not returned is freed here.
+      const kept = new Set([...wanted].map((w) => values.get(w)));
+      const fed = new Set(feeds.values());
+      for (const [id, tensor] of values) if (owned.has(id) && !kept.has(tensor) && !fed.has(tensor) && !tensor.isDisposed) tensor.dispose();
     }
     return new Map(Object.entries(outputs).map(([name, step]) => [name, values.get(step)!]));
   }

@@ -1,9 +1,11 @@
-// Reinforcement-learning ops: a categorical policy, sampling from it, and off-policy estimators
-// and losses from logged (action, reward, propensity) triples.
+// Reinforcement-learning ops: a categorical policy, sampling from it, off-policy estimators
+// and losses from logged (action, reward, propensity) triples, and the value-learning ops of
+// rollouts in an environment: the greedy candidate of a candidate set, the fitted-Q target and
+// the soft (Polyak) target-network update.
 
 import { constDim, mulDims, printDim } from "../../compiler/src/types/dims.js";
 import { dtypeName, numel, printShape, scalarType, tensorType } from "../../compiler/src/types/tensor-type.js";
-import { exact, FALSE, float, p, requireDType, requireRank, str, tensorArg } from "./helpers.js";
+import { elementwiseCost, exact, FALSE, float, p, requireDType, requireRank, shapesAgree, str, tensorArg } from "./helpers.js";
 import type { OpContext, OpDef, OpTensor } from "./types.js";
 
 const categorical: OpDef = {
@@ -80,7 +82,67 @@ function offPolicy(name: string, doc: string, withBaseline: boolean): OpDef {
   };
 }
 
+/** Fails with REC2001 unless `b` has exactly `a`'s shape. */
+function sameShape(op: string, a: OpTensor, b: OpTensor, ctx: OpContext, names: [string, string], detail: string): void {
+  if (!shapesAgree(ctx, a.type.shape, b.type.shape)) ctx.fail("REC2001", { op, left: printShape(a.type.shape), right: printShape(b.type.shape), detail }, names[1]);
+}
+
+const argmaxAmong: OpDef = {
+  name: "argmax_among",
+  category: "rl",
+  doc: "argmax_among(scores, candidates): in each row, the id of the candidate with the highest score (the first on ties) — scores f32[..., K] of candidates id<N>[..., K] give ids id<N>[...] of the candidates' space. The greedy action over a candidate set; no gradient.",
+  params: [p("scores", "tensor"), p("candidates", "tensor")],
+  infer(args, ctx) {
+    const scores = tensorArg(args, "scores");
+    const candidates = tensorArg(args, "candidates");
+    requireDType("argmax_among", scores.type, ["f32"], ctx, "scores");
+    requireRank("argmax_among", scores.type, 1, ctx, "scores");
+    if (candidates.type.dtype !== "id") ctx.fail("REC2002", { op: "argmax_among", found: dtypeName(candidates.type), expected: "candidate ids", help: "pass the candidate set as ids, such as `as_ids(topk(scores, k).indices, items)`" }, "candidates");
+    sameShape("argmax_among", scores, candidates, ctx, ["scores", "candidates"], "one score per candidate");
+    return tensorType("id", scores.type.shape.slice(0, -1), candidates.type.space!);
+  },
+  cost: elementwiseCost(1),
+};
+
+const tdTarget: OpDef = {
+  name: "td_target",
+  category: "rl",
+  doc: "td_target(reward, done, next_values, gamma): the fitted-Q target r + γ·(1 − done)·max_k next_values, for reward f32[B], done f32[B] (1 where the episode ended at this step) and next_values f32[B, K] (a target network's values of the next state's K candidates). Gradients flow as written: TD learning wraps it in `stop_gradient`.",
+  params: [p("reward", "tensor"), p("done", "tensor"), p("next_values", "tensor"), p("gamma", "float")],
+  infer(args, ctx) {
+    const reward = tensorArg(args, "reward");
+    const done = tensorArg(args, "done");
+    const next = tensorArg(args, "next_values");
+    for (const [name, t] of [["reward", reward], ["done", done], ["next_values", next]] as const) requireDType("td_target", t.type, ["f32"], ctx, name);
+    requireRank("td_target", reward.type, 1, ctx, "reward", 1);
+    sameShape("td_target", reward, done, ctx, ["reward", "done"], "one `done` flag per reward");
+    requireRank("td_target", next.type, 2, ctx, "next_values", 2);
+    if (!ctx.unifier.unify(next.type.shape[0]!, reward.type.shape[0]!)) ctx.fail("REC2001", { op: "td_target", left: printShape(reward.type.shape), right: printShape(next.type.shape), detail: "one row of next-state values per reward" }, "next_values");
+    return reward.type;
+  },
+  cost: (inputs) => ({ flops: mulDims(constDim(2), numel(inputs[2]!.shape)) }),
+};
+
+const polyak: OpDef = {
+  name: "polyak",
+  category: "rl",
+  doc: "polyak(target, online, tau): the soft target-network update (1 − τ)·target + τ·online of two weights of one shape; `rollouts { polyak = τ }` applies it to every `reference` copy after each step.",
+  params: [p("target", "tensor"), p("online", "tensor"), p("tau", "float")],
+  infer(args, ctx) {
+    const target = tensorArg(args, "target");
+    const online = tensorArg(args, "online");
+    requireDType("polyak", target.type, ["f32"], ctx, "target");
+    requireDType("polyak", online.type, ["f32"], ctx, "online");
+    sameShape("polyak", target, online, ctx, ["target", "online"], "a target weight and its online weight have one shape");
+    return target.type;
+  },
+  cost: elementwiseCost(3),
+};
+
 export const RL_OPS: readonly OpDef[] = [
+  argmaxAmong,
+  tdTarget,
+  polyak,
   categorical,
   sampleCategorical,
   { ...offPolicy("reinforce", "reinforce(policy, action, reward, propensity, baseline = \"none\", clip = 0): off-policy REINFORCE, −mean((π/μ)(r − b) log π(a|s)); `baseline` is \"none\" or \"batch_mean\", `clip` caps the importance weight when positive.", true), stopsGradient: true },

@@ -12,6 +12,7 @@ import { Elaborator, newModelState } from "./elaborate.js";
 import { builtinEnv, FileEnvs } from "./file-env.js";
 import { elaborateModel, type ElaboratedModel, type Overrides } from "./model.js";
 import { checkExperiment } from "./experiment.js";
+import { checkRollouts } from "./rollouts-check.js";
 import { readSweep, type SweepTarget } from "./sweep-decl.js";
 import type { Program } from "./program.js";
 import { describeValue, type Value } from "./values.js";
@@ -44,6 +45,7 @@ export function checkProgram(program: Program, rawOverrides: ReadonlyMap<string,
       if (decl.kind === "ModelDecl") fileModels.push(elaborateModel(el, decl, env, file.source.path, overrides));
     }
     for (const decl of file.ast.decls) if (decl.kind === "ExperimentDecl") checkExperiment(el, decl, fileModels, file.source.path);
+    checkRollouts(el, fileModels, file.source.path);
     const sweeps = file.ast.decls.filter((d): d is A.SweepDecl => d.kind === "SweepDecl");
     if (sweeps.length) {
       const targets = fileModels.map(sweepTarget);

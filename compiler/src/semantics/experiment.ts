@@ -9,6 +9,7 @@ import type * as A from "../syntax/ast.js";
 import type { Elaborator } from "./elaborate.js";
 import type { ElaboratedModel } from "./model.js";
 import { readExperiment, setting } from "./experiment-decl.js";
+import { ROLLOUT_METRICS } from "../../../runtime/src/rl/episode-metrics.js";
 
 /** What the gradient pipeline reports beside a model's metrics (runtime/src/train/gradient-pipeline.ts). */
 const PIPELINE_METRICS = ["communicated_floats", "communicated_bytes"];
@@ -33,7 +34,11 @@ export function checkExperiment(el: Elaborator, decl: A.ExperimentDecl, models: 
   // report different metrics, such as a pre-training arm's recall beside a ranker's AUC: an arm
   // without the metric shows a dash), or what a gradient pipeline reports for each step.
   const report = setting(decl.settings, "report");
-  const outputsOf = (role: A.Role, model: ElaboratedModel) => model.outputs.filter((o) => o.role === role).map((o) => o.name);
+  // A model that learns by rollouts also reports its policy's episode metrics (runtime/src/rl/).
+  const outputsOf = (role: A.Role, model: ElaboratedModel) => [
+    ...model.outputs.filter((o) => o.role === role).map((o) => o.name),
+    ...(role === "metric" && model.train[0]?.settings.has("rollouts") ? ROLLOUT_METRICS : []),
+  ];
   if (report?.kind === "ListExpr") {
     for (const e of report.elements) {
       const name = e.kind === "StringLit" ? e.value : e.kind === "Ident" ? e.name : undefined;

@@ -2,6 +2,7 @@
 // for syntax, each code's severity, summary, example and prose live here and nowhere else.
 
 import { diagnosticMaker, type Args, type CodeEntry } from "../diagnostics/code-entry.js";
+import { ROLLOUT_CODES } from "./rollouts-diagnostics.js";
 import { SWEEP_CODES } from "./sweep-diagnostics.js";
 const opt = (key: string, a: Args) => (a[key] ? { help: a[key]! } : {});
 /** An op name in backticks (`+`, `gather`); a phrase (argument `x` of `Dense`) as it is. */
@@ -342,6 +343,7 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
       help: "a reference is a second instance of the same module as its source (`let ref = MLP([…])` beside `let policy = MLP([…])`)",
     }),
   },
+  ...ROLLOUT_CODES,
   {
     code: "REC3001",
     severity: "error",

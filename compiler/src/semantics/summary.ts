@@ -3,12 +3,12 @@
 // from the registry's costs over the live graph (ir/cost.ts): like the weights, an op that
 // nothing the model outputs reads is not counted.
 
-import { constDim, evaluateDim, printDim, substitute } from "../types/dims.js";
+import { addDims, constDim, constValue, evaluateDim, mulDims, printDim, substitute } from "../types/dims.js";
 import { dtypeName, numel, printShape, DTYPE_BYTES } from "../types/tensor-type.js";
 import { formatBytes, type ElaboratedModel } from "./model.js";
 import { graphCost } from "../ir/cost.js";
 import { liveNodes } from "../ir/ir.js";
-import { communicationPerStep, trainsWeight } from "./train-checks.js";
+import { communicationPerStep, numberOf, trainsWeight } from "./train-checks.js";
 
 export interface SummaryJson {
   readonly model: string;
@@ -21,6 +21,18 @@ export interface SummaryJson {
   readonly bytes: { perBatch: string; perExample: string };
   /** With a gradient pipeline: the weights that train, and what one step sends (train-checks.ts). */
   readonly communication?: { trainable: number; floats: number; bytes: number };
+  /** A model that learns by rollouts: its replay buffer's capacity and memory (a transition holds one example of each input). */
+  readonly replay?: { transitions: number; bytesPerTransition: string; bytes: number | null };
+}
+
+/** The replay buffer of `rollouts { replay = N }` (default 10,000): N transitions of 4 bytes per input element. */
+function replayMemory(model: ElaboratedModel): SummaryJson["replay"] {
+  const block = model.train[0]?.settings.get("rollouts");
+  if (!block || "kind" in block) return undefined;
+  const transitions = numberOf(block.get("replay")) ?? 10_000;
+  const perTransition = model.inputs.reduce((sum, i) => addDims(sum, mulDims(constDim(i.type.dtype === "bool" ? 1 : 4), numel(i.type.shape.slice(1)))), constDim(0));
+  const bytes = constValue(perTransition);
+  return { transitions, bytesPerTransition: printDim(perTransition), bytes: bytes === undefined ? null : bytes * transitions };
 }
 
 export function summarize(model: ElaboratedModel): SummaryJson {
@@ -73,6 +85,7 @@ export function summarize(model: ElaboratedModel): SummaryJson {
     flops: { perBatch: printDim(cost.flops), perExample: perExample(cost.flops) },
     bytes: { perBatch: printDim(cost.bytes), perExample: perExample(cost.bytes) },
     ...(communication ? { communication } : {}),
+    ...(replayMemory(model) ? { replay: replayMemory(model)! } : {}),
   };
 }
 
@@ -99,6 +112,9 @@ export function renderSummary(summary: SummaryJson): string {
     `forward bytes moved per batch: ${summary.bytes.perBatch}`,
     ...(summary.communication
       ? [`sent per step (gradient pipeline): ${fmtCount(summary.communication.floats)} floats, ${formatBytes(summary.communication.bytes)}, for ${fmtCount(summary.communication.trainable)} trained parameters of ${fmtCount(t.count)}`]
+      : []),
+    ...(summary.replay
+      ? [`replay buffer: ${fmtCount(summary.replay.transitions)} transitions of ${summary.replay.bytesPerTransition} bytes${summary.replay.bytes === null ? " (the candidate count is set by the environment)" : `, ${formatBytes(summary.replay.bytes)}`}`]
       : []),
   ];
   return `${out.join("\n")}\n`;

@@ -11,6 +11,7 @@ import { FileDataSet } from "./file-data.js";
 import { engagementSessionsWorld, latentFactorWorld, loggedBanditWorld, outcomeSequencesWorld, sidSuccessorWorld } from "./synthetic.js";
 import { DataSourceError, fileSource } from "./source-config.js";
 import { endlessEpochs, inOrder } from "./examples.js";
+import { SessionWorld, sessionLogs } from "./session-world.js";
 import { adAuctionWorld, banditLmWorld, cleanRoomWorld, idPretrainWorld, type FiniteWorld } from "./finite-worlds.js";
 
 export { DataSourceError };
@@ -33,6 +34,25 @@ export async function openDataSet(plan: Plan, dataSetting: string | undefined, o
   if (config.name === "synthetic") return syntheticDataSet(plan, config, options.seed);
   if (config.name === "parquet" || config.name === "jsonl" || config.name === "csv") return fileDataSet(plan, config, options);
   throw new DataSourceError(`unknown data source \`${config.name}\`; the sources are parquet, jsonl, csv and synthetic`);
+}
+
+/** Interactive worlds (rollouts run in them) by name: `synthetic(…)` arguments and the world's seed → the world. */
+const SESSION_WORLDS: Readonly<Record<string, (config: Config, worldSeed: number) => SessionWorld>> = {
+  recomind_sessions: (config, worldSeed) =>
+    new SessionWorld({ worldSeed, items: numberArg(config, "items", 500), historyLength: numberArg(config, "history_length", 8), maxSteps: numberArg(config, "max_steps", 30) }),
+};
+
+/**
+ * The interactive world a `rollouts { world = synthetic(…) }` names, for the run's seed: with
+ * `world_per_seed = true` the same world (catalogue, clickbait flags) as the finite log of that
+ * name and seed, so the simulator's models and the world they imitate match.
+ */
+export function openSessionWorld(setting: string, seed: number): SessionWorld {
+  const config = parseConfig(setting);
+  const world = String(config.args.get("world") ?? "");
+  const make = SESSION_WORLDS[world];
+  if (config.name !== "synthetic" || !make) throw new DataSourceError(`rollouts run in an interactive world, \`synthetic("<world>", …)\`; the worlds are: ${Object.keys(SESSION_WORLDS).join(", ")}`);
+  return make(config, numberArg(config, "seed", 0) + (config.args.get("world_per_seed") === true ? seed * 7919 : 0));
 }
 
 async function fileDataSet(plan: Plan, config: Config, options: DataOptions): Promise<DataSet> {
@@ -155,6 +175,15 @@ const FINITE_WORLDS: Readonly<Record<string, (config: Config, worldSeed: number)
       testExamples: numberArg(config, "test_examples", 2_000),
       prompts: numberArg(config, "prompts", 20),
       candidates: numberArg(config, "candidates", 10),
+    }),
+  recomind_logs: (config, worldSeed) =>
+    sessionLogs({
+      worldSeed,
+      items: numberArg(config, "items", 500),
+      historyLength: numberArg(config, "history_length", 8),
+      maxSteps: numberArg(config, "max_steps", 30),
+      trainExamples: numberArg(config, "train_examples", 100_000),
+      testExamples: numberArg(config, "test_examples", 20_000),
     }),
   clean_room: (config, worldSeed) => {
     const part = String(config.args.get("part") ?? "advertiser");

@@ -1,6 +1,7 @@
-// Kernels of the RL ops (rules: stdlib/ops/rl.ts): the categorical policy, sampling and the off-policy estimators.
+// Kernels of the RL ops (rules: stdlib/ops/rl.ts): the categorical policy, sampling, the
+// off-policy estimators, the greedy candidate, the fitted-Q target and the Polyak update.
 
-import { tf } from "../tf.js";
+import { tf, type Tensor } from "../tf.js";
 import { nanOnNonFinite } from "./metrics.js";
 import { stopGradient, logSoftmax, lastAxisOneHotPick, type Kernel } from "./kernel.js";
 
@@ -20,6 +21,11 @@ function offPolicy(op: string): Kernel {
   };
 }
 
+/** (1 − τ)·target + τ·online: the `polyak` op, and the soft target-network update of rollouts (runtime/src/rl/). */
+export function polyakAverage(target: Tensor, online: Tensor, tau: number): Tensor {
+  return tf.tidy(() => tf.add(tf.mul(target, 1 - tau), tf.mul(online, tau)));
+}
+
 export const RL_KERNELS: Readonly<Record<string, Kernel>> = {
   categorical: ([x]) => logSoftmax(x!, -1),
   // The Gumbel-max trick, argmax(logits / T + Gumbel noise), rather than tf.multinomial: tfjs's
@@ -32,4 +38,14 @@ export const RL_KERNELS: Readonly<Record<string, Kernel>> = {
   reinforce: offPolicy("reinforce"),
   snips: nanOnNonFinite(offPolicy("snips")),
   ips: nanOnNonFinite(offPolicy("ips")),
+  // The candidate at the best score's position; ids carry no gradient.
+  argmax_among: ([scores, candidates]) => {
+    const k = scores!.shape[scores!.shape.length - 1]!;
+    const rows = scores!.size / k;
+    const best = tf.argMax(tf.reshape(scores!, [rows, k]), -1);
+    const picked = lastAxisOneHotPick(tf.cast(tf.reshape(candidates!, [rows, k]), "float32"), best);
+    return tf.reshape(tf.cast(tf.round(picked), "int32"), scores!.shape.slice(0, -1));
+  },
+  td_target: ([reward, done, next], ctx) => tf.add(reward!, tf.mul(tf.mul(Number(ctx.step.attrs["gamma"]), tf.sub(1, done!)), tf.max(next!, -1))),
+  polyak: ([target, online], ctx) => polyakAverage(target!, online!, Number(ctx.step.attrs["tau"])),
 };

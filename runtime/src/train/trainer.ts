@@ -37,6 +37,10 @@ export interface TrainOptions {
   readonly beforeFirstStep?: (trainer: StepEngine) => Promise<void>;
   /** The engine that computes the steps; by default a tfjs Trainer on the executor. */
   readonly engine?: StepEngine;
+  /** Evaluation other than the plan's metrics over held-out batches (rollouts: episode metrics in the world). */
+  readonly evaluate?: () => Promise<Record<string, number>>;
+  /** Called after each applied step with its number (rollouts: the target network's update). */
+  readonly afterStep?: (step: number) => void;
 }
 
 /**
@@ -349,9 +353,10 @@ export async function train(executor: Executor, settings: PlanSettings, data: Da
       throw new NonFiniteLoss(`${what}${where}; the step was not applied, so the weights are those of step ${step}`);
     }
     tf.dispose([...batch.feeds.values()]);
+    options.afterStep?.(step + 1);
     const last = step === options.steps - 1;
     const epochEnd = options.stepsPerEpoch && (step + 1) % options.stepsPerEpoch === 0 ? (step + 1) / options.stepsPerEpoch : undefined;
-    const metrics = (options.evalEvery > 0 && (step + 1) % options.evalEvery === 0) || epochEnd || last ? await trainer.evaluate(data.heldOut(), options.evalBatches || data.heldOutBatches || 0, options.batch) : undefined;
+    const metrics = (options.evalEvery > 0 && (step + 1) % options.evalEvery === 0) || epochEnd || last ? await (options.evaluate ? options.evaluate() : trainer.evaluate(data.heldOut(), options.evalBatches || data.heldOutBatches || 0, options.batch)) : undefined;
     const report: StepReport = { step: step + 1, ...(epochEnd ? { epoch: epochEnd } : {}), loss, lr: trainer.learningRate(step), ...(metrics ? { metrics } : {}) };
     reports.push(report);
     options.onStep?.(report);

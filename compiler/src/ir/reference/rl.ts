@@ -1,7 +1,8 @@
 // Reference implementations of the RL ops (rules: stdlib/ops/rl.ts): the categorical policy,
-// sampling (deterministically: the most likely action, temperature → 0) and the off-policy
-// estimators. `reinforce` stops the gradient through its importance weight: with finite
-// differences the interpreter hands it the unperturbed policy as `frozen`.
+// sampling (deterministically: the most likely action, temperature → 0), the off-policy
+// estimators, the greedy candidate, the fitted-Q target and the Polyak update. `reinforce` stops
+// the gradient through its importance weight: with finite differences the interpreter hands it
+// the unperturbed policy as `frozen`.
 
 import { ips, snips } from "../../../../runtime/src/metrics/classification.js";
 import { nanOnNonFinite } from "./metrics.js";
@@ -45,4 +46,25 @@ export const RL_REFERENCE: Readonly<Record<string, Reference>> = {
   reinforce: offPolicy("reinforce"),
   snips: nanOnNonFinite(offPolicy("snips")),
   ips: nanOnNonFinite(offPolicy("ips")),
+  argmax_among: ([scores, candidates], { shape }) => {
+    const k = scores!.shape[scores!.shape.length - 1]!;
+    return make(shape, (r) => {
+      let best = 0;
+      for (let j = 1; j < k; j++) if (scores!.data[r * k + j]! > scores!.data[r * k + best]!) best = j;
+      return candidates!.data[r * k + best]!;
+    });
+  },
+  td_target: ([reward, done, next], { node, shape, dim }) => {
+    const gamma = num(node.attrs.get("gamma"), dim);
+    const k = next!.shape[1]!;
+    return make(shape, (r) => {
+      let best = -Infinity;
+      for (let j = 0; j < k; j++) best = Math.max(best, next!.data[r * k + j]!);
+      return reward!.data[r]! + gamma * (1 - done!.data[r]!) * best;
+    });
+  },
+  polyak: ([target, online], { node, shape, dim }) => {
+    const tau = num(node.attrs.get("tau"), dim);
+    return make(shape, (i) => (1 - tau) * target!.data[i]! + tau * online!.data[i]!);
+  },
 };

@@ -1,5 +1,6 @@
 // Torch lowerings of the RL ops (rules: stdlib/ops/rl.ts): the categorical policy, seeded
-// sampling and the off-policy estimators (reinforce stops the gradient through its weight).
+// sampling, the off-policy estimators (reinforce stops the gradient through its weight), the
+// greedy candidate, the fitted-Q target and the Polyak update.
 
 import { py, type TorchLowering } from "./lowering.js";
 
@@ -12,4 +13,7 @@ export const RL_TORCH: Readonly<Record<string, TorchLowering>> = {
   reinforce: estimator("reinforce"),
   snips: estimator("snips"),
   ips: estimator("ips"),
+  argmax_among: (c) => `torch.gather(${c.inputs[1]}, -1, torch.argmax(${c.inputs[0]}, dim=-1, keepdim=True))[..., 0]`,
+  td_target: (c) => `(${c.inputs[0]} + ${py(c.step.attrs["gamma"])} * (1 - ${c.inputs[1]}) * torch.amax(${c.inputs[2]}, dim=-1))`,
+  polyak: (c) => `((1 - ${py(c.step.attrs["tau"])}) * ${c.inputs[0]} + ${py(c.step.attrs["tau"])} * ${c.inputs[1]})`,
 };

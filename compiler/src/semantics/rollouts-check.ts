@@ -1,0 +1,129 @@
+// Checking a model that learns by rollouts (`train { rollouts { environment = "Env", … } }`)
+// against the environment it names, before anything runs (spec/language.md §3.9). In: the
+// file's elaborated models. Out: REC2030 (the environment is missing or lacks a part, or a part
+// has the wrong type: the state, the action in the catalogue's id space, the reward, the
+// transition) and REC2031 (the value model reads an input no transition holds, or holds with
+// another type, or has no `q` head), and REC2023 for settings outside their range.
+// The runtime checks the same parts as values come back (runtime/src/rl/environment.ts).
+
+import { constValue, printDim, type Dim } from "../types/dims.js";
+import { printType, type TensorType } from "../types/tensor-type.js";
+import type * as A from "../syntax/ast.js";
+import type { Span } from "../source/source-file.js";
+import type { Elaborator } from "./elaborate.js";
+import type { ElaboratedModel } from "./model.js";
+import { numberOf, stringsOf } from "./train-checks.js";
+
+/** The environment's inputs that are not state, and its heads by part. */
+const NOT_STATE = new Set(["action", "response"]);
+const PER_SESSION = ["p_response", "reward", "p_continue"];
+
+/** Two types agree past their batch axis: dtype, rank, fixed sizes (symbolic ones match any) and id-space size. */
+function agree(a: TensorType, b: TensorType): boolean {
+  const same = (x: Dim, y: Dim) => {
+    const [p, q] = [constValue(x), constValue(y)];
+    return p === undefined || q === undefined || p === q;
+  };
+  if (a.dtype !== b.dtype || a.shape.length !== b.shape.length) return false;
+  if (!a.shape.slice(1).every((d, i) => same(d, b.shape[i + 1]!))) return false;
+  return !a.space || !b.space || same(a.space.size, b.space.size);
+}
+
+/** `f32[…, 4]` with the batch axis written as `B`: what a part's type must be, in messages. */
+const batched = (t: TensorType, batch: string) => printType({ ...t, shape: [{ terms: new Map([[batch, 1]]) }, ...t.shape.slice(1)] });
+
+export function checkRollouts(el: Elaborator, models: readonly ElaboratedModel[], file: string): void {
+  const ctx = { file };
+  for (const model of models) {
+    const settings = model.train[0]?.settings;
+    const block = settings?.get("rollouts");
+    if (!block || "kind" in block) continue;
+    const train = model.decl.members.find((m): m is A.TrainDecl => m.kind === "TrainDecl");
+    const node = train?.settings.find((s) => s.name.name === "rollouts");
+    if (!node || node.value.kind !== "SettingsBlock") continue;
+    const inner = node.value.settings;
+    const at = (name: string): Span => inner.find((s) => s.name.name === name)?.value.span ?? node.name.span;
+
+    const range = (name: string, ok: (v: number) => boolean, expected: string) => {
+      const value = numberOf(block.get(name));
+      if (value !== undefined && !ok(value)) el.report(ctx, "REC2023", at(name), { name, value: String(value), expected });
+    };
+    for (const name of ["sessions", "replay", "eval_sessions", "steps_per_update"]) range(name, (v) => Number.isInteger(v) && v >= 1, "a whole number of at least 1");
+    for (const name of ["warmup", "copy_every", "reach"]) range(name, (v) => Number.isInteger(v) && v >= 0, "a whole number of at least 0");
+    range("epsilon", (v) => v >= 0 && v <= 1, "a probability in [0, 1]");
+    range("polyak", (v) => v >= 0 && v <= 1, "a fraction τ in [0, 1]");
+    range("temperature", (v) => v > 0, "a positive temperature");
+    const [explore] = stringsOf(block.get("explore"));
+    if (explore !== undefined && !["epsilon", "boltzmann", "greedy"].includes(explore)) el.report(ctx, "REC2023", at("explore"), { name: "explore", value: `"${explore}"`, expected: `"epsilon", "boltzmann" or "greedy"` });
+
+    const [envName] = stringsOf(block.get("environment"));
+    const environment = models.find((m) => m.name === envName);
+    const envProblem = (why: string, span: Span, extra: Record<string, string> = {}) => el.report(ctx, "REC2030", span, { environment: envName ?? "", why, ...extra });
+    if (!environment) {
+      envProblem(envName === undefined ? "is not named" : `is not a model of this file`, at("environment"), {
+        label: "no such model",
+        help: envName === undefined ? "add `environment = \"<model>\"`, the model whose heads are the simulator" : `the models are ${models.map((m) => m.name).join(", ")}`,
+      });
+      continue;
+    }
+    if (block.get("world") === undefined) envProblem("has no world to start sessions in", node.name.span, { label: "no `world`", help: "add `world = synthetic(\"recomind_sessions\", …)`: the interactive world whose users the sessions start from" });
+
+    // The environment's parts, reported at the environment's own declarations.
+    const inputOf = (name: string) => environment.inputs.find((i) => i.name === name);
+    const headOf = (name: string) => environment.outputs.find((o) => o.role === "head" && o.name === name);
+    const spanOf = (name: string): Span => {
+      const member = environment.decl.members.find((m) => (m.kind === "InputDecl" || m.kind === "RoleDecl") && m.name.kind === "Ident" && m.name.name === name);
+      return member && (member.kind === "InputDecl" || member.kind === "RoleDecl") ? member.name.span : environment.decl.name.span;
+    };
+    const envReport = (why: string, name: string) => el.report(ctx, "REC2030", spanOf(name), { environment: environment.name, why });
+    const action = inputOf("action");
+    if (!action || action.type.dtype !== "id" || action.type.shape.length !== 1) envReport(`needs the input \`action: id<items>[S]\`: one item of the catalogue per session${action ? `, not ${printType(action.type)}` : ""}`, "action");
+    const response = inputOf("response");
+    if (!response || response.type.dtype !== "f32" || response.type.shape.length !== 1) envReport(`needs the input \`response: f32[S]\`: 1 where the user responded${response ? `, not ${printType(response.type)}` : ""}`, "response");
+    const candidates = headOf("candidates");
+    if (!candidates?.type || candidates.type.dtype !== "id" || candidates.type.shape.length !== 2) envReport(`needs the head \`candidates: id<items>[S, K]\`: a state's candidate items${candidates?.type ? `, not ${printType(candidates.type)}` : ""}`, "candidates");
+    else if (action?.type.space && candidates.type.space && !agree({ ...action.type, shape: [] }, { ...candidates.type, shape: [] })) {
+      envReport(`proposes candidates of ${printDim(candidates.type.space.size)} items but its action is an id of ${printDim(action.type.space.size)}: both are ids of the catalogue`, "candidates");
+    }
+    for (const part of PER_SESSION) {
+      const head = headOf(part);
+      if (!head?.type || head.type.dtype !== "f32" || head.type.shape.length !== 1) envReport(`needs the head \`${part}: f32[S]\`: ${part === "reward" ? "the reward of each session's step" : part === "p_response" ? "the probability of a response to the shown item" : "the probability that the session continues"}${head?.type ? `, not ${printType(head.type)}` : ""}`, part);
+    }
+    const state = environment.inputs.filter((i) => !NOT_STATE.has(i.name));
+    for (const head of environment.outputs.filter((o) => o.role === "head" && o.name.startsWith("next_"))) {
+      const field = state.find((i) => `next_${i.name}` === head.name);
+      if (!field) envReport(`has the transition \`${head.name}\` but no state field \`${head.name.slice(5)}\` it updates`, head.name);
+      else if (head.type && !agree(field.type, head.type)) envReport(`changes the state field \`${field.name}\` ${batched(field.type, "S")} into ${printType(head.type)}`, head.name);
+    }
+
+    // The value model's inputs against the transitions.
+    const space = action?.type.space;
+    const id = (shape: Dim[]): TensorType => ({ dtype: "id", shape, ...(space ? { space } : {}) });
+    const b: Dim = { terms: new Map([["B", 1]]) };
+    const k: Dim = candidates?.type?.shape[1] ?? { terms: new Map([["K", 1]]) };
+    const transition = new Map<string, TensorType>([
+      ...state.flatMap((f) => [[f.name, f.type], [`next_${f.name}`, f.type]] as [string, TensorType][]),
+      ["action", id([b])],
+      ["reward", { dtype: "f32", shape: [b] }],
+      ["done", { dtype: "f32", shape: [b] }],
+      ["candidates", id([b, k])],
+      ["next_candidates", id([b, k])],
+    ]);
+    const inputSpan = (name: string): Span => {
+      const member = model.decl.members.find((m): m is A.InputDecl => m.kind === "InputDecl" && m.name.kind === "Ident" && m.name.name === name);
+      return member?.type.span ?? model.decl.name.span;
+    };
+    for (const input of model.inputs) {
+      const expected = transition.get(input.name);
+      if (!expected) {
+        el.report(ctx, "REC2031", inputSpan(input.name), { message: `\`${input.name}\` is not in a transition of ${environment.name}: ${model.name} learns from transitions alone`, label: "no transition holds it" });
+      } else if (!agree(expected, input.type)) {
+        el.report(ctx, "REC2031", inputSpan(input.name), { message: `transitions hold \`${input.name}\` as ${batched(expected, "B")}, but ${model.name} declares ${printType(input.type)}`, label: "another type", help: `declare it as \`${batched(expected, "B")}\`` });
+      }
+    }
+    const q = model.outputs.find((o) => o.role === "head" && o.name === "q");
+    if (!q?.type || q.type.dtype !== "f32" || q.type.shape.length !== 2) {
+      el.report(ctx, "REC2031", model.decl.name.span, { message: `${model.name} learns by rollouts but has no head \`q: f32[B, K]\`${q?.type ? ` (it is ${printType(q.type)})` : ""}: the values of a state's candidates that its policy acts on`, label: "no `q` head", help: "add `head q = …`, scoring the `candidates` input" });
+    }
+  }
+}
