@@ -11,6 +11,7 @@ import { compileFiles } from "../compiler/src/driver.js";
 import { summarize } from "../compiler/src/semantics/summary.js";
 import { useBackend } from "../runtime/src/backends.js";
 import { loadWeightsFromTable, snapshotWeights } from "../runtime/src/checkpoint/checkpoint.js";
+import { rowsOf } from "../runtime/src/data/examples.js";
 import { openSessionWorld } from "../runtime/src/data/sources.js";
 import { Executor } from "../runtime/src/executor.js";
 import type { Plan } from "../runtime/src/plan.js";
@@ -101,13 +102,8 @@ describe("the RecoMind Q-network", () => {
     const candidates = Int32Array.from({ length: 5 * 7 }, (_, i) => (i * 13 + 5) % 60);
     const values = await qValues(q)(state, candidates, 7, 1);
     // The supervised model scores each (session, candidate) pair as one example.
-    const rows = Int32Array.from({ length: 35 }, (_, i) => Math.floor(i / 7));
-    const feeds = new Map([...state.columns].filter(([name]) => ["taste", "history", "shown", "depth"].includes(name)).map(([name, c]) => {
-      const width = c.shape.reduce((a, b) => a * b, 1);
-      const data = new (c.data.constructor as new (n: number) => typeof c.data)(35 * width);
-      rows.forEach((s, r) => data.set(c.data.subarray(s * width, (s + 1) * width), r * width));
-      return [name, tf.tensor(data, [35, ...c.shape], c.dtype)];
-    }));
+    const pairs = rowsOf({ count: 5, columns: new Map([...state.columns].filter(([name]) => ["taste", "history", "shown", "depth"].includes(name))) }, Int32Array.from({ length: 35 }, (_, i) => Math.floor(i / 7)));
+    const feeds = new Map([...pairs.columns].map(([name, c]) => [name, tf.tensor(c.data, [35, ...c.shape], c.dtype)]));
     feeds.set("item", tf.tensor1d(candidates, "int32"));
     const logits = supervised.runNamed("predict", ["engage_logit"], feeds).get("engage_logit")!;
     const expected = Array.from(await logits.data(), (z) => 1 / (1 + Math.exp(-z)));

@@ -6,7 +6,7 @@
 
 import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { compileFiles, type CompileResult } from "../../compiler/src/driver.js";
 import type { ExperimentPlan } from "../../compiler/src/semantics/experiment-decl.js";
 import { summarize as summarizeModel } from "../../compiler/src/semantics/summary.js";
@@ -18,7 +18,7 @@ import { Executor } from "../../runtime/src/executor.js";
 import type { Plan, PlanSettings } from "../../runtime/src/plan.js";
 import { tf } from "../../runtime/src/tf.js";
 import { train, TrainingError, trainOptionsFrom, type TrainOptions } from "../../runtime/src/train/trainer.js";
-import { initSettingsOf, loadWeightsFromTable, snapshotWeights } from "../../runtime/src/checkpoint/checkpoint.js";
+import { initSettingsOf, loadWeightsFrom, loadWeightsFromTable, snapshotWeights } from "../../runtime/src/checkpoint/checkpoint.js";
 import type { StoredTensor } from "../../runtime/src/checkpoint/safetensors.js";
 import { prepareTraining } from "../../runtime/src/train/epochs.js";
 import { copyReferences } from "../../runtime/src/train/reference.js";
@@ -185,8 +185,11 @@ export async function runExperiment(experiment: ExperimentPlan, arms: Experiment
       const environment = arms.environments?.get(model);
       const rollouts = environment
         ? startRollouts(executor, environment, trainSettings, seed, backend, (env) => {
+            // The environment's frozen models: an arm's run of this seed, or a checkpoint file.
             const source = environmentInits.get(model);
-            if (source) loadWeightsFromTable(env, kept.get(source.source)!.get(seed)!, source.prefix, undefined, `the run of arm ${source.source} with seed ${seed}`);
+            const init = initSettingsOf(environment.train[0]?.settings ?? {});
+            if (source) loadWeightsFromTable(env, kept.get(source.source)!.get(seed)!, source.prefix, init?.rename, `the run of arm ${source.source} with seed ${seed}`);
+            else if (init?.from !== undefined) loadWeightsFrom(env, resolve(settings.cwd, init.from), init.prefix, init.rename);
           })
         : undefined;
       const opened = rollouts ? rollouts.data : await openDataSet(plan, trainSettings["data"] as string | undefined, { seed, baseDir });

@@ -24,15 +24,22 @@ export interface Examples {
 
 const widthOf = (column: Column) => column.shape.reduce((a, b) => a * b, 1);
 
-/** The examples at `rows` (positions into `examples`), packed as one batch. */
-export function batchOf(examples: Examples, rows: ArrayLike<number>): Batch {
-  const feeds = new Map<string, Tensor>();
+/** The examples at `rows` (positions into `examples`, repeats allowed), as examples of their own. */
+export function rowsOf(examples: Examples, rows: ArrayLike<number>): Examples {
+  const columns = new Map<string, Column>();
   for (const [name, column] of examples.columns) {
     const width = widthOf(column);
     const out = new (column.data.constructor as new (n: number) => ColumnData)(rows.length * width);
     for (let r = 0; r < rows.length; r++) out.set(column.data.subarray(rows[r]! * width, (rows[r]! + 1) * width), r * width);
-    feeds.set(name, tf.tensor(out, [rows.length, ...column.shape], column.dtype));
+    columns.set(name, { ...column, data: out });
   }
+  return { count: rows.length, columns };
+}
+
+/** The examples at `rows` (positions into `examples`), packed as one batch. */
+export function batchOf(examples: Examples, rows: ArrayLike<number>): Batch {
+  const picked = rowsOf(examples, rows);
+  const feeds = new Map<string, Tensor>([...picked.columns].map(([name, column]) => [name, tf.tensor(column.data, [rows.length, ...column.shape], column.dtype)]));
   return { feeds, size: rows.length };
 }
 

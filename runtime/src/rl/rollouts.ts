@@ -5,7 +5,7 @@
 // candidates) from sessions that are replaced when they finish; for evaluation, episode metrics
 // over a fixed set of sessions run to their end with the greedy policy in the world itself.
 
-import type { Column, ColumnData, Examples } from "../data/examples.js";
+import { type Column, type ColumnData, type Examples, rowsOf } from "../data/examples.js";
 import type { SessionWorld } from "../data/session-world.js";
 import { type Environment, RolloutError } from "./environment.js";
 
@@ -20,18 +20,6 @@ export interface Exploration {
 }
 
 const widthOf = (c: Column) => c.shape.reduce((a, b) => a * b, 1);
-
-/** The rows `rows` of some examples, as examples of their own. */
-export function rowsOf(examples: Examples, rows: ArrayLike<number>): Examples {
-  const columns = new Map<string, Column>();
-  for (const [name, c] of examples.columns) {
-    const width = widthOf(c);
-    const data = new (c.data.constructor as new (n: number) => ColumnData)(rows.length * width);
-    for (let r = 0; r < rows.length; r++) data.set(c.data.subarray(rows[r]! * width, (rows[r]! + 1) * width), r * width);
-    columns.set(name, { ...c, data });
-  }
-  return { count: rows.length, columns };
-}
 
 /** Writes `source`'s row i over `target`'s row rows[i], field by field. */
 export function writeRows(target: Examples, rows: ArrayLike<number>, source: Examples): void {
