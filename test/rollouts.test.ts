@@ -5,8 +5,10 @@
 // the rollout with an error naming the part, its line and the step; exploration stays inside
 // the candidate set.
 
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { main } from "../cli/main.js";
 import { compileFiles } from "../compiler/src/driver.js";
 import { summarize } from "../compiler/src/semantics/summary.js";
 import { useBackend } from "../runtime/src/backends.js";
@@ -174,5 +176,30 @@ describe("exploration", () => {
     const drawn = new Set(batch.feeds.get("reward")!.dataSync());
     expect([...drawn].sort()).toEqual([2, 3, 4, 5]);
     tf.dispose([...batch.feeds.values()]);
+  });
+});
+
+describe("rec train on a model that learns by rollouts", () => {
+  const run = async (args: string[]) => {
+    let [stdout, stderr] = ["", ""];
+    const io = { stdout: (t: string) => (stdout += t), stderr: (t: string) => (stderr += t), isTTY: false, cwd: join(ROOT, ".tmp"), env: {} };
+    const code = await main(["train", ...args], io);
+    return { code, stdout, stderr };
+  };
+
+  it("trains the environment's supervised models first, then the policy, and reports episode metrics", async () => {
+    const out = join(ROOT, ".tmp", `rollouts-${process.pid}`);
+    const { code, stdout, stderr } = await run(["--model", "RecoMind", "--steps", "3", "--set", "supervised_steps=10", "--set", "logs=2000", "--set", "items=60", "--set", "k=7", "--set", "eval_sessions=20", "--backend", "wasm", "--out", out, "--overwrite", join(ROOT, "examples/recomind/model.rec")]);
+    expect(code, stderr).toBe(0);
+    expect(stderr).toContain("stage 1: Logged, whose weights RecoMind starts from");
+    expect(stderr).toMatch(/the environment Sessions loaded \d+ weights from .*init-Logged/);
+    expect(stdout).toMatch(/engaged_per_session/);
+    rmSync(out, { recursive: true, force: true });
+  });
+
+  it("refuses the torch engine with the reason", async () => {
+    const { code, stderr } = await run(["--model", "Q", "--backend", "torch", "--out", join(ROOT, ".tmp", `rollouts-torch-${process.pid}`), "--overwrite", FAULTS]);
+    expect(code).toBe(1);
+    expect(stderr).toContain("error: model Q learns by rollouts, which run on the tfjs engines (cpu, wasm, webgpu): its policy acts between training steps; use --backend cpu or wasm");
   });
 });
