@@ -8,7 +8,7 @@ import { main } from "../cli/main.js";
 import { compile, compileFiles } from "../compiler/src/driver.js";
 import { useBackend } from "../runtime/src/backends.js";
 import { openDataSet } from "../runtime/src/data/sources.js";
-import { Executor } from "../runtime/src/executor.js";
+import { Executor, KernelError } from "../runtime/src/executor.js";
 import { tf } from "../runtime/src/tf.js";
 import { makeOptimizer } from "../runtime/src/train/optimizers.js";
 import { learningRateFactor } from "../runtime/src/train/schedule.js";
@@ -103,6 +103,22 @@ describe("embedding dropout", () => {
     expect(run(false).every((v) => v === 1)).toBe(true);
     x.dispose();
     executor.dispose();
+  });
+});
+
+describe("a kernel that fails on the values it is given", () => {
+  it("names the op and the line of the user's file that led to it, even inside a library block", async () => {
+    for (const backend of ["cpu", "wasm"] as const) {
+      await useBackend(backend);
+      const text = `import { Embedding } from "std/nn"\nmodel Ids {\n  dims B\n  input item: id<100>[B]\n  head score = sum(Embedding(100, 4)(item), axis = -1)\n}\n`;
+      const executor = new Executor(compile({ path: join(ROOT, "ids.rec"), text }).plans[0]!, 0);
+      const item = tf.tensor1d([3, 234], "int32");
+      expect(() => executor.run("predict", new Map([["item", item]]))).toThrow(
+        new KernelError("`gather` at line 5:20 failed on inputs of shapes [100, 4], [2]: GatherV2: the index value 234 is not in [0, 99] (the values do not fit what the spec declares: an id beyond its space, or a shape the data broke)"),
+      );
+      item.dispose();
+      executor.dispose();
+    }
   });
 });
 

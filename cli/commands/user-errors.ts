@@ -1,6 +1,6 @@
 // The runtime's errors that are the user's to fix (a missing backend, a bad data source or
 // config, a bad data file or row, a non-finite loss, a mismatched checkpoint, a rollout whose
-// environment gave a bad value): the commands print their message
+// environment gave a bad value, a kernel that failed on the values it was given): the commands print their message
 // instead of a stack trace.
 
 import { BackendUnavailable } from "../../runtime/src/backends.js";
@@ -13,11 +13,12 @@ import { LabelPrivacyError } from "../../runtime/src/data/label-privacy.js";
 import { NonFiniteLoss, TrainingError } from "../../runtime/src/train/trainer.js";
 import { TorchProcessError } from "../../runtime/src/torch/bridge.js";
 import { RolloutError } from "../../runtime/src/rl/environment.js";
+import { KernelError } from "../../runtime/src/executor.js";
 
 import { EXIT } from "../io.js";
 
 // A torch process's error (no CUDA for --device cuda, out of memory) is the machine's, not a bug.
-const USER_ERRORS = [BackendUnavailable, CheckpointError, ConfigError, DataSourceError, BadRowError, DataFileError, NonFiniteLoss, TrainingError, TorchProcessError, LabelPrivacyError, RolloutError];
+const USER_ERRORS = [BackendUnavailable, CheckpointError, ConfigError, DataSourceError, BadRowError, DataFileError, NonFiniteLoss, TrainingError, TorchProcessError, LabelPrivacyError, RolloutError, KernelError];
 
 export function isUserError(error: unknown): error is Error {
   return USER_ERRORS.some((kind) => error instanceof kind);

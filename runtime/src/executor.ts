@@ -12,6 +12,14 @@ export class PlanError extends Error {
   override readonly name = "PlanError";
 }
 
+/**
+ * A kernel that failed on the values it was given (an id outside its table, a shape the data
+ * broke): the op and its `.rec` line and column, then the engine's own words.
+ */
+export class KernelError extends Error {
+  override readonly name = "KernelError";
+}
+
 export type EntryName = keyof Plan["entries"];
 
 export interface RunOptions {
@@ -110,7 +118,14 @@ export class Executor {
     const inputs = step.inputs.map((i) => values.get(i)!);
     const inputSteps = step.inputs.map((i) => this.plan.steps[i]!);
     // Each random op draws its own stream: two dropouts of one step get different masks.
-    return this.kernels[step.id]!(inputs, { step, dim, training: Boolean(options.training), seed: tfSeed(options.seed ?? 0, step.id), inputSteps });
+    try {
+      return this.kernels[step.id]!(inputs, { step, dim, training: Boolean(options.training), seed: tfSeed(options.seed ?? 0, step.id), inputSteps });
+    } catch (error) {
+      if (error instanceof PlanError || error instanceof KernelError) throw error;
+      const where = step.loc ? ` at line ${step.loc[0]}:${step.loc[1]}` : "";
+      const shapes = inputs.map((t) => `[${t.shape.join(", ")}]`).join(", ");
+      throw new KernelError(`\`${step.op}\`${where} failed on inputs of shapes ${shapes}: ${(error as Error).message} (the values do not fit what the spec declares: an id beyond its space, or a shape the data broke)`);
+    }
   }
 
   /** The first step (in order) of an entry point whose value is not finite, for error messages. */

@@ -212,7 +212,7 @@ function recordOp(
     if (attr) attrs.set(param.name, attr);
   }
   if (extra) attrs.set(extra[0], extra[1]);
-  return ctx.model.graph.add(op.name, tensors.map((t) => t.node!), attrs, type, el.locOf(ctx.file, span));
+  return ctx.model.graph.add(op.name, tensors.map((t) => t.node!), attrs, type, el.userLocOf(ctx.file, span));
 }
 
 /** The model inputs a result depends on; shares a set when one argument already has them all. */

@@ -521,6 +521,13 @@ export class Elaborator {
     return at ? { line: at.line, column: at.column } : undefined;
   }
 
+  /** An op's place in the user's file (a library op's: the call there that led to it), which run-time errors name. */
+  userLocOf(file: string, span: Span): Loc | undefined {
+    const outer = this.frames[0];
+    if (!outer || outer.file === file) return this.locOf(file, span);
+    return this.locOf(outer.file, this.frames.findLast((f) => f.file === outer.file)!.span);
+  }
+
 }
 
 /** Compile-time arithmetic on numbers, bools, strings and lists; undefined when not constant. */
