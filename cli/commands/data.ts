@@ -1,6 +1,7 @@
 // `rec data synth WORLD --out FILE [--rows N] [--seed S]`: writes a seeded synthetic world's
 // rows to a Parquet, JSON-lines or CSV file (the format from the extension), atomically; how
-// the examples' data files are made. `rec data worlds` lists the worlds.
+// the examples' data files are made. `rec data worlds` lists the synthetic worlds with their
+// arguments and fields (the contracts the checker verifies models against) and the row worlds.
 
 import { extname, relative, resolve } from "node:path";
 import type { CommandSpec } from "../args.js";
@@ -9,6 +10,8 @@ import type { Command } from "./shared.js";
 import { WORLDS } from "../../runtime/src/data/worlds.js";
 import { writeTable } from "../../runtime/src/data/write-table.js";
 import { formatOf } from "../../runtime/src/data/tables.js";
+import { WORLD_CONTRACTS, type WorldField } from "../../runtime/src/data/world-contracts.js";
+import { renderTable } from "../table.js";
 
 /** The rows `rec data synth` builds in memory before writing (a few hundred MB at most). */
 const MAX_SYNTH_ROWS = 2_000_000;
@@ -27,7 +30,7 @@ export const dataSpec: CommandSpec = {
 export const data: Command = async (args, io) => {
   const [action, world] = args.positionals;
   if (action === "worlds") {
-    io.stdout(Object.entries(WORLDS).map(([name, w]) => `${name}  ${w.description}\n`).join(""));
+    io.stdout(listWorlds());
     return EXIT.ok;
   }
   const out = args.options.get("out") as string | undefined;
@@ -55,3 +58,23 @@ export const data: Command = async (args, io) => {
   io.stderr(`wrote ${written} rows of \`${world}\` (seed ${seed}) to ${relative(io.cwd, path)}\n`);
   return EXIT.ok;
 };
+
+/** Every synthetic world with its arguments and fields (runtime/src/data/world-contracts.ts), then the row worlds `synth` writes. */
+function listWorlds(): string {
+  const out: string[] = ['Synthetic worlds (`data = synthetic("<world>", …)`; `rollouts { world = … }` for interactive ones):', ""];
+  // A size that follows the model's own declaration prints as `any`.
+  const size = (d: string | number) => (d === "model" ? "any" : String(d));
+  const typeOf = (f: WorldField) => `${f.dtype === "id" ? `id<${f.ids}>` : f.dtype}[${[...(f.whole ? [] : ["B"]), ...f.shape.map(size)].join(", ")}]`;
+  for (const world of WORLD_CONTRACTS) {
+    out.push(`${world.name} (${world.kind}): ${world.doc}`);
+    out.push(`  arguments: ${world.args.map((a) => `${a.name} = ${a.default === "model" ? "the model's" : a.default}`).join(", ")}`);
+    const parts: [string, readonly WorldField[]][] = Array.isArray(world.fields) ? [["", world.fields as readonly WorldField[]]] : Object.entries(world.fields as Record<string, readonly WorldField[]>);
+    for (const [part, fields] of parts) {
+      if (part) out.push(`  part = "${part}":`);
+      out.push(...renderTable(["field", "type", "meaning"], fields.map((f) => [f.name.replace(/^arg:(.*)$/, "<$1>"), typeOf(f), f.doc])).map((line) => `    ${line}`));
+    }
+    out.push("");
+  }
+  out.push("Row worlds (`rec data synth WORLD --out FILE`):", ...Object.entries(WORLDS).map(([name, w]) => `  ${name}  ${w.description}`), "");
+  return `${out.join("\n")}\n`;
+}

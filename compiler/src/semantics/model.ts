@@ -19,6 +19,7 @@ import { evaluateDim, type Dim } from "../types/dims.js";
 import { activationBytes } from "../ir/cost.js";
 import { numel } from "../types/tensor-type.js";
 import { checkDataSchema, type CheckedSchema } from "./schema.js";
+import { checkWorld } from "./world-check.js";
 
 export interface ModelOutput {
   readonly role: A.Role;
@@ -176,6 +177,7 @@ export function elaborateModel(el: Elaborator, decl: A.ModelDecl, fileEnv: Env, 
   for (const setting of data) {
     const checked = checkDataSchema(el, setting.value, setting.span, env, inputTypes, base);
     if (checked) schemas.set(checked.plan.name, checked);
+    checkWorld(el, setting.value, setting.span, inputTypes, decl, base);
   }
   return {
     name,

@@ -3,6 +3,7 @@
 
 import { diagnosticMaker, type Args, type CodeEntry } from "../diagnostics/code-entry.js";
 import { ROLLOUT_CODES } from "./rollouts-diagnostics.js";
+import { WORLD_CODES } from "./world-diagnostics.js";
 import { SWEEP_CODES } from "./sweep-diagnostics.js";
 const opt = (key: string, a: Args) => (a[key] ? { help: a[key]! } : {});
 /** An op name in backticks (`+`, `gather`); a phrase (argument `x` of `Dense`) as it is. */
@@ -344,6 +345,7 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
     }),
   },
   ...ROLLOUT_CODES,
+  ...WORLD_CODES,
   {
     code: "REC3001",
     severity: "error",

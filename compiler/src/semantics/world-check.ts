@@ -1,0 +1,84 @@
+// Checking a model's inputs against the synthetic world its `data = synthetic(…)` names, as file
+// schemas are checked, before anything runs. In: the data setting's value, the model's inputs
+// and declaration (for spans). Out: REC2032 for an unknown world or part, an input the world
+// does not feed, another dtype or shape, or ids the world draws beyond the input's id space.
+// The worlds' declarations live in runtime/src/data/world-contracts.ts.
+
+import { constValue } from "../types/dims.js";
+import { printType, type TensorType } from "../types/tensor-type.js";
+import type * as A from "../syntax/ast.js";
+import type { Span } from "../source/source-file.js";
+import { WORLD_CONTRACTS, WORLDS, worldFields, type WorldContract, type WorldSize } from "../../../runtime/src/data/world-contracts.js";
+import type { Elaborator } from "./elaborate.js";
+import type { Value } from "./values.js";
+
+/** A contract size's value under the given arguments; undefined where it follows the model. */
+export function resolveWorldSize(size: WorldSize, world: WorldContract, given: ReadonlyMap<string, Value>): number | undefined {
+  if (typeof size === "number") return size;
+  const power = /^(\w+)([²³])$/.exec(size);
+  if (power) {
+    const base = resolveWorldSize(power[1]!, world, given);
+    return base === undefined ? undefined : base ** (power[2] === "²" ? 2 : 3);
+  }
+  const affine = /^(\d+) \+ (\d+)·(\w+)$/.exec(size);
+  if (affine) {
+    const base = resolveWorldSize(affine[3]!, world, given);
+    return base === undefined ? undefined : Number(affine[1]) + Number(affine[2]) * base;
+  }
+  const value = given.get(size);
+  if (value?.kind === "int") return constValue(value.dim);
+  if (value?.kind === "float") return value.value;
+  const fallback = world.args.find((a) => a.name === size)?.default;
+  return fallback === undefined || fallback === "model" ? undefined : resolveWorldSize(fallback, world, given);
+}
+
+export function checkWorld(el: Elaborator, data: Value, dataSpan: Span, inputs: readonly { name: string; type: TensorType }[], decl: A.ModelDecl, ctx: { file: string }): void {
+  if (data.kind !== "config" || data.name !== "synthetic") return;
+  const nameValue = data.args.get("world");
+  if (nameValue?.kind !== "string") return;
+  const report = (span: Span, message: string, extra: Record<string, string> = {}) => el.report(ctx, "REC2032", span, { message, ...extra });
+  const world = WORLDS.get(nameValue.value);
+  if (!world || world.kind === "interactive") {
+    const data = WORLD_CONTRACTS.filter((w) => w.kind !== "interactive").map((w) => w.name);
+    report(dataSpan, world ? `\`${world.name}\` is an interactive world, for rollouts (\`rollouts { world = … }\`), not a data set` : `there is no synthetic world \`${nameValue.value}\``, { label: "no such data", help: `the worlds that give data are ${data.join(", ")} (\`rec data worlds\` lists their fields)` });
+    return;
+  }
+  const part = data.args.get("part");
+  const fields = worldFields(world, part?.kind === "string" ? part.value : undefined);
+  if (!fields) {
+    report(dataSpan, `the world \`${world.name}\` has no part \`${part?.kind === "string" ? part.value : "?"}\``, { label: "no such part", help: `its parts are ${Object.keys(world.fields).join(", ")}` });
+    return;
+  }
+  const nameOf = (field: string) => {
+    if (!field.startsWith("arg:")) return field;
+    const named = data.args.get(field.slice(4));
+    return named?.kind === "string" ? named.value : String(world.args.find((a) => a.name === field.slice(4))?.default);
+  };
+  const byName = new Map(fields.map((f) => [nameOf(f.name), f]));
+  const spanOf = (input: string): Span => {
+    const member = decl.members.find((m): m is A.InputDecl => m.kind === "InputDecl" && m.name.kind === "Ident" && m.name.name === input);
+    return member?.type.span ?? dataSpan;
+  };
+  for (const input of inputs) {
+    const field = byName.get(input.name);
+    if (!field) {
+      report(spanOf(input.name), `the world \`${world.name}\` does not feed \`${input.name}\`; it feeds ${[...byName.keys()].join(", ")}`, { label: "not fed by the world" });
+      continue;
+    }
+    const type = input.type;
+    const dtypeFits = field.dtype === "id" ? type.dtype === "id" || type.dtype === "i32" : type.dtype === field.dtype;
+    const shape = field.whole ? type.shape : type.shape.slice(1);
+    const sizes = field.shape.map((d) => resolveWorldSize(d, world, data.args));
+    const shapeFits = shape.length === sizes.length && shape.every((d, i) => sizes[i] === undefined || constValue(d) === undefined || constValue(d) === sizes[i]);
+    const fed = `${field.dtype}[${field.whole ? "" : "B, "}${field.shape.map((d, i) => sizes[i] ?? d).join(", ")}]`.replace(/\[B, \]/, "[B]");
+    if (!dtypeFits || !shapeFits) {
+      report(spanOf(input.name), `the world \`${world.name}\` feeds \`${input.name}\` as ${fed}, but the model declares ${printType(type)}`, { label: `the world feeds ${fed}`, help: `declare \`${input.name}\` as the world feeds it: ${field.doc}` });
+      continue;
+    }
+    const range = field.ids === undefined ? undefined : resolveWorldSize(field.ids, world, data.args);
+    const space = type.space ? constValue(type.space.size) : undefined;
+    if (range !== undefined && space !== undefined && type.dtype === "id" && range > space) {
+      report(spanOf(input.name), `the world \`${world.name}\` draws \`${input.name}\` from ${range} ids, beyond the ${space} of its id space`, { label: `ids up to ${range - 1}`, help: `give the id space ${range} ids, or ask the world for fewer (its arguments: ${world.args.map((a) => a.name).join(", ")})` });
+    }
+  }
+}
