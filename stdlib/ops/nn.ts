@@ -25,7 +25,7 @@ const gather: OpDef = {
           found: space.name,
           expectedPhrase: `row numbers of a table with ${printDim(ctx.unifier.resolve(rows))} rows are expected`,
           help: "size the table by the id space it is looked up with, as in `Embedding(items, dim)`",
-          detail: `the table has ${printDim(ctx.unifier.resolve(rows))} rows but \`${space.name}\` has ${printDim(ctx.unifier.resolve(space.size))} ids`,
+          detail: `the table has ${printDim(ctx.unifier.resolve(rows))} rows but ${space.name ? `\`${space.name}\`` : "the ids' unnamed space"} has ${printDim(ctx.unifier.resolve(space.size))} ids`,
         }, "ids");
       }
     }
@@ -100,18 +100,18 @@ const maskedMean: OpDef = {
 const hashNgrams: OpDef = {
   name: "hash_ngrams",
   category: "nn",
-  doc: "hash_ngrams(ids, order, buckets): for each position, a hash of the `order` ids ending there (fewer at the start), as ids of a space of `buckets` ids: h ← (31·h + (x mod P) + 1) mod P over the n-gram, P = 524,287, then h mod buckets; exact in int32 and float32.",
+  doc: "hash_ngrams(ids, order, buckets): for each position, a hash of the `order` ids ending there (fewer at the start), as ids of a space of `buckets` ids: h ← (31·h + (x mod P) + 1) mod P over the n-gram, P = 524,287, then h mod buckets; exact in int32 and float32. The space is unnamed, so the ids fit any table of `buckets` rows (`Embedding(buckets, dim)`).",
   params: [p("ids", "tensor"), p("order", "int"), p("buckets", "int")],
-  infer: idsOfShape("hash_ngrams", "ids", ["id", "i32"], "buckets", (buckets) => `hash${printDim(buckets)}`),
+  infer: idsOfShape("hash_ngrams", "ids", ["id", "i32"], "buckets", () => ""),
   cost: elementwiseCost(4),
 };
 
 const hashIds: OpDef = {
   name: "hash_ids",
   category: "nn",
-  doc: "hash_ids(ids, buckets, seed = 0): each id hashed into a space of `buckets` ids by the seed's hash function, ((x mod P) + 1)·A_seed mod P mod buckets with P = 524,287 and one of 8 multipliers A (runtime/src/hashing.ts); for hashed embeddings with several hash functions.",
+  doc: "hash_ids(ids, buckets, seed = 0): each id hashed into a space of `buckets` ids by the seed's hash function, ((x mod P) + 1)·A_seed mod P mod buckets with P = 524,287 and one of 8 multipliers A (runtime/src/hashing.ts); for hashed embeddings with several hash functions. The space is unnamed, so the ids fit any table of `buckets` rows.",
   params: [p("ids", "tensor"), p("buckets", "int"), p("seed", "int", int(0))],
-  infer: idsOfShape("hash_ids", "ids", ["id", "i32"], "buckets", (buckets) => `hash${printDim(buckets)}`),
+  infer: idsOfShape("hash_ids", "ids", ["id", "i32"], "buckets", () => ""),
   cost: elementwiseCost(3),
 };
 

@@ -9,6 +9,9 @@ const opt = (key: string, a: Args) => (a[key] ? { help: a[key]! } : {});
 /** An op name in backticks (`+`, `gather`); a phrase (argument `x` of `Dense`) as it is. */
 const place = (op: string | undefined) => (!op ? "this expression" : op.includes(" ") ? op : `\`${op}\``);
 
+/** An id space in a message: its name, or for an unnamed one (arange's, a hash's), what it is. */
+const spaceName = (name: string | undefined) => (name ? `\`${name}\`` : "an unnamed space");
+
 export const SEMANTIC_CODES: readonly CodeEntry[] = [
   // ── Types and shapes ─────────────────────────────────────────────────────────────────
   {
@@ -52,7 +55,7 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
     summary: "Categorical ids used as numbers.",
     example: "model M {\n  dims B\n  param items = 100\n  input item: id<items>[B]\n  head h = item * 0.5\n}\n",
     build: (a) => ({
-      message: `ids of \`${a["space"]}\` are used as numbers in ${place(a["op"])}`,
+      message: `ids of ${spaceName(a["space"])} are used as numbers in ${place(a["op"])}`,
       label: `this is ${a["found"]}: category ids, not quantities`,
       help: a["help"] ?? "look the ids up in a table first, such as `Embedding(vocab, dim)(ids)`, or `cast` them if they really are numbers",
     }),
@@ -63,10 +66,10 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
     summary: "Ids of one id space used with a table or op of another.",
     example: "import { Embedding } from \"std/nn\"\n\nmodel M {\n  dims B\n  param users = 100, items = 100\n  input user: id<users>[B]\n  let item_table = Embedding(items, 8)\n  head h = item_table(user)\n}\n",
     build: (a) => ({
-      message: `ids of \`${a["found"]}\` used where ${a["expectedPhrase"] ?? `ids of \`${a["expected"]}\` are expected`}`,
-      label: `these are ids of \`${a["found"]}\``,
+      message: `ids of ${spaceName(a["found"])} used where ${a["expectedPhrase"] ?? `ids of ${spaceName(a["expected"])} are expected`}`,
+      label: `these are ids of ${spaceName(a["found"])}`,
       notes: [a["detail"] ?? "id spaces are told apart by name, even when their sizes are equal"],
-      help: a["help"] ?? `use a table of \`${a["found"]}\`, or map the ids into \`${a["expected"]}\` explicitly`,
+      help: a["help"] ?? `use a table of ${spaceName(a["found"])}, or map the ids into ${spaceName(a["expected"])} explicitly`,
     }),
   },
   {

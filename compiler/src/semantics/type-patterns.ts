@@ -3,7 +3,7 @@
 // it), kept in the `vars` map so every occurrence in one signature is the same variable.
 
 import type * as A from "../syntax/ast.js";
-import { printDim, type Dim } from "../types/dims.js";
+import { printDim, subDims, symbolsOf, type Dim } from "../types/dims.js";
 import { dtypeName, printShape, type DType, type IdSpace, type TensorType } from "../types/tensor-type.js";
 import type { Value } from "./values.js";
 import type { Elaborator, EvalContext } from "./elaborate.js";
@@ -128,8 +128,11 @@ export function matchValue(value: Value, pattern: TypePattern, vars: Vars, el: E
     if (pattern.space.name && type.space.name && pattern.space.name !== type.space.name) {
       return { code: "REC2005", args: { found: type.space.name, expected: pattern.space.name } };
     }
+    // Ids of an unnamed space (`arange(B)`'s) also fit a space provably at least as large:
+    // in-batch labels among [B, B + N] logits (in-batch and sampled negatives).
+    if (!type.space.name && widens(el.unifier.resolve(type.space.size), el.unifier.resolve(pattern.space.size), (s) => el.unifier.isVariable(s))) return matchShape(type.shape, pattern.dims, vars, el, pattern);
     if (!el.unifier.unify(pattern.space.size, type.space.size)) {
-      return { code: "REC2005", args: { found: type.space.name, expectedPhrase: `ids of a space of ${printDim(el.unifier.resolve(pattern.space.size))} are expected`, help: "use ids of a space of that size" } };
+      return { code: "REC2005", args: { found: type.space.name, expectedPhrase: `ids of a space of ${printDim(el.unifier.resolve(pattern.space.size))} are expected`, detail: `they come from a space of ${printDim(el.unifier.resolve(type.space.size))} ids`, help: "use ids of a space of that size" } };
     }
   }
   return matchShape(type.shape, pattern.dims, vars, el, pattern);
@@ -190,3 +193,9 @@ function describe(value: Value): string {
   return value.kind === "list" ? "a list" : value.kind === "bool" ? `\`${value.value}\`` : value.kind;
 }
 
+
+/** Whether `wider − narrower` is a nonzero polynomial with no negative coefficient: a size provably larger. */
+function widens(narrower: Dim, wider: Dim, isVariable: (symbol: string) => boolean): boolean {
+  const terms = [...subDims(wider, narrower).terms.values()];
+  return terms.some((c) => c !== 0) && terms.every((c) => c >= 0) && !symbolsOf(wider).some(isVariable);
+}
