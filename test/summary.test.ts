@@ -26,6 +26,21 @@ describe("model summaries", () => {
     });
   }
 
+  it("separates the FLOPs only metrics need, and estimates the activations training keeps", () => {
+    const text = `import { Dense } from "std/nn"\nmodel M {\n  dims B\n  input x: f32[B, 8]\n  head h = Dense(4)(x)\n  loss l = mean(h * h)\n  metric gram = mean(x @ transpose(x))\n}\n`;
+    const bare = text.replace("  metric gram = mean(x @ transpose(x))\n", "");
+    const [withMetric, without] = [text, bare].map((t) => summarize(checkSource(join(ROOT, "m.rec"), t).models[0]!));
+    // The metric's B×8×B product: 2·8 FLOPs per pair of examples, and its mean.
+    expect(withMetric!.metricFlops.perBatch).toBe("17*B*B");
+    expect(without!.metricFlops.perBatch).toBe("0");
+    expect(without!.flops.perBatch).toBe("76*B");
+    expect(withMetric!.flops.perBatch).toBe("17*B*B + 76*B");
+    // The training graph's forward values — B×4 floats for each op of Dense and h·h — and the
+    // scalar loss; the metric's values are not kept for a backward pass.
+    expect(withMetric!.activations.perBatch).toBe(without!.activations.perBatch);
+    expect(without!.activations.perBatch).toMatch(/^\d+\*B \+ 4$/);
+  });
+
   it("counts exactly the weights the plan trains (a weight nothing reads is not a parameter)", () => {
     for (const example of exampleModels()) {
       const result = compileFiles([join(ROOT, "examples", example, "model.rec")]);

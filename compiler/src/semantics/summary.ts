@@ -6,7 +6,7 @@
 import { addDims, constDim, constValue, evaluateDim, mulDims, printDim, substitute } from "../types/dims.js";
 import { dtypeName, numel, printShape, DTYPE_BYTES } from "../types/tensor-type.js";
 import { formatBytes, type ElaboratedModel } from "./model.js";
-import { graphCost } from "../ir/cost.js";
+import { activationBytes, graphCost } from "../ir/cost.js";
 import { liveNodes } from "../ir/ir.js";
 import { communicationPerStep, numberOf, trainsWeight } from "./train-checks.js";
 
@@ -18,7 +18,11 @@ export interface SummaryJson {
   readonly parameters: { name: string; shape: string; dtype: string; group: string; count: number | null; bytes: number | null }[];
   readonly totals: { count: number | null; bytes: number | null; optimizerStateBytes: number | null; trainingBytes: number | null };
   readonly flops: { perBatch: string; perExample: string };
+  /** The part of `flops` that only metrics need (evaluation, not training or serving). */
+  readonly metricFlops: { perBatch: string; perExample: string };
   readonly bytes: { perBatch: string; perExample: string };
+  /** Every value the forward pass computes, which training keeps for the backward pass (an estimate: before any reuse). */
+  readonly activations: { perBatch: string; perExample: string };
   /** With a gradient pipeline: the weights that train, and what one step sends (train-checks.ts). */
   readonly communication?: { trainable: number; floats: number; bytes: number };
   /** A model that learns by rollouts: its replay buffer's capacity and memory (a transition holds one example of each input). */
@@ -65,6 +69,10 @@ export function summarize(model: ElaboratedModel): SummaryJson {
   const communication = communicationPerStep(model.train, parameters);
   const batch = model.dims[0];
   const cost = graphCost(model.graph);
+  // What the metrics alone add: the graph's cost less that of the graph without metric outputs.
+  const withoutMetrics = graphCost({ ...model.graph, outputs: model.graph.outputs.filter((o) => o.role !== "metric") });
+  const metricOnly = addDims(cost.flops, withoutMetrics.flops, -1);
+  const activations = activationBytes({ ...model.graph, outputs: model.graph.outputs.filter((o) => o.role !== "metric") });
   const perExample = (d: typeof cost.flops) => {
     const one = batch ? substitute(d, (s) => (s === batch ? constDim(1) : undefined)) : d;
     return `${printDim(one)}${batch ? ` (${batch} = 1)` : ""}`;
@@ -83,7 +91,9 @@ export function summarize(model: ElaboratedModel): SummaryJson {
       trainingBytes: totalBytes === null || stateBytes === null || trainedBytes === null ? null : totalBytes + (trainedBytes as number) + (stateBytes as number),
     },
     flops: { perBatch: printDim(cost.flops), perExample: perExample(cost.flops) },
+    metricFlops: { perBatch: printDim(metricOnly), perExample: perExample(metricOnly) },
     bytes: { perBatch: printDim(cost.bytes), perExample: perExample(cost.bytes) },
+    activations: { perBatch: printDim(activations), perExample: perExample(activations) },
     ...(communication ? { communication } : {}),
     ...(replayMemory(model) ? { replay: replayMemory(model)! } : {}),
   };
@@ -106,9 +116,10 @@ export function renderSummary(summary: SummaryJson): string {
     line(widths.map((w) => "─".repeat(w))),
     line(["total", "", fmtCount(t.count), t.bytes === null ? "?" : formatBytes(t.bytes)]),
     "",
-    `memory for training: ${t.trainingBytes === null ? "?" : formatBytes(t.trainingBytes)} (weights + gradients + optimizer state ${t.optimizerStateBytes === null ? "?" : formatBytes(t.optimizerStateBytes)})`,
+    `memory for training: ${t.trainingBytes === null ? "?" : formatBytes(t.trainingBytes)} (weights + gradients + optimizer state ${t.optimizerStateBytes === null ? "?" : formatBytes(t.optimizerStateBytes)}), plus activations`,
+    `activations per batch (an estimate: every forward value, kept for the backward pass): ${summary.activations.perBatch} bytes`,
     `forward FLOPs per batch:   ${summary.flops.perBatch}`,
-    `forward FLOPs per example: ${summary.flops.perExample}`,
+    `forward FLOPs per example: ${summary.flops.perExample}${summary.metricFlops.perBatch === "0" ? "" : `, of which metrics only: ${summary.metricFlops.perExample}`}`,
     `forward bytes moved per batch: ${summary.bytes.perBatch}`,
     ...(summary.communication
       ? [`sent per step (gradient pipeline): ${fmtCount(summary.communication.floats)} floats, ${formatBytes(summary.communication.bytes)}, for ${fmtCount(summary.communication.trainable)} trained parameters of ${fmtCount(t.count)}`]
