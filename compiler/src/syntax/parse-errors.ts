@@ -142,6 +142,13 @@ export function toDiagnostic(source: SourceFile, error: IRecognitionException): 
     return syntaxDiagnostic(source, "REC1014", span, { word: found.image });
   }
 
+  // `fn(a) => { … }`: a block where a lambda's one expression belongs, read as a record.
+  const record = ruleStack.lastIndexOf("recordExpr");
+  if (record > 0 && ruleStack.lastIndexOf("lambdaExpr") >= 0 && ruleStack.slice(ruleStack.lastIndexOf("lambdaExpr") + 1, record).every((r) => r === "expr" || r === "operand")) {
+    const brace = source.text.lastIndexOf("{", found.startOffset);
+    return syntaxDiagnostic(source, "REC1027", brace >= 0 ? { start: brace, end: brace + 1 } : span);
+  }
+
   // The top level: anything that is not a declaration.
   if (error.name === "NotAllInputParsedException" || rule === "file" || rule === "topDecl") {
     return declarationProblem(source, span, found, TOP_KEYWORDS, "declaration", "the top level of a file");

@@ -312,6 +312,17 @@ export const SYNTAX_CODES: readonly CodeEntry[] = [
     }),
   },
   {
+    code: "REC1027",
+    severity: "error",
+    summary: "A lambda whose body is a block: a lambda's body is one expression.",
+    example: "model M {\n  dims B\n  input x: f32[B, 4]\n  head h = (fn(a) => { a * 2.0 })(x)\n}\n",
+    build: () => ({
+      message: "a lambda's body is one expression, not a block",
+      label: "a block starts here",
+      help: "write the expression itself (`fn(a) => a * 2.0`), or use a named `fn` whose block has `let` steps before its result",
+    }),
+  },
+  {
     code: "REC9001",
     severity: "error",
     summary: "The compiler failed on this input: a bug in reclang, not in the spec.",
