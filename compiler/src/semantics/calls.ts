@@ -111,7 +111,7 @@ class OpFailure {
 
 function callOp(el: Elaborator, op: OpDef | Builtin, args: EvaluatedArg[], span: Span, ctx: EvalContext, display: string): Value {
   const builtin = "evaluate" in op ? op : undefined;
-  const params: readonly { name: string; kind: string; default?: OpArg }[] = op.params;
+  const params: readonly { name: string; kind: string; default?: OpArg | Value }[] = op.params;
   const bound = bind(el, params.map((p) => ({ name: p.name, hasDefault: p.default !== undefined })), args, span, ctx, op.name, builtin?.openNamed);
   if (!bound) return POISON;
   // A reward is deterministic: the same outcomes always score the same (REC2027).
@@ -120,7 +120,7 @@ function callOp(el: Elaborator, op: OpDef | Builtin, args: EvaluatedArg[], span:
   const tensors: TensorValue[] = [];
   for (const param of params) {
     const arg = bound.get(param.name);
-    const value = arg ? coerce(el, op, param.name, param.kind, arg, ctx) : valueOfArg(param.default!);
+    const value = arg ? coerce(el, op, param.name, param.kind, arg, ctx) : builtin ? (param.default as Value) : valueOfArg(param.default as OpArg);
     if (value.kind === "poison") return POISON;
     values.set(param.name, value);
     if (value.kind === "tensor") tensors.push(value);
@@ -535,7 +535,7 @@ function createWeights(el: Elaborator, instance: Instance, vars: Vars, ctx: Eval
     const initAttr = init ? attrOf(init) : undefined;
     if (initAttr) attrs.set("init", initAttr);
     attrs.set("group", { kind: "string", value: group });
-    const node = ctx.model.graph.add("param", [], attrs, type, el.locOf(ctx.file, member.span));
+    const node = ctx.model.graph.add("param", [], attrs, type, el.userLocOf(ctx.file, member.span));
     instance.env.define(member.name.name, {
       state: "ready",
       value: { kind: "tensor", type, inputs: new Set(), trainable: true, node },

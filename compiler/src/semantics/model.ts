@@ -53,6 +53,7 @@ export type Overrides = ReadonlyMap<string, { value: Value; text: string; /** A 
 
 export function elaborateModel(el: Elaborator, decl: A.ModelDecl, fileEnv: Env, file: string, overrides: Overrides): ElaboratedModel {
   const model = newModelState();
+  const errorsBefore = el.diagnostics.filter((d) => d.severity === "error").length;
   const env = fileEnv.child();
   const name = decl.name.kind === "Ident" ? decl.name.name : "model";
   const base: EvalContext = { file, path: "", bindName: false, model };
@@ -155,7 +156,10 @@ export function elaborateModel(el: Elaborator, decl: A.ModelDecl, fileEnv: Env, 
   }
   const { slots: optimizerSlots, stages: train, data } = trainSettings(el, decl, env, base);
 
-  for (const name of env.ownNames()) {
+  // After an error in this model, an expression that stopped early may be the one use of a
+  // name: "never used" would be a second, bogus diagnostic for the one mistake.
+  const failed = el.diagnostics.filter((d) => d.severity === "error").length > errorsBefore;
+  for (const name of failed ? [] : env.ownNames()) {
     const slot = env.ownSlot(name)!;
     if (slot.used || name.startsWith("_") || !slot.span) continue;
     if (slot.state === "ready" && slot.value.kind === "poison") continue; // Already reported.

@@ -13,6 +13,8 @@ export type BuiltinParamKind = "int" | "float" | "list" | "function" | "any";
 export interface BuiltinParam {
   readonly name: string;
   readonly kind: BuiltinParamKind;
+  /** The value an argument left out takes (`range`'s `step`); without one the argument is required. */
+  readonly default?: Value;
 }
 
 export interface BuiltinContext {

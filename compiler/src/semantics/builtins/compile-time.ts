@@ -35,13 +35,22 @@ export const COMPILE_TIME_BUILTINS: readonly Builtin[] = [
   {
     name: "range",
     category: "compile-time",
-    doc: "range(n): the compile-time list [0, 1, …, n − 1]; n must be a constant (use `arange` for a tensor).",
-    params: [p("n", "int")],
+    doc: "range(n) or range(start, stop, step = 1): the compile-time list [0, 1, …, n − 1], or start, start + step, … up to stop (excluded), as Python's; the bounds must be constants (use `arange` for a tensor).",
+    params: [p("n", "int"), { name: "stop", kind: "any", default: { kind: "none" } }, { name: "step", kind: "int", default: int(1) }],
     evaluate(args, ctx: BuiltinContext) {
-      const n = constValue(ctx.unifier.resolve((args.get("n") as Extract<Value, { kind: "int" }>).dim));
-      if (n === undefined) ctx.fail("REC2010", { what: "`range`", found: "a symbolic dimension", help: "`range` unrolls at compile time; use `arange(n)` for a tensor of positions" }, "n");
-      if (n > MAX_UNROLL) ctx.fail("REC2022", { n: String(n), limit: String(MAX_UNROLL) }, "n");
-      return { kind: "list", items: Array.from({ length: Math.max(0, n) }, (_, i) => int(i)) };
+      const known = (name: string) => {
+        const value = args.get(name)!;
+        if (value.kind !== "int") ctx.fail("REC2011", { param: name, callee: "`range`", expected: "an int", found: value.kind }, name);
+        const n = constValue(ctx.unifier.resolve(value.dim));
+        if (n === undefined) ctx.fail("REC2010", { what: "`range`", found: "a symbolic dimension", help: "`range` unrolls at compile time; use `arange(n)` for a tensor of positions" }, name);
+        return n;
+      };
+      const stopGiven = args.get("stop")!.kind !== "none";
+      const [start, stop, step] = stopGiven ? [known("n"), known("stop"), known("step")] : [0, known("n"), known("step")];
+      if (step === 0) ctx.fail("REC2023", { name: "step", value: "0", expected: "a step other than 0" }, "step");
+      const count = Math.max(0, Math.ceil((stop - start) / step));
+      if (count > MAX_UNROLL) ctx.fail("REC2022", { n: String(count), limit: String(MAX_UNROLL) }, stopGiven ? "stop" : "n");
+      return { kind: "list", items: Array.from({ length: count }, (_, i) => int(start + i * step)) };
     },
   },
   {
