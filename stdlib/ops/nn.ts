@@ -68,6 +68,7 @@ const oneHot: OpDef = {
 
 const causalMask: OpDef = {
   name: "causal_mask",
+  attention: "causal",
   category: "nn",
   doc: "causal_mask(n): bool[n, n], true where the key position is at or before the query position (row i sees columns 0…i).",
   params: [p("n", "int")],

@@ -78,6 +78,6 @@ export const REDUCTION_OPS: readonly OpDef[] = [
   reduce("max", "max(x, axis = None, keepdims = false): largest element over the axes."),
   reduce("min", "min(x, axis = None, keepdims = false): smallest element over the axes."),
   reduce("logsumexp", "logsumexp(x, axis = None, keepdims = false) = m + log Σ exp(x − m) with m = max(x): stable for large logits.", 4),
-  normalize("softmax", "softmax(x, axis = -1) = exp(x − logsumexp(x)): probabilities along the axis."),
+  { ...normalize("softmax", "softmax(x, axis = -1) = exp(x − logsumexp(x)): probabilities along the axis."), attention: "weights" },
   normalize("log_softmax", "log_softmax(x, axis = -1) = x − logsumexp(x, axis, keepdims = true)."),
 ];

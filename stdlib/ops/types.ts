@@ -101,6 +101,12 @@ export interface OpDef {
   readonly stopsGradient?: boolean;
   /** May join a fusion region (`fuse`): elementwise with one output element per input element. */
   readonly fusable?: boolean;
+  /**
+   * Its part in attention, for the leak check (REC2009): `weights` normalizes scores into
+   * weights over the last axis (softmax); `causal` builds a causal mask. Next-item prediction that
+   * reads weights over a square [T, T] of scores with no causal op among their inputs leaks.
+   */
+  readonly attention?: "weights" | "causal";
   /** Names of the elements when the op returns a tuple (topk: values, indices); one node each. */
   readonly tuple?: readonly string[];
   readonly algebra?: Algebra;

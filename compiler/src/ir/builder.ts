@@ -13,6 +13,11 @@ export class GraphBuilder {
   private readonly nodes: IrNode[] = [];
   private readonly interned = new Map<string, number>();
 
+  /** A node added so far (the checker walks a value's inputs: the leak check). */
+  node(id: number): IrNode {
+    return this.nodes[id]!;
+  }
+
   add(op: string, inputs: readonly number[], attrs: ReadonlyMap<string, Attr>, type: TensorType, loc?: Loc): number {
     const impure = OPS.get(op)?.impure ?? false;
     const key = `${op}(${inputs.join(",")}){${[...attrs].map(([k, v]) => `${k}=${printAttr(v)}`).join(",")}}:${printTensorType(type)}`;

@@ -7,7 +7,9 @@ import type { Span } from "../source/source-file.js";
 import type * as A from "../syntax/ast.js";
 import type { OpArg, OpDef } from "../../../stdlib/ops/types.js";
 import type { Builtin } from "./builtins/builtin.js";
-import { constDim, constValue, type Dim } from "../types/dims.js";
+import { constDim, constValue, printDim, type Dim } from "../types/dims.js";
+import { OPS } from "../../../stdlib/ops/index.js";
+import type { GraphBuilder } from "../ir/builder.js";
 import type { Elaborator, EvalContext } from "./elaborate.js";
 import type { Env } from "./env.js";
 import { matchValue, newVars, patternOf, patternText, tensorOfPattern, type TypePattern, type Vars } from "./type-patterns.js";
@@ -212,7 +214,31 @@ function recordOp(
     if (attr) attrs.set(param.name, attr);
   }
   if (extra) attrs.set(extra[0], extra[1]);
-  return ctx.model.graph.add(op.name, tensors.map((t) => t.node!), attrs, type, el.userLocOf(ctx.file, span));
+  const node = ctx.model.graph.add(op.name, tensors.map((t) => t.node!), attrs, type, el.userLocOf(ctx.file, span));
+  if (op.attention === "weights" && el.inUserFile(ctx.file) && !causallyMasked(ctx.model.graph, node)) ctx.model.nonCausal.push({ span, file: ctx.file });
+  return node;
+}
+
+/**
+ * Whether attention weights over a square of scores ([…, T, T]) have a causal mask among their
+ * inputs. Weights over a non-square score (candidates attending to a history) see no future of
+ * their own and count as masked. Attention written by hand in the user's file is checked here;
+ * a library block says so by its `causal` parameter.
+ */
+function causallyMasked(graph: GraphBuilder, node: number): boolean {
+  const shape = graph.node(node).type.shape;
+  if (shape.length < 2 || printDim(shape[shape.length - 1]!) !== printDim(shape[shape.length - 2]!)) return true;
+  const seen = new Set<number>();
+  const stack = [node];
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const current = graph.node(id);
+    if (OPS.get(current.op)?.attention === "causal") return true;
+    stack.push(...current.inputs);
+  }
+  return false;
 }
 
 /** The model inputs a result depends on; shares a set when one argument already has them all. */

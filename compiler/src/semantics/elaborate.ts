@@ -521,11 +521,13 @@ export class Elaborator {
     return at ? { line: at.line, column: at.column } : undefined;
   }
 
+  /** Whether code at `file` is the user's own, not a library block called from it. */
+  inUserFile = (file: string): boolean => (this.frames[0]?.file ?? file) === file;
+
   /** An op's place in the user's file (a library op's: the call there that led to it), which run-time errors name. */
   userLocOf(file: string, span: Span): Loc | undefined {
     const outer = this.frames[0];
-    if (!outer || outer.file === file) return this.locOf(file, span);
-    return this.locOf(outer.file, this.frames.findLast((f) => f.file === outer.file)!.span);
+    return !outer || outer.file === file ? this.locOf(file, span) : this.locOf(outer.file, this.frames.findLast((f) => f.file === outer.file)!.span);
   }
 
 }

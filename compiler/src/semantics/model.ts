@@ -166,7 +166,8 @@ export function elaborateModel(el: Elaborator, decl: A.ModelDecl, fileEnv: Env, 
     if (slot.kind === "let") el.report(base, "REC3007", slot.span, { name });
     if (slot.kind === "input") el.report(base, "REC3008", slot.span, { name });
   }
-  if (model.nonCausal.length && outputs.some((o) => /next/i.test(o.name))) {
+  // Next-item prediction is told by a loss's or head's name (a metric's name does not train).
+  if (model.nonCausal.length && outputs.some((o) => o.role !== "metric" && /next/i.test(o.name))) {
     for (const at of model.nonCausal) el.report({ file: at.file }, "REC2009", at.span);
   }
   const graph = model.graph.build(name, dims, graphOutputs, (d) => el.unifier.resolve(d));

@@ -109,7 +109,7 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
   {
     code: "REC2009",
     severity: "warning",
-    summary: "Next-item prediction over a sequence encoded with non-causal attention.",
+    summary: "Next-item prediction (a loss or head named `next…`) over a sequence encoded with non-causal attention: a block's `causal = false`, or attention weights written by hand over a square of scores with no `causal_mask` among their inputs.",
     example: "import { TransformerBlock } from \"std/nn\"\n\nmodel M {\n  dims B, T\n  input seq: f32[B, T, 8]\n  input pad: bool[B, T]\n  let block = TransformerBlock(2, 8, causal = false)\n  head next_item = block(seq, pad)\n  loss l = mean(next_item)\n}\n",
     build: () => ({
       message: "next-item prediction with non-causal attention",
