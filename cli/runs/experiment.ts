@@ -106,7 +106,8 @@ export async function runExperiment(experiment: ExperimentPlan, arms: Experiment
   const commit = currentCommit(dirname(settings.path));
   let backend = settings.backend === "torch" ? "torch" : await useBackend(settings.backend as BackendName);
   if (backend === "torch") await useBackend("cpu");
-  if (settings.backend === "auto") {
+  // Rollouts act between training steps on a tfjs engine: `auto` keeps the tfjs backend it chose.
+  if (settings.backend === "auto" && !arms.environments?.size) {
     // Measured on the first arm and seed; every arm then trains on the engine chosen.
     const [model, seed] = [experiment.models[0]!, experiment.seeds[0] ?? 0];
     const plan = arms.plans.get(model)!;
