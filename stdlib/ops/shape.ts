@@ -1,4 +1,4 @@
-// Shape ops: transpose, reshape, concat, stack, squeeze, expand_dims, arange, eye, take,
+// Shape ops: transpose, reshape, concat, stack, squeeze, expand_dims, arange, eye, full, take,
 // broadcast_to and indexing (`x[i, a:b, None, ...]`, index-op.ts).
 
 import { constDim, constValue, divDims, equalDims, printDim, type Dim } from "../../compiler/src/types/dims.js";
@@ -166,6 +166,18 @@ const eye: OpDef = {
   cost: elementwiseCost(0),
 };
 
+const full: OpDef = {
+  name: "full",
+  category: "shape",
+  doc: "full(shape, value = 0.0, dtype = f32): a tensor of the given shape (symbolic dims allowed, such as `[B, 4]`) holding `value` everywhere, made at run time: `full([B, D], 0.0)` for zeros, `full([B], 1.0)` for ones. An i32 value is truncated, a bool one is `value != 0`.",
+  params: [p("shape", "ints"), p("value", "float", { kind: "float", value: 0 }), p("dtype", "dtype", { kind: "dtype", name: "f32" })],
+  infer(args) {
+    const shape = listItems(args.get("shape")).map((v) => (v.kind === "int" ? v.dim : constDim(1)));
+    return tensorType((args.get("dtype") as Extract<OpArg, { kind: "dtype" }>).name, shape);
+  },
+  cost: elementwiseCost(0),
+};
+
 const take: OpDef = {
   name: "take",
   category: "shape",
@@ -211,5 +223,6 @@ export const SHAPE_OPS: readonly OpDef[] = [
   expandDims,
   arange,
   eye,
+  full,
 ];
 

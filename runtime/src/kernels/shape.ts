@@ -68,5 +68,11 @@ export const SHAPE_KERNELS: Readonly<Record<string, Kernel>> = {
     const e = tf.eye(n);
     return ctx.step.attrs["dtype"] === "f32" ? e : tf.cast(e, ctx.step.attrs["dtype"] === "bool" ? "bool" : "int32");
   },
+  full: (_, ctx) => {
+    const shape = (ctx.step.attrs["shape"] as PlanValue[]).map((d) => ctx.dim(d));
+    const value = Number(ctx.step.attrs["value"] ?? 0);
+    const dtype = ctx.step.attrs["dtype"];
+    return dtype === "bool" ? tf.fill(shape, value !== 0 ? 1 : 0, "bool") : dtype === "i32" ? tf.fill(shape, Math.trunc(value), "int32") : tf.fill(shape, value, "float32");
+  },
   take: ([x, idx], ctx) => tf.gather(x!, tf.cast(idx!, "int32"), axesOf(ctx.step.attrs["axis"], x!.rank)![0]!),
 };

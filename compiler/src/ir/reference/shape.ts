@@ -80,6 +80,11 @@ export const SHAPE_REFERENCE: Readonly<Record<string, Reference>> = {
   index: ([x], { node, shape, dim }) => index(x!, (node.attrs.get("spec") as { value: string }).value, shape, dim),
   arange: (_, { shape }) => make(shape, (i) => i),
   eye: (_, { shape }) => make(shape, (i) => +(Math.floor(i / shape[1]!) === i % shape[1]!)),
+  full: (_, { node, shape }) => {
+    const value = (node.attrs.get("value") as { value?: number } | undefined)?.value ?? 0;
+    const dtype = node.type.dtype;
+    return make(shape, () => (dtype === "bool" ? +(value !== 0) : dtype === "i32" ? Math.trunc(value) : value));
+  },
   take: ([v, idx], { node, shape, dim }) => {
     const [axis] = axesOf(node.attrs.get("axis"), v!.shape.length, dim);
     const inner = strides(v!.shape)[axis!]!;

@@ -13,6 +13,11 @@ export const SHAPE_TORCH: Readonly<Record<string, TorchLowering>> = {
   stack: (c) => `torch.stack([${c.inputs.join(", ")}], dim=${axis(c, 1)})`,
   index: (c) => `R.index(${c.inputs[0]}, ${py(c.step.attrs["spec"])}, d, ${c.shape()})`,
   arange: (c) => `torch.arange(${c.dim(c.step.attrs["n"])}, device=device)`,
+  full: (c) => {
+    const value = Number(c.step.attrs["value"] ?? 0);
+    const filled = c.step.attrs["dtype"] === "bool" ? (value !== 0 ? "True" : "False") : c.step.attrs["dtype"] === "i32" ? String(Math.trunc(value)) : py(value);
+    return `torch.full((${(c.step.attrs["shape"] as PlanValue[]).map((d) => c.dim(d)).join(", ")},), ${filled}, device=device, dtype=${torchDtype(c.step.type)})`;
+  },
   eye: (c) => `torch.eye(${c.dim(c.step.attrs["n"])}, device=device).to(${torchDtype(c.step.type)})`,
   take: (c) => `torch.index_select(${c.inputs[0]}, ${axis(c)}, ${c.inputs[1]}.to(torch.int64).reshape(-1)).reshape(${c.shape()})`,
 };
