@@ -142,30 +142,20 @@ export async function runExperiment(experiment: ExperimentPlan, arms: Experiment
   const perExample = new Map<string, Float32Array[]>();
   const probes: Float32Array[] = [];
   const baseDir = dirname(settings.path);
-  // An arm whose train block says `init { model = "X" }` starts from the weights of arm X's run
-  // with the same seed, so X trains first; those weights are kept until the run is over.
-  const initArms = new Map(
-    experiment.models.flatMap((arm) => {
-      const init = initSettingsOf(arms.plans.get(arm)!.train[0]?.settings ?? {});
-      const wanted = init?.model;
-      if (wanted === undefined) return [];
-      const source = experiment.models.find((m) => arms.plans.get(m)!.model === wanted || m === wanted);
-      // Training the arm from fresh weights instead would be a silently different experiment.
-      if (!source) throw new TrainingError(`the arm ${arm} starts from the weights of ${wanted} (\`init { model = "${wanted}" }\`), which is not an arm of this run; add it to the experiment's models (or to --only)`);
-      return [[arm, { source, prefix: init!.prefix }] as const];
-    }),
-  );
-  // An arm that learns by rollouts runs its environment on the weights of the arm the
-  // environment's `init { model = "X" }` names, trained first in the same way.
-  const environmentInits = new Map(
-    [...(arms.environments ?? [])].flatMap(([arm, environment]) => {
-      const init = initSettingsOf(environment.train[0]?.settings ?? {});
-      if (init?.model === undefined) return [];
-      const source = experiment.models.find((m) => arms.plans.get(m)!.model === init.model || m === init.model);
-      if (!source) throw new TrainingError(`the environment ${environment.model} of arm ${arm} starts from the weights of ${init.model}, which is not an arm of this run; add it to the experiment's models`);
-      return [[arm, { source, prefix: init.prefix }] as const];
-    }),
-  );
+  // A plan whose train block says `init { model = "X" }` starts from the weights of arm X's run
+  // with the same seed, so X trains first; those weights are kept until the run is over. The
+  // plan is an arm's own, or the environment of an arm that learns by rollouts.
+  const initSource = (plan: Plan, whose: string) => {
+    const init = initSettingsOf(plan.train[0]?.settings ?? {});
+    const wanted = init?.model;
+    if (wanted === undefined) return [];
+    const source = experiment.models.find((m) => arms.plans.get(m)!.model === wanted || m === wanted);
+    // Training from fresh weights instead would be a silently different experiment.
+    if (!source) throw new TrainingError(`${whose} starts from the weights of ${wanted} (\`init { model = "${wanted}" }\`), which is not an arm of this run; add it to the experiment's models (or to --only)`);
+    return [{ source, prefix: init!.prefix, rename: init!.rename }];
+  };
+  const initArms = new Map(experiment.models.flatMap((arm) => initSource(arms.plans.get(arm)!, `the arm ${arm}`).map((init) => [arm, init] as const)));
+  const environmentInits = new Map([...(arms.environments ?? [])].flatMap(([arm, environment]) => initSource(environment, `the environment ${environment.model} of arm ${arm}`).map((init) => [arm, init] as const)));
   const order = trainingOrder(experiment.models, (arm) => initArms.get(arm)?.source ?? environmentInits.get(arm)?.source);
   const kept = new Map<string, Map<number, Map<string, StoredTensor>>>();
   const needed = new Set([...initArms.values(), ...environmentInits.values()].map((init) => init.source));
@@ -180,23 +170,23 @@ export async function runExperiment(experiment: ExperimentPlan, arms: Experiment
         ...(settings.evalBatches ? { evalBatches: settings.evalBatches } : {}),
       });
       const executor = new Executor(plan, seed);
-      const init = initArms.get(model);
-      if (init) loadWeightsFromTable(executor, kept.get(init.source)!.get(seed)!, init.prefix, initSettingsOf(trainSettings)?.rename, `the run of arm ${init.source} with seed ${seed}`);
+      const loadInit = (target: Executor, init: { source: string; prefix: string | readonly string[]; rename?: string | undefined } | undefined) => {
+        if (init) loadWeightsFromTable(target, kept.get(init.source)!.get(seed)!, init.prefix, init.rename, `the run of arm ${init.source} with seed ${seed}`);
+      };
+      loadInit(executor, initArms.get(model));
       copyReferences(executor, trainSettings);
       const environment = arms.environments?.get(model);
       const rollouts = environment
         ? startRollouts(executor, environment, trainSettings, seed, backend, (env) => {
             // The environment's frozen models: an arm's run of this seed, or a checkpoint file.
-            const source = environmentInits.get(model);
             const init = initSettingsOf(environment.train[0]?.settings ?? {});
-            if (source) loadWeightsFromTable(env, kept.get(source.source)!.get(seed)!, source.prefix, init?.rename, `the run of arm ${source.source} with seed ${seed}`);
-            else if (init?.from !== undefined) loadWeightsFrom(env, resolve(settings.cwd, init.from), init.prefix, init.rename);
+            loadInit(env, environmentInits.get(model));
+            if (!environmentInits.has(model) && init?.from !== undefined) loadWeightsFrom(env, resolve(settings.cwd, init.from), init.prefix, init.rename);
           })
         : undefined;
-      const opened = rollouts ? rollouts.data : await openDataSet(plan, trainSettings["data"] as string | undefined, { seed, baseDir });
-      const prepared = rollouts ? { data: opened, options: requested } : await prepareTraining(opened, trainSettings, experiment.steps ? { ...requested, epochs: undefined } : requested);
-      const { data } = prepared;
-      const options: TrainOptions = rollouts ? { ...prepared.options, evaluate: rollouts.evaluate, afterStep: rollouts.afterStep } : prepared.options;
+      const { data, options } = rollouts
+        ? { data: rollouts.data, options: { ...requested, evaluate: rollouts.evaluate, afterStep: rollouts.afterStep } as TrainOptions }
+        : await prepareTraining(await openDataSet(plan, trainSettings["data"] as string | undefined, { seed, baseDir }), trainSettings, experiment.steps ? { ...requested, epochs: undefined } : requested);
       const reports = await trainArm(model, executor, trainSettings, data, options);
       rollouts?.dispose();
       if (needed.has(model)) (kept.get(model) ?? kept.set(model, new Map()).get(model)!).set(seed, snapshotWeights(executor));

@@ -122,12 +122,12 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
   if (opened instanceof FileDataSet && opened.vocabularies.size) saveVocabularies(vocabPath, opened.vocabularies);
   // Label privacy and `epochs = N` (steps from the training split's size).
   // `--steps` counts steps even where the train block counts epochs (a short trial run).
-  const prepared = opened ? await prepareTraining(opened, settings, request.steps !== undefined ? { ...requested, epochs: undefined } : requested) : { options: requested };
+  const prepared: { data?: DataSet; options: typeof requested } = opened ? await prepareTraining(opened, settings, request.steps !== undefined ? { ...requested, epochs: undefined } : requested) : { options: requested };
   const { options } = prepared;
   writeFileAtomic(join(dir, "plan.json"), formatPlan(plan));
   // `auto` on a new run measures the engines (a resumed one keeps its checkpoint's, below);
   // rollouts run on the tfjs engine already chosen.
-  if (request.backend === "auto" && !previous && "data" in prepared) {
+  if (request.backend === "auto" && !previous && prepared.data) {
     const choice = await fastestEngine(plan, request.file, settings, prepared.data, options.batch, seed, backend, join(dir, "torch"));
     events.log(choice.line);
     backend = choice.engine;
@@ -169,7 +169,7 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
     const from = request.environment!.initFrom ?? (init?.from !== undefined ? resolve(request.cwd, init.from) : undefined);
     if (init && from) events.log(`the environment ${environment.plan.model} loaded ${loadWeightsFrom(environment, from, init.prefix, init.rename).length} weights from ${relative(request.cwd, from)}\n`);
   }) : undefined;
-  const data = rollouts?.data ?? (prepared as { data: DataSet }).data;
+  const data = rollouts?.data ?? prepared.data!;
   const metadata = { seed: String(seed), backend };
   const onTorch = backend === "torch";
   // The torch engine starts from the executor's weights (fresh, loaded or resumed); with

@@ -13,6 +13,7 @@ import type { Span } from "../source/source-file.js";
 import type { Elaborator } from "./elaborate.js";
 import type { ElaboratedModel } from "./model.js";
 import { numberOf, stringsOf } from "./train-checks.js";
+import { inputTypeSpan } from "./world-check.js";
 
 /** The environment's inputs that are not state, and its heads by part. */
 const NOT_STATE = new Set(["action", "response"]);
@@ -109,10 +110,7 @@ export function checkRollouts(el: Elaborator, models: readonly ElaboratedModel[]
       ["candidates", id([b, k])],
       ["next_candidates", id([b, k])],
     ]);
-    const inputSpan = (name: string): Span => {
-      const member = model.decl.members.find((m): m is A.InputDecl => m.kind === "InputDecl" && m.name.kind === "Ident" && m.name.name === name);
-      return member?.type.span ?? model.decl.name.span;
-    };
+    const inputSpan = (name: string): Span => inputTypeSpan(model.decl, name);
     for (const input of model.inputs) {
       const expected = transition.get(input.name);
       if (!expected) {

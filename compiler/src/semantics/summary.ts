@@ -72,6 +72,7 @@ export function summarize(model: ElaboratedModel): SummaryJson {
   // What the metrics alone add: the graph's cost less that of the graph without metric outputs.
   const withoutMetrics = graphCost({ ...model.graph, outputs: model.graph.outputs.filter((o) => o.role !== "metric") });
   const metricOnly = addDims(cost.flops, withoutMetrics.flops, -1);
+  const replay = replayMemory(model);
   const activations = activationBytes({ ...model.graph, outputs: model.graph.outputs.filter((o) => o.role !== "metric") });
   const perExample = (d: typeof cost.flops) => {
     const one = batch ? substitute(d, (s) => (s === batch ? constDim(1) : undefined)) : d;
@@ -95,7 +96,7 @@ export function summarize(model: ElaboratedModel): SummaryJson {
     bytes: { perBatch: printDim(cost.bytes), perExample: perExample(cost.bytes) },
     activations: { perBatch: printDim(activations), perExample: perExample(activations) },
     ...(communication ? { communication } : {}),
-    ...(replayMemory(model) ? { replay: replayMemory(model)! } : {}),
+    ...(replay ? { replay } : {}),
   };
 }
 

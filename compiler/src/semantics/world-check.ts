@@ -32,6 +32,12 @@ export function resolveWorldSize(size: WorldSize, world: WorldContract, given: R
   return fallback === undefined || fallback === "model" ? undefined : resolveWorldSize(fallback, world, given);
 }
 
+/** Where a model declares an input's type (the declaration itself when it has no such input). */
+export function inputTypeSpan(decl: A.ModelDecl, input: string): Span {
+  const member = decl.members.find((m): m is A.InputDecl => m.kind === "InputDecl" && m.name.kind === "Ident" && m.name.name === input);
+  return member?.type.span ?? decl.name.span;
+}
+
 export function checkWorld(el: Elaborator, data: Value, dataSpan: Span, inputs: readonly { name: string; type: TensorType }[], decl: A.ModelDecl, ctx: { file: string }): void {
   if (data.kind !== "config" || data.name !== "synthetic") return;
   const nameValue = data.args.get("world");
@@ -55,10 +61,7 @@ export function checkWorld(el: Elaborator, data: Value, dataSpan: Span, inputs: 
     return named?.kind === "string" ? named.value : String(world.args.find((a) => a.name === field.slice(4))?.default);
   };
   const byName = new Map(fields.map((f) => [nameOf(f.name), f]));
-  const spanOf = (input: string): Span => {
-    const member = decl.members.find((m): m is A.InputDecl => m.kind === "InputDecl" && m.name.kind === "Ident" && m.name.name === input);
-    return member?.type.span ?? dataSpan;
-  };
+  const spanOf = (input: string): Span => inputTypeSpan(decl, input);
   for (const input of inputs) {
     const field = byName.get(input.name);
     if (!field) {

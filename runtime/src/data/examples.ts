@@ -22,7 +22,8 @@ export interface Examples {
   readonly columns: ReadonlyMap<string, Column>;
 }
 
-const widthOf = (column: Column) => column.shape.reduce((a, b) => a * b, 1);
+/** Values per example of a column (the product of its per-example shape). */
+export const widthOf = (column: Pick<Column, "shape">) => column.shape.reduce((a, b) => a * b, 1);
 
 /** The examples at `rows` (positions into `examples`, repeats allowed), as examples of their own. */
 export function rowsOf(examples: Examples, rows: ArrayLike<number>): Examples {

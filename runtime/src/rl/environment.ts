@@ -15,6 +15,7 @@
 
 import { batchOf, type Column, type Examples } from "../data/examples.js";
 import { type Executor, PlanError } from "../executor.js";
+import type { Plan } from "../plan.js";
 import { tf, type Tensor } from "../tf.js";
 
 export class RolloutError extends Error {
@@ -24,6 +25,13 @@ export class RolloutError extends Error {
 /** The environment's parts: head names, and the inputs that are not state. */
 export const ENVIRONMENT_HEADS = ["candidates", "p_response", "reward", "p_continue"] as const;
 const NOT_STATE = new Set(["action", "response"]);
+
+/** A head of a plan as an error names it: `Sessions's \`reward\` (line 12:3)`. */
+export function headPlace(plan: Plan, head: string): string {
+  const index = plan.entries.predict.outputs[head];
+  const loc = index === undefined ? undefined : plan.steps[index]?.loc;
+  return `${plan.model}'s \`${head}\`${loc ? ` (line ${loc[0]}:${loc[1]})` : ""}`;
+}
 
 export class Environment {
   /** The state fields, in the plan's input order. */
@@ -45,10 +53,7 @@ export class Environment {
 
   /** `the environment's \`reward\` (line 12:3) at step 4`: where a bad value came from. */
   where(head: string, step: number): string {
-    const plan = this.executor.plan;
-    const index = plan.entries.predict.outputs[head];
-    const loc = index === undefined ? undefined : plan.steps[index]?.loc;
-    return `the environment ${plan.model}'s \`${head}\`${loc ? ` (line ${loc[0]}:${loc[1]})` : ""} at step ${step}`;
+    return `the environment ${headPlace(this.executor.plan, head)} at step ${step}`;
   }
 
   /** The candidate set of every session: K ids per row, each below the catalogue's size. */

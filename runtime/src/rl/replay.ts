@@ -3,11 +3,9 @@
 // sampled uniformly with a seeded generator. In: transitions as columns of equal row counts.
 // Out: batches for the value model's train entry.
 
-import { batchOf, type Column, type ColumnData, type Examples } from "../data/examples.js";
+import { batchOf, widthOf, type Column, type ColumnData, type Examples } from "../data/examples.js";
 import type { Batch } from "../data/batch.js";
 import { RolloutError } from "./environment.js";
-
-const widthOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 export class ReplayBuffer {
   private columns: Map<string, Column> | undefined;
@@ -29,13 +27,13 @@ export class ReplayBuffer {
   /** The buffer's memory in bytes once full (4 bytes per value; 1 per boolean). */
   get bytes(): number {
     let perRow = 0;
-    for (const c of this.columns?.values() ?? []) perRow += widthOf(c.shape) * (c.dtype === "bool" ? 1 : 4);
+    for (const c of this.columns?.values() ?? []) perRow += widthOf(c) * (c.dtype === "bool" ? 1 : 4);
     return perRow * this.capacity;
   }
 
   /** Appends every row of `transitions` (or those in `rows`), overwriting the oldest when full. */
   push(transitions: Examples, rows?: ArrayLike<number>): void {
-    this.columns ??= new Map([...transitions.columns].map(([name, c]) => [name, { ...c, data: new (c.data.constructor as new (n: number) => ColumnData)(this.capacity * widthOf(c.shape)) }]));
+    this.columns ??= new Map([...transitions.columns].map(([name, c]) => [name, { ...c, data: new (c.data.constructor as new (n: number) => ColumnData)(this.capacity * widthOf(c)) }]));
     const count = rows ? rows.length : transitions.count;
     for (let i = 0; i < count; i++) {
       const from = rows ? rows[i]! : i;
@@ -43,7 +41,7 @@ export class ReplayBuffer {
       for (const [name, column] of this.columns) {
         const source = transitions.columns.get(name);
         if (!source) throw new RolloutError(`a transition lacks the field \`${name}\``);
-        const width = widthOf(column.shape);
+        const width = widthOf(column);
         column.data.set(source.data.subarray(from * width, (from + 1) * width), to * width);
       }
       this.written++;

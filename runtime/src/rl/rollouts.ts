@@ -5,7 +5,7 @@
 // candidates) from sessions that are replaced when they finish; for evaluation, episode metrics
 // over a fixed set of sessions run to their end with the greedy policy in the world itself.
 
-import { type Column, type ColumnData, type Examples, rowsOf } from "../data/examples.js";
+import { type Column, type ColumnData, type Examples, rowsOf, widthOf } from "../data/examples.js";
 import type { SessionWorld } from "../data/session-world.js";
 import { type Environment, RolloutError } from "./environment.js";
 
@@ -18,8 +18,6 @@ export interface Exploration {
   readonly epsilon: number;
   readonly temperature: number;
 }
-
-const widthOf = (c: Column) => c.shape.reduce((a, b) => a * b, 1);
 
 /** Writes `source`'s row i over `target`'s row rows[i], field by field. */
 export function writeRows(target: Examples, rows: ArrayLike<number>, source: Examples): void {

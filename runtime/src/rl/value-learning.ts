@@ -15,7 +15,7 @@ import { polyakAverage } from "../kernels/rl.js";
 import type { PlanSettings, PlanValue } from "../plan.js";
 import { tf, type Tensor } from "../tf.js";
 import { copyReferences, referencePairs } from "../train/reference.js";
-import { type Environment, RolloutError } from "./environment.js";
+import { type Environment, headPlace, RolloutError } from "./environment.js";
 import { ReplayBuffer } from "./replay.js";
 import { evaluateInWorld, type Exploration, type PolicyValues, TrainingRollouts } from "./rollouts.js";
 
@@ -80,11 +80,7 @@ export interface ValueLearning {
 
 /** The Q-network's values of every session's candidates: its `q` head, f32[S, K]. */
 export function qValues(q: Executor): PolicyValues {
-  const where = () => {
-    const index = q.plan.entries.predict.outputs["q"];
-    const loc = index === undefined ? undefined : q.plan.steps[index]?.loc;
-    return `${q.plan.model}'s \`q\`${loc ? ` (line ${loc[0]}:${loc[1]})` : ""}`;
-  };
+  const where = () => headPlace(q.plan, "q");
   if (!("q" in q.plan.entries.predict.outputs)) throw new RolloutError(`model ${q.plan.model} learns by rollouts but has no head \`q\`: the values f32[S, K] of a state's candidates that the policy acts on`);
   const reads = new Set(q.plan.inputs.map((i) => i.name));
   return async (state, candidates, k, step) => {
@@ -142,17 +138,17 @@ export function valueLearning(q: Executor, env: Environment, world: SessionWorld
     reference ??= await cachedReference(env, world, rollout, evalSeed);
     return { ...metrics, ...reference };
   };
-  const pairs = referencePairs(settings);
+  // Each reference's weights beside the online weights they follow, matched once (copyReferences
+  // checked the names and shapes when the run started).
+  const followed = referencePairs(settings).flatMap(([target, source]) =>
+    [...q.params].filter(([name]) => name.startsWith(`${target}.`)).map(([name, variable]) => [variable, q.params.get(`${source}.${name.slice(target.length + 1)}`)!] as const),
+  );
   const afterStep = (step: number) => {
     if (rollout.polyak > 0) {
-      for (const [target, source] of pairs) {
-        for (const [name, variable] of q.params) {
-          if (!name.startsWith(`${target}.`)) continue;
-          const online = q.params.get(`${source}.${name.slice(target.length + 1)}`)!;
-          const mixed = polyakAverage(variable, online, rollout.polyak);
-          variable.assign(mixed);
-          mixed.dispose();
-        }
+      for (const [variable, online] of followed) {
+        const mixed = polyakAverage(variable, online, rollout.polyak);
+        variable.assign(mixed);
+        mixed.dispose();
       }
     }
     if (rollout.copyEvery > 0 && step % rollout.copyEvery === 0) copyReferences(q, settings);
