@@ -9,6 +9,7 @@ import { LINALG_OPS } from "./linalg.js";
 import { METRIC_OPS } from "./metrics.js";
 import { NN_OPS } from "./nn.js";
 import { REDUCTION_OPS } from "./reduction.js";
+import { RANDOM_OPS } from "./random.js";
 import { RL_OPS } from "./rl.js";
 import { SHAPE_OPS } from "./shape.js";
 import type { OpDef } from "./types.js";
@@ -21,6 +22,7 @@ export const ALL_OPS: readonly OpDef[] = [
   ...NN_OPS,
   ...METRIC_OPS,
   ...RL_OPS,
+  ...RANDOM_OPS,
 ];
 
 export const OPS: ReadonlyMap<string, OpDef> = new Map(ALL_OPS.map((op) => [op.name, op]));

@@ -55,7 +55,7 @@ export interface Cost {
 }
 
 /** The categories; each names the three files of its ops: rule, reference and tfjs kernel. */
-export const OP_CATEGORIES = ["elementwise", "reduction", "linalg", "shape", "nn", "metrics", "rl"] as const;
+export const OP_CATEGORIES = ["elementwise", "reduction", "linalg", "shape", "nn", "metrics", "rl", "random"] as const;
 export type OpCategory = (typeof OP_CATEGORIES)[number];
 
 export interface OpContext {

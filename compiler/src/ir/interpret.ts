@@ -20,13 +20,14 @@ export class InterpretError extends Error {
  * `stopsGradient`), the first input's value at an earlier evaluation: their constant parts use
  * it instead of the current one, so finite differences of the result are the gradient a
  * framework computes with stop-gradient semantics. `stopped` (when given) receives the values
- * to freeze on a later evaluation.
+ * to freeze on a later evaluation. `training` is what `is_training()` reads (the gradient checks
+ * run the train entry as training does); random ops give their deterministic values either way.
  */
 export function interpret(
   model: IrModel,
   sizes: Readonly<Record<string, number>>,
   feeds: ReadonlyMap<string, Tensor>,
-  gradientStops: { frozen?: ReadonlyMap<number, Tensor>; stopped?: Map<number, Tensor> } = {},
+  gradientStops: { frozen?: ReadonlyMap<number, Tensor>; stopped?: Map<number, Tensor>; training?: boolean } = {},
 ): Map<number, Tensor> {
   const dim = (d: Dim) => {
     const n = evaluateDim(d, (s) => sizes[s]);
@@ -42,12 +43,12 @@ export function interpret(
       gradientStops.stopped?.set(node.id, inputs[0]!);
       frozen = gradientStops.frozen?.get(node.id);
     }
-    values.set(node.id, run(node, inputs, shape, feeds, dim, frozen));
+    values.set(node.id, run(node, inputs, shape, feeds, dim, frozen, gradientStops.training ?? false));
   }
   return values;
 }
 
-function run(node: IrNode, inputs: Tensor[], shape: number[], feeds: ReadonlyMap<string, Tensor>, dim: (d: Dim) => number, frozen?: Tensor): Tensor {
+function run(node: IrNode, inputs: Tensor[], shape: number[], feeds: ReadonlyMap<string, Tensor>, dim: (d: Dim) => number, frozen: Tensor | undefined, training: boolean): Tensor {
   switch (node.op) {
     case "const":
       return make(shape, () => num(node.attrs.get("value"), dim));
@@ -62,5 +63,5 @@ function run(node: IrNode, inputs: Tensor[], shape: number[], feeds: ReadonlyMap
   }
   const reference = REFERENCE.get(node.op);
   if (!reference) throw new InterpretError(`the reference interpreter has no implementation of \`${node.op}\``);
-  return reference(inputs, { node, shape, dim, ...(frozen ? { frozen } : {}) });
+  return reference(inputs, { node, shape, dim, training, ...(frozen ? { frozen } : {}) });
 }

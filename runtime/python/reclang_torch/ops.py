@@ -152,6 +152,47 @@ def dropout(x, rate, training, seed):
     return x * keep.to(x.dtype) / (1 - rate)
 
 
+# The random ops (stdlib/ops/random.ts): draws while training, the documented deterministic
+# value otherwise (the reference's and the tfjs kernels').
+
+def random_normal(shape, mean, stddev, training, seed, device):
+    if not training:
+        return torch.full(shape, float(mean), dtype=F32, device=device)
+    return torch.randn(shape, generator=seeded(seed, device), device=device) * stddev + mean
+
+
+def random_uniform(shape, low, high, training, seed, device):
+    if not training:
+        return torch.full(shape, (low + high) / 2, dtype=F32, device=device)
+    return torch.rand(shape, generator=seeded(seed, device), device=device) * (high - low) + low
+
+
+def bernoulli(p, training, seed):
+    if not training:
+        return p > 0.5
+    return torch.rand(p.shape, generator=seeded(seed, p.device), device=p.device) < p
+
+
+def randint(shape, n, training, seed, device):
+    if not training:
+        return torch.zeros(shape, dtype=I64, device=device)
+    return torch.randint(0, n, shape, generator=seeded(seed, device), device=device)
+
+
+def permutation(n, training, seed, device):
+    if not training:
+        return torch.arange(n, device=device)
+    return torch.randperm(n, generator=seeded(seed, device), device=device)
+
+
+def sample_negatives(weights, n, training, seed):
+    """n draws with replacement, q = weights / sum; from the heaviest down (repeated past V) outside training."""
+    if training:
+        return torch.multinomial(weights, n, replacement=True, generator=seeded(seed, weights.device))
+    order = torch.sort(weights, descending=True, stable=True).indices
+    return order[torch.arange(n, device=weights.device) % order.shape[0]]
+
+
 def sample_categorical(logits, temperature, seed):
     """The Gumbel-max trick, as the tfjs kernel draws (its own generator: other draws)."""
     g = seeded(seed, logits.device)

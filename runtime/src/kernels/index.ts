@@ -10,6 +10,7 @@ import { SHAPE_KERNELS } from "./shape.js";
 import { NN_KERNELS } from "./nn.js";
 import { METRICS_KERNELS } from "./metrics.js";
 import { RL_KERNELS } from "./rl.js";
+import { RANDOM_KERNELS } from "./random.js";
 import type { Kernel } from "./kernel.js";
 
 export type { Kernel, KernelContext } from "./kernel.js";
@@ -22,6 +23,7 @@ export const KERNELS_BY_CATEGORY: Readonly<Record<string, Readonly<Record<string
   nn: NN_KERNELS,
   metrics: METRICS_KERNELS,
   rl: RL_KERNELS,
+  random: RANDOM_KERNELS,
 };
 
 export const KERNELS: Readonly<Record<string, Kernel>> = Object.assign({}, ...Object.values(KERNELS_BY_CATEGORY));

@@ -6,6 +6,7 @@ import { METRICS_REFERENCE } from "./metrics.js";
 import { NN_REFERENCE } from "./nn.js";
 import { REDUCTION_REFERENCE } from "./reduction.js";
 import type { Reference } from "./reference.js";
+import { RANDOM_REFERENCE } from "./random.js";
 import { RL_REFERENCE } from "./rl.js";
 import { SHAPE_REFERENCE } from "./shape.js";
 import type { OpCategory } from "../../../../stdlib/ops/types.js";
@@ -18,6 +19,7 @@ export const REFERENCE_BY_CATEGORY: Readonly<Record<OpCategory, Readonly<Record<
   nn: NN_REFERENCE,
   metrics: METRICS_REFERENCE,
   rl: RL_REFERENCE,
+  random: RANDOM_REFERENCE,
 };
 
 export const REFERENCE: ReadonlyMap<string, Reference> = new Map(Object.values(REFERENCE_BY_CATEGORY).flatMap((table) => Object.entries(table)));

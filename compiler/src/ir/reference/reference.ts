@@ -23,6 +23,8 @@ export interface ReferenceContext {
    * at the unperturbed point when the interpreter takes finite differences.
    */
   readonly frozen?: Tensor;
+  /** Whether the graph runs as a training step (what `is_training()` returns). */
+  readonly training?: boolean;
 }
 
 export type Reference = (inputs: readonly Tensor[], ctx: ReferenceContext) => Tensor;

@@ -9,6 +9,7 @@ import { SHAPE_TORCH } from "./shape.js";
 import { NN_TORCH } from "./nn.js";
 import { METRICS_TORCH } from "./metrics.js";
 import { RL_TORCH } from "./rl.js";
+import { RANDOM_TORCH } from "./random.js";
 import type { TorchLowering } from "./lowering.js";
 
 export type { TorchContext, TorchLowering } from "./lowering.js";
@@ -21,6 +22,7 @@ export const TORCH_BY_CATEGORY: Readonly<Record<string, Readonly<Record<string, 
   nn: NN_TORCH,
   metrics: METRICS_TORCH,
   rl: RL_TORCH,
+  random: RANDOM_TORCH,
 };
 
 export const TORCH_LOWERINGS: Readonly<Record<string, TorchLowering>> = Object.assign({}, ...Object.values(TORCH_BY_CATEGORY));
