@@ -5,7 +5,7 @@
 // deterministic value the reference gives (conformance.test.ts compares those too).
 
 import { spawnSync } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compileFiles } from "../compiler/src/driver.js";

@@ -48,13 +48,26 @@ export class Executor {
         return d;
       });
       // tfjs names variables globally; ours are unique per executor, so leave naming to tfjs.
-      this.params.set(param.name, tf.variable(initialize(param.init, shape, tfSeed(seed, i)), true));
+      this.params.set(param.name, tf.variable(initialize(param.init, shape, tfSeed(seed, i)), param.group !== "state"));
     });
   }
 
   /** Runs the steps the named outputs need; returns them by output name. */
   run(entry: EntryName, feeds: ReadonlyMap<string, Tensor>, options: RunOptions = {}): Map<string, Tensor> {
     return this.runOutputs(this.plan.entries[entry].outputs, feeds, options);
+  }
+
+  /**
+   * The train entry's losses and, from the same forward pass, the values its `updates` give the
+   * module states (BatchNorm's running statistics) after the step.
+   */
+  runTrain(feeds: ReadonlyMap<string, Tensor>, options: RunOptions = {}): { losses: Map<string, Tensor>; updates: Map<string, Tensor> } {
+    const { outputs, updates = {} } = this.plan.entries.train;
+    const values = this.runOutputs({ ...outputs, ...Object.fromEntries(Object.entries(updates).map(([name, step]) => [`update:${name}`, step])) }, feeds, options);
+    return {
+      losses: new Map(Object.keys(outputs).map((name) => [name, values.get(name)!])),
+      updates: new Map(Object.keys(updates).map((name) => [name, values.get(`update:${name}`)!])),
+    };
   }
 
   /** Runs only the named outputs of an entry (an environment's phases: its candidates, then the response, then the transition). */

@@ -37,7 +37,8 @@ export interface PlanParam {
   readonly step: number;
   readonly type: PlanType;
   readonly init: string;
-  readonly group: "dense" | "embedding";
+  /** `state`: a module's state (BatchNorm's running statistics), saved in checkpoints, never trained: the train entry's `updates` set it after each step. */
+  readonly group: "dense" | "embedding" | "state";
 }
 
 export interface PlanInput {
@@ -96,6 +97,8 @@ export type PlanMetric =
 export interface PlanEntry {
   /** Output name → step. */
   readonly outputs: Readonly<Record<string, number>>;
+  /** The train entry only: state name → the step of its value after a training step. */
+  readonly updates?: Readonly<Record<string, number>>;
 }
 
 export interface Plan {

@@ -197,11 +197,12 @@ function printNode(path: Path, options: ParserOptions<Node>, print: Print): Doc 
     }
     case "LetDecl": {
       const d = node as A.LetDecl;
+      if (d.update) return [lead, `update ${pattern(d.pattern)} = `, print("value")];
       return [lead, `let ${pattern(d.pattern)}${d.type ? `: ${printType(d.type)}` : ""} = `, print("value")];
     }
     case "WeightDecl": {
       const d = node as A.WeightDecl;
-      return [lead, `weight ${name(d.name)}: ${printType(d.type)}`, d.init ? [" = ", print("init")] : ""];
+      return [lead, `${d.state ? "state" : "weight"} ${name(d.name)}: ${printType(d.type)}`, d.init ? [" = ", print("init")] : ""];
     }
     case "RoleDecl": {
       const d = node as A.RoleDecl;

@@ -32,7 +32,8 @@ export interface IrNode {
   readonly group?: number;
 }
 
-export type OutputRole = "encoder" | "head" | "loss" | "metric" | "policy";
+/** `update`: a module state's value after a training step, named by the state (`update` statements). */
+export type OutputRole = "encoder" | "head" | "loss" | "metric" | "policy" | "update";
 
 export interface IrOutput {
   readonly role: OutputRole;

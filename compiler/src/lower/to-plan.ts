@@ -4,7 +4,7 @@
 import { constValue, printDim, type Dim } from "../types/dims.js";
 import type { TensorType } from "../types/tensor-type.js";
 import type { Attr, IrModel } from "../ir/ir.js";
-import { PLAN_VERSION, type Plan, type PlanDim, type PlanEntry, type PlanMetric, type PlanSettings, type PlanType, type PlanValue } from "../../../runtime/src/plan.js";
+import { PLAN_VERSION, type Plan, type PlanDim, type PlanEntry, type PlanMetric, type PlanParam, type PlanSettings, type PlanType, type PlanValue } from "../../../runtime/src/plan.js";
 import type { TrainSettings, TrainStage } from "../semantics/model.js";
 import type { CheckedSchema } from "../semantics/schema.js";
 import { OPS } from "../../../stdlib/ops/index.js";
@@ -25,7 +25,7 @@ export function lowerToPlan(model: IrModel, train: readonly TrainStage[] = [], s
   };
   const params = model.nodes
     .filter((n) => n.op === "param")
-    .map((n) => ({ name: text(n.id, "name"), step: n.id, type: planType(n.type), init: text(n.id, "init") || "zeros()", group: text(n.id, "group") === "embedding" ? ("embedding" as const) : ("dense" as const) }));
+    .map((n) => ({ name: text(n.id, "name"), step: n.id, type: planType(n.type), init: text(n.id, "init") || "zeros()", group: planGroup(text(n.id, "group")) }));
   const inputs = model.nodes.filter((n) => n.op === "input").map((n) => ({ name: text(n.id, "name"), step: n.id, type: planType(n.type) }));
   const entry = (...roles: string[]): PlanEntry => ({
     outputs: Object.fromEntries(model.outputs.filter((o) => roles.includes(o.role)).map((o) => [o.name, o.node])),
@@ -40,7 +40,7 @@ export function lowerToPlan(model: IrModel, train: readonly TrainStage[] = [], s
     inputs,
     steps,
     entries: {
-      train: entry("loss"),
+      train: { ...entry("loss"), ...(model.outputs.some((o) => o.role === "update") ? { updates: entry("update").outputs } : {}) },
       eval: { outputs: { ...evalEntry.outputs, ...extraOutputs } },
       predict: entry("head"),
       encode: entry("encoder"),
@@ -51,6 +51,10 @@ export function lowerToPlan(model: IrModel, train: readonly TrainStage[] = [], s
     ...(schemas.length ? { schemas: Object.fromEntries(schemas.map((s) => [s.plan.name, s.plan])) } : {}),
     ...(Object.keys(metrics).length ? { metrics } : {}),
   };
+}
+
+function planGroup(group: string): PlanParam["group"] {
+  return group === "embedding" || group === "state" ? group : "dense";
 }
 
 /**

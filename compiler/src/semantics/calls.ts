@@ -16,6 +16,7 @@ import { matchValue, newVars, patternOf, patternText, tensorOfPattern, type Type
 import { describeValue, POISON, type Closure, type Instance, type TensorValue, type Value } from "./values.js";
 import { dtypeName, printShape, type TensorType } from "../types/tensor-type.js";
 import { attrOf } from "./attrs-of.js";
+import { recordUpdate } from "./state-updates.js";
 import type { Attr } from "../ir/ir.js";
 
 export interface EvaluatedArg {
@@ -339,6 +340,10 @@ export function runBody(el: Elaborator, body: A.Expr | A.Block, scope: Env, ctx:
   if (body.kind !== "Block") return el.evalExpr(body, scope, ctx);
   let env = scope;
   for (const decl of body.lets) {
+    if (decl.update) {
+      recordUpdate(el, decl, env, ctx);
+      continue;
+    }
     env = env.child();
     const value = el.evalExpr(decl.value, env.parent!, { ...ctx, bindName: false });
     el.bindPattern(decl.pattern, value, env, ctx, "let");
@@ -548,15 +553,15 @@ function createWeights(el: Elaborator, instance: Instance, vars: Vars, ctx: Eval
       continue;
     }
     const init = member.init ? el.evalExpr(member.init, instance.env, ctx) : undefined;
+    const group = member.state ? "state" : /embedding/i.test(instance.module.name.kind === "Ident" ? instance.module.name.name : "") ? "embedding" : "dense";
     ctx.model.weights.push({
       path: `${instance.path}.${member.name.name}`,
       type,
       ...(init ? { init } : {}),
       span: member.span,
       file: ctx.file,
-      group: /embedding/i.test(instance.module.name.kind === "Ident" ? instance.module.name.name : "") ? "embedding" : "dense",
+      group,
     });
-    const group = /embedding/i.test(instance.module.name.kind === "Ident" ? instance.module.name.name : "") ? "embedding" : "dense";
     const attrs = new Map<string, Attr>([["name", { kind: "string", value: `${instance.path}.${member.name.name}` }]]);
     const initAttr = init ? attrOf(init) : undefined;
     if (initAttr) attrs.set("init", initAttr);
@@ -564,7 +569,7 @@ function createWeights(el: Elaborator, instance: Instance, vars: Vars, ctx: Eval
     const node = ctx.model.graph.add("param", [], attrs, type, el.userLocOf(ctx.file, member.span));
     instance.env.define(member.name.name, {
       state: "ready",
-      value: { kind: "tensor", type, inputs: new Set(), trainable: true, node },
+      value: { kind: "tensor", type, inputs: new Set(), trainable: !member.state, node },
       used: true,
       kind: "let",
     });

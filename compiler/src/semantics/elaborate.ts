@@ -36,8 +36,8 @@ export interface WeightInfo {
   readonly init?: Value;
   readonly span: Span;
   readonly file: string;
-  /** "embedding" for lookup tables (read with gather), "dense" otherwise. */
-  group: "embedding" | "dense";
+  /** "embedding": lookup tables; "state": `state name: T`, saved, never trained; else "dense". */
+  group: "embedding" | "dense" | "state";
 }
 
 /** What one model's elaboration accumulates. */
@@ -47,6 +47,7 @@ export interface ModelState {
   readonly weights: WeightInfo[];
   readonly anonymousCounts: Map<string, number>;
   readonly nonCausal: { span: Span; file: string }[];
+  readonly updates: Map<string, { node: number; span: Span; file: string }>; // `update` statements
 }
 
 export interface EvalContext {
@@ -62,7 +63,7 @@ export interface EvalContext {
 }
 
 export function newModelState(): ModelState {
-  return { graph: new GraphBuilder(), weights: [], anonymousCounts: new Map(), nonCausal: [] };
+  return { graph: new GraphBuilder(), weights: [], anonymousCounts: new Map(), nonCausal: [], updates: new Map() };
 }
 
 /** A call being elaborated: where it is, for "called at" notes on errors inside libraries. */

@@ -154,6 +154,7 @@ export function elaborateModel(el: Elaborator, decl: A.ModelDecl, fileEnv: Env, 
     const slot = env.ownSlot(name)!;
     if (slot.state === "pending") el.force(name, slot, slot.span ?? decl.span, base);
   }
+  for (const [state, update] of model.updates) graphOutputs.push({ role: "update", name: state, node: update.node });
   const { slots: optimizerSlots, stages: train, data } = trainSettings(el, decl, env, base);
 
   // After an error in this model, an expression that stopped early may be the one use of a
@@ -346,7 +347,7 @@ function checkMemory(
     if (count === undefined) continue;
     const bytes = count * 4;
     weightBytes += bytes;
-    stateBytes += bytes * (w.group === "embedding" ? slots.embedding : slots.dense);
+    stateBytes += bytes * (w.group === "embedding" ? slots.embedding : w.group === "state" ? 0 : slots.dense);
     if (bytes > largestBytes) {
       largestBytes = bytes;
       largest = w;

@@ -185,6 +185,11 @@ class Walker {
     let scope = outer;
     for (const decl of block.lets) {
       this.expr(decl.value, scope);
+      if (decl.update) {
+        // `update name = …` names a state of the enclosing module: a use, not a binding.
+        if (decl.pattern.kind === "Ident") this.expr(decl.pattern, scope);
+        continue;
+      }
       scope = scope.child();
       this.addPattern(decl.pattern, scope);
     }

@@ -3,6 +3,7 @@
 
 import { diagnosticMaker, type Args, type CodeEntry } from "../diagnostics/code-entry.js";
 import { ROLLOUT_CODES } from "./rollouts-diagnostics.js";
+import { STATE_CODES } from "./state-diagnostics.js";
 import { WORLD_CODES } from "./world-diagnostics.js";
 import { SWEEP_CODES } from "./sweep-diagnostics.js";
 const opt = (key: string, a: Args) => (a[key] ? { help: a[key]! } : {});
@@ -349,6 +350,7 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
   },
   ...ROLLOUT_CODES,
   ...WORLD_CODES,
+  ...STATE_CODES,
   {
     code: "REC3001",
     severity: "error",

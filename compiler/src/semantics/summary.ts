@@ -50,7 +50,9 @@ export function summarize(model: ElaboratedModel): SummaryJson {
   }));
   // Frozen weights (`freeze`, reference copies, those outside the pipeline's `only`) have no
   // gradient and no optimizer state.
-  const trains = trainsWeight(model.train);
+  const trainsByName = trainsWeight(model.train);
+  const states = new Set(model.weights.filter((w) => w.group === "state").map((w) => w.path));
+  const trains = (path: string) => !states.has(path) && trainsByName(path); // A module state is never trained.
   let trainedBytes: number | null = 0;
   const parameters = model.weights.filter((w) => read.has(w.path)).map((w) => {
     const count = evaluateDim(numel(w.type.shape), () => undefined) ?? null;
@@ -101,7 +103,7 @@ export function summarize(model: ElaboratedModel): SummaryJson {
 }
 
 export function renderSummary(summary: SummaryJson): string {
-  const rows = summary.parameters.map((p) => [p.name, `${p.dtype}${p.shape}`, fmtCount(p.count), p.bytes === null ? "?" : formatBytes(p.bytes)]);
+  const rows = summary.parameters.map((p) => [p.group === "state" ? `${p.name} (state)` : p.name, `${p.dtype}${p.shape}`, fmtCount(p.count), p.bytes === null ? "?" : formatBytes(p.bytes)]);
   const header = ["parameter", "shape", "count", "bytes"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ").trimEnd();

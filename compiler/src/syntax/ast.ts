@@ -135,6 +135,11 @@ export interface LetDecl extends Node, Documented {
   readonly pattern: Pattern;
   readonly type?: TypeExpr;
   readonly value: Expr;
+  /**
+   * `update name = value` (a block statement): not a binding but the value the module's state
+   * `name` takes after a training step; `pattern` is the state's name, a use.
+   */
+  readonly update?: true;
 }
 
 export type Pattern = Ident | TuplePattern | Missing;
@@ -144,8 +149,10 @@ export interface TuplePattern extends Node {
   readonly elements: readonly Pattern[];
 }
 
+/** `weight name: T = init`, or `state name: T = init`: a value kept across steps but not trained. */
 export interface WeightDecl extends Node, Documented {
   readonly kind: "WeightDecl";
+  readonly state?: true;
   readonly name: Ident | Missing;
   readonly type: TypeExpr;
   readonly init?: Expr;

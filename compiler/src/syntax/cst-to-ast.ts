@@ -319,11 +319,17 @@ class AstBuilder {
     };
   }
 
+  private updateDecl(node: CstNode): A.LetDecl {
+    const span = this.span(node);
+    return { kind: "LetDecl", span, pattern: this.ident(this.token(node, "Identifier"), span), value: this.expr(this.node(node, "expr"), span), update: true };
+  }
+
   private weightDecl(node: CstNode): A.WeightDecl {
     const span = this.span(node);
     const init = this.node(node, "expr");
     return {
       kind: "WeightDecl",
+      ...(this.token(node, "State") ? { state: true as const } : {}),
       span,
       name: this.ident(this.token(node, "Identifier"), span),
       type: this.type(this.node(node, "type"), span),
@@ -403,7 +409,7 @@ class AstBuilder {
 
   private block(node: CstNode | undefined, fallback: Span): A.Block {
     const span = this.span(node, fallback);
-    const lets = this.nodes(node, "letDecl").map((l) => this.withDoc(this.letDecl(l)));
+    const lets = [...this.nodes(node, "letDecl").map((l) => this.withDoc(this.letDecl(l))), ...this.nodes(node, "updateDecl").map((u) => this.withDoc(this.updateDecl(u)))].sort((a, b) => a.span.start - b.span.start);
     const result = this.node(node, "expr");
     if (!result && node && this.token(node, "RBrace")) {
       const close = this.token(node, "RBrace")!;

@@ -224,8 +224,16 @@ export class RecParser extends CstParser {
     this.SUBRULE(this.expr);
   });
 
+  /** `update running_mean = …`: a state's value after this training step (a block statement). */
+  public updateDecl = this.RULE("updateDecl", () => {
+    this.CONSUME(K.update);
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expr);
+  });
+
   public weightDecl = this.RULE("weightDecl", () => {
-    this.CONSUME(K.weight);
+    this.OR([{ ALT: () => this.CONSUME(K.weight) }, { ALT: () => this.CONSUME(K.state) }]);
     this.CONSUME(T.Identifier);
     this.CONSUME(T.Colon);
     this.SUBRULE(this.type);
@@ -313,7 +321,7 @@ export class RecParser extends CstParser {
 
   public block = this.RULE("block", () => {
     this.CONSUME(T.LBrace);
-    this.MANY(() => this.SUBRULE(this.letDecl));
+    this.MANY(() => this.OR([{ ALT: () => this.SUBRULE(this.letDecl) }, { ALT: () => this.SUBRULE(this.updateDecl) }]));
     this.OPTION(() => this.SUBRULE(this.expr));
     this.CONSUME(T.RBrace);
   });

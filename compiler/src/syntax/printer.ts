@@ -70,7 +70,7 @@ function printMember(member: A.ModuleMember | A.ModelMember, indent: string): st
     case "LetDecl":
       return lead + printLet(member);
     case "WeightDecl":
-      return `${lead}weight ${printName(member.name)}: ${printType(member.type)}${member.init ? ` = ${printExpr(member.init)}` : ""}`;
+      return `${lead}${member.state ? "state" : "weight"} ${printName(member.name)}: ${printType(member.type)}${member.init ? ` = ${printExpr(member.init)}` : ""}`;
     case "RoleDecl":
       return `${lead}${member.role} ${printName(member.name)}${member.type ? `: ${printType(member.type)}` : ""} = ${printExpr(member.value)}`;
     case "TrainDecl":
@@ -81,6 +81,7 @@ function printMember(member: A.ModuleMember | A.ModelMember, indent: string): st
 }
 
 function printLet(decl: A.LetDecl): string {
+  if (decl.update) return `update ${printPattern(decl.pattern)} = ${printExpr(decl.value)}`;
   return `let ${printPattern(decl.pattern)}${decl.type ? `: ${printType(decl.type)}` : ""} = ${printExpr(decl.value)}`;
 }
 

@@ -39,7 +39,7 @@ export function documentLibrary(importPath: string, path: string, text: string):
       out.push(`### \`${name}(${printParams(decl.params)})\``, "", decl.doc?.trim() || "*(no doc comment)*", "");
       for (const m of decl.members) {
         if (m.kind === "ForwardDecl") out.push(`- call${m.name ? ` \`${m.name.name}\`` : ""}: \`(${printParams(m.params)})${printReturns(m.returns)}\`${m.doc ? ` — ${m.doc.trim().replace(/\n/g, " ")}` : ""}`);
-        if (m.kind === "WeightDecl" && m.name.kind === "Ident") out.push(`- weight \`${m.name.name}: ${printType(m.type)}\`${m.init ? ` = \`${printExpr(m.init)}\`` : ""}`);
+        if (m.kind === "WeightDecl" && m.name.kind === "Ident") out.push(`- ${m.state ? "state" : "weight"} \`${m.name.name}: ${printType(m.type)}\`${m.init ? ` = \`${printExpr(m.init)}\`` : ""}`);
       }
       out.push("");
     } else {

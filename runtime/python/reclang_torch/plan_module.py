@@ -55,10 +55,22 @@ class PlanModule(torch.nn.Module):
                     child = torch.nn.Module()
                     module._modules[part] = child
                 module = child
-            weight = torch.nn.Parameter(initialize(init, shape, R.stream_seed(seed, i)))
+            # A module state (group "state") is kept and saved like a weight but never trained.
+            weight = torch.nn.Parameter(initialize(init, shape, R.stream_seed(seed, i)), requires_grad=group != "state")
             module._parameters[leaf] = weight
             self.weights[name] = weight
             self.groups[name] = group
+
+        # The states' values after the training step being computed (entry_train fills it).
+        self.pending_updates = {}
+
+    def apply_updates(self, applied=True):
+        """Sets each module state to its value from the last training forward pass, once the step is applied."""
+        with torch.no_grad():
+            for name, value in self.pending_updates.items():
+                if applied:
+                    self.weights[name].copy_(value)
+        self.pending_updates = {}
 
     def device(self):
         for weight in self.weights.values():

@@ -76,6 +76,7 @@ class Session:
         if not (math.isfinite(loss) and math.isfinite(squares)):
             # Nothing is applied: the weights stay those of the previous step.
             bad = [name for name, g in grads if not bool(torch.isfinite(g).all())]
+            self.model.apply_updates(applied=False)
             return {"loss": loss, "finite": False, "bad_gradients": bad}
         if self.clip_norm > 0:
             scale = min(1.0, self.clip_norm / (math.sqrt(squares) + 1e-12))
@@ -83,6 +84,7 @@ class Session:
                 g.mul_(scale)
         for _, _, optimizer in self.groups:
             optimizer.step()
+        self.model.apply_updates()
         return {"loss": loss, "finite": True, "squares": squares}
 
     def run(self, header, tensors):

@@ -54,14 +54,19 @@ export function generateModule(plan: Plan, source: string): string {
     "        super().__init__(PARAMS, seed)",
   ];
   const rewrites = torchRewrites(plan);
-  for (const entry of ENTRIES) lines.push("", ...method(plan, rewrites, `entry_${entry}`, plan.entries[entry].outputs));
+  for (const entry of ENTRIES) lines.push("", ...method(plan, rewrites, `entry_${entry}`, plan.entries[entry].outputs, entry === "train" ? plan.entries.train.updates : undefined));
   // One method per head computing only that head, for serving (the ONNX export traces one).
   for (const [head, step] of Object.entries(plan.entries.predict.outputs)) lines.push("", ...method(plan, rewrites, `head_${head}`, { [head]: step }));
   return lines.join("\n") + "\n";
 }
 
-function method(plan: Plan, rewrites: ReadonlyMap<number, Rewrite>, name: string, outputs: Readonly<Record<string, number>>): string[] {
-  const needed = new Set(Object.values(outputs));
+/**
+ * One entry point as a method. The train entry's `updates` (module states after the step) are
+ * computed in the same pass while training and kept in `self.pending_updates`, which the
+ * trainer applies after the optimizer's step (PlanModule.apply_updates).
+ */
+function method(plan: Plan, rewrites: ReadonlyMap<number, Rewrite>, name: string, outputs: Readonly<Record<string, number>>, updates: Readonly<Record<string, number>> = {}): string[] {
+  const needed = new Set([...Object.values(outputs), ...Object.values(updates)]);
   const inputsOf = (id: number) => rewrites.get(id)?.inputs ?? plan.steps[id]!.inputs;
   for (let i = plan.steps.length - 1; i >= 0; i--) if (needed.has(i)) for (const input of inputsOf(i)) needed.add(input);
   const body: string[] = [];
@@ -71,6 +76,7 @@ function method(plan: Plan, rewrites: ReadonlyMap<number, Rewrite>, name: string
     const rewrite = rewrites.get(step.id);
     body.push(rewrite ? `v${step.id} = ${rewrite.python(rewrite.inputs.map((i) => `v${i}`))}  # ${rewrite.label}${step.loc ? `, line ${step.loc[0]}:${step.loc[1]}` : ""}` : stepLine(plan, step));
   }
+  if (Object.keys(updates).length) body.push(`if training:`, `    self.pending_updates = {${Object.entries(updates).map(([state, id]) => `${JSON.stringify(state)}: v${id}.detach()`).join(", ")}}`);
   body.push(`return {${Object.entries(outputs).map(([name, id]) => `${JSON.stringify(name)}: v${id}`).join(", ")}}`);
   return [`    def ${name}(self, feeds, training=False, seed=0):`, ...body.map((l) => `        ${l}`)];
 }

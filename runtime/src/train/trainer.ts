@@ -134,6 +134,7 @@ export function trainingSetup(plan: Plan, settings: PlanSettings, steps: number)
   const only = pipelineSettingsOf(settings)?.only ?? [];
   const under = (name: string, prefix: string) => name === prefix || name.startsWith(`${prefix}.`);
   for (const param of plan.params) {
+    if (param.group === "state") continue; // Set by the train entry's updates, never by gradients.
     if (frozen.some((prefix) => under(param.name, prefix))) continue;
     if (only.length && !only.some((prefix) => under(param.name, prefix))) continue;
     byGroup[param.group].push(param.name);
@@ -221,6 +222,7 @@ export class Trainer implements StepEngine {
       this.lastNonFinite = { loss: total!, gradients };
     }
     tf.dispose(Object.values(grads));
+    this.applyUpdates(Number.isFinite(total!) && Number.isFinite(gradSquares!));
     return Number.isFinite(gradSquares!) ? total! : Number.isFinite(total!) ? Number.NaN : total!;
   }
 
@@ -234,8 +236,23 @@ export class Trainer implements StepEngine {
     });
   }
 
+  /** The states' values after the step being computed (the train entry's `updates`), kept until it is applied. */
+  private pendingUpdates = new Map<string, Tensor>();
+
+  /** Sets each module state to its value from this step's forward pass (when the step was applied). */
+  private applyUpdates(applied: boolean): void {
+    for (const [name, value] of this.pendingUpdates) {
+      if (applied) this.executor.params.get(name)!.assign(value);
+      value.dispose();
+    }
+    this.pendingUpdates.clear();
+  }
+
   private weightedLoss(feeds: ReadonlyMap<string, Tensor>, seed: number): tf.Scalar {
-    const losses = this.executor.run("train", feeds, { training: true, seed });
+    const { losses, updates } = this.executor.runTrain(feeds, { training: true, seed });
+    // Per-example clipping runs one forward pass per example: the last one's statistics are kept.
+    for (const value of this.pendingUpdates.values()) value.dispose();
+    this.pendingUpdates = new Map([...updates].map(([name, value]) => [name, tf.keep(value)]));
     let total: Tensor = tf.scalar(0);
     for (const [name, l] of losses) total = tf.add(total, tf.mul(l, this.lossWeights[name] ?? 1));
     return total as tf.Scalar;

@@ -1,0 +1,45 @@
+// Module state: `update name = value` statements (a block's statements, run in order by
+// calls.ts runBody) against the `state` declarations of their module. In: the statement, its
+// scope and the model being elaborated. Out: the update recorded on the model (ModelState
+// .updates, lowered to the plan's train entry `updates`), or REC2033.
+
+import type * as A from "../syntax/ast.js";
+import type { Dim } from "../types/dims.js";
+import { dtypeName, printShape } from "../types/tensor-type.js";
+import type { Elaborator, EvalContext } from "./elaborate.js";
+import type { Env } from "./env.js";
+import { describeValue } from "./values.js";
+
+/**
+ * `update name = value`: the value the state `name` takes after a training step, recorded on the
+ * model (REC2033 when `name` is not a state, the value's type differs, or the state was already
+ * updated in this step).
+ */
+export function recordUpdate(el: Elaborator, decl: A.LetDecl, env: Env, ctx: EvalContext) {
+  if (decl.pattern.kind !== "Ident") return;
+  const name = decl.pattern.name;
+  const target = el.lookup(name, env, decl.pattern.span, ctx);
+  const value = el.evalExpr(decl.value, env, { ...ctx, bindName: false });
+  if (target.kind === "poison" || value.kind === "poison") return;
+  const param = target.kind === "tensor" && target.node !== undefined ? ctx.model.graph.node(target.node) : undefined;
+  const stateName = param?.op === "param" && param.attrs.get("group")?.kind === "string" && (param.attrs.get("group") as { value: string }).value === "state" ? (param.attrs.get("name") as { value: string }).value : undefined;
+  if (stateName === undefined || target.kind !== "tensor") {
+    el.report(ctx, "REC2033", decl.pattern.span, { message: `\`${name}\` is not a state of this module`, label: "only a `state` can be updated" });
+    return;
+  }
+  if (value.kind !== "tensor" || value.type.dtype !== target.type.dtype || !sameShape(el, value.type.shape, target.type.shape)) {
+    const found = value.kind === "tensor" ? `${dtypeName(value.type)}${printShape(value.type.shape)}` : describeValue(value);
+    el.report(ctx, "REC2033", decl.value.span, { message: `the state \`${name}\` is ${dtypeName(target.type)}${printShape(target.type.shape)}, its update ${found}`, label: "another type", help: "an update keeps the state's dtype and shape (reduce over the batch: `mean(x, axis = 0)`)" });
+    return;
+  }
+  if (ctx.model.updates.has(stateName)) {
+    el.report(ctx, "REC2033", decl.span, { message: `the state \`${stateName}\` is updated twice in one step`, label: "second update", help: "a stateful block called twice updates its state twice: give each call its own instance" });
+    return;
+  }
+  if (value.node !== undefined) ctx.model.updates.set(stateName, { node: value.node, span: decl.span, file: ctx.file });
+}
+
+function sameShape(el: Elaborator, a: readonly Dim[], b: readonly Dim[]): boolean {
+  return a.length === b.length && a.every((d, i) => el.unifier.unify(d, b[i]!));
+}
+
