@@ -178,6 +178,40 @@ const full: OpDef = {
   cost: elementwiseCost(0),
 };
 
+/** The shape of nested number lists, or undefined when they are ragged. */
+function nestedShape(value: OpArg): number[] | undefined {
+  if (value.kind !== "list") return [];
+  const shapes = value.items.map(nestedShape);
+  const first = shapes[0];
+  if (!first || shapes.some((s) => !s || s.join() !== first.join())) return undefined;
+  return [value.items.length, ...first];
+}
+
+/** The lengths of the first two rows that differ, for the message. */
+function raggedRows(value: OpArg): [number, number] {
+  if (value.kind !== "list") return [0, 0];
+  const lengths = value.items.map((i) => (i.kind === "list" ? i.items.length : 0));
+  const other = lengths.find((n) => n !== lengths[0]);
+  return other !== undefined ? [lengths[0]!, other] : raggedRows(value.items.find((i) => !nestedShape(i)) ?? value.items[0]!);
+}
+
+const tensorOp: OpDef = {
+  name: "constant",
+  category: "shape",
+  doc: "constant(values, dtype = f32): a tensor from a compile-time list of numbers, nested for more axes (`constant([[1.0, 0.0], [0.5, 0.5]])` is f32[2, 2]; `constant([0.1 * k for k in range(4)])`); the lists must be rectangular. An i32 value is truncated, a bool one is `value != 0`.",
+  params: [p("values", "numbers"), p("dtype", "dtype", { kind: "dtype", name: "f32" })],
+  infer(args, ctx) {
+    const values = args.get("values")!;
+    const shape = nestedShape(values);
+    if (!shape) {
+      const rows = raggedRows(values);
+      return ctx.fail("REC2001", { op: "constant", left: `a row of ${rows[0]}`, right: `a row of ${rows[1]}`, detail: "the nested lists of a tensor's values must all have one length per level" }, "values");
+    }
+    return tensorType((args.get("dtype") as Extract<OpArg, { kind: "dtype" }>).name, shape.map(constDim));
+  },
+  cost: noCost,
+};
+
 const take: OpDef = {
   name: "take",
   category: "shape",
@@ -224,5 +258,6 @@ export const SHAPE_OPS: readonly OpDef[] = [
   arange,
   eye,
   full,
+  tensorOp,
 ];
 

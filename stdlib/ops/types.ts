@@ -19,6 +19,7 @@ export type ParamKind =
   | "string"
   | "axis" // an int, a list of ints, or None
   | "ints" // a list of ints (shapes, permutations)
+  | "numbers" // a list of numbers, nested for more axes (a tensor's values)
   | "tensors" // a list of tensors
   | "dtype";
 

@@ -293,6 +293,8 @@ function coerce(el: Elaborator, op: OpDef | Builtin, param: string, kind: string
       return v.kind === "int" || v.kind === "none" || (v.kind === "list" && v.items.every((i) => i.kind === "int")) ? v : fail("an int, a list of ints or None");
     case "ints":
       return (v.kind === "list" || v.kind === "tuple") && v.items.every((i) => i.kind === "int") ? v : fail("a list of ints");
+    case "numbers":
+      return isNumberList(v) ? v : fail("a list of numbers (nested for more axes)");
     case "list":
       return v.kind === "list" || v.kind === "tuple" ? v : fail("a list");
     case "dtype":
@@ -302,6 +304,12 @@ function coerce(el: Elaborator, op: OpDef | Builtin, param: string, kind: string
     default:
       return v;
   }
+}
+
+/** A non-empty list of numbers, or of such lists: a tensor's values (constant ints only). */
+function isNumberList(v: Value): boolean {
+  if ((v.kind !== "list" && v.kind !== "tuple") || v.items.length === 0) return false;
+  return v.items.every((i) => i.kind === "float" || (i.kind === "int" && constValue(i.dim) !== undefined)) || v.items.every(isNumberList);
 }
 
 // ── Functions and rewards ───────────────────────────────────────────────────────────────

@@ -74,5 +74,11 @@ export const SHAPE_KERNELS: Readonly<Record<string, Kernel>> = {
     const dtype = ctx.step.attrs["dtype"];
     return dtype === "bool" ? tf.fill(shape, value !== 0 ? 1 : 0, "bool") : dtype === "i32" ? tf.fill(shape, Math.trunc(value), "int32") : tf.fill(shape, value, "float32");
   },
+  constant: (_, ctx) => {
+    const flat = [ctx.step.attrs["values"]].flat(Infinity as 1).map((v) => ctx.dim(v as PlanValue));
+    const shape = ctx.step.type.shape.map((d) => ctx.dim(d));
+    const dtype = ctx.step.attrs["dtype"];
+    return dtype === "bool" ? tf.tensor(flat.map((v) => (v !== 0 ? 1 : 0)), shape, "bool") : dtype === "i32" ? tf.tensor(flat.map(Math.trunc), shape, "int32") : tf.tensor(flat, shape, "float32");
+  },
   take: ([x, idx], ctx) => tf.gather(x!, tf.cast(idx!, "int32"), axesOf(ctx.step.attrs["axis"], x!.rank)![0]!),
 };

@@ -2,7 +2,8 @@
 
 import { parseSubscripts } from "../../../../stdlib/ops/index-op.js";
 import type { Dim } from "../../types/dims.js";
-import { axesOf, broadcastIndex, make, size, strides, type Reference, type Tensor } from "./reference.js";
+import type { Attr } from "../ir.js";
+import { axesOf, broadcastIndex, make, num, size, strides, type Reference, type Tensor } from "./reference.js";
 
 /** The same elements in a new shape (reshape, squeeze, expand_dims). */
 const sameData: Reference = ([x], { shape }) => ({ shape, data: x!.data });
@@ -84,6 +85,13 @@ export const SHAPE_REFERENCE: Readonly<Record<string, Reference>> = {
     const value = (node.attrs.get("value") as { value?: number } | undefined)?.value ?? 0;
     const dtype = node.type.dtype;
     return make(shape, () => (dtype === "bool" ? +(value !== 0) : dtype === "i32" ? Math.trunc(value) : value));
+  },
+  constant: (_, { node, shape, dim }) => {
+    const flat: number[] = [];
+    const walk = (a: Attr) => (a.kind === "list" ? a.items.forEach(walk) : flat.push(num(a, dim)));
+    walk(node.attrs.get("values")!);
+    const dtype = node.type.dtype;
+    return make(shape, (i) => (dtype === "bool" ? +(flat[i]! !== 0) : dtype === "i32" ? Math.trunc(flat[i]!) : flat[i]!));
   },
   take: ([v, idx], { node, shape, dim }) => {
     const [axis] = axesOf(node.attrs.get("axis"), v!.shape.length, dim);

@@ -13,6 +13,11 @@ export const SHAPE_TORCH: Readonly<Record<string, TorchLowering>> = {
   stack: (c) => `torch.stack([${c.inputs.join(", ")}], dim=${axis(c, 1)})`,
   index: (c) => `R.index(${c.inputs[0]}, ${py(c.step.attrs["spec"])}, d, ${c.shape()})`,
   arange: (c) => `torch.arange(${c.dim(c.step.attrs["n"])}, device=device)`,
+  constant: (c) => {
+    const dtype = c.step.attrs["dtype"];
+    const values = py(c.step.attrs["values"]);
+    return dtype === "bool" ? `(torch.tensor(${values}, device=device) != 0)` : dtype === "i32" ? `torch.tensor(${values}, dtype=torch.float64, device=device).trunc().to(torch.int64)` : `torch.tensor(${values}, dtype=torch.float32, device=device)`;
+  },
   full: (c) => {
     const value = Number(c.step.attrs["value"] ?? 0);
     const filled = c.step.attrs["dtype"] === "bool" ? (value !== 0 ? "True" : "False") : c.step.attrs["dtype"] === "i32" ? String(Math.trunc(value)) : py(value);
