@@ -36,8 +36,7 @@ export interface WeightInfo {
   readonly init?: Value;
   readonly span: Span;
   readonly file: string;
-  /** "embedding": lookup tables; "state": `state name: T`, saved, never trained; else "dense". */
-  group: "embedding" | "dense" | "state";
+  group: "embedding" | "dense" | "state"; // embedding: lookup tables; state: `state name: T`
 }
 
 /** What one model's elaboration accumulates. */
