@@ -85,6 +85,18 @@ describe("encoding rows through a schema", () => {
     expect([...right.encode(row(4, { hist: "[7]" })).fields.get("history")!]).toEqual([7, 9, 9]);
   });
 
+  it("feeds a timestamp named like an input as seconds since the epoch, and names a bad one", () => {
+    const encoder = new RowEncoder(schema([field({ name: "time", column: "ts", kind: "timestamp", dtype: "i32", feeds: true })]), "events.csv");
+    expect([...encoder.encode(row(1, { ts: 1_700_000_000 })).fields.get("time")!]).toEqual([1_700_000_000]);
+    expect([...encoder.encode(row(2, { ts: "2024-01-02T03:00:00Z" })).fields.get("time")!]).toEqual([Date.UTC(2024, 0, 2, 3) / 1000]);
+    expect([...encoder.encode(row(3, { ts: "1700000000" })).fields.get("time")!]).toEqual([1_700_000_000]);
+    expect(() => encoder.encode(row(4, { ts: "yesterday" }))).toThrow(/events.csv, row 4, column `ts`: expected a timestamp, found "yesterday"/);
+    expect(() => encoder.encode(row(5, { ts: 1e12 }))).toThrow(/does not fit an i32 input/);
+    // Without an input of its name, a timestamp only orders the rows: nothing is encoded.
+    const ordering = new RowEncoder(schema([field({ name: "time", column: "ts", kind: "timestamp" })]), "events.csv");
+    expect(ordering.encode(row(6, { ts: "yesterday" })).fields.size).toBe(0);
+  });
+
   it("names the file, the row and the column of every kind of bad value", () => {
     const encoder = new RowEncoder(
       schema([

@@ -78,6 +78,12 @@ export interface PlanDataField {
   readonly ids?: "given" | "vocab";
   /** A variable-length list padded with `pad` or truncated (keeping the `truncate` end's opposite) to `shape[0]`. */
   readonly sequence?: { readonly pad: number; readonly truncate: "left" | "right" };
+  /**
+   * A `timestamp` field that also feeds the model input of its name (f32 or i32, one per
+   * example): the time as seconds since the epoch (a number column as stored, a date or ISO
+   * string converted).
+   */
+  readonly feeds?: true;
   /** Where the field is declared in the spec. */
   readonly loc?: readonly [number, number];
 }

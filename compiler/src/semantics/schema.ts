@@ -78,7 +78,19 @@ export function checkDataSchema(
       continue;
     }
     if (field.type.kind === "NamedType" && field.type.name.name === "timestamp" && !field.type.dims) {
-      fields.push({ name, column: text("name") ?? name, kind: "timestamp", dtype: "f32", shape: [], ...at });
+      // A timestamp orders the rows for a split by time; named like an input, it feeds it too.
+      const fed = byName.get(name);
+      if (fed && !((fed.dtype === "f32" || fed.dtype === "i32") && fed.shape.length === 1)) {
+        el.report(ctx, "REC2017", field.type.span, {
+          name,
+          found: "timestamp",
+          input: printType(fed),
+          note: "a timestamp feeds the input of its name one number per example: seconds since the epoch",
+          help: `declare the input as \`input ${name}: f32[B]\` (or i32[B]), or rename the field so it only orders the rows`,
+        });
+        continue;
+      }
+      fields.push({ name, column: text("name") ?? name, kind: "timestamp", dtype: fed?.dtype === "i32" ? "i32" : "f32", shape: [], ...(fed ? { feeds: true as const } : {}), ...at });
       continue;
     }
     const input = byName.get(name);

@@ -206,8 +206,8 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
     build: (a) => ({
       message: `schema field \`${a["name"]}\` is ${a["found"]}, but input \`${a["name"]}\` is ${a["input"]}`,
       label: `this is ${a["found"]} per example`,
-      notes: [`a field has its input's type without the batch dimension: ${a["expected"]}`],
-      help: `declare the field as \`${a["name"]}: ${a["expected"]}\``,
+      notes: [a["note"] ?? `a field has its input's type without the batch dimension: ${a["expected"]}`],
+      help: a["help"] ?? `declare the field as \`${a["name"]}: ${a["expected"]}\``,
     }),
   },
   {

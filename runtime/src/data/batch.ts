@@ -52,7 +52,7 @@ export function withTraining(data: DataSet, train: () => BatchSource, finite: ((
 export function packRows(rows: readonly EncodedRow[], fields: readonly PlanDataField[]): Batch {
   const feeds = new Map<string, Tensor>();
   for (const field of fields) {
-    if (field.kind === "timestamp") continue;
+    if (field.kind === "timestamp" && !field.feeds) continue;
     const width = field.shape.reduce((a, b) => a * b, 1);
     const dtype = tfDtype(field);
     const data = dtype === "float32" ? new Float32Array(rows.length * width) : dtype === "int32" ? new Int32Array(rows.length * width) : new Uint8Array(rows.length * width);

@@ -83,6 +83,17 @@ export function toTime(value: unknown): number | undefined {
   return undefined;
 }
 
+/** A timestamp as a model input: seconds since the epoch (numbers as stored; dates and ISO strings converted). */
+export function toSeconds(value: unknown): number | undefined {
+  if (value instanceof Date) return value.getTime() / 1000;
+  if (typeof value === "string" && toNumber(value) === undefined) {
+    const t = Date.parse(value);
+    return Number.isNaN(t) ? undefined : t / 1000;
+  }
+  const n = toNumber(value);
+  return n !== undefined && Number.isFinite(n) ? n : undefined;
+}
+
 export class RowEncoder {
   /** The columns the schema reads (for Parquet's column selection). */
   readonly columns: string[];
@@ -95,7 +106,10 @@ export class RowEncoder {
   ) {
     this.columns = [...new Set(schema.fields.filter((f) => f.kind !== "mask").map((f) => f.column))];
     this.valueFields = schema.fields.filter((f) => f.kind === "value");
+    this.timeFields = schema.fields.filter((f) => f.kind === "timestamp" && f.feeds);
   }
+
+  private readonly timeFields: PlanDataField[];
 
   encode(row: Row): EncodedRow {
     if (MALFORMED in row.values) throw new BadRowError(this.file, row.index, "", String(row.values[MALFORMED]), "REC4002");
@@ -117,6 +131,14 @@ export class RowEncoder {
         kept.forEach((v, i) => (out[i] = this.scalar(v, field, row)));
         fields.set(field.name, out);
       }
+    }
+    for (const field of this.timeFields) {
+      const raw = row.values[field.column];
+      if (raw === undefined || raw === null) throw this.bad(row, field, "the value is missing", "REC4008");
+      const seconds = toSeconds(raw);
+      if (seconds === undefined) throw this.bad(row, field, `expected a timestamp, found ${describe(raw)}`, "REC4002");
+      if (field.dtype === "i32" && Math.abs(seconds) >= 2 ** 31) throw this.bad(row, field, `the time ${seconds} does not fit an i32 input (declare it f32)`, "REC4002");
+      fields.set(field.name, Float64Array.of(field.dtype === "i32" ? Math.floor(seconds) : seconds));
     }
     for (const mask of this.schema.fields) {
       if (mask.kind !== "mask") continue;
