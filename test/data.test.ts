@@ -207,6 +207,26 @@ describe("file data sets", () => {
   });
 });
 
+describe("a group of columns and a timestamp as inputs", () => {
+  it("packs each column of `columns([…])` into its place in one input, with a vocabulary per column", async () => {
+    const { compileFiles } = await import("../compiler/src/driver.js");
+    const plan = compileFiles([join(ROOT, "test/corpus/data/column_group.rec")]).plans[0]!;
+    const fields = plan.schemas!["Events"]!.fields;
+    expect(fields.filter((f) => f.part).map((f) => [f.name, f.column, f.part!.index])).toEqual([["cats.C1", "C1", 0], ["cats.C2", "C2", 1], ["cats.C3", "C3", 2]]);
+    const path = join(scratch, "grouped.csv");
+    // C1 takes "a" most often, C2 "z": each column's own vocabulary gives its most frequent value id 1.
+    writeFileSync(path, "C1,C2,C3,label,ts\na,z,p,1,3600\na,z,q,0,7200\nb,y,p,1,10800\na,z,r,0,2024-01-01T05:00:00Z\n");
+    const data = await FileDataSet.open({ path, shownPath: "grouped.csv", format: "csv", schema: plan.schemas!["Events"]!, valid: 0, test: 0, shuffle: 0, seed: 1, skipBadRows: false });
+    await useBackend("cpu");
+    const batch = (await data.train().next(4))!;
+    expect(batch.feeds.get("cats")!.shape).toEqual([4, 3]);
+    expect([...(await batch.feeds.get("cats")!.data())]).toEqual([1, 1, 1, 1, 1, 2, 2, 2, 1, 1, 1, 3]);
+    // An f32 input holds today's epoch seconds to within about a minute (24 bits of mantissa).
+    expect([...(await batch.feeds.get("time")!.data())]).toEqual([3600, 7200, 10800, Math.fround(Date.UTC(2024, 0, 1, 5) / 1000)]);
+    tf.dispose([...batch.feeds.values()]);
+  });
+});
+
 describe("from the command line", () => {
   let stdout = "";
   let stderr = "";

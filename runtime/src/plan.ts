@@ -84,6 +84,8 @@ export interface PlanDataField {
    * string converted).
    */
   readonly feeds?: true;
+  /** One column of a `columns([…])` group: element `index` of the input `of`, a list of `count` per example. */
+  readonly part?: { readonly of: string; readonly index: number; readonly count: number };
   /** Where the field is declared in the spec. */
   readonly loc?: readonly [number, number];
 }

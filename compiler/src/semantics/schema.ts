@@ -11,7 +11,7 @@ import { constValue, printDim } from "../types/dims.js";
 import type { Elaborator, EvalContext } from "./elaborate.js";
 import type { Env } from "./env.js";
 import { newVars, patternOf, tensorOfPattern } from "./type-patterns.js";
-import { printType, type TensorType } from "../types/tensor-type.js";
+import { dtypeName, printType, type TensorType } from "../types/tensor-type.js";
 import type { Value } from "./values.js";
 import type { PlanDataField, PlanSchema } from "../../../runtime/src/plan.js";
 
@@ -73,8 +73,8 @@ export function checkDataSchema(
       const v = options.get(key);
       return v?.kind === "string" ? v.value : undefined;
     };
-    if (field.source && (source?.kind !== "config" || (source.name !== "column" && source.name !== "mask"))) {
-      badOption(el, ctx, field.source.span, `the source of \`${name}\``, "`column(\"name\", …)` or `mask(\"field\")`");
+    if (field.source && (source?.kind !== "config" || !["column", "columns", "mask"].includes(source.name))) {
+      badOption(el, ctx, field.source.span, `the source of \`${name}\``, "`column(\"name\", …)`, `columns([names], …)` or `mask(\"field\")`");
       continue;
     }
     if (field.type.kind === "NamedType" && field.type.name.name === "timestamp" && !field.type.dims) {
@@ -123,6 +123,11 @@ export function checkDataSchema(
       continue;
     }
     const ids = options.get("vocab")?.kind === "bool" && (options.get("vocab") as { value: boolean }).value ? "vocab" : "given";
+    if (source?.kind === "config" && source.name === "columns") {
+      const parts = columnGroup(el, ctx, field, name, source.args.get("names"), shape as number[], resolved, ids, at);
+      if (parts) fields.push(...parts);
+      continue;
+    }
     if (ids === "vocab" && resolved.dtype !== "id") {
       badOption(el, ctx, field.source!.span, "`vocab = true`", "ids (`id<space>`): a vocabulary maps values to ids");
       continue;
@@ -167,6 +172,34 @@ export function checkDataSchema(
   const schemaName = decl.name.kind === "Ident" ? decl.name.name : "schema";
   if (missing.length) el.report(modelCtx, "REC2018", dataSpan, { schema: schemaName, missing: quoteList(missing, "and"), count: String(missing.length) });
   return { plan: { name: schemaName, fields }, file, spans };
+}
+
+/**
+ * `columns([names], vocab = …)`: a list field of length N read from N columns, one element each.
+ * Each column becomes a scalar field of its own (`cats.C1`: its own vocabulary, its own rows in
+ * the data contract) marked as part `index` of the input `of`, which the batcher assembles.
+ */
+function columnGroup(el: Elaborator, ctx: EvalContext, field: A.SchemaField, name: string, names: Value | undefined, shape: number[], type: TensorType, ids: "vocab" | "given", at: { loc?: readonly [number, number] }): PlanDataField[] | undefined {
+  const columns = names && (names.kind === "list" || names.kind === "tuple") && names.items.every((i) => i.kind === "string") ? names.items.map((i) => (i as { value: string }).value) : undefined;
+  if (!columns || columns.length === 0) {
+    badOption(el, ctx, field.source!.span, `the source of \`${name}\``, "`columns([\"C1\", \"C2\", …])`: a non-empty list of column names");
+    return undefined;
+  }
+  if (shape.length !== 1 || shape[0] !== columns.length) {
+    badOption(el, ctx, field.type.span, `\`${name}\` with ${columns.length} columns`, `a list field of ${columns.length} elements, one per column (\`${name}: ${dtypeName(type)}[${columns.length}]\`)`);
+    return undefined;
+  }
+  const space = type.space ? { name: type.space.name, size: constValue(el.unifier.resolve(type.space.size))! } : undefined;
+  return columns.map((column, index) => ({
+    name: `${name}.${column}`,
+    column,
+    kind: "value" as const,
+    dtype: type.dtype,
+    shape: [],
+    ...(space ? { space, ids } : {}),
+    part: { of: name, index, count: columns.length },
+    ...at,
+  }));
 }
 
 function sameType(a: TensorType, b: TensorType): boolean {

@@ -48,11 +48,23 @@ export function withTraining(data: DataSet, train: () => BatchSource, finite: ((
   };
 }
 
-/** Packs encoded rows into one tensor per model-input field. */
+/**
+ * Packs encoded rows into one tensor per model input: a field's own, or for the columns of a
+ * `columns([…])` group one [rows, count] tensor, column `index` from each part.
+ */
 export function packRows(rows: readonly EncodedRow[], fields: readonly PlanDataField[]): Batch {
   const feeds = new Map<string, Tensor>();
+  const groups = new Map<string, PlanDataField[]>();
+  for (const field of fields) if (field.part) groups.set(field.part.of, [...(groups.get(field.part.of) ?? []), field]);
+  for (const [input, parts] of groups) {
+    const count = parts[0]!.part!.count;
+    const dtype = tfDtype(parts[0]!);
+    const data = dtype === "float32" ? new Float32Array(rows.length * count) : dtype === "int32" ? new Int32Array(rows.length * count) : new Uint8Array(rows.length * count);
+    rows.forEach((row, r) => parts.forEach((part) => (data[r * count + part.part!.index] = row.fields.get(part.name)![0]!)));
+    feeds.set(input, tf.tensor(data, [rows.length, count], dtype));
+  }
   for (const field of fields) {
-    if (field.kind === "timestamp" && !field.feeds) continue;
+    if ((field.kind === "timestamp" && !field.feeds) || field.part) continue;
     const width = field.shape.reduce((a, b) => a * b, 1);
     const dtype = tfDtype(field);
     const data = dtype === "float32" ? new Float32Array(rows.length * width) : dtype === "int32" ? new Int32Array(rows.length * width) : new Uint8Array(rows.length * width);

@@ -1,5 +1,5 @@
 // Ops evaluated entirely at compile time over lists, numbers and functions: len, range,
-// enumerate, zip, fold, float, int, flip_probability. Their results shape the graph (how many layers, which sizes).
+// enumerate, zip, fold, float, int, str, flip_probability. Their results shape the graph (how many layers, which sizes).
 
 import { constDim, constValue } from "../../types/dims.js";
 import type { Value } from "../values.js";
@@ -97,6 +97,22 @@ export const COMPILE_TIME_BUILTINS: readonly Builtin[] = [
     evaluate: (args) => {
       const v = args.get("x")!;
       return v.kind === "int" ? v : { kind: "int", dim: constDim(Math.trunc(v.kind === "float" ? v.value : 0)) };
+    },
+  },
+  {
+    name: "str",
+    category: "compile-time",
+    doc: "str(x): a compile-time number or string as a string, for names built in a comprehension: `[\"C\" + str(i) for i in range(1, 27)]`.",
+    params: [p("x", "any")],
+    evaluate: (args, ctx: BuiltinContext) => {
+      const v = args.get("x")!;
+      if (v.kind === "string") return v;
+      if (v.kind === "float") return { kind: "string", value: String(v.value) };
+      if (v.kind === "int") {
+        const n = constValue(ctx.unifier.resolve(v.dim));
+        if (n !== undefined) return { kind: "string", value: String(n) };
+      }
+      return ctx.fail("REC2011", { param: "x", callee: "`str`", expected: "a number or a string known at compile time", found: v.kind }, "x");
     },
   },
   {
