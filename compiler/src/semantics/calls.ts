@@ -449,6 +449,11 @@ function instantiate(el: Elaborator, module: Extract<Value, { kind: "module" }>,
         used: true,
         kind: "let",
       });
+    } else if (member.kind === "ForwardDecl" && member.name?.kind === "Ident") {
+      // A named method (`fn encode(x) …`): a function of the instance's scope, so it reads the
+      // module's lets and sub-modules, and the forward function can call it by name.
+      const method: Value = { kind: "closure", name: `${name}.${member.name.name}`, params: member.params, ...(member.returns ? { returns: member.returns } : {}), body: member.body, env, isReward: false, span: member.span };
+      env.define(member.name.name, { state: "ready", value: method, used: true, kind: "let" });
     } else if (member.kind === "ParamDecl") {
       for (const item of member.items) {
         if (item.name.kind !== "Ident" || !item.default) continue;

@@ -103,6 +103,7 @@ class Walker {
           else if (m.kind === "WeightDecl") this.addName(m.name, scope);
           else if (m.kind === "ParamDecl") m.items.forEach((i) => this.addName(i.name, scope));
           else if (m.kind === "DimsDecl") m.names.forEach((n) => scope.add(n.name, n));
+          else if (m.kind === "ForwardDecl" && m.name) this.addName(m.name, scope); // a named method
         }
         for (const p of decl.params) if (p.default) this.expr(p.default, scope);
         for (const m of decl.members) {
