@@ -1,12 +1,14 @@
 // The standard library against PyTorch: each case of tools/fixtures/cases/ runs on every
 // backend present with the inputs and weights of its fixture (test/fixtures/stdlib/, written by
 // tools/fixtures/make_fixtures.py from independent PyTorch implementations in float64), and
-// its heads and the gradients of Σ head · cotangent must match the fixture's. Tolerance: 1e-4
+// its heads and the gradients of Σ head · cotangent must match the fixture's; so must the torch
+// engine's (the case lowered to a PyTorch module, in training mode, gradients by autograd). Tolerance: 1e-4
 // relative to each value, with a floor of 1e-5 of the tensor's largest magnitude: float32
 // against float64, where a gradient element that is a sum of cancelling terms carries the
 // rounding of its largest terms, not of its result.
 
-import { readdirSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { compileFiles } from "../compiler/src/driver.js";
@@ -15,6 +17,8 @@ import { ALL_BACKENDS, skipNote, unavailable } from "./harness/available.js";
 import { Executor } from "../runtime/src/executor.js";
 import { tf } from "../runtime/src/tf.js";
 import { ROOT } from "./harness/repo.js";
+import { writeTorchPackage } from "../runtime/src/torch/package.js";
+import { findTorchPython } from "../runtime/src/torch/python.js";
 
 interface Stored {
   readonly shape: number[];
@@ -109,6 +113,66 @@ for (const backend of BACKENDS) {
     }
   });
 }
+
+// The torch engine on the same fixtures: the generated module in training mode, its heads and
+// the gradients of Σ head · cotangent by autograd, against the same PyTorch references.
+const torch = findTorchPython();
+const FIXTURE_RUN = `
+import json, sys, torch
+results = {}
+for folder, package in json.loads(sys.argv[1]):
+    sys.path.insert(0, folder)
+    model = __import__(package + ".model", fromlist=["Model"]).Model(seed=0)
+    fixture = json.load(open(folder + "/fixture.json"))
+    with torch.no_grad():
+        for name, w in fixture["weights"].items():
+            model.weights[name].copy_(torch.tensor(w["data"], dtype=torch.float64).reshape(w["shape"]).to(torch.float32))
+    feeds = {}
+    for name, v in fixture["inputs"].items():
+        t = torch.tensor(v["data"], dtype=torch.float64).reshape(v["shape"])
+        kind = v.get("dtype", "f32")
+        feeds[name] = t.to(torch.float32).requires_grad_(True) if kind == "f32" else (t != 0) if kind == "bool" else t.to(torch.int64)
+    heads = model.run("predict", feeds, training=True, seed=0)
+    total = sum((heads[n] * torch.tensor(c["data"], dtype=torch.float32).reshape(c["shape"])).sum() for n, c in fixture["cotangents"].items() if n in heads)
+    wrt = [(n, w) for n, w in model.weights.items() if w.requires_grad] + [(n, t) for n, t in feeds.items() if t.is_floating_point()]
+    grads = torch.autograd.grad(total, [t for _, t in wrt], allow_unused=True) if fixture["cotangents"] else []
+    results[fixture["case"]] = {"heads": {n: h.detach().to(torch.float64).reshape(-1).tolist() for n, h in heads.items()}, "gradients": {n: (g if g is not None else torch.zeros_like(t)).reshape(-1).tolist() for (n, t), g in zip(wrt, grads)}}
+json.dump(results, sys.stdout)
+`;
+
+/** Every case lowered to a torch package and run in one Python process (one start-up for all). */
+function torchResults(): Record<string, { heads: Record<string, number[]>; gradients: Record<string, number[]> }> {
+  const packages = fixtures.map((fixture) => {
+    const plan = compileFiles([join(ROOT, "tools/fixtures/cases", `${fixture.case}.rec`)]).plans[0]!;
+    const folder = join(ROOT, ".tmp", "torch-fixtures", fixture.case);
+    rmSync(folder, { recursive: true, force: true });
+    mkdirSync(folder, { recursive: true });
+    const { package: name } = writeTorchPackage(plan, fixture.case, folder);
+    const dtypes = Object.fromEntries(plan.inputs.map((i) => [i.name, i.type.dtype === "id" || i.type.dtype === "i32" ? "int" : i.type.dtype]));
+    const inputs = Object.fromEntries(Object.entries(fixture.inputs).map(([n, v]) => [n, { ...v, dtype: dtypes[n] }]));
+    writeFileSync(join(folder, "fixture.json"), JSON.stringify({ ...fixture, inputs }));
+    return [folder, name];
+  });
+  const run = spawnSync((torch as Exclude<typeof torch, string>).python, ["-c", FIXTURE_RUN, JSON.stringify(packages)], { encoding: "utf8", maxBuffer: 1 << 28 });
+  if (run.status !== 0) throw new Error(run.stderr);
+  return JSON.parse(run.stdout);
+}
+
+describe.skipIf(typeof torch === "string")(`std blocks against PyTorch on the torch engine${typeof torch === "string" ? ` (skipped: ${torch})` : ""}`, () => {
+  let results: ReturnType<typeof torchResults> | undefined;
+  for (const fixture of fixtures) {
+    it(fixture.case, () => {
+      results ??= torchResults();
+      const result = results[fixture.case]!;
+      for (const [head, want] of Object.entries(fixture.outputs)) expectClose(result.heads[head]!, want, `${fixture.case} head ${head} (torch)`);
+      if (Object.keys(fixture.gradients).length === 0) return;
+      for (const [weight, want] of Object.entries(fixture.gradients)) {
+        const got = result.gradients[weight] ?? new Array<number>(want.data.length).fill(0);
+        expectClose(got, want, `${fixture.case} ∂/∂${weight} (torch)`);
+      }
+    });
+  }
+});
 
 describe("the standard library's documentation", () => {
   it("documents every public module and function, and spec/stdlib.md lists them", async () => {

@@ -145,13 +145,18 @@ export function validatePlan(plan: unknown): string[] {
   for (const param of p.params ?? []) inRange(param.step, `param ${param.name}`);
   for (const input of p.inputs ?? []) inRange(input.step, `input ${input.name}`);
   for (const [entry, value] of Object.entries(p.entries ?? {})) for (const [name, step] of Object.entries(value.outputs)) inRange(step, `${entry} output ${name}`);
+  for (const [state, step] of Object.entries(p.entries?.train.updates ?? {})) {
+    inRange(step, `the update of ${state}`);
+    if (!(p.params ?? []).some((param) => param.name === state && param.group === "state")) problems.push(`the train entry updates ${state}, which is not a state parameter`);
+  }
   for (const [name, metric] of Object.entries(p.metrics ?? {})) {
     if (!(name in (p.entries?.eval.outputs ?? {}))) problems.push(`metric ${name} is not an eval output`);
     if (metric.aggregate === "exact") for (const arg of metric.args) if (!(`${name}/${arg}` in (p.entries?.eval.outputs ?? {}))) problems.push(`metric ${name} gathers ${arg}, which the eval entry does not output`);
   }
   for (const schema of Object.values(p.schemas ?? {})) {
     for (const field of schema.fields) {
-      if (field.kind !== "timestamp" && !(p.inputs ?? []).some((i) => i.name === field.name)) problems.push(`schema ${schema.name} field ${field.name} feeds no input`);
+      const fed = field.part ? field.part.of : field.name;
+      if ((field.kind !== "timestamp" || field.feeds) && !(p.inputs ?? []).some((i) => i.name === fed)) problems.push(`schema ${schema.name} field ${field.name} feeds no input`);
     }
   }
   return problems;

@@ -17,10 +17,16 @@ export function recFilesUnder(dir: string): string[] {
 }
 
 /** The example folders holding a model (`examples/<name>/model.rec`; examples/api holds a script). */
+/** The example folders holding a model.rec, as paths under examples/ (the zoo's one level deeper: `zoo/deepfm`). */
 export function exampleModels(): string[] {
-  return readdirSync(join(ROOT, "examples"))
-    .filter((name) => existsSync(join(ROOT, "examples", name, "model.rec")))
-    .sort();
+  const folders = (dir: string): string[] =>
+    readdirSync(join(ROOT, "examples", dir), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .flatMap((entry) => {
+        const path = dir ? `${dir}/${entry.name}` : entry.name;
+        return existsSync(join(ROOT, "examples", path, "model.rec")) ? [path] : folders(path);
+      });
+  return folders("").sort();
 }
 
 /** Every .rec file that must parse cleanly: examples, the stdlib, and the ok corpus. */

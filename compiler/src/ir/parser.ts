@@ -12,7 +12,7 @@ export class IrSyntaxError extends Error {
 
 const HEADER = /^model\s+([A-Za-z_][A-Za-z0-9_]*)\s*\[([^\]]*)\]\s*\{$/;
 const NODE = /^%(\d+)\s*=\s*([A-Za-z_][A-Za-z0-9_]*)(?:\(([^)]*)\))?(.*)$/;
-const OUTPUT = /^(encoder|head|loss|metric|policy)\s+([A-Za-z_][A-Za-z0-9_]*)\s*=\s*%(\d+)$/;
+const OUTPUT = /^(encoder|head|loss|metric|policy|update)\s+([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*%(\d+)$/;
 
 export function parseModels(text: string): IrModel[] {
   const models: IrModel[] = [];
