@@ -23,7 +23,7 @@ const plan = compileFiles([join(ROOT, SPEC)]).plans[0]!;
 describe("module state", () => {
   it("is a plan parameter of its own group, set by the train entry's updates", () => {
     const states = plan.params.filter((p) => p.group === "state").map((p) => p.name);
-    expect(states).toEqual(["norm.running_mean", "norm.running_var", "dice.norm.running_mean", "dice.norm.running_var"]);
+    expect(states).toEqual(["norm.running_mean", "norm.running_var", "dice.norm.running_mean", "dice.norm.running_var", "average.moving_average.value", "average.moving_average.steps"]);
     expect(Object.keys(plan.entries.train.updates ?? {}).sort()).toEqual([...states].sort());
   });
 
@@ -47,6 +47,10 @@ describe("module state", () => {
       expect(runningMean[j]).toBeCloseTo((1 - kept) * mean(column(j)), 5);
       expect(runningVar[j]).toBeCloseTo(kept + (1 - kept) * unbiased(column(j)), 4);
     }
+    // MovingAverage: bias-corrected, the average of a constant batch statistic is that statistic.
+    const average = [...(await executor.run("predict", feeds).get("average")!.data())];
+    average.forEach((v, j) => expect(v).toBeCloseTo(mean(column(j)), 5));
+    expect((await executor.params.get("average.moving_average.steps")!.data())[0]).toBe(5);
     // Outside training an example's prediction depends on the running statistics, not on the
     // rest of its batch; while training it depends on the batch's statistics.
     const half = new Map<string, tf.Tensor>([...feeds].map(([name, t]) => [name, tf.slice(t, 0, 4)]));
