@@ -21,25 +21,22 @@ function shapeOf(args: OpArgs): ReturnType<typeof constDim>[] {
 /** A few operations per drawn number. */
 const perDraw = (_: unknown, output: { shape: readonly ReturnType<typeof constDim>[] }): Cost => ({ flops: mulDims(constDim(4), numel(output.shape)) });
 
-const randomNormal: OpDef = {
-  name: "random_normal",
-  category: "random",
-  impure: true,
-  doc: "random_normal(shape, mean = 0.0, stddev = 1.0): f32[shape] drawn from N(mean, stddev²) while training (the reparameterisation noise of a VAE); `mean` everywhere outside training.",
-  params: [p("shape", "ints"), p("mean", "float", float(0)), p("stddev", "float", float(1))],
-  infer: (args) => tensorType("f32", shapeOf(args)),
-  cost: perDraw,
-};
+/** A draw of f32[shape] from a distribution with the given parameters (after `shape`). */
+function floatDraw(name: string, doc: string, params: OpDef["params"]): OpDef {
+  return { name, category: "random", impure: true, doc, params: [p("shape", "ints"), ...params], infer: (args) => tensorType("f32", shapeOf(args)), cost: perDraw };
+}
 
-const randomUniform: OpDef = {
-  name: "random_uniform",
-  category: "random",
-  impure: true,
-  doc: "random_uniform(shape, low = 0.0, high = 1.0): f32[shape] drawn uniformly from [low, high) while training; the midpoint (low + high) / 2 outside training.",
-  params: [p("shape", "ints"), p("low", "float", float(0)), p("high", "float", float(1))],
-  infer: (args) => tensorType("f32", shapeOf(args)),
-  cost: perDraw,
-};
+const randomNormal = floatDraw(
+  "random_normal",
+  "random_normal(shape, mean = 0.0, stddev = 1.0): f32[shape] drawn from N(mean, stddev²) while training (the reparameterisation noise of a VAE); `mean` everywhere outside training.",
+  [p("mean", "float", float(0)), p("stddev", "float", float(1))],
+);
+
+const randomUniform = floatDraw(
+  "random_uniform",
+  "random_uniform(shape, low = 0.0, high = 1.0): f32[shape] drawn uniformly from [low, high) while training; the midpoint (low + high) / 2 outside training.",
+  [p("low", "float", float(0)), p("high", "float", float(1))],
+);
 
 const bernoulli: OpDef = {
   name: "bernoulli",
