@@ -58,7 +58,9 @@ def cast(x, dtype):
         return x != 0
     if dtype == F32:
         return x.to(F32)
-    return torch.trunc(x).to(dtype) if x.is_floating_point() else x.to(dtype)
+    # A float converted to an integer dtype drops its fraction (toward zero), as trunc would;
+    # the plain conversion is also what ONNX's Cast does (it has no trunc at opset 13).
+    return x.to(dtype)
 
 
 def matmul(a, b, dtype):
