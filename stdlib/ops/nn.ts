@@ -132,6 +132,27 @@ const topk: OpDef = {
   cost: (inputs) => ({ flops: mulDims(constDim(2), numel(inputs[0]!.shape)) }),
 };
 
+const segmentSum: OpDef = {
+  name: "segment_sum",
+  category: "nn",
+  doc: "segment_sum(values, segments): the sum of the rows of `values` f32[E, ...] that share a segment id, for segments id<N>[E]: f32[N, ...], a segment no row names is zeros (an unsorted segment sum; scatter-add into zeros). The graph primitive: a sparse-dense product, a segment mean and message passing are written over it (std/nn `sparse_matmul`, `segment_mean`). The gradient is a gather of the output's gradient.",
+  params: [p("values", "tensor"), p("segments", "tensor")],
+  infer(args, ctx) {
+    const values = tensorArg(args, "values");
+    const segments = tensorArg(args, "segments");
+    requireDType("segment_sum", values.type, ["f32"], ctx, "values");
+    requireRank("segment_sum", values.type, 1, ctx, "values");
+    if (segments.type.dtype !== "id" || !segments.type.space) {
+      ctx.fail("REC2002", { op: "segment_sum", found: dtypeName(segments.type), expected: "ids of the segments' space", help: "segment ids say which output row each value goes to: `id<nodes>[E]`" }, "segments");
+    }
+    if (segments.type.shape.length !== 1 || !ctx.unifier.unify(segments.type.shape[0]!, values.type.shape[0]!)) {
+      ctx.fail("REC2001", { op: "segment_sum", left: printShape(values.type.shape), right: printShape(segments.type.shape), detail: "one segment id per row of `values`" }, "segments");
+    }
+    return tensorType("f32", [segments.type.space!.size, ...values.type.shape.slice(1)]);
+  },
+  cost: (inputs) => ({ flops: numel(inputs[0]!.shape) }),
+};
+
 const dropout: OpDef = {
   name: "dropout",
   category: "nn",
@@ -146,4 +167,4 @@ const dropout: OpDef = {
   cost: elementwiseCost(2),
 };
 
-export const NN_OPS: readonly OpDef[] = [dropout, gather, takeAlong, oneHot, causalMask, maskedMean, hashNgrams, hashIds, topk];
+export const NN_OPS: readonly OpDef[] = [dropout, gather, segmentSum, takeAlong, oneHot, causalMask, maskedMean, hashNgrams, hashIds, topk];

@@ -31,6 +31,7 @@ function hashNgrams([ids]: Tensor[], ctx: KernelContext): Tensor {
 export const NN_KERNELS: Readonly<Record<string, Kernel>> = {
   dropout: ([x], ctx) => (ctx.training ? tf.dropout(x!, Number(ctx.step.attrs["rate"] ?? 0.1), undefined, ctx.seed) : x!),
   gather: ([table, ids]) => tf.gather(table!, tf.cast(ids!, "int32")),
+  segment_sum: ([values, segments], ctx) => tf.unsortedSegmentSum(values!, tf.cast(segments!, "int32") as tf.Tensor1D, ctx.dim(ctx.step.type.shape[0])),
   take_along: ([x, index], ctx) => {
     const axis = axesOf(ctx.step.attrs["axis"], x!.rank)![0]!;
     if (axis === x!.rank - 1) return lastAxisOneHotPick(x!, index!);

@@ -11,6 +11,14 @@ export const NN_REFERENCE: Readonly<Record<string, Reference>> = {
     const d = table!.shape[1]!;
     return make(shape, (i) => table!.data[ids!.data[Math.floor(i / d)]! * d + (i % d)]!);
   },
+  segment_sum: ([values, segments], { shape }) => {
+    const width = shape.slice(1).reduce((a, b) => a * b, 1);
+    const out = make(shape, () => 0);
+    segments!.data.forEach((segment, row) => {
+      for (let k = 0; k < width; k++) out.data[segment * width + k]! += values!.data[row * width + k]!;
+    });
+    return out;
+  },
   take_along: ([x, index], { shape }) => {
     const n = x!.shape[x!.shape.length - 1]!;
     return make(shape, (i) => x!.data[i * n + index!.data[i]!]!);
