@@ -97,6 +97,7 @@ const sampleNegatives: OpDef = {
 const isTraining: OpDef = {
   name: "is_training",
   category: "random",
+  mode: true,
   doc: "is_training(): bool[] true while a training step runs and false in evaluation, prediction and serving: the switch of mode-dependent blocks (BatchNorm uses the batch's statistics while training and its running ones otherwise: `where(is_training(), batch, running)`).",
   params: [],
   infer: () => tensorType("bool", []),

@@ -94,6 +94,8 @@ export interface OpDef {
   readonly aggregate?: "exact";
   /** Draws random numbers (dropout, sampling): two calls are two computations, never merged. */
   readonly impure?: boolean;
+  /** Reads whether a training step runs (`is_training`): its value differs between the modes. */
+  readonly mode?: boolean;
   /**
    * Treats (part of) its first input as a constant to the gradient: `stop_gradient`, and
    * `reinforce`'s importance weight. The reference interpreter freezes that input when it takes

@@ -173,7 +173,7 @@ export function opsMarkdown(): string {
     "",
     "Every run-time primitive the language has, from the one registry that the checker, the IR, the passes, the reference interpreter and the backends read.",
     "Each op states its signature; its shape and dtype rule and its cost are code in `stdlib/ops/<category>.ts`, its reference implementation in `compiler/src/ir/reference/<category>.ts` and its TensorFlow.js kernel in `runtime/src/kernels/<category>.ts`.",
-    "Facts: *random* ops draw numbers (never merged, seeded per op), *stops gradient* ops treat an input as a constant to the gradient, *fusable* ops may join a fusion region, *tuple* ops return several tensors, *whole set* metrics are computed over the whole evaluation set.",
+    "Facts: *random* ops draw numbers (never merged, seeded per op), *mode* ops read whether a training step runs, *stops gradient* ops treat an input as a constant to the gradient, *fusable* ops may join a fusion region, *tuple* ops return several tensors, *whole set* metrics are computed over the whole evaluation set.",
     "Standard-library blocks (`std/nn`, `std/losses`) are written in .rec over these.",
     "",
   ];
@@ -181,11 +181,20 @@ export function opsMarkdown(): string {
     out.push(`## ${category}`, "", "| op | signature | facts | meaning |", "|---|---|---|---|");
     for (const op of ALL_OPS.filter((o) => o.category === category)) {
       const params = op.params.map((p) => `${p.name}: ${p.kind}${p.default ? ` = ${showDefault(p.default)}` : ""}`);
-      const facts = [op.impure && "random", op.stopsGradient && "stops gradient", op.fusable && "fusable", op.tuple && `tuple (${op.tuple.join(", ")})`, op.aggregate === "exact" && "whole set"].filter(Boolean);
+      const facts = [op.impure && "random", op.mode && "mode", op.stopsGradient && "stops gradient", op.fusable && "fusable", op.tuple && `tuple (${op.tuple.join(", ")})`, op.aggregate === "exact" && "whole set"].filter(Boolean);
       out.push(`| \`${op.name}\` | \`${op.name}(${params.join(", ")})\` | ${facts.join(", ")} | ${op.doc.replace(/\|/g, "\\|")} |`);
     }
     out.push("");
   }
+  const modal = ALL_OPS.filter((o) => o.impure || o.mode);
+  out.push(
+    "## Stochastic and mode-dependent ops",
+    "",
+    "These ops behave differently while a training step runs and otherwise (evaluation, prediction, serving, the reference interpreter): random ones draw from a stream seeded by the run's seed, the step and the op while training and give the deterministic value their doc states otherwise (except `sample_categorical`, which samples whenever it runs: exploration); `is_training()` reads the mode. Module state (`state` and `update`, spec/language.md §3.2) changes only after a training step.",
+    "",
+    ...modal.map((o) => `- \`${o.name}\` (${o.category}): ${o.doc.replace(/\|/g, "\\|")}`),
+    "",
+  );
   const operators = Object.entries(OPERATOR_OPS).map(([symbol, name]) => `\`${symbol}\` → \`${name}\``);
   out.push("## Operators", "", `The language's operators are these ops: ${operators.join(", ")}; unary \`-\` is \`neg\` and \`not\` is \`logical_not\`.`, "");
   out.push(
