@@ -8,6 +8,7 @@ import { parseConfig, numberArg, type Config } from "../config.js";
 import type { Plan } from "../plan.js";
 import type { BatchSource, DataSet } from "./batch.js";
 import { FileDataSet } from "./file-data.js";
+import { interactionGraphWorld } from "./graph-world.js";
 import { engagementSessionsWorld, latentFactorWorld, loggedBanditWorld, outcomeSequencesWorld, sidSuccessorWorld } from "./synthetic.js";
 import { DataSourceError, fileSource } from "./source-config.js";
 import { endlessEpochs, inOrder } from "./examples.js";
@@ -209,6 +210,14 @@ const GENERATED_WORLDS: Readonly<Record<string, (plan: Plan, config: Config, see
       target,
     });
   },
+  interaction_graph: (plan, config, seeds, split) =>
+    interactionGraphWorld({
+      users: numberArg(config, "users", spaceSize(plan, "user_id", 2000)),
+      items: numberArg(config, "items", spaceSize(plan, "item_id", 1000)),
+      edges: numberArg(config, "edges", 100_000),
+      ...seeds,
+      split,
+    }),
   logged_bandit: (plan, config, seeds) => loggedBanditWorld({ actions: numberArg(config, "actions", spaceSize(plan, "action", 27)), ...seeds }),
   engagement_sessions: (plan, config, seeds) =>
     engagementSessionsWorld({

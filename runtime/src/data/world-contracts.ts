@@ -108,6 +108,19 @@ export const WORLD_CONTRACTS: readonly WorldContract[] = [
     ],
   },
   {
+    name: "interaction_graph",
+    kind: "generated",
+    doc: "a user–item interaction graph for graph models: the graph's edges fed whole with each batch (LightGCN-normalized), training pairs from the graph, held-out pairs removed from it",
+    args: [...SEED_ARGS, arg("users", "model", "users (default: the `user_id` input's space)"), arg("items", "model", "items (default: the `item_id` input's space)"), arg("edges", 100_000, "interactions in the graph (a ninth more are held out)")],
+    fields: [
+      ids("user_id", [], "users", "a user of an interaction"),
+      ids("item_id", [], "items", "the item of that interaction"),
+      { ...ids("edge_user", ["edges"], "users", "the graph's edges: users"), whole: true },
+      { ...ids("edge_item", ["edges"], "items", "the graph's edges: items"), whole: true },
+      { ...f32("edge_weight", ["edges"], "1 / √(deg(user) · deg(item))"), whole: true },
+    ],
+  },
+  {
     name: "sid_successor",
     kind: "generated",
     doc: "PrefixMem's world: 3-level semantic IDs and their prefix-dependent successors, with the catalogue's trie",
