@@ -25,6 +25,7 @@ export const trainSpec: CommandSpec = {
     { name: "json", description: "Print the final summary as JSON" },
     { name: "skip-bad-rows", description: "Skip data rows that do not fit the schema (counted and reported) instead of stopping" },
     { name: "checkpoint-every", description: "Save a resumable checkpoint every N steps (default: at each evaluation)", values: [], valueName: "N" },
+    { name: "profile", description: "Profile steps 3–7 on a tfjs backend: time by .rec line and op (forward), by tfjs kernel (forward and backward), allocations; printed, and written to profile.json" },
     { name: "resume", description: "Continue the run in DIR from its last checkpoint, with its spec, overrides and seed", values: [], valueName: "DIR" },
     colorOption,
   ],

@@ -119,6 +119,7 @@ export const trainCommand: Command = async (args, io) => {
         ...(steps !== undefined ? { steps } : {}),
         ...(batch !== undefined ? { batch } : {}),
         ...(checkpointEvery !== undefined ? { checkpointEvery } : {}),
+        ...(args.options.get("profile") === true ? { profile: true } : {}),
         skipBadRows: args.options.get("skip-bad-rows") === true,
         ...(previous ? { previous } : {}),
         ...(environmentPlan ? { environment: { plan: environmentPlan, ...(environmentInit ? { initFrom: checkpoints.get(environmentInit)! } : {}) } } : {}),

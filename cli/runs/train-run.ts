@@ -17,13 +17,14 @@ import { FileDataSet } from "../../runtime/src/data/file-data.js";
 import { openDataSet } from "../../runtime/src/data/sources.js";
 import { saveVocabularies } from "../../runtime/src/data/vocab.js";
 import { Executor } from "../../runtime/src/executor.js";
-import type { Plan } from "../../runtime/src/plan.js";
+import type { Plan, PlanSettings } from "../../runtime/src/plan.js";
+import { ProfilingEngine, renderProfile } from "../../runtime/src/train/profile.js";
 import { fastestEngine } from "./choose-engine.js";
 import { trainDistributed } from "./distributed-run.js";
 import { startTorchEngine, trainClosing } from "./torch-engine.js";
 import { prepareTraining } from "../../runtime/src/train/epochs.js";
 import { copyReferences } from "../../runtime/src/train/reference.js";
-import { train, TrainingError, trainOptionsFrom, type StepEngine, type StepReport, type TrainState } from "../../runtime/src/train/trainer.js";
+import { train, Trainer, TrainingError, trainOptionsFrom, type StepEngine, type StepReport, type TrainState } from "../../runtime/src/train/trainer.js";
 import type { DataSet } from "../../runtime/src/data/batch.js";
 import { rolloutSettingsOf } from "../../runtime/src/rl/value-learning.js";
 import { startRollouts } from "./rollout-run.js";
@@ -57,6 +58,8 @@ export interface TrainRunRequest {
   readonly steps?: number;
   readonly batch?: number;
   readonly checkpointEvery?: number;
+  /** Profile steps 3–7 (a tfjs engine): printed through `log`, written to profile.json. */
+  readonly profile?: boolean;
   readonly skipBadRows?: boolean;
   /** The checkpoint `init { model = … }` starts from (the caller trained that model first). */
   readonly initFrom?: string;
@@ -177,6 +180,8 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
   const nproc = onTorch ? (request.torch?.nproc ?? 1) : 1;
   if (nproc > 1 && previous) throw new BackendUnavailable("--resume of a run on several processes is not supported yet; resume it with --nproc 1");
   const engine = onTorch && nproc === 1 ? await startTorchEngine({ plan: request.plan, source: request.file, executor, settings, steps: options.steps, folder: join(dir, "torch"), device: request.torch?.device ?? "cpu", threads: request.torch?.threads ?? 0, seed: request.seed }) : undefined;
+  if (request.profile && onTorch) throw new BackendUnavailable("--profile measures the tfjs engines (cpu, wasm, webgpu); with --backend torch use PyTorch's own profiler on the exported package");
+  const profiled = request.profile ? profilingEngine(executor, settings, options, dir, events) : undefined;
   const mirror = async () => engine?.syncWeights();
   // metrics.jsonl grows a line per step, so a killed run keeps its curve up to the crash.
   const metricsPath = join(dir, "metrics.jsonl");
@@ -190,7 +195,7 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
     ...options,
     ...(rollouts ? { evaluate: rollouts.evaluate, afterStep: rollouts.afterStep } : {}),
     ...(resume ? { resume } : {}),
-    ...(engine ? { engine } : {}),
+    ...(engine ? { engine } : profiled ? { engine: profiled } : {}),
     checkpointEvery: request.checkpointEvery ?? (typeof settings["checkpoint_every"] === "number" ? settings["checkpoint_every"] : options.evalEvery),
     onStep,
     onBest: async (r) => {
@@ -323,5 +328,15 @@ function readHistory(path: string): StepReport[] {
     } catch {
       return []; // A line cut short by a crash.
     }
+  });
+}
+
+/** The tfjs trainer under the profiler for steps 3–7 (or every step of a shorter run). */
+function profilingEngine(executor: Executor, settings: PlanSettings, options: { steps: number; seed: number }, dir: string, events: TrainRunEvents): StepEngine {
+  const first = options.steps >= 7 ? 3 : 1;
+  const window = new Set(Array.from({ length: Math.min(5, options.steps - first + 1) }, (_, i) => first + i));
+  return new ProfilingEngine(new Trainer(executor, settings, options.steps, options.seed), executor, window, (profile) => {
+    writeFileAtomic(join(dir, "profile.json"), `${JSON.stringify(profile, null, 2)}\n`);
+    events.log(`${renderProfile(profile)}\n(written to ${join(dir, "profile.json")})\n`);
   });
 }

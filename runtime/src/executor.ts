@@ -30,6 +30,8 @@ export interface RunOptions {
 
 export class Executor {
   readonly params = new Map<string, tf.Variable>();
+  /** While set (`rec train --profile`), told each plan step's kernel time in milliseconds. */
+  timer: ((step: PlanStep, ms: number) => void) | undefined;
   private readonly kernels: (Kernel | undefined)[];
 
   constructor(
@@ -132,7 +134,10 @@ export class Executor {
     const inputSteps = step.inputs.map((i) => this.plan.steps[i]!);
     // Each random op draws its own stream: two dropouts of one step get different masks.
     try {
-      return this.kernels[step.id]!(inputs, { step, dim, training: Boolean(options.training), seed: tfSeed(options.seed ?? 0, step.id), inputSteps });
+      const started = this.timer ? performance.now() : 0;
+      const out = this.kernels[step.id]!(inputs, { step, dim, training: Boolean(options.training), seed: tfSeed(options.seed ?? 0, step.id), inputSteps });
+      this.timer?.(step, performance.now() - started);
+      return out;
     } catch (error) {
       if (error instanceof PlanError || error instanceof KernelError) throw error;
       const where = step.loc ? ` at line ${step.loc[0]}:${step.loc[1]}` : "";

@@ -1,0 +1,57 @@
+// `rec train --profile`: steps 3–7 run under the profiler and train like the others (the same
+// curve as without it); the profile attributes the forward pass to the spec's own lines and ops,
+// lists every kernel of the step with the matrix products' share, and counts allocations. No
+// timings are asserted: only where time is attributed, never how much.
+
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main } from "../cli/main.js";
+import type { StepProfile } from "../runtime/src/train/profile.js";
+import { ROOT } from "./harness/repo.js";
+import { findTorchPython } from "../runtime/src/torch/python.js";
+
+const torch = findTorchPython();
+
+async function train(out: string, extra: string[]) {
+  rmSync(out, { recursive: true, force: true });
+  let stderr = "";
+  const io = { stdout: () => undefined, stderr: (t: string) => void (stderr += t), isTTY: false, cwd: ROOT, env: {} };
+  const code = await main(["train", "--backend", "cpu", "--steps", "8", "--batch", "32", "--out", out, ...extra, "examples/ctr/model.rec"], io);
+  return { code, stderr };
+}
+
+describe("rec train --profile", () => {
+  it("attributes the forward pass to the spec's lines and ops, and trains as without it", async () => {
+    const dir = join(ROOT, ".tmp", "profile");
+    const profiled = await train(join(dir, "profiled"), ["--profile"]);
+    expect(profiled.code, profiled.stderr).toBe(0);
+    expect(profiled.stderr).toMatch(/profile of steps 3, 4, 5, 6, 7 on cpu: .* ms a step; .*% in matrix products/);
+    const profile = JSON.parse(readFileSync(join(dir, "profiled", "profile.json"), "utf8")) as StepProfile;
+    expect(profile.steps).toEqual([3, 4, 5, 6, 7]);
+    const spec = readFileSync(join(ROOT, "examples/ctr/model.rec"), "utf8").split("\n");
+    // Every attributed line is a line of the spec holding code; the MLP's line is among them.
+    for (const row of profile.forwardByLine) {
+      const line = Number(/^line (\d+)$/.exec(row.name)?.[1]);
+      expect(spec[line - 1], row.name).toMatch(/\S/);
+    }
+    const mlpLine = spec.findIndex((l) => l.includes("MLP([64, 32, 1])")) + 1;
+    expect(profile.forwardByLine.map((r) => r.name)).toContain(`line ${mlpLine}`);
+    expect(profile.forwardByOp.map((r) => r.name)).toEqual(expect.arrayContaining(["matmul", "gather"]));
+    expect(profile.kernels.some((r) => /MatMul/.test(r.name)), profile.kernels.map((r) => r.name).join()).toBe(true);
+    expect(profile.matmulShare).toBeGreaterThan(0);
+    expect(profile.matmulShare).toBeLessThanOrEqual(1);
+    expect(profile.tensorsPerStep).toBeGreaterThan(0);
+    const plain = await train(join(dir, "plain"), []);
+    expect(plain.code, plain.stderr).toBe(0);
+    const curve = (d: string) => readFileSync(join(dir, d, "metrics.jsonl"), "utf8");
+    expect(curve("profiled")).toEqual(curve("plain"));
+  });
+
+  it.skipIf(typeof torch === "string")(`refuses the torch engine with a clear message${typeof torch === "string" ? ` (skipped: ${torch})` : ""}`, async () => {
+    const result = await train(join(ROOT, ".tmp", "profile", "torch"), ["--profile", "--backend", "torch"]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain("--profile measures the tfjs engines");
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
