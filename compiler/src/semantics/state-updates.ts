@@ -4,6 +4,7 @@
 // .updates, lowered to the plan's train entry `updates`), or REC2033.
 
 import type * as A from "../syntax/ast.js";
+import type { IrNode } from "../ir/ir.js";
 import type { Dim } from "../types/dims.js";
 import { dtypeName, printShape } from "../types/tensor-type.js";
 import type { Elaborator, EvalContext } from "./elaborate.js";
@@ -21,8 +22,7 @@ export function recordUpdate(el: Elaborator, decl: A.LetDecl, env: Env, ctx: Eva
   const target = el.lookup(name, env, decl.pattern.span, ctx);
   const value = el.evalExpr(decl.value, env, { ...ctx, bindName: false });
   if (target.kind === "poison" || value.kind === "poison") return;
-  const param = target.kind === "tensor" && target.node !== undefined ? ctx.model.graph.node(target.node) : undefined;
-  const stateName = param?.op === "param" && param.attrs.get("group")?.kind === "string" && (param.attrs.get("group") as { value: string }).value === "state" ? (param.attrs.get("name") as { value: string }).value : undefined;
+  const stateName = target.kind === "tensor" && target.node !== undefined ? stateNameOf(ctx.model.graph.node(target.node)) : undefined;
   if (stateName === undefined || target.kind !== "tensor") {
     el.report(ctx, "REC2033", decl.pattern.span, { message: `\`${name}\` is not a state of this module`, label: "only a `state` can be updated" });
     return;
@@ -37,6 +37,15 @@ export function recordUpdate(el: Elaborator, decl: A.LetDecl, env: Env, ctx: Eva
     return;
   }
   if (value.node !== undefined) ctx.model.updates.set(stateName, { node: value.node, span: decl.span, file: ctx.file });
+}
+
+/** The qualified name of a module state's param node (`group = "state"`); undefined for anything else. */
+function stateNameOf(node: IrNode): string | undefined {
+  const text = (key: string) => {
+    const attr = node.attrs.get(key);
+    return attr?.kind === "string" ? attr.value : undefined;
+  };
+  return node.op === "param" && text("group") === "state" ? text("name") : undefined;
 }
 
 function sameShape(el: Elaborator, a: readonly Dim[], b: readonly Dim[]): boolean {
