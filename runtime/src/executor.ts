@@ -26,6 +26,11 @@ export interface RunOptions {
   /** Under a gradient tape: keep intermediates (tf.tidy around the call frees them). */
   readonly training?: boolean;
   readonly seed?: number;
+  /**
+   * Sparse training (trainer.ts): told the ids and value of each row lookup of these tables, so
+   * the trainer can take the gradient with respect to the looked-up rows instead of the table.
+   */
+  readonly lookups?: { readonly tables: ReadonlySet<string>; readonly seen: (table: string, ids: Tensor, rows: Tensor) => void };
 }
 
 export class Executor {
@@ -137,6 +142,9 @@ export class Executor {
       const started = this.timer ? performance.now() : 0;
       const out = this.kernels[step.id]!(inputs, { step, dim, training: Boolean(options.training), seed: tfSeed(options.seed ?? 0, step.id), inputSteps });
       this.timer?.(step, performance.now() - started);
+      // A table read only by lookups (`lookupOnly`) has no other reader: every step reading it is one.
+      const table = inputSteps[0]?.op === "param" ? String(inputSteps[0].attrs["name"]) : undefined;
+      if (table !== undefined && options.lookups?.tables.has(table)) options.lookups.seen(table, inputs[1]!, out);
       return out;
     } catch (error) {
       if (error instanceof PlanError || error instanceof KernelError) throw error;

@@ -39,6 +39,10 @@ export interface PlanParam {
   readonly init: string;
   /** `state`: a module's state (BatchNorm's running statistics), saved in checkpoints, never trained: the train entry's `updates` set it after each step. */
   readonly group: "dense" | "embedding" | "state";
+  /** An embedding table read only by row lookups (registry fact `rowLookup`): it can train sparsely. */
+  readonly lookupOnly?: true;
+  /** An embedding table read whole by some op (the first such): why it cannot train sparsely. */
+  readonly denseReader?: { readonly op: string; readonly loc?: readonly [number, number] };
 }
 
 export interface PlanInput {

@@ -8,8 +8,9 @@ import type { OpArg, OpDef } from "./types.js";
 const gather: OpDef = {
   name: "gather",
   category: "nn",
-  doc: "gather(table, ids): rows of `table` f32[V, D] for ids of the table's id space, giving f32[..., D]. The gradient is a sparse row update (UnsortedSegmentSum on the backends).",
+  doc: "gather(table, ids): rows of `table` f32[V, D] for ids of the table's id space, giving f32[..., D]. The gradient is a sparse row update (UnsortedSegmentSum on the backends); a table read only by lookups trains sparsely under a sparse optimizer.",
   params: [p("table", "tensor"), p("ids", "tensor")],
+  rowLookup: true,
   infer(args, ctx) {
     const table = tensorArg(args, "table");
     const ids = tensorArg(args, "ids");

@@ -25,7 +25,10 @@ export function lowerToPlan(model: IrModel, train: readonly TrainStage[] = [], s
   };
   const params = model.nodes
     .filter((n) => n.op === "param")
-    .map((n) => ({ name: text(n.id, "name"), step: n.id, type: planType(n.type), init: text(n.id, "init") || "zeros()", group: planGroup(text(n.id, "group")) }));
+    .map((n): PlanParam => {
+      const group = planGroup(text(n.id, "group"));
+      return { name: text(n.id, "name"), step: n.id, type: planType(n.type), init: text(n.id, "init") || "zeros()", group, ...(group === "embedding" ? tableAccess(model, n.id) : {}) };
+    });
   const inputs = model.nodes.filter((n) => n.op === "input").map((n) => ({ name: text(n.id, "name"), step: n.id, type: planType(n.type) }));
   const entry = (...roles: string[]): PlanEntry => ({
     outputs: Object.fromEntries(model.outputs.filter((o) => roles.includes(o.role)).map((o) => [o.name, o.node])),
@@ -51,6 +54,18 @@ export function lowerToPlan(model: IrModel, train: readonly TrainStage[] = [], s
     ...(schemas.length ? { schemas: Object.fromEntries(schemas.map((s) => [s.plan.name, s.plan])) } : {}),
     ...(Object.keys(metrics).length ? { metrics } : {}),
   };
+}
+
+/**
+ * How an embedding table is read: only by row lookups (`lookupOnly`, so it can train sparsely),
+ * or whole by some op (`denseReader`, the first, named in the error when a sparse optimizer is
+ * asked for). A table nothing reads is neither.
+ */
+function tableAccess(model: IrModel, param: number): Pick<PlanParam, "lookupOnly" | "denseReader"> {
+  const readers = model.nodes.filter((n) => n.inputs.includes(param));
+  const whole = readers.find((n) => !OPS.get(n.op)?.rowLookup || n.inputs.indexOf(param) !== 0 || n.inputs.lastIndexOf(param) !== 0);
+  if (whole) return { denseReader: { op: whole.op, ...(whole.loc ? { loc: [whole.loc.line, whole.loc.column] as const } : {}) } };
+  return readers.length ? { lookupOnly: true } : {};
 }
 
 function planGroup(group: string): PlanParam["group"] {

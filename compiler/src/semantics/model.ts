@@ -273,6 +273,15 @@ export interface TrainStage {
 }
 export type TrainSettings = ReadonlyMap<string, Attr | TrainSettings>;
 
+/** `rowwise_adagrad`'s slots: one float of state per table row, not per weight. */
+export const ROW_SLOT = -1;
+
+/** The optimizer state of one weight of `bytes` bytes under `slots` slots per weight (or ROW_SLOT). */
+export function optimizerStateBytes(slots: number, bytes: number, shape: readonly Dim[]): number {
+  if (slots !== ROW_SLOT) return bytes * slots;
+  return bytes / (evaluateDim(numel(shape.slice(1)), () => undefined) ?? 1);
+}
+
 /** Evaluates every `train` block; the first one decides the optimizer state slots per group. */
 function trainSettings(
   el: Elaborator,
@@ -283,8 +292,9 @@ function trainSettings(
   const data: { value: Value; span: A.Expr["span"] }[] = [];
   const slotsOf = (v: Value | undefined) => {
     if (!v || v.kind !== "config") return undefined;
-    if (v.name === "adam" || v.name === "adamw") return 2;
+    if (v.name === "adam" || v.name === "adamw" || v.name === "lazy_adam") return 2;
     if (v.name === "adagrad") return 1;
+    if (v.name === "rowwise_adagrad") return ROW_SLOT;
     if (v.name === "sgd") {
       const m = v.args.get("momentum");
       return m && ((m.kind === "float" && m.value !== 0) || m.kind === "int") ? 1 : 0;
@@ -347,7 +357,7 @@ function checkMemory(
     if (count === undefined) continue;
     const bytes = count * 4;
     weightBytes += bytes;
-    stateBytes += bytes * (w.group === "embedding" ? slots.embedding : w.group === "state" ? 0 : slots.dense);
+    stateBytes += optimizerStateBytes(w.group === "embedding" ? slots.embedding : w.group === "state" ? 0 : slots.dense, bytes, w.type.shape);
     if (bytes > largestBytes) {
       largestBytes = bytes;
       largest = w;

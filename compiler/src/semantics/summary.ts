@@ -5,7 +5,7 @@
 
 import { addDims, constDim, constValue, evaluateDim, mulDims, printDim, substitute } from "../types/dims.js";
 import { dtypeName, numel, printShape, DTYPE_BYTES } from "../types/tensor-type.js";
-import { formatBytes, type ElaboratedModel } from "./model.js";
+import { formatBytes, optimizerStateBytes, type ElaboratedModel } from "./model.js";
 import { activationBytes, graphCost } from "../ir/cost.js";
 import { liveNodes } from "../ir/ir.js";
 import { communicationPerStep, numberOf, trainsWeight } from "./train-checks.js";
@@ -62,7 +62,7 @@ export function summarize(model: ElaboratedModel): SummaryJson {
     const slots = trains(w.path) ? (w.group === "embedding" ? model.optimizerSlots.embedding : model.optimizerSlots.dense) : 0;
     if (bytes === null) [stateBytes, trainedBytes] = [null, null];
     else {
-      if (stateBytes !== null) stateBytes += bytes * slots;
+      if (stateBytes !== null) stateBytes += optimizerStateBytes(slots, bytes, w.type.shape);
       if (trainedBytes !== null && trains(w.path)) trainedBytes += bytes;
     }
     return { name: w.path, shape: printShape(w.type.shape), dtype: dtypeName(w.type), group: w.group, count, bytes };

@@ -14,6 +14,7 @@ import traceback
 
 import torch
 
+from .sparse_optim import LazyAdam, RowwiseAdagrad
 from .wire import read_message, write_message
 
 
@@ -29,7 +30,16 @@ def make_optimizer(group, params):
         return torch.optim.Adam(params, lr=lr, betas=betas, eps=group.get("eps", 1e-8))
     if kind == "adagrad":
         return torch.optim.Adagrad(params, lr=lr, initial_accumulator_value=group.get("initial_accumulator", 0.1), eps=1e-7)
+    if kind == "rowwise_adagrad":
+        return RowwiseAdagrad(params, lr=lr, eps=group.get("eps", 1e-8), initial_accumulator=group.get("initial_accumulator", 0.0))
+    if kind == "lazy_adam":
+        return LazyAdam(params, lr=lr, beta1=group.get("beta1", 0.9), beta2=group.get("beta2", 0.999), eps=group.get("eps", 1e-8))
     raise ValueError("unknown optimizer `%s`" % kind)
+
+
+def dense_values(grad):
+    """A gradient's stored values: a sparse gradient's distinct rows (summed), or the dense gradient itself."""
+    return grad.coalesce().values() if grad.is_sparse else grad
 
 
 class Session:
@@ -45,6 +55,9 @@ class Session:
         self.groups = []
         for group in header["groups"]:
             params = [self.model.weights[name] for name in group["names"]]
+            # A sparse group's tables get sparse gradients from their lookups (the gather lowering reads this mark).
+            for p in params:
+                p.sparse_rows = bool(group.get("sparse", False)) and header.get("sparse_lookups", True)
             self.groups.append((group, params, make_optimizer(group, params)))
         self.trainable = {name for group in header["groups"] for name in group["names"]}
         # What computes the losses: the model itself, or DistributedDataParallel around it (train.py).
@@ -71,11 +84,11 @@ class Session:
             optimizer.zero_grad(set_to_none=True)
         total.backward()
         grads = [(name, w.grad) for name, w in self.model.weights.items() if w.grad is not None]
-        squares = sum(float((g.double() ** 2).sum()) for _, g in grads) if grads else 0.0
+        squares = sum(float((dense_values(g).double() ** 2).sum()) for _, g in grads) if grads else 0.0
         loss = float(total)
         if not (math.isfinite(loss) and math.isfinite(squares)):
             # Nothing is applied: the weights stay those of the previous step.
-            bad = [name for name, g in grads if not bool(torch.isfinite(g).all())]
+            bad = [name for name, g in grads if not bool(torch.isfinite(dense_values(g)).all())]
             self.model.apply_updates(applied=False)
             return {"loss": loss, "finite": False, "bad_gradients": bad}
         if self.clip_norm > 0:

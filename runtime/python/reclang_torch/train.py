@@ -64,7 +64,9 @@ def main(package, folder, argv=None):
 
     init, _ = safetensors.load(os.path.join(folder, "init.safetensors"))
     model_module = importlib.import_module(package + ".model")
-    session = Session(model_module, dict(config, device=str(device)), init)
+    # NCCL reduces no sparse gradients: tables of a sparse group get dense ones there, and the sparse
+    # optimizers update the rows whose gradient is not zero (sparse_optim.py), the same rows.
+    session = Session(model_module, dict(config, device=str(device), sparse_lookups=not (world > 1 and device.type == "cuda")), init)
     if world > 1:
         wrapped = torch.nn.parallel.DistributedDataParallel(session.model, device_ids=[device.index] if device.type == "cuda" else None, find_unused_parameters=config.get("unused_in_train", False))
         session.forward = lambda feeds, training, seed: wrapped(feeds, "train", training, seed)

@@ -17,13 +17,14 @@ export function optimizerGroups(executor: Executor, settings: PlanSettings, step
     return {
       names: g.names,
       kind: config.name,
+      sparse: g.sparse ?? false,
       lr: number("lr", 1e-3),
       momentum: number("momentum", 0),
       beta1: number("beta1", 0.9),
       beta2: number("beta2", 0.999),
       eps: number("eps", 1e-8),
       weight_decay: number("weight_decay", 0.01),
-      initial_accumulator: number("initial_accumulator", 0.1),
+      initial_accumulator: number("initial_accumulator", config.name === "rowwise_adagrad" ? 0 : 0.1),
     };
   });
   return { setup, groups };

@@ -37,7 +37,7 @@ export function makeOptimizer(text: string): GroupOptimizer {
       inner = tf.train.adagrad(lr, numberArg(config, "initial_accumulator", 0.1));
       break;
     default:
-      throw new ConfigError(`unknown optimizer \`${config.name}\` (use sgd, adam, adamw or adagrad)`);
+      throw new ConfigError(`unknown optimizer \`${config.name}\` (use sgd, adam, adamw or adagrad; rowwise_adagrad and lazy_adam for embedding tables)`);
   }
   let current = lr;
   return {

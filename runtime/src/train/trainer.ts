@@ -2,7 +2,7 @@
 // clipping, one optimizer per parameter group (dense, embedding), a learning-rate schedule,
 // periodic evaluation, and a clear error when the loss stops being finite.
 
-import type { Executor } from "../executor.js";
+import type { Executor, RunOptions } from "../executor.js";
 import type { Plan, PlanSettings, PlanValue } from "../plan.js";
 import { tf, type Tensor } from "../tf.js";
 import type { BatchSource, DataSet } from "../data/batch.js";
@@ -10,6 +10,8 @@ import { evaluateMetrics } from "./evaluate.js";
 import { makeOptimizer, type GroupOptimizer } from "./optimizers.js";
 import { learningRateFactor, type Schedule } from "./schedule.js";
 import { GradientPipeline, pipelineSettingsOf } from "./gradient-pipeline.js";
+import { onlySparse, SparseOptimizer, sumByRow, trainsSparsely, type RowGradients } from "./sparse-optimizers.js";
+import { tableRows } from "./table-rows.js";
 
 export interface TrainOptions {
   readonly steps: number;
@@ -117,8 +119,12 @@ export function trainOptionsFrom(settings: PlanSettings, overrides: Partial<Trai
 
 /** What a train block asks of any engine: the optimizer groups, loss weights, clipping and schedule. */
 export interface TrainingSetup {
-  /** The dense group, then the embedding group (each only when it has trainable weights). */
-  readonly groups: readonly { readonly group: "dense" | "embedding"; readonly optimizer: string; readonly names: readonly string[] }[];
+  /**
+   * The dense group, then the embedding group (each only when it has trainable weights). The
+   * embedding group is `sparse` when its optimizer updates only touched rows (sparse-optimizers.ts)
+   * and every table in it is read by lookups alone.
+   */
+  readonly groups: readonly { readonly group: "dense" | "embedding"; readonly optimizer: string; readonly names: readonly string[]; readonly sparse?: true }[];
   readonly lossWeights: Record<string, number>;
   readonly clipNorm: number;
   readonly schedule: Schedule;
@@ -143,9 +149,11 @@ export function trainingSetup(plan: Plan, settings: PlanSettings, steps: number)
     throw new TrainingError(`model ${plan.model} has no weights to train${frozen.length ? " (all are frozen)" : ""}`);
   }
   if (Object.keys(plan.entries.train.outputs).length === 0) throw new TrainingError(`model ${plan.model} has no loss to train on`);
+  if (onlySparse(dense)) throw new TrainingError(`\`${dense}\` trains embedding tables: set it as \`embeddings = ${dense}\`, and choose a dense optimizer for \`optimizer\``);
+  const sparse = byGroup.embedding.length > 0 && sparseTables(plan, byGroup.embedding, embedding, pipelineSettingsOf(settings) !== undefined);
   const groups = [
     ...(byGroup.dense.length ? [{ group: "dense" as const, optimizer: dense, names: byGroup.dense }] : []),
-    ...(byGroup.embedding.length ? [{ group: "embedding" as const, optimizer: embedding, names: byGroup.embedding }] : []),
+    ...(byGroup.embedding.length ? [{ group: "embedding" as const, optimizer: embedding, names: byGroup.embedding, ...(sparse ? { sparse: true as const } : {}) }] : []),
   ];
   const weights = (settings["loss_weights"] ?? {}) as PlanSettings;
   const decay = String(settings["lr_decay"] ?? "constant");
@@ -162,8 +170,41 @@ export function trainingSetup(plan: Plan, settings: PlanSettings, steps: number)
   };
 }
 
+/**
+ * Whether the embedding group trains sparsely: its optimizer updates only touched rows and every
+ * table is read by row lookups alone (the plan's `lookupOnly`). sgd and adagrad give the same
+ * weights either way, so a table some op reads whole trains densely under them; rowwise_adagrad
+ * and lazy_adam have no dense form, and such a table is an error naming the op.
+ */
+function sparseTables(plan: Plan, names: readonly string[], optimizer: string, withPipeline: boolean): boolean {
+  if (!trainsSparsely(optimizer)) return false;
+  const params = names.map((name) => plan.params.find((p) => p.name === name)!);
+  if (onlySparse(optimizer)) {
+    if (withPipeline) throw new TrainingError(`\`${optimizer}\` updates only the rows a batch touched, which the train block's \`gradients { … }\` pipeline does not support yet: use adagrad or sgd for \`embeddings\``);
+    const whole = params.find((p) => !p.lookupOnly);
+    if (whole) {
+      const reader = whole.denseReader;
+      const where = reader ? ` by \`${reader.op}\`${reader.loc ? ` at line ${reader.loc[0]}:${reader.loc[1]}` : ""}` : "";
+      throw new TrainingError(`\`${optimizer}\` updates only the rows a batch looks up, but the table \`${whole.name}\` is read whole${where}: read it with lookups only, or use adagrad or sgd for \`embeddings\``);
+    }
+  }
+  return !withPipeline && params.every((p) => p.lookupOnly);
+}
+
+/** One row lookup of a sparse table in a step: its ids and the gradient of the loss with respect to its value. */
+interface Lookup {
+  readonly table: string;
+  readonly ids: Tensor;
+  grads: Tensor | undefined;
+}
+
+/** A group trained by a tfjs optimizer on dense gradients, or the embedding tables trained sparsely. */
+type TrainGroup =
+  | { readonly sparse?: undefined; readonly optimizer: GroupOptimizer; readonly variables: tf.Variable[] }
+  | { readonly sparse: true; readonly optimizer: SparseOptimizer; readonly tables: ReadonlyMap<string, tf.Variable> };
+
 export class Trainer implements StepEngine {
-  private readonly groups: { optimizer: GroupOptimizer; variables: tf.Variable[] }[] = [];
+  private readonly groups: TrainGroup[] = [];
   private readonly lossWeights: Record<string, number>;
   private readonly clipNorm: number;
   private readonly schedule: Schedule;
@@ -182,7 +223,15 @@ export class Trainer implements StepEngine {
     const pipeline = pipelineSettingsOf(settings);
     this.pipeline = pipeline ? new GradientPipeline(pipeline, seed) : undefined;
     this.planNames = new Map([...executor.params].map(([name, v]) => [v.name, name]));
-    for (const group of setup.groups) this.groups.push({ optimizer: makeOptimizer(group.optimizer), variables: group.names.map((n) => executor.params.get(n)!) });
+    for (const group of setup.groups) {
+      if (group.sparse) {
+        const variables = new Map(group.names.map((n) => [n, executor.params.get(n)!]));
+        const tables = [...variables].map(([name, v]) => ({ name, rows: v.shape[0]!, width: v.shape[1] ?? 1, access: tableRows(v) }));
+        this.groups.push({ sparse: true, optimizer: new SparseOptimizer(group.optimizer, tables), tables: variables });
+      } else {
+        this.groups.push({ optimizer: makeOptimizer(group.optimizer), variables: group.names.map((n) => executor.params.get(n)!) });
+      }
+    }
     this.lossWeights = setup.lossWeights;
     this.clipNorm = setup.clipNorm;
     this.schedule = setup.schedule;
@@ -197,43 +246,87 @@ export class Trainer implements StepEngine {
   async step(step: number, feeds: ReadonlyMap<string, Tensor>, seed: number): Promise<number> {
     const factor = learningRateFactor(this.schedule, step);
     for (const g of this.groups) g.optimizer.setLearningRate(g.optimizer.baseLearningRate * factor);
-    const variables = this.groups.flatMap((g) => g.variables);
+    const variables = this.groups.flatMap((g) => (g.sparse ? [] : g.variables));
+    const sparse = this.groups.find((g): g is Extract<TrainGroup, { sparse: true }> => g.sparse === true);
     const perExample = this.pipeline?.settings.perExampleClip ?? 0;
-    const { grads, check } = perExample > 0 ? this.clippedPerExample(feeds, seed + step, variables, perExample) : this.batchGradients(feeds, seed + step, variables);
-    const [total, gradSquares] = (await check.data()) as Float32Array;
+    const { grads, check, lookups } = perExample > 0 ? { ...this.clippedPerExample(feeds, seed + step, variables, perExample), lookups: [] } : this.batchGradients(feeds, seed + step, variables, sparse?.tables);
+    const [total, denseSquares] = (await check.data()) as Float32Array;
     check.dispose();
-    if (Number.isFinite(total!) && Number.isFinite(gradSquares!)) {
+    const rows = sparse ? await this.rowGradients(sparse.tables, lookups) : new Map<string, RowGradients & { squares: number }>();
+    const gradSquares = denseSquares! + [...rows.values()].reduce((sum, r) => sum + r.squares, 0);
+    if (Number.isFinite(total!) && Number.isFinite(gradSquares)) {
       if (this.pipeline) this.throughPipeline(grads, [...feeds.values()][0]?.shape[0] ?? 1);
+      const scale = this.clipNorm > 0 && !this.pipeline ? Math.min(1, this.clipNorm / (Math.sqrt(gradSquares) + 1e-12)) : 1;
       tf.tidy(() => {
-        let scale: Tensor | undefined;
-        if (this.clipNorm > 0 && !this.pipeline) scale = tf.minimum(1, tf.div(this.clipNorm, tf.add(tf.sqrt(tf.scalar(gradSquares!)), 1e-12)));
         for (const group of this.groups) {
+          if (group.sparse) continue;
           const map = new Map<tf.Variable, Tensor>();
           for (const v of group.variables) {
             const g = grads[v.name];
-            if (g) map.set(v, scale ? tf.mul(g, scale) : g);
+            if (g) map.set(v, scale !== 1 ? tf.mul(g, scale) : g);
           }
           group.optimizer.apply(map);
         }
       });
+      if (sparse) {
+        if (scale !== 1) for (const r of rows.values()) r.grads.forEach((g, i) => (r.grads[i] = g * scale));
+        await sparse.optimizer.apply(rows);
+      }
     } else {
       const gradients: string[] = [];
       for (const [name, g] of Object.entries(grads)) if ((await g.data()).some((v) => !Number.isFinite(v))) gradients.push(this.planNames.get(name) ?? name);
+      for (const [name, r] of rows) if (!Number.isFinite(r.squares)) gradients.push(name);
       this.lastNonFinite = { loss: total!, gradients };
     }
     tf.dispose(Object.values(grads));
-    this.applyUpdates(Number.isFinite(total!) && Number.isFinite(gradSquares!));
-    return Number.isFinite(gradSquares!) ? total! : Number.isFinite(total!) ? Number.NaN : total!;
+    this.applyUpdates(Number.isFinite(total!) && Number.isFinite(gradSquares));
+    return Number.isFinite(gradSquares) ? total! : Number.isFinite(total!) ? Number.NaN : total!;
   }
 
-  /** The weighted loss of a batch and its gradients; `check` holds [loss, squared gradient norm]. */
-  private batchGradients(feeds: ReadonlyMap<string, Tensor>, seed: number, variables: tf.Variable[]): { grads: Record<string, Tensor>; check: Tensor } {
-    return tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => this.weightedLoss(feeds, seed), variables);
-      const squared = Object.values(grads).map((g) => tf.sum(tf.square(g)));
+  /**
+   * The weighted loss of a batch and its gradients; `check` holds [loss, squared norm of the
+   * dense gradients]. With sparse tables, the gradient of each of their lookups is taken with
+   * respect to the looked-up rows themselves (`lookups`), so no table-sized gradient exists.
+   */
+  private batchGradients(
+    feeds: ReadonlyMap<string, Tensor>,
+    seed: number,
+    variables: tf.Variable[],
+    sparseTables?: ReadonlyMap<string, tf.Variable>,
+  ): { grads: Record<string, Tensor>; check: Tensor; lookups: Lookup[] } {
+    const lookups: Lookup[] = [];
+    const { grads, check } = tf.tidy(() => {
+      // tfjs's engine reads the list of values to differentiate after running the forward pass,
+      // so each lookup's rows join it as the pass creates them (test/sparse-training.test.ts
+      // checks the result against dense training). It needs one entry before the pass starts.
+      const placeholder = variables.length ? [] : [tf.scalar(0)];
+      const xs: Tensor[] = [...variables, ...placeholder];
+      const fixed = xs.length;
+      const tables = sparseTables ? new Set(sparseTables.keys()) : undefined;
+      const seen = (table: string, ids: Tensor, rows: Tensor) => {
+        lookups.push({ table, ids: tf.keep(tf.clone(ids)), grads: undefined });
+        xs.push(rows);
+      };
+      const { value, grads } = tf.engine().gradients(() => this.weightedLoss(feeds, seed, tables ? { tables, seen } : undefined), xs, undefined, true);
+      const dense = Object.fromEntries(variables.flatMap((v, i) => (grads[i] ? [[v.name, grads[i]!]] : [])));
+      lookups.forEach((lookup, k) => (lookup.grads = grads[fixed + k] ? tf.keep(grads[fixed + k]!) : undefined));
+      const squared = Object.values(dense).map((g) => tf.sum(tf.square(g)));
       const check = tf.stack([value, squared.length ? tf.addN(squared) : tf.scalar(0)]);
-      return { grads: Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.keep(g)])), check: tf.keep(check) };
+      return { grads: Object.fromEntries(Object.entries(dense).map(([k, g]) => [k, tf.keep(g)])), check: tf.keep(check) };
     });
+    return { grads, check, lookups };
+  }
+
+  /** Each sparse table's distinct rows and summed gradients over its lookups of the step (read back). */
+  private async rowGradients(tables: ReadonlyMap<string, tf.Variable>, lookups: readonly Lookup[]): Promise<Map<string, RowGradients & { squares: number }>> {
+    const out = new Map<string, RowGradients & { squares: number }>();
+    for (const [name, table] of tables) {
+      const mine = lookups.filter((l) => l.table === name && l.grads);
+      const read = await Promise.all(mine.map(async (l) => ({ ids: await l.ids.data(), grads: (await l.grads!.data()) as Float32Array })));
+      out.set(name, sumByRow(read, table.shape[1] ?? 1));
+    }
+    tf.dispose(lookups.flatMap((l) => (l.grads ? [l.ids, l.grads] : [l.ids])));
+    return out;
   }
 
   /** The states' values after the step being computed (the train entry's `updates`), kept until it is applied. */
@@ -248,8 +341,8 @@ export class Trainer implements StepEngine {
     this.pendingUpdates.clear();
   }
 
-  private weightedLoss(feeds: ReadonlyMap<string, Tensor>, seed: number): tf.Scalar {
-    const { losses, updates } = this.executor.runTrain(feeds, { training: true, seed });
+  private weightedLoss(feeds: ReadonlyMap<string, Tensor>, seed: number, lookups?: RunOptions["lookups"]): tf.Scalar {
+    const { losses, updates } = this.executor.runTrain(feeds, { training: true, seed, ...(lookups ? { lookups } : {}) });
     // Per-example clipping runs one forward pass per example: the last one's statistics are kept.
     for (const value of this.pendingUpdates.values()) value.dispose();
     this.pendingUpdates = new Map([...updates].map(([name, value]) => [name, tf.keep(value)]));

@@ -16,10 +16,12 @@ function config(name: string, doc: string, positional: readonly string[] = []): 
 }
 
 export const CONFIG_BUILTINS: readonly Builtin[] = [
-  config("sgd", "sgd(lr, momentum = 0): stochastic gradient descent."),
+  config("sgd", "sgd(lr, momentum = 0, sparse = true): stochastic gradient descent; as `embeddings` without momentum, tables read only by lookups train sparsely (the same weights as dense training)."),
   config("adam", "adam(lr, beta1 = 0.9, beta2 = 0.999, eps = 1e-8): Adam (Kingma & Ba 2015); two state slots per weight."),
   config("adamw", "adamw(lr, weight_decay, …): Adam with decoupled weight decay (Loshchilov & Hutter 2019); two state slots per weight."),
-  config("adagrad", "adagrad(lr, initial_accumulator = 0.1): Adagrad, the usual choice for embedding tables; one state slot per weight."),
+  config("adagrad", "adagrad(lr, initial_accumulator = 0.1, sparse = true): Adagrad, the usual choice for embedding tables; one state slot per weight. As `embeddings`, tables read only by lookups train sparsely (the same weights as dense training, only the touched rows updated); `sparse = false` trains them densely."),
+  config("rowwise_adagrad", "rowwise_adagrad(lr, eps = 1e-8, initial_accumulator = 0): Adagrad with one accumulator per table row (the mean of the row's squared gradients), as TorchRec and DLRM train tables; for `embeddings` only: updates only the rows a batch looked up; one float of state per row."),
+  config("lazy_adam", "lazy_adam(lr, beta1 = 0.9, beta2 = 0.999, eps = 1e-8): Adam that updates the moments of the rows a batch looked up only (TensorFlow's LazyAdam); unlike dense Adam, a row's moments do not decay in steps that skip it. For `embeddings` only; two state slots per weight."),
   config("parquet", "parquet(path, schema = S): batches read from a Parquet file.", ["path"]),
   config("jsonl", "jsonl(path, schema = S): batches read from a JSON-lines file.", ["path"]),
   config("csv", "csv(path, schema = S): batches read from a CSV file.", ["path"]),

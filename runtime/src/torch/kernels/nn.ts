@@ -5,7 +5,8 @@ import { axis, py, type TorchLowering } from "./lowering.js";
 
 export const NN_TORCH: Readonly<Record<string, TorchLowering>> = {
   dropout: (c) => `R.dropout(${c.inputs[0]}, ${py(c.step.attrs["rate"] ?? 0.1)}, training, R.stream_seed(seed, ${c.step.id}))`,
-  gather: (c) => `torch.nn.functional.embedding(${c.inputs[1]}, ${c.inputs[0]})`,
+  // A table of a sparse group (serve.py marks it) gets a sparse gradient: its touched rows only.
+  gather: (c) => `torch.nn.functional.embedding(${c.inputs[1]}, ${c.inputs[0]}, sparse=getattr(${c.inputs[0]}, "sparse_rows", False))`,
   segment_sum: (c) => `torch.zeros(${c.shape()}, dtype=torch.float32, device=device).index_add(0, ${c.inputs[1]}, ${c.inputs[0]})`,
   take_along: (c) => `R.take_along(${c.inputs[0]}, ${c.inputs[1]}, ${axis(c)})`,
   one_hot: (c) => `torch.nn.functional.one_hot(${c.inputs[0]}, ${c.dim(c.step.type.shape[c.step.type.shape.length - 1])}).to(torch.float32)`,

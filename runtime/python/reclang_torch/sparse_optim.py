@@ -1,0 +1,70 @@
+"""Optimizers for embedding tables trained sparsely, the torch side of runtime/src/train/sparse-optimizers.ts.
+
+In: tables whose gradients are sparse (F.embedding(sparse=True)) or dense (DistributedDataParallel
+on CUDA); the touched rows are the gradient's indices, or the rows with a nonzero gradient. Out:
+only those rows and their state updated, by the same rules as the tfjs engines:
+  rowwise_adagrad  a_r += mean_j g_rj^2; w_r -= lr * g_r / (sqrt(a_r) + eps)
+  lazy_adam        m, v updated for touched rows only; w -= lr * m_hat / (sqrt(v_hat) + eps),
+                   bias corrections by the optimizer's step count t (TensorFlow's LazyAdam)
+sgd and adagrad use torch's own optimizers, which accept sparse gradients.
+"""
+
+import torch
+
+
+def touched_rows(grad):
+    """The distinct rows a gradient touches and their summed gradient rows."""
+    if grad.is_sparse:
+        grad = grad.coalesce()
+        return grad.indices()[0], grad.values()
+    rows = torch.nonzero(grad.abs().sum(dim=1) > 0).flatten()
+    return rows, grad[rows]
+
+
+class RowwiseAdagrad(torch.optim.Optimizer):
+    def __init__(self, params, lr, eps=1e-8, initial_accumulator=0.0):
+        super().__init__(params, dict(lr=lr, eps=eps, initial_accumulator=initial_accumulator))
+
+    @torch.no_grad()
+    def step(self):
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                state = self.state[p]
+                if not state:
+                    state["step"] = torch.tensor(0.0)
+                    state["row_sum"] = torch.full((p.shape[0],), group["initial_accumulator"], dtype=p.dtype, device=p.device)
+                state["step"] += 1
+                rows, g = touched_rows(p.grad)
+                state["row_sum"][rows] += (g * g).mean(dim=1)
+                denominator = state["row_sum"][rows].sqrt().add_(group["eps"]).unsqueeze(1)
+                p[rows] -= group["lr"] * g / denominator
+
+
+class LazyAdam(torch.optim.Optimizer):
+    def __init__(self, params, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+        super().__init__(params, dict(lr=lr, beta1=beta1, beta2=beta2, eps=eps))
+
+    @torch.no_grad()
+    def step(self):
+        for group in self.param_groups:
+            beta1, beta2 = group["beta1"], group["beta2"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                state = self.state[p]
+                if not state:
+                    state["step"] = torch.tensor(0.0)
+                    state["exp_avg"] = torch.zeros_like(p)
+                    state["exp_avg_sq"] = torch.zeros_like(p)
+                state["step"] += 1
+                t = float(state["step"])
+                rows, g = touched_rows(p.grad)
+                m = state["exp_avg"][rows] * beta1 + (1 - beta1) * g
+                v = state["exp_avg_sq"][rows] * beta2 + (1 - beta2) * g * g
+                state["exp_avg"][rows] = m
+                state["exp_avg_sq"][rows] = v
+                m_hat = m / (1 - beta1 ** t)
+                v_hat = v / (1 - beta2 ** t)
+                p[rows] -= group["lr"] * m_hat / (v_hat.sqrt() + group["eps"])
