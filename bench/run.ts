@@ -6,6 +6,7 @@ import { benchParse } from "./parse.js";
 import { benchVariants } from "./variants.js";
 import { benchLsp } from "./lsp.js";
 import { benchTorch, benchTrain } from "./train.js";
+import { benchEmbeddings } from "./embeddings.js";
 
 process.stdout.write(`machine: ${machine()}\n`);
 process.stdout.write(`${benchParse()}\n`);
@@ -15,3 +16,4 @@ process.stdout.write(`${benchLsp()}\n`);
 const tfjs = await benchTrain();
 process.stdout.write(`${tfjs.text}\n`);
 process.stdout.write(`${await benchTorch(10, tfjs.compiled.wasm)}\n`);
+process.stdout.write(`${benchEmbeddings()}\n`);

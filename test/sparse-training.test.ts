@@ -155,6 +155,36 @@ describe("sparse embedding tables", () => {
     }
   });
 
+  it("resume adagrad from a checkpoint of dense training (tfjs's Adagrad layout) to the same next step", async () => {
+    await useBackend("wasm");
+    const dense = await trained({ optimizer: "adam(lr = 0.01)", embeddings: "adagrad(lr = 0.2, sparse = false)" });
+    const saved = new Map((await dense.trainer.optimizerState()).map((s) => [s.name, s.tensor]));
+    const copy = new Executor(TABLES!, 99);
+    for (const [name, v] of copy.params) v.assign(dense.executor.params.get(name)!);
+    const sparse = new Trainer(copy, { optimizer: "adam(lr = 0.01)", embeddings: "adagrad(lr = 0.2)" }, STEPS + 1, 3);
+    await sparse.restoreOptimizerState(saved);
+    const feeds = batch(STEPS);
+    await dense.trainer.step(STEPS, feeds, 3);
+    await sparse.step(STEPS, feeds, 3);
+    expect(await maxDifference(dense.executor, copy)).toBeLessThan(1e-6);
+  });
+
+  for (const backend of ["cpu", "wasm"] as const) {
+    it(`write rows in the table's own memory on ${backend} without changing a tensor that shares it`, async () => {
+      await useBackend(backend);
+      const executor = new Executor(TABLES!, 3);
+      const table = executor.params.get("item_table.table")!;
+      const before = tf.clone(table); // Shares the table's memory (Identity shares on both backends).
+      const initial = Float32Array.from(await table.data());
+      const trainer = new Trainer(executor, { optimizer: "adam(lr = 0.01)", embeddings: "rowwise_adagrad(lr = 0.1)" }, 1, 3);
+      const feeds = batch(0);
+      await trainer.step(0, feeds, 3);
+      expect(await before.data()).toEqual(initial);
+      expect(Math.max(...(await table.data()).map((v, i) => Math.abs(v - initial[i]!)))).toBeGreaterThan(1e-3);
+      tf.dispose([before, ...feeds.values()]);
+    });
+  }
+
   it("refuse a table some op reads whole under rowwise_adagrad and lazy_adam, naming the op and its line", async () => {
     await useBackend("cpu");
     for (const embeddings of ["rowwise_adagrad(lr = 0.1)", "lazy_adam(lr = 0.1)"]) {

@@ -55,7 +55,11 @@ export class Executor {
         return d;
       });
       // tfjs names variables globally; ours are unique per executor, so leave naming to tfjs.
-      this.params.set(param.name, tf.variable(initialize(param.init, shape, tfSeed(seed, i)), param.group !== "state"));
+      // The variable shares the initial value's memory: letting go of the initial tensor keeps
+      // it from holding the first weights alive after an update replaces them.
+      const initial = initialize(param.init, shape, tfSeed(seed, i));
+      this.params.set(param.name, tf.variable(initial, param.group !== "state"));
+      initial.dispose();
     });
   }
 
