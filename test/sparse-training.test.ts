@@ -5,10 +5,11 @@
 // state goes through a checkpoint and back; a table read whole is refused by name and line; the
 // torch engine (sparse gradients, sparse_optim.py) ends with the tfjs trainer's weights.
 
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compileFiles } from "../compiler/src/driver.js";
+import { checkSource, compileFiles } from "../compiler/src/driver.js";
+import { summarize } from "../compiler/src/semantics/summary.js";
 import { useBackend } from "../runtime/src/backends.js";
 import { Executor } from "../runtime/src/executor.js";
 import type { PlanSettings } from "../runtime/src/plan.js";
@@ -184,6 +185,20 @@ describe("sparse embedding tables", () => {
       tf.dispose([before, ...feeds.values()]);
     });
   }
+
+  it("count the optimizer state training keeps in the summary: one float per row for rowwise_adagrad, two per weight for lazy_adam", () => {
+    const text = readFileSync(join(ROOT, "examples/two_tower/model.rec"), "utf8");
+    const state = (embeddings: string) => {
+      const model = checkSource(join(ROOT, "m.rec"), text.replace("embeddings = adagrad(lr = 0.05)", `embeddings = ${embeddings}`)).models[0]!;
+      return summarize(model).totals.optimizerStateBytes!;
+    };
+    const tableRows = 2_000 + 5_000;
+    const tableWeights = tableRows * 32;
+    // Adam on the layers is the same in every case; only the tables' share differs.
+    expect(state("rowwise_adagrad(lr = 0.05)") - state("sgd(lr = 0.05)")).toBe(tableRows * 4);
+    expect(state("adagrad(lr = 0.05)") - state("sgd(lr = 0.05)")).toBe(tableWeights * 4);
+    expect(state("lazy_adam(lr = 0.05)") - state("sgd(lr = 0.05)")).toBe(tableWeights * 8);
+  });
 
   it("refuse a table some op reads whole under rowwise_adagrad and lazy_adam, naming the op and its line", async () => {
     await useBackend("cpu");

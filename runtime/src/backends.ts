@@ -7,7 +7,7 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { tf } from "./tf.js";
 import { registerSegmentSum } from "./kernels/segment-sum.js";
-import { registerSharedIdentity } from "./kernels/wasm-identity.js";
+import { registerWasmKernels } from "./kernels/wasm/index.js";
 
 export type BackendName = "cpu" | "wasm" | "webgpu" | "tensorflow" | "auto";
 
@@ -117,7 +117,7 @@ export async function useBackend(name: BackendName): Promise<string> {
     const wasm = await import("@tensorflow/tfjs-backend-wasm");
     wasm.setWasmPaths(`${join(dirname(require.resolve("@tensorflow/tfjs-backend-wasm")), "/")}`);
     registerSegmentSum("wasm");
-    registerSharedIdentity();
+    registerWasmKernels();
     if (await tf.setBackend("wasm")) {
       await tf.ready();
       return "wasm";

@@ -1,7 +1,7 @@
 // Kernels of the elementwise ops (rules: stdlib/ops/elementwise.ts; reference: compiler/src/ir/reference/elementwise.ts).
 
 import { tf, type Tensor } from "../tf.js";
-import { dtypeOf, castTo, binary, unary, stopGradient, type Kernel } from "./kernel.js";
+import { dtypeOf, castTo, binary, outputShape, unary, stopGradient, type Kernel } from "./kernel.js";
 
 export const ELEMENTWISE_KERNELS: Readonly<Record<string, Kernel>> = {
   add: binary(tf.add),
@@ -9,7 +9,19 @@ export const ELEMENTWISE_KERNELS: Readonly<Record<string, Kernel>> = {
   mul: binary(tf.mul),
   div: binary(tf.div),
   mod: binary((a, b) => tf.mod(tf.add(tf.mod(a, b), b), b)),
-  pow: binary(tf.pow),
+  // A constant exponent of 2 or 3 (LayerNorm's variance, GELU's cube) by products: tfjs's Pow is
+  // slow on wasm and its gradient also differentiates the exponent (a log of the base).
+  pow: (inputs, ctx) => {
+    const exponent = ctx.inputSteps[1]?.op === "const" ? Number(ctx.inputSteps[1].attrs["value"]) : undefined;
+    if (ctx.step.type.dtype === "f32" && (exponent === 2 || exponent === 3)) {
+      const x = castTo(inputs[0]!, "float32");
+      const shape = outputShape(ctx);
+      const squared = tf.mul(x, x);
+      const value = exponent === 2 ? squared : tf.mul(squared, x);
+      return value.shape.join() === shape.join() ? value : tf.broadcastTo(value, shape);
+    }
+    return binary(tf.pow)(inputs, ctx);
+  },
   maximum: binary(tf.maximum),
   minimum: binary(tf.minimum),
   eq: binary(tf.equal, true),
@@ -28,7 +40,7 @@ export const ELEMENTWISE_KERNELS: Readonly<Record<string, Kernel>> = {
   sqrt: unary(tf.sqrt),
   abs: unary(tf.abs),
   relu: unary(tf.relu),
-  gelu: unary((x) => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3)))))))),
+  gelu: unary((x) => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.mul(tf.mul(x, x), x)))))))),
   silu: unary((x) => tf.mul(x, tf.sigmoid(x))),
   sigmoid: unary(tf.sigmoid),
   tanh: unary(tf.tanh),

@@ -22,6 +22,9 @@ export type Kernel = (inputs: Tensor[], ctx: KernelContext) => Tensor;
 
 export const dtypeOf = (step: PlanStep) => tfDtype(step.type);
 
+/** The step's output shape for this batch (its symbolic dims evaluated). */
+export const outputShape = (ctx: KernelContext): number[] => ctx.step.type.shape.map((d) => ctx.dim(typeof d === "number" ? d : { dim: d }));
+
 /** `t` in dtype `want` (no op when it already is). */
 export const castTo = (t: Tensor, want: "float32" | "int32" | "bool") => (t.dtype === want ? t : tf.cast(t, want));
 
@@ -33,8 +36,13 @@ export function binary(f: (a: Tensor, b: Tensor) => Tensor, compare = false): Ke
       return f(castTo(a!, want), castTo(b!, want));
     }
     const g = compare ? withoutGradient(f) : f;
-    if (a!.dtype !== b!.dtype) return g(tf.cast(a!, "float32"), tf.cast(b!, "float32"));
-    return g(a!, b!);
+    // Comparisons and logical ops broadcast their operands first: wasm's own broadcasting of
+    // them is an element-by-element loop (18 ms for an attention mask of 640,000 elements;
+    // 1 ms broadcast by Tile first, kernels/wasm/tile.ts).
+    const shape = outputShape(ctx);
+    const full = (t: Tensor) => (t.shape.join() === shape.join() ? t : tf.broadcastTo(t, shape));
+    if (a!.dtype !== b!.dtype) return g(full(tf.cast(a!, "float32")), full(tf.cast(b!, "float32")));
+    return g(full(a!), full(b!));
   };
 }
 

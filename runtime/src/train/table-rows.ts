@@ -33,8 +33,8 @@ const HOST_VALUES: Record<string, (backend: unknown, tensor: Tensor) => { values
 export function tableRows(table: tf.Variable): TableRows {
   const width = table.shape[1] ?? 1;
   /**
-   * The table's values for writing in place. A table whose memory another tensor shares (the
-   * initial value it was made from, a checkpoint's tensor it was assigned) gets a copy of its
+   * The table's values for writing in place. A table whose memory another tensor shares (a
+   * clone someone kept, a checkpoint's tensor it was assigned) gets a copy of its
    * own first, so writing its rows changes nothing else.
    */
   const hostValues = (): Float32Array | undefined => {

@@ -6,7 +6,7 @@
 // in-place writer, sparse training (train/table-rows.ts), copies a table first when its memory
 // is shared.
 
-import { tf } from "../tf.js";
+import { tf } from "../../tf.js";
 
 interface WasmBackend {
   incRef(dataId: object): void;
