@@ -37,7 +37,7 @@ describe("wasm kernels", () => {
       for (const tb of [false, true]) {
         const a2 = ta ? [k, m] : [m, k];
         const b2 = tb ? [n, k] : [k, n];
-        cases.push({ a: a2, b: b2, ta, tb }, { a: [4, ...a2], b: b2, ta, tb }, { a: [2, 3, ...a2], b: [1, ...b2], ta, tb }, { a: a2, b: [1, ...b2], ta, tb }, { a: [4, ...a2], b: [4, ...b2], ta, tb });
+        cases.push({ a: a2, b: b2, ta, tb }, { a: [4, ...a2], b: b2, ta, tb }, { a: [2, 3, ...a2], b: [1, ...b2], ta, tb }, { a: a2, b: [1, ...b2], ta, tb }, { a: [4, ...a2], b: [4, ...b2], ta, tb }, { a: [2, 3, ...a2], b: [2, 3, ...b2], ta, tb });
       }
     }
     for (const c of cases) {
