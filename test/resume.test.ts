@@ -89,4 +89,19 @@ describe("rec train --resume", () => {
     expect(b.map((r) => r.step)).toEqual(a.map((r) => r.step));
     expect(b).toEqual(a);
   });
+
+  it("continues a killed run with sparse embedding tables (row-wise Adagrad) to the same curve and metrics", async () => {
+    const io = { stdout: () => undefined, stderr: () => undefined, isTTY: false, cwd: ROOT, env: {} };
+    // The two-tower example with its tables under rowwise_adagrad: a copy of the spec beside it.
+    const spec = join(scratch, "two_tower_rowwise.rec");
+    writeFileSync(spec, readFileSync(join(ROOT, "examples/two_tower/model.rec"), "utf8").replace("embeddings = adagrad(lr = 0.05)", "embeddings = rowwise_adagrad(lr = 0.05)"));
+    const common = ["--steps", "60", "--batch", "64", "--checkpoint-every", "10", "--backend", "wasm", "--seed", "2"];
+    const whole = join(scratch, "sparse-whole");
+    expect(await main(["train", ...common, "--out", whole, spec], io)).toBe(0);
+    const killed = join(scratch, "sparse-killed");
+    expect(await killTrainingAfter([...common, spec], killed, 25), "the run was killed before it finished").toBeLessThan(60);
+    expect(await main(["train", "--resume", killed, "--backend", "wasm"], io)).toBe(0);
+    const curve = (dir: string) => readFileSync(join(dir, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as object);
+    expect(curve(killed)).toEqual(curve(whole));
+  });
 });

@@ -84,18 +84,24 @@ describe("sparse embedding tables", () => {
   }
 
   /** The rule under test, written from its definition on dense tensors: rows not looked up keep their state. */
+  const lazyAdam = (w: tf.Tensor, g: tf.Tensor, touched: tf.Tensor, state: tf.Tensor[], lr: number, t: number) => {
+    const [m0, v0] = [state[0] ?? tf.zerosLike(w), state[1] ?? tf.zerosLike(w)];
+    state[0] = tf.add(tf.mul(touched, tf.add(tf.mul(0.9, m0), tf.mul(0.1, g))), tf.mul(tf.sub(1, touched), m0));
+    state[1] = tf.add(tf.mul(touched, tf.add(tf.mul(0.999, v0), tf.mul(0.001, tf.square(g)))), tf.mul(tf.sub(1, touched), v0));
+    const mHat = tf.div(state[0], 1 - 0.9 ** t);
+    const vHat = tf.div(state[1], 1 - 0.999 ** t);
+    return tf.sub(w, tf.mul(touched, tf.div(tf.mul(lr, mHat), tf.add(tf.sqrt(vHat), 1e-8))));
+  };
   const RULES: Record<string, (w: tf.Tensor, g: tf.Tensor, touched: tf.Tensor, state: tf.Tensor[], lr: number, t: number) => tf.Tensor> = {
     "rowwise_adagrad(lr = 0.1)": (w, g, touched, state, lr) => {
       state[0] = tf.add(state[0] ?? tf.zerosLike(touched), tf.mean(tf.square(g), 1, true));
       return tf.sub(w, tf.mul(touched, tf.div(tf.mul(lr, g), tf.add(tf.sqrt(state[0]), 1e-8))));
     },
-    "lazy_adam(lr = 0.05)": (w, g, touched, state, lr, t) => {
-      const [m0, v0] = [state[0] ?? tf.zerosLike(w), state[1] ?? tf.zerosLike(w)];
-      state[0] = tf.add(tf.mul(touched, tf.add(tf.mul(0.9, m0), tf.mul(0.1, g))), tf.mul(tf.sub(1, touched), m0));
-      state[1] = tf.add(tf.mul(touched, tf.add(tf.mul(0.999, v0), tf.mul(0.001, tf.square(g)))), tf.mul(tf.sub(1, touched), v0));
-      const mHat = tf.div(state[0], 1 - 0.9 ** t);
-      const vHat = tf.div(state[1], 1 - 0.999 ** t);
-      return tf.sub(w, tf.mul(touched, tf.div(tf.mul(lr, mHat), tf.add(tf.sqrt(vHat), 1e-8))));
+    "lazy_adam(lr = 0.05)": lazyAdam,
+    // Decoupled decay of the touched rows only, after the update.
+    "lazy_adam(lr = 0.05, weight_decay = 0.5)": (w, g, touched, state, lr, t) => {
+      const updated = lazyAdam(w, g, touched, state, lr, t);
+      return tf.mul(updated, tf.sub(1, tf.mul(touched, lr * 0.5)));
     },
   };
 
@@ -116,7 +122,7 @@ describe("sparse embedding tables", () => {
         for (const [i, name] of tables.entries()) {
           const g = grads[variables[i]!.name]!;
           const touched = tf.cast(tf.greater(tf.sum(tf.abs(g), 1, true), 0), "float32");
-          variables[i]!.assign(rule(variables[i]!, g, touched, state.get(name)!, embeddings.includes("0.1") ? 0.1 : 0.05, step + 1));
+          variables[i]!.assign(rule(variables[i]!, g, touched, state.get(name)!, Number(/lr = ([0-9.]+)/.exec(embeddings)![1]), step + 1));
         }
         await trainer.step(step, feeds, 5);
         tf.dispose([...feeds.values(), ...Object.values(grads)]);
@@ -220,7 +226,7 @@ describe.skipIf(typeof torchPython === "string")(`sparse embedding tables on the
     const folder = join(ROOT, ".tmp", "sparse-torch");
     mkdirSync(folder, { recursive: true });
     const { package: packageName } = writeTorchPackage(TABLES!, "test/corpus/sparse/tables.rec", folder);
-    for (const embeddings of ["rowwise_adagrad(lr = 0.1)", "lazy_adam(lr = 0.05)", "sgd(lr = 0.5)"]) {
+    for (const embeddings of ["rowwise_adagrad(lr = 0.1, weight_decay = 0.5)", "lazy_adam(lr = 0.05)", "sgd(lr = 0.5)"]) {
       const settings = { optimizer: "adam(lr = 0.01)", embeddings, clip_norm: 0.05 };
       const { executor } = await trained(settings);
       const mirror = new Executor(TABLES!, 3);

@@ -31,9 +31,9 @@ def make_optimizer(group, params):
     if kind == "adagrad":
         return torch.optim.Adagrad(params, lr=lr, initial_accumulator_value=group.get("initial_accumulator", 0.1), eps=1e-7)
     if kind == "rowwise_adagrad":
-        return RowwiseAdagrad(params, lr=lr, eps=group.get("eps", 1e-8), initial_accumulator=group.get("initial_accumulator", 0.0))
+        return RowwiseAdagrad(params, lr=lr, eps=group.get("eps", 1e-8), initial_accumulator=group.get("initial_accumulator", 0.0), weight_decay=group.get("sparse_weight_decay", 0.0))
     if kind == "lazy_adam":
-        return LazyAdam(params, lr=lr, beta1=group.get("beta1", 0.9), beta2=group.get("beta2", 0.999), eps=group.get("eps", 1e-8))
+        return LazyAdam(params, lr=lr, beta1=group.get("beta1", 0.9), beta2=group.get("beta2", 0.999), eps=group.get("eps", 1e-8), weight_decay=group.get("sparse_weight_decay", 0.0))
     raise ValueError("unknown optimizer `%s`" % kind)
 
 

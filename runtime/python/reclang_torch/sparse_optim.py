@@ -6,6 +6,7 @@ only those rows and their state updated, by the same rules as the tfjs engines:
   rowwise_adagrad  a_r += mean_j g_rj^2; w_r -= lr * g_r / (sqrt(a_r) + eps)
   lazy_adam        m, v updated for touched rows only; w -= lr * m_hat / (sqrt(v_hat) + eps),
                    bias corrections by the optimizer's step count t (TensorFlow's LazyAdam)
+weight_decay = d then shrinks each touched row, w *= 1 - lr * d (decoupled, as AdamW).
 sgd and adagrad use torch's own optimizers, which accept sparse gradients.
 """
 
@@ -21,9 +22,15 @@ def touched_rows(grad):
     return rows, grad[rows]
 
 
+def decay_rows(p, rows, group):
+    """Decoupled weight decay of the touched rows only."""
+    if group["weight_decay"]:
+        p[rows] *= 1 - group["lr"] * group["weight_decay"]
+
+
 class RowwiseAdagrad(torch.optim.Optimizer):
-    def __init__(self, params, lr, eps=1e-8, initial_accumulator=0.0):
-        super().__init__(params, dict(lr=lr, eps=eps, initial_accumulator=initial_accumulator))
+    def __init__(self, params, lr, eps=1e-8, initial_accumulator=0.0, weight_decay=0.0):
+        super().__init__(params, dict(lr=lr, eps=eps, initial_accumulator=initial_accumulator, weight_decay=weight_decay))
 
     @torch.no_grad()
     def step(self):
@@ -40,11 +47,12 @@ class RowwiseAdagrad(torch.optim.Optimizer):
                 state["row_sum"][rows] += (g * g).mean(dim=1)
                 denominator = state["row_sum"][rows].sqrt().add_(group["eps"]).unsqueeze(1)
                 p[rows] -= group["lr"] * g / denominator
+                decay_rows(p, rows, group)
 
 
 class LazyAdam(torch.optim.Optimizer):
-    def __init__(self, params, lr, beta1=0.9, beta2=0.999, eps=1e-8):
-        super().__init__(params, dict(lr=lr, beta1=beta1, beta2=beta2, eps=eps))
+    def __init__(self, params, lr, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
+        super().__init__(params, dict(lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay))
 
     @torch.no_grad()
     def step(self):
@@ -68,3 +76,4 @@ class LazyAdam(torch.optim.Optimizer):
                 m_hat = m / (1 - beta1 ** t)
                 v_hat = v / (1 - beta2 ** t)
                 p[rows] -= group["lr"] * m_hat / (v_hat.sqrt() + group["eps"])
+                decay_rows(p, rows, group)

@@ -24,6 +24,8 @@ export function optimizerGroups(executor: Executor, settings: PlanSettings, step
       beta2: number("beta2", 0.999),
       eps: number("eps", 1e-8),
       weight_decay: number("weight_decay", 0.01),
+      // rowwise_adagrad and lazy_adam decay only when asked (adamw's default is 0.01).
+      sparse_weight_decay: number("weight_decay", 0),
       initial_accumulator: number("initial_accumulator", config.name === "rowwise_adagrad" ? 0 : 0.1),
     };
   });

@@ -12,6 +12,8 @@
 //   lazy_adam       m, v ← β-averages of g, g² for touched rows only; w ← w − lr·m̂/(√v̂ + eps),
 //                   m̂ = m/(1 − β1ᵗ), v̂ = v/(1 − β2ᵗ), t the optimizer's step count (as TF's LazyAdam);
 //                   unlike dense Adam, a row's moments do not decay in steps that skip it.
+// `weight_decay = d` (rowwise_adagrad and lazy_adam) then shrinks each touched row, w ← w·(1 − lr·d),
+// decoupled as adamw's (Loshchilov & Hutter 2019); rows a step does not touch do not decay.
 
 import { numberArg, parseConfig, ConfigError, type Config } from "../config.js";
 import { tf, type Tensor } from "../tf.js";
@@ -109,6 +111,8 @@ export class SparseOptimizer {
   private iterations = 0;
   /** Per table, per slot: the slot's values for every row. */
   private readonly slots: Float32Array[][];
+  /** Decoupled weight decay of the touched rows (rowwise_adagrad, lazy_adam). */
+  private readonly decay: number;
 
   constructor(
     readonly description: string,
@@ -118,6 +122,7 @@ export class SparseOptimizer {
     this.baseLearningRate = numberArg(config, "lr", 1e-3);
     this.current = this.baseLearningRate;
     this.rule = ruleOf(config);
+    this.decay = onlySparse(description) ? numberArg(config, "weight_decay", 0) : 0;
     this.slots = tables.map((t) => this.rule.slots.map((s) => new Float32Array(t.rows * (s.perRow === 1 ? 1 : t.width)).fill(s.init)));
   }
 
@@ -139,7 +144,9 @@ export class SparseOptimizer {
           return slots[k]!.subarray(id * per, (id + 1) * per);
         };
         const at = i * table.width;
-        this.rule.update(rows.subarray(at, at + table.width), touched.grads.subarray(at, at + table.width), slots.map((_, k) => row(k)), this.current, this.iterations);
+        const w = rows.subarray(at, at + table.width);
+        this.rule.update(w, touched.grads.subarray(at, at + table.width), slots.map((_, k) => row(k)), this.current, this.iterations);
+        if (this.decay) w.forEach((v, j) => (w[j] = v * (1 - this.current * this.decay)));
       });
       table.access.write(touched.ids, rows);
     }
