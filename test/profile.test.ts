@@ -3,7 +3,7 @@
 // lists every kernel of the step with the matrix products' share, and counts allocations. No
 // timings are asserted: only where time is attributed, never how much.
 
-import { readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../cli/main.js";
@@ -53,5 +53,34 @@ describe("rec train --profile", () => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain("--profile measures the tfjs engines");
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("rec compare --profile", () => {
+  it("profiles each arm's run of the first seed and writes profile-<arm>.json beside results.json", async () => {
+    const dir = join(ROOT, ".tmp", "profile", "compare");
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const spec = join(dir, "ctr.rec");
+    const experiment = "\nexperiment Widths {\n  model = CTR\n  variants {\n    narrow {}\n    wide { dim = 32 }\n  }\n  seeds = [1, 2]\n  report = [\"auc\"]\n}\n";
+    const ctr = readFileSync(join(ROOT, "examples/ctr/model.rec"), "utf8").replace('"data/impressions.parquet"', JSON.stringify(join(ROOT, "examples/ctr/data/impressions.parquet")));
+    writeFileSync(spec, ctr + experiment);
+    let stderr = "";
+    const io = { stdout: () => undefined, stderr: (t: string) => void (stderr += t), isTTY: false, cwd: ROOT, env: {} };
+    const common = ["compare", "--backend", "cpu", "--steps", "8", "--batch", "32", "--eval-batches", "1", "--results", join(dir, "results.json")];
+    expect(await main([...common, "--profile", spec], io), stderr).toBe(0);
+    for (const arm of ["narrow", "wide"]) {
+      const profile = JSON.parse(readFileSync(join(dir, `profile-${arm}.json`), "utf8")) as StepProfile;
+      expect(profile.steps).toEqual([3, 4, 5, 6, 7]);
+      expect(profile.forwardByOp.map((r) => r.name)).toContain("matmul");
+      expect(stderr).toContain(`${arm}, seed 1: profile of steps 3, 4, 5, 6, 7 on cpu`);
+    }
+    // One profile per arm: the second seed trains unprofiled.
+    expect(stderr.match(/profile of steps/g)).toHaveLength(2);
+    if (typeof torch !== "string") {
+      stderr = "";
+      expect(await main([...common, "--backend", "torch", "--profile", spec], io)).toBe(1);
+      expect(stderr).toContain("--profile measures the tfjs engines");
+    }
   });
 });

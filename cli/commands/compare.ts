@@ -86,6 +86,7 @@ export const compareCommand: Command = async (args, io) => {
         backend: args.options.get("backend") as BackendName | "torch",
         ...(batchOption ? { batch: Number(batchOption) } : {}),
         ...(evalBatchesOption ? { evalBatches: Number(evalBatchesOption) } : {}),
+        ...(args.options.get("profile") === true ? { profile: true } : {}),
       },
       (line) => io.stderr(line),
     );

@@ -71,6 +71,7 @@ export const compareSpec: CommandSpec = {
     { name: "set", description: "Override a model param in every model (repeatable)", values: [], valueName: "NAME=VALUE", repeatable: true },
     { name: "json", description: "Print the results as JSON" },
     { name: "results", description: "Where to write results.json (default runs/<experiment>/results.json)", values: [], valueName: "FILE" },
+    { name: "profile", description: "Profile each arm's run of the first seed (steps 3–7, a tfjs backend), as rec train --profile: printed, and written to profile-<arm>.json beside results.json" },
     colorOption,
   ],
 };

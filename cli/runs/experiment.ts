@@ -11,13 +11,14 @@ import { compileFiles, type CompileResult } from "../../compiler/src/driver.js";
 import type { ExperimentPlan } from "../../compiler/src/semantics/experiment-decl.js";
 import { summarize as summarizeModel } from "../../compiler/src/semantics/summary.js";
 import { writeFileAtomic } from "../../runtime/src/atomic-write.js";
-import { useBackend, type BackendName } from "../../runtime/src/backends.js";
+import { BackendUnavailable, useBackend, type BackendName } from "../../runtime/src/backends.js";
 import type { BatchSource, DataSet } from "../../runtime/src/data/batch.js";
 import { openDataSet } from "../../runtime/src/data/sources.js";
 import { Executor } from "../../runtime/src/executor.js";
 import type { Plan, PlanSettings } from "../../runtime/src/plan.js";
 import { tf } from "../../runtime/src/tf.js";
-import { train, TrainingError, trainOptionsFrom, type TrainOptions } from "../../runtime/src/train/trainer.js";
+import { train, Trainer, TrainingError, trainOptionsFrom, type TrainOptions } from "../../runtime/src/train/trainer.js";
+import { ProfilingEngine, profileWindow, renderProfile } from "../../runtime/src/train/profile.js";
 import { initSettingsOf, loadWeightsFrom, loadWeightsFromTable, snapshotWeights } from "../../runtime/src/checkpoint/checkpoint.js";
 import type { StoredTensor } from "../../runtime/src/checkpoint/safetensors.js";
 import { prepareTraining } from "../../runtime/src/train/epochs.js";
@@ -77,6 +78,8 @@ export interface ExperimentSettings {
   readonly evalBatches?: number;
   /** Where the torch engine's packages go (default runs/<experiment>/torch under `cwd`). */
   readonly torchDir?: string;
+  /** Profile each arm's run of the first seed (steps 3–7, a tfjs engine): printed, and written to profile-<arm>.json beside results.json. */
+  readonly profile?: boolean;
 }
 
 export interface ExperimentRecord {
@@ -107,7 +110,7 @@ export async function runExperiment(experiment: ExperimentPlan, arms: Experiment
   let backend = settings.backend === "torch" ? "torch" : await useBackend(settings.backend as BackendName);
   if (backend === "torch") await useBackend("cpu");
   // Rollouts act between training steps on a tfjs engine: `auto` keeps the tfjs backend it chose.
-  if (settings.backend === "auto" && !arms.environments?.size) {
+  if (settings.backend === "auto" && !arms.environments?.size && !settings.profile) {
     // Measured on the first arm and seed; every arm then trains on the engine chosen.
     const [model, seed] = [experiment.models[0]!, experiment.seeds[0] ?? 0];
     const plan = arms.plans.get(model)!;
@@ -119,9 +122,19 @@ export async function runExperiment(experiment: ExperimentPlan, arms: Experiment
     backend = choice.engine;
   }
   const onTorch = backend === "torch";
+  if (settings.profile && onTorch) throw new BackendUnavailable("--profile measures the tfjs engines (cpu, wasm, webgpu); with --backend torch use PyTorch's own profiler on an exported package");
   // An arm's run: trained by the tfjs executor, or by a torch process whose weights come back
   // into the executor afterwards (the serving time, hard subset and probes read them there).
   const trainArm = async (model: string, executor: Executor, trainSettings: PlanSettings, data: DataSet, options: TrainOptions) => {
+    if (settings.profile && !arms.environments?.has(model) && options.seed === experiment.seeds[0]) {
+      const file = join(dirname(resultsPath(experiment, settings)), `profile-${model}.json`);
+      const engine = new ProfilingEngine(new Trainer(executor, trainSettings, options.steps, options.seed), executor, profileWindow(options.steps), (profile) => {
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileAtomic(file, `${JSON.stringify(profile, null, 2)}\n`);
+        log(`${model}, seed ${options.seed}: ${renderProfile(profile)}\n(written to ${file})\n`);
+      });
+      return train(executor, trainSettings, data, { ...options, engine });
+    }
     if (!onTorch || arms.environments?.has(model)) return train(executor, trainSettings, data, options);
     const folder = join(settings.torchDir ?? join(settings.cwd, "runs", experiment.name, "torch"), model);
     const engine = await startTorchEngine({ plan: executor.plan, source: settings.path, executor, settings: trainSettings, steps: options.steps, folder, device: "cpu", threads: 0, seed: options.seed });

@@ -18,7 +18,7 @@ import { openDataSet } from "../../runtime/src/data/sources.js";
 import { saveVocabularies } from "../../runtime/src/data/vocab.js";
 import { Executor } from "../../runtime/src/executor.js";
 import type { Plan, PlanSettings } from "../../runtime/src/plan.js";
-import { ProfilingEngine, renderProfile } from "../../runtime/src/train/profile.js";
+import { ProfilingEngine, profileWindow, renderProfile } from "../../runtime/src/train/profile.js";
 import { fastestEngine } from "./choose-engine.js";
 import { trainDistributed } from "./distributed-run.js";
 import { startTorchEngine, trainClosing } from "./torch-engine.js";
@@ -333,9 +333,7 @@ function readHistory(path: string): StepReport[] {
 
 /** The tfjs trainer under the profiler for steps 3–7 (or every step of a shorter run). */
 function profilingEngine(executor: Executor, settings: PlanSettings, options: { steps: number; seed: number }, dir: string, events: TrainRunEvents): StepEngine {
-  const first = options.steps >= 7 ? 3 : 1;
-  const window = new Set(Array.from({ length: Math.min(5, options.steps - first + 1) }, (_, i) => first + i));
-  return new ProfilingEngine(new Trainer(executor, settings, options.steps, options.seed), executor, window, (profile) => {
+  return new ProfilingEngine(new Trainer(executor, settings, options.steps, options.seed), executor, profileWindow(options.steps), (profile) => {
     writeFileAtomic(join(dir, "profile.json"), `${JSON.stringify(profile, null, 2)}\n`);
     events.log(`${renderProfile(profile)}\n(written to ${join(dir, "profile.json")})\n`);
   });

@@ -54,6 +54,12 @@ function rows(table: Map<string, { ms: number; calls: number }>, steps: number):
   return [...table].map(([name, r]) => ({ name, ms: r.ms / steps, calls: r.calls / steps })).sort((a, b) => b.ms - a.ms || a.name.localeCompare(b.name));
 }
 
+/** The steps a profile covers: 3–7, or every step of a shorter run (1-based, as the loop numbers them). */
+export function profileWindow(steps: number): Set<number> {
+  const first = steps >= 7 ? 3 : 1;
+  return new Set(Array.from({ length: Math.min(5, steps - first + 1) }, (_, i) => first + i));
+}
+
 export class ProfilingEngine implements StepEngine {
   private readonly byLine = new Map<string, { ms: number; calls: number }>();
   private readonly byOp = new Map<string, { ms: number; calls: number }>();
