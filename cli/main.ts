@@ -8,7 +8,7 @@ import { build, buildSpec } from "./commands/build.js";
 import { data, dataSpec } from "./commands/data.js";
 import { diff, diffSpec } from "./commands/diff.js";
 import { doc, docSpec } from "./commands/doc.js";
-import { codegenSpec, compareSpec, evalSpec, exportSpec, fmtSpec, graphSpec, lspSpec, predictSpec, reportSpec, sweepSpec, trainSpec } from "./commands/runtime-specs.js";
+import { codegenSpec, compareSpec, embedSpec, evalSpec, exportSpec, fmtSpec, graphSpec, lspSpec, predictSpec, reportSpec, sweepSpec, trainSpec } from "./commands/runtime-specs.js";
 import { ir, irSpec } from "./commands/ir.js";
 import { ast, astSpec, print, printSpec } from "./commands/syntax-views.js";
 import { tables, tablesSpec } from "./commands/tables.js";
@@ -20,6 +20,7 @@ const COMMANDS: readonly { spec: CommandSpec; run: Command }[] = [
   { spec: trainSpec, run: async (args, io) => (await import("./commands/train.js")).trainCommand(args, io) },
   { spec: evalSpec, run: async (args, io) => (await import("./commands/evaluate.js")).evalCommand(args, io) },
   { spec: predictSpec, run: async (args, io) => (await import("./commands/evaluate.js")).predictCommand(args, io) },
+  { spec: embedSpec, run: async (args, io) => (await import("./commands/embed.js")).embedCommand(args, io) },
   { spec: compareSpec, run: async (args, io) => (await import("./commands/compare.js")).compareCommand(args, io) },
   { spec: sweepSpec, run: async (args, io) => (await import("./commands/sweep.js")).sweepCommand(args, io) },
   { spec: exportSpec, run: async (args, io) => (await import("./commands/export.js")).exportCommand(args, io) },

@@ -56,6 +56,22 @@ export const predictSpec: CommandSpec = {
   options: [...modelOptions, { name: "rows", description: "How many rows of each head to print", values: [], valueName: "N", default: "3" }],
 };
 
+export const embedSpec: CommandSpec = {
+  name: "embed",
+  summary: "Write a trained encoder's vector for every id of the space it reads (an item tower over its catalogue) to a Parquet file of (id, vector) rows, a row group per batch.",
+  usage: "rec embed --checkpoint PATH --out FILE.parquet [options] FILE",
+  options: [
+    { name: "checkpoint", description: "The weights to use: a .safetensors file written by `rec train`", values: [], valueName: "PATH" },
+    { name: "encoder", description: "Which encoder (default: the model's only one)", values: [], valueName: "NAME" },
+    { name: "out", description: "The Parquet file to write (atomically)", values: [], valueName: "FILE" },
+    { name: "model", description: "Which model of the file (default: the first)", values: [], valueName: "NAME" },
+    { name: "batch", description: "Ids per batch (and rows per row group)", values: [], valueName: "N", default: "4096" },
+    { name: "backend", description: "Where to run", values: ["auto", "cpu", "wasm", "webgpu", "tensorflow"], default: "auto" },
+    { name: "set", description: "Override a model param, as in training (repeatable)", values: [], valueName: "NAME=VALUE", repeatable: true },
+    colorOption,
+  ],
+};
+
 export const compareSpec: CommandSpec = {
   name: "compare",
   summary: "Run an `experiment`: train each of its models over its seeds and print mean ± spread, gains and the paper's numbers.",

@@ -23,6 +23,30 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
   syncDirectory(dirname(path));
 }
 
+/**
+ * A file written in pieces (a stream too large to hold), atomically: the writer fills
+ * `temporary`, then `commit` flushes it to disk and renames it over `path` (or `abort` removes it).
+ */
+export function openAtomic(path: string): { readonly temporary: string; commit(): void; abort(): void } {
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  return {
+    temporary,
+    commit() {
+      const fd = openSync(temporary, "r+");
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(temporary, path);
+      syncDirectory(dirname(path));
+    },
+    abort() {
+      if (existsSync(temporary)) unlinkSync(temporary);
+    },
+  };
+}
+
 /** The name of a temporary file of writeFileAtomic: `.<target>.<pid>.<ms>.tmp`. */
 const TEMPORARY = /^\..+\.(\d+)\.\d+\.tmp$/;
 

@@ -1,8 +1,9 @@
 // Writing rows to a data file, atomically: Parquet (typed columns, lists as Parquet LISTs,
 // row groups of 10,000 rows, via hyparquet-writer), JSON lines, or CSV (lists as
 // space-separated values). In: the columns with their kinds and the rows. Out: the file.
+// `parquetStream` writes a Parquet file a row group at a time, for outputs too large to hold.
 
-import { writeFileAtomic } from "../atomic-write.js";
+import { openAtomic, writeFileAtomic } from "../atomic-write.js";
 import type { TableFormat } from "./tables.js";
 import type { ColumnKind } from "./worlds.js";
 
@@ -30,7 +31,13 @@ async function writeParquet(path: string, columns: Columns, rows: Rows): Promise
     count++;
     for (const c of columns) data.get(c.name)!.push(c.kind === "timestamp" ? BigInt(row[c.name] as number) : row[c.name]);
   }
-  const schema = [
+  const buffer = parquetWriteBuffer({ schema: parquetSchema(columns), columnData: columns.map((c) => ({ name: c.name, data: data.get(c.name)! })), rowGroupSize: 10_000 });
+  writeFileAtomic(path, new Uint8Array(buffer));
+  return count;
+}
+
+function parquetSchema(columns: Columns) {
+  return [
     { name: "root", num_children: columns.length },
     ...columns.flatMap((c) =>
       c.kind.endsWith("_list")
@@ -42,7 +49,27 @@ async function writeParquet(path: string, columns: Columns, rows: Rows): Promise
         : [{ name: c.name, repetition_type: "REQUIRED" as const, type: PARQUET_TYPE[c.kind] }],
     ),
   ];
-  const buffer = parquetWriteBuffer({ schema, columnData: columns.map((c) => ({ name: c.name, data: data.get(c.name)! })), rowGroupSize: 10_000 });
-  writeFileAtomic(path, new Uint8Array(buffer));
-  return count;
+}
+
+/**
+ * A Parquet file written a row group at a time (one `write` per group), for outputs too large to
+ * hold: the bytes go to a temporary file as they are encoded, which `close` renames over `path`.
+ */
+export async function parquetStream(path: string, columns: Columns): Promise<{ write(rows: Record<string, unknown[]>): void; close(): void; abort(): void }> {
+  const { ParquetWriter, fileWriter } = await import("hyparquet-writer");
+  const file = openAtomic(path);
+  const writer = new ParquetWriter({ writer: fileWriter(file.temporary), schema: parquetSchema(columns) });
+  return {
+    write(data) {
+      const size = data[columns[0]!.name]!.length;
+      writer.write({ columnData: columns.map((c) => ({ name: c.name, data: data[c.name]! })), rowGroupSize: size });
+    },
+    close() {
+      writer.finish();
+      file.commit();
+    },
+    abort() {
+      file.abort();
+    },
+  };
 }

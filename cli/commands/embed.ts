@@ -1,0 +1,71 @@
+// `rec embed FILE --checkpoint PATH --out FILE.parquet [--encoder NAME]`: load trained weights
+// into the compiled model and write its encoder's vector for every id of the space the encoder
+// reads (runtime/src/embed.ts), streamed a row group per batch; progress on stderr.
+
+import { resolve } from "node:path";
+import { compileFiles } from "../../compiler/src/driver.js";
+import { useBackend, type BackendName } from "../../runtime/src/backends.js";
+import { loadCheckpoint } from "../../runtime/src/checkpoint/checkpoint.js";
+import { embedCatalogue, EmbedError } from "../../runtime/src/embed.js";
+import { Executor } from "../../runtime/src/executor.js";
+import { EXIT } from "../io.js";
+import { chosenModel, inCwd, overridesFrom, reportProblems, type Command } from "./shared.js";
+import { reportingUserErrors } from "./user-errors.js";
+
+export const embedCommand: Command = async (args, io) => {
+  const out = args.options.get("out") as string | undefined;
+  if (args.positionals.length !== 1 || !args.options.get("checkpoint") || !out) {
+    io.stderr("error: `rec embed` takes one file, --checkpoint PATH and --out FILE.parquet\n");
+    return EXIT.usage;
+  }
+  if (!out.endsWith(".parquet")) {
+    io.stderr(`error: --out ${out}: \`rec embed\` writes Parquet; name the file *.parquet\n`);
+    return EXIT.usage;
+  }
+  const batch = Number(args.options.get("batch") ?? 4096);
+  if (!Number.isInteger(batch) || batch < 1) {
+    io.stderr(`error: --batch ${String(args.options.get("batch"))}: a whole number of ids, at least 1\n`);
+    return EXIT.usage;
+  }
+  const overrides = overridesFrom(args, io);
+  if (!overrides) return EXIT.usage;
+  const result = compileFiles(args.positionals.map((p) => inCwd(io, p)), { overrides });
+  const stop = reportProblems(result, args, io);
+  if (stop !== undefined) return stop;
+  const index = chosenModel(result, args, io);
+  if (index === undefined) return EXIT.usage;
+  const plan = result.plans[index]!;
+  const encoders = Object.keys(plan.entries.encode.outputs);
+  const encoder = (args.options.get("encoder") as string | undefined) ?? (encoders.length === 1 ? encoders[0]! : undefined);
+  if (encoder === undefined) {
+    io.stderr(`error: model ${plan.model} has ${encoders.length ? `the encoders ${encoders.map((e) => `\`${e}\``).join(", ")}: choose one with --encoder NAME` : "no encoder: `rec embed` runs an `encoder` over a catalogue"}\n`);
+    return EXIT.usage;
+  }
+  return reportingUserErrors(io, async () => {
+    const backend = await useBackend(args.options.get("backend") as BackendName);
+    const executor = new Executor(plan, 0);
+    loadCheckpoint(executor, resolve(io.cwd, args.options.get("checkpoint") as string));
+    const path = resolve(io.cwd, out);
+    const started = performance.now();
+    let reported = 0;
+    try {
+      const rows = await embedCatalogue(executor, encoder, batch, path, (done, total) => {
+        if (io.isTTY && performance.now() - reported > 500) {
+          reported = performance.now();
+          io.stderr(`\rembedding ${done.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} ids`);
+        }
+      });
+      const seconds = (performance.now() - started) / 1000;
+      io.stderr(`${io.isTTY ? "\r" : ""}wrote ${rows.toLocaleString("en-US")} vectors of \`${encoder}\` to ${out} (${seconds.toFixed(1)} s on ${backend})\n`);
+    } catch (error) {
+      if (error instanceof EmbedError) {
+        io.stderr(`error: ${error.message}\n`);
+        return EXIT.usage;
+      }
+      throw error;
+    } finally {
+      executor.dispose();
+    }
+    return EXIT.ok;
+  });
+};
