@@ -206,6 +206,20 @@ describe("sparse embedding tables", () => {
     expect(state("lazy_adam(lr = 0.05)") - state("sgd(lr = 0.05)")).toBe(tableWeights * 8);
   });
 
+  it("count a sparse table's gradient as the rows a batch looks up, at most the table, in the summary", () => {
+    const text = readFileSync(join(ROOT, "examples/two_tower/model.rec"), "utf8");
+    const training = (embeddings: string) => {
+      const model = checkSource(join(ROOT, "m.rec"), text.replace("embeddings = adagrad(lr = 0.05)", `embeddings = ${embeddings}`)).models[0]!;
+      return summarize(model).totals.trainingBytes!;
+    };
+    // The user table (2,000 × 32) is looked up by a batch of 256 ids: 256 rows of gradient, not
+    // 2,000. The item table's history lookup has an unknown length L: counted whole either way.
+    const saved = (2_000 - 256) * 32 * 4;
+    expect(training("sgd(lr = 0.05, sparse = false)") - training("sgd(lr = 0.05)")).toBe(saved);
+    expect(training("adam(lr = 0.05)") - training("lazy_adam(lr = 0.05)")).toBe(saved);
+    expect(training("sgd(lr = 0.05, momentum = 0.9)") - training("sgd(lr = 0.05)")).toBe(saved + (2_000 + 5_000) * 32 * 4);
+  });
+
   it("refuse a table some op reads whole under rowwise_adagrad and lazy_adam, naming the op and its line", async () => {
     await useBackend("cpu");
     for (const embeddings of ["rowwise_adagrad(lr = 0.1)", "lazy_adam(lr = 0.1)"]) {

@@ -1,10 +1,13 @@
 // The executor: prepares a plan once (kernels looked up, parameters created and initialized
 // from a seed), then runs it many times. Only the steps an entry point needs run; in inference
 // every intermediate is freed right after its last use (the plan's liveness); under a gradient
-// tape the caller's tf.tidy frees them instead.
+// tape the caller's tf.tidy frees them instead. On backends with fused kernels (kernels/fused/),
+// the op patterns they compute (patterns.ts) run as one kernel each.
 
 import { dimOfValue, evaluateDim, sizesFromInputs } from "./dims.js";
+import { FUSED_KERNELS, fusedKinds } from "./kernels/fused/index.js";
 import { KERNELS, type Kernel } from "./kernels/index.js";
+import { findFusions, fusedInputs, type Fusion } from "./patterns.js";
 import type { Plan, PlanStep } from "./plan.js";
 import { tf, tfDtype, type Tensor } from "./tf.js";
 
@@ -35,13 +38,17 @@ export interface RunOptions {
 
 export class Executor {
   readonly params = new Map<string, tf.Variable>();
-  /** While set (`rec train --profile`), told each plan step's kernel time in milliseconds. */
-  timer: ((step: PlanStep, ms: number) => void) | undefined;
+  /** While set (`rec train --profile`), told each plan step's kernel time in milliseconds (`op`: a fused pattern's name). */
+  timer: ((step: PlanStep, ms: number, op?: string) => void) | undefined;
   private readonly kernels: (Kernel | undefined)[];
+  /** Per backend: the patterns it fuses, what each step then reads, and when values die. */
+  private readonly schedules = new Map<string, Schedule>();
 
   constructor(
     readonly plan: Plan,
     seed = 0,
+    /** `fuse: false` runs every op by itself (to compare against, or to profile op by op). */
+    private readonly options: { readonly fuse?: boolean } = {},
   ) {
     this.kernels = plan.steps.map((step) => {
       if (step.op === "input" || step.op === "param" || step.op === "const") return undefined;
@@ -90,8 +97,9 @@ export class Executor {
   }
 
   private runOutputs(outputs: Readonly<Record<string, number>>, feeds: ReadonlyMap<string, Tensor>, options: RunOptions): Map<string, Tensor> {
+    const schedule = this.schedule();
     const wanted = new Set(Object.values(outputs));
-    const needed = this.needed(wanted);
+    const needed = this.needed(wanted, schedule);
     const shapes = new Map([...feeds].map(([k, v]) => [k, v.shape]));
     const sizes = sizesFromInputs(this.plan.inputs, shapes);
     const values = new Map<number, Tensor>();
@@ -102,12 +110,13 @@ export class Executor {
     const dim = (value: Parameters<typeof dimOfValue>[0]) => dimOfValue(value, sizes);
     for (const step of this.plan.steps) {
       if (!needed.has(step.id)) continue;
-      const value = this.value(step, feeds, values, sizes, dim, options);
+      const fusion = schedule.fusions.get(step.id);
+      const value = fusion ? this.fused(step, fusion, values) : this.value(step, feeds, values, sizes, dim, options);
       values.set(step.id, value);
       holders.set(value, (holders.get(value) ?? 0) + 1);
       if (step.op !== "input" && step.op !== "param") owned.add(step.id);
       if (!options.training) {
-        for (const dead of this.plan.freeAfter[step.id] ?? []) {
+        for (const dead of schedule.freeAfter[step.id] ?? []) {
           if (wanted.has(dead) || !owned.has(dead)) continue;
           const tensor = values.get(dead);
           values.delete(dead);
@@ -158,9 +167,36 @@ export class Executor {
     }
   }
 
+  /** A pattern's last step, computed by its fused kernel from the pattern's inputs. */
+  private fused(step: PlanStep, fusion: Fusion, values: Map<number, Tensor>): Tensor {
+    const inputs = fusion.inputs.map((i) => values.get(i)!);
+    try {
+      const started = this.timer ? performance.now() : 0;
+      const out = FUSED_KERNELS[fusion.kind]!(inputs, fusion);
+      this.timer?.(step, performance.now() - started, fusion.kind);
+      return out;
+    } catch (error) {
+      const where = step.loc ? ` at line ${step.loc[0]}:${step.loc[1]}` : "";
+      throw new KernelError(`\`${fusion.kind}\`${where} failed on inputs of shapes ${inputs.map((t) => `[${t.shape.join(", ")}]`).join(", ")}: ${(error as Error).message}`);
+    }
+  }
+
+  /** The current backend's schedule, made once per backend. */
+  private schedule(): Schedule {
+    const backend = tf.getBackend();
+    let schedule = this.schedules.get(backend);
+    if (!schedule) {
+      const fusions = findFusions(this.plan, this.options.fuse === false ? new Set() : fusedKinds(backend));
+      const inputsOf = fusedInputs(this.plan, fusions);
+      schedule = { fusions, inputsOf, freeAfter: fusions.size ? fusedLiveness(this.plan, inputsOf) : this.plan.freeAfter };
+      this.schedules.set(backend, schedule);
+    }
+    return schedule;
+  }
+
   /** The first step (in order) of an entry point whose value is not finite, for error messages. */
   async firstNonFinite(entry: EntryName, feeds: ReadonlyMap<string, Tensor>): Promise<PlanStep | undefined> {
-    const needed = this.needed(new Set(Object.values(this.plan.entries[entry].outputs)));
+    const needed = this.needed(new Set(Object.values(this.plan.entries[entry].outputs)), this.schedule());
     const values = tf.tidy(() => Object.fromEntries(this.runOutputs(Object.fromEntries([...needed].map((s) => [`s${s}`, s])), feeds, { training: true })) as Record<string, Tensor>);
     let found: PlanStep | undefined;
     for (const step of this.plan.steps) {
@@ -176,9 +212,9 @@ export class Executor {
     return [...this.params.values()].includes(t as tf.Variable);
   }
 
-  private needed(outputs: ReadonlySet<number>): Set<number> {
+  private needed(outputs: ReadonlySet<number>, schedule: Schedule): Set<number> {
     const needed = new Set(outputs);
-    for (let i = this.plan.steps.length - 1; i >= 0; i--) if (needed.has(i)) for (const input of this.plan.steps[i]!.inputs) needed.add(input);
+    for (let i = this.plan.steps.length - 1; i >= 0; i--) if (needed.has(i)) for (const input of schedule.inputsOf(i)) needed.add(input);
     return needed;
   }
 
@@ -189,6 +225,26 @@ export class Executor {
 }
 
 export { tfDtype };
+
+interface Schedule {
+  readonly fusions: ReadonlyMap<number, Fusion>;
+  readonly inputsOf: (id: number) => readonly number[];
+  readonly freeAfter: Readonly<Record<number, readonly number[]>>;
+}
+
+/**
+ * The plan's liveness once fused kernels read a pattern's inputs in place of its inner steps:
+ * each value the plan lets the executor free dies after its last reader in the fused graph (an
+ * input of a layer norm lives until the fused step, not until the inner step that read it).
+ */
+function fusedLiveness(plan: Plan, inputsOf: (id: number) => readonly number[]): Record<number, number[]> {
+  const freeable = new Set(Object.values(plan.freeAfter).flat());
+  const lastUse = new Map<number, number>();
+  for (const step of plan.steps) for (const input of inputsOf(step.id)) lastUse.set(input, step.id);
+  const freeAfter: Record<number, number[]> = {};
+  for (const [value, step] of lastUse) if (freeable.has(value)) (freeAfter[step] ??= []).push(value);
+  return freeAfter;
+}
 
 /** A parameter's initial value from its initializer text: `glorot_uniform()`, `normal(stddev = 0.05)`, … */
 /**

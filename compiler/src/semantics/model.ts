@@ -2,6 +2,7 @@
 // a lazy scope; then the model-level rules (losses are scalars, heads depend on inputs,
 // nothing unused, causal attention for next-item prediction, parameters fit in memory).
 
+import { lookupGradientBytes, trainsSparsely } from "./sparse-gradients.js";
 import { totalmem } from "node:os";
 import { checkTrainBlocks } from "./train-checks.js";
 import type * as A from "../syntax/ast.js";
@@ -39,7 +40,8 @@ export interface ElaboratedModel {
   /** The model as a graph: every op it evaluates, and its outputs by role. */
   readonly graph: IrModel;
   /** The optimizer state slots per weight, by group, from the first `train` block. */
-  readonly optimizerSlots: { readonly dense: number; readonly embedding: number };
+  /** Optimizer state slots per weight by group, and whether lookup-only tables train sparsely (sparse-gradients.ts). */
+  readonly optimizerSlots: OptimizerSlots;
   /** The evaluated `train` blocks, in order (multi-stage training has several). */
   readonly train: readonly TrainStage[];
   /** The data schemas the train blocks read files with, checked against the inputs. */
@@ -273,6 +275,12 @@ export interface TrainStage {
 }
 export type TrainSettings = ReadonlyMap<string, Attr | TrainSettings>;
 
+export interface OptimizerSlots {
+  readonly dense: number;
+  readonly embedding: number;
+  readonly sparseEmbedding: boolean;
+}
+
 /** `rowwise_adagrad`'s slots: one float of state per table row, not per weight. */
 export const ROW_SLOT = -1;
 
@@ -288,7 +296,7 @@ function trainSettings(
   decl: A.ModelDecl,
   env: Env,
   base: EvalContext,
-): { slots: { dense: number; embedding: number }; stages: TrainStage[]; data: { value: Value; span: A.Expr["span"] }[] } {
+): { slots: OptimizerSlots; stages: TrainStage[]; data: { value: Value; span: A.Expr["span"] }[] } {
   const data: { value: Value; span: A.Expr["span"] }[] = [];
   const slotsOf = (v: Value | undefined) => {
     if (!v || v.kind !== "config") return undefined;
@@ -320,22 +328,26 @@ function trainSettings(
     return out;
   };
   const stages: TrainStage[] = [];
-  let slots: { dense: number; embedding: number } | undefined;
+  let slots: OptimizerSlots | undefined;
   for (const m of decl.members) {
     if (m.kind !== "TrainDecl") continue;
     const raw = new Map<string, Value>();
     stages.push({ ...(m.name ? { name: m.name.name } : {}), settings: visit(m.settings, raw) });
     if (!slots) {
       const dense = slotsOf(raw.get("optimizer")) ?? 2;
-      slots = { dense, embedding: slotsOf(raw.get("embeddings")) ?? dense };
+      const embeddings = raw.get("embeddings") ?? raw.get("optimizer");
+      const pipeline = stages[0]!.settings.get("gradients");
+      const piped = pipeline instanceof Map && (pipeline.get("enabled") as { value?: unknown } | undefined)?.value !== false;
+      const config = embeddings?.kind === "config" ? { name: embeddings.name, args: new Map([...embeddings.args].map(([k, v]) => [k, { kind: v.kind, value: "value" in v ? v.value : undefined }])) } : undefined;
+      slots = { dense, embedding: slotsOf(raw.get("embeddings")) ?? dense, sparseEmbedding: trainsSparsely(config, piped) };
     }
   }
-  return { slots: slots ?? { dense: 2, embedding: 2 }, stages, data };
+  return { slots: slots ?? { dense: 2, embedding: 2, sparseEmbedding: false }, stages, data };
 }
 
 /**
  * What training allocates, against this machine's memory (REC2015): the weights, their gradients
- * (dense, as tfjs computes them), the optimizer's state (slots per weight by group), and the
+ * (whole, but for a table trained sparsely the rows a batch looks up: sparse-gradients.ts), the optimizer's state (slots per weight by group), and the
  * values of one forward pass at the first train block's batch size, kept for the backward pass
  * and matched by as many gradients (counted when every dimension but the batch is known).
  */
@@ -343,12 +355,15 @@ function checkMemory(
   el: Elaborator,
   weights: readonly WeightInfo[],
   graph: IrModel,
-  slots: { readonly dense: number; readonly embedding: number },
+  slots: OptimizerSlots,
   train: readonly TrainStage[],
   decl: A.ModelDecl,
   ctx: EvalContext,
 ) {
+  const batch = trainBatchSize(train);
+  const sparse = slots.sparseEmbedding ? lookupGradientBytes(graph, batch) : new Map<string, number>();
   let weightBytes = 0;
+  let gradientBytes = 0;
   let stateBytes = 0;
   let largest: WeightInfo | undefined;
   let largestBytes = 0;
@@ -357,26 +372,31 @@ function checkMemory(
     if (count === undefined) continue;
     const bytes = count * 4;
     weightBytes += bytes;
+    gradientBytes += w.group === "embedding" ? (sparse.get(w.path) ?? bytes) : bytes;
     stateBytes += optimizerStateBytes(w.group === "embedding" ? slots.embedding : w.group === "state" ? 0 : slots.dense, bytes, w.type.shape);
     if (bytes > largestBytes) {
       largestBytes = bytes;
       largest = w;
     }
   }
-  const batchAttr = train[0]?.settings.get("batch");
-  const batch = batchAttr && "kind" in batchAttr && batchAttr.kind === "int" ? (evaluateDim(batchAttr.dim as Dim, () => undefined) ?? 64) : 64;
   const batchDim = graph.dims[0];
   const activations = evaluateDim(activationBytes(graph), (s) => (s === batchDim ? batch : undefined)) ?? 0;
-  const needed = weightBytes * 2 + stateBytes + activations * 2;
+  const needed = weightBytes + gradientBytes + stateBytes + activations * 2;
   const available = totalmem();
   if (needed > available && largest) {
-    const parts = [`weights ${formatBytes(weightBytes)}`, `gradients ${formatBytes(weightBytes)}`, `optimizer state ${formatBytes(stateBytes)}`, ...(activations ? [`the values of a batch of ${batch} and their gradients ${formatBytes(activations * 2)}`] : [])];
+    const parts = [`weights ${formatBytes(weightBytes)}`, `gradients ${formatBytes(gradientBytes)}`, `optimizer state ${formatBytes(stateBytes)}`, ...(activations ? [`the values of a batch of ${batch} and their gradients ${formatBytes(activations * 2)}`] : [])];
     el.report(ctx, "REC2015", decl.name.span, {
       needed: formatBytes(needed),
       available: formatBytes(available),
       largest: `${parts.join(", ")}; the largest weight is \`${largest.path}\` ${printShape(largest.type.shape)}: ${formatBytes(largestBytes)}`,
     });
   }
+}
+
+/** The first train block's batch size (64 where it is not a known number). */
+export function trainBatchSize(train: readonly TrainStage[]): number {
+  const batchAttr = train[0]?.settings.get("batch");
+  return batchAttr && "kind" in batchAttr && batchAttr.kind === "int" ? (evaluateDim(batchAttr.dim as Dim, () => undefined) ?? 64) : 64;
 }
 
 export function formatBytes(n: number): string {

@@ -1,11 +1,13 @@
 // Model summaries for `rec check --summary` and `rec compare`: the parameter table (qualified
-// name, shape, count, bytes), totals, memory with optimizer state, and FLOPs and bytes moved
+// name, shape, count, bytes), totals, memory with gradients (a sparse table's: the rows a batch
+// looks up, sparse-gradients.ts) and optimizer state, and FLOPs and bytes moved
 // from the registry's costs over the live graph (ir/cost.ts): like the weights, an op that
 // nothing the model outputs reads is not counted.
 
 import { addDims, constDim, constValue, evaluateDim, mulDims, printDim, substitute } from "../types/dims.js";
 import { dtypeName, numel, printShape, DTYPE_BYTES } from "../types/tensor-type.js";
-import { formatBytes, optimizerStateBytes, type ElaboratedModel } from "./model.js";
+import { formatBytes, optimizerStateBytes, trainBatchSize, type ElaboratedModel } from "./model.js";
+import { lookupGradientBytes } from "./sparse-gradients.js";
 import { activationBytes, graphCost } from "../ir/cost.js";
 import { liveNodes } from "../ir/ir.js";
 import { communicationPerStep, numberOf, trainsWeight } from "./train-checks.js";
@@ -53,17 +55,19 @@ export function summarize(model: ElaboratedModel): SummaryJson {
   const trainsByName = trainsWeight(model.train);
   const states = new Set(model.weights.filter((w) => w.group === "state").map((w) => w.path));
   const trains = (path: string) => !states.has(path) && trainsByName(path); // A module state is never trained.
-  let trainedBytes: number | null = 0;
+  // Gradients: whole, but a table trained sparsely keeps the rows a batch looks up.
+  let gradientBytes: number | null = 0;
+  const sparse = model.optimizerSlots.sparseEmbedding ? lookupGradientBytes(model.graph, trainBatchSize(model.train)) : new Map<string, number>();
   const parameters = model.weights.filter((w) => read.has(w.path)).map((w) => {
     const count = evaluateDim(numel(w.type.shape), () => undefined) ?? null;
     const bytes = count === null ? null : count * DTYPE_BYTES[w.type.dtype];
     if (count === null) totalCount = null;
     else if (totalCount !== null) totalCount += count;
     const slots = trains(w.path) ? (w.group === "embedding" ? model.optimizerSlots.embedding : model.optimizerSlots.dense) : 0;
-    if (bytes === null) [stateBytes, trainedBytes] = [null, null];
+    if (bytes === null) [stateBytes, gradientBytes] = [null, null];
     else {
       if (stateBytes !== null) stateBytes += optimizerStateBytes(slots, bytes, w.type.shape);
-      if (trainedBytes !== null && trains(w.path)) trainedBytes += bytes;
+      if (gradientBytes !== null && trains(w.path)) gradientBytes += w.group === "embedding" ? (sparse.get(w.path) ?? bytes) : bytes;
     }
     return { name: w.path, shape: printShape(w.type.shape), dtype: dtypeName(w.type), group: w.group, count, bytes };
   });
@@ -91,7 +95,7 @@ export function summarize(model: ElaboratedModel): SummaryJson {
       bytes: totalBytes,
       optimizerStateBytes: stateBytes,
       // Weights, the gradients of those that train, and the optimizer's state.
-      trainingBytes: totalBytes === null || stateBytes === null || trainedBytes === null ? null : totalBytes + (trainedBytes as number) + (stateBytes as number),
+      trainingBytes: totalBytes === null || stateBytes === null || gradientBytes === null ? null : totalBytes + (gradientBytes as number) + (stateBytes as number),
     },
     flops: { perBatch: printDim(cost.flops), perExample: perExample(cost.flops) },
     metricFlops: { perBatch: printDim(metricOnly), perExample: perExample(metricOnly) },

@@ -80,9 +80,9 @@ export class ProfilingEngine implements StepEngine {
 
   async step(step: number, feeds: ReadonlyMap<string, Tensor>, seed: number): Promise<number> {
     if (!this.window.has(step)) return this.inner.step(step, feeds, seed);
-    this.executor.timer = (planStep: PlanStep, ms: number) => {
+    this.executor.timer = (planStep: PlanStep, ms: number, op?: string) => {
       add(this.byLine, planStep.loc ? `line ${planStep.loc[0]}` : "(compiler)", ms);
-      add(this.byOp, planStep.op, ms);
+      add(this.byOp, op ?? planStep.op, ms);
     };
     let loss = 0;
     const started = performance.now();

@@ -1,30 +1,54 @@
-// Identity (tf.clone) on wasm that shares its input's memory, as the cpu backend's does, instead
-// of copying it. tfjs clones every input a gradient needs when it records an op on the tape: with
-// the copying kernel, each lookup of an embedding table copied the whole table every training
-// step (128 MiB a lookup for 1,000,000 rows of 32), which made the step's time and peak memory
-// grow with the table. Shared memory is safe because no kernel writes into its inputs; the one
-// in-place writer, sparse training (train/table-rows.ts), copies a table first when its memory
-// is shared.
+// Kernels on wasm whose result is their input unchanged, returned as the input's memory instead
+// of a copy, as the cpu backend does: Identity (tf.clone), Cast to the dtype the tensor already
+// has, and Transpose by the identity permutation. tfjs clones every input a gradient needs when
+// it records an op on the tape: with the copying kernel, each lookup of an embedding table
+// copied the whole table every training step (128 MiB a lookup for 1,000,000 rows of 32), which
+// made the step's time and peak memory grow with the table; the gradients of products cast
+// their operands to float32 (12 copies of SASRec's feed-forward activations a step) and the
+// gradient of a lookup transposes the table's gradient by the identity (two copies of a 20,000
+// × 64 table). Shared memory is safe because no kernel writes into its inputs; the one in-place
+// writer, sparse training (train/table-rows.ts), copies a table first when its memory is shared.
 
 import { tf } from "../../tf.js";
+
+interface Info {
+  dataId: object;
+  shape: number[];
+  dtype: string;
+}
 
 interface WasmBackend {
   incRef(dataId: object): void;
 }
 
+type KernelFunc = (args: { inputs: Record<string, Info>; backend: unknown; attrs: Record<string, unknown> }) => Info;
+
 let registered = false;
+
+const shared = (x: Info, backend: unknown): Info => {
+  (backend as WasmBackend).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+};
+
+/** Replaces tfjs's wasm kernel `name`: the input's memory where `unchanged` says so, else tfjs's own. */
+function shareWhen(name: string, unchanged: (x: Info, attrs: Record<string, unknown>) => boolean): void {
+  const original = tf.getKernel(name, "wasm");
+  if (!original) return;
+  const copying = original.kernelFunc as unknown as KernelFunc;
+  tf.unregisterKernel(name, "wasm");
+  tf.registerKernel({
+    kernelName: name,
+    backendName: "wasm",
+    // tfjs's kernel, which this one falls back to, binds its wasm function at setup.
+    ...(original.setupFunc ? { setupFunc: original.setupFunc } : {}),
+    kernelFunc: ((args: Parameters<KernelFunc>[0]) => (unchanged(args.inputs["x"]!, args.attrs) ? shared(args.inputs["x"]!, args.backend) : copying(args))) as never,
+  });
+}
 
 export function registerSharedIdentity(): void {
   if (registered) return;
   registered = true;
-  if (tf.getKernel("Identity", "wasm")) tf.unregisterKernel("Identity", "wasm");
-  tf.registerKernel({
-    kernelName: "Identity",
-    backendName: "wasm",
-    kernelFunc: ({ inputs, backend }) => {
-      const x = inputs["x"] as unknown as { dataId: object; shape: number[]; dtype: string };
-      (backend as unknown as WasmBackend).incRef(x.dataId);
-      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype } as never;
-    },
-  });
+  shareWhen("Identity", () => true);
+  shareWhen("Cast", (x, attrs) => attrs["dtype"] === x.dtype);
+  shareWhen("Transpose", (_x, attrs) => (attrs["perm"] as number[]).every((axis, i) => axis === i));
 }

@@ -52,12 +52,22 @@ export function tileInto(input: ArrayLike<number> & { subarray(a: number, b: num
   }
   const fill = (axis: number, from: number, to: number) => {
     const size = shape[axis]!;
+    if (axis === rank - 1 && size === 1) {
+      // One value repeated along the last axis (a mask broadcast along its keys): a fill.
+      output.fill((input as ArrayLike<number>)[from]!, to, to + outShape[axis]!);
+      return;
+    }
     if (axis === rank - 1) output.set(input.subarray(from, from + size), to);
     else for (let i = 0; i < size; i++) fill(axis + 1, from + i * inStride[axis]!, to + i * outStride[axis]!);
-    // The first `size` entries along this axis are written: the rest of the axis repeats them.
+    // The first `size` entries along this axis are written: the rest of the axis repeats them,
+    // copied from what is written so far, which doubles each time (a few copies, not one a block).
     const block = size * (axis === rank - 1 ? 1 : outStride[axis]!);
     const total = outShape[axis]! * (axis === rank - 1 ? 1 : outStride[axis]!);
-    for (let done = block; done < total; done += block) output.copyWithin(to + done, to, to + block);
+    for (let done = block; done < total; ) {
+      const length = Math.min(done, total - done);
+      output.copyWithin(to + done, to, to + length);
+      done += length;
+    }
   };
   fill(0, 0, 0);
 }
