@@ -69,7 +69,7 @@ export async function benchTrain(backends: readonly ("wasm" | "cpu")[] = ["wasm"
     const compiled = median(compiledTimes);
     const hand = median(handTimes);
     measured[backend] = compiled;
-    lines.push(`  ${backend.padEnd(4)}  compiled ${compiled.toFixed(0)} ms/step, hand-written ${hand.toFixed(0)} ms/step, ratio ${(compiled / hand).toFixed(2)} (target ≤ 1.0; median of ${n} steps after 2 warm-up)`);
+    lines.push(`  ${backend.padEnd(4)}  compiled ${compiled.toFixed(0)} ms/step, hand-written ${hand.toFixed(0)} ms/step, ratio ${(compiled / hand).toFixed(2)} (target ≤ ${backend === "wasm" ? "0.8, issue 23" : "1.0"}; median of ${n} steps after 2 warm-up)`);
   }
   return { text: lines.join("\n"), compiled: measured };
 }

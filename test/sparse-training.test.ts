@@ -138,6 +138,20 @@ describe("sparse embedding tables", () => {
     });
   }
 
+  it("leave a frozen table as it was while the other trains sparsely", async () => {
+    await useBackend("cpu");
+    const { executor } = await trained({ optimizer: "sgd(lr = 0.0)", embeddings: "rowwise_adagrad(lr = 0.1)", freeze: ["user_table"] });
+    const initial = new Executor(TABLES!, 3);
+    const moved = async (name: string) => {
+      const [x, y] = [await executor.params.get(name)!.data(), await initial.params.get(name)!.data()];
+      return x.reduce((worst, v, i) => Math.max(worst, Math.abs(v - y[i]!)), 0);
+    };
+    expect(await moved("user_table.table")).toBe(0);
+    expect(await moved("item_table.table")).toBeGreaterThan(1e-3);
+    executor.dispose();
+    initial.dispose();
+  });
+
   it("save their optimizer state and restore it: a resumed trainer takes the same next step", async () => {
     await useBackend("wasm");
     for (const embeddings of ["rowwise_adagrad(lr = 0.1)", "lazy_adam(lr = 0.05)", "adagrad(lr = 0.2)"]) {

@@ -7,9 +7,9 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../cli/main.js";
-import { findTorchPython } from "../runtime/src/torch/python.js";
-import { ROOT } from "./harness/repo.js";
+import { main } from "../../cli/main.js";
+import { findTorchPython } from "../../runtime/src/torch/python.js";
+import { ROOT } from "../harness/repo.js";
 
 const torch = findTorchPython();
 const skip = typeof torch === "string" ? ` (skipped: ${torch})` : "";
