@@ -143,8 +143,8 @@ describe("sparse embedding tables", () => {
     const { executor } = await trained({ optimizer: "sgd(lr = 0.0)", embeddings: "rowwise_adagrad(lr = 0.1)", freeze: ["user_table"] });
     const initial = new Executor(TABLES!, 3);
     const moved = async (name: string) => {
-      const [x, y] = [await executor.params.get(name)!.data(), await initial.params.get(name)!.data()];
-      return x.reduce((worst, v, i) => Math.max(worst, Math.abs(v - y[i]!)), 0);
+      const [x, y] = [(await executor.params.get(name)!.data()) as Float32Array, (await initial.params.get(name)!.data()) as Float32Array];
+      return x.reduce((worst: number, v: number, i: number) => Math.max(worst, Math.abs(v - y[i]!)), 0);
     };
     expect(await moved("user_table.table")).toBe(0);
     expect(await moved("item_table.table")).toBeGreaterThan(1e-3);

@@ -1,6 +1,8 @@
 // `rec eval FILE --checkpoint PATH` and `rec predict FILE --checkpoint PATH`: load trained
 // weights into the compiled model and report its metrics on the held-out split of its data
 // (validation or test; for generated data, fresh batches), or print its heads for one batch.
+// `rec eval --index ITEM --query QUERY` reports Recall@K against a full index instead
+// (runtime/src/full-index-recall.ts), by the training split's popularity where the data ends.
 // Vocabularies saved beside the checkpoint map ids as in training.
 
 import { renderTable } from "../table.js";
@@ -8,7 +10,9 @@ import { compileFiles } from "../../compiler/src/driver.js";
 import { useBackend, type BackendName } from "../../runtime/src/backends.js";
 import { loadCheckpoint } from "../../runtime/src/checkpoint/checkpoint.js";
 import { DataSourceError, openDataSet } from "../../runtime/src/data/sources.js";
-import type { BatchSource } from "../../runtime/src/data/batch.js";
+import type { BatchSource, DataSet } from "../../runtime/src/data/batch.js";
+import { catalogueOf } from "../../runtime/src/embed.js";
+import { fullIndexRecall } from "../../runtime/src/full-index-recall.js";
 import { dirname, join, resolve } from "node:path";
 import { Executor } from "../../runtime/src/executor.js";
 import { tf } from "../../runtime/src/tf.js";
@@ -17,7 +21,7 @@ import { reportingUserErrors } from "./user-errors.js";
 import { EXIT, type CliIo } from "../io.js";
 import { overridesFrom, type Command, type CommandArgs, reportProblems, inCwd } from "./shared.js";
 
-async function withModel(args: CommandArgs, io: CliIo, name: string, run: (executor: Executor, data: BatchSource, batch: number, defaultBatches: number) => Promise<void>): Promise<number> {
+async function withModel(args: CommandArgs, io: CliIo, name: string, run: (executor: Executor, data: BatchSource, batch: number, defaultBatches: number, dataSet: DataSet) => Promise<void>): Promise<number> {
   if (args.positionals.length !== 1 || !args.options.get("checkpoint")) {
     io.stderr(`error: \`rec ${name}\` takes one file and --checkpoint PATH\n`);
     return EXIT.usage;
@@ -46,21 +50,51 @@ async function withModel(args: CommandArgs, io: CliIo, name: string, run: (execu
       skipBadRows: args.options.get("skip-bad-rows") === true,
       vocabularyFile: join(dirname(checkpoint), "vocab.json"),
     });
-    await run(executor, data.heldOut(args.options.get("split") === "test" ? "test" : "valid"), batch, data.heldOutBatches ? 8 : 0);
+    await run(executor, data.heldOut(args.options.get("split") === "test" ? "test" : "valid"), batch, data.heldOutBatches ? 8 : 0, data);
     executor.dispose();
     return EXIT.ok;
   });
 }
 
-export const evalCommand: Command = (args, io) =>
-  withModel(args, io, "eval", async (executor, data, batch, defaultBatches) => {
+export const evalCommand: Command = (args, io) => {
+  const [index, query] = [args.options.get("index") as string | undefined, args.options.get("query") as string | undefined];
+  const ks = String(args.options.get("k") ?? "10,100").split(",").map(Number);
+  if ((index === undefined) !== (query === undefined) || !ks.every((k) => Number.isInteger(k) && k >= 1)) {
+    io.stderr("error: `rec eval --index ENCODER` takes --query ENCODER too, and --k whole numbers of at least 1 (`--k 10,100`)\n");
+    return Promise.resolve(EXIT.usage);
+  }
+  return withModel(args, io, "eval", async (executor, data, batch, defaultBatches, dataSet) => {
     const batches = args.options.get("batches") === undefined ? defaultBatches : Number(args.options.get("batches"));
+    if (index !== undefined && query !== undefined) return recallAgainstIndex(io, executor, { item: index, query }, data, dataSet, { batches, batchSize: batch, ks, json: args.options.get("json") === true });
     const metrics = await evaluateMetrics(executor, data, batches, batch);
     if (args.options.get("json")) io.stdout(`${JSON.stringify(metrics, null, 2)}\n`);
     else {
       io.stdout(`${renderTable(["metric", "value"], Object.entries(metrics).map(([k, v]) => [k, v.toFixed(4)])).join("\n")}\n`);
     }
   });
+};
+
+/** Recall@K of the held-out examples against every item, by the training split's popularity where the data ends. */
+async function recallAgainstIndex(io: CliIo, executor: Executor, encoders: { item: string; query: string }, heldOut: BatchSource, data: DataSet, options: { batches: number; batchSize: number; ks: number[]; json: boolean }): Promise<void> {
+  const catalogue = catalogueOf(executor.plan, encoders.item);
+  // Popularity from the training split, where the data ends (an endless world has no cold items to speak of).
+  let trainingCounts: Int32Array | undefined;
+  const examples = data.finite ? await data.finite() : undefined;
+  const column = examples?.columns.get(catalogue.input.name);
+  if (column) {
+    trainingCounts = new Int32Array(catalogue.size);
+    for (const id of column.data) if (id >= 0 && id < catalogue.size) trainingCounts[id]!++;
+  }
+  const result = await fullIndexRecall(executor, encoders, heldOut, { ...options, ...(trainingCounts ? { trainingCounts } : {}) });
+  if (options.json) {
+    io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+    return;
+  }
+  const header = ["examples", "count", ...options.ks.map((k) => `recall@${k}`)];
+  const rows = Object.entries(result.buckets).map(([bucket, entry]) => [bucket, String(entry!.examples), ...options.ks.map((k) => (entry!.examples ? entry!.recall[`recall_at_${k}`]!.toFixed(4) : "—"))]);
+  io.stdout(`exact search over ${result.items.toLocaleString("en-US")} items by \`${encoders.item}\`, queries by \`${encoders.query}\`${trainingCounts ? "; head: the most frequent training items, 80% of its examples; tail: the other seen items; cold: unseen in training" : " (the data does not end: no popularity buckets)"}\n`);
+  io.stdout(`${renderTable(header, rows).join("\n")}\n`);
+}
 
 export const predictCommand: Command = (args, io) =>
   withModel(args, io, "predict", async (executor, data, batch) => {

@@ -46,7 +46,14 @@ export const evalSpec: CommandSpec = {
   name: "eval",
   summary: "Evaluate a trained model's metrics on the held-out split of its data (fresh batches of generated data).",
   usage: "rec eval --checkpoint PATH [options] FILE",
-  options: [...modelOptions, { name: "batches", description: "Batches to evaluate on (default: the whole split of a data file, 8 batches of generated data)", values: [], valueName: "N" }, { name: "json", description: "Print the metrics as JSON" }],
+  options: [
+    ...modelOptions,
+    { name: "batches", description: "Batches to evaluate on (default: the whole split of a data file, 8 batches of generated data)", values: [], valueName: "N" },
+    { name: "json", description: "Print the metrics as JSON" },
+    { name: "index", description: "Recall@K against a full index instead of the metrics: every item's vector by this encoder, searched exactly (with --query)", values: [], valueName: "ENCODER" },
+    { name: "query", description: "With --index: the encoder whose vector of each held-out example searches the index", values: [], valueName: "ENCODER" },
+    { name: "k", description: "With --index: the K of Recall@K, comma-separated", values: [], valueName: "K,…", default: "10,100" },
+  ],
 };
 
 export const predictSpec: CommandSpec = {

@@ -14,11 +14,13 @@ import { NonFiniteLoss, TrainingError } from "../../runtime/src/train/trainer.js
 import { TorchProcessError } from "../../runtime/src/torch/bridge.js";
 import { RolloutError } from "../../runtime/src/rl/environment.js";
 import { KernelError } from "../../runtime/src/executor.js";
+import { EmbedError } from "../../runtime/src/embed.js";
+import { IndexError } from "../../runtime/src/full-index-recall.js";
 
 import { EXIT } from "../io.js";
 
 // A torch process's error (no CUDA for --device cuda, out of memory) is the machine's, not a bug.
-const USER_ERRORS = [BackendUnavailable, CheckpointError, ConfigError, DataSourceError, BadRowError, DataFileError, NonFiniteLoss, TrainingError, TorchProcessError, LabelPrivacyError, RolloutError, KernelError];
+const USER_ERRORS = [BackendUnavailable, CheckpointError, ConfigError, DataSourceError, BadRowError, DataFileError, NonFiniteLoss, TrainingError, TorchProcessError, LabelPrivacyError, RolloutError, KernelError, EmbedError, IndexError];
 
 export function isUserError(error: unknown): error is Error {
   return USER_ERRORS.some((kind) => error instanceof kind);

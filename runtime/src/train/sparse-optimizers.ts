@@ -45,38 +45,50 @@ export interface SparseTable {
   readonly access: TableRows;
 }
 
-/** The per-row rule of one optimizer: updates `w` (one row) and its slots in place. */
+/**
+ * The per-row rule of one optimizer: updates one row of weights and its slots in place. The row
+ * is `width` values of `w` from `at` (its gradient: of `g` from `gAt`); slot k's values for the
+ * row start at `slotAt[k]`
+ * (offsets, not subarrays: a step touches thousands of rows, and plain loops over offsets keep
+ * the rule a small fraction of the step).
+ */
 interface RowRule {
   /** Slots per table: how many floats each holds per row (`width` or 1) and their start value. */
   readonly slots: readonly { readonly suffix: string; readonly perRow: "width" | 1; readonly init: number }[];
-  update(w: Float32Array, g: Float32Array, slots: Float32Array[], lr: number, step: number): void;
+  update(w: Float32Array, at: number, g: Float32Array, gAt: number, width: number, slots: readonly Float32Array[], slotAt: readonly number[], lr: number, step: number): void;
 }
 
 function ruleOf(config: Config): RowRule {
   const eps = numberArg(config, "eps", 1e-8);
   switch (config.name) {
     case "sgd":
-      return { slots: [], update: (w, g, _s, lr) => g.forEach((gj, j) => (w[j]! -= lr * gj)) };
+      return {
+        slots: [],
+        update(w, at, g, gAt, width, _slots, _slotAt, lr) {
+          for (let j = 0; j < width; j++) w[at + j]! -= lr * g[gAt + j]!;
+        },
+      };
     case "adagrad":
       // tfjs's Adagrad: ε = the float32 backends' epsilon (1e-7) inside the root.
       return {
         slots: [{ suffix: "accumulator", perRow: "width", init: numberArg(config, "initial_accumulator", 0.1) }],
-        update(w, g, [a], lr) {
-          g.forEach((gj, j) => {
-            a![j]! += gj * gj;
-            w[j]! -= (lr * gj) / Math.sqrt(a![j]! + 1e-7);
-          });
+        update(w, at, g, gAt, width, [a], [from], lr) {
+          for (let j = 0; j < width; j++) {
+            const gj = g[gAt + j]!;
+            a![from! + j]! += gj * gj;
+            w[at + j]! -= (lr * gj) / Math.sqrt(a![from! + j]! + 1e-7);
+          }
         },
       };
     case "rowwise_adagrad":
       return {
         slots: [{ suffix: "row_accumulator", perRow: 1, init: numberArg(config, "initial_accumulator", 0) }],
-        update(w, g, [a], lr) {
+        update(w, at, g, gAt, width, [a], [from], lr) {
           let squares = 0;
-          for (const gj of g) squares += gj * gj;
-          a![0]! += squares / g.length;
-          const denominator = Math.sqrt(a![0]!) + eps;
-          g.forEach((gj, j) => (w[j]! -= (lr * gj) / denominator));
+          for (let j = gAt; j < gAt + width; j++) squares += g[j]! * g[j]!;
+          a![from!]! += squares / width;
+          const denominator = Math.sqrt(a![from!]!) + eps;
+          for (let j = 0; j < width; j++) w[at + j]! -= (lr * g[gAt + j]!) / denominator;
         },
       };
     case "lazy_adam": {
@@ -87,14 +99,16 @@ function ruleOf(config: Config): RowRule {
           { suffix: "m", perRow: "width", init: 0 },
           { suffix: "v", perRow: "width", init: 0 },
         ],
-        update(w, g, [m, v], lr, step) {
+        update(w, at, g, gAt, width, [m, v], [from], lr, step) {
           const correction1 = 1 - beta1 ** step;
           const correction2 = 1 - beta2 ** step;
-          g.forEach((gj, j) => {
-            m![j] = beta1 * m![j]! + (1 - beta1) * gj;
-            v![j] = beta2 * v![j]! + (1 - beta2) * gj * gj;
-            w[j]! -= (lr * (m![j]! / correction1)) / (Math.sqrt(v![j]! / correction2) + eps);
-          });
+          for (let j = 0; j < width; j++) {
+            const gj = g[gAt + j]!;
+            const k = from! + j;
+            m![k] = beta1 * m![k]! + (1 - beta1) * gj;
+            v![k] = beta2 * v![k]! + (1 - beta2) * gj * gj;
+            w[at + j]! -= (lr * (m![k]! / correction1)) / (Math.sqrt(v![k]! / correction2) + eps);
+          }
         },
       };
     }
@@ -136,19 +150,22 @@ export class SparseOptimizer {
     for (const [t, table] of this.tables.entries()) {
       const touched = gradients.get(table.name);
       if (!touched || touched.ids.length === 0) continue;
-      const rows = await table.access.read(touched.ids);
+      // On cpu and wasm the rule runs in the table's own memory; elsewhere on the rows read back.
+      const own = table.access.inPlace();
+      const rows = own ?? (await table.access.read(touched.ids));
       const slots = this.slots[t]!;
-      touched.ids.forEach((id, i) => {
-        const row = (k: number) => {
-          const per = this.rule.slots[k]!.perRow === 1 ? 1 : table.width;
-          return slots[k]!.subarray(id * per, (id + 1) * per);
-        };
-        const at = i * table.width;
-        const w = rows.subarray(at, at + table.width);
-        this.rule.update(w, touched.grads.subarray(at, at + table.width), slots.map((_, k) => row(k)), this.current, this.iterations);
-        if (this.decay) w.forEach((v, j) => (w[j] = v * (1 - this.current * this.decay)));
-      });
-      table.access.write(touched.ids, rows);
+      const perRow = this.rule.slots.map((slot) => (slot.perRow === 1 ? 1 : table.width));
+      const slotAt = perRow.map(() => 0);
+      const width = table.width;
+      const shrink = 1 - this.current * this.decay;
+      for (let i = 0; i < touched.ids.length; i++) {
+        const id = touched.ids[i]!;
+        for (let k = 0; k < perRow.length; k++) slotAt[k] = id * perRow[k]!;
+        const at = own ? id * width : i * width;
+        this.rule.update(rows, at, touched.grads, i * width, width, slots, slotAt, this.current, this.iterations);
+        if (this.decay) for (let j = at; j < at + width; j++) rows[j] = rows[j]! * shrink;
+      }
+      if (!own) table.access.write(touched.ids, rows);
     }
   }
 
@@ -174,22 +191,36 @@ export class SparseOptimizer {
   }
 }
 
+/** Per table size: each row's slot in this step's distinct rows (−1: none), reset after each use. */
+const slotIndexes = new Map<number, Int32Array>();
+
 /**
- * Each table's distinct looked-up rows and the sum of their gradients over every lookup of the
- * step (a row read twice, by two features or twice in one history, gets both gradients).
+ * Each table's distinct looked-up rows (of `rows`) and the sum of their gradients over every
+ * lookup of the step (a row read twice, by two features or twice in one history, gets both
+ * gradients). Rows find their slot through an index the size of the table, kept between steps
+ * and reset at the rows this step touched only.
  */
-export function sumByRow(lookups: readonly { ids: ArrayLike<number>; grads: Float32Array }[], width: number): RowGradients & { squares: number } {
-  const slot = new Map<number, number>();
-  for (const { ids } of lookups) for (let i = 0; i < ids.length; i++) if (!slot.has(ids[i]!)) slot.set(ids[i]!, slot.size);
-  const ids = Int32Array.from(slot.keys());
+export function sumByRow(lookups: readonly { ids: ArrayLike<number>; grads: Float32Array }[], width: number, rows: number): RowGradients & { squares: number } {
+  let slot = slotIndexes.get(rows);
+  if (!slot) slotIndexes.set(rows, (slot = new Int32Array(rows).fill(-1)));
+  const order: number[] = [];
+  for (const { ids } of lookups) {
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      if (slot[id] === -1) slot[id] = order.push(id) - 1;
+    }
+  }
+  const ids = Int32Array.from(order);
   const grads = new Float32Array(ids.length * width);
   for (const lookup of lookups) {
     for (let i = 0; i < lookup.ids.length; i++) {
-      const to = slot.get(lookup.ids[i]!)! * width;
-      for (let j = 0; j < width; j++) grads[to + j]! += lookup.grads[i * width + j]!;
+      const to = slot[lookup.ids[i]!]! * width;
+      const from = i * width;
+      for (let j = 0; j < width; j++) grads[to + j]! += lookup.grads[from + j]!;
     }
   }
+  for (const id of order) slot[id] = -1;
   let squares = 0;
-  for (const g of grads) squares += g * g;
+  for (let i = 0; i < grads.length; i++) squares += grads[i]! * grads[i]!;
   return { ids, grads, squares };
 }

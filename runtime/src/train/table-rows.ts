@@ -11,6 +11,8 @@ export interface TableRows {
   read(ids: Int32Array): Promise<Float32Array>;
   /** Replaces the rows `ids` with `rows` (row after row). */
   write(ids: Int32Array, rows: Float32Array): void;
+  /** The table's own values to change in place, where the backend keeps them on the host (cpu, wasm); else undefined. */
+  inPlace(): Float32Array | undefined;
 }
 
 interface DataRecord {
@@ -60,6 +62,7 @@ export function tableRows(table: tf.Variable): TableRows {
       rows.dispose();
       return out;
     },
+    inPlace: () => hostValues(),
     write(ids, rows) {
       const values = hostValues();
       if (values) {

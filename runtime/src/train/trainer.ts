@@ -323,7 +323,7 @@ export class Trainer implements StepEngine {
     for (const [name, table] of tables) {
       const mine = lookups.filter((l) => l.table === name && l.grads);
       const read = await Promise.all(mine.map(async (l) => ({ ids: await l.ids.data(), grads: (await l.grads!.data()) as Float32Array })));
-      out.set(name, sumByRow(read, table.shape[1] ?? 1));
+      out.set(name, sumByRow(read, table.shape[1] ?? 1, table.shape[0]!));
     }
     tf.dispose(lookups.flatMap((l) => (l.grads ? [l.ids, l.grads] : [l.ids])));
     return out;
