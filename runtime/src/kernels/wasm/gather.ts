@@ -6,51 +6,40 @@
 
 import { tf } from "../../tf.js";
 import { hostMemory, type TensorInfo } from "../host-memory.js";
-
-type KernelFunc = (args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs: Record<string, unknown> }) => TensorInfo;
+import { replaceWasmKernel, type KernelArgs } from "./replace.js";
 
 let registered = false;
 
 export function registerFastGather(): void {
   if (registered) return;
-  const original = tf.getKernel("GatherV2", "wasm");
-  if (!original) return;
   registered = true;
-  const tfjsGather = original.kernelFunc as unknown as KernelFunc;
-  tf.unregisterKernel("GatherV2", "wasm");
-  tf.registerKernel({
-    kernelName: "GatherV2",
-    backendName: "wasm",
-    // tfjs's kernel, which this one falls back to, binds its wasm function at setup.
-    ...(original.setupFunc ? { setupFunc: original.setupFunc } : {}),
-    kernelFunc: ((args: Parameters<KernelFunc>[0]): TensorInfo => {
-      const { x, indices } = args.inputs as { x: TensorInfo; indices: TensorInfo };
-      const batchDims = Number(args.attrs["batchDims"] ?? 0);
-      if (batchDims !== 0 || (x.dtype !== "float32" && x.dtype !== "int32")) return tfjsGather(args);
-      const rank = x.shape.length;
-      const axis = tf.util.parseAxisParam(args.attrs["axis"] as number, x.shape)[0]!;
-      const outer = x.shape.slice(0, axis).reduce((a, b) => a * b, 1);
-      const axisSize = x.shape[axis]!;
-      const slice = x.shape.slice(axis + 1, rank).reduce((a, b) => a * b, 1);
-      const memory = hostMemory("wasm", args.backend);
-      const result = memory.allocate([...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)], x.dtype);
-      const [out, values, ids] = [memory.view(result), memory.view(x), memory.view(indices)];
-      for (let i = 0; i < ids.length; i++) {
-        const id = ids[i]!;
-        if (!(id >= 0 && id < axisSize)) {
-          (args.backend as { disposeData(id: object): void }).disposeData(result.dataId);
-          throw new Error(`GatherV2: the index value ${id} is not in [0, ${axisSize - 1}]`);
-        }
+  replaceWasmKernel("GatherV2", (tfjsGather) => (args: KernelArgs): TensorInfo => {
+    const { x, indices } = args.inputs as { x: TensorInfo; indices: TensorInfo };
+    const batchDims = Number(args.attrs["batchDims"] ?? 0);
+    if (batchDims !== 0 || (x.dtype !== "float32" && x.dtype !== "int32")) return tfjsGather(args);
+    const rank = x.shape.length;
+    const axis = tf.util.parseAxisParam(args.attrs["axis"] as number, x.shape)[0]!;
+    const outer = x.shape.slice(0, axis).reduce((a, b) => a * b, 1);
+    const axisSize = x.shape[axis]!;
+    const slice = x.shape.slice(axis + 1, rank).reduce((a, b) => a * b, 1);
+    const memory = hostMemory("wasm", args.backend);
+    const result = memory.allocate([...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)], x.dtype);
+    const [out, values, ids] = [memory.view(result), memory.view(x), memory.view(indices)];
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      if (!(id >= 0 && id < axisSize)) {
+        (args.backend as { disposeData(id: object): void }).disposeData(result.dataId);
+        throw new Error(`GatherV2: the index value ${id} is not in [0, ${axisSize - 1}]`);
       }
-      let to = 0;
-      for (let o = 0; o < outer; o++) {
-        const base = o * axisSize * slice;
-        for (let i = 0; i < ids.length; i++, to += slice) {
-          const from = base + ids[i]! * slice;
-          out.set(values.subarray(from, from + slice), to);
-        }
+    }
+    let to = 0;
+    for (let o = 0; o < outer; o++) {
+      const base = o * axisSize * slice;
+      for (let i = 0; i < ids.length; i++, to += slice) {
+        const from = base + ids[i]! * slice;
+        out.set(values.subarray(from, from + slice), to);
       }
-      return result;
-    }) as never,
+    }
+    return result;
   });
 }

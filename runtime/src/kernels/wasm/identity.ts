@@ -9,40 +9,23 @@
 // × 64 table). Shared memory is safe because no kernel writes into its inputs; the one in-place
 // writer, sparse training (train/table-rows.ts), copies a table first when its memory is shared.
 
-import { tf } from "../../tf.js";
-
-interface Info {
-  dataId: object;
-  shape: number[];
-  dtype: string;
-}
+import type { TensorInfo } from "../host-memory.js";
+import { replaceWasmKernel, type KernelArgs } from "./replace.js";
 
 interface WasmBackend {
   incRef(dataId: object): void;
 }
 
-type KernelFunc = (args: { inputs: Record<string, Info>; backend: unknown; attrs: Record<string, unknown> }) => Info;
-
 let registered = false;
 
-const shared = (x: Info, backend: unknown): Info => {
+const shared = (x: TensorInfo, backend: unknown): TensorInfo => {
   (backend as WasmBackend).incRef(x.dataId);
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 };
 
 /** Replaces tfjs's wasm kernel `name`: the input's memory where `unchanged` says so, else tfjs's own. */
-function shareWhen(name: string, unchanged: (x: Info, attrs: Record<string, unknown>) => boolean): void {
-  const original = tf.getKernel(name, "wasm");
-  if (!original) return;
-  const copying = original.kernelFunc as unknown as KernelFunc;
-  tf.unregisterKernel(name, "wasm");
-  tf.registerKernel({
-    kernelName: name,
-    backendName: "wasm",
-    // tfjs's kernel, which this one falls back to, binds its wasm function at setup.
-    ...(original.setupFunc ? { setupFunc: original.setupFunc } : {}),
-    kernelFunc: ((args: Parameters<KernelFunc>[0]) => (unchanged(args.inputs["x"]!, args.attrs) ? shared(args.inputs["x"]!, args.backend) : copying(args))) as never,
-  });
+function shareWhen(name: string, unchanged: (x: TensorInfo, attrs: Record<string, unknown>) => boolean): void {
+  replaceWasmKernel(name, (copying) => (args: KernelArgs) => (unchanged(args.inputs["x"]!, args.attrs) ? shared(args.inputs["x"]!, args.backend) : copying(args)));
 }
 
 export function registerSharedIdentity(): void {

@@ -9,6 +9,7 @@
 // [256, 50, 32] × [256, 32, 50]). Broadcast batches of different sizes keep tfjs's kernel.
 
 import { tf } from "../../tf.js";
+import { replaceWasmKernel } from "./replace.js";
 
 interface Info {
   dataId: object;
@@ -75,46 +76,40 @@ export function registerFastMatMul(): void {
     backend.disposeData(out.dataId);
     return shaped;
   };
-  tf.unregisterKernel("BatchMatMul", "wasm");
-  tf.registerKernel({
-    kernelName: "BatchMatMul",
-    backendName: "wasm",
-    ...(original.setupFunc ? { setupFunc: original.setupFunc } : {}),
-    kernelFunc: ((args: Parameters<KernelFunc>[0]): Info => {
-      const { a, b } = args.inputs as unknown as { a: Info; b: Info };
-      const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
-      const backend = args.backend as WasmBackend;
-      const size = (shape: readonly number[]) => shape.reduce((n, d) => n * d, 1);
-      const batchB = size(b.shape.slice(0, -2));
-      const temporaries: Info[] = [];
-      const batchA = size(a.shape.slice(0, -2));
-      if (batchB !== 1 || (transposeA && batchA !== 1)) {
-        if (batchA !== batchB) return batchMatMul(args);
-        return batchByMatrix(args, temporaries);
-      }
-      const reshape = (x: Info, shape: number[]) => {
-        const out = reshapeFunc({ inputs: { x }, backend, attrs: { shape } });
-        temporaries.push(out);
-        return out;
-      };
-      const transpose2d = (x: Info) => {
-        const out = transposeFunc({ inputs: { x }, backend, attrs: { perm: [1, 0] } });
-        temporaries.push(out);
-        return out;
-      };
-      const [m, k] = transposeA ? [a.shape[a.shape.length - 1]!, a.shape[a.shape.length - 2]!] : [a.shape[a.shape.length - 2]!, a.shape[a.shape.length - 1]!];
-      const n = transposeB ? b.shape[b.shape.length - 2]! : b.shape[b.shape.length - 1]!;
-      const rows = size(a.shape.slice(0, -2)) * m;
-      // a as one [rows, k] matrix: a batch's matrices stacked (contiguous when not transposed).
-      const left = transposeA ? transpose2d(reshape(a, [k, m])) : reshape(a, [rows, k]);
-      const right = transposeB ? transpose2d(reshape(b, [n, k])) : reshape(b, [k, n]);
-      const out = batchMatMul({ inputs: { a: reshape(left, [1, rows, k]), b: reshape(right, [1, k, n]) }, backend, attrs: { transposeA: false, transposeB: false } });
-      for (const t of temporaries) backend.disposeData(t.dataId);
-      const outShape = [...broadcastBatch(a.shape.slice(0, -2), b.shape.slice(0, -2)), m, n];
-      const shaped = reshapeFunc({ inputs: { x: out }, backend, attrs: { shape: outShape } });
-      backend.disposeData(out.dataId);
-      return shaped;
-    }) as never,
+  replaceWasmKernel("BatchMatMul", () => (args: Parameters<KernelFunc>[0]): Info => {
+    const { a, b } = args.inputs as unknown as { a: Info; b: Info };
+    const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
+    const backend = args.backend as WasmBackend;
+    const size = (shape: readonly number[]) => shape.reduce((n, d) => n * d, 1);
+    const batchB = size(b.shape.slice(0, -2));
+    const temporaries: Info[] = [];
+    const batchA = size(a.shape.slice(0, -2));
+    if (batchB !== 1 || (transposeA && batchA !== 1)) {
+      if (batchA !== batchB) return batchMatMul(args);
+      return batchByMatrix(args, temporaries);
+    }
+    const reshape = (x: Info, shape: number[]) => {
+      const out = reshapeFunc({ inputs: { x }, backend, attrs: { shape } });
+      temporaries.push(out);
+      return out;
+    };
+    const transpose2d = (x: Info) => {
+      const out = transposeFunc({ inputs: { x }, backend, attrs: { perm: [1, 0] } });
+      temporaries.push(out);
+      return out;
+    };
+    const [m, k] = transposeA ? [a.shape[a.shape.length - 1]!, a.shape[a.shape.length - 2]!] : [a.shape[a.shape.length - 2]!, a.shape[a.shape.length - 1]!];
+    const n = transposeB ? b.shape[b.shape.length - 2]! : b.shape[b.shape.length - 1]!;
+    const rows = size(a.shape.slice(0, -2)) * m;
+    // a as one [rows, k] matrix: a batch's matrices stacked (contiguous when not transposed).
+    const left = transposeA ? transpose2d(reshape(a, [k, m])) : reshape(a, [rows, k]);
+    const right = transposeB ? transpose2d(reshape(b, [n, k])) : reshape(b, [k, n]);
+    const out = batchMatMul({ inputs: { a: reshape(left, [1, rows, k]), b: reshape(right, [1, k, n]) }, backend, attrs: { transposeA: false, transposeB: false } });
+    for (const t of temporaries) backend.disposeData(t.dataId);
+    const outShape = [...broadcastBatch(a.shape.slice(0, -2), b.shape.slice(0, -2)), m, n];
+    const shaped = reshapeFunc({ inputs: { x: out }, backend, attrs: { shape: outShape } });
+    backend.disposeData(out.dataId);
+    return shaped;
   });
 }
 

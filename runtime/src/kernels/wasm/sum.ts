@@ -6,39 +6,28 @@
 
 import { tf } from "../../tf.js";
 import { hostMemory, type TensorInfo } from "../host-memory.js";
-
-type KernelFunc = (args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs: Record<string, unknown> }) => TensorInfo;
+import { replaceWasmKernel, type KernelArgs } from "./replace.js";
 
 let registered = false;
 
 export function registerFastSum(): void {
   if (registered) return;
-  const original = tf.getKernel("Sum", "wasm");
-  if (!original) return;
   registered = true;
-  const tfjsSum = original.kernelFunc as unknown as KernelFunc;
-  tf.unregisterKernel("Sum", "wasm");
-  tf.registerKernel({
-    kernelName: "Sum",
-    backendName: "wasm",
-    // tfjs's kernel, which this one falls back to, binds its wasm function at setup.
-    ...(original.setupFunc ? { setupFunc: original.setupFunc } : {}),
-    kernelFunc: ((args: Parameters<KernelFunc>[0]): TensorInfo => {
-      const x = args.inputs["x"]!;
-      const rank = x.shape.length;
-      const axes = tf.util.parseAxisParam(args.attrs["axis"] as number | number[], x.shape).sort((a, b) => a - b);
-      const leading = axes.length > 0 && axes.length < rank && axes.every((axis, i) => axis === i);
-      if (!leading || x.dtype !== "float32") return tfjsSum(args);
-      const rows = x.shape.slice(0, axes.length).reduce((a, b) => a * b, 1);
-      const rest = x.shape.slice(axes.length);
-      const width = rest.reduce((a, b) => a * b, 1);
-      const memory = hostMemory("wasm", args.backend);
-      const result = memory.allocate(args.attrs["keepDims"] ? [...axes.map(() => 1), ...rest] : rest, "float32");
-      const [out, values] = [memory.view(result), memory.view(x)];
-      const sums = new Float64Array(width);
-      for (let row = 0, from = 0; row < rows; row++, from += width) for (let j = 0; j < width; j++) sums[j]! += values[from + j]!;
-      out.set(sums);
-      return result;
-    }) as never,
+  replaceWasmKernel("Sum", (tfjsSum) => (args: KernelArgs): TensorInfo => {
+    const x = args.inputs["x"]!;
+    const rank = x.shape.length;
+    const axes = tf.util.parseAxisParam(args.attrs["axis"] as number | number[], x.shape).sort((a, b) => a - b);
+    const leading = axes.length > 0 && axes.length < rank && axes.every((axis, i) => axis === i);
+    if (!leading || x.dtype !== "float32") return tfjsSum(args);
+    const rows = x.shape.slice(0, axes.length).reduce((a, b) => a * b, 1);
+    const rest = x.shape.slice(axes.length);
+    const width = rest.reduce((a, b) => a * b, 1);
+    const memory = hostMemory("wasm", args.backend);
+    const result = memory.allocate(args.attrs["keepDims"] ? [...axes.map(() => 1), ...rest] : rest, "float32");
+    const [out, values] = [memory.view(result), memory.view(x)];
+    const sums = new Float64Array(width);
+    for (let row = 0, from = 0; row < rows; row++, from += width) for (let j = 0; j < width; j++) sums[j]! += values[from + j]!;
+    out.set(sums);
+    return result;
   });
 }
