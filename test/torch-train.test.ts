@@ -1,15 +1,14 @@
 // Training on the torch engine through `rec train --backend torch`: it starts from the same
 // weights as the tfjs backends (so the first steps' losses match cpu's), its checkpoints load on
-// tfjs (eval of a torch run reports the metric the run reported), a killed torch run resumes to
-// the same curve as an uninterrupted one, and a non-finite loss names the op. Skipped, with the
+// tfjs (eval of a torch run reports the metric the run reported), and a non-finite loss names
+// the op. (A killed torch run resuming to the same curve: test/repro/torch-resume.test.ts.) Skipped, with the
 // reason, where no Python with torch is installed.
 
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../cli/main.js";
 import { findTorchPython } from "../runtime/src/torch/python.js";
-import { killTrainingAfter } from "./harness/kill-run.js";
+import { curve, rec } from "./harness/rec-cli.js";
 import { ROOT } from "./harness/repo.js";
 
 const torch = findTorchPython();
@@ -17,13 +16,6 @@ const skip = typeof torch === "string" ? ` (skipped: ${torch})` : "";
 const scratch = join(ROOT, ".tmp", "torch-train");
 rmSync(scratch, { recursive: true, force: true });
 
-async function rec(argv: string[], cwd = ROOT) {
-  let [stdout, stderr] = ["", ""];
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), isTTY: false, cwd, env: {} });
-  return { code, stdout, stderr };
-}
-
-const curve = (dir: string) => readFileSync(join(dir, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { step: number; loss: number; metrics?: Record<string, number> });
 
 describe.skipIf(typeof torch === "string")(`rec train --backend torch${skip}`, () => {
   it("starts from the tfjs backends' weights: the first steps' losses match cpu's", async () => {
@@ -49,18 +41,6 @@ describe.skipIf(typeof torch === "string")(`rec train --backend torch${skip}`, (
     expect(evaluated.code, evaluated.stderr).toBe(0);
     const metrics = JSON.parse(evaluated.stdout) as Record<string, number>;
     for (const [name, value] of Object.entries(last)) expect(Math.abs(metrics[name]! - value), name).toBeLessThan(1e-4);
-  });
-
-  it("continues a killed run to the same loss curve and metrics as an uninterrupted one", async () => {
-    const common = ["--steps", "400", "--batch", "128", "--checkpoint-every", "10", "--backend", "torch", "--threads", "1", "--seed", "4"];
-    const whole = join(scratch, "whole");
-    expect((await rec(["train", ...common, "--out", whole, "examples/ctr/model.rec"])).code).toBe(0);
-    const killed = join(scratch, "killed");
-    expect(await killTrainingAfter([...common, "examples/ctr/model.rec"], killed, 25), "the run was killed before it finished").toBeLessThan(400);
-    const resumed = await rec(["train", "--resume", killed, "--backend", "torch", "--threads", "1"]);
-    expect(resumed.code, resumed.stderr).toBe(0);
-    expect(resumed.stderr).toMatch(/resuming CTR in .* at step \d+0 of 400/);
-    expect(curve(killed)).toEqual(curve(whole));
   });
 
   it("stops before a non-finite update and names the op, as the tfjs backends do", async () => {
