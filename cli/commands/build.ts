@@ -3,12 +3,11 @@
 
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { compileFiles } from "../../compiler/src/driver.js";
 import { formatPlan } from "../../compiler/src/lower/format-plan.js";
 import { writeFileAtomic } from "../../runtime/src/atomic-write.js";
 import type { CommandSpec } from "../args.js";
 import { EXIT } from "../io.js";
-import { colorOption, type Command, overridesFrom, reportProblems, inCwd } from "./shared.js";
+import { colorOption, compileArgs, type Command } from "./shared.js";
 
 export const buildSpec: CommandSpec = {
   name: "build",
@@ -26,11 +25,8 @@ export const build: Command = (args, io) => {
     io.stderr("error: `rec build` takes exactly one file\n");
     return EXIT.usage;
   }
-  const overrides = overridesFrom(args, io);
-  if (!overrides) return EXIT.usage;
-  const result = compileFiles(args.positionals.map((p) => inCwd(io, p)), { overrides });
-  const stop = reportProblems(result, args, io);
-  if (stop !== undefined) return stop;
+  const result = compileArgs(args, io);
+  if (typeof result === "number") return result;
   const out = args.options.get("out") as string | undefined;
   if (!out) {
     io.stdout(result.plans.map(formatPlan).join(""));

@@ -3,13 +3,12 @@
 // reads (runtime/src/embed.ts), streamed a row group per batch; progress on stderr.
 
 import { resolve } from "node:path";
-import { compileFiles } from "../../compiler/src/driver.js";
 import { useBackend, type BackendName } from "../../runtime/src/backends.js";
 import { loadCheckpoint } from "../../runtime/src/checkpoint/checkpoint.js";
 import { embedCatalogue, EmbedError } from "../../runtime/src/embed.js";
 import { Executor } from "../../runtime/src/executor.js";
 import { EXIT } from "../io.js";
-import { chosenModel, inCwd, overridesFrom, reportProblems, type Command } from "./shared.js";
+import { chosenModel, compileArgs, type Command } from "./shared.js";
 import { reportingUserErrors } from "./user-errors.js";
 
 export const embedCommand: Command = async (args, io) => {
@@ -27,11 +26,8 @@ export const embedCommand: Command = async (args, io) => {
     io.stderr(`error: --batch ${String(args.options.get("batch"))}: a whole number of ids, at least 1\n`);
     return EXIT.usage;
   }
-  const overrides = overridesFrom(args, io);
-  if (!overrides) return EXIT.usage;
-  const result = compileFiles(args.positionals.map((p) => inCwd(io, p)), { overrides });
-  const stop = reportProblems(result, args, io);
-  if (stop !== undefined) return stop;
+  const result = compileArgs(args, io);
+  if (typeof result === "number") return result;
   const index = chosenModel(result, args, io);
   if (index === undefined) return EXIT.usage;
   const plan = result.plans[index]!;

@@ -6,7 +6,6 @@
 // Vocabularies saved beside the checkpoint map ids as in training.
 
 import { renderTable } from "../table.js";
-import { compileFiles } from "../../compiler/src/driver.js";
 import { useBackend, type BackendName } from "../../runtime/src/backends.js";
 import { loadCheckpoint } from "../../runtime/src/checkpoint/checkpoint.js";
 import { DataSourceError, openDataSet } from "../../runtime/src/data/sources.js";
@@ -19,7 +18,7 @@ import { tf } from "../../runtime/src/tf.js";
 import { evaluateMetrics } from "../../runtime/src/train/trainer.js";
 import { reportingUserErrors } from "./user-errors.js";
 import { EXIT, type CliIo } from "../io.js";
-import { overridesFrom, type Command, type CommandArgs, reportProblems, inCwd } from "./shared.js";
+import { compileArgs, type Command, type CommandArgs } from "./shared.js";
 
 async function withModel(args: CommandArgs, io: CliIo, name: string, run: (executor: Executor, data: BatchSource, batch: number, defaultBatches: number, dataSet: DataSet) => Promise<void>): Promise<number> {
   if (args.positionals.length !== 1 || !args.options.get("checkpoint")) {
@@ -27,11 +26,8 @@ async function withModel(args: CommandArgs, io: CliIo, name: string, run: (execu
     return EXIT.usage;
   }
   const number = (key: string) => Number(args.options.get(key) ?? NaN);
-  const overrides = overridesFrom(args, io);
-  if (!overrides) return EXIT.usage;
-  const result = compileFiles(args.positionals.map((p) => inCwd(io, p)), { overrides });
-  const stop = reportProblems(result, args, io);
-  if (stop !== undefined) return stop;
+  const result = compileArgs(args, io);
+  if (typeof result === "number") return result;
   const plan = result.plans[0];
   if (!plan) {
     io.stderr("error: the file declares no model\n");

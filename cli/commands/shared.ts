@@ -3,7 +3,7 @@
 import { isAbsolute, join } from "node:path";
 import { hasErrors } from "../../compiler/src/diagnostics/diagnostic.js";
 import { renderAll, SHOWN_DIAGNOSTICS } from "../../compiler/src/diagnostics/render.js";
-import type { CheckResult } from "../../compiler/src/driver.js";
+import { compileFiles, type CheckResult, type CompileResult } from "../../compiler/src/driver.js";
 import type { OptionSpec } from "../args.js";
 import { EXIT, type CliIo } from "../io.js";
 
@@ -71,6 +71,17 @@ export function reportProblems(result: CheckResult, args: CommandArgs, io: CliIo
   }
   if (result.diagnostics.length) io.stderr(renderAll(result.diagnostics, (p) => result.sources.get(p), "text", { color: useColor(args, io), limit: SHOWN_DIAGNOSTICS }));
   return hasErrors(result.diagnostics) && !continueOnErrors ? EXIT.errors : undefined;
+}
+
+/**
+ * The command's files compiled with its `--set` overrides; the exit code instead, after saying
+ * why, when an override is malformed, a file unreadable or the spec has errors.
+ */
+export function compileArgs(args: CommandArgs, io: CliIo): CompileResult | number {
+  const overrides = overridesFrom(args, io);
+  if (!overrides) return EXIT.usage;
+  const result = compileFiles(args.positionals.map((p) => inCwd(io, p)), { overrides });
+  return reportProblems(result, args, io) ?? result;
 }
 
 /**

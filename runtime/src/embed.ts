@@ -8,7 +8,7 @@
 import { parquetStream } from "./data/write-table.js";
 import type { Executor } from "./executor.js";
 import type { Plan, PlanInput } from "./plan.js";
-import { tf } from "./tf.js";
+import { tf, type Tensor } from "./tf.js";
 
 /** An encoder `rec embed` cannot run over a catalogue; the message says why. */
 export class EmbedError extends Error {
@@ -39,6 +39,16 @@ export function catalogueOf(plan: Plan, encoder: string): { input: PlanInput; si
   return { input: only, size };
 }
 
+/** The encoder's vectors of ids 0 … size − 1 fed to `input`, `batch` ids at a time: each batch's first id and its [count, dim] value (the caller disposes it). */
+export function* encodedBatches(executor: Executor, encoder: string, input: string, size: number, batch: number): Generator<{ start: number; value: Tensor }> {
+  for (let start = 0; start < size; start += batch) {
+    const ids = tf.range(start, Math.min(size, start + batch), 1, "int32");
+    const value = executor.runNamed("encode", [encoder], new Map([[input, ids]])).get(encoder)!;
+    ids.dispose();
+    yield { start, value };
+  }
+}
+
 /** Runs the encoder over ids 0 … size − 1 and writes (id, vector) rows to `path` (Parquet); resolves to the row count. */
 export async function embedCatalogue(executor: Executor, encoder: string, batch: number, path: string, onProgress?: (done: number, total: number) => void): Promise<number> {
   const { input, size } = catalogueOf(executor.plan, encoder);
@@ -47,15 +57,11 @@ export async function embedCatalogue(executor: Executor, encoder: string, batch:
     { name: "vector", kind: "float_list" },
   ]);
   try {
-    for (let start = 0; start < size; start += batch) {
-      const count = Math.min(batch, size - start);
-      const ids = Int32Array.from({ length: count }, (_, i) => start + i);
-      const feeds = new Map([[input.name, tf.tensor1d(ids, "int32")]]);
-      const value = executor.runNamed("encode", [encoder], feeds).get(encoder)!;
-      const width = value.shape[1]!;
+    for (const { start, value } of encodedBatches(executor, encoder, input.name, size, batch)) {
+      const [count, width] = value.shape as [number, number];
       const flat = (await value.data()) as Float32Array;
-      tf.dispose([value, ...feeds.values()]);
-      out.write({ id: [...ids], vector: Array.from({ length: count }, (_, i) => Array.from(flat.subarray(i * width, (i + 1) * width))) });
+      value.dispose();
+      out.write({ id: Array.from({ length: count }, (_, i) => start + i), vector: Array.from({ length: count }, (_, i) => Array.from(flat.subarray(i * width, (i + 1) * width))) });
       onProgress?.(start + count, size);
     }
     out.close();

@@ -12,7 +12,7 @@
 // examples; tail, the other items seen in training; cold, items it never shows.
 
 import type { BatchSource } from "./data/batch.js";
-import { catalogueOf } from "./embed.js";
+import { catalogueOf, encodedBatches } from "./embed.js";
 import type { Executor } from "./executor.js";
 import { tf, type Tensor } from "./tf.js";
 
@@ -50,12 +50,7 @@ export function bucketsOf(counts: ArrayLike<number>): ("head" | "tail" | "cold")
 /** Every item's vector by the item encoder, [items, dim], a batch of ids at a time. */
 function catalogueVectors(executor: Executor, item: string, batch: number): { vectors: Tensor; input: string } {
   const { input, size } = catalogueOf(executor.plan, item);
-  const parts: Tensor[] = [];
-  for (let start = 0; start < size; start += batch) {
-    const ids = tf.range(start, Math.min(size, start + batch), 1, "int32");
-    parts.push(executor.runNamed("encode", [item], new Map([[input.name, ids]])).get(item)!);
-    ids.dispose();
-  }
+  const parts = [...encodedBatches(executor, item, input.name, size, batch)].map((b) => b.value);
   const vectors = parts.length === 1 ? parts[0]! : tf.concat(parts, 0);
   if (parts.length > 1) tf.dispose(parts);
   return { vectors, input: input.name };

@@ -22,58 +22,60 @@ def touched_rows(grad):
     return rows, grad[rows]
 
 
-def decay_rows(p, rows, group):
-    """Decoupled weight decay of the touched rows only."""
-    if group["weight_decay"]:
-        p[rows] *= 1 - group["lr"] * group["weight_decay"]
+class RowOptimizer(torch.optim.Optimizer):
+    """The step both rules share: for each table with a gradient, its state made on first use,
+    the step counted, the touched rows found, the rule applied to them, then their decay."""
+
+    def new_state(self, p, group):
+        raise NotImplementedError
+
+    def update(self, p, state, rows, g, group):
+        raise NotImplementedError
+
+    @torch.no_grad()
+    def step(self):
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                state = self.state[p]
+                if not state:
+                    state["step"] = torch.tensor(0.0)
+                    state.update(self.new_state(p, group))
+                state["step"] += 1
+                rows, g = touched_rows(p.grad)
+                self.update(p, state, rows, g, group)
+                if group["weight_decay"]:
+                    # Decoupled weight decay of the touched rows only.
+                    p[rows] *= 1 - group["lr"] * group["weight_decay"]
 
 
-class RowwiseAdagrad(torch.optim.Optimizer):
+class RowwiseAdagrad(RowOptimizer):
     def __init__(self, params, lr, eps=1e-8, initial_accumulator=0.0, weight_decay=0.0):
         super().__init__(params, dict(lr=lr, eps=eps, initial_accumulator=initial_accumulator, weight_decay=weight_decay))
 
-    @torch.no_grad()
-    def step(self):
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                if not state:
-                    state["step"] = torch.tensor(0.0)
-                    state["row_sum"] = torch.full((p.shape[0],), group["initial_accumulator"], dtype=p.dtype, device=p.device)
-                state["step"] += 1
-                rows, g = touched_rows(p.grad)
-                state["row_sum"][rows] += (g * g).mean(dim=1)
-                denominator = state["row_sum"][rows].sqrt().add_(group["eps"]).unsqueeze(1)
-                p[rows] -= group["lr"] * g / denominator
-                decay_rows(p, rows, group)
+    def new_state(self, p, group):
+        return {"row_sum": torch.full((p.shape[0],), group["initial_accumulator"], dtype=p.dtype, device=p.device)}
+
+    def update(self, p, state, rows, g, group):
+        state["row_sum"][rows] += (g * g).mean(dim=1)
+        denominator = state["row_sum"][rows].sqrt().add_(group["eps"]).unsqueeze(1)
+        p[rows] -= group["lr"] * g / denominator
 
 
-class LazyAdam(torch.optim.Optimizer):
+class LazyAdam(RowOptimizer):
     def __init__(self, params, lr, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
         super().__init__(params, dict(lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay))
 
-    @torch.no_grad()
-    def step(self):
-        for group in self.param_groups:
-            beta1, beta2 = group["beta1"], group["beta2"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                if not state:
-                    state["step"] = torch.tensor(0.0)
-                    state["exp_avg"] = torch.zeros_like(p)
-                    state["exp_avg_sq"] = torch.zeros_like(p)
-                state["step"] += 1
-                t = float(state["step"])
-                rows, g = touched_rows(p.grad)
-                m = state["exp_avg"][rows] * beta1 + (1 - beta1) * g
-                v = state["exp_avg_sq"][rows] * beta2 + (1 - beta2) * g * g
-                state["exp_avg"][rows] = m
-                state["exp_avg_sq"][rows] = v
-                m_hat = m / (1 - beta1 ** t)
-                v_hat = v / (1 - beta2 ** t)
-                p[rows] -= group["lr"] * m_hat / (v_hat.sqrt() + group["eps"])
-                decay_rows(p, rows, group)
+    def new_state(self, p, group):
+        return {"exp_avg": torch.zeros_like(p), "exp_avg_sq": torch.zeros_like(p)}
+
+    def update(self, p, state, rows, g, group):
+        beta1, beta2, t = group["beta1"], group["beta2"], float(state["step"])
+        m = state["exp_avg"][rows] * beta1 + (1 - beta1) * g
+        v = state["exp_avg_sq"][rows] * beta2 + (1 - beta2) * g * g
+        state["exp_avg"][rows] = m
+        state["exp_avg_sq"][rows] = v
+        m_hat = m / (1 - beta1 ** t)
+        v_hat = v / (1 - beta2 ** t)
+        p[rows] -= group["lr"] * m_hat / (v_hat.sqrt() + group["eps"])

@@ -18,20 +18,26 @@ export interface HostMemory {
   allocate(shape: number[], dtype: string): TensorInfo;
   /** The values of a tensor, without a copy. */
   view(info: TensorInfo): Values;
+  /** How many tensors share the memory of this one (tf.clone shares). */
+  refCount(info: TensorInfo): number;
 }
+
+/** The backends whose tensors live in this process. */
+export const HOST_BACKENDS: readonly string[] = ["cpu", "wasm"];
 
 const ARRAYS: Record<string, new (n: number) => Values> = { float32: Float32Array, int32: Int32Array, bool: Uint8Array };
 
 export function hostMemory(backendName: string, backend: unknown): HostMemory {
   if (backendName === "wasm") {
-    const wasm = backend as { makeOutput(shape: number[], dtype: string): TensorInfo; typedArrayFromHeap(info: TensorInfo): Values };
-    return { allocate: (shape, dtype) => wasm.makeOutput(shape, dtype), view: (info) => wasm.typedArrayFromHeap(info) };
+    const wasm = backend as { makeOutput(shape: number[], dtype: string): TensorInfo; typedArrayFromHeap(info: TensorInfo): Values; refCount(id: object): number };
+    return { allocate: (shape, dtype) => wasm.makeOutput(shape, dtype), view: (info) => wasm.typedArrayFromHeap(info), refCount: (info) => wasm.refCount(info.dataId) };
   }
   if (backendName === "cpu") {
-    const cpu = backend as { data: { get(id: object): { values: Values } }; makeTensorInfo(shape: number[], dtype: string, values: Values): TensorInfo };
+    const cpu = backend as { data: { get(id: object): { values: Values } }; makeTensorInfo(shape: number[], dtype: string, values: Values): TensorInfo; refCount(id: object): number };
     return {
       allocate: (shape, dtype) => cpu.makeTensorInfo(shape, dtype, new ARRAYS[dtype]!(shape.reduce((a, b) => a * b, 1))),
       view: (info) => cpu.data.get(info.dataId).values,
+      refCount: (info) => cpu.refCount(info.dataId),
     };
   }
   throw new Error(`no host memory on the ${backendName} backend`);

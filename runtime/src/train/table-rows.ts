@@ -4,6 +4,7 @@
 // costs what its rows cost, not what the table costs; elsewhere (webgpu) the rows are read
 // back and the table is rebuilt by one scatter on the device (still no table-sized gradient).
 
+import { HOST_BACKENDS, hostMemory } from "../kernels/host-memory.js";
 import { tf, type Tensor } from "../tf.js";
 
 export interface TableRows {
@@ -15,23 +16,6 @@ export interface TableRows {
   inPlace(): Float32Array | undefined;
 }
 
-interface DataRecord {
-  refCount: number;
-}
-
-/** Where a backend keeps a tensor's values on the host, when it does (cpu, wasm). */
-const HOST_VALUES: Record<string, (backend: unknown, tensor: Tensor) => { values: Float32Array; record: DataRecord } | undefined> = {
-  cpu: (backend, tensor) => {
-    const record = (backend as { data: { get(id: object): (DataRecord & { values?: Float32Array }) | undefined } }).data.get(tensor.dataId);
-    return record?.values instanceof Float32Array ? { values: record.values, record } : undefined;
-  },
-  wasm: (backend, tensor) => {
-    const wasm = backend as { dataIdMap: { get(id: object): DataRecord | undefined }; typedArrayFromHeap(info: { dataId: object; shape: number[]; dtype: string }): Float32Array };
-    const record = wasm.dataIdMap.get(tensor.dataId);
-    return record ? { values: wasm.typedArrayFromHeap({ dataId: tensor.dataId, shape: tensor.shape, dtype: "float32" }), record } : undefined;
-  },
-};
-
 export function tableRows(table: tf.Variable): TableRows {
   const width = table.shape[1] ?? 1;
   /**
@@ -40,14 +24,11 @@ export function tableRows(table: tf.Variable): TableRows {
    * own first, so writing its rows changes nothing else.
    */
   const hostValues = (): Float32Array | undefined => {
-    const access = HOST_VALUES[tf.getBackend()];
-    if (!access) return undefined;
-    let found = access(tf.backend(), table);
-    if (found && found.record.refCount > 1) {
-      replace(table, tf.tidy(() => tf.add(table, 0)));
-      found = access(tf.backend(), table);
-    }
-    return found && found.record.refCount === 1 ? found.values : undefined;
+    const backend = tf.getBackend();
+    if (!HOST_BACKENDS.includes(backend)) return undefined;
+    const memory = hostMemory(backend, tf.backend());
+    if (memory.refCount(table) > 1) replace(table, tf.tidy(() => tf.add(table, 0)));
+    return memory.view(table) as Float32Array;
   };
   return {
     async read(ids) {

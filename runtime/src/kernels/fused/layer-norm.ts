@@ -8,14 +8,13 @@
 //   dx = r·(g − mean(g) − x̂·mean(g·x̂)),  dgain = Σ_rows dy·x̂,  dshift = Σ_rows dy.
 
 import { tf, type Tensor } from "../../tf.js";
-import { hostMemory, type TensorInfo } from "../host-memory.js";
+import { HOST_BACKENDS, hostMemory, type TensorInfo } from "../host-memory.js";
 
 // Float32 views only (the patterns match f32 tensors): one array type keeps the loops monomorphic.
 type Values = Float32Array;
 
 const FORWARD = "RecLayerNorm";
 const BACKWARD = "RecLayerNormGrad";
-const BACKENDS = ["cpu", "wasm"] as const;
 
 interface Attrs {
   eps: number;
@@ -72,7 +71,7 @@ let registered = false;
 function register(): void {
   if (registered) return;
   registered = true;
-  for (const backendName of BACKENDS) {
+  for (const backendName of HOST_BACKENDS) {
     tf.registerKernel({
       kernelName: FORWARD,
       backendName,
@@ -110,7 +109,7 @@ function register(): void {
 
 /** Whether the current backend runs the fused kernel (else the plan's ops run one by one). */
 export function hasFusedLayerNorm(backendName: string): boolean {
-  return (BACKENDS as readonly string[]).includes(backendName);
+  return HOST_BACKENDS.includes(backendName);
 }
 
 /** LayerNorm over the last axis of `x` as one kernel; call only where `hasFusedLayerNorm`. */
