@@ -5,6 +5,7 @@
 // retrains) use this instead of writing .rec text; examples/api/variants.ts shows it.
 // A Spec is immutable: `with` and `swap` return new ones. It compiles lazily, once.
 
+import { bindConstants } from "../runtime/src/data/constants.js";
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { compile, type CompileResult } from "../compiler/src/driver.js";
@@ -195,6 +196,7 @@ export class Spec {
       const settings = plan.train[0]?.settings ?? {};
       const batch = options.batch ?? (typeof settings["batch"] === "number" ? settings["batch"] : 64);
       const data = await openDataSet(plan, settings["data"] as string | undefined, { seed: options.seed ?? 0, baseDir: dirname(this.path) });
+      await bindConstants(executor, data);
       return await evaluateMetrics(executor, data.heldOut("valid"), options.batches ?? (data.heldOutBatches ? 8 : 0), batch);
     } finally {
       executor.dispose();

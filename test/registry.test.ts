@@ -68,6 +68,10 @@ describe("the op registry", () => {
  */
 const ALLOWED = new Set<string>([
   "compiler/src/data/data-diagnostics.ts:max", // a message argument (the longest sequence)
+  "compiler/src/syntax/tokens.ts:constant", // the keyword of `input … constant`
+  "compiler/src/semantics/model.ts:constant", // an input node's attribute: fed once, whole
+  "compiler/src/lower/to-plan.ts:constant", // the same attribute, read into the plan's input
+  "compiler/src/semantics/schema.ts:min", // a column's `min = …` option
   "compiler/src/lower/to-plan.ts:mean", // how a metric aggregates over batches
   "compiler/src/semantics/rollouts-check.ts:polyak", // the `rollouts { polyak = τ }` setting, checked for its range
   "compiler/src/semantics/indexing.ts:index", // the parameter's name in messages, and a subscript kind

@@ -34,9 +34,16 @@ describe("world contracts", () => {
           for (const [name, c] of state.columns) columns.set(name, { shape: [3, ...c.shape], dtype: c.dtype, data: c.data });
         } else {
           const setting = `synthetic(world = "${world.name}"${Object.entries(args).map(([k, v]) => `, ${k} = ${v}`).join("")})`;
-          const batch = (await (await openDataSet(EMPTY, setting, { seed: 1, baseDir: "." })).train().next(8))!;
+          const data = await openDataSet(EMPTY, setting, { seed: 1, baseDir: "." });
+          const batch = (await data.train().next(8))!;
           for (const [name, t] of batch.feeds) columns.set(name, { shape: t.shape, dtype: t.dtype, data: await t.data() });
           tf.dispose([...batch.feeds.values()]);
+          // Whole fields are the model's constant inputs: fed once, never in a batch.
+          for (const [name, t] of (await data.constants?.()) ?? []) {
+            expect(columns.has(name), `${name} is fed once, not with each batch`).toBe(false);
+            columns.set(name, { shape: t.shape, dtype: t.dtype, data: await t.data() });
+          }
+          for (const field of fields) if (field.whole) expect(data.constants, `${world.name} feeds ${field.name} as a constant`).toBeDefined();
         }
         const declared = fields.map((f) => (f.name.startsWith("arg:") ? String(world.args.find((a) => a.name === f.name.slice(4))!.default) : f.name));
         expect([...columns.keys()].sort()).toEqual([...declared].sort());

@@ -64,7 +64,7 @@ function listWorlds(): string {
   const out: string[] = ['Synthetic worlds (`data = synthetic("<world>", …)`; `rollouts { world = … }` for interactive ones):', ""];
   // A size that follows the model's own declaration prints as `any`.
   const size = (d: string | number) => (d === "model" ? "any" : String(d));
-  const typeOf = (f: WorldField) => `${f.dtype === "id" ? `id<${f.ids}>` : f.dtype}[${[...(f.whole ? [] : ["B"]), ...f.shape.map(size)].join(", ")}]`;
+  const typeOf = (f: WorldField) => `${f.dtype === "id" ? `id<${f.ids}>` : f.dtype}[${[...(f.whole ? [] : ["B"]), ...f.shape.map(size)].join(", ")}]${f.whole ? " constant" : ""}`;
   for (const world of WORLD_CONTRACTS) {
     out.push(`${world.name} (${world.kind}): ${world.doc}`);
     out.push(`  arguments: ${world.args.map((a) => `${a.name} = ${a.default === "model" ? "the model's" : a.default}`).join(", ")}`);

@@ -5,6 +5,7 @@
 // (runtime/src/full-index-recall.ts), by the training split's popularity where the data ends.
 // Vocabularies saved beside the checkpoint map ids as in training.
 
+import { bindConstants } from "../../runtime/src/data/constants.js";
 import { renderTable } from "../table.js";
 import { useBackend, type BackendName } from "../../runtime/src/backends.js";
 import { loadCheckpoint } from "../../runtime/src/checkpoint/checkpoint.js";
@@ -46,6 +47,7 @@ async function withModel(args: CommandArgs, io: CliIo, name: string, run: (execu
       skipBadRows: args.options.get("skip-bad-rows") === true,
       vocabularyFile: join(dirname(checkpoint), "vocab.json"),
     });
+    await bindConstants(executor, data);
     await run(executor, data.heldOut(args.options.get("split") === "test" ? "test" : "valid"), batch, data.heldOutBatches ? 8 : 0, data);
     executor.dispose();
     return EXIT.ok;

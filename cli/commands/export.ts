@@ -2,6 +2,7 @@
 // batches and a train.py (runtime/src/torch/export.ts); `--format onnx --head NAME`: one head's
 // inference graph as ONNX (runtime/src/torch/onnx.ts), with the weights of --checkpoint.
 
+import { constantInputs } from "../../runtime/src/data/constants.js";
 import { dirname, relative, resolve } from "node:path";
 import { compileFiles } from "../../compiler/src/driver.js";
 import { useBackend } from "../../runtime/src/backends.js";
@@ -47,6 +48,11 @@ export const exportCommand: Command = async (args, io) => {
     const executor = new Executor(plan, seed);
     const checkpoint = args.options.get("checkpoint") as string | undefined;
     if (checkpoint) loadCheckpoint(executor, resolve(io.cwd, checkpoint));
+    if (constantInputs(plan).length) {
+      io.stderr(`error: model ${plan.model} has constant inputs (${constantInputs(plan).map((i) => `\`${i.name}\``).join(", ")}); \`rec export\` does not carry them yet: train and evaluate it with \`rec train\` (--backend torch included)\n`);
+      executor.dispose();
+      return EXIT.usage;
+    }
     const target = resolve(io.cwd, out);
     const source = relative(io.cwd, resolve(io.cwd, args.positionals[0]!));
     if (format === "onnx") {

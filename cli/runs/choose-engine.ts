@@ -6,6 +6,7 @@
 // bad rows skipped while measuring are not counted against the run); the median of the steps
 // after the first two decides. Without a Python with torch, the tfjs backend is the answer.
 
+import { bindConstants } from "../../runtime/src/data/constants.js";
 import type { DataSet } from "../../runtime/src/data/batch.js";
 import { Executor } from "../../runtime/src/executor.js";
 import type { Plan, PlanSettings } from "../../runtime/src/plan.js";
@@ -42,6 +43,7 @@ export async function fastestEngine(plan: Plan, source: string, settings: PlanSe
  */
 export async function medianStepMs(plan: Plan, data: DataSet, batch: number, seed: number, engineFor: (executor: Executor) => Promise<StepEngine & { close?(): Promise<void> }>): Promise<number> {
   const executor = new Executor(plan, seed);
+  await bindConstants(executor, data);
   const engine = await engineFor(executor);
   const stream = data.train();
   const times: number[] = [];

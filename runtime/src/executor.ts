@@ -40,6 +40,8 @@ export class Executor {
   readonly params = new Map<string, tf.Variable>();
   /** While set (`rec train --profile`), told each plan step's kernel time in milliseconds (`op`: a fused pattern's name). */
   timer: ((step: PlanStep, ms: number, op?: string) => void) | undefined;
+  /** The constant inputs (`input … constant`), fed once by bindConstants and read by every run. */
+  readonly constants = new Map<string, Tensor>();
   private readonly kernels: (Kernel | undefined)[];
   /** Per backend: the patterns it fuses, what each step then reads, and when values die. */
   private readonly schedules = new Map<string, Schedule>();
@@ -70,6 +72,21 @@ export class Executor {
     });
   }
 
+  /**
+   * Takes the constant inputs, checked against their declarations (handles of its own, which
+   * dispose frees). Every later run reads them as if each batch fed them.
+   */
+  bindConstants(feeds: ReadonlyMap<string, Tensor>): void {
+    for (const input of this.plan.inputs.filter((i) => i.constant)) {
+      const fed = feeds.get(input.name);
+      const line = this.plan.steps[input.step]?.loc?.[0];
+      if (!fed) throw new PlanError(`no value for the constant input \`${input.name}\`${line ? ` (line ${line})` : ""}; the data gives ${[...feeds.keys()].map((k) => `\`${k}\``).join(", ") || "nothing"}`);
+      if (fed.dtype !== tfDtype(input.type) || fed.shape.length !== input.type.shape.length) throw new PlanError(`the constant input \`${input.name}\`${line ? ` (line ${line})` : ""} is fed ${fed.dtype}[${fed.shape.join(", ")}], the model declares ${input.type.dtype}[${input.type.shape.join(", ")}]`);
+      // A clone shares the data: the executor frees its own handle, the data set keeps its own.
+      this.constants.set(input.name, tf.clone(fed));
+    }
+  }
+
   /** Runs the steps the named outputs need; returns them by output name. */
   run(entry: EntryName, feeds: ReadonlyMap<string, Tensor>, options: RunOptions = {}): Map<string, Tensor> {
     return this.runOutputs(this.plan.entries[entry].outputs, feeds, options);
@@ -96,7 +113,8 @@ export class Executor {
     return this.runOutputs(Object.fromEntries(names.map((n) => [n, outputs[n]!])), feeds, options);
   }
 
-  private runOutputs(outputs: Readonly<Record<string, number>>, feeds: ReadonlyMap<string, Tensor>, options: RunOptions): Map<string, Tensor> {
+  private runOutputs(outputs: Readonly<Record<string, number>>, batchFeeds: ReadonlyMap<string, Tensor>, options: RunOptions): Map<string, Tensor> {
+    const feeds = this.constants.size ? new Map([...this.constants, ...batchFeeds]) : batchFeeds;
     const schedule = this.schedule();
     const wanted = new Set(Object.values(outputs));
     const needed = this.needed(wanted, schedule);
@@ -141,6 +159,7 @@ export class Executor {
     if (step.op === "input") {
       const name = String(step.attrs["name"]);
       const fed = feeds.get(name);
+      if (!fed && this.plan.inputs.some((i) => i.name === name && i.constant)) throw new PlanError(`no value for the constant input \`${name}\`${step.loc ? ` (line ${step.loc[0]})` : ""}: it is fed once, from the train block's \`constants = …\` file or the world, and this executor was given none`);
       if (!fed) throw new PlanError(`no value for the input \`${name}\``);
       const expected = step.type.shape.map((d) => evaluateDim(d, sizes));
       if (fed.shape.join() !== expected.join()) throw new PlanError(`input \`${name}\` has shape [${fed.shape}], the model expects [${expected}]`);
@@ -203,7 +222,7 @@ export class Executor {
       const t = values[`s${step.id}`];
       if (!found && t !== undefined && t.dtype === "float32" && (await t.data()).some((v) => !Number.isFinite(v))) found = step;
     }
-    const fed = new Set(feeds.values());
+    const fed = new Set([...feeds.values(), ...this.constants.values()]);
     tf.dispose(Object.values(values).filter((t) => !this.isLeaf(t) && !fed.has(t)));
     return found;
   }
@@ -221,6 +240,8 @@ export class Executor {
   dispose(): void {
     for (const v of this.params.values()) v.dispose();
     this.params.clear();
+    tf.dispose([...this.constants.values()]);
+    this.constants.clear();
   }
 }
 

@@ -49,6 +49,11 @@ export interface PlanInput {
   readonly name: string;
   readonly step: number;
   readonly type: PlanType;
+  /**
+   * `input … constant`: not batched. The whole tensor (a graph's edge list) is fed once, from the
+   * train block's `constants = csv(…)` file or the world's whole fields, and read by every step.
+   */
+  readonly constant?: true;
 }
 
 export interface PlanStep {
@@ -88,6 +93,8 @@ export interface PlanDataField {
    * string converted).
    */
   readonly feeds?: true;
+  /** `column("w", min = 0)`: values below it are bad rows (a graph's negative edge weight). */
+  readonly min?: number;
   /** One column of a `columns([…])` group: element `index` of the input `of`, a list of `count` per example. */
   readonly part?: { readonly of: string; readonly index: number; readonly count: number };
   /** Where the field is declared in the spec. */

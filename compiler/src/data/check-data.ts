@@ -3,7 +3,7 @@
 // contract report (per-field statistics) and REC4xxx diagnostics that point at the schema
 // field in the spec and name the file and the first offending rows.
 
-import { isAbsolute, join } from "node:path";
+import { isAbsolute, join, resolve } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { CheckedSchema } from "../semantics/schema.js";
 import type { Plan } from "../../../runtime/src/plan.js";
@@ -18,20 +18,26 @@ export function contractDiagnostics(report: ContractReport, schema: CheckedSchem
   return report.problems.map((p) => dataDiagnostic(schema.file, p.code, schema.spans.get(p.field) ?? { start: 0, end: 0 }, p.args as Record<string, string>));
 }
 
-/** Checks `dataPath` (or the file the spec names) against the schema of the model's `data` setting. */
+/**
+ * Checks `dataPath` (or the file the spec names) against the schema of the model's `data`
+ * setting, or of its `constants = …` setting when `dataPath` is that file (a graph's edges: not
+ * split, every row checked).
+ */
 export async function checkModelData(plan: Plan, schemas: readonly CheckedSchema[], baseDir: string, cwd: string, dataPath?: string) {
-  const setting = plan.train[0]?.settings["data"] as string | undefined;
-  const source = fileSourceOf(plan, setting, baseDir);
+  const resolved = dataPath ? (isAbsolute(dataPath) ? dataPath : join(cwd, dataPath)) : undefined;
+  const constants = fileSourceOf(plan, plan.train.map((stage) => stage.settings["constants"]).find((s): s is string => typeof s === "string"), baseDir);
+  const isConstants = constants !== undefined && resolved !== undefined && resolve(constants.path) === resolve(resolved);
+  const source = isConstants ? constants : fileSourceOf(plan, plan.train[0]?.settings["data"] as string | undefined, baseDir);
   if (!source) return undefined;
-  const path = dataPath ? (isAbsolute(dataPath) ? dataPath : join(cwd, dataPath)) : source.path;
+  const path = resolved ?? source.path;
   const schema = schemas.find((s) => s.plan.name === source.schema.name)!;
   const report = await checkDataFile({
     path,
     shownPath: dataPath ?? source.shownPath,
     format: dataPath ? formatOf(dataPath) : source.format,
     schema: source.schema,
-    valid: numberArg(source.config, "valid", 0.1),
-    test: numberArg(source.config, "test", 0),
+    valid: isConstants ? 0 : numberArg(source.config, "valid", 0.1),
+    test: isConstants ? 0 : numberArg(source.config, "test", 0),
   });
   return { report, diagnostics: contractDiagnostics(report, schema) };
 }

@@ -164,6 +164,19 @@ export const DATA_CODES: readonly CodeEntry[] = [
       help: "fix the file, or skip such rows with `rec train --skip-bad-rows`",
     }),
   },
+  {
+    code: "REC4011",
+    severity: "error",
+    summary: "Rows whose value is below the minimum its field declares (`column(\"weight\", min = 0)`: a graph's negative edge weight).",
+    example: spec("").replace('column("clicked")', 'column("clicked", min = 0)'),
+    exampleData: rows(3, (i) => ({ uid: i, clicked: i - 1 })),
+    build: (a) => ({
+      message: `${rowsOf(a, ["holds a value", "hold values"])} below the field's minimum`,
+      label: "declared with a minimum",
+      notes: [`first: ${a["first"]}`],
+      help: "fix the file (a weight below zero is usually a sign error), or skip such rows with `rec train --skip-bad-rows`",
+    }),
+  },
 ];
 
 export const dataDiagnostic = diagnosticMaker(DATA_CODES);

@@ -193,7 +193,7 @@ function printNode(path: Path, options: ParserOptions<Node>, print: Print): Doc 
     }
     case "InputDecl": {
       const d = node as A.InputDecl;
-      return [lead, `input ${name(d.name)}: ${printType(d.type)}`];
+      return [lead, `input ${name(d.name)}: ${printType(d.type)}${d.constant ? " constant" : ""}`];
     }
     case "LetDecl": {
       const d = node as A.LetDecl;

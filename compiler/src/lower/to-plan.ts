@@ -29,7 +29,9 @@ export function lowerToPlan(model: IrModel, train: readonly TrainStage[] = [], s
       const group = planGroup(text(n.id, "group"));
       return { name: text(n.id, "name"), step: n.id, type: planType(n.type), init: text(n.id, "init") || "zeros()", group, ...(group === "embedding" ? tableAccess(model, n.id) : {}) };
     });
-  const inputs = model.nodes.filter((n) => n.op === "input").map((n) => ({ name: text(n.id, "name"), step: n.id, type: planType(n.type) }));
+  const inputs = model.nodes
+    .filter((n) => n.op === "input")
+    .map((n) => ({ name: text(n.id, "name"), step: n.id, type: planType(n.type), ...(n.attrs.get("constant")?.kind === "bool" ? { constant: true as const } : {}) }));
   const entry = (...roles: string[]): PlanEntry => ({
     outputs: Object.fromEntries(model.outputs.filter((o) => roles.includes(o.role)).map((o) => [o.name, o.node])),
   });

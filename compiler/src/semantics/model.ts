@@ -21,6 +21,7 @@ import { activationBytes } from "../ir/cost.js";
 import { numel } from "../types/tensor-type.js";
 import { checkDataSchema, type CheckedSchema } from "./schema.js";
 import { checkWorld } from "./world-check.js";
+import { checkConstantSources, type SettingValue } from "./constant-inputs.js";
 
 export interface ModelOutput {
   readonly role: A.Role;
@@ -34,7 +35,7 @@ export interface ElaboratedModel {
   readonly decl: A.ModelDecl;
   readonly dims: readonly string[];
   readonly params: ReadonlyMap<string, Value>;
-  readonly inputs: readonly { name: string; type: TensorType }[];
+  readonly inputs: readonly { name: string; type: TensorType; constant?: true }[];
   readonly outputs: readonly ModelOutput[];
   readonly weights: readonly WeightInfo[];
   /** The model as a graph: every op it evaluates, and its outputs by role. */
@@ -111,7 +112,9 @@ export function elaborateModel(el: Elaborator, decl: A.ModelDecl, fileEnv: Env, 
               if (!type) return POISON;
               const resolved = { ...type, shape: type.shape.map((d) => el.unifier.resolve(d)) };
               if (!positiveSizes(el, base, resolved, member.type.span, `the input \`${iname}\``)) return POISON;
-              const node = model.graph.add("input", [], new Map([["name", { kind: "string", value: iname }]]), resolved, el.locOf(file, member.span));
+              const attrs = new Map<string, Attr>([["name", { kind: "string", value: iname }]]);
+              if (member.constant) attrs.set("constant", { kind: "bool", value: true });
+              const node = model.graph.add("input", [], attrs, resolved, el.locOf(file, member.span));
               return { kind: "tensor", type: resolved, inputs: new Set([iname]), trainable: false, node };
             },
             span: member.name.span,
@@ -157,7 +160,7 @@ export function elaborateModel(el: Elaborator, decl: A.ModelDecl, fileEnv: Env, 
     if (slot.state === "pending") el.force(name, slot, slot.span ?? decl.span, base);
   }
   for (const [state, update] of model.updates) graphOutputs.push({ role: "update", name: state, node: update.node });
-  const { slots: optimizerSlots, stages: train, data } = trainSettings(el, decl, env, base);
+  const { slots: optimizerSlots, stages: train, data, constants } = trainSettings(el, decl, env, base);
 
   // After an error in this model, an expression that stopped early may be the one use of a
   // name: "never used" would be a second, bogus diagnostic for the one mistake.
@@ -177,16 +180,19 @@ export function elaborateModel(el: Elaborator, decl: A.ModelDecl, fileEnv: Env, 
   checkMemory(el, model.weights, graph, optimizerSlots, train, decl, base);
   checkTrainBlocks(el, decl, train, model.weights, inputs.map((i) => i.name), base);
 
-  const inputTypes = inputs.flatMap(({ name: iname }) => {
+  const inputTypes = inputs.flatMap(({ name: iname, decl: input }) => {
     const slot = env.ownSlot(iname);
-    return slot?.state === "ready" && slot.value.kind === "tensor" ? [{ name: iname, type: slot.value.type }] : [];
+    return slot?.state === "ready" && slot.value.kind === "tensor" ? [{ name: iname, type: slot.value.type, ...(input.constant ? { constant: true as const } : {}) }] : [];
   });
+  // Batches feed the batched inputs; a `constants = csv(…)` file (or the world's whole fields) the constant ones.
+  const batched = inputTypes.filter((i) => !i.constant);
   const schemas = new Map<string, CheckedSchema>();
   for (const setting of data) {
-    const checked = checkDataSchema(el, setting.value, setting.span, env, inputTypes, base);
+    const checked = checkDataSchema(el, setting.value, setting.span, env, batched, base);
     if (checked) schemas.set(checked.plan.name, checked);
     checkWorld(el, setting.value, setting.span, inputTypes, decl, base);
   }
+  for (const checked of checkConstantSources(el, decl, env, inputTypes, data, constants, base)) schemas.set(checked.plan.name, checked);
   return {
     name,
     file,
@@ -296,8 +302,9 @@ function trainSettings(
   decl: A.ModelDecl,
   env: Env,
   base: EvalContext,
-): { slots: OptimizerSlots; stages: TrainStage[]; data: { value: Value; span: A.Expr["span"] }[] } {
-  const data: { value: Value; span: A.Expr["span"] }[] = [];
+): { slots: OptimizerSlots; stages: TrainStage[]; data: SettingValue[]; constants: SettingValue[] } {
+  const data: SettingValue[] = [];
+  const constants: SettingValue[] = [];
   const slotsOf = (v: Value | undefined) => {
     if (!v || v.kind !== "config") return undefined;
     if (v.name === "adam" || v.name === "adamw" || v.name === "lazy_adam") return 2;
@@ -320,6 +327,7 @@ function trainSettings(
         const value = el.evalExpr(s.value, scope, base);
         raw.set(s.name.name, value);
         if (s.name.name === "data") data.push({ value, span: s.value.span });
+        if (s.name.name === "constants") constants.push({ value, span: s.value.span });
         const attr = value.kind === "record" ? undefined : attrOf(value);
         if (attr) out.set(s.name.name, attr);
         else if (value.kind === "record") out.set(s.name.name, new Map([...value.fields].flatMap(([k, v]) => (attrOf(v) ? [[k, attrOf(v)!]] : []))));
@@ -342,7 +350,7 @@ function trainSettings(
       slots = { dense, embedding: slotsOf(raw.get("embeddings")) ?? dense, sparseEmbedding: trainsSparsely(config, piped) };
     }
   }
-  return { slots: slots ?? { dense: 2, embedding: 2, sparseEmbedding: false }, stages, data };
+  return { slots: slots ?? { dense: 2, embedding: 2, sparseEmbedding: false }, stages, data, constants };
 }
 
 /**

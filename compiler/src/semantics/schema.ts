@@ -137,6 +137,12 @@ export function checkDataSchema(
       badOption(el, ctx, field.source!.span, `\`truncate = "${truncate}"\``, '`truncate = "left"` (keep the latest elements) or `"right"`');
       continue;
     }
+    const min = options.get("min");
+    const minValue = min?.kind === "int" ? constValue(min.dim) : min?.kind === "float" ? min.value : undefined;
+    if (min && (minValue === undefined || resolved.dtype === "id" || resolved.dtype === "bool")) {
+      badOption(el, ctx, field.source!.span, "`min = …`", "a number, on a number field (`f32` or `i32`): values below it are bad rows");
+      continue;
+    }
     const pad = options.get("pad");
     const padValue = pad?.kind === "int" ? (constValue(pad.dim) ?? 0) : pad?.kind === "float" ? pad.value : undefined;
     if (padValue !== undefined) sequences.add(name);
@@ -148,6 +154,7 @@ export function checkDataSchema(
       shape: shape as number[],
       ...(resolved.space ? { space: { name: resolved.space.name, size: size! }, ids } : {}),
       ...(padValue !== undefined ? { sequence: { pad: padValue, truncate: truncate as "left" | "right" } } : {}),
+      ...(minValue !== undefined ? { min: minValue } : {}),
       ...at,
     });
   }

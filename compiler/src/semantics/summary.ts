@@ -87,7 +87,7 @@ export function summarize(model: ElaboratedModel): SummaryJson {
   return {
     model: model.name,
     file: model.file,
-    inputs: model.inputs.map((i) => ({ name: i.name, type: `${dtypeName(i.type)}${printShape(i.type.shape)}` })),
+    inputs: model.inputs.map((i) => ({ name: i.name, type: `${dtypeName(i.type)}${printShape(i.type.shape)}${i.constant ? " constant" : ""}` })),
     outputs: model.outputs.map((o) => ({ role: o.role, name: o.name, type: o.type ? `${dtypeName(o.type)}${printShape(o.type.shape)}` : null })),
     parameters,
     totals: {

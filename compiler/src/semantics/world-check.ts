@@ -38,7 +38,7 @@ export function inputTypeSpan(decl: A.ModelDecl, input: string): Span {
   return member?.type.span ?? decl.name.span;
 }
 
-export function checkWorld(el: Elaborator, data: Value, dataSpan: Span, inputs: readonly { name: string; type: TensorType }[], decl: A.ModelDecl, ctx: { file: string }): void {
+export function checkWorld(el: Elaborator, data: Value, dataSpan: Span, inputs: readonly { name: string; type: TensorType; constant?: true }[], decl: A.ModelDecl, ctx: { file: string }): void {
   if (data.kind !== "config" || data.name !== "synthetic") return;
   const nameValue = data.args.get("world");
   if (nameValue?.kind !== "string") return;
@@ -66,6 +66,11 @@ export function checkWorld(el: Elaborator, data: Value, dataSpan: Span, inputs: 
     const field = byName.get(input.name);
     if (!field) {
       report(spanOf(input.name), `the world \`${world.name}\` does not feed \`${input.name}\`; it feeds ${[...byName.keys()].join(", ")}`, { label: "not fed by the world" });
+      continue;
+    }
+    if (Boolean(field.whole) !== Boolean(input.constant)) {
+      const help = field.whole ? `declare it \`input ${input.name}: … constant\`: the world feeds it once, whole` : `remove \`constant\`: the world feeds \`${input.name}\` with every batch`;
+      report(spanOf(input.name), `the world \`${world.name}\` feeds \`${input.name}\` ${field.whole ? "once, whole (a constant input)" : "per example (a batched input)"}`, { label: field.whole ? "a constant input" : "a batched input", help });
       continue;
     }
     const type = input.type;

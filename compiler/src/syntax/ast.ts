@@ -128,6 +128,8 @@ export interface InputDecl extends Node, Documented {
   readonly kind: "InputDecl";
   readonly name: Ident | Missing;
   readonly type: TypeExpr;
+  /** `input edges: id<items>[E] constant`: not batched; the whole tensor is fed once (a graph's edge list). */
+  readonly constant?: true;
 }
 
 export interface LetDecl extends Node, Documented {

@@ -304,6 +304,7 @@ class AstBuilder {
       span,
       name: this.ident(this.token(node, "Identifier"), span),
       type: this.type(this.node(node, "type"), span),
+      ...(node.children["Constant"] ? { constant: true as const } : {}),
     };
   }
 

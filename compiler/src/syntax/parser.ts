@@ -211,6 +211,7 @@ export class RecParser extends CstParser {
     this.CONSUME(T.Identifier);
     this.CONSUME(T.Colon);
     this.SUBRULE(this.type);
+    this.OPTION(() => this.CONSUME(K.constant));
   });
 
   public letDecl = this.RULE("letDecl", () => {

@@ -66,7 +66,7 @@ function printMember(member: A.ModuleMember | A.ModelMember, indent: string): st
     case "ParamDecl":
       return `${lead}param ${printParams(member.items)}`;
     case "InputDecl":
-      return `${lead}input ${printName(member.name)}: ${printType(member.type)}`;
+      return `${lead}input ${printName(member.name)}: ${printType(member.type)}${member.constant ? " constant" : ""}`;
     case "LetDecl":
       return lead + printLet(member);
     case "WeightDecl":

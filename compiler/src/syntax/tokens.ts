@@ -57,7 +57,7 @@ export const IntLiteral = createToken({ name: "IntLiteral", pattern: /\d[\d_]*/,
 export const hardKeywordWords = ["import", "fn", "let", "for", "in", "if", "then", "else", "and", "or", "not", "true", "false"] as const;
 export const softKeywordWords = [
   "from", "as", "module", "model", "reward", "schema", "experiment", "sweep", "dims", "param", "input",
-  "weight", "state", "update", "encoder", "head", "loss", "metric", "policy", "train",
+  "weight", "state", "update", "encoder", "head", "loss", "metric", "policy", "train", "constant",
 ] as const;
 
 /** Every binary operator: the grammar reads them as one category and the AST builder applies precedence. */

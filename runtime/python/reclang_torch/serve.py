@@ -65,8 +65,13 @@ class Session:
         for name, weight in self.model.weights.items():
             weight.requires_grad_(name in self.trainable)
 
+    def set_constants(self, tensors):
+        """The model's constant inputs (a graph's edge list): sent once, on the device, read by every step."""
+        self.constants = {name: t.to(self.device) for name, t in tensors.items()}
+
     def feeds(self, tensors):
-        return {name: t.to(self.device) for name, t in tensors.items()}
+        fed = {name: t.to(self.device) for name, t in tensors.items()}
+        return dict(getattr(self, "constants", {}), **fed)
 
     def step(self, header, tensors):
         started = time.perf_counter()
@@ -153,6 +158,9 @@ def main(package, threads=0):
                 with torch.no_grad():
                     for name, value in tensors.items():
                         session.model.weights[name].copy_(value.to(session.device))
+                write_message(stdout, {"ok": True})
+            elif command == "constants":
+                session.set_constants(tensors)
                 write_message(stdout, {"ok": True})
             elif command == "get_state":
                 write_message(stdout, {"ok": True}, session.optimizer_state())

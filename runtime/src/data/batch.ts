@@ -32,6 +32,8 @@ export interface DataSet {
    * `epochs = N` passes over and label privacy rewrites once. Absent for endless worlds.
    */
   finite?(): Promise<Examples>;
+  /** The model's constant inputs, read once (the same tensors every call): a constants file, or a world's whole fields. */
+  constants?(): Promise<ReadonlyMap<string, Tensor>>;
 }
 
 /**
@@ -45,6 +47,7 @@ export function withTraining(data: DataSet, train: () => BatchSource, finite: ((
     ...(data.heldOutBatches !== undefined ? { heldOutBatches: data.heldOutBatches } : {}),
     skipped: data.skipped,
     ...(finite ? { finite } : {}),
+    ...(data.constants ? { constants: () => data.constants!() } : {}),
   };
 }
 

@@ -14,7 +14,7 @@ export class BadRowError extends Error {
     readonly row: number,
     readonly column: string,
     readonly reason: string,
-    /** The data-contract code this problem is reported under (REC4002 type, REC4003 id range, REC4004 not finite, REC4008 missing value). */
+    /** The data-contract code this problem is reported under (REC4002 type, REC4003 id range, REC4004 not finite, REC4008 missing value, REC4011 below the minimum). */
     readonly code: string,
   ) {
     super(`${file}, row ${row}${column ? `, column \`${column}\`` : ""}: ${reason}`);
@@ -154,6 +154,7 @@ export class RowEncoder {
     // Ids and integers are whole numbers written as such: `true` or "0x10" is a wrong value, not 1 or 16.
     const n = field.dtype === "id" || field.dtype === "i32" ? toInteger(raw) : toNumber(raw);
     if (n === undefined) throw this.bad(row, field, `expected ${expectation(field)}, found ${describe(raw)}`, "REC4002");
+    if (field.min !== undefined && n < field.min) throw this.bad(row, field, `the value ${n} is below the field's minimum, ${field.min}`, "REC4011");
     if (field.dtype === "f32") {
       if (!Number.isFinite(n)) throw this.bad(row, field, `the feature is ${n} (not a finite number)`, "REC4004");
       return n;

@@ -5,6 +5,7 @@
 // held out), else by a hash of the row number; vocabularies come from the training split.
 
 import type { PlanSchema } from "../plan.js";
+import type { Tensor } from "../tf.js";
 import { packRows, type Batch, type BatchSource, type DataSet } from "./batch.js";
 import { BadRowError, RowEncoder, type EncodedRow } from "./encode.js";
 import { hashSplitter, timeSplitter, type Split, type Splitter } from "./split.js";
@@ -31,6 +32,8 @@ export interface FileDataOptions {
 
 export class FileDataSet implements DataSet {
   readonly skipped = { count: 0, examples: [] as string[] };
+  /** The model's constant inputs, from the train block's `constants = …` file (sources.ts sets it). */
+  constants?: () => Promise<ReadonlyMap<string, Tensor>>;
   private constructor(
     private readonly options: FileDataOptions,
     private readonly splitOf: Splitter,

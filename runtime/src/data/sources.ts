@@ -8,9 +8,11 @@ import { parseConfig, numberArg, type Config } from "../config.js";
 import type { Plan } from "../plan.js";
 import type { BatchSource, DataSet } from "./batch.js";
 import { FileDataSet } from "./file-data.js";
-import { interactionGraphWorld } from "./graph-world.js";
-import { engagementSessionsWorld, latentFactorWorld, loggedBanditWorld, outcomeSequencesWorld, sidSuccessorWorld } from "./synthetic.js";
+import { interactionGraphConstants, interactionGraphWorld } from "./graph-world.js";
+import { engagementSessionsWorld, latentFactorWorld, loggedBanditWorld, outcomeSequencesWorld, sidSuccessorConstants, sidSuccessorWorld } from "./synthetic.js";
 import { DataSourceError, fileSource } from "./source-config.js";
+import { constantsSetting, readConstantsFile } from "./constants.js";
+import type { Tensor } from "../tf.js";
 import { endlessEpochs, inOrder } from "./examples.js";
 import { SessionWorld, sessionLogs } from "./session-world.js";
 import { adAuctionWorld, banditLmWorld, cleanRoomWorld, idPretrainWorld, type FiniteWorld } from "./finite-worlds.js";
@@ -33,8 +35,16 @@ export async function openDataSet(plan: Plan, dataSetting: string | undefined, o
   if (!dataSetting) throw new DataSourceError(`model ${plan.model} has no \`data = …\` in its train block`);
   const config = parseConfig(dataSetting);
   if (config.name === "synthetic") return syntheticDataSet(plan, config, options.seed);
-  if (config.name === "parquet" || config.name === "jsonl" || config.name === "csv") return fileDataSet(plan, config, options);
+  if (config.name === "parquet" || config.name === "jsonl" || config.name === "csv") return withConstantsFile(plan, await fileDataSet(plan, config, options), options);
   throw new DataSourceError(`unknown data source \`${config.name}\`; the sources are parquet, jsonl, csv and synthetic`);
+}
+
+/** A file data set with the model's `constants = csv(…)` file, read (and checked) when first asked for. */
+function withConstantsFile(plan: Plan, data: FileDataSet, options: DataOptions): FileDataSet {
+  const setting = constantsSetting(plan);
+  let read: Promise<Map<string, Tensor>> | undefined;
+  if (setting) data.constants = () => (read ??= readConstantsFile(plan, setting, options.baseDir));
+  return data;
 }
 
 /** Interactive worlds (rollouts run in them) by name: `synthetic(…)` arguments and the world's seed → the world. */
@@ -56,7 +66,7 @@ export function openSessionWorld(setting: string, seed: number): SessionWorld {
   return make(config, numberArg(config, "seed", 0) + (config.args.get("world_per_seed") === true ? seed * 7919 : 0));
 }
 
-async function fileDataSet(plan: Plan, config: Config, options: DataOptions): Promise<DataSet> {
+async function fileDataSet(plan: Plan, config: Config, options: DataOptions): Promise<FileDataSet> {
   const source = fileSource(plan, config, options.baseDir);
   return FileDataSet.open({
     path: source.path,
@@ -93,7 +103,10 @@ function syntheticDataSet(plan: Plan, config: Config, seed: number): DataSet {
   const make = GENERATED_WORLDS[world];
   if (!make) throw new DataSourceError(`unknown synthetic world \`${world}\`; the worlds are: ${[...Object.keys(GENERATED_WORLDS), ...Object.keys(FINITE_WORLDS)].join(", ")}`);
   const streamSeed = worldSeed + seed * 1000;
+  const constants = WORLD_CONSTANTS[world];
+  let made: Promise<Map<string, Tensor>> | undefined;
   return {
+    ...(constants ? { constants: () => (made ??= Promise.resolve(constants(plan, config, worldSeed))) } : {}),
     train: () => fittingInputs(plan, world, make(plan, config, { worldSeed, streamSeed }, "train")),
     heldOut: (split = "valid") => fittingInputs(plan, world, make(plan, config, { worldSeed, streamSeed: streamSeed + HELD_OUT_SEED_OFFSET + (split === "test" ? 1 : 0) }, split)),
     heldOutBatches: 4,
@@ -112,6 +125,7 @@ function fittingInputs(plan: Plan, world: string, source: BatchSource): BatchSou
       const batch = await source.next(batchSize);
       if (!batch) return batch;
       for (const input of plan.inputs) {
+        if (input.constant) continue; // Fed once, checked by the executor (bindConstants).
         const line = plan.steps[input.step]?.loc?.[0];
         const where = `the input \`${input.name}\`${line ? ` (line ${line})` : ""}`;
         const fed = batch.feeds.get(input.name);
@@ -210,14 +224,7 @@ const GENERATED_WORLDS: Readonly<Record<string, (plan: Plan, config: Config, see
       target,
     });
   },
-  interaction_graph: (plan, config, seeds, split) =>
-    interactionGraphWorld({
-      users: numberArg(config, "users", spaceSize(plan, "user_id", 2000)),
-      items: numberArg(config, "items", spaceSize(plan, "item_id", 1000)),
-      edges: numberArg(config, "edges", 100_000),
-      ...seeds,
-      split,
-    }),
+  interaction_graph: (plan, config, seeds, split) => interactionGraphWorld({ ...interactionGraphSizes(plan, config), ...seeds, split }),
   logged_bandit: (plan, config, seeds) => loggedBanditWorld({ actions: numberArg(config, "actions", spaceSize(plan, "action", 27)), ...seeds }),
   engagement_sessions: (plan, config, seeds) =>
     engagementSessionsWorld({
@@ -236,9 +243,21 @@ const GENERATED_WORLDS: Readonly<Record<string, (plan: Plan, config: Config, see
       ...seeds,
     }),
   sid_successor: (plan, config, seeds, split) => {
-    const codes = numberArg(config, "codes", spaceSize(plan, "targets", 8));
+    const codes = sidCodes(plan, config);
     // `held_out_noise`: the noise of the held-out splits (0 scores against the true successors).
     const noise = numberArg(config, "noise", 0.15);
     return sidSuccessorWorld({ codes, items: numberArg(config, "items", codes ** 3), noise: split === "train" ? noise : numberArg(config, "held_out_noise", noise), ...seeds });
   },
 };
+
+function interactionGraphSizes(plan: Plan, config: Config) {
+  return { users: numberArg(config, "users", spaceSize(plan, "user_id", 2000)), items: numberArg(config, "items", spaceSize(plan, "item_id", 1000)), edges: numberArg(config, "edges", 100_000) };
+}
+
+/** The constant inputs of the generated worlds that feed some (their contracts' `whole` fields), by name. */
+const WORLD_CONSTANTS: Readonly<Record<string, (plan: Plan, config: Config, worldSeed: number) => Map<string, Tensor>>> = {
+  interaction_graph: (plan, config, worldSeed) => interactionGraphConstants({ ...interactionGraphSizes(plan, config), worldSeed }),
+  sid_successor: (plan, config, worldSeed) => sidSuccessorConstants({ codes: sidCodes(plan, config), items: numberArg(config, "items", sidCodes(plan, config) ** 3), worldSeed }),
+};
+
+const sidCodes = (plan: Plan, config: Config) => numberArg(config, "codes", spaceSize(plan, "targets", 8));

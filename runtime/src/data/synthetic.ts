@@ -122,19 +122,13 @@ export function loggedBanditWorld(options: { actions: number; worldSeed: number;
  * are codes the catalogue allows after B's prefix; with probability `noise` B is a random item
  * instead. Fields: `tokens` id[B, 7] = [BOS, A_1, A_2, A_3, B_1, B_2, B_3] as level-offset ids
  * (BOS 0, level l code c is 1 + (l − 1)·codes + c), `targets` id[B, 3] = the codes of B, and the
- * catalogue's trie for constrained decoding: `trie_1` f32[1, codes], `trie_2` f32[codes, codes],
- * `trie_3` f32[codes², codes], 1 where a code may follow the prefix numbered Σ c_j·codes^(l−1−j).
+ * catalogue's trie for constrained decoding (constant inputs, fed once: `sidSuccessorConstants`):
+ * `trie_1` f32[1, codes], `trie_2` f32[codes, codes], `trie_3` f32[codes², codes], 1 where a code
+ * may follow the prefix numbered Σ c_j·codes^(l−1−j).
  */
 export function sidSuccessorWorld(options: { codes: number; items: number; noise: number; worldSeed: number; streamSeed: number }): BatchSource {
   const k = options.codes;
-  const world = xorshift32(options.worldSeed);
-  const catalogue = sampleCatalogue(k, options.items, world);
-  const tries = [1, k, k * k].map((prefixes) => new Float32Array(prefixes * k));
-  for (const item of catalogue) {
-    tries[0]![item[0]!] = 1;
-    tries[1]![item[0]! * k + item[1]!] = 1;
-    tries[2]![(item[0]! * k + item[1]!) * k + item[2]!] = 1;
-  }
+  const { world, catalogue, tries } = sidCatalogue(options);
   // The codes that may follow a prefix (numbered as in the tries), for the successor tables.
   const children = (level: number, prefix: number) => Array.from({ length: k }, (_, c) => c).filter((c) => tries[level]![prefix * k + c] === 1);
   const table = (size: number, level: number, prefixOf: (i: number) => number) =>
@@ -168,11 +162,30 @@ export function sidSuccessorWorld(options: { codes: number; items: number; noise
         feeds: new Map<string, Tensor>([
           ["tokens", tf.tensor2d(tokens, [batchSize, 7], "int32")],
           ["targets", tf.tensor2d(targets, [batchSize, 3], "int32")],
-          ...tries.map((t, l) => [`trie_${l + 1}`, tf.tensor2d(t, [t.length / k, k])] as [string, Tensor]),
         ]),
       };
     },
   };
+}
+
+/** The world's catalogue and its tries (and the world's generator, where it stands after drawing them). */
+function sidCatalogue(options: { codes: number; items: number; worldSeed: number }) {
+  const k = options.codes;
+  const world = xorshift32(options.worldSeed);
+  const catalogue = sampleCatalogue(k, options.items, world);
+  const tries = [1, k, k * k].map((prefixes) => new Float32Array(prefixes * k));
+  for (const item of catalogue) {
+    tries[0]![item[0]!] = 1;
+    tries[1]![item[0]! * k + item[1]!] = 1;
+    tries[2]![(item[0]! * k + item[1]!) * k + item[2]!] = 1;
+  }
+  return { world, catalogue, tries };
+}
+
+/** The catalogue's tries, the constant inputs `trie_1` … `trie_3` (fed once). */
+export function sidSuccessorConstants(options: { codes: number; items: number; worldSeed: number }): Map<string, Tensor> {
+  const { tries } = sidCatalogue(options);
+  return new Map(tries.map((t, l) => [`trie_${l + 1}`, tf.tensor2d(t, [t.length / options.codes, options.codes])]));
 }
 
 /** `count` distinct 3-code SIDs out of codes³, drawn uniformly (all of them, in order, when count is codes³). */

@@ -27,7 +27,7 @@ export interface WorldField {
   readonly shape: readonly WorldSize[];
   /** For ids: the world draws them below this. */
   readonly ids?: WorldSize;
-  /** Fed whole rather than per example: the first axis is not the batch. */
+  /** Fed once, whole, rather than per example: the model declares it a constant input (`input … constant`). */
   readonly whole?: boolean;
   readonly doc: string;
 }
@@ -110,7 +110,7 @@ export const WORLD_CONTRACTS: readonly WorldContract[] = [
   {
     name: "interaction_graph",
     kind: "generated",
-    doc: "a user–item interaction graph for graph models: the graph's edges fed whole with each batch (LightGCN-normalized), training pairs from the graph, held-out pairs removed from it",
+    doc: "a user–item interaction graph for graph models: the graph's edges fed once, whole, as constant inputs (LightGCN-normalized), training pairs from the graph, held-out pairs removed from it",
     args: [...SEED_ARGS, arg("users", "model", "users (default: the `user_id` input's space)"), arg("items", "model", "items (default: the `item_id` input's space)"), arg("edges", 100_000, "interactions in the graph (a ninth more are held out)")],
     fields: [
       ids("user_id", [], "users", "a user of an interaction"),

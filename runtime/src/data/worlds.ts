@@ -6,8 +6,15 @@
 // probability σ(1.5·u·v + ad bias + an hour-of-day cycle + 0.3·w·x) for 13 dense features x of
 // which 4 carry signal. User activity is skewed (a few users see many ads). Rows are in time
 // order, one every 30 seconds, so a split by time holds out the latest impressions.
+//
+// `graph_edges` and `graph_pairs`: the two files of one interaction graph (interaction-graph.ts;
+// 2,000 users, 1,000 items) of `--rows` edges, for a graph model reading its graph from a file.
+// `graph_edges` holds the graph (user, item, LightGCN weight); `graph_pairs` its interactions in
+// time order, the graph's edges first and then a ninth as many held out (not in the graph), so a
+// split by time with `valid = 0.1` holds out exactly the interactions the graph lacks.
 
 import { gaussian, xorshift32 } from "./random.js";
+import { buildInteractionGraph } from "./interaction-graph.js";
 
 export type ColumnKind = "int" | "float" | "float_list" | "int_list" | "timestamp";
 
@@ -50,4 +57,34 @@ const ctr: World = {
   },
 };
 
-export const WORLDS: Readonly<Record<string, World>> = { ctr };
+const GRAPH_FILE_SIZES = { users: 2_000, items: 1_000 };
+
+const graphEdges: World = {
+  description: `an interaction graph's edges (${GRAPH_FILE_SIZES.users} users, ${GRAPH_FILE_SIZES.items} items; --rows edges): user, item, weight = 1 / √(deg(user)·deg(item))`,
+  columns: [
+    { name: "user", kind: "int" },
+    { name: "item", kind: "int" },
+    { name: "weight", kind: "float" },
+  ],
+  *rows(count, seed) {
+    const graph = buildInteractionGraph({ ...GRAPH_FILE_SIZES, edges: count, worldSeed: seed });
+    for (let e = 0; e < count; e++) yield { user: graph.users[e]!, item: graph.items[e]!, weight: graph.weights[e]! };
+  },
+};
+
+const graphPairs: World = {
+  description: "the same graph's interactions (--rows as for graph_edges): user, item, ts; the graph's edges, then a ninth as many held out (split by time, valid = 0.1)",
+  columns: [
+    { name: "user", kind: "int" },
+    { name: "item", kind: "int" },
+    { name: "ts", kind: "timestamp" },
+  ],
+  *rows(count, seed) {
+    const graph = buildInteractionGraph({ ...GRAPH_FILE_SIZES, edges: count, worldSeed: seed });
+    const users = [...graph.users, ...graph.heldOutUsers];
+    const items = [...graph.items, ...graph.heldOutItems];
+    for (let e = 0; e < users.length; e++) yield { user: users[e]!, item: items[e]!, ts: 1_700_000_000 + e };
+  },
+};
+
+export const WORLDS: Readonly<Record<string, World>> = { ctr, graph_edges: graphEdges, graph_pairs: graphPairs };

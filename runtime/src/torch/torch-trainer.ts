@@ -58,7 +58,17 @@ export class TorchTrainer implements StepEngine {
     return new TorchTrainer(executor, process, setup, groups[0]?.lr ?? 0);
   }
 
+  private constantsSent = false;
+
+  /** The executor's constant inputs go over the pipe once, before the first call that runs the model. */
+  private async sendConstants(): Promise<void> {
+    if (this.constantsSent || this.executor.constants.size === 0) return;
+    await this.process.call({ cmd: "constants" }, wireFeeds(this.executor.constants));
+    this.constantsSent = true;
+  }
+
   async step(step: number, feeds: ReadonlyMap<string, Tensor>, seed: number): Promise<number> {
+    await this.sendConstants();
     const reply = await this.process.call({ cmd: "step", step, seed: seed + step, lr_factor: learningRateFactor(this.setup.schedule, step) }, wireFeeds(feeds));
     const loss = Number(reply.header["loss"]);
     this.lastStepSeconds = Number(reply.header["seconds"] ?? Number.NaN);
@@ -67,7 +77,8 @@ export class TorchTrainer implements StepEngine {
     return Number.isFinite(loss) ? Number.NaN : loss;
   }
 
-  evaluate(source: BatchSource, batches: number, batchSize: number): Promise<Record<string, number>> {
+  async evaluate(source: BatchSource, batches: number, batchSize: number): Promise<Record<string, number>> {
+    await this.sendConstants();
     return aggregateMetrics(this.executor.plan, source, batches, batchSize, async (feeds) => {
       const reply = await this.process.call({ cmd: "run", entry: "eval" }, wireFeeds(feeds));
       return Object.fromEntries([...reply.tensors].map(([name, t]) => [name, { data: t.data, shape: t.shape }]));
@@ -76,6 +87,7 @@ export class TorchTrainer implements StepEngine {
 
   /** The outputs of an entry point for one batch (predict, encode, act), read back. */
   async run(entry: string, feeds: ReadonlyMap<string, Tensor>): Promise<Map<string, WireTensor>> {
+    await this.sendConstants();
     return (await this.process.call({ cmd: "run", entry }, wireFeeds(feeds))).tensors;
   }
 

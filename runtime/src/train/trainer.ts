@@ -2,6 +2,7 @@
 // clipping, one optimizer per parameter group (dense, embedding), a learning-rate schedule,
 // periodic evaluation, and a clear error when the loss stops being finite.
 
+import { bindConstants } from "../data/constants.js";
 import type { Executor, RunOptions } from "../executor.js";
 import type { Plan, PlanSettings, PlanValue } from "../plan.js";
 import { tf, type Tensor } from "../tf.js";
@@ -434,6 +435,7 @@ export class Trainer implements StepEngine {
 
 /** Runs the training loop; stops with NonFiniteLoss naming the step and the first bad op. */
 export async function train(executor: Executor, settings: PlanSettings, data: DataSet, options: TrainOptions): Promise<StepReport[]> {
+  await bindConstants(executor, data);
   const trainer: StepEngine = options.engine ?? new Trainer(executor, settings, options.steps, options.seed);
   const reports: StepReport[] = [];
   let best = options.resume?.best;

@@ -1,0 +1,155 @@
+// Constant inputs and graph files: an input declared `constant` is fed once, whole — from the
+// train block's `constants = csv(…)` file through its schema, or from a world's whole fields —
+// and never with a batch; the file's bad rows (an unknown node id, a negative weight, a weight
+// that is not a number) and a missing file stop training with the file, row and column named;
+// the checker refuses a constant input without a source and a world's whole field fed to a
+// batched input.
+
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { compile, compileFiles } from "../compiler/src/driver.js";
+import { useBackend } from "../runtime/src/backends.js";
+import { bindConstants } from "../runtime/src/data/constants.js";
+import { openDataSet } from "../runtime/src/data/sources.js";
+import { Executor } from "../runtime/src/executor.js";
+import { tf } from "../runtime/src/tf.js";
+import { rec } from "./harness/rec-cli.js";
+import { ROOT } from "./harness/repo.js";
+
+const scratch = join(ROOT, ".tmp", "graph-constants");
+
+/** A small LightGCN over a 6-user, 4-item graph read from `graph.csv`, pairs from `pairs.csv`. */
+const SPEC = `import { Embedding, sparse_matmul } from "std/nn"
+
+schema Edges {
+  edge_user: id<users> = column("src")
+  edge_item: id<items> = column("dst")
+  edge_weight: f32 = column("weight", min = 0)
+}
+
+schema Pairs {
+  user_id: id<users> = column("user")
+  item_id: id<items> = column("item")
+}
+
+model SmallGraph {
+  dims B, E
+  param users = 6, items = 4, dim = 4
+
+  input user_id: id<users>[B]
+  input item_id: id<items>[B]
+  input edge_user: id<users>[E] constant
+  input edge_item: id<items>[E] constant
+  input edge_weight: f32[E] constant
+
+  let item_rows = Embedding(items, dim)(arange(items))
+  let user_rows = Embedding(users, dim)(arange(users)) + sparse_matmul(edge_user, edge_item, edge_weight, item_rows)
+  encoder user = gather(user_rows, user_id)
+  let positive = gather(item_rows, item_id)
+  loss l = mean(softplus(-sum(user * positive, axis = -1)))
+  metric recall = in_batch_recall(user @ transpose(positive), k = 1)
+
+  train {
+    data = csv("pairs.csv", schema = Pairs, valid = 0.25, shuffle = 0)
+    constants = csv("graph.csv", schema = Edges)
+    batch = 4
+    steps = 3
+  }
+}
+`;
+
+const GOOD_GRAPH = "src,dst,weight\n0,1,0.5\n1,2,1.0\n2,3,0.25\n5,0,2.0\n";
+const PAIRS = `user,item\n${Array.from({ length: 16 }, (_, i) => `${i % 6},${i % 4}`).join("\n")}\n`;
+
+function project(name: string, graph: string | undefined): string {
+  const dir = join(scratch, name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "model.rec"), SPEC);
+  writeFileSync(join(dir, "pairs.csv"), PAIRS);
+  if (graph !== undefined) writeFileSync(join(dir, "graph.csv"), graph);
+  return dir;
+}
+
+describe("constant inputs from a graph file", () => {
+  it("are read once, in file order, and never fed with a batch", async () => {
+    await useBackend("cpu");
+    const dir = project("good", GOOD_GRAPH);
+    const result = compileFiles([join(dir, "model.rec")]);
+    expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const plan = result.plans[0]!;
+    expect(plan.inputs.filter((i) => i.constant).map((i) => i.name)).toEqual(["edge_user", "edge_item", "edge_weight"]);
+    const data = await openDataSet(plan, plan.train[0]!.settings["data"] as string, { seed: 0, baseDir: dir });
+    const batch = (await data.train().next(4))!;
+    expect([...batch.feeds.keys()].sort()).toEqual(["item_id", "user_id"]);
+    tf.dispose([...batch.feeds.values()]);
+    const executor = new Executor(plan, 0);
+    await bindConstants(executor, data);
+    expect(await executor.constants.get("edge_user")!.array()).toEqual([0, 1, 2, 5]);
+    expect(await executor.constants.get("edge_item")!.array()).toEqual([1, 2, 3, 0]);
+    expect(await executor.constants.get("edge_weight")!.array()).toEqual([0.5, 1, 0.25, 2]);
+    // The propagation reads them: user 5's row gains 2 × item 0's row, user 3 (no edges) nothing.
+    const feeds = new Map([["user_id", tf.tensor1d([5, 3], "int32")]]);
+    const encoded = (await executor.run("encode", feeds).get("user")!.array()) as number[][];
+    const items = (await executor.params.get([...executor.params.keys()].find((k) => k.startsWith("item_rows"))!)!.array()) as number[][];
+    const users = (await executor.params.get([...executor.params.keys()].find((k) => k.startsWith("user_rows"))!)!.array()) as number[][];
+    encoded[0]!.forEach((v, d) => expect(v).toBeCloseTo(users[5]![d]! + 2 * items[0]![d]!, 5));
+    encoded[1]!.forEach((v, d) => expect(v).toBeCloseTo(users[3]![d]!, 5));
+    executor.dispose();
+    const run = await rec(["train", "--out", join(dir, "run"), join(dir, "model.rec")], dir);
+    expect(run.code, run.stderr).toBe(0);
+  });
+
+  const bad: [string, string | undefined, RegExp][] = [
+    ["an unknown node id", "src,dst,weight\n0,1,0.5\n9,2,1.0\n", /graph\.csv, row 2, column `src`: the id 9 is outside `users`, which holds ids 0 to 5/],
+    ["a negative weight", "src,dst,weight\n0,1,0.5\n1,2,1.0\n2,3,-0.5\n", /graph\.csv, row 3, column `weight`: the value -0\.5 is below the field's minimum, 0/],
+    ["a weight that is not a number", "src,dst,weight\n0,1,heavy\n", /graph\.csv, row 1, column `weight`: expected a number, found "heavy"/],
+    ["a missing node", "src,dst,weight\n0,,0.5\n", /graph\.csv, row 1, column `dst`: expected an integer id of `items`, found ""/],
+    ["a missing file", undefined, /graph\.csv: no such data file/],
+  ];
+  for (const [what, graph, message] of bad) {
+    it(`stop training on ${what}, naming the file, row and column, without a stack trace`, async () => {
+      const dir = project(what.replace(/\W+/g, "-"), graph);
+      const run = await rec(["train", "--out", join(dir, "run"), join(dir, "model.rec")], dir);
+      expect(run.code).not.toBe(0);
+      expect(run.stderr).toMatch(message);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    });
+  }
+
+  it("are checked by `rec check --data` like any data file (REC4011 for a weight below its minimum)", async () => {
+    const dir = project("contract", "src,dst,weight\n0,1,0.5\n1,2,-1\n");
+    const run = await rec(["check", join(dir, "model.rec"), "--data", join(dir, "graph.csv")], dir);
+    expect(run.stdout + run.stderr).toMatch(/REC4011/);
+  });
+});
+
+describe("the checker on constant inputs", () => {
+  const check = (text: string) => compile({ path: "m.rec", text }).diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code}: ${d.message}`);
+
+  it("refuses a constant input with no source when batches come from a file", () => {
+    const text = SPEC.replace(/ {4}constants = csv\("graph\.csv", schema = Edges\)\n/, "");
+    expect(check(text)).toEqual(["REC2034: the constant input `edge_user` has no source", "REC2034: the constant input `edge_item` has no source", "REC2034: the constant input `edge_weight` has no source"]);
+  });
+
+  it("refuses `constants = …` that reads no file, or feeds no constant input", () => {
+    expect(check(SPEC.replace('constants = csv("graph.csv", schema = Edges)', "constants = 3"))).toContain("REC2034: `constants = …` reads a data file");
+    const noConstant = SPEC.replace(/\] constant\n/g, "]\n");
+    expect(check(noConstant).some((m) => m.startsWith("REC2034: model SmallGraph has no constant input"))).toBe(true);
+  });
+
+  it("refuses a minimum on an id field", () => {
+    const [problem, ...others] = check(SPEC.replace('column("src")', 'column("src", min = 0)'));
+    expect(others).toEqual([]);
+    expect(problem).toMatch(/^REC2020: `min = …`/);
+  });
+
+  it("matches a world's whole fields to constant inputs, and only to them", () => {
+    const lightgcn = join(ROOT, "examples/lightgcn/model.rec");
+    const result = compileFiles([lightgcn]);
+    expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const batched = compile({ path: lightgcn, text: readFileSync(lightgcn, "utf8").replace("input edge_weight: f32[edges] constant", "input edge_weight: f32[edges]") });
+    expect(batched.diagnostics.map((d) => `${d.code}: ${d.message}`)).toContain("REC2032: the world `interaction_graph` feeds `edge_weight` once, whole (a constant input)");
+  });
+});
