@@ -18,10 +18,14 @@ import { fuzzSeeds, mutate } from "./harness/fuzz-specs.js";
 import { expectGolden } from "./harness/golden.js";
 import { recFilesUnder, ROOT } from "./harness/repo.js";
 
-/** What formatting must keep: the tree without positions, and the comments' texts in order. */
+/**
+ * What formatting must keep: the tree without positions, and the comments' texts in order (a doc
+ * comment's text after its `///`, which the formatter writes with one space: `///x` is `/// x`).
+ */
 function meaning(path: string, text: string) {
   const parsed = parseSource(new SourceFile(path, text));
-  return { errors: parsed.diagnostics.filter((d) => d.severity === "error").length, tree: JSON.stringify(stripSpans(parsed.ast)), comments: parsed.comments.map((c) => c.image.trimEnd()) };
+  const commentText = (image: string) => image.trimEnd().replace(/^\/\/\/(?=[^ /])/, "/// ");
+  return { errors: parsed.diagnostics.filter((d) => d.severity === "error").length, tree: JSON.stringify(stripSpans(parsed.ast)), comments: parsed.comments.map((c) => commentText(c.image)) };
 }
 
 async function expectFaithful(path: string, text: string): Promise<string> {

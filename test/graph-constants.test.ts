@@ -153,3 +153,56 @@ describe("the checker on constant inputs", () => {
     expect(batched.diagnostics.map((d) => `${d.code}: ${d.message}`)).toContain("REC2032: the world `interaction_graph` feeds `edge_weight` once, whole (a constant input)");
   });
 });
+
+describe("values of the constants alone", () => {
+  /** Neighbour tables from a constant edge list (computed once), sampled per batch node. */
+  const TABLE_SPEC = `import { neighbor_table, sample_neighbors, Embedding } from "std/nn"
+
+model Tables {
+  dims B, E
+  param nodes = 5
+  input node: id<nodes>[B]
+  input src: id<nodes>[E] constant
+  input dst: id<nodes>[E] constant
+  input weight: f32[E] constant
+  let (ids, weights, mask) = neighbor_table(src, dst, weight, nodes, 3)
+  let (picked, picked_weights, picked_mask) = sample_neighbors(ids, weights, mask, node, 2)
+  let rows = Embedding(nodes, 4)
+  encoder h = rows(node) + sum(rows(picked) * (picked_weights * cast(picked_mask, f32))[:, :, None], axis = 1)
+  loss l = mean(h * h)
+}
+`;
+  const constants = () =>
+    new Map([
+      ["src", tf.tensor1d([0, 0, 0, 0, 1, 3], "int32")],
+      ["dst", tf.tensor1d([1, 2, 3, 4, 0, 4], "int32")],
+      ["weight", tf.tensor1d([0.5, 2, 1, 3, 1, 0.25], "float32")],
+    ]);
+
+  it("are marked in the plan and computed once, when the constants are fed, with the values computing them each run gives", async () => {
+    await useBackend("cpu");
+    const plan = compile({ path: "tables.rec", text: TABLE_SPEC }).plans[0]!;
+    const once = plan.steps.filter((s) => s.once);
+    expect(once.map((s) => s.op).sort()).toEqual(["ge", "maximum", "take"]);
+    expect(once.map((s) => s.loc?.[0])).toEqual([10, 10, 10]); // the neighbour table (ids, weights, mask), nothing after it
+    const timed: string[] = [];
+    const cached = new Executor(plan, 3);
+    cached.bindConstants(constants());
+    cached.timer = (step) => void timed.push(`${step.op}@${step.loc?.[0]}`);
+    const every = new Executor({ ...plan, steps: plan.steps.map(({ once: _, ...s }) => s) }, 3);
+    every.bindConstants(constants());
+    const feeds = new Map([["node", tf.tensor1d([0, 3, 2], "int32")]]);
+    const a = (await cached.run("encode", feeds).get("h")!.array()) as number[][];
+    const b = (await every.run("encode", feeds).get("h")!.array()) as number[][];
+    expect(a).toEqual(b);
+    // Node 0's two heaviest neighbours are 4 (3.0) and 2 (2.0); node 2 has none.
+    const rows = (await cached.params.get("rows.table")!.array()) as number[][];
+    a[0]!.forEach((v, d) => expect(v).toBeCloseTo(rows[0]![d]! + 3 * rows[4]![d]! + 2 * rows[2]![d]!, 5));
+    a[2]!.forEach((v, d) => expect(v).toBeCloseTo(rows[2]![d]!, 5));
+    // The table's comparison and top-k (line 10) ran when the constants came, not in this run.
+    expect(timed.filter((t) => t.endsWith("@10"))).toEqual([]);
+    expect(timed).toContain("topk@11");
+    cached.dispose();
+    every.dispose();
+  });
+});

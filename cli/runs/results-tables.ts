@@ -148,15 +148,18 @@ function ceilingTable(spec: CeilingSpec, record: ExperimentRecord, arms: readonl
 function costsTable(spec: CostsSpec, record: ExperimentRecord, arms: readonly string[]): string {
   const gains = spec.gains ?? [];
   const header = ["cost", ...arms, ...gains.map(([a, p]) => `${a} vs ${p}`)];
-  const flops = (arm: string) => Number.parseInt(record.flopsPerExample[arm] ?? "", 10);
-  const rows: [string, string, (arm: string) => number, (x: number) => string][] = [
+  // FLOPs are stored as the summary prints them: a number, or a polynomial in a size the data
+  // decides (a constant input's rows, `2001*E + 14203653`), shown as it is and compared by nothing.
+  const flopsText = (arm: string) => (record.flopsPerExample[arm] ?? "").replace(/ \(B = 1\)$/, "");
+  const flops = (arm: string) => (/^\d+$/.test(flopsText(arm)) ? Number(flopsText(arm)) : Number.NaN);
+  const rows: [string, string, (arm: string) => number, (x: number, arm: string) => string][] = [
     ["parameters", "parameters", (a) => record.parameters[a] ?? Number.NaN, (x) => x.toLocaleString("en-US")],
-    ["flops", "forward FLOPs / example", flops, (x) => x.toLocaleString("en-US")],
+    ["flops", "forward FLOPs / example", flops, (x, arm) => (Number.isNaN(x) ? flopsText(arm) : x.toLocaleString("en-US"))],
     ["predict", "predict ms / batch", (a) => record.predictMsPerBatch[a] ?? Number.NaN, (x) => x.toFixed(1)],
   ];
   const wanted = new Set<string>(spec.rows ?? ["parameters", "flops", "predict"]);
   const lines = [row(header), rule(header.length)];
-  for (const [, label, get, show] of rows.filter(([key]) => wanted.has(key))) lines.push(row([label, ...arms.map((a) => show(get(a))), ...gains.map(([a, p]) => percent((get(a) - get(p)) / get(p)))]));
+  for (const [, label, get, show] of rows.filter(([key]) => wanted.has(key))) lines.push(row([label, ...arms.map((a) => show(get(a), a)), ...gains.map(([a, p]) => percent((get(a) - get(p)) / get(p)))]));
   return lines.join("\n");
 }
 

@@ -85,6 +85,22 @@ export class Executor {
       // A clone shares the data: the executor frees its own handle, the data set keeps its own.
       this.constants.set(input.name, tf.clone(fed));
     }
+    this.computeOnce();
+  }
+
+  /** Values of the constants alone (plan steps marked `once`), computed when they are fed. */
+  private readonly onceValues = new Map<number, Tensor>();
+
+  private computeOnce(): void {
+    const marked = this.plan.steps.filter((s) => s.once).map((s) => s.id);
+    if (!marked.length) return;
+    tf.dispose([...this.onceValues.values()]);
+    this.onceValues.clear();
+    const kept = tf.tidy(() => {
+      const values = this.runOutputs(Object.fromEntries(marked.map((id) => [`s${id}`, id])), new Map(), { training: true });
+      return marked.map((id) => values.get(`s${id}`)!);
+    });
+    marked.forEach((id, i) => this.onceValues.set(id, kept[i]!));
   }
 
   /** Runs the steps the named outputs need; returns them by output name. */
@@ -128,11 +144,12 @@ export class Executor {
     const dim = (value: Parameters<typeof dimOfValue>[0]) => dimOfValue(value, sizes);
     for (const step of this.plan.steps) {
       if (!needed.has(step.id)) continue;
+      const computed = this.onceValues.get(step.id);
       const fusion = schedule.fusions.get(step.id);
-      const value = fusion ? this.fused(step, fusion, values) : this.value(step, feeds, values, sizes, dim, options);
+      const value = computed ?? (fusion ? this.fused(step, fusion, values) : this.value(step, feeds, values, sizes, dim, options));
       values.set(step.id, value);
       holders.set(value, (holders.get(value) ?? 0) + 1);
-      if (step.op !== "input" && step.op !== "param") owned.add(step.id);
+      if (step.op !== "input" && step.op !== "param" && !computed) owned.add(step.id);
       if (!options.training) {
         for (const dead of schedule.freeAfter[step.id] ?? []) {
           if (wanted.has(dead) || !owned.has(dead)) continue;
@@ -152,7 +169,8 @@ export class Executor {
       const fed = new Set(feeds.values());
       for (const [id, tensor] of values) if (owned.has(id) && !kept.has(tensor) && !fed.has(tensor) && !tensor.isDisposed) tensor.dispose();
     }
-    return new Map(Object.entries(outputs).map(([name, step]) => [name, values.get(step)!]));
+    // The caller owns what it is given: a value computed once goes out as a clone of its own.
+    return new Map(Object.entries(outputs).map(([name, step]) => [name, this.onceValues.has(step) ? tf.clone(values.get(step)!) : values.get(step)!]));
   }
 
   private value(step: PlanStep, feeds: ReadonlyMap<string, Tensor>, values: Map<number, Tensor>, sizes: Map<string, number>, dim: (v: Parameters<typeof dimOfValue>[0]) => number, options: RunOptions): Tensor {
@@ -222,7 +240,7 @@ export class Executor {
       const t = values[`s${step.id}`];
       if (!found && t !== undefined && t.dtype === "float32" && (await t.data()).some((v) => !Number.isFinite(v))) found = step;
     }
-    const fed = new Set([...feeds.values(), ...this.constants.values()]);
+    const fed = new Set([...feeds.values(), ...this.constants.values(), ...this.onceValues.values()]);
     tf.dispose(Object.values(values).filter((t) => !this.isLeaf(t) && !fed.has(t)));
     return found;
   }
@@ -233,15 +251,17 @@ export class Executor {
 
   private needed(outputs: ReadonlySet<number>, schedule: Schedule): Set<number> {
     const needed = new Set(outputs);
-    for (let i = this.plan.steps.length - 1; i >= 0; i--) if (needed.has(i)) for (const input of schedule.inputsOf(i)) needed.add(input);
+    // A value computed once needs nothing more.
+    for (let i = this.plan.steps.length - 1; i >= 0; i--) if (needed.has(i) && !this.onceValues.has(i)) for (const input of schedule.inputsOf(i)) needed.add(input);
     return needed;
   }
 
   dispose(): void {
     for (const v of this.params.values()) v.dispose();
     this.params.clear();
-    tf.dispose([...this.constants.values()]);
+    tf.dispose([...this.constants.values(), ...this.onceValues.values()]);
     this.constants.clear();
+    this.onceValues.clear();
   }
 }
 

@@ -65,6 +65,11 @@ export interface PlanStep {
   readonly type: PlanType;
   /** A fusion region a backend may run as one kernel. */
   readonly group?: number;
+  /**
+   * A value of constant inputs alone (no weight, draw or mode): computed once when the constants
+   * are fed and reused by every run (a graph's neighbour table).
+   */
+  readonly once?: true;
   /** Source line and column of the op, for errors at run time. */
   readonly loc?: readonly [number, number];
 }

@@ -17,3 +17,12 @@ export async function compareRows(example: string, options: readonly string[]): 
   const { rows } = JSON.parse(stdout) as { rows: { metric: string; byModel: Record<string, ArmStats> }[] };
   return (metric) => rows.find((r) => r.metric === metric)!.byModel;
 }
+
+/** `arm` above `parent` on every seed, by more than twice the paired differences' standard error. */
+export function expectPairedGain(arm: ArmStats, parent: ArmStats, what: string): void {
+  const differences = arm.values.map((v, i) => v - parent.values[i]!);
+  const mean = differences.reduce((a, b) => a + b, 0) / differences.length;
+  const sd = Math.sqrt(differences.reduce((a, d) => a + (d - mean) ** 2, 0) / (differences.length - 1));
+  for (const d of differences) expect(d, `${what}: ${JSON.stringify(differences)}`).toBeGreaterThan(0);
+  expect(mean, `${what}: ${JSON.stringify(differences)}`).toBeGreaterThan((2 * sd) / Math.sqrt(differences.length));
+}

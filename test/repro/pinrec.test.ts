@@ -14,6 +14,7 @@ import { describe, expect, it } from "vitest";
 import { main } from "../../cli/main.js";
 import { findTorchPython } from "../../runtime/src/torch/python.js";
 import { ROOT } from "../harness/repo.js";
+import { expectPairedGain } from "../harness/compare-run.js";
 
 const torch = findTorchPython();
 
@@ -30,15 +31,6 @@ async function compare(args: string[], backend = "wasm"): Promise<(metric: strin
   expect(code, stderr).toBe(0);
   const { rows } = JSON.parse(stdout) as { rows: { metric: string; byModel: Record<string, Cell> }[] };
   return (metric) => rows.find((r) => r.metric === metric)!.byModel as Record<Arm, Cell>;
-}
-
-/** `arm` above `parent` on every seed, by more than twice the paired differences' standard error. */
-function expectPairedGain(arm: Cell, parent: Cell, what: string) {
-  const differences = arm.values.map((v, i) => v - parent.values[i]!);
-  const mean = differences.reduce((a, b) => a + b, 0) / differences.length;
-  const sd = Math.sqrt(differences.reduce((a, d) => a + (d - mean) ** 2, 0) / (differences.length - 1));
-  for (const d of differences) expect(d, `${what}: ${JSON.stringify(differences)}`).toBeGreaterThan(0);
-  expect(mean, `${what}: ${JSON.stringify(differences)}`).toBeGreaterThan((2 * sd) / Math.sqrt(differences.length));
 }
 
 describe("PinRec at toy scale", () => {

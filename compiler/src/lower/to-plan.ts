@@ -10,6 +10,7 @@ import type { CheckedSchema } from "../semantics/schema.js";
 import { OPS } from "../../../stdlib/ops/index.js";
 
 export function lowerToPlan(model: IrModel, train: readonly TrainStage[] = [], schemas: readonly CheckedSchema[] = []): Plan {
+  const once = constantSteps(model);
   const steps = model.nodes.map((node) => ({
     id: node.id,
     op: node.op,
@@ -18,6 +19,7 @@ export function lowerToPlan(model: IrModel, train: readonly TrainStage[] = [], s
     type: planType(node.type),
     ...(node.group !== undefined ? { group: node.group } : {}),
     ...(node.loc ? { loc: [node.loc.line, node.loc.column] as const } : {}),
+    ...(once.has(node.id) ? { once: true as const } : {}),
   }));
   const text = (node: number, key: string) => {
     const a = model.nodes[node]!.attrs.get(key);
@@ -143,4 +145,37 @@ function planValue(attr: Attr): PlanValue {
     case "none": return null;
     case "list": return attr.items.map(planValue);
   }
+}
+
+/**
+ * The steps whose value depends on constant inputs alone (and no weight, draw or mode): the
+ * runtime computes them once when the constants are fed (a graph's neighbour table), not every
+ * step. Only those read by a step that is not such a step are marked, so the runtime keeps the
+ * values it reuses and nothing more. Constants and literals by themselves are not marked.
+ */
+function constantSteps(model: IrModel): Set<number> {
+  const derived = new Set<number>();
+  const fromConstants = new Set<number>();
+  for (const node of model.nodes) {
+    if (node.op === "input") {
+      if (node.attrs.get("constant")?.kind === "bool") (derived.add(node.id), fromConstants.add(node.id));
+      continue;
+    }
+    if (node.op === "const") derived.add(node.id);
+    if (node.op === "param" || node.op === "const") continue;
+    const op = OPS.get(node.op);
+    if (!op || op.impure || op.mode || !node.inputs.every((i) => derived.has(i))) continue;
+    derived.add(node.id);
+    if (node.inputs.some((i) => fromConstants.has(i))) fromConstants.add(node.id);
+  }
+  const marked = new Set<number>();
+  const outputs = new Set(model.outputs.map((o) => o.node));
+  for (const node of model.nodes) {
+    for (const input of node.inputs) {
+      const reused = fromConstants.has(input) && model.nodes[input]!.op !== "input";
+      if (reused && (!derived.has(node.id) || outputs.has(input))) marked.add(input);
+    }
+  }
+  for (const output of outputs) if (fromConstants.has(output) && model.nodes[output]!.op !== "input") marked.add(output);
+  return marked;
 }

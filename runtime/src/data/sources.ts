@@ -9,6 +9,7 @@ import type { Plan } from "../plan.js";
 import type { BatchSource, DataSet } from "./batch.js";
 import { FileDataSet } from "./file-data.js";
 import { interactionGraphConstants, interactionGraphWorld } from "./graph-world.js";
+import { omniSageConstants, omniSageStream } from "./omnisage-world.js";
 import { engagementSessionsWorld, latentFactorWorld, loggedBanditWorld, outcomeSequencesWorld, sidSuccessorConstants, sidSuccessorWorld } from "./synthetic.js";
 import { DataSourceError, fileSource } from "./source-config.js";
 import { constantsSetting, readConstantsFile } from "./constants.js";
@@ -225,6 +226,7 @@ const GENERATED_WORLDS: Readonly<Record<string, (plan: Plan, config: Config, see
     });
   },
   interaction_graph: (plan, config, seeds, split) => interactionGraphWorld({ ...interactionGraphSizes(plan, config), ...seeds, split }),
+  omnisage_graph: (plan, config, seeds, split) => omniSageStream({ ...omniSageSizes(plan, config), worldSeed: seeds.worldSeed }, seeds.streamSeed, split),
   logged_bandit: (plan, config, seeds) => loggedBanditWorld({ actions: numberArg(config, "actions", spaceSize(plan, "action", 27)), ...seeds }),
   engagement_sessions: (plan, config, seeds) =>
     engagementSessionsWorld({
@@ -257,7 +259,19 @@ function interactionGraphSizes(plan: Plan, config: Config) {
 /** The constant inputs of the generated worlds that feed some (their contracts' `whole` fields), by name. */
 const WORLD_CONSTANTS: Readonly<Record<string, (plan: Plan, config: Config, worldSeed: number) => Map<string, Tensor>>> = {
   interaction_graph: (plan, config, worldSeed) => interactionGraphConstants({ ...interactionGraphSizes(plan, config), worldSeed }),
+  omnisage_graph: (plan, config, worldSeed) => omniSageConstants({ ...omniSageSizes(plan, config), worldSeed }),
   sid_successor: (plan, config, worldSeed) => sidSuccessorConstants({ codes: sidCodes(plan, config), items: numberArg(config, "items", sidCodes(plan, config) ** 3), worldSeed }),
 };
 
 const sidCodes = (plan: Plan, config: Config) => numberArg(config, "codes", spaceSize(plan, "targets", 8));
+
+/** OmniSage's world's sizes: its arguments, the walk length from the model's `walk` input. */
+export function omniSageSizes(plan: Plan, config: Config) {
+  return {
+    pins: numberArg(config, "pins", spaceSize(plan, "anchor", 1000)),
+    communities: numberArg(config, "communities", 20),
+    boards: numberArg(config, "boards", 100),
+    features: numberArg(config, "features", 16),
+    walkLength: inputDim(plan, "walk", 1, 8),
+  };
+}

@@ -88,3 +88,29 @@ export function lastAxisOneHotPick(x: Tensor, index: Tensor): Tensor {
   const n = x.shape[x.rank - 1]!;
   return tf.sum(tf.mul(x, tf.cast(tf.oneHot(tf.cast(index, "int32"), n), "float32")), -1);
 }
+
+/**
+ * `tf.gather` along one axis whose indices never take a gradient. tfjs's own gather hands the
+ * indices themselves back as their "gradient" and refuses them (not float32) whenever they were
+ * computed from a differentiated tensor — the positions `topk` picks by weight, say. Here the
+ * indices get zeros and `x` the scatter-add of the output's gradient.
+ */
+export const gatherAlong = (x: Tensor, index: Tensor, axis: number): Tensor => {
+  const shape = x.shape;
+  const indexShape = index.shape;
+  const run = tf.customGrad((input, idx, save) => {
+    (save as tf.GradSaveFunc)([idx as Tensor]);
+    return {
+      value: tf.gather(input as Tensor, idx as Tensor, axis),
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [before, size, after] = [shape.slice(0, axis).reduce((a, b) => a * b, 1), shape[axis]!, shape.slice(axis + 1).reduce((a, b) => a * b, 1)];
+        const count = indexShape.reduce((a, b) => a * b, 1);
+        const rows = tf.reshape(tf.transpose(tf.reshape(dy, [before, count, after]), [1, 0, 2]), [count, before * after]);
+        const summed = tf.unsortedSegmentSum(rows, tf.reshape(saved[0]!, [count]), size);
+        const dx = tf.reshape(tf.transpose(tf.reshape(summed, [size, before, after]), [1, 0, 2]), shape);
+        return [dx, tf.zeros(indexShape)];
+      },
+    };
+  });
+  return (run as (a: Tensor, b: Tensor) => Tensor)(x, index);
+};

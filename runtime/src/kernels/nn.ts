@@ -2,7 +2,7 @@
 
 import { HASH_MULTIPLIERS, HASH_PRIME } from "../hashing.js";
 import { tf, type Tensor } from "../tf.js";
-import { axesOf, lastAxisOneHotPick, type KernelContext, type Kernel } from "./kernel.js";
+import { axesOf, gatherAlong, lastAxisOneHotPick, type KernelContext, type Kernel } from "./kernel.js";
 
 /** `hash_ids`: seeded multiplicative hashes of ids into `buckets` (runtime/src/hashing.ts). */
 function hashIds([ids]: Tensor[], ctx: KernelContext): Tensor {
@@ -30,7 +30,9 @@ function hashNgrams([ids]: Tensor[], ctx: KernelContext): Tensor {
 
 export const NN_KERNELS: Readonly<Record<string, Kernel>> = {
   dropout: ([x], ctx) => (ctx.training ? tf.dropout(x!, Number(ctx.step.attrs["rate"] ?? 0.1), undefined, ctx.seed) : x!),
-  gather: ([table, ids]) => tf.gather(table!, tf.cast(ids!, "int32")),
+  // Fed ids take tfjs's own gather; computed ones (picked by topk from a differentiated score) the
+  // one whose indices take no gradient, which tfjs's refuses.
+  gather: ([table, ids], ctx) => (ctx.inputSteps[1]?.op === "input" ? tf.gather(table!, tf.cast(ids!, "int32")) : gatherAlong(table!, tf.cast(ids!, "int32"), 0)),
   segment_sum: ([values, segments], ctx) => tf.unsortedSegmentSum(values!, tf.cast(segments!, "int32") as tf.Tensor1D, ctx.dim(ctx.step.type.shape[0])),
   take_along: ([x, index], ctx) => {
     const axis = axesOf(ctx.step.attrs["axis"], x!.rank)![0]!;
@@ -56,7 +58,33 @@ export const NN_KERNELS: Readonly<Record<string, Kernel>> = {
   hash_ngrams: hashNgrams,
   hash_ids: hashIds,
   topk: ([x], ctx) => {
+    registerTopkGradient();
     const { values, indices } = tf.topk(x!, ctx.dim(ctx.step.attrs["k"]));
     return Number(ctx.step.attrs["output"] ?? 0) === 1 ? indices : values;
   },
 };
+
+/**
+ * tfjs has no gradient for TopK: the values' gradient goes back to the positions they were
+ * taken from (PyTorch's topk does the same); the indices take none.
+ */
+function registerTopkGradient(): void {
+  if (tf.getGradient("TopK")) return;
+  tf.registerGradient({
+    kernelName: "TopK",
+    inputsToSave: ["x"],
+    outputsToSave: [false, true],
+    gradFunc: (dy, saved) => {
+      const [x, indices] = saved as [Tensor, Tensor];
+      const dValues = (Array.isArray(dy) ? dy[0] : dy) as Tensor;
+      return {
+        x: () => {
+          const n = x.shape[x.rank - 1]!;
+          const rows = x.size / n;
+          const flat = tf.add(indices, tf.mul(tf.reshape(tf.range(0, rows, 1, "int32"), [...x.shape.slice(0, -1), 1]), tf.scalar(n, "int32")));
+          return tf.reshape(tf.unsortedSegmentSum(tf.reshape(dValues, [-1]), tf.reshape(flat, [-1]), x.size), x.shape);
+        },
+      };
+    },
+  });
+}

@@ -2,7 +2,7 @@
 
 import type { PlanValue } from "../plan.js";
 import { tf, type Tensor } from "../tf.js";
-import { axesOf, type KernelContext, type Kernel } from "./kernel.js";
+import { axesOf, gatherAlong, type KernelContext, type Kernel } from "./kernel.js";
 
 /**
  * `index` with differentiable ops only (tfjs has no gradient for stridedSlice): tf.slice for
@@ -80,5 +80,5 @@ export const SHAPE_KERNELS: Readonly<Record<string, Kernel>> = {
     const dtype = ctx.step.attrs["dtype"];
     return dtype === "bool" ? tf.tensor(flat.map((v) => (v !== 0 ? 1 : 0)), shape, "bool") : dtype === "i32" ? tf.tensor(flat.map(Math.trunc), shape, "int32") : tf.tensor(flat, shape, "float32");
   },
-  take: ([x, idx], ctx) => tf.gather(x!, tf.cast(idx!, "int32"), axesOf(ctx.step.attrs["axis"], x!.rank)![0]!),
+  take: ([x, idx], ctx) => gatherAlong(x!, tf.cast(idx!, "int32"), axesOf(ctx.step.attrs["axis"], x!.rank)![0]!),
 };
