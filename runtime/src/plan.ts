@@ -98,6 +98,8 @@ export interface PlanDataField {
    * string converted).
    */
   readonly feeds?: true;
+  /** `column("title", tokens = "unigram")`: a text cell split into tokens (data/tokenize.ts), mapped through the field's vocabulary. */
+  readonly tokenize?: "unigram" | "bigram" | "trigram";
   /** `column("w", min = 0)`: values below it are bad rows (a graph's negative edge weight). */
   readonly min?: number;
   /** One column of a `columns([…])` group: element `index` of the input `of`, a list of `count` per example. */

@@ -14,6 +14,7 @@ import { newVars, patternOf, tensorOfPattern } from "./type-patterns.js";
 import { dtypeName, printType, type TensorType } from "../types/tensor-type.js";
 import type { Value } from "./values.js";
 import type { PlanDataField, PlanSchema } from "../../../runtime/src/plan.js";
+import { TOKENIZERS, type Tokenizer } from "../../../runtime/src/data/tokenize.js";
 
 /** The declaration behind each schema value, so a `schema = S` argument leads back to it. */
 const SCHEMA_DECLS = new WeakMap<object, { decl: A.SchemaDecl; file: string }>();
@@ -122,7 +123,13 @@ export function checkDataSchema(
       fields.push({ name, column: "", kind: "mask", dtype: resolved.dtype, shape: shape as number[], ...at });
       continue;
     }
-    const ids = options.get("vocab")?.kind === "bool" && (options.get("vocab") as { value: boolean }).value ? "vocab" : "given";
+    // `tokens = "unigram"`: a text column split into tokens, mapped through a vocabulary, padded.
+    const tokens = text("tokens");
+    if (tokens !== undefined && (!(TOKENIZERS as readonly string[]).includes(tokens) || resolved.dtype !== "id" || shape.length !== 1)) {
+      badOption(el, ctx, field.source!.span, `\`tokens = "${tokens}"\``, '`"unigram"`, `"bigram"` or `"trigram"`, on a list of ids (`title: id<words>[max_tokens] = column("title", tokens = "unigram")`)');
+      continue;
+    }
+    const ids = tokens !== undefined || (options.get("vocab")?.kind === "bool" && (options.get("vocab") as { value: boolean }).value) ? "vocab" : "given";
     if (source?.kind === "config" && source.name === "columns") {
       const parts = columnGroup(el, ctx, field, name, source.args.get("names"), shape as number[], resolved, ids, at);
       if (parts) fields.push(...parts);
@@ -132,7 +139,8 @@ export function checkDataSchema(
       badOption(el, ctx, field.source!.span, "`vocab = true`", "ids (`id<space>`): a vocabulary maps values to ids");
       continue;
     }
-    const truncate = text("truncate") ?? "left";
+    // Text keeps its first tokens; a history its latest elements.
+    const truncate = text("truncate") ?? (tokens !== undefined ? "right" : "left");
     if (!TRUNCATE.has(truncate)) {
       badOption(el, ctx, field.source!.span, `\`truncate = "${truncate}"\``, '`truncate = "left"` (keep the latest elements) or `"right"`');
       continue;
@@ -144,7 +152,7 @@ export function checkDataSchema(
       continue;
     }
     const pad = options.get("pad");
-    const padValue = pad?.kind === "int" ? (constValue(pad.dim) ?? 0) : pad?.kind === "float" ? pad.value : undefined;
+    const padValue = pad?.kind === "int" ? (constValue(pad.dim) ?? 0) : pad?.kind === "float" ? pad.value : tokens !== undefined ? 0 : undefined;
     if (padValue !== undefined) sequences.add(name);
     fields.push({
       name,
@@ -155,6 +163,7 @@ export function checkDataSchema(
       ...(resolved.space ? { space: { name: resolved.space.name, size: size! }, ids } : {}),
       ...(padValue !== undefined ? { sequence: { pad: padValue, truncate: truncate as "left" | "right" } } : {}),
       ...(minValue !== undefined ? { min: minValue } : {}),
+      ...(tokens !== undefined ? { tokenize: tokens as Tokenizer } : {}),
       ...at,
     });
   }

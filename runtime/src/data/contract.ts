@@ -10,6 +10,7 @@ import { BadRowError, RowEncoder } from "./encode.js";
 import { hashSplitter, timeSplitter, type Split, type Splitter } from "./split.js";
 import { columnsOf, MALFORMED, readRows, type Row, type TableFormat } from "./tables.js";
 import { keyOf, Vocabulary } from "./vocab.js";
+import { tokensOf } from "./tokenize.js";
 
 export interface ContractProblem {
   readonly code: string;
@@ -107,7 +108,7 @@ export class ContractChecker {
         continue;
       }
       if (state.lengths) {
-        const n = Array.isArray(raw) ? raw.length : typeof raw === "string" ? (raw.trim() ? raw.trim().split(/[\s;]+/).length : 0) : 0;
+        const n = state.field.tokenize ? (tokensOf(raw, state.field.tokenize)?.length ?? 0) : Array.isArray(raw) ? raw.length : typeof raw === "string" ? (raw.trim() ? raw.trim().split(/[\s;]+/).length : 0) : 0;
         state.lengths.set(n, (state.lengths.get(n) ?? 0) + 1);
       }
       if (state.binary && values) {
@@ -123,7 +124,8 @@ export class ContractChecker {
   private countVocabulary(state: FieldState, raw: unknown, split: Split) {
     if (raw === undefined || raw === null) return;
     const target = split === "train" ? state.trainCounts! : state.heldOutKeys!;
-    for (const v of Array.isArray(raw) ? raw : [raw]) target.set(keyOf(v), (target.get(keyOf(v)) ?? 0) + 1);
+    const values = state.field.tokenize ? (tokensOf(raw, state.field.tokenize) ?? []) : Array.isArray(raw) ? raw : [raw];
+    for (const v of values) target.set(keyOf(v), (target.get(keyOf(v)) ?? 0) + 1);
   }
 
   finish(): ContractReport {

@@ -6,6 +6,7 @@
 import type { PlanDataField, PlanSchema } from "../plan.js";
 import { MALFORMED, type Row } from "./tables.js";
 import type { Vocabulary } from "./vocab.js";
+import { tokensOf } from "./tokenize.js";
 
 export class BadRowError extends Error {
   override readonly name = "BadRowError";
@@ -120,8 +121,8 @@ export class RowEncoder {
       if (raw === undefined || raw === null) throw this.bad(row, field, "the value is missing", "REC4008");
       if (field.shape.length === 0) fields.set(field.name, Float64Array.of(this.scalar(raw, field, row)));
       else {
-        const list = toList(raw);
-        if (!list) throw this.bad(row, field, `expected a list of ${field.shape[0]} values, found ${describe(raw)}`, "REC4002");
+        const list = field.tokenize ? tokensOf(raw, field.tokenize) : toList(raw);
+        if (!list) throw this.bad(row, field, field.tokenize ? `expected text to split into ${field.tokenize}s, found ${describe(raw)}` : `expected a list of ${field.shape[0]} values, found ${describe(raw)}`, "REC4002");
         const n = field.shape[0]!;
         lengths.set(field.name, list.length);
         if (!field.sequence && list.length !== n) throw this.bad(row, field, `expected ${n} values, found ${list.length}`, "REC4002");

@@ -11,6 +11,7 @@ import { BadRowError, RowEncoder, type EncodedRow } from "./encode.js";
 import { hashSplitter, timeSplitter, type Split, type Splitter } from "./split.js";
 import { DataFileError, readRows, type TableFormat } from "./tables.js";
 import { Vocabulary, VocabularyBuilder } from "./vocab.js";
+import { tokensOf } from "./tokenize.js";
 import { mulberry32 } from "./random.js";
 import { materialize, type Examples } from "./examples.js";
 
@@ -58,7 +59,8 @@ export class FileDataSet implements DataSet {
       for (const field of vocabFields) {
         const raw = row.values[field.column];
         if (raw === undefined || raw === null) continue;
-        if (field.shape.length && Array.isArray(raw)) for (const v of raw) builders.get(field.name)!.add(v);
+        if (field.tokenize) for (const token of tokensOf(raw, field.tokenize) ?? []) builders.get(field.name)!.add(token);
+        else if (field.shape.length && Array.isArray(raw)) for (const v of raw) builders.get(field.name)!.add(v);
         else builders.get(field.name)!.add(raw);
       }
     }
