@@ -100,6 +100,8 @@ export interface PlanDataField {
   readonly feeds?: true;
   /** `column("title", tokens = "unigram")`: a text cell split into tokens (data/tokenize.ts), mapped through the field's vocabulary. */
   readonly tokenize?: "unigram" | "bigram" | "trigram";
+  /** `frequency("item", …)`: the log of the column value's estimated share of the training rows read so far (data/frequency.ts), for logQ correction. */
+  readonly frequency?: { readonly sketch: "count_min" | "exact"; readonly width: number; readonly depth: number };
   /** `column("w", min = 0)`: values below it are bad rows (a graph's negative edge weight). */
   readonly min?: number;
   /** One column of a `columns([…])` group: element `index` of the input `of`, a list of `count` per example. */

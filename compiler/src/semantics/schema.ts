@@ -74,8 +74,8 @@ export function checkDataSchema(
       const v = options.get(key);
       return v?.kind === "string" ? v.value : undefined;
     };
-    if (field.source && (source?.kind !== "config" || !["column", "columns", "mask"].includes(source.name))) {
-      badOption(el, ctx, field.source.span, `the source of \`${name}\``, "`column(\"name\", …)`, `columns([names], …)` or `mask(\"field\")`");
+    if (field.source && (source?.kind !== "config" || !["column", "columns", "mask", "frequency"].includes(source.name))) {
+      badOption(el, ctx, field.source.span, `the source of \`${name}\``, "`column(\"name\", …)`, `columns([names], …)`, `mask(\"field\")` or `frequency(\"name\", …)`");
       continue;
     }
     if (field.type.kind === "NamedType" && field.type.name.name === "timestamp" && !field.type.dims) {
@@ -116,6 +116,11 @@ export function checkDataSchema(
         type: printType(resolved),
         detail: shape.length > 1 ? "a field holds a scalar or one list per example" : `\`${resolved.shape.concat(resolved.space ? [resolved.space.size] : []).map(printDim).filter((d) => !/^\d+$/.test(d)).join("`, `")}\` is not a fixed number`,
       });
+      continue;
+    }
+    if (source?.kind === "config" && source.name === "frequency") {
+      const frequency = frequencySettings(el, ctx, field, options, resolved, shape);
+      if (frequency) fields.push({ name, column: text("name") ?? name, kind: "value", dtype: "f32", shape: [], frequency, ...at });
       continue;
     }
     if (source?.kind === "config" && source.name === "mask") {
@@ -226,4 +231,20 @@ function sameType(a: TensorType, b: TensorType): boolean {
 
 function badOption(el: Elaborator, ctx: EvalContext, span: Span, what: string, expected: string) {
   el.report(ctx, "REC2020", span, { what, expected });
+}
+
+/** `frequency("item", sketch = "count_min", width = 1_048_576, depth = 2)`: on an `f32` scalar only. */
+function frequencySettings(el: Elaborator, ctx: EvalContext, field: A.SchemaField, options: ReadonlyMap<string, Value>, type: TensorType, shape: readonly (number | undefined)[]): PlanDataField["frequency"] {
+  const number = (key: string, fallback: number) => {
+    const v = options.get(key);
+    return v === undefined ? fallback : v.kind === "int" ? (constValue(v.dim) ?? Number.NaN) : Number.NaN;
+  };
+  const sketch = options.get("sketch");
+  const kind = sketch === undefined ? "count_min" : sketch.kind === "string" ? sketch.value : "";
+  const [width, depth] = [number("width", 1_048_576), number("depth", 2)];
+  if (type.dtype !== "f32" || shape.length !== 0 || (kind !== "count_min" && kind !== "exact") || !(width >= 16 && width <= 1 << 26) || !(depth >= 1 && depth <= 8)) {
+    badOption(el, ctx, field.source!.span, "`frequency(…)`", 'an `f32` field (one log frequency per row), `sketch = "count_min"` (width from 16 to 2²⁶ counters, depth 1 to 8) or `"exact"`');
+    return undefined;
+  }
+  return { sketch: kind, width, depth };
 }

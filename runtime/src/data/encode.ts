@@ -7,6 +7,7 @@ import type { PlanDataField, PlanSchema } from "../plan.js";
 import { MALFORMED, type Row } from "./tables.js";
 import type { Vocabulary } from "./vocab.js";
 import { tokensOf } from "./tokenize.js";
+import { frequencyEstimator, logFrequency, type FrequencyEstimator } from "./frequency.js";
 
 export class BadRowError extends Error {
   override readonly name = "BadRowError";
@@ -112,14 +113,21 @@ export class RowEncoder {
 
   private readonly timeFields: PlanDataField[];
 
-  encode(row: Row): EncodedRow {
+  /** Frequency fields' estimators, by field: they count the training rows as they are encoded. */
+  private readonly frequencies = new Map<string, FrequencyEstimator>();
+
+  /** `learn`: the row is a training row (frequency fields count it); held-out rows only read the counts. */
+  encode(row: Row, learn = true): EncodedRow {
     if (MALFORMED in row.values) throw new BadRowError(this.file, row.index, "", String(row.values[MALFORMED]), "REC4002");
     const fields = new Map<string, Float64Array>();
     const lengths = new Map<string, number>();
     for (const field of this.valueFields) {
       const raw = row.values[field.column];
       if (raw === undefined || raw === null) throw this.bad(row, field, "the value is missing", "REC4008");
-      if (field.shape.length === 0) fields.set(field.name, Float64Array.of(this.scalar(raw, field, row)));
+      if (field.frequency) {
+        const estimator = this.frequencies.get(field.name) ?? this.frequencies.set(field.name, frequencyEstimator(field.frequency)).get(field.name)!;
+        fields.set(field.name, Float64Array.of(logFrequency(estimator, raw, learn)));
+      } else if (field.shape.length === 0) fields.set(field.name, Float64Array.of(this.scalar(raw, field, row)));
       else {
         const list = field.tokenize ? tokensOf(raw, field.tokenize) : toList(raw);
         if (!list) throw this.bad(row, field, field.tokenize ? `expected text to split into ${field.tokenize}s, found ${describe(raw)}` : `expected a list of ${field.shape[0]} values, found ${describe(raw)}`, "REC4002");

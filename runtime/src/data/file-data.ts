@@ -94,7 +94,7 @@ export class FileDataSet implements DataSet {
     for await (const row of readRows(this.options.path, this.options.format, this.encoder.columns)) {
       if (this.splitOf(row) !== split) continue;
       try {
-        yield this.encoder.encode(row);
+        yield this.encoder.encode(row, split === "train");
       } catch (error) {
         if (!(error instanceof BadRowError) || !this.options.skipBadRows) throw error;
         this.skipped.count++;
