@@ -10,6 +10,7 @@ import type { BatchSource, DataSet } from "./batch.js";
 import { FileDataSet } from "./file-data.js";
 import { interactionGraphConstants, interactionGraphWorld } from "./graph-world.js";
 import { omniSageConstants, omniSageStream } from "./omnisage-world.js";
+import { searchConstants, searchStream } from "./search-world.js";
 import { engagementSessionsWorld, latentFactorWorld, loggedBanditWorld, outcomeSequencesWorld, sidSuccessorConstants, sidSuccessorWorld } from "./synthetic.js";
 import { DataSourceError, fileSource } from "./source-config.js";
 import { constantsSetting, readConstantsFile } from "./constants.js";
@@ -227,6 +228,7 @@ const GENERATED_WORLDS: Readonly<Record<string, (plan: Plan, config: Config, see
   },
   interaction_graph: (plan, config, seeds, split) => interactionGraphWorld({ ...interactionGraphSizes(plan, config), ...seeds, split }),
   omnisage_graph: (plan, config, seeds, split) => omniSageStream({ ...omniSageSizes(plan, config), worldSeed: seeds.worldSeed }, seeds.streamSeed, split),
+  omnisearchsage_search: (plan, config, seeds, split) => searchStream({ ...searchSizes(plan, config), worldSeed: seeds.worldSeed }, numberArg(config, "pin_share", 2 / 3), seeds.streamSeed, split),
   logged_bandit: (plan, config, seeds) => loggedBanditWorld({ actions: numberArg(config, "actions", spaceSize(plan, "action", 27)), ...seeds }),
   engagement_sessions: (plan, config, seeds) =>
     engagementSessionsWorld({
@@ -259,6 +261,7 @@ function interactionGraphSizes(plan: Plan, config: Config) {
 /** The constant inputs of the generated worlds that feed some (their contracts' `whole` fields), by name. */
 const WORLD_CONSTANTS: Readonly<Record<string, (plan: Plan, config: Config, worldSeed: number) => Map<string, Tensor>>> = {
   interaction_graph: (plan, config, worldSeed) => interactionGraphConstants({ ...interactionGraphSizes(plan, config), worldSeed }),
+  omnisearchsage_search: (plan, config, worldSeed) => searchConstants({ ...searchSizes(plan, config), worldSeed }),
   omnisage_graph: (plan, config, worldSeed) => omniSageConstants({ ...omniSageSizes(plan, config), worldSeed }),
   sid_successor: (plan, config, worldSeed) => sidSuccessorConstants({ codes: sidCodes(plan, config), items: numberArg(config, "items", sidCodes(plan, config) ** 3), worldSeed }),
 };
@@ -273,5 +276,20 @@ export function omniSageSizes(plan: Plan, config: Config) {
     boards: numberArg(config, "boards", 100),
     features: numberArg(config, "features", 16),
     walkLength: inputDim(plan, "walk", 1, 8),
+  };
+}
+
+/** OmniSearchSage's world's sizes: its arguments, the catalogue's sizes from the model's inputs. */
+function searchSizes(plan: Plan, config: Config) {
+  return {
+    topics: numberArg(config, "topics", 50),
+    tokensPerTopic: numberArg(config, "tokens_per_topic", 30),
+    noiseTokens: numberArg(config, "noise_tokens", 500),
+    pins: numberArg(config, "pins", spaceSize(plan, "pin_target", 3000)),
+    products: numberArg(config, "products", spaceSize(plan, "product_target", 1000)),
+    pinPairs: numberArg(config, "pin_pairs", 20_000),
+    productPairs: numberArg(config, "product_pairs", 3_000),
+    features: numberArg(config, "features", 16),
+    frozenDim: inputDim(plan, "frozen_pin", 1, 16),
   };
 }
