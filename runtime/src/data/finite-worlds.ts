@@ -15,7 +15,7 @@
 // shifted data, σ(w₁·x + 0.8·x₀x₁ + c₁) with w₁ = w₀ + δ — fields features, converted, p_true.
 
 import type { Column, ColumnData, Examples } from "./examples.js";
-import { gaussian, xorshift32 } from "./random.js";
+import { drawFromCumulative, gaussian, xorshift32 } from "./random.js";
 
 export interface FiniteWorld {
   readonly train: Examples;
@@ -82,16 +82,6 @@ function latentWorld(seed: number, users: number, items: number) {
 }
 
 /** Draws an index from a cumulative table by binary search. */
-function draw(cumulative: Float64Array, u: number): number {
-  let [lo, hi] = [0, cumulative.length - 1];
-  const target = u * cumulative[cumulative.length - 1]!;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (cumulative[mid]! < target) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 export function idPretrainWorld(options: IdPretrainOptions): FiniteWorld {
   const { users, items } = options;
@@ -113,7 +103,7 @@ export function idPretrainWorld(options: IdPretrainOptions): FiniteWorld {
         byUser.set(u, table);
       }
       userIds[n] = u;
-      itemIds[n] = draw(table, random());
+      itemIds[n] = drawFromCumulative(table, random());
     }
     // logQ: the log of each item's share of the training log (how often in-batch sampling meets it).
     const counts = new Float64Array(items);
@@ -128,7 +118,7 @@ export function idPretrainWorld(options: IdPretrainOptions): FiniteWorld {
   const truth = new Float32Array(total);
   for (let n = 0; n < total; n++) {
     const u = Math.floor(random() * users);
-    const i = draw(cumulative, random());
+    const i = drawFromCumulative(cumulative, random());
     userIds[n] = u;
     itemIds[n] = i;
     truth[n] = sigmoid(world.affinity(u, i) + world.itemBias[i]! - 1);

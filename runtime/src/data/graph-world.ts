@@ -6,8 +6,8 @@
 
 import { tf, type Tensor } from "../tf.js";
 import type { BatchSource } from "./batch.js";
-import { xorshift32 } from "./random.js";
-import { buildInteractionGraph, type GraphSizes, type InteractionGraph } from "./interaction-graph.js";
+import { keepingLast, xorshift32 } from "./random.js";
+import { buildInteractionGraph, type GraphSizes } from "./interaction-graph.js";
 
 export interface InteractionGraphOptions extends GraphSizes {
   readonly streamSeed: number;
@@ -15,12 +15,8 @@ export interface InteractionGraphOptions extends GraphSizes {
 }
 
 /** The graph last built, by its sizes and seed: the constants and each split's stream share it. */
-let lastGraph: { key: string; graph: InteractionGraph } | undefined;
-function graphOf(options: GraphSizes): InteractionGraph {
-  const key = JSON.stringify([options.users, options.items, options.edges, options.worldSeed, options.clusters]);
-  if (lastGraph?.key !== key) lastGraph = { key, graph: buildInteractionGraph(options) };
-  return lastGraph.graph;
-}
+const lastGraph = keepingLast((sizes: GraphSizes) => buildInteractionGraph(sizes));
+const graphOf = ({ users, items, edges, worldSeed, clusters }: GraphSizes) => lastGraph({ users, items, edges, worldSeed, ...(clusters !== undefined ? { clusters } : {}) });
 
 /** The graph's edge list: the model's constant inputs. */
 export function interactionGraphConstants(options: GraphSizes): Map<string, Tensor> {

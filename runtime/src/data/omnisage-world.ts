@@ -13,7 +13,7 @@
 
 import { tf, type Tensor } from "../tf.js";
 import type { BatchSource } from "./batch.js";
-import { gaussian, xorshift32 } from "./random.js";
+import { gaussian, keepingLast, xorshift32 } from "./random.js";
 
 export interface OmniSageSizes {
   readonly pins: number;
@@ -92,12 +92,7 @@ export function buildOmniSageWorld(sizes: OmniSageSizes): OmniSageWorld {
 }
 
 /** The world last built (the constants and each split's stream share it). */
-let last: { key: string; world: OmniSageWorld } | undefined;
-export function omniSageWorldOf(sizes: OmniSageSizes): OmniSageWorld {
-  const key = JSON.stringify(sizes);
-  if (last?.key !== key) last = { key, world: buildOmniSageWorld(sizes) };
-  return last.world;
-}
+export const omniSageWorldOf = keepingLast(buildOmniSageWorld);
 
 /** The graph the model sees and the features: its constant inputs. */
 export function omniSageConstants(sizes: OmniSageSizes): Map<string, Tensor> {

@@ -28,3 +28,28 @@ export function xorshift32(seed: number): () => number {
 export function gaussian(random: () => number): () => number {
   return () => Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random());
 }
+
+/** The index a uniform u ∈ [0, 1) picks from running totals of weights (binary search). */
+export function drawFromCumulative(cumulative: Float64Array, u: number): number {
+  const target = u * cumulative[cumulative.length - 1]!;
+  let [low, high] = [0, cumulative.length - 1];
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (cumulative[mid]! < target) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/**
+ * A world builder that keeps the world it built last, by its arguments: a world's constants and
+ * each split's stream are made from one build.
+ */
+export function keepingLast<A, W>(build: (args: A) => W): (args: A) => W {
+  let last: { key: string; world: W } | undefined;
+  return (args) => {
+    const key = JSON.stringify(args);
+    if (last?.key !== key) last = { key, world: build(args) };
+    return last.world;
+  };
+}

@@ -14,7 +14,7 @@
 
 import { tf, type Tensor } from "../tf.js";
 import type { BatchSource } from "./batch.js";
-import { gaussian, xorshift32 } from "./random.js";
+import { drawFromCumulative, gaussian, keepingLast, xorshift32 } from "./random.js";
 
 export interface SearchSizes {
   readonly topics: number;
@@ -61,17 +61,6 @@ export interface SearchWorld {
   readonly vocabulary: number;
 }
 
-function drawByWeight(cumulative: Float64Array, random: () => number): number {
-  const u = random() * cumulative[cumulative.length - 1]!;
-  let low = 0;
-  let high = cumulative.length - 1;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (cumulative[mid]! < u) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}
 
 export function buildSearchWorld(sizes: SearchSizes): SearchWorld {
   const random = xorshift32(sizes.worldSeed * 7_919 + 53);
@@ -166,19 +155,15 @@ function drawPairs(world: Catalogue, sizes: SearchSizes, kind: "pin" | "product"
   const cumulative = cumulativeOf(weights);
   const pairs: { query: number[]; item: number }[] = [];
   while (pairs.length < count) {
-    const item = drawByWeight(cumulative, random);
+    const item = drawFromCumulative(cumulative, random());
     if (only && !only(item)) continue;
     pairs.push({ query: queryFor(items[item]!, sizes, random), item });
   }
   return pairs;
 }
 
-let last: { key: string; world: SearchWorld } | undefined;
-export function searchWorldOf(sizes: SearchSizes): SearchWorld {
-  const key = JSON.stringify(sizes);
-  if (last?.key !== key) last = { key, world: buildSearchWorld(sizes) };
-  return last.world;
-}
+/** The world last built (the constants and each split's stream share it). */
+export const searchWorldOf = keepingLast(buildSearchWorld);
 
 export function searchConstants(sizes: SearchSizes): Map<string, Tensor> {
   const w = searchWorldOf(sizes);
