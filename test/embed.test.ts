@@ -2,7 +2,7 @@
 // (id, vector) row per id, read back from the Parquet file and checked against the encoder run
 // directly on the same weights; encoders it cannot run over a catalogue are refused by name.
 
-import { readdirSync, rmSync } from "node:fs";
+import { readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../cli/main.js";
@@ -10,6 +10,7 @@ import { compileFiles } from "../compiler/src/driver.js";
 import { useBackend } from "../runtime/src/backends.js";
 import { loadCheckpoint } from "../runtime/src/checkpoint/checkpoint.js";
 import { readRows } from "../runtime/src/data/tables.js";
+import { constantsSettings, readConstantsFiles } from "../runtime/src/data/constants.js";
 import { Executor } from "../runtime/src/executor.js";
 import { tf } from "../runtime/src/tf.js";
 import { ROOT } from "./harness/repo.js";
@@ -52,6 +53,35 @@ describe("rec embed", () => {
     // Written atomically: no temporary file is left beside it.
     expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
     executor.dispose();
+  });
+
+  it("writes a file another model reads as a frozen table keyed by id (`constants = parquet(…, key = \"id\")`)", async () => {
+    await useBackend("cpu");
+    const spec = `schema Frozen {
+  frozen_item: f32[32] = column("vector")
+}
+
+model Compatible {
+  dims B
+  input query: f32[B, 32]
+  input frozen_item: f32[5_000, 32] constant
+  head score = query @ transpose(frozen_item)
+  train {
+    constants = parquet("items.parquet", schema = Frozen, key = "id")
+  }
+}
+`;
+    writeFileSync(join(dir, "compatible.rec"), spec);
+    const compiled = compileFiles([join(dir, "compatible.rec")]);
+    expect(compiled.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const plan = compiled.plans[0]!;
+    const table = (await readConstantsFiles(plan, constantsSettings(plan), dir)).get("frozen_item")!;
+    const rows = new Map<number, number[]>();
+    for await (const row of readRows(join(dir, "items.parquet"), "parquet")) rows.set(Number(row.values["id"]), [...(row.values["vector"] as number[])]);
+    const values = (await table.array()) as number[][];
+    expect(values.length).toBe(5000);
+    for (const id of [0, 1499, 4999]) values[id]!.forEach((v, j) => expect(v).toBeCloseTo(rows.get(id)![j]!, 6));
+    table.dispose();
   });
 
   it("refuses an encoder of several inputs, an ambiguous one and a file that is not Parquet, saying why", async () => {

@@ -130,6 +130,70 @@ describe("constant inputs from a graph file", () => {
   });
 });
 
+/**
+ * The graph's edges and a frozen, pre-existing user embedding in two files: the embedding keyed by
+ * user id (as `rec embed` writes one), rows in any order, each id once.
+ */
+const KEYED_SPEC = SPEC.replace(
+  "schema Pairs {",
+  `schema Frozen {
+  frozen_user: f32[2] = column("vector")
+}
+
+schema Pairs {`,
+)
+  .replace("  input edge_weight: f32[E] constant\n", "  input edge_weight: f32[E] constant\n  input frozen_user: f32[users, 2] constant\n")
+  .replace("encoder user = gather(user_rows, user_id)", "encoder user = gather(user_rows, user_id) + sum(gather(frozen_user, user_id), axis = -1)[:, None]")
+  .replace('constants = csv("graph.csv", schema = Edges)', 'constants = [csv("graph.csv", schema = Edges), jsonl("frozen.jsonl", schema = Frozen, key = "id")]');
+
+const frozenRows = (ids: readonly number[]) => ids.map((id) => JSON.stringify({ id, vector: [id, -id] })).join("\n") + "\n";
+
+describe("constant inputs from several files, one keyed by id", () => {
+  const open = async (frozen: string) => {
+    const dir = project(`keyed-${Math.abs(hashOf(frozen))}`, GOOD_GRAPH);
+    writeFileSync(join(dir, "model.rec"), KEYED_SPEC);
+    writeFileSync(join(dir, "frozen.jsonl"), frozen);
+    const result = compileFiles([join(dir, "model.rec")]);
+    expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const plan = result.plans[0]!;
+    return { plan, data: await openDataSet(plan, plan.train[0]!.settings["data"] as string, { seed: 0, baseDir: dir }) };
+  };
+
+  it("place each keyed row at its id, whatever the file's order, beside the edge list's rows", async () => {
+    await useBackend("cpu");
+    const { plan, data } = await open(frozenRows([3, 0, 5, 1, 4, 2]));
+    const executor = new Executor(plan, 0);
+    await bindConstants(executor, data);
+    expect(await executor.constants.get("frozen_user")!.array()).toEqual([0, 1, 2, 3, 4, 5].map((id) => [id, id === 0 ? 0 : -id]));
+    expect(await executor.constants.get("edge_user")!.array()).toEqual([0, 1, 2, 5]);
+    executor.dispose();
+  });
+
+  const bad: [string, string, RegExp][] = [
+    ["an id given twice", frozenRows([0, 1, 2, 3, 4, 5, 2]), /frozen\.jsonl, row 7, column `id`: the key 2 was given before, at row 3/],
+    ["an id left out", frozenRows([0, 1, 2, 4, 5]), /frozen\.jsonl: no row has the key 3 \(`id` must give every id from 0 to 5 once\)/],
+    ["an id outside the table", frozenRows([0, 1, 2, 3, 4, 5, 6]), /frozen\.jsonl, row 7, column `id`: the key 6 is outside the 6 ids of `frozen_user` \(0 to 5\)/],
+    ["a key that is not an id", frozenRows([0, 1]).replace('"id":1', '"id":"b"'), /frozen\.jsonl, row 2, column `id`: expected an id \(a whole number of at least 0\) as the key, found "b"/],
+  ];
+  for (const [what, frozen, message] of bad) {
+    it(`stop on ${what}, naming the file, row and column`, async () => {
+      const { data } = await open(frozen);
+      await expect(data.constants!()).rejects.toThrow(message);
+    });
+  }
+
+  it("are checked together: an input no file feeds, or one two files feed, is REC2034", () => {
+    const check = (text: string) => compile({ path: "m.rec", text }).diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code}: ${d.message}`);
+    expect(check(KEYED_SPEC.replace('  frozen_user: f32[2] = column("vector")\n', '  edge_weight: f32 = column("w")\n')).sort()).toEqual([
+      "REC2034: the constant input `edge_weight` is fed by two files",
+      "REC2034: the constant input `frozen_user` has no source",
+    ].sort());
+  });
+});
+
+/** A short stable number for a text (scratch directory names). */
+const hashOf = (text: string) => [...text].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) | 0, 7);
+
 describe("the checker on constant inputs", () => {
   const check = (text: string) => compile({ path: "m.rec", text }).diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code}: ${d.message}`);
 

@@ -1,7 +1,9 @@
 // Serving through ONNX: `rec export --format onnx --head NAME` writes a head that passes
 // onnx.checker and runs in onnxruntime-node (its CPU binary ships in the npm package) with
 // outputs equal to the reference interpreter's within 1e-5, at two batch sizes (the batch dim
-// stays dynamic). Skipped, with the reason, where no Python with torch and onnx is installed.
+// stays dynamic). A head that reads constant inputs (a catalogue) is served with them baked in:
+// only the batched inputs are fed. Skipped, with the reason, where no Python with torch and onnx
+// is installed.
 
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -29,6 +31,8 @@ const CASES = [
   { spec: "examples/sasrec/model.rec", head: "next_item", tolerance: 3e-5 },
   // Random ops and the mode switch served at their values outside training (BERT4Rec's masks).
   { spec: "examples/zoo/bert4rec/model.rec", head: "recommended", tolerance: 3e-5 },
+  // Constant inputs baked into the graph as initializers.
+  { spec: "test/fixtures/onnx-constants.rec", head: "nearest", tolerance: 1e-5 },
 ];
 
 describe.skipIf(typeof torch === "string")(`ONNX heads in onnxruntime-node${skip}`, () => {
@@ -45,8 +49,12 @@ describe.skipIf(typeof torch === "string")(`ONNX heads in onnxruntime-node${skip
         SIZES["B"] = batch;
         // New inputs at each batch size, the weights of the first (the ones exported).
         const data = dataFor(plan);
-        weights ??= new Map(plan.params.map((p) => [p.name, data.get(p.name)!]));
+        // The weights and the constant inputs are those of the first batch size (the ones exported).
+        weights ??= new Map([...plan.params, ...plan.inputs.filter((i) => i.constant)].map((p) => [p.name, data.get(p.name)!]));
         for (const [name, value] of weights) data.set(name, value);
+        if (!executor.constants.size && plan.inputs.some((i) => i.constant)) {
+          executor.bindConstants(new Map(plan.inputs.filter((i) => i.constant).map((i) => [i.name, tf.tensor(data.get(i.name)!.data, data.get(i.name)!.shape, i.type.dtype === "f32" ? "float32" : i.type.dtype === "bool" ? "bool" : "int32")])));
+        }
         for (const [name, variable] of executor.params) variable.assign(tf.tensor(data.get(name)!.data, data.get(name)!.shape, "float32"));
         if (!session) {
           const written = await exportOnnx(executor, head, spec, path);
@@ -55,7 +63,7 @@ describe.skipIf(typeof torch === "string")(`ONNX heads in onnxruntime-node${skip
         }
         const want = reference(model, plan, data).get(head)!;
         const feeds: Record<string, ort.Tensor> = {};
-        for (const input of headInputs(plan, head)) {
+        for (const input of headInputs(plan, head).filter((i) => !i.constant)) {
           const value = data.get(input.name)!;
           feeds[input.name] =
             input.type.dtype === "f32"

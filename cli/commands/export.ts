@@ -2,7 +2,7 @@
 // batches and a train.py (runtime/src/torch/export.ts); `--format onnx --head NAME`: one head's
 // inference graph as ONNX (runtime/src/torch/onnx.ts), with the weights of --checkpoint.
 
-import { constantInputs } from "../../runtime/src/data/constants.js";
+import { bindConstants, constantInputs } from "../../runtime/src/data/constants.js";
 import { dirname, relative, resolve } from "node:path";
 import { compileFiles } from "../../compiler/src/driver.js";
 import { useBackend } from "../../runtime/src/backends.js";
@@ -48,20 +48,18 @@ export const exportCommand: Command = async (args, io) => {
     const executor = new Executor(plan, seed);
     const checkpoint = args.options.get("checkpoint") as string | undefined;
     if (checkpoint) loadCheckpoint(executor, resolve(io.cwd, checkpoint));
-    if (constantInputs(plan).length) {
-      io.stderr(`error: model ${plan.model} has constant inputs (${constantInputs(plan).map((i) => `\`${i.name}\``).join(", ")}); \`rec export\` does not carry them yet: train and evaluate it with \`rec train\` (--backend torch included)\n`);
-      executor.dispose();
-      return EXIT.usage;
-    }
     const target = resolve(io.cwd, out);
     const source = relative(io.cwd, resolve(io.cwd, args.positionals[0]!));
+    const settings = plan.train[0]?.settings ?? {};
+    const openData = () => openDataSet(plan, settings["data"] as string | undefined, { seed, baseDir: dirname(resolve(io.cwd, args.positionals[0]!)) });
     if (format === "onnx") {
+      // The head's constant inputs (a catalogue) are baked into the graph: read them from its data.
+      if (constantInputs(plan).length) await bindConstants(executor, await openData());
       const written = await exportOnnx(executor, head!, source, target);
       io.stdout(`wrote ${relative(io.cwd, written.path)}: head \`${head}\` of ${plan.model} (ONNX opset ${written.opset}, checked by onnx ${written.onnx})\n`);
     } else {
-      const settings = plan.train[0]?.settings ?? {};
       const options = trainOptionsFrom(settings, { seed, ...(numberOption("steps") !== undefined ? { steps: numberOption("steps")! } : {}), ...(numberOption("batch") !== undefined ? { batch: numberOption("batch")! } : {}) });
-      const data = await openDataSet(plan, settings["data"] as string | undefined, { seed, baseDir: dirname(resolve(io.cwd, args.positionals[0]!)) });
+      const data = await openData();
       const written = await exportTorch(executor, data, { source, folder: target, settings, steps: options.steps, batch: options.batch, seed });
       const shown = relative(io.cwd, target) || ".";
       io.stdout(`wrote ${shown}: the package ${written.packageName}, train.py and ${written.rows} training rows (${options.steps} steps of ${options.batch})\n`);

@@ -33,7 +33,6 @@ export interface DistributedRequest {
 export async function trainDistributed(executor: Executor, settings: PlanSettings, data: DataSet, options: TrainOptions, request: DistributedRequest): Promise<StepReport[]> {
   const python = findTorchPython();
   if (typeof python === "string") throw new BackendUnavailable(`--backend torch: ${python}`);
-  if (executor.plan.inputs.some((i) => i.constant)) throw new BackendUnavailable(`--nproc ${request.nproc}: model ${executor.plan.model} has constant inputs, which the exported training folder does not carry yet; train it with --nproc 1`);
   if (options.batch % request.nproc) throw new BackendUnavailable(`--nproc ${request.nproc}: the batch of ${options.batch} does not divide among ${request.nproc} processes`);
   await exportTorch(executor, data, { source: request.source, folder: request.folder, settings, steps: options.steps, batch: options.batch, seed: options.seed });
   const { setup, groups } = optimizerGroups(executor, settings, options.steps);

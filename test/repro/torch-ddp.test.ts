@@ -1,10 +1,12 @@
 // The exported PyTorch package beyond one process: `rec export --format pytorch` writes a folder
 // whose train.py follows the same loss curve as `rec train --backend torch` (same initial
 // weights, same batches), and under torchrun with 2 processes on CPU (gloo) the same curve as 1
-// process with the same global batch. Skipped, with the reason, where no Python with torch is installed.
+// process with the same global batch; a model with constant inputs (a graph's edges from a file)
+// carries them in the folder, to every rank. Skipped, with the reason, where no Python with torch
+// is installed.
 
 import { spawnSync } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../cli/main.js";
@@ -17,6 +19,44 @@ const scratch = join(ROOT, ".tmp", "torch-ddp");
 rmSync(scratch, { recursive: true, force: true });
 
 const losses = (file: string) => readFileSync(file, "utf8").trim().split("\n").map((l) => (JSON.parse(l) as { loss: number }).loss);
+/** A small LightGCN whose edges are constant inputs read from graph.csv; its loss is a mean over examples. */
+const GRAPH_SPEC = `import { Embedding, sparse_matmul } from "std/nn"
+
+schema Edges {
+  edge_user: id<users> = column("src")
+  edge_item: id<items> = column("dst")
+  edge_weight: f32 = column("weight", min = 0)
+}
+
+schema Pairs {
+  user_id: id<users> = column("user")
+  item_id: id<items> = column("item")
+}
+
+model SmallGraph {
+  dims B, E
+  param users = 6, items = 4, dim = 4
+
+  input user_id: id<users>[B]
+  input item_id: id<items>[B]
+  input edge_user: id<users>[E] constant
+  input edge_item: id<items>[E] constant
+  input edge_weight: f32[E] constant
+
+  let item_rows = Embedding(items, dim)(arange(items))
+  let user_rows = Embedding(users, dim)(arange(users)) + sparse_matmul(edge_user, edge_item, edge_weight, item_rows)
+  let user = gather(user_rows, user_id)
+  loss l = mean(softplus(-sum(user * gather(item_rows, item_id), axis = -1)))
+
+  train {
+    data = csv("pairs.csv", schema = Pairs, valid = 0.25, shuffle = 0)
+    constants = csv("graph.csv", schema = Edges)
+    batch = 4
+    optimizer = adam(lr = 0.05)
+  }
+}
+`;
+
 const io = { stdout: () => undefined, stderr: () => undefined, isTTY: false, cwd: ROOT, env: {} };
 
 describe.skipIf(typeof torch === "string")(`the exported package trains alone and under torchrun${skip}`, () => {
@@ -42,6 +82,30 @@ describe.skipIf(typeof torch === "string")(`the exported package trains alone an
     const [a, b] = [losses(join(exported, "one", "metrics.jsonl")), losses(join(exported, "two", "metrics.jsonl"))];
     expect(b.length).toBe(a.length);
     for (let i = 0; i < a.length; i++) expect(Math.abs(b[i]! - a[i]!), `step ${i + 1}: ${b[i]} vs ${a[i]}`).toBeLessThanOrEqual(1e-5 * Math.abs(a[i]!));
+  });
+
+  it("carries constant inputs: the folder holds them, train.py and 2 processes follow rec train's curve", async () => {
+    const dir = join(scratch, "graph");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "model.rec"), GRAPH_SPEC);
+    writeFileSync(join(dir, "graph.csv"), "src,dst,weight\n0,1,0.5\n1,2,1.0\n2,3,0.25\n5,0,2.0\n4,3,1.5\n");
+    writeFileSync(join(dir, "pairs.csv"), `user,item\n${Array.from({ length: 40 }, (_, i) => `${i % 6},${(i * 7) % 4}`).join("\n")}\n`);
+    const common = ["--steps", "12", "--seed", "3", join(dir, "model.rec")];
+    const folder = join(dir, "export");
+    expect(await main(["export", "--format", "pytorch", "--out", folder, ...common], io)).toBe(0);
+    expect(readFileSync(join(folder, "data", "constants", "edge_weight.npy")).length).toBeGreaterThan(0);
+    const alone = spawnSync(python, [join(folder, "train.py"), "--threads", "1", "--out", join(folder, "one")], { encoding: "utf8" });
+    expect(alone.status, alone.stderr).toBe(0);
+    const two = spawnSync(python, ["-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2", "--redirects", "2", "--tee", "1", join(folder, "train.py"), "--threads", "1", "--out", join(folder, "two")], { encoding: "utf8" });
+    expect(two.status, two.stderr.slice(-3000)).toBe(0);
+    const run = join(dir, "rec-train");
+    expect(await main(["train", "--backend", "torch", "--threads", "1", "--out", run, ...common], io)).toBe(0);
+    const [a, b, c] = [losses(join(run, "metrics.jsonl")), losses(join(folder, "one", "metrics.jsonl")), losses(join(folder, "two", "metrics.jsonl"))];
+    expect(b.length).toBe(12);
+    for (let i = 0; i < a.length; i++) {
+      expect(Math.abs(b[i]! - a[i]!), `step ${i + 1}, train.py`).toBeLessThanOrEqual(1e-5 * Math.abs(a[i]!));
+      expect(Math.abs(c[i]! - a[i]!), `step ${i + 1}, 2 processes`).toBeLessThanOrEqual(1e-5 * Math.abs(a[i]!));
+    }
   });
 
   it("rec train --backend torch --nproc 2 ends with --nproc 1's loss and metrics, and writes the run's checkpoints", async () => {

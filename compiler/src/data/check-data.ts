@@ -9,7 +9,7 @@ import type { CheckedSchema } from "../semantics/schema.js";
 import type { Plan } from "../../../runtime/src/plan.js";
 import { numberArg } from "../../../runtime/src/config.js";
 import { checkDataFile, ContractChecker, type ContractReport } from "../../../runtime/src/data/contract.js";
-import { fileSourceOf } from "../../../runtime/src/data/source-config.js";
+import { constantsSettings, fileSourceOf } from "../../../runtime/src/data/source-config.js";
 import { hashSplitter } from "../../../runtime/src/data/split.js";
 import { formatOf, MALFORMED } from "../../../runtime/src/data/tables.js";
 import { dataDiagnostic } from "./data-diagnostics.js";
@@ -25,8 +25,8 @@ export function contractDiagnostics(report: ContractReport, schema: CheckedSchem
  */
 export async function checkModelData(plan: Plan, schemas: readonly CheckedSchema[], baseDir: string, cwd: string, dataPath?: string) {
   const resolved = dataPath ? (isAbsolute(dataPath) ? dataPath : join(cwd, dataPath)) : undefined;
-  const constants = fileSourceOf(plan, plan.train.map((stage) => stage.settings["constants"]).find((s): s is string => typeof s === "string"), baseDir);
-  const isConstants = constants !== undefined && resolved !== undefined && resolve(constants.path) === resolve(resolved);
+  const constants = resolved ? constantsSettings(plan).map((setting) => fileSourceOf(plan, setting, baseDir)).find((c) => c && resolve(c.path) === resolve(resolved)) : undefined;
+  const isConstants = constants !== undefined;
   const source = isConstants ? constants : fileSourceOf(plan, plan.train[0]?.settings["data"] as string | undefined, baseDir);
   if (!source) return undefined;
   const path = resolved ?? source.path;

@@ -1,8 +1,8 @@
 // Constant inputs and where they come from. A model input declared `constant` is not batched:
 // its whole tensor (a graph's edge list) is fed once and read by every step. In: the model's
 // inputs, its train blocks' `data = …` and `constants = …` settings. Out: the schema of each
-// `constants = csv("…", schema = S)` file checked against the constant inputs (the rows of the
-// file are the first axis of each), or REC2034 where a constants setting reads no file, feeds
+// `constants = csv("…", schema = S)` file (or each of a list of them) checked against the constant
+// inputs (the rows of the file are the first axis of each, or the ids of its `key` column), or REC2034 where a constants setting reads no file, feeds
 // no constant input, maps ids through a vocabulary, or a file-fed model leaves its constant
 // inputs without a source. (A synthetic world feeds constant inputs from its whole fields:
 // world-check.ts.)
@@ -44,6 +44,7 @@ export function checkConstantSources(
   const constantInputs = inputs.filter((i) => i.constant);
   const report = (span: Span, args: Record<string, string>) => el.report(ctx, "REC2034", span, args);
   const checkedSchemas: CheckedSchema[] = [];
+  const fedBy = new Map<string, SettingValue>();
   for (const setting of constants) {
     if (!readsFile(setting.value)) {
       report(setting.span, { message: "`constants = …` reads a data file", label: "not a data file", help: 'write `constants = csv("graph.csv", schema = Edges)` (or `jsonl`, `parquet`): each row gives one element of every constant input' });
@@ -53,8 +54,14 @@ export function checkConstantSources(
       report(setting.span, { message: `model ${decl.name.kind === "Ident" ? decl.name.name : ""} has no constant input for \`constants = …\` to feed`, label: "feeds nothing", help: "declare the inputs the file holds `constant`, such as `input edge_src: id<items>[E] constant`" });
       continue;
     }
-    const checked = checkDataSchema(el, setting.value, setting.span, env, constantInputs, ctx);
+    // One file feeds every constant input; one of several (`constants = [csv(…), parquet(…)]`) feeds its schema's.
+    const checked = checkDataSchema(el, setting.value, setting.span, env, constantInputs, ctx, constants.length === 1);
     if (!checked) continue;
+    for (const field of checked.plan.fields) {
+      const earlier = fedBy.get(field.name);
+      if (earlier && field.kind !== "mask") report(setting.span, { message: `the constant input \`${field.name}\` is fed by two files`, label: "fed again", help: "each constant input comes from one constants file: drop the field from one of the schemas" });
+      fedBy.set(field.name, setting);
+    }
     for (const field of checked.plan.fields) {
       if (field.ids !== "vocab") continue;
       report(checked.spans.get(field.name) ?? setting.span, {
@@ -64,6 +71,12 @@ export function checkConstantSources(
       });
     }
     checkedSchemas.push(checked);
+  }
+  if (constants.length > 1 && checkedSchemas.length === constants.length) {
+    for (const input of constantInputs) {
+      if (fedBy.has(input.name)) continue;
+      report(inputTypeSpan(decl, input.name), { message: `the constant input \`${input.name}\` has no source`, label: "in no constants file", help: "give one of the constants files' schemas a field of its name" });
+    }
   }
   // A world feeds its whole fields itself; a model reading batches from a file needs a file for its constants too.
   if (constantInputs.length && !constants.length && data.some((d) => readsFile(d.value))) {

@@ -327,7 +327,11 @@ function trainSettings(
         const value = el.evalExpr(s.value, scope, base);
         raw.set(s.name.name, value);
         if (s.name.name === "data") data.push({ value, span: s.value.span });
-        if (s.name.name === "constants") constants.push({ value, span: s.value.span });
+        if (s.name.name === "constants") {
+          // `constants = [csv(…), parquet(…)]`: several files, each checked against its own schema.
+          if (value.kind === "list" && s.value.kind === "ListExpr") value.items.forEach((item, i) => constants.push({ value: item, span: (s.value as A.ListExpr).elements[i]?.span ?? s.value.span }));
+          else constants.push({ value, span: s.value.span });
+        }
         const attr = value.kind === "record" ? undefined : attrOf(value);
         if (attr) out.set(s.name.name, attr);
         else if (value.kind === "record") out.set(s.name.name, new Map([...value.fields].flatMap(([k, v]) => (attrOf(v) ? [[k, attrOf(v)!]] : []))));

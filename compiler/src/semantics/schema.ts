@@ -48,6 +48,8 @@ export function checkDataSchema(
   env: Env,
   inputs: readonly { name: string; type: TensorType }[],
   modelCtx: EvalContext,
+  /** Whether every input needs a field (REC2018); not for one of several constants files, each feeding some. */
+  everyInput = true,
 ): CheckedSchema | undefined {
   if (data.kind !== "config") return undefined;
   const schemaArg = data.args.get("schema");
@@ -191,7 +193,7 @@ export function checkDataSchema(
   const given = new Set(decl.fields.flatMap((f) => (f.name.kind === "Ident" ? [f.name.name] : [])));
   const missing = inputs.filter((i) => !given.has(i.name)).map((i) => i.name);
   const schemaName = decl.name.kind === "Ident" ? decl.name.name : "schema";
-  if (missing.length) el.report(modelCtx, "REC2018", dataSpan, { schema: schemaName, missing: quoteList(missing, "and"), count: String(missing.length) });
+  if (missing.length && everyInput) el.report(modelCtx, "REC2018", dataSpan, { schema: schemaName, missing: quoteList(missing, "and"), count: String(missing.length) });
   return { plan: { name: schemaName, fields }, file, spans };
 }
 

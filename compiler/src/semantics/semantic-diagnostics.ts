@@ -271,12 +271,12 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
   {
     code: "REC2023",
     severity: "error",
-    summary: "A training-procedure setting outside its range: `epochs`, or a gradient-pipeline transform (`topk`, `bits`, clipping, noise).",
+    summary: "A training-procedure setting outside its range: `epochs`, a gradient-pipeline transform (`topk`, `bits`, clipping, noise), or task shares (`tasks { … }`).",
     example: "model M {\n  dims B\n  input x: f32[B, 4]\n  head h = sum(x, axis = -1)\n  loss l = mean(h * h)\n  train {\n    gradients { topk = 1.5 }\n  }\n}\n",
     build: (a) => ({
       message: `\`${a["name"]}\` is ${a["value"]}; it needs ${a["expected"]}`,
-      label: "out of range",
-      help: "the gradient pipeline's settings are in spec/language.md §3.7",
+      label: a["label"] ?? "out of range",
+      help: "the train block's settings are in spec/language.md §3.7",
     }),
   },
   {

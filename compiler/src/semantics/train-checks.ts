@@ -84,6 +84,8 @@ export function checkTrainBlocks(el: Elaborator, decl: A.ModelDecl, stages: read
       }
     }
 
+    checkTaskShares(el, block, settings, ctx);
+
     const privacyNode = settingNode(block.settings, "label_privacy");
     const privacy = activeBlock(settings, "label_privacy");
     if (privacyNode?.value.kind === "SettingsBlock" && privacy) {
@@ -98,6 +100,31 @@ export function checkTrainBlocks(el: Elaborator, decl: A.ModelDecl, stages: read
       else if (!inputs.includes(label)) el.report(ctx, "REC2024", labelNode.value.span, { what: `\`${label}\` is not an input of ${decl.name.kind === "Ident" ? decl.name.name : "the model"}`, hint: `name the input holding the binary label (${inputs.join(", ")})` });
     }
   });
+}
+
+/**
+ * `tasks { column = "task", shares = [2, 1] }`: a share per task, each a positive number; the
+ * column a string; file data trained by steps (a world composes its own batches; `epochs` and
+ * label privacy read the training split as one pass, which composed batches are not).
+ */
+function checkTaskShares(el: Elaborator, block: A.TrainDecl, settings: TrainSettings, ctx: { file: string }): void {
+  const node = settingNode(block.settings, "tasks");
+  if (!node) return;
+  const report = (span: A.Setting["value"]["span"], value: string, expected: string, label?: string) => el.report(ctx, "REC2023", span, { name: "tasks", value, expected, ...(label ? { label } : {}) });
+  const tasks = settings.get("tasks");
+  if (node.value.kind !== "SettingsBlock" || !tasks || "kind" in tasks) return report(node.value.span, "not a block", "a block such as `tasks { column = \"task\", shares = [2, 1] }`");
+  const sharesNode = settingNode(node.value.settings, "shares");
+  const shares = tasks.get("shares");
+  const values = shares && "kind" in shares && shares.kind === "list" ? shares.items.map((item) => numberOf(item)) : undefined;
+  if (!sharesNode) report(node.name.span, "without `shares`", "a share of each batch per task: `shares = [2, 1]` gives task 0 two thirds of every batch and task 1 one third");
+  else if (!values?.length || values.some((v) => v === undefined || !(v > 0) || !Number.isFinite(v))) report(sharesNode.value.span, "not a list of positive numbers", "one positive number per task (task t is the rows whose task column holds t)");
+  const columnNode = settingNode(node.value.settings, "column");
+  if (columnNode && stringsOf(tasks.get("column")).length !== 1) report(columnNode.value.span, "not a column name", "the name of the column holding each row's task, as a string");
+  const data = stringsOf(settings.get("data"))[0];
+  if (data?.startsWith("synthetic(")) report(node.value.span, "given with a synthetic world", "file data (`parquet`, `jsonl` or `csv`): a world composes its own batches", "a world, not a file");
+  const epochs = settingNode(block.settings, "epochs");
+  if (epochs) report(epochs.value.span, "given with `epochs`", "`steps`: composed batches repeat each task at its own pace, so there is no one pass over the data to count", "conflicts with `tasks`");
+  if (activeBlock(settings, "label_privacy")) report(settingNode(block.settings, "label_privacy")!.name.span, "given with `label_privacy`", "one or the other: label privacy releases the training split once, as one pass, which composed batches are not", "conflicts with `tasks`");
 }
 
 /**

@@ -1,15 +1,18 @@
 """One head of a model as ONNX: `rec export --format onnx`.
 
 In: the package, a checkpoint (reclang safetensors), the head's name, the inputs it reads with
-their dtypes and symbolic shapes, an example batch size. Out: the .onnx file (opset 13), whose
-inputs are the model inputs the head needs (symbolic dims stay dynamic) and whose one output is
-the head; it is checked with onnx.checker. Prints a JSON line: the opset and onnx's version.
+their dtypes and symbolic shapes, an example batch size, and the constant inputs it reads
+(`constants/<input>.npy` beside the spec). Out: the .onnx file (opset 13), whose inputs are the
+batched model inputs the head needs (symbolic dims stay dynamic), whose constants are baked in as
+initializers, and whose one output is the head; it is checked with onnx.checker. Prints a JSON line: the opset and onnx's version.
 """
 
 import importlib
 import json
+import os
 import sys
 
+import numpy as np
 import onnx
 import torch
 
@@ -21,14 +24,15 @@ OPSET = 13
 class Head(torch.nn.Module):
     """The model computing one head from its inputs, positionally (as ONNX feeds them)."""
 
-    def __init__(self, model, head, names):
+    def __init__(self, model, head, names, constants):
         super().__init__()
         self.model = model
         self.head = head
         self.names = names
+        self.constants = constants
 
     def forward(self, *inputs):
-        return getattr(self.model, "head_" + self.head)(dict(zip(self.names, inputs)))[self.head]
+        return getattr(self.model, "head_" + self.head)(dict(self.constants, **dict(zip(self.names, inputs))))[self.head]
 
 
 def main(package, checkpoint, head, spec_path, out):
@@ -43,6 +47,8 @@ def main(package, checkpoint, head, spec_path, out):
                 model.weights[name].copy_(value)
     model.eval()
     names = [i["name"] for i in spec["inputs"]]
+    folder = os.path.dirname(spec_path)
+    constants = {name: torch.from_numpy(np.load(os.path.join(folder, "constants", name + ".npy"))) for name in spec.get("constants", [])}
     examples = []
     dynamic = {}
     for i in spec["inputs"]:
@@ -58,7 +64,7 @@ def main(package, checkpoint, head, spec_path, out):
             dynamic[i["name"]] = axes
     dynamic[head] = {0: spec["inputs"][0]["shape"][0]} if spec["inputs"] and isinstance(spec["inputs"][0]["shape"][0], str) else {}
     with torch.no_grad():
-        torch.onnx.export(Head(model, head, names), tuple(examples), out, input_names=names, output_names=[head], dynamic_axes=dynamic, opset_version=OPSET)
+        torch.onnx.export(Head(model, head, names, constants), tuple(examples), out, input_names=names, output_names=[head], dynamic_axes=dynamic, opset_version=OPSET)
     onnx.checker.check_model(onnx.load(out))
     print(json.dumps({"opset": OPSET, "onnx": onnx.__version__}))
 

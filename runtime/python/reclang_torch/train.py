@@ -2,7 +2,8 @@
 
 In: the export folder: `train_config.json` (optimizer groups, loss weights, clipping, schedule,
 steps, batch, seed), `init.safetensors` (the initial weights rec train would start from) and
-`data/train/<input>.npy` (the encoded training batches, step after step). Out: a loss line per
+`data/train/<input>.npy` (the encoded training batches, step after step) and, for a model with
+constant inputs, `data/constants/<input>.npy` (each whole, fed once to every rank). Out: a loss line per
 step on stdout (rank 0), `metrics.jsonl` and `checkpoint.safetensors` in the output folder.
 
 Under `torchrun --nproc_per_node=N` (with Debian's torch 1.13 on Python 3.11, add `--redirects 2
@@ -70,6 +71,10 @@ def main(package, folder, argv=None):
     if world > 1:
         wrapped = torch.nn.parallel.DistributedDataParallel(session.model, device_ids=[device.index] if device.type == "cuda" else None, find_unused_parameters=config.get("unused_in_train", False))
         session.forward = lambda feeds, training, seed: wrapped(feeds, "train", training, seed)
+
+    constants_dir = os.path.join(folder, "data", "constants")
+    if os.path.isdir(constants_dir):
+        session.set_constants({name[:-4]: torch.from_numpy(np.load(os.path.join(constants_dir, name))) for name in sorted(os.listdir(constants_dir)) if name.endswith(".npy")})
 
     data_dir = os.path.join(folder, "data", "train")
     data = {name[:-4]: np.load(os.path.join(data_dir, name), mmap_mode="r") for name in sorted(os.listdir(data_dir)) if name.endswith(".npy")}

@@ -6,8 +6,8 @@
 // item holds its title's topic token (with probability 0.35), one or two more of the topic's
 // tokens and sometimes a noise token: most queries name the topic, not the item. Training holds a fixed set of engaged (query, item) pairs per task —
 // `pin_pairs` for pins, far fewer `product_pairs` for products (the low-data task) — items drawn
-// by popularity; held-out batches draw fresh pairs the same way, and pairs whose pin is a tail
-// pin (the less popular half). A batch holds `pin_share` pin pairs and the rest product pairs
+// by popularity; held-out batches draw fresh pairs the same way, and pairs whose pin is a head
+// pin (the more popular half) or a tail pin (the less popular half). A batch holds `pin_share` pin pairs and the rest product pairs
 // (multi-task batch composition by weight). The catalogue (titles, boards, features, the frozen
 // embedding, log popularity for logQ) is the model's constant inputs. In: sizes and seeds.
 // Out: the constants, and a batch stream.
@@ -32,14 +32,15 @@ export interface SearchSizes {
 /** Tokens: 0 is padding; topic t owns 1 + t·k … ; noise tokens follow. */
 export const QUERY_TOKENS = 4;
 export const TITLE_TOKENS = 5;
-/** The chance a query holds each of its item's own title tokens: most queries name the topic only. */
+/** The chance a query holds its item's title token: most queries name the topic only. */
 const OWN_TOKEN = 0.35;
 /** The dense features' noise around the topic's centre: a weak hint of the topic. */
 const DENSE_NOISE = 3;
 
 interface Item {
   readonly topic: number;
-  readonly own: readonly [number, number];
+  /** The one token of its topic in its title. */
+  readonly titleToken: number;
 }
 
 export interface SearchWorld {
@@ -73,17 +74,15 @@ export function buildSearchWorld(sizes: SearchSizes): SearchWorld {
   const makeItems = (n: number) =>
     Array.from({ length: n }, (): Item => {
       const topic = Math.floor(random() * sizes.topics);
-      const a = Math.floor(random() * k);
-      const b = (a + 1 + Math.floor(random() * (k - 1))) % k;
-      return { topic, own: [topicToken(topic, a), topicToken(topic, b)] };
+      return { topic, titleToken: topicToken(topic, Math.floor(random() * k)) };
     });
   const pins = makeItems(sizes.pins);
   const products = makeItems(sizes.products);
-  // A title: the item's two topic tokens among three noise tokens, in random order.
+  // A title: the item's topic token among four noise tokens, in random order.
   const titles = (items: readonly Item[]) => {
     const out = new Int32Array(items.length * TITLE_TOKENS);
     items.forEach((item, i) => {
-      const tokens = [item.own[0], noiseToken(), noiseToken(), noiseToken(), noiseToken()];
+      const tokens = [item.titleToken, noiseToken(), noiseToken(), noiseToken(), noiseToken()];
       for (let j = tokens.length - 1; j > 0; j--) {
         const s = Math.floor(random() * (j + 1));
         [tokens[j], tokens[s]] = [tokens[s]!, tokens[j]!];
@@ -141,9 +140,9 @@ function cumulativeOf(weights: Float64Array): Float64Array {
   return c;
 }
 
-/** A query for an item: its title's topic tokens (each with probability OWN_TOKEN), more topic tokens, maybe a noise token. */
+/** A query for an item: its title's topic token (with probability OWN_TOKEN), more topic tokens, maybe a noise token. */
 function queryFor(item: Item, sizes: SearchSizes, random: () => number): number[] {
-  const tokens = item.own.slice(0, 1).filter(() => random() < OWN_TOKEN);
+  const tokens = random() < OWN_TOKEN ? [item.titleToken] : [];
   const extra = 1 + Math.floor(random() * 2);
   for (let e = 0; e < extra; e++) tokens.push(1 + item.topic * sizes.tokensPerTopic + Math.floor(random() * sizes.tokensPerTopic));
   if (random() < 0.3) tokens.push(1 + sizes.topics * sizes.tokensPerTopic + Math.floor(random() * sizes.noiseTokens));
@@ -182,8 +181,8 @@ export function searchConstants(sizes: SearchSizes): Map<string, Tensor> {
 /**
  * Batches of `batch` pairs: `pin_share` of them query→pin (`pin_query`, `pin_query_mask`,
  * `pin_target`), the rest query→product (`product_query`, …, `product_target`), and as many
- * query→tail-pin pairs (`tail_query`, …, `tail_target`; held out only, the training stream
- * repeats the pin pairs there). The first axis of every field is the batch's pairs of that task.
+ * query→head-pin and query→tail-pin pairs (`head_query`, …, `head_target`, `tail_query`, …,
+ * `tail_target`; held out only, the training stream repeats the pin pairs there). The first axis of every field is the batch's pairs of that task.
  */
 export function searchStream(sizes: SearchSizes, pinShare: number, streamSeed: number, split: string): BatchSource {
   const w = searchWorldOf(sizes);
@@ -201,9 +200,11 @@ export function searchStream(sizes: SearchSizes, pinShare: number, streamSeed: n
       const train = split === "train";
       const pins = train ? Array.from({ length: pinCount }, () => pick(w.pinPairs)) : drawPairs(w, sizes, "pin", pinCount, random);
       const products = train ? Array.from({ length: batchSize - pinCount }, () => pick(w.productPairs)) : drawPairs(w, sizes, "product", batchSize - pinCount, random);
+      const heads = train ? pins : drawPairs(w, sizes, "pin", pinCount, random, (item) => w.tail[item] === 0);
       const tails = train ? pins : drawPairs(w, sizes, "pin", pinCount, random, (item) => w.tail[item] === 1);
       const [pinQuery, pinMask] = queries(pins);
       const [productQuery, productMask] = queries(products);
+      const [headQuery, headMask] = queries(heads);
       const [tailQuery, tailMask] = queries(tails);
       return {
         size: batchSize,
@@ -214,6 +215,9 @@ export function searchStream(sizes: SearchSizes, pinShare: number, streamSeed: n
           ["product_query", productQuery],
           ["product_query_mask", productMask],
           ["product_target", tf.tensor1d(Int32Array.from(products, (p) => p.item), "int32")],
+          ["head_query", headQuery],
+          ["head_query_mask", headMask],
+          ["head_target", tf.tensor1d(Int32Array.from(heads, (p) => p.item), "int32")],
           ["tail_query", tailQuery],
           ["tail_query_mask", tailMask],
           ["tail_target", tf.tensor1d(Int32Array.from(tails, (p) => p.item), "int32")],

@@ -25,3 +25,13 @@ export function fileSource(plan: Plan, config: Config, baseDir: string) {
   return { config, shownPath, path: isAbsolute(shownPath) ? shownPath : join(baseDir, shownPath), format: formatOf(shownPath, config.name), schema };
 }
 
+
+/** The train block's constants files (`constants = csv(…)` or a list of them): the first stage's that has any. */
+export function constantsSettings(plan: Plan): string[] {
+  for (const stage of plan.train) {
+    const setting = stage.settings["constants"];
+    if (typeof setting === "string") return [setting];
+    if (Array.isArray(setting)) return setting.filter((s): s is string => typeof s === "string");
+  }
+  return [];
+}

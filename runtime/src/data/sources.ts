@@ -5,15 +5,15 @@
 import { existsSync } from "node:fs";
 import { loadVocabularies } from "./vocab.js";
 import { parseConfig, numberArg, type Config } from "../config.js";
-import type { Plan } from "../plan.js";
+import type { Plan, PlanSettings } from "../plan.js";
 import type { BatchSource, DataSet } from "./batch.js";
-import { FileDataSet } from "./file-data.js";
+import { FileDataSet, type TaskShares } from "./file-data.js";
 import { interactionGraphConstants, interactionGraphWorld } from "./graph-world.js";
 import { omniSageConstants, omniSageStream } from "./omnisage-world.js";
 import { searchConstants, searchStream } from "./search-world.js";
 import { engagementSessionsWorld, latentFactorWorld, loggedBanditWorld, outcomeSequencesWorld, sidSuccessorConstants, sidSuccessorWorld } from "./synthetic.js";
 import { DataSourceError, fileSource } from "./source-config.js";
-import { constantsSetting, readConstantsFile } from "./constants.js";
+import { constantsSettings, readConstantsFiles } from "./constants.js";
 import type { Tensor } from "../tf.js";
 import { endlessEpochs, inOrder } from "./examples.js";
 import { SessionWorld, sessionLogs } from "./session-world.js";
@@ -43,9 +43,9 @@ export async function openDataSet(plan: Plan, dataSetting: string | undefined, o
 
 /** A file data set with the model's `constants = csv(…)` file, read (and checked) when first asked for. */
 function withConstantsFile(plan: Plan, data: FileDataSet, options: DataOptions): FileDataSet {
-  const setting = constantsSetting(plan);
+  const settings = constantsSettings(plan);
   let read: Promise<Map<string, Tensor>> | undefined;
-  if (setting) data.constants = () => (read ??= readConstantsFile(plan, setting, options.baseDir));
+  if (settings.length) data.constants = () => (read ??= readConstantsFiles(plan, settings, options.baseDir));
   return data;
 }
 
@@ -80,8 +80,20 @@ async function fileDataSet(plan: Plan, config: Config, options: DataOptions): Pr
     shuffle: numberArg(config, "shuffle", 10_000),
     seed: options.seed,
     skipBadRows: options.skipBadRows ?? false,
+    ...(tasksSetting(plan) ? { tasks: tasksSetting(plan)! } : {}),
     ...(options.vocabularyFile && existsSync(options.vocabularyFile) ? { vocabularies: loadVocabularies(options.vocabularyFile) } : {}),
   });
+}
+
+/**
+ * The train block's `tasks { column = "task", shares = [2, 1] }` (the first stage's that has one),
+ * as the checker left it (REC2023 refuses shares that are not positive numbers).
+ */
+export function tasksSetting(plan: Plan): TaskShares | undefined {
+  const block = plan.train.map((stage) => stage.settings["tasks"]).find((s): s is PlanSettings => typeof s === "object" && s !== null && !Array.isArray(s) && !("dim" in s));
+  if (!block) return undefined;
+  const shares = block["shares"];
+  return { column: String(block["column"] ?? "task"), shares: Array.isArray(shares) ? shares.map(Number) : [] };
 }
 
 function syntheticDataSet(plan: Plan, config: Config, seed: number): DataSet {

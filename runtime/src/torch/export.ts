@@ -1,17 +1,19 @@
 // `rec export --format pytorch`: a folder that trains the model with torch and nothing else.
 // In: a plan, its initial weights (an executor, fresh or loaded from a checkpoint), its data
 // set, the run's steps, batch and seed. Out: the package (package.ts), `train.py` (runs
-// reclang_torch/train.py, alone or under torchrun), `train_config.json`, `init.safetensors` and
-// the encoded training batches as `data/train/<input>.npy` (step after step, batch rows each).
+// reclang_torch/train.py, alone or under torchrun), `train_config.json`, `init.safetensors`,
+// the encoded training batches as `data/train/<input>.npy` (step after step, batch rows each) and
+// the model's constant inputs, whole, as `data/constants/<input>.npy` (every rank reads them).
 
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { saveCheckpoint, planHash } from "../checkpoint/checkpoint.js";
 import type { DataSet } from "../data/batch.js";
+import { bindConstants } from "../data/constants.js";
 import type { Executor } from "../executor.js";
 import type { PlanSettings } from "../plan.js";
 import { writeFileAtomic } from "../atomic-write.js";
-import { tf } from "../tf.js";
+import { tf, type Tensor } from "../tf.js";
 import { optimizerGroups } from "./train-config.js";
 import { encodeNpy, type NpyData } from "./npy.js";
 import { writeTorchPackage } from "./package.js";
@@ -29,6 +31,8 @@ export interface ExportOptions {
 export async function exportTorch(executor: Executor, data: DataSet, options: ExportOptions): Promise<{ packageName: string; rows: number }> {
   const plan = executor.plan;
   mkdirSync(join(options.folder, "data", "train"), { recursive: true });
+  await bindConstants(executor, data);
+  writeConstants(executor.constants, join(options.folder, "data", "constants"));
   const { package: packageName } = writeTorchPackage(plan, options.source, options.folder);
   const { setup, groups } = optimizerGroups(executor, options.settings, options.steps);
   // DistributedDataParallel must be told when a trainable weight takes no part in the losses.
@@ -94,4 +98,14 @@ export async function exportTorch(executor: Executor, data: DataSet, options: Ex
     writeFileAtomic(join(options.folder, "data", "train", `${name}.npy`), encodeNpy(joined, [rows, ...column.shape]));
   }
   return { packageName, rows };
+}
+
+/** Constant inputs, one `<input>.npy` each (nothing for a model without them). */
+export function writeConstants(constants: ReadonlyMap<string, Tensor>, folder: string): void {
+  if (!constants.size) return;
+  mkdirSync(folder, { recursive: true });
+  for (const [name, tensor] of constants) {
+    const wire = wireTensor(tensor);
+    writeFileAtomic(join(folder, `${name}.npy`), encodeNpy(wire.data, [...wire.shape]));
+  }
 }

@@ -1,8 +1,10 @@
 // One head as ONNX for serving. In: an executor holding the weights to serve, the head's name,
 // the .rec file, the .onnx path. Out: the file, written by torch.onnx.export through
 // reclang_torch/onnx_export.py from the generated package (in a temporary folder beside it) and
-// checked with onnx.checker; its inputs are the model inputs the head reads, in plan order, with
-// their symbolic dims dynamic. Python's onnx (Debian's python3-onnx) must be installed.
+// checked with onnx.checker; its inputs are the batched model inputs the head reads, in plan
+// order, with their symbolic dims dynamic; the constant inputs it reads (a catalogue, a graph)
+// are the executor's, baked into the graph as initializers. Python's onnx (Debian's python3-onnx)
+// must be installed.
 
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, renameSync, rmSync } from "node:fs";
@@ -14,6 +16,7 @@ import type { Plan } from "../plan.js";
 import { writeFileAtomic } from "../atomic-write.js";
 import { TorchProcessError } from "./bridge.js";
 import { writeTorchPackage } from "./package.js";
+import { writeConstants } from "./export.js";
 import { findTorchPython } from "./python.js";
 
 /** The model inputs one head reads, in plan order. */
@@ -31,10 +34,15 @@ export async function exportOnnx(executor: Executor, head: string, source: strin
   try {
     const { package: name } = writeTorchPackage(plan, source, work);
     await saveCheckpoint(executor, join(work, "weights.safetensors"), { step: "0" });
-    const inputs = headInputs(plan, head).map((i) => ({ name: i.name, dtype: i.type.dtype, shape: i.type.shape }));
+    const read = headInputs(plan, head);
+    const inputs = read.filter((i) => !i.constant).map((i) => ({ name: i.name, dtype: i.type.dtype, shape: i.type.shape }));
+    const constants = read.filter((i) => i.constant).map((i) => i.name);
+    const missing = constants.filter((name) => !executor.constants.has(name));
+    if (missing.length) throw new BackendUnavailable(`--format onnx: the head \`${head}\` reads the constant inputs ${missing.map((n) => `\`${n}\``).join(", ")}, which its data did not give`);
+    writeConstants(new Map(constants.map((name) => [name, executor.constants.get(name)!])), join(work, "constants"));
     // Example sizes for tracing; ONNX keeps the symbolic dims dynamic.
     const sizes = Object.fromEntries(inputs.flatMap((i) => i.shape.filter((d): d is string => typeof d === "string")).map((d, k) => [d, 3 + (k % 3)]));
-    writeFileAtomic(join(work, "head.json"), JSON.stringify({ inputs, sizes }));
+    writeFileAtomic(join(work, "head.json"), JSON.stringify({ inputs, sizes, constants }));
     const temporary = join(work, "head.onnx");
     const code = `import sys; sys.path.insert(0, ${JSON.stringify(work)}); from ${name}.reclang_torch.onnx_export import main; main(${[name, join(work, "weights.safetensors"), head, join(work, "head.json"), temporary].map((s) => JSON.stringify(s)).join(", ")})`;
     const run = spawnSync(python.python, ["-c", code], { cwd: work, encoding: "utf8", maxBuffer: 1 << 26 });

@@ -6,11 +6,11 @@ import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../cli/main.js";
-import { writeFileAtomic } from "../runtime/src/atomic-write.js";
-import { encodeSafetensors, readSafetensors } from "../runtime/src/checkpoint/safetensors.js";
-import { killTrainingAfter } from "./harness/kill-run.js";
-import { ROOT } from "./harness/repo.js";
+import { main } from "../../cli/main.js";
+import { writeFileAtomic } from "../../runtime/src/atomic-write.js";
+import { encodeSafetensors, readSafetensors } from "../../runtime/src/checkpoint/safetensors.js";
+import { killTrainingAfter } from "../harness/kill-run.js";
+import { ROOT } from "../harness/repo.js";
 
 const scratch = join(ROOT, ".tmp", "resume-test");
 rmSync(scratch, { recursive: true, force: true });
