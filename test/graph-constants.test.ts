@@ -5,6 +5,7 @@
 // the checker refuses a constant input without a source and a world's whole field fed to a
 // batched input.
 
+import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -15,52 +16,14 @@ import { openDataSet } from "../runtime/src/data/sources.js";
 import { Executor } from "../runtime/src/executor.js";
 import { train, trainOptionsFrom } from "../runtime/src/train/trainer.js";
 import { tf } from "../runtime/src/tf.js";
+import { writeTorchPackage } from "../runtime/src/torch/package.js";
+import { findTorchPython } from "../runtime/src/torch/python.js";
 import { rec } from "./harness/rec-cli.js";
 import { ROOT } from "./harness/repo.js";
+import { GOOD_GRAPH, SMALL_GRAPH_SPEC as SPEC } from "./harness/small-graph.js";
 
 const scratch = join(ROOT, ".tmp", "graph-constants");
 
-/** A small LightGCN over a 6-user, 4-item graph read from `graph.csv`, pairs from `pairs.csv`. */
-const SPEC = `import { Embedding, sparse_matmul } from "std/nn"
-
-schema Edges {
-  edge_user: id<users> = column("src")
-  edge_item: id<items> = column("dst")
-  edge_weight: f32 = column("weight", min = 0)
-}
-
-schema Pairs {
-  user_id: id<users> = column("user")
-  item_id: id<items> = column("item")
-}
-
-model SmallGraph {
-  dims B, E
-  param users = 6, items = 4, dim = 4
-
-  input user_id: id<users>[B]
-  input item_id: id<items>[B]
-  input edge_user: id<users>[E] constant
-  input edge_item: id<items>[E] constant
-  input edge_weight: f32[E] constant
-
-  let item_rows = Embedding(items, dim)(arange(items))
-  let user_rows = Embedding(users, dim)(arange(users)) + sparse_matmul(edge_user, edge_item, edge_weight, item_rows)
-  encoder user = gather(user_rows, user_id)
-  let positive = gather(item_rows, item_id)
-  loss l = mean(softplus(-sum(user * positive, axis = -1)))
-  metric recall = in_batch_recall(user @ transpose(positive), k = 1)
-
-  train {
-    data = csv("pairs.csv", schema = Pairs, valid = 0.25, shuffle = 0)
-    constants = csv("graph.csv", schema = Edges)
-    batch = 4
-    steps = 3
-  }
-}
-`;
-
-const GOOD_GRAPH = "src,dst,weight\n0,1,0.5\n1,2,1.0\n2,3,0.25\n5,0,2.0\n";
 const PAIRS = `user,item\n${Array.from({ length: 16 }, (_, i) => `${i % 6},${i % 4}`).join("\n")}\n`;
 
 function project(name: string, graph: string | undefined): string {
@@ -273,5 +236,30 @@ model Tables {
     expect(timed).toContain("topk@11");
     cached.dispose();
     every.dispose();
+  });
+
+  const torch = findTorchPython();
+  it.skipIf(typeof torch === "string")(`are kept by the torch engine once its session has the constants, with the values computing them each call gives${typeof torch === "string" ? ` (skipped: ${torch})` : ""}`, () => {
+    const plan = compile({ path: "tables.rec", text: TABLE_SPEC }).plans[0]!;
+    const folder = join(scratch, "torch-once");
+    rmSync(folder, { recursive: true, force: true });
+    const { package: name } = writeTorchPackage(plan, "tables.rec", folder);
+    // The neighbour table's steps (line 10) are cached; a session's Model starts with `once = None`.
+    const script = `
+import sys, json, torch
+sys.path.insert(0, ${JSON.stringify(folder)})
+from ${name}.model import Model
+feeds = {"src": torch.tensor([0, 0, 0, 0, 1, 3]), "dst": torch.tensor([1, 2, 3, 4, 0, 4]), "weight": torch.tensor([0.5, 2, 1, 3, 1, 0.25]), "node": torch.tensor([0, 3, 2])}
+cached, every = Model(seed=3), Model(seed=3)
+cached.once = {}
+first = cached.run("encode", feeds)["h"]
+kept = sorted(cached.once)
+feeds["node"] = torch.tensor([4, 1, 0])
+second = cached.run("encode", feeds)["h"]
+print(json.dumps({"kept": len(kept), "same": bool(torch.equal(second, every.run("encode", feeds)["h"])), "none": every.once is None}))
+`;
+    const run = spawnSync((torch as { python: string }).python, ["-c", script], { encoding: "utf8" });
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout.trim().split("\n").at(-1)!)).toEqual({ kept: plan.steps.filter((s) => s.once).length, same: true, none: true });
   });
 });

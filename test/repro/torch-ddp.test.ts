@@ -12,6 +12,7 @@ import { describe, expect, it } from "vitest";
 import { main } from "../../cli/main.js";
 import { findTorchPython } from "../../runtime/src/torch/python.js";
 import { ROOT } from "../harness/repo.js";
+import { SMALL_GRAPH_SPEC } from "../harness/small-graph.js";
 
 const torch = findTorchPython();
 const skip = typeof torch === "string" ? ` (skipped: ${torch})` : "";
@@ -19,44 +20,6 @@ const scratch = join(ROOT, ".tmp", "torch-ddp");
 rmSync(scratch, { recursive: true, force: true });
 
 const losses = (file: string) => readFileSync(file, "utf8").trim().split("\n").map((l) => (JSON.parse(l) as { loss: number }).loss);
-/** A small LightGCN whose edges are constant inputs read from graph.csv; its loss is a mean over examples. */
-const GRAPH_SPEC = `import { Embedding, sparse_matmul } from "std/nn"
-
-schema Edges {
-  edge_user: id<users> = column("src")
-  edge_item: id<items> = column("dst")
-  edge_weight: f32 = column("weight", min = 0)
-}
-
-schema Pairs {
-  user_id: id<users> = column("user")
-  item_id: id<items> = column("item")
-}
-
-model SmallGraph {
-  dims B, E
-  param users = 6, items = 4, dim = 4
-
-  input user_id: id<users>[B]
-  input item_id: id<items>[B]
-  input edge_user: id<users>[E] constant
-  input edge_item: id<items>[E] constant
-  input edge_weight: f32[E] constant
-
-  let item_rows = Embedding(items, dim)(arange(items))
-  let user_rows = Embedding(users, dim)(arange(users)) + sparse_matmul(edge_user, edge_item, edge_weight, item_rows)
-  let user = gather(user_rows, user_id)
-  loss l = mean(softplus(-sum(user * gather(item_rows, item_id), axis = -1)))
-
-  train {
-    data = csv("pairs.csv", schema = Pairs, valid = 0.25, shuffle = 0)
-    constants = csv("graph.csv", schema = Edges)
-    batch = 4
-    optimizer = adam(lr = 0.05)
-  }
-}
-`;
-
 const io = { stdout: () => undefined, stderr: () => undefined, isTTY: false, cwd: ROOT, env: {} };
 
 describe.skipIf(typeof torch === "string")(`the exported package trains alone and under torchrun${skip}`, () => {
@@ -87,7 +50,7 @@ describe.skipIf(typeof torch === "string")(`the exported package trains alone an
   it("carries constant inputs: the folder holds them, train.py and 2 processes follow rec train's curve", async () => {
     const dir = join(scratch, "graph");
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, "model.rec"), GRAPH_SPEC);
+    writeFileSync(join(dir, "model.rec"), SMALL_GRAPH_SPEC);
     writeFileSync(join(dir, "graph.csv"), "src,dst,weight\n0,1,0.5\n1,2,1.0\n2,3,0.25\n5,0,2.0\n4,3,1.5\n");
     writeFileSync(join(dir, "pairs.csv"), `user,item\n${Array.from({ length: 40 }, (_, i) => `${i % 6},${(i * 7) % 4}`).join("\n")}\n`);
     const common = ["--steps", "12", "--seed", "3", join(dir, "model.rec")];

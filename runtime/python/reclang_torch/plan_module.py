@@ -63,6 +63,10 @@ class PlanModule(torch.nn.Module):
 
         # The states' values after the training step being computed (entry_train fills it).
         self.pending_updates = {}
+        # Step id → the value of a step of the constant inputs alone (`once` in the plan), kept
+        # while the constants stay the same: a dict once Session.set_constants has fed them,
+        # None (compute every call) when the constants come with each call's feeds.
+        self.once = None
 
     def apply_updates(self, applied=True):
         """Sets each module state to its value from the last training forward pass, once the step is applied."""

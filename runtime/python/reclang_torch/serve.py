@@ -68,6 +68,8 @@ class Session:
     def set_constants(self, tensors):
         """The model's constant inputs (a graph's edge list): sent once, on the device, read by every step."""
         self.constants = {name: t.to(self.device) for name, t in tensors.items()}
+        # New constants: the values computed from the old ones are stale.
+        self.model.once = {}
 
     def feeds(self, tensors):
         fed = {name: t.to(self.device) for name, t in tensors.items()}

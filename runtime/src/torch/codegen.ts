@@ -74,7 +74,11 @@ function method(plan: Plan, rewrites: ReadonlyMap<number, Rewrite>, name: string
   for (const step of plan.steps) {
     if (!needed.has(step.id)) continue;
     const rewrite = rewrites.get(step.id);
-    body.push(rewrite ? `v${step.id} = ${rewrite.python(rewrite.inputs.map((i) => `v${i}`))}  # ${rewrite.label}${step.loc ? `, line ${step.loc[0]}:${step.loc[1]}` : ""}` : stepLine(plan, step));
+    const line = rewrite ? `v${step.id} = ${rewrite.python(rewrite.inputs.map((i) => `v${i}`))}  # ${rewrite.label}${step.loc ? `, line ${step.loc[0]}:${step.loc[1]}` : ""}` : stepLine(plan, step);
+    // A value of the constant inputs alone: kept from its first computation while the session's
+    // constants stay (`self.once` is a dict from Session.set_constants on; None computes every call).
+    if (step.once && step.op !== "input") body.push(`if self.once is not None and ${step.id} in self.once:`, `    v${step.id} = self.once[${step.id}]`, "else:", `    ${line}`, "    if self.once is not None:", `        self.once[${step.id}] = v${step.id}`);
+    else body.push(line);
   }
   if (Object.keys(updates).length) body.push(`if training:`, `    self.pending_updates = {${Object.entries(updates).map(([state, id]) => `${JSON.stringify(state)}: v${id}.detach()`).join(", ")}}`);
   body.push(`return {${Object.entries(outputs).map(([name, id]) => `${JSON.stringify(name)}: v${id}`).join(", ")}}`);
