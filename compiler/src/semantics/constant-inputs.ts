@@ -58,8 +58,7 @@ export function checkConstantSources(
     const checked = checkDataSchema(el, setting.value, setting.span, env, constantInputs, ctx, constants.length === 1);
     if (!checked) continue;
     for (const field of checked.plan.fields) {
-      const earlier = fedBy.get(field.name);
-      if (earlier && field.kind !== "mask") report(setting.span, { message: `the constant input \`${field.name}\` is fed by two files`, label: "fed again", help: "each constant input comes from one constants file: drop the field from one of the schemas" });
+      if (fedBy.has(field.name) && field.kind !== "mask") report(setting.span, { message: `the constant input \`${field.name}\` is fed by two files`, label: "fed again", help: "each constant input comes from one constants file: drop the field from one of the schemas" });
       fedBy.set(field.name, setting);
     }
     for (const field of checked.plan.fields) {

@@ -2,9 +2,10 @@
 
 In: the package, a checkpoint (reclang safetensors), the head's name, the inputs it reads with
 their dtypes and symbolic shapes, an example batch size, and the constant inputs it reads
-(`constants/<input>.npy` beside the spec). Out: the .onnx file (opset 13), whose inputs are the
-batched model inputs the head needs (symbolic dims stay dynamic), whose constants are baked in as
-initializers, and whose one output is the head; it is checked with onnx.checker. Prints a JSON line: the opset and onnx's version.
+(`constants/<input>.npy` beside the spec, only those). Out: the .onnx file (opset 13), whose
+inputs are the batched model inputs the head needs (symbolic dims stay dynamic), whose constants
+are baked in as initializers, and whose one output is the head; it is checked with onnx.checker.
+Prints a JSON line: the opset and onnx's version.
 """
 
 import importlib
@@ -12,11 +13,11 @@ import json
 import os
 import sys
 
-import numpy as np
 import onnx
 import torch
 
 from . import safetensors
+from .serve import load_constants
 
 OPSET = 13
 
@@ -47,8 +48,8 @@ def main(package, checkpoint, head, spec_path, out):
                 model.weights[name].copy_(value)
     model.eval()
     names = [i["name"] for i in spec["inputs"]]
-    folder = os.path.dirname(spec_path)
-    constants = {name: torch.from_numpy(np.load(os.path.join(folder, "constants", name + ".npy"))) for name in spec.get("constants", [])}
+    # The constant inputs the head reads, written beside the spec (onnx.ts): baked into the graph.
+    constants = load_constants(os.path.join(os.path.dirname(spec_path), "constants"))
     examples = []
     dynamic = {}
     for i in spec["inputs"]:

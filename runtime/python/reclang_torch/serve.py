@@ -8,14 +8,23 @@ metrics and checkpoints; this process keeps the weights and the optimizers betwe
 
 import importlib
 import math
+import os
 import sys
 import time
 import traceback
 
+import numpy as np
 import torch
 
 from .sparse_optim import LazyAdam, RowwiseAdagrad
 from .wire import read_message, write_message
+
+
+def load_constants(folder):
+    """The constant inputs an export wrote, `<input>.npy` each, as tensors (none when the folder is absent)."""
+    if not os.path.isdir(folder):
+        return {}
+    return {name[:-4]: torch.from_numpy(np.load(os.path.join(folder, name))) for name in sorted(os.listdir(folder)) if name.endswith(".npy")}
 
 
 def make_optimizer(group, params):

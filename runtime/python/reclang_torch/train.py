@@ -25,7 +25,7 @@ import numpy as np
 import torch
 
 from . import safetensors
-from .serve import Session
+from .serve import Session, load_constants
 
 
 def lr_factor(schedule, step):
@@ -72,9 +72,9 @@ def main(package, folder, argv=None):
         wrapped = torch.nn.parallel.DistributedDataParallel(session.model, device_ids=[device.index] if device.type == "cuda" else None, find_unused_parameters=config.get("unused_in_train", False))
         session.forward = lambda feeds, training, seed: wrapped(feeds, "train", training, seed)
 
-    constants_dir = os.path.join(folder, "data", "constants")
-    if os.path.isdir(constants_dir):
-        session.set_constants({name[:-4]: torch.from_numpy(np.load(os.path.join(constants_dir, name))) for name in sorted(os.listdir(constants_dir)) if name.endswith(".npy")})
+    constants = load_constants(os.path.join(folder, "data", "constants"))
+    if constants:
+        session.set_constants(constants)
 
     data_dir = os.path.join(folder, "data", "train")
     data = {name[:-4]: np.load(os.path.join(data_dir, name), mmap_mode="r") for name in sorted(os.listdir(data_dir)) if name.endswith(".npy")}

@@ -11,7 +11,7 @@ import { parseConfig } from "../config.js";
 import type { Plan, PlanInput } from "../plan.js";
 import type { Tensor } from "../tf.js";
 import { packRows, type DataSet } from "./batch.js";
-import { BadRowError, RowEncoder, type EncodedRow } from "./encode.js";
+import { BadRowError, RowEncoder, toInteger, type EncodedRow } from "./encode.js";
 import { DataSourceError, fileSource } from "./source-config.js";
 export { constantsSettings } from "./source-config.js";
 import { DataFileError, readRows, type Row } from "./tables.js";
@@ -58,7 +58,7 @@ export async function readConstantsFile(plan: Plan, setting: string, baseDir: st
 /** A row's key: a whole number of at least 0, else a bad row naming the file, row and column. */
 function keyOf(row: Row, column: string, file: string): number {
   const raw = row.values[column];
-  const id = typeof raw === "number" ? raw : typeof raw === "bigint" ? Number(raw) : typeof raw === "string" && /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
+  const id = toInteger(raw) ?? NaN;
   if (!Number.isInteger(id) || id < 0) throw new BadRowError(file, row.index, column, raw === undefined || raw === null ? "the key is missing" : `expected an id (a whole number of at least 0) as the key, found ${JSON.stringify(raw)}`, raw === undefined || raw === null ? "REC4008" : "REC4002");
   return id;
 }
@@ -78,7 +78,7 @@ function byKey(rows: readonly EncodedRow[], keys: readonly number[], fed: readon
     placed[id] = row;
   });
   const missing = placed.findIndex((row) => !row);
-  if (missing >= 0 || placed.length < size) throw new DataFileError(`${file}: no row has the key ${missing >= 0 ? missing : placed.length} (\`${column}\` must give every id from 0 to ${size - 1} once)`);
+  if (missing >= 0) throw new DataFileError(`${file}: no row has the key ${missing} (\`${column}\` must give every id from 0 to ${size - 1} once)`);
   return placed as EncodedRow[];
 }
 

@@ -48,7 +48,7 @@ function toNumber(value: unknown): number | undefined {
 }
 
 /** A whole number: a JSON or Parquet number, a bigint, or decimal digits (CSV); nothing else. */
-function toInteger(value: unknown): number | undefined {
+export function toInteger(value: unknown): number | undefined {
   if (typeof value === "number") return value;
   if (typeof value === "bigint") return Number(value);
   if (typeof value === "string" && /^\s*[+-]?\d+\s*$/.test(value)) return Number(value);

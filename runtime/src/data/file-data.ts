@@ -9,7 +9,7 @@
 import type { PlanSchema } from "../plan.js";
 import type { Tensor } from "../tf.js";
 import { packRows, type Batch, type BatchSource, type DataSet } from "./batch.js";
-import { BadRowError, RowEncoder, type EncodedRow } from "./encode.js";
+import { BadRowError, RowEncoder, toInteger, type EncodedRow } from "./encode.js";
 import { hashSplitter, timeSplitter, type Split, type Splitter } from "./split.js";
 import { DataFileError, readRows, type Row, type TableFormat } from "./tables.js";
 import { DataSourceError } from "./source-config.js";
@@ -218,7 +218,6 @@ export class FileDataSet implements DataSet {
 
 /** A row's task: the integer its task column holds, when it names one of the shares. */
 function taskOf(row: Row, tasks: TaskShares): number | undefined {
-  const raw = row.values[tasks.column];
-  const task = typeof raw === "number" ? raw : typeof raw === "bigint" ? Number(raw) : typeof raw === "string" && /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
+  const task = toInteger(row.values[tasks.column]) ?? NaN;
   return Number.isInteger(task) && task >= 0 && task < tasks.shares.length ? task : undefined;
 }

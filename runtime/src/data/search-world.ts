@@ -182,17 +182,23 @@ export function searchConstants(sizes: SearchSizes): Map<string, Tensor> {
  * Batches of `batch` pairs: `pin_share` of them query→pin (`pin_query`, `pin_query_mask`,
  * `pin_target`), the rest query→product (`product_query`, …, `product_target`), and as many
  * query→head-pin and query→tail-pin pairs (`head_query`, …, `head_target`, `tail_query`, …,
- * `tail_target`; held out only, the training stream repeats the pin pairs there). The first axis of every field is the batch's pairs of that task.
+ * `tail_target`; held out only, the training stream repeats the pin pairs there). The first
+ * axis of every field is the batch's pairs of that task.
  */
 export function searchStream(sizes: SearchSizes, pinShare: number, streamSeed: number, split: string): BatchSource {
   const w = searchWorldOf(sizes);
   const random = xorshift32(streamSeed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
-  const queries = (pairs: readonly { query: number[] }[]) => {
+  /** A task's pairs as its three inputs: `<task>_query`, `<task>_query_mask`, `<task>_target`. */
+  const pairFeeds = (task: string, pairs: readonly { query: number[]; item: number }[]): [string, Tensor][] => {
     const ids = new Int32Array(pairs.length * QUERY_TOKENS);
     const mask = new Uint8Array(pairs.length * QUERY_TOKENS);
     pairs.forEach((p, i) => p.query.forEach((t, j) => ((ids[i * QUERY_TOKENS + j] = t), (mask[i * QUERY_TOKENS + j] = 1))));
-    return [tf.tensor2d(ids, [pairs.length, QUERY_TOKENS], "int32"), tf.tensor2d(mask, [pairs.length, QUERY_TOKENS], "bool")] as const;
+    return [
+      [`${task}_query`, tf.tensor2d(ids, [pairs.length, QUERY_TOKENS], "int32")],
+      [`${task}_query_mask`, tf.tensor2d(mask, [pairs.length, QUERY_TOKENS], "bool")],
+      [`${task}_target`, tf.tensor1d(Int32Array.from(pairs, (p) => p.item), "int32")],
+    ];
   };
   return {
     async next(batchSize: number) {
@@ -202,26 +208,9 @@ export function searchStream(sizes: SearchSizes, pinShare: number, streamSeed: n
       const products = train ? Array.from({ length: batchSize - pinCount }, () => pick(w.productPairs)) : drawPairs(w, sizes, "product", batchSize - pinCount, random);
       const heads = train ? pins : drawPairs(w, sizes, "pin", pinCount, random, (item) => w.tail[item] === 0);
       const tails = train ? pins : drawPairs(w, sizes, "pin", pinCount, random, (item) => w.tail[item] === 1);
-      const [pinQuery, pinMask] = queries(pins);
-      const [productQuery, productMask] = queries(products);
-      const [headQuery, headMask] = queries(heads);
-      const [tailQuery, tailMask] = queries(tails);
       return {
         size: batchSize,
-        feeds: new Map<string, Tensor>([
-          ["pin_query", pinQuery],
-          ["pin_query_mask", pinMask],
-          ["pin_target", tf.tensor1d(Int32Array.from(pins, (p) => p.item), "int32")],
-          ["product_query", productQuery],
-          ["product_query_mask", productMask],
-          ["product_target", tf.tensor1d(Int32Array.from(products, (p) => p.item), "int32")],
-          ["head_query", headQuery],
-          ["head_query_mask", headMask],
-          ["head_target", tf.tensor1d(Int32Array.from(heads, (p) => p.item), "int32")],
-          ["tail_query", tailQuery],
-          ["tail_query_mask", tailMask],
-          ["tail_target", tf.tensor1d(Int32Array.from(tails, (p) => p.item), "int32")],
-        ]),
+        feeds: new Map<string, Tensor>([...pairFeeds("pin", pins), ...pairFeeds("product", products), ...pairFeeds("head", heads), ...pairFeeds("tail", tails)]),
       };
     },
   };

@@ -25,7 +25,6 @@ export function fileSource(plan: Plan, config: Config, baseDir: string) {
   return { config, shownPath, path: isAbsolute(shownPath) ? shownPath : join(baseDir, shownPath), format: formatOf(shownPath, config.name), schema };
 }
 
-
 /** The train block's constants files (`constants = csv(…)` or a list of them): the first stage's that has any. */
 export function constantsSettings(plan: Plan): string[] {
   for (const stage of plan.train) {

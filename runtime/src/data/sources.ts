@@ -70,6 +70,7 @@ export function openSessionWorld(setting: string, seed: number): SessionWorld {
 
 async function fileDataSet(plan: Plan, config: Config, options: DataOptions): Promise<FileDataSet> {
   const source = fileSource(plan, config, options.baseDir);
+  const tasks = tasksSetting(plan);
   return FileDataSet.open({
     path: source.path,
     shownPath: source.shownPath,
@@ -80,7 +81,7 @@ async function fileDataSet(plan: Plan, config: Config, options: DataOptions): Pr
     shuffle: numberArg(config, "shuffle", 10_000),
     seed: options.seed,
     skipBadRows: options.skipBadRows ?? false,
-    ...(tasksSetting(plan) ? { tasks: tasksSetting(plan)! } : {}),
+    ...(tasks ? { tasks } : {}),
     ...(options.vocabularyFile && existsSync(options.vocabularyFile) ? { vocabularies: loadVocabularies(options.vocabularyFile) } : {}),
   });
 }
@@ -89,7 +90,7 @@ async function fileDataSet(plan: Plan, config: Config, options: DataOptions): Pr
  * The train block's `tasks { column = "task", shares = [2, 1] }` (the first stage's that has one),
  * as the checker left it (REC2023 refuses shares that are not positive numbers).
  */
-export function tasksSetting(plan: Plan): TaskShares | undefined {
+function tasksSetting(plan: Plan): TaskShares | undefined {
   const block = plan.train.map((stage) => stage.settings["tasks"]).find((s): s is PlanSettings => typeof s === "object" && s !== null && !Array.isArray(s) && !("dim" in s));
   if (!block) return undefined;
   const shares = block["shares"];

@@ -48,6 +48,12 @@ const mask = (name: string, shape: WorldSize[], doc: string): WorldField => ({ n
 const arg = (name: string, value: number | string, doc: string): WorldArg => ({ name, default: value, doc });
 
 const SEED_ARGS = [arg("seed", 0, "the world's seed"), arg("world_per_seed", "false", "true: the run's seed also draws a new world")];
+/** OmniSearchSage's pairs of one task: `<task>_query` (4 tokens), its mask, `<task>_target` (an id of `targets`). */
+const searchPairFields = (task: string, targets: WorldSize, queryDoc: string, targetDoc: string): WorldField[] => [
+  ids(`${task}_query`, [4], "vocabulary", queryDoc),
+  mask(`${task}_query_mask`, [4], "true where the query has a token"),
+  ids(`${task}_target`, [], targets, targetDoc),
+];
 const FINITE_ARGS = (train: number, test: number) => [...SEED_ARGS, arg("train_examples", train, "training examples"), arg("test_examples", test, "held-out examples")];
 
 export const WORLD_CONTRACTS: readonly WorldContract[] = [
@@ -137,18 +143,10 @@ export const WORLD_CONTRACTS: readonly WorldContract[] = [
       arg("pin_share", "2/3", "the share of a batch's pairs that are query→pin"),
     ],
     fields: [
-      ids("pin_query", [4], "vocabulary", "a query's tokens, 0 after its last"),
-      mask("pin_query_mask", [4], "true where the query has a token"),
-      ids("pin_target", [], "pins", "the engaged pin"),
-      ids("product_query", [4], "vocabulary", "a product query's tokens"),
-      mask("product_query_mask", [4], "true where it has a token"),
-      ids("product_target", [], "products", "the engaged product"),
-      ids("head_query", [4], "vocabulary", "held out: a query for a head pin (the more popular half); training: the pin query again"),
-      mask("head_query_mask", [4], "true where it has a token"),
-      ids("head_target", [], "pins", "the head pin"),
-      ids("tail_query", [4], "vocabulary", "held out: a query for a tail pin (the less popular half); training: the pin query again"),
-      mask("tail_query_mask", [4], "true where it has a token"),
-      ids("tail_target", [], "pins", "the tail pin"),
+      ...searchPairFields("pin", "pins", "a query's tokens, 0 after its last", "the engaged pin"),
+      ...searchPairFields("product", "products", "a product query's tokens", "the engaged product"),
+      ...searchPairFields("head", "pins", "held out: a query for a head pin (the more popular half); training: the pin query again", "the head pin"),
+      ...searchPairFields("tail", "pins", "held out: a query for a tail pin (the less popular half); training: the pin query again", "the tail pin"),
       { ...ids("pin_title", ["pins", 5], "vocabulary", "each pin's title: one token of its topic among four noise tokens"), whole: true },
       { ...ids("pin_board", ["pins", 5], "vocabulary", "each pin's board title: five tokens of its topic"), whole: true },
       { ...f32("pin_dense", ["pins", "features"], "the topic's centre plus noise"), whole: true },

@@ -42,7 +42,7 @@ export async function exportOnnx(executor: Executor, head: string, source: strin
     writeConstants(new Map(constants.map((name) => [name, executor.constants.get(name)!])), join(work, "constants"));
     // Example sizes for tracing; ONNX keeps the symbolic dims dynamic.
     const sizes = Object.fromEntries(inputs.flatMap((i) => i.shape.filter((d): d is string => typeof d === "string")).map((d, k) => [d, 3 + (k % 3)]));
-    writeFileAtomic(join(work, "head.json"), JSON.stringify({ inputs, sizes, constants }));
+    writeFileAtomic(join(work, "head.json"), JSON.stringify({ inputs, sizes }));
     const temporary = join(work, "head.onnx");
     const code = `import sys; sys.path.insert(0, ${JSON.stringify(work)}); from ${name}.reclang_torch.onnx_export import main; main(${[name, join(work, "weights.safetensors"), head, join(work, "head.json"), temporary].map((s) => JSON.stringify(s)).join(", ")})`;
     const run = spawnSync(python.python, ["-c", code], { cwd: work, encoding: "utf8", maxBuffer: 1 << 26 });
