@@ -87,11 +87,39 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   try {
     return await command.run(parsed, io);
   } catch (error) {
+    // A file the command could not read or write (a missing folder, a name too long, no space)
+    // is the machine's or the user's to fix: name the path and the reason.
+    const fileError = fileSystemError(error);
+    if (fileError) {
+      io.stderr(`error: ${fileError}\n`);
+      return EXIT.errors;
+    }
     // Only a compiler bug gets here: say so plainly, with what a report needs.
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
     io.stderr(`internal error in reclang (a bug, not a problem with your spec): please report it with this output\n${detail}\n`);
     return 70;
   }
+}
+
+const FILE_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: "no such file or folder",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  ENAMETOOLONG: "the name is too long for the file system (choose a shorter name or --out)",
+  ENOTDIR: "a part of the path is not a folder",
+  EISDIR: "it is a folder",
+  ENOSPC: "no space left on the device",
+  EROFS: "the file system is read-only",
+  EMFILE: "too many open files",
+};
+
+/** A file system error as one line (`cannot write \`x\`: no such file or folder`), else undefined. */
+function fileSystemError(error: unknown): string | undefined {
+  const e = error as NodeJS.ErrnoException & { dest?: string };
+  const reason = typeof e?.code === "string" ? FILE_ERRORS[e.code] : undefined;
+  if (!reason || typeof e.path !== "string") return undefined;
+  const verb = /^(open|write|rename|mkdir|unlink|copyfile)/.test(e.syscall ?? "") ? "write" : "read";
+  return `cannot ${e.syscall === "open" ? "open" : verb} \`${e.dest ?? e.path}\`: ${reason}`;
 }
 
 export function processIo(): CliIo {

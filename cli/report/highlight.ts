@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../files.js";
+import { htmlText as escape } from "../../runtime/src/literals.js";
 
 interface Rule {
   readonly match?: string;
@@ -40,7 +41,6 @@ function compile(grammar: Grammar): { regex: RegExp; rule: Rule }[] {
   return out;
 }
 
-const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 const className = (scope: string) => `tm-${scope.split(".")[0] === "entity" || scope.split(".")[0] === "support" || scope.split(".")[0] === "variable" || scope.split(".")[0] === "constant" ? scope.split(".").slice(0, 2).join("-") : scope.split(".")[0]}`;
 
 let rules: { regex: RegExp; rule: Rule }[] | undefined;

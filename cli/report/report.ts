@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { highlightRec } from "./highlight.js";
+import { htmlText as escape, scriptJson } from "../../runtime/src/literals.js";
 
 /** What the page shows, gathered by the command (report-data.ts) from a folder. */
 export interface ReportPage {
@@ -33,9 +34,6 @@ export interface Chart {
   readonly scatter?: boolean;
 }
 
-const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-/** JSON inside a <script> element: `</` may not appear in it. */
-const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, "\\u003c");
 
 function uplotAssets(): { js: string; css: string } {
   const require = createRequire(import.meta.url);

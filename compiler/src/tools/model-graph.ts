@@ -11,6 +11,7 @@ import type { ElaboratedModel } from "../semantics/model.js";
 import { summarize } from "../semantics/summary.js";
 import { printDim } from "../types/dims.js";
 import { dtypeName, type TensorType } from "../types/tensor-type.js";
+import { dotString } from "../../../runtime/src/literals.js";
 
 export interface GraphOptions {
   /** How many segments of a weight's qualified name make its block (default 2). */
@@ -88,7 +89,7 @@ const STYLE: Record<ModelGraph["nodes"][number]["kind"], string> = {
 
 /** The picture as DOT: inputs at the top, outputs at the bottom. */
 export function toDot(name: string, graph: ModelGraph): string {
-  const quote = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
+  const quote = dotString;
   const lines = [
     `digraph ${quote(name)} {`,
     '  graph [rankdir=TB, fontname="Helvetica", fontsize=11];',

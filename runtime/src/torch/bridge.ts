@@ -4,6 +4,7 @@
 // little-endian bytes in the order the header lists them ({name, dtype, shape}).
 
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { pythonString } from "../literals.js";
 
 export type WireDType = "f32" | "i32" | "i64" | "bool";
 
@@ -61,7 +62,7 @@ export class TorchProcess {
   private exited: string | undefined;
 
   constructor(python: string, folder: string, packageName: string, threads = 0, env: NodeJS.ProcessEnv = process.env) {
-    const code = `import sys; sys.path.insert(0, ${JSON.stringify(folder)}); from ${packageName}.reclang_torch.serve import main; main(${JSON.stringify(packageName)}, ${threads})`;
+    const code = `import sys; sys.path.insert(0, ${pythonString(folder)}); from ${packageName}.reclang_torch.serve import main; main(${pythonString(packageName)}, ${threads})`;
     this.child = spawn(python, ["-u", "-c", code], { cwd: folder, env: { ...env, ...(threads ? { OMP_NUM_THREADS: String(threads) } : {}) } });
     this.child.stdout.on("data", (chunk: Buffer) => this.receive(chunk));
     this.child.stderr.on("data", (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString("utf8")).slice(-8000)));

@@ -9,6 +9,7 @@ import type { Plan, PlanStep, PlanValue } from "../plan.js";
 import { TORCH_LOWERINGS } from "./kernels/index.js";
 import { py, torchDtype, type TorchContext } from "./kernels/lowering.js";
 import { torchRewrites, type Rewrite } from "./patterns.js";
+import { commentText, pythonString } from "../literals.js";
 
 export class TorchLoweringError extends Error {
   override readonly name = "TorchLoweringError";
@@ -21,12 +22,12 @@ export function pyDim(dim: PlanValue | undefined): string {
   if (typeof dim === "number") return String(dim);
   const text = typeof dim === "string" ? dim : dim && typeof dim === "object" && !Array.isArray(dim) && "dim" in dim ? dim.dim : undefined;
   if (text === undefined) throw new TorchLoweringError(`expected a dimension, found ${JSON.stringify(dim)}`);
-  return /^-?\d+$/.test(text.trim()) ? text.trim() : `(${text.replace(/[A-Za-z_][A-Za-z0-9_]*/g, (name) => `d[${JSON.stringify(name)}]`)})`;
+  return /^-?\d+$/.test(text.trim()) ? text.trim() : `(${text.replace(/[A-Za-z_][A-Za-z0-9_]*/g, (name) => `d[${pythonString(name)}]`)})`;
 }
 
 export function generateModule(plan: Plan, source: string): string {
   const lines: string[] = [
-    `# The model \`${plan.model}\` of ${source}, lowered to PyTorch by reclang from its plan.`,
+    `# The model \`${plan.model}\` of ${commentText(source, "python")}, lowered to PyTorch by reclang from its plan.`,
     "# Generated: regenerate with `rec export --format pytorch` rather than editing.",
     "",
     "import math",
@@ -36,15 +37,15 @@ export function generateModule(plan: Plan, source: string): string {
     "from .reclang_torch import ops as R",
     "from .reclang_torch.plan_module import PlanModule, feed, sizes",
     "",
-    `MODEL = ${JSON.stringify(plan.model)}`,
+    `MODEL = ${pythonString(plan.model)}`,
     "# (qualified name, shape, initializer, optimizer group), in the plan's order: a weight's",
     "# position seeds its initializer.",
     "PARAMS = [",
-    ...plan.params.map((p) => `    (${JSON.stringify(p.name)}, ${py(p.type.shape as PlanValue[])}, ${JSON.stringify(p.init)}, ${JSON.stringify(p.group)}),`),
+    ...plan.params.map((p) => `    (${pythonString(p.name)}, ${py(p.type.shape as PlanValue[])}, ${pythonString(p.init)}, ${pythonString(p.group)}),`),
     "]",
     "# input name → (dtype, shape with the symbolic dims by name)",
     "INPUTS = {",
-    ...plan.inputs.map((i) => `    ${JSON.stringify(i.name)}: (${JSON.stringify(i.type.dtype)}, ${py(i.type.shape as PlanValue[])}),`),
+    ...plan.inputs.map((i) => `    ${pythonString(i.name)}: (${pythonString(i.type.dtype)}, ${py(i.type.shape as PlanValue[])}),`),
     "}",
     "INPUT_DIMS = {name: shape for name, (_, shape) in INPUTS.items()}",
     "",
@@ -80,16 +81,16 @@ function method(plan: Plan, rewrites: ReadonlyMap<number, Rewrite>, name: string
     if (step.once && step.op !== "input") body.push(`if self.once is not None and ${step.id} in self.once:`, `    v${step.id} = self.once[${step.id}]`, "else:", `    ${line}`, "    if self.once is not None:", `        self.once[${step.id}] = v${step.id}`);
     else body.push(line);
   }
-  if (Object.keys(updates).length) body.push(`if training:`, `    self.pending_updates = {${Object.entries(updates).map(([state, id]) => `${JSON.stringify(state)}: v${id}.detach()`).join(", ")}}`);
-  body.push(`return {${Object.entries(outputs).map(([name, id]) => `${JSON.stringify(name)}: v${id}`).join(", ")}}`);
+  if (Object.keys(updates).length) body.push(`if training:`, `    self.pending_updates = {${Object.entries(updates).map(([state, id]) => `${pythonString(state)}: v${id}.detach()`).join(", ")}}`);
+  body.push(`return {${Object.entries(outputs).map(([name, id]) => `${pythonString(name)}: v${id}`).join(", ")}}`);
   return [`    def ${name}(self, feeds, training=False, seed=0):`, ...body.map((l) => `        ${l}`)];
 }
 
 function stepLine(plan: Plan, step: PlanStep): string {
   const where = step.loc ? `  # line ${step.loc[0]}:${step.loc[1]}` : "";
   const dtype = torchDtype(step.type);
-  if (step.op === "input") return `v${step.id} = feed(feeds, ${JSON.stringify(step.attrs["name"])}, ${dtype}, device)${where}`;
-  if (step.op === "param") return `v${step.id} = W[${JSON.stringify(step.attrs["name"])}]`;
+  if (step.op === "input") return `v${step.id} = feed(feeds, ${py(step.attrs["name"])}, ${dtype}, device)${where}`;
+  if (step.op === "param") return `v${step.id} = W[${py(step.attrs["name"])}]`;
   if (step.op === "const") {
     const value = step.attrs["value"];
     const literal = typeof value === "object" && value !== null && !Array.isArray(value) ? pyDim(value) : py(value);

@@ -17,6 +17,7 @@ import { tf, type Tensor } from "../tf.js";
 import { optimizerGroups } from "./train-config.js";
 import { encodeNpy, type NpyData } from "./npy.js";
 import { writeTorchPackage } from "./package.js";
+import { pythonString } from "../literals.js";
 import { wireTensor } from "./torch-trainer.js";
 
 export interface ExportOptions {
@@ -56,7 +57,7 @@ export async function exportTorch(executor: Executor, data: DataSet, options: Ex
   writeFileAtomic(
     join(options.folder, "train.py"),
     [
-      `"""Train the model \`${plan.model}\` of ${options.source} with PyTorch: python3 train.py, or torchrun --nproc_per_node=N train.py."""`,
+      pythonString(`Train the model \`${plan.model}\` of ${options.source} with PyTorch: python3 train.py, or torchrun --nproc_per_node=N train.py.`),
       "",
       "import os",
       "import sys",
@@ -67,7 +68,7 @@ export async function exportTorch(executor: Executor, data: DataSet, options: Ex
       `from ${packageName}.reclang_torch.train import main  # noqa: E402`,
       "",
       'if __name__ == "__main__":',
-      `    main(${JSON.stringify(packageName)}, HERE)`,
+      `    main(${pythonString(packageName)}, HERE)`,
       "",
     ].join("\n"),
   );

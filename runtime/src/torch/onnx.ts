@@ -18,6 +18,7 @@ import { TorchProcessError } from "./bridge.js";
 import { writeTorchPackage } from "./package.js";
 import { writeConstants } from "./export.js";
 import { findTorchPython } from "./python.js";
+import { pythonString } from "../literals.js";
 
 /** The model inputs one head reads, in plan order. */
 export function headInputs(plan: Plan, head: string): Plan["inputs"][number][] {
@@ -44,7 +45,7 @@ export async function exportOnnx(executor: Executor, head: string, source: strin
     const sizes = Object.fromEntries(inputs.flatMap((i) => i.shape.filter((d): d is string => typeof d === "string")).map((d, k) => [d, 3 + (k % 3)]));
     writeFileAtomic(join(work, "head.json"), JSON.stringify({ inputs, sizes }));
     const temporary = join(work, "head.onnx");
-    const code = `import sys; sys.path.insert(0, ${JSON.stringify(work)}); from ${name}.reclang_torch.onnx_export import main; main(${[name, join(work, "weights.safetensors"), head, join(work, "head.json"), temporary].map((s) => JSON.stringify(s)).join(", ")})`;
+    const code = `import sys; sys.path.insert(0, ${pythonString(work)}); from ${name}.reclang_torch.onnx_export import main; main(${[name, join(work, "weights.safetensors"), head, join(work, "head.json"), temporary].map(pythonString).join(", ")})`;
     const run = spawnSync(python.python, ["-c", code], { cwd: work, encoding: "utf8", maxBuffer: 1 << 26 });
     if (run.status !== 0) throw new TorchProcessError(`the ONNX export of head \`${head}\` failed:\n${run.stderr.trim().split("\n").slice(-12).join("\n")}`);
     const report = JSON.parse(run.stdout.trim().split("\n").at(-1)!) as { opset: number; onnx: string };

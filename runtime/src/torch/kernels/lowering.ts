@@ -6,6 +6,7 @@
 // Helpers with no one-line torch form live in runtime/python/reclang_torch/ops.py (imported as R).
 
 import type { PlanStep, PlanType, PlanValue } from "../../plan.js";
+import { pythonString } from "../../literals.js";
 
 export interface TorchContext {
   readonly step: PlanStep;
@@ -34,9 +35,9 @@ export function py(value: PlanValue | undefined): string {
   if (value === null || value === undefined) return "None";
   if (typeof value === "boolean") return value ? "True" : "False";
   if (typeof value === "number") return Number.isFinite(value) ? String(value) : value > 0 ? "math.inf" : value < 0 ? "-math.inf" : "math.nan";
-  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "string") return pythonString(value);
   if (Array.isArray(value)) return `[${value.map(py).join(", ")}]`;
-  return JSON.stringify(value);
+  return `{${Object.entries(value).map(([k, v]) => `${pythonString(k)}: ${py(v)}`).join(", ")}}`;
 }
 
 /** An axis attribute as non-negative axes for a tensor of rank `rank` (undefined: every axis). */
