@@ -15,7 +15,7 @@ import { NEGATE_PRECEDENCE, NOT_PRECEDENCE, PRECEDENCE } from "../syntax/ast.js"
 import { parseSource } from "../syntax/parse-source.js";
 import { printReturns, printType, quote } from "../syntax/printer.js";
 
-const { group, indent, line, softline, hardline, join, ifBreak, breakParent } = doc.builders;
+const { group, indent, line, softline, hardline, join, ifBreak, breakParent, lineSuffix } = doc.builders;
 
 /** An ordinary comment (`// …` or `/* … *\/`), for prettier to attach and print. */
 export interface CommentNode {
@@ -109,25 +109,78 @@ function collectDocStarts(node: unknown, docStarts: readonly number[], out: Set<
 }
 
 const printer: Printer<Node> = {
-  // A comment inside a node that has no place for one (`f(/* none */)`) follows the node.
-  print: (path, options, print) => [printNode(path, options, print), dangling(path, " ")],
+  // A comment inside a node that has no place for one (`f(/* none */)`) follows the node; a node
+  // format.ts could not print with its comments in place prints as written.
+  print: (path, options, print) => (isVerbatim(path, options) ? verbatim(path, options) : [printNode(path, options, print), dangling(path, " ")]),
   getVisitorKeys: (node) => [...(CHILDREN[(node as A.Node).kind] ?? [])],
   canAttachComment: (node) => "kind" in node && node.kind !== "Comment" && node.kind in CHILDREN_OR_LEAVES,
   isBlockComment: (node) => (node as CommentNode).block,
+  handleComments: { ownLine: afterOpener, endOfLine: afterOpener, remaining: afterOpener },
   printComment(path) {
     return (path.node as CommentNode).text;
   },
 };
+
+/**
+ * A comment right after an opening bracket (`f( /* c *\/ x)`, `[ // c`) belongs to what follows
+ * it: prettier would make it trailing of what comes before (`f /* c *\/(x)`), and the next run
+ * would move it back, so formatting twice would differ.
+ */
+function afterOpener(comment: CommentNode & { precedingNode?: Node; followingNode?: Node }, text: string): boolean {
+  const { precedingNode, followingNode } = comment;
+  if (!precedingNode || !followingNode) return false;
+  if (!/[([{]\s*$/.test(text.slice(precedingNode.span.end, comment.span.start))) return false;
+  util.addLeadingComment(followingNode, comment);
+  return true;
+}
 
 /** Kinds a comment may attach to: those printed through the path (the leaves among them too). */
 const CHILDREN_OR_LEAVES: Readonly<Record<string, true>> = Object.fromEntries(
   [...Object.keys(CHILDREN), "ImportDecl", "DimsDecl", "InputDecl", "NumberLit", "StringLit", "BoolLit", "Ident", "EllipsisIndex"].filter((k) => k !== "File").map((k) => [k, true]),
 );
 
+/** The keys of a kind's children printed through the path. */
+export const printedChildren = (kind: string): readonly string[] => CHILDREN[kind] ?? [];
+
+/** The kinds printed through the path, each of which may be printed verbatim. */
+export const PRINTED_KINDS: ReadonlySet<string> = new Set(Object.keys(CHILDREN_OR_LEAVES));
+
+/** A node's key in the `recVerbatim` option (space-separated keys). */
+export const verbatimKey = (kind: string, span: { readonly start: number; readonly end: number }) => `${kind}:${span.start}:${span.end}`;
+
+function isVerbatim(path: Path, options: ParserOptions<Node>): boolean {
+  const keys = (options as { recVerbatim?: string }).recVerbatim;
+  const node = path.node as A.Node;
+  return Boolean(keys) && node.kind !== "File" && keys!.split(" ").includes(verbatimKey(node.kind, node.span));
+}
+
+/** Marks the comments prettier attached inside `span` (to the node or below it) as printed. */
+function markInnerCommentsPrinted(value: unknown, span: { start: number; end: number }): void {
+  if (Array.isArray(value)) return value.forEach((v) => markInnerCommentsPrinted(v, span));
+  if (typeof value !== "object" || value === null) return;
+  for (const [key, field] of Object.entries(value)) {
+    if (key === "comments" && Array.isArray(field)) {
+      for (const c of field as (CommentNode & { printed?: boolean })[]) if (c.span.start >= span.start && c.span.end <= span.end) c.printed = true;
+    } else if (key !== "span") markInnerCommentsPrinted(field, span);
+  }
+}
+
+/** A node as the user wrote it (its doc aside), its inner comments with it. */
+function verbatim(path: Path, options: ParserOptions<Node>): Doc {
+  const node = path.node as A.Node;
+  markInnerCommentsPrinted(node, node.span);
+  // Lines after the first keep their own indentation: hardlines would re-indent them.
+  const lines = options.originalText.slice(node.span.start, node.span.end).split("\n");
+  return [docLines(node as { doc?: string }), join(doc.builders.literalline, lines.map((l, i) => (i ? l.replace(/\s+$/, "") : l)))];
+}
+
 export const recPlugin: Plugin<Node> = {
   languages: [{ name: "rec", parsers: ["rec"], extensions: [".rec"] }],
   parsers: { rec: parser },
   printers: { "rec-ast": printer },
+  options: {
+    recVerbatim: { type: "string", category: "rec", default: "", description: "Nodes to print as written (set by rec fmt's proof, format.ts)." },
+  },
 };
 
 // prettier's path is generic over one node type; ours has many kinds, so the path is untyped here
@@ -249,7 +302,7 @@ function printExpression(path: Path, options: ParserOptions<Node>, print: Print)
     case "Missing":
       return "";
     case "Binary":
-      return group(binaryChain(path, print));
+      return group(binaryChain(path, print, options));
     case "Unary": {
       const operand = node.operand;
       return node.op === "not" ? ["not ", child(path, print, "operand", NOT_PRECEDENCE)] : ["-", child(path, print, "operand", operand.kind === "Unary" ? 11 : NEGATE_PRECEDENCE)];
@@ -286,7 +339,7 @@ function printExpression(path: Path, options: ParserOptions<Node>, print: Print)
 }
 
 /** A chain of one precedence level flattened (`a + b - c`), breaking before each operator. */
-function binaryChain(path: Path, print: Print): Doc[] {
+function binaryChain(path: Path, print: Print, options: ParserOptions<Node>): Doc[] {
   const node = path.node as A.Binary;
   const p = PRECEDENCE[node.op];
   const comparison = p === PRECEDENCE["=="];
@@ -295,7 +348,8 @@ function binaryChain(path: Path, print: Print): Doc[] {
   const rightMin = node.op === "**" ? p : p + 1;
   const left = node.left;
   const flatten = left.kind === "Binary" && PRECEDENCE[left.op] === p && !comparison && node.op !== "**" && !hasComments(left);
-  const head = flatten ? (path.call((leftPath) => binaryChain(leftPath as Path, print), "left") as Doc[]) : [child(path, print, "left", leftMin)];
+  // A left operand to print as written goes through print(), not into the chain.
+  const head = flatten ? (path.call((leftPath) => (isVerbatim(leftPath, options) ? [print()] : binaryChain(leftPath as Path, print, options)), "left") as Doc[]) : [child(path, print, "left", leftMin)];
   const [first, ...rest] = head;
   return [first!, ...(rest.length ? rest : []), indent([line, node.op, " ", child(path, print, "right", rightMin)])];
 }
@@ -371,6 +425,8 @@ function dangling(path: Path, separator: Doc, indented = false): Doc {
     return c.text;
   });
   const printed = [separator, join(hardline, parts), ...(parts.some((_, i) => comments[i]!.block) ? [] : [breakParent])];
+  // After a node, a line comment waits for the end of the line (a comma after the node stays out of it).
+  if (separator === " " && !comments.some((c) => c.block)) return [lineSuffix(printed), breakParent];
   return indented ? indent(printed) : printed;
 }
 
@@ -390,5 +446,5 @@ function pattern(p: A.Pattern): string {
 // Prettier loads a plugin module by its named exports (`--plugin reclang/prettier`, or
 // `"plugins": ["reclang/prettier"]` in a .prettierrc).
 export const { languages, parsers, printers } = recPlugin;
-export const options = {};
+export const options = recPlugin.options;
 export const defaultOptions = { printWidth: 100, tabWidth: 2 };
