@@ -25,6 +25,13 @@ import { indexValue } from "./indexing.js";
 import type { Vars } from "./type-patterns.js";
 
 /**
+ * How many calls of functions and modules may be open at once (each instance of a module
+ * called inside another is one more): a chain of 2,000 modules overflowed the stack at about
+ * 500. Real models nest a few dozen deep.
+ */
+const MAX_CALL_DEPTH = 200;
+
+/**
  * Forcing nesting past which a binding's dependencies are forced first, in dependency order, so a
  * chain of ten thousand `let`s does not recurse ten thousand times (spec/ARCHITECTURE.md, Limits).
  */
@@ -104,6 +111,10 @@ export class Elaborator {
     if (started !== undefined) {
       const cycle = [...this.frames.slice(started).map((f) => f.name), frame.name].filter((n) => n !== "lambda");
       this.report(ctx, "REC3020", frame.span, { name: frame.name, cycle: cycle.join(" → ") });
+      return POISON;
+    }
+    if (this.frames.length >= MAX_CALL_DEPTH) {
+      this.report(ctx, "REC3026", frame.span, { name: frame.name, limit: String(MAX_CALL_DEPTH) });
       return POISON;
     }
     this.active.set(decl, this.frames.length);

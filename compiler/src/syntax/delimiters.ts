@@ -5,17 +5,22 @@
 // Nesting counts brackets and the two expressions that nest without brackets: a conditional
 // (open from `if` to its `else`) and a lambda (open from `=>` to the end of the bracket, list
 // item, branch or declaration it sits in). An `else if` chain closes one conditional as it opens
-// the next, so a long chain is flat; only conditionals inside conditionals nest.
+// the next, so a long chain is flat; only conditionals inside conditionals nest. A run of prefix
+// operators nests too. What the tokens cannot show — a chain of thousands of binary operators or
+// pipe stages, a left-deep tree — is measured on the tree (syntax/depth.ts).
 
-import type { IToken } from "chevrotain";
+import type { IToken, TokenType } from "chevrotain";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { SourceFile } from "../source/source-file.js";
 import { onSameLine, tokenEnd } from "./lexer.js";
-import { CLOSERS, Comma, FatArrow, K, OPENERS, SOFT_KEYWORDS } from "./tokens.js";
+import { CLOSERS, Comma, FatArrow, Dot, FloatLiteral, Identifier, IntLiteral, K, Minus, OPENERS, SOFT_KEYWORDS, StarStar, StringLiteral } from "./tokens.js";
 import { syntaxDiagnostic } from "./syntax-diagnostics.js";
 
 /** Deeper nesting than any real spec needs, and well inside the parser's stack budget. */
 export const MAX_NESTING = 256;
+
+/** Tokens inside one operand of a `**` chain, which neither end nor extend it (`a.b ** c[0]`). */
+const CHAIN_LINKS = new Set<TokenType>([Identifier, IntLiteral, FloatLiteral, StringLiteral, Dot, ...OPENERS.keys(), ...CLOSERS.keys()]);
 
 export interface DelimiterReport {
   readonly diagnostics: Diagnostic[];
@@ -29,9 +34,22 @@ export function checkDelimiters(source: SourceFile, tokens: readonly IToken[]): 
   const open = new OpenExpressions();
   const spanOf = (t: IToken) => ({ start: t.startOffset, end: tokenEnd(t) });
   let previous: IToken | undefined;
+  // A run of prefix operators (`- - - x`, `not not x`) nests as deeply as brackets do.
+  let unaryRun = 0;
+  const powers = [0];
   for (const token of tokens) {
     const startsLine = !previous || !onSameLine(source.text, previous, token);
+    const unary = token.tokenType === Minus || token.tokenType === K.not;
+    unaryRun = unary && previous && (previous.tokenType === Minus || previous.tokenType === K.not) ? unaryRun + 1 : unary ? 1 : 0;
     previous = token;
+    // `**` is right-associative: a chain of them nests as deeply as it is long.
+    powers[powers.length - 1] = token.tokenType === StarStar ? powers[powers.length - 1]! + 1 : CHAIN_LINKS.has(token.tokenType) ? powers[powers.length - 1]! : 0;
+    if (OPENERS.has(token.tokenType)) powers.push(0);
+    else if (CLOSERS.has(token.tokenType) && powers.length > 1) powers.pop();
+    if (stack.length + open.depth + Math.max(unaryRun, powers[powers.length - 1]!) > MAX_NESTING) {
+      diagnostics.push(syntaxDiagnostic(source, "REC1024", spanOf(token), { limit: String(MAX_NESTING) }));
+      return { diagnostics, tooDeep: true };
+    }
     if (OPENERS.has(token.tokenType) || open.track(token, startsLine)) {
       if (OPENERS.has(token.tokenType)) {
         stack.push(token);
