@@ -126,7 +126,7 @@ export const trainCommand: Command = async (args, io) => {
       },
       { log: (line) => io.stderr(line), onStep: progressPrinter(io, started) },
     );
-    if (skipped.count) io.stderr(`skipped ${skipped.count} bad rows (--skip-bad-rows), the first:\n  ${skipped.examples.join("\n  ")}\n`);
+    if (skipped.count) io.stderr(`skipped ${skipped.count} bad row${skipped.count === 1 ? "" : "s"} (--skip-bad-rows), the first:\n  ${skipped.examples.join("\n  ")}\n`);
     await reportAfterRun(dir.path, io.cwd, (line) => io.stderr(line));
     if (args.options.get("json")) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
     else io.stdout(metricsTable(reports, summary.examplesPerSecond, summary.seconds, relative(io.cwd, summary.runDirectory) || "."));

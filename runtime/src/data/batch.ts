@@ -26,7 +26,7 @@ export interface DataSet {
   /** For generated data, whose held-out stream never ends: the batches one evaluation reads by default. */
   readonly heldOutBatches?: number;
   /** Bad rows skipped so far (with `--skip-bad-rows`), and the first few of them. */
-  readonly skipped: { count: number; examples: string[] };
+  readonly skipped: { count: number; examples: string[]; /** The skipped rows' numbers, so a row read again is counted once. */ readonly rows?: Set<number> };
   /**
    * The training split held in memory, for data that ends (files, finite worlds): what
    * `epochs = N` passes over and label privacy rewrites once. Absent for endless worlds.

@@ -57,7 +57,7 @@ export function taskQuotas(batchSize: number, shares: readonly number[]): number
 }
 
 export class FileDataSet implements DataSet {
-  readonly skipped = { count: 0, examples: [] as string[] };
+  readonly skipped = { count: 0, examples: [] as string[], rows: new Set<number>() };
   /** The model's constant inputs, from the train block's `constants = …` file (sources.ts sets it). */
   constants?: () => Promise<ReadonlyMap<string, Tensor>>;
   private constructor(
@@ -147,6 +147,9 @@ export class FileDataSet implements DataSet {
         yield this.encoder.encode(row, split === "train");
       } catch (error) {
         if (!(error instanceof BadRowError) || !this.options.skipBadRows) throw error;
+        // Each pass (epochs, the engine probe, held-out passes) reads the row again: count it once.
+        if (this.skipped.rows.has(row.index)) continue;
+        this.skipped.rows.add(row.index);
         this.skipped.count++;
         if (this.skipped.examples.length < 5) this.skipped.examples.push(error.message);
       }

@@ -3,9 +3,9 @@
 // fraction before it validation (one pass reads the timestamps; they are the only per-row
 // state kept). Otherwise by a hash of the row number: stable across runs, seeds and shuffles.
 
-import { BadRowError, toTime } from "./encode.js";
+import { toTime } from "./encode.js";
 import { mulberry32 } from "./random.js";
-import { readRows, type Row, type TableFormat } from "./tables.js";
+import { MALFORMED, readRows, type Row, type TableFormat } from "./tables.js";
 
 export type Split = "train" | "valid" | "test";
 
@@ -34,17 +34,18 @@ export function hashSplitter(options: SplitOptions): Splitter {
 /** Split by time: reads the timestamp column once. */
 export async function timeSplitter(options: SplitOptions & FileRef, column: string): Promise<Splitter> {
   const times: number[] = [];
+  // A row that cannot be read (extra fields, a line that is not JSON) or has no timestamp is the
+  // encoder's to report — by file, row and the right column — or to skip (--skip-bad-rows); here
+  // it has no time (NaN), takes no part in the cut points and goes to train, where it is dropped.
   for await (const row of readRows(options.path, options.format, [column])) {
-    const t = toTime(row.values[column]);
-    if (t === undefined) throw new BadRowError(options.shownPath, row.index, column, `expected a timestamp, found ${JSON.stringify(row.values[column] ?? null)}`, "REC4002");
-    times.push(t);
+    times[row.index - 1] = MALFORMED in row.values ? NaN : (toTime(row.values[column]) ?? NaN);
   }
-  const sorted = Float64Array.from(times).sort();
+  const sorted = Float64Array.from(times.filter((t) => !Number.isNaN(t))).sort();
   const cut = (fraction: number) => (fraction <= 0 ? Infinity : sorted[Math.max(0, Math.floor(sorted.length * (1 - fraction)))] ?? Infinity);
   const testFrom = cut(options.test);
   const validFrom = cut(options.test + options.valid);
   return (row) => {
-    const t = times[row.index - 1]!;
+    const t = times[row.index - 1] ?? NaN;
     return t >= testFrom ? "test" : t >= validFrom ? "valid" : "train";
   };
 }
