@@ -4,7 +4,7 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { formatPlan } from "../../compiler/src/lower/format-plan.js";
-import { writeFileAtomic } from "../../runtime/src/atomic-write.js";
+import { fileNameFor, writeFileAtomic } from "../../runtime/src/atomic-write.js";
 import type { CommandSpec } from "../args.js";
 import { EXIT } from "../io.js";
 import { colorOption, compileArgs, type Command } from "./shared.js";
@@ -34,9 +34,9 @@ export const build: Command = (args, io) => {
   }
   mkdirSync(resolve(io.cwd, out), { recursive: true });
   for (const plan of result.plans) {
-    const path = join(resolve(io.cwd, out), `${plan.model}.plan.json`);
+    const path = join(resolve(io.cwd, out), `${fileNameFor(plan.model)}.plan.json`);
     writeFileAtomic(path, formatPlan(plan));
-    io.stderr(`wrote ${join(out, `${plan.model}.plan.json`)}\n`);
+    io.stderr(`wrote ${join(out, `${fileNameFor(plan.model)}.plan.json`)}\n`);
   }
   return EXIT.ok;
 };

@@ -10,7 +10,7 @@ import { dirname, join, resolve } from "node:path";
 import { compileFiles, type CompileResult } from "../../compiler/src/driver.js";
 import type { ExperimentPlan } from "../../compiler/src/semantics/experiment-decl.js";
 import { summarize as summarizeModel } from "../../compiler/src/semantics/summary.js";
-import { writeFileAtomic } from "../../runtime/src/atomic-write.js";
+import { fileNameFor, writeFileAtomic } from "../../runtime/src/atomic-write.js";
 import { BackendUnavailable, useBackend, type BackendName } from "../../runtime/src/backends.js";
 import type { BatchSource, DataSet } from "../../runtime/src/data/batch.js";
 import { openDataSet } from "../../runtime/src/data/sources.js";
@@ -116,7 +116,7 @@ export async function runExperiment(experiment: ExperimentPlan, arms: Experiment
     const plan = arms.plans.get(model)!;
     const trainSettings = plan.train[0]?.settings ?? {};
     const data = await openDataSet(plan, trainSettings["data"] as string | undefined, { seed, baseDir: dirname(settings.path) });
-    const folder = join(settings.torchDir ?? join(settings.cwd, "runs", experiment.name, "torch"), model);
+    const folder = join(settings.torchDir ?? join(settings.cwd, "runs", fileNameFor(experiment.name), "torch"), fileNameFor(model));
     const choice = await fastestEngine(plan, settings.path, trainSettings, data, settings.batch ?? trainOptionsFrom(trainSettings).batch, seed, backend, folder);
     log(choice.line);
     backend = choice.engine;
@@ -136,7 +136,7 @@ export async function runExperiment(experiment: ExperimentPlan, arms: Experiment
       return train(executor, trainSettings, data, { ...options, engine });
     }
     if (!onTorch || arms.environments?.has(model)) return train(executor, trainSettings, data, options);
-    const folder = join(settings.torchDir ?? join(settings.cwd, "runs", experiment.name, "torch"), model);
+    const folder = join(settings.torchDir ?? join(settings.cwd, "runs", fileNameFor(experiment.name), "torch"), fileNameFor(model));
     const engine = await startTorchEngine({ plan: executor.plan, source: settings.path, executor, settings: trainSettings, steps: options.steps, folder, device: "cpu", threads: 0, seed: options.seed });
     return trainClosing(engine, async () => {
       const reports = await train(executor, trainSettings, data, { ...options, engine });
@@ -258,7 +258,7 @@ export async function runExperiment(experiment: ExperimentPlan, arms: Experiment
 
 /** Where an experiment's results.json goes: `settings.results`, else runs/<experiment>/results.json. */
 export function resultsPath(experiment: Pick<ExperimentPlan, "name">, settings: Pick<ExperimentSettings, "results" | "cwd">): string {
-  return settings.results ?? join(settings.cwd, "runs", experiment.name, "results.json");
+  return settings.results ?? join(settings.cwd, "runs", fileNameFor(experiment.name), "results.json");
 }
 
 /** The arms in an order where each arm comes after the arm its weights start from. */

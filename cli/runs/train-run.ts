@@ -9,7 +9,7 @@ import { join, relative, resolve } from "node:path";
 import { formatPlan } from "../../compiler/src/lower/format-plan.js";
 import type { ElaboratedModel } from "../../compiler/src/semantics/model.js";
 import { constValue, printDim } from "../../compiler/src/types/dims.js";
-import { removeStaleTemporaries, writeFileAtomic } from "../../runtime/src/atomic-write.js";
+import { fileNameFor, removeStaleTemporaries, writeFileAtomic } from "../../runtime/src/atomic-write.js";
 import { BackendUnavailable, useBackend, type BackendName } from "../../runtime/src/backends.js";
 import { initSettingsOf, loadCheckpoint, loadWeightsFrom, optimizerStateOf, planHash, saveCheckpoint } from "../../runtime/src/checkpoint/checkpoint.js";
 import { CheckpointError } from "../../runtime/src/checkpoint/safetensors.js";
@@ -265,7 +265,7 @@ export function chooseRunDirectory(cwd: string, model: string, seed: number, res
     if (holdsRun(path) && !overwrite) return { error: `${out} holds an earlier run (its metrics and checkpoints); pass --overwrite to replace it, or choose another --out` };
     return creatable(path, `--out ${out.length > 80 ? `${out.slice(0, 77)}…` : out}`);
   }
-  const base = resolve(cwd, join("runs", `${model}-${seed}`));
+  const base = resolve(cwd, join("runs", `${fileNameFor(model)}-${seed}`));
   for (let n = 1; ; n++) {
     const path = n === 1 ? base : `${base}-${n}`;
     if (existsSync(path) && !statSync(path).isDirectory()) continue;

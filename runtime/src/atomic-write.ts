@@ -93,3 +93,15 @@ function syncDirectory(dir: string) {
     if (fd !== undefined) closeSync(fd);
   }
 }
+
+/**
+ * A name for a file or folder made from a user's name (a model's, an experiment's): as it is
+ * when short, else its first 60 characters and a hash of the whole, so a 300-character model name
+ * still makes a valid path (file systems allow 255 bytes a name; temporaries add ~30).
+ */
+export function fileNameFor(name: string): string {
+  if (Buffer.byteLength(name) <= 100) return name;
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(name)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  return `${[...name].slice(0, 60).join("")}-${hash.toString(16).padStart(8, "0")}`;
+}

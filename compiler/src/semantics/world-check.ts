@@ -55,6 +55,15 @@ export function checkWorld(el: Elaborator, data: Value, dataSpan: Span, inputs: 
     report(dataSpan, `the world \`${world.name}\` has no part \`${part?.kind === "string" ? part.value : "?"}\``, { label: "no such part", help: `its parts are ${Object.keys(world.fields).join(", ")}` });
     return;
   }
+  // A count (an argument whose default is a positive whole number: examples, items, steps) of
+  // zero or less leaves the world empty, which would stop the run at its first batch.
+  for (const arg of world.args) {
+    const given = data.args.get(arg.name);
+    const count = given?.kind === "int" ? constValue(given.dim) : given?.kind === "float" ? given.value : undefined;
+    if (typeof arg.default === "number" && Number.isInteger(arg.default) && arg.default > 0 && count !== undefined && count < 1) {
+      report(dataSpan, `the world \`${world.name}\` needs \`${arg.name}\` (${arg.doc}) of at least 1, not ${count}`, { label: "an empty world", help: `give \`${arg.name}\` a positive number (its default is ${arg.default})` });
+    }
+  }
   const nameOf = (field: string) => {
     if (!field.startsWith("arg:")) return field;
     const named = data.args.get(field.slice(4));

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { writeFileAtomic } from "../atomic-write.js";
+import { fileNameFor, writeFileAtomic } from "../atomic-write.js";
 import type { Plan } from "../plan.js";
 import { generateModule } from "./codegen.js";
 import { pythonString } from "../literals.js";
@@ -23,7 +23,7 @@ export const PYTHON_RUNTIME = ((): string => {
  * named `Typing` or `Json` from shadowing Python's own modules).
  */
 export function packageName(model: string): string {
-  return `rec_${model.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/[^A-Za-z0-9_]/g, "_").toLowerCase()}`;
+  return `rec_${fileNameFor(model).replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/[^A-Za-z0-9_]/g, "_").toLowerCase()}`;
 }
 
 export function writeTorchPackage(plan: Plan, source: string, folder: string): { package: string; path: string } {
