@@ -157,6 +157,35 @@ describe("checkpoints of models", () => {
     }
   });
 
+  it("refuses to resume from optimizer state that does not fit, naming the slot and the weight", async () => {
+    let stderr = "";
+    const io = { stdout: () => {}, stderr: (t: string) => (stderr += t), isTTY: false, cwd: ROOT, env: {} };
+    const out = join(scratch, "optimizer-run");
+    expect(await main(["train", "--steps", "4", "--batch", "16", "--checkpoint-every", "2", "--backend", "cpu", "--out", out, "examples/ctr/model.rec"], io), stderr).toBe(0);
+    const path = join(out, "checkpoint.safetensors");
+    const original = readFileSync(path);
+    const { tensors, metadata } = decodeSafetensors(original);
+    const slots = [...tensors.keys()].filter((n) => /^optimizer\.0\.\d+\.\d+\/m$/.test(n));
+    const matrix = slots.find((n) => tensors.get(n)!.shape.length === 2 && tensors.get(n)!.shape[0] !== tensors.get(n)!.shape[1])!;
+    const transposed = new Map(tensors);
+    transposed.set(matrix, { ...tensors.get(matrix)!, shape: [...tensors.get(matrix)!.shape].reverse() });
+    const missing = new Map(tensors);
+    missing.delete(slots[0]!);
+    const absent = new Map([...tensors].filter(([n]) => !n.startsWith("optimizer.")));
+    for (const [what, damaged, message] of [
+      ["a transposed slot", transposed, new RegExp(`the optimizer slot \`${matrix.replace(/[.]/g, "\\.")}\` has shape \\[\\d+, \\d+\\], but its weight \`[\\w.]+\` is \\[\\d+, \\d+\\]`)],
+      ["a missing slot", missing, /holds \d+ optimizer slots for group 0, but `adamw?\(.*\)` keeps 2 for each of its \d+ weights \(\d+\); the first weight without its `m` slot is `[\w.]+`/],
+      ["no optimizer state", absent, /holds no optimizer state for group 0/],
+    ] as const) {
+      writeFileSync(path, encodeSafetensors(damaged, metadata));
+      stderr = "";
+      expect(await main(["train", "--backend", "cpu", "--resume", out], io), what).toBe(1);
+      expect(stderr, what).toMatch(message);
+      expect(stderr, what).not.toContain("    at ");
+    }
+    writeFileSync(path, original);
+  });
+
   it("never trains over an earlier run: --out refuses without --overwrite, the default moves to the next free folder", async () => {
     let stderr = "";
     const io = { stdout: () => {}, stderr: (t: string) => (stderr += t), isTTY: false, cwd: scratch, env: {} };

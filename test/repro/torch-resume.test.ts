@@ -2,7 +2,8 @@
 // steps of the CTR example, killed after 25; in the long tier for its length). Skipped, with the
 // reason, where no Python with torch is installed.
 
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { decodeSafetensors, encodeSafetensors } from "../../runtime/src/checkpoint/safetensors.js";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { findTorchPython } from "../../runtime/src/torch/python.js";
@@ -26,6 +27,28 @@ describe.skipIf(typeof torch === "string")(`rec train --backend torch --resume${
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toMatch(/resuming CTR in .* at step \d+0 of 400/);
     expect(curve(killed)).toEqual(curve(whole));
+  });
+
+  it("refuses optimizer state that does not fit (a transposed slot, a missing one, none), naming the slot and the weight", async () => {
+    const out = join(scratch, "state");
+    expect((await rec(["train", "--steps", "4", "--batch", "16", "--checkpoint-every", "2", "--backend", "torch", "--out", out, "examples/ctr/model.rec"])).code).toBe(0);
+    const path = join(out, "checkpoint.safetensors");
+    const original = readFileSync(path);
+    const { tensors, metadata } = decodeSafetensors(original);
+    const slot = "optimizer.torch.0.logit.mlp.layers.0.kernel.exp_avg";
+    const transposed = new Map(tensors).set(slot, { ...tensors.get(slot)!, shape: [...tensors.get(slot)!.shape].reverse() });
+    const missing = new Map([...tensors].filter(([n]) => n !== slot));
+    const absent = new Map([...tensors].filter(([n]) => !n.startsWith("optimizer.")));
+    for (const [what, damaged, message] of [
+      ["transposed", transposed, /the optimizer slot `optimizer\.torch\.0\.logit\.mlp\.layers\.0\.kernel\.exp_avg` has shape \[64, 61\], but its weight `logit\.mlp\.layers\.0\.kernel` is \[61, 64\]/],
+      ["missing", missing, /the optimizer slot `optimizer\.torch\.0\.logit\.mlp\.layers\.0\.kernel\.exp_avg` of the weight `logit\.mlp\.layers\.0\.kernel` is missing/],
+      ["absent", absent, /holds no optimizer state for the torch engine/],
+    ] as const) {
+      writeFileSync(path, encodeSafetensors(damaged, metadata));
+      const resumed = await rec(["train", "--resume", out, "--backend", "torch"]);
+      expect(resumed.code, what).toBe(1);
+      expect(resumed.stderr, what).toMatch(message);
+    }
   });
 
 });

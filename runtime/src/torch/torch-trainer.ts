@@ -13,6 +13,7 @@ import { aggregateMetrics } from "../train/evaluate.js";
 import { learningRateFactor } from "../train/schedule.js";
 import type { StepEngine, TrainingSetup } from "../train/trainer.js";
 import { optimizerGroups } from "./train-config.js";
+import { checkTorchState } from "../train/optimizer-state.js";
 import { TorchProcess, type WireDType, type WireTensor } from "./bridge.js";
 
 export interface TorchOptions {
@@ -102,6 +103,8 @@ export class TorchTrainer implements StepEngine {
 
   async restoreOptimizerState(state: ReadonlyMap<string, Tensor>): Promise<void> {
     const mine = new Map([...state].filter(([name]) => name.startsWith("torch.")).map(([name, t]) => [name, wireTensor(t)]));
+    const plan = this.executor.plan;
+    checkTorchState([...mine].map(([name, t]) => ({ name, shape: t.shape })), plan.params.filter((p) => p.group !== "state").map((p) => ({ name: p.name, shape: p.type.shape.map(Number) })));
     await this.process.call({ cmd: "set_state" }, mine);
   }
 

@@ -13,6 +13,7 @@ import { learningRateFactor, type Schedule } from "./schedule.js";
 import { GradientPipeline, pipelineSettingsOf } from "./gradient-pipeline.js";
 import { onlySparse, SparseOptimizer, sumByRow, trainsSparsely, type RowGradients } from "./sparse-optimizers.js";
 import { tableRows } from "./table-rows.js";
+import { checkDenseState } from "./optimizer-state.js";
 
 export interface TrainOptions {
   readonly steps: number;
@@ -421,9 +422,15 @@ export class Trainer implements StepEngine {
 
   async restoreOptimizerState(state: ReadonlyMap<string, Tensor>): Promise<void> {
     for (const [name, tensor] of state) if (name.startsWith("residual.")) this.pipeline?.residuals.set(name.slice("residual.".length), Float32Array.from(await tensor.data()));
+    const trained = trainedWeights(this.executor.plan);
     for (const [g, group] of this.groups.entries()) {
       const prefix = `${g}.`;
       const mine = [...state].filter(([name]) => name.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      if (!group.sparse) {
+        // The weights whose gradients reach this group, in the order tfjs keeps their slots.
+        const weights = group.variables.map((v) => ({ name: this.planNames.get(v.name) ?? v.name, shape: v.shape })).filter((w) => trained.has(w.name));
+        checkDenseState(g, mine.map(([name, tensor]) => ({ name: name.slice(prefix.length), tensor })), group.optimizer.description, weights);
+      }
       await group.optimizer.restore(mine.map(([name, tensor]) => ({ name: name.slice(prefix.length).replace(/^\d+\./, ""), tensor })));
     }
   }
@@ -489,4 +496,11 @@ export async function train(executor: Executor, settings: PlanSettings, data: Da
     if (stopNow) break;
   }
   return reports;
+}
+
+/** The weights the training losses depend on (the others get no gradient, and no optimizer slots). */
+function trainedWeights(plan: Plan): Set<string> {
+  const needed = new Set(Object.values(plan.entries.train.outputs));
+  for (let i = plan.steps.length - 1; i >= 0; i--) if (needed.has(i)) for (const input of plan.steps[i]!.inputs) needed.add(input);
+  return new Set(plan.steps.filter((s) => s.op === "param" && needed.has(s.id)).map((s) => String(s.attrs["name"])));
 }
