@@ -1,5 +1,8 @@
 // Command-line parsing: argv + a command's option table → options and positional arguments,
-// or a usage error. The same tables print `rec <command> --help`, so help never drifts.
+// or a usage error (an unknown option with the nearest one suggested). The same tables print
+// `rec <command> --help`, so help never drifts.
+
+import { suggest } from "../compiler/src/diagnostics/suggest.js";
 
 export interface OptionSpec {
   readonly name: string;
@@ -43,7 +46,10 @@ export function parseArgs(argv: readonly string[], spec: CommandSpec): ParsedArg
     }
     const [rawName, inline] = splitOnce(arg.slice(2), "=");
     const option = spec.options.find((o) => o.name === rawName);
-    if (!option) return { ok: false, error: `unknown option \`--${rawName}\` for \`rec ${spec.name}\`` };
+    if (!option) {
+      const near = suggest(rawName, spec.options.map((o) => o.name), 1)[0];
+      return { ok: false, error: `unknown option \`--${rawName}\` for \`rec ${spec.name}\`${near ? `; did you mean \`--${near}\`?` : ` (\`rec ${spec.name} --help\` lists them)`}` };
+    }
     if (!option.values) {
       if (inline !== undefined) return { ok: false, error: `option \`--${rawName}\` takes no value` };
       options.set(option.name, true);

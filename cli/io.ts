@@ -7,6 +7,8 @@ export interface CliIo {
   readonly isTTY: boolean;
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Standard input, read whole (`rec fmt -`); absent where a command runs in-process without one. */
+  readonly stdin?: () => Promise<string>;
 }
 
 /** Exit codes: 0 clean, 1 the input has errors, 2 the command line is wrong. */

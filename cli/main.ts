@@ -2,6 +2,7 @@
 // nothing about how a command works; user errors never surface as stack traces.
 
 import { formatHelp, parseArgs, type CommandSpec } from "./args.js";
+import { suggest } from "../compiler/src/diagnostics/suggest.js";
 import { check, checkSpec } from "./commands/check.js";
 import type { Command } from "./commands/shared.js";
 import { build, buildSpec } from "./commands/build.js";
@@ -72,12 +73,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
   const command = COMMANDS.find((c) => c.spec.name === name);
   if (!command) {
-    io.stderr(`error: unknown command \`${name}\`\n\n${topHelp()}`);
+    const near = suggest(name, COMMANDS.map((c) => c.spec.name), 1)[0];
+    io.stderr(near ? `error: unknown command \`${name}\`; did you mean \`rec ${near}\`?\n` : `error: unknown command \`${name}\`\n\n${topHelp()}`);
     return EXIT.usage;
   }
   const parsed = parseArgs(rest, command.spec);
   if (!parsed.ok) {
-    io.stderr(`error: ${parsed.error}\n\n${formatHelp(command.spec)}`);
+    // A near miss is answered in one line; anything else shows the command's help.
+    io.stderr(/did you mean/.test(parsed.error) ? `error: ${parsed.error}\n` : `error: ${parsed.error}\n\n${formatHelp(command.spec)}`);
     return EXIT.usage;
   }
   if (parsed.help) {
@@ -136,5 +139,10 @@ export function processIo(): CliIo {
     isTTY: Boolean(process.stdout.isTTY),
     cwd: process.cwd(),
     env: process.env,
+    stdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString("utf8");
+    },
   };
 }

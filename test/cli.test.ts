@@ -220,3 +220,35 @@ console.log(JSON.stringify({ errors: r.diagnostics.length, models: r.models.leng
     expect(JSON.parse(api.stdout)).toEqual({ errors: 0, models: 1, optimized: 1, width: 48 });
   });
 });
+
+describe("slips and scripts", () => {
+  it("suggests the command or option meant, in one line", async () => {
+    const command = await run(["trian", "examples/two_tower/model.rec"]);
+    expect(command.code).toBe(2);
+    expect(command.stderr).toBe("error: unknown command `trian`; did you mean `rec train`?\n");
+    const option = await run(["train", "--step", "3", "examples/two_tower/model.rec"]);
+    expect(option.code).toBe(2);
+    expect(option.stderr).toBe("error: unknown option `--step` for `rec train`; did you mean `--steps`?\n");
+    const far = await run(["train", "--zzzzzz", "examples/two_tower/model.rec"]);
+    expect(far.stderr).toContain("`rec train --help` lists them");
+  });
+
+  it("profiles whichever engine auto would pick: auto stays on a tfjs engine for --profile and says so", async () => {
+    const profiled = await run(["train", "--profile", "--steps", "2", "--batch", "16", "--out", join(scratch, "profiled"), "examples/ctr/model.rec"]);
+    expect(profiled.code, profiled.stderr).toBe(0);
+    expect(profiled.stderr).toMatch(/auto: training on (wasm|cpu|webgpu) \(--profile measures the tfjs engines\)/);
+    expect(existsSync(join(scratch, "profiled", "profile.json"))).toBe(true);
+  });
+
+  it("prints JSON for scripts: the worlds' contracts, an export", async () => {
+    const worlds = await run(["data", "worlds", "--json"]);
+    expect(worlds.code).toBe(0);
+    const parsed = JSON.parse(worlds.stdout) as { synthetic: { name: string; args: unknown[] }[]; rows: { name: string }[] };
+    expect(parsed.synthetic.map((w) => w.name)).toContain("latent_factor");
+    expect(parsed.rows.length).toBeGreaterThan(0);
+    const out = join(scratch, "export-json");
+    const exported = await run(["export", "--format", "pytorch", "--steps", "1", "--batch", "8", "--out", out, "--json", "examples/two_tower/model.rec"]);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(JSON.parse(exported.stdout)).toMatchObject({ format: "pytorch", path: out, model: "TwoTower", package: "rec_two_tower", rows: 8 });
+  });
+});

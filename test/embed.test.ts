@@ -18,10 +18,10 @@ import { ROOT } from "./harness/repo.js";
 const dir = join(ROOT, ".tmp", "embed-test");
 const SPEC = "examples/two_tower/model.rec";
 
-async function run(args: string[]): Promise<{ code: number; stderr: string }> {
-  let stderr = "";
-  const code = await main(args, { stdout: () => undefined, stderr: (t: string) => void (stderr += t), isTTY: false, cwd: ROOT, env: {} });
-  return { code, stderr };
+async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let [stdout, stderr] = ["", ""];
+  const code = await main(args, { stdout: (t: string) => void (stdout += t), stderr: (t: string) => void (stderr += t), isTTY: false, cwd: ROOT, env: {} });
+  return { code, stdout, stderr };
 }
 
 describe("rec embed", () => {
@@ -33,9 +33,10 @@ describe("rec embed", () => {
 
   it("writes the item tower's vector for every item, as the encoder computes it", async () => {
     const out = join(dir, "items.parquet");
-    const { code, stderr } = await run(["embed", "--backend", "wasm", "--batch", "1500", "--checkpoint", join(dir, "run", "checkpoint.safetensors"), "--encoder", "item", "--out", out, SPEC]);
+    const { code, stdout, stderr } = await run(["embed", "--backend", "wasm", "--batch", "1500", "--checkpoint", join(dir, "run", "checkpoint.safetensors"), "--encoder", "item", "--out", out, "--json", SPEC]);
     expect(code, stderr).toBe(0);
     expect(stderr).toMatch(/wrote 5,000 vectors of `item`/);
+    expect(JSON.parse(stdout)).toMatchObject({ path: out, encoder: "item", rows: 5000, backend: "wasm" });
     const rows: { id: number; vector: number[] }[] = [];
     for await (const row of readRows(out, "parquet")) rows.push({ id: Number(row.values["id"]), vector: [...(row.values["vector"] as number[])] });
     expect(rows.map((r) => r.id)).toEqual(Array.from({ length: 5000 }, (_, i) => i));

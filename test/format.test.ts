@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatRec } from "../compiler/src/format/format.js";
+import { recPlugin } from "../compiler/src/format/prettier-plugin.js";
 import { SourceFile } from "../compiler/src/source/source-file.js";
 import { stripSpans } from "../compiler/src/syntax/ast-dump.js";
 import { parseSource } from "../compiler/src/syntax/parse-source.js";
@@ -118,6 +119,30 @@ describe("rec fmt", () => {
     const result = await run(["--check", "examples", "stdlib", "tools/fixtures/cases"], ROOT);
     expect(result.stdout, "run `npx rec fmt examples stdlib tools/fixtures/cases`").toBe("");
     expect(result.code).toBe(0);
+  });
+
+  it("reads the width from the .prettierrc prettier would read, as prettier with the plugin does (--width wins)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rec-fmt-"));
+    const source = readFileSync(join(ROOT, "test/corpus/format/widths.rec"), "utf8");
+    writeFileSync(join(dir, ".prettierrc"), JSON.stringify({ printWidth: 60 }));
+    writeFileSync(join(dir, "a.rec"), source);
+    expect((await run(["a.rec"], dir)).code).toBe(0);
+    const ours = readFileSync(join(dir, "a.rec"), "utf8");
+    const prettier = await import("prettier");
+    const options = (await prettier.resolveConfig(join(dir, "a.rec")))!;
+    expect(options.printWidth).toBe(60);
+    expect(ours).toBe(await prettier.format(source, { ...options, parser: "rec", plugins: [recPlugin] }));
+    writeFileSync(join(dir, "b.rec"), source);
+    expect((await run(["--width", "100", "b.rec"], dir)).code).toBe(0);
+    expect(readFileSync(join(dir, "b.rec"), "utf8")).toBe(readFileSync(join(ROOT, "test/corpus/format/widths.formatted"), "utf8"));
+  });
+
+  it("formats standard input to standard output with `-`", async () => {
+    const out = { stdout: "", stderr: "" };
+    const io = { stdout: (t: string) => void (out.stdout += t), stderr: (t: string) => void (out.stderr += t), isTTY: false, cwd: ROOT, env: {}, stdin: async () => "model M {\n    dims B\n}\n" };
+    expect(await main(["fmt", "-"], io)).toBe(0);
+    expect(out.stdout).toBe("model M {\n  dims B\n}\n");
+    expect(await main(["fmt", "--check", "-"], io)).toBe(1);
   });
 
   it("leaves a file with syntax errors as it is and shows them", async () => {

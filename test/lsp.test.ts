@@ -44,7 +44,8 @@ describe("rec lsp", () => {
   beforeAll(async () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(path, text);
-    const child = spawn(process.execPath, [join(ROOT, "bin/rec.js"), "lsp", "--stdio"], { cwd: ROOT, stdio: ["pipe", "pipe", "inherit"] });
+    // As the README writes it: no transport flag, standard input and output.
+    const child = spawn(process.execPath, [join(ROOT, "bin/rec.js"), "lsp"], { cwd: ROOT, stdio: ["pipe", "pipe", "inherit"] });
     connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     connection.onNotification("textDocument/publishDiagnostics", (d: Diagnostics) => {
       published.push(d);

@@ -24,13 +24,14 @@ export const dataSpec: CommandSpec = {
     { name: "out", description: "The file to write: .parquet, .jsonl or .csv", values: [], valueName: "FILE" },
     { name: "rows", description: "How many rows", values: [], valueName: "N", default: "20000" },
     { name: "seed", description: "The world's seed", values: [], valueName: "N", default: "1" },
+    { name: "json", description: "With `worlds`: the worlds' contracts as JSON" },
   ],
 };
 
 export const data: Command = async (args, io) => {
   const [action, world] = args.positionals;
   if (action === "worlds") {
-    io.stdout(listWorlds());
+    io.stdout(args.options.get("json") ? `${JSON.stringify({ synthetic: WORLD_CONTRACTS, rows: Object.entries(WORLDS).map(([name, w]) => ({ name, description: w.description, columns: w.columns })) }, null, 2)}\n` : listWorlds());
     return EXIT.ok;
   }
   const out = args.options.get("out") as string | undefined;

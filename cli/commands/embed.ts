@@ -60,6 +60,7 @@ export const embedCommand: Command = async (args, io) => {
       });
       const seconds = (performance.now() - started) / 1000;
       io.stderr(`${io.isTTY ? "\r" : ""}wrote ${rows.toLocaleString("en-US")} vectors of \`${encoder}\` to ${out} (${seconds.toFixed(1)} s on ${backend})\n`);
+      if (args.options.get("json")) io.stdout(`${JSON.stringify({ path, model: plan.model, encoder, rows, seconds: Number(seconds.toFixed(3)), backend }, null, 2)}\n`);
     } catch (error) {
       if (error instanceof EmbedError) {
         io.stderr(`error: ${error.message}\n`);

@@ -3,7 +3,7 @@
 // inference graph as ONNX (runtime/src/torch/onnx.ts), with the weights of --checkpoint.
 
 import { bindConstants, constantInputs } from "../../runtime/src/data/constants.js";
-import { dirname, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { compileFiles } from "../../compiler/src/driver.js";
 import { useBackend } from "../../runtime/src/backends.js";
 import { loadCheckpoint } from "../../runtime/src/checkpoint/checkpoint.js";
@@ -49,6 +49,7 @@ export const exportCommand: Command = async (args, io) => {
     const checkpoint = args.options.get("checkpoint") as string | undefined;
     if (checkpoint) loadCheckpoint(executor, resolve(io.cwd, checkpoint));
     const target = resolve(io.cwd, out);
+    const json = args.options.get("json") === true;
     const source = relative(io.cwd, resolve(io.cwd, args.positionals[0]!));
     const settings = plan.train[0]?.settings ?? {};
     const openData = () => openDataSet(plan, settings["data"] as string | undefined, { seed, baseDir: dirname(resolve(io.cwd, args.positionals[0]!)) });
@@ -56,14 +57,18 @@ export const exportCommand: Command = async (args, io) => {
       // The head's constant inputs (a catalogue) are baked into the graph: read them from its data.
       if (constantInputs(plan).length) await bindConstants(executor, await openData());
       const written = await exportOnnx(executor, head!, source, target);
-      io.stdout(`wrote ${relative(io.cwd, written.path)}: head \`${head}\` of ${plan.model} (ONNX opset ${written.opset}, checked by onnx ${written.onnx})\n`);
+      if (json) io.stdout(`${JSON.stringify({ format, path: written.path, model: plan.model, head, opset: written.opset, onnx: written.onnx }, null, 2)}\n`);
+      else io.stdout(`wrote ${relative(io.cwd, written.path)}: head \`${head}\` of ${plan.model} (ONNX opset ${written.opset}, checked by onnx ${written.onnx})\n`);
     } else {
       const options = trainOptionsFrom(settings, { seed, ...(numberOption("steps") !== undefined ? { steps: numberOption("steps")! } : {}), ...(numberOption("batch") !== undefined ? { batch: numberOption("batch")! } : {}) });
       const data = await openData();
       const written = await exportTorch(executor, data, { source, folder: target, settings, steps: options.steps, batch: options.batch, seed });
       const shown = relative(io.cwd, target) || ".";
-      io.stdout(`wrote ${shown}: the package ${written.packageName}, train.py and ${written.rows} training rows (${options.steps} steps of ${options.batch})\n`);
-      io.stdout(`train it with: python3 ${shown}/train.py   or: torchrun --nproc_per_node=2 ${shown}/train.py\n`);
+      if (json) io.stdout(`${JSON.stringify({ format, path: target, model: plan.model, package: written.packageName, rows: written.rows, steps: options.steps, batch: options.batch, train: join(target, "train.py") }, null, 2)}\n`);
+      else {
+        io.stdout(`wrote ${shown}: the package ${written.packageName}, train.py and ${written.rows} training rows (${options.steps} steps of ${options.batch})\n`);
+        io.stdout(`train it with: python3 ${shown}/train.py   or: torchrun --nproc_per_node=2 ${shown}/train.py\n`);
+      }
     }
     executor.dispose();
     return EXIT.ok;

@@ -1,21 +1,33 @@
-// `rec fmt [--check] [--width N] FILE|DIR…`: formats .rec files in place with the formatter
-// (compiler/src/format/: prettier and the .rec plugin), comments kept; `--check` writes nothing
-// and lists the files that would change (exit 1 when any would), for CI. A file with syntax
-// errors is left as it is and its diagnostics are printed (exit 1). Files are written atomically.
+// `rec fmt [--check] [--width N] FILE|DIR|-…`: formats .rec files in place with the formatter
+// (compiler/src/format/: prettier and the .rec plugin, which proves each output keeps the input's
+// meaning and comments), comments kept; `--check` writes nothing and lists the files that would
+// change (exit 1 when any would), for CI. `-` reads standard input and writes the result to
+// standard output (editors, pre-commit hooks). The width and indent come from the same
+// configuration prettier reads for the file (`.prettierrc`, `printWidth`; `--width` wins). A file
+// with syntax errors, or one the formatter cannot prove, is left as it is, with the reason
+// (exit 1). Files are written atomically.
 
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { renderAll } from "../../compiler/src/diagnostics/render.js";
-import { formatRec } from "../../compiler/src/format/format.js";
+import { formatRec, type FormatOptions } from "../../compiler/src/format/format.js";
 import { SourceFile } from "../../compiler/src/source/source-file.js";
 import { parseSource } from "../../compiler/src/syntax/parse-source.js";
 import { writeFileAtomic } from "../../runtime/src/atomic-write.js";
 import { expandPaths } from "../files.js";
-import { EXIT } from "../io.js";
+import { EXIT, type CliIo } from "../io.js";
 import { type Command, inCwd, useColor } from "./shared.js";
+
+/** The options prettier's own configuration gives a file (`.prettierrc`, `package.json`'s `prettier`, …). */
+async function configuredOptions(path: string): Promise<FormatOptions> {
+  const { resolveConfig } = await import("prettier");
+  const config = (await resolveConfig(path, { editorconfig: true })) ?? {};
+  return typeof config.printWidth === "number" ? { printWidth: config.printWidth } : {};
+}
 
 export const fmtCommand: Command = async (args, io) => {
   if (args.positionals.length === 0) {
-    io.stderr("error: `rec fmt` needs at least one file or directory\n");
+    io.stderr("error: `rec fmt` needs at least one file or directory, or `-` for standard input\n");
     return EXIT.usage;
   }
   const widthOption = args.options.get("width") as string | undefined;
@@ -23,10 +35,18 @@ export const fmtCommand: Command = async (args, io) => {
     io.stderr("error: --width takes a whole number of columns\n");
     return EXIT.usage;
   }
+  const width: FormatOptions = widthOption ? { printWidth: Number(widthOption) } : {};
+  const check = args.options.get("check") === true;
+  if (args.positionals.includes("-")) {
+    if (args.positionals.length > 1) {
+      io.stderr("error: `rec fmt -` reads one text from standard input; give no other paths\n");
+      return EXIT.usage;
+    }
+    return formatStdin(io, { ...(await configuredOptions(resolve(io.cwd, "stdin.rec"))), ...width }, check);
+  }
   const { files, missing } = expandPaths(args.positionals, io.cwd);
   for (const path of missing) io.stderr(`error: cannot read \`${path}\`: no such file or directory\n`);
   if (missing.length) return EXIT.usage;
-  const check = args.options.get("check") === true;
   let [changed, failed] = [0, 0];
   for (const file of files) {
     const path = inCwd(io, file);
@@ -38,7 +58,7 @@ export const fmtCommand: Command = async (args, io) => {
       failed++;
       continue;
     }
-    const result = await formatRec(text, file, widthOption ? { printWidth: Number(widthOption) } : {});
+    const result = await formatRec(text, file, { ...(await configuredOptions(path)), ...width });
     if (!result.ok) {
       io.stderr(`error: ${file} is not formatted: ${result.reason}\n`);
       failed++;
@@ -57,3 +77,18 @@ export const fmtCommand: Command = async (args, io) => {
   io.stderr(`${summary}${failed ? `; ${failed} could not be formatted` : ""}\n`);
   return failed || (check && changed) ? EXIT.errors : EXIT.ok;
 };
+
+/** `rec fmt -`: standard input → standard output (with --check: nothing written, exit 1 if it would change). */
+async function formatStdin(io: CliIo, options: FormatOptions, check: boolean): Promise<number> {
+  const text = io.stdin ? await io.stdin() : "";
+  const result = await formatRec(text, "<stdin>.rec", options);
+  if (!result.ok) {
+    io.stderr(`error: standard input is not formatted: ${result.reason}\n`);
+    // The text goes through unchanged, so a pipe never loses it.
+    if (!check) io.stdout(text);
+    return EXIT.errors;
+  }
+  if (check) return result.text === text ? EXIT.ok : EXIT.errors;
+  io.stdout(result.text);
+  return EXIT.ok;
+}

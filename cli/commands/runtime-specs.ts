@@ -75,6 +75,7 @@ export const embedSpec: CommandSpec = {
     { name: "batch", description: "Ids per batch (and rows per row group)", values: [], valueName: "N", default: "4096" },
     { name: "backend", description: "Where to run", values: ["auto", "cpu", "wasm", "webgpu", "tensorflow"], default: "auto" },
     { name: "set", description: "Override a model param, as in training (repeatable)", values: [], valueName: "NAME=VALUE", repeatable: true },
+    { name: "json", description: "Print what was written as JSON (path, encoder, rows, seconds, backend)" },
     colorOption,
   ],
 };
@@ -113,6 +114,7 @@ export const exportSpec: CommandSpec = {
     { name: "steps", description: "Training steps whose batches to export (default: the train block's `steps`)", values: [], valueName: "N" },
     { name: "batch", description: "Batch size (default: the train block's `batch`)", values: [], valueName: "N" },
     { name: "set", description: "Override a model param (repeatable)", values: [], valueName: "NAME=VALUE", repeatable: true },
+    { name: "json", description: "Print what was written as JSON" },
     colorOption,
   ],
 };
@@ -151,10 +153,10 @@ export const codegenSpec: CommandSpec = {
 export const fmtSpec: CommandSpec = {
   name: "fmt",
   summary: "Format .rec files in place, comments kept (prettier with the .rec plugin); --check lists the files that would change.",
-  usage: "rec fmt [options] FILE|DIR...",
+  usage: "rec fmt [options] FILE|DIR... | rec fmt [options] -",
   options: [
     { name: "check", description: "Write nothing; list the files that are not formatted and exit 1 if any" },
-    { name: "width", description: "The line width to break at", values: [], valueName: "N", default: "100" },
+    { name: "width", description: "The line width to break at (default: the printWidth of the .prettierrc prettier finds for the file, else 100)", values: [], valueName: "N" },
     colorOption,
   ],
 };
@@ -183,6 +185,10 @@ export const reportSpec: CommandSpec = {
 export const lspSpec: CommandSpec = {
   name: "lsp",
   summary: "Run the language server (Language Server Protocol over stdio) for editors: diagnostics, hover, definitions, completion, formatting.",
-  usage: "rec lsp [--stdio]",
-  options: [{ name: "stdio", description: "Speak the protocol over standard input and output (the only transport; editors pass it)" }],
+  usage: "rec lsp [--stdio | --node-ipc | --socket=PORT]",
+  options: [
+    { name: "stdio", description: "Speak the protocol over standard input and output (the default; editors may pass it)" },
+    { name: "node-ipc", description: "Speak it over Node's IPC channel (a client that forks the server)" },
+    { name: "socket", description: "Connect to the editor listening on this port", values: [], valueName: "PORT" },
+  ],
 };

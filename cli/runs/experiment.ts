@@ -122,7 +122,7 @@ export async function runExperiment(experiment: ExperimentPlan, arms: Experiment
     backend = choice.engine;
   }
   const onTorch = backend === "torch";
-  if (settings.profile && onTorch) throw new BackendUnavailable("--profile measures the tfjs engines (cpu, wasm, webgpu); with --backend torch use PyTorch's own profiler on an exported package");
+  if (settings.profile && onTorch) throw new BackendUnavailable("--profile measures the tfjs engines (cpu, wasm, webgpu), which `--backend auto` chooses for it; with --backend torch use PyTorch's own profiler on an exported package");
   // An arm's run: trained by the tfjs executor, or by a torch process whose weights come back
   // into the executor afterwards (the serving time, hard subset and probes read them there).
   const trainArm = async (model: string, executor: Executor, trainSettings: PlanSettings, data: DataSet, options: TrainOptions) => {

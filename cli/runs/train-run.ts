@@ -130,7 +130,10 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
   writeFileAtomic(join(dir, "plan.json"), formatPlan(plan));
   // `auto` on a new run measures the engines (a resumed one keeps its checkpoint's, below);
   // rollouts run on the tfjs engine already chosen.
-  if (request.backend === "auto" && !previous && prepared.data) {
+  if (request.backend === "auto" && request.profile && !previous) {
+    // The profiler attributes time to .rec lines on the tfjs engines; auto stays on one of them.
+    events.log(`auto: training on ${backend} (--profile measures the tfjs engines)\n`);
+  } else if (request.backend === "auto" && !previous && prepared.data) {
     const choice = await fastestEngine(plan, request.file, settings, prepared.data, options.batch, seed, backend, join(dir, "torch"));
     events.log(choice.line);
     backend = choice.engine;
@@ -180,7 +183,7 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
   const nproc = onTorch ? (request.torch?.nproc ?? 1) : 1;
   if (nproc > 1 && previous) throw new BackendUnavailable("--resume of a run on several processes is not supported yet; resume it with --nproc 1");
   const engine = onTorch && nproc === 1 ? await startTorchEngine({ plan: request.plan, source: request.file, executor, settings, steps: options.steps, folder: join(dir, "torch"), device: request.torch?.device ?? "cpu", threads: request.torch?.threads ?? 0, seed: request.seed }) : undefined;
-  if (request.profile && onTorch) throw new BackendUnavailable("--profile measures the tfjs engines (cpu, wasm, webgpu); with --backend torch use PyTorch's own profiler on the exported package");
+  if (request.profile && onTorch) throw new BackendUnavailable("--profile measures the tfjs engines (cpu, wasm, webgpu), which `--backend auto` chooses for it; with --backend torch use PyTorch's own profiler on the exported package");
   const profiled = request.profile ? profilingEngine(executor, settings, options, dir, events) : undefined;
   const mirror = async () => engine?.syncWeights();
   // metrics.jsonl grows a line per step, so a killed run keeps its curve up to the crash.

@@ -1,5 +1,7 @@
-// Backends: cpu and wasm always; tensorflow (tfjs-node-gpu, else tfjs-node) when installed,
-// loaded by dynamic import; `auto` picks the fastest present and says which.
+// Backends: cpu and wasm always; webgpu when its optional packages (`webgpu`, Dawn's binding, and
+// `@tensorflow/tfjs-backend-webgpu`) are installed and an adapter exists; tensorflow
+// (tfjs-node-gpu, else tfjs-node) when installed; each loaded by dynamic import. `auto` picks
+// the fastest present and says which; a backend asked for by name and absent names what to install.
 
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
@@ -30,6 +32,19 @@ async function tryTensorflow(): Promise<boolean> {
 }
 
 let webgpuAdapter: { software: boolean } | null | undefined;
+
+/** WebGPU in Node: Dawn's native binding and tfjs's backend, optional (peer) packages of reclang. */
+const WEBGPU_PACKAGES = ["webgpu@0.6.2", "@tensorflow/tfjs-backend-webgpu@4.22.0"];
+
+function webgpuInstalled(): boolean {
+  try {
+    require.resolve("webgpu");
+    require.resolve("@tensorflow/tfjs-backend-webgpu");
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Adapter descriptions of software renderers (Mesa's lavapipe, SwiftShader): slower than wasm. */
 const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|swiftshader|mesa/;
@@ -68,6 +83,7 @@ let hardwareProbe: boolean | undefined;
  */
 function hardwareAdapterPresent(): boolean {
   if (hardwareProbe !== undefined) return hardwareProbe;
+  if (!webgpuInstalled()) return (hardwareProbe = false);
   const webgpu = pathToFileURL(require.resolve("webgpu")).href;
   const script = `const d = await import(${JSON.stringify(webgpu)}); Object.assign(globalThis, d.globals);
 const a = await d.create([]).requestAdapter();
@@ -106,6 +122,9 @@ export async function useBackend(name: BackendName): Promise<string> {
     if (adapter && (name === "webgpu" || !adapter.software) && (await tf.setBackend("webgpu"))) {
       await tf.ready();
       return "webgpu";
+    }
+    if (name === "webgpu" && !webgpuInstalled()) {
+      throw new BackendUnavailable(`the webgpu backend needs the optional packages ${WEBGPU_PACKAGES.map((p) => `\`${p}\``).join(" and ")}: \`npm install ${WEBGPU_PACKAGES.join(" ")}\` beside reclang`);
     }
     if (name === "webgpu") {
       throw new BackendUnavailable(

@@ -370,8 +370,21 @@ export class Elaborator {
     return callValue(this, { kind: "builtin", op }, [{ value: operand, span: expr.operand.span }], expr, ctx, op.name);
   }
 
+  /** A pipe of many stages (`x |> f |> g …`) is a left-deep tree too: its stages are applied in a loop. */
   private pipe(expr: A.Binary, env: Env, ctx: EvalContext): Value {
-    const input = this.evalExpr(expr.left, env, { ...ctx, bindName: false });
+    const inner = { ...ctx, bindName: false };
+    const spine: A.Binary[] = [];
+    let node: A.Expr = expr;
+    while (node.kind === "Binary" && node.op === "|>") {
+      spine.push(node);
+      node = node.left;
+    }
+    let value = this.evalExpr(node, env, inner);
+    for (let i = spine.length - 1; i >= 0; i--) value = this.pipeStage(spine[i]!, value, env, i === 0 ? ctx : inner);
+    return value;
+  }
+
+  private pipeStage(expr: A.Binary, input: Value, env: Env, ctx: EvalContext): Value {
     const right = expr.right;
     const piped: EvaluatedArg = { value: input, span: expr.left.span };
     if (right.kind === "Call") {

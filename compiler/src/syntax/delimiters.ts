@@ -6,8 +6,8 @@
 // (open from `if` to its `else`) and a lambda (open from `=>` to the end of the bracket, list
 // item, branch or declaration it sits in). An `else if` chain closes one conditional as it opens
 // the next, so a long chain is flat; only conditionals inside conditionals nest. A run of prefix
-// operators nests too. What the tokens cannot show — a chain of thousands of binary operators or
-// pipe stages, a left-deep tree — is measured on the tree (syntax/depth.ts).
+// operators nests too, and so does a chain of `**` (right-associative: the parser recurses on
+// it). Left-associative chains (thousands of `+` terms or `|>` stages) are walked with loops.
 
 import type { IToken, TokenType } from "chevrotain";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";

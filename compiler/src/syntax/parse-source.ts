@@ -7,7 +7,6 @@ import type { SourceFile } from "../source/source-file.js";
 import type * as A from "./ast.js";
 import { buildAst } from "./cst-to-ast.js";
 import { checkDelimiters } from "./delimiters.js";
-import { MAX_TREE_DEPTH, treeDepth } from "./depth.js";
 import { lex } from "./lexer.js";
 import { toDiagnostic } from "./parse-errors.js";
 import { parseTokens } from "./parser.js";
@@ -31,11 +30,6 @@ export function parseSource(source: SourceFile): ParsedFile {
     }
     const { cst, errors } = parseTokens(lexed.tokens, source.text);
     const built = buildAst(cst, source, lexed.comments);
-    const depth = treeDepth(built.ast);
-    if (depth.depth > MAX_TREE_DEPTH) {
-      const tooDeep = syntaxDiagnostic(source, "REC1024", depth.span ?? { start: 0, end: 0 }, { limit: String(MAX_TREE_DEPTH) });
-      return { source, ast: empty, comments: lexed.comments, diagnostics: [...lexed.diagnostics, ...delimiters.diagnostics, tooDeep] };
-    }
     // Recovery can fail twice on one token (a missing `:` then a missing type): report it once.
     const firstPerToken = errors.filter((e, i) => errors.findIndex((o) => o.token.startOffset === e.token.startOffset) === i);
     const parserDiagnostics = withoutEchoesOfBadCharacters(

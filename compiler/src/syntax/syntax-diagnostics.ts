@@ -280,7 +280,7 @@ export const SYNTAX_CODES: readonly CodeEntry[] = [
   {
     code: "REC1024",
     severity: "error",
-    summary: "Brackets, conditionals inside conditionals, lambdas inside lambdas or runs of prefix operators nested more deeply than the parser follows (256 levels), or an expression tree deeper than the checker follows (1,000 levels: a chain of that many operators or pipe stages).",
+    summary: "Brackets, conditionals inside conditionals, lambdas inside lambdas, runs of prefix operators or chains of `**`, nested more deeply than the parser follows (256 levels).",
     example: `model M {\n  param x = ${"(".repeat(260)}1${")".repeat(260)}\n}\n`,
     build: (a) => ({
       message: "expressions are nested too deeply",
