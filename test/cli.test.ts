@@ -234,7 +234,7 @@ describe("slips and scripts", () => {
   });
 
   it("profiles whichever engine auto would pick: auto stays on a tfjs engine for --profile and says so", async () => {
-    const profiled = await run(["train", "--profile", "--steps", "2", "--batch", "16", "--out", join(scratch, "profiled"), "examples/ctr/model.rec"]);
+    const profiled = await run(["train", "--profile", "--steps", "8", "--batch", "16", "--out", join(scratch, "profiled"), "examples/ctr/model.rec"]);
     expect(profiled.code, profiled.stderr).toBe(0);
     expect(profiled.stderr).toMatch(/auto: training on (wasm|cpu|webgpu) \(--profile measures the tfjs engines\)/);
     expect(existsSync(join(scratch, "profiled", "profile.json"))).toBe(true);
