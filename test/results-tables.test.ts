@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ExperimentRecord } from "../cli/runs/experiment.js";
-import { countTables, describeChange, regenerateTables } from "../cli/runs/results-tables.js";
+import { countTables, describeChange, regenerateTables, tableSources } from "../cli/runs/results-tables.js";
 import { ROOT } from "./harness/repo.js";
 
 const examples = readdirSync(join(ROOT, "examples"))
@@ -31,6 +31,14 @@ describe("results tables", () => {
       for (const row of record.rows) for (const [arm, cell] of Object.entries(row.byModel)) expect(cell.values.length, `${row.metric} ${arm}`).toBe(record.seeds.length);
     });
   }
+
+  it("docs/results.md matches the results.json files its tables name, one table a paper", () => {
+    const page = readFileSync(join(ROOT, "docs/results.md"), "utf8");
+    const sources = tableSources(page);
+    expect(sources.filter((s) => s !== undefined).map((s) => s!.split("/")[2]).sort()).toEqual(examples);
+    const regenerated = regenerateTables(page, (from) => JSON.parse(readFileSync(join(ROOT, "docs", from!), "utf8")) as ExperimentRecord);
+    expect(regenerated, "run `bin/rec.js tables docs/results.md`").toBe(page);
+  });
 
   it("calls a difference a gain only when every seed agrees and the paired mean is beyond twice its standard error", () => {
     const cell = (values: number[]) => {

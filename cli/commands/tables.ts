@@ -1,5 +1,6 @@
 // `rec tables [--check] FILE.md…`: regenerates the results tables of a README from the
-// results.json beside it (cli/runs/results-tables.ts says how a table is marked). `--check`
+// results.json beside it, or of a page from the results.json files its blocks name with
+// `"from"` (docs/results.md); cli/runs/results-tables.ts says how a table is marked. `--check`
 // changes nothing and exits 1 when a table is stale.
 
 import { existsSync, readFileSync } from "node:fs";
@@ -8,12 +9,12 @@ import { writeFileAtomic } from "../../runtime/src/atomic-write.js";
 import type { CommandSpec } from "../args.js";
 import { EXIT } from "../io.js";
 import type { ExperimentRecord } from "../runs/experiment.js";
-import { countTables, regenerateTables } from "../runs/results-tables.js";
+import { countTables, regenerateTables, tableSources } from "../runs/results-tables.js";
 import type { Command } from "./shared.js";
 
 export const tablesSpec: CommandSpec = {
   name: "tables",
-  summary: "Regenerate a README's results tables from the results.json beside it.",
+  summary: "Regenerate a README's results tables from the results.json beside it (or the ones its tables name).",
   usage: "rec tables [--check] FILE.md...",
   options: [{ name: "check", description: "Change nothing; exit 1 when a table is stale" }],
 };
@@ -26,15 +27,21 @@ export const tables: Command = (args, io) => {
   let stale = 0;
   for (const file of args.positionals) {
     const path = resolve(io.cwd, file);
-    const resultsPath = join(dirname(path), "results.json");
-    if (!existsSync(path) || !existsSync(resultsPath)) {
-      io.stderr(`error: ${file} needs a results.json beside it\n`);
+    if (!existsSync(path)) {
+      io.stderr(`error: cannot read \`${file}\`: no such file\n`);
       return EXIT.usage;
     }
     const markdown = readFileSync(path, "utf8");
+    // Each block reads the results.json its `"from"` names, or the one beside the file.
+    const sources = tableSources(markdown).map((from) => join(dirname(path), from ?? "results.json"));
+    const absent = sources.find((s) => !existsSync(s));
+    if (absent) {
+      io.stderr(`error: ${file} reads ${absent}, which does not exist${absent.endsWith(join(dirname(path), "results.json")) ? " (a block without `from` reads the results.json beside the file)" : ""}\n`);
+      return EXIT.usage;
+    }
     let regenerated: string;
     try {
-      regenerated = regenerateTables(markdown, JSON.parse(readFileSync(resultsPath, "utf8")) as ExperimentRecord);
+      regenerated = regenerateTables(markdown, (from) => JSON.parse(readFileSync(join(dirname(path), from ?? "results.json"), "utf8")) as ExperimentRecord);
     } catch (error) {
       io.stderr(`error: ${file}: ${error instanceof Error ? error.message : String(error)}\n`);
       return EXIT.usage;

@@ -58,11 +58,22 @@ export type TableSpec = SummarySpec | CeilingSpec | CostsSpec | CurveSpec;
 const BLOCK = /<!-- results (\{.*?\}) -->\n[\s\S]*?<!-- \/results -->/g;
 
 /** The markdown with every results block regenerated from `record`. */
-export function regenerateTables(markdown: string, record: ExperimentRecord): string {
+/**
+ * Every block regenerated. `record` is the results.json beside the markdown file, or a function
+ * from a block's `"from"` (a results.json path relative to the markdown file; undefined: the one
+ * beside it) to its record, so one page (docs/results.md) can gather several experiments' tables.
+ */
+export function regenerateTables(markdown: string, record: ExperimentRecord | ((from: string | undefined) => ExperimentRecord)): string {
   return markdown.replace(BLOCK, (_all, specText: string) => {
-    const spec = JSON.parse(specText) as TableSpec;
-    return `<!-- results ${specText} -->\n${renderTable(spec, record)}\n<!-- /results -->`;
+    const spec = JSON.parse(specText) as TableSpec & { readonly from?: string };
+    const source = typeof record === "function" ? record(spec.from) : record;
+    return `<!-- results ${specText} -->\n${renderTable(spec, source)}\n<!-- /results -->`;
   });
+}
+
+/** The results.json paths a markdown file's blocks read (`"from"`), relative to the file. */
+export function tableSources(markdown: string): (string | undefined)[] {
+  return [...markdown.matchAll(BLOCK)].map((m) => (JSON.parse(m[1]!) as { from?: string }).from);
 }
 
 /** How many results blocks a markdown file holds. */
