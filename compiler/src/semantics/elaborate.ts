@@ -20,15 +20,12 @@ import { Unifier } from "../types/unify.js";
 import { GraphBuilder } from "../ir/builder.js";
 import type { Loc } from "../ir/ir.js";
 import { POISON, describeValue, type Value } from "./values.js";
-import { callValue, evalArgs, type EvaluatedArg } from "./calls.js";
+import { callValue, evalArgs } from "./calls.js";
 import { indexValue } from "./indexing.js";
+import { calleeName, evalPipe } from "./pipes.js";
 import type { Vars } from "./type-patterns.js";
 
-/**
- * How many calls of functions and modules may be open at once (each instance of a module
- * called inside another is one more): a chain of 2,000 modules overflowed the stack at about
- * 500. Real models nest a few dozen deep.
- */
+/** Calls of functions and modules open at once (real models: a few dozen; 2,000 overflowed the stack). */
 const MAX_CALL_DEPTH = 200;
 
 /**
@@ -262,7 +259,7 @@ export class Elaborator {
       case "Unary":
         return this.unary(expr, env, ctx);
       case "Binary":
-        return expr.op === "|>" ? this.pipe(expr, env, ctx) : this.binary(expr, env, ctx);
+        return expr.op === "|>" ? evalPipe(this, expr, env, ctx) : this.binary(expr, env, ctx);
       case "Call":
       case "Index":
       case "Member":
@@ -368,40 +365,6 @@ export class Elaborator {
     }
     const op = OPS.get(UNARY_OPERATOR_OPS[expr.op]!)!;
     return callValue(this, { kind: "builtin", op }, [{ value: operand, span: expr.operand.span }], expr, ctx, op.name);
-  }
-
-  /** A pipe of many stages (`x |> f |> g …`) is a left-deep tree too: its stages are applied in a loop. */
-  private pipe(expr: A.Binary, env: Env, ctx: EvalContext): Value {
-    const inner = { ...ctx, bindName: false };
-    const spine: A.Binary[] = [];
-    let node: A.Expr = expr;
-    while (node.kind === "Binary" && node.op === "|>") {
-      spine.push(node);
-      node = node.left;
-    }
-    let value = this.evalExpr(node, env, inner);
-    for (let i = spine.length - 1; i >= 0; i--) value = this.pipeStage(spine[i]!, value, env, i === 0 ? ctx : inner);
-    return value;
-  }
-
-  private pipeStage(expr: A.Binary, input: Value, env: Env, ctx: EvalContext): Value {
-    const right = expr.right;
-    const piped: EvaluatedArg = { value: input, span: expr.left.span };
-    if (right.kind === "Call") {
-      const callee = this.evalExpr(right.callee, env, { ...ctx, bindName: false });
-      const args = evalArgs(this, right.args, env, { ...ctx, bindName: false });
-      if (callee.kind === "module") {
-        const instance = callValue(this, callee, args, right, ctx, calleeName(right.callee));
-        return callValue(this, instance, [piped], expr, ctx, calleeName(right.callee));
-      }
-      return callValue(this, callee, [piped, ...args], right, ctx, calleeName(right.callee));
-    }
-    const fn = this.evalExpr(right, env, { ...ctx, bindName: false });
-    if (fn.kind === "module") {
-      const instance = callValue(this, fn, [], right, ctx, calleeName(right));
-      return callValue(this, instance, [piped], expr, ctx, calleeName(right));
-    }
-    return callValue(this, fn, [piped], expr, ctx, calleeName(right));
   }
 
   /**
@@ -613,11 +576,4 @@ function foldConstants(op: A.BinaryOp, left: Value, right: Value): Value | "inex
   }
   if (left.kind === "list" && right.kind === "list" && op === "+") return { kind: "list", items: [...left.items, ...right.items] };
   return undefined;
-}
-
-function calleeName(expr: A.Expr): string {
-  if (expr.kind === "Ident") return expr.name;
-  if (expr.kind === "Member" && expr.name.kind === "Ident") return expr.name.name;
-  if (expr.kind === "Call") return calleeName(expr.callee);
-  return "this call";
 }

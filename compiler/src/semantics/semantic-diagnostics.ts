@@ -589,12 +589,7 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
     severity: "error",
     summary: "Calls of functions and modules nested more deeply than the checker follows (200 open at once).",
     example: `${Array.from({ length: 201 }, (_, i) => `fn f${i}(x: f32[B]) -> f32[B] {\n  ${i ? `f${i - 1}(x)` : "x"}\n}\n`).join("\n")}\nmodel M {\n  dims B\n  input x: f32[B]\n  head h = f200(x)\n}\n`,
-    build: (a) => ({
-      message: `calls nest more than ${a["limit"]} deep at \`${a["name"]}\``,
-      label: `the call past ${a["limit"]} open calls`,
-      notes: ["each function or module called inside another adds one level; the checker unrolls them all"],
-      help: "flatten the chain: repeat a block with `fold(…)` or a comprehension instead of a module per step",
-    }),
+    build: (a) => ({ message: `calls nest more than ${a["limit"]} deep at \`${a["name"]}\``, label: `the call past ${a["limit"]} open calls`, notes: ["each function or module called inside another adds one level; the checker unrolls them all"], help: "flatten the chain: repeat a block with `fold(…)` or a comprehension instead of a module per step" }),
   },
   ...SWEEP_CODES,
 ];
