@@ -110,10 +110,12 @@ const FILE_ERRORS: Readonly<Record<string, string>> = {
   EPERM: "operation not permitted",
   ENAMETOOLONG: "the name is too long for the file system (choose a shorter name or --out)",
   ENOTDIR: "a part of the path is not a folder",
+  EEXIST: "something of that name exists where a folder is needed",
   EISDIR: "it is a folder",
   ENOSPC: "no space left on the device",
   EROFS: "the file system is read-only",
   EMFILE: "too many open files",
+  ENOTREGULAR: "it exists and is not a regular file (a device or a socket), so it is not replaced",
 };
 
 /** A file system error as one line (`cannot write \`x\`: no such file or folder`), else undefined. */

@@ -55,11 +55,11 @@ describe("formatting every .rec file of the repository", () => {
   });
 });
 
-describe("formatting mutants with comments after random tokens (a sample; 15,000 in test/repro/format-fuzz.test.ts)", () => {
+describe("formatting mutants with comments after random tokens (160 here; 16,000 in test/repro/format-fuzz.test.ts)", () => {
   it("never breaks a file, changes its meaning, loses or moves a comment, or formats twice differently", async () => {
-    const result = await fuzzFormat(300, 29);
+    const result = await fuzzFormat(160, 29);
     expect(result.failures).toEqual([]);
-    expect(result.formatted).toBeGreaterThan(150);
+    expect(result.formatted).toBeGreaterThan(80);
     expect(result.refused).toBeLessThanOrEqual(result.formatted / 100);
   });
 });

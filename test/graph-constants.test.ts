@@ -20,7 +20,7 @@ import { writeTorchPackage } from "../runtime/src/torch/package.js";
 import { findTorchPython } from "../runtime/src/torch/python.js";
 import { rec } from "./harness/rec-cli.js";
 import { ROOT } from "./harness/repo.js";
-import { GOOD_GRAPH, SMALL_GRAPH_SPEC as SPEC } from "./harness/small-graph.js";
+import { GOOD_GRAPH, KEYED_GRAPH_SPEC as KEYED_SPEC, SMALL_GRAPH_SPEC as SPEC } from "./harness/small-graph.js";
 
 const scratch = join(ROOT, ".tmp", "graph-constants");
 
@@ -97,18 +97,6 @@ describe("constant inputs from a graph file", () => {
  * The graph's edges and a frozen, pre-existing user embedding in two files: the embedding keyed by
  * user id (as `rec embed` writes one), rows in any order, each id once.
  */
-const KEYED_SPEC = SPEC.replace(
-  "schema Pairs {",
-  `schema Frozen {
-  frozen_user: f32[2] = column("vector")
-}
-
-schema Pairs {`,
-)
-  .replace("  input edge_weight: f32[E] constant\n", "  input edge_weight: f32[E] constant\n  input frozen_user: f32[users, 2] constant\n")
-  .replace("encoder user = gather(user_rows, user_id)", "encoder user = gather(user_rows, user_id) + sum(gather(frozen_user, user_id), axis = -1)[:, None]")
-  .replace('constants = csv("graph.csv", schema = Edges)', 'constants = [csv("graph.csv", schema = Edges), jsonl("frozen.jsonl", schema = Frozen, key = "id")]');
-
 const frozenRows = (ids: readonly number[]) => ids.map((id) => JSON.stringify({ id, vector: [id, -id] })).join("\n") + "\n";
 
 describe("constant inputs from several files, one keyed by id", () => {

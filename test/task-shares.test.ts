@@ -16,31 +16,10 @@ import { train, trainOptionsFrom } from "../runtime/src/train/trainer.js";
 import { tf } from "../runtime/src/tf.js";
 import { ROOT } from "./harness/repo.js";
 import type { Plan } from "../runtime/src/plan.js";
+import { tasksSpec as spec } from "./harness/surface-specs.js";
 
 const scratch = join(ROOT, ".tmp", "task-shares");
 
-const spec = (shuffle: number) => `import { Embedding } from "std/nn"
-
-schema Rows {
-  row: f32 = column("row")
-  task: id<2> = column("task")
-}
-
-model TwoTasks {
-  dims B
-  input row: f32[B]
-  input task: id<2>[B]
-  // A bias per task: each task's loss reads its own rows.
-  head h = Embedding(2, 1)(task)[:, 0] - row * 0.01
-  loss l = mean(h * h)
-  train {
-    data = jsonl("rows.jsonl", schema = Rows, valid = 0, shuffle = ${shuffle})
-    tasks { column = "task", shares = [2, 1] }
-    batch = 9
-    steps = 3
-  }
-}
-`;
 
 /** 120 rows of task 0 and 12 of task 1, interleaved; `row` is the row's number. */
 const ROWS = Array.from({ length: 132 }, (_, i) => ({ row: i, task: i % 11 === 10 ? 1 : 0 }));

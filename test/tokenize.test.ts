@@ -14,6 +14,7 @@ import { tokensOf } from "../runtime/src/data/tokenize.js";
 import { tf } from "../runtime/src/tf.js";
 import { rec } from "./harness/rec-cli.js";
 import { ROOT } from "./harness/repo.js";
+import { TITLES_SPEC as SPEC } from "./harness/surface-specs.js";
 
 describe("tokenisers", () => {
   it("split text into lower-cased words, adjacent pairs of words, and marked character trigrams", () => {
@@ -26,38 +27,6 @@ describe("tokenisers", () => {
   });
 });
 
-const SPEC = `import { EmbeddingBag } from "std/nn"
-
-schema Titles {
-  words: id<word_ids>[4] = column("title", tokens = "unigram")
-  words_mask: bool[4] = mask("words")
-  pairs: id<pair_ids>[3] = column("title", tokens = "bigram")
-  pairs_mask: bool[3] = mask("pairs")
-  grams: id<gram_ids>[6] = column("title", tokens = "trigram")
-  grams_mask: bool[6] = mask("grams")
-  label: f32 = column("clicked")
-}
-
-model TitleClicks {
-  dims B
-  param word_ids = 4, pair_ids = 8, gram_ids = 50
-  input words: id<word_ids>[B, 4]
-  input words_mask: bool[B, 4]
-  input pairs: id<pair_ids>[B, 3]
-  input pairs_mask: bool[B, 3]
-  input grams: id<gram_ids>[B, 6]
-  input grams_mask: bool[B, 6]
-  input label: f32[B]
-  let text = EmbeddingBag(word_ids, 4)(words, words_mask) + EmbeddingBag(pair_ids, 4)(pairs, pairs_mask) + EmbeddingBag(gram_ids, 4)(grams, grams_mask)
-  head logit = sum(text, axis = -1)
-  loss l = mean(softplus(logit) - label * logit)
-  train {
-    data = csv("titles.csv", schema = Titles, valid = 0.25)
-    batch = 4
-    steps = 2
-  }
-}
-`;
 
 describe("text columns through a schema", () => {
   const dir = join(ROOT, ".tmp", "tokenize-test");

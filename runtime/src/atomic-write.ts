@@ -2,10 +2,27 @@
 // content → a temporary file beside the target, flushed to disk, renamed over the target, and
 // the directory flushed, so a crash at any point leaves either the old file or the new one.
 
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
+/**
+ * Refuses a target that exists and is not a regular file: renaming over `/dev/null` (as root) or
+ * over a folder would replace it. A Node error with `code`, `path` and `syscall`, which the
+ * command line reports in one line.
+ */
+function requireRegularTarget(path: string): void {
+  let stats;
+  try {
+    stats = statSync(path);
+  } catch {
+    return;
+  }
+  if (stats.isFile()) return;
+  throw Object.assign(new Error(`${path} exists and is not a regular file`), { code: stats.isDirectory() ? "EISDIR" : "ENOTREGULAR", path, syscall: "write" });
+}
+
 export function writeFileAtomic(path: string, content: string | Uint8Array): void {
+  requireRegularTarget(path);
   const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   const fd = openSync(temporary, "w");
@@ -28,6 +45,7 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
  * `temporary`, then `commit` flushes it to disk and renames it over `path` (or `abort` removes it).
  */
 export function openAtomic(path: string): { readonly temporary: string; commit(): void; abort(): void } {
+  requireRegularTarget(path);
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   return {
     temporary,

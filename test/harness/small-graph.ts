@@ -45,3 +45,16 @@ model SmallGraph {
 
 /** A graph.csv every row of which is good. */
 export const GOOD_GRAPH = "src,dst,weight\n0,1,0.5\n1,2,1.0\n2,3,0.25\n5,0,2.0\n";
+
+/** The same model with a frozen table per user from `frozen.jsonl`, rows placed by their `id` (a keyed constants file). */
+export const KEYED_GRAPH_SPEC = SMALL_GRAPH_SPEC.replace(
+  "schema Pairs {",
+  `schema Frozen {
+  frozen_user: f32[2] = column("vector")
+}
+
+schema Pairs {`,
+)
+  .replace("  input edge_weight: f32[E] constant\n", "  input edge_weight: f32[E] constant\n  input frozen_user: f32[users, 2] constant\n")
+  .replace("encoder user = gather(user_rows, user_id)", "encoder user = gather(user_rows, user_id) + sum(gather(frozen_user, user_id), axis = -1)[:, None]")
+  .replace('constants = csv("graph.csv", schema = Edges)', 'constants = [csv("graph.csv", schema = Edges), jsonl("frozen.jsonl", schema = Frozen, key = "id")]');
