@@ -129,7 +129,8 @@ export class RowEncoder {
         fields.set(field.name, Float64Array.of(logFrequency(estimator, raw, learn)));
       } else if (field.shape.length === 0) fields.set(field.name, Float64Array.of(this.scalar(raw, field, row)));
       else {
-        const list = field.tokenize ? tokensOf(raw, field.tokenize) : toList(raw);
+        // Only the tokens the field keeps (the last n with truncate = "left": all of them).
+        const list = field.tokenize ? tokensOf(raw, field.tokenize, field.sequence?.truncate === "left" ? Infinity : field.shape[0]!) : toList(raw);
         if (!list) throw this.bad(row, field, field.tokenize ? `expected text to split into ${field.tokenize}s, found ${describe(raw)}` : `expected a list of ${field.shape[0]} values, found ${describe(raw)}`, "REC4002");
         const n = field.shape[0]!;
         lengths.set(field.name, list.length);

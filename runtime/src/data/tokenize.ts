@@ -12,13 +12,34 @@ export const TOKENIZERS: readonly Tokenizer[] = ["unigram", "bigram", "trigram"]
 
 const WORD = /[\p{L}\p{N}]+/gu;
 
-export function tokensOf(raw: unknown, tokenizer: Tokenizer): string[] | undefined {
+/**
+ * The tokens of a text, the first `limit` of them at most: encoding a row needs only the tokens
+ * its field keeps, so a 1 MB title costs its first few words, not a million trigrams on every
+ * pass over the data. The vocabulary, built once, reads them all.
+ */
+export function tokensOf(raw: unknown, tokenizer: Tokenizer, limit = Infinity): string[] | undefined {
   if (typeof raw !== "string") return undefined;
-  const words = raw.toLowerCase().match(WORD) ?? [];
-  if (tokenizer === "unigram") return words;
-  if (tokenizer === "bigram") return words.slice(1).map((word, i) => `${words[i]} ${word}`);
-  return words.flatMap((word) => {
-    const marked = [...`#${word}#`];
-    return marked.slice(2).map((_, i) => marked.slice(i, i + 3).join(""));
-  });
+  const out: string[] = [];
+  const text = raw.toLowerCase();
+  let previous: string | undefined;
+  for (const match of text.matchAll(WORD)) {
+    if (out.length >= limit) break;
+    const word = match[0];
+    if (tokenizer === "unigram") out.push(word);
+    else if (tokenizer === "bigram") {
+      if (previous !== undefined) out.push(`${previous} ${word}`);
+      previous = word;
+    } else trigramsOf(word, out, limit);
+  }
+  return out;
+}
+
+/** The character trigrams of `#word#` (by code point), appended to `out` up to `limit`. */
+function trigramsOf(word: string, out: string[], limit: number): void {
+  let [a, b] = ["#", ""];
+  for (const char of `${word}#`) {
+    if (out.length >= limit) return;
+    if (b !== "") out.push(a + b + char);
+    [a, b] = b === "" ? [a, char] : [b, char];
+  }
 }
