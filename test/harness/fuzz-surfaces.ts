@@ -158,8 +158,8 @@ export function fuzzTaskShares(count: number, seed: number): Promise<SurfaceResu
     let problem = verdict(checked, goodShares || shares.length !== 2 ? [0, 1] : [1]);
     if (!problem && checked.code === 0) {
       const trained = await rec(["train", "--backend", "cpu", "--out", join(dir, `run-${i}`), join(dir, "model.rec")]);
-      // A tiny share rounds to no row of a batch of 9: refused, with a message.
-      problem = verdict(trained, goodShares && goodTasks && shares.every((s) => Number(s) >= 0.5) ? [0, 1] : [1], /rows\.jsonl|share|task/);
+      // Shares are relative: one tiny beside the other rounds to no row of a batch of 9 (refused, with a message).
+      problem = verdict(trained, goodShares && goodTasks ? [0, 1] : [1], /rows\.jsonl|share|task/);
     }
     return problem && `shares [${shares.join(", ")}]${goodTasks ? "" : ", odd task values"}: ${problem}`;
   });

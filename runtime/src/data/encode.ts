@@ -167,6 +167,8 @@ export class RowEncoder {
     if (field.min !== undefined && n < field.min) throw this.bad(row, field, `the value ${n} is below the field's minimum, ${field.min}`, "REC4011");
     if (field.dtype === "f32") {
       if (!Number.isFinite(n)) throw this.bad(row, field, `the feature is ${n} (not a finite number)`, "REC4004");
+      // Past float32's range the value would become an infinity on the way to the model.
+      if (!Number.isFinite(Math.fround(n))) throw this.bad(row, field, `the feature ${n} is beyond float32's range (±3.4e38)`, "REC4004");
       return n;
     }
     if (!Number.isInteger(n)) throw this.bad(row, field, `expected ${expectation(field)}, found ${describe(raw)}`, "REC4002");
