@@ -24,7 +24,7 @@ export interface CommandSpec {
 
 export type ParsedArgs =
   | { readonly ok: true; readonly options: Map<string, string | true | string[]>; readonly positionals: string[]; readonly help: boolean }
-  | { readonly ok: false; readonly error: string };
+  | { readonly ok: false; readonly error: string; /** The error names the option meant: no need for the whole help. */ readonly suggested?: true };
 
 export function parseArgs(argv: readonly string[], spec: CommandSpec): ParsedArgs {
   const options = new Map<string, string | true | string[]>();
@@ -48,7 +48,8 @@ export function parseArgs(argv: readonly string[], spec: CommandSpec): ParsedArg
     const option = spec.options.find((o) => o.name === rawName);
     if (!option) {
       const near = suggest(rawName, spec.options.map((o) => o.name), 1)[0];
-      return { ok: false, error: `unknown option \`--${rawName}\` for \`rec ${spec.name}\`${near ? `; did you mean \`--${near}\`?` : ` (\`rec ${spec.name} --help\` lists them)`}` };
+      if (near) return { ok: false, error: `unknown option \`--${rawName}\` for \`rec ${spec.name}\`; did you mean \`--${near}\`?`, suggested: true };
+      return { ok: false, error: `unknown option \`--${rawName}\` for \`rec ${spec.name}\` (\`rec ${spec.name} --help\` lists them)` };
     }
     if (!option.values) {
       if (inline !== undefined) return { ok: false, error: `option \`--${rawName}\` takes no value` };

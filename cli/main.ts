@@ -80,7 +80,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const parsed = parseArgs(rest, command.spec);
   if (!parsed.ok) {
     // A near miss is answered in one line; anything else shows the command's help.
-    io.stderr(/did you mean/.test(parsed.error) ? `error: ${parsed.error}\n` : `error: ${parsed.error}\n\n${formatHelp(command.spec)}`);
+    io.stderr(parsed.suggested ? `error: ${parsed.error}\n` : `error: ${parsed.error}\n\n${formatHelp(command.spec)}`);
     return EXIT.usage;
   }
   if (parsed.help) {

@@ -9,7 +9,7 @@
 
 import { format } from "prettier";
 import { FormatSyntaxError, recPlugin } from "./prettier-plugin.js";
-import { compareMeaning, meaningOf, nodeAround, type Difference } from "./meaning.js";
+import { compareMeaning, meaningOf, nodeAround, type Difference, type Meaning } from "./meaning.js";
 
 export interface FormatOptions {
   /** The line width to break at (default 100). */
@@ -25,12 +25,12 @@ const MAX_VERBATIM = 64;
 
 export async function formatRec(text: string, path: string, options: FormatOptions = {}): Promise<FormatResult> {
   try {
-    const first = await proven(text, path, options);
+    const first = await proven(text, path, options, meaningOf(path, text));
     if (!first.ok) return first;
-    // Idempotent: the output formats to itself (checked, not assumed).
-    const again = await proven(first.text, path, options);
+    // Idempotent: the output formats to itself (checked, not assumed); its meaning is known.
+    const again = await proven(first.text, path, options, first.meaning);
     if (!again.ok || again.text !== first.text) return refusal(text, { what: "formatting it twice gives two different texts", offset: 0 });
-    return first;
+    return { ok: true, text: first.text };
   } catch (error) {
     if (error instanceof FormatSyntaxError) return { ok: false, reason: `it does not parse (${error.message}); \`rec check\` shows where` };
     if (error instanceof RangeError) return { ok: false, reason: "it is nested too deeply to format" };
@@ -38,14 +38,14 @@ export async function formatRec(text: string, path: string, options: FormatOptio
   }
 }
 
-/** One formatting whose output has the input's meaning, printing more nodes verbatim as needed. */
-async function proven(text: string, path: string, options: FormatOptions): Promise<FormatResult> {
-  const before = meaningOf(path, text);
+/** One formatting whose output has the input's meaning (`before`), printing more nodes verbatim as needed. */
+async function proven(text: string, path: string, options: FormatOptions, before: Meaning): Promise<(FormatResult & { ok: false }) | { ok: true; text: string; meaning: Meaning }> {
   const verbatim = new Set<string>();
   for (;;) {
     const output = await format(text, { parser: "rec", plugins: [recPlugin], filepath: path, printWidth: options.printWidth ?? 100, tabWidth: 2, useTabs: false, recVerbatim: [...verbatim].join(" ") } as never);
-    const difference = compareMeaning(before, meaningOf(path, output));
-    if (!difference) return { ok: true, text: output };
+    const meaning = meaningOf(path, output);
+    const difference = compareMeaning(before, meaning);
+    if (!difference) return { ok: true, text: output, meaning };
     // A comment that moved: print the innermost node around it as the user wrote it.
     const around = difference.comment !== undefined ? nodeAround(before, difference.offset) : undefined;
     if (!around || verbatim.has(around) || verbatim.size >= MAX_VERBATIM) return refusal(text, difference);
@@ -53,7 +53,7 @@ async function proven(text: string, path: string, options: FormatOptions): Promi
   }
 }
 
-function refusal(text: string, difference: Difference): FormatResult {
+function refusal(text: string, difference: Difference): FormatResult & { ok: false } {
   const before = text.slice(0, difference.offset);
   const line = before.split("\n").length;
   const column = difference.offset - before.lastIndexOf("\n");
