@@ -32,16 +32,18 @@ export const tables: Command = (args, io) => {
       return EXIT.usage;
     }
     const markdown = readFileSync(path, "utf8");
-    // Each block reads the results.json its `"from"` names, or the one beside the file.
-    const sources = tableSources(markdown).map((from) => join(dirname(path), from ?? "results.json"));
-    const absent = sources.find((s) => !existsSync(s));
-    if (absent) {
-      io.stderr(`error: ${file} reads ${absent}, which does not exist${absent.endsWith(join(dirname(path), "results.json")) ? " (a block without `from` reads the results.json beside the file)" : ""}\n`);
+    // Each block reads the results.json its `"from"` names, or the one beside the file: each read once.
+    const sourceOf = (from: string | undefined) => join(dirname(path), from ?? "results.json");
+    const missing = [...new Set(tableSources(markdown))].filter((from) => !existsSync(sourceOf(from)));
+    if (missing.length) {
+      const from = missing[0];
+      io.stderr(`error: ${file} reads ${sourceOf(from)}, which does not exist${from === undefined ? " (a block without `from` reads the results.json beside the file)" : ""}\n`);
       return EXIT.usage;
     }
+    const records = new Map<string | undefined, ExperimentRecord>();
     let regenerated: string;
     try {
-      regenerated = regenerateTables(markdown, (from) => JSON.parse(readFileSync(join(dirname(path), from ?? "results.json"), "utf8")) as ExperimentRecord);
+      regenerated = regenerateTables(markdown, (from) => records.get(from) ?? records.set(from, JSON.parse(readFileSync(sourceOf(from), "utf8")) as ExperimentRecord).get(from)!);
     } catch (error) {
       io.stderr(`error: ${file}: ${error instanceof Error ? error.message : String(error)}\n`);
       return EXIT.usage;
