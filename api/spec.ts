@@ -5,10 +5,11 @@
 // retrains) use this instead of writing .rec text; examples/api/variants.ts shows it.
 // A Spec is immutable: `with` and `swap` return new ones. It compiles lazily, once.
 
+import { openData } from "../app/data.js";
 import { bindConstants } from "../runtime/src/data/constants.js";
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { compile, type CompileResult } from "../compiler/src/driver.js";
+import { compile, type CompileResult } from "../app/compile.js";
 import type { Diagnostic } from "../compiler/src/diagnostics/diagnostic.js";
 import { semanticDiff, type ModelDiff } from "../compiler/src/diff/semantic-diff.js";
 import { modelHash } from "../compiler/src/ir/hash.js";
@@ -17,13 +18,12 @@ import { withParamValues } from "../compiler/src/sweep/fill-params.js";
 import { formatRec } from "../compiler/src/format/format.js";
 import { valueText } from "../compiler/src/diff/semantic-diff.js";
 import type { Value } from "../compiler/src/semantics/values.js";
-import { useBackend, type BackendName } from "../runtime/src/backends.js";
+import { useBackend, type BackendName } from "../runtime/src/tfjs/backends.js";
 import { loadCheckpoint } from "../runtime/src/checkpoint/checkpoint.js";
-import { openDataSet } from "../runtime/src/data/sources.js";
-import { Executor } from "../runtime/src/executor.js";
-import { evaluateMetrics } from "../runtime/src/train/trainer.js";
+import { Executor } from "../runtime/src/tfjs/executor.js";
+import { evaluateMetrics } from "../runtime/src/tfjs/train/trainer.js";
 import type { Plan } from "../runtime/src/plan.js";
-import { trainRun, type TrainRunSummary } from "../cli/runs/train-run.js";
+import { trainRun, type TrainRunSummary } from "../app/train-run.js";
 
 /** A param value as the API takes it: a number, a bool, or .rec text (`"[64, 32]"`, a module's name). */
 export type ParamValue = string | number | boolean;
@@ -195,7 +195,7 @@ export class Spec {
       loadCheckpoint(executor, checkpoint);
       const settings = plan.train[0]?.settings ?? {};
       const batch = options.batch ?? (typeof settings["batch"] === "number" ? settings["batch"] : 64);
-      const data = await openDataSet(plan, settings["data"] as string | undefined, { seed: options.seed ?? 0, baseDir: dirname(this.path) });
+      const data = await openData(plan, settings["data"] as string | undefined, { seed: options.seed ?? 0, baseDir: dirname(this.path) });
       await bindConstants(executor, data);
       return await evaluateMetrics(executor, data.heldOut("valid"), options.batches ?? (data.heldOutBatches ? 8 : 0), batch);
     } finally {

@@ -3,7 +3,7 @@
 // models, warm, median of 5 runs. Target: at least 100,000 lines per second.
 
 import { join } from "node:path";
-import { checkSource } from "../compiler/src/driver.js";
+import { checkSource } from "../app/compile.js";
 import { generateSpec } from "./generate.js";
 import { measure } from "./measure.js";
 

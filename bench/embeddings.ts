@@ -12,11 +12,11 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { compileFiles } from "../compiler/src/driver.js";
-import { useBackend } from "../runtime/src/backends.js";
-import { Executor } from "../runtime/src/executor.js";
-import { tf } from "../runtime/src/tf.js";
-import { Trainer } from "../runtime/src/train/trainer.js";
+import { compileFiles } from "../app/compile.js";
+import { useBackend } from "../runtime/src/tfjs/backends.js";
+import { Executor } from "../runtime/src/tfjs/executor.js";
+import { tf } from "../runtime/src/tfjs/tf.js";
+import { Trainer } from "../runtime/src/tfjs/train/trainer.js";
 import type { PlanSettings } from "../runtime/src/plan.js";
 
 const BATCH = 256;

@@ -2,7 +2,7 @@
 // examples/sasrec/model.rec (2 pre-LN transformer blocks, d = 64, 2 heads, sequence length 50,
 // 20,000 items, in-batch softmax over the batch's targets), built the way a tfjs user would.
 
-import { tf } from "../runtime/src/tf.js";
+import { tf } from "../runtime/src/tfjs/tf.js";
 
 export interface HandWritten {
   readonly variables: tf.Variable[];

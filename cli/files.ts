@@ -1,10 +1,8 @@
 // Turns command-line paths into the list of .rec files to read: files as given, directories
-// walked for *.rec (skipping node_modules, dist and hidden folders), in a stable order; and the
-// package's own root, for files the commands ship beside their code.
+// walked for *.rec (skipping node_modules, dist and hidden folders), in a stable order.
 
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readdirSync, statSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
 
 export interface Expanded {
   readonly files: string[];
@@ -41,11 +39,4 @@ function walk(dir: string): string[] {
     else if (entry.name.endsWith(".rec")) out.push(path);
   }
   return out;
-}
-
-/** reclang's own folder (the one holding its package.json), found from this file's source or compiled copy. */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
-  return dir;
 }

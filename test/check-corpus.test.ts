@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkFiles } from "../compiler/src/driver.js";
+import { checkFiles } from "../app/compile.js";
 import { STDLIB_ROOT } from "../compiler/src/semantics/program.js";
 import { ROOT } from "./harness/repo.js";
 

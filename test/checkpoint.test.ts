@@ -8,12 +8,12 @@ import { join } from "node:path";
 import { hasPython } from "./harness/available.js";
 import { describe, expect, it } from "vitest";
 import { main } from "../cli/main.js";
-import { compile, compileFiles } from "../compiler/src/driver.js";
-import { useBackend } from "../runtime/src/backends.js";
+import { compile, compileFiles } from "../app/compile.js";
+import { useBackend } from "../runtime/src/tfjs/backends.js";
 import { loadCheckpoint, saveCheckpoint } from "../runtime/src/checkpoint/checkpoint.js";
 import { decodeSafetensors, encodeSafetensors } from "../runtime/src/checkpoint/safetensors.js";
 import { fuzzCheckpoint } from "./harness/fuzz-checkpoint.js";
-import { Executor } from "../runtime/src/executor.js";
+import { Executor } from "../runtime/src/tfjs/executor.js";
 import { ROOT } from "./harness/repo.js";
 
 const scratch = join(ROOT, ".tmp", "checkpoint-test");

@@ -4,16 +4,16 @@
 // `rec predict` on the same held-out batch, without the compiler (reclang/serve is runtime code,
 // and test/ir.test.ts checks the runtime imports nothing from the compiler).
 
+import { openData } from "../app/data.js";
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { compileFiles } from "../compiler/src/driver.js";
-import { useBackend } from "../runtime/src/backends.js";
-import { openDataSet } from "../runtime/src/data/sources.js";
+import { compileFiles } from "../app/compile.js";
+import { useBackend } from "../runtime/src/tfjs/backends.js";
 import { inputsOf } from "../runtime/src/serve.js";
-import { tf } from "../runtime/src/tf.js";
+import { tf } from "../runtime/src/tfjs/tf.js";
 import { ROOT } from "./harness/repo.js";
 
 // Inside the package, so the generated module's `import … from "reclang/serve"` resolves to it.
@@ -59,7 +59,7 @@ describe("rec codegen ts", () => {
     // The batch `rec predict` read: seed 0's held-out split, 8 rows.
     await useBackend("cpu");
     const plan = compileFiles([spec]).plans[0]!;
-    const data = await openDataSet(plan, plan.train[0]!.settings["data"] as string, { seed: 0, baseDir: dirname(spec) });
+    const data = await openData(plan, plan.train[0]!.settings["data"] as string, { seed: 0, baseDir: dirname(spec) });
     const batch = (await data.heldOut("valid").next(8))!;
     const inputs = Object.fromEntries(inputsOf(plan).map((i) => [i.name, { dtype: i.type.dtype, values: Array.from(batch.feeds.get(i.name)!.dataSync() as ArrayLike<number>, Number), shape: batch.feeds.get(i.name)!.shape }]));
     tf.dispose([...batch.feeds.values()]);

@@ -4,10 +4,10 @@
 // backend's added UnsortedSegmentSum kernel gives the same embedding gradients as cpu.
 
 import { afterAll, describe, expect, it } from "vitest";
-import { useBackend } from "../runtime/src/backends.js";
+import { useBackend } from "../runtime/src/tfjs/backends.js";
 import { ALL_BACKENDS, skipNote, unavailable } from "./harness/available.js";
-import { Executor, tfDtype } from "../runtime/src/executor.js";
-import { tf } from "../runtime/src/tf.js";
+import { Executor, tfDtype } from "../runtime/src/tfjs/executor.js";
+import { tf } from "../runtime/src/tfjs/tf.js";
 import { compiled, dataFor, lcg, reference, tfjsGradients, type RefTensor } from "./harness/conformance-data.js";
 
 const BACKENDS = ALL_BACKENDS;
@@ -136,7 +136,7 @@ describe("gradients agree with the reference interpreter's finite differences", 
 
 describe("conformance coverage", () => {
   it("the conformance specs use every run-time op of the registry", async () => {
-    const { OPS } = await import("../stdlib/ops/index.js");
+    const { OPS } = await import("../compiler/src/ops/index.js");
     const used = new Set(compiled.flatMap(({ plan }) => plan.steps.map((s) => s.op)));
     // `identity` is removed by `simplify` before a plan exists; sampling is random by design.
     const exempt = new Set(["identity", "sample_categorical"]);

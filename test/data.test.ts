@@ -13,16 +13,16 @@ import { BadRowError, RowEncoder } from "../runtime/src/data/encode.js";
 import { FileDataSet } from "../runtime/src/data/file-data.js";
 import { csvRecords, readRows } from "../runtime/src/data/tables.js";
 import { VocabularyBuilder } from "../runtime/src/data/vocab.js";
-import { WORLDS } from "../runtime/src/data/worlds.js";
+import { ROW_WORLDS } from "../runtime/src/data/row-worlds.js";
 import { writeTable } from "../runtime/src/data/write-table.js";
-import { useBackend } from "../runtime/src/backends.js";
-import { tf } from "../runtime/src/tf.js";
+import { useBackend } from "../runtime/src/tfjs/backends.js";
+import { tf } from "../runtime/src/tfjs/tf.js";
 import { ROOT } from "./harness/repo.js";
 
 const scratch = join(ROOT, ".tmp", "data-test");
 mkdirSync(scratch, { recursive: true });
 
-const ctr = WORLDS["ctr"]!;
+const ctr = ROW_WORLDS["ctr"]!;
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const item of items) out.push(item);

@@ -6,13 +6,13 @@ import { readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../cli/main.js";
-import { compileFiles } from "../compiler/src/driver.js";
-import { useBackend } from "../runtime/src/backends.js";
+import { compileFiles } from "../app/compile.js";
+import { useBackend } from "../runtime/src/tfjs/backends.js";
 import { loadCheckpoint } from "../runtime/src/checkpoint/checkpoint.js";
 import { readRows } from "../runtime/src/data/tables.js";
 import { constantsSettings, readConstantsFiles } from "../runtime/src/data/constants.js";
-import { Executor } from "../runtime/src/executor.js";
-import { tf } from "../runtime/src/tf.js";
+import { Executor } from "../runtime/src/tfjs/executor.js";
+import { tf } from "../runtime/src/tfjs/tf.js";
 import { ROOT } from "./harness/repo.js";
 
 const dir = join(ROOT, ".tmp", "embed-test");

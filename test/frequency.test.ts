@@ -3,14 +3,14 @@
 // within its bound; with room it is exact; a field holds the log share of the training rows read
 // so far, which held-out rows read without counting; bad settings are refused.
 
+import { openData } from "../app/data.js";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compile, compileFiles } from "../compiler/src/driver.js";
-import { useBackend } from "../runtime/src/backends.js";
+import { compile, compileFiles } from "../app/compile.js";
+import { useBackend } from "../runtime/src/tfjs/backends.js";
 import { RowEncoder } from "../runtime/src/data/encode.js";
 import { CountMinSketch, ExactCounts } from "../runtime/src/data/frequency.js";
-import { openDataSet } from "../runtime/src/data/sources.js";
 import { xorshift32 } from "../runtime/src/data/random.js";
 import type { PlanSchema } from "../runtime/src/plan.js";
 import { ROOT } from "./harness/repo.js";
@@ -91,7 +91,7 @@ model LogQ {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, "clicks.csv"), "item\n3\n3\n5\n3\n");
     const plan = compileFiles([writeSpec(dir, SPEC)]).plans[0]!;
-    const data = await openDataSet(plan, plan.train[0]!.settings["data"] as string, { seed: 0, baseDir: dir });
+    const data = await openData(plan, plan.train[0]!.settings["data"] as string, { seed: 0, baseDir: dir });
     const batch = (await data.train().next(4))!;
     const logq = Array.from(await batch.feeds.get("item_logq")!.data());
     [Math.log(1), Math.log(2 / 2), Math.log(1 / 3), Math.log(3 / 4)].forEach((v, i) => expect(logq[i]).toBeCloseTo(v, 6));

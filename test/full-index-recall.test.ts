@@ -7,12 +7,12 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../cli/main.js";
-import { compileFiles } from "../compiler/src/driver.js";
-import { useBackend } from "../runtime/src/backends.js";
+import { compileFiles } from "../app/compile.js";
+import { useBackend } from "../runtime/src/tfjs/backends.js";
 import type { Batch, BatchSource } from "../runtime/src/data/batch.js";
-import { Executor } from "../runtime/src/executor.js";
+import { Executor } from "../runtime/src/tfjs/executor.js";
 import { bucketsOf, fullIndexRecall } from "../runtime/src/full-index-recall.js";
-import { tf } from "../runtime/src/tf.js";
+import { tf } from "../runtime/src/tfjs/tf.js";
 import { lcg } from "./harness/conformance-data.js";
 import { ROOT } from "./harness/repo.js";
 

@@ -1,14 +1,14 @@
-// Fused kernels (runtime/src/kernels/fused/): std/nn's LayerNorm as one kernel on cpu and wasm
+// Fused kernels (runtime/src/tfjs/kernels/fused/): std/nn's LayerNorm as one kernel on cpu and wasm
 // gives the values and gradients its ops give one by one, for random shapes; the executor runs
 // every LayerNorm of a plan fused on those backends (SASRec's five) with the same loss and
 // gradients as the unfused plan.
 
 import { describe, expect, it } from "vitest";
-import { useBackend } from "../runtime/src/backends.js";
-import { Executor, tfDtype } from "../runtime/src/executor.js";
-import { fusedLayerNorm } from "../runtime/src/kernels/fused/layer-norm.js";
-import { tf } from "../runtime/src/tf.js";
-import { compileFiles } from "../compiler/src/driver.js";
+import { useBackend } from "../runtime/src/tfjs/backends.js";
+import { Executor, tfDtype } from "../runtime/src/tfjs/executor.js";
+import { fusedLayerNorm } from "../runtime/src/tfjs/kernels/fused/layer-norm.js";
+import { tf } from "../runtime/src/tfjs/tf.js";
+import { compileFiles } from "../app/compile.js";
 import { dataFor, lcg } from "./harness/conformance-data.js";
 import { ROOT } from "./harness/repo.js";
 import { join } from "node:path";

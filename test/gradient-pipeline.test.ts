@@ -1,23 +1,23 @@
-// The gradient pipeline (runtime/src/train/gradient-pipeline.ts) against its contracts: top-k
+// The gradient pipeline (runtime/src/tfjs/train/gradient-pipeline.ts) against its contracts: top-k
 // with error feedback loses nothing over time, quantisation error stays within half a level,
 // clipping bounds hold; in the trainer, a pipeline with no transform trains exactly as plain
 // minibatch training, per-example clipping matches an independent computation, and `only`
 // trains nothing else. Label privacy flips at the rate ε asks, once per example.
 
+import { openData } from "../app/data.js";
 import fc from "fast-check";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compile, compileFiles } from "../compiler/src/driver.js";
-import { openDataSet } from "../runtime/src/data/sources.js";
-import { useBackend } from "../runtime/src/backends.js";
+import { compile, compileFiles } from "../app/compile.js";
+import { useBackend } from "../runtime/src/tfjs/backends.js";
 import { endlessEpochs, type Examples } from "../runtime/src/data/examples.js";
 import { flipProbability, randomizedResponse, withLabelPrivacy } from "../runtime/src/data/label-privacy.js";
 import { mulberry32 } from "../runtime/src/data/random.js";
-import { Executor } from "../runtime/src/executor.js";
-import { tf } from "../runtime/src/tf.js";
+import { Executor } from "../runtime/src/tfjs/executor.js";
+import { tf } from "../runtime/src/tfjs/tf.js";
 import { prepareTraining } from "../runtime/src/train/epochs.js";
-import { clipToNorm, GradientPipeline, quantize, topkWithFeedback } from "../runtime/src/train/gradient-pipeline.js";
-import { Trainer, TrainingError, trainOptionsFrom } from "../runtime/src/train/trainer.js";
+import { clipToNorm, GradientPipeline, quantize, topkWithFeedback } from "../runtime/src/tfjs/train/gradient-pipeline.js";
+import { Trainer, TrainingError, trainOptionsFrom } from "../runtime/src/tfjs/train/trainer.js";
 import { ROOT } from "./harness/repo.js";
 
 const vector = fc.array(fc.float({ min: -100, max: 100, noNaN: true, noDefaultInfinity: true }), { minLength: 1, maxLength: 64 }).map((xs) => Float32Array.from(xs));
@@ -211,7 +211,7 @@ describe("label privacy and epochs", () => {
     await useBackend("cpu");
     const plan = compileFiles([join(ROOT, "examples/ctr/model.rec")]).plans[0]!;
     const settings = plan.train[0]!.settings;
-    const data = await openDataSet(plan, settings["data"] as string, { seed: 1, baseDir: join(ROOT, "examples/ctr") });
+    const data = await openData(plan, settings["data"] as string, { seed: 1, baseDir: join(ROOT, "examples/ctr") });
     const rows = (await data.finite!()).count;
     const { data: prepared, options } = await prepareTraining(data, { ...settings, epochs: 2 }, trainOptionsFrom({ ...settings, epochs: 2 }, { seed: 1, batch: 1000 }));
     expect([options.steps, options.stepsPerEpoch]).toEqual([2 * Math.ceil(rows / 1000), Math.ceil(rows / 1000)]);

@@ -5,17 +5,17 @@
 // the checker refuses a constant input without a source and a world's whole field fed to a
 // batched input.
 
+import { openData } from "../app/data.js";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compile, compileFiles } from "../compiler/src/driver.js";
-import { useBackend } from "../runtime/src/backends.js";
+import { compile, compileFiles } from "../app/compile.js";
+import { useBackend } from "../runtime/src/tfjs/backends.js";
 import { bindConstants } from "../runtime/src/data/constants.js";
-import { openDataSet } from "../runtime/src/data/sources.js";
-import { Executor } from "../runtime/src/executor.js";
-import { train, trainOptionsFrom } from "../runtime/src/train/trainer.js";
-import { tf } from "../runtime/src/tf.js";
+import { Executor } from "../runtime/src/tfjs/executor.js";
+import { train, trainOptionsFrom } from "../runtime/src/tfjs/train/trainer.js";
+import { tf } from "../runtime/src/tfjs/tf.js";
 import { writeTorchPackage } from "../runtime/src/torch/package.js";
 import { findTorchPython } from "../runtime/src/torch/python.js";
 import { rec } from "./harness/rec-cli.js";
@@ -44,7 +44,7 @@ describe("constant inputs from a graph file", () => {
     expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     const plan = result.plans[0]!;
     expect(plan.inputs.filter((i) => i.constant).map((i) => i.name)).toEqual(["edge_user", "edge_item", "edge_weight"]);
-    const data = await openDataSet(plan, plan.train[0]!.settings["data"] as string, { seed: 0, baseDir: dir });
+    const data = await openData(plan, plan.train[0]!.settings["data"] as string, { seed: 0, baseDir: dir });
     const batch = (await data.train().next(4))!;
     expect([...batch.feeds.keys()].sort()).toEqual(["item_id", "user_id"]);
     tf.dispose([...batch.feeds.values()]);
@@ -107,7 +107,7 @@ describe("constant inputs from several files, one keyed by id", () => {
     const result = compileFiles([join(dir, "model.rec")]);
     expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     const plan = result.plans[0]!;
-    return { plan, data: await openDataSet(plan, plan.train[0]!.settings["data"] as string, { seed: 0, baseDir: dir }) };
+    return { plan, data: await openData(plan, plan.train[0]!.settings["data"] as string, { seed: 0, baseDir: dir }) };
   };
 
   it("place each keyed row at its id, whatever the file's order, beside the edge list's rows", async () => {

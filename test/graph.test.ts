@@ -4,7 +4,7 @@
 
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compileFiles } from "../compiler/src/driver.js";
+import { compileFiles } from "../app/compile.js";
 import { modelGraph } from "../compiler/src/tools/model-graph.js";
 import { main } from "../cli/main.js";
 import { expectGolden } from "./harness/golden.js";

@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkFiles } from "../compiler/src/driver.js";
+import { checkFiles } from "../app/compile.js";
 import { GraphBuilder } from "../compiler/src/ir/builder.js";
 import { interpret, type Tensor } from "../compiler/src/ir/interpret.js";
 import type { Attr, IrModel, IrOutput } from "../compiler/src/ir/ir.js";

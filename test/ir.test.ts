@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkFiles, compileFiles } from "../compiler/src/driver.js";
+import { checkFiles, compileFiles } from "../app/compile.js";
 import { parseModels } from "../compiler/src/ir/parser.js";
 import { printModel, printModels } from "../compiler/src/ir/printer.js";
 import { verify } from "../compiler/src/ir/verify.js";

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { accuracy, auc, calibration, groupAuc, groupedAccuracy, ips, logLoss, normalizedEntropy, snips } from "../runtime/src/metrics/classification.js";
 import { exactMetric } from "../runtime/src/metrics/exact.js";
 import { diagonalQueries, hitRateAtK, meanReciprocalRank, ndcgAtK, rankOf, recallAtK } from "../runtime/src/metrics/ranking.js";
-import { OPS } from "../stdlib/ops/index.js";
+import { OPS } from "../compiler/src/ops/index.js";
 import { hasExactMetric } from "../runtime/src/metrics/exact.js";
 
 describe("classification metrics", () => {
@@ -125,9 +125,9 @@ describe("metrics of broken scores", () => {
 
   it("is NaN in the reference implementations and the tfjs kernels", async () => {
     const { METRICS_REFERENCE } = await import("../compiler/src/ir/reference/metrics.js");
-    const { METRICS_KERNELS } = await import("../runtime/src/kernels/metrics.js");
-    const { useBackend } = await import("../runtime/src/backends.js");
-    const { tf } = await import("../runtime/src/tf.js");
+    const { METRICS_KERNELS } = await import("../runtime/src/tfjs/kernels/metrics.js");
+    const { useBackend } = await import("../runtime/src/tfjs/backends.js");
+    const { tf } = await import("../runtime/src/tfjs/tf.js");
     const node = { id: 1, op: "in_batch_recall", inputs: [0], attrs: new Map([["k", { kind: "int" as const, dim: { terms: new Map([["", 10]]) } }]]), type: { dtype: "f32" as const, shape: [] } };
     const reference = METRICS_REFERENCE["in_batch_recall"]!([nanScores], { node, shape: [], dim: () => 10 });
     expect(reference.data[0]).toBeNaN();

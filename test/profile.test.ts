@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../cli/main.js";
-import type { StepProfile } from "../runtime/src/train/profile.js";
+import type { StepProfile } from "../runtime/src/tfjs/train/profile.js";
 import { ROOT } from "./harness/repo.js";
 import { findTorchPython } from "../runtime/src/torch/python.js";
 

@@ -1,4 +1,4 @@
-// The random ops while training (stdlib/ops/random.ts): on every tfjs backend and on torch,
+// The random ops while training (compiler/src/ops/random.ts): on every tfjs backend and on torch,
 // the draws of test/corpus/random/draws.rec have their distribution's statistics (4000 draws,
 // fixed seeds: each check sits at least 5 standard errors from its bound), a new seed or step
 // draws other numbers and the same seed the same ones, and outside training each op gives the
@@ -8,10 +8,10 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compileFiles } from "../compiler/src/driver.js";
-import { useBackend } from "../runtime/src/backends.js";
-import { Executor } from "../runtime/src/executor.js";
-import { tf } from "../runtime/src/tf.js";
+import { compileFiles } from "../app/compile.js";
+import { useBackend } from "../runtime/src/tfjs/backends.js";
+import { Executor } from "../runtime/src/tfjs/executor.js";
+import { tf } from "../runtime/src/tfjs/tf.js";
 import { writeTorchPackage } from "../runtime/src/torch/package.js";
 import { findTorchPython } from "../runtime/src/torch/python.js";
 import { ALL_BACKENDS, skipNote, unavailable } from "./harness/available.js";

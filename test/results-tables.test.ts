@@ -6,8 +6,8 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { ExperimentRecord } from "../cli/runs/experiment.js";
-import { countTables, describeChange, regenerateTables, tableSources } from "../cli/runs/results-tables.js";
+import type { ExperimentRecord } from "../app/experiment.js";
+import { countTables, describeChange, regenerateTables, tableSources } from "../app/results-tables.js";
 import { ROOT } from "./harness/repo.js";
 
 const examples = readdirSync(join(ROOT, "examples"))

@@ -1,16 +1,16 @@
 // The RL language features: a reward switched per variant by name, and frozen reference copies
-// (runtime/src/train/reference.ts): they start as the policy's weights, never train, and the
+// (runtime/src/tfjs/train/reference.ts): they start as the policy's weights, never train, and the
 // summary counts them without gradients or optimizer state.
 
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compile, compileFiles } from "../compiler/src/driver.js";
+import { compile, compileFiles } from "../app/compile.js";
 import { summarize } from "../compiler/src/semantics/summary.js";
-import { useBackend } from "../runtime/src/backends.js";
-import { Executor } from "../runtime/src/executor.js";
-import { tf } from "../runtime/src/tf.js";
-import { copyReferences } from "../runtime/src/train/reference.js";
-import { Trainer } from "../runtime/src/train/trainer.js";
+import { useBackend } from "../runtime/src/tfjs/backends.js";
+import { Executor } from "../runtime/src/tfjs/executor.js";
+import { tf } from "../runtime/src/tfjs/tf.js";
+import { copyReferences } from "../runtime/src/tfjs/train/reference.js";
+import { Trainer } from "../runtime/src/tfjs/train/trainer.js";
 import { ROOT } from "./harness/repo.js";
 
 describe("a reward switched by name", () => {

@@ -5,26 +5,27 @@
 // the rollout with an error naming the part, its line and the step; exploration stays inside
 // the candidate set.
 
+import { WORLDS } from "../app/worlds.js";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../cli/main.js";
-import { compileFiles } from "../compiler/src/driver.js";
+import { compileFiles } from "../app/compile.js";
 import { summarize } from "../compiler/src/semantics/summary.js";
-import { useBackend } from "../runtime/src/backends.js";
+import { useBackend } from "../runtime/src/tfjs/backends.js";
 import { loadWeightsFromTable, snapshotWeights } from "../runtime/src/checkpoint/checkpoint.js";
 import { rowsOf } from "../runtime/src/data/examples.js";
 import { openSessionWorld } from "../runtime/src/data/sources.js";
-import { Executor } from "../runtime/src/executor.js";
+import { Executor } from "../runtime/src/tfjs/executor.js";
 import type { Plan } from "../runtime/src/plan.js";
 import { Environment, RolloutError } from "../runtime/src/rl/environment.js";
 import { ReplayBuffer } from "../runtime/src/rl/replay.js";
 import { chooseActions } from "../runtime/src/rl/rollouts.js";
 import { qValues, valueLearning } from "../runtime/src/rl/value-learning.js";
 import { xorshift32 } from "../runtime/src/data/random.js";
-import { tf } from "../runtime/src/tf.js";
-import { copyReferences } from "../runtime/src/train/reference.js";
-import { train, trainOptionsFrom } from "../runtime/src/train/trainer.js";
+import { tf } from "../runtime/src/tfjs/tf.js";
+import { copyReferences } from "../runtime/src/tfjs/train/reference.js";
+import { train, trainOptionsFrom } from "../runtime/src/tfjs/train/trainer.js";
 import { ROOT } from "./harness/repo.js";
 
 const FAULTS = join(ROOT, "test/fixtures/rollouts/faults.rec");
@@ -42,7 +43,7 @@ async function learn(overrides: Record<string, string> = {}, seed = 4) {
   const settings = all.get("Q")!.train[0]!.settings;
   copyReferences(q, settings);
   const environment = new Executor(all.get("Env")!, seed);
-  const world = openSessionWorld(String((settings["rollouts"] as Record<string, unknown>)["world"]), seed);
+  const world = openSessionWorld(String((settings["rollouts"] as Record<string, unknown>)["world"]), seed, WORLDS, all.get("Q")!);
   const learning = valueLearning(q, new Environment(environment), world, settings, seed);
   const held: number[] = [];
   const reports = await train(q, settings, learning.data, {
@@ -99,7 +100,7 @@ describe("the RecoMind Q-network", () => {
     const q = new Executor(all.get("RecoMind")!, 2);
     loadWeightsFromTable(q, snapshotWeights(supervised), "q_net.engagement", "engagement", "the supervised model");
     copyReferences(q, all.get("RecoMind")!.train[0]!.settings);
-    const world = openSessionWorld('synthetic(world = "recomind_sessions", items = 60, history_length = 8, seed = 2)', 1);
+    const world = openSessionWorld('synthetic(world = "recomind_sessions", items = 60, history_length = 8, seed = 2)', 1, WORLDS, all.get("RecoMind")!);
     const state = world.start(5, xorshift32(3));
     const candidates = Int32Array.from({ length: 5 * 7 }, (_, i) => (i * 13 + 5) % 60);
     const values = await qValues(q)(state, candidates, 7, 1);

@@ -8,16 +8,16 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkSource, compileFiles } from "../compiler/src/driver.js";
+import { checkSource, compileFiles } from "../app/compile.js";
 import { summarize } from "../compiler/src/semantics/summary.js";
-import { useBackend } from "../runtime/src/backends.js";
-import { Executor } from "../runtime/src/executor.js";
+import { useBackend } from "../runtime/src/tfjs/backends.js";
+import { Executor } from "../runtime/src/tfjs/executor.js";
 import type { PlanSettings } from "../runtime/src/plan.js";
-import { tf } from "../runtime/src/tf.js";
+import { tf } from "../runtime/src/tfjs/tf.js";
 import { writeTorchPackage } from "../runtime/src/torch/package.js";
 import { findTorchPython } from "../runtime/src/torch/python.js";
 import { TorchTrainer } from "../runtime/src/torch/torch-trainer.js";
-import { Trainer, TrainingError } from "../runtime/src/train/trainer.js";
+import { Trainer, TrainingError } from "../runtime/src/tfjs/train/trainer.js";
 import { ALL_BACKENDS, skipNote, unavailable } from "./harness/available.js";
 import { ROOT } from "./harness/repo.js";
 

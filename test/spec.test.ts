@@ -6,12 +6,13 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DIAGNOSTIC_CATALOG } from "../compiler/src/diagnostics/catalog.js";
-import { generatedSpecFiles } from "../compiler/src/tools/gen-spec.js";
+import { specFiles } from "../app/gen-spec.js";
+import { WORLDS } from "../app/worlds.js";
 import { renderExample } from "../compiler/src/tools/spec-artifacts.js";
 import { ROOT } from "./harness/repo.js";
 
 describe("spec", () => {
-  for (const file of generatedSpecFiles(ROOT)) {
+  for (const file of specFiles(ROOT)) {
     it(`${file.path.slice(ROOT.length)} is up to date (run npm run spec:gen)`, () => {
       expect(readFileSync(file.path, "utf8")).toBe(file.content);
     });
@@ -20,7 +21,7 @@ describe("spec", () => {
   for (const entry of DIAGNOSTIC_CATALOG) {
     if (entry.code === "REC9001") continue;
     it(`${entry.code}'s example reports ${entry.code} first`, () => {
-      const example = renderExample(entry.code);
+      const example = renderExample(entry.code, WORLDS);
       expect(example).toBeDefined();
       expect(example!.codes[0]).toBe(entry.code);
     });

@@ -6,12 +6,12 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compileFiles } from "../compiler/src/driver.js";
-import { useBackend } from "../runtime/src/backends.js";
+import { compileFiles } from "../app/compile.js";
+import { useBackend } from "../runtime/src/tfjs/backends.js";
 import { readSafetensors } from "../runtime/src/checkpoint/safetensors.js";
-import { Executor } from "../runtime/src/executor.js";
-import { tf } from "../runtime/src/tf.js";
-import { Trainer } from "../runtime/src/train/trainer.js";
+import { Executor } from "../runtime/src/tfjs/executor.js";
+import { tf } from "../runtime/src/tfjs/tf.js";
+import { Trainer } from "../runtime/src/tfjs/train/trainer.js";
 import { main } from "../cli/main.js";
 import { ROOT } from "./harness/repo.js";
 import { findTorchPython } from "../runtime/src/torch/python.js";

@@ -4,7 +4,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../cli/main.js";
-import { checkSource, compileFiles } from "../compiler/src/driver.js";
+import { checkSource, compileFiles } from "../app/compile.js";
 import { summarize } from "../compiler/src/semantics/summary.js";
 import { expectGolden } from "./harness/golden.js";
 import { exampleModels, ROOT } from "./harness/repo.js";

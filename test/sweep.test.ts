@@ -8,10 +8,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compile, variantCompiler } from "../compiler/src/driver.js";
+import { compile, variantCompiler } from "../app/compile.js";
 import { enumeratePoints, planSweep } from "../compiler/src/sweep/plan-sweep.js";
 import { main } from "../cli/main.js";
-import { halvingSteps } from "../cli/runs/sweep.js";
+import { halvingSteps } from "../app/sweep.js";
 import { ROOT } from "./harness/repo.js";
 
 const example = join(ROOT, "examples/sweep/model.rec");

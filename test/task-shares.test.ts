@@ -3,17 +3,17 @@
 // endless pass (a small task repeats sooner: it is upsampled to its share). Bad task values, a
 // task with no training rows and a batch too small for a share stop with messages that say so.
 
+import { openData } from "../app/data.js";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compileFiles } from "../compiler/src/driver.js";
-import { useBackend } from "../runtime/src/backends.js";
+import { compileFiles } from "../app/compile.js";
+import { useBackend } from "../runtime/src/tfjs/backends.js";
 import { taskQuotas } from "../runtime/src/data/file-data.js";
-import { openDataSet } from "../runtime/src/data/sources.js";
-import { Executor } from "../runtime/src/executor.js";
-import { train, trainOptionsFrom } from "../runtime/src/train/trainer.js";
-import { tf } from "../runtime/src/tf.js";
+import { Executor } from "../runtime/src/tfjs/executor.js";
+import { train, trainOptionsFrom } from "../runtime/src/tfjs/train/trainer.js";
+import { tf } from "../runtime/src/tfjs/tf.js";
 import { ROOT } from "./harness/repo.js";
 import type { Plan } from "../runtime/src/plan.js";
 import { tasksSpec as spec } from "./harness/surface-specs.js";
@@ -35,7 +35,7 @@ async function project(name: string, rows: readonly object[], shuffle = 0): Prom
   return { plan: result.plans[0]!, dir };
 }
 
-const open = (plan: Plan, dir: string) => openDataSet(plan, plan.train[0]!.settings["data"] as string, { seed: 3, baseDir: dir });
+const open = (plan: Plan, dir: string) => openData(plan, plan.train[0]!.settings["data"] as string, { seed: 3, baseDir: dir });
 
 describe("task shares", () => {
   it("fill every batch with each task's share, task after task, the small task repeating at its own pace", async () => {
@@ -88,7 +88,7 @@ describe("task shares", () => {
 
   it("count a row of an unnamed task as skipped under --skip-bad-rows, and never feed it", async () => {
     const { plan, dir } = await project("skipped", [...ROWS, { row: 500, task: 2 }]);
-    const data = await openDataSet(plan, plan.train[0]!.settings["data"] as string, { seed: 3, baseDir: dir, skipBadRows: true });
+    const data = await openData(plan, plan.train[0]!.settings["data"] as string, { seed: 3, baseDir: dir, skipBadRows: true });
     expect(data.skipped.count).toBe(1);
     expect(data.skipped.examples[0]).toMatch(/row 133, column `task`: the task 2/);
     const batches = data.train();

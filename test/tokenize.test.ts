@@ -3,15 +3,15 @@
 // three, each field getting its own vocabulary from the training split (capped at its id space,
 // id 0 for the rest), its first tokens kept and padded, and a mask; bad options refused.
 
+import { openData } from "../app/data.js";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compile, compileFiles } from "../compiler/src/driver.js";
-import { useBackend } from "../runtime/src/backends.js";
+import { compile, compileFiles } from "../app/compile.js";
+import { useBackend } from "../runtime/src/tfjs/backends.js";
 import { FileDataSet } from "../runtime/src/data/file-data.js";
-import { openDataSet } from "../runtime/src/data/sources.js";
 import { tokensOf } from "../runtime/src/data/tokenize.js";
-import { tf } from "../runtime/src/tf.js";
+import { tf } from "../runtime/src/tfjs/tf.js";
 import { rec } from "./harness/rec-cli.js";
 import { ROOT } from "./harness/repo.js";
 import { TITLES_SPEC as SPEC } from "./harness/surface-specs.js";
@@ -42,7 +42,7 @@ describe("text columns through a schema", () => {
     const result = compileFiles([join(dir, "model.rec")]);
     expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     const plan = result.plans[0]!;
-    const data = await openDataSet(plan, plan.train[0]!.settings["data"] as string, { seed: 0, baseDir: dir });
+    const data = await openData(plan, plan.train[0]!.settings["data"] as string, { seed: 0, baseDir: dir });
     expect(data).toBeInstanceOf(FileDataSet);
     const words = (data as FileDataSet).vocabularies.get("words")!;
     // 3 ids besides 0: the most frequent training words, ties by first appearance.
@@ -63,7 +63,7 @@ describe("text columns through a schema", () => {
 
   it("maps a title's tokens to its vocabulary's ids in order, the first four kept, unknown ones to 0", async () => {
     const plan = compileFiles([join(dir, "model.rec")]).plans[0]!;
-    const data = (await openDataSet(plan, plan.train[0]!.settings["data"] as string, { seed: 0, baseDir: dir })) as FileDataSet;
+    const data = (await openData(plan, plan.train[0]!.settings["data"] as string, { seed: 0, baseDir: dir })) as FileDataSet;
     const words = data.vocabularies.get("words")!;
     const examples = await data.finite();
     const ids = examples.columns.get("words")!.data;

@@ -2,17 +2,17 @@
 // repeats itself for a seed, agrees across cpu and wasm, and stops on a non-finite loss with
 // the op that produced it. Schedules and optimizers are checked against their formulas.
 
+import { openData } from "../app/data.js";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../cli/main.js";
-import { compile, compileFiles } from "../compiler/src/driver.js";
-import { useBackend } from "../runtime/src/backends.js";
-import { openDataSet } from "../runtime/src/data/sources.js";
-import { Executor, KernelError } from "../runtime/src/executor.js";
-import { tf } from "../runtime/src/tf.js";
-import { makeOptimizer } from "../runtime/src/train/optimizers.js";
+import { compile, compileFiles } from "../app/compile.js";
+import { useBackend } from "../runtime/src/tfjs/backends.js";
+import { Executor, KernelError } from "../runtime/src/tfjs/executor.js";
+import { tf } from "../runtime/src/tfjs/tf.js";
+import { makeOptimizer } from "../runtime/src/tfjs/train/optimizers.js";
 import { learningRateFactor } from "../runtime/src/train/schedule.js";
-import { NonFiniteLoss, train, trainOptionsFrom, Trainer } from "../runtime/src/train/trainer.js";
+import { NonFiniteLoss, train, trainOptionsFrom, Trainer } from "../runtime/src/tfjs/train/trainer.js";
 import { ROOT } from "./harness/repo.js";
 
 const plan = compileFiles([join(ROOT, "examples/two_tower/model.rec")]).plans[0]!;
@@ -20,7 +20,7 @@ const settings = plan.train[0]!.settings;
 
 async function run(backend: "cpu" | "wasm", steps: number, seed = 3) {
   const executor = new Executor(plan, seed);
-  const data = await openDataSet(plan, settings["data"] as string, { seed, baseDir: ROOT });
+  const data = await openData(plan, settings["data"] as string, { seed, baseDir: ROOT });
   const memory: number[] = [];
   const reports = await train(executor, settings, data, {
     ...trainOptionsFrom(settings, { steps, batch: 64, seed, evalEvery: 0, evalBatches: 2 }),
@@ -218,7 +218,7 @@ describe("sample_categorical", () => {
   for (const backend of ["cpu", "wasm"] as const) {
     it(`draws actions with the policy's probabilities on ${backend}, and a temperature flattens them`, async () => {
       await useBackend(backend);
-      const { KERNELS } = await import("../runtime/src/kernels/index.js");
+      const { KERNELS } = await import("../runtime/src/tfjs/kernels/index.js");
       const probabilities = [0.1, 0.2, 0.7];
       const n = 20_000;
       const draw = async (temperature: number, seed: number) => {

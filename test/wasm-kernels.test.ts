@@ -1,13 +1,13 @@
-// Our wasm kernels (runtime/src/kernels/wasm/): matrix products routed to XNNPACK, tiling by
+// Our wasm kernels (runtime/src/tfjs/kernels/wasm/): matrix products routed to XNNPACK, tiling by
 // block copies, gathers by row copies, sums over leading axes and GELU with its one-pass
 // gradient give what tfjs's cpu backend gives, for every transpose and batch arrangement and
 // random shapes; a clone, a cast to the same dtype and an identity transpose share memory. (The
 // conformance tests also run every example through them against the reference interpreter.)
 
 import { describe, expect, it } from "vitest";
-import { useBackend } from "../runtime/src/backends.js";
-import { ELEMENTWISE_KERNELS } from "../runtime/src/kernels/elementwise.js";
-import { tf } from "../runtime/src/tf.js";
+import { useBackend } from "../runtime/src/tfjs/backends.js";
+import { ELEMENTWISE_KERNELS } from "../runtime/src/tfjs/kernels/elementwise.js";
+import { tf } from "../runtime/src/tfjs/tf.js";
 
 /** A seeded uniform generator, so a failure repeats. */
 function random(seed: number) {

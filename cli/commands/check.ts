@@ -4,7 +4,7 @@
 
 import { renderTable } from "../table.js";
 import { dirname, isAbsolute, relative } from "node:path";
-import { checkFiles, compileFiles } from "../../compiler/src/driver.js";
+import { checkFiles, compileFiles } from "../../app/compile.js";
 import type { ContractReport } from "../../runtime/src/data/contract.js";
 import { ConfigError } from "../../runtime/src/config.js";
 import { DataSourceError } from "../../runtime/src/data/source-config.js";

@@ -3,7 +3,7 @@
 // `reclang/serve`, without the compiler.
 
 import { relative, resolve } from "node:path";
-import { compileFiles } from "../../compiler/src/driver.js";
+import { compileFiles } from "../../app/compile.js";
 import { writeFileAtomic } from "../../runtime/src/atomic-write.js";
 import { typescriptModule } from "../codegen/ts-module.js";
 import { EXIT } from "../io.js";

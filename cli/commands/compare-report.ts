@@ -4,7 +4,7 @@
 
 import { renderTable } from "../table.js";
 import type { ExperimentPlan } from "../../compiler/src/semantics/experiment-decl.js";
-import type { CurveRow, SummaryRow } from "../runs/experiment-summary.js";
+import type { CurveRow, SummaryRow } from "../../app/experiment-summary.js";
 
 export function formatComparison(
   experiment: ExperimentPlan,

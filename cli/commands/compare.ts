@@ -15,11 +15,11 @@
 // }
 
 import { dirname, resolve } from "node:path";
-import { compileFiles } from "../../compiler/src/driver.js";
+import { compileFiles } from "../../app/compile.js";
 import { experimentsOf, type ExperimentPlan } from "../../compiler/src/semantics/experiment-decl.js";
-import type { BackendName } from "../../runtime/src/backends.js";
-import { compileArms, resultsPath, runExperiment } from "../runs/experiment.js";
-import { HARD_SUBSET_ROW } from "../runs/hard-subset.js";
+import type { BackendName } from "../../runtime/src/tfjs/backends.js";
+import { compileArms, resultsPath, runExperiment } from "../../app/experiment.js";
+import { HARD_SUBSET_ROW } from "../../app/hard-subset.js";
 import { EXIT } from "../io.js";
 import { formatComparison, formatCurves } from "./compare-report.js";
 import { type Command, overridesFrom, reportProblems } from "./shared.js";

@@ -7,10 +7,12 @@ import { extname, relative, resolve } from "node:path";
 import type { CommandSpec } from "../args.js";
 import { EXIT } from "../io.js";
 import type { Command } from "./shared.js";
-import { WORLDS } from "../../runtime/src/data/worlds.js";
+import { ROW_WORLDS } from "../../runtime/src/data/row-worlds.js";
 import { writeTable } from "../../runtime/src/data/write-table.js";
 import { formatOf } from "../../runtime/src/data/tables.js";
-import { WORLD_CONTRACTS, type WorldField } from "../../runtime/src/data/world-contracts.js";
+import type { WorldContract, WorldField } from "../../runtime/src/data/world.js";
+import { defaultText, fieldType } from "../../app/world-doc.js";
+import { WORLD_RECORDS } from "../../app/worlds.js";
 import { renderTable } from "../table.js";
 
 /** The rows `rec data synth` builds in memory before writing (a few hundred MB at most). */
@@ -31,7 +33,7 @@ export const dataSpec: CommandSpec = {
 export const data: Command = async (args, io) => {
   const [action, world] = args.positionals;
   if (action === "worlds") {
-    io.stdout(args.options.get("json") ? `${JSON.stringify({ synthetic: WORLD_CONTRACTS, rows: Object.entries(WORLDS).map(([name, w]) => ({ name, description: w.description, columns: w.columns })) }, null, 2)}\n` : listWorlds());
+    io.stdout(args.options.get("json") ? `${JSON.stringify({ synthetic: WORLD_RECORDS.map(contractOf), rows: Object.entries(ROW_WORLDS).map(([name, w]) => ({ name, description: w.description, columns: w.columns })) }, null, 2)}\n` : listWorlds());
     return EXIT.ok;
   }
   const out = args.options.get("out") as string | undefined;
@@ -45,9 +47,9 @@ export const data: Command = async (args, io) => {
     io.stderr(`error: --rows ${rows} is more than ${MAX_SYNTH_ROWS.toLocaleString("en-US")}, the most \`rec data synth\` builds in memory; write several files with different --seed values instead\n`);
     return EXIT.usage;
   }
-  const chosen = WORLDS[world];
+  const chosen = ROW_WORLDS[world];
   if (!chosen) {
-    io.stderr(`error: no world \`${world}\`; the worlds are ${Object.keys(WORLDS).join(", ")}\n`);
+    io.stderr(`error: no world \`${world}\`; the worlds are ${Object.keys(ROW_WORLDS).join(", ")}\n`);
     return EXIT.usage;
   }
   if (![".parquet", ".jsonl", ".csv"].includes(extname(out))) {
@@ -60,22 +62,22 @@ export const data: Command = async (args, io) => {
   return EXIT.ok;
 };
 
-/** Every synthetic world with its arguments and fields (runtime/src/data/world-contracts.ts), then the row worlds `synth` writes. */
+/** A record's contract: everything but its generators. */
+const contractOf = ({ name, kind, doc, args, fields }: WorldContract): WorldContract => ({ name, kind, doc, args, fields });
+
+/** Every synthetic world with its arguments and fields (app/worlds.ts), then the row worlds `synth` writes. */
 function listWorlds(): string {
   const out: string[] = ['Synthetic worlds (`data = synthetic("<world>", …)`; `rollouts { world = … }` for interactive ones):', ""];
-  // A size that follows the model's own declaration prints as `any`.
-  const size = (d: string | number) => (d === "model" ? "any" : String(d));
-  const typeOf = (f: WorldField) => `${f.dtype === "id" ? `id<${f.ids}>` : f.dtype}[${[...(f.whole ? [] : ["B"]), ...f.shape.map(size)].join(", ")}]${f.whole ? " constant" : ""}`;
-  for (const world of WORLD_CONTRACTS) {
+  for (const world of WORLD_RECORDS) {
     out.push(`${world.name} (${world.kind}): ${world.doc}`);
-    out.push(`  arguments: ${world.args.map((a) => `${a.name} = ${a.default === "model" ? "the model's" : a.default}`).join(", ")}`);
+    out.push(`  arguments: ${world.args.map((a) => `${a.name} = ${defaultText(a)}`).join(", ")}`);
     const parts: [string, readonly WorldField[]][] = Array.isArray(world.fields) ? [["", world.fields as readonly WorldField[]]] : Object.entries(world.fields as Record<string, readonly WorldField[]>);
     for (const [part, fields] of parts) {
       if (part) out.push(`  part = "${part}":`);
-      out.push(...renderTable(["field", "type", "meaning"], fields.map((f) => [f.name.replace(/^arg:(.*)$/, "<$1>"), typeOf(f), f.doc])).map((line) => `    ${line}`));
+      out.push(...renderTable(["field", "type", "meaning"], fields.map((f) => [f.name.replace(/^arg:(.*)$/, "<$1>"), fieldType(f), f.doc])).map((line) => `    ${line}`));
     }
     out.push("");
   }
-  out.push("Row worlds (`rec data synth WORLD --out FILE`):", ...Object.entries(WORLDS).map(([name, w]) => `  ${name}  ${w.description}`), "");
+  out.push("Row worlds (`rec data synth WORLD --out FILE`):", ...Object.entries(ROW_WORLDS).map(([name, w]) => `  ${name}  ${w.description}`), "");
   return `${out.join("\n")}\n`;
 }

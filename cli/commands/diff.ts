@@ -5,7 +5,7 @@
 // deltas. Exits 0 when nothing differs in meaning, 1 when something does (as `diff` does).
 
 import { resolve } from "node:path";
-import { compileFiles } from "../../compiler/src/driver.js";
+import { compileFiles } from "../../app/compile.js";
 import { hasChanges, semanticDiff, type Change, type ModelDiff } from "../../compiler/src/diff/semantic-diff.js";
 import { formatBytes } from "../../compiler/src/semantics/model.js";
 import type { CommandSpec } from "../args.js";

@@ -2,13 +2,13 @@
 // into the compiled model and write its encoder's vector for every id of the space the encoder
 // reads (runtime/src/embed.ts), streamed a row group per batch; progress on stderr.
 
+import { openData } from "../../app/data.js";
 import { bindConstants, constantInputs } from "../../runtime/src/data/constants.js";
 import { dirname, resolve } from "node:path";
-import { useBackend, type BackendName } from "../../runtime/src/backends.js";
-import { openDataSet } from "../../runtime/src/data/sources.js";
+import { useBackend, type BackendName } from "../../runtime/src/tfjs/backends.js";
 import { loadCheckpoint } from "../../runtime/src/checkpoint/checkpoint.js";
 import { embedCatalogue, EmbedError } from "../../runtime/src/embed.js";
-import { Executor } from "../../runtime/src/executor.js";
+import { Executor } from "../../runtime/src/tfjs/executor.js";
 import { EXIT } from "../io.js";
 import { chosenModel, compileArgs, type Command } from "./shared.js";
 import { reportingUserErrors } from "./user-errors.js";
@@ -46,7 +46,7 @@ export const embedCommand: Command = async (args, io) => {
     // A graph model's encoder reads its constant inputs (the edge list), from the model's own data.
     if (constantInputs(plan).length) {
       const settings = plan.train[0]?.settings ?? {};
-      await bindConstants(executor, await openDataSet(plan, settings["data"] as string | undefined, { seed: 0, baseDir: dirname(resolve(io.cwd, args.positionals[0]!)) }));
+      await bindConstants(executor, await openData(plan, settings["data"] as string | undefined, { seed: 0, baseDir: dirname(resolve(io.cwd, args.positionals[0]!)) }));
     }
     const path = resolve(io.cwd, out);
     const started = performance.now();

@@ -5,18 +5,19 @@
 // (runtime/src/full-index-recall.ts), by the training split's popularity where the data ends.
 // Vocabularies saved beside the checkpoint map ids as in training.
 
+import { openData } from "../../app/data.js";
 import { bindConstants } from "../../runtime/src/data/constants.js";
 import { renderTable } from "../table.js";
-import { useBackend, type BackendName } from "../../runtime/src/backends.js";
+import { useBackend, type BackendName } from "../../runtime/src/tfjs/backends.js";
 import { loadCheckpoint } from "../../runtime/src/checkpoint/checkpoint.js";
-import { DataSourceError, openDataSet } from "../../runtime/src/data/sources.js";
+import { DataSourceError } from "../../runtime/src/data/sources.js";
 import type { BatchSource, DataSet } from "../../runtime/src/data/batch.js";
 import { catalogueOf } from "../../runtime/src/embed.js";
 import { fullIndexRecall } from "../../runtime/src/full-index-recall.js";
 import { dirname, join, resolve } from "node:path";
-import { Executor } from "../../runtime/src/executor.js";
-import { tf } from "../../runtime/src/tf.js";
-import { evaluateMetrics } from "../../runtime/src/train/trainer.js";
+import { Executor } from "../../runtime/src/tfjs/executor.js";
+import { tf } from "../../runtime/src/tfjs/tf.js";
+import { evaluateMetrics } from "../../runtime/src/tfjs/train/trainer.js";
 import { reportingUserErrors } from "./user-errors.js";
 import { EXIT, type CliIo } from "../io.js";
 import { compileArgs, type Command, type CommandArgs } from "./shared.js";
@@ -41,7 +42,7 @@ async function withModel(args: CommandArgs, io: CliIo, name: string, run: (execu
     loadCheckpoint(executor, checkpoint);
     const settings = plan.train[0]?.settings ?? {};
     const batch = Number.isFinite(number("batch")) ? number("batch") : typeof settings["batch"] === "number" ? settings["batch"] : 64;
-    const data = await openDataSet(plan, settings["data"] as string | undefined, {
+    const data = await openData(plan, settings["data"] as string | undefined, {
       seed: number("seed") || 0,
       baseDir: dirname(resolve(io.cwd, args.positionals[0]!)),
       skipBadRows: args.options.get("skip-bad-rows") === true,

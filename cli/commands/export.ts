@@ -2,16 +2,16 @@
 // batches and a train.py (runtime/src/torch/export.ts); `--format onnx --head NAME`: one head's
 // inference graph as ONNX (runtime/src/torch/onnx.ts), with the weights of --checkpoint.
 
+import { openData } from "../../app/data.js";
 import { bindConstants, constantInputs } from "../../runtime/src/data/constants.js";
 import { dirname, join, relative, resolve } from "node:path";
-import { compileFiles } from "../../compiler/src/driver.js";
-import { useBackend } from "../../runtime/src/backends.js";
+import { compileFiles } from "../../app/compile.js";
+import { useBackend } from "../../runtime/src/tfjs/backends.js";
 import { loadCheckpoint } from "../../runtime/src/checkpoint/checkpoint.js";
-import { openDataSet } from "../../runtime/src/data/sources.js";
-import { Executor } from "../../runtime/src/executor.js";
+import { Executor } from "../../runtime/src/tfjs/executor.js";
 import { exportTorch } from "../../runtime/src/torch/export.js";
 import { exportOnnx } from "../../runtime/src/torch/onnx.js";
-import { trainOptionsFrom } from "../../runtime/src/train/trainer.js";
+import { trainOptionsFrom } from "../../runtime/src/tfjs/train/trainer.js";
 import { EXIT } from "../io.js";
 import { inCwd, overridesFrom, reportProblems, type Command, chosenModel } from "./shared.js";
 import { reportingUserErrors } from "./user-errors.js";
@@ -52,16 +52,16 @@ export const exportCommand: Command = async (args, io) => {
     const json = args.options.get("json") === true;
     const source = relative(io.cwd, resolve(io.cwd, args.positionals[0]!));
     const settings = plan.train[0]?.settings ?? {};
-    const openData = () => openDataSet(plan, settings["data"] as string | undefined, { seed, baseDir: dirname(resolve(io.cwd, args.positionals[0]!)) });
+    const openPlanData = () => openData(plan, settings["data"] as string | undefined, { seed, baseDir: dirname(resolve(io.cwd, args.positionals[0]!)) });
     if (format === "onnx") {
       // The head's constant inputs (a catalogue) are baked into the graph: read them from its data.
-      if (constantInputs(plan).length) await bindConstants(executor, await openData());
+      if (constantInputs(plan).length) await bindConstants(executor, await openPlanData());
       const written = await exportOnnx(executor, head!, source, target);
       if (json) io.stdout(`${JSON.stringify({ format, path: written.path, model: plan.model, head, opset: written.opset, onnx: written.onnx }, null, 2)}\n`);
       else io.stdout(`wrote ${relative(io.cwd, written.path)}: head \`${head}\` of ${plan.model} (ONNX opset ${written.opset}, checked by onnx ${written.onnx})\n`);
     } else {
       const options = trainOptionsFrom(settings, { seed, ...(numberOption("steps") !== undefined ? { steps: numberOption("steps")! } : {}), ...(numberOption("batch") !== undefined ? { batch: numberOption("batch")! } : {}) });
-      const data = await openData();
+      const data = await openPlanData();
       const written = await exportTorch(executor, data, { source, folder: target, settings, steps: options.steps, batch: options.batch, seed });
       const shown = relative(io.cwd, target) || ".";
       if (json) io.stdout(`${JSON.stringify({ format, path: target, model: plan.model, package: written.packageName, rows: written.rows, steps: options.steps, batch: options.batch, train: join(target, "train.py") }, null, 2)}\n`);

@@ -3,7 +3,7 @@
 // WebAssembly (@hpcc-js/wasm-graphviz, loaded only here), or its DOT text.
 
 import { resolve } from "node:path";
-import { compileFiles } from "../../compiler/src/driver.js";
+import { compileFiles } from "../../app/compile.js";
 import { modelGraph, toDot } from "../../compiler/src/tools/model-graph.js";
 import { writeFileAtomic } from "../../runtime/src/atomic-write.js";
 import { EXIT } from "../io.js";

@@ -1,6 +1,6 @@
 // `rec ir SPEC`: the graph IR of each model, optionally after the optimization passes.
 
-import { compile } from "../../compiler/src/driver.js";
+import { compile } from "../../app/compile.js";
 import { printModel, printModels } from "../../compiler/src/ir/printer.js";
 import { formatTimings } from "../../compiler/src/passes/pass.js";
 import { PASSES } from "../../compiler/src/passes/pipeline.js";

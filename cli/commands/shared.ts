@@ -3,7 +3,7 @@
 import { isAbsolute, join } from "node:path";
 import { hasErrors } from "../../compiler/src/diagnostics/diagnostic.js";
 import { renderAll, SHOWN_DIAGNOSTICS } from "../../compiler/src/diagnostics/render.js";
-import { compileFiles, type CheckResult, type CompileResult } from "../../compiler/src/driver.js";
+import { compileFiles, type CheckResult, type CompileResult } from "../../app/compile.js";
 import type { OptionSpec } from "../args.js";
 import { EXIT, type CliIo } from "../io.js";
 

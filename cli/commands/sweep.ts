@@ -11,12 +11,12 @@ import { formatRec } from "../../compiler/src/format/format.js";
 import { costsRead } from "../../compiler/src/semantics/sweep-decl.js";
 import { formatBytes } from "../../compiler/src/semantics/model.js";
 import { writeFileAtomic } from "../../runtime/src/atomic-write.js";
-import type { BackendName } from "../../runtime/src/backends.js";
+import type { BackendName } from "../../runtime/src/tfjs/backends.js";
 import { renderTable } from "../table.js";
 import { EXIT } from "../io.js";
 import { type Command, overridesFrom, reportProblems } from "./shared.js";
 import { reportingUserErrors } from "./user-errors.js";
-import type { SweepRecord } from "../runs/sweep.js";
+import type { SweepRecord } from "../../app/sweep.js";
 
 export const sweepCommand: Command = async (args, io) => {
   if (args.positionals.length !== 1) {
@@ -45,7 +45,7 @@ export const sweepCommand: Command = async (args, io) => {
     let plan = planned.plan!;
     if (costsRead(plan.sweep.where).has("step_ms")) {
       // Measured only when the constraint reads it: one short run per distinct graph.
-      const { measureStepTimes } = await import("../runs/sweep-step-time.js");
+      const { measureStepTimes } = await import("../../app/sweep-step-time.js");
       const measured = applyConstraint(plan, await measureStepTimes(plan, path, backend === "torch" ? "auto" : backend, batch));
       if (measured.diagnostics.length) return reportProblems({ ...planned.base, diagnostics: measured.diagnostics }, args, io) ?? EXIT.errors;
       plan = measured.plan;
@@ -54,7 +54,7 @@ export const sweepCommand: Command = async (args, io) => {
       io.stdout(args.options.get("json") ? `${JSON.stringify(planJson(plan), null, 2)}\n` : formatPlan(plan));
       return EXIT.ok;
     }
-    const { runSweep } = await import("../runs/sweep.js");
+    const { runSweep } = await import("../../app/sweep.js");
     const dir = resolve(io.cwd, (args.options.get("out") as string | undefined) ?? join("runs", plan.sweep.name));
     io.stderr(formatPlanLine(plan));
     const record = await runSweep(plan, { path, cwd: io.cwd, dir, jobs: jobs ?? 1, backend, ...(batch ? { batch } : {}), ...(evalBatches ? { evalBatches } : {}), log: (line) => io.stderr(line) });

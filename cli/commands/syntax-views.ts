@@ -1,7 +1,7 @@
 // `rec ast FILE` and `rec print FILE`: the parsed tree, or the file in canonical layout.
 // Both print the file's diagnostics to stderr and exit 1 when the file has errors.
 
-import { checkFiles } from "../../compiler/src/driver.js";
+import { checkFiles } from "../../app/compile.js";
 import { hasErrors } from "../../compiler/src/diagnostics/diagnostic.js";
 import { dumpAst } from "../../compiler/src/syntax/ast-dump.js";
 import { printFile } from "../../compiler/src/syntax/printer.js";

@@ -8,8 +8,8 @@ import { dirname, join, resolve } from "node:path";
 import { writeFileAtomic } from "../../runtime/src/atomic-write.js";
 import type { CommandSpec } from "../args.js";
 import { EXIT } from "../io.js";
-import type { ExperimentRecord } from "../runs/experiment.js";
-import { countTables, regenerateTables, tableSources } from "../runs/results-tables.js";
+import type { ExperimentRecord } from "../../app/experiment.js";
+import { countTables, regenerateTables, tableSources } from "../../app/results-tables.js";
 import type { Command } from "./shared.js";
 
 export const tablesSpec: CommandSpec = {

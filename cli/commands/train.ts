@@ -4,13 +4,13 @@
 // bar (on a terminal) or plain lines, then a table of metrics. `--resume DIR` continues a run.
 
 import { dirname, join, relative, resolve } from "node:path";
-import { compileFiles } from "../../compiler/src/driver.js";
-import type { BackendName } from "../../runtime/src/backends.js";
-import type { StepReport } from "../../runtime/src/train/trainer.js";
+import { compileFiles } from "../../app/compile.js";
+import type { BackendName } from "../../runtime/src/tfjs/backends.js";
+import type { StepReport } from "../../runtime/src/tfjs/train/trainer.js";
 import { initSettingsOf } from "../../runtime/src/checkpoint/checkpoint.js";
-import { TrainingError } from "../../runtime/src/train/trainer.js";
-import { environmentPlanOf } from "../runs/rollout-run.js";
-import { chooseRunDirectory, readResolved, trainRun } from "../runs/train-run.js";
+import { TrainingError } from "../../runtime/src/tfjs/train/trainer.js";
+import { environmentPlanOf } from "../../app/rollout-run.js";
+import { chooseRunDirectory, readResolved, trainRun } from "../../app/train-run.js";
 import { renderTable } from "../table.js";
 import { reportingUserErrors } from "./user-errors.js";
 import { reportAfterRun } from "./report.js";

@@ -5,7 +5,7 @@
 // protocol itself, so tests can call it directly.
 
 import { join } from "node:path";
-import { checkSource, type CheckResult } from "../../compiler/src/driver.js";
+import { checkSource, type CheckResult } from "../../app/compile.js";
 import type { ElaboratedModel } from "../../compiler/src/semantics/model.js";
 import type { NameUse } from "../../compiler/src/semantics/resolve.js";
 import { describeValue, type Value } from "../../compiler/src/semantics/values.js";
@@ -16,7 +16,7 @@ import type { ParsedFile } from "../../compiler/src/syntax/parse-source.js";
 import { printParams, printReturns } from "../../compiler/src/syntax/printer.js";
 import { evaluateDim, printDim } from "../../compiler/src/types/dims.js";
 import { dtypeName, numel, printShape } from "../../compiler/src/types/tensor-type.js";
-import { OPS } from "../../stdlib/ops/index.js";
+import { OPS } from "../../compiler/src/ops/index.js";
 
 /** A place in a file: its path and the span of an identifier. */
 export interface Location {

@@ -5,7 +5,7 @@
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { packageRoot } from "../files.js";
+import { packageRoot } from "../../app/package-root.js";
 import { htmlText as escape } from "../../runtime/src/literals.js";
 
 interface Rule {

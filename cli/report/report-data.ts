@@ -6,10 +6,10 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
-import { compileFiles } from "../../compiler/src/driver.js";
+import { compileFiles } from "../../app/compile.js";
 import { modelGraph, toDot } from "../../compiler/src/tools/model-graph.js";
-import type { ExperimentRecord } from "../runs/experiment.js";
-import type { SweepRecord } from "../runs/sweep.js";
+import type { ExperimentRecord } from "../../app/experiment.js";
+import type { SweepRecord } from "../../app/sweep.js";
 import type { Chart, ReportPage } from "./report.js";
 import { readIfExists } from "./report.js";
 

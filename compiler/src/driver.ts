@@ -10,6 +10,7 @@
 
 import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { checkProgram } from "./semantics/check.js";
+import type { WorldContracts } from "./semantics/world-check.js";
 import type { ElaboratedModel } from "./semantics/model.js";
 import { loadProgram, type Program } from "./semantics/program.js";
 import { resolveProgram, type NameUse } from "./semantics/resolve.js";
@@ -30,6 +31,11 @@ export interface CheckOptions {
   readonly syntaxOnly?: boolean;
   /** Hears where each name used in an expression is declared (editors: definitions, renames). */
   readonly onNameUse?: (use: NameUse) => void;
+  /**
+   * The synthetic worlds' contracts a `data = synthetic(…)` is checked against (REC2032), by name:
+   * the application's list (app/worlds.ts). Without it, synthetic data settings go unchecked.
+   */
+  readonly worlds?: WorldContracts;
 }
 
 export interface CheckResult {
@@ -72,7 +78,7 @@ function readAndParse(input: CompileInput, options: CheckOptions): { files: Pars
 /** Everything after parsing: load imports, then elaborate and check every model. */
 function checkParsed(files: ParsedFile[], options: CheckOptions): Omit<CheckResult, "unreadable"> {
   const loaded = loadAndResolve(files, options);
-  return "program" in loaded ? checkLoaded(loaded, options.overrides) : loaded;
+  return "program" in loaded ? checkLoaded(loaded, options.overrides, options.worlds) : loaded;
 }
 
 /** A program whose imports loaded and whose names resolved: what checking needs, whatever the overrides. */
@@ -104,8 +110,8 @@ function loadAndResolve(files: ParsedFile[], options: CheckOptions): LoadedProgr
 }
 
 /** Elaborates and checks a loaded program with a set of overrides. */
-function checkLoaded(loaded: LoadedProgram, overrides: ReadonlyMap<string, string> | undefined): Omit<CheckResult, "unreadable"> {
-  const checked = checkProgram(loaded.program, overrides);
+function checkLoaded(loaded: LoadedProgram, overrides: ReadonlyMap<string, string> | undefined, worlds: WorldContracts | undefined): Omit<CheckResult, "unreadable"> {
+  const checked = checkProgram(loaded.program, overrides, worlds);
   return { files: loaded.files, diagnostics: sortDiagnostics([...loaded.earlier, ...checked.diagnostics]), sources: loaded.sources, models: checked.models };
 }
 
@@ -168,7 +174,7 @@ export function variantCompiler(input: CompileInput, options: CompileOptions = {
   const loaded = loadAndResolve(files, options);
   const withOverrides = (overrides: ReadonlyMap<string, string>) => {
     if (!("program" in loaded)) return optimizeAndLower({ ...loaded, unreadable }, options);
-    return optimizeAndLower({ ...checkLoaded(loaded, overrides.size ? overrides : undefined), unreadable }, options);
+    return optimizeAndLower({ ...checkLoaded(loaded, overrides.size ? overrides : undefined, options.worlds), unreadable }, options);
   };
   const base = withOverrides(overridesOf(options));
   return { base, compileWith: (overrides) => withOverrides(new Map([...overridesOf(options), ...overrides])) };

@@ -6,9 +6,9 @@
 // per example (an item tower over `item_id`); its vectors are rank 1 per example.
 
 import { parquetStream } from "./data/write-table.js";
-import type { Executor } from "./executor.js";
+import type { Executor } from "./tfjs/executor.js";
 import type { Plan, PlanInput } from "./plan.js";
-import { tf, type Tensor } from "./tf.js";
+import { tf, type Tensor } from "./tfjs/tf.js";
 
 /** An encoder `rec embed` cannot run over a catalogue; the message says why. */
 export class EmbedError extends Error {

@@ -13,8 +13,8 @@
 
 import type { BatchSource } from "./data/batch.js";
 import { catalogueOf, encodedBatches } from "./embed.js";
-import type { Executor } from "./executor.js";
-import { tf, type Tensor } from "./tf.js";
+import type { Executor } from "./tfjs/executor.js";
+import { tf, type Tensor } from "./tfjs/tf.js";
 
 export type Bucket = "all" | "head" | "tail" | "cold";
 

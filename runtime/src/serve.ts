@@ -4,12 +4,12 @@
 // and shape. The typed modules `rec codegen ts` writes are thin wrappers around this, with the
 // plan embedded; nothing here imports the compiler.
 
-import { useBackend, type BackendName } from "./backends.js";
+import { useBackend, type BackendName } from "./tfjs/backends.js";
 import { loadCheckpoint } from "./checkpoint/checkpoint.js";
 import { evaluateDim } from "./dims.js";
-import { Executor } from "./executor.js";
+import { Executor } from "./tfjs/executor.js";
 import type { Plan, PlanInput } from "./plan.js";
-import { tf } from "./tf.js";
+import { tf } from "./tfjs/tf.js";
 
 export type { Plan } from "./plan.js";
 

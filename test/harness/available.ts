@@ -3,7 +3,7 @@
 // the reason in its name, so a machine without it reports the test as skipped, never as passed.
 
 import { spawnSync } from "node:child_process";
-import { webgpuAvailable } from "../../runtime/src/backends.js";
+import { webgpuAvailable } from "../../runtime/src/tfjs/backends.js";
 
 export const hasWebgpu = await webgpuAvailable();
 export const hasPython = spawnSync("python3", ["--version"]).status === 0;

@@ -3,13 +3,13 @@
 // outputs for them.
 
 import { join } from "node:path";
-import { compileFiles } from "../../compiler/src/driver.js";
+import { compileFiles } from "../../app/compile.js";
 import { interpret, type Tensor as RefTensor } from "../../compiler/src/ir/interpret.js";
 import type { IrModel } from "../../compiler/src/ir/ir.js";
 import type { Plan } from "../../runtime/src/plan.js";
 import { evaluateDim } from "../../runtime/src/dims.js";
-import { Executor, tfDtype } from "../../runtime/src/executor.js";
-import { tf } from "../../runtime/src/tf.js";
+import { Executor, tfDtype } from "../../runtime/src/tfjs/executor.js";
+import { tf } from "../../runtime/src/tfjs/tf.js";
 import { ROOT } from "./repo.js";
 
 export type { RefTensor };

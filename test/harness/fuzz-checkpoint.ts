@@ -6,11 +6,11 @@
 
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { compile } from "../../compiler/src/driver.js";
-import { useBackend } from "../../runtime/src/backends.js";
+import { compile } from "../../app/compile.js";
+import { useBackend } from "../../runtime/src/tfjs/backends.js";
 import { saveCheckpoint } from "../../runtime/src/checkpoint/checkpoint.js";
 import { CheckpointError, decodeSafetensors } from "../../runtime/src/checkpoint/safetensors.js";
-import { Executor } from "../../runtime/src/executor.js";
+import { Executor } from "../../runtime/src/tfjs/executor.js";
 import { xorshift32 } from "../../runtime/src/data/random.js";
 import { damage } from "./fuzz-data.js";
 import { ROOT } from "./repo.js";

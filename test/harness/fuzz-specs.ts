@@ -6,7 +6,7 @@
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { compile } from "../../compiler/src/driver.js";
+import { compile } from "../../app/compile.js";
 import { xorshift32 } from "../../runtime/src/data/random.js";
 import { ROOT, recFilesUnder } from "./repo.js";
 

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compile } from "../../compiler/src/driver.js";
+import { compile } from "../../app/compile.js";
 import { planSweep } from "../../compiler/src/sweep/plan-sweep.js";
 import { main } from "../../cli/main.js";
 import { ROOT } from "../harness/repo.js";

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { compile } from "../../compiler/src/driver.js";
+import { compile } from "../../app/compile.js";
 import { main } from "../../cli/main.js";
 import { ROOT } from "../harness/repo.js";
 

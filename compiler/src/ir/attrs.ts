@@ -3,7 +3,7 @@
 // (semantics/attrs-of.ts); nothing here knows the checker.
 
 import { parseDim, printDim } from "../types/dims.js";
-import type { OpArg } from "../../../stdlib/ops/types.js";
+import type { OpArg } from "../ops/types.js";
 import type { Attr } from "./ir.js";
 
 /** An attribute as a rule's argument; `kind` is the parameter's (a string naming a dtype is one). */

@@ -2,7 +2,7 @@
 // sorted) and hash-consed on (op, inputs, attributes, type), so computing the same thing twice
 // yields one node. Ops with randomness (the registry's `impure` ops: dropout, sampling) are never merged.
 
-import { OPS } from "../../../stdlib/ops/index.js";
+import { OPS } from "../ops/index.js";
 import type { Dim } from "../types/dims.js";
 import type { TensorType } from "../types/tensor-type.js";
 import { printAttr } from "./attrs.js";

@@ -4,7 +4,7 @@
 // into one are counted once; a tuple op (topk) is counted once per call, not once per element.
 // In: a graph. Out: FLOPs and bytes per batch, as polynomials in the symbolic dims.
 
-import { OPS } from "../../../stdlib/ops/index.js";
+import { OPS } from "../ops/index.js";
 import { addDims, constDim, mulDims, type Dim } from "../types/dims.js";
 import { DTYPE_BYTES, numel, type TensorType } from "../types/tensor-type.js";
 import { printAttr } from "./attrs.js";

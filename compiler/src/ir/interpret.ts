@@ -3,7 +3,7 @@
 // change its results) and for every backend. Dims are given concrete sizes; inputs and params
 // are fed by name.
 
-import { OPS } from "../../../stdlib/ops/index.js";
+import { OPS } from "../ops/index.js";
 import { evaluateDim, type Dim } from "../types/dims.js";
 import type { IrModel, IrNode } from "./ir.js";
 import { REFERENCE } from "./reference/index.js";

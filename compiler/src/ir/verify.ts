@@ -4,8 +4,8 @@
 // attributes; outputs exist and losses are f32 scalars. Problems are compiler bugs, returned
 // as messages for the pass manager to raise.
 
-import { OPS } from "../../../stdlib/ops/index.js";
-import type { OpArg, OpTensor } from "../../../stdlib/ops/types.js";
+import { OPS } from "../ops/index.js";
+import type { OpArg, OpTensor } from "../ops/types.js";
 import type { TensorType } from "../types/tensor-type.js";
 import { Unifier } from "../types/unify.js";
 import { opArgOf } from "./attrs.js";

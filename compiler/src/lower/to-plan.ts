@@ -7,7 +7,7 @@ import type { Attr, IrModel } from "../ir/ir.js";
 import { PLAN_VERSION, type Plan, type PlanDim, type PlanEntry, type PlanMetric, type PlanParam, type PlanSettings, type PlanType, type PlanValue } from "../../../runtime/src/plan.js";
 import type { TrainSettings, TrainStage } from "../semantics/model.js";
 import type { CheckedSchema } from "../semantics/schema.js";
-import { OPS } from "../../../stdlib/ops/index.js";
+import { OPS } from "../ops/index.js";
 
 export function lowerToPlan(model: IrModel, train: readonly TrainStage[] = [], schemas: readonly CheckedSchema[] = []): Plan {
   const once = constantSteps(model);

@@ -2,7 +2,7 @@
 // registry gives the op. Before: %1 = const 2.0; %2 = const 3.0; %3 = mul(%1, %2).
 // After: %3 = const 6.0.
 
-import { OPS } from "../../../stdlib/ops/index.js";
+import { OPS } from "../ops/index.js";
 import { rebuild } from "../ir/builder.js";
 import type { Attr, IrModel } from "../ir/ir.js";
 import type { Pass } from "./pass.js";

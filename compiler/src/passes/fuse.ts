@@ -3,7 +3,7 @@
 // region when the producer is fusable and has no other consumer.
 // Before: %3 = mul(%1, %2); %4 = add(%3, %0); %5 = relu(%4). After: the three carry `#1`.
 
-import { OPS } from "../../../stdlib/ops/index.js";
+import { OPS } from "../ops/index.js";
 import type { IrModel } from "../ir/ir.js";
 import type { Pass } from "./pass.js";
 

@@ -4,7 +4,7 @@
 // last-two-axes transpose → x), idempotence (stop_gradient twice → once) and outer-wins chains
 // (reshape(reshape(x, s), t) → reshape(x, t)). The pass names no op.
 
-import { OPS } from "../../../stdlib/ops/index.js";
+import { OPS } from "../ops/index.js";
 import { rebuild } from "../ir/builder.js";
 import type { IrModel, IrNode } from "../ir/ir.js";
 import { printTensorType } from "../ir/printer.js";

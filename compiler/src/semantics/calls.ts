@@ -5,10 +5,10 @@
 import { suggest } from "../diagnostics/suggest.js";
 import type { Span } from "../source/source-file.js";
 import type * as A from "../syntax/ast.js";
-import type { OpArg, OpDef } from "../../../stdlib/ops/types.js";
+import type { OpArg, OpDef } from "../ops/types.js";
 import type { Builtin } from "./builtins/builtin.js";
 import { constDim, constValue, printDim, type Dim } from "../types/dims.js";
-import { OPS } from "../../../stdlib/ops/index.js";
+import { OPS } from "../ops/index.js";
 import type { GraphBuilder } from "../ir/builder.js";
 import type { Elaborator, EvalContext } from "./elaborate.js";
 import type { Env } from "./env.js";

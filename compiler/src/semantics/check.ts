@@ -2,6 +2,7 @@
 // with diagnostics. Drives the elaborator over each model of the entry files, then checks the
 // files' experiments against those models.
 
+import type { WorldContracts } from "./world-check.js";
 import { resolve } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { suggest } from "../diagnostics/suggest.js";
@@ -22,8 +23,8 @@ export interface CheckedProgram {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-export function checkProgram(program: Program, rawOverrides: ReadonlyMap<string, string> = new Map()): CheckedProgram {
-  const el = new Elaborator((path) => program.files.get(resolve(path))?.source);
+export function checkProgram(program: Program, rawOverrides: ReadonlyMap<string, string> = new Map(), worlds?: WorldContracts): CheckedProgram {
+  const el = new Elaborator((path) => program.files.get(resolve(path))?.source, worlds);
   const envs = new FileEnvs(program, el);
   const overrides = parseOverrides(el, program, rawOverrides);
   const models: ElaboratedModel[] = [];

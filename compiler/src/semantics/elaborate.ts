@@ -3,12 +3,13 @@
 // comprehensions and conditionals, instantiates modules (creating weights with qualified
 // names), checks every op against the registry's shape and dtype rules, and adds up costs.
 
+import type { WorldContracts } from "./world-check.js";
 import type { Diagnostic, Label } from "../diagnostics/diagnostic.js";
 import type { SourceLookup } from "../diagnostics/render.js";
 import { suggest } from "../diagnostics/suggest.js";
 import type { Span } from "../source/source-file.js";
 import type * as A from "../syntax/ast.js";
-import { OPERATOR_OPS, OPS, UNARY_OPERATOR_OPS } from "../../../stdlib/ops/index.js";
+import { OPERATOR_OPS, OPS, UNARY_OPERATOR_OPS } from "../ops/index.js";
 import { BUILTINS } from "./builtins/index.js";
 import { MAX_UNROLL } from "./builtins/compile-time.js";
 import { addDims, constDim, constValue, divDims, equalDims, mulDims, printDim, subDims, type Dim } from "../types/dims.js";
@@ -82,8 +83,14 @@ export class Elaborator {
   private readonly reported = new Set<string>();
   private readonly frames: Frame[] = [];
 
-  /** `sources` turns a file's offsets into positions for notes; without it notes are omitted. */
-  constructor(private readonly sources?: SourceLookup) {}
+  /**
+   * `sources` turns a file's offsets into positions for notes; without it notes are omitted.
+   * `worlds`: the synthetic worlds' contracts a `data = synthetic(…)` is checked against (none: unchecked).
+   */
+  constructor(
+    private readonly sources?: SourceLookup,
+    readonly worlds?: WorldContracts,
+  ) {}
 
   within<T>(frame: Frame, run: () => T): T {
     this.frames.push(frame);

@@ -11,7 +11,7 @@ import type { ElaboratedModel } from "./model.js";
 import { readExperiment, setting } from "./experiment-decl.js";
 import { ROLLOUT_METRICS } from "../../../runtime/src/rl/episode-metrics.js";
 
-/** What the gradient pipeline reports beside a model's metrics (runtime/src/train/gradient-pipeline.ts). */
+/** What the gradient pipeline reports beside a model's metrics (runtime/src/tfjs/train/gradient-pipeline.ts). */
 const PIPELINE_METRICS = ["communicated_floats", "communicated_bytes"];
 
 export function checkExperiment(el: Elaborator, decl: A.ExperimentDecl, models: readonly ElaboratedModel[], file: string): void {

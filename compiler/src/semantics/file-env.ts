@@ -4,7 +4,7 @@
 import { schemaValue } from "./schema.js";
 import { suggest, quoteList } from "../diagnostics/suggest.js";
 import type * as A from "../syntax/ast.js";
-import { OPS } from "../../../stdlib/ops/index.js";
+import { OPS } from "../ops/index.js";
 import { BUILTINS } from "./builtins/index.js";
 import type { Elaborator } from "./elaborate.js";
 import { Env } from "./env.js";

@@ -3,7 +3,7 @@
 
 import type * as A from "../syntax/ast.js";
 import { constValue, type Dim } from "../types/dims.js";
-import { indexOp, printSubscripts, type Subscript } from "../../../stdlib/ops/index-op.js";
+import { indexOp, printSubscripts, type Subscript } from "../ops/index-op.js";
 import { callValue } from "./calls.js";
 import type { Elaborator, EvalContext } from "./elaborate.js";
 import type { Env } from "./env.js";

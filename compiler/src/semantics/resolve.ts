@@ -7,7 +7,7 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { suggest } from "../diagnostics/suggest.js";
 import type * as A from "../syntax/ast.js";
-import { OPS } from "../../../stdlib/ops/index.js";
+import { OPS } from "../ops/index.js";
 import { BUILTINS } from "./builtins/index.js";
 import type { Program } from "./program.js";
 import { semanticDiagnostic } from "./semantic-diagnostics.js";

@@ -1,11 +1,11 @@
 // The gradient memory of weights trained sparsely, for the summary and the memory check. An
-// embedding table that trains sparsely (runtime/src/train/sparse-optimizers.ts: its group's
+// embedding table that trains sparsely (runtime/src/tfjs/train/sparse-optimizers.ts: its group's
 // optimizer is sgd without momentum, adagrad, rowwise_adagrad or lazy_adam, not `sparse =
 // false`, no gradient pipeline, and only row lookups read the table) keeps a gradient for the
 // rows one batch looks up, never a table-sized one. In: the model's graph, the first train
 // block's batch size. Out: gradient bytes per weight path, where a table trains sparsely.
 
-import { OPS } from "../../../stdlib/ops/index.js";
+import { OPS } from "../ops/index.js";
 import type { IrModel } from "../ir/ir.js";
 import { evaluateDim } from "../types/dims.js";
 import { numel } from "../types/tensor-type.js";

@@ -6,7 +6,7 @@ import type * as A from "../syntax/ast.js";
 import type { Span } from "../source/source-file.js";
 import type { Dim } from "../types/dims.js";
 import type { TensorType } from "../types/tensor-type.js";
-import type { OpDef } from "../../../stdlib/ops/types.js";
+import type { OpDef } from "../ops/types.js";
 import type { Builtin } from "./builtins/builtin.js";
 import type { Env } from "./env.js";
 

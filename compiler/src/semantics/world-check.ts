@@ -2,35 +2,37 @@
 // schemas are checked, before anything runs. In: the data setting's value, the model's inputs
 // and declaration (for spans). Out: REC2032 for an unknown world or part, an input the world
 // does not feed, another dtype or shape, or ids the world draws beyond the input's id space.
-// The worlds' declarations live in runtime/src/data/world-contracts.ts.
+// The worlds' contracts are an input of the check (CheckOptions.worlds): the application assembles
+// them (app/worlds.ts) from the runtime's generic worlds and the papers' own; the compiler imports none.
 
 import { constValue } from "../types/dims.js";
 import { printType, type TensorType } from "../types/tensor-type.js";
 import type * as A from "../syntax/ast.js";
 import type { Span } from "../source/source-file.js";
-import { WORLD_CONTRACTS, WORLDS, worldFields, type WorldContract, type WorldSize } from "../../../runtime/src/data/world-contracts.js";
+import { defaultSize, evaluateSize, worldFields, type WorldContract, type WorldSize } from "../../../runtime/src/data/world.js";
 import type { Elaborator } from "./elaborate.js";
 import type { Value } from "./values.js";
 
+/** The worlds' contracts by name, as the compiler receives them. */
+export type WorldContracts = ReadonlyMap<string, WorldContract>;
+
 /** A contract size's value under the given arguments; undefined where it follows the model. */
 export function resolveWorldSize(size: WorldSize, world: WorldContract, given: ReadonlyMap<string, Value>): number | undefined {
-  if (typeof size === "number") return size;
-  const power = /^(\w+)([²³])$/.exec(size);
-  if (power) {
-    const base = resolveWorldSize(power[1]!, world, given);
-    return base === undefined ? undefined : base ** (power[2] === "²" ? 2 : 3);
-  }
-  const affine = /^(\d+) \+ (\d+)·(\w+)$/.exec(size);
-  if (affine) {
-    const base = resolveWorldSize(affine[3]!, world, given);
-    return base === undefined ? undefined : Number(affine[1]) + Number(affine[2]) * base;
-  }
-  const value = given.get(size);
-  if (value?.kind === "int") return constValue(value.dim);
-  if (value?.kind === "float") return value.value;
-  const fallback = world.args.find((a) => a.name === size)?.default;
-  return fallback === undefined || fallback === "model" ? undefined : resolveWorldSize(fallback, world, given);
+  const part = given.get("part");
+  const lookup = (name: string): number | undefined => {
+    const value = given.get(name);
+    if (value?.kind === "int") return constValue(value.dim);
+    if (value?.kind === "float") return value.value;
+    const arg = world.args.find((a) => a.name === name);
+    return arg ? defaultSize(arg, part?.kind === "string" ? part.value : defaultPart(world), lookup) : undefined;
+  };
+  return evaluateSize(size, lookup);
 }
+
+const defaultPart = (world: WorldContract) => {
+  const part = world.args.find((a) => a.name === "part")?.default;
+  return typeof part === "string" ? part : undefined;
+};
 
 /** Where a model declares an input's type (the declaration itself when it has no such input). */
 export function inputTypeSpan(decl: A.ModelDecl, input: string): Span {
@@ -43,9 +45,11 @@ export function checkWorld(el: Elaborator, data: Value, dataSpan: Span, inputs: 
   const nameValue = data.args.get("world");
   if (nameValue?.kind !== "string") return;
   const report = (span: Span, message: string, extra: Record<string, string> = {}) => el.report(ctx, "REC2032", span, { message, ...extra });
-  const world = WORLDS.get(nameValue.value);
+  const worlds = el.worlds;
+  if (!worlds) return;
+  const world = worlds.get(nameValue.value);
   if (!world || world.kind === "interactive") {
-    const data = WORLD_CONTRACTS.filter((w) => w.kind !== "interactive").map((w) => w.name);
+    const data = [...worlds.values()].filter((w) => w.kind !== "interactive").map((w) => w.name);
     report(dataSpan, world ? `\`${world.name}\` is an interactive world, for rollouts (\`rollouts { world = … }\`), not a data set` : `there is no synthetic world \`${nameValue.value}\``, { label: "no such data", help: `the worlds that give data are ${data.join(", ")} (\`rec data worlds\` lists their fields)` });
     return;
   }
@@ -60,8 +64,9 @@ export function checkWorld(el: Elaborator, data: Value, dataSpan: Span, inputs: 
   for (const arg of world.args) {
     const given = data.args.get(arg.name);
     const count = given?.kind === "int" ? constValue(given.dim) : given?.kind === "float" ? given.value : undefined;
-    if (typeof arg.default === "number" && Number.isInteger(arg.default) && arg.default > 0 && count !== undefined && count < 1) {
-      report(dataSpan, `the world \`${world.name}\` needs \`${arg.name}\` (${arg.doc}) of at least 1, not ${count}`, { label: "an empty world", help: `give \`${arg.name}\` a positive number (its default is ${arg.default})` });
+    const counts = typeof arg.default === "object" ? Object.values(arg.default) : [arg.default];
+    if (counts.every((d) => typeof d === "number" && Number.isInteger(d) && d > 0) && count !== undefined && count < 1) {
+      report(dataSpan, `the world \`${world.name}\` needs \`${arg.name}\` (${arg.doc}) of at least 1, not ${count}`, { label: "an empty world", help: `give \`${arg.name}\` a positive number (its default is ${counts.join(" or ")})` });
     }
   }
   const nameOf = (field: string) => {

@@ -10,12 +10,13 @@ import { renderAll } from "../diagnostics/render.js";
 import { decodeSource } from "../source/read-source.js";
 import { SourceFile } from "../source/source-file.js";
 import { checkSource } from "../driver.js";
+import type { WorldContracts } from "../semantics/world-check.js";
 import { STDLIB_ROOT } from "../semantics/program.js";
 import { parser } from "../syntax/parser.js";
 import { syntaxDiagnostic } from "../syntax/syntax-diagnostics.js";
 import * as T from "../syntax/tokens.js";
-import { ALL_OPS, OPERATOR_OPS } from "../../../stdlib/ops/index.js";
-import { OP_CATEGORIES, type OpArg } from "../../../stdlib/ops/types.js";
+import { ALL_OPS, OPERATOR_OPS } from "../ops/index.js";
+import { OP_CATEGORIES, type OpArg } from "../ops/types.js";
 import { ALL_BUILTINS } from "../semantics/builtins/index.js";
 import { printDim } from "../types/dims.js";
 
@@ -89,7 +90,8 @@ export function spliceGrammar(languageMd: string): string {
 }
 
 /** The example of a catalog entry, rendered exactly as `rec check` would print it. */
-export function renderExample(code: string): { source: string; rendered: string; codes: string[] } | undefined {
+/** A catalog entry's example checked and rendered; `worlds`: the synthetic worlds' contracts the examples name (REC2032). */
+export function renderExample(code: string, worlds?: WorldContracts): { source: string; rendered: string; codes: string[] } | undefined {
   const path = "example.rec";
   const entry = DIAGNOSTIC_CATALOG.find((e) => e.code === code)!;
   if (code === "REC1022") {
@@ -112,7 +114,7 @@ export function renderExample(code: string): { source: string; rendered: string;
     const rendered = renderAll(planned.diagnostics.filter((d) => d.code === code).slice(0, 1), (p) => planned.base.sources.get(p), "text", { color: false });
     return { source: entry.example, rendered, codes: planned.diagnostics.map((d) => d.code) };
   }
-  const result = checkSource(path, entry.example, { overrides });
+  const result = checkSource(path, entry.example, { overrides, ...(worlds ? { worlds } : {}) });
   const schema = result.models[0]?.schemas[0];
   if (entry.exampleData !== undefined && schema && result.diagnostics.length === 0) {
     // A data code: the example spec is clean; its data file is what breaks the contract.
@@ -130,7 +132,7 @@ function render(diagnostics: Parameters<typeof renderAll>[0], source: SourceFile
   return renderAll(diagnostics, () => source, "text", { color: false });
 }
 
-export function diagnosticsMarkdown(): string {
+export function diagnosticsMarkdown(worlds?: WorldContracts): string {
   const out = [
     "# Diagnostics",
     "",
@@ -147,7 +149,7 @@ export function diagnosticsMarkdown(): string {
   ];
   for (const entry of DIAGNOSTIC_CATALOG) {
     out.push(`## ${entry.code}`, "", `**${entry.severity}.** ${entry.summary}`, "");
-    const example = renderExample(entry.code);
+    const example = renderExample(entry.code, worlds);
     if (!example) {
       out.push("This code has no example: it reports a failure of the compiler itself.", "");
       continue;
@@ -169,10 +171,10 @@ export function opsMarkdown(): string {
   const out = [
     "# Primitive ops",
     "",
-    "<!-- Generated from the op registry (stdlib/ops) and the checker's builtins by `npm run spec:gen`; do not edit by hand. -->",
+    "<!-- Generated from the op registry (compiler/src/ops) and the checker's builtins by `npm run spec:gen`; do not edit by hand. -->",
     "",
     "Every run-time primitive the language has, from the one registry that the checker, the IR, the passes, the reference interpreter and the backends read.",
-    "Each op states its signature; its shape and dtype rule and its cost are code in `stdlib/ops/<category>.ts`, its reference implementation in `compiler/src/ir/reference/<category>.ts` and its TensorFlow.js kernel in `runtime/src/kernels/<category>.ts`.",
+    "Each op states its signature; its shape and dtype rule and its cost are code in `compiler/src/ops/<category>.ts`, its reference implementation in `compiler/src/ir/reference/<category>.ts` and its TensorFlow.js kernel in `runtime/src/tfjs/kernels/<category>.ts`.",
     "Facts: *random* ops draw numbers (never merged, seeded per op), *mode* ops read whether a training step runs, *stops gradient* ops treat an input as a constant to the gradient, *fusable* ops may join a fusion region, *tuple* ops return several tensors, *whole set* metrics are computed over the whole evaluation set.",
     "Standard-library blocks (`std/nn`, `std/losses`) are written in .rec over these.",
     "",

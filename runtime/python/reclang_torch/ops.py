@@ -3,7 +3,7 @@
 In: torch tensors (ids as int64, booleans as torch.bool, floats as float32) and the op's
 attributes as Python values. Out: the op's value with the dtype the plan gives it. Each function
 mirrors an op's reference implementation (compiler/src/ir/reference/) and tfjs kernel
-(runtime/src/kernels/); the conformance tests compare all three.
+(runtime/src/tfjs/kernels/); the conformance tests compare all three.
 """
 
 import math
@@ -40,7 +40,7 @@ def seeded(seed, device):
 
 
 def stream_seed(base, stream):
-    """runtime/src/executor.ts tfSeed: the seed of stream `stream` of a run seeded `base`."""
+    """runtime/src/tfjs/executor.ts tfSeed: the seed of stream `stream` of a run seeded `base`."""
     seed = int(base) * 7919 + int(stream)
     return -1 if seed == 0 else seed
 
@@ -154,7 +154,7 @@ def dropout(x, rate, training, seed):
     return x * keep.to(x.dtype) / (1 - rate)
 
 
-# The random ops (stdlib/ops/random.ts): draws while training, the documented deterministic
+# The random ops (compiler/src/ops/random.ts): draws while training, the documented deterministic
 # value otherwise (the reference's and the tfjs kernels').
 
 def random_normal(shape, mean, stddev, training, seed, device):

@@ -2,7 +2,7 @@
 
 In: the plan's parameters (name, shape, initializer text, group) and a seed. Out: a
 torch.nn.Module whose state_dict keys are exactly those names (nested modules, one per dotted
-prefix), each weight initialized from its own seeded stream, as runtime/src/executor.ts does.
+prefix), each weight initialized from its own seeded stream, as runtime/src/tfjs/executor.ts does.
 """
 
 import math

@@ -1,4 +1,4 @@
-"""Optimizers for embedding tables trained sparsely, the torch side of runtime/src/train/sparse-optimizers.ts.
+"""Optimizers for embedding tables trained sparsely, the torch side of runtime/src/tfjs/train/sparse-optimizers.ts.
 
 In: tables whose gradients are sparse (F.embedding(sparse=True)) or dense (DistributedDataParallel
 on CUDA); the touched rows are the gradient's indices, or the rows with a nonzero gradient. Out:

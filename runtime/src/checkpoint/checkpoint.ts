@@ -3,10 +3,10 @@
 // state (`optimizer.<group>.<name>` tensors) so training resumes exactly; restoring reports
 // every name or shape that does not match instead of loading half a model.
 
-import type { Executor } from "../executor.js";
+import type { Executor } from "../tfjs/executor.js";
 import type { PlanSettings } from "../plan.js";
 import { createHash } from "node:crypto";
-import { tf, type Tensor } from "../tf.js";
+import { tf, type Tensor } from "../tfjs/tf.js";
 import { writeFileAtomic } from "../atomic-write.js";
 import { CheckpointError, encodeSafetensors, readSafetensors, type StoredTensor } from "./safetensors.js";
 

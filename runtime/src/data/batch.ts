@@ -2,7 +2,7 @@
 // rows (files) or generated tensors (synthetic worlds). Out: a map of input name → tensor
 // whose first dimension is the batch.
 
-import { tf, tfDtype, type Tensor } from "../tf.js";
+import { tf, tfDtype, type Tensor } from "../tfjs/tf.js";
 import type { PlanDataField } from "../plan.js";
 import type { EncodedRow } from "./encode.js";
 import type { Examples } from "./examples.js";

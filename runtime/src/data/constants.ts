@@ -6,10 +6,10 @@
 // naming the file, the row and the column; a missing file: a DataFileError naming it).
 // `bindConstants` hands a data set's constants to an executor, once.
 
-import type { Executor } from "../executor.js";
+import type { Executor } from "../tfjs/executor.js";
 import { parseConfig } from "../config.js";
 import type { Plan, PlanInput } from "../plan.js";
-import type { Tensor } from "../tf.js";
+import type { Tensor } from "../tfjs/tf.js";
 import { packRows, type DataSet } from "./batch.js";
 import { BadRowError, RowEncoder, toInteger, type EncodedRow } from "./encode.js";
 import { DataSourceError, fileSource } from "./source-config.js";

@@ -3,27 +3,13 @@
 // file's training split). Out: batches of up to `batchSize` examples, the last one of a pass
 // short, and columns that transforms (label privacy) may rewrite once, before any pass.
 
-import { tf, type Tensor } from "../tf.js";
+import { tf, type Tensor } from "../tfjs/tf.js";
 import type { Batch, BatchSource } from "./batch.js";
 import { mulberry32 } from "./random.js";
+import { widthOf, type Column, type ColumnData, type Examples } from "./columns.js";
 
-export type ColumnData = Float32Array | Int32Array | Uint8Array;
-
-export interface Column {
-  readonly data: ColumnData;
-  /** The shape of one example (`[]` for a scalar per example). */
-  readonly shape: readonly number[];
-  readonly dtype: "float32" | "int32" | "bool";
-}
-
-/** Examples as columns: `count` rows, each column holding `count × width` values. */
-export interface Examples {
-  readonly count: number;
-  readonly columns: ReadonlyMap<string, Column>;
-}
-
-/** Values per example of a column (the product of its per-example shape). */
-export const widthOf = (column: Pick<Column, "shape">) => column.shape.reduce((a, b) => a * b, 1);
+export type { Column, ColumnData, Examples } from "./columns.js";
+export { widthOf } from "./columns.js";
 
 /** The examples at `rows` (positions into `examples`, repeats allowed), as examples of their own. */
 export function rowsOf(examples: Examples, rows: ArrayLike<number>): Examples {

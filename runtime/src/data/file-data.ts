@@ -7,7 +7,7 @@
 // task's share of its rows, task after task, each task's rows from a shuffled pass of its own.
 
 import type { PlanSchema } from "../plan.js";
-import type { Tensor } from "../tf.js";
+import type { Tensor } from "../tfjs/tf.js";
 import { packRows, type Batch, type BatchSource, type DataSet } from "./batch.js";
 import { BadRowError, RowEncoder, toInteger, type EncodedRow } from "./encode.js";
 import { hashSplitter, timeSplitter, type Split, type Splitter } from "./split.js";

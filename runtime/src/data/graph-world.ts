@@ -4,8 +4,8 @@
 // item_id) from the graph's edges, held-out batches from the held-out interactions, which the
 // graph does not hold. In: the sizes and seeds. Out: the constants, and a batch stream.
 
-import { tf, type Tensor } from "../tf.js";
-import type { BatchSource } from "./batch.js";
+import { floatColumn, idColumn, type Column } from "./columns.js";
+import type { ColumnStream } from "./world.js";
 import { keepingLast, xorshift32 } from "./random.js";
 import { buildInteractionGraph, type GraphSizes } from "./interaction-graph.js";
 
@@ -19,21 +19,21 @@ const lastGraph = keepingLast((sizes: GraphSizes) => buildInteractionGraph(sizes
 const graphOf = ({ users, items, edges, worldSeed, clusters }: GraphSizes) => lastGraph({ users, items, edges, worldSeed, ...(clusters !== undefined ? { clusters } : {}) });
 
 /** The graph's edge list: the model's constant inputs. */
-export function interactionGraphConstants(options: GraphSizes): Map<string, Tensor> {
+export function interactionGraphConstants(options: GraphSizes): Map<string, Column> {
   const graph = graphOf(options);
-  return new Map<string, Tensor>([
-    ["edge_user", tf.tensor1d(graph.users, "int32")],
-    ["edge_item", tf.tensor1d(graph.items, "int32")],
-    ["edge_weight", tf.tensor1d(graph.weights, "float32")],
+  return new Map<string, Column>([
+    ["edge_user", idColumn(graph.users, [graph.users.length])],
+    ["edge_item", idColumn(graph.items, [graph.items.length])],
+    ["edge_weight", floatColumn(graph.weights, [graph.weights.length])],
   ]);
 }
 
-export function interactionGraphWorld(options: InteractionGraphOptions): BatchSource {
+export function interactionGraphWorld(options: InteractionGraphOptions): ColumnStream {
   const graph = graphOf(options);
   const [pairUsers, pairItems] = options.split === "train" ? [graph.users, graph.items] : [graph.heldOutUsers, graph.heldOutItems];
   const random = xorshift32(options.streamSeed);
   return {
-    async next(batchSize: number) {
+    next(batchSize: number) {
       const userIds = new Int32Array(batchSize);
       const itemIds = new Int32Array(batchSize);
       for (let b = 0; b < batchSize; b++) {
@@ -42,10 +42,10 @@ export function interactionGraphWorld(options: InteractionGraphOptions): BatchSo
         itemIds[b] = pairItems[e]!;
       }
       return {
-        size: batchSize,
-        feeds: new Map<string, Tensor>([
-          ["user_id", tf.tensor1d(userIds, "int32")],
-          ["item_id", tf.tensor1d(itemIds, "int32")],
+        count: batchSize,
+        columns: new Map<string, Column>([
+          ["user_id", idColumn(userIds)],
+          ["item_id", idColumn(itemIds)],
         ]),
       };
     },

@@ -10,7 +10,7 @@
 // noise away), once per generated example for endless worlds.
 
 import type { PlanSettings } from "../plan.js";
-import { tf } from "../tf.js";
+import { tf } from "../tfjs/tf.js";
 import { withTraining, type Batch, type BatchSource, type DataSet } from "./batch.js";
 import { endlessEpochs, type Column, type Examples } from "./examples.js";
 import { mulberry32 } from "./random.js";

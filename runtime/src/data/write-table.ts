@@ -5,7 +5,7 @@
 
 import { openAtomic, writeFileAtomic } from "../atomic-write.js";
 import type { TableFormat } from "./tables.js";
-import type { ColumnKind } from "./worlds.js";
+import type { ColumnKind } from "./row-worlds.js";
 
 type Columns = readonly { readonly name: string; readonly kind: ColumnKind }[];
 type Rows = Iterable<Record<string, number | number[]>>;

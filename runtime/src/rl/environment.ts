@@ -14,9 +14,9 @@
 //             changes (state, action and response; a field without one stays as it is).
 
 import { batchOf, type Column, type Examples } from "../data/examples.js";
-import { type Executor, PlanError } from "../executor.js";
+import { type Executor, PlanError } from "../tfjs/executor.js";
 import type { Plan } from "../plan.js";
-import { tf, type Tensor } from "../tf.js";
+import { tf, type Tensor } from "../tfjs/tf.js";
 
 export class RolloutError extends Error {
   override readonly name = "RolloutError";

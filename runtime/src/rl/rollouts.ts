@@ -6,7 +6,7 @@
 // over a fixed set of sessions run to their end with the greedy policy in the world itself.
 
 import { type Column, type ColumnData, type Examples, rowsOf, widthOf } from "../data/examples.js";
-import type { SessionWorld } from "../data/session-world.js";
+import type { InteractiveWorld } from "./interactive-world.js";
 import { type Environment, RolloutError } from "./environment.js";
 
 /** A policy's value of each session's candidates: S × K values, row-major. */
@@ -68,7 +68,7 @@ interface StepResult {
  * the environment's `p_response` (or the world's truth), the transition, and the end of the
  * session drawn from `p_continue` (or the truth) or reached at `maxSteps` items.
  */
-async function stepSessions(env: Environment, truth: SessionWorld | undefined, policy: PolicyValues, state: Examples, lengths: ArrayLike<number>, step: number, explore: Exploration, random: () => number, maxSteps: number): Promise<StepResult> {
+async function stepSessions(env: Environment, truth: InteractiveWorld | undefined, policy: PolicyValues, state: Examples, lengths: ArrayLike<number>, step: number, explore: Exploration, random: () => number, maxSteps: number): Promise<StepResult> {
   const { ids, k } = await env.candidates(state, step);
   const values = await policy(state, ids, k, step);
   const action = chooseActions(values, ids, k, explore, random);
@@ -91,7 +91,7 @@ export class TrainingRollouts {
 
   constructor(
     private readonly env: Environment,
-    private readonly world: SessionWorld,
+    private readonly world: InteractiveWorld,
     private readonly policy: PolicyValues,
     private readonly explore: Exploration,
     private readonly random: () => number,
@@ -164,7 +164,7 @@ export interface EpisodeMetrics {
  * continuation drawn from the world's truth (the environment gives candidates, rewards and the
  * next state). Deterministic for `random`'s seed.
  */
-export async function evaluateInWorld(env: Environment, world: SessionWorld, policy: PolicyValues, sessions: number, reach: number, random: () => number): Promise<EpisodeMetrics> {
+export async function evaluateInWorld(env: Environment, world: InteractiveWorld, policy: PolicyValues, sessions: number, reach: number, random: () => number): Promise<EpisodeMetrics> {
   const state = world.start(sessions, random);
   let active = Int32Array.from({ length: sessions }, (_, i) => i);
   const lengths = new Int32Array(sessions);

@@ -9,12 +9,12 @@
 
 import type { DataSet } from "../data/batch.js";
 import { xorshift32 } from "../data/random.js";
-import type { SessionWorld } from "../data/session-world.js";
-import type { Executor } from "../executor.js";
-import { polyakAverage } from "../kernels/rl.js";
+import type { InteractiveWorld } from "./interactive-world.js";
+import type { Executor } from "../tfjs/executor.js";
+import { polyakAverage } from "../tfjs/kernels/rl.js";
 import type { PlanSettings, PlanValue } from "../plan.js";
-import { tf, type Tensor } from "../tf.js";
-import { copyReferences, referencePairs } from "../train/reference.js";
+import { tf, type Tensor } from "../tfjs/tf.js";
+import { copyReferences, referencePairs } from "../tfjs/train/reference.js";
 import { type Environment, headPlace, RolloutError } from "./environment.js";
 import { ReplayBuffer } from "./replay.js";
 import { evaluateInWorld, type Exploration, type PolicyValues, TrainingRollouts } from "./rollouts.js";
@@ -23,7 +23,7 @@ import { evaluateInWorld, type Exploration, type PolicyValues, TrainingRollouts 
 export interface RolloutSettings {
   /** The model of the file whose heads are the environment. */
   readonly environment: string;
-  /** The interactive world: `synthetic("recomind_sessions", …)`. */
+  /** The interactive world: `synthetic("<world>", …)` naming one of kind `interactive`. */
   readonly world: string;
   /** Sessions advanced together. */
   readonly sessions: number;
@@ -104,7 +104,7 @@ export function qValues(q: Executor): PolicyValues {
 /** The lookahead values λ that the world's reference policy tries; the best is reported. */
 const LOOKAHEAD_VALUES = [0, 1, 2, 4, 8];
 
-export function valueLearning(q: Executor, env: Environment, world: SessionWorld, settings: PlanSettings, seed: number): ValueLearning {
+export function valueLearning(q: Executor, env: Environment, world: InteractiveWorld, settings: PlanSettings, seed: number): ValueLearning {
   const rollout = rolloutSettingsOf(settings)!;
   const random = xorshift32(seed * 9_973 + 3);
   const replay = new ReplayBuffer(rollout.replay, xorshift32(seed * 4_001 + 11));
@@ -161,7 +161,7 @@ export function valueLearning(q: Executor, env: Environment, world: SessionWorld
  * environment's weights: the arms of one seed share it (an experiment computes it once per seed).
  */
 const references = new Map<string, Record<string, number>>();
-async function cachedReference(env: Environment, world: SessionWorld, rollout: RolloutSettings, evalSeed: number): Promise<Record<string, number>> {
+async function cachedReference(env: Environment, world: InteractiveWorld, rollout: RolloutSettings, evalSeed: number): Promise<Record<string, number>> {
   let checksum = 0;
   for (const variable of env.executor.params.values()) for (const v of await variable.data()) checksum = (checksum * 31 + Math.round(v * 1e6)) % 1_000_000_007;
   const key = JSON.stringify([rollout.world, rollout.evalSessions, rollout.reach, evalSeed, env.executor.plan.model, checksum]);
@@ -171,7 +171,7 @@ async function cachedReference(env: Environment, world: SessionWorld, rollout: R
 }
 
 /** The world's truth-aware lookahead policy's episode metrics (the best λ's), prefixed `lookahead_`. */
-async function lookaheadReference(env: Environment, world: SessionWorld, rollout: RolloutSettings, evalSeed: number): Promise<Record<string, number>> {
+async function lookaheadReference(env: Environment, world: InteractiveWorld, rollout: RolloutSettings, evalSeed: number): Promise<Record<string, number>> {
   let best: Record<string, number> | undefined;
   for (const value of LOOKAHEAD_VALUES) {
     const oracle = async (state: Parameters<PolicyValues>[0], candidates: Int32Array, k: number) => {

@@ -4,7 +4,7 @@
 // (train: the losses; eval: the metrics; predict: the heads; encode; act), each computing only
 // the steps its outputs need, one line per step with the op's `.rec` line in a comment.
 
-import type { EntryName } from "../executor.js";
+import type { EntryName } from "../tfjs/executor.js";
 import type { Plan, PlanStep, PlanValue } from "../plan.js";
 import { TORCH_LOWERINGS } from "./kernels/index.js";
 import { py, torchDtype, type TorchContext } from "./kernels/lowering.js";

@@ -9,9 +9,9 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { BackendUnavailable } from "../backends.js";
+import { BackendUnavailable } from "../tfjs/backends.js";
 import { saveCheckpoint } from "../checkpoint/checkpoint.js";
-import type { Executor } from "../executor.js";
+import type { Executor } from "../tfjs/executor.js";
 import type { Plan } from "../plan.js";
 import { writeFileAtomic } from "../atomic-write.js";
 import { TorchProcessError } from "./bridge.js";

@@ -6,14 +6,14 @@
 // Batches go over the pipe as the data layer encoded them (bridge.ts).
 
 import type { BatchSource } from "../data/batch.js";
-import type { Executor } from "../executor.js";
+import type { Executor } from "../tfjs/executor.js";
 import type { PlanSettings } from "../plan.js";
-import { tf, type Tensor } from "../tf.js";
-import { aggregateMetrics } from "../train/evaluate.js";
+import { tf, type Tensor } from "../tfjs/tf.js";
+import { aggregateMetrics } from "../tfjs/train/evaluate.js";
 import { learningRateFactor } from "../train/schedule.js";
-import type { StepEngine, TrainingSetup } from "../train/trainer.js";
+import type { StepEngine, TrainingSetup } from "../tfjs/train/trainer.js";
 import { optimizerGroups } from "./train-config.js";
-import { checkTorchState } from "../train/optimizer-state.js";
+import { checkTorchState } from "../tfjs/train/optimizer-state.js";
 import { TorchProcess, type WireDType, type WireTensor } from "./bridge.js";
 
 export interface TorchOptions {

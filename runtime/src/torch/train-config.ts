@@ -4,9 +4,9 @@
 // training setup (loss weights, clipping, schedule).
 
 import { numberArg, parseConfig } from "../config.js";
-import type { Executor } from "../executor.js";
+import type { Executor } from "../tfjs/executor.js";
 import type { PlanSettings } from "../plan.js";
-import { trainingSetup } from "../train/trainer.js";
+import { trainingSetup } from "../tfjs/train/trainer.js";
 
 /** The optimizer groups as serve.py and train.py read them (lr and the optimizer's arguments). */
 export function optimizerGroups(executor: Executor, settings: PlanSettings, steps: number) {

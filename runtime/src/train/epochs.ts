@@ -9,14 +9,14 @@ import { withTraining, type DataSet } from "../data/batch.js";
 import { endlessEpochs } from "../data/examples.js";
 import { labelPrivacyOf, withLabelPrivacy } from "../data/label-privacy.js";
 import type { PlanSettings } from "../plan.js";
-import { TrainingError, type TrainOptions } from "./trainer.js";
+import { TrainingError, type TrainOptions } from "../tfjs/train/trainer.js";
 
 export async function prepareTraining(data: DataSet, settings: PlanSettings, options: TrainOptions): Promise<{ data: DataSet; options: TrainOptions }> {
   const privacy = labelPrivacyOf(settings);
   const released = privacy ? withLabelPrivacy(data, privacy, options.seed) : data;
   if (!options.epochs) return { data: released, options };
   if (!released.finite) {
-    throw new TrainingError(`\`epochs = ${options.epochs}\` needs data that ends: a file, or a finite world (id_pretrain, clean_room); this world generates examples without end, so count \`steps\` instead`);
+    throw new TrainingError(`\`epochs = ${options.epochs}\` needs data that ends: a file, or a finite world (\`rec data worlds\` marks them finite); this world generates examples without end, so count \`steps\` instead`);
   }
   const examples = await released.finite();
   if (examples.count === 0) throw new TrainingError("the training split holds no examples, so an epoch is empty");

@@ -1,4 +1,4 @@
-// Reference implementations of the elementwise ops (rules: stdlib/ops/elementwise.ts).
+// Reference implementations of the elementwise ops (rules: compiler/src/ops/elementwise.ts).
 
 import { binary, broadcastIndex, make, num, unary, type Reference } from "./reference.js";
 

@@ -9,7 +9,7 @@ import type { Reference } from "./reference.js";
 import { RANDOM_REFERENCE } from "./random.js";
 import { RL_REFERENCE } from "./rl.js";
 import { SHAPE_REFERENCE } from "./shape.js";
-import type { OpCategory } from "../../../../stdlib/ops/types.js";
+import type { OpCategory } from "../../ops/types.js";
 
 export const REFERENCE_BY_CATEGORY: Readonly<Record<OpCategory, Readonly<Record<string, Reference>>>> = {
   elementwise: ELEMENTWISE_REFERENCE,

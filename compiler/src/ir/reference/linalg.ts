@@ -1,4 +1,4 @@
-// Reference implementation of matmul (rule: stdlib/ops/linalg.ts): batched, broadcasting the batch axes.
+// Reference implementation of matmul (rule: compiler/src/ops/linalg.ts): batched, broadcasting the batch axes.
 
 import { broadcastIndex, size, type Reference } from "./reference.js";
 

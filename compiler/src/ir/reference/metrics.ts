@@ -1,4 +1,4 @@
-// Reference implementations of the metric ops (rules: stdlib/ops/metrics.ts): each calls the
+// Reference implementations of the metric ops (rules: compiler/src/ops/metrics.ts): each calls the
 // runtime's one definition of its metric (runtime/src/metrics/) on plain arrays.
 
 import { accuracy, auc, calibration, groupAuc, logLoss, normalizedEntropy } from "../../../../runtime/src/metrics/classification.js";

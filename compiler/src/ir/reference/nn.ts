@@ -1,4 +1,4 @@
-// Reference implementations of the nn ops (rules: stdlib/ops/nn.ts): lookups, one-hot, masks,
+// Reference implementations of the nn ops (rules: compiler/src/ops/nn.ts): lookups, one-hot, masks,
 // masked means, hashing and top-k. Dropout is the identity here: the reference is the
 // evaluation-mode computation, and training-mode randomness is the backends' (seeded per op).
 

@@ -1,4 +1,4 @@
-// Reference implementations of the random and mode ops (rules: stdlib/ops/random.ts). The
+// Reference implementations of the random and mode ops (rules: compiler/src/ops/random.ts). The
 // interpreter draws nothing: each random op gives the deterministic value the registry
 // documents for runs outside training (the distribution's centre), which is what every backend
 // gives in evaluation; the draws themselves are checked statistically (test/random-ops.test.ts).

@@ -1,4 +1,4 @@
-// Reference implementations of the reductions (rules: stdlib/ops/reduction.ts): sums, means,
+// Reference implementations of the reductions (rules: compiler/src/ops/reduction.ts): sums, means,
 // extrema and logsumexp over axes, softmax and log_softmax, argmax and cumsum.
 
 import { axesOf, broadcastIndex, make, size, strides, type Reference, type Tensor } from "./reference.js";

@@ -1,4 +1,4 @@
-// Reference implementations of the RL ops (rules: stdlib/ops/rl.ts): the categorical policy,
+// Reference implementations of the RL ops (rules: compiler/src/ops/rl.ts): the categorical policy,
 // sampling (deterministically: the most likely action, temperature → 0), the off-policy
 // estimators, the greedy candidate, the fitted-Q target and the Polyak update. `reinforce` stops
 // the gradient through its importance weight: with finite differences the interpreter hands it

@@ -1,6 +1,6 @@
-// Reference implementations of the shape ops (rules: stdlib/ops/shape.ts and index-op.ts).
+// Reference implementations of the shape ops (rules: compiler/src/ops/shape.ts and index-op.ts).
 
-import { parseSubscripts } from "../../../../stdlib/ops/index-op.js";
+import { parseSubscripts } from "../../ops/index-op.js";
 import type { Dim } from "../../types/dims.js";
 import type { Attr } from "../ir.js";
 import { axesOf, broadcastIndex, make, num, size, strides, type Reference, type Tensor } from "./reference.js";

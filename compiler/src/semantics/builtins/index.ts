@@ -1,4 +1,4 @@
-// Every compile-time builtin by name (the checker's; run-time ops are in stdlib/ops).
+// Every compile-time builtin by name (the checker's; run-time ops are in compiler/src/ops).
 
 import type { Builtin } from "./builtin.js";
 import { COMPILE_TIME_BUILTINS } from "./compile-time.js";

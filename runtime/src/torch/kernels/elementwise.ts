@@ -1,5 +1,5 @@
-// Torch lowerings of the elementwise ops (rules: stdlib/ops/elementwise.ts; tfjs kernels:
-// runtime/src/kernels/elementwise.ts).
+// Torch lowerings of the elementwise ops (rules: compiler/src/ops/elementwise.ts; tfjs kernels:
+// runtime/src/tfjs/kernels/elementwise.ts).
 
 import { binary, comparison, py, torchDtype, unary, type TorchLowering } from "./lowering.js";
 

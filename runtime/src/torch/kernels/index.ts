@@ -1,5 +1,5 @@
 // Every torch lowering, by category: one file per category of the op registry, beside the tfjs
-// kernels (runtime/src/kernels/) and the references (compiler/src/ir/reference/); a test checks
+// kernels (runtime/src/tfjs/kernels/) and the references (compiler/src/ir/reference/); a test checks
 // that the key sets agree.
 
 import { ELEMENTWISE_TORCH } from "./elementwise.js";

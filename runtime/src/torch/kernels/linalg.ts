@@ -1,4 +1,4 @@
-// Torch lowering of matmul (rule: stdlib/ops/linalg.ts).
+// Torch lowering of matmul (rule: compiler/src/ops/linalg.ts).
 
 import { torchDtype, type TorchLowering } from "./lowering.js";
 

@@ -1,7 +1,7 @@
 // What a torch lowering is: one op of a plan as a Python expression over torch tensors, written
 // into the module `rec export --format pytorch` generates. Each category of the op registry has
 // its lowerings in the same-named file here (elementwise.ts, …), beside its tfjs kernel
-// (runtime/src/kernels/<category>.ts) and its reference (compiler/src/ir/reference/<category>.ts).
+// (runtime/src/tfjs/kernels/<category>.ts) and its reference (compiler/src/ir/reference/<category>.ts).
 // In: the step (attributes, type), its inputs' Python names and ranks. Out: Python source text.
 // Helpers with no one-line torch form live in runtime/python/reclang_torch/ops.py (imported as R).
 

@@ -1,4 +1,4 @@
-// Torch lowerings of the metric ops (rules: stdlib/ops/metrics.ts): each NaN when a float input
+// Torch lowerings of the metric ops (rules: compiler/src/ops/metrics.ts): each NaN when a float input
 // holds a non-finite value, as the tfjs kernels and the reference are.
 
 import type { TorchLowering } from "./lowering.js";

@@ -1,4 +1,4 @@
-// Torch lowerings of the nn ops (rules: stdlib/ops/nn.ts): lookups, masks, hashing, top-k and
+// Torch lowerings of the nn ops (rules: compiler/src/ops/nn.ts): lookups, masks, hashing, top-k and
 // dropout (seeded per op, as the tfjs kernels are).
 
 import { axis, py, type TorchLowering } from "./lowering.js";

@@ -1,4 +1,4 @@
-// Torch lowerings of the random and mode ops (rules: stdlib/ops/random.ts): each draws from a
+// Torch lowerings of the random and mode ops (rules: compiler/src/ops/random.ts): each draws from a
 // generator seeded per op while training (R.stream_seed, as the tfjs kernels' ctx.seed) and
 // gives the rule's deterministic value otherwise (runtime/python/reclang_torch/ops.py).
 

@@ -1,4 +1,4 @@
-// Torch lowerings of the reductions (rules: stdlib/ops/reduction.ts).
+// Torch lowerings of the reductions (rules: compiler/src/ops/reduction.ts).
 
 import { axes, axis, py, rankOf, type TorchContext, type TorchLowering } from "./lowering.js";
 

@@ -1,4 +1,4 @@
-// Torch lowerings of the RL ops (rules: stdlib/ops/rl.ts): the categorical policy, seeded
+// Torch lowerings of the RL ops (rules: compiler/src/ops/rl.ts): the categorical policy, seeded
 // sampling, the off-policy estimators (reinforce stops the gradient through its weight), the
 // greedy candidate, the fitted-Q target and the Polyak update.
 

@@ -1,4 +1,4 @@
-// Torch lowerings of the shape ops (rules: stdlib/ops/shape.ts and index-op.ts).
+// Torch lowerings of the shape ops (rules: compiler/src/ops/shape.ts and index-op.ts).
 
 import type { PlanValue } from "../../plan.js";
 import { axes, axis, py, rankOf, torchDtype, type TorchLowering } from "./lowering.js";
