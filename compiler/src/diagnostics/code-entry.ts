@@ -42,3 +42,18 @@ export function diagnosticMaker(entries: readonly CodeEntry[]) {
     };
   };
 }
+
+/** One case's prose, from the case's facts. */
+export type Prose = (a: Args) => ReturnType<CodeEntry["build"]>;
+
+/**
+ * The prose of a code with several cases: the report's `case` argument picks one, and each case
+ * reads only facts (names, types, numbers, lists) from the other arguments; no sentence is passed in.
+ */
+export function byCase(cases: Readonly<Record<string, Prose>>): CodeEntry["build"] {
+  return (a) => {
+    const prose = cases[a["case"] ?? ""];
+    if (!prose) throw new Error(`no prose for the case \`${a["case"]}\``);
+    return prose(a);
+  };
+}

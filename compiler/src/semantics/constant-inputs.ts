@@ -47,44 +47,36 @@ export function checkConstantSources(
   const fedBy = new Map<string, SettingValue>();
   for (const setting of constants) {
     if (!readsFile(setting.value)) {
-      report(setting.span, { message: "`constants = …` reads a data file", label: "not a data file", help: 'write `constants = csv("graph.csv", schema = Edges)` (or `jsonl`, `parquet`): each row gives one element of every constant input' });
+      report(setting.span, { case: "not-a-file" });
       continue;
     }
     if (!constantInputs.length) {
-      report(setting.span, { message: `model ${decl.name.kind === "Ident" ? decl.name.name : ""} has no constant input for \`constants = …\` to feed`, label: "feeds nothing", help: "declare the inputs the file holds `constant`, such as `input edge_src: id<items>[E] constant`" });
+      report(setting.span, { case: "feeds-nothing", model: decl.name.kind === "Ident" ? decl.name.name : "" });
       continue;
     }
     // One file feeds every constant input; one of several (`constants = [csv(…), parquet(…)]`) feeds its schema's.
     const checked = checkDataSchema(el, setting.value, setting.span, env, constantInputs, ctx, constants.length === 1);
     if (!checked) continue;
     for (const field of checked.plan.fields) {
-      if (fedBy.has(field.name) && field.kind !== "mask") report(setting.span, { message: `the constant input \`${field.name}\` is fed by two files`, label: "fed again", help: "each constant input comes from one constants file: drop the field from one of the schemas" });
+      if (fedBy.has(field.name) && field.kind !== "mask") report(setting.span, { case: "fed-twice", input: field.name });
       fedBy.set(field.name, setting);
     }
     for (const field of checked.plan.fields) {
       if (field.ids !== "vocab") continue;
-      report(checked.spans.get(field.name) ?? setting.span, {
-        message: `the constant input \`${field.name}\` cannot map its ids through a vocabulary`,
-        label: "vocab = true",
-        help: "a constants file holds the ids themselves, integers from 0 to the id space's size minus 1 (the ids the batches use)",
-      });
+      report(checked.spans.get(field.name) ?? setting.span, { case: "vocabulary", input: field.name });
     }
     checkedSchemas.push(checked);
   }
   if (constants.length > 1 && checkedSchemas.length === constants.length) {
     for (const input of constantInputs) {
       if (fedBy.has(input.name)) continue;
-      report(inputTypeSpan(decl, input.name), { message: `the constant input \`${input.name}\` has no source`, label: "in no constants file", help: "give one of the constants files' schemas a field of its name" });
+      report(inputTypeSpan(decl, input.name), { case: "in-no-file", input: input.name });
     }
   }
   // A world feeds its whole fields itself; a model reading batches from a file needs a file for its constants too.
   if (constantInputs.length && !constants.length && data.some((d) => readsFile(d.value))) {
     for (const input of constantInputs) {
-      report(inputTypeSpan(decl, input.name), {
-        message: `the constant input \`${input.name}\` has no source`,
-        label: "fed by nothing",
-        help: 'add `constants = csv("…", schema = S)` to the train block, a file whose rows hold the constant inputs (one element of each per row)',
-      });
+      report(inputTypeSpan(decl, input.name), { case: "no-source", input: input.name });
     }
   }
   return checkedSchemas;

@@ -59,15 +59,12 @@ export function checkRollouts(el: Elaborator, models: readonly ElaboratedModel[]
 
     const [envName] = stringsOf(block.get("environment"));
     const environment = models.find((m) => m.name === envName);
-    const envProblem = (why: string, span: Span, extra: Record<string, string> = {}) => el.report(ctx, "REC2030", span, { environment: envName ?? "", why, ...extra });
     if (!environment) {
-      envProblem(envName === undefined ? "is not named" : `is not a model of this file`, at("environment"), {
-        label: "no such model",
-        help: envName === undefined ? "add `environment = \"<model>\"`, the model whose heads are the simulator" : `the models are ${models.map((m) => m.name).join(", ")}`,
-      });
+      const facts: Record<string, string> = envName === undefined ? { case: "unnamed" } : { case: "missing", environment: envName, models: models.map((m) => m.name).join(", ") };
+      el.report(ctx, "REC2030", at("environment"), facts);
       continue;
     }
-    if (block.get("world") === undefined) envProblem("has no world to start sessions in", node.name.span, { label: "no `world`", help: "add `world = synthetic(\"recomind_sessions\", …)`: the interactive world whose users the sessions start from" });
+    if (block.get("world") === undefined) el.report(ctx, "REC2030", node.name.span, { case: "no-world", environment: environment.name });
 
     // The environment's parts, reported at the environment's own declarations.
     const inputOf = (name: string) => environment.inputs.find((i) => i.name === name);
@@ -76,25 +73,27 @@ export function checkRollouts(el: Elaborator, models: readonly ElaboratedModel[]
       const member = environment.decl.members.find((m) => (m.kind === "InputDecl" || m.kind === "RoleDecl") && m.name.kind === "Ident" && m.name.name === name);
       return member && (member.kind === "InputDecl" || member.kind === "RoleDecl") ? member.name.span : environment.decl.name.span;
     };
-    const envReport = (why: string, name: string) => el.report(ctx, "REC2030", spanOf(name), { environment: environment.name, why });
+    const envReport = (name: string, facts: Record<string, string>) => el.report(ctx, "REC2030", spanOf(name), { environment: environment.name, ...facts });
+    /** A part the environment lacks or types otherwise: `found` is its type when it has one. */
+    const needs = (part: string, found: TensorType | undefined) => envReport(part, { case: "part", part, ...(found ? { found: printType(found) } : {}) });
     const action = inputOf("action");
-    if (!action || action.type.dtype !== "id" || action.type.shape.length !== 1) envReport(`needs the input \`action: id<items>[S]\`: one item of the catalogue per session${action ? `, not ${printType(action.type)}` : ""}`, "action");
+    if (!action || action.type.dtype !== "id" || action.type.shape.length !== 1) needs("action", action?.type);
     const response = inputOf("response");
-    if (!response || response.type.dtype !== "f32" || response.type.shape.length !== 1) envReport(`needs the input \`response: f32[S]\`: 1 where the user responded${response ? `, not ${printType(response.type)}` : ""}`, "response");
+    if (!response || response.type.dtype !== "f32" || response.type.shape.length !== 1) needs("response", response?.type);
     const candidates = headOf("candidates");
-    if (!candidates?.type || candidates.type.dtype !== "id" || candidates.type.shape.length !== 2) envReport(`needs the head \`candidates: id<items>[S, K]\`: a state's candidate items${candidates?.type ? `, not ${printType(candidates.type)}` : ""}`, "candidates");
+    if (!candidates?.type || candidates.type.dtype !== "id" || candidates.type.shape.length !== 2) needs("candidates", candidates?.type);
     else if (action?.type.space && candidates.type.space && !agree({ ...action.type, shape: [] }, { ...candidates.type, shape: [] })) {
-      envReport(`proposes candidates of ${printDim(candidates.type.space.size)} items but its action is an id of ${printDim(action.type.space.size)}: both are ids of the catalogue`, "candidates");
+      envReport("candidates", { case: "spaces", candidates: printDim(candidates.type.space.size), actions: printDim(action.type.space.size) });
     }
     for (const part of PER_SESSION) {
       const head = headOf(part);
-      if (!head?.type || head.type.dtype !== "f32" || head.type.shape.length !== 1) envReport(`needs the head \`${part}: f32[S]\`: ${part === "reward" ? "the reward of each session's step" : part === "p_response" ? "the probability of a response to the shown item" : "the probability that the session continues"}${head?.type ? `, not ${printType(head.type)}` : ""}`, part);
+      if (!head?.type || head.type.dtype !== "f32" || head.type.shape.length !== 1) needs(part, head?.type);
     }
     const state = environment.inputs.filter((i) => !NOT_STATE.has(i.name));
     for (const head of environment.outputs.filter((o) => o.role === "head" && o.name.startsWith("next_"))) {
       const field = state.find((i) => `next_${i.name}` === head.name);
-      if (!field) envReport(`has the transition \`${head.name}\` but no state field \`${head.name.slice(5)}\` it updates`, head.name);
-      else if (head.type && !agree(field.type, head.type)) envReport(`changes the state field \`${field.name}\` ${batched(field.type, "S")} into ${printType(head.type)}`, head.name);
+      if (!field) envReport(head.name, { case: "orphan", transition: head.name, field: head.name.slice(5) });
+      else if (head.type && !agree(field.type, head.type)) envReport(head.name, { case: "changes", field: field.name, from: batched(field.type, "S"), to: printType(head.type) });
     }
 
     // The value model's inputs against the transitions.
@@ -114,14 +113,14 @@ export function checkRollouts(el: Elaborator, models: readonly ElaboratedModel[]
     for (const input of model.inputs) {
       const expected = transition.get(input.name);
       if (!expected) {
-        el.report(ctx, "REC2031", inputSpan(input.name), { message: `\`${input.name}\` is not in a transition of ${environment.name}: ${model.name} learns from transitions alone`, label: "no transition holds it" });
+        el.report(ctx, "REC2031", inputSpan(input.name), { case: "not-held", input: input.name, environment: environment.name, model: model.name });
       } else if (!agree(expected, input.type)) {
-        el.report(ctx, "REC2031", inputSpan(input.name), { message: `transitions hold \`${input.name}\` as ${batched(expected, "B")}, but ${model.name} declares ${printType(input.type)}`, label: "another type", help: `declare it as \`${batched(expected, "B")}\`` });
+        el.report(ctx, "REC2031", inputSpan(input.name), { case: "type", input: input.name, held: batched(expected, "B"), model: model.name, declared: printType(input.type) });
       }
     }
     const q = model.outputs.find((o) => o.role === "head" && o.name === "q");
     if (!q?.type || q.type.dtype !== "f32" || q.type.shape.length !== 2) {
-      el.report(ctx, "REC2031", model.decl.name.span, { message: `${model.name} learns by rollouts but has no head \`q: f32[B, K]\`${q?.type ? ` (it is ${printType(q.type)})` : ""}: the values of a state's candidates that its policy acts on`, label: "no `q` head", help: "add `head q = …`, scoring the `candidates` input" });
+      el.report(ctx, "REC2031", model.decl.name.span, { case: "no-q", model: model.name, ...(q?.type ? { found: printType(q.type) } : {}) });
     }
   }
 }

@@ -24,16 +24,16 @@ export function recordUpdate(el: Elaborator, decl: A.LetDecl, env: Env, ctx: Eva
   if (target.kind === "poison" || value.kind === "poison") return;
   const stateName = target.kind === "tensor" && target.node !== undefined ? stateNameOf(ctx.model.graph.node(target.node)) : undefined;
   if (stateName === undefined || target.kind !== "tensor") {
-    el.report(ctx, "REC2033", decl.pattern.span, { message: `\`${name}\` is not a state of this module`, label: "only a `state` can be updated" });
+    el.report(ctx, "REC2033", decl.pattern.span, { case: "not-a-state", name });
     return;
   }
   if (value.kind !== "tensor" || value.type.dtype !== target.type.dtype || !sameShape(el, value.type.shape, target.type.shape)) {
     const found = value.kind === "tensor" ? `${dtypeName(value.type)}${printShape(value.type.shape)}` : describeValue(value);
-    el.report(ctx, "REC2033", decl.value.span, { message: `the state \`${name}\` is ${dtypeName(target.type)}${printShape(target.type.shape)}, its update ${found}`, label: "another type", help: "an update keeps the state's dtype and shape (reduce over the batch: `mean(x, axis = 0)`)" });
+    el.report(ctx, "REC2033", decl.value.span, { case: "type", name, state: `${dtypeName(target.type)}${printShape(target.type.shape)}`, found });
     return;
   }
   if (ctx.model.updates.has(stateName)) {
-    el.report(ctx, "REC2033", decl.span, { message: `the state \`${stateName}\` is updated twice in one step`, label: "second update", help: "a stateful block called twice updates its state twice: give each call its own instance" });
+    el.report(ctx, "REC2033", decl.span, { case: "twice", name: stateName });
     return;
   }
   if (value.node !== undefined) ctx.model.updates.set(stateName, { node: value.node, span: decl.span, file: ctx.file });

@@ -44,19 +44,19 @@ export function checkWorld(el: Elaborator, data: Value, dataSpan: Span, inputs: 
   if (data.kind !== "config" || data.name !== "synthetic") return;
   const nameValue = data.args.get("world");
   if (nameValue?.kind !== "string") return;
-  const report = (span: Span, message: string, extra: Record<string, string> = {}) => el.report(ctx, "REC2032", span, { message, ...extra });
+  const report = (span: Span, facts: Record<string, string>) => el.report(ctx, "REC2032", span, { world: nameValue.value, ...facts });
   const worlds = el.worlds;
   if (!worlds) return;
   const world = worlds.get(nameValue.value);
   if (!world || world.kind === "interactive") {
     const data = [...worlds.values()].filter((w) => w.kind !== "interactive").map((w) => w.name);
-    report(dataSpan, world ? `\`${world.name}\` is an interactive world, for rollouts (\`rollouts { world = … }\`), not a data set` : `there is no synthetic world \`${nameValue.value}\``, { label: "no such data", help: `the worlds that give data are ${data.join(", ")} (\`rec data worlds\` lists their fields)` });
+    report(dataSpan, { case: world ? "interactive" : "unknown-world", worlds: data.join(", ") });
     return;
   }
   const part = data.args.get("part");
   const fields = worldFields(world, part?.kind === "string" ? part.value : undefined);
   if (!fields) {
-    report(dataSpan, `the world \`${world.name}\` has no part \`${part?.kind === "string" ? part.value : "?"}\``, { label: "no such part", help: `its parts are ${Object.keys(world.fields).join(", ")}` });
+    report(dataSpan, { case: "no-part", part: part?.kind === "string" ? part.value : "?", parts: Object.keys(world.fields).join(", ") });
     return;
   }
   // A count (an argument whose default is a positive whole number: examples, items, steps) of
@@ -66,7 +66,7 @@ export function checkWorld(el: Elaborator, data: Value, dataSpan: Span, inputs: 
     const count = given?.kind === "int" ? constValue(given.dim) : given?.kind === "float" ? given.value : undefined;
     const counts = typeof arg.default === "object" ? Object.values(arg.default) : [arg.default];
     if (counts.every((d) => typeof d === "number" && Number.isInteger(d) && d > 0) && count !== undefined && count < 1) {
-      report(dataSpan, `the world \`${world.name}\` needs \`${arg.name}\` (${arg.doc}) of at least 1, not ${count}`, { label: "an empty world", help: `give \`${arg.name}\` a positive number (its default is ${counts.join(" or ")})` });
+      report(dataSpan, { case: "empty", argument: arg.name, count: String(count), default: counts.join(" or ") });
     }
   }
   const nameOf = (field: string) => {
@@ -79,12 +79,11 @@ export function checkWorld(el: Elaborator, data: Value, dataSpan: Span, inputs: 
   for (const input of inputs) {
     const field = byName.get(input.name);
     if (!field) {
-      report(spanOf(input.name), `the world \`${world.name}\` does not feed \`${input.name}\`; it feeds ${[...byName.keys()].join(", ")}`, { label: "not fed by the world" });
+      report(spanOf(input.name), { case: "not-fed", input: input.name, fields: [...byName.keys()].join(", ") });
       continue;
     }
     if (Boolean(field.whole) !== Boolean(input.constant)) {
-      const help = field.whole ? `declare it \`input ${input.name}: … constant\`: the world feeds it once, whole` : `remove \`constant\`: the world feeds \`${input.name}\` with every batch`;
-      report(spanOf(input.name), `the world \`${world.name}\` feeds \`${input.name}\` ${field.whole ? "once, whole (a constant input)" : "per example (a batched input)"}`, { label: field.whole ? "a constant input" : "a batched input", help });
+      report(spanOf(input.name), { case: field.whole ? "fed-whole" : "fed-per-example", input: input.name });
       continue;
     }
     const type = input.type;
@@ -94,13 +93,13 @@ export function checkWorld(el: Elaborator, data: Value, dataSpan: Span, inputs: 
     const shapeFits = shape.length === sizes.length && shape.every((d, i) => sizes[i] === undefined || constValue(d) === undefined || constValue(d) === sizes[i]);
     const fed = `${field.dtype}[${field.whole ? "" : "B, "}${field.shape.map((d, i) => sizes[i] ?? d).join(", ")}]`.replace(/\[B, \]/, "[B]");
     if (!dtypeFits || !shapeFits) {
-      report(spanOf(input.name), `the world \`${world.name}\` feeds \`${input.name}\` as ${fed}, but the model declares ${printType(type)}`, { label: `the world feeds ${fed}`, help: `declare \`${input.name}\` as the world feeds it: ${field.doc}` });
+      report(spanOf(input.name), { case: "type", input: input.name, fed, declared: printType(type) });
       continue;
     }
     const range = field.ids === undefined ? undefined : resolveWorldSize(field.ids, world, data.args);
     const space = type.space ? constValue(type.space.size) : undefined;
     if (range !== undefined && space !== undefined && type.dtype === "id" && range > space) {
-      report(spanOf(input.name), `the world \`${world.name}\` draws \`${input.name}\` from ${range} ids, beyond the ${space} of its id space`, { label: `ids up to ${range - 1}`, help: `give the id space ${range} ids, or ask the world for fewer (its arguments: ${world.args.map((a) => a.name).join(", ")})` });
+      report(spanOf(input.name), { case: "ids-beyond", input: input.name, range: String(range), space: String(space), arguments: world.args.map((a) => a.name).join(", ") });
     }
   }
 }

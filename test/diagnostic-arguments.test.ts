@@ -1,0 +1,73 @@
+// Diagnostics as data: every code's prose lives in its stage's catalog, and a report passes only
+// facts — names, types, numbers, lists, code — as arguments. This test wraps the one function
+// that turns a code and its arguments into a diagnostic (diagnosticMaker), checks every spec the
+// tests know (the check corpora, the catalog's own examples, the examples and the standard
+// library), and fails when an argument carries a sentence: four or more plain lowercase words
+// outside code spans. The older codes listed in STILL_PROSE pass phrases their call sites word
+// (an expectation, a detail); the list only shrinks: a code leaves it when its prose moves into
+// its catalog, and the test fails when a listed code no longer needs to be there.
+
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it, vi } from "vitest";
+import { ROOT } from "./harness/repo.js";
+
+const seen: { code: string; name: string; value: string }[] = [];
+
+vi.mock("../compiler/src/diagnostics/code-entry.js", async (importOriginal) => {
+  const original = await importOriginal<typeof import("../compiler/src/diagnostics/code-entry.js")>();
+  return {
+    ...original,
+    diagnosticMaker: (entries: Parameters<typeof original.diagnosticMaker>[0]) => {
+      const make = original.diagnosticMaker(entries);
+      return (...call: Parameters<typeof make>) => {
+        for (const [name, value] of Object.entries(call[3] ?? {})) seen.push({ code: call[1], name, value: String(value) });
+        return make(...call);
+      };
+    },
+  };
+});
+
+/** Codes whose call sites still word part of the prose (to move into their catalogs, as REC2030–REC2034 were). */
+const STILL_PROSE = new Set([
+  "REC1004", "REC1010", "REC1025", "REC2001", "REC2002", "REC2003", "REC2005", "REC2007", "REC2010", "REC2011", "REC2012", "REC2013", "REC2015",
+  "REC2017", "REC2019", "REC2020", "REC2022", "REC2023", "REC2024", "REC2025", "REC2029", "REC3005", "REC3009", "REC3017", "REC3019", "REC3021", "REC3023",
+  "REC3025", "REC4002", "REC4003", "REC4004", "REC4008", "REC4010", "REC4011",
+]);
+
+/** Four or more plain lowercase words, once code spans (`…`) are taken out: prose, not a fact. */
+export function isSentence(value: string): boolean {
+  const words = value.replace(/`[^`]*`/g, " ").split(/\s+/).filter((w) => /^[a-z]+$/.test(w));
+  return words.length >= 4;
+}
+
+function recFiles(dir: string): string[] {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? recFiles(join(dir, e.name)) : e.name.endsWith(".rec") ? [join(ROOT, dir, e.name)] : [],
+  );
+}
+
+describe("diagnostic arguments", () => {
+  it("tell sentences from facts", () => {
+    expect(isSentence("the world `x` does not feed it")).toBe(true);
+    expect(isSentence("f32[B, 4]")).toBe(false);
+    expect(isSentence("user_id, history, item_logq, spend")).toBe(false);
+    expect(isSentence("`a` and `b`")).toBe(false);
+  });
+
+  it("carry no sentence: the prose of every code is in its catalog", async () => {
+    const { checkFiles } = await import("../app/compile.js");
+    const { renderExample } = await import("../compiler/src/tools/spec-artifacts.js");
+    const { DIAGNOSTIC_CATALOG } = await import("../compiler/src/diagnostics/catalog.js");
+    const { WORLDS } = await import("../app/worlds.js");
+    for (const entry of DIAGNOSTIC_CATALOG) renderExample(entry.code, WORLDS);
+    for (const file of [...recFiles("test/corpus"), ...recFiles("test/hostile"), ...recFiles("examples"), ...recFiles("stdlib")]) checkFiles([file]);
+    expect(new Set(seen.map((s) => s.code)).size, "the specs report many codes").toBeGreaterThan(80);
+    const prose = seen.filter((s) => isSentence(s.value));
+    const sentences = [...new Set(prose.filter((s) => !STILL_PROSE.has(s.code)).map((s) => `${s.code} ${s.name}: ${s.value}`))];
+    expect(sentences).toEqual([]);
+    const converted = [...STILL_PROSE].filter((code) => !prose.some((s) => s.code === code));
+    expect(converted, "codes that pass no sentence any more: take them off STILL_PROSE").toEqual([]);
+  });
+});
+
