@@ -11,7 +11,17 @@ import { defineConfig } from "vitest/config";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 /** The unit tier's slowest files, slowest first (from a clean-clone CI run's JSON report). */
-const SLOW_FIRST = ["test/cli.test.ts", "test/torch.test.ts", "test/conformance.test.ts", "test/format.test.ts", "test/profile.test.ts", "test/torch-train.test.ts", "test/property.test.ts", "test/escaping.test.ts", "test/checkpoint.test.ts"];
+const SLOW_FIRST = [
+  "test/cli.test.ts",
+  "test/torch.test.ts",
+  "test/conformance.test.ts",
+  "test/format.test.ts",
+  "test/profile.test.ts",
+  "test/torch-train.test.ts",
+  "test/property.test.ts",
+  "test/escaping.test.ts",
+  "test/checkpoint.test.ts",
+];
 
 class SlowFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {

@@ -132,7 +132,8 @@ export class Spec {
     this.assertOk();
     const models = this.models();
     const found = name === undefined ? models[0] : models.find((m) => m.name === name);
-    if (!found) throw new SpecError(`${this.path} has no model ${name === undefined ? "" : `\`${name}\``}; it has ${models.map((m) => m.name).join(", ") || "none"}`);
+    if (!found)
+      throw new SpecError(`${this.path} has no model ${name === undefined ? "" : `\`${name}\``}; it has ${models.map((m) => m.name).join(", ") || "none"}`);
     return found;
   }
 
@@ -144,7 +145,8 @@ export class Spec {
   /** A variant whose module-valued param names another module of the file (`swap("pool", "AttentionPool")`). */
   swap(param: string, module: string): Spec {
     const current = this.model().params.find((p) => p.name === param);
-    if (!current || current.kind !== "module") throw new SpecError(`\`${param}\` is not a param whose value is a module (${current ? `it is ${current.kind}` : "no such param"})`);
+    if (!current || current.kind !== "module")
+      throw new SpecError(`\`${param}\` is not a param whose value is a module (${current ? `it is ${current.kind}` : "no such param"})`);
     return this.with({ [param]: module });
   }
 
@@ -180,14 +182,29 @@ export class Spec {
     const dir = resolve(dirname(this.path), options.out ?? `runs/${plan.model}-${seed}`);
     const model = this.result.models.find((m) => m.name === plan.model);
     const { summary } = await trainRun(
-      { plan, ...(model ? { model } : {}), file: this.path, baseDir: dirname(this.path), dir, cwd: dirname(this.path), seed, overrides: this.overrides, backend: options.backend ?? "cpu", ...(options.steps !== undefined ? { steps: options.steps } : {}), ...(options.batch !== undefined ? { batch: options.batch } : {}) },
+      {
+        plan,
+        ...(model ? { model } : {}),
+        file: this.path,
+        baseDir: dirname(this.path),
+        dir,
+        cwd: dirname(this.path),
+        seed,
+        overrides: this.overrides,
+        backend: options.backend ?? "cpu",
+        ...(options.steps !== undefined ? { steps: options.steps } : {}),
+        ...(options.batch !== undefined ? { batch: options.batch } : {}),
+      },
       { log: options.log ?? (() => {}) },
     );
     return { ...summary, checkpoint: resolve(dir, "checkpoint.safetensors") };
   }
 
   /** A trained model's metrics on the held-out split of its data (as `rec eval`). */
-  async evaluate(checkpoint: string, options: { model?: string; batches?: number; batch?: number; seed?: number; backend?: BackendName } = {}): Promise<Record<string, number>> {
+  async evaluate(
+    checkpoint: string,
+    options: { model?: string; batches?: number; batch?: number; seed?: number; backend?: BackendName } = {},
+  ): Promise<Record<string, number>> {
     const plan = this.plan(options.model);
     await useBackend(options.backend ?? "cpu");
     const executor = new Executor(plan, 0);
@@ -205,12 +222,18 @@ export class Spec {
 
   private assertOk(): void {
     const error = this.diagnostics.find((d) => d.severity === "error");
-    if (error) throw new SpecError(`${this.path} does not check: ${error.code} ${error.message}${this.overrides.size ? ` (with ${[...this.overrides].map(([k, v]) => `${k}=${v}`).join(" ")})` : ""}`);
+    if (error)
+      throw new SpecError(
+        `${this.path} does not check: ${error.code} ` +
+          `${error.message}${this.overrides.size ? ` (with ${[...this.overrides].map(([k, v]) => `${k}=${v}`).join(" ")})` : ""}`,
+      );
   }
 }
 
 function toOverrides(set: Readonly<Record<string, ParamValue>>): Map<string, string> {
-  return new Map(Object.entries(set).map(([k, v]) => [k, typeof v === "number" && Number.isInteger(v) && !Number.isSafeInteger(v) ? v.toExponential() : String(v)]));
+  return new Map(
+    Object.entries(set).map(([k, v]) => [k, typeof v === "number" && Number.isInteger(v) && !Number.isSafeInteger(v) ? v.toExponential() : String(v)]),
+  );
 }
 
 function kindOf(value: Value): string {

@@ -24,18 +24,35 @@ export interface EngineChoice {
   readonly line: string;
 }
 
-export async function fastestEngine(plan: Plan, source: string, settings: PlanSettings, data: DataSet, batch: number, seed: number, tfjsBackend: string, torchFolder: string): Promise<EngineChoice> {
+export async function fastestEngine(
+  plan: Plan,
+  source: string,
+  settings: PlanSettings,
+  data: DataSet,
+  batch: number,
+  seed: number,
+  tfjsBackend: string,
+  torchFolder: string,
+): Promise<EngineChoice> {
   if (typeof findTorchPython() === "string") return { engine: tfjsBackend, line: "" };
-  if (pipelineSettingsOf(settings)) return { engine: tfjsBackend, line: `auto: training on ${tfjsBackend} (the gradient pipeline runs on TensorFlow.js only)\n` };
+  if (pipelineSettingsOf(settings))
+    return { engine: tfjsBackend, line: `auto: training on ${tfjsBackend} (the gradient pipeline runs on TensorFlow.js only)\n` };
   const skipped = { count: data.skipped.count, examples: data.skipped.examples.length, rows: new Set(data.skipped.rows) };
   const onTfjs = await medianStepMs(plan, data, batch, seed, async (executor) => new Trainer(executor, settings, STEPS, seed));
-  const onTorch = await medianStepMs(plan, data, batch, seed, (executor) => startTorchEngine({ plan, source, executor, settings, steps: STEPS, folder: torchFolder, device: "cpu", threads: 0, seed }));
+  const onTorch = await medianStepMs(plan, data, batch, seed, (executor) =>
+    startTorchEngine({ plan, source, executor, settings, steps: STEPS, folder: torchFolder, device: "cpu", threads: 0, seed }),
+  );
   data.skipped.count = skipped.count;
   data.skipped.examples.splice(skipped.examples);
   data.skipped.rows?.clear();
   for (const row of skipped.rows) data.skipped.rows?.add(row);
   const engine = onTorch < onTfjs ? "torch" : tfjsBackend;
-  return { engine, line: `auto: ${tfjsBackend} ${onTfjs.toFixed(1)} ms/step, torch ${onTorch.toFixed(1)} ms/step (median of ${STEPS - WARM_UP} steps after ${WARM_UP}): training on ${engine}\n` };
+  return {
+    engine,
+    line:
+      `auto: ${tfjsBackend} ${onTfjs.toFixed(1)} ms/step, torch ${onTorch.toFixed(1)} ms/step ` +
+      `(median of ${STEPS - WARM_UP} steps after ${WARM_UP}): training on ${engine}\n`,
+  };
 }
 
 /**
@@ -43,7 +60,13 @@ export async function fastestEngine(plan: Plan, source: string, settings: PlanSe
  * two, on a fresh copy of the initial weights and the data's own stream of batches (the sweep's
  * `step_ms` cost uses it too).
  */
-export async function medianStepMs(plan: Plan, data: DataSet, batch: number, seed: number, engineFor: (executor: Executor) => Promise<StepEngine & { close?(): Promise<void> }>): Promise<number> {
+export async function medianStepMs(
+  plan: Plan,
+  data: DataSet,
+  batch: number,
+  seed: number,
+  engineFor: (executor: Executor) => Promise<StepEngine & { close?(): Promise<void> }>,
+): Promise<number> {
   const executor = new Executor(plan, seed);
   await bindConstants(executor, data);
   const engine = await engineFor(executor);

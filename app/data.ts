@@ -6,4 +6,5 @@ import type { DataSet } from "../runtime/src/data/batch.js";
 import type { Plan } from "../runtime/src/plan.js";
 import { WORLDS } from "./worlds.js";
 
-export const openData = (plan: Plan, setting: string | undefined, options: DataOptions): Promise<DataSet> => openDataSet(plan, setting, { worlds: WORLDS, ...options });
+export const openData = (plan: Plan, setting: string | undefined, options: DataOptions): Promise<DataSet> =>
+  openDataSet(plan, setting, { worlds: WORLDS, ...options });

@@ -30,15 +30,44 @@ export interface DistributedRequest {
   readonly threads: number;
 }
 
-export async function trainDistributed(executor: Executor, settings: PlanSettings, data: DataSet, options: TrainOptions, request: DistributedRequest): Promise<StepReport[]> {
+export async function trainDistributed(
+  executor: Executor,
+  settings: PlanSettings,
+  data: DataSet,
+  options: TrainOptions,
+  request: DistributedRequest,
+): Promise<StepReport[]> {
   const python = findTorchPython();
   if (typeof python === "string") throw new BackendUnavailable(`--backend torch: ${python}`);
-  if (options.batch % request.nproc) throw new BackendUnavailable(`--nproc ${request.nproc}: the batch of ${options.batch} does not divide among ${request.nproc} processes`);
-  await exportTorch(executor, data, { source: request.source, folder: request.folder, settings, steps: options.steps, batch: options.batch, seed: options.seed });
+  if (options.batch % request.nproc)
+    throw new BackendUnavailable(`--nproc ${request.nproc}: the batch of ${options.batch} does not divide among ${request.nproc} processes`);
+  await exportTorch(executor, data, {
+    source: request.source,
+    folder: request.folder,
+    settings,
+    steps: options.steps,
+    batch: options.batch,
+    seed: options.seed,
+  });
   const { setup, groups } = optimizerGroups(executor, settings, options.steps);
   const out = join(request.folder, "run");
   // torch 1.13's torchrun on Python 3.11 needs explicit --redirects/--tee (reclang_torch/train.py).
-  const args = ["-m", "torch.distributed.run", "--standalone", `--nproc_per_node=${request.nproc}`, "--redirects", "2", "--tee", "1", join(request.folder, "train.py"), "--out", out, "--device", request.device, ...(request.threads ? ["--threads", String(request.threads)] : [])];
+  const args = [
+    "-m",
+    "torch.distributed.run",
+    "--standalone",
+    `--nproc_per_node=${request.nproc}`,
+    "--redirects",
+    "2",
+    "--tee",
+    "1",
+    join(request.folder, "train.py"),
+    "--out",
+    out,
+    "--device",
+    request.device,
+    ...(request.threads ? ["--threads", String(request.threads)] : []),
+  ];
   const child = spawn(python.python, args, { cwd: request.folder, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString("utf8")).slice(-6000)));
@@ -52,7 +81,8 @@ export async function trainDistributed(executor: Executor, settings: PlanSetting
     if (step < options.steps) options.onStep?.(report);
   }
   const code = await new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on("exit", resolve)));
-  if (code !== 0) throw new TorchProcessError(`torchrun with ${request.nproc} processes failed (exit ${code}):\n${stderr.trim().split("\n").slice(-15).join("\n")}`);
+  if (code !== 0)
+    throw new TorchProcessError(`torchrun with ${request.nproc} processes failed (exit ${code}):\n${stderr.trim().split("\n").slice(-15).join("\n")}`);
   loadCheckpoint(executor, join(out, "checkpoint.safetensors"));
   const metrics = await evaluateMetrics(executor, data.heldOut(), options.evalBatches || data.heldOutBatches || 0, options.batch);
   const last = reports.pop();

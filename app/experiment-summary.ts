@@ -49,7 +49,12 @@ export function learningCurves(experiment: ExperimentPlan, curves: ReadonlyMap<s
     Object.fromEntries(
       experiment.models.map((m) => {
         const runs = curves.get(m)?.get(step) ?? [];
-        return [m, Object.fromEntries(experiment.report.map((metric) => [metric, runs.length ? meanAndStd(runs.map((r) => r[metric] ?? Number.NaN))[which] : Number.NaN]))];
+        return [
+          m,
+          Object.fromEntries(
+            experiment.report.map((metric) => [metric, runs.length ? meanAndStd(runs.map((r) => r[metric] ?? Number.NaN))[which] : Number.NaN]),
+          ),
+        ];
       }),
     ) as Record<string, Record<string, number>>;
   return steps.map((step) => ({ step, means: stat(step, "mean"), stds: stat(step, "std") }));

@@ -103,7 +103,12 @@ export interface ExperimentRecord {
 }
 
 /** Trains every arm over every seed and writes results.json; `log` hears a line per run. */
-export async function runExperiment(experiment: ExperimentPlan, arms: ExperimentArms, settings: ExperimentSettings, log: (line: string) => void): Promise<ExperimentRecord> {
+export async function runExperiment(
+  experiment: ExperimentPlan,
+  arms: ExperimentArms,
+  settings: ExperimentSettings,
+  log: (line: string) => void,
+): Promise<ExperimentRecord> {
   const hardSubset = experiment.hardSubset && experiment.models.includes(experiment.hardSubset.reference) ? experiment.hardSubset : undefined;
   // The code's commit when the run starts (later edits to the work tree do not change what ran).
   const commit = currentCommit(dirname(settings.path));
@@ -117,27 +122,55 @@ export async function runExperiment(experiment: ExperimentPlan, arms: Experiment
     const trainSettings = plan.train[0]?.settings ?? {};
     const data = await openData(plan, trainSettings["data"] as string | undefined, { seed, baseDir: dirname(settings.path) });
     const folder = join(settings.torchDir ?? join(settings.cwd, "runs", fileNameFor(experiment.name), "torch"), fileNameFor(model));
-    const choice = await fastestEngine(plan, settings.path, trainSettings, data, settings.batch ?? trainOptionsFrom(trainSettings).batch, seed, backend, folder);
+    const choice = await fastestEngine(
+      plan,
+      settings.path,
+      trainSettings,
+      data,
+      settings.batch ?? trainOptionsFrom(trainSettings).batch,
+      seed,
+      backend,
+      folder,
+    );
     log(choice.line);
     backend = choice.engine;
   }
   const onTorch = backend === "torch";
-  if (settings.profile && onTorch) throw new BackendUnavailable("--profile measures the tfjs engines (cpu, wasm, webgpu), which `--backend auto` chooses for it; with --backend torch use PyTorch's own profiler on an exported package");
+  if (settings.profile && onTorch)
+    throw new BackendUnavailable(
+      "--profile measures the tfjs engines (cpu, wasm, webgpu), which `--backend auto` chooses " +
+        "for it; with --backend torch use PyTorch's own profiler on an exported package",
+    );
   // An arm's run: trained by the tfjs executor, or by a torch process whose weights come back
   // into the executor afterwards (the serving time, hard subset and probes read them there).
   const trainArm = async (model: string, executor: Executor, trainSettings: PlanSettings, data: DataSet, options: TrainOptions) => {
     if (settings.profile && !arms.environments?.has(model) && options.seed === experiment.seeds[0]) {
       const file = join(dirname(resultsPath(experiment, settings)), `profile-${model}.json`);
-      const engine = new ProfilingEngine(new Trainer(executor, trainSettings, options.steps, options.seed), executor, profileWindow(options.steps), (profile) => {
-        mkdirSync(dirname(file), { recursive: true });
-        writeFileAtomic(file, `${JSON.stringify(profile, null, 2)}\n`);
-        log(`${model}, seed ${options.seed}: ${renderProfile(profile)}\n(written to ${file})\n`);
-      });
+      const engine = new ProfilingEngine(
+        new Trainer(executor, trainSettings, options.steps, options.seed),
+        executor,
+        profileWindow(options.steps),
+        (profile) => {
+          mkdirSync(dirname(file), { recursive: true });
+          writeFileAtomic(file, `${JSON.stringify(profile, null, 2)}\n`);
+          log(`${model}, seed ${options.seed}: ${renderProfile(profile)}\n(written to ${file})\n`);
+        },
+      );
       return train(executor, trainSettings, data, { ...options, engine });
     }
     if (!onTorch || arms.environments?.has(model)) return train(executor, trainSettings, data, options);
     const folder = join(settings.torchDir ?? join(settings.cwd, "runs", fileNameFor(experiment.name), "torch"), fileNameFor(model));
-    const engine = await startTorchEngine({ plan: executor.plan, source: settings.path, executor, settings: trainSettings, steps: options.steps, folder, device: "cpu", threads: 0, seed: options.seed });
+    const engine = await startTorchEngine({
+      plan: executor.plan,
+      source: settings.path,
+      executor,
+      settings: trainSettings,
+      steps: options.steps,
+      folder,
+      device: "cpu",
+      threads: 0,
+      seed: options.seed,
+    });
     return trainClosing(engine, async () => {
       const reports = await train(executor, trainSettings, data, { ...options, engine });
       await engine.syncWeights();
@@ -164,11 +197,19 @@ export async function runExperiment(experiment: ExperimentPlan, arms: Experiment
     if (wanted === undefined) return [];
     const source = experiment.models.find((m) => arms.plans.get(m)!.model === wanted || m === wanted);
     // Training from fresh weights instead would be a silently different experiment.
-    if (!source) throw new TrainingError(`${whose} starts from the weights of ${wanted} (\`init { model = "${wanted}" }\`), which is not an arm of this run; add it to the experiment's models (or to --only)`);
+    if (!source)
+      throw new TrainingError(
+        `${whose} starts from the weights of ${wanted} (\`init { model = "${wanted}" }\`), which ` +
+          `is not an arm of this run; add it to the experiment's models (or to --only)`,
+      );
     return [{ source, prefix: init!.prefix, rename: init!.rename }];
   };
   const initArms = new Map(experiment.models.flatMap((arm) => initSource(arms.plans.get(arm)!, `the arm ${arm}`).map((init) => [arm, init] as const)));
-  const environmentInits = new Map([...(arms.environments ?? [])].flatMap(([arm, environment]) => initSource(environment, `the environment ${environment.model} of arm ${arm}`).map((init) => [arm, init] as const)));
+  const environmentInits = new Map(
+    [...(arms.environments ?? [])].flatMap(([arm, environment]) =>
+      initSource(environment, `the environment ${environment.model} of arm ${arm}`).map((init) => [arm, init] as const),
+    ),
+  );
   const order = trainingOrder(experiment.models, (arm) => initArms.get(arm)?.source ?? environmentInits.get(arm)?.source);
   const kept = new Map<string, Map<number, Map<string, StoredTensor>>>();
   const needed = new Set([...initArms.values(), ...environmentInits.values()].map((init) => init.source));
@@ -199,7 +240,11 @@ export async function runExperiment(experiment: ExperimentPlan, arms: Experiment
         : undefined;
       const { data, options } = rollouts
         ? { data: rollouts.data, options: { ...requested, evaluate: rollouts.evaluate, afterStep: rollouts.afterStep } as TrainOptions }
-        : await prepareTraining(await openData(plan, trainSettings["data"] as string | undefined, { seed, baseDir }), trainSettings, experiment.steps ? { ...requested, epochs: undefined } : requested);
+        : await prepareTraining(
+            await openData(plan, trainSettings["data"] as string | undefined, { seed, baseDir }),
+            trainSettings,
+            experiment.steps ? { ...requested, epochs: undefined } : requested,
+          );
       const reports = await trainArm(model, executor, trainSettings, data, options);
       rollouts?.dispose();
       if (needed.has(model)) (kept.get(model) ?? kept.set(model, new Map()).get(model)!).set(seed, snapshotWeights(executor));
@@ -279,7 +324,8 @@ export function trainingOrder(arms: readonly string[], sourceOf: (arm: string) =
 function currentCommit(dir: string): { id: string; dirty: boolean } | null {
   try {
     const id = execFileSync("git", ["rev-parse", "HEAD"], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() !== "";
+    const dirty =
+      execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() !== "";
     return { id, dirty };
   } catch {
     return null;

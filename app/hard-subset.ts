@@ -36,7 +36,10 @@ export const PROBE_SEED_OFFSET = 100_003;
  * is below one half. `byArm`: arm → one array per seed; `probes`: one array per seed; all of a
  * seed's arrays are over the same examples.
  */
-export function hardSubsetScores(byArm: ReadonlyMap<string, readonly Float32Array[]>, probes: readonly Float32Array[]): { scores: Map<string, number[]>; sizes: number[] } {
+export function hardSubsetScores(
+  byArm: ReadonlyMap<string, readonly Float32Array[]>,
+  probes: readonly Float32Array[],
+): { scores: Map<string, number[]>; sizes: number[] } {
   const subsets = probes.map((values) => [...values].flatMap((v, i) => (v < 0.5 ? [i] : [])));
   const scores = new Map([...byArm].map(([arm, values]) => [arm, subsets.map((subset, i) => subset.reduce((a, e) => a + values[i]![e]!, 0) / subset.length)]));
   return { scores, sizes: subsets.map((s) => s.length) };

@@ -132,8 +132,18 @@ function summaryTable(spec: SummarySpec, record: ExperimentRecord, arms: readonl
   const lines = [row(header), rule(header.length)];
   for (const [metric, label] of Object.entries(spec.metrics)) {
     const values = byMetric(record, metric);
-    const cell = (arm: string) => (values[arm] && typeof values[arm]!.mean === "number" && Number.isFinite(values[arm]!.mean) ? `${fixed(values[arm]!.mean)} ± ${fixed(values[arm]!.std)}` : "—");
-    lines.push(row([label || metric, ...arms.map(cell), ...gains.map(([a, p]) => (values[a] && values[p] ? describeChange(values[a]!, values[p]!) : "—")), ...(spec.paper ? [spec.paper[metric] ?? ""] : [])]));
+    const cell = (arm: string) =>
+      values[arm] && typeof values[arm]!.mean === "number" && Number.isFinite(values[arm]!.mean)
+        ? `${fixed(values[arm]!.mean)} ± ${fixed(values[arm]!.std)}`
+        : "—";
+    lines.push(
+      row([
+        label || metric,
+        ...arms.map(cell),
+        ...gains.map(([a, p]) => (values[a] && values[p] ? describeChange(values[a]!, values[p]!) : "—")),
+        ...(spec.paper ? [spec.paper[metric] ?? ""] : []),
+      ]),
+    );
   }
   return lines.join("\n");
 }
@@ -170,7 +180,8 @@ function costsTable(spec: CostsSpec, record: ExperimentRecord, arms: readonly st
   ];
   const wanted = new Set<string>(spec.rows ?? ["parameters", "flops", "predict"]);
   const lines = [row(header), rule(header.length)];
-  for (const [, label, get, show] of rows.filter(([key]) => wanted.has(key))) lines.push(row([label, ...arms.map((a) => show(get(a), a)), ...gains.map(([a, p]) => percent((get(a) - get(p)) / get(p)))]));
+  for (const [, label, get, show] of rows.filter(([key]) => wanted.has(key)))
+    lines.push(row([label, ...arms.map((a) => show(get(a), a)), ...gains.map(([a, p]) => percent((get(a) - get(p)) / get(p)))]));
   return lines.join("\n");
 }
 

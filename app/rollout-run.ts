@@ -18,7 +18,10 @@ export function environmentPlanOf(plan: Plan, plans: readonly Plan[]): Plan | un
   const rollout = rolloutSettingsOf(plan.train[0]?.settings ?? {});
   if (!rollout) return undefined;
   const environment = plans.find((p) => p.model === rollout.environment);
-  if (!environment) throw new TrainingError(`model ${plan.model} learns by rollouts in \`${rollout.environment}\`, which is not a model of its file (${plans.map((p) => p.model).join(", ")})`);
+  if (!environment)
+    throw new TrainingError(
+      `model ${plan.model} learns by rollouts in \`${rollout.environment}\`, which is not a model of its file (${plans.map((p) => p.model).join(", ")})`,
+    );
   return environment;
 }
 
@@ -32,8 +35,19 @@ export interface RolloutRun extends ValueLearning {
  * then never trained), the interactive world for `seed`, the rollouts and the replay buffer.
  * Rollouts act with the executor's weights between steps, so only the tfjs engines train them.
  */
-export function startRollouts(q: Executor, environmentPlan: Plan, settings: PlanSettings, seed: number, backend: string, loadEnvironment: (environment: Executor) => void): RolloutRun {
-  if (backend === "torch") throw new TrainingError(`model ${q.plan.model} learns by rollouts, which run on the tfjs engines (cpu, wasm, webgpu): its policy acts between training steps; use --backend cpu or wasm`);
+export function startRollouts(
+  q: Executor,
+  environmentPlan: Plan,
+  settings: PlanSettings,
+  seed: number,
+  backend: string,
+  loadEnvironment: (environment: Executor) => void,
+): RolloutRun {
+  if (backend === "torch")
+    throw new TrainingError(
+      `model ${q.plan.model} learns by rollouts, which run on the tfjs engines (cpu, wasm, ` +
+        `webgpu): its policy acts between training steps; use --backend cpu or wasm`,
+    );
   const rollout = rolloutSettingsOf(settings)!;
   const environment = new Executor(environmentPlan, seed);
   loadEnvironment(environment);

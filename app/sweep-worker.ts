@@ -48,7 +48,16 @@ async function runJob(job: SweepJob): Promise<void> {
   await runExperiment(
     experiment,
     arms,
-    { path: job.path, cwd: job.cwd, results: job.results, torchDir: join(dirname(job.results), "torch"), command: `rec sweep (point ${job.label})`, backend: job.backend, ...(job.batch ? { batch: job.batch } : {}), ...(job.evalBatches ? { evalBatches: job.evalBatches } : {}) },
+    {
+      path: job.path,
+      cwd: job.cwd,
+      results: job.results,
+      torchDir: join(dirname(job.results), "torch"),
+      command: `rec sweep (point ${job.label})`,
+      backend: job.backend,
+      ...(job.batch ? { batch: job.batch } : {}),
+      ...(job.evalBatches ? { evalBatches: job.evalBatches } : {}),
+    },
     (line) => process.stderr.write(line),
   );
 }

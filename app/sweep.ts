@@ -71,7 +71,11 @@ export async function runSweep(plan: SweepPlan, settings: SweepSettings): Promis
   const done: { steps: number | null; points: number[] }[] = [];
   let [trained, reused] = [0, 0];
   for (const [round, steps] of rounds.entries()) {
-    settings.log(`${rounds.length > 1 ? `round ${round + 1} of ${rounds.length}: ` : ""}${candidates.length} point${candidates.length === 1 ? "" : "s"}${steps !== null ? ` × ${steps} steps` : ""}, ${settings.jobs} at a time\n`);
+    settings.log(
+      `${rounds.length > 1 ? `round ${round + 1} of ${rounds.length}: ` : ""}${candidates.length} ` +
+        `point${candidates.length === 1 ? "" : "s"}${steps !== null ? ` × ${steps} steps` : ""}, ` +
+        `${settings.jobs} at a time\n`,
+    );
     const jobs = candidates.map((index) => {
       const point = plan.points[index]!;
       const key = `${point.hash.slice(0, 16)}-${steps ?? "default"}-${sweep.seeds.join("_")}`;
@@ -192,7 +196,11 @@ function runWorker(script: string, job: SweepJob, log: string): Promise<string |
       const output = Buffer.concat(chunks).toString("utf8");
       writeFileSync(log, output);
       if (code === 0 && existsSync(job.results)) return resolveRun(undefined);
-      const reason = output.split("\n").find((l) => l.startsWith("error: "))?.slice(7) ?? (signal ? `stopped by ${signal}` : `exit code ${code}`);
+      const reason =
+        output
+          .split("\n")
+          .find((l) => l.startsWith("error: "))
+          ?.slice(7) ?? (signal ? `stopped by ${signal}` : `exit code ${code}`);
       resolveRun(`${reason} (log: ${log})`);
     });
   });

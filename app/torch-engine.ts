@@ -25,12 +25,22 @@ export interface TorchEngineRequest {
 
 export async function startTorchEngine(request: TorchEngineRequest): Promise<TorchTrainer> {
   if (pipelineSettingsOf(request.settings)) {
-    throw new BackendUnavailable("the torch engine does not run the gradient pipeline (`gradients { … }` in the train block) yet; train this model on a TensorFlow.js backend (--backend wasm, or auto)");
+    throw new BackendUnavailable(
+      "the torch engine does not run the gradient pipeline (`gradients { … }` in the train " +
+        "block) yet; train this model on a TensorFlow.js backend (--backend wasm, or auto)",
+    );
   }
   const python = findTorchPython();
   if (typeof python === "string") throw new BackendUnavailable(`--backend torch: ${python}`);
   const { package: packageName } = writeTorchPackage(request.plan, request.source, request.folder);
-  return TorchTrainer.start(request.executor, request.settings, request.steps, { python: python.python, folder: request.folder, packageName, device: request.device, threads: request.threads, seed: request.seed });
+  return TorchTrainer.start(request.executor, request.settings, request.steps, {
+    python: python.python,
+    folder: request.folder,
+    packageName,
+    device: request.device,
+    threads: request.threads,
+    seed: request.seed,
+  });
 }
 
 /** Runs the training loop, closing the torch process whether it ends or fails. */

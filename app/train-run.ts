@@ -114,18 +114,23 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
   // A save killed mid-write left a temporary file beside its target: remove it before writing.
   removeStaleTemporaries(dir);
   const learnsByRollouts = rolloutSettingsOf(settings) !== undefined;
-  if (learnsByRollouts && previous) throw new TrainingError(`a run that learns by rollouts cannot be resumed yet: its sessions and replay buffer are not in the checkpoint; start it again`);
+  if (learnsByRollouts && previous)
+    throw new TrainingError(`a run that learns by rollouts cannot be resumed yet: its sessions and replay buffer are not in the checkpoint; start it again`);
   const vocabPath = join(dir, "vocab.json");
-  const opened = learnsByRollouts ? undefined : await openData(plan, settings["data"] as string | undefined, {
-    seed,
-    baseDir: request.baseDir,
-    skipBadRows: request.skipBadRows === true,
-    ...(previous ? { vocabularyFile: vocabPath } : {}),
-  });
+  const opened = learnsByRollouts
+    ? undefined
+    : await openData(plan, settings["data"] as string | undefined, {
+        seed,
+        baseDir: request.baseDir,
+        skipBadRows: request.skipBadRows === true,
+        ...(previous ? { vocabularyFile: vocabPath } : {}),
+      });
   if (opened instanceof FileDataSet && opened.vocabularies.size) saveVocabularies(vocabPath, opened.vocabularies);
   // Label privacy and `epochs = N` (steps from the training split's size).
   // `--steps` counts steps even where the train block counts epochs (a short trial run).
-  const prepared: { data?: DataSet; options: typeof requested } = opened ? await prepareTraining(opened, settings, request.steps !== undefined ? { ...requested, epochs: undefined } : requested) : { options: requested };
+  const prepared: { data?: DataSet; options: typeof requested } = opened
+    ? await prepareTraining(opened, settings, request.steps !== undefined ? { ...requested, epochs: undefined } : requested)
+    : { options: requested };
   const { options } = prepared;
   writeFileAtomic(join(dir, "plan.json"), formatPlan(plan));
   // `auto` on a new run measures the engines (a resumed one keeps its checkpoint's, below);
@@ -140,8 +145,22 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
     if (backend !== "torch") rmSync(join(dir, "torch"), { recursive: true, force: true });
   }
   // The resolved spec: every param after defaults and --set overrides, and the train settings.
-  const params = Object.fromEntries([...(request.model?.params ?? new Map())].map(([k, v]) => [k, v.kind === "int" ? (constValue(v.dim) ?? printDim(v.dim)) : v.kind === "float" || v.kind === "bool" || v.kind === "string" ? v.value : v.kind]));
-  const resolved = { model: plan.model, file: request.file, seed, steps: options.steps, batch: options.batch, params, overrides: Object.fromEntries(request.overrides), train: plan.train };
+  const params = Object.fromEntries(
+    [...(request.model?.params ?? new Map())].map(([k, v]) => [
+      k,
+      v.kind === "int" ? (constValue(v.dim) ?? printDim(v.dim)) : v.kind === "float" || v.kind === "bool" || v.kind === "string" ? v.value : v.kind,
+    ]),
+  );
+  const resolved = {
+    model: plan.model,
+    file: request.file,
+    seed,
+    steps: options.steps,
+    batch: options.batch,
+    params,
+    overrides: Object.fromEntries(request.overrides),
+    train: plan.train,
+  };
   writeFileAtomic(join(dir, "resolved.json"), `${JSON.stringify(resolved, null, 2)}\n`);
   const executor = new Executor(plan, seed);
   const checkpointPath = join(dir, "checkpoint.safetensors");
@@ -150,12 +169,17 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
   if (previous) {
     const stored = loadCheckpoint(executor, checkpointPath);
     if (request.backend === "auto" && stored["backend"] === "torch") backend = "torch";
-    if (stored["plan_hash"] !== planHash(plan)) throw new CheckpointError(`${checkpointPath} was saved by another version of ${plan.model} (its plan differs); start a new run instead of resuming`);
+    if (stored["plan_hash"] !== planHash(plan))
+      throw new CheckpointError(`${checkpointPath} was saved by another version of ${plan.model} (its plan differs); start a new run instead of resuming`);
     resume = resumeState(stored, options.steps, checkpointPath);
     history = readHistory(join(dir, "metrics.jsonl")).filter((r) => r.step <= resume!.step);
     events.log(`resuming ${plan.model} in ${relative(request.cwd, dir) || "."} at step ${resume.step} of ${options.steps}\n`);
   } else {
-    events.log(`training ${plan.model} on ${backend}: ${options.epochs ? `${options.epochs} epochs of ${options.stepsPerEpoch} steps` : `${options.steps} steps`} of ${options.batch} examples, seed ${seed}\n`);
+    events.log(
+      `training ${plan.model} on ${backend}: ` +
+        `${options.epochs ? `${options.epochs} epochs of ${options.stepsPerEpoch} steps` : `${options.steps} steps`} ` +
+        `of ${options.batch} examples, seed ${seed}\n`,
+    );
     // `init { from = "runs/pre/checkpoint.safetensors", prefix = "item_table" }`: start from
     // another model's weights (multi-stage training); `freeze` then keeps them fixed.
     // `init { model = "Pretrain", prefix = […] }` starts from another model of the file, which
@@ -170,11 +194,18 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
     copyReferences(executor, settings);
   }
   // A model that learns by rollouts trains on transitions its policy collects in the environment.
-  const rollouts = learnsByRollouts ? startRollouts(executor, environmentOf(request), settings, seed, backend, (environment) => {
-    const init = initSettingsOf(request.environment!.plan.train[0]?.settings ?? {});
-    const from = request.environment!.initFrom ?? (init?.from !== undefined ? resolve(request.cwd, init.from) : undefined);
-    if (init && from) events.log(`the environment ${environment.plan.model} loaded ${loadWeightsFrom(environment, from, init.prefix, init.rename).length} weights from ${relative(request.cwd, from)}\n`);
-  }) : undefined;
+  const rollouts = learnsByRollouts
+    ? startRollouts(executor, environmentOf(request), settings, seed, backend, (environment) => {
+        const init = initSettingsOf(request.environment!.plan.train[0]?.settings ?? {});
+        const from = request.environment!.initFrom ?? (init?.from !== undefined ? resolve(request.cwd, init.from) : undefined);
+        if (init && from)
+          events.log(
+            `the environment ${environment.plan.model} loaded ` +
+              `${loadWeightsFrom(environment, from, init.prefix, init.rename).length} weights from ` +
+              `${relative(request.cwd, from)}\n`,
+          );
+      })
+    : undefined;
   const data = rollouts?.data ?? prepared.data!;
   const metadata = { seed: String(seed), backend };
   const onTorch = backend === "torch";
@@ -182,8 +213,25 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
   // --nproc, torchrun's ranks start from them too (distributed-run.ts).
   const nproc = onTorch ? (request.torch?.nproc ?? 1) : 1;
   if (nproc > 1 && previous) throw new BackendUnavailable("--resume of a run on several processes is not supported yet; resume it with --nproc 1");
-  const engine = onTorch && nproc === 1 ? await startTorchEngine({ plan: request.plan, source: request.file, executor, settings, steps: options.steps, folder: join(dir, "torch"), device: request.torch?.device ?? "cpu", threads: request.torch?.threads ?? 0, seed: request.seed }) : undefined;
-  if (request.profile && onTorch) throw new BackendUnavailable("--profile measures the tfjs engines (cpu, wasm, webgpu), which `--backend auto` chooses for it; with --backend torch use PyTorch's own profiler on the exported package");
+  const engine =
+    onTorch && nproc === 1
+      ? await startTorchEngine({
+          plan: request.plan,
+          source: request.file,
+          executor,
+          settings,
+          steps: options.steps,
+          folder: join(dir, "torch"),
+          device: request.torch?.device ?? "cpu",
+          threads: request.torch?.threads ?? 0,
+          seed: request.seed,
+        })
+      : undefined;
+  if (request.profile && onTorch)
+    throw new BackendUnavailable(
+      "--profile measures the tfjs engines (cpu, wasm, webgpu), which `--backend auto` chooses " +
+        "for it; with --backend torch use PyTorch's own profiler on the exported package",
+    );
   const profiled = request.profile ? profilingEngine(executor, settings, options, dir, events) : undefined;
   const mirror = async () => engine?.syncWeights();
   // metrics.jsonl grows a line per step, so a killed run keeps its curve up to the crash.
@@ -194,29 +242,55 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
     appendFileSync(metricsPath, `${JSON.stringify(r)}\n`);
     events.onStep?.(r, options.steps, options.batch);
   };
-  const reports = nproc > 1 ? await trainDistributedRun() : await trainClosing(engine, () => train(executor, settings, data, {
-    ...options,
-    ...(rollouts ? { evaluate: rollouts.evaluate, afterStep: rollouts.afterStep } : {}),
-    ...(resume ? { resume } : {}),
-    ...(engine ? { engine } : profiled ? { engine: profiled } : {}),
-    checkpointEvery: request.checkpointEvery ?? (typeof settings["checkpoint_every"] === "number" ? settings["checkpoint_every"] : options.evalEvery),
-    onStep,
-    onBest: async (r) => {
-      await mirror();
-      await saveCheckpoint(executor, join(dir, "best.safetensors"), { ...metadata, step: String(r.step), metrics: JSON.stringify(r.metrics ?? {}) });
-    },
-    onCheckpoint: async (state) => {
-      await mirror();
-      const trainerState = await state.trainer!.optimizerState();
-      await saveCheckpoint(executor, checkpointPath, { ...metadata, step: String(state.step), since_best: String(state.sinceBest), ...(state.best !== undefined ? { best: String(state.best) } : {}) }, trainerState);
-    },
-    ...(previous ? { beforeFirstStep: (trainer: StepEngine) => trainer.restoreOptimizerState(optimizerStateOf(checkpointPath)) } : {}),
-  }));
+  const reports =
+    nproc > 1
+      ? await trainDistributedRun()
+      : await trainClosing(engine, () =>
+          train(executor, settings, data, {
+            ...options,
+            ...(rollouts ? { evaluate: rollouts.evaluate, afterStep: rollouts.afterStep } : {}),
+            ...(resume ? { resume } : {}),
+            ...(engine ? { engine } : profiled ? { engine: profiled } : {}),
+            checkpointEvery: request.checkpointEvery ?? (typeof settings["checkpoint_every"] === "number" ? settings["checkpoint_every"] : options.evalEvery),
+            onStep,
+            onBest: async (r) => {
+              await mirror();
+              await saveCheckpoint(executor, join(dir, "best.safetensors"), { ...metadata, step: String(r.step), metrics: JSON.stringify(r.metrics ?? {}) });
+            },
+            onCheckpoint: async (state) => {
+              await mirror();
+              const trainerState = await state.trainer!.optimizerState();
+              await saveCheckpoint(
+                executor,
+                checkpointPath,
+                {
+                  ...metadata,
+                  step: String(state.step),
+                  since_best: String(state.sinceBest),
+                  ...(state.best !== undefined ? { best: String(state.best) } : {}),
+                },
+                trainerState,
+              );
+            },
+            ...(previous ? { beforeFirstStep: (trainer: StepEngine) => trainer.restoreOptimizerState(optimizerStateOf(checkpointPath)) } : {}),
+          }),
+        );
   async function trainDistributedRun(): Promise<StepReport[]> {
-    const reports = await trainDistributed(executor, settings, data, { ...options, onStep }, { source: request.file, folder: join(dir, "torch"), nproc, device: request.torch?.device ?? "cpu", threads: request.torch?.threads ?? 0 });
+    const reports = await trainDistributed(
+      executor,
+      settings,
+      data,
+      { ...options, onStep },
+      { source: request.file, folder: join(dir, "torch"), nproc, device: request.torch?.device ?? "cpu", threads: request.torch?.threads ?? 0 },
+    );
     const last = reports.at(-1);
     await saveCheckpoint(executor, checkpointPath, { ...metadata, nproc: String(nproc), step: String(last?.step ?? 0), since_best: "0" });
-    await saveCheckpoint(executor, join(dir, "best.safetensors"), { ...metadata, nproc: String(nproc), step: String(last?.step ?? 0), metrics: JSON.stringify(last?.metrics ?? {}) });
+    await saveCheckpoint(executor, join(dir, "best.safetensors"), {
+      ...metadata,
+      nproc: String(nproc),
+      step: String(last?.step ?? 0),
+      metrics: JSON.stringify(last?.metrics ?? {}),
+    });
     return reports;
   }
   const all = [...history, ...reports];
@@ -260,12 +334,20 @@ function holdsRun(dir: string): boolean {
  * refused when DIR holds a run unless `--overwrite`, or when it is a file; by default
  * runs/<model>-<seed>, or the first of runs/<model>-<seed>-2, -3, … that holds no run.
  */
-export function chooseRunDirectory(cwd: string, model: string, seed: number, resumeDir: string | undefined, out: string | undefined, overwrite: boolean): { path: string } | { error: string } {
+export function chooseRunDirectory(
+  cwd: string,
+  model: string,
+  seed: number,
+  resumeDir: string | undefined,
+  out: string | undefined,
+  overwrite: boolean,
+): { path: string } | { error: string } {
   if (resumeDir) return { path: resolve(cwd, resumeDir) };
   if (out) {
     const path = resolve(cwd, out);
     if (existsSync(path) && !statSync(path).isDirectory()) return { error: `--out ${out} is a file, not a run directory` };
-    if (holdsRun(path) && !overwrite) return { error: `${out} holds an earlier run (its metrics and checkpoints); pass --overwrite to replace it, or choose another --out` };
+    if (holdsRun(path) && !overwrite)
+      return { error: `${out} holds an earlier run (its metrics and checkpoints); pass --overwrite to replace it, or choose another --out` };
     return creatable(path, `--out ${out.length > 80 ? `${out.slice(0, 77)}…` : out}`);
   }
   const base = resolve(cwd, join("runs", `${fileNameFor(model)}-${seed}`));
@@ -283,7 +365,14 @@ function creatable(path: string, shown: string): { path: string } | { error: str
     return { path };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENAMETOOLONG" ? "a name in the path is too long" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "ENOTDIR" || code === "EEXIST" ? "a part of the path is a file" : (error as Error).message;
+    const why =
+      code === "ENAMETOOLONG"
+        ? "a name in the path is too long"
+        : code === "EACCES" || code === "EPERM"
+          ? "permission denied"
+          : code === "ENOTDIR" || code === "EEXIST"
+            ? "a part of the path is a file"
+            : (error as Error).message;
     return { error: `cannot create the run directory ${shown}: ${why}` };
   }
 }
@@ -298,7 +387,9 @@ function resumeState(stored: Record<string, string>, steps: number, path: string
     const text = stored[key] ?? "0";
     const n = Number(text);
     if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n > max) {
-      throw new CheckpointError(`${path} is damaged: its metadata's \`${key}\` is \`${text}\`, not a whole number from 0 to ${max}; start a new run instead of resuming`);
+      throw new CheckpointError(
+        `${path} is damaged: its metadata's \`${key}\` is \`${text}\`, not a whole number from 0 to ${max}; start a new run instead of resuming`,
+      );
     }
     return n;
   };
@@ -325,17 +416,26 @@ export function readResolved(dir: string): ResolvedRun | undefined {
 
 function readHistory(path: string): StepReport[] {
   if (!existsSync(path)) return [];
-  return readFileSync(path, "utf8").split("\n").filter((line) => line.trim()).flatMap((line) => {
-    try {
-      return [JSON.parse(line) as StepReport];
-    } catch {
-      return []; // A line cut short by a crash.
-    }
-  });
+  return readFileSync(path, "utf8")
+    .split("\n")
+    .filter((line) => line.trim())
+    .flatMap((line) => {
+      try {
+        return [JSON.parse(line) as StepReport];
+      } catch {
+        return []; // A line cut short by a crash.
+      }
+    });
 }
 
 /** The tfjs trainer under the profiler for steps 3–7 (or every step of a shorter run). */
-function profilingEngine(executor: Executor, settings: PlanSettings, options: { steps: number; seed: number }, dir: string, events: TrainRunEvents): StepEngine {
+function profilingEngine(
+  executor: Executor,
+  settings: PlanSettings,
+  options: { steps: number; seed: number },
+  dir: string,
+  events: TrainRunEvents,
+): StepEngine {
   return new ProfilingEngine(new Trainer(executor, settings, options.steps, options.seed), executor, profileWindow(options.steps), (profile) => {
     writeFileAtomic(join(dir, "profile.json"), `${JSON.stringify(profile, null, 2)}\n`);
     events.log(`${renderProfile(profile)}\n(written to ${join(dir, "profile.json")})\n`);

@@ -18,7 +18,22 @@ import { EmbedError } from "../runtime/src/embed.js";
 import { IndexError } from "../runtime/src/full-index-recall.js";
 
 // A torch process's error (no CUDA for --device cuda, out of memory) is the machine's, not a bug.
-const USER_ERRORS = [BackendUnavailable, CheckpointError, ConfigError, DataSourceError, BadRowError, DataFileError, NonFiniteLoss, TrainingError, TorchProcessError, LabelPrivacyError, RolloutError, KernelError, EmbedError, IndexError];
+const USER_ERRORS = [
+  BackendUnavailable,
+  CheckpointError,
+  ConfigError,
+  DataSourceError,
+  BadRowError,
+  DataFileError,
+  NonFiniteLoss,
+  TrainingError,
+  TorchProcessError,
+  LabelPrivacyError,
+  RolloutError,
+  KernelError,
+  EmbedError,
+  IndexError,
+];
 
 export function isUserError(error: unknown): error is Error {
   return USER_ERRORS.some((kind) => error instanceof kind);

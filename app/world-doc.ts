@@ -12,7 +12,11 @@ export function defaultText(a: WorldArg): string {
     const input = a.model.input.startsWith("arg:") ? `<${a.model.input.slice(4)}>` : a.model.input;
     return `the \`${input}\` input's ${a.model.axis === undefined ? "id space" : `axis ${a.model.axis}`} (else ${a.model.fallback})`;
   }
-  return typeof a.default === "object" ? Object.entries(a.default).map(([part, n]) => `${n} (${part})`).join(" or ") : String(a.default);
+  return typeof a.default === "object"
+    ? Object.entries(a.default)
+        .map(([part, n]) => `${n} (${part})`)
+        .join(" or ")
+    : String(a.default);
 }
 
 /** A field's type as a model declares the input it feeds (`B` the batch; `any` where it follows the model). */
@@ -27,16 +31,27 @@ export function worldsMarkdown(records: readonly WorldRecord[]): string {
     "",
     "<!-- Generated from the world records (app/worlds.ts) by `npm run spec:gen`; do not edit by hand. -->",
     "",
-    'A spec draws data from a world with `data = synthetic("<world>", …)` (or starts rollouts in an interactive one, `rollouts { world = synthetic(…) }`). `seed` fixes the world; the run\'s `--seed` draws the examples; with `world_per_seed = true` each run seed also draws a new world. The checker verifies a model\'s inputs against the world\'s fields (REC2032). `rec data worlds` prints the same list.',
+    'A spec draws data from a world with `data = synthetic("<world>", …)` (or starts rollouts ' +
+      "in an interactive one, `rollouts { world = synthetic(…) }`). `seed` fixes the world; the " +
+      "run's `--seed` draws the examples; with `world_per_seed = true` each run seed also draws " +
+      "a new world. The checker verifies a model's inputs against the world's fields " +
+      "(REC2032). `rec data worlds` prints the same list.",
     "",
   ];
   for (const world of records) {
     out.push(`## \`${world.name}\` (${world.kind})`, "", `${world.doc}.`, "", "| argument | default | meaning |", "|---|---|---|");
     out.push(...world.args.map((a) => `| \`${a.name}\` | ${cell(defaultText(a))} | ${cell(a.doc)} |`), "");
-    const parts: [string, readonly WorldField[]][] = Array.isArray(world.fields) ? [["", world.fields as readonly WorldField[]]] : Object.entries(world.fields as Record<string, readonly WorldField[]>);
+    const parts: [string, readonly WorldField[]][] = Array.isArray(world.fields)
+      ? [["", world.fields as readonly WorldField[]]]
+      : Object.entries(world.fields as Record<string, readonly WorldField[]>);
     for (const [part, fields] of parts) {
       if (part) out.push(`Part \`${part}\`:`, "");
-      out.push("| field | type | meaning |", "|---|---|---|", ...fields.map((f) => `| \`${f.name.replace(/^arg:(.*)$/, "<$1>")}\` | \`${fieldType(f)}\` | ${cell(f.doc)} |`), "");
+      out.push(
+        "| field | type | meaning |",
+        "|---|---|---|",
+        ...fields.map((f) => `| \`${f.name.replace(/^arg:(.*)$/, "<$1>")}\` | \`${fieldType(f)}\` | ${cell(f.doc)} |`),
+        "",
+      );
     }
   }
   return `${out.join("\n").trimEnd()}\n`;

@@ -43,10 +43,36 @@ function batch(items: number, seed: number): Map<string, tf.Tensor> {
     return Math.floor((s / 2 ** 31) * n);
   };
   return new Map<string, tf.Tensor>([
-    ["user_id", tf.tensor1d(Int32Array.from({ length: BATCH }, () => next(USERS)), "int32")],
-    ["history", tf.tensor2d(Int32Array.from({ length: BATCH * HISTORY }, () => next(items)), [BATCH, HISTORY], "int32")],
-    ["history_mask", tf.tensor2d(Uint8Array.from({ length: BATCH * HISTORY }, (_, i) => (i % HISTORY >= 4 ? 1 : 0)), [BATCH, HISTORY], "bool")],
-    ["item_id", tf.tensor1d(Int32Array.from({ length: BATCH }, () => next(items)), "int32")],
+    [
+      "user_id",
+      tf.tensor1d(
+        Int32Array.from({ length: BATCH }, () => next(USERS)),
+        "int32",
+      ),
+    ],
+    [
+      "history",
+      tf.tensor2d(
+        Int32Array.from({ length: BATCH * HISTORY }, () => next(items)),
+        [BATCH, HISTORY],
+        "int32",
+      ),
+    ],
+    [
+      "history_mask",
+      tf.tensor2d(
+        Uint8Array.from({ length: BATCH * HISTORY }, (_, i) => (i % HISTORY >= 4 ? 1 : 0)),
+        [BATCH, HISTORY],
+        "bool",
+      ),
+    ],
+    [
+      "item_id",
+      tf.tensor1d(
+        Int32Array.from({ length: BATCH }, () => next(items)),
+        "int32",
+      ),
+    ],
     ["item_logq", tf.fill([BATCH], -Math.log(items))],
   ]);
 }
@@ -67,7 +93,14 @@ async function measureOne(items: number, mode: "sparse" | "dense"): Promise<Meas
   const msPerStep = (performance.now() - started) / STEPS;
   const weights = [...executor.params.values()].reduce((n, v) => n + v.size * 4, 0);
   const state = (await trainer.optimizerState()).reduce((n, s) => n + s.tensor.size * 4, 0);
-  return { items, mode, msPerStep, examplesPerSecond: (BATCH * 1000) / msPerStep, peakBytes: process.resourceUsage().maxRSS * 1024, modelBytes: weights + state };
+  return {
+    items,
+    mode,
+    msPerStep,
+    examplesPerSecond: (BATCH * 1000) / msPerStep,
+    peakBytes: process.resourceUsage().maxRSS * 1024,
+    modelBytes: weights + state,
+  };
 }
 
 const MiB = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
@@ -82,17 +115,34 @@ export function benchEmbeddings(sizes: readonly number[] = [5_000, 100_000, 1_00
       const run = spawnSync(process.execPath, ["--max-old-space-size=16384", script, String(items), mode], { encoding: "utf8" });
       const line = run.stdout.trim().split("\n").pop() ?? "";
       if (run.status === 0 && line.startsWith("{")) rows.push(JSON.parse(line) as Measurement);
-      else failed.push(`${items.toLocaleString("en-US")} items, ${mode}: ${(run.stderr || run.stdout).split("\n").find((l) => /Error/.test(l))?.trim() ?? `exit ${run.status}`}`);
+      else
+        failed.push(
+          `${items.toLocaleString("en-US")} items, ${mode}: ` +
+            `${
+              (run.stderr || run.stdout)
+                .split("\n")
+                .find((l) => /Error/.test(l))
+                ?.trim() ?? `exit ${run.status}`
+            }`,
+        );
     }
   }
-  const lines = [`embeddings: two-tower (examples/two_tower), dim 32, batch ${BATCH}, history ${HISTORY}, adagrad on the tables, wasm, ${STEPS} steps after ${WARMUP}`];
-  lines.push("| items | tables | ms/step | examples/s | step ÷ 5,000-row step | peak memory | weights + optimizer state | peak ÷ (1.5 × model + 5,000-row peak) |");
+  const lines = [
+    `embeddings: two-tower (examples/two_tower), dim 32, batch ${BATCH}, history ${HISTORY}, adagrad on the tables, wasm, ${STEPS} steps after ${WARMUP}`,
+  ];
+  lines.push(
+    "| items | tables | ms/step | examples/s | step ÷ 5,000-row step | peak memory | weights + optimizer state | peak ÷ (1.5 × model + 5,000-row peak) |",
+  );
   lines.push("|---:|---|---:|---:|---:|---:|---:|---:|");
   for (const row of rows) {
     const base = rows.find((r) => r.mode === row.mode && r.items === sizes[0]);
     const stepRatio = base ? (row.msPerStep / base.msPerStep).toFixed(2) : "–";
     const budget = base ? 1.5 * row.modelBytes + base.peakBytes : Number.NaN;
-    lines.push(`| ${row.items.toLocaleString("en-US")} | ${row.mode} | ${row.msPerStep.toFixed(1)} | ${row.examplesPerSecond.toFixed(0)} | ${stepRatio} | ${MiB(row.peakBytes)} | ${MiB(row.modelBytes)} | ${(row.peakBytes / budget).toFixed(2)} |`);
+    lines.push(
+      `| ${row.items.toLocaleString("en-US")} | ${row.mode} | ${row.msPerStep.toFixed(1)} | ` +
+        `${row.examplesPerSecond.toFixed(0)} | ${stepRatio} | ${MiB(row.peakBytes)} | ` +
+        `${MiB(row.modelBytes)} | ${(row.peakBytes / budget).toFixed(2)} |`,
+    );
   }
   for (const f of failed) lines.push(`not measured: ${f}`);
   return lines.join("\n");

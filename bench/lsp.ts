@@ -27,6 +27,9 @@ export function benchLsp(root = process.cwd()): string {
   const slowest = rows[0]!;
   return [
     `lsp: analysis after an edit, median of 15, slowest example ${slowest.example} (${slowest.lines} lines): ${slowest.median.toFixed(1)} ms (target ≤ 50)`,
-    `  others: ${rows.slice(1).map((r) => `${r.example} ${r.median.toFixed(0)}`).join(", ")} ms`,
+    `  others: ${rows
+      .slice(1)
+      .map((r) => `${r.example} ${r.median.toFixed(0)}`)
+      .join(", ")} ms`,
   ].join("\n");
 }

@@ -16,9 +16,18 @@ export function handWrittenSasrec(items = 20_000, dim = 64, heads = 2, layers = 
   const itemTable = tf.variable(tf.randomNormal([items, dim], 0, 0.05, "float32", s++));
   const positions = tf.variable(tf.randomNormal([length, dim], 0, 0.05, "float32", s++));
   const blocks = Array.from({ length: layers }, () => ({
-    g1: vector(dim, 1), b1: vector(dim, 0), g2: vector(dim, 1), b2: vector(dim, 0),
-    wq: glorot(dim, dim), wk: glorot(dim, dim), wv: glorot(dim, dim), wo: glorot(dim, dim),
-    f1: glorot(dim, 4 * dim), c1: vector(4 * dim, 0), f2: glorot(4 * dim, dim), c2: vector(dim, 0),
+    g1: vector(dim, 1),
+    b1: vector(dim, 0),
+    g2: vector(dim, 1),
+    b2: vector(dim, 0),
+    wq: glorot(dim, dim),
+    wk: glorot(dim, dim),
+    wv: glorot(dim, dim),
+    wo: glorot(dim, dim),
+    f1: glorot(dim, 4 * dim),
+    c1: vector(4 * dim, 0),
+    f2: glorot(4 * dim, dim),
+    c2: vector(dim, 0),
   }));
   const gFinal = vector(dim, 1);
   const bFinal = vector(dim, 0);

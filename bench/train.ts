@@ -22,10 +22,21 @@ const ITEMS = 20_000;
 
 function batch(seed: number) {
   let s = seed;
-  const next = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  const history = tf.tensor2d(Int32Array.from({ length: BATCH * LENGTH }, () => Math.floor(next() * ITEMS)), [BATCH, LENGTH], "int32");
-  const mask = tf.tensor2d(Uint8Array.from({ length: BATCH * LENGTH }, (_, i) => (i % LENGTH >= 5 ? 1 : 0)), [BATCH, LENGTH], "bool");
-  const target = tf.tensor1d(Int32Array.from({ length: BATCH }, () => Math.floor(next() * ITEMS)), "int32");
+  const next = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const history = tf.tensor2d(
+    Int32Array.from({ length: BATCH * LENGTH }, () => Math.floor(next() * ITEMS)),
+    [BATCH, LENGTH],
+    "int32",
+  );
+  const mask = tf.tensor2d(
+    Uint8Array.from({ length: BATCH * LENGTH }, (_, i) => (i % LENGTH >= 5 ? 1 : 0)),
+    [BATCH, LENGTH],
+    "bool",
+  );
+  const target = tf.tensor1d(
+    Int32Array.from({ length: BATCH }, () => Math.floor(next() * ITEMS)),
+    "int32",
+  );
   return { history, mask, target };
 }
 
@@ -34,7 +45,10 @@ function median(xs: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-export async function benchTrain(backends: readonly ("wasm" | "cpu")[] = ["wasm", "cpu"], steps = { wasm: 8, cpu: 3 }): Promise<{ text: string; compiled: Partial<Record<"wasm" | "cpu", number>> }> {
+export async function benchTrain(
+  backends: readonly ("wasm" | "cpu")[] = ["wasm", "cpu"],
+  steps = { wasm: 8, cpu: 3 },
+): Promise<{ text: string; compiled: Partial<Record<"wasm" | "cpu", number>> }> {
   const measured: Partial<Record<"wasm" | "cpu", number>> = {};
   const plan = compileFiles([join(process.cwd(), "examples/sasrec/model.rec")]).plans[0]!;
   const lines = ["train: SASRec, 2 layers, d=64, 2 heads, length 50, 20,000 items, batch 128, Adam"];
@@ -45,7 +59,11 @@ export async function benchTrain(backends: readonly ("wasm" | "cpu")[] = ["wasm"
     // Compiled.
     const executor = new Executor(plan, 0);
     const trainer = new Trainer(executor, { optimizer: "adam(lr = 0.001)" }, n + 2);
-    const feeds = new Map<string, tf.Tensor>([["history", data.history], ["history_mask", data.mask], ["target", data.target]]);
+    const feeds = new Map<string, tf.Tensor>([
+      ["history", data.history],
+      ["history_mask", data.mask],
+      ["target", data.target],
+    ]);
     const compiledTimes: number[] = [];
     for (let i = 0; i < n + 2; i++) {
       const start = performance.now();
@@ -69,7 +87,11 @@ export async function benchTrain(backends: readonly ("wasm" | "cpu")[] = ["wasm"
     const compiled = median(compiledTimes);
     const hand = median(handTimes);
     measured[backend] = compiled;
-    lines.push(`  ${backend.padEnd(4)}  compiled ${compiled.toFixed(0)} ms/step, hand-written ${hand.toFixed(0)} ms/step, ratio ${(compiled / hand).toFixed(2)} (target ≤ ${backend === "wasm" ? "0.8, issue 23" : "1.0"}; median of ${n} steps after 2 warm-up)`);
+    lines.push(
+      `  ${backend.padEnd(4)}  compiled ${compiled.toFixed(0)} ms/step, hand-written ` +
+        `${hand.toFixed(0)} ms/step, ratio ${(compiled / hand).toFixed(2)} (target ≤ ` +
+        `${backend === "wasm" ? "0.8, issue 23" : "1.0"}; median of ${n} steps after 2 warm-up)`,
+    );
   }
   return { text: lines.join("\n"), compiled: measured };
 }
@@ -90,9 +112,20 @@ export async function benchTorch(steps = 10, wasmMs?: number): Promise<string> {
   mkdirSync(folder, { recursive: true });
   const { package: packageName } = writeTorchPackage(plan, "examples/sasrec/model.rec", folder);
   const executor = new Executor(plan, 0);
-  const trainer = await TorchTrainer.start(executor, { optimizer: "adam(lr = 0.001)" }, steps + 2, { python: python.python, folder, packageName, device: "cpu", threads: 0, seed: 0 });
+  const trainer = await TorchTrainer.start(executor, { optimizer: "adam(lr = 0.001)" }, steps + 2, {
+    python: python.python,
+    folder,
+    packageName,
+    device: "cpu",
+    threads: 0,
+    seed: 0,
+  });
   const data = batch(1);
-  const feeds = new Map<string, tf.Tensor>([["history", data.history], ["history_mask", data.mask], ["target", data.target]]);
+  const feeds = new Map<string, tf.Tensor>([
+    ["history", data.history],
+    ["history_mask", data.mask],
+    ["target", data.target],
+  ]);
   const roundTrips: number[] = [];
   const computes: number[] = [];
   for (let i = 0; i < steps + 2; i++) {
@@ -109,16 +142,28 @@ export async function benchTorch(steps = 10, wasmMs?: number): Promise<string> {
   if (both.status !== 0) return `train on torch: the hand-written model failed: ${both.stderr}`;
   const medians = JSON.parse(both.stdout.trim()) as { hand_written: number; compiled: number };
   // Issue 23's yardstick: the compiled wasm step against the hand-written PyTorch step on one thread.
-  const oneThread = wasmMs ? spawnSync(python.python, [join(process.cwd(), "bench/sasrec_handwritten.py"), String(steps), "1", folder], { encoding: "utf8" }) : undefined;
+  const oneThread = wasmMs
+    ? spawnSync(python.python, [join(process.cwd(), "bench/sasrec_handwritten.py"), String(steps), "1", folder], { encoding: "utf8" })
+    : undefined;
   const oneThreadMs = oneThread?.status === 0 ? (JSON.parse(oneThread.stdout.trim()) as { hand_written: number }).hand_written : undefined;
   const roundTrip = median(roundTrips);
   const feeding = median(roundTrips.map((t, i) => (t - computes[i]!) / t));
   const compiled = medians.compiled / (1 - feeding);
   return [
     `train on torch ${python.torch} (${python.python}), the same SASRec:`,
-    `  torch compiled ${compiled.toFixed(0)} ms/step (its compute ${medians.compiled.toFixed(0)} ms alternating with the hand-written model's, plus feeding), hand-written PyTorch ${medians.hand_written.toFixed(0)} ms/step, ratio ${(compiled / medians.hand_written).toFixed(2)} (target ≤ 1.05; medians of ${steps * 2} steps after 2 warm-up)`,
+    `  torch compiled ${compiled.toFixed(0)} ms/step (its compute ` +
+      `${medians.compiled.toFixed(0)} ms alternating with the hand-written model's, plus ` +
+      `feeding), hand-written PyTorch ${medians.hand_written.toFixed(0)} ms/step, ratio ` +
+      `${(compiled / medians.hand_written).toFixed(2)} (target ≤ 1.05; medians of ${steps * 2} ` +
+      `steps after 2 warm-up)`,
     `  through rec's pipe: ${roundTrip.toFixed(0)} ms/step, feeding ${(100 * feeding).toFixed(1)}% of it (target < 5%)`,
     ...(wasmMs ? [`  speed-up of torch over wasm, compiled: ${(wasmMs / roundTrip).toFixed(1)}×`] : []),
-    ...(wasmMs && oneThreadMs ? [`  compiled wasm ÷ hand-written PyTorch on one thread: ${wasmMs.toFixed(0)} ÷ ${oneThreadMs.toFixed(0)} ms = ${(wasmMs / oneThreadMs).toFixed(1)}× (issue 23's target ≤ 4×)`] : []),
+    ...(wasmMs && oneThreadMs
+      ? [
+          `  compiled wasm ÷ hand-written PyTorch on one thread: ${wasmMs.toFixed(0)} ÷ ` +
+            `${oneThreadMs.toFixed(0)} ms = ${(wasmMs / oneThreadMs).toFixed(1)}× (issue 23's target ≤ ` +
+            `4×)`,
+        ]
+      : []),
   ].join("\n");
 }

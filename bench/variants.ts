@@ -31,8 +31,14 @@ export function benchVariants(root = process.cwd()): string {
   const distinct = new Set(plan.points.map((p) => p.hash)).size;
   const example = planSweep([join(root, "examples/sweep/model.rec")]).plan!;
   return [
-    `variants: ${plan.points.length} variants of examples/two_tower planned in ${plan.planMs.toFixed(0)} ms → ${perSecond.toFixed(0)} variants/s (target ≥ 200), ${distinct} distinct graphs`,
-    `  dedup (model hashes + merge) ${plan.dedupMs.toFixed(0)} ms (${((100 * plan.dedupMs) / plan.planMs).toFixed(1)}%); the rest is elaborating each variant (most of it) and the pass pipeline`,
-    `  examples/sweep: ${example.points.length} points in ${example.planMs.toFixed(0)} ms (${((example.planMs / example.points.length) * 100).toFixed(0)} ms per 100; its attention pools are larger graphs)`,
+    `variants: ${plan.points.length} variants of examples/two_tower planned in ` +
+      `${plan.planMs.toFixed(0)} ms → ${perSecond.toFixed(0)} variants/s (target ≥ 200), ` +
+      `${distinct} distinct graphs`,
+    `  dedup (model hashes + merge) ${plan.dedupMs.toFixed(0)} ms ` +
+      `(${((100 * plan.dedupMs) / plan.planMs).toFixed(1)}%); the rest is elaborating each ` +
+      `variant (most of it) and the pass pipeline`,
+    `  examples/sweep: ${example.points.length} points in ${example.planMs.toFixed(0)} ms ` +
+      `(${((example.planMs / example.points.length) * 100).toFixed(0)} ms per 100; its attention ` +
+      `pools are larger graphs)`,
   ].join("\n");
 }

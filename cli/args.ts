@@ -47,7 +47,11 @@ export function parseArgs(argv: readonly string[], spec: CommandSpec): ParsedArg
     const [rawName, inline] = splitOnce(arg.slice(2), "=");
     const option = spec.options.find((o) => o.name === rawName);
     if (!option) {
-      const near = suggest(rawName, spec.options.map((o) => o.name), 1)[0];
+      const near = suggest(
+        rawName,
+        spec.options.map((o) => o.name),
+        1,
+      )[0];
       if (near) return { ok: false, error: `unknown option \`--${rawName}\` for \`rec ${spec.name}\`; did you mean \`--${near}\`?`, suggested: true };
       return { ok: false, error: `unknown option \`--${rawName}\` for \`rec ${spec.name}\` (\`rec ${spec.name} --help\` lists them)` };
     }

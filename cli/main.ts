@@ -9,7 +9,20 @@ import { build, buildSpec } from "./commands/build.js";
 import { data, dataSpec } from "./commands/data.js";
 import { diff, diffSpec } from "./commands/diff.js";
 import { doc, docSpec } from "./commands/doc.js";
-import { codegenSpec, compareSpec, embedSpec, evalSpec, exportSpec, fmtSpec, graphSpec, lspSpec, predictSpec, reportSpec, sweepSpec, trainSpec } from "./commands/runtime-specs.js";
+import {
+  codegenSpec,
+  compareSpec,
+  embedSpec,
+  evalSpec,
+  exportSpec,
+  fmtSpec,
+  graphSpec,
+  lspSpec,
+  predictSpec,
+  reportSpec,
+  sweepSpec,
+  trainSpec,
+} from "./commands/runtime-specs.js";
 import { ir, irSpec } from "./commands/ir.js";
 import { ast, astSpec, print, printSpec } from "./commands/syntax-views.js";
 import { tables, tablesSpec } from "./commands/tables.js";
@@ -73,7 +86,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
   const command = COMMANDS.find((c) => c.spec.name === name);
   if (!command) {
-    const near = suggest(name, COMMANDS.map((c) => c.spec.name), 1)[0];
+    const near = suggest(
+      name,
+      COMMANDS.map((c) => c.spec.name),
+      1,
+    )[0];
     io.stderr(near ? `error: unknown command \`${name}\`; did you mean \`rec ${near}\`?\n` : `error: unknown command \`${name}\`\n\n${topHelp()}`);
     return EXIT.usage;
   }

@@ -37,7 +37,7 @@ describe("Spec", () => {
 
   it("refuses to swap a param that is not a module, and explains a variant that does not check", () => {
     expect(() => base.swap("dim", "AttentionPool")).toThrow(SpecError);
-    const broken = base.with({ dim: "\"wide\"" });
+    const broken = base.with({ dim: '"wide"' });
     expect(broken.ok).toBe(false);
     expect(() => broken.model()).toThrow(/does not check: REC3015 .*\(with dim="wide"\)/);
   });

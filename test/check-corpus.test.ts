@@ -30,7 +30,9 @@ export function expectationsOf(text: string): Expectation[] {
 }
 
 const dir = join(ROOT, "test/corpus/check");
-const cases = readdirSync(dir).filter((f) => f.endsWith(".rec")).sort();
+const cases = readdirSync(dir)
+  .filter((f) => f.endsWith(".rec"))
+  .sort();
 
 describe("check corpus", () => {
   it("has at least 40 cases, each expecting at least one diagnostic", () => {
@@ -50,10 +52,9 @@ describe("check corpus", () => {
       });
       const describeAll = (xs: { severity: string; code: string; where: number | string; message?: string; text?: string }[]) =>
         xs.map((x) => `${x.severity}[${x.code}]@${x.where} ${x.message ?? x.text ?? ""}`).join("\n");
-      expect(
-        actual.map((a) => `${a.severity}[${a.code}]@${a.where}`).sort(),
-        `expected:\n${describeAll(expected)}\nactual:\n${describeAll(actual)}`,
-      ).toEqual(expected.map((e) => `${e.severity}[${e.code}]@${e.where}`).sort());
+      expect(actual.map((a) => `${a.severity}[${a.code}]@${a.where}`).sort(), `expected:\n${describeAll(expected)}\nactual:\n${describeAll(actual)}`).toEqual(
+        expected.map((e) => `${e.severity}[${e.code}]@${e.where}`).sort(),
+      );
       for (const e of expected) {
         const match = actual.find((a) => a.code === e.code && a.where === e.where);
         expect(match?.message, `message of ${e.code}@${e.where}`).toContain(e.text);
@@ -64,7 +65,9 @@ describe("check corpus", () => {
 
 describe("typing corpus", () => {
   const typing = join(ROOT, "test/corpus/typing");
-  for (const name of readdirSync(typing).filter((f) => f.endsWith(".rec")).sort()) {
+  for (const name of readdirSync(typing)
+    .filter((f) => f.endsWith(".rec"))
+    .sort()) {
     it(`${name}: every declared type is the inferred one`, () => {
       const result = checkFiles([join(typing, name)]);
       expect(result.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([]);

@@ -52,16 +52,22 @@ describe("safetensors", () => {
     expect(() => decodeSafetensors(bytes.subarray(0, 20))).toThrow(/header claims/);
   });
 
-  it.skipIf(!hasPython)(`is read by an independent reader written against the published format${hasPython ? "" : " (skipped: no python3 on this machine)"}`, () => {
-    const path = join(scratch, "indep.safetensors");
-    writeFileSync(path, encodeSafetensors(new Map([["w", { dtype: "F32", shape: [2, 2], data: Float32Array.from([1, 2, 3, 4.5]) }]]), { model: "M" }));
-    writeFileSync(join(scratch, "reader.py"), READER);
-    const read = JSON.parse(execFileSync("python3", [join(scratch, "reader.py"), path], { encoding: "utf8" })) as Record<string, { shape: number[]; values: number[] }> & { metadata: Record<string, string>; hash_matches: boolean };
-    expect(read.metadata).toEqual({ model: "M" });
-    // The hash of the tensor table and data, recomputed from the published format alone.
-    expect(read["hash_matches"]).toBe(true);
-    expect(read["w"]).toEqual({ shape: [2, 2], values: [1, 2, 3, 4.5] });
-  });
+  it.skipIf(!hasPython)(
+    `is read by an independent reader written against the published format${hasPython ? "" : " (skipped: no python3 on this machine)"}`,
+    () => {
+      const path = join(scratch, "indep.safetensors");
+      writeFileSync(path, encodeSafetensors(new Map([["w", { dtype: "F32", shape: [2, 2], data: Float32Array.from([1, 2, 3, 4.5]) }]]), { model: "M" }));
+      writeFileSync(join(scratch, "reader.py"), READER);
+      const read = JSON.parse(execFileSync("python3", [join(scratch, "reader.py"), path], { encoding: "utf8" })) as Record<
+        string,
+        { shape: number[]; values: number[] }
+      > & { metadata: Record<string, string>; hash_matches: boolean };
+      expect(read.metadata).toEqual({ model: "M" });
+      // The hash of the tensor table and data, recomputed from the published format alone.
+      expect(read["hash_matches"]).toBe(true);
+      expect(read["w"]).toEqual({ shape: [2, 2], values: [1, 2, 3, 4.5] });
+    },
+  );
 });
 
 describe("checkpoints of models", () => {
@@ -69,10 +75,15 @@ describe("checkpoints of models", () => {
     await useBackend("cpu");
     const planOf = (text: string) => compile({ path: join(ROOT, "m.rec"), text }).plans[0]!;
     const a = new Executor(planOf(`import { Dense } from "std/nn"\nmodel M {\n  dims B\n  input x: f32[B, 4]\n  head h = Dense(2)(x)\n}\n`), 0);
-    const b = new Executor(planOf(`import { Dense } from "std/nn"\nmodel M {\n  dims B\n  input x: f32[B, 4]\n  head h = Dense(3)(x)\n  head g = Dense(1)(x)\n}\n`), 0);
+    const b = new Executor(
+      planOf(`import { Dense } from "std/nn"\nmodel M {\n  dims B\n  input x: f32[B, 4]\n  head h = Dense(3)(x)\n  head g = Dense(1)(x)\n}\n`),
+      0,
+    );
     const path = join(scratch, "a.safetensors");
     await saveCheckpoint(a, path, { step: "1" });
-    expect(() => loadCheckpoint(b, path)).toThrow(/`h\.dense\.kernel` is \[4,2\] in the checkpoint but \[4,3\] in the model[\s\S]*`g\.dense\.kernel` \[4,1\] is missing/);
+    expect(() => loadCheckpoint(b, path)).toThrow(
+      /`h\.dense\.kernel` is \[4,2\] in the checkpoint but \[4,3\] in the model[\s\S]*`g\.dense\.kernel` \[4,1\] is missing/,
+    );
     expect(loadCheckpoint(a, path)["step"]).toBe("1");
     a.dispose();
     b.dispose();
@@ -80,7 +91,10 @@ describe("checkpoints of models", () => {
 
   it("refuses weights that are not finite floats, naming each tensor, so no broken model is scored", async () => {
     await useBackend("cpu");
-    const plan = compile({ path: join(ROOT, "m.rec"), text: `import { Dense } from "std/nn"\nmodel M {\n  dims B\n  input x: f32[B, 4]\n  head h = Dense(2)(x)\n}\n` }).plans[0]!;
+    const plan = compile({
+      path: join(ROOT, "m.rec"),
+      text: `import { Dense } from "std/nn"\nmodel M {\n  dims B\n  input x: f32[B, 4]\n  head h = Dense(2)(x)\n}\n`,
+    }).plans[0]!;
     const executor = new Executor(plan, 0);
     const path = join(scratch, "nan.safetensors");
     await saveCheckpoint(executor, path, { step: "1" });
@@ -90,11 +104,19 @@ describe("checkpoints of models", () => {
     poisoned[3] = Number.NaN;
     poisoned[5] = Number.POSITIVE_INFINITY;
     const offset = tensors.get("h.dense.offset")!;
-    writeFileSync(path, encodeSafetensors(new Map([
-      ["h.dense.kernel", { ...kernel, data: poisoned }],
-      ["h.dense.offset", { dtype: "I32" as const, shape: offset.shape, data: Int32Array.from(offset.data as Float32Array) }],
-    ]), metadata));
-    expect(() => loadCheckpoint(executor, path)).toThrow(/`h\.dense\.kernel` holds 2 non-finite values \(NaN or infinity\) of 8[\s\S]*`h\.dense\.offset` is I32 in the checkpoint, not a float \(F32\) weight/);
+    writeFileSync(
+      path,
+      encodeSafetensors(
+        new Map([
+          ["h.dense.kernel", { ...kernel, data: poisoned }],
+          ["h.dense.offset", { dtype: "I32" as const, shape: offset.shape, data: Int32Array.from(offset.data as Float32Array) }],
+        ]),
+        metadata,
+      ),
+    );
+    expect(() => loadCheckpoint(executor, path)).toThrow(
+      /`h\.dense\.kernel` holds 2 non-finite values \(NaN or infinity\) of 8[\s\S]*`h\.dense\.offset` is I32 in the checkpoint, not a float \(F32\) weight/,
+    );
     executor.dispose();
   });
 
@@ -142,11 +164,19 @@ describe("checkpoints of models", () => {
     let stderr = "";
     const io = { stdout: () => {}, stderr: (t: string) => (stderr += t), isTTY: false, cwd: ROOT, env: {} };
     const out = join(scratch, "damaged-run");
-    expect(await main(["train", "--steps", "4", "--batch", "16", "--checkpoint-every", "2", "--backend", "cpu", "--out", out, "examples/ctr/model.rec"], io), stderr).toBe(0);
+    expect(
+      await main(["train", "--steps", "4", "--batch", "16", "--checkpoint-every", "2", "--backend", "cpu", "--out", out, "examples/ctr/model.rec"], io),
+      stderr,
+    ).toBe(0);
     const path = join(out, "checkpoint.safetensors");
     const original = readFileSync(path);
     const curve = readFileSync(join(out, "metrics.jsonl"), "utf8");
-    for (const [key, value] of [["step", "1e99"], ["step", "abc"], ["since_best", "-3"], ["best", "NaN"]] as const) {
+    for (const [key, value] of [
+      ["step", "1e99"],
+      ["step", "abc"],
+      ["since_best", "-3"],
+      ["best", "NaN"],
+    ] as const) {
       const { tensors, metadata } = decodeSafetensors(original);
       writeFileSync(path, encodeSafetensors(tensors, { ...metadata, [key]: value }));
       stderr = "";
@@ -161,7 +191,10 @@ describe("checkpoints of models", () => {
     let stderr = "";
     const io = { stdout: () => {}, stderr: (t: string) => (stderr += t), isTTY: false, cwd: ROOT, env: {} };
     const out = join(scratch, "optimizer-run");
-    expect(await main(["train", "--steps", "4", "--batch", "16", "--checkpoint-every", "2", "--backend", "cpu", "--out", out, "examples/ctr/model.rec"], io), stderr).toBe(0);
+    expect(
+      await main(["train", "--steps", "4", "--batch", "16", "--checkpoint-every", "2", "--backend", "cpu", "--out", out, "examples/ctr/model.rec"], io),
+      stderr,
+    ).toBe(0);
     const path = join(out, "checkpoint.safetensors");
     const original = readFileSync(path);
     const { tensors, metadata } = decodeSafetensors(original);
@@ -173,8 +206,19 @@ describe("checkpoints of models", () => {
     missing.delete(slots[0]!);
     const absent = new Map([...tensors].filter(([n]) => !n.startsWith("optimizer.")));
     for (const [what, damaged, message] of [
-      ["a transposed slot", transposed, new RegExp(`the optimizer slot \`${matrix.replace(/[.]/g, "\\.")}\` has shape \\[\\d+, \\d+\\], but its weight \`[\\w.]+\` is \\[\\d+, \\d+\\]`)],
-      ["a missing slot", missing, /holds \d+ optimizer slots for group 0, but `adamw?\(.*\)` keeps 2 for each of its \d+ weights \(\d+\); the first weight without its `m` slot is `[\w.]+`/],
+      [
+        "a transposed slot",
+        transposed,
+        new RegExp(`the optimizer slot \`${matrix.replace(/[.]/g, "\\.")}\` has shape \\[\\d+, \\d+\\], but its weight \`[\\w.]+\` is \\[\\d+, \\d+\\]`),
+      ],
+      [
+        "a missing slot",
+        missing,
+        new RegExp(
+          /holds \d+ optimizer slots for group 0, but `adamw?\(.*\)` keeps 2 for each of its \d+ weights \(\d+\); /.source +
+            /the first weight without its `m` slot is `[\w.]+`/.source,
+        ),
+      ],
       ["no optimizer state", absent, /holds no optimizer state for group 0/],
     ] as const) {
       writeFileSync(path, encodeSafetensors(damaged, metadata));
@@ -202,7 +246,10 @@ describe("checkpoints of models", () => {
     stderr = "";
     expect(await main([...args, "--out", "a-file", spec], io)).toBe(2);
     expect(stderr).toContain("is a file, not a run directory");
-    for (const [out, why] of [["a-file/below", "a part of the path is a file"], ["n".repeat(300), "a name in the path is too long"]] as const) {
+    for (const [out, why] of [
+      ["a-file/below", "a part of the path is a file"],
+      ["n".repeat(300), "a name in the path is too long"],
+    ] as const) {
       stderr = "";
       expect(await main([...args, "--out", out, spec], io)).toBe(2);
       expect(stderr).toContain(why);
@@ -211,8 +258,8 @@ describe("checkpoints of models", () => {
     // The default folder: runs/CTR-0, then runs/CTR-0-2 beside it.
     expect(await main([...args, spec], io)).toBe(0);
     expect(await main([...args, spec], io)).toBe(0);
-    expect(readFileSync(join(scratch, "runs", "CTR-0", "summary.json"), "utf8")).toContain("\"model\": \"CTR\"");
-    expect(readFileSync(join(scratch, "runs", "CTR-0-2", "summary.json"), "utf8")).toContain("\"model\": \"CTR\"");
+    expect(readFileSync(join(scratch, "runs", "CTR-0", "summary.json"), "utf8")).toContain('"model": "CTR"');
+    expect(readFileSync(join(scratch, "runs", "CTR-0-2", "summary.json"), "utf8")).toContain('"model": "CTR"');
   });
 
   it("train keeps the last and the best checkpoint; eval and predict use them", async () => {
@@ -220,12 +267,20 @@ describe("checkpoints of models", () => {
     let stderr = "";
     const io = { stdout: (t: string) => (stdout += t), stderr: (t: string) => (stderr += t), isTTY: false, cwd: ROOT, env: {} };
     const out = ".tmp/checkpoint-test/run";
-    expect(await main(["train", "--steps", "30", "--batch", "32", "--backend", "wasm", "--overwrite", "--out", out, "examples/two_tower/model.rec"], io), stderr).toBe(0);
+    expect(
+      await main(["train", "--steps", "30", "--batch", "32", "--backend", "wasm", "--overwrite", "--out", out, "examples/two_tower/model.rec"], io),
+      stderr,
+    ).toBe(0);
     stdout = "";
-    expect(await main(["eval", "--json", "--batches", "2", "--batch", "32", "--checkpoint", `${out}/checkpoint.safetensors`, "examples/two_tower/model.rec"], io), stderr).toBe(0);
+    expect(
+      await main(["eval", "--json", "--batches", "2", "--batch", "32", "--checkpoint", `${out}/checkpoint.safetensors`, "examples/two_tower/model.rec"], io),
+      stderr,
+    ).toBe(0);
     expect(JSON.parse(stdout)["recall_at_10"]).toBeGreaterThan(0);
     stdout = "";
-    expect(await main(["predict", "--rows", "2", "--batch", "8", "--checkpoint", `${out}/best.safetensors`, "examples/two_tower/model.rec"], io), stderr).toBe(0);
+    expect(await main(["predict", "--rows", "2", "--batch", "8", "--checkpoint", `${out}/best.safetensors`, "examples/two_tower/model.rec"], io), stderr).toBe(
+      0,
+    );
     expect((JSON.parse(stdout) as { score: number[][] }).score).toHaveLength(2);
     const wrong = await main(["eval", "--checkpoint", `${out}/checkpoint.safetensors`, "examples/ctr/model.rec"], io);
     expect(wrong).toBe(1);
@@ -242,12 +297,21 @@ describe("multi-stage training", () => {
     let stderr = "";
     const io = { stdout: () => undefined, stderr: (t: string) => (stderr += t), isTTY: false, cwd: ROOT, env: {} };
     const dir = ".tmp/checkpoint-test/stages";
-    expect(await main(["train", "--steps", "10", "--batch", "32", "--backend", "wasm", "--overwrite", "--out", `${dir}/pre`, "examples/two_tower/model.rec"], io), stderr).toBe(0);
+    expect(
+      await main(["train", "--steps", "10", "--batch", "32", "--backend", "wasm", "--overwrite", "--out", `${dir}/pre`, "examples/two_tower/model.rec"], io),
+      stderr,
+    ).toBe(0);
     const original = readFileSync(join(ROOT, "examples/two_tower/model.rec"), "utf8");
-    const spec = original.replace("  train {\n", `  train {\n    init { from = "${dir}/pre/checkpoint.safetensors", prefix = "item_table" }\n    freeze = ["item_table"]\n`);
+    const spec = original.replace(
+      "  train {\n",
+      `  train {\n    init { from = "${dir}/pre/checkpoint.safetensors", prefix = "item_table" }\n    freeze = ["item_table"]\n`,
+    );
     expect(spec).not.toBe(original);
     writeFileSync(join(ROOT, dir, "stage2.rec"), spec);
-    expect(await main(["train", "--steps", "10", "--batch", "32", "--backend", "wasm", "--overwrite", "--out", `${dir}/fine`, `${dir}/stage2.rec`], io), stderr).toBe(0);
+    expect(
+      await main(["train", "--steps", "10", "--batch", "32", "--backend", "wasm", "--overwrite", "--out", `${dir}/fine`, `${dir}/stage2.rec`], io),
+      stderr,
+    ).toBe(0);
     expect(stderr).toContain(`loaded 1 weights from ${dir}/pre/checkpoint.safetensors`);
     const pre = readSafetensors(join(ROOT, dir, "pre/checkpoint.safetensors")).tensors;
     const fine = readSafetensors(join(ROOT, dir, "fine/checkpoint.safetensors")).tensors;

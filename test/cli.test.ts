@@ -85,7 +85,10 @@ describe("rec check", () => {
     ]);
     const json = await run(["check", "--diagnostics=json", path]);
     const parsed = JSON.parse(json.stdout) as { code: string; primary: { line: number; column: number } }[];
-    expect(parsed.map((d) => [d.code, d.primary.line, d.primary.column])).toEqual([["REC1007", 2, 14], ["REC1001", 3, 13]]);
+    expect(parsed.map((d) => [d.code, d.primary.line, d.primary.column])).toEqual([
+      ["REC1007", 2, 14],
+      ["REC1001", 3, 13],
+    ]);
   });
 
   it("colors only when asked or on a terminal", async () => {
@@ -145,7 +148,10 @@ describe("rec check", () => {
     const lets = Array.from({ length: 10_000 }, (_, i) => `  let v${i} = ${i === 0 ? "x" : `v${i - 1}`} * 1.5`).join("\n");
     const chain = file("lets.rec", `model M {\n  dims B\n  input x: f32[B]\n${lets}\n  head h = v9999\n}\n`);
     for (const command of ["check", "print", "ir"]) expect((await run([command, chain])).code).toBe(0);
-    const suffixes = file("suffixes.rec", `model M {\n  dims B\n  input x: f32[B, 4]\n  head h = x${"[..., 0:4]".repeat(2_000)}\n  head g = x${"[0:2]".repeat(2_000)}\n}\n`);
+    const suffixes = file(
+      "suffixes.rec",
+      `model M {\n  dims B\n  input x: f32[B, 4]\n  head h = x${"[..., 0:4]".repeat(2_000)}\n  head g = x${"[0:2]".repeat(2_000)}\n}\n`,
+    );
     for (const command of ["check", "print", "ir"]) expect((await run([command, suffixes])).code).toBe(0);
     const calls = file("calls.rec", `model M {\n  dims B\n  input x: f32[B, 4]\n  let ident = fn(a) => a\n  head h = ident${"(ident)".repeat(2_000)}(x)\n}\n`);
     for (const command of ["check", "print", "ir"]) expect((await run([command, calls])).code).toBe(0);
@@ -181,13 +187,13 @@ describe("rec help and views", () => {
     expect(narrow.code).toBe(0);
     expect(narrow.stdout).toMatch(/f32\[2000, 8\]/);
     expect(narrow.stdout).not.toMatch(/f32\[2000, 32\]/);
-    const wrong = await run(["ir", "--set", "dim=\"wide\"", "examples/two_tower/model.rec"]);
+    const wrong = await run(["ir", "--set", 'dim="wide"', "examples/two_tower/model.rec"]);
     expect(wrong.code).toBe(1);
   });
 
   it("prints the syntax tree and the canonical text", async () => {
     const ast = await run(["ast", "test/corpus/parse/ok/0001_imports.rec"]);
-    expect(ast.stdout).toContain('ImportSpec');
+    expect(ast.stdout).toContain("ImportSpec");
     const printed = await run(["print", "test/corpus/parse/ok/0001_imports.rec"]);
     expect(printed.stdout).toBe('import { Embedding, MLP as Tower } from "std/nn"\nimport * as losses from "std/losses"\n');
   });
@@ -207,7 +213,10 @@ describe("bin/rec.js", () => {
     // its warnings (no Vulkan loader; limits reduced on lavapipe) never reach a user who did not
     // ask for webgpu.
     const out = join(scratch, "auto-run");
-    const trained = spawnSync(process.execPath, ["bin/rec.js", "train", "--steps", "2", "--batch", "16", "--out", out, "examples/ctr/model.rec"], { cwd: ROOT, encoding: "utf8" });
+    const trained = spawnSync(process.execPath, ["bin/rec.js", "train", "--steps", "2", "--batch", "16", "--out", out, "examples/ctr/model.rec"], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
     expect(trained.status, trained.stderr).toBe(0);
     expect(trained.stderr).not.toMatch(/Vulkan|Warning:|artificially reduced/);
     // The package's API, as a program that generates variants would import it.

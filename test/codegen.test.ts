@@ -19,7 +19,8 @@ import { ROOT } from "./harness/repo.js";
 // Inside the package, so the generated module's `import … from "reclang/serve"` resolves to it.
 const dir = join(ROOT, ".tmp", "codegen-test");
 const spec = join(ROOT, "examples/two_tower/model.rec");
-const rec = (...args: string[]) => execFileSync(process.execPath, [join(ROOT, "bin/rec.js"), ...args], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+const rec = (...args: string[]) =>
+  execFileSync(process.execPath, [join(ROOT, "bin/rec.js"), ...args], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 
 describe("rec codegen ts", () => {
   rmSync(dir, { recursive: true, force: true });
@@ -54,18 +55,29 @@ describe("rec codegen ts", () => {
     const out = join(dir, "run");
     rec("train", "--steps", "5", "--batch", "32", "--backend", "cpu", "--overwrite", "--out", out, "examples/two_tower/model.rec");
     const checkpoint = join(out, "checkpoint.safetensors");
-    const expected = JSON.parse(rec("predict", "--checkpoint", checkpoint, "--rows", "8", "--batch", "8", "--backend", "cpu", "examples/two_tower/model.rec")) as { score: number[][] };
+    const expected = JSON.parse(
+      rec("predict", "--checkpoint", checkpoint, "--rows", "8", "--batch", "8", "--backend", "cpu", "examples/two_tower/model.rec"),
+    ) as { score: number[][] };
 
     // The batch `rec predict` read: seed 0's held-out split, 8 rows.
     await useBackend("cpu");
     const plan = compileFiles([spec]).plans[0]!;
     const data = await openData(plan, plan.train[0]!.settings["data"] as string, { seed: 0, baseDir: dirname(spec) });
     const batch = (await data.heldOut("valid").next(8))!;
-    const inputs = Object.fromEntries(inputsOf(plan).map((i) => [i.name, { dtype: i.type.dtype, values: Array.from(batch.feeds.get(i.name)!.dataSync() as ArrayLike<number>, Number), shape: batch.feeds.get(i.name)!.shape }]));
+    const inputs = Object.fromEntries(
+      inputsOf(plan).map((i) => [
+        i.name,
+        { dtype: i.type.dtype, values: Array.from(batch.feeds.get(i.name)!.dataSync() as ArrayLike<number>, Number), shape: batch.feeds.get(i.name)!.shape },
+      ]),
+    );
     tf.dispose([...batch.feeds.values()]);
     writeFileSync(join(dir, "inputs.json"), JSON.stringify(inputs));
 
-    writeFileSync(join(dir, "TwoTower.mjs"), ts.transpileModule(readFileSync(join(dir, "TwoTower.ts"), "utf8"), { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } }).outputText);
+    writeFileSync(
+      join(dir, "TwoTower.mjs"),
+      ts.transpileModule(readFileSync(join(dir, "TwoTower.ts"), "utf8"), { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } })
+        .outputText,
+    );
     writeFileSync(
       join(dir, "serve.mjs"),
       `import { readFileSync } from "node:fs";

@@ -45,20 +45,30 @@ describe("experiments", () => {
     // construction when it differs from the probe.
     expect(scores.get("baseline")).toEqual([0, 0]);
     expect(scores.get("prefixmem")).toEqual([1, 1]);
-    expect(hardSubsetScores(new Map([["baseline", [Float32Array.of(1, 0)]], ["other", [Float32Array.of(1, 0)]]]), [Float32Array.of(0, 1)]).scores.get("baseline")).toEqual([1]);
+    expect(
+      hardSubsetScores(
+        new Map([
+          ["baseline", [Float32Array.of(1, 0)]],
+          ["other", [Float32Array.of(1, 0)]],
+        ]),
+        [Float32Array.of(0, 1)],
+      ).scores.get("baseline"),
+    ).toEqual([1]);
   });
 
   it("summarizes seeds as mean, sample standard deviation and gain over the baseline", () => {
-    const rows = summarize({ ...experiment!, report: ["acc_level_3"] }, new Map([
-      ["baseline", [{ acc_level_3: 0.4 }, { acc_level_3: 0.6 }]],
-      ["param_matched", [{ acc_level_3: 0.5 }, { acc_level_3: 0.5 }]],
-      ["prefixmem", [{ acc_level_3: 0.7 }, { acc_level_3: 0.8 }]],
-    ]));
+    const rows = summarize(
+      { ...experiment!, report: ["acc_level_3"] },
+      new Map([
+        ["baseline", [{ acc_level_3: 0.4 }, { acc_level_3: 0.6 }]],
+        ["param_matched", [{ acc_level_3: 0.5 }, { acc_level_3: 0.5 }]],
+        ["prefixmem", [{ acc_level_3: 0.7 }, { acc_level_3: 0.8 }]],
+      ]),
+    );
     const row = rows[0]!;
     expect(row.byModel["baseline"]!.mean).toBeCloseTo(0.5, 12);
     expect(row.byModel["baseline"]!.std).toBeCloseTo(Math.SQRT2 * 0.1, 12); // √((0.1² + 0.1²) / 1)
     expect(row.gain["prefixmem"]).toBeCloseTo(0.5, 12); // (0.75 − 0.5) / 0.5
     expect(row.gain["param_matched"]).toBeCloseTo(0, 12);
   });
-
 });

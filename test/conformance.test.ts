@@ -49,9 +49,20 @@ describe("wasm kernels we add", () => {
     const grads: number[][] = [];
     for (const backend of ["cpu", "wasm"] as const) {
       await useBackend(backend);
-      const table = tf.variable(tf.tensor2d([[1, 2], [3, 4], [5, 6]]));
+      const table = tf.variable(
+        tf.tensor2d([
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ]),
+      );
       const ids = tf.tensor1d([2, 0, 2, 1], "int32");
-      const weights = tf.tensor2d([[1, 1], [2, 0], [0, 3], [1, -1]]);
+      const weights = tf.tensor2d([
+        [1, 1],
+        [2, 0],
+        [0, 3],
+        [1, -1],
+      ]);
       const { grads: g } = tf.variableGrads(() => tf.sum(tf.mul(tf.gather(table, ids), weights)) as tf.Scalar, [table]);
       grads.push([...g[table.name]!.dataSync()]);
       table.dispose();
@@ -124,7 +135,9 @@ describe("gradients agree with the reference interpreter's finite differences", 
             };
             const h = 1e-5;
             const numeric = (nudged(h) - nudged(-h)) / (2 * h);
-            expect(Math.abs(g[i]! - numeric), `${name}[${i}]: ${g[i]} vs ${numeric}`).toBeLessThanOrEqual(2e-3 * Math.max(Math.abs(numeric), 0.05 * scale) + 1e-6);
+            expect(Math.abs(g[i]! - numeric), `${name}[${i}]: ${g[i]} vs ${numeric}`).toBeLessThanOrEqual(
+              2e-3 * Math.max(Math.abs(numeric), 0.05 * scale) + 1e-6,
+            );
             checked++;
           }
         }

@@ -54,10 +54,24 @@ describe("readers", () => {
 
   it("reads quoted CSV fields (commas, doubled quotes, newlines, CRLF) however the text is chunked", async () => {
     const text = 'a,b,c\r\n1,"x, y","say ""hi"""\r\n2,"two\nlines",\n3,plain,"end"';
-    const want = [["a", "b", "c"], ["1", "x, y", 'say "hi"'], ["2", "two\nlines", ""], ["3", "plain", "end"]];
+    const want = [
+      ["a", "b", "c"],
+      ["1", "x, y", 'say "hi"'],
+      ["2", "two\nlines", ""],
+      ["3", "plain", "end"],
+    ];
     for (const size of [1, 2, 3, 7, text.length]) {
       const chunks = Array.from({ length: Math.ceil(text.length / size) }, (_, i) => text.slice(i * size, (i + 1) * size));
-      expect(await collect(csvRecords((async function* () { yield* chunks; })())), `chunks of ${size}`).toEqual(want);
+      expect(
+        await collect(
+          csvRecords(
+            (async function* () {
+              yield* chunks;
+            })(),
+          ),
+        ),
+        `chunks of ${size}`,
+      ).toEqual(want);
     }
   });
 });
@@ -68,7 +82,15 @@ const row = (index: number, values: Record<string, unknown>) => ({ index, values
 
 describe("encoding rows through a schema", () => {
   const sequence = schema([
-    field({ name: "history", column: "hist", dtype: "id", shape: [3], space: { name: "items", size: 10 }, ids: "given", sequence: { pad: 0, truncate: "left" } }),
+    field({
+      name: "history",
+      column: "hist",
+      dtype: "id",
+      shape: [3],
+      space: { name: "items", size: 10 },
+      ids: "given",
+      sequence: { pad: 0, truncate: "left" },
+    }),
     field({ name: "history_mask", column: "hist", kind: "mask", dtype: "bool", shape: [3] }),
   ]);
 
@@ -159,7 +181,11 @@ describe("encoding rows through a schema", () => {
     for (const v of ["b", "a", "b", "c", "a", "b", "d"]) builder.add(v);
     const vocabulary = builder.build(3); // Ids 1 and 2 for "b" (3×) and "a" (2×); "c" and "d" tie at 1× but do not fit.
     expect(vocabulary.values).toEqual(["b", "a"]);
-    const encoder = new RowEncoder(schema([field({ name: "user", dtype: "id", space: { name: "users", size: 3 }, ids: "vocab" })]), "f.csv", new Map([["user", vocabulary]]));
+    const encoder = new RowEncoder(
+      schema([field({ name: "user", dtype: "id", space: { name: "users", size: 3 }, ids: "vocab" })]),
+      "f.csv",
+      new Map([["user", vocabulary]]),
+    );
     expect(["a", "b", "c"].map((v, i) => encoder.encode(row(i + 1, { user: v })).fields.get("user")![0])).toEqual([2, 1, 0]);
   });
 });
@@ -171,7 +197,18 @@ describe("file data sets", () => {
     field({ name: "time", column: "ts", kind: "timestamp" }),
   ]);
   const open = async (path: string, extra: Partial<Parameters<typeof FileDataSet.open>[0]> = {}) =>
-    FileDataSet.open({ path, shownPath: "rows.parquet", format: "parquet", schema: ctrSchema, valid: 0.2, test: 0.1, shuffle: 50, seed: 1, skipBadRows: false, ...extra });
+    FileDataSet.open({
+      path,
+      shownPath: "rows.parquet",
+      format: "parquet",
+      schema: ctrSchema,
+      valid: 0.2,
+      test: 0.1,
+      shuffle: 50,
+      seed: 1,
+      skipBadRows: false,
+      ...extra,
+    });
 
   it("holds out the latest rows by time and passes over each split once", async () => {
     const path = join(scratch, "split.parquet");
@@ -212,11 +249,25 @@ describe("a group of columns and a timestamp as inputs", () => {
     const { compileFiles } = await import("../compiler/src/driver.js");
     const plan = compileFiles([join(ROOT, "test/corpus/data/column_group.rec")]).plans[0]!;
     const fields = plan.schemas!["Events"]!.fields;
-    expect(fields.filter((f) => f.part).map((f) => [f.name, f.column, f.part!.index])).toEqual([["cats.C1", "C1", 0], ["cats.C2", "C2", 1], ["cats.C3", "C3", 2]]);
+    expect(fields.filter((f) => f.part).map((f) => [f.name, f.column, f.part!.index])).toEqual([
+      ["cats.C1", "C1", 0],
+      ["cats.C2", "C2", 1],
+      ["cats.C3", "C3", 2],
+    ]);
     const path = join(scratch, "grouped.csv");
     // C1 takes "a" most often, C2 "z": each column's own vocabulary gives its most frequent value id 1.
     writeFileSync(path, "C1,C2,C3,label,ts\na,z,p,1,3600\na,z,q,0,7200\nb,y,p,1,10800\na,z,r,0,2024-01-01T05:00:00Z\n");
-    const data = await FileDataSet.open({ path, shownPath: "grouped.csv", format: "csv", schema: plan.schemas!["Events"]!, valid: 0, test: 0, shuffle: 0, seed: 1, skipBadRows: false });
+    const data = await FileDataSet.open({
+      path,
+      shownPath: "grouped.csv",
+      format: "csv",
+      schema: plan.schemas!["Events"]!,
+      valid: 0,
+      test: 0,
+      shuffle: 0,
+      seed: 1,
+      skipBadRows: false,
+    });
     await useBackend("cpu");
     const batch = (await data.train().next(4))!;
     expect(batch.feeds.get("cats")!.shape).toEqual([4, 3]);
@@ -273,11 +324,35 @@ describe("from the command line", () => {
     const spec = readFileSync(join(ROOT, "examples/ctr/model.rec"), "utf8").replace('parquet("data/impressions.parquet"', 'jsonl("broken.jsonl"');
     writeFileSync(join(scratch, "ctr-broken.rec"), spec);
     reset();
-    expect(await main(["train", "--steps", "3", "--batch", "8", "--backend", "wasm", "--overwrite", "--out", ".tmp/data-test/broken-run", ".tmp/data-test/ctr-broken.rec"], io)).toBe(1);
+    expect(
+      await main(
+        ["train", "--steps", "3", "--batch", "8", "--backend", "wasm", "--overwrite", "--out", ".tmp/data-test/broken-run", ".tmp/data-test/ctr-broken.rec"],
+        io,
+      ),
+    ).toBe(1);
     expect(stderr).toContain("error: broken.jsonl, row 5, column `uid`: the id 12345 is outside `users`");
     expect(stderr).not.toContain("    at ");
     reset();
-    expect(await main(["train", "--steps", "3", "--batch", "8", "--skip-bad-rows", "--backend", "wasm", "--overwrite", "--out", ".tmp/data-test/broken-run", ".tmp/data-test/ctr-broken.rec"], io), stderr).toBe(0);
+    expect(
+      await main(
+        [
+          "train",
+          "--steps",
+          "3",
+          "--batch",
+          "8",
+          "--skip-bad-rows",
+          "--backend",
+          "wasm",
+          "--overwrite",
+          "--out",
+          ".tmp/data-test/broken-run",
+          ".tmp/data-test/ctr-broken.rec",
+        ],
+        io,
+      ),
+      stderr,
+    ).toBe(0);
     // Each bad row counted once, however many passes read it (the engine probe, epochs, held-out passes).
     const [, count, listed] = stderr.match(/skipped (\d+) bad rows? \(--skip-bad-rows\), the first:\n((?: {2}.*\n)+)/) ?? [];
     const rows = listed!.trim().split("\n");

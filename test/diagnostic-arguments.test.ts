@@ -30,14 +30,48 @@ vi.mock("../compiler/src/diagnostics/code-entry.js", async (importOriginal) => {
 
 /** Codes whose call sites still word part of the prose (to move into their catalogs, as REC2030–REC2034 were). */
 const STILL_PROSE = new Set([
-  "REC1004", "REC1010", "REC1025", "REC2001", "REC2002", "REC2003", "REC2005", "REC2007", "REC2010", "REC2011", "REC2012", "REC2013", "REC2015",
-  "REC2017", "REC2019", "REC2020", "REC2022", "REC2023", "REC2024", "REC2025", "REC2029", "REC3005", "REC3009", "REC3017", "REC3019", "REC3021", "REC3023",
-  "REC3025", "REC4002", "REC4003", "REC4004", "REC4008", "REC4010", "REC4011",
+  "REC1004",
+  "REC1010",
+  "REC1025",
+  "REC2001",
+  "REC2002",
+  "REC2003",
+  "REC2005",
+  "REC2007",
+  "REC2010",
+  "REC2011",
+  "REC2012",
+  "REC2013",
+  "REC2015",
+  "REC2017",
+  "REC2019",
+  "REC2020",
+  "REC2022",
+  "REC2023",
+  "REC2024",
+  "REC2025",
+  "REC2029",
+  "REC3005",
+  "REC3009",
+  "REC3017",
+  "REC3019",
+  "REC3021",
+  "REC3023",
+  "REC3025",
+  "REC4002",
+  "REC4003",
+  "REC4004",
+  "REC4008",
+  "REC4010",
+  "REC4011",
 ]);
 
 /** Four or more plain lowercase words, once code spans (`…`) are taken out: prose, not a fact. */
 export function isSentence(value: string): boolean {
-  const words = value.replace(/`[^`]*`/g, " ").split(/\s+/).filter((w) => /^[a-z]+$/.test(w));
+  const words = value
+    .replace(/`[^`]*`/g, " ")
+    .split(/\s+/)
+    .filter((w) => /^[a-z]+$/.test(w));
   return words.length >= 4;
 }
 
@@ -70,4 +104,3 @@ describe("diagnostic arguments", () => {
     expect(converted, "codes that pass no sentence any more: take them off STILL_PROSE").toEqual([]);
   });
 });
-

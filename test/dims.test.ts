@@ -33,7 +33,12 @@ function evaluate(e: Expr, env: Record<string, number>): number {
   return e.op === "+" ? a + b : e.op === "-" ? a - b : a * b;
 }
 
-const envArb = fc.record({ B: fc.integer({ min: 1, max: 50 }), L: fc.integer({ min: 1, max: 50 }), D: fc.integer({ min: 1, max: 50 }), H: fc.integer({ min: 1, max: 50 }) });
+const envArb = fc.record({
+  B: fc.integer({ min: 1, max: 50 }),
+  L: fc.integer({ min: 1, max: 50 }),
+  D: fc.integer({ min: 1, max: 50 }),
+  H: fc.integer({ min: 1, max: 50 }),
+});
 
 describe("dimension normal form", () => {
   it("evaluates like the expression it came from", () => {

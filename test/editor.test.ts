@@ -14,14 +14,22 @@ const grammar = readFileSync(join(folder, "syntaxes/rec.tmLanguage.json"), "utf8
 
 describe("the editor extension", () => {
   it("highlights every keyword of the lexer", () => {
-    const keywords = JSON.parse(grammar).repository.keywords.patterns.map((p: { match: string }) => p.match).join("|");
+    const keywords = JSON.parse(grammar)
+      .repository.keywords.patterns.map((p: { match: string }) => p.match)
+      .join("|");
     for (const word of [...hardKeywordWords, ...softKeywordWords]) expect(keywords, word).toMatch(new RegExp(`\\b${word}\\b`));
   });
 
   it("highlights a spec without losing a character, comments, keywords and numbers marked", () => {
     const text = readFileSync(join(ROOT, "examples/two_tower/model.rec"), "utf8");
     const html = highlightRec(text);
-    const plain = html.replace(/<[^>]+>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, "\"").replace(/&#39;/g, "'").replace(/&amp;/g, "&");
+    const plain = html
+      .replace(/<[^>]+>/g, "")
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&amp;/g, "&");
     expect(plain).toBe(text);
     expect(html).toContain('<span class="tm-comment">// A two-tower retrieval model');
     expect(html).toContain('<span class="tm-comment">/// One item table');
@@ -33,7 +41,8 @@ describe("the editor extension", () => {
   it("has a manifest whose language, grammar, configuration and entry point exist", () => {
     const manifest = JSON.parse(readFileSync(join(folder, "package.json"), "utf8"));
     expect(manifest.contributes.languages[0].extensions).toEqual([".rec"]);
-    for (const file of [manifest.main, manifest.contributes.grammars[0].path, manifest.contributes.languages[0].configuration]) expect(existsSync(join(folder, file)), file).toBe(true);
+    for (const file of [manifest.main, manifest.contributes.grammars[0].path, manifest.contributes.languages[0].configuration])
+      expect(existsSync(join(folder, file)), file).toBe(true);
     JSON.parse(readFileSync(join(folder, "language-configuration.json"), "utf8"));
   });
 });

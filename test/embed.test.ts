@@ -33,7 +33,21 @@ describe("rec embed", () => {
 
   it("writes the item tower's vector for every item, as the encoder computes it", async () => {
     const out = join(dir, "items.parquet");
-    const { code, stdout, stderr } = await run(["embed", "--backend", "wasm", "--batch", "1500", "--checkpoint", join(dir, "run", "checkpoint.safetensors"), "--encoder", "item", "--out", out, "--json", SPEC]);
+    const { code, stdout, stderr } = await run([
+      "embed",
+      "--backend",
+      "wasm",
+      "--batch",
+      "1500",
+      "--checkpoint",
+      join(dir, "run", "checkpoint.safetensors"),
+      "--encoder",
+      "item",
+      "--out",
+      out,
+      "--json",
+      SPEC,
+    ]);
     expect(code, stderr).toBe(0);
     expect(stderr).toMatch(/wrote 5,000 vectors of `item`/);
     expect(JSON.parse(stdout)).toMatchObject({ path: out, encoder: "item", rows: 5000, backend: "wasm" });
@@ -56,7 +70,7 @@ describe("rec embed", () => {
     executor.dispose();
   });
 
-  it("writes a file another model reads as a frozen table keyed by id (`constants = parquet(…, key = \"id\")`)", async () => {
+  it('writes a file another model reads as a frozen table keyed by id (`constants = parquet(…, key = "id")`)', async () => {
     await useBackend("cpu");
     const spec = `schema Frozen {
   frozen_item: f32[32] = column("vector")

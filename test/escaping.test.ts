@@ -80,7 +80,11 @@ describe("the literal functions", () => {
     const literals = samples.map(pythonString);
     for (const l of literals) expect(l).toMatch(/^[\x20-\x7e]*$/);
     // Python reads each literal; JSON carries back its code points (lone surrogates included).
-    const back = JSON.parse(runPython("import ast, json, sys; print(json.dumps([[ord(c) for c in ast.literal_eval(l)] for l in json.load(open(sys.argv[1]))]))", [writeTemp("literals.json", JSON.stringify(literals))])) as number[][];
+    const back = JSON.parse(
+      runPython("import ast, json, sys; print(json.dumps([[ord(c) for c in ast.literal_eval(l)] for l in json.load(open(sys.argv[1]))]))", [
+        writeTemp("literals.json", JSON.stringify(literals)),
+      ]),
+    ) as number[][];
     expect(back).toEqual(samples.map((s) => [...s].map((c) => c.codePointAt(0)!)));
   });
 
@@ -138,9 +142,19 @@ describe("generated files from a hostile path", () => {
     const withTorch = typeof torch !== "string";
     const [plain, nasty] = [await generate("spec", withTorch), await generate(NASTY, withTorch)];
     // Python: the exported package and train.py, each file's tree as from the plain path.
-    const pyFiles = filesUnder(plain, [".py"]).map((f) => relative(plain, f)).filter((f) => !f.includes("reclang_torch"));
-    expect(pyFiles).toEqual(expect.arrayContaining([join("export", "train.py"), join("export", "rec_two_tower", "model.py"), join("export", "rec_two_tower", "__init__.py")]));
-    const shapes = (root: string) => runPython(PY_SHAPE, pyFiles.map((f) => join(root, f))).trim().split("\n");
+    const pyFiles = filesUnder(plain, [".py"])
+      .map((f) => relative(plain, f))
+      .filter((f) => !f.includes("reclang_torch"));
+    expect(pyFiles).toEqual(
+      expect.arrayContaining([join("export", "train.py"), join("export", "rec_two_tower", "model.py"), join("export", "rec_two_tower", "__init__.py")]),
+    );
+    const shapes = (root: string) =>
+      runPython(
+        PY_SHAPE,
+        pyFiles.map((f) => join(root, f)),
+      )
+        .trim()
+        .split("\n");
     const nastyShapes = shapes(nasty);
     expect(nastyShapes.filter((s) => s.startsWith("SyntaxError"))).toEqual([]);
     expect(nastyShapes).toEqual(shapes(plain));

@@ -26,7 +26,11 @@ import { recFilesUnder, ROOT } from "./harness/repo.js";
 function meaning(path: string, text: string) {
   const parsed = parseSource(new SourceFile(path, text));
   const commentText = (image: string) => image.trimEnd().replace(/^\/\/\/(?=[^ /])/, "/// ");
-  return { errors: parsed.diagnostics.filter((d) => d.severity === "error").length, tree: JSON.stringify(stripSpans(parsed.ast)), comments: parsed.comments.map((c) => commentText(c.image)) };
+  return {
+    errors: parsed.diagnostics.filter((d) => d.severity === "error").length,
+    tree: JSON.stringify(stripSpans(parsed.ast)),
+    comments: parsed.comments.map((c) => commentText(c.image)),
+  };
 }
 
 async function expectFaithful(path: string, text: string): Promise<string> {
@@ -43,7 +47,16 @@ async function expectFaithful(path: string, text: string): Promise<string> {
 }
 
 describe("formatting every .rec file of the repository", () => {
-  const files = ["examples", "stdlib", "test/corpus/parse/ok", "test/corpus/check", "test/corpus/typing", "test/corpus/diff", "test/corpus/format", "tools/fixtures/cases"].flatMap(recFilesUnder);
+  const files = [
+    "examples",
+    "stdlib",
+    "test/corpus/parse/ok",
+    "test/corpus/check",
+    "test/corpus/typing",
+    "test/corpus/diff",
+    "test/corpus/format",
+    "tools/fixtures/cases",
+  ].flatMap(recFilesUnder);
 
   it("keeps each file's tree and comments, and is idempotent", async () => {
     expect(files.length).toBeGreaterThan(100);
@@ -139,7 +152,14 @@ describe("rec fmt", () => {
 
   it("formats standard input to standard output with `-`", async () => {
     const out = { stdout: "", stderr: "" };
-    const io = { stdout: (t: string) => void (out.stdout += t), stderr: (t: string) => void (out.stderr += t), isTTY: false, cwd: ROOT, env: {}, stdin: async () => "model M {\n    dims B\n}\n" };
+    const io = {
+      stdout: (t: string) => void (out.stdout += t),
+      stderr: (t: string) => void (out.stderr += t),
+      isTTY: false,
+      cwd: ROOT,
+      env: {},
+      stdin: async () => "model M {\n    dims B\n}\n",
+    };
     expect(await main(["fmt", "-"], io)).toBe(0);
     expect(out.stdout).toBe("model M {\n  dims B\n}\n");
     expect(await main(["fmt", "--check", "-"], io)).toBe(1);

@@ -51,7 +51,10 @@ describe("count-min sketch", () => {
 });
 
 describe("frequency fields", () => {
-  const schema: PlanSchema = { name: "S", fields: [{ name: "item_logq", column: "item", kind: "value", dtype: "f32", shape: [], frequency: { sketch: "exact", width: 16, depth: 1 } }] };
+  const schema: PlanSchema = {
+    name: "S",
+    fields: [{ name: "item_logq", column: "item", kind: "value", dtype: "f32", shape: [], frequency: { sketch: "exact", width: 16, depth: 1 } }],
+  };
   const row = (index: number, item: string) => ({ index, values: { item } });
 
   it("hold the log share of the training rows read so far, the row included; held-out rows only read", () => {
@@ -98,7 +101,10 @@ model LogQ {
   });
 
   it("refuse a field that is not one f32, and settings out of range", () => {
-    const errors = (text: string) => compile({ path: "m.rec", text }).diagnostics.filter((d) => d.severity === "error").map((d) => d.code);
+    const errors = (text: string) =>
+      compile({ path: "m.rec", text })
+        .diagnostics.filter((d) => d.severity === "error")
+        .map((d) => d.code);
     expect(errors(SPEC.replace('sketch = "count_min"', 'sketch = "bloom"'))).toEqual(["REC2020"]);
     expect(errors(SPEC.replace("width = 4096", "width = 4"))).toEqual(["REC2020"]);
     expect(errors(SPEC.replace('item_id: id<items> = column("item")', 'item_id: id<items> = frequency("item")'))).toEqual(["REC2020"]);

@@ -25,20 +25,33 @@ const plan = compileFiles([join(ROOT, "examples/two_tower/model.rec")], { set: {
 function heldOut(): { source: BatchSource; batches: Map<string, number[]>[] } {
   const next = lcg(7);
   const pick = (n: number) => Math.floor(next() * n);
-  const batches = Array.from({ length: 3 }, () => new Map<string, number[]>([
-    ["user_id", Array.from({ length: 8 }, () => pick(50))],
-    ["history", Array.from({ length: 8 * 3 }, () => pick(ITEMS))],
-    ["history_mask", Array.from({ length: 8 * 3 }, () => 1)],
-    ["item_id", Array.from({ length: 8 }, () => pick(ITEMS))],
-    ["item_logq", Array.from({ length: 8 }, () => -5)],
-  ]));
+  const batches = Array.from(
+    { length: 3 },
+    () =>
+      new Map<string, number[]>([
+        ["user_id", Array.from({ length: 8 }, () => pick(50))],
+        ["history", Array.from({ length: 8 * 3 }, () => pick(ITEMS))],
+        ["history_mask", Array.from({ length: 8 * 3 }, () => 1)],
+        ["item_id", Array.from({ length: 8 }, () => pick(ITEMS))],
+        ["item_logq", Array.from({ length: 8 }, () => -5)],
+      ]),
+  );
   let read = 0;
   const source: BatchSource = {
     next: async (): Promise<Batch | undefined> => {
       const b = batches[read++];
       if (!b) return undefined;
       const t = (name: string, shape: number[], dtype: "int32" | "bool" | "float32") => tf.tensor(b.get(name)!, shape, dtype);
-      return { size: 8, feeds: new Map([["user_id", t("user_id", [8], "int32")], ["history", t("history", [8, 3], "int32")], ["history_mask", t("history_mask", [8, 3], "bool")], ["item_id", t("item_id", [8], "int32")], ["item_logq", t("item_logq", [8], "float32")]]) };
+      return {
+        size: 8,
+        feeds: new Map([
+          ["user_id", t("user_id", [8], "int32")],
+          ["history", t("history", [8, 3], "int32")],
+          ["history_mask", t("history_mask", [8, 3], "bool")],
+          ["item_id", t("item_id", [8], "int32")],
+          ["item_logq", t("item_logq", [8], "float32")],
+        ]),
+      };
     },
   };
   return { source, batches };
@@ -60,7 +73,10 @@ describe("recall against a full index", () => {
     const result = await fullIndexRecall(executor, { item: "item", query: "user" }, source, { batches: 0, batchSize: 64, ks, trainingCounts: counts });
     // Brute force: every item's vector and every query's, scored in plain arrays.
     const ids = tf.range(0, ITEMS, 1, "int32");
-    const items = (await executor.runNamed("encode", ["item"], new Map([["item_id", ids]])).get("item")!.array()) as number[][];
+    const items = (await executor
+      .runNamed("encode", ["item"], new Map([["item_id", ids]]))
+      .get("item")!
+      .array()) as number[][];
     const buckets = bucketsOf(counts);
     // Float32 and float64 scores may order near ties differently: each target's rank lies
     // between the items clearly above it and those not clearly below it (itself excluded).
@@ -78,8 +94,14 @@ describe("recall against a full index", () => {
         const notBelow = items.filter((v) => score(v) > own - 1e-5).length - 1;
         for (const bucket of ["all", buckets[targets[i]!]!]) {
           examples.set(bucket, (examples.get(bucket) ?? 0) + 1);
-          low.set(bucket, ks.map((k, j) => (low.get(bucket)?.[j] ?? 0) + (notBelow < k ? 1 : 0)));
-          high.set(bucket, ks.map((k, j) => (high.get(bucket)?.[j] ?? 0) + (above < k ? 1 : 0)));
+          low.set(
+            bucket,
+            ks.map((k, j) => (low.get(bucket)?.[j] ?? 0) + (notBelow < k ? 1 : 0)),
+          );
+          high.set(
+            bucket,
+            ks.map((k, j) => (high.get(bucket)?.[j] ?? 0) + (above < k ? 1 : 0)),
+          );
         }
       });
     }

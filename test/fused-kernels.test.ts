@@ -21,7 +21,10 @@ const opByOp = (x: tf.Tensor, gain: tf.Tensor, shift: tf.Tensor, eps: number) =>
 
 function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, tolerance = 1e-4) {
   expect(actual.length, what).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) expect(Math.abs(actual[i]! - expected[i]!), `${what}[${i}]: ${actual[i]} vs ${expected[i]}`).toBeLessThanOrEqual(tolerance * Math.max(1, Math.abs(expected[i]!)));
+  for (let i = 0; i < expected.length; i++)
+    expect(Math.abs(actual[i]! - expected[i]!), `${what}[${i}]: ${actual[i]} vs ${expected[i]}`).toBeLessThanOrEqual(
+      tolerance * Math.max(1, Math.abs(expected[i]!)),
+    );
 }
 
 for (const backend of ["cpu", "wasm"] as const) {
@@ -29,9 +32,18 @@ for (const backend of ["cpu", "wasm"] as const) {
     it("gives the values and gradients of its ops, for random shapes", async () => {
       expect(await useBackend(backend)).toBe(backend);
       const next = lcg(3);
-      for (const shape of [[4, 7], [2, 3, 16], [1, 1], [5, 64]]) {
+      for (const shape of [
+        [4, 7],
+        [2, 3, 16],
+        [1, 1],
+        [5, 64],
+      ]) {
         const width = shape[shape.length - 1]!;
-        const random = (s: number[], scale = 2) => tf.tensor(Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => (next() - 0.5) * scale + 0.3), s);
+        const random = (s: number[], scale = 2) =>
+          tf.tensor(
+            Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => (next() - 0.5) * scale + 0.3),
+            s,
+          );
         const [x, gain, shift, weights] = [random(shape, 6), random([width]), random([width]), random(shape)];
         const loss = (f: typeof opByOp) => (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a, g, b, 1e-5), weights));
         expectClose(await fusedLayerNorm(x, gain, shift, 1e-5).data(), await opByOp(x, gain, shift, 1e-5).data(), `${shape} values`);

@@ -20,7 +20,9 @@ import { clipToNorm, GradientPipeline, quantize, topkWithFeedback } from "../run
 import { Trainer, TrainingError, trainOptionsFrom } from "../runtime/src/tfjs/train/trainer.js";
 import { ROOT } from "./harness/repo.js";
 
-const vector = fc.array(fc.float({ min: -100, max: 100, noNaN: true, noDefaultInfinity: true }), { minLength: 1, maxLength: 64 }).map((xs) => Float32Array.from(xs));
+const vector = fc
+  .array(fc.float({ min: -100, max: 100, noNaN: true, noDefaultInfinity: true }), { minLength: 1, maxLength: 64 })
+  .map((xs) => Float32Array.from(xs));
 
 describe("gradient transforms", () => {
   it("top-k with error feedback sends, over the steps, everything it was given (what it holds back is the residual)", () => {
@@ -81,11 +83,23 @@ describe("gradient transforms", () => {
 });
 
 describe("the gradient pipeline in training", () => {
-  const text = `import { Dense } from "std/nn"\nmodel Linear {\n  dims B\n  input x: f32[B, 3]\n  input y: f32[B]\n  let first = Dense(2)\n  let second = Dense(1)\n  head h = second(first(x))[:, 0]\n  loss l = mean((h - y) * (h - y))\n}\n`;
+  const text =
+    `import { Dense } from "std/nn"\nmodel Linear {\n  dims B\n  input x: f32[B, 3]\n  input ` +
+    `y: f32[B]\n  let first = Dense(2)\n  let second = Dense(1)\n  head h = ` +
+    `second(first(x))[:, 0]\n  loss l = mean((h - y) * (h - y))\n}\n`;
   const plan = compile({ path: join(ROOT, "linear.rec"), text }).plans[0]!;
-  const x = [[1, 2, 3], [0.5, -1, 2], [3, 0, -1], [-2, 1, 1]];
+  const x = [
+    [1, 2, 3],
+    [0.5, -1, 2],
+    [3, 0, -1],
+    [-2, 1, 1],
+  ];
   const y = [1, -2, 0.5, 3];
-  const feeds = () => new Map<string, tf.Tensor>([["x", tf.tensor2d(x)], ["y", tf.tensor1d(y)]]);
+  const feeds = () =>
+    new Map<string, tf.Tensor>([
+      ["x", tf.tensor2d(x)],
+      ["y", tf.tensor1d(y)],
+    ]);
   const weightsAfter = async (settings: Record<string, unknown>) => {
     const executor = new Executor(plan, 3);
     const trainer = new Trainer(executor, { optimizer: "sgd(lr = 0.1)", ...settings } as never, 1, 3);
@@ -122,7 +136,12 @@ describe("the gradient pipeline in training", () => {
     }
     const after = await weightsAfter({ gradients: { per_example_clip: bound } });
     const step = (values: number[], grads: number[]) => values.map((v, i) => v - 0.1 * grads[i]!);
-    const expected = { "first.kernel": step(k1, sum.k1), "first.offset": step(b1, sum.b1), "second.kernel": step(k2, sum.k2), "second.offset": step(b2, sum.b2) };
+    const expected = {
+      "first.kernel": step(k1, sum.k1),
+      "first.offset": step(b1, sum.b1),
+      "second.kernel": step(k2, sum.k2),
+      "second.offset": step(b2, sum.b2),
+    };
     for (const [name, values] of Object.entries(expected)) values.forEach((v, i) => expect(after[name]![i], `${name}[${i}]`).toBeCloseTo(v, 5));
   });
 
@@ -213,14 +232,23 @@ describe("label privacy and epochs", () => {
     const settings = plan.train[0]!.settings;
     const data = await openData(plan, settings["data"] as string, { seed: 1, baseDir: join(ROOT, "examples/ctr") });
     const rows = (await data.finite!()).count;
-    const { data: prepared, options } = await prepareTraining(data, { ...settings, epochs: 2 }, trainOptionsFrom({ ...settings, epochs: 2 }, { seed: 1, batch: 1000 }));
+    const { data: prepared, options } = await prepareTraining(
+      data,
+      { ...settings, epochs: 2 },
+      trainOptionsFrom({ ...settings, epochs: 2 }, { seed: 1, batch: 1000 }),
+    );
     expect([options.steps, options.stepsPerEpoch]).toEqual([2 * Math.ceil(rows / 1000), Math.ceil(rows / 1000)]);
     const stream = prepared.train();
     const epoch = async () => {
       const labels: number[] = [];
       for (let step = 0; step < options.stepsPerEpoch!; step++) {
         const batch = (await stream.next(1000))!;
-        labels.push(...batch.feeds.get("dense")!.dataSync().filter((_, i) => i % 13 === 0));
+        labels.push(
+          ...batch.feeds
+            .get("dense")!
+            .dataSync()
+            .filter((_, i) => i % 13 === 0),
+        );
         tf.dispose([...batch.feeds.values()]);
       }
       return labels;

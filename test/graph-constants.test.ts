@@ -71,7 +71,11 @@ describe("constant inputs from a graph file", () => {
 
   const bad: [string, string | undefined, RegExp][] = [
     ["an unknown node id", "src,dst,weight\n0,1,0.5\n9,2,1.0\n", /graph\.csv, row 2, column `src`: the id 9 is outside `users`, which holds ids 0 to 5/],
-    ["a negative weight", "src,dst,weight\n0,1,0.5\n1,2,1.0\n2,3,-0.5\n", /graph\.csv, row 3, column `weight`: the value -0\.5 is below the field's minimum, 0/],
+    [
+      "a negative weight",
+      "src,dst,weight\n0,1,0.5\n1,2,1.0\n2,3,-0.5\n",
+      /graph\.csv, row 3, column `weight`: the value -0\.5 is below the field's minimum, 0/,
+    ],
     ["a weight that is not a number", "src,dst,weight\n0,1,heavy\n", /graph\.csv, row 1, column `weight`: expected a number, found "heavy"/],
     ["a missing node", "src,dst,weight\n0,,0.5\n", /graph\.csv, row 1, column `dst`: expected an integer id of `items`, found ""/],
     ["a missing file", undefined, /graph\.csv: no such data file/],
@@ -123,8 +127,16 @@ describe("constant inputs from several files, one keyed by id", () => {
   const bad: [string, string, RegExp][] = [
     ["an id given twice", frozenRows([0, 1, 2, 3, 4, 5, 2]), /frozen\.jsonl, row 7, column `id`: the key 2 was given before, at row 3/],
     ["an id left out", frozenRows([0, 1, 2, 4, 5]), /frozen\.jsonl: no row has the key 3 \(`id` must give every id from 0 to 5 once\)/],
-    ["an id outside the table", frozenRows([0, 1, 2, 3, 4, 5, 6]), /frozen\.jsonl, row 7, column `id`: the key 6 is outside the 6 ids of `frozen_user` \(0 to 5\)/],
-    ["a key that is not an id", frozenRows([0, 1]).replace('"id":1', '"id":"b"'), /frozen\.jsonl, row 2, column `id`: expected an id \(a whole number of at least 0\) as the key, found "b"/],
+    [
+      "an id outside the table",
+      frozenRows([0, 1, 2, 3, 4, 5, 6]),
+      /frozen\.jsonl, row 7, column `id`: the key 6 is outside the 6 ids of `frozen_user` \(0 to 5\)/,
+    ],
+    [
+      "a key that is not an id",
+      frozenRows([0, 1]).replace('"id":1', '"id":"b"'),
+      /frozen\.jsonl, row 2, column `id`: expected an id \(a whole number of at least 0\) as the key, found "b"/,
+    ],
   ];
   for (const [what, frozen, message] of bad) {
     it(`stop on ${what}, naming the file, row and column`, async () => {
@@ -134,11 +146,13 @@ describe("constant inputs from several files, one keyed by id", () => {
   }
 
   it("are checked together: an input no file feeds, or one two files feed, is REC2034", () => {
-    const check = (text: string) => compile({ path: "m.rec", text }).diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code}: ${d.message}`);
-    expect(check(KEYED_SPEC.replace('  frozen_user: f32[2] = column("vector")\n', '  edge_weight: f32 = column("w")\n')).sort()).toEqual([
-      "REC2034: the constant input `edge_weight` is fed by two files",
-      "REC2034: the constant input `frozen_user` has no source",
-    ].sort());
+    const check = (text: string) =>
+      compile({ path: "m.rec", text })
+        .diagnostics.filter((d) => d.severity === "error")
+        .map((d) => `${d.code}: ${d.message}`);
+    expect(check(KEYED_SPEC.replace('  frozen_user: f32[2] = column("vector")\n', '  edge_weight: f32 = column("w")\n')).sort()).toEqual(
+      ["REC2034: the constant input `edge_weight` is fed by two files", "REC2034: the constant input `frozen_user` has no source"].sort(),
+    );
   });
 });
 
@@ -146,11 +160,18 @@ describe("constant inputs from several files, one keyed by id", () => {
 const hashOf = (text: string) => [...text].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) | 0, 7);
 
 describe("the checker on constant inputs", () => {
-  const check = (text: string) => compile({ path: "m.rec", text }).diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code}: ${d.message}`);
+  const check = (text: string) =>
+    compile({ path: "m.rec", text })
+      .diagnostics.filter((d) => d.severity === "error")
+      .map((d) => `${d.code}: ${d.message}`);
 
   it("refuses a constant input with no source when batches come from a file", () => {
     const text = SPEC.replace(/ {4}constants = csv\("graph\.csv", schema = Edges\)\n/, "");
-    expect(check(text)).toEqual(["REC2034: the constant input `edge_user` has no source", "REC2034: the constant input `edge_item` has no source", "REC2034: the constant input `edge_weight` has no source"]);
+    expect(check(text)).toEqual([
+      "REC2034: the constant input `edge_user` has no source",
+      "REC2034: the constant input `edge_item` has no source",
+      "REC2034: the constant input `edge_weight` has no source",
+    ]);
   });
 
   it("refuses `constants = …` that reads no file, or feeds no constant input", () => {
@@ -169,8 +190,13 @@ describe("the checker on constant inputs", () => {
     const lightgcn = join(ROOT, "examples/lightgcn/model.rec");
     const result = compileFiles([lightgcn]);
     expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-    const batched = compile({ path: lightgcn, text: readFileSync(lightgcn, "utf8").replace("input edge_weight: f32[edges] constant", "input edge_weight: f32[edges]") });
-    expect(batched.diagnostics.map((d) => `${d.code}: ${d.message}`)).toContain("REC2032: the world `interaction_graph` feeds `edge_weight` once, whole (a constant input)");
+    const batched = compile({
+      path: lightgcn,
+      text: readFileSync(lightgcn, "utf8").replace("input edge_weight: f32[edges] constant", "input edge_weight: f32[edges]"),
+    });
+    expect(batched.diagnostics.map((d) => `${d.code}: ${d.message}`)).toContain(
+      "REC2032: the world `interaction_graph` feeds `edge_weight` once, whole (a constant input)",
+    );
   });
 });
 
@@ -227,27 +253,39 @@ model Tables {
   });
 
   const torch = findTorchPython();
-  it.skipIf(typeof torch === "string")(`are kept by the torch engine once its session has the constants, with the values computing them each call gives${typeof torch === "string" ? ` (skipped: ${torch})` : ""}`, () => {
-    const plan = compile({ path: "tables.rec", text: TABLE_SPEC }).plans[0]!;
-    const folder = join(scratch, "torch-once");
-    rmSync(folder, { recursive: true, force: true });
-    const { package: name } = writeTorchPackage(plan, "tables.rec", folder);
-    // The neighbour table's steps (line 10) are cached; a session's Model starts with `once = None`.
-    const script = `
+  it.skipIf(typeof torch === "string")(
+    `are kept by the torch engine once its session has the constants, with the values ` +
+      `computing them each call gives${typeof torch === "string" ? ` (skipped: ${torch})` : ""}`,
+    () => {
+      const plan = compile({ path: "tables.rec", text: TABLE_SPEC }).plans[0]!;
+      const folder = join(scratch, "torch-once");
+      rmSync(folder, { recursive: true, force: true });
+      const { package: name } = writeTorchPackage(plan, "tables.rec", folder);
+      // The neighbour table's steps (line 10) are cached; a session's Model starts with `once = None`.
+      const script =
+        `
 import sys, json, torch
 sys.path.insert(0, ${JSON.stringify(folder)})
-from ${name}.model import Model
-feeds = {"src": torch.tensor([0, 0, 0, 0, 1, 3]), "dst": torch.tensor([1, 2, 3, 4, 0, 4]), "weight": torch.tensor([0.5, 2, 1, 3, 1, 0.25]), "node": torch.tensor([0, 3, 2])}
+from ${name}.model ` +
+        `import Model
+feeds = {"src": torch.tensor([0, 0, 0, 0, 1, 3]), "dst": torch.tensor([1, 2, ` +
+        `3, 4, 0, 4]), "weight": torch.tensor([0.5, 2, 1, 3, 1, 0.25]), "node": torch.tensor([0, ` +
+        `3, 2])}
 cached, every = Model(seed=3), Model(seed=3)
 cached.once = {}
-first = cached.run("encode", feeds)["h"]
+first = ` +
+        `cached.run("encode", feeds)["h"]
 kept = sorted(cached.once)
-feeds["node"] = torch.tensor([4, 1, 0])
-second = cached.run("encode", feeds)["h"]
-print(json.dumps({"kept": len(kept), "same": bool(torch.equal(second, every.run("encode", feeds)["h"])), "none": every.once is None}))
+feeds["node"] = ` +
+        `torch.tensor([4, 1, 0])
+second = cached.run("encode", ` +
+        `feeds)["h"]
+print(json.dumps({"kept": len(kept), "same": bool(torch.equal(second, ` +
+        `every.run("encode", feeds)["h"])), "none": every.once is None}))
 `;
-    const run = spawnSync((torch as { python: string }).python, ["-c", script], { encoding: "utf8" });
-    expect(run.status, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout.trim().split("\n").at(-1)!)).toEqual({ kept: plan.steps.filter((s) => s.once).length, same: true, none: true });
-  });
+      const run = spawnSync((torch as { python: string }).python, ["-c", script], { encoding: "utf8" });
+      expect(run.status, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout.trim().split("\n").at(-1)!)).toEqual({ kept: plan.steps.filter((s) => s.once).length, same: true, none: true });
+    },
+  );
 });

@@ -25,7 +25,8 @@ describe("rec graph", () => {
       expect(result.stdout).toMatch(/<svg[\s\S]*<\/svg>\s*$/);
       const model = compileFiles([join(ROOT, path)]).models[0]!;
       for (const input of model.inputs) expect(result.stdout, `${example}: input ${input.name}`).toContain(`<title>input:${input.name}</title>`);
-      for (const output of model.outputs) expect(result.stdout, `${example}: ${output.role} ${output.name}`).toContain(`<title>${output.role}:${output.name}</title>`);
+      for (const output of model.outputs)
+        expect(result.stdout, `${example}: ${output.role} ${output.name}`).toContain(`<title>${output.role}:${output.name}</title>`);
     }
   });
 
@@ -33,7 +34,12 @@ describe("rec graph", () => {
     const compiled = compileFiles([join(ROOT, "examples/two_tower/model.rec")]);
     const graph = modelGraph(compiled.models[0]!, compiled.optimized[0]!);
     expect(graph.nodes.filter((n) => n.id === "block:item_table")).toEqual([{ id: "block:item_table", kind: "block", label: "item_table\n160,000 params" }]);
-    expect(graph.edges.filter((e) => e.from === "block:item_table").map((e) => e.to).sort()).toEqual(["block:item.mlp", "block:user.mlp"]);
+    expect(
+      graph.edges
+        .filter((e) => e.from === "block:item_table")
+        .map((e) => e.to)
+        .sort(),
+    ).toEqual(["block:item.mlp", "block:user.mlp"]);
     expect(graph.edges).toContainEqual({ from: "input:history_mask", to: "block:user.mlp", label: "bool[B, L]" });
   });
 

@@ -25,7 +25,9 @@ function header(text: string, key: string): string | undefined {
 }
 
 describe("hostile inputs end in a diagnostic, never a crash", () => {
-  const cases = readdirSync(HOSTILE).filter((f) => f.endsWith(".rec")).sort();
+  const cases = readdirSync(HOSTILE)
+    .filter((f) => f.endsWith(".rec"))
+    .sort();
   it("the corpus holds its cases", () => expect(cases.length).toBeGreaterThanOrEqual(25));
   for (const name of cases) {
     const text = readFileSync(join(HOSTILE, name), "latin1");

@@ -44,7 +44,14 @@ describe("interpreter kernels", () => {
   head red = %7
   head lse = %8
 }`);
-    const out = outputsOf(model!, { B: 2 }, new Map([["x", t([2, 2], [1, 2, 3, 4])], ["w", t([2, 3], [1, 0, 1, 0, 1, 1])]]));
+    const out = outputsOf(
+      model!,
+      { B: 2 },
+      new Map([
+        ["x", t([2, 2], [1, 2, 3, 4])],
+        ["w", t([2, 3], [1, 0, 1, 0, 1, 1])],
+      ]),
+    );
     expect(out["mm"]).toEqual([1, 2, 3, 3, 4, 7]);
     const e = [Math.exp(1), Math.exp(2), Math.exp(3)];
     expect(out["sm"]!.slice(0, 3).map((v) => v.toFixed(12))).toEqual(e.map((v) => (v / (e[0]! + e[1]! + e[2]!)).toFixed(12)));
@@ -64,7 +71,15 @@ function randomGraph(choices: number[]): IrModel {
   const attrs = (entries: [string, Attr][] = []) => new Map(entries);
   const vec = f([B, constDim(4)]);
   const x = b.add("input", [], attrs([["name", { kind: "string", value: "x" }]]), vec);
-  const w = b.add("param", [], attrs([["name", { kind: "string", value: "w" }], ["group", { kind: "string", value: "dense" }]]), f([constDim(4), constDim(4)]));
+  const w = b.add(
+    "param",
+    [],
+    attrs([
+      ["name", { kind: "string", value: "w" }],
+      ["group", { kind: "string", value: "dense" }],
+    ]),
+    f([constDim(4), constDim(4)]),
+  );
   const zero = b.add("const", [], attrs([["value", { kind: "float", value: 0 }]]), f([]));
   const one = b.add("const", [], attrs([["value", { kind: "float", value: 1 }]]), f([]));
   const two = b.add("const", [], attrs([["value", { kind: "float", value: 2 }]]), f([]));
@@ -75,34 +90,95 @@ function randomGraph(choices: number[]): IrModel {
     const a = pick(c);
     const other = pick(c >> 3);
     switch (c % 12) {
-      case 0: pool.push(b.add("add", [a, other], attrs(), vec)); break;
-      case 1: pool.push(b.add("mul", [a, one], attrs(), vec)); break;
-      case 2: pool.push(b.add("add", [a, zero], attrs(), vec)); break;
-      case 3: pool.push(b.add("matmul", [a, w], attrs(), vec)); break;
-      case 4: pool.push(b.add("tanh", [a], attrs(), vec)); break;
-      case 5: pool.push(b.add("neg", [b.add("neg", [a], attrs(), vec)], attrs(), vec)); break;
+      case 0:
+        pool.push(b.add("add", [a, other], attrs(), vec));
+        break;
+      case 1:
+        pool.push(b.add("mul", [a, one], attrs(), vec));
+        break;
+      case 2:
+        pool.push(b.add("add", [a, zero], attrs(), vec));
+        break;
+      case 3:
+        pool.push(b.add("matmul", [a, w], attrs(), vec));
+        break;
+      case 4:
+        pool.push(b.add("tanh", [a], attrs(), vec));
+        break;
+      case 5:
+        pool.push(b.add("neg", [b.add("neg", [a], attrs(), vec)], attrs(), vec));
+        break;
       case 6: {
         const swapped = b.add("transpose", [a], attrs([["perm", { kind: "none" }]]), f([constDim(4), B]));
         pool.push(b.add("transpose", [swapped], attrs([["perm", { kind: "none" }]]), vec));
         break;
       }
       case 7: {
-        const flat = b.add("reshape", [a], attrs([["shape", { kind: "list", items: [{ kind: "int", dim: constDim(-1) }] }]]), f([{ terms: new Map([["B", 4]]) }]));
-        pool.push(b.add("reshape", [flat], attrs([["shape", { kind: "list", items: [{ kind: "int", dim: B }, { kind: "int", dim: constDim(4) }] }]]), vec));
+        const flat = b.add(
+          "reshape",
+          [a],
+          attrs([["shape", { kind: "list", items: [{ kind: "int", dim: constDim(-1) }] }]]),
+          f([{ terms: new Map([["B", 4]]) }]),
+        );
+        pool.push(
+          b.add(
+            "reshape",
+            [flat],
+            attrs([
+              [
+                "shape",
+                {
+                  kind: "list",
+                  items: [
+                    { kind: "int", dim: B },
+                    { kind: "int", dim: constDim(4) },
+                  ],
+                },
+              ],
+            ]),
+            vec,
+          ),
+        );
         break;
       }
-      case 8: pool.push(b.add("mul", [a, b.add("mul", [two, three], attrs(), f([]))], attrs(), vec)); break;
-      case 9: pool.push(b.add("identity", [a], attrs(), vec)); break;
-      case 10: pool.push(b.add("softmax", [a], attrs([["axis", { kind: "int", dim: constDim(-1) }]]), vec)); break;
-      default: pool.push(b.add("sub", [a, other], attrs(), vec)); break;
+      case 8:
+        pool.push(b.add("mul", [a, b.add("mul", [two, three], attrs(), f([]))], attrs(), vec));
+        break;
+      case 9:
+        pool.push(b.add("identity", [a], attrs(), vec));
+        break;
+      case 10:
+        pool.push(b.add("softmax", [a], attrs([["axis", { kind: "int", dim: constDim(-1) }]]), vec));
+        break;
+      default:
+        pool.push(b.add("sub", [a, other], attrs(), vec));
+        break;
     }
   }
-  const outputs: IrOutput[] = [{ role: "head", name: "last", node: pool[pool.length - 1]! }, { role: "head", name: "mid", node: pool[Math.floor(pool.length / 2)]! }];
+  const outputs: IrOutput[] = [
+    { role: "head", name: "last", node: pool[pool.length - 1]! },
+    { role: "head", name: "mid", node: pool[Math.floor(pool.length / 2)]! },
+  ];
   return b.build("Random", ["B"], outputs);
 }
 
 describe("passes preserve results", () => {
-  const feeds = new Map([["x", t([3, 4], Array.from({ length: 12 }, (_, i) => Math.sin(i + 1)))], ["w", t([4, 4], Array.from({ length: 16 }, (_, i) => Math.cos(i) / 2))]]);
+  const feeds = new Map([
+    [
+      "x",
+      t(
+        [3, 4],
+        Array.from({ length: 12 }, (_, i) => Math.sin(i + 1)),
+      ),
+    ],
+    [
+      "w",
+      t(
+        [4, 4],
+        Array.from({ length: 16 }, (_, i) => Math.cos(i) / 2),
+      ),
+    ],
+  ]);
   it("on random small graphs, for every pass and the whole pipeline", () => {
     fc.assert(
       fc.property(fc.array(fc.nat({ max: 4095 }), { minLength: 1, maxLength: 24 }), (choices) => {
@@ -125,7 +201,7 @@ describe("passes preserve results", () => {
     const graph = model!.graph;
     const sizes = { B: 4, L: 3 };
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) - 0.5;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5;
     const feedsFor = new Map<string, Tensor>();
     for (const node of graph.nodes) {
       if (node.op !== "input" && node.op !== "param") continue;
@@ -153,7 +229,14 @@ describe("interpreter coverage", () => {
 }`);
     // Scores 0.1, 0.4, 0.4, 0.8 with labels 0, 0, 1, 1: the tie between a negative and a
     // positive counts one half, so AUC = (1 + 1 + 0.5 + 1) / 4 = 0.875.
-    const out = outputsOf(model!, { B: 4 }, new Map([["p", t([4], [0.1, 0.4, 0.4, 0.8])], ["y", t([4], [0, 0, 1, 1])]]));
+    const out = outputsOf(
+      model!,
+      { B: 4 },
+      new Map([
+        ["p", t([4], [0.1, 0.4, 0.4, 0.8])],
+        ["y", t([4], [0, 0, 1, 1])],
+      ]),
+    );
     expect(out["auc"]).toEqual([0.875]);
   });
 });

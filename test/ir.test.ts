@@ -36,18 +36,20 @@ describe("IR text", () => {
 
   it("rejects malformed text with the line", () => {
     expect(() => parseModels("model M [B] {\n  %0 = exp(%1) : f32[B]\n}\n")).toThrow(/line 2: %1 is used before/);
-    expect(() => parseModels("model M [B] {\n  %0 = input {name = \"x\"} : f33[B]\n}\n")).toThrow(/line 2/);
+    expect(() => parseModels('model M [B] {\n  %0 = input {name = "x"} : f33[B]\n}\n')).toThrow(/line 2/);
   });
 
   it("the verifier catches a node whose type disagrees with its op's rule", () => {
-    const [model] = parseModels("model M [B] {\n  %0 = input {name = \"x\"} : f32[B, 4]\n  %1 = sum(%0) {axis = 1, keepdims = false} : f32[4]\n}\n");
+    const [model] = parseModels('model M [B] {\n  %0 = input {name = "x"} : f32[B, 4]\n  %1 = sum(%0) {axis = 1, keepdims = false} : f32[4]\n}\n');
     expect(verify(model!)).toEqual(["M %1 (sum): type f32[4], but its rule gives f32[B]"]);
   });
 });
 
 describe("passes, in IR text", () => {
   const dir = join(ROOT, "test/corpus/passes");
-  for (const name of readdirSync(dir).filter((f) => f.endsWith(".ir")).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((f) => f.endsWith(".ir"))
+    .sort()) {
     it(name, () => {
       const path = join(dir, name);
       const text = readFileSync(path, "utf8");
@@ -57,7 +59,8 @@ describe("passes, in IR text", () => {
       expect(pass, `${name} names a pass`).toBeDefined();
       const input = parseModels(source!);
       const output = printModels(input.map((m) => runPasses(m, [pass!], { verify: true }).model));
-      if (expected === undefined && inCi && !updating) expect.fail(`${name} has no \`// EXPECT:\` section: run the tests once outside CI, review it and commit it`);
+      if (expected === undefined && inCi && !updating)
+        expect.fail(`${name} has no \`// EXPECT:\` section: run the tests once outside CI, review it and commit it`);
       if (updating || expected === undefined) writeFileSync(path, `${source!.trimEnd()}\n// EXPECT:\n${output}`);
       else expect(output).toBe(expected);
     });
@@ -91,5 +94,7 @@ describe("architecture", () => {
 });
 
 function recFilesUnderTs(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? recFilesUnderTs(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? recFilesUnderTs(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : [],
+  );
 }

@@ -52,7 +52,9 @@ describe("rec lsp", () => {
       waiting?.(d);
     });
     connection.listen();
-    const init = (await connection.sendRequest("initialize", { processId: process.pid, rootUri: pathToFileURL(ROOT).href, capabilities: {} })) as { capabilities: Record<string, unknown> };
+    const init = (await connection.sendRequest("initialize", { processId: process.pid, rootUri: pathToFileURL(ROOT).href, capabilities: {} })) as {
+      capabilities: Record<string, unknown>;
+    };
     expect(init.capabilities["hoverProvider"]).toBe(true);
     await connection.sendNotification("initialized", {});
   });
@@ -79,7 +81,8 @@ describe("rec lsp", () => {
   });
 
   it("hovers with a binding's type, symbolic shape and id space, and an instance's parameter count", async () => {
-    const hover = async (p: Position) => ((await connection.sendRequest("textDocument/hover", { textDocument: { uri }, position: p })) as { contents: { value: string } } | null)?.contents.value;
+    const hover = async (p: Position) =>
+      ((await connection.sendRequest("textDocument/hover", { textDocument: { uri }, position: p })) as { contents: { value: string } } | null)?.contents.value;
     expect(await hover(at(text, "history_mask)", 2))).toBe("`history_mask`: bool[B, L]");
     expect(await hover(at(text, "item_table(item_id)", 2))).toBe("`item_table`: an instance of Embedding, 160,000 parameters");
     expect(await hover(at(text, "user @ transpose", 1))).toBe("`user`: f32[B, 32]");
@@ -87,7 +90,8 @@ describe("rec lsp", () => {
   });
 
   it("goes to a definition in the file and into the standard library", async () => {
-    const definition = async (p: Position) => (await connection.sendRequest("textDocument/definition", { textDocument: { uri }, position: p })) as { uri: string; range: { start: Position } };
+    const definition = async (p: Position) =>
+      (await connection.sendRequest("textDocument/definition", { textDocument: { uri }, position: p })) as { uri: string; range: { start: Position } };
     const local = await definition(at(text, "item_table(item_id)", 2));
     expect(local.uri).toBe(uri);
     expect(local.range.start).toEqual(at(text, "item_table = Embedding"));
@@ -98,14 +102,21 @@ describe("rec lsp", () => {
   });
 
   it("completes names in scope, standard blocks with their parameters, and ops", async () => {
-    const items = (await connection.sendRequest("textDocument/completion", { textDocument: { uri }, position: at(text, "head score") })) as { label: string; detail: string }[];
+    const items = (await connection.sendRequest("textDocument/completion", { textDocument: { uri }, position: at(text, "head score") })) as {
+      label: string;
+      detail: string;
+    }[];
     const labels = items.map((i) => i.label);
     expect(labels).toEqual(expect.arrayContaining(["item_table", "user", "history_mask", "Embedding", "MLP", "matmul", "LayerNorm"]));
     expect(items.find((i) => i.label === "MLP")!.detail).toContain("module MLP(sizes: [int]");
   });
 
   it("gives signature help for a module and an op, with the active argument", async () => {
-    const help = async (p: Position) => (await connection.sendRequest("textDocument/signatureHelp", { textDocument: { uri }, position: p })) as { signatures: { label: string }[]; activeParameter: number };
+    const help = async (p: Position) =>
+      (await connection.sendRequest("textDocument/signatureHelp", { textDocument: { uri }, position: p })) as {
+        signatures: { label: string }[];
+        activeParameter: number;
+      };
     const embedding = await help(at(text, "Embedding(items, dim)", 17));
     expect(embedding.signatures[0]!.label).toBe("module Embedding(vocab: int, dim: int)");
     expect(embedding.activeParameter).toBe(1);
@@ -114,18 +125,27 @@ describe("rec lsp", () => {
   });
 
   it("shows inferred shapes as inlay hints", async () => {
-    const hints = (await connection.sendRequest("textDocument/inlayHint", { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 1000, character: 0 } } })) as { label: string; position: Position }[];
+    const hints = (await connection.sendRequest("textDocument/inlayHint", {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 1000, character: 0 } },
+    })) as { label: string; position: Position }[];
     expect(hints).toContainEqual({ label: ": f32[B, B]", position: at(text, "score = user", 5), kind: 1 });
   });
 
   it("formats through the formatter, and renames a local binding everywhere it is used", async () => {
     const messy = text.replace("param dim = 32, users", "param dim = 32,   users");
     await connection.sendNotification("textDocument/didChange", { textDocument: { uri, version: ++version }, contentChanges: [{ text: messy }] });
-    const edits = (await connection.sendRequest("textDocument/formatting", { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } })) as { newText: string }[];
+    const edits = (await connection.sendRequest("textDocument/formatting", { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } })) as {
+      newText: string;
+    }[];
     expect(edits).toHaveLength(1);
     expect(edits[0]!.newText).toBe(text);
     await connection.sendNotification("textDocument/didChange", { textDocument: { uri, version: ++version }, contentChanges: [{ text }] });
-    const rename = (await connection.sendRequest("textDocument/rename", { textDocument: { uri }, position: at(text, "item_table = Embedding"), newName: "items_table" })) as { changes: Record<string, unknown[]> };
+    const rename = (await connection.sendRequest("textDocument/rename", {
+      textDocument: { uri },
+      position: at(text, "item_table = Embedding"),
+      newName: "items_table",
+    })) as { changes: Record<string, unknown[]> };
     expect(rename.changes[uri]).toHaveLength(text.split("item_table").length - 1);
     const refused = await connection.sendRequest("textDocument/prepareRename", { textDocument: { uri }, position: at(text, "model TwoTower", 6) });
     expect(refused).toBeNull();

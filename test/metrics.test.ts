@@ -51,7 +51,10 @@ describe("classification metrics", () => {
     expect(accuracy([1, 2, 3, 4], [1, 0, 3, 0])).toBe(0.5);
     expect(accuracy([], [])).toBe(0);
     // Group 0 holds rows 0 and 2 (both right), group 1 rows 1 and 3 (both wrong).
-    expect([...groupedAccuracy([1, 2, 3, 4], [1, 0, 3, 0], [0, 1, 0, 1])]).toEqual([[0, 1], [1, 0]]);
+    expect([...groupedAccuracy([1, 2, 3, 4], [1, 0, 3, 0], [0, 1, 0, 1])]).toEqual([
+      [0, 1],
+      [1, 0],
+    ]);
   });
   it("IPS and SNIPS from importance weights", () => {
     // w = [2, .5], r = [1, 4]: IPS (2 + 2) / 2 = 2; SNIPS 4 / 2.5 = 1.6.
@@ -62,7 +65,12 @@ describe("classification metrics", () => {
   it("SNIPS over gathered policy log-probabilities weights by π/μ", () => {
     // Two rows, two actions; π(a|s) = .5 and .25, μ = .25 and .5 → w = 2, .5 as above.
     const policy = { data: [Math.log(0.5), Math.log(0.5), Math.log(0.75), Math.log(0.25)], width: 2 };
-    const value = exactMetric("snips", { policy, action: { data: [0, 1], width: 1 }, reward: { data: [1, 4], width: 1 }, propensity: { data: [0.25, 0.5], width: 1 } });
+    const value = exactMetric("snips", {
+      policy,
+      action: { data: [0, 1], width: 1 },
+      reward: { data: [1, 4], width: 1 },
+      propensity: { data: [0.25, 0.5], width: 1 },
+    });
     expect(value).toBeCloseTo(1.6, 12);
   });
 });
@@ -83,7 +91,10 @@ describe("ranking metrics", () => {
     expect(meanReciprocalRank([query])).toBeCloseTo(1 / 3, 12);
   });
   it("a query with no relevant item is left out, and none left gives 0", () => {
-    const queries = [{ scores: [0.3, 0.1], relevant: [] }, { scores: [0.2, 0.9], relevant: [1] }];
+    const queries = [
+      { scores: [0.3, 0.1], relevant: [] },
+      { scores: [0.2, 0.9], relevant: [1] },
+    ];
     expect(recallAtK(queries, 1)).toBe(1);
     expect(recallAtK([{ scores: [1], relevant: [] }], 1)).toBe(0);
   });
@@ -106,7 +117,10 @@ describe("whole-set metrics", () => {
     const batch1 = { p: [0.8, 0.9], y: [0, 1] };
     const batch2 = { p: [0.1, 0.2], y: [0, 1] };
     const mean = (auc(batch1.p, batch1.y) + auc(batch2.p, batch2.y)) / 2;
-    const whole = exactMetric("roc_auc", { predictions: { data: [...batch1.p, ...batch2.p], width: 1 }, labels: { data: [...batch1.y, ...batch2.y], width: 1 } });
+    const whole = exactMetric("roc_auc", {
+      predictions: { data: [...batch1.p, ...batch2.p], width: 1 },
+      labels: { data: [...batch1.y, ...batch2.y], width: 1 },
+    });
     expect(mean).toBe(1);
     // Pairs: .9 beats .8 and .1; .2 loses to .8, beats .1 → 3 of 4.
     expect(whole).toBeCloseTo(0.75, 12);
@@ -128,11 +142,19 @@ describe("metrics of broken scores", () => {
     const { METRICS_KERNELS } = await import("../runtime/src/tfjs/kernels/metrics.js");
     const { useBackend } = await import("../runtime/src/tfjs/backends.js");
     const { tf } = await import("../runtime/src/tfjs/tf.js");
-    const node = { id: 1, op: "in_batch_recall", inputs: [0], attrs: new Map([["k", { kind: "int" as const, dim: { terms: new Map([["", 10]]) } }]]), type: { dtype: "f32" as const, shape: [] } };
+    const node = {
+      id: 1,
+      op: "in_batch_recall",
+      inputs: [0],
+      attrs: new Map([["k", { kind: "int" as const, dim: { terms: new Map([["", 10]]) } }]]),
+      type: { dtype: "f32" as const, shape: [] },
+    };
     const reference = METRICS_REFERENCE["in_batch_recall"]!([nanScores], { node, shape: [], dim: () => 10 });
     expect(reference.data[0]).toBeNaN();
     await useBackend("cpu");
-    const step = { op: "in_batch_recall", inputs: [], attrs: { k: 10 }, type: { dtype: "f32", shape: [] } } as unknown as Parameters<NonNullable<(typeof METRICS_KERNELS)["in_batch_recall"]>>[1]["step"];
+    const step = { op: "in_batch_recall", inputs: [], attrs: { k: 10 }, type: { dtype: "f32", shape: [] } } as unknown as Parameters<
+      NonNullable<(typeof METRICS_KERNELS)["in_batch_recall"]>
+    >[1]["step"];
     const context = { step, dim: (v: unknown) => Number(v), training: false, seed: 1, inputSteps: [] };
     const broken = METRICS_KERNELS["in_batch_recall"]!([tf.tensor2d(Float32Array.from(nanScores.data), [3, 3])], context);
     expect((await broken.data())[0]).toBeNaN();

@@ -53,7 +53,16 @@ describe.skipIf(typeof torch === "string")(`ONNX heads in onnxruntime-node${skip
         weights ??= new Map([...plan.params, ...plan.inputs.filter((i) => i.constant)].map((p) => [p.name, data.get(p.name)!]));
         for (const [name, value] of weights) data.set(name, value);
         if (!executor.constants.size && plan.inputs.some((i) => i.constant)) {
-          executor.bindConstants(new Map(plan.inputs.filter((i) => i.constant).map((i) => [i.name, tf.tensor(data.get(i.name)!.data, data.get(i.name)!.shape, i.type.dtype === "f32" ? "float32" : i.type.dtype === "bool" ? "bool" : "int32")])));
+          executor.bindConstants(
+            new Map(
+              plan.inputs
+                .filter((i) => i.constant)
+                .map((i) => [
+                  i.name,
+                  tf.tensor(data.get(i.name)!.data, data.get(i.name)!.shape, i.type.dtype === "f32" ? "float32" : i.type.dtype === "bool" ? "bool" : "int32"),
+                ]),
+            ),
+          );
         }
         for (const [name, variable] of executor.params) variable.assign(tf.tensor(data.get(name)!.data, data.get(name)!.shape, "float32"));
         if (!session) {
@@ -75,7 +84,10 @@ describe.skipIf(typeof torch === "string")(`ONNX heads in onnxruntime-node${skip
         const output = (await session.run(feeds))[head]!;
         const got = output.data as Float32Array;
         expect(got.length).toBe(want.length);
-        for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!), `${head}[${i}] at batch ${batch}: ${got[i]} vs ${want[i]}`).toBeLessThanOrEqual(tolerance * Math.max(1, Math.abs(want[i]!)));
+        for (let i = 0; i < want.length; i++)
+          expect(Math.abs(got[i]! - want[i]!), `${head}[${i}] at batch ${batch}: ${got[i]} vs ${want[i]}`).toBeLessThanOrEqual(
+            tolerance * Math.max(1, Math.abs(want[i]!)),
+          );
       }
       SIZES["B"] = 5;
       executor.dispose();

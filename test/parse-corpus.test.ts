@@ -11,7 +11,9 @@ import { DIAGNOSTIC_CATALOG } from "../compiler/src/diagnostics/catalog.js";
 
 for (const kind of ["ok", "err"] as const) {
   const dir = join(ROOT, "test/corpus/parse", kind);
-  const cases = readdirSync(dir).filter((f) => f.endsWith(".rec")).sort();
+  const cases = readdirSync(dir)
+    .filter((f) => f.endsWith(".rec"))
+    .sort();
   describe(`parse corpus: ${kind}`, () => {
     for (const name of cases) {
       it(name, () => {

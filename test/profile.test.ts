@@ -38,7 +38,10 @@ describe("rec train --profile", () => {
     const mlpLine = spec.findIndex((l) => l.includes("MLP([64, 32, 1])")) + 1;
     expect(profile.forwardByLine.map((r) => r.name)).toContain(`line ${mlpLine}`);
     expect(profile.forwardByOp.map((r) => r.name)).toEqual(expect.arrayContaining(["matmul", "gather"]));
-    expect(profile.kernels.some((r) => /MatMul/.test(r.name)), profile.kernels.map((r) => r.name).join()).toBe(true);
+    expect(
+      profile.kernels.some((r) => /MatMul/.test(r.name)),
+      profile.kernels.map((r) => r.name).join(),
+    ).toBe(true);
     expect(profile.matmulShare).toBeGreaterThan(0);
     expect(profile.matmulShare).toBeLessThanOrEqual(1);
     expect(profile.tensorsPerStep).toBeGreaterThan(0);
@@ -62,8 +65,12 @@ describe("rec compare --profile", () => {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     const spec = join(dir, "ctr.rec");
-    const experiment = "\nexperiment Widths {\n  model = CTR\n  variants {\n    narrow {}\n    wide { dim = 32 }\n  }\n  seeds = [1, 2]\n  report = [\"auc\"]\n}\n";
-    const ctr = readFileSync(join(ROOT, "examples/ctr/model.rec"), "utf8").replace('"data/impressions.parquet"', JSON.stringify(join(ROOT, "examples/ctr/data/impressions.parquet")));
+    const experiment =
+      "\nexperiment Widths {\n  model = CTR\n  variants {\n    narrow {}\n    wide { dim = 32 " + '}\n  }\n  seeds = [1, 2]\n  report = ["auc"]\n}\n';
+    const ctr = readFileSync(join(ROOT, "examples/ctr/model.rec"), "utf8").replace(
+      '"data/impressions.parquet"',
+      JSON.stringify(join(ROOT, "examples/ctr/data/impressions.parquet")),
+    );
     writeFileSync(spec, ctr + experiment);
     let stderr = "";
     const io = { stdout: () => undefined, stderr: (t: string) => void (stderr += t), isTTY: false, cwd: ROOT, env: {} };

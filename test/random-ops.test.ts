@@ -49,7 +49,12 @@ function checkDistributions(d: Draws): void {
   expect(Math.abs(mean(d["coins"]!) - 0.3)).toBeLessThan(0.04); // se 0.0072
   for (let k = 0; k < 5; k++) expect(Math.abs(share(d["integers"]!, (v) => v === k) - 0.2), `randint ${k}`).toBeLessThan(0.035);
   expect([...d["shuffled"]!].sort((a, b) => a - b)).toEqual([...Array(N).keys()]);
-  expect(share(d["shuffled"]!.map((v, i) => v - i), (v) => v === 0)).toBeLessThan(0.01);
+  expect(
+    share(
+      d["shuffled"]!.map((v, i) => v - i),
+      (v) => v === 0,
+    ),
+  ).toBeLessThan(0.01);
   const total = WEIGHTS.reduce((a, b) => a + b, 0);
   for (let k = 0; k < 5; k++) expect(Math.abs(share(d["negatives"]!, (v) => v === k) - WEIGHTS[k]! / total), `negative ${k}`).toBeLessThan(0.04);
   d["negatives"]!.forEach((id, i) => expect(d["log_q"]![i]!).toBeCloseTo(Math.log(WEIGHTS[id]! / total), 4));

@@ -51,7 +51,11 @@ describe("rec report", () => {
     const result = await rec(["report", "examples/pinrec", "--out", experiment]);
     expect(result.code, result.stderr).toBe(0);
     const html = readFileSync(experiment, "utf8");
-    const record = JSON.parse(readFileSync(join(ROOT, "examples/pinrec/results.json"), "utf8")) as { rows: { metric: string; paper?: string }[]; curves: unknown[]; parameters: Record<string, number> };
+    const record = JSON.parse(readFileSync(join(ROOT, "examples/pinrec/results.json"), "utf8")) as {
+      rows: { metric: string; paper?: string }[];
+      curves: unknown[];
+      parameters: Record<string, number>;
+    };
     for (const row of record.rows) if (row.paper) expect(html).toContain(row.paper.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;"));
     const charts = chartsOf(html);
     expect(charts.length).toBe(record.rows.length);
@@ -66,11 +70,17 @@ describe("rec report", () => {
     const browser = await chromium.launch({ executablePath: CHROMIUM!, args: ["--no-sandbox"] });
     try {
       const page = await browser.newPage({ viewport: { width: 1150, height: 900 } });
-      for (const [file, shot] of [[join(run, "report.html"), "report-run.png"], [experiment, "report-experiment.png"]] as const) {
+      for (const [file, shot] of [
+        [join(run, "report.html"), "report-run.png"],
+        [experiment, "report-experiment.png"],
+      ] as const) {
         await page.goto(`file://${file}`);
         await page.waitForFunction(() => Array.isArray((globalThis as unknown as { reclangCharts?: unknown[] }).reclangCharts));
         const rendered = await page.evaluate(() =>
-          (globalThis as unknown as { reclangCharts: { series: unknown[]; data: unknown[][] }[] }).reclangCharts.map((u) => ({ series: u.series.length - 1, points: u.data[0]!.length })),
+          (globalThis as unknown as { reclangCharts: { series: unknown[]; data: unknown[][] }[] }).reclangCharts.map((u) => ({
+            series: u.series.length - 1,
+            points: u.data[0]!.length,
+          })),
         );
         const expected = chartsOf(readFileSync(file, "utf8")).map((c) => ({ series: c.series.length, points: c.x.length }));
         expect(rendered).toEqual(expected);

@@ -28,14 +28,20 @@ describe("results tables", () => {
       expect(record.command).toMatch(/^rec compare /);
       expect(record.commit?.id).toMatch(/^[0-9a-f]{40}$/);
       expect(record.seeds.length).toBeGreaterThanOrEqual(3);
-      for (const row of record.rows) for (const [arm, cell] of Object.entries(row.byModel)) expect(cell.values.length, `${row.metric} ${arm}`).toBe(record.seeds.length);
+      for (const row of record.rows)
+        for (const [arm, cell] of Object.entries(row.byModel)) expect(cell.values.length, `${row.metric} ${arm}`).toBe(record.seeds.length);
     });
   }
 
   it("docs/results.md matches the results.json files its tables name, one table a paper", () => {
     const page = readFileSync(join(ROOT, "docs/results.md"), "utf8");
     const sources = tableSources(page);
-    expect(sources.filter((s) => s !== undefined).map((s) => s!.split("/")[2]).sort()).toEqual(examples);
+    expect(
+      sources
+        .filter((s) => s !== undefined)
+        .map((s) => s!.split("/")[2])
+        .sort(),
+    ).toEqual(examples);
     const regenerated = regenerateTables(page, (from) => JSON.parse(readFileSync(join(ROOT, "docs", from!), "utf8")) as ExperimentRecord);
     expect(regenerated, "run `bin/rec.js tables docs/results.md`").toBe(page);
   });

@@ -29,7 +29,11 @@ describe("a reward switched by name", () => {
 });
 
 describe("a frozen reference", () => {
-  const text = `import { Dense } from "std/nn"\nmodel Anchored {\n  dims B\n  input x: f32[B, 3]\n  let policy = Dense(2)\n  let anchor = Dense(2)\n  head h = policy(x)\n  loss l = mean(square(policy(x) - 1.0)) + mean(square(policy(x) - anchor(x)))\n  train {\n    optimizer = adam(lr = 0.1)\n    reference { anchor = "policy" }\n  }\n}\n`;
+  const text =
+    `import { Dense } from "std/nn"\nmodel Anchored {\n  dims B\n  input x: f32[B, 3]\n  let ` +
+    `policy = Dense(2)\n  let anchor = Dense(2)\n  head h = policy(x)\n  loss l = ` +
+    `mean(square(policy(x) - 1.0)) + mean(square(policy(x) - anchor(x)))\n  train {\n    ` +
+    `optimizer = adam(lr = 0.1)\n    reference { anchor = "policy" }\n  }\n}\n`;
   const compiled = compile({ path: join(ROOT, "anchored.rec"), text });
   const plan = compiled.plans[0]!;
 

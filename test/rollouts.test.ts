@@ -55,7 +55,13 @@ async function learn(overrides: Record<string, string> = {}, seed = 4) {
   const target = Array.from(await q.params.get("target.table")!.data());
   q.dispose();
   environment.dispose();
-  return { losses: reports.map((r) => r.loss), metrics: reports.filter((r) => r.metrics).map((r) => r.metrics!), held, target, replayBytes: learning.replayBytes() };
+  return {
+    losses: reports.map((r) => r.loss),
+    metrics: reports.filter((r) => r.metrics).map((r) => r.metrics!),
+    held,
+    target,
+    replayBytes: learning.replayBytes(),
+  };
 }
 
 describe("value learning by rollouts", () => {
@@ -68,7 +74,9 @@ describe("value learning by rollouts", () => {
     expect(first.losses.every(Number.isFinite)).toBe(true);
     expect((await learn({}, 5)).losses).not.toEqual(first.losses);
     expect(first.held.at(-1)).toBe(first.held[0]);
-    expect(Object.keys(first.metrics[0]!)).toEqual(expect.arrayContaining(["return", "length", "engaged_per_session", "reach_share", "engagement_rate", "lookahead_engaged_per_session"]));
+    expect(Object.keys(first.metrics[0]!)).toEqual(
+      expect.arrayContaining(["return", "length", "engaged_per_session", "reach_share", "engagement_rate", "lookahead_engaged_per_session"]),
+    );
   });
 
   it("moves the target network towards the online one by Polyak averaging, and only then", async () => {
@@ -105,7 +113,10 @@ describe("the RecoMind Q-network", () => {
     const candidates = Int32Array.from({ length: 5 * 7 }, (_, i) => (i * 13 + 5) % 60);
     const values = await qValues(q)(state, candidates, 7, 1);
     // The supervised model scores each (session, candidate) pair as one example.
-    const pairs = rowsOf({ count: 5, columns: new Map([...state.columns].filter(([name]) => ["taste", "history", "shown", "depth"].includes(name))) }, Int32Array.from({ length: 35 }, (_, i) => Math.floor(i / 7)));
+    const pairs = rowsOf(
+      { count: 5, columns: new Map([...state.columns].filter(([name]) => ["taste", "history", "shown", "depth"].includes(name))) },
+      Int32Array.from({ length: 35 }, (_, i) => Math.floor(i / 7)),
+    );
     const feeds = new Map([...pairs.columns].map(([name, c]) => [name, tf.tensor(c.data, [35, ...c.shape], c.dtype)]));
     feeds.set("item", tf.tensor1d(candidates, "int32"));
     const logits = supervised.runNamed("predict", ["engage_logit"], feeds).get("engage_logit")!;
@@ -156,7 +167,8 @@ describe("exploration", () => {
     const random = xorshift32(8);
     expect(Array.from(chooseActions(values, candidates, 3, { kind: "epsilon", epsilon: 0, temperature: 1 }, random))).toEqual([3, 4]);
     const counts = new Map<number, number>();
-    for (let i = 0; i < 3000; i++) for (const a of chooseActions(values, candidates, 3, { kind: "epsilon", epsilon: 1, temperature: 1 }, random)) counts.set(a, (counts.get(a) ?? 0) + 1);
+    for (let i = 0; i < 3000; i++)
+      for (const a of chooseActions(values, candidates, 3, { kind: "epsilon", epsilon: 1, temperature: 1 }, random)) counts.set(a, (counts.get(a) ?? 0) + 1);
     expect([...counts.keys()].sort((a, b) => a - b)).toEqual([2, 3, 4, 7, 9, 11]);
     for (const n of counts.values()) expect(Math.abs(n - 1000)).toBeLessThan(150);
     const boltzmann = new Map<number, number>();
@@ -190,7 +202,28 @@ describe("rec train on a model that learns by rollouts", () => {
 
   it("trains the environment's supervised models first, then the policy, and reports episode metrics", async () => {
     const out = join(ROOT, ".tmp", `rollouts-${process.pid}`);
-    const { code, stdout, stderr } = await run(["--model", "RecoMind", "--steps", "3", "--set", "supervised_steps=10", "--set", "logs=2000", "--set", "items=60", "--set", "k=7", "--set", "eval_sessions=20", "--backend", "wasm", "--out", out, "--overwrite", join(ROOT, "examples/recomind/model.rec")]);
+    const { code, stdout, stderr } = await run([
+      "--model",
+      "RecoMind",
+      "--steps",
+      "3",
+      "--set",
+      "supervised_steps=10",
+      "--set",
+      "logs=2000",
+      "--set",
+      "items=60",
+      "--set",
+      "k=7",
+      "--set",
+      "eval_sessions=20",
+      "--backend",
+      "wasm",
+      "--out",
+      out,
+      "--overwrite",
+      join(ROOT, "examples/recomind/model.rec"),
+    ]);
     expect(code, stderr).toBe(0);
     expect(stderr).toContain("stage 1: Logged, whose weights RecoMind starts from");
     expect(stderr).toMatch(/the environment Sessions loaded \d+ weights from .*init-Logged/);
@@ -199,8 +232,20 @@ describe("rec train on a model that learns by rollouts", () => {
   });
 
   it("refuses the torch engine with the reason", async () => {
-    const { code, stderr } = await run(["--model", "Q", "--backend", "torch", "--out", join(ROOT, ".tmp", `rollouts-torch-${process.pid}`), "--overwrite", FAULTS]);
+    const { code, stderr } = await run([
+      "--model",
+      "Q",
+      "--backend",
+      "torch",
+      "--out",
+      join(ROOT, ".tmp", `rollouts-torch-${process.pid}`),
+      "--overwrite",
+      FAULTS,
+    ]);
     expect(code).toBe(1);
-    expect(stderr).toContain("error: model Q learns by rollouts, which run on the tfjs engines (cpu, wasm, webgpu): its policy acts between training steps; use --backend cpu or wasm");
+    expect(stderr).toContain(
+      "error: model Q learns by rollouts, which run on the tfjs engines (cpu, wasm, webgpu): its " +
+        "policy acts between training steps; use --backend cpu or wasm",
+    );
   });
 });

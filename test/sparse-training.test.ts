@@ -33,9 +33,28 @@ function batch(step: number): Map<string, tf.Tensor> {
   };
   const B = 16;
   return new Map<string, tf.Tensor>([
-    ["user_id", tf.tensor1d(Array.from({ length: B }, () => next(40)), "int32")],
-    ["history", tf.tensor2d(Array.from({ length: B * 5 }, () => next(30)), [B, 5], "int32")],
-    ["item_id", tf.tensor1d(Array.from({ length: B }, () => next(300)), "int32")],
+    [
+      "user_id",
+      tf.tensor1d(
+        Array.from({ length: B }, () => next(40)),
+        "int32",
+      ),
+    ],
+    [
+      "history",
+      tf.tensor2d(
+        Array.from({ length: B * 5 }, () => next(30)),
+        [B, 5],
+        "int32",
+      ),
+    ],
+    [
+      "item_id",
+      tf.tensor1d(
+        Array.from({ length: B }, () => next(300)),
+        "int32",
+      ),
+    ],
     ["label", tf.tensor1d(Array.from({ length: B }, () => next(2)))],
   ]);
 }
@@ -68,19 +87,22 @@ describe("sparse embedding tables", () => {
   });
 
   for (const backend of ALL_BACKENDS) {
-    it.skipIf(unavailable(backend))(`train to the weights of dense training for sgd and adagrad, with clipping, on ${backend}${skipNote(backend)}`, async () => {
-      await useBackend(backend);
-      for (const embeddings of ["sgd(lr = 0.5)", "adagrad(lr = 0.2)"]) {
-        const common = { optimizer: "adam(lr = 0.01)", clip_norm: 0.05 };
-        const sparse = await trained({ ...common, embeddings });
-        const dense = await trained({ ...common, embeddings: embeddings.replace(")", ", sparse = false)") });
-        // The tables did move (the comparison is not between two untouched tables).
-        const initial = new Executor(TABLES!, 3);
-        expect(await maxDifference(sparse.executor, initial)).toBeGreaterThan(1e-3);
-        expect(await maxDifference(sparse.executor, dense.executor)).toBeLessThan(2e-5);
-        for (const e of [sparse.executor, dense.executor, initial]) e.dispose();
-      }
-    });
+    it.skipIf(unavailable(backend))(
+      `train to the weights of dense training for sgd and adagrad, with clipping, on ${backend}${skipNote(backend)}`,
+      async () => {
+        await useBackend(backend);
+        for (const embeddings of ["sgd(lr = 0.5)", "adagrad(lr = 0.2)"]) {
+          const common = { optimizer: "adam(lr = 0.01)", clip_norm: 0.05 };
+          const sparse = await trained({ ...common, embeddings });
+          const dense = await trained({ ...common, embeddings: embeddings.replace(")", ", sparse = false)") });
+          // The tables did move (the comparison is not between two untouched tables).
+          const initial = new Executor(TABLES!, 3);
+          expect(await maxDifference(sparse.executor, initial)).toBeGreaterThan(1e-3);
+          expect(await maxDifference(sparse.executor, dense.executor)).toBeLessThan(2e-5);
+          for (const e of [sparse.executor, dense.executor, initial]) e.dispose();
+        }
+      },
+    );
   }
 
   /** The rule under test, written from its definition on dense tensors: rows not looked up keep their state. */
@@ -247,27 +269,37 @@ describe("sparse embedding tables", () => {
 });
 
 const torchPython = findTorchPython();
-describe.skipIf(typeof torchPython === "string")(`sparse embedding tables on the torch engine${typeof torchPython === "string" ? ` (skipped: ${torchPython})` : ""}`, () => {
-  it("train as the tfjs trainer does: the same rules, the same weights", async () => {
-    if (typeof torchPython === "string") return;
-    await useBackend("cpu");
-    const folder = join(ROOT, ".tmp", "sparse-torch");
-    mkdirSync(folder, { recursive: true });
-    const { package: packageName } = writeTorchPackage(TABLES!, "test/corpus/sparse/tables.rec", folder);
-    for (const embeddings of ["rowwise_adagrad(lr = 0.1, weight_decay = 0.5)", "lazy_adam(lr = 0.05)", "sgd(lr = 0.5)"]) {
-      const settings = { optimizer: "adam(lr = 0.01)", embeddings, clip_norm: 0.05 };
-      const { executor } = await trained(settings);
-      const mirror = new Executor(TABLES!, 3);
-      const torch = await TorchTrainer.start(mirror, settings, STEPS, { python: torchPython.python, folder, packageName, device: "cpu", threads: 1, seed: 3 });
-      for (let step = 0; step < STEPS; step++) {
-        const feeds = batch(step);
-        await torch.step(step, feeds, 3);
-        tf.dispose([...feeds.values()]);
+describe.skipIf(typeof torchPython === "string")(
+  `sparse embedding tables on the torch engine${typeof torchPython === "string" ? ` (skipped: ${torchPython})` : ""}`,
+  () => {
+    it("train as the tfjs trainer does: the same rules, the same weights", async () => {
+      if (typeof torchPython === "string") return;
+      await useBackend("cpu");
+      const folder = join(ROOT, ".tmp", "sparse-torch");
+      mkdirSync(folder, { recursive: true });
+      const { package: packageName } = writeTorchPackage(TABLES!, "test/corpus/sparse/tables.rec", folder);
+      for (const embeddings of ["rowwise_adagrad(lr = 0.1, weight_decay = 0.5)", "lazy_adam(lr = 0.05)", "sgd(lr = 0.5)"]) {
+        const settings = { optimizer: "adam(lr = 0.01)", embeddings, clip_norm: 0.05 };
+        const { executor } = await trained(settings);
+        const mirror = new Executor(TABLES!, 3);
+        const torch = await TorchTrainer.start(mirror, settings, STEPS, {
+          python: torchPython.python,
+          folder,
+          packageName,
+          device: "cpu",
+          threads: 1,
+          seed: 3,
+        });
+        for (let step = 0; step < STEPS; step++) {
+          const feeds = batch(step);
+          await torch.step(step, feeds, 3);
+          tf.dispose([...feeds.values()]);
+        }
+        await torch.syncWeights();
+        await torch.close();
+        expect(await maxDifference(executor, new Executor(TABLES!, 3)), embeddings).toBeGreaterThan(1e-3);
+        expect(await maxDifference(executor, mirror), embeddings).toBeLessThan(1e-4);
       }
-      await torch.syncWeights();
-      await torch.close();
-      expect(await maxDifference(executor, new Executor(TABLES!, 3)), embeddings).toBeGreaterThan(1e-3);
-      expect(await maxDifference(executor, mirror), embeddings).toBeLessThan(1e-4);
-    }
-  });
-});
+    });
+  },
+);

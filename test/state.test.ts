@@ -22,7 +22,14 @@ const plan = compileFiles([join(ROOT, SPEC)]).plans[0]!;
 describe("module state", () => {
   it("is a plan parameter of its own group, set by the train entry's updates", () => {
     const states = plan.params.filter((p) => p.group === "state").map((p) => p.name);
-    expect(states).toEqual(["norm.running_mean", "norm.running_var", "dice.norm.running_mean", "dice.norm.running_var", "average.moving_average.value", "average.moving_average.steps"]);
+    expect(states).toEqual([
+      "norm.running_mean",
+      "norm.running_var",
+      "dice.norm.running_mean",
+      "dice.norm.running_var",
+      "average.moving_average.value",
+      "average.moving_average.steps",
+    ]);
     expect(Object.keys(plan.entries.train.updates ?? {}).sort()).toEqual([...states].sort());
   });
 
@@ -63,7 +70,6 @@ describe("module state", () => {
     executor.dispose();
     tf.dispose([...feeds.values()]);
   });
-
 });
 
 const torch = findTorchPython();

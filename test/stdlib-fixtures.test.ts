@@ -56,7 +56,10 @@ function expectClose(actual: ArrayLike<number>, want: Stored, what: string) {
 
 describe("every case of tools/fixtures/cases has a fixture", () => {
   it("lists the same cases", () => {
-    const cases = readdirSync(join(ROOT, "tools/fixtures/cases")).filter((f) => f.endsWith(".rec")).map((f) => f.slice(0, -4)).sort();
+    const cases = readdirSync(join(ROOT, "tools/fixtures/cases"))
+      .filter((f) => f.endsWith(".rec"))
+      .map((f) => f.slice(0, -4))
+      .sort();
     expect(fixtures.map((f) => f.case)).toEqual(cases);
   });
 });
@@ -117,26 +120,45 @@ for (const backend of BACKENDS) {
 // The torch engine on the same fixtures: the generated module in training mode, its heads and
 // the gradients of Σ head · cotangent by autograd, against the same PyTorch references.
 const torch = findTorchPython();
-const FIXTURE_RUN = `
+const FIXTURE_RUN =
+  `
 import json, sys, torch
 results = {}
 for folder, package in json.loads(sys.argv[1]):
-    sys.path.insert(0, folder)
-    model = __import__(package + ".model", fromlist=["Model"]).Model(seed=0)
-    fixture = json.load(open(folder + "/fixture.json"))
+    ` +
+  `sys.path.insert(0, folder)
+    model = __import__(package + ".model", ` +
+  `fromlist=["Model"]).Model(seed=0)
+    fixture = json.load(open(folder + ` +
+  `"/fixture.json"))
     with torch.no_grad():
-        for name, w in fixture["weights"].items():
-            model.weights[name].copy_(torch.tensor(w["data"], dtype=torch.float64).reshape(w["shape"]).to(torch.float32))
+        for name, w in ` +
+  `fixture["weights"].items():
+            model.weights[name].copy_(torch.tensor(w["data"], ` +
+  `dtype=torch.float64).reshape(w["shape"]).to(torch.float32))
     feeds = {}
-    for name, v in fixture["inputs"].items():
-        t = torch.tensor(v["data"], dtype=torch.float64).reshape(v["shape"])
+    for name, ` +
+  `v in fixture["inputs"].items():
+        t = torch.tensor(v["data"], ` +
+  `dtype=torch.float64).reshape(v["shape"])
         kind = v.get("dtype", "f32")
-        feeds[name] = t.to(torch.float32).requires_grad_(True) if kind == "f32" else (t != 0) if kind == "bool" else t.to(torch.int64)
-    heads = model.run("predict", feeds, training=True, seed=0)
-    total = sum((heads[n] * torch.tensor(c["data"], dtype=torch.float32).reshape(c["shape"])).sum() for n, c in fixture["cotangents"].items() if n in heads)
-    wrt = [(n, w) for n, w in model.weights.items() if w.requires_grad] + [(n, t) for n, t in feeds.items() if t.is_floating_point()]
-    grads = torch.autograd.grad(total, [t for _, t in wrt], allow_unused=True) if fixture["cotangents"] else []
-    results[fixture["case"]] = {"heads": {n: h.detach().to(torch.float64).reshape(-1).tolist() for n, h in heads.items()}, "gradients": {n: (g if g is not None else torch.zeros_like(t)).reshape(-1).tolist() for (n, t), g in zip(wrt, grads)}}
+        ` +
+  `feeds[name] = t.to(torch.float32).requires_grad_(True) if kind == "f32" else (t != 0) if ` +
+  `kind == "bool" else t.to(torch.int64)
+    heads = model.run("predict", feeds, ` +
+  `training=True, seed=0)
+    total = sum((heads[n] * torch.tensor(c["data"], ` +
+  `dtype=torch.float32).reshape(c["shape"])).sum() for n, c in fixture["cotangents"].items() ` +
+  `if n in heads)
+    wrt = [(n, w) for n, w in model.weights.items() if w.requires_grad] + ` +
+  `[(n, t) for n, t in feeds.items() if t.is_floating_point()]
+    grads = ` +
+  `torch.autograd.grad(total, [t for _, t in wrt], allow_unused=True) if ` +
+  `fixture["cotangents"] else []
+    results[fixture["case"]] = {"heads": {n: ` +
+  `h.detach().to(torch.float64).reshape(-1).tolist() for n, h in heads.items()}, ` +
+  `"gradients": {n: (g if g is not None else torch.zeros_like(t)).reshape(-1).tolist() for ` +
+  `(n, t), g in zip(wrt, grads)}}
 json.dump(results, sys.stdout)
 `;
 
@@ -153,7 +175,10 @@ function torchResults(): Record<string, { heads: Record<string, number[]>; gradi
     writeFileSync(join(folder, "fixture.json"), JSON.stringify({ ...fixture, inputs }));
     return [folder, name];
   });
-  const run = spawnSync((torch as Exclude<typeof torch, string>).python, ["-c", FIXTURE_RUN, JSON.stringify(packages)], { encoding: "utf8", maxBuffer: 1 << 28 });
+  const run = spawnSync((torch as Exclude<typeof torch, string>).python, ["-c", FIXTURE_RUN, JSON.stringify(packages)], {
+    encoding: "utf8",
+    maxBuffer: 1 << 28,
+  });
   if (run.status !== 0) throw new Error(run.stderr);
   return JSON.parse(run.stdout);
 }

@@ -27,7 +27,9 @@ describe("model summaries", () => {
   }
 
   it("separates the FLOPs only metrics need, and estimates the activations training keeps", () => {
-    const text = `import { Dense } from "std/nn"\nmodel M {\n  dims B\n  input x: f32[B, 8]\n  head h = Dense(4)(x)\n  loss l = mean(h * h)\n  metric gram = mean(x @ transpose(x))\n}\n`;
+    const text =
+      `import { Dense } from "std/nn"\nmodel M {\n  dims B\n  input x: f32[B, 8]\n  head h = ` +
+      `Dense(4)(x)\n  loss l = mean(h * h)\n  metric gram = mean(x @ transpose(x))\n}\n`;
     const bare = text.replace("  metric gram = mean(x @ transpose(x))\n", "");
     const [withMetric, without] = [text, bare].map((t) => summarize(checkSource(join(ROOT, "m.rec"), t).models[0]!));
     // The metric's B×8×B product: 2·8 FLOPs per pair of examples, and its mean.
@@ -100,7 +102,12 @@ model M {
     const result = checkSource(join(ROOT, "shared.rec"), text);
     expect(result.diagnostics.map((d) => d.code)).toEqual([]);
     expect(result.models[0]!.weights.map((w) => w.path)).toEqual([
-      "shared.kernel", "shared.offset", "y.dense.kernel", "y.dense.offset", "y.dense_1.kernel", "y.dense_1.offset",
+      "shared.kernel",
+      "shared.offset",
+      "y.dense.kernel",
+      "y.dense.offset",
+      "y.dense_1.kernel",
+      "y.dense_1.offset",
     ]);
   });
 

@@ -33,7 +33,9 @@ describe("planning the example's sweep", () => {
 
   it("merges exactly the points whose graphs are equal: a mean pool's head counts", () => {
     const merged = plan!.points.filter((p) => p.sameAs !== undefined);
-    expect(merged.map((p) => p.label)).toEqual(plan!.points.filter((p) => p.overrides.get("pool") === "MeanPool" && p.overrides.get("heads") === "2").map((p) => p.label));
+    expect(merged.map((p) => p.label)).toEqual(
+      plan!.points.filter((p) => p.overrides.get("pool") === "MeanPool" && p.overrides.get("heads") === "2").map((p) => p.label),
+    );
     for (const p of merged) {
       const first = plan!.points[p.sameAs!]!;
       expect(first.hash).toBe(p.hash);
@@ -69,7 +71,7 @@ describe("planning the example's sweep", () => {
 describe("the variant compiler", () => {
   it("gives what compile gives with the same overrides, reading and parsing once", () => {
     const compiler = variantCompiler([example]);
-    for (const set of [{}, { dim: "16" }, { pool: "AttentionPool", heads: "2" }, { hidden: "\"wide\"" }]) {
+    for (const set of [{}, { dim: "16" }, { pool: "AttentionPool", heads: "2" }, { hidden: '"wide"' }]) {
       const overrides = new Map(Object.entries(set));
       const [fast, slow] = [compiler.compileWith(overrides), compile([example], { overrides })];
       expect(fast.diagnostics.map((d) => d.message)).toEqual(slow.diagnostics.map((d) => d.message));
@@ -80,11 +82,16 @@ describe("the variant compiler", () => {
 
 describe("the hash of a point", () => {
   const text = readFileSync(example, "utf8");
-  const hashOf = (source: string, set: Record<string, string> = {}) => planSweep({ path: example, text: source }, { overrides: new Map(Object.entries(set)) }).plan!.points[0]!.hash;
+  const hashOf = (source: string, set: Record<string, string> = {}) =>
+    planSweep({ path: example, text: source }, { overrides: new Map(Object.entries(set)) }).plan!.points[0]!.hash;
 
   it("ignores comments, layout and the names of locals, and sees a change of meaning", () => {
     const base = hashOf(text);
-    const relaid = text.replace("// A capacity sweep", "// Another comment\n// A capacity sweep").replace("masked_mean(x, mask)", "masked_mean(x,\n      mask)").replace("let (pooled, _keys, _values) =", "let (out, _k, _v) =").replace("pooled[:, 0]", "out[:, 0]");
+    const relaid = text
+      .replace("// A capacity sweep", "// Another comment\n// A capacity sweep")
+      .replace("masked_mean(x, mask)", "masked_mean(x,\n      mask)")
+      .replace("let (pooled, _keys, _values) =", "let (out, _k, _v) =")
+      .replace("pooled[:, 0]", "out[:, 0]");
     expect(hashOf(relaid)).toBe(base);
     expect(hashOf(text, { temperature: "0.1" })).not.toBe(base);
     expect(hashOf(text.replace("lr = 3e-3", "lr = 1e-3"))).not.toBe(base);
@@ -133,10 +140,7 @@ sweep S {
 
   it("enumerates a grid in order, the last axis fastest, with ranges and log ranges", () => {
     const { plan } = planOf("space { dim = range(4, 9, 4), lr = log_range(0.001, 0.1, 3) }");
-    expect(plan!.points.map((p) => p.label)).toEqual([
-      "dim=4 lr=0.001", "dim=4 lr=0.01", "dim=4 lr=0.1",
-      "dim=8 lr=0.001", "dim=8 lr=0.01", "dim=8 lr=0.1",
-    ]);
+    expect(plan!.points.map((p) => p.label)).toEqual(["dim=4 lr=0.001", "dim=4 lr=0.01", "dim=4 lr=0.1", "dim=8 lr=0.001", "dim=8 lr=0.01", "dim=8 lr=0.1"]);
     expect(enumeratePoints(plan!.sweep)).toHaveLength(6);
   });
 
@@ -147,7 +151,10 @@ sweep S {
   });
 
   it("reports a constraint on FLOPs per example whose size is left symbolic", () => {
-    const { diagnostics } = planSweep({ path: join(ROOT, "flops.rec"), text: readFileSync(example, "utf8").replace("  dims { L = 20 }\n", "").replace("where = params <= 300_000", "where = flops <= 1e9") });
+    const { diagnostics } = planSweep({
+      path: join(ROOT, "flops.rec"),
+      text: readFileSync(example, "utf8").replace("  dims { L = 20 }\n", "").replace("where = params <= 300_000", "where = flops <= 1e9"),
+    });
     expect(diagnostics.map((d) => d.code)).toEqual(["REC3024"]);
     expect(diagnostics[0]!.notes[0]).toMatch(/flops unknown \(give the sizes of symbolic dims with `dims \{ … \}`\)/);
   });

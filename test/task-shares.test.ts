@@ -20,7 +20,6 @@ import { tasksSpec as spec } from "./harness/surface-specs.js";
 
 const scratch = join(ROOT, ".tmp", "task-shares");
 
-
 /** 120 rows of task 0 and 12 of task 1, interleaved; `row` is the row's number. */
 const ROWS = Array.from({ length: 132 }, (_, i) => ({ row: i, task: i % 11 === 10 ? 1 : 0 }));
 
@@ -61,7 +60,11 @@ describe("task shares", () => {
     const batch = (await (await open(plan, dir)).train().next(9))!;
     expect(await batch.feeds.get("task")!.array()).toEqual([0, 0, 0, 0, 0, 0, 1, 1, 1]);
     const rows = (await batch.feeds.get("row")!.array()) as number[];
-    expect(rows.slice(0, 6)).not.toEqual(ROWS.filter((r) => r.task === 0).slice(0, 6).map((r) => r.row));
+    expect(rows.slice(0, 6)).not.toEqual(
+      ROWS.filter((r) => r.task === 0)
+        .slice(0, 6)
+        .map((r) => r.row),
+    );
     tf.dispose([...batch.feeds.values()]);
   });
 
@@ -76,12 +79,16 @@ describe("task shares", () => {
 
   it("split a batch by largest remainder: the quotas add up to the batch and each is within one row of its share", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 500 }), fc.array(fc.double({ min: 0.01, max: 100, noNaN: true }), { minLength: 1, maxLength: 6 }), (batch, shares) => {
-        const quotas = taskQuotas(batch, shares);
-        const total = shares.reduce((a, b) => a + b, 0);
-        expect(quotas.reduce((a, b) => a + b, 0)).toBe(batch);
-        quotas.forEach((q, t) => expect(Math.abs(q - (batch * shares[t]!) / total)).toBeLessThan(1));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 500 }),
+        fc.array(fc.double({ min: 0.01, max: 100, noNaN: true }), { minLength: 1, maxLength: 6 }),
+        (batch, shares) => {
+          const quotas = taskQuotas(batch, shares);
+          const total = shares.reduce((a, b) => a + b, 0);
+          expect(quotas.reduce((a, b) => a + b, 0)).toBe(batch);
+          quotas.forEach((q, t) => expect(Math.abs(q - (batch * shares[t]!) / total)).toBeLessThan(1));
+        },
+      ),
     );
     expect(taskQuotas(192, [2, 1])).toEqual([128, 64]);
   });
@@ -100,7 +107,12 @@ describe("task shares", () => {
   });
 
   const bad: [string, object[], number, RegExp][] = [
-    ["a task the shares do not name", [...ROWS, { row: 500, task: 2 }], 9, /rows\.jsonl, row 133, column `task`: the task 2 is not one of `tasks \{ shares = \[2, 1\] \}`'s, 0 to 1/],
+    [
+      "a task the shares do not name",
+      [...ROWS, { row: 500, task: 2 }],
+      9,
+      /rows\.jsonl, row 133, column `task`: the task 2 is not one of `tasks \{ shares = \[2, 1\] \}`'s, 0 to 1/,
+    ],
     ["a task with no training rows", ROWS.filter((r) => r.task === 0), 9, /rows\.jsonl: no training row has task 1 in its column `task`/],
     ["a batch too small for a share", ROWS, 1, /a batch of 1 gives task 1 \(share 1 of 3\) no rows; raise the batch or the task's share/],
   ];

@@ -27,7 +27,6 @@ describe("tokenisers", () => {
   });
 });
 
-
 describe("text columns through a schema", () => {
   const dir = join(ROOT, ".tmp", "tokenize-test");
   rmSync(dir, { recursive: true, force: true });
@@ -55,7 +54,10 @@ describe("text columns through a schema", () => {
     const masks = (await first.feeds.get("words_mask")!.array()) as number[][];
     rows.forEach((row, r) => {
       const kept = masks[r]!.filter(Boolean).length;
-      expect(row.slice(kept).every((id) => id === 0), "padding is 0").toBe(true);
+      expect(
+        row.slice(kept).every((id) => id === 0),
+        "padding is 0",
+      ).toBe(true);
       expect(kept).toBeLessThanOrEqual(4);
     });
     tf.dispose([...first.feeds.values()]);
@@ -71,21 +73,32 @@ describe("text columns through a schema", () => {
     // Every training row's ids are its first ≤ 4 words through the vocabulary.
     expect(ids.length).toBe(examples.count * 4);
     const longest = titles.find((t) => t.startsWith("red shoe shop"))!;
-    const expected = tokensOf(longest, "unigram")!.slice(0, 4).map((w) => words.idOf(w));
-    const found = Array.from({ length: examples.count }, (_, r) => Array.from(ids.subarray(r * 4, r * 4 + 4))).some((row, r) => row.join() === expected.join() && mask[r * 4 + 3] === 1);
+    const expected = tokensOf(longest, "unigram")!
+      .slice(0, 4)
+      .map((w) => words.idOf(w));
+    const found = Array.from({ length: examples.count }, (_, r) => Array.from(ids.subarray(r * 4, r * 4 + 4))).some(
+      (row, r) => row.join() === expected.join() && mask[r * 4 + 3] === 1,
+    );
     expect(found).toBe(true);
   });
 
   it("are measured by the data contract in tokens: vocabulary coverage and lengths against the declared one", async () => {
     const run = await rec(["check", join(dir, "model.rec"), "--data", join(dir, "titles.csv")], dir);
     // 8 titles: "red shoe" holds 7 character trigrams; 7 of the 8 titles hold more than 6.
-    expect(run.stdout).toMatch(/grams +title +0 +vocabulary \d+ of \d+ distinct training values.*length p50 8, p95 19, max 19 \(declared 6; 87\.5% truncated\)/);
+    expect(run.stdout).toMatch(
+      /grams +title +0 +vocabulary \d+ of \d+ distinct training values.*length p50 8, p95 19, max 19 \(declared 6; 87\.5% truncated\)/,
+    );
     expect(run.stdout).toMatch(/words +title +0 +vocabulary 3 of 9 distinct training values/);
   });
 
   it("refuses a tokeniser it does not know, or one on a field that is not a list of ids", () => {
-    const errors = (text: string) => compile({ path: join(dir, "model.rec"), text }).diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code}: ${d.message}`);
+    const errors = (text: string) =>
+      compile({ path: join(dir, "model.rec"), text })
+        .diagnostics.filter((d) => d.severity === "error")
+        .map((d) => `${d.code}: ${d.message}`);
     expect(errors(SPEC.replace('tokens = "unigram"', 'tokens = "fourgram"'))[0]).toMatch(/^REC2020: `tokens = "fourgram"`/);
-    expect(errors(SPEC.replace('label: f32 = column("clicked")', 'label: f32 = column("clicked", tokens = "unigram")'))[0]).toMatch(/^REC2020: `tokens = "unigram"`/);
+    expect(errors(SPEC.replace('label: f32 = column("clicked")', 'label: f32 = column("clicked", tokens = "unigram")'))[0]).toMatch(
+      /^REC2020: `tokens = "unigram"`/,
+    );
   });
 });

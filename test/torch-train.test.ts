@@ -16,7 +16,6 @@ const skip = typeof torch === "string" ? ` (skipped: ${torch})` : "";
 const scratch = join(ROOT, ".tmp", "torch-train");
 rmSync(scratch, { recursive: true, force: true });
 
-
 describe.skipIf(typeof torch === "string")(`rec train --backend torch${skip}`, () => {
   it("starts from the tfjs backends' weights: the first steps' losses match cpu's", async () => {
     const common = ["--steps", "5", "--batch", "64", "--seed", "3", "examples/two_tower/model.rec"];
@@ -28,7 +27,8 @@ describe.skipIf(typeof torch === "string")(`rec train --backend torch${skip}`, (
     expect(run.stderr).toContain("on torch");
     const [a, b] = [curve(onCpu), curve(onTorch)];
     expect(b.map((r) => r.step)).toEqual([1, 2, 3, 4, 5]);
-    for (let i = 0; i < a.length; i++) expect(Math.abs(b[i]!.loss - a[i]!.loss), `step ${i + 1}: ${b[i]!.loss} vs ${a[i]!.loss}`).toBeLessThan(1e-3 * Math.abs(a[i]!.loss));
+    for (let i = 0; i < a.length; i++)
+      expect(Math.abs(b[i]!.loss - a[i]!.loss), `step ${i + 1}: ${b[i]!.loss} vs ${a[i]!.loss}`).toBeLessThan(1e-3 * Math.abs(a[i]!.loss));
     // The run folder carries the generated PyTorch package.
     expect(existsSync(join(onTorch, "torch", "rec_two_tower", "model.py"))).toBe(true);
   });

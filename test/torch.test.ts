@@ -34,7 +34,15 @@ function runFixture(plan: (typeof compiled)[number]["plan"], spec: string, data:
   };
   writeFileSync(join(folder, "fixture.json"), JSON.stringify(fixture));
   const python = (torch as Exclude<typeof torch, string>).python;
-  const run = spawnSync(python, ["-c", `import sys; sys.path.insert(0, ${JSON.stringify(folder)}); from ${name}.reclang_torch.fixture import main; main(${JSON.stringify(name)}, "fixture.json")`], { cwd: folder, encoding: "utf8", maxBuffer: 1 << 28 });
+  const run = spawnSync(
+    python,
+    [
+      "-c",
+      `import sys; sys.path.insert(0, ${JSON.stringify(folder)}); from ` +
+        `${name}.reclang_torch.fixture import main; main(${JSON.stringify(name)}, "fixture.json")`,
+    ],
+    { cwd: folder, encoding: "utf8", maxBuffer: 1 << 28 },
+  );
   if (run.status !== 0) throw new Error(`python failed on ${spec}:\n${run.stderr}`);
   return JSON.parse(run.stdout.replace(/\bNaN\b/g, "null").replace(/-?Infinity/g, "null")) as FixtureResult;
 }
@@ -74,7 +82,8 @@ describe.skipIf(typeof torch === "string")(`the torch engine${skip}`, () => {
         const actual = result.gradients[name]!;
         let scale = 1e-6;
         for (const v of want) scale = Math.max(scale, Math.abs(v));
-        for (let i = 0; i < want.length; i++) expect(Math.abs(actual[i]! - want[i]!), `d/d${name}[${i}]: ${actual[i]} vs ${want[i]}`).toBeLessThanOrEqual(1e-3 * scale + 1e-6);
+        for (let i = 0; i < want.length; i++)
+          expect(Math.abs(actual[i]! - want[i]!), `d/d${name}[${i}]: ${actual[i]} vs ${want[i]}`).toBeLessThanOrEqual(1e-3 * scale + 1e-6);
       }
     });
   }

@@ -63,7 +63,9 @@ describe("seeded randomness", () => {
 
   it("gives each random op of a step its own draws, the same again for the same seed", async () => {
     await useBackend("cpu");
-    const text = `model TwoDropouts {\n  dims B\n  input x: f32[B, 64]\n  head first = dropout(x, rate = 0.5)\n  head second = dropout(x, rate = 0.5)\n  loss l = mean(first) + mean(second)\n}\n`;
+    const text =
+      `model TwoDropouts {\n  dims B\n  input x: f32[B, 64]\n  head first = dropout(x, rate = ` +
+      `0.5)\n  head second = dropout(x, rate = 0.5)\n  loss l = mean(first) + mean(second)\n}\n`;
     const executor = new Executor(compile({ path: join(ROOT, "two_dropouts.rec"), text }).plans[0]!, 0);
     const x = tf.ones([4, 64]);
     const masks = (seed: number) => {
@@ -110,11 +112,16 @@ describe("a kernel that fails on the values it is given", () => {
   it("names the op and the line of the user's file that led to it, even inside a library block", async () => {
     for (const backend of ["cpu", "wasm"] as const) {
       await useBackend(backend);
-      const text = `import { Embedding } from "std/nn"\nmodel Ids {\n  dims B\n  input item: id<100>[B]\n  head score = sum(Embedding(100, 4)(item), axis = -1)\n}\n`;
+      const text =
+        `import { Embedding } from "std/nn"\nmodel Ids {\n  dims B\n  input item: id<100>[B]\n  ` + `head score = sum(Embedding(100, 4)(item), axis = -1)\n}\n`;
       const executor = new Executor(compile({ path: join(ROOT, "ids.rec"), text }).plans[0]!, 0);
       const item = tf.tensor1d([3, 234], "int32");
       expect(() => executor.run("predict", new Map([["item", item]]))).toThrow(
-        new KernelError("`gather` at line 5:20 failed on inputs of shapes [100, 4], [2]: GatherV2: the index value 234 is not in [0, 99] (the values do not fit what the spec declares: an id beyond its space, or a shape the data broke)"),
+        new KernelError(
+          "`gather` at line 5:20 failed on inputs of shapes [100, 4], [2]: GatherV2: the index value " +
+            "234 is not in [0, 99] (the values do not fit what the spec declares: an id beyond its " +
+            "space, or a shape the data broke)",
+        ),
       );
       item.dispose();
       executor.dispose();
@@ -125,7 +132,8 @@ describe("a kernel that fails on the values it is given", () => {
 describe("a non-finite loss", () => {
   const source = { next: async (n: number) => ({ size: n, feeds: new Map([["x", tf.fill([n, 1], -1)]]) }) };
   const data = { train: () => source, heldOut: () => source, heldOutBatches: 1, skipped: { count: 0, examples: [] } };
-  const weightsOf = async (executor: Executor) => Object.fromEntries(await Promise.all([...executor.params].map(async ([k, v]) => [k, [...(await v.data())]] as const)));
+  const weightsOf = async (executor: Executor) =>
+    Object.fromEntries(await Promise.all([...executor.params].map(async ([k, v]) => [k, [...(await v.data())]] as const)));
 
   it("stops before the update, naming the step and the op that first produced it", async () => {
     await useBackend("cpu");
@@ -133,7 +141,10 @@ describe("a non-finite loss", () => {
     const executor = new Executor(compile({ path: join(ROOT, "bad.rec"), text }).plans[0]!, 0);
     const before = await weightsOf(executor);
     await expect(train(executor, { optimizer: "sgd(lr = 0.1)" }, data, { steps: 3, batch: 4, seed: 0, evalEvery: 0, evalBatches: 1 })).rejects.toThrow(
-      new NonFiniteLoss("the loss is NaN at step 1; the first non-finite value of the forward pass came from `log` at line 5:17; the step was not applied, so the weights are those of step 0"),
+      new NonFiniteLoss(
+        "the loss is NaN at step 1; the first non-finite value of the forward pass came from `log` " +
+          "at line 5:17; the step was not applied, so the weights are those of step 0",
+      ),
     );
     expect(await weightsOf(executor)).toEqual(before);
     executor.dispose();
@@ -176,7 +187,9 @@ describe("schedules and optimizers", () => {
 
   it("weights losses and clips the global gradient norm", async () => {
     await useBackend("cpu");
-    const text = `model Two {\n  dims B\n  input x: f32[B, 2]\n  let w = Dense(1, bias = false)\n  loss a = mean(w(x))\n  loss b = mean(w(x) * 3.0)\n}\nimport { Dense } from "std/nn"\n`;
+    const text =
+      `model Two {\n  dims B\n  input x: f32[B, 2]\n  let w = Dense(1, bias = false)\n  loss a = ` +
+      `mean(w(x))\n  loss b = mean(w(x) * 3.0)\n}\nimport { Dense } from "std/nn"\n`;
     const compiled = compile({ path: join(ROOT, "two.rec"), text });
     expect(compiled.diagnostics.map((d) => d.code)).toEqual([]);
     const p = compiled.plans[0]!;
@@ -196,7 +209,10 @@ describe("rec train", () => {
     let stdout = "";
     let stderr = "";
     const io = { stdout: (t: string) => (stdout += t), stderr: (t: string) => (stderr += t), isTTY: false, cwd: ROOT, env: {} };
-    const code = await main(["train", "--steps", "20", "--batch", "32", "--backend", "wasm", "--json", "--overwrite", "--out", ".tmp/train-test", "examples/two_tower/model.rec"], io);
+    const code = await main(
+      ["train", "--steps", "20", "--batch", "32", "--backend", "wasm", "--json", "--overwrite", "--out", ".tmp/train-test", "examples/two_tower/model.rec"],
+      io,
+    );
     expect(code, stderr).toBe(0);
     const summary = JSON.parse(stdout) as { backend: string; steps: number; metrics: Record<string, number> };
     expect(summary.backend).toBe("wasm");

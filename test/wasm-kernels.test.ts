@@ -12,10 +12,12 @@ import { tf } from "../runtime/src/tfjs/tf.js";
 /** A seeded uniform generator, so a failure repeats. */
 function random(seed: number) {
   let s = seed;
-  return () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 }
 
-async function onBoth(compute: () => tf.Tensor): Promise<{ wasm: Float32Array | Int32Array | Uint8Array; cpu: Float32Array | Int32Array | Uint8Array; shape: number[] }> {
+async function onBoth(
+  compute: () => tf.Tensor,
+): Promise<{ wasm: Float32Array | Int32Array | Uint8Array; cpu: Float32Array | Int32Array | Uint8Array; shape: number[] }> {
   await useBackend("wasm");
   const onWasm = compute();
   const wasm = (await onWasm.data()) as Float32Array;
@@ -39,7 +41,14 @@ describe("wasm kernels", () => {
       for (const tb of [false, true]) {
         const a2 = ta ? [k, m] : [m, k];
         const b2 = tb ? [n, k] : [k, n];
-        cases.push({ a: a2, b: b2, ta, tb }, { a: [4, ...a2], b: b2, ta, tb }, { a: [2, 3, ...a2], b: [1, ...b2], ta, tb }, { a: a2, b: [1, ...b2], ta, tb }, { a: [4, ...a2], b: [4, ...b2], ta, tb }, { a: [2, 3, ...a2], b: [2, 3, ...b2], ta, tb });
+        cases.push(
+          { a: a2, b: b2, ta, tb },
+          { a: [4, ...a2], b: b2, ta, tb },
+          { a: [2, 3, ...a2], b: [1, ...b2], ta, tb },
+          { a: a2, b: [1, ...b2], ta, tb },
+          { a: [4, ...a2], b: [4, ...b2], ta, tb },
+          { a: [2, 3, ...a2], b: [2, 3, ...b2], ta, tb },
+        );
       }
     }
     for (const c of cases) {

@@ -31,7 +31,11 @@ const SMALL: Record<string, string> = { train_examples: "64", test_examples: "16
 /** Each world's columns for one part: a batch of 8 (and its whole fields), or 3 new sessions. */
 function generate(world: WorldRecord, part: string | undefined): { columns: Map<string, Column>; rows: Map<string, number>; whole: Set<string> } {
   const given = world.kind === "finite" ? { ...SMALL, ...(part ? { part: `"${part}"` } : {}) } : {};
-  const config = parseConfig(`synthetic(world = "${world.name}"${Object.entries(given).map(([k, v]) => `, ${k} = ${v}`).join("")})`);
+  const config = parseConfig(
+    `synthetic(world = "${world.name}"${Object.entries(given)
+      .map(([k, v]) => `, ${k} = ${v}`)
+      .join("")})`,
+  );
   const args = worldArgs(world, config, EMPTY, 1);
   const columns = new Map<string, Column>();
   const rows = new Map<string, number>();
@@ -57,7 +61,9 @@ describe("world records", () => {
       it(`${world.name}${part ? ` (part ${part})` : ""} generates what it declares`, () => {
         const fields = worldFields(world, part)!;
         const { columns, rows, whole } = generate(world, part);
-        const given = new Map<string, Value>(Object.entries(world.kind === "finite" ? SMALL : {}).map(([k, v]) => [k, { kind: "int", dim: constDim(Number(v)) }]));
+        const given = new Map<string, Value>(
+          Object.entries(world.kind === "finite" ? SMALL : {}).map(([k, v]) => [k, { kind: "int", dim: constDim(Number(v)) }]),
+        );
         if (part) given.set("part", { kind: "string", value: part } as Value);
         const declared = fields.map((f) => (f.name.startsWith("arg:") ? String(world.args.find((a) => a.name === f.name.slice(4))!.default) : f.name));
         expect([...columns.keys()].sort()).toEqual([...declared].sort());
@@ -104,7 +110,9 @@ describe("world records", () => {
 
 describe("paper worlds live with their papers", () => {
   const walk = (dir: string): string[] =>
-    readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : []));
+    readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : [],
+    );
   const paperWorlds = WORLD_RECORDS.filter((w) => !["latent_factor", "logged_bandit", "interaction_graph"].includes(w.name)).map((w) => w.name);
 
   it("no runtime file names a paper's world", () => {
@@ -116,7 +124,9 @@ describe("paper worlds live with their papers", () => {
   });
 
   it("the runtime and the compiler import no paper code (examples/)", () => {
-    const importing = [...walk("runtime/src"), ...walk("compiler/src")].filter((file) => /from "(\.\.\/)+examples\//.test(readFileSync(join(ROOT, file), "utf8")));
+    const importing = [...walk("runtime/src"), ...walk("compiler/src")].filter((file) =>
+      /from "(\.\.\/)+examples\//.test(readFileSync(join(ROOT, file), "utf8")),
+    );
     expect(importing).toEqual([]);
   });
 

@@ -26,10 +26,21 @@ export const checkSpec: CommandSpec = {
     colorOption,
     { name: "summary", description: "Print each model's parameters, memory and FLOPs" },
     { name: "json", description: "With --summary: print the summaries as JSON" },
-    { name: "set", description: "Override a model param, type-checked against its declaration (repeatable)", values: [], valueName: "NAME=VALUE", repeatable: true },
+    {
+      name: "set",
+      description: "Override a model param, type-checked against its declaration (repeatable)",
+      values: [],
+      valueName: "NAME=VALUE",
+      repeatable: true,
+    },
     { name: "syntax-only", description: "Only parse: no imports, names, types or shapes" },
     { name: "quiet", description: "Print no summary line" },
-    { name: "data", description: "Check this data file against the schema of the model's `data = …` source (the data contract)", values: [], valueName: "FILE" },
+    {
+      name: "data",
+      description: "Check this data file against the schema of the model's `data = …` source (the data contract)",
+      values: [],
+      valueName: "FILE",
+    },
   ],
 };
 
@@ -43,7 +54,10 @@ export const check: Command = async (args, io) => {
   if (missing.length) return EXIT.usage;
   const overrides = overridesFrom(args, io);
   if (!overrides) return EXIT.usage;
-  const result = checkFiles(files.map((f) => inCwd(io, f)), { overrides, syntaxOnly: args.options.get("syntax-only") === true });
+  const result = checkFiles(
+    files.map((f) => inCwd(io, f)),
+    { overrides, syntaxOnly: args.options.get("syntax-only") === true },
+  );
   for (const { path, reason } of result.unreadable) io.stderr(`error: cannot read \`${path}\`: ${reason}\n`);
   if (result.unreadable.length) return EXIT.usage;
 
@@ -53,7 +67,15 @@ export const check: Command = async (args, io) => {
   const sources = new Map([...result.sources].map(([path, source]) => [display(path), source]));
   const diagnostics = result.diagnostics.map((d) => ({ ...d, file: display(d.file), notes: d.notes.map((n) => n.replaceAll(`${io.cwd}/`, "")) }));
   const dataPath = args.options.get("data") as string | undefined;
-  const data = dataPath !== undefined && !hasErrors(result.diagnostics) ? await dataContract(files.map((f) => inCwd(io, f)), overrides, io, dataPath) : undefined;
+  const data =
+    dataPath !== undefined && !hasErrors(result.diagnostics)
+      ? await dataContract(
+          files.map((f) => inCwd(io, f)),
+          overrides,
+          io,
+          dataPath,
+        )
+      : undefined;
   if (data && "error" in data) {
     io.stderr(`error: ${data.error}\n`);
     return EXIT.errors;

@@ -13,7 +13,12 @@ export function formatComparison(
   costs: { readonly flopsPerExample?: Readonly<Record<string, string>>; readonly predictMsPerBatch?: Readonly<Record<string, number>> } = {},
 ): string {
   const others = experiment.models.filter((m) => m !== experiment.baseline);
-  const header = ["metric", ...experiment.models.map((m) => `${m}${m === experiment.baseline ? " (baseline)" : ""}`), ...others.map((m) => `gain ${m}`), "paper"];
+  const header = [
+    "metric",
+    ...experiment.models.map((m) => `${m}${m === experiment.baseline ? " (baseline)" : ""}`),
+    ...others.map((m) => `gain ${m}`),
+    "paper",
+  ];
   // No relative gain over a baseline mean of 0 (such as the reference's on its hard subset).
   const pct = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? "+" : ""}${(100 * x).toFixed(1)}%` : "—");
   // An arm whose model lacks the metric (a pre-training arm beside rankers) shows a dash.
@@ -21,8 +26,12 @@ export function formatComparison(
   const body = rows.map((r) => [r.metric, ...experiment.models.map((m) => cell(r.byModel[m]!)), ...others.map((m) => pct(r.gain[m]!)), r.paper ?? ""]);
   const params = ["parameters", ...experiment.models.map((m) => (parameters[m] ?? 0).toLocaleString("en-US")), ...others.map(() => ""), ""];
   const extra = [
-    ...(costs.flopsPerExample ? [["forward FLOPs / example", ...experiment.models.map((m) => costs.flopsPerExample![m] ?? ""), ...others.map(() => ""), ""]] : []),
-    ...(costs.predictMsPerBatch ? [["predict ms / batch", ...experiment.models.map((m) => costs.predictMsPerBatch![m]?.toFixed(1) ?? ""), ...others.map(() => ""), ""]] : []),
+    ...(costs.flopsPerExample
+      ? [["forward FLOPs / example", ...experiment.models.map((m) => costs.flopsPerExample![m] ?? ""), ...others.map(() => ""), ""]]
+      : []),
+    ...(costs.predictMsPerBatch
+      ? [["predict ms / batch", ...experiment.models.map((m) => costs.predictMsPerBatch![m]?.toFixed(1) ?? ""), ...others.map(() => ""), ""]]
+      : []),
   ];
   return [
     `${experiment.name}: mean ± standard deviation over seeds ${experiment.seeds.join(", ")}`,
@@ -36,7 +45,9 @@ export function formatCurves(experiment: ExperimentPlan, rows: readonly CurveRow
   // The last reported metric is the one the claim is about (the deepest, the hardest).
   const metric = experiment.report[experiment.report.length - 1]!;
   const header = ["step", ...experiment.models];
-  const body = rows.map((r) => [String(r.step), ...experiment.models.map((m) => (Number.isFinite(r.means[m]![metric]) ? r.means[m]![metric]!.toFixed(4) : "—"))]);
+  const body = rows.map((r) => [
+    String(r.step),
+    ...experiment.models.map((m) => (Number.isFinite(r.means[m]![metric]) ? r.means[m]![metric]!.toFixed(4) : "—")),
+  ]);
   return [`\n${metric} during training (mean over seeds)`, ...renderTable(header, body), ""].join("\n");
 }
-

@@ -41,7 +41,11 @@ export const compareCommand: Command = async (args, io) => {
   const wanted = args.options.get("experiment") as string | undefined;
   const chosen = wanted ? experiments.find((e) => e.name === wanted) : experiments[0];
   if (!chosen) {
-    io.stderr(wanted ? `error: no experiment \`${wanted}\`; the file has ${experiments.map((e) => e.name).join(", ") || "none"}\n` : "error: the file declares no `experiment`\n");
+    io.stderr(
+      wanted
+        ? `error: no experiment \`${wanted}\`; the file has ${experiments.map((e) => e.name).join(", ") || "none"}\n`
+        : "error: the file declares no `experiment`\n",
+    );
     return EXIT.usage;
   }
   const seedsOption = args.options.get("seeds") as string | undefined;
@@ -67,7 +71,8 @@ export const compareCommand: Command = async (args, io) => {
     ...(seedsOption ? { seeds: seedsOption.split(",").map(Number) } : {}),
     ...(stepsOption ? { steps: Number(stepsOption) } : {}),
   };
-  if (chosen.hardSubset && !arms.some((a) => a.label === chosen.hardSubset!.reference)) io.stderr(`note: no hard_subset row: its reference arm \`${chosen.hardSubset.reference}\` is not run\n`);
+  if (chosen.hardSubset && !arms.some((a) => a.label === chosen.hardSubset!.reference))
+    io.stderr(`note: no hard_subset row: its reference arm \`${chosen.hardSubset.reference}\` is not run\n`);
   const compiled = compileArms(path, experiment, overrides, result);
   if ("failed" in compiled) return reportProblems(compiled.failed, args, io) ?? EXIT.usage;
   if ("missingModel" in compiled) {
@@ -91,18 +96,35 @@ export const compareCommand: Command = async (args, io) => {
       (line) => io.stderr(line),
     );
     const results = args.options.get("results") as string | undefined;
-    await reportAfterRun(dirname(resultsPath(experiment, { cwd: io.cwd, ...(results ? { results: resolve(io.cwd, results) } : {}) })), io.cwd, (line) => io.stderr(line));
+    await reportAfterRun(dirname(resultsPath(experiment, { cwd: io.cwd, ...(results ? { results: resolve(io.cwd, results) } : {}) })), io.cwd, (line) =>
+      io.stderr(line),
+    );
     const hard = record.hardSubset;
     const hardNote = hard
-      ? `${HARD_SUBSET_ROW}: the mean of the head \`${hard.correct}\` on the held-out examples that a probe run of ${hard.reference} (another initialization, the same seed's world) gets wrong (${hard.sizes.join(", ")} of ${hard.examples}), for each arm's run with that seed\n`
+      ? `${HARD_SUBSET_ROW}: the mean of the head \`${hard.correct}\` on the held-out examples ` +
+        `that a probe run of ${hard.reference} (another initialization, the same seed's world) ` +
+        `gets wrong (${hard.sizes.join(", ")} of ${hard.examples}), for each arm's run with that ` +
+        `seed\n`
       : "";
-    io.stdout(args.options.get("json") ? `${JSON.stringify(record, null, 2)}\n` : formatComparison(experiment, record.rows, record.parameters, record) + hardNote + formatCurves(experiment, record.curves));
+    io.stdout(
+      args.options.get("json")
+        ? `${JSON.stringify(record, null, 2)}\n`
+        : formatComparison(experiment, record.rows, record.parameters, record) + hardNote + formatCurves(experiment, record.curves),
+    );
     return EXIT.ok;
   });
 };
 
 /** The command's arguments as typed (for results.json): options, then the file. */
 function rawArgs(args: Parameters<Command>[0]): string {
-  const options = [...args.options].flatMap(([name, value]) => (name === "backend" && value === "auto") || name === "color" ? [] : Array.isArray(value) ? value.map((v) => `--${name} ${v}`) : value === true ? [`--${name}`] : [`--${name} ${value}`]);
+  const options = [...args.options].flatMap(([name, value]) =>
+    (name === "backend" && value === "auto") || name === "color"
+      ? []
+      : Array.isArray(value)
+        ? value.map((v) => `--${name} ${v}`)
+        : value === true
+          ? [`--${name}`]
+          : [`--${name} ${value}`],
+  );
   return [...options, ...args.positionals].join(" ");
 }

@@ -33,7 +33,11 @@ export const dataSpec: CommandSpec = {
 export const data: Command = async (args, io) => {
   const [action, world] = args.positionals;
   if (action === "worlds") {
-    io.stdout(args.options.get("json") ? `${JSON.stringify({ synthetic: WORLD_RECORDS.map(contractOf), rows: Object.entries(ROW_WORLDS).map(([name, w]) => ({ name, description: w.description, columns: w.columns })) }, null, 2)}\n` : listWorlds());
+    io.stdout(
+      args.options.get("json")
+        ? `${JSON.stringify({ synthetic: WORLD_RECORDS.map(contractOf), rows: Object.entries(ROW_WORLDS).map(rowWorld) }, null, 2)}\n`
+        : listWorlds(),
+    );
     return EXIT.ok;
   }
   const out = args.options.get("out") as string | undefined;
@@ -44,7 +48,11 @@ export const data: Command = async (args, io) => {
     return EXIT.usage;
   }
   if (rows > MAX_SYNTH_ROWS) {
-    io.stderr(`error: --rows ${rows} is more than ${MAX_SYNTH_ROWS.toLocaleString("en-US")}, the most \`rec data synth\` builds in memory; write several files with different --seed values instead\n`);
+    io.stderr(
+      `error: --rows ${rows} is more than ${MAX_SYNTH_ROWS.toLocaleString("en-US")}, the most ` +
+        `\`rec data synth\` builds in memory; write several files with different --seed values ` +
+        `instead\n`,
+    );
     return EXIT.usage;
   }
   const chosen = ROW_WORLDS[world];
@@ -62,6 +70,9 @@ export const data: Command = async (args, io) => {
   return EXIT.ok;
 };
 
+/** A row world as `rec data worlds --json` lists it. */
+const rowWorld = ([name, w]: [string, (typeof ROW_WORLDS)[string]]) => ({ name, description: w.description, columns: w.columns });
+
 /** A record's contract: everything but its generators. */
 const contractOf = ({ name, kind, doc, args, fields }: WorldContract): WorldContract => ({ name, kind, doc, args, fields });
 
@@ -71,10 +82,17 @@ function listWorlds(): string {
   for (const world of WORLD_RECORDS) {
     out.push(`${world.name} (${world.kind}): ${world.doc}`);
     out.push(`  arguments: ${world.args.map((a) => `${a.name} = ${defaultText(a)}`).join(", ")}`);
-    const parts: [string, readonly WorldField[]][] = Array.isArray(world.fields) ? [["", world.fields as readonly WorldField[]]] : Object.entries(world.fields as Record<string, readonly WorldField[]>);
+    const parts: [string, readonly WorldField[]][] = Array.isArray(world.fields)
+      ? [["", world.fields as readonly WorldField[]]]
+      : Object.entries(world.fields as Record<string, readonly WorldField[]>);
     for (const [part, fields] of parts) {
       if (part) out.push(`  part = "${part}":`);
-      out.push(...renderTable(["field", "type", "meaning"], fields.map((f) => [f.name.replace(/^arg:(.*)$/, "<$1>"), fieldType(f), f.doc])).map((line) => `    ${line}`));
+      out.push(
+        ...renderTable(
+          ["field", "type", "meaning"],
+          fields.map((f) => [f.name.replace(/^arg:(.*)$/, "<$1>"), fieldType(f), f.doc]),
+        ).map((line) => `    ${line}`),
+      );
     }
     out.push("");
   }

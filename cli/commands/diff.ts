@@ -56,8 +56,21 @@ function formatDiff(d: ModelDiff): string {
   if (d.presence) return `model ${d.model}: only in ${d.presence === "added" ? "B" : "A"}\n`;
   if (!hasChanges(d)) return `model ${d.model}: no difference in meaning\n`;
   const section = (title: string, changes: readonly Change[]) =>
-    changes.length ? [`  ${title}:`, ...changes.map((c) => `    ${c.a === undefined ? "+" : c.b === undefined ? "-" : "~"} ${c.name}: ${c.a === undefined ? c.b : c.b === undefined ? c.a : `${c.a} → ${c.b}`}`)] : [];
-  const delta = (a: number | null, b: number | null, unit: (n: number) => string) => (a === b ? unit(a ?? 0) : `${a === null ? "?" : unit(a)} → ${b === null ? "?" : unit(b)}${a !== null && b !== null ? ` (${b >= a ? "+" : "-"}${unit(Math.abs(b - a))})` : ""}`);
+    changes.length
+      ? [
+          `  ${title}:`,
+          ...changes.map(
+            (c) =>
+              `    ${c.a === undefined ? "+" : c.b === undefined ? "-" : "~"} ${c.name}: ` +
+              `${c.a === undefined ? c.b : c.b === undefined ? c.a : `${c.a} → ${c.b}`}`,
+          ),
+        ]
+      : [];
+  const delta = (a: number | null, b: number | null, unit: (n: number) => string) =>
+    a === b
+      ? unit(a ?? 0)
+      : `${a === null ? "?" : unit(a)} → ` +
+        `${b === null ? "?" : unit(b)}${a !== null && b !== null ? ` (${b >= a ? "+" : "-"}${unit(Math.abs(b - a))})` : ""}`;
   const count = (n: number) => n.toLocaleString("en-US");
   const { totals } = d;
   return [
@@ -70,7 +83,8 @@ function formatDiff(d: ModelDiff): string {
     ...(d.sameModel ? ["  the same graph, trained the same way: these params have no effect on this model"] : []),
     `  parameters: ${delta(totals.params.a, totals.params.b, count)}`,
     `  training memory: ${delta(totals.trainingBytes.a, totals.trainingBytes.b, formatBytes)}`,
-    `  forward FLOPs per example: ${totals.flopsPerExample.a === totals.flopsPerExample.b ? totals.flopsPerExample.a : `${totals.flopsPerExample.a} → ${totals.flopsPerExample.b}`}`,
+    `  forward FLOPs per example: ` +
+      `${totals.flopsPerExample.a === totals.flopsPerExample.b ? totals.flopsPerExample.a : `${totals.flopsPerExample.a} → ${totals.flopsPerExample.b}`}`,
     "",
   ].join("\n");
 }

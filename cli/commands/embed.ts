@@ -36,7 +36,13 @@ export const embedCommand: Command = async (args, io) => {
   const encoders = Object.keys(plan.entries.encode.outputs);
   const encoder = (args.options.get("encoder") as string | undefined) ?? (encoders.length === 1 ? encoders[0]! : undefined);
   if (encoder === undefined) {
-    io.stderr(`error: model ${plan.model} has ${encoders.length ? `the encoders ${encoders.map((e) => `\`${e}\``).join(", ")}: choose one with --encoder NAME` : "no encoder: `rec embed` runs an `encoder` over a catalogue"}\n`);
+    io.stderr(
+      `error: model ${plan.model} has ${
+        encoders.length
+          ? `the encoders ${encoders.map((e) => `\`${e}\``).join(", ")}: choose one with --encoder NAME`
+          : "no encoder: `rec embed` runs an `encoder` over a catalogue"
+      }\n`,
+    );
     return EXIT.usage;
   }
   return reportingUserErrors(io, async () => {
@@ -46,7 +52,10 @@ export const embedCommand: Command = async (args, io) => {
     // A graph model's encoder reads its constant inputs (the edge list), from the model's own data.
     if (constantInputs(plan).length) {
       const settings = plan.train[0]?.settings ?? {};
-      await bindConstants(executor, await openData(plan, settings["data"] as string | undefined, { seed: 0, baseDir: dirname(resolve(io.cwd, args.positionals[0]!)) }));
+      await bindConstants(
+        executor,
+        await openData(plan, settings["data"] as string | undefined, { seed: 0, baseDir: dirname(resolve(io.cwd, args.positionals[0]!)) }),
+      );
     }
     const path = resolve(io.cwd, out);
     const started = performance.now();
@@ -60,7 +69,8 @@ export const embedCommand: Command = async (args, io) => {
       });
       const seconds = (performance.now() - started) / 1000;
       io.stderr(`${io.isTTY ? "\r" : ""}wrote ${rows.toLocaleString("en-US")} vectors of \`${encoder}\` to ${out} (${seconds.toFixed(1)} s on ${backend})\n`);
-      if (args.options.get("json")) io.stdout(`${JSON.stringify({ path, model: plan.model, encoder, rows, seconds: Number(seconds.toFixed(3)), backend }, null, 2)}\n`);
+      if (args.options.get("json"))
+        io.stdout(`${JSON.stringify({ path, model: plan.model, encoder, rows, seconds: Number(seconds.toFixed(3)), backend }, null, 2)}\n`);
     } catch (error) {
       if (error instanceof EmbedError) {
         io.stderr(`error: ${error.message}\n`);

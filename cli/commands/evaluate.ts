@@ -22,7 +22,12 @@ import { reportingUserErrors } from "./user-errors.js";
 import { EXIT, type CliIo } from "../io.js";
 import { compileArgs, type Command, type CommandArgs } from "./shared.js";
 
-async function withModel(args: CommandArgs, io: CliIo, name: string, run: (executor: Executor, data: BatchSource, batch: number, defaultBatches: number, dataSet: DataSet) => Promise<void>): Promise<number> {
+async function withModel(
+  args: CommandArgs,
+  io: CliIo,
+  name: string,
+  run: (executor: Executor, data: BatchSource, batch: number, defaultBatches: number, dataSet: DataSet) => Promise<void>,
+): Promise<number> {
   if (args.positionals.length !== 1 || !args.options.get("checkpoint")) {
     io.stderr(`error: \`rec ${name}\` takes one file and --checkpoint PATH\n`);
     return EXIT.usage;
@@ -57,24 +62,44 @@ async function withModel(args: CommandArgs, io: CliIo, name: string, run: (execu
 
 export const evalCommand: Command = (args, io) => {
   const [index, query] = [args.options.get("index") as string | undefined, args.options.get("query") as string | undefined];
-  const ks = String(args.options.get("k") ?? "10,100").split(",").map(Number);
+  const ks = String(args.options.get("k") ?? "10,100")
+    .split(",")
+    .map(Number);
   if ((index === undefined) !== (query === undefined) || !ks.every((k) => Number.isInteger(k) && k >= 1)) {
     io.stderr("error: `rec eval --index ENCODER` takes --query ENCODER too, and --k whole numbers of at least 1 (`--k 10,100`)\n");
     return Promise.resolve(EXIT.usage);
   }
   return withModel(args, io, "eval", async (executor, data, batch, defaultBatches, dataSet) => {
     const batches = args.options.get("batches") === undefined ? defaultBatches : Number(args.options.get("batches"));
-    if (index !== undefined && query !== undefined) return recallAgainstIndex(io, executor, { item: index, query }, data, dataSet, { batches, batchSize: batch, ks, json: args.options.get("json") === true });
+    if (index !== undefined && query !== undefined)
+      return recallAgainstIndex(io, executor, { item: index, query }, data, dataSet, {
+        batches,
+        batchSize: batch,
+        ks,
+        json: args.options.get("json") === true,
+      });
     const metrics = await evaluateMetrics(executor, data, batches, batch);
     if (args.options.get("json")) io.stdout(`${JSON.stringify(metrics, null, 2)}\n`);
     else {
-      io.stdout(`${renderTable(["metric", "value"], Object.entries(metrics).map(([k, v]) => [k, v.toFixed(4)])).join("\n")}\n`);
+      io.stdout(
+        `${renderTable(
+          ["metric", "value"],
+          Object.entries(metrics).map(([k, v]) => [k, v.toFixed(4)]),
+        ).join("\n")}\n`,
+      );
     }
   });
 };
 
 /** Recall@K of the held-out examples against every item, by the training split's popularity where the data ends. */
-async function recallAgainstIndex(io: CliIo, executor: Executor, encoders: { item: string; query: string }, heldOut: BatchSource, data: DataSet, options: { batches: number; batchSize: number; ks: number[]; json: boolean }): Promise<void> {
+async function recallAgainstIndex(
+  io: CliIo,
+  executor: Executor,
+  encoders: { item: string; query: string },
+  heldOut: BatchSource,
+  data: DataSet,
+  options: { batches: number; batchSize: number; ks: number[]; json: boolean },
+): Promise<void> {
   const catalogue = catalogueOf(executor.plan, encoders.item);
   // Popularity from the training split, where the data ends (an endless world has no cold items to speak of).
   let trainingCounts: Int32Array | undefined;
@@ -90,8 +115,17 @@ async function recallAgainstIndex(io: CliIo, executor: Executor, encoders: { ite
     return;
   }
   const header = ["examples", "count", ...options.ks.map((k) => `recall@${k}`)];
-  const rows = Object.entries(result.buckets).map(([bucket, entry]) => [bucket, String(entry!.examples), ...options.ks.map((k) => (entry!.examples ? entry!.recall[`recall_at_${k}`]!.toFixed(4) : "—"))]);
-  io.stdout(`exact search over ${result.items.toLocaleString("en-US")} items by \`${encoders.item}\`, queries by \`${encoders.query}\`${trainingCounts ? "; head: the most frequent training items, 80% of its examples; tail: the other seen items; cold: unseen in training" : " (the data does not end: no popularity buckets)"}\n`);
+  const rows = Object.entries(result.buckets).map(([bucket, entry]) => [
+    bucket,
+    String(entry!.examples),
+    ...options.ks.map((k) => (entry!.examples ? entry!.recall[`recall_at_${k}`]!.toFixed(4) : "—")),
+  ]);
+  io.stdout(
+    `exact search over ${result.items.toLocaleString("en-US")} items by \`${encoders.item}\`, queries by \`${encoders.query}\`` +
+      (trainingCounts
+        ? "; head: the most frequent training items, 80% of its examples; tail: the other seen items; cold: unseen in training\n"
+        : " (the data does not end: no popularity buckets)\n"),
+  );
   io.stdout(`${renderTable(header, rows).join("\n")}\n`);
 }
 

@@ -58,15 +58,40 @@ export const exportCommand: Command = async (args, io) => {
       if (constantInputs(plan).length) await bindConstants(executor, await openPlanData());
       const written = await exportOnnx(executor, head!, source, target);
       if (json) io.stdout(`${JSON.stringify({ format, path: written.path, model: plan.model, head, opset: written.opset, onnx: written.onnx }, null, 2)}\n`);
-      else io.stdout(`wrote ${relative(io.cwd, written.path)}: head \`${head}\` of ${plan.model} (ONNX opset ${written.opset}, checked by onnx ${written.onnx})\n`);
+      else
+        io.stdout(
+          `wrote ${relative(io.cwd, written.path)}: head \`${head}\` of ${plan.model} (ONNX opset ${written.opset}, checked by onnx ${written.onnx})\n`,
+        );
     } else {
-      const options = trainOptionsFrom(settings, { seed, ...(numberOption("steps") !== undefined ? { steps: numberOption("steps")! } : {}), ...(numberOption("batch") !== undefined ? { batch: numberOption("batch")! } : {}) });
+      const options = trainOptionsFrom(settings, {
+        seed,
+        ...(numberOption("steps") !== undefined ? { steps: numberOption("steps")! } : {}),
+        ...(numberOption("batch") !== undefined ? { batch: numberOption("batch")! } : {}),
+      });
       const data = await openPlanData();
       const written = await exportTorch(executor, data, { source, folder: target, settings, steps: options.steps, batch: options.batch, seed });
       const shown = relative(io.cwd, target) || ".";
-      if (json) io.stdout(`${JSON.stringify({ format, path: target, model: plan.model, package: written.packageName, rows: written.rows, steps: options.steps, batch: options.batch, train: join(target, "train.py") }, null, 2)}\n`);
+      if (json)
+        io.stdout(
+          `${JSON.stringify(
+            {
+              format,
+              path: target,
+              model: plan.model,
+              package: written.packageName,
+              rows: written.rows,
+              steps: options.steps,
+              batch: options.batch,
+              train: join(target, "train.py"),
+            },
+            null,
+            2,
+          )}\n`,
+        );
       else {
-        io.stdout(`wrote ${shown}: the package ${written.packageName}, train.py and ${written.rows} training rows (${options.steps} steps of ${options.batch})\n`);
+        io.stdout(
+          `wrote ${shown}: the package ${written.packageName}, train.py and ${written.rows} training rows (${options.steps} steps of ${options.batch})\n`,
+        );
         io.stdout(`train it with: python3 ${shown}/train.py   or: torchrun --nproc_per_node=2 ${shown}/train.py\n`);
       }
     }

@@ -33,11 +33,14 @@ export const ir: Command = (args, io) => {
     io.stderr(`error: no pass \`${after}\`; the passes are ${[...PASSES.keys()].join(", ")} (or \`all\`)\n`);
     return EXIT.usage;
   }
-  const result = compile(args.positionals.map((p) => inCwd(io, p)), {
-    overrides,
-    ...(after ? { printAfter: after === "all" ? ("all" as const) : new Set([after]) } : {}),
-    timePasses: Boolean(args.options.get("time-passes")),
-  });
+  const result = compile(
+    args.positionals.map((p) => inCwd(io, p)),
+    {
+      overrides,
+      ...(after ? { printAfter: after === "all" ? ("all" as const) : new Set([after]) } : {}),
+      timePasses: Boolean(args.options.get("time-passes")),
+    },
+  );
   const stop = reportProblems(result, args, io);
   if (stop !== undefined) return stop;
   const optimize = Boolean(after || args.options.get("optimized") || args.options.get("time-passes"));

@@ -11,10 +11,20 @@ export const trainSpec: CommandSpec = {
   summary: "Train a model of a .rec file on its data and report its metrics.",
   usage: "rec train [options] FILE",
   options: [
-    { name: "backend", description: "Where to run: the fastest tfjs backend present (auto), cpu, wasm, webgpu, tensorflow (tfjs-node), or torch (PyTorch in a Python process)", values: ["auto", "cpu", "wasm", "webgpu", "tensorflow", "torch"], default: "auto" },
+    {
+      name: "backend",
+      description: "Where to run: the fastest tfjs backend present (auto), cpu, wasm, webgpu, tensorflow (tfjs-node), or torch (PyTorch in a Python process)",
+      values: ["auto", "cpu", "wasm", "webgpu", "tensorflow", "torch"],
+      default: "auto",
+    },
     { name: "device", description: "With --backend torch: cpu, or cuda where PyTorch sees a GPU", values: ["cpu", "cuda"], default: "cpu" },
     { name: "threads", description: "With --backend torch: PyTorch's threads (default: PyTorch's own choice)", values: [], valueName: "N" },
-    { name: "nproc", description: "With --backend torch: train in N processes under torchrun (DistributedDataParallel; the batch is split among them)", values: [], valueName: "N" },
+    {
+      name: "nproc",
+      description: "With --backend torch: train in N processes under torchrun (DistributedDataParallel; the batch is split among them)",
+      values: [],
+      valueName: "N",
+    },
     { name: "seed", description: "Seed for initialization, data and dropout", values: [], valueName: "N", default: "0" },
     { name: "steps", description: "Training steps (default: the train block's `steps`)", values: [], valueName: "N" },
     { name: "batch", description: "Batch size (default: the train block's `batch`)", values: [], valueName: "N" },
@@ -25,7 +35,12 @@ export const trainSpec: CommandSpec = {
     { name: "json", description: "Print the final summary as JSON" },
     { name: "skip-bad-rows", description: "Skip data rows that do not fit the schema (counted and reported) instead of stopping" },
     { name: "checkpoint-every", description: "Save a resumable checkpoint every N steps (default: at each evaluation)", values: [], valueName: "N" },
-    { name: "profile", description: "Profile steps 3–7 on a tfjs backend: time by .rec line and op (forward), by tfjs kernel (forward and backward), allocations; printed, and written to profile.json" },
+    {
+      name: "profile",
+      description:
+        "Profile steps 3–7 on a tfjs backend: time by .rec line and op (forward), by tfjs kernel " +
+        "(forward and backward), allocations; printed, and written to profile.json",
+    },
     { name: "resume", description: "Continue the run in DIR from its last checkpoint, with its spec, overrides and seed", values: [], valueName: "DIR" },
     colorOption,
   ],
@@ -48,9 +63,19 @@ export const evalSpec: CommandSpec = {
   usage: "rec eval --checkpoint PATH [options] FILE",
   options: [
     ...modelOptions,
-    { name: "batches", description: "Batches to evaluate on (default: the whole split of a data file, 8 batches of generated data)", values: [], valueName: "N" },
+    {
+      name: "batches",
+      description: "Batches to evaluate on (default: the whole split of a data file, 8 batches of generated data)",
+      values: [],
+      valueName: "N",
+    },
     { name: "json", description: "Print the metrics as JSON" },
-    { name: "index", description: "Recall@K against a full index instead of the metrics: every item's vector by this encoder, searched exactly (with --query)", values: [], valueName: "ENCODER" },
+    {
+      name: "index",
+      description: "Recall@K against a full index instead of the metrics: every item's vector by this encoder, searched exactly (with --query)",
+      values: [],
+      valueName: "ENCODER",
+    },
     { name: "query", description: "With --index: the encoder whose vector of each held-out example searches the index", values: [], valueName: "ENCODER" },
     { name: "k", description: "With --index: the K of Recall@K, comma-separated", values: [], valueName: "K,…", default: "10,100" },
   ],
@@ -65,7 +90,9 @@ export const predictSpec: CommandSpec = {
 
 export const embedSpec: CommandSpec = {
   name: "embed",
-  summary: "Write a trained encoder's vector for every id of the space it reads (an item tower over its catalogue) to a Parquet file of (id, vector) rows, a row group per batch.",
+  summary:
+    "Write a trained encoder's vector for every id of the space it reads (an item tower over " +
+    "its catalogue) to a Parquet file of (id, vector) rows, a row group per batch.",
   usage: "rec embed --checkpoint PATH --out FILE.parquet [options] FILE",
   options: [
     { name: "checkpoint", description: "The weights to use: a .safetensors file written by `rec train`", values: [], valueName: "PATH" },
@@ -91,11 +118,21 @@ export const compareSpec: CommandSpec = {
     { name: "batch", description: "Batch size instead of each model's", values: [], valueName: "N" },
     { name: "eval-batches", description: "Held-out batches per evaluation instead of each model's", values: [], valueName: "N" },
     { name: "only", description: "Run only these of the experiment's models or variants, e.g. baseline,prefixmem", values: [], valueName: "LIST" },
-    { name: "backend", description: "Where to run: a tfjs backend, or torch (each arm trains in a PyTorch process)", values: ["auto", "cpu", "wasm", "webgpu", "tensorflow", "torch"], default: "auto" },
+    {
+      name: "backend",
+      description: "Where to run: a tfjs backend, or torch (each arm trains in a PyTorch process)",
+      values: ["auto", "cpu", "wasm", "webgpu", "tensorflow", "torch"],
+      default: "auto",
+    },
     { name: "set", description: "Override a model param in every model (repeatable)", values: [], valueName: "NAME=VALUE", repeatable: true },
     { name: "json", description: "Print the results as JSON" },
     { name: "results", description: "Where to write results.json (default runs/<experiment>/results.json)", values: [], valueName: "FILE" },
-    { name: "profile", description: "Profile each arm's run of the first seed (steps 3–7, a tfjs backend), as rec train --profile: printed, and written to profile-<arm>.json beside results.json" },
+    {
+      name: "profile",
+      description:
+        "Profile each arm's run of the first seed (steps 3–7, a tfjs backend), as rec train " +
+        "--profile: printed, and written to profile-<arm>.json beside results.json",
+    },
     colorOption,
   ],
 };
@@ -105,7 +142,12 @@ export const exportSpec: CommandSpec = {
   summary: "Export a model: a PyTorch package that trains it (alone or under torchrun), or one head as ONNX for serving.",
   usage: "rec export --format pytorch|onnx --out PATH [options] FILE",
   options: [
-    { name: "format", description: "pytorch: a Python package, its training batches and train.py; onnx: one head's inference graph", values: ["pytorch", "onnx"], default: "pytorch" },
+    {
+      name: "format",
+      description: "pytorch: a Python package, its training batches and train.py; onnx: one head's inference graph",
+      values: ["pytorch", "onnx"],
+      default: "pytorch",
+    },
     { name: "out", description: "The folder to write (pytorch) or the .onnx file (onnx)", values: [], valueName: "PATH" },
     { name: "head", description: "With --format onnx: the head to export", values: [], valueName: "NAME" },
     { name: "checkpoint", description: "Start from (pytorch) or serve (onnx) these weights instead of a fresh initialization", values: [], valueName: "PATH" },
@@ -121,18 +163,30 @@ export const exportSpec: CommandSpec = {
 
 export const sweepSpec: CommandSpec = {
   name: "sweep",
-  summary: "Run a `sweep`: check and cost every point of its space, train each distinct graph that meets the constraint, print a leaderboard and write the best point as a .rec file.",
+  summary:
+    "Run a `sweep`: check and cost every point of its space, train each distinct graph that " +
+    "meets the constraint, print a leaderboard and write the best point as a .rec file.",
   usage: "rec sweep [options] FILE",
   options: [
     { name: "sweep", description: "Which sweep of the file (default: the first)", values: [], valueName: "NAME" },
     { name: "dry-run", description: "List the points with their costs, merges and the constraint, and train nothing" },
     { name: "jobs", description: "Points trained at a time, each in its own process", values: [], valueName: "N", default: "1" },
-    { name: "backend", description: "Where each point trains: a tfjs backend, or torch", values: ["auto", "cpu", "wasm", "webgpu", "tensorflow", "torch"], default: "auto" },
+    {
+      name: "backend",
+      description: "Where each point trains: a tfjs backend, or torch",
+      values: ["auto", "cpu", "wasm", "webgpu", "tensorflow", "torch"],
+      default: "auto",
+    },
     { name: "batch", description: "Batch size instead of the model's", values: [], valueName: "N" },
     { name: "eval-batches", description: "Held-out batches per evaluation instead of the model's", values: [], valueName: "N" },
     { name: "set", description: "Override a model param in every point (repeatable)", values: [], valueName: "NAME=VALUE", repeatable: true },
     { name: "out", description: "The sweep's folder (default runs/<sweep>): points/ holds one results file per trained point", values: [], valueName: "DIR" },
-    { name: "best", description: "Where to write the best point as a .rec file (default: beside the spec, <file>.<sweep>.best.rec)", values: [], valueName: "FILE" },
+    {
+      name: "best",
+      description: "Where to write the best point as a .rec file (default: beside the spec, <file>.<sweep>.best.rec)",
+      values: [],
+      valueName: "FILE",
+    },
     { name: "json", description: "Print the plan (with --dry-run) or the results as JSON" },
     colorOption,
   ],
@@ -156,7 +210,12 @@ export const fmtSpec: CommandSpec = {
   usage: "rec fmt [options] FILE|DIR... | rec fmt [options] -",
   options: [
     { name: "check", description: "Write nothing; list the files that are not formatted and exit 1 if any" },
-    { name: "width", description: "The line width to break at (default: the printWidth of the .prettierrc prettier finds for the file, else 100)", values: [], valueName: "N" },
+    {
+      name: "width",
+      description: "The line width to break at (default: the printWidth of the .prettierrc prettier finds for the file, else 100)",
+      values: [],
+      valueName: "N",
+    },
     colorOption,
   ],
 };
@@ -167,7 +226,13 @@ export const graphSpec: CommandSpec = {
   usage: "rec graph [options] FILE",
   options: [
     { name: "model", description: "Which model of the file (default: the first)", values: [], valueName: "NAME" },
-    { name: "depth", description: "How deep to open nested modules: the segments of a weight's name that make a block", values: [], valueName: "N", default: "2" },
+    {
+      name: "depth",
+      description: "How deep to open nested modules: the segments of a weight's name that make a block",
+      values: [],
+      valueName: "N",
+      default: "2",
+    },
     { name: "format", description: "svg (rendered by Graphviz) or dot (its input)", values: ["svg", "dot"], default: "svg" },
     { name: "out", description: "Write the picture to this file instead of standard output", values: [], valueName: "FILE" },
     { name: "set", description: "Override a model param (repeatable)", values: [], valueName: "NAME=VALUE", repeatable: true },

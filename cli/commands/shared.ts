@@ -69,7 +69,8 @@ export function reportProblems(result: CheckResult, args: CommandArgs, io: CliIo
     io.stderr(`error: cannot read \`${unreadable.path}\`: ${unreadable.reason}\n`);
     return EXIT.usage;
   }
-  if (result.diagnostics.length) io.stderr(renderAll(result.diagnostics, (p) => result.sources.get(p), "text", { color: useColor(args, io), limit: SHOWN_DIAGNOSTICS }));
+  if (result.diagnostics.length)
+    io.stderr(renderAll(result.diagnostics, (p) => result.sources.get(p), "text", { color: useColor(args, io), limit: SHOWN_DIAGNOSTICS }));
   return hasErrors(result.diagnostics) && !continueOnErrors ? EXIT.errors : undefined;
 }
 
@@ -80,7 +81,10 @@ export function reportProblems(result: CheckResult, args: CommandArgs, io: CliIo
 export function compileArgs(args: CommandArgs, io: CliIo): CompileResult | number {
   const overrides = overridesFrom(args, io);
   if (!overrides) return EXIT.usage;
-  const result = compileFiles(args.positionals.map((p) => inCwd(io, p)), { overrides });
+  const result = compileFiles(
+    args.positionals.map((p) => inCwd(io, p)),
+    { overrides },
+  );
   return reportProblems(result, args, io) ?? result;
 }
 
@@ -92,6 +96,7 @@ export function chosenModel(result: { readonly models: readonly { readonly name:
   const wanted = args.options.get("model") as string | undefined;
   const index = wanted === undefined ? 0 : result.models.findIndex((m) => m.name === wanted);
   if (index >= 0 && index < result.models.length) return index;
-  io.stderr(`error: ${wanted === undefined ? "the file declares no model" : `no model \`${wanted}\`; the file has ${result.models.map((m) => m.name).join(", ") || "none"}`}\n`);
+  const names = result.models.map((m) => m.name).join(", ") || "none";
+  io.stderr(`error: ${wanted === undefined ? "the file declares no model" : `no model \`${wanted}\`; the file has ${names}`}\n`);
   return undefined;
 }

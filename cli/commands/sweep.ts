@@ -57,20 +57,34 @@ export const sweepCommand: Command = async (args, io) => {
     const { runSweep } = await import("../../app/sweep.js");
     const dir = resolve(io.cwd, (args.options.get("out") as string | undefined) ?? join("runs", plan.sweep.name));
     io.stderr(formatPlanLine(plan));
-    const record = await runSweep(plan, { path, cwd: io.cwd, dir, jobs: jobs ?? 1, backend, ...(batch ? { batch } : {}), ...(evalBatches ? { evalBatches } : {}), log: (line) => io.stderr(line) });
+    const record = await runSweep(plan, {
+      path,
+      cwd: io.cwd,
+      dir,
+      jobs: jobs ?? 1,
+      backend,
+      ...(batch ? { batch } : {}),
+      ...(evalBatches ? { evalBatches } : {}),
+      log: (line) => io.stderr(line),
+    });
     const { reportAfterRun } = await import("./report.js");
     await reportAfterRun(dir, io.cwd, (line) => io.stderr(line));
     let bestFile: string | undefined;
     if (record.best !== undefined) {
       const best = plan.points[record.best]!;
       const file = planned.base.files[0]!;
-      bestFile = resolve(io.cwd, (args.options.get("best") as string | undefined) ?? join(dirname(path), `${basename(path, ".rec")}.${plan.sweep.name}.best.rec`));
+      bestFile = resolve(
+        io.cwd,
+        (args.options.get("best") as string | undefined) ?? join(dirname(path), `${basename(path, ".rec")}.${plan.sweep.name}.best.rec`),
+      );
       // The spec's text with the point's values, through the formatter (comments kept).
       const text = withParamValues(file, plan.sweep.model, best.overrides);
       const formatted = await formatRec(text, bestFile);
       writeFileAtomic(bestFile, formatted.ok ? formatted.text : text);
     }
-    io.stdout(args.options.get("json") ? `${JSON.stringify({ ...record, ...(bestFile ? { bestFile } : {}) }, null, 2)}\n` : formatLeaderboard(record, bestFile, dir));
+    io.stdout(
+      args.options.get("json") ? `${JSON.stringify({ ...record, ...(bestFile ? { bestFile } : {}) }, null, 2)}\n` : formatLeaderboard(record, bestFile, dir),
+    );
     return record.points.some((p) => p.failed) ? EXIT.errors : EXIT.ok;
   });
 };
@@ -82,7 +96,11 @@ function formatPlanLine(plan: SweepPlan): string {
   const distinct = plan.points.filter((p) => p.sameAs === undefined).length;
   const meeting = plan.points.filter((p) => p.meets).length;
   const per100 = (plan.planMs / Math.max(plan.points.length, 1)) * 100;
-  return `sweep ${plan.sweep.name}: ${plan.points.length} points, ${distinct} distinct graphs (${plan.points.length - distinct} merged), ${meeting} meet the constraint; planned in ${plan.planMs.toFixed(0)} ms (${per100.toFixed(0)} ms per 100 points)\n`;
+  return (
+    `sweep ${plan.sweep.name}: ${plan.points.length} points, ${distinct} distinct graphs ` +
+    `(${plan.points.length - distinct} merged), ${meeting} meet the constraint; planned in ` +
+    `${plan.planMs.toFixed(0)} ms (${per100.toFixed(0)} ms per 100 points)\n`
+  );
 }
 
 function formatPlan(plan: SweepPlan): string {
@@ -108,7 +126,15 @@ function planJson(plan: SweepPlan) {
     model: plan.sweep.model,
     search: plan.sweep.search,
     planMs: plan.planMs,
-    points: plan.points.map((p) => ({ index: p.index, label: p.label, overrides: Object.fromEntries(p.overrides), costs: p.costs, hash: p.hash, ...(p.sameAs !== undefined ? { sameAs: p.sameAs } : {}), meets: p.meets })),
+    points: plan.points.map((p) => ({
+      index: p.index,
+      label: p.label,
+      overrides: Object.fromEntries(p.overrides),
+      costs: p.costs,
+      hash: p.hash,
+      ...(p.sameAs !== undefined ? { sameAs: p.sameAs } : {}),
+      meets: p.meets,
+    })),
   };
 }
 
@@ -116,7 +142,9 @@ function planJson(plan: SweepPlan) {
 function formatLeaderboard(record: SweepRecord, bestFile: string | undefined, dir: string): string {
   const score = (p: SweepRecord["points"][number]) => (p.metric ? (record.mode === "max" ? p.metric.mean : -p.metric.mean) : -Infinity);
   const finalSteps = record.rounds.at(-1)?.steps;
-  const ranked = record.points.filter((p) => p.meets && p.metric).sort((a, b) => Number(b.steps === finalSteps) - Number(a.steps === finalSteps) || score(b) - score(a) || a.index - b.index);
+  const ranked = record.points
+    .filter((p) => p.meets && p.metric)
+    .sort((a, b) => Number(b.steps === finalSteps) - Number(a.steps === finalSteps) || score(b) - score(a) || a.index - b.index);
   const rows = ranked.map((p, i) => [
     String(i + 1),
     `#${p.index}`,
@@ -131,13 +159,17 @@ function formatLeaderboard(record: SweepRecord, bestFile: string | undefined, di
   const skipped = record.points.filter((p) => !p.meets).length;
   const failed = record.points.filter((p) => p.failed);
   return [
-    `sweep ${record.sweep} (${record.search}, ${record.seeds.length} seed${record.seeds.length === 1 ? "" : "s"} per point): trained ${record.trained}, reused ${record.reused} finished earlier`,
+    `sweep ${record.sweep} (${record.search}, ${record.seeds.length} ` +
+      `seed${record.seeds.length === 1 ? "" : "s"} per point): trained ${record.trained}, reused ` +
+      `${record.reused} finished earlier`,
     "",
     ...renderTable(header, rows, { rule: true }),
     "",
     ...(skipped ? [`${skipped} point${skipped === 1 ? "" : "s"} outside the constraint, not trained`] : []),
     ...failed.map((p) => `#${p.index} ${p.label} failed: ${p.failed}`),
-    ...(bestFile && record.best !== undefined ? [`best: #${record.best} ${record.points[record.best]!.label} → ${bestFile}`] : ["no point finished: nothing written"]),
+    ...(bestFile && record.best !== undefined
+      ? [`best: #${record.best} ${record.points[record.best]!.label} → ${bestFile}`]
+      : ["no point finished: nothing written"]),
     `results: ${join(dir, "sweep.json")}`,
     "",
   ].join("\n");

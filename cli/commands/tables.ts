@@ -37,13 +37,19 @@ export const tables: Command = (args, io) => {
     const missing = [...new Set(tableSources(markdown))].filter((from) => !existsSync(sourceOf(from)));
     if (missing.length) {
       const from = missing[0];
-      io.stderr(`error: ${file} reads ${sourceOf(from)}, which does not exist${from === undefined ? " (a block without `from` reads the results.json beside the file)" : ""}\n`);
+      io.stderr(
+        `error: ${file} reads ${sourceOf(from)}, which does not ` +
+          `exist${from === undefined ? " (a block without `from` reads the results.json beside the file)" : ""}\n`,
+      );
       return EXIT.usage;
     }
     const records = new Map<string | undefined, ExperimentRecord>();
     let regenerated: string;
     try {
-      regenerated = regenerateTables(markdown, (from) => records.get(from) ?? records.set(from, JSON.parse(readFileSync(sourceOf(from), "utf8")) as ExperimentRecord).get(from)!);
+      regenerated = regenerateTables(
+        markdown,
+        (from) => records.get(from) ?? records.set(from, JSON.parse(readFileSync(sourceOf(from), "utf8")) as ExperimentRecord).get(from)!,
+      );
     } catch (error) {
       io.stderr(`error: ${file}: ${error instanceof Error ? error.message : String(error)}\n`);
       return EXIT.usage;

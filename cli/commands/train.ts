@@ -21,7 +21,10 @@ export const trainCommand: Command = async (args, io) => {
   const resumeDir = args.options.get("resume") as string | undefined;
   const previous = resumeDir ? readResolved(resolve(io.cwd, resumeDir)) : undefined;
   if (resumeDir && !previous) {
-    io.stderr(`error: ${resumeDir} is not a run directory with a checkpoint to resume (it needs resolved.json and checkpoint.safetensors written by \`rec train\`)\n`);
+    io.stderr(
+      `error: ${resumeDir} is not a run directory with a checkpoint to resume (it needs ` +
+        `resolved.json and checkpoint.safetensors written by \`rec train\`)\n`,
+    );
     return EXIT.usage;
   }
   const files = (previous ? [previous.file] : args.positionals).map((p) => inCwd(io, p));
@@ -40,7 +43,9 @@ export const trainCommand: Command = async (args, io) => {
     return EXIT.usage;
   }
   const seed = previous?.seed ?? seedOption;
-  const overrides = previous ? overridesFrom({ ...args, options: new Map([...args.options, ["set", Object.entries(previous.overrides).map(([k, v]) => `${k}=${v}`)]]) }, io) : overridesFrom(args, io);
+  const overrides = previous
+    ? overridesFrom({ ...args, options: new Map([...args.options, ["set", Object.entries(previous.overrides).map(([k, v]) => `${k}=${v}`)]]) }, io)
+    : overridesFrom(args, io);
   if (!overrides) return EXIT.usage;
   const result = compileFiles(files, { overrides });
   const stop = reportProblems(result, args, io);
@@ -95,7 +100,8 @@ export const trainCommand: Command = async (args, io) => {
     const checkpoints = new Map<string, string>();
     for (const [i, name] of stages.entries()) {
       const stagePlan = result.plans.find((p) => p.model === name);
-      if (!stagePlan) throw new TrainingError(`\`init { model = "${name}" }\` names no model of this file; it has ${result.plans.map((p) => p.model).join(", ")}`);
+      if (!stagePlan)
+        throw new TrainingError(`\`init { model = "${name}" }\` names no model of this file; it has ${result.plans.map((p) => p.model).join(", ")}`);
       const stageDir = join(dir.path, `init-${name}`);
       io.stderr(`stage ${i + 1}: ${name}, whose weights ${name === initPlan?.model ? plan.model : `the environment ${environmentPlan!.model}`} starts from\n`);
       await trainRun({ ...common, plan: stagePlan, dir: stageDir }, { log: (line) => io.stderr(line), onStep: progressPrinter(io, started) });
@@ -126,7 +132,8 @@ export const trainCommand: Command = async (args, io) => {
       },
       { log: (line) => io.stderr(line), onStep: progressPrinter(io, started) },
     );
-    if (skipped.count) io.stderr(`skipped ${skipped.count} bad row${skipped.count === 1 ? "" : "s"} (--skip-bad-rows), the first:\n  ${skipped.examples.join("\n  ")}\n`);
+    if (skipped.count)
+      io.stderr(`skipped ${skipped.count} bad row${skipped.count === 1 ? "" : "s"} (--skip-bad-rows), the first:\n  ${skipped.examples.join("\n  ")}\n`);
     await reportAfterRun(dir.path, io.cwd, (line) => io.stderr(line));
     if (args.options.get("json")) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
     else io.stdout(metricsTable(reports, summary.examplesPerSecond, summary.seconds, relative(io.cwd, summary.runDirectory) || "."));
@@ -141,11 +148,19 @@ function progressPrinter(io: Parameters<Command>[1], started: number) {
     const elapsed = (performance.now() - started) / 1000;
     const rate = (r.step * batch) / elapsed;
     const eta = ((steps - r.step) * batch) / rate;
-    const metrics = r.metrics ? `${r.epoch ? `  epoch ${r.epoch}` : ""}  ${Object.entries(r.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join("  ")}` : "";
+    const metrics = r.metrics
+      ? `${r.epoch ? `  epoch ${r.epoch}` : ""}  ${Object.entries(r.metrics)
+          .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+          .join("  ")}`
+      : "";
     if (io.isTTY) {
       const width = 24;
       const filled = Math.round((r.step / steps) * width);
-      io.stderr(`\r[${"█".repeat(filled)}${" ".repeat(width - filled)}] step ${r.step}/${steps}  loss ${r.loss.toFixed(4)}  ${Math.round(rate)} ex/s  ETA ${eta.toFixed(0)}s${metrics ? "\n" : ""}${metrics}`);
+      io.stderr(
+        `\r[${"█".repeat(filled)}${" ".repeat(width - filled)}] step ${r.step}/${steps}  loss ` +
+          `${r.loss.toFixed(4)}  ${Math.round(rate)} ex/s  ETA ` +
+          `${eta.toFixed(0)}s${metrics ? "\n" : ""}${metrics}`,
+      );
       if (r.step === steps) io.stderr("\n");
     } else if (r.metrics || r.step % every === 0) {
       io.stderr(`step ${r.step}/${steps}  loss ${r.loss.toFixed(4)}  ${Math.round(rate)} ex/s  ETA ${eta.toFixed(0)}s${metrics}\n`);
@@ -158,6 +173,16 @@ function metricsTable(reports: readonly StepReport[], rate: number, seconds: num
   const names = [...new Set(evaluated.flatMap((r) => Object.keys(r.metrics!)))];
   const epochs = evaluated.some((r) => r.epoch !== undefined);
   const header = [...(epochs ? ["epoch"] : []), "step", "loss", ...names];
-  const rows = evaluated.map((r) => [...(epochs ? [r.epoch === undefined ? "" : String(r.epoch)] : []), String(r.step), r.loss.toFixed(4), ...names.map((n) => r.metrics![n]?.toFixed(4) ?? "")]);
-  return [...renderTable(header, rows, { align: "right", rule: true }), "", `${Math.round(rate)} examples/s, ${seconds.toFixed(1)} s; run directory: ${dir}`, ""].join("\n");
+  const rows = evaluated.map((r) => [
+    ...(epochs ? [r.epoch === undefined ? "" : String(r.epoch)] : []),
+    String(r.step),
+    r.loss.toFixed(4),
+    ...names.map((n) => r.metrics![n]?.toFixed(4) ?? ""),
+  ]);
+  return [
+    ...renderTable(header, rows, { align: "right", rule: true }),
+    "",
+    `${Math.round(rate)} examples/s, ${seconds.toFixed(1)} s; run directory: ${dir}`,
+    "",
+  ].join("\n");
 }

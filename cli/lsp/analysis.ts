@@ -119,12 +119,21 @@ export class Analysis {
     for (const top of this.file.ast.decls) {
       if (top.kind === "ImportDecl") {
         for (const spec of top.names ?? []) {
-          const target = top.path.kind === "StringLit" ? topLevelAt({ file: importPath(this.path, top.path.value), span: { start: 0, end: 0 } }, spec.name.name) : undefined;
+          const target =
+            top.path.kind === "StringLit" ? topLevelAt({ file: importPath(this.path, top.path.value), span: { start: 0, end: 0 } }, spec.name.name) : undefined;
           const signature = target && signatureOf(target);
-          out.set((spec.alias ?? spec.name).name, { label: (spec.alias ?? spec.name).name, detail: signature?.label ?? "imported", kind: target?.kind === "ModuleDecl" ? "module" : "function" });
+          out.set((spec.alias ?? spec.name).name, {
+            label: (spec.alias ?? spec.name).name,
+            detail: signature?.label ?? "imported",
+            kind: target?.kind === "ModuleDecl" ? "module" : "function",
+          });
         }
       } else if (top.kind !== "ExperimentDecl" && top.kind !== "SweepDecl" && top.name.kind === "Ident") {
-        out.set(top.name.name, { label: top.name.name, detail: signatureOf(top)?.label ?? top.kind, kind: top.kind === "ModuleDecl" ? "module" : top.kind === "ModelDecl" ? "variable" : "function" });
+        out.set(top.name.name, {
+          label: top.name.name,
+          detail: signatureOf(top)?.label ?? top.kind,
+          kind: top.kind === "ModuleDecl" ? "module" : top.kind === "ModelDecl" ? "variable" : "function",
+        });
       }
     }
     // The standard library's blocks, with their parameters (an import adds them to the file).
@@ -132,7 +141,8 @@ export class Analysis {
       const parsed = parsedFileAt(join(STDLIB_ROOT, `${library}.rec`));
       for (const d of parsed?.ast.decls ?? []) {
         const signature = signatureOf(d);
-        if (signature && d.kind !== "ImportDecl" && d.name.kind === "Ident" && !out.has(d.name.name)) out.set(d.name.name, { label: d.name.name, detail: `${signature.label} (std/${library})`, kind: d.kind === "ModuleDecl" ? "module" : "function" });
+        if (signature && d.kind !== "ImportDecl" && d.name.kind === "Ident" && !out.has(d.name.name))
+          out.set(d.name.name, { label: d.name.name, detail: `${signature.label} (std/${library})`, kind: d.kind === "ModuleDecl" ? "module" : "function" });
       }
     }
     for (const [name, op] of OPS) if (!out.has(name)) out.set(name, { label: name, detail: op.doc.split(":")[0] ?? name, kind: "op" });
@@ -170,7 +180,12 @@ export class Analysis {
     for (const decl of this.file.ast.decls) {
       if (decl.kind !== "ModelDecl") continue;
       for (const member of decl.members) {
-        const ident = member.kind === "LetDecl" && member.pattern.kind === "Ident" && !member.type ? member.pattern : member.kind === "RoleDecl" && !member.type && member.name.kind === "Ident" ? member.name : undefined;
+        const ident =
+          member.kind === "LetDecl" && member.pattern.kind === "Ident" && !member.type
+            ? member.pattern
+            : member.kind === "RoleDecl" && !member.type && member.name.kind === "Ident"
+              ? member.name
+              : undefined;
         if (!ident) continue;
         const binding = this.binding(ident);
         if (binding?.value.kind === "tensor") hints.push({ offset: ident.span.end, label: `: ${typeText(binding.value)}` });
@@ -184,7 +199,9 @@ export class Analysis {
     const found = this.identAt(offset);
     if (!found?.declaration) return { refused: "no binding here to rename" };
     const declaration = found.declaration;
-    const topLevel = this.file.ast.decls.some((d) => d.kind === "ImportDecl" ? (d.names ?? []).some((s) => (s.alias ?? s.name) === declaration) || d.namespace === declaration : d.name === declaration);
+    const topLevel = this.file.ast.decls.some((d) =>
+      d.kind === "ImportDecl" ? (d.names ?? []).some((s) => (s.alias ?? s.name) === declaration) || d.namespace === declaration : d.name === declaration,
+    );
     if (topLevel) return { refused: "only local bindings are renamed here: a top-level name or an import may be used by other files" };
     const spans = [declaration.span, ...this.uses.filter((u) => u.declaration === declaration).map((u) => u.use.span)];
     return { spans };
@@ -198,7 +215,9 @@ function typeText(value: Extract<Value, { kind: "tensor" }>): string {
 function describe(value: Value, model: ElaboratedModel, name: string): string {
   if (value.kind === "tensor") return typeText(value);
   if (value.kind === "instance") {
-    const count = model.weights.filter((w) => w.path === name || w.path.startsWith(`${name}.`)).reduce((n, w) => n + (evaluateDim(numel(w.type.shape), () => undefined) ?? Number.NaN), 0);
+    const count = model.weights
+      .filter((w) => w.path === name || w.path.startsWith(`${name}.`))
+      .reduce((n, w) => n + (evaluateDim(numel(w.type.shape), () => undefined) ?? Number.NaN), 0);
     const module = value.module.name.kind === "Ident" ? value.module.name.name : "a module";
     return `an instance of ${module}${Number.isFinite(count) && count > 0 ? `, ${count.toLocaleString("en-US")} parameters` : ""}`;
   }
@@ -262,7 +281,10 @@ function visit(root: unknown, f: (node: A.Node) => void): void {
 /** The top-level declaration at a location (or named `name` in that file). */
 function topLevelAt(location: Location, name?: string): Exclude<A.Decl, A.ImportDecl> | undefined {
   const parsed = parsedFileAt(location.file);
-  return parsed?.ast.decls.find((d): d is Exclude<A.Decl, A.ImportDecl> => d.kind !== "ImportDecl" && d.name.kind === "Ident" && (name ? d.name.name === name : d.name.span.start === location.span.start));
+  return parsed?.ast.decls.find(
+    (d): d is Exclude<A.Decl, A.ImportDecl> =>
+      d.kind !== "ImportDecl" && d.name.kind === "Ident" && (name ? d.name.name === name : d.name.span.start === location.span.start),
+  );
 }
 
 /** A module's, function's or reward's signature: its name and parameters. */
@@ -271,8 +293,13 @@ function signatureOf(decl: A.Decl): Signature | undefined {
     const keyword = decl.kind === "ModuleDecl" ? "module" : decl.kind === "FnDecl" ? "fn" : "reward";
     const name = decl.name.kind === "Ident" ? decl.name.name : "";
     const returns = decl.kind === "ModuleDecl" ? "" : printReturns(decl.returns);
-    return { label: `${keyword} ${name}(${printParams(decl.params)})${returns}`, parameters: decl.params.map((p) => printParams([p])), ...(decl.doc ? { doc: decl.doc } : {}) };
+    return {
+      label: `${keyword} ${name}(${printParams(decl.params)})${returns}`,
+      parameters: decl.params.map((p) => printParams([p])),
+      ...(decl.doc ? { doc: decl.doc } : {}),
+    };
   }
-  if (decl.kind === "ModelDecl" || decl.kind === "SchemaDecl") return { label: `${decl.kind === "ModelDecl" ? "model" : "schema"} ${decl.name.kind === "Ident" ? decl.name.name : ""}`, parameters: [] };
+  if (decl.kind === "ModelDecl" || decl.kind === "SchemaDecl")
+    return { label: `${decl.kind === "ModelDecl" ? "model" : "schema"} ${decl.name.kind === "Ident" ? decl.name.name : ""}`, parameters: [] };
   return undefined;
 }

@@ -76,14 +76,22 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const found = analysisOf(textDocument.uri);
     const location = found?.analysis.definition(found.doc.offsetAt(position));
     if (!location) return null;
-    const doc = location.file === found!.analysis.path ? found!.doc : TextDocument.create(pathToFileURL(location.file).href, "rec", 0, readFileSync(location.file, "utf8"));
+    const doc =
+      location.file === found!.analysis.path
+        ? found!.doc
+        : TextDocument.create(pathToFileURL(location.file).href, "rec", 0, readFileSync(location.file, "utf8"));
     return { uri: pathToFileURL(location.file).href, range: range(doc, location.span) };
   });
 
   connection.onCompletion(({ textDocument, position }) => {
     const found = analysisOf(textDocument.uri);
     if (!found) return [];
-    const kinds = { variable: CompletionItemKind.Variable, function: CompletionItemKind.Function, module: CompletionItemKind.Class, op: CompletionItemKind.Operator };
+    const kinds = {
+      variable: CompletionItemKind.Variable,
+      function: CompletionItemKind.Function,
+      module: CompletionItemKind.Class,
+      op: CompletionItemKind.Operator,
+    };
     return found.analysis.completions(found.doc.offsetAt(position)).map((c) => ({ label: c.label, detail: c.detail, kind: kinds[c.kind] }));
   });
 
@@ -92,7 +100,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const help = found?.analysis.signatureHelp(found.doc.offsetAt(position));
     if (!help) return null;
     return {
-      signatures: [{ label: help.signature.label, parameters: help.signature.parameters.map((p) => ({ label: p })), ...(help.signature.doc ? { documentation: help.signature.doc } : {}) }],
+      signatures: [
+        {
+          label: help.signature.label,
+          parameters: help.signature.parameters.map((p) => ({ label: p })),
+          ...(help.signature.doc ? { documentation: help.signature.doc } : {}),
+        },
+      ],
       activeSignature: 0,
       activeParameter: help.active,
     };

@@ -41,7 +41,12 @@ function compile(grammar: Grammar): { regex: RegExp; rule: Rule }[] {
   return out;
 }
 
-const className = (scope: string) => `tm-${scope.split(".")[0] === "entity" || scope.split(".")[0] === "support" || scope.split(".")[0] === "variable" || scope.split(".")[0] === "constant" ? scope.split(".").slice(0, 2).join("-") : scope.split(".")[0]}`;
+/** Scopes whose class keeps their second part (`entity.name`), so the page can tell them apart. */
+const TWO_PART_SCOPES = new Set(["entity", "support", "variable", "constant"]);
+const className = (scope: string) => {
+  const parts = scope.split(".");
+  return `tm-${TWO_PART_SCOPES.has(parts[0]!) ? parts.slice(0, 2).join("-") : parts[0]}`;
+};
 
 let rules: { regex: RegExp; rule: Rule }[] | undefined;
 
@@ -49,7 +54,7 @@ export function highlightRec(text: string): string {
   rules ??= compile(JSON.parse(readFileSync(grammarPath(), "utf8")) as Grammar);
   let out = "";
   let plain = "";
-  for (let at = 0; at < text.length; ) {
+  for (let at = 0; at < text.length;) {
     let matched = false;
     for (const { regex, rule } of rules) {
       regex.lastIndex = at;

@@ -17,7 +17,8 @@ export class ReportError extends Error {
   override readonly name = "ReportError";
 }
 
-const fmt = (v: number | undefined | null) => (v === undefined || v === null || Number.isNaN(v) ? "—" : Math.abs(v) >= 1000 ? v.toLocaleString("en-US", { maximumFractionDigits: 1 }) : v.toFixed(4));
+const fmt = (v: number | undefined | null) =>
+  v === undefined || v === null || Number.isNaN(v) ? "—" : Math.abs(v) >= 1000 ? v.toLocaleString("en-US", { maximumFractionDigits: 1 }) : v.toFixed(4);
 
 export async function reportFor(folder: string, cwd: string): Promise<ReportPage> {
   if (existsSync(join(folder, "results.json"))) return experimentPage(folder, cwd);
@@ -34,21 +35,56 @@ interface StepLine {
 }
 
 async function runPage(folder: string, cwd: string): Promise<ReportPage> {
-  const lines = readFileSync(join(folder, "metrics.jsonl"), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as StepLine);
-  const summary = JSON.parse(readIfExists(join(folder, "summary.json")) ?? "{}") as { model?: string; backend?: string; seed?: number; steps?: number; batch?: number; seconds?: number; metrics?: Record<string, number> };
-  const resolved = JSON.parse(readIfExists(join(folder, "resolved.json")) ?? "{}") as { model?: string; file?: string; params?: Record<string, unknown>; overrides?: Record<string, string> };
+  const lines = readFileSync(join(folder, "metrics.jsonl"), "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as StepLine);
+  const summary = JSON.parse(readIfExists(join(folder, "summary.json")) ?? "{}") as {
+    model?: string;
+    backend?: string;
+    seed?: number;
+    steps?: number;
+    batch?: number;
+    seconds?: number;
+    metrics?: Record<string, number>;
+  };
+  const resolved = JSON.parse(readIfExists(join(folder, "resolved.json")) ?? "{}") as {
+    model?: string;
+    file?: string;
+    params?: Record<string, unknown>;
+    overrides?: Record<string, string>;
+  };
   const evaluations = lines.filter((l) => l.metrics);
   const metricNames = [...new Set(evaluations.flatMap((l) => Object.keys(l.metrics!)))];
-  const charts: Chart[] = [{ title: "training loss", xLabel: "step", x: lines.map((l) => l.step), series: [{ name: "loss", values: lines.map((l) => l.loss ?? null) }] }];
-  for (const metric of metricNames) charts.push({ title: `${metric} on held-out data`, xLabel: "step", x: evaluations.map((l) => l.step), series: [{ name: metric, values: evaluations.map((l) => l.metrics![metric] ?? null) }] });
+  const charts: Chart[] = [
+    { title: "training loss", xLabel: "step", x: lines.map((l) => l.step), series: [{ name: "loss", values: lines.map((l) => l.loss ?? null) }] },
+  ];
+  for (const metric of metricNames)
+    charts.push({
+      title: `${metric} on held-out data`,
+      xLabel: "step",
+      x: evaluations.map((l) => l.step),
+      series: [{ name: metric, values: evaluations.map((l) => l.metrics![metric] ?? null) }],
+    });
   const last = evaluations.at(-1)?.metrics ?? summary.metrics ?? {};
   const spec = specAt(resolved.file, cwd, folder);
   return {
     title: `${resolved.model ?? summary.model ?? "run"}: a training run`,
-    subtitle: [summary.backend && `on ${summary.backend}`, summary.seed !== undefined && `seed ${summary.seed}`, summary.steps && `${summary.steps} steps of ${summary.batch}`, summary.seconds && `${summary.seconds} s`].filter(Boolean).join(", "),
+    subtitle: [
+      summary.backend && `on ${summary.backend}`,
+      summary.seed !== undefined && `seed ${summary.seed}`,
+      summary.steps && `${summary.steps} steps of ${summary.batch}`,
+      summary.seconds && `${summary.seconds} s`,
+    ]
+      .filter(Boolean)
+      .join(", "),
     tables: [
       { caption: "Final metrics", header: ["metric", "value"], rows: Object.entries(last).map(([k, v]) => [k, fmt(v)]) },
-      { caption: "Resolved params", header: ["param", "value", ""], rows: Object.entries(resolved.params ?? {}).map(([k, v]) => [k, String(v), resolved.overrides && k in resolved.overrides ? "set" : ""]) },
+      {
+        caption: "Resolved params",
+        header: ["param", "value", ""],
+        rows: Object.entries(resolved.params ?? {}).map(([k, v]) => [k, String(v), resolved.overrides && k in resolved.overrides ? "set" : ""]),
+      },
     ],
     charts,
     ...(spec ? { spec: { path: spec.path, text: spec.text } } : {}),
@@ -65,25 +101,40 @@ async function experimentPage(folder: string, cwd: string): Promise<ReportPage> 
     ...arms.map((arm) => {
       const cell = row.byModel[arm];
       const gain = row.gain[arm];
-      return cell ? `${fmt(cell.mean)} ± ${fmt(cell.std)}${arm !== record.baseline && gain !== undefined && Number.isFinite(gain) ? ` (${gain >= 0 ? "+" : ""}${(gain * 100).toFixed(1)}%)` : ""}` : "—";
+      return cell
+        ? `${fmt(cell.mean)} ± ${fmt(cell.std)}` +
+            (arm !== record.baseline && gain !== undefined && Number.isFinite(gain) ? ` (${gain >= 0 ? "+" : ""}${(gain * 100).toFixed(1)}%)` : "")
+        : "—";
     }),
     row.paper ?? "",
   ]);
   const unit = record.curveUnit ?? "step";
-  const charts: Chart[] = record.rows.map((row) => ({
-    title: `${row.metric}: mean over seeds ${record.seeds.join(", ")}`,
-    xLabel: unit,
-    x: record.curves.map((c) => c.step),
-    series: arms.map((arm) => ({ name: arm, values: record.curves.map((c) => c.means[arm]?.[row.metric] ?? null).map((v) => (v === null || Number.isNaN(v) ? null : v)) })),
-  })).filter((c) => c.x.length > 0 && c.series.some((s) => s.values.some((v) => v !== null)));
+  const charts: Chart[] = record.rows
+    .map((row) => ({
+      title: `${row.metric}: mean over seeds ${record.seeds.join(", ")}`,
+      xLabel: unit,
+      x: record.curves.map((c) => c.step),
+      series: arms.map((arm) => ({
+        name: arm,
+        values: record.curves.map((c) => c.means[arm]?.[row.metric] ?? null).map((v) => (v === null || Number.isNaN(v) ? null : v)),
+      })),
+    }))
+    .filter((c) => c.x.length > 0 && c.series.some((s) => s.values.some((v) => v !== null)));
   const file = record.command?.split(" ").at(-1);
   const spec = specAt(file, cwd, folder) ?? specAt(join(folder, "model.rec"), cwd, folder);
   return {
     title: `${record.experiment}: an experiment`,
-    subtitle: `${arms.length} arms × seeds ${record.seeds.join(", ")} on ${record.backend}${record.steps ? `, ${record.steps} steps` : ""}; baseline ${record.baseline}${record.command ? `; ${record.command}` : ""}`,
+    subtitle:
+      `${arms.length} arms × seeds ${record.seeds.join(", ")} on ` +
+      `${record.backend}${record.steps ? `, ${record.steps} steps` : ""}; baseline ` +
+      `${record.baseline}${record.command ? `; ${record.command}` : ""}`,
     tables: [
       { caption: "Each arm's mean ± sample sd over seeds (gain over the baseline), and the paper's number", header: ["metric", ...arms, "paper"], rows },
-      { caption: "Costs", header: ["arm", "parameters", "forward FLOPs per example", "predict ms per batch"], rows: arms.map((arm) => [arm, record.parameters[arm]!.toLocaleString("en-US"), record.flopsPerExample[arm] ?? "—", fmt(record.predictMsPerBatch[arm])]) },
+      {
+        caption: "Costs",
+        header: ["arm", "parameters", "forward FLOPs per example", "predict ms per batch"],
+        rows: arms.map((arm) => [arm, record.parameters[arm]!.toLocaleString("en-US"), record.flopsPerExample[arm] ?? "—", fmt(record.predictMsPerBatch[arm])]),
+      },
     ],
     charts,
     ...(spec ? { spec: { path: spec.path, text: spec.text } } : {}),
@@ -94,19 +145,38 @@ async function experimentPage(folder: string, cwd: string): Promise<ReportPage> 
 
 async function sweepPage(folder: string): Promise<ReportPage> {
   const record = JSON.parse(readFileSync(join(folder, "sweep.json"), "utf8")) as SweepRecord;
-  const trained = record.points.filter((p) => p.metric).sort((a, b) => (record.mode === "max" ? b.metric!.mean - a.metric!.mean : a.metric!.mean - b.metric!.mean));
+  const trained = record.points
+    .filter((p) => p.metric)
+    .sort((a, b) => (record.mode === "max" ? b.metric!.mean - a.metric!.mean : a.metric!.mean - b.metric!.mean));
   const scatter = (cost: "params" | "flops"): Chart => {
     const points = trained.flatMap((q) => (q.costs[cost] === null ? [] : [{ x: q.costs[cost]!, y: q.metric!.mean }])).sort((a, b) => a.x - b.x);
-    return { title: `${record.metric} against ${cost === "params" ? "parameters" : "forward FLOPs per example"}`, xLabel: cost, x: points.map((q) => q.x), series: [{ name: record.metric, values: points.map((q) => q.y) }], scatter: true };
+    return {
+      title: `${record.metric} against ${cost === "params" ? "parameters" : "forward FLOPs per example"}`,
+      xLabel: cost,
+      x: points.map((q) => q.x),
+      series: [{ name: record.metric, values: points.map((q) => q.y) }],
+      scatter: true,
+    };
   };
   return {
     title: `${record.sweep}: a sweep of ${record.model}`,
-    subtitle: `${record.points.length} points (${record.search}), ${record.trained + record.reused} trained, ${record.points.filter((p) => !p.meets).length} outside the constraint; ${record.metric} (${record.mode})`,
+    subtitle:
+      `${record.points.length} points (${record.search}), ${record.trained + record.reused} ` +
+      `trained, ${record.points.filter((p) => !p.meets).length} outside the constraint; ` +
+      `${record.metric} (${record.mode})`,
     tables: [
       {
         caption: "Leaderboard",
         header: ["rank", "point", "values", record.metric, "params", "flops/example", "merged"],
-        rows: trained.map((q, i) => [String(i + 1), `#${q.index}`, q.label, `${fmt(q.metric!.mean)}${record.seeds.length > 1 ? ` ± ${fmt(q.metric!.std)}` : ""}`, fmt(q.costs.params), fmt(q.costs.flops), q.sameAs !== undefined ? `= #${q.sameAs}` : ""]),
+        rows: trained.map((q, i) => [
+          String(i + 1),
+          `#${q.index}`,
+          q.label,
+          `${fmt(q.metric!.mean)}${record.seeds.length > 1 ? ` ± ${fmt(q.metric!.std)}` : ""}`,
+          fmt(q.costs.params),
+          fmt(q.costs.flops),
+          q.sameAs !== undefined ? `= #${q.sameAs}` : "",
+        ]),
       },
     ],
     charts: [scatter("params"), scatter("flops")].filter((c) => c.x.length > 0),

@@ -110,7 +110,11 @@ function loadAndResolve(files: ParsedFile[], options: CheckOptions): LoadedProgr
 }
 
 /** Elaborates and checks a loaded program with a set of overrides. */
-function checkLoaded(loaded: LoadedProgram, overrides: ReadonlyMap<string, string> | undefined, worlds: WorldContracts | undefined): Omit<CheckResult, "unreadable"> {
+function checkLoaded(
+  loaded: LoadedProgram,
+  overrides: ReadonlyMap<string, string> | undefined,
+  worlds: WorldContracts | undefined,
+): Omit<CheckResult, "unreadable"> {
   const checked = checkProgram(loaded.program, overrides, worlds);
   return { files: loaded.files, diagnostics: sortDiagnostics([...loaded.earlier, ...checked.diagnostics]), sources: loaded.sources, models: checked.models };
 }
@@ -157,7 +161,11 @@ function overridesOf(options: CompileOptions): Map<string, string> {
 /** The stages after checking: each model's pass pipeline, then its plan. */
 function optimizeAndLower(checked: CheckResult, options: CompileOptions): CompileResult {
   if (hasErrors(checked.diagnostics)) return { ...checked, plans: [], optimized: [], passReports: [] };
-  const passOptions = { verify: options.verify ?? true, ...(options.printAfter ? { printAfter: options.printAfter } : {}), ...(options.timePasses ? { timing: true } : {}) };
+  const passOptions = {
+    verify: options.verify ?? true,
+    ...(options.printAfter ? { printAfter: options.printAfter } : {}),
+    ...(options.timePasses ? { timing: true } : {}),
+  };
   const passReports = checked.models.map((m) => runPasses(m.graph, STANDARD_PIPELINE, passOptions));
   const optimized = passReports.map((r) => r.model);
   return { ...checked, optimized, passReports, plans: optimized.map((m, i) => lowerToPlan(m, checked.models[i]!.train, checked.models[i]!.schemas)) };
@@ -169,7 +177,10 @@ function optimizeAndLower(checked: CheckResult, options: CompileOptions): Compil
  * `compileWith` checks, optimizes and lowers them with its overrides. The results equal
  * `compile`'s with the same overrides.
  */
-export function variantCompiler(input: CompileInput, options: CompileOptions = {}): { readonly base: CompileResult; compileWith(overrides: ReadonlyMap<string, string>): CompileResult } {
+export function variantCompiler(
+  input: CompileInput,
+  options: CompileOptions = {},
+): { readonly base: CompileResult; compileWith(overrides: ReadonlyMap<string, string>): CompileResult } {
   const { files, unreadable } = readAndParse(input, options);
   const loaded = loadAndResolve(files, options);
   const withOverrides = (overrides: ReadonlyMap<string, string>) => {

@@ -2,7 +2,17 @@
 // Programs that generate model variants use this instead of the CLI: `compile(files or
 // { path, text }, { set })` returns the diagnostics, the checked models, the optimized IR and the plans.
 
-export { checkFiles, checkSource, compile, compileFiles, type CheckOptions, type CheckResult, type CompileInput, type CompileOptions, type CompileResult } from "./driver.js";
+export {
+  checkFiles,
+  checkSource,
+  compile,
+  compileFiles,
+  type CheckOptions,
+  type CheckResult,
+  type CompileInput,
+  type CompileOptions,
+  type CompileResult,
+} from "./driver.js";
 export { summarize, renderSummary, type SummaryJson } from "./semantics/summary.js";
 export { parseSource, type ParsedFile } from "./syntax/parse-source.js";
 export { printFile, printExpr, printType } from "./syntax/printer.js";

@@ -81,7 +81,11 @@ export function adAuctionWorld(options: AdAuctionOptions): { train: Examples; te
     AUCTION_LEVELS.forEach((w1, i) =>
       AUCTION_LEVELS.forEach((w2, j) => {
         const utility = ads.map((ad) => 0.25 * ad.bid * ad.predictedCtr + w1 * ad.predictedLc + w2 * ad.predictedCtr);
-        const shown = utility.map((u, k) => [u, k] as const).sort((a, b) => b[0] - a[0]).slice(0, SLOTS).map(([, k]) => k);
+        const shown = utility
+          .map((u, k) => [u, k] as const)
+          .sort((a, b) => b[0] - a[0])
+          .slice(0, SLOTS)
+          .map(([, k]) => k);
         const a = i * AUCTION_LEVELS.length + j;
         shownBy[a] = shown;
         for (const k of shown) {
@@ -157,7 +161,16 @@ export function adAuctionWorld(options: AdAuctionOptions): { train: Examples; te
     columns.segment_lc.set(segmentLc[request.segment]!, n * actions);
   }
   const perSetting = [actions];
-  const shapes = { state: [8], action: [2], value_ctr: perSetting, value_lc: perSetting, predicted_ctr: perSetting, predicted_lc: perSetting, segment_ctr: perSetting, segment_lc: perSetting };
+  const shapes = {
+    state: [8],
+    action: [2],
+    value_ctr: perSetting,
+    value_lc: perSetting,
+    predicted_ctr: perSetting,
+    predicted_lc: perSetting,
+    segment_ctr: perSetting,
+    segment_lc: perSetting,
+  };
   return trainAndTest(columns, shapes, options.trainExamples, total);
 }
 

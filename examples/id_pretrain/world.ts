@@ -104,8 +104,17 @@ export const ID_PRETRAIN: FiniteWorld = {
     arg("items", 5_000, "items"),
   ],
   fields: {
-    engagement: [ids("user_id", [], "users", "the user"), ids("item_id", [], "items", "the engaged item"), f32("item_logq", [], "log of the item's frequency in the log")],
-    impressions: [ids("user_id", [], "users", "the user"), ids("item_id", [], "items", "the shown item"), f32("click", [], "click"), f32("p_true", [], "the true click probability")],
+    engagement: [
+      ids("user_id", [], "users", "the user"),
+      ids("item_id", [], "items", "the engaged item"),
+      f32("item_logq", [], "log of the item's frequency in the log"),
+    ],
+    impressions: [
+      ids("user_id", [], "users", "the user"),
+      ids("item_id", [], "items", "the shown item"),
+      f32("click", [], "click"),
+      f32("p_true", [], "the true click probability"),
+    ],
   },
   build: (args) =>
     idPretrainWorld({

@@ -58,7 +58,8 @@ export function buildOmniSageWorld(sizes: OmniSageSizes): OmniSageWorld {
   for (let p = 0; p < pins; p++) for (let f = 0; f < features; f++) content[p * features + f] = centres[community[p]!]![f]! + CONTENT_NOISE * normal();
   const boardsPerCommunity = Math.max(1, Math.floor(sizes.boards / communities));
   const boardContent = new Float32Array(sizes.boards * features);
-  for (let b = 0; b < sizes.boards; b++) for (let f = 0; f < features; f++) boardContent[b * features + f] = centres[b % communities]![f]! + BOARD_NOISE * normal();
+  for (let b = 0; b < sizes.boards; b++)
+    for (let f = 0; f < features; f++) boardContent[b * features + f] = centres[b % communities]![f]! + BOARD_NOISE * normal();
   // Board b belongs to community b % communities: a pin picks one of its community's boards.
   const boardOf = Int32Array.from({ length: pins }, (_, p) => (community[p]! + communities * Math.floor(random() * boardsPerCommunity)) % sizes.boards);
   const cold = Uint8Array.from({ length: pins }, () => (random() < COLD_SHARE ? 1 : 0));
@@ -71,8 +72,8 @@ export function buildOmniSageWorld(sizes: OmniSageSizes): OmniSageWorld {
     for (let q = p + 1; q < pins; q++) {
       if (random() >= (community[p] === community[q] ? P_IN : P_OUT)) continue;
       const weight = 1 + Math.floor(-Math.log(random() + 1e-12) * 3);
-      adjacency[p]!.to.push(q), adjacency[p]!.weight.push(weight);
-      adjacency[q]!.to.push(p), adjacency[q]!.weight.push(weight);
+      (adjacency[p]!.to.push(q), adjacency[p]!.weight.push(weight));
+      (adjacency[q]!.to.push(p), adjacency[q]!.weight.push(weight));
       if (cold[p] || cold[q]) {
         // A cold pin's pairs are asked from its side: it has only its content to go by.
         if (cold[p]) coldPairs.push([p, q]);
@@ -88,7 +89,13 @@ export function buildOmniSageWorld(sizes: OmniSageSizes): OmniSageWorld {
     [src[2 * e], dst[2 * e], weight[2 * e]] = [p, q, w];
     [src[2 * e + 1], dst[2 * e + 1], weight[2 * e + 1]] = [q, p, w];
   });
-  const trainPairs = kept.flatMap(([p, q]) => [[p, q], [q, p]] as [number, number][]);
+  const trainPairs = kept.flatMap(
+    ([p, q]) =>
+      [
+        [p, q],
+        [q, p],
+      ] as [number, number][],
+  );
   return { community, content, boardContent, boardOf, cold, graph: { src, dst, weight }, adjacency, trainPairs, heldOutPairs, coldPairs };
 }
 
@@ -107,7 +114,13 @@ export function omniSageConstants(sizes: OmniSageSizes): Map<string, Column> {
     ["pin_dst", idColumn(world.graph.dst, edges)],
     ["pin_weight", floatColumn(world.graph.weight, edges)],
     ["board_src", idColumn(Int32Array.from(warm), [warm.length])],
-    ["board_dst", idColumn(Int32Array.from(warm, (p) => world.boardOf[p]!), [warm.length])],
+    [
+      "board_dst",
+      idColumn(
+        Int32Array.from(warm, (p) => world.boardOf[p]!),
+        [warm.length],
+      ),
+    ],
     ["board_weight", floatColumn(new Float32Array(warm.length).fill(1), [warm.length])],
   ]);
 }
@@ -192,8 +205,16 @@ export function omniSageCeilings(sizes: OmniSageSizes, k = 10): { pair: number; 
   const members = new Map<number, number>();
   world.community.forEach((c) => members.set(c, (members.get(c) ?? 0) + 1));
   const byCommunity = (pairs: readonly [number, number][]) =>
-    pairs.length ? pairs.reduce((sum, [p, q]) => sum + (world.community[p] === world.community[q] ? Math.min(1, k / (members.get(world.community[p]!)! - 1)) : 0), 0) / pairs.length : 0;
-  return { pair: recall(world.heldOutPairs), cold: recall(world.coldPairs), community_pair: byCommunity(world.heldOutPairs), community_cold: byCommunity(world.coldPairs) };
+    pairs.length
+      ? pairs.reduce((sum, [p, q]) => sum + (world.community[p] === world.community[q] ? Math.min(1, k / (members.get(world.community[p]!)! - 1)) : 0), 0) /
+        pairs.length
+      : 0;
+  return {
+    pair: recall(world.heldOutPairs),
+    cold: recall(world.coldPairs),
+    community_pair: byCommunity(world.heldOutPairs),
+    community_cold: byCommunity(world.coldPairs),
+  };
 }
 
 /** The world's sizes: its arguments, the walk length from the model's `walk` input. */
@@ -209,7 +230,10 @@ const omniSageSizes = (args: WorldArgs): OmniSageSizes => ({
 export const OMNISAGE_GRAPH: GeneratedWorld = {
   name: "omnisage_graph",
   kind: "generated",
-  doc: "OmniSage's world: pins in communities with noisy content, co-engagement and pin–board graphs (fed once, whole; cold pins' and a tenth of the other edges held out), pairs and random-walk user sequences",
+  doc:
+    "OmniSage's world: pins in communities with noisy content, co-engagement and pin–board " +
+    "graphs (fed once, whole; cold pins' and a tenth of the other edges held out), pairs and " +
+    "random-walk user sequences",
   args: [
     ...SEED_ARGS,
     modelArg("pins", "pins", "anchor", 1000),

@@ -13,7 +13,20 @@
 // Out: the constants, and a batch stream.
 
 import { floatColumn, idColumn, maskColumn, type Column } from "../../runtime/src/data/columns.js";
-import { arg, ids, f32, mask, modelArg, SEED_ARGS, whole, type ColumnStream, type GeneratedWorld, type WorldArgs, type WorldField, type WorldSize } from "../../runtime/src/data/world.js";
+import {
+  arg,
+  ids,
+  f32,
+  mask,
+  modelArg,
+  SEED_ARGS,
+  whole,
+  type ColumnStream,
+  type GeneratedWorld,
+  type WorldArgs,
+  type WorldField,
+  type WorldSize,
+} from "../../runtime/src/data/world.js";
 import { drawFromCumulative, gaussian, keepingLast, xorshift32 } from "../../runtime/src/data/random.js";
 
 export interface SearchSizes {
@@ -62,7 +75,6 @@ export interface SearchWorld {
   readonly vocabulary: number;
 }
 
-
 export function buildSearchWorld(sizes: SearchSizes): SearchWorld {
   const random = xorshift32(sizes.worldSeed * 7_919 + 53);
   const normal = gaussian(random);
@@ -97,7 +109,11 @@ export function buildSearchWorld(sizes: SearchSizes): SearchWorld {
   pins.forEach((pin, i) => {
     for (let j = 0; j < TITLE_TOKENS; j++) pinBoard[i * TITLE_TOKENS + j] = topicToken(pin.topic, Math.floor(random() * k));
   });
-  const dense = (items: readonly Item[]) => Float32Array.from({ length: items.length * sizes.features }, (_, i) => centres[items[Math.floor(i / sizes.features)]!.topic]![i % sizes.features]! + DENSE_NOISE * normal());
+  const dense = (items: readonly Item[]) =>
+    Float32Array.from(
+      { length: items.length * sizes.features },
+      (_, i) => centres[items[Math.floor(i / sizes.features)]!.topic]![i % sizes.features]! + DENSE_NOISE * normal(),
+    );
   const pinDense = dense(pins);
   const productDense = dense(products);
   const frozenPin = new Float32Array(sizes.pins * sizes.frozenDim);
@@ -123,8 +139,27 @@ export function buildSearchWorld(sizes: SearchSizes): SearchWorld {
   };
   const median = [...pinPopularity].sort((a, b) => a - b)[Math.floor(sizes.pins / 2)]!;
   const tail = Uint8Array.from(pinPopularity, (w) => (w < median ? 1 : 0));
-  const world = { pins, products, pinTitle, pinBoard, productTitle, pinDense, productDense, frozenPin, pinLogq: logShare(pinPopularity), productLogq: logShare(productPopularity), pinPopularity, productPopularity, tail, vocabulary: 1 + sizes.topics * k + sizes.noiseTokens };
-  return { ...world, pinPairs: drawPairs(world, sizes, "pin", sizes.pinPairs, random), productPairs: drawPairs(world, sizes, "product", sizes.productPairs, random) };
+  const world = {
+    pins,
+    products,
+    pinTitle,
+    pinBoard,
+    productTitle,
+    pinDense,
+    productDense,
+    frozenPin,
+    pinLogq: logShare(pinPopularity),
+    productLogq: logShare(productPopularity),
+    pinPopularity,
+    productPopularity,
+    tail,
+    vocabulary: 1 + sizes.topics * k + sizes.noiseTokens,
+  };
+  return {
+    ...world,
+    pinPairs: drawPairs(world, sizes, "pin", sizes.pinPairs, random),
+    productPairs: drawPairs(world, sizes, "product", sizes.productPairs, random),
+  };
 }
 
 type Catalogue = Pick<SearchWorld, "pins" | "products" | "pinPopularity" | "productPopularity">;
@@ -205,12 +240,19 @@ export function searchStream(sizes: SearchSizes, pinShare: number, streamSeed: n
       const pinCount = Math.round(batchSize * pinShare);
       const train = split === "train";
       const pins = train ? Array.from({ length: pinCount }, () => pick(w.pinPairs)) : drawPairs(w, sizes, "pin", pinCount, random);
-      const products = train ? Array.from({ length: batchSize - pinCount }, () => pick(w.productPairs)) : drawPairs(w, sizes, "product", batchSize - pinCount, random);
+      const products = train
+        ? Array.from({ length: batchSize - pinCount }, () => pick(w.productPairs))
+        : drawPairs(w, sizes, "product", batchSize - pinCount, random);
       const heads = train ? pins : drawPairs(w, sizes, "pin", pinCount, random, (item) => w.tail[item] === 0);
       const tails = train ? pins : drawPairs(w, sizes, "pin", pinCount, random, (item) => w.tail[item] === 1);
       return {
         count: batchSize,
-        columns: new Map<string, Column>([...pairFeeds("pin", pins), ...pairFeeds("product", products), ...pairFeeds("head", heads), ...pairFeeds("tail", tails)]),
+        columns: new Map<string, Column>([
+          ...pairFeeds("pin", pins),
+          ...pairFeeds("product", products),
+          ...pairFeeds("head", heads),
+          ...pairFeeds("tail", tails),
+        ]),
       };
     },
   };
@@ -240,7 +282,10 @@ const pairFields = (task: string, targets: WorldSize, queryDoc: string, targetDo
 export const OMNISEARCHSAGE_SEARCH: GeneratedWorld = {
   name: "omnisearchsage_search",
   kind: "generated",
-  doc: "OmniSearchSage's world: topic tokens, queries, pins (with board titles) and products (the low-data task) by Zipf popularity, a frozen pre-existing pin embedding; each batch query→pin and query→product pairs by `pin_share`",
+  doc:
+    "OmniSearchSage's world: topic tokens, queries, pins (with board titles) and products (the " +
+    "low-data task) by Zipf popularity, a frozen pre-existing pin embedding; each batch " +
+    "query→pin and query→product pairs by `pin_share`",
   args: [
     ...SEED_ARGS,
     arg("topics", 50, "topics"),

@@ -17,7 +17,14 @@ import { arg, ids, modelArg, SEED_ARGS, type ColumnStream, type GeneratedWorld }
  * events (item, outcome: 1 click, 2 save) and the next `window` events. Fields: history,
  * history_outcomes, future, future_outcomes (0 click, 1 save).
  */
-export function outcomeSequencesWorld(options: { items: number; users: number; historyLength: number; window: number; worldSeed: number; streamSeed: number }): ColumnStream {
+export function outcomeSequencesWorld(options: {
+  items: number;
+  users: number;
+  historyLength: number;
+  window: number;
+  worldSeed: number;
+  streamSeed: number;
+}): ColumnStream {
   const clusters = 30;
   const world = xorshift32(options.worldSeed);
   const preferred = Array.from({ length: options.users }, () => [0, 1, 2].map(() => Math.floor(world() * clusters)));

@@ -44,7 +44,11 @@ export function cleanRoomWorld(options: CleanRoomOptions): { train: Examples; te
   return trainAndTest({ features, converted, p_true: truth }, { features: [d] }, options.trainExamples, total);
 }
 
-const CLEAN_ROOM_FIELDS: readonly WorldField[] = [f32("features", [16], "the features"), f32("converted", [], "conversion"), f32("p_true", [], "the true conversion probability")];
+const CLEAN_ROOM_FIELDS: readonly WorldField[] = [
+  f32("features", [16], "the features"),
+  f32("converted", [], "conversion"),
+  f32("p_true", [], "the true conversion probability"),
+];
 
 export const CLEAN_ROOM: FiniteWorld = {
   name: "clean_room",

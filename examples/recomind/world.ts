@@ -20,7 +20,17 @@
 
 import type { Column, Examples } from "../../runtime/src/data/columns.js";
 import type { InteractiveWorld } from "../../runtime/src/rl/interactive-world.js";
-import { arg, f32, finiteArgs, ids, SEED_ARGS, type FiniteWorld, type InteractiveWorldRecord, type WorldArg, type WorldArgs } from "../../runtime/src/data/world.js";
+import {
+  arg,
+  f32,
+  finiteArgs,
+  ids,
+  SEED_ARGS,
+  type FiniteWorld,
+  type InteractiveWorldRecord,
+  type WorldArg,
+  type WorldArgs,
+} from "../../runtime/src/data/world.js";
 import { gaussian, xorshift32 } from "../../runtime/src/data/random.js";
 
 export interface SessionWorldOptions {
@@ -56,7 +66,8 @@ export class SessionWorld implements InteractiveWorld {
     this.centres = Float64Array.from({ length: CLUSTERS * DIM }, () => normal() * spread);
     this.cluster = Int32Array.from({ length: this.items }, () => Math.floor(random() * CLUSTERS));
     this.vectors = new Float64Array(this.items * DIM);
-    for (let i = 0; i < this.items; i++) for (let k = 0; k < DIM; k++) this.vectors[i * DIM + k] = this.centres[this.cluster[i]! * DIM + k]! + 0.5 * spread * normal();
+    for (let i = 0; i < this.items; i++)
+      for (let k = 0; k < DIM; k++) this.vectors[i * DIM + k] = this.centres[this.cluster[i]! * DIM + k]! + 0.5 * spread * normal();
     this.clickbait = Uint8Array.from({ length: this.items }, () => (random() < CLICKBAIT_SHARE ? 1 : 0));
   }
 
@@ -198,7 +209,11 @@ export function sessionLogs(options: SessionLogOptions, random = xorshift32(opti
   return { train: take(options.trainExamples), test: take(options.testExamples) };
 }
 
-const SESSION_ARGS: readonly WorldArg[] = [arg("items", 500, "items"), arg("history_length", 8, "items the state remembers"), arg("max_steps", 30, "items per session at most")];
+const SESSION_ARGS: readonly WorldArg[] = [
+  arg("items", 500, "items"),
+  arg("history_length", 8, "items the state remembers"),
+  arg("max_steps", 30, "items per session at most"),
+];
 const sessionOptions = (args: WorldArgs): SessionWorldOptions => ({
   worldSeed: args.worldSeed,
   items: args.number("items"),

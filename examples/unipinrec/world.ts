@@ -18,7 +18,14 @@ import { arg, f32, ids, modelArg, SEED_ARGS, type ColumnStream, type GeneratedWo
  * slate_click_prob and slate_save_prob (each impression's true probabilities) and
  * target_probs f32[B, items] (the true distribution of the next engaged item).
  */
-export function engagementSessionsWorld(options: { items: number; users: number; historyLength: number; slate: number; worldSeed: number; streamSeed: number }): ColumnStream {
+export function engagementSessionsWorld(options: {
+  items: number;
+  users: number;
+  historyLength: number;
+  slate: number;
+  worldSeed: number;
+  streamSeed: number;
+}): ColumnStream {
   const clusters = 20;
   const world = xorshift32(options.worldSeed);
   const preferred = Array.from({ length: options.users }, () => {

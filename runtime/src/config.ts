@@ -19,7 +19,10 @@ export function parseConfig(text: string): Config {
   let match: RegExpExecArray | null;
   while (body.trim() && (match = part.exec(body))) {
     const raw = match[2]!.trim();
-    args.set(match[1]!, raw.startsWith('"') ? (JSON.parse(raw) as string) : raw === "true" ? true : raw === "false" ? false : Number.isNaN(Number(raw)) ? raw : Number(raw));
+    args.set(
+      match[1]!,
+      raw.startsWith('"') ? (JSON.parse(raw) as string) : raw === "true" ? true : raw === "false" ? false : Number.isNaN(Number(raw)) ? raw : Number(raw),
+    );
     if (match[3] === "") break;
   }
   return { name: m[1]!, args };

@@ -63,16 +63,28 @@ export async function fullIndexRecall(
   options: { readonly batches: number; readonly batchSize: number; readonly ks: readonly number[]; readonly trainingCounts?: ArrayLike<number> },
 ): Promise<FullIndexRecall> {
   const queryStep = executor.plan.entries.encode.outputs[encoders.query];
-  if (queryStep === undefined) throw new IndexError(`model ${executor.plan.model} has no encoder \`${encoders.query}\` to encode the queries (its encoders: ${Object.keys(executor.plan.entries.encode.outputs).map((n) => `\`${n}\``).join(", ")})`);
+  if (queryStep === undefined)
+    throw new IndexError(
+      `model ${executor.plan.model} has no encoder \`${encoders.query}\` to encode the queries ` +
+        `(its encoders: ` +
+        `${Object.keys(executor.plan.entries.encode.outputs)
+          .map((n) => `\`${n}\``)
+          .join(", ")})`,
+    );
   const { vectors, input } = catalogueVectors(executor, encoders.item, options.batchSize);
   const [items, width] = vectors.shape as [number, number];
   const queryShape = executor.plan.steps[queryStep]!.type.shape;
   if (queryShape.length !== 2 || (typeof queryShape[1] === "number" && queryShape[1] !== width)) {
     vectors.dispose();
-    throw new IndexError(`encoder \`${encoders.query}\` gives ${JSON.stringify(queryShape)} per batch; the index holds vectors of ${width}: the query encoder must give one vector of the same width per example`);
+    throw new IndexError(
+      `encoder \`${encoders.query}\` gives ${JSON.stringify(queryShape)} per batch; the index ` +
+        `holds vectors of ${width}: the query encoder must give one vector of the same width per ` +
+        `example`,
+    );
   }
   const buckets = options.trainingCounts ? bucketsOf(options.trainingCounts) : undefined;
-  if (options.trainingCounts && options.trainingCounts.length !== items) throw new IndexError(`training counts for ${options.trainingCounts.length} items, the catalogue has ${items}`);
+  if (options.trainingCounts && options.trainingCounts.length !== items)
+    throw new IndexError(`training counts for ${options.trainingCounts.length} items, the catalogue has ${items}`);
   const tally = new Map<Bucket, { examples: number; hits: number[] }>();
   const count = (bucket: Bucket, rank: number) => {
     const entry = tally.get(bucket) ?? { examples: 0, hits: options.ks.map(() => 0) };
@@ -85,7 +97,8 @@ export async function fullIndexRecall(
       const batch = await heldOut.next(options.batchSize);
       if (!batch) break;
       const targets = batch.feeds.get(input);
-      if (!targets) throw new IndexError(`the held-out data does not feed \`${input}\`, the ids the item encoder reads: the truth each query is scored against`);
+      if (!targets)
+        throw new IndexError(`the held-out data does not feed \`${input}\`, the ids the item encoder reads: the truth each query is scored against`);
       const ranks = tf.tidy(() => {
         const queries = executor.runNamed("encode", [encoders.query], batch.feeds).get(encoders.query)!;
         const ids = tf.cast(targets, "int32");
@@ -116,7 +129,10 @@ export async function fullIndexRecall(
   for (const bucket of ["all", "head", "tail", "cold"] as const) {
     const entry = tally.get(bucket);
     if (!entry && (bucket === "all" || !buckets)) continue;
-    result[bucket] = { examples: entry?.examples ?? 0, recall: Object.fromEntries(options.ks.map((k, i) => [`recall_at_${k}`, entry ? entry.hits[i]! / entry.examples : NaN])) };
+    result[bucket] = {
+      examples: entry?.examples ?? 0,
+      recall: Object.fromEntries(options.ks.map((k, i) => [`recall_at_${k}`, entry ? entry.hits[i]! / entry.examples : NaN])),
+    };
   }
   return { items, ks: options.ks, buckets: result };
 }

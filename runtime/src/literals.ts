@@ -50,10 +50,16 @@ export function htmlText(text: string): string {
 
 /** A value as JSON inside an HTML `<script>` element: no `</script>`, no `<!--`, no raw line separators. */
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
 
 /** A Graphviz DOT quoted string: quotes and backslashes escaped, line breaks as DOT's `\n`. */
 export function dotString(text: string): string {
-  return `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\r\n|[\n\r\u2028\u2029]/g, "\\n")}"`;
+  return `"${text
+    .replace(/\\/g, "\\\\")
+    .replace(/"/g, '\\"')
+    .replace(/\r\n|[\n\r\u2028\u2029]/g, "\\n")}"`;
 }

@@ -20,7 +20,10 @@ export type Fusion =
 export function findFusions(plan: Plan, kinds: ReadonlySet<Fusion["kind"]>): Map<number, Fusion> {
   const fusions = new Map<number, Fusion>();
   for (const step of plan.steps) {
-    const fusion = (kinds.has("layer_norm") ? matchLayerNorm(plan, step) : undefined) ?? (kinds.has("dense") ? matchDense(plan, step) : undefined) ?? (kinds.has("cross_entropy") ? matchCrossEntropy(plan, step) : undefined);
+    const fusion =
+      (kinds.has("layer_norm") ? matchLayerNorm(plan, step) : undefined) ??
+      (kinds.has("dense") ? matchDense(plan, step) : undefined) ??
+      (kinds.has("cross_entropy") ? matchCrossEntropy(plan, step) : undefined);
     if (fusion) fusions.set(step.id, fusion);
   }
   return fusions;
@@ -44,7 +47,14 @@ function matchCrossEntropy(plan: Plan, out: PlanStep): Fusion | undefined {
   const [lse, picked] = [plan.steps[difference.inputs[0]!]!, plan.steps[difference.inputs[1]!]!];
   if (lse.op !== "logsumexp" || picked.op !== "take_along" || lse.inputs[0] !== picked.inputs[0]) return undefined;
   const logits = plan.steps[lse.inputs[0]!]!;
-  if (logits.type.shape.length !== 2 || logits.type.dtype !== "f32" || lse.attrs["keepdims"] || !lastAxis(lse.attrs["axis"], 2) || !lastAxis(picked.attrs["axis"], 2)) return undefined;
+  if (
+    logits.type.shape.length !== 2 ||
+    logits.type.dtype !== "f32" ||
+    lse.attrs["keepdims"] ||
+    !lastAxis(lse.attrs["axis"], 2) ||
+    !lastAxis(picked.attrs["axis"], 2)
+  )
+    return undefined;
   return { kind: "cross_entropy", inputs: [logits.id, picked.inputs[1]!] };
 }
 

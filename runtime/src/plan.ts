@@ -119,7 +119,10 @@ export interface PlanSchema {
 export type PlanMetric =
   /** The mean over examples of a per-example quantity: batch values weighted by batch size. */
   | { readonly aggregate: "mean" }
-  /** Not decomposable (AUC, normalized entropy, SNIPS, …): the op's inputs are gathered over the whole set and the metric computed once. The eval entry outputs them as `name/arg`. */
+  /**
+   * Not decomposable (AUC, normalized entropy, SNIPS, …): the op's inputs are gathered over the
+   * whole set and the metric computed once. The eval entry outputs them as `name/arg`.
+   */
   | { readonly aggregate: "exact"; readonly op: string; readonly args: readonly string[]; readonly attrs: Readonly<Record<string, PlanValue>> };
 
 export interface PlanEntry {
@@ -164,19 +167,24 @@ export function validatePlan(plan: unknown): string[] {
   };
   for (const param of p.params ?? []) inRange(param.step, `param ${param.name}`);
   for (const input of p.inputs ?? []) inRange(input.step, `input ${input.name}`);
-  for (const [entry, value] of Object.entries(p.entries ?? {})) for (const [name, step] of Object.entries(value.outputs)) inRange(step, `${entry} output ${name}`);
+  for (const [entry, value] of Object.entries(p.entries ?? {}))
+    for (const [name, step] of Object.entries(value.outputs)) inRange(step, `${entry} output ${name}`);
   for (const [state, step] of Object.entries(p.entries?.train.updates ?? {})) {
     inRange(step, `the update of ${state}`);
-    if (!(p.params ?? []).some((param) => param.name === state && param.group === "state")) problems.push(`the train entry updates ${state}, which is not a state parameter`);
+    if (!(p.params ?? []).some((param) => param.name === state && param.group === "state"))
+      problems.push(`the train entry updates ${state}, which is not a state parameter`);
   }
   for (const [name, metric] of Object.entries(p.metrics ?? {})) {
     if (!(name in (p.entries?.eval.outputs ?? {}))) problems.push(`metric ${name} is not an eval output`);
-    if (metric.aggregate === "exact") for (const arg of metric.args) if (!(`${name}/${arg}` in (p.entries?.eval.outputs ?? {}))) problems.push(`metric ${name} gathers ${arg}, which the eval entry does not output`);
+    if (metric.aggregate === "exact")
+      for (const arg of metric.args)
+        if (!(`${name}/${arg}` in (p.entries?.eval.outputs ?? {}))) problems.push(`metric ${name} gathers ${arg}, which the eval entry does not output`);
   }
   for (const schema of Object.values(p.schemas ?? {})) {
     for (const field of schema.fields) {
       const fed = field.part ? field.part.of : field.name;
-      if ((field.kind !== "timestamp" || field.feeds) && !(p.inputs ?? []).some((i) => i.name === fed)) problems.push(`schema ${schema.name} field ${field.name} feeds no input`);
+      if ((field.kind !== "timestamp" || field.feeds) && !(p.inputs ?? []).some((i) => i.name === fed))
+        problems.push(`schema ${schema.name} field ${field.name} feeds no input`);
     }
   }
   return problems;

@@ -64,7 +64,10 @@ export class ServingModel {
    * The heads for one batch; `dims` gives the sizes of the model's symbolic dims. An input given
    * as a bare typed array takes the shape the plan gives it at these sizes.
    */
-  async predict(inputs: Readonly<Record<string, ServingTensor | ServingTensor["data"]>>, dims: Readonly<Record<string, number>>): Promise<Record<string, ServingOutput>> {
+  async predict(
+    inputs: Readonly<Record<string, ServingTensor | ServingTensor["data"]>>,
+    dims: Readonly<Record<string, number>>,
+  ): Promise<Record<string, ServingOutput>> {
     const sizes = new Map(Object.entries(dims));
     const feeds = new Map<string, tf.Tensor>();
     try {
@@ -93,20 +96,29 @@ export class ServingModel {
       try {
         return evaluateDim(d, sizes);
       } catch {
-        throw new ServingError(`the input \`${name}\` has the dim \`${d}\`: give the sizes of ${[...new Set(String(d).match(/[A-Za-z_]\w*/g))].join(", ")} in dims`);
+        throw new ServingError(
+          `the input \`${name}\` has the dim \`${d}\`: give the sizes of ${[...new Set(String(d).match(/[A-Za-z_]\w*/g))].join(", ")} in dims`,
+        );
       }
     });
     const given: ServingTensor = ArrayBuffer.isView(raw) ? { data: raw, shape } : raw;
-    if (given.shape.length !== shape.length || given.shape.some((d, i) => d !== shape[i])) throw new ServingError(`the input \`${name}\` has the shape [${given.shape.join(", ")}]; the model expects [${shape.join(", ")}]`);
+    if (given.shape.length !== shape.length || given.shape.some((d, i) => d !== shape[i]))
+      throw new ServingError(`the input \`${name}\` has the shape [${given.shape.join(", ")}]; the model expects [${shape.join(", ")}]`);
     const count = shape.reduce((a, b) => a * b, 1);
-    if (given.data.length !== count) throw new ServingError(`the input \`${name}\` holds ${given.data.length} values; its shape [${shape.join(", ")}] needs ${count}`);
+    if (given.data.length !== count)
+      throw new ServingError(`the input \`${name}\` holds ${given.data.length} values; its shape [${shape.join(", ")}] needs ${count}`);
     const { dtype, space } = input.type;
     const integer = dtype === "id" || dtype === "i32" || dtype === "bool";
-    if (integer !== !(given.data instanceof Float32Array)) throw new ServingError(`the input \`${name}\` is ${dtype}: give it as ${dtype === "f32" ? "a Float32Array" : dtype === "bool" ? "a Uint8Array of 0 and 1" : "an Int32Array"}`);
+    if (integer !== !(given.data instanceof Float32Array))
+      throw new ServingError(
+        `the input \`${name}\` is ${dtype}: give it as ` +
+          `${dtype === "f32" ? "a Float32Array" : dtype === "bool" ? "a Uint8Array of 0 and 1" : "an Int32Array"}`,
+      );
     if (dtype === "id" && space) {
       const size = evaluateDim(space.size, sizes);
       const bad = given.data.findIndex((v) => v < 0 || v >= size);
-      if (bad >= 0) throw new ServingError(`the input \`${name}\` holds the id ${given.data[bad]} at ${bad}, outside ${space.name || "its space"} [0, ${size})`);
+      if (bad >= 0)
+        throw new ServingError(`the input \`${name}\` holds the id ${given.data[bad]} at ${bad}, outside ${space.name || "its space"} [0, ${size})`);
     }
     if (dtype === "bool") return tf.tensor(Array.from(given.data, Boolean), shape, "bool");
     return tf.tensor(given.data, shape, dtype === "f32" ? "float32" : "int32");

@@ -14,12 +14,19 @@ import { ROOT } from "./repo.js";
 
 export type { RefTensor };
 
-export const SPECS = ["examples/two_tower/model.rec", "examples/ctr/model.rec", "examples/utility_policy/model.rec", "examples/sasrec/model.rec", "test/corpus/typing/ops.rec", "test/corpus/typing/more-ops.rec"];
+export const SPECS = [
+  "examples/two_tower/model.rec",
+  "examples/ctr/model.rec",
+  "examples/utility_policy/model.rec",
+  "examples/sasrec/model.rec",
+  "test/corpus/typing/ops.rec",
+  "test/corpus/typing/more-ops.rec",
+];
 export const SIZES: Record<string, number> = { B: 5, L: 4, T: 3 };
 
 export function lcg(seed: number) {
   let s = seed;
-  return () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 }
 
 /** Deterministic data for every input and parameter of a plan. */
@@ -43,7 +50,12 @@ export function dataFor(plan: Plan): Map<string, { shape: number[]; data: number
   return out;
 }
 
-export function reference(model: IrModel, plan: Plan, data: ReturnType<typeof dataFor>, gradientStops: Parameters<typeof interpret>[3] = {}): Map<string, Float64Array> {
+export function reference(
+  model: IrModel,
+  plan: Plan,
+  data: ReturnType<typeof dataFor>,
+  gradientStops: Parameters<typeof interpret>[3] = {},
+): Map<string, Float64Array> {
   const feeds = new Map<string, RefTensor>([...data].map(([k, v]) => [k, { shape: v.shape, data: Float64Array.from(v.data) }]));
   const values = interpret(model, SIZES, feeds, gradientStops);
   const out = new Map<string, Float64Array>();
@@ -55,7 +67,6 @@ export const compiled = SPECS.map((spec) => {
   const result = compileFiles([join(ROOT, spec)]);
   return { spec, plan: result.plans[0]!, model: result.optimized[0]! };
 });
-
 
 /**
  * The tfjs gradients of the sum of a plan's losses on `data` (weights and inputs), by weight
@@ -71,7 +82,8 @@ export async function tfjsGradients(plan: Plan, data: ReturnType<typeof dataFor>
     return total as tf.Scalar;
   }, [...executor.params.values()]);
   const out = new Map<string, Float32Array>();
-  for (const [name, variable] of executor.params) out.set(name, grads[variable.name] ? ((await grads[variable.name]!.data()) as Float32Array) : new Float32Array(variable.size));
+  for (const [name, variable] of executor.params)
+    out.set(name, grads[variable.name] ? ((await grads[variable.name]!.data()) as Float32Array) : new Float32Array(variable.size));
   executor.dispose();
   tf.dispose([...Object.values(grads), ...feeds.values()]);
   return out;

@@ -37,7 +37,11 @@ function shapeOf(text: string): Shape {
   const source = new SourceFile("fuzz.rec", text);
   const parsed = parseSource(source);
   const code = lex(source).tokens.filter((t) => ![",", "(", ")"].includes(t.image));
-  const places = parsed.comments.map((c) => code.filter((t) => t.startOffset < c.startOffset).reduce((n, t) => n + (t.image.startsWith("'") || t.image.startsWith('"') ? t.image.length - 2 : t.image.length), 0));
+  const places = parsed.comments.map((c) =>
+    code
+      .filter((t) => t.startOffset < c.startOffset)
+      .reduce((n, t) => n + (t.image.startsWith("'") || t.image.startsWith('"') ? t.image.length - 2 : t.image.length), 0),
+  );
   return {
     errors: parsed.diagnostics.filter((d) => d.severity === "error").length,
     tree: JSON.stringify(stripSpans(parsed.ast)),
@@ -49,7 +53,9 @@ function shapeOf(text: string): Shape {
 /** A mutant with `count` comments after random tokens. */
 function withComments(text: string, count: number, random: () => number, tag: string): string {
   const tokens = lex(new SourceFile("fuzz.rec", text)).tokens;
-  const ends = [...new Set(Array.from({ length: count }, () => tokens[Math.floor(random() * tokens.length)]?.endOffset))].filter((e): e is number => e !== undefined).sort((a, b) => b - a);
+  const ends = [...new Set(Array.from({ length: count }, () => tokens[Math.floor(random() * tokens.length)]?.endOffset))]
+    .filter((e): e is number => e !== undefined)
+    .sort((a, b) => b - a);
   let out = text;
   for (const [k, end] of ends.entries()) {
     const comment = random() < 0.6 ? ` // ${tag}.${k}\n` : ` /* ${tag}.${k} */ `;
@@ -75,7 +81,8 @@ export async function fuzzFormat(count: number, seed: number): Promise<FormatFuz
     const result = await formatRec(text, spec.path, { printWidth: width });
     if (!result.ok) {
       refused++;
-      if (result.offset === undefined && !/does not parse|nested too deeply/.test(result.reason)) failures.push(`${where}: refused without a place: ${result.reason}`);
+      if (result.offset === undefined && !/does not parse|nested too deeply/.test(result.reason))
+        failures.push(`${where}: refused without a place: ${result.reason}`);
       continue;
     }
     const after = shapeOf(result.text);

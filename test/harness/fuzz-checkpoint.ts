@@ -35,7 +35,8 @@ export async function fuzzCheckpoint(copies: number, seed: number): Promise<{ tr
   const original = readFileSync(path);
   const saved = decodeSafetensors(original).tensors;
   const same = (tensors: typeof saved) =>
-    tensors.size === saved.size && [...tensors].every(([name, t]) => saved.has(name) && t.dtype === saved.get(name)!.dtype && t.data.every((v, k) => Object.is(v, saved.get(name)!.data[k])));
+    tensors.size === saved.size &&
+    [...tensors].every(([name, t]) => saved.has(name) && t.dtype === saved.get(name)!.dtype && t.data.every((v, k) => Object.is(v, saved.get(name)!.data[k])));
   const rand = xorshift32(seed);
   const crashed: string[] = [];
   let [loaded, refused] = [0, 0];

@@ -28,7 +28,12 @@ export function damage(bytes: Buffer, rand: () => number): Buffer {
   return out;
 }
 
-export async function fuzzReader(format: TableFormat, original: Buffer, variants: number, seed: number): Promise<{ tried: number; clean: number; crashed: string[] }> {
+export async function fuzzReader(
+  format: TableFormat,
+  original: Buffer,
+  variants: number,
+  seed: number,
+): Promise<{ tried: number; clean: number; crashed: string[] }> {
   const rand = xorshift32(seed);
   const crashed: string[] = [];
   let clean = 0;
@@ -49,9 +54,15 @@ export async function fuzzReader(format: TableFormat, original: Buffer, variants
 
 export function sample(format: TableFormat): Buffer {
   if (format === "parquet") return readFileSync(join(ROOT, "examples/ctr/data/impressions.parquet"));
-  const rows = Array.from({ length: 200 }, (_, i) => ({ uid: i % 17, features: [i / 10, 1 - i / 100], clicked: i % 3 === 0 ? 1 : 0, note: i % 5 ? "plain" : 'with "quotes", commas\nand a newline' }));
+  const rows = Array.from({ length: 200 }, (_, i) => ({
+    uid: i % 17,
+    features: [i / 10, 1 - i / 100],
+    clicked: i % 3 === 0 ? 1 : 0,
+    note: i % 5 ? "plain" : 'with "quotes", commas\nand a newline',
+  }));
   if (format === "jsonl") return Buffer.from(rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
   const quote = (v: unknown) => `"${String(v).replace(/"/g, '""')}"`;
-  return Buffer.from(["uid,features,clicked,note", ...rows.map((r) => [r.uid, quote(JSON.stringify(r.features)), r.clicked, quote(r.note)].join(","))].join("\n") + "\n");
+  return Buffer.from(
+    ["uid,features,clicked,note", ...rows.map((r) => [r.uid, quote(JSON.stringify(r.features)), r.clicked, quote(r.note)].join(","))].join("\n") + "\n",
+  );
 }
-

@@ -19,15 +19,65 @@ export interface SpecFuzzResult {
 }
 
 const PIECES = [
-  "B", "L", "64", "0", "-1", "1.5", "x", "[", "]", "(", ")", ",", "+", "*", "@", "f32", "<", ">", "axis = 0", "sum(", "Dense(",
-  "\n", "None", ":", "...", "if", "then", "else", "fn(a) => a", "[1, 2]", "items", "dim", "let", "model", "import", "|>", "=",
-  "range(", "for", "in", "not", "id<", "{", "}", "'", '"', "/*", "///", "std/", "../",
+  "B",
+  "L",
+  "64",
+  "0",
+  "-1",
+  "1.5",
+  "x",
+  "[",
+  "]",
+  "(",
+  ")",
+  ",",
+  "+",
+  "*",
+  "@",
+  "f32",
+  "<",
+  ">",
+  "axis = 0",
+  "sum(",
+  "Dense(",
+  "\n",
+  "None",
+  ":",
+  "...",
+  "if",
+  "then",
+  "else",
+  "fn(a) => a",
+  "[1, 2]",
+  "items",
+  "dim",
+  "let",
+  "model",
+  "import",
+  "|>",
+  "=",
+  "range(",
+  "for",
+  "in",
+  "not",
+  "id<",
+  "{",
+  "}",
+  "'",
+  '"',
+  "/*",
+  "///",
+  "std/",
+  "../",
 ];
 const HOSTILE_NUMBERS = ["0", "-1", "1_000_000", "100_000_000", "1e30", "1e-45", "2 ** 62", "99999999999999999999", "0.0", "-0.5", "10_001"];
 
 /** The valid specs mutants start from: every example and every paper module. */
 export function fuzzSeeds(): Array<{ path: string; text: string }> {
-  return [...recFilesUnder("examples"), ...recFilesUnder("stdlib/papers")].map((path) => ({ path: join(ROOT, path), text: readFileSync(join(ROOT, path), "utf8") }));
+  return [...recFilesUnder("examples"), ...recFilesUnder("stdlib/papers")].map((path) => ({
+    path: join(ROOT, path),
+    text: readFileSync(join(ROOT, path), "utf8"),
+  }));
 }
 
 export function mutate(text: string, rand: () => number): string {
@@ -73,7 +123,9 @@ export function fuzzSpecs(count: number, seed: number): SpecFuzzResult {
     try {
       const result = compile({ path: original.path, text });
       const errors = result.diagnostics.filter((d) => d.severity === "error");
-      const broken = result.diagnostics.find((d) => d.code === "REC9001" || !/^REC\d{4}$/.test(d.code) || d.primary.span.start < 0 || d.primary.span.end < d.primary.span.start);
+      const broken = result.diagnostics.find(
+        (d) => d.code === "REC9001" || !/^REC\d{4}$/.test(d.code) || d.primary.span.start < 0 || d.primary.span.end < d.primary.span.start,
+      );
       if (broken) crashed.push(`${where}: ${broken.code} ${broken.message}`);
       else if (errors.length) rejected++;
       else accepted++;

@@ -61,7 +61,22 @@ export function fuzzRollouts(count: number, seed: number): Promise<SurfaceResult
     const fault = Math.floor(random() * 10);
     const level = pick(random, LEVELS);
     const maxSteps = pick(random, [1, 2, 30, 100_000_000]);
-    const argv = ["train", "--backend", "cpu", "--model", "Q", "--set", `fault=${fault}`, "--set", `level=${level}`, "--set", `max_steps=${maxSteps}`, "--out", join(dir, String(i)), join(ROOT, "test/fixtures/rollouts/fuzz.rec")];
+    const argv = [
+      "train",
+      "--backend",
+      "cpu",
+      "--model",
+      "Q",
+      "--set",
+      `fault=${fault}`,
+      "--set",
+      `level=${level}`,
+      "--set",
+      `max_steps=${maxSteps}`,
+      "--out",
+      join(dir, String(i)),
+      join(ROOT, "test/fixtures/rollouts/fuzz.rec"),
+    ];
     const result = await rec(argv);
     // 0 works; 5 never ends by itself (the world's max_steps ends it); 3 and 7 are fine inside [0, 1].
     const fine = fault === 0 || fault === 5 || (fault === 3 && level >= 0 && level <= 1);

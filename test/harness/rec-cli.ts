@@ -13,4 +13,8 @@ export async function rec(argv: string[], cwd = ROOT): Promise<{ code: number; s
 }
 
 /** A run directory's metrics.jsonl, a record per line. */
-export const curve = (dir: string) => readFileSync(join(dir, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { step: number; loss: number; metrics?: Record<string, number> });
+export const curve = (dir: string) =>
+  readFileSync(join(dir, "metrics.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { step: number; loss: number; metrics?: Record<string, number> });

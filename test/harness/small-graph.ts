@@ -57,4 +57,7 @@ schema Pairs {`,
 )
   .replace("  input edge_weight: f32[E] constant\n", "  input edge_weight: f32[E] constant\n  input frozen_user: f32[users, 2] constant\n")
   .replace("encoder user = gather(user_rows, user_id)", "encoder user = gather(user_rows, user_id) + sum(gather(frozen_user, user_id), axis = -1)[:, None]")
-  .replace('constants = csv("graph.csv", schema = Edges)', 'constants = [csv("graph.csv", schema = Edges), jsonl("frozen.jsonl", schema = Frozen, key = "id")]');
+  .replace(
+    'constants = csv("graph.csv", schema = Edges)',
+    'constants = [csv("graph.csv", schema = Edges), jsonl("frozen.jsonl", schema = Frozen, key = "id")]',
+  );

@@ -30,8 +30,16 @@ const TEMPLATES: Readonly<Record<string, (n: number) => string>> = {
   "nested lists": (n) => model(`x + len(${"[".repeat(n)}1.0${"]".repeat(n)})`),
   "nested lambdas": (n) => model(`fold(range(1), x, ${repeat(n, () => "fn(a, i) => ")}a)`),
   "let chain": (n) => `model M {\n  dims B\n  input x: f32[B]\n  let a0 = x\n${repeat(n, (i) => `  let a${i + 1} = a${i} + 1.0\n`)}  head h = a${n}\n}\n`,
-  "function chain": (n) => model(`f${n - 1}(x)`, repeat(n, (i) => `fn f${i}(v: f32[B]) -> f32[B] { ${i ? `f${i - 1}(v)` : "v"} }\n`)),
-  "module chain": (n) => model(`M${n - 1}()(x)`, repeat(n, (i) => `module M${i}() {\n  fn (v: f32[B]) -> f32[B] { ${i ? `M${i - 1}()(v)` : "v"} }\n}\n`)),
+  "function chain": (n) =>
+    model(
+      `f${n - 1}(x)`,
+      repeat(n, (i) => `fn f${i}(v: f32[B]) -> f32[B] { ${i ? `f${i - 1}(v)` : "v"} }\n`),
+    ),
+  "module chain": (n) =>
+    model(
+      `M${n - 1}()(x)`,
+      repeat(n, (i) => `module M${i}() {\n  fn (v: f32[B]) -> f32[B] { ${i ? `M${i - 1}()(v)` : "v"} }\n}\n`),
+    ),
 };
 
 const SIZES = [10, 300, 1200, 5000];
@@ -50,7 +58,12 @@ describe("every grammar rule grown to 5,000", () => {
         const file = join(dir, `${name.replace(/\W+/g, "_")}-${n}.rec`);
         const text = template(n);
         writeFileSync(file, text);
-        for (const argv of [["check", file], ["print", file], ["ir", file], ["fmt", "--check", file]]) {
+        for (const argv of [
+          ["check", file],
+          ["print", file],
+          ["ir", file],
+          ["fmt", "--check", file],
+        ]) {
           const result = await rec(argv);
           expectClean(`${name} × ${n}: rec ${argv[0]}`, result.code, result.stdout + result.stderr);
           if (argv[0] === "check" && result.code === 1) expect(result.stdout + result.stderr, `${name} × ${n}`).toMatch(/error\[REC\d{4}\]/);

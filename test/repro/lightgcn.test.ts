@@ -19,8 +19,13 @@ async function recall(layers: number): Promise<number> {
   rmSync(out, { recursive: true, force: true });
   let stderr = "";
   const io = { stdout: () => undefined, stderr: (t: string) => void (stderr += t), isTTY: false, cwd: ROOT, env: {} };
-  expect(await main(["train", "--backend", "torch", "--seed", "1", "--set", `layers=${layers}`, "--out", out, "examples/lightgcn/model.rec"], io), stderr).toBe(0);
-  const lines = readFileSync(join(out, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { metrics?: Record<string, number> });
+  expect(await main(["train", "--backend", "torch", "--seed", "1", "--set", `layers=${layers}`, "--out", out, "examples/lightgcn/model.rec"], io), stderr).toBe(
+    0,
+  );
+  const lines = readFileSync(join(out, "metrics.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { metrics?: Record<string, number> });
   return lines[lines.length - 1]!.metrics!["recall_at_10"]!;
 }
 

@@ -18,7 +18,12 @@ const work = mkdtempSync(join(tmpdir(), "rec-install-"));
 const app = join(work, "app");
 
 function sh(command: string, args: string[], cwd = app): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(command, args, { cwd, encoding: "utf8", maxBuffer: 1 << 26, env: { ...process.env, npm_config_audit: "false", npm_config_fund: "false" } });
+  const run = spawnSync(command, args, {
+    cwd,
+    encoding: "utf8",
+    maxBuffer: 1 << 26,
+    env: { ...process.env, npm_config_audit: "false", npm_config_fund: "false" },
+  });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -45,9 +50,22 @@ function initializeOverStdio(): Promise<string> {
 describe("the packed package, installed into an empty folder", () => {
   it("packs only what users need, installs, imports, type-checks, and runs the README's commands", async () => {
     // Pack (this builds dist/ through `prepare`) and install.
-    const packed = JSON.parse(execFileSync("npm", ["pack", "--json", "--pack-destination", work], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 26 })) as { filename: string; files: { path: string }[] }[];
+    const packed = JSON.parse(execFileSync("npm", ["pack", "--json", "--pack-destination", work], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 26 })) as {
+      filename: string;
+      files: { path: string }[];
+    }[];
     const paths = packed[0]!.files.map((f) => f.path);
-    expect(paths).toEqual(expect.arrayContaining(["LICENSE", "README.md", "bin/rec.js", "dist/api/index.js", "dist/cli/main.js", "stdlib/nn.rec", "runtime/python/reclang_torch/ops.py"]));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "LICENSE",
+        "README.md",
+        "bin/rec.js",
+        "dist/api/index.js",
+        "dist/cli/main.js",
+        "stdlib/nn.rec",
+        "runtime/python/reclang_torch/ops.py",
+      ]),
+    );
     expect(paths.filter((p) => /^(test|bench|\.ci|examples)\/|^dist\/bench\/|^tsconfig/.test(p))).toEqual([]);
     mkdirSync(app);
     writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));
@@ -61,7 +79,9 @@ describe("the packed package, installed into an empty folder", () => {
     copyFileSync(join(ROOT, "examples/two_tower/model.rec"), join(app, "model.rec"));
     writeFileSync(
       join(app, "api.mjs"),
-      `import { compile } from "reclang";\nconst r = compile(["model.rec"], { set: { dim: 48 } });\nconsole.log(JSON.stringify({ errors: r.diagnostics.length, models: r.models.length }));\n`,
+      `import { compile } from "reclang";\nconst r = compile(["model.rec"], { set: { dim: 48 } ` +
+        `});\nconsole.log(JSON.stringify({ errors: r.diagnostics.length, models: r.models.length ` +
+        `}));\n`,
     );
     const api = sh("node", ["api.mjs"]);
     expect(api.stderr).toBe("");
@@ -69,9 +89,26 @@ describe("the packed package, installed into an empty folder", () => {
     // … and a strict .ts file.
     writeFileSync(
       join(app, "typed.ts"),
-      `import { compile } from "reclang";\nimport { ServingModel, type Plan } from "reclang/serve";\nconst plan: Plan = compile(["model.rec"]).plans[0]!;\nexport const open = (path: string): Promise<ServingModel> => ServingModel.open(plan, path, {});\n`,
+      `import { compile } from "reclang";\nimport { ServingModel, type Plan } from ` +
+        `"reclang/serve";\nconst plan: Plan = compile(["model.rec"]).plans[0]!;\nexport const open ` +
+        `= (path: string): Promise<ServingModel> => ServingModel.open(plan, path, {});\n`,
     );
-    writeFileSync(join(app, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, noUncheckedIndexedAccess: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", noEmit: true, skipLibCheck: true, types: ["node"] }, files: ["typed.ts"] }));
+    writeFileSync(
+      join(app, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noUncheckedIndexedAccess: true,
+          module: "nodenext",
+          moduleResolution: "nodenext",
+          target: "es2022",
+          noEmit: true,
+          skipLibCheck: true,
+          types: ["node"],
+        },
+        files: ["typed.ts"],
+      }),
+    );
     const typed = sh("npx", ["tsc", "-p", "tsconfig.json"]);
     expect(typed.status, typed.stdout + typed.stderr).toBe(0);
 

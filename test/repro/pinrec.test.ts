@@ -55,7 +55,11 @@ describe.skipIf(typeof torch === "string")(`PinRec on the torch engine: the same
   it("multi-token raises window recall, a budget steers the conditioned head (100 steps of 64), conditioning raises save recall (300 steps)", async () => {
     const early = await compare(["--seeds", "1,2,3", "--steps", "100", "--batch", "64"], "torch");
     expectPairedGain(early("window_recall_at_10").multi_token, early("window_recall_at_10").next_token, "torch: window recall, multi-token vs next-token");
-    expectPairedGain(early("save_share_save_budget").conditioned, early("save_share_click_budget").conditioned, "torch: save items, save budget vs click budget");
+    expectPairedGain(
+      early("save_share_save_budget").conditioned,
+      early("save_share_click_budget").conditioned,
+      "torch: save items, save budget vs click budget",
+    );
     const full = await compare(["--seeds", "1,2,3", "--only", "multi_token,conditioned"], "torch");
     expectPairedGain(full("save_recall_at_10").conditioned, full("save_recall_at_10").multi_token, "torch: save recall, conditioned vs multi-token");
   });

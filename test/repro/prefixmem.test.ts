@@ -15,10 +15,14 @@ describe("PrefixMem", () => {
     let stdout = "";
     let stderr = "";
     const io = { stdout: (t: string) => (stdout += t), stderr: (t: string) => (stderr += t), isTTY: false, cwd: join(ROOT, ".tmp"), env: {} };
-    const code = await main(["compare", "--seeds", "1,2", "--steps", "100", "--only", "baseline,param_matched,prefixmem", "--backend", "wasm", "--json", path], io);
+    const code = await main(
+      ["compare", "--seeds", "1,2", "--steps", "100", "--only", "baseline,param_matched,prefixmem", "--backend", "wasm", "--json", path],
+      io,
+    );
     expect(code, stderr).toBe(0);
     const { rows } = JSON.parse(stdout) as { rows: { metric: string; byModel: Record<string, { mean: number; std: number }> }[] };
-    const arms = (metric: string) => rows.find((r) => r.metric === metric)!.byModel as Record<"baseline" | "param_matched" | "prefixmem", { mean: number; std: number }>;
+    const arms = (metric: string) =>
+      rows.find((r) => r.metric === metric)!.byModel as Record<"baseline" | "param_matched" | "prefixmem", { mean: number; std: number }>;
     // The gap must exceed twice the larger of the two arms' spreads over seeds, against the
     // baseline and against the control with as many parameters.
     for (const metric of ["acc_level_3", "exact_match", "recall_at_1"]) {

@@ -8,7 +8,15 @@ import { compareRows } from "../harness/compare-run.js";
 
 describe("privacy-preserving CVR", () => {
   it("reproduces the directions in a reduced run: aggregation loses nothing, de-biasing restores calibration", async () => {
-    const metric = await compareRows("examples/private_cvr/model.rec", ["--seeds", "1,2", "--only", "Platform,full,aggregated,adapters,rr_eps1,rr_eps1_forward", "--backend", "wasm", ...["platform_examples=30000", "platform_epochs=1", "advertiser_examples=20000", "epochs=2"].flatMap((s) => ["--set", s])]);
+    const metric = await compareRows("examples/private_cvr/model.rec", [
+      "--seeds",
+      "1,2",
+      "--only",
+      "Platform,full,aggregated,adapters,rr_eps1,rr_eps1_forward",
+      "--backend",
+      "wasm",
+      ...["platform_examples=30000", "platform_epochs=1", "advertiser_examples=20000", "epochs=2"].flatMap((s) => ["--set", s]),
+    ]);
     // Batch aggregation is what minibatch training already computes: the same numbers.
     expect(metric("auc")["aggregated"]!.values).toEqual(metric("auc")["full"]!.values);
     // Adapters send under a tenth of what full fine-tuning sends.

@@ -10,7 +10,18 @@ import { compareRows } from "../harness/compare-run.js";
 
 describe("RecoMind", () => {
   it("reproduces the direction in a reduced run: longer, more engaged sessions than the greedy ranker", async () => {
-    const metric = await compareRows("examples/recomind/model.rec", ["--seeds", "1,2", "--only", "Logged,greedy,recomind", "--set", "logs=40000", "--set", "updates=600", "--backend", "wasm"]);
+    const metric = await compareRows("examples/recomind/model.rec", [
+      "--seeds",
+      "1,2",
+      "--only",
+      "Logged,greedy,recomind",
+      "--set",
+      "logs=40000",
+      "--set",
+      "updates=600",
+      "--backend",
+      "wasm",
+    ]);
     const [engaged, length, rate] = [metric("engaged_per_session"), metric("length"), metric("engagement_rate")];
     engaged["recomind"]!.values.forEach((v, i) => {
       const seed = `seed ${i + 1}: ${JSON.stringify({ engaged, length })}`;

@@ -83,7 +83,11 @@ describe("rec train --resume", () => {
     let stderr = "";
     expect(await main(["train", "--resume", killed, "--backend", "wasm"], { ...io, stderr: (t: string) => (stderr += t) }), stderr).toBe(0);
     expect(stderr).toMatch(/resuming CTR in .* at step \d+0 of 160/);
-    const curve = (dir: string) => readFileSync(join(dir, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { step: number; loss: number; metrics?: object });
+    const curve = (dir: string) =>
+      readFileSync(join(dir, "metrics.jsonl"), "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { step: number; loss: number; metrics?: object });
     const a = curve(whole);
     const b = curve(killed);
     expect(b.map((r) => r.step)).toEqual(a.map((r) => r.step));
@@ -94,14 +98,21 @@ describe("rec train --resume", () => {
     const io = { stdout: () => undefined, stderr: () => undefined, isTTY: false, cwd: ROOT, env: {} };
     // The two-tower example with its tables under rowwise_adagrad: a copy of the spec beside it.
     const spec = join(scratch, "two_tower_rowwise.rec");
-    writeFileSync(spec, readFileSync(join(ROOT, "examples/two_tower/model.rec"), "utf8").replace("embeddings = adagrad(lr = 0.05)", "embeddings = rowwise_adagrad(lr = 0.05)"));
+    writeFileSync(
+      spec,
+      readFileSync(join(ROOT, "examples/two_tower/model.rec"), "utf8").replace("embeddings = adagrad(lr = 0.05)", "embeddings = rowwise_adagrad(lr = 0.05)"),
+    );
     const common = ["--steps", "60", "--batch", "64", "--checkpoint-every", "10", "--backend", "wasm", "--seed", "2"];
     const whole = join(scratch, "sparse-whole");
     expect(await main(["train", ...common, "--out", whole, spec], io)).toBe(0);
     const killed = join(scratch, "sparse-killed");
     expect(await killTrainingAfter([...common, spec], killed, 25), "the run was killed before it finished").toBeLessThan(60);
     expect(await main(["train", "--resume", killed, "--backend", "wasm"], io)).toBe(0);
-    const curve = (dir: string) => readFileSync(join(dir, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as object);
+    const curve = (dir: string) =>
+      readFileSync(join(dir, "metrics.jsonl"), "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as object);
     expect(curve(killed)).toEqual(curve(whole));
   });
 });

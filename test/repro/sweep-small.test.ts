@@ -64,7 +64,10 @@ sweep Widths {
     // dim = 8 has 480 parameters: outside the constraint, never trained.
     expect(first.out.stdout).toMatch(/trained 4, reused 0 finished earlier/);
     expect(first.out.stdout).toMatch(/2 points outside the constraint, not trained/);
-    const record = JSON.parse(readFileSync(join(dir, "out", "sweep.json"), "utf8")) as { best: number; points: { label: string; metric?: { mean: number }; meets: boolean }[] };
+    const record = JSON.parse(readFileSync(join(dir, "out", "sweep.json"), "utf8")) as {
+      best: number;
+      points: { label: string; metric?: { mean: number }; meets: boolean }[];
+    };
     expect(record.points.filter((p) => p.metric)).toHaveLength(4);
     expect(record.points.filter((p) => !p.meets).every((p) => p.label.startsWith("dim=8"))).toBe(true);
     const best = record.points[record.best]!;
@@ -88,16 +91,42 @@ sweep Widths {
   });
 
   it("halves: each round keeps the best half of the last and trains them twice as long", async () => {
-    const halving = readFileSync(spec, "utf8").replace('space { dim = [2, 4, 8], lr = [0.01, 0.1] }\n  metric = "recall"\n  where = params <= 400', 'space { dim = [2, 4], lr = [0.01, 0.03, 0.1] }\n  search = "halving", points = 3, eta = 2, steps = 8, seed = 2\n  metric = "recall"');
+    const halving = readFileSync(spec, "utf8").replace(
+      'space { dim = [2, 4, 8], lr = [0.01, 0.1] }\n  metric = "recall"\n  where = params <= 400',
+      'space { dim = [2, 4], lr = [0.01, 0.03, 0.1] }\n  search = "halving", points = 3, eta = 2, steps = 8, seed = 2\n  metric = "recall"',
+    );
     writeFileSync(join(dir, "halving.rec"), halving);
     const run = capture(dir);
-    expect(await main(["sweep", "--backend", "cpu", "--jobs", "2", "--out", join(dir, "halving"), "--best", join(dir, "halving.best.rec"), "halving.rec"], run.io), run.out.stderr).toBe(0);
-    const record = JSON.parse(readFileSync(join(dir, "halving", "sweep.json"), "utf8")) as { best: number; rounds: { steps: number; points: number[] }[]; points: { index: number; steps?: number; metric?: { mean: number } }[] };
-    expect(record.rounds.map((r) => [r.steps, r.points.length])).toEqual([[2, 3], [4, 2], [8, 1]]);
+    expect(
+      await main(["sweep", "--backend", "cpu", "--jobs", "2", "--out", join(dir, "halving"), "--best", join(dir, "halving.best.rec"), "halving.rec"], run.io),
+      run.out.stderr,
+    ).toBe(0);
+    const record = JSON.parse(readFileSync(join(dir, "halving", "sweep.json"), "utf8")) as {
+      best: number;
+      rounds: { steps: number; points: number[] }[];
+      points: { index: number; steps?: number; metric?: { mean: number } }[];
+    };
+    expect(record.rounds.map((r) => [r.steps, r.points.length])).toEqual([
+      [2, 3],
+      [4, 2],
+      [8, 1],
+    ]);
     // The survivors of a round are its best; the last round's point is the best point.
     const first = new Map<number, number>();
     for (const index of record.rounds[0]!.points) {
-      const result = JSON.parse(readFileSync(join(dir, "halving", "points", readdirSync(join(dir, "halving", "points")).find((f) => f.endsWith("-2-1.json") && f.startsWith(planSweep([join(dir, "halving.rec")]).plan!.points[index]!.hash.slice(0, 16)))!), "utf8")) as { rows: { byModel: Record<string, { mean: number }> }[] };
+      const result = JSON.parse(
+        readFileSync(
+          join(
+            dir,
+            "halving",
+            "points",
+            readdirSync(join(dir, "halving", "points")).find(
+              (f) => f.endsWith("-2-1.json") && f.startsWith(planSweep([join(dir, "halving.rec")]).plan!.points[index]!.hash.slice(0, 16)),
+            )!,
+          ),
+          "utf8",
+        ),
+      ) as { rows: { byModel: Record<string, { mean: number }> }[] };
       first.set(index, Object.values(result.rows[0]!.byModel)[0]!.mean);
     }
     const ranked = [...first].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([i]) => i);
@@ -122,7 +151,9 @@ sweep Widths {
     const failing = readFileSync(spec, "utf8").replace("space { dim = [2, 4, 8], lr = [0.01, 0.1] }", "space { dim = [2], lr = [0.01, 1e30] }");
     writeFileSync(join(dir, "failing.rec"), failing);
     const run = capture(dir);
-    expect(await main(["sweep", "--backend", "cpu", "--jobs", "2", "--out", join(dir, "failing"), "--best", join(dir, "failing.best.rec"), "failing.rec"], run.io)).toBe(1);
+    expect(
+      await main(["sweep", "--backend", "cpu", "--jobs", "2", "--out", join(dir, "failing"), "--best", join(dir, "failing.best.rec"), "failing.rec"], run.io),
+    ).toBe(1);
     expect(run.out.stdout).toMatch(/#1 dim=2 lr=1e30 failed: .*(not finite|NaN).*\(log: .*\.log\)/);
     expect(run.out.stdout).toMatch(/best: #0 dim=2 lr=0.01/);
   });

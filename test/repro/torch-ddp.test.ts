@@ -19,7 +19,11 @@ const skip = typeof torch === "string" ? ` (skipped: ${torch})` : "";
 const scratch = join(ROOT, ".tmp", "torch-ddp");
 rmSync(scratch, { recursive: true, force: true });
 
-const losses = (file: string) => readFileSync(file, "utf8").trim().split("\n").map((l) => (JSON.parse(l) as { loss: number }).loss);
+const losses = (file: string) =>
+  readFileSync(file, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => (JSON.parse(l) as { loss: number }).loss);
 const io = { stdout: () => undefined, stderr: () => undefined, isTTY: false, cwd: ROOT, env: {} };
 
 describe.skipIf(typeof torch === "string")(`the exported package trains alone and under torchrun${skip}`, () => {
@@ -40,7 +44,25 @@ describe.skipIf(typeof torch === "string")(`the exported package trains alone an
 
   it("2 processes with DistributedDataParallel (gloo) give 1 process's loss curve", () => {
     // torch 1.13's torchrun on Python 3.11 needs explicit --redirects/--tee (see train.py).
-    const two = spawnSync(python, ["-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2", "--redirects", "2", "--tee", "1", join(exported, "train.py"), "--threads", "1", "--out", join(exported, "two")], { encoding: "utf8" });
+    const two = spawnSync(
+      python,
+      [
+        "-m",
+        "torch.distributed.run",
+        "--standalone",
+        "--nproc_per_node=2",
+        "--redirects",
+        "2",
+        "--tee",
+        "1",
+        join(exported, "train.py"),
+        "--threads",
+        "1",
+        "--out",
+        join(exported, "two"),
+      ],
+      { encoding: "utf8" },
+    );
     expect(two.status, two.stderr.slice(-3000)).toBe(0);
     const [a, b] = [losses(join(exported, "one", "metrics.jsonl")), losses(join(exported, "two", "metrics.jsonl"))];
     expect(b.length).toBe(a.length);
@@ -59,7 +81,25 @@ describe.skipIf(typeof torch === "string")(`the exported package trains alone an
     expect(readFileSync(join(folder, "data", "constants", "edge_weight.npy")).length).toBeGreaterThan(0);
     const alone = spawnSync(python, [join(folder, "train.py"), "--threads", "1", "--out", join(folder, "one")], { encoding: "utf8" });
     expect(alone.status, alone.stderr).toBe(0);
-    const two = spawnSync(python, ["-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2", "--redirects", "2", "--tee", "1", join(folder, "train.py"), "--threads", "1", "--out", join(folder, "two")], { encoding: "utf8" });
+    const two = spawnSync(
+      python,
+      [
+        "-m",
+        "torch.distributed.run",
+        "--standalone",
+        "--nproc_per_node=2",
+        "--redirects",
+        "2",
+        "--tee",
+        "1",
+        join(folder, "train.py"),
+        "--threads",
+        "1",
+        "--out",
+        join(folder, "two"),
+      ],
+      { encoding: "utf8" },
+    );
     expect(two.status, two.stderr.slice(-3000)).toBe(0);
     const run = join(dir, "rec-train");
     expect(await main(["train", "--backend", "torch", "--threads", "1", "--out", run, ...common], io)).toBe(0);
@@ -76,7 +116,12 @@ describe.skipIf(typeof torch === "string")(`the exported package trains alone an
     const [one, two] = [join(scratch, "nproc1"), join(scratch, "nproc2")];
     expect(await main([...common, "--out", one], io)).toBe(0);
     expect(await main([...common, "--nproc", "2", "--out", two], io)).toBe(0);
-    const last = (dir: string) => JSON.parse(readFileSync(join(dir, "metrics.jsonl"), "utf8").trim().split("\n").at(-1)!) as { step: number; loss: number; metrics: Record<string, number> };
+    const last = (dir: string) =>
+      JSON.parse(readFileSync(join(dir, "metrics.jsonl"), "utf8").trim().split("\n").at(-1)!) as {
+        step: number;
+        loss: number;
+        metrics: Record<string, number>;
+      };
     const [a, b] = [last(one), last(two)];
     expect(b.step).toBe(20);
     expect(Math.abs(b.loss - a.loss)).toBeLessThanOrEqual(1e-5 * a.loss);

@@ -8,7 +8,15 @@ import { compareRows } from "../harness/compare-run.js";
 
 describe("two-stage ID pre-training", () => {
   it("reproduces the direction in a reduced run: frozen pre-trained tables beat tables trained in the ranker", async () => {
-    const metric = await compareRows("examples/id_pretrain/model.rec", ["--seeds", "1,2", "--only", "Scratch,Pretrain,Frozen", "--backend", "wasm", ...["engagements=100000", "pretrain_epochs=3", "epochs=2"].flatMap((s) => ["--set", s])]);
+    const metric = await compareRows("examples/id_pretrain/model.rec", [
+      "--seeds",
+      "1,2",
+      "--only",
+      "Scratch,Pretrain,Frozen",
+      "--backend",
+      "wasm",
+      ...["engagements=100000", "pretrain_epochs=3", "epochs=2"].flatMap((s) => ["--set", s]),
+    ]);
     const auc = metric("auc");
     const [frozen, scratch] = [auc["Frozen"]!, auc["Scratch"]!];
     expect(frozen.mean - scratch.mean, JSON.stringify(auc)).toBeGreaterThan(Math.max(0.03, 2 * Math.max(frozen.std, scratch.std)));

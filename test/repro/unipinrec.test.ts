@@ -36,12 +36,39 @@ describe("UniPinRec at toy scale", () => {
     const io = { stdout: (t: string) => (stdout += t), stderr: (t: string) => (stderr += t), isTTY: false, cwd: join(ROOT, ".tmp"), env: {} };
     // Reduced: 200 items, histories of 6 events, 300 steps of 64, 16 held-out batches (the full
     // run: 500 items, 10 events, 500 steps of 128, 32 held-out batches of 128).
-    const code = await main(["compare", "--seeds", "1,2", "--steps", "300", "--batch", "64", "--eval-batches", "16", "--set", "items=200", "--set", "length=6", "--only", "separate,unipinrec,unified_no_actions", "--backend", "wasm", "--json", path], io);
+    const code = await main(
+      [
+        "compare",
+        "--seeds",
+        "1,2",
+        "--steps",
+        "300",
+        "--batch",
+        "64",
+        "--eval-batches",
+        "16",
+        "--set",
+        "items=200",
+        "--set",
+        "length=6",
+        "--only",
+        "separate,unipinrec,unified_no_actions",
+        "--backend",
+        "wasm",
+        "--json",
+        path,
+      ],
+      io,
+    );
     expect(code, stderr).toBe(0);
     const { rows } = JSON.parse(stdout) as { rows: { metric: string; byModel: Record<string, { mean: number; std: number }> }[] };
     const byMetric = (metric: string) => rows.find((r) => r.metric === metric)!.byModel as Record<string, { mean: number; std: number }>;
     // Parity: no worse than the separate models by more than the seeds' spread (or 5%), and learned.
-    for (const [metric, chance] of [["recall_at_20", 20 / 200], ["auc_click", 0.5], ["auc_save", 0.5]] as const) {
+    for (const [metric, chance] of [
+      ["recall_at_20", 20 / 200],
+      ["auc_click", 0.5],
+      ["auc_save", 0.5],
+    ] as const) {
       const { separate, unipinrec } = byMetric(metric);
       const margin = Math.max(0.05 * separate!.mean, 3 * Math.max(separate!.std, unipinrec!.std));
       expect(unipinrec!.mean, `${metric}: ${JSON.stringify({ separate, unipinrec })}`).toBeGreaterThan(separate!.mean - margin);
@@ -50,7 +77,9 @@ describe("UniPinRec at toy scale", () => {
     // Without the actions the ranking head cannot tell saves from clicks: its AUC falls short.
     for (const metric of ["auc_click", "auc_save"]) {
       const { unipinrec, unified_no_actions } = byMetric(metric);
-      expect(unipinrec!.mean - unified_no_actions!.mean, `${metric}: ${JSON.stringify({ unipinrec, unified_no_actions })}`).toBeGreaterThan(Math.max(0.02, 2 * Math.max(unipinrec!.std, unified_no_actions!.std)));
+      expect(unipinrec!.mean - unified_no_actions!.mean, `${metric}: ${JSON.stringify({ unipinrec, unified_no_actions })}`).toBeGreaterThan(
+        Math.max(0.02, 2 * Math.max(unipinrec!.std, unified_no_actions!.std)),
+      );
     }
   });
 });

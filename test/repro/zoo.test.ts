@@ -35,7 +35,10 @@ async function train(model: string, extra: string[]): Promise<Line[]> {
   let stderr = "";
   const io = { stdout: () => undefined, stderr: (t: string) => void (stderr += t), isTTY: false, cwd: ROOT, env: {} };
   expect(await main(["train", "--backend", "wasm", "--seed", "1", "--out", out, ...extra, `examples/zoo/${model}/model.rec`], io), stderr).toBe(0);
-  return readFileSync(join(out, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Line);
+  return readFileSync(join(out, "metrics.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Line);
 }
 
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

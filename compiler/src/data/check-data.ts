@@ -25,7 +25,11 @@ export function contractDiagnostics(report: ContractReport, schema: CheckedSchem
  */
 export async function checkModelData(plan: Plan, schemas: readonly CheckedSchema[], baseDir: string, cwd: string, dataPath?: string) {
   const resolved = dataPath ? (isAbsolute(dataPath) ? dataPath : join(cwd, dataPath)) : undefined;
-  const constants = resolved ? constantsSettings(plan).map((setting) => fileSourceOf(plan, setting, baseDir)).find((c) => c && resolve(c.path) === resolve(resolved)) : undefined;
+  const constants = resolved
+    ? constantsSettings(plan)
+        .map((setting) => fileSourceOf(plan, setting, baseDir))
+        .find((c) => c && resolve(c.path) === resolve(resolved))
+    : undefined;
   const isConstants = constants !== undefined;
   const source = isConstants ? constants : fileSourceOf(plan, plan.train[0]?.settings["data"] as string | undefined, baseDir);
   if (!source) return undefined;

@@ -57,7 +57,7 @@ export const DATA_CODES: readonly CodeEntry[] = [
       message: `${rowsOf(a, ["does", "do"])} not fit field \`${a["field"]}\``,
       label: "this type is declared",
       notes: [`first: ${a["first"]}`],
-      help: "fix the data, map string ids with `column(\"…\", vocab = true)`, or skip such rows with `rec train --skip-bad-rows`",
+      help: 'fix the data, map string ids with `column("…", vocab = true)`, or skip such rows with `rec train --skip-bad-rows`',
     }),
   },
   {
@@ -70,7 +70,7 @@ export const DATA_CODES: readonly CodeEntry[] = [
       message: `${rowsOf(a, ["holds an id", "hold ids"])} outside field \`${a["field"]}\`'s space`,
       label: "the id space is declared here",
       notes: [`first: ${a["first"]}`],
-      help: "enlarge the id space (`--set users=…`), or build a vocabulary with `column(\"…\", vocab = true)`",
+      help: 'enlarge the id space (`--set users=…`), or build a vocabulary with `column("…", vocab = true)`',
     }),
   },
   {
@@ -103,12 +103,20 @@ export const DATA_CODES: readonly CodeEntry[] = [
     code: "REC4006",
     severity: "warning",
     summary: "A sequence field whose declared length cuts many rows' sequences short.",
-    example: spec("\n  history: id<users>[max_len] = column(\"hist\", pad = 0)", "\n  input history: id<users>[B, max_len]", "\n  head g = sum(Embedding(users, 4)(history), axis = [1, 2])", "users = 100, max_len = 2"),
+    example: spec(
+      '\n  history: id<users>[max_len] = column("hist", pad = 0)',
+      "\n  input history: id<users>[B, max_len]",
+      "\n  head g = sum(Embedding(users, 4)(history), axis = [1, 2])",
+      "users = 100, max_len = 2",
+    ),
     exampleData: rows(6, (i) => ({ uid: i, clicked: i % 2, hist: [1, 2, 3, 4].slice(0, 1 + (i % 4)) })),
     build: (a) => ({
       message: `${a["rate"]} of the sequences of field \`${a["field"]}\` are longer than its ${a["declared"]} elements`,
       label: "this length is declared",
-      notes: [`in ${a["file"]}, column \`${a["column"]}\`, the 95th percentile length is ${a["p95"]} and the longest ${a["max"]}; longer sequences keep their ${a["declared"]} latest elements`],
+      notes: [
+        `in ${a["file"]}, column \`${a["column"]}\`, the 95th percentile length is ${a["p95"]} and ` +
+          `the longest ${a["max"]}; longer sequences keep their ${a["declared"]} latest elements`,
+      ],
       help: `declare a longer sequence if the older elements matter (length ≥ ${a["p95"]} covers 95% of rows)`,
     }),
   },
@@ -167,7 +175,7 @@ export const DATA_CODES: readonly CodeEntry[] = [
   {
     code: "REC4011",
     severity: "error",
-    summary: "Rows whose value is below the minimum its field declares (`column(\"weight\", min = 0)`: a graph's negative edge weight).",
+    summary: 'Rows whose value is below the minimum its field declares (`column("weight", min = 0)`: a graph\'s negative edge weight).',
     example: spec("").replace('column("clicked")', 'column("clicked", min = 0)'),
     exampleData: rows(3, (i) => ({ uid: i, clicked: i - 1 })),
     build: (a) => ({

@@ -34,12 +34,7 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
 
 /** Orders diagnostics by file, then position, then code, so output is stable. */
 export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  return [...diagnostics].sort(
-    (a, b) =>
-      a.file.localeCompare(b.file) ||
-      a.primary.span.start - b.primary.span.start ||
-      a.code.localeCompare(b.code),
-  );
+  return [...diagnostics].sort((a, b) => a.file.localeCompare(b.file) || a.primary.span.start - b.primary.span.start || a.code.localeCompare(b.code));
 }
 
 /** Thrown only for compiler bugs; user errors are always diagnostics. */

@@ -96,13 +96,13 @@ export function toJson(diagnostic: Diagnostic, lookup: SourceLookup): object {
   };
 }
 
-export function renderAll(
-  diagnostics: readonly Diagnostic[],
-  lookup: SourceLookup,
-  format: DiagnosticFormat,
-  options: RenderOptions,
-): string {
-  if (format === "json") return `${JSON.stringify(diagnostics.map((d) => toJson(d, lookup)), null, 2)}\n`;
+export function renderAll(diagnostics: readonly Diagnostic[], lookup: SourceLookup, format: DiagnosticFormat, options: RenderOptions): string {
+  if (format === "json")
+    return `${JSON.stringify(
+      diagnostics.map((d) => toJson(d, lookup)),
+      null,
+      2,
+    )}\n`;
   const shown = options.limit !== undefined ? diagnostics.slice(0, options.limit) : diagnostics;
   const rest = diagnostics.length - shown.length;
   const more = rest > 0 ? `… and ${rest} more diagnostic${rest === 1 ? "" : "s"} not shown (\`--diagnostics=json\` lists them all)\n` : "";

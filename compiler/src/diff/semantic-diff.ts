@@ -70,7 +70,11 @@ function diffModel(name: string, a: Side | undefined, b: Side | undefined): Mode
     return { model, summary, outputs: outputHashes(optimized), train: flatten("train", plan.train), hash: modelHash(optimized, plan) };
   };
   const [fa, fb] = [facts(a), facts(b)];
-  const totals = (f: typeof fa) => ({ params: f?.summary.totals.count ?? null, trainingBytes: f?.summary.totals.trainingBytes ?? null, flops: f?.summary.flops.perExample ?? "" });
+  const totals = (f: typeof fa) => ({
+    params: f?.summary.totals.count ?? null,
+    trainingBytes: f?.summary.totals.trainingBytes ?? null,
+    flops: f?.summary.flops.perExample ?? "",
+  });
   const [ta, tb] = [totals(fa), totals(fb)];
   return {
     model: name,
@@ -81,7 +85,11 @@ function diffModel(name: string, a: Side | undefined, b: Side | undefined): Mode
     outputs: outputChanges(fa, fb),
     train: changes(fa?.train ?? new Map(), fb?.train ?? new Map()),
     sameModel: fa !== undefined && fa.hash === fb?.hash,
-    totals: { params: { a: ta.params, b: tb.params }, trainingBytes: { a: ta.trainingBytes, b: tb.trainingBytes }, flopsPerExample: { a: ta.flops, b: tb.flops } },
+    totals: {
+      params: { a: ta.params, b: tb.params },
+      trainingBytes: { a: ta.trainingBytes, b: tb.trainingBytes },
+      flopsPerExample: { a: ta.flops, b: tb.flops },
+    },
   };
 }
 
@@ -93,7 +101,10 @@ function changes(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>)
   return out;
 }
 
-function outputChanges(a: { model: ElaboratedModel; outputs: Map<string, string> } | undefined, b: { model: ElaboratedModel; outputs: Map<string, string> } | undefined): Change[] {
+function outputChanges(
+  a: { model: ElaboratedModel; outputs: Map<string, string> } | undefined,
+  b: { model: ElaboratedModel; outputs: Map<string, string> } | undefined,
+): Change[] {
   const types = (side: typeof a) => new Map(side?.model.outputs.map((o) => [`${o.role} ${o.name}`, o.type ? typeText(o.type) : "?"]));
   const [typesA, typesB] = [types(a), types(b)];
   const out: Change[] = [];

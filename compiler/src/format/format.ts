@@ -16,9 +16,7 @@ export interface FormatOptions {
   readonly printWidth?: number;
 }
 
-export type FormatResult =
-  | { readonly ok: true; readonly text: string }
-  | { readonly ok: false; readonly reason: string; readonly offset?: number };
+export type FormatResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly reason: string; readonly offset?: number };
 
 /** How many nodes may be printed verbatim before the formatter gives up on a file. */
 const MAX_VERBATIM = 64;
@@ -39,10 +37,23 @@ export async function formatRec(text: string, path: string, options: FormatOptio
 }
 
 /** One formatting whose output has the input's meaning (`before`), printing more nodes verbatim as needed. */
-async function proven(text: string, path: string, options: FormatOptions, before: Meaning): Promise<(FormatResult & { ok: false }) | { ok: true; text: string; meaning: Meaning }> {
+async function proven(
+  text: string,
+  path: string,
+  options: FormatOptions,
+  before: Meaning,
+): Promise<(FormatResult & { ok: false }) | { ok: true; text: string; meaning: Meaning }> {
   const verbatim = new Set<string>();
   for (;;) {
-    const output = await format(text, { parser: "rec", plugins: [recPlugin], filepath: path, printWidth: options.printWidth ?? 100, tabWidth: 2, useTabs: false, recVerbatim: [...verbatim].join(" ") } as never);
+    const output = await format(text, {
+      parser: "rec",
+      plugins: [recPlugin],
+      filepath: path,
+      printWidth: options.printWidth ?? 100,
+      tabWidth: 2,
+      useTabs: false,
+      recVerbatim: [...verbatim].join(" "),
+    } as never);
     const meaning = meaningOf(path, output);
     const difference = compareMeaning(before, meaning);
     if (!difference) return { ok: true, text: output, meaning };
@@ -57,5 +68,9 @@ function refusal(text: string, difference: Difference): FormatResult & { ok: fal
   const before = text.slice(0, difference.offset);
   const line = before.split("\n").length;
   const column = difference.offset - before.lastIndexOf("\n");
-  return { ok: false, reason: `the formatter could not keep its meaning at ${line}:${column} (${difference.what}); the file is left as it is`, offset: difference.offset };
+  return {
+    ok: false,
+    reason: `the formatter could not keep its meaning at ${line}:${column} (${difference.what}); the file is left as it is`,
+    offset: difference.offset,
+  };
 }

@@ -82,10 +82,20 @@ const parser: Parser<Node> = {
     if (error) throw new FormatSyntaxError(`${error.code}: ${error.message}`);
     // `///` lines directly above a declaration are its doc (printed with it); every other comment is a node.
     const documented = new Set<number>();
-    collectDocStarts(parsed.ast, parsed.comments.filter((c) => c.image.startsWith("///")).map((c) => c.startOffset), documented);
+    collectDocStarts(
+      parsed.ast,
+      parsed.comments.filter((c) => c.image.startsWith("///")).map((c) => c.startOffset),
+      documented,
+    );
     const comments = parsed.comments
       .filter((c) => !documented.has(c.startOffset))
-      .map((c): CommentNode => ({ kind: "Comment", text: c.image.replace(/[ \t]+$/, ""), value: c.image, span: { start: c.startOffset, end: c.startOffset + c.image.length }, block: c.image.startsWith("/*") }));
+      .map((c): CommentNode => ({
+        kind: "Comment",
+        text: c.image.replace(/[ \t]+$/, ""),
+        value: c.image,
+        span: { start: c.startOffset, end: c.startOffset + c.image.length },
+        block: c.image.startsWith("/*"),
+      }));
     return { ...parsed.ast, comments } as Root;
   },
   locStart: (node) => node.span.start,
@@ -136,7 +146,9 @@ function afterOpener(comment: CommentNode & { precedingNode?: Node; followingNod
 
 /** Kinds a comment may attach to: those printed through the path (the leaves among them too). */
 const CHILDREN_OR_LEAVES: Readonly<Record<string, true>> = Object.fromEntries(
-  [...Object.keys(CHILDREN), "ImportDecl", "DimsDecl", "InputDecl", "NumberLit", "StringLit", "BoolLit", "Ident", "EllipsisIndex"].filter((k) => k !== "File").map((k) => [k, true]),
+  [...Object.keys(CHILDREN), "ImportDecl", "DimsDecl", "InputDecl", "NumberLit", "StringLit", "BoolLit", "Ident", "EllipsisIndex"]
+    .filter((k) => k !== "File")
+    .map((k) => [k, true]),
 );
 
 /** The keys of a kind's children printed through the path. */
@@ -171,7 +183,13 @@ function verbatim(path: Path, options: ParserOptions<Node>): Doc {
   markInnerCommentsPrinted(node, node.span);
   // Lines after the first keep their own indentation: hardlines would re-indent them.
   const lines = options.originalText.slice(node.span.start, node.span.end).split("\n");
-  return [docLines(node as { doc?: string }), join(doc.builders.literalline, lines.map((l, i) => (i ? l.replace(/\s+$/, "") : l)))];
+  return [
+    docLines(node as { doc?: string }),
+    join(
+      doc.builders.literalline,
+      lines.map((l, i) => (i ? l.replace(/\s+$/, "") : l)),
+    ),
+  ];
 }
 
 export const recPlugin: Plugin<Node> = {
@@ -203,14 +221,21 @@ function printNode(path: Path, options: ParserOptions<Node>, print: Print): Doc 
       const file = node as A.File;
       const decls = path.map(({ node: d, index }: Path) => {
         const previous = file.decls[(index as number) - 1];
-        const gap = index === 0 ? "" : previous!.kind === "ImportDecl" && d.kind === "ImportDecl" && !(d as A.ImportDecl).doc && !util.isNextLineEmpty(text, previous!.span.end) ? hardline : [hardline, hardline];
+        const gap =
+          index === 0
+            ? ""
+            : previous!.kind === "ImportDecl" && d.kind === "ImportDecl" && !(d as A.ImportDecl).doc && !util.isNextLineEmpty(text, previous!.span.end)
+              ? hardline
+              : [hardline, hardline];
         return [gap, print()];
       }, "decls");
       return [decls, dangling(path, hardline), file.decls.length || hasDangling(node) ? hardline : ""];
     }
     case "ImportDecl": {
       const d = node as A.ImportDecl;
-      const what = d.namespace ? `* as ${d.namespace.name}` : `{ ${(d.names ?? []).map((s) => (s.alias ? `${s.name.name} as ${s.alias.name}` : s.name.name)).join(", ")} }`;
+      const what = d.namespace
+        ? `* as ${d.namespace.name}`
+        : `{ ${(d.names ?? []).map((s) => (s.alias ? `${s.name.name} as ${s.alias.name}` : s.name.name)).join(", ")} }`;
       return [lead, `import ${what} from `, d.path.kind === "StringLit" ? quote(d.path.value) : ""];
     }
     case "ModuleDecl": {
@@ -281,7 +306,13 @@ function printNode(path: Path, options: ParserOptions<Node>, print: Print): Doc 
       // A block of one expression written on one line may stay on one line.
       const oneLine = b.lets.length === 0 && !hasDangling(node) && !text.slice(b.span.start, b.span.end).includes("\n");
       if (oneLine) return group(["{", indent([line, statements]), line, "}"]);
-      return ["{", indent([hardline, separated(path, options, statements, b.lets.length ? [...b.lets, b.result] : [b.result])]), dangling(path, hardline, true), hardline, "}"];
+      return [
+        "{",
+        indent([hardline, separated(path, options, statements, b.lets.length ? [...b.lets, b.result] : [b.result])]),
+        dangling(path, hardline, true),
+        hardline,
+        "}",
+      ];
     }
     default:
       return printExpression(path, options, print);
@@ -305,10 +336,17 @@ function printExpression(path: Path, options: ParserOptions<Node>, print: Print)
       return group(binaryChain(path, print, options));
     case "Unary": {
       const operand = node.operand;
-      return node.op === "not" ? ["not ", child(path, print, "operand", NOT_PRECEDENCE)] : ["-", child(path, print, "operand", operand.kind === "Unary" ? 11 : NEGATE_PRECEDENCE)];
+      return node.op === "not"
+        ? ["not ", child(path, print, "operand", NOT_PRECEDENCE)]
+        : ["-", child(path, print, "operand", operand.kind === "Unary" ? 11 : NEGATE_PRECEDENCE)];
     }
     case "Call":
-      return [child(path, print, "callee", 10), "(", node.args.length ? group([indent([softline, join([",", line], each(path, print, "args"))]), softline]) : "", ")"];
+      return [
+        child(path, print, "callee", 10),
+        "(",
+        node.args.length ? group([indent([softline, join([",", line], each(path, print, "args"))]), softline]) : "",
+        ")",
+      ];
     case "Argument":
       return [node.name ? `${node.name.name} = ` : "", print("value")];
     case "Index":
@@ -328,7 +366,13 @@ function printExpression(path: Path, options: ParserOptions<Node>, print: Print)
     case "Comprehension":
       return group(["[", indent([softline, print("element"), path.map(() => [line, print()], "clauses")]), softline, "]"]);
     case "CompClause":
-      return ["for ", pattern(node.pattern), " in ", child(path, print, "iterable", PRECEDENCE["|>"]), node.condition ? [" if ", child(path, print, "condition", PRECEDENCE["|>"])] : ""];
+      return [
+        "for ",
+        pattern(node.pattern),
+        " in ",
+        child(path, print, "iterable", PRECEDENCE["|>"]),
+        node.condition ? [" if ", child(path, print, "condition", PRECEDENCE["|>"])] : "",
+      ];
     case "TupleExpr":
       return group(["(", indent([softline, join([",", line], each(path, print, "elements"))]), softline, ")"]);
     case "RecordExpr":
@@ -349,7 +393,9 @@ function binaryChain(path: Path, print: Print, options: ParserOptions<Node>): Do
   const left = node.left;
   const flatten = left.kind === "Binary" && PRECEDENCE[left.op] === p && !comparison && node.op !== "**" && !hasComments(left);
   // A left operand to print as written goes through print(), not into the chain.
-  const head = flatten ? (path.call((leftPath) => (isVerbatim(leftPath, options) ? [print()] : binaryChain(leftPath as Path, print, options)), "left") as Doc[]) : [child(path, print, "left", leftMin)];
+  const head = flatten
+    ? (path.call((leftPath) => (isVerbatim(leftPath, options) ? [print()] : binaryChain(leftPath as Path, print, options)), "left") as Doc[])
+    : [child(path, print, "left", leftMin)];
   const [first, ...rest] = head;
   return [first!, ...(rest.length ? rest : []), indent([line, node.op, " ", child(path, print, "right", rightMin)])];
 }
@@ -418,7 +464,9 @@ function hasDangling(node: unknown): boolean {
 
 /** The comments inside a node that attach to no child (an empty body's note), each on its own line. */
 function dangling(path: Path, separator: Doc, indented = false): Doc {
-  const comments = ((path.node as { comments?: (CommentNode & { leading?: boolean; trailing?: boolean; printed?: boolean })[] }).comments ?? []).filter((c) => !c.leading && !c.trailing && !c.printed);
+  const comments = ((path.node as { comments?: (CommentNode & { leading?: boolean; trailing?: boolean; printed?: boolean })[] }).comments ?? []).filter(
+    (c) => !c.leading && !c.trailing && !c.printed,
+  );
   if (!comments.length) return "";
   const parts = comments.map((c) => {
     c.printed = true;

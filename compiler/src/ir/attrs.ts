@@ -9,29 +9,39 @@ import type { Attr } from "./ir.js";
 /** An attribute as a rule's argument; `kind` is the parameter's (a string naming a dtype is one). */
 export function opArgOf(attr: Attr, kind?: string): OpArg {
   switch (attr.kind) {
-    case "int": return { kind: "int", dim: attr.dim };
-    case "float": return { kind: "float", value: attr.value };
-    case "bool": return { kind: "bool", value: attr.value };
-    case "none": return { kind: "none" };
+    case "int":
+      return { kind: "int", dim: attr.dim };
+    case "float":
+      return { kind: "float", value: attr.value };
+    case "bool":
+      return { kind: "bool", value: attr.value };
+    case "none":
+      return { kind: "none" };
     case "string":
       return kind === "dtype" && (attr.value === "f32" || attr.value === "i32" || attr.value === "bool")
         ? { kind: "dtype", name: attr.value }
         : { kind: "string", value: attr.value };
-    case "list": return { kind: "list", items: attr.items.map((i) => opArgOf(i)) };
+    case "list":
+      return { kind: "list", items: attr.items.map((i) => opArgOf(i)) };
   }
 }
 
 export function printAttr(attr: Attr): string {
   switch (attr.kind) {
-    case "int": return printDim(attr.dim);
+    case "int":
+      return printDim(attr.dim);
     case "float": {
       const text = String(attr.value);
       return /[.eE]|Infinity|NaN/.test(text) ? text : `${text}.0`;
     }
-    case "bool": return String(attr.value);
-    case "string": return JSON.stringify(attr.value);
-    case "none": return "None";
-    case "list": return `[${attr.items.map(printAttr).join(", ")}]`;
+    case "bool":
+      return String(attr.value);
+    case "string":
+      return JSON.stringify(attr.value);
+    case "none":
+      return "None";
+    case "list":
+      return `[${attr.items.map(printAttr).join(", ")}]`;
   }
 }
 
@@ -62,7 +72,11 @@ export function parseAttr(text: string, at = 0): { attr: Attr; end: number } | u
     while (j < text.length && text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
     return { attr: { kind: "string", value: JSON.parse(text.slice(i, j + 1)) as string }, end: j + 1 };
   }
-  for (const [word, attr] of [["true", { kind: "bool", value: true }], ["false", { kind: "bool", value: false }], ["None", { kind: "none" }]] as const) {
+  for (const [word, attr] of [
+    ["true", { kind: "bool", value: true }],
+    ["false", { kind: "bool", value: false }],
+    ["None", { kind: "none" }],
+  ] as const) {
     if (text.startsWith(word, i) && !/[A-Za-z0-9_]/.test(text[i + word.length] ?? "")) return { attr, end: i + word.length };
   }
   // A number or a dimension expression runs to the next `,`, `]` or `}` at depth 0.
@@ -83,4 +97,3 @@ export function parseAttr(text: string, at = 0): { attr: Attr; end: number } | u
   const dim = parseDim(raw);
   return dim ? { attr: { kind: "int", dim }, end: j } : undefined;
 }
-

@@ -49,10 +49,7 @@ function resolveType(type: TensorType, resolveDim: (d: Dim) => Dim): TensorType 
 
 /** Rebuilds a graph through a rewrite: `rewrite` maps each old node (with inputs already
  * renumbered) to a new node id, or undefined to keep it. Hash-consing merges what becomes equal. */
-export function rebuild(
-  model: IrModel,
-  rewrite: (node: IrNode, builder: GraphBuilder, mapped: readonly number[]) => number | undefined,
-): IrModel {
+export function rebuild(model: IrModel, rewrite: (node: IrNode, builder: GraphBuilder, mapped: readonly number[]) => number | undefined): IrModel {
   const builder = new GraphBuilder();
   const map: number[] = [];
   for (const node of model.nodes) {
@@ -60,7 +57,11 @@ export function rebuild(
     const replaced = rewrite({ ...node, inputs }, builder, inputs);
     map[node.id] = replaced ?? builder.add(node.op, inputs, node.attrs, node.type, node.loc);
   }
-  const graph = builder.build(model.name, model.dims, model.outputs.map((o) => ({ ...o, node: map[o.node]! })));
+  const graph = builder.build(
+    model.name,
+    model.dims,
+    model.outputs.map((o) => ({ ...o, node: map[o.node]! })),
+  );
   return withGroups(graph, model, map);
 }
 

@@ -28,7 +28,10 @@ export function graphCost(model: IrModel): GraphCost {
     const inputs = node.inputs.map((i) => model.nodes[i]!.type);
     if (op.tuple) {
       // The elements of one call share op, inputs and attributes but `output`.
-      const call = `${node.op}(${node.inputs.join(",")})${[...node.attrs].filter(([k]) => k !== "output").map(([k, v]) => `${k}=${printAttr(v)}`).join(",")}`;
+      const call = `${node.op}(${node.inputs.join(",")})${[...node.attrs]
+        .filter(([k]) => k !== "output")
+        .map(([k, v]) => `${k}=${printAttr(v)}`)
+        .join(",")}`;
       bytes = addDims(bytes, bytesOf(node.type));
       if (tupleCalls.has(call)) continue;
       tupleCalls.add(call);

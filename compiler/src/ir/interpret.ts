@@ -48,7 +48,15 @@ export function interpret(
   return values;
 }
 
-function run(node: IrNode, inputs: Tensor[], shape: number[], feeds: ReadonlyMap<string, Tensor>, dim: (d: Dim) => number, frozen: Tensor | undefined, training: boolean): Tensor {
+function run(
+  node: IrNode,
+  inputs: Tensor[],
+  shape: number[],
+  feeds: ReadonlyMap<string, Tensor>,
+  dim: (d: Dim) => number,
+  frozen: Tensor | undefined,
+  training: boolean,
+): Tensor {
   switch (node.op) {
     case "const":
       return make(shape, () => num(node.attrs.get("value"), dim));

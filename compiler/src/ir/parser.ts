@@ -26,7 +26,15 @@ export function parseModels(text: string): IrModel[] {
     if (!line) return;
     if (!current) {
       const m = HEADER.exec(line) ?? fail("expected `model Name [dims] {`");
-      current = { name: m[1]!, dims: m[2]!.split(",").map((d) => d.trim()).filter(Boolean), nodes: [], outputs: [] };
+      current = {
+        name: m[1]!,
+        dims: m[2]!
+          .split(",")
+          .map((d) => d.trim())
+          .filter(Boolean),
+        nodes: [],
+        outputs: [],
+      };
       return;
     }
     if (line === "}") {
@@ -44,12 +52,16 @@ export function parseModels(text: string): IrModel[] {
     const m = NODE.exec(line) ?? fail("expected a node `%n = op(…) : type` or an output `role name = %n`");
     const id = Number(m[1]);
     if (id !== current.nodes.length) fail(`expected %${current.nodes.length} next`);
-    const inputs = (m[3] ?? "").split(",").map((s) => s.trim()).filter(Boolean).map((s) => {
-      const n = /^%(\d+)$/.exec(s) ?? fail(`bad input \`${s}\``);
-      const ref = Number(n[1]);
-      if (ref >= id) fail(`%${ref} is used before it is defined`);
-      return ref;
-    });
+    const inputs = (m[3] ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map((s) => {
+        const n = /^%(\d+)$/.exec(s) ?? fail(`bad input \`${s}\``);
+        const ref = Number(n[1]);
+        if (ref >= id) fail(`%${ref} is used before it is defined`);
+        return ref;
+      });
     let rest = m[4]!.trim();
     const attrs = new Map<string, Attr>();
     if (rest.startsWith("{")) {
@@ -90,7 +102,10 @@ export function parseTensorType(text: string): TensorType | undefined {
   const m = /^(f32|i32|bool|id<([^:>]*):([^>]*)>)\[(.*)\]$/.exec(text);
   if (!m) return undefined;
   const shape: Dim[] = [];
-  for (const part of m[4]!.split(",").map((p) => p.trim()).filter(Boolean)) {
+  for (const part of m[4]!
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const dim = parseDim(part);
     if (!dim) return undefined;
     shape.push(dim);

@@ -72,9 +72,13 @@ function reinfer(model: IrModel, node: IrNode): { type: string } | { error: stri
         throw new Error(`its rule fails: ${code} ${JSON.stringify(failArgs)}`);
       },
     });
-    if (!op.tuple) return Array.isArray(result) ? { error: "its rule gives a tuple, and the registry declares none" } : { type: printTensorType(result as Exclude<typeof result, readonly unknown[]>) };
+    if (!op.tuple)
+      return Array.isArray(result)
+        ? { error: "its rule gives a tuple, and the registry declares none" }
+        : { type: printTensorType(result as Exclude<typeof result, readonly unknown[]>) };
     const output = node.attrs.get("output");
-    const item = output?.kind === "int" && Array.isArray(result) ? (result as readonly TensorType[])[Number([...output.dim.terms.values()][0] ?? 0)] : undefined;
+    const item =
+      output?.kind === "int" && Array.isArray(result) ? (result as readonly TensorType[])[Number([...output.dim.terms.values()][0] ?? 0)] : undefined;
     return item ? { type: printTensorType(item) } : { error: "its rule gives a tuple, and the node names no element of it" };
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error) };

@@ -14,7 +14,20 @@ export function formatPlan(plan: Plan): string {
     `  "entries": ${JSON.stringify(plan.entries)}`,
     `  "freeAfter": ${JSON.stringify(plan.freeAfter)}`,
     `  "train": ${JSON.stringify(plan.train)}`,
-    ...(plan.schemas ? [`  "schemas": {\n${Object.entries(plan.schemas).map(([k, v]) => `    ${JSON.stringify(k)}: {"name":${JSON.stringify(v.name)},"fields":${list(v.fields).replaceAll("\n    ", "\n      ").replace(/\n  \]$/, "\n    ]")}}`).join(",\n")}\n  }`] : []),
+    ...(plan.schemas
+      ? [
+          `  "schemas": ` +
+            `{\n${Object.entries(plan.schemas)
+              .map(
+                ([k, v]) =>
+                  `    ${JSON.stringify(k)}: {"name":${JSON.stringify(v.name)},"fields":${list(v.fields)
+                    .replaceAll("\n    ", "\n      ")
+                    .replace(/\n  \]$/, "\n    ]")}}`,
+              )
+              .join(",\n")}\n ` +
+            ` }`,
+        ]
+      : []),
     ...(plan.metrics ? [`  "metrics": ${JSON.stringify(plan.metrics)}`] : []),
   ];
   return `{\n${lines.join(",\n")}\n}\n`;

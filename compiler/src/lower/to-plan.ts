@@ -4,7 +4,17 @@
 import { constValue, printDim, type Dim } from "../types/dims.js";
 import type { TensorType } from "../types/tensor-type.js";
 import type { Attr, IrModel } from "../ir/ir.js";
-import { PLAN_VERSION, type Plan, type PlanDim, type PlanEntry, type PlanMetric, type PlanParam, type PlanSettings, type PlanType, type PlanValue } from "../../../runtime/src/plan.js";
+import {
+  PLAN_VERSION,
+  type Plan,
+  type PlanDim,
+  type PlanEntry,
+  type PlanMetric,
+  type PlanParam,
+  type PlanSettings,
+  type PlanType,
+  type PlanValue,
+} from "../../../runtime/src/plan.js";
 import type { TrainSettings, TrainStage } from "../semantics/model.js";
 import type { CheckedSchema } from "../semantics/schema.js";
 import { OPS } from "../ops/index.js";
@@ -29,11 +39,23 @@ export function lowerToPlan(model: IrModel, train: readonly TrainStage[] = [], s
     .filter((n) => n.op === "param")
     .map((n): PlanParam => {
       const group = planGroup(text(n.id, "group"));
-      return { name: text(n.id, "name"), step: n.id, type: planType(n.type), init: text(n.id, "init") || "zeros()", group, ...(group === "embedding" ? tableAccess(model, n.id) : {}) };
+      return {
+        name: text(n.id, "name"),
+        step: n.id,
+        type: planType(n.type),
+        init: text(n.id, "init") || "zeros()",
+        group,
+        ...(group === "embedding" ? tableAccess(model, n.id) : {}),
+      };
     });
   const inputs = model.nodes
     .filter((n) => n.op === "input")
-    .map((n) => ({ name: text(n.id, "name"), step: n.id, type: planType(n.type), ...(n.attrs.get("constant")?.kind === "bool" ? { constant: true as const } : {}) }));
+    .map((n) => ({
+      name: text(n.id, "name"),
+      step: n.id,
+      type: planType(n.type),
+      ...(n.attrs.get("constant")?.kind === "bool" ? { constant: true as const } : {}),
+    }));
   const entry = (...roles: string[]): PlanEntry => ({
     outputs: Object.fromEntries(model.outputs.filter((o) => roles.includes(o.role)).map((o) => [o.name, o.node])),
   });
@@ -92,7 +114,10 @@ function metricAggregates(model: IrModel): { metrics: Record<string, PlanMetric>
       metrics[output.name] = { aggregate: "mean" };
       continue;
     }
-    const args = op.params.filter((p) => p.kind === "tensor").map((p) => p.name).slice(0, node.inputs.length);
+    const args = op.params
+      .filter((p) => p.kind === "tensor")
+      .map((p) => p.name)
+      .slice(0, node.inputs.length);
     args.forEach((arg, i) => (extraOutputs[`${output.name}/${arg}`] = node.inputs[i]!));
     metrics[output.name] = { aggregate: "exact", op: op.name, args, attrs: Object.fromEntries([...node.attrs].map(([k, v]) => [k, planValue(v)])) };
   }
@@ -139,11 +164,16 @@ function planValue(attr: Attr): PlanValue {
       const c = constValue(attr.dim);
       return c !== undefined ? c : { dim: printDim(attr.dim) };
     }
-    case "float": return attr.value;
-    case "bool": return attr.value;
-    case "string": return attr.value;
-    case "none": return null;
-    case "list": return attr.items.map(planValue);
+    case "float":
+      return attr.value;
+    case "bool":
+      return attr.value;
+    case "string":
+      return attr.value;
+    case "none":
+      return null;
+    case "list":
+      return attr.items.map(planValue);
   }
 }
 

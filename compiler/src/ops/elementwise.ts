@@ -126,7 +126,10 @@ const asIds: OpDef = {
   name: "as_ids",
   category: "elementwise",
   fusable: true,
-  doc: "as_ids(x, n): whole numbers (`f32` or `i32`, such as tokens computed during decoding) as ids of an unnamed space of n, which fits any table of n rows (as `arange`'s positions do); the fractional part is dropped. No gradient.",
+  doc:
+    "as_ids(x, n): whole numbers (`f32` or `i32`, such as tokens computed during decoding) as " +
+    "ids of an unnamed space of n, which fits any table of n rows (as `arange`'s positions " +
+    "do); the fractional part is dropped. No gradient.",
   params: [p("x", "tensor"), p("n", "int")],
   infer: idsOfShape("as_ids", "x", ["f32", "i32"], "n", () => ""),
   cost: elementwiseCost(1),
@@ -139,7 +142,10 @@ const stopGradient: OpDef = {
   category: "elementwise",
   stopsGradient: true,
   algebra: { idempotent: true },
-  doc: "stop_gradient(x): `x` in the forward pass, zero gradient in the backward pass (tfjs has none; the runtime builds it with customGrad). Straight-through estimators are `x + stop_gradient(q - x)`.",
+  doc:
+    "stop_gradient(x): `x` in the forward pass, zero gradient in the backward pass (tfjs has " +
+    "none; the runtime builds it with customGrad). Straight-through estimators are `x + " +
+    "stop_gradient(q - x)`.",
   params: [p("x", "tensor")],
   infer(args) {
     return tensorArg(args, "x").type;
@@ -209,7 +215,19 @@ export const UNARY_OPERATOR_OPS: Record<string, string> = { "-": "neg", not: "lo
 
 /** The op each binary operator of the language means. */
 export const OPERATOR_OPS: Record<string, string> = {
-  "+": "add", "-": "sub", "*": "mul", "/": "div", "%": "mod", "**": "pow", "@": "matmul",
-  "==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge", and: "logical_and", or: "logical_or",
+  "+": "add",
+  "-": "sub",
+  "*": "mul",
+  "/": "div",
+  "%": "mod",
+  "**": "pow",
+  "@": "matmul",
+  "==": "eq",
+  "!=": "ne",
+  "<": "lt",
+  "<=": "le",
+  ">": "gt",
+  ">=": "ge",
+  and: "logical_and",
+  or: "logical_or",
 };
-

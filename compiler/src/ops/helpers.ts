@@ -30,7 +30,10 @@ export function listArg(args: OpArgs, name: string): readonly OpArg[] {
 
 /** Numeric dtype of two operands (a weak scalar adapts); undefined when they cannot combine. */
 export function numericDType(op: string, a: OpTensor, b: OpTensor, ctx: OpContext, names: [string, string]): DType {
-  for (const [v, name] of [[a, names[0]], [b, names[1]]] as const) {
+  for (const [v, name] of [
+    [a, names[0]],
+    [b, names[1]],
+  ] as const) {
     if (v.type.dtype === "id") {
       ctx.fail("REC2004", { op, space: v.type.space?.name ?? "?", found: dtypeName(v.type) }, name);
     }
@@ -41,7 +44,11 @@ export function numericDType(op: string, a: OpTensor, b: OpTensor, ctx: OpContex
   if (a.weak) return b.type.dtype;
   if (b.weak) return a.type.dtype;
   if (a.type.dtype !== b.type.dtype) {
-    ctx.fail("REC2002", { op, found: `${a.type.dtype} with ${b.type.dtype}`, expected: "operands of one dtype", help: "convert one side with `cast(x, f32)`" }, names[1]);
+    ctx.fail(
+      "REC2002",
+      { op, found: `${a.type.dtype} with ${b.type.dtype}`, expected: "operands of one dtype", help: "convert one side with `cast(x, f32)`" },
+      names[1],
+    );
   }
   return a.type.dtype;
 }
@@ -62,13 +69,19 @@ export function broadcast(op: string, a: readonly Dim[], b: readonly Dim[], ctx:
     else if (ctx.unifier.isOne(db)) out.push(da);
     else if (ctx.unifier.unify(da, db)) out.push(ctx.unifier.resolve(da));
     else {
-      ctx.fail("REC2001", {
-        op,
-        left: printShape(a.map((d) => ctx.unifier.resolve(d))),
-        right: printShape(b.map((d) => ctx.unifier.resolve(d))),
-        detail: `dimension ${i - rank} differs: ${printDim(ctx.unifier.resolve(da))} ≠ ${printDim(ctx.unifier.resolve(db))}; broadcasting needs equal dimensions or 1`,
-        label: "shapes that cannot broadcast",
-      }, names[1]);
+      ctx.fail(
+        "REC2001",
+        {
+          op,
+          left: printShape(a.map((d) => ctx.unifier.resolve(d))),
+          right: printShape(b.map((d) => ctx.unifier.resolve(d))),
+          detail:
+            `dimension ${i - rank} differs: ${printDim(ctx.unifier.resolve(da))} ≠ ` +
+            `${printDim(ctx.unifier.resolve(db))}; broadcasting needs equal dimensions or 1`,
+          label: "shapes that cannot broadcast",
+        },
+        names[1],
+      );
     }
   }
   return out;
@@ -88,7 +101,11 @@ export function axes(value: OpArg | undefined, rank: number, ctx: OpContext, par
     if (n === undefined) ctx.fail("REC2011", { param, callee: "this op", expected: "a constant int", found: "something else" }, param);
     const normalized = n < 0 ? n + rank : n;
     if (normalized < 0 || normalized >= rank) {
-      ctx.fail("REC2013", { what: "axis", index: String(n), of: `a tensor of rank ${rank}`, valid: rank ? `${-rank} to ${rank - 1}` : "none (a scalar has no axes)" }, param);
+      ctx.fail(
+        "REC2013",
+        { what: "axis", index: String(n), of: `a tensor of rank ${rank}`, valid: rank ? `${-rank} to ${rank - 1}` : "none (a scalar has no axes)" },
+        param,
+      );
     }
     return normalized;
   });
@@ -97,11 +114,15 @@ export function axes(value: OpArg | undefined, rank: number, ctx: OpContext, par
 export function requireRank(op: string, type: TensorType, min: number, ctx: OpContext, param: string, exact?: number): void {
   const ok = exact !== undefined ? type.shape.length === exact : type.shape.length >= min;
   if (!ok) {
-    ctx.fail("REC2003", {
-      op,
-      expected: exact !== undefined ? `a tensor of rank ${exact}` : `a tensor of rank ${min} or more`,
-      found: `${dtypeName(type)}${printShape(type.shape)} (rank ${type.shape.length})`,
-    }, param);
+    ctx.fail(
+      "REC2003",
+      {
+        op,
+        expected: exact !== undefined ? `a tensor of rank ${exact}` : `a tensor of rank ${min} or more`,
+        found: `${dtypeName(type)}${printShape(type.shape)} (rank ${type.shape.length})`,
+      },
+      param,
+    );
   }
 }
 

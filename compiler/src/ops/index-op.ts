@@ -16,7 +16,15 @@ export type Subscript =
 export function printSubscripts(subs: readonly Subscript[]): string {
   const d = (x?: Dim) => (x ? printDim(x) : "");
   return subs
-    .map((s) => (s.kind === "index" ? printDim(s.at) : s.kind === "new" ? "None" : s.kind === "rest" ? "..." : `${d(s.start)}:${d(s.stop)}${s.step ? `:${d(s.step)}` : ""}`))
+    .map((s) =>
+      s.kind === "index"
+        ? printDim(s.at)
+        : s.kind === "new"
+          ? "None"
+          : s.kind === "rest"
+            ? "..."
+            : `${d(s.start)}:${d(s.stop)}${s.step ? `:${d(s.step)}` : ""}`,
+    )
     .join(", ");
 }
 
@@ -43,7 +51,10 @@ export function parseSubscripts(spec: string): Subscript[] | undefined {
 export const indexOp: OpDef = {
   name: "index",
   category: "shape",
-  doc: "index(x, spec): x[spec] — integers drop an axis, `a:b:c` slices (negative bounds count from the end), `None` inserts an axis of size 1, `...` stands for the axes not written. Written `x[…]` in the language.",
+  doc:
+    "index(x, spec): x[spec] — integers drop an axis, `a:b:c` slices (negative bounds count " +
+    "from the end), `None` inserts an axis of size 1, `...` stands for the axes not written. " +
+    "Written `x[…]` in the language.",
   params: [p("x", "tensor"), p("spec", "string")],
   infer(args, ctx: OpContext) {
     const x = tensorArg(args, "x");
@@ -52,7 +63,11 @@ export const indexOp: OpDef = {
     const shape = x.type.shape;
     const consumed = subs.filter((s) => s.kind === "index" || s.kind === "slice").length;
     if (consumed > shape.length) {
-      ctx.fail("REC2013", { what: "subscript count", index: String(consumed), of: `${dtypeName(x.type)}${printShape(shape)}`, valid: `at most ${shape.length} subscripts` }, "spec");
+      ctx.fail(
+        "REC2013",
+        { what: "subscript count", index: String(consumed), of: `${dtypeName(x.type)}${printShape(shape)}`, valid: `at most ${shape.length} subscripts` },
+        "spec",
+      );
     }
     const out: Dim[] = [];
     let axis = 0;

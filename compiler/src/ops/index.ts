@@ -1,7 +1,9 @@
 // The op registry: every run-time primitive of the language, by name, in one table. Each category
 // has four same-named files: the rules here (compiler/src/ops/<category>.ts), the reference
 // implementations (compiler/src/ir/reference/<category>.ts), the tfjs kernels
-// (runtime/src/tfjs/kernels/<category>.ts) and the torch lowerings (runtime/src/torch/kernels/<category>.ts). The language's compile-time builtins (len, range, fold,
+// (runtime/src/tfjs/kernels/<category>.ts) and the torch lowerings
+// (runtime/src/torch/kernels/<category>.ts). The language's compile-time builtins (len, range,
+// fold,
 // optimizers, data sources) are not ops: they live with the checker (semantics/builtins/).
 
 import { ELEMENTWISE_OPS, OPERATOR_OPS, UNARY_OPERATOR_OPS } from "./elementwise.js";

@@ -20,14 +20,18 @@ export const matmul: OpDef = {
     const [k2, n] = b.type.shape.slice(-2);
     if (!ctx.unifier.unify(k1!, k2!)) {
       const r = (d: typeof k1) => printDim(ctx.unifier.resolve(d!));
-      ctx.fail("REC2001", {
-        op: "@",
-        left: `${dtypeName(a.type)}${printShape(a.type.shape.map((d) => ctx.unifier.resolve(d)))}`,
-        right: `${dtypeName(b.type)}${printShape(b.type.shape.map((d) => ctx.unifier.resolve(d)))}`,
-        detail: `the inner dimensions must agree: ${r(k1)} ≠ ${r(k2)}`,
-        label: "inner dimensions differ",
-        help: "transpose one side (`transpose(b)`) if its axes are swapped",
-      }, "b");
+      ctx.fail(
+        "REC2001",
+        {
+          op: "@",
+          left: `${dtypeName(a.type)}${printShape(a.type.shape.map((d) => ctx.unifier.resolve(d)))}`,
+          right: `${dtypeName(b.type)}${printShape(b.type.shape.map((d) => ctx.unifier.resolve(d)))}`,
+          detail: `the inner dimensions must agree: ${r(k1)} ≠ ${r(k2)}`,
+          label: "inner dimensions differ",
+          help: "transpose one side (`transpose(b)`) if its axes are swapped",
+        },
+        "b",
+      );
     }
     const batch = broadcast("@", a.type.shape.slice(0, -2), b.type.shape.slice(0, -2), ctx, ["a", "b"]);
     return tensorType(dtype, [...batch, m!, n!]);

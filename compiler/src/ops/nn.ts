@@ -8,7 +8,10 @@ import type { OpArg, OpDef } from "./types.js";
 const gather: OpDef = {
   name: "gather",
   category: "nn",
-  doc: "gather(table, ids): rows of `table` f32[V, D] for ids of the table's id space, giving f32[..., D]. The gradient is a sparse row update (UnsortedSegmentSum on the backends); a table read only by lookups trains sparsely under a sparse optimizer.",
+  doc:
+    "gather(table, ids): rows of `table` f32[V, D] for ids of the table's id space, giving " +
+    "f32[..., D]. The gradient is a sparse row update (UnsortedSegmentSum on the backends); a " +
+    "table read only by lookups trains sparsely under a sparse optimizer.",
   params: [p("table", "tensor"), p("ids", "tensor")],
   rowLookup: true,
   infer(args, ctx) {
@@ -16,18 +19,29 @@ const gather: OpDef = {
     const ids = tensorArg(args, "ids");
     requireRank("gather", table.type, 2, ctx, "table");
     if (ids.type.dtype !== "id" && ids.type.dtype !== "i32") {
-      ctx.fail("REC2002", { op: "gather", found: dtypeName(ids.type), expected: "ids", help: "look up tables with ids (`id<space>[…]`) or `i32` positions" }, "ids");
+      ctx.fail(
+        "REC2002",
+        { op: "gather", found: dtypeName(ids.type), expected: "ids", help: "look up tables with ids (`id<space>[…]`) or `i32` positions" },
+        "ids",
+      );
     }
     const rows = table.type.shape[0]!;
     if (ids.type.dtype === "id" && ids.type.space) {
       const space = ids.type.space;
       if (!ctx.unifier.unify(space.size, rows)) {
-        ctx.fail("REC2005", {
-          found: space.name,
-          expectedPhrase: `row numbers of a table with ${printDim(ctx.unifier.resolve(rows))} rows are expected`,
-          help: "size the table by the id space it is looked up with, as in `Embedding(items, dim)`",
-          detail: `the table has ${printDim(ctx.unifier.resolve(rows))} rows but ${space.name ? `\`${space.name}\`` : "the ids' unnamed space"} has ${printDim(ctx.unifier.resolve(space.size))} ids`,
-        }, "ids");
+        ctx.fail(
+          "REC2005",
+          {
+            found: space.name,
+            expectedPhrase: `row numbers of a table with ${printDim(ctx.unifier.resolve(rows))} rows are expected`,
+            help: "size the table by the id space it is looked up with, as in `Embedding(items, dim)`",
+            detail:
+              `the table has ${printDim(ctx.unifier.resolve(rows))} rows but ` +
+              `${space.name ? `\`${space.name}\`` : "the ids' unnamed space"} has ` +
+              `${printDim(ctx.unifier.resolve(space.size))} ids`,
+          },
+          "ids",
+        );
       }
     }
     return tensorType(table.type.dtype, [...ids.type.shape, table.type.shape[1]!]);
@@ -38,7 +52,9 @@ const gather: OpDef = {
 const takeAlong: OpDef = {
   name: "take_along",
   category: "nn",
-  doc: "take_along(x, index, axis = -1): x[..., index[...], ...] with one index per row (numpy take_along_axis for one element), dropping that axis: picks each row's label logit.",
+  doc:
+    "take_along(x, index, axis = -1): x[..., index[...], ...] with one index per row (numpy " +
+    "take_along_axis for one element), dropping that axis: picks each row's label logit.",
   params: [p("x", "tensor"), p("index", "tensor"), p("axis", "axis", int(-1))],
   infer(args, ctx) {
     const x = tensorArg(args, "x");
@@ -47,7 +63,16 @@ const takeAlong: OpDef = {
     const rest = x.type.shape.filter((_, i) => i !== axis);
     if (index.type.dtype !== "i32" && index.type.dtype !== "id") requireDType("take_along", index.type, ["i32", "id"], ctx, "index");
     if (!shapesAgree(ctx, rest, index.type.shape)) {
-      ctx.fail("REC2001", { op: "take_along", left: printShape(x.type.shape), right: printShape(index.type.shape), detail: "the index must have the shape of `x` without the chosen axis" }, "index");
+      ctx.fail(
+        "REC2001",
+        {
+          op: "take_along",
+          left: printShape(x.type.shape),
+          right: printShape(index.type.shape),
+          detail: "the index must have the shape of `x` without the chosen axis",
+        },
+        "index",
+      );
     }
     return tensorType(x.type.dtype, rest);
   },
@@ -92,7 +117,16 @@ const maskedMean: OpDef = {
     requireDType("masked_mean", mask.type, ["bool"], ctx, "mask");
     const lead = x.type.shape.slice(0, -1);
     if (!shapesAgree(ctx, lead, mask.type.shape)) {
-      ctx.fail("REC2001", { op: "masked_mean", left: printShape(x.type.shape), right: printShape(mask.type.shape), detail: "the mask must have the shape of `x` without its last axis" }, "mask");
+      ctx.fail(
+        "REC2001",
+        {
+          op: "masked_mean",
+          left: printShape(x.type.shape),
+          right: printShape(mask.type.shape),
+          detail: "the mask must have the shape of `x` without its last axis",
+        },
+        "mask",
+      );
     }
     return tensorType("f32", [...x.type.shape.slice(0, -2), x.type.shape[x.type.shape.length - 1]!]);
   },
@@ -102,7 +136,12 @@ const maskedMean: OpDef = {
 const hashNgrams: OpDef = {
   name: "hash_ngrams",
   category: "nn",
-  doc: "hash_ngrams(ids, order, buckets): for each position, a hash of the `order` ids ending there (fewer at the start), as ids of a space of `buckets` ids: h ← (31·h + (x mod P) + 1) mod P over the n-gram, P = 524,287, then h mod buckets; exact in int32 and float32. The space is unnamed, so the ids fit any table of `buckets` rows (`Embedding(buckets, dim)`).",
+  doc:
+    "hash_ngrams(ids, order, buckets): for each position, a hash of the `order` ids ending " +
+    "there (fewer at the start), as ids of a space of `buckets` ids: h ← (31·h + (x mod P) + " +
+    "1) mod P over the n-gram, P = 524,287, then h mod buckets; exact in int32 and float32. " +
+    "The space is unnamed, so the ids fit any table of `buckets` rows (`Embedding(buckets, " +
+    "dim)`).",
   params: [p("ids", "tensor"), p("order", "int"), p("buckets", "int")],
   infer: idsOfShape("hash_ngrams", "ids", ["id", "i32"], "buckets", () => ""),
   cost: elementwiseCost(4),
@@ -111,7 +150,11 @@ const hashNgrams: OpDef = {
 const hashIds: OpDef = {
   name: "hash_ids",
   category: "nn",
-  doc: "hash_ids(ids, buckets, seed = 0): each id hashed into a space of `buckets` ids by the seed's hash function, ((x mod P) + 1)·A_seed mod P mod buckets with P = 524,287 and one of 8 multipliers A (runtime/src/hashing.ts); for hashed embeddings with several hash functions. The space is unnamed, so the ids fit any table of `buckets` rows.",
+  doc:
+    "hash_ids(ids, buckets, seed = 0): each id hashed into a space of `buckets` ids by the " +
+    "seed's hash function, ((x mod P) + 1)·A_seed mod P mod buckets with P = 524,287 and one " +
+    "of 8 multipliers A (runtime/src/hashing.ts); for hashed embeddings with several hash " +
+    "functions. The space is unnamed, so the ids fit any table of `buckets` rows.",
   params: [p("ids", "tensor"), p("buckets", "int"), p("seed", "int", int(0))],
   infer: idsOfShape("hash_ids", "ids", ["id", "i32"], "buckets", () => ""),
   cost: elementwiseCost(3),
@@ -136,7 +179,12 @@ const topk: OpDef = {
 const segmentSum: OpDef = {
   name: "segment_sum",
   category: "nn",
-  doc: "segment_sum(values, segments): the sum of the rows of `values` f32[E, ...] that share a segment id, for segments id<N>[E]: f32[N, ...], a segment no row names is zeros (an unsorted segment sum; scatter-add into zeros). The graph primitive: a sparse-dense product, a segment mean and message passing are written over it (std/nn `sparse_matmul`, `segment_mean`). The gradient is a gather of the output's gradient.",
+  doc:
+    "segment_sum(values, segments): the sum of the rows of `values` f32[E, ...] that share a " +
+    "segment id, for segments id<N>[E]: f32[N, ...], a segment no row names is zeros (an " +
+    "unsorted segment sum; scatter-add into zeros). The graph primitive: a sparse-dense " +
+    "product, a segment mean and message passing are written over it (std/nn `sparse_matmul`, " +
+    "`segment_mean`). The gradient is a gather of the output's gradient.",
   params: [p("values", "tensor"), p("segments", "tensor")],
   infer(args, ctx) {
     const values = tensorArg(args, "values");
@@ -144,10 +192,23 @@ const segmentSum: OpDef = {
     requireDType("segment_sum", values.type, ["f32"], ctx, "values");
     requireRank("segment_sum", values.type, 1, ctx, "values");
     if (segments.type.dtype !== "id" || !segments.type.space) {
-      ctx.fail("REC2002", { op: "segment_sum", found: dtypeName(segments.type), expected: "ids of the segments' space", help: "segment ids say which output row each value goes to: `id<nodes>[E]`" }, "segments");
+      ctx.fail(
+        "REC2002",
+        {
+          op: "segment_sum",
+          found: dtypeName(segments.type),
+          expected: "ids of the segments' space",
+          help: "segment ids say which output row each value goes to: `id<nodes>[E]`",
+        },
+        "segments",
+      );
     }
     if (segments.type.shape.length !== 1 || !ctx.unifier.unify(segments.type.shape[0]!, values.type.shape[0]!)) {
-      ctx.fail("REC2001", { op: "segment_sum", left: printShape(values.type.shape), right: printShape(segments.type.shape), detail: "one segment id per row of `values`" }, "segments");
+      ctx.fail(
+        "REC2001",
+        { op: "segment_sum", left: printShape(values.type.shape), right: printShape(segments.type.shape), detail: "one segment id per row of `values`" },
+        "segments",
+      );
     }
     return tensorType("f32", [segments.type.space!.size, ...values.type.shape.slice(1)]);
   },

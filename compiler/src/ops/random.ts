@@ -23,12 +23,22 @@ const perDraw = (_: unknown, output: { shape: readonly ReturnType<typeof constDi
 
 /** A draw of f32[shape] from a distribution with the given parameters (after `shape`). */
 function floatDraw(name: string, doc: string, params: OpDef["params"]): OpDef {
-  return { name, category: "random", impure: true, doc, params: [p("shape", "ints"), ...params], infer: (args) => tensorType("f32", shapeOf(args)), cost: perDraw };
+  return {
+    name,
+    category: "random",
+    impure: true,
+    doc,
+    params: [p("shape", "ints"), ...params],
+    infer: (args) => tensorType("f32", shapeOf(args)),
+    cost: perDraw,
+  };
 }
 
 const randomNormal = floatDraw(
   "random_normal",
-  "random_normal(shape, mean = 0.0, stddev = 1.0): f32[shape] drawn from N(mean, stddev²) while training (the reparameterisation noise of a VAE); `mean` everywhere outside training.",
+  "random_normal(shape, mean = 0.0, stddev = 1.0): f32[shape] drawn from N(mean, stddev²) " +
+    "while training (the reparameterisation noise of a VAE); `mean` everywhere outside " +
+    "training.",
   [p("mean", "float", float(0)), p("stddev", "float", float(1))],
 );
 
@@ -42,7 +52,10 @@ const bernoulli: OpDef = {
   name: "bernoulli",
   category: "random",
   impure: true,
-  doc: "bernoulli(p): bool[...] of p's shape, each element true with its probability p while training (masking for a masked-item model: `bernoulli(full([B, T], 0.2))`); the most likely value, p > 0.5, outside training.",
+  doc:
+    "bernoulli(p): bool[...] of p's shape, each element true with its probability p while " +
+    "training (masking for a masked-item model: `bernoulli(full([B, T], 0.2))`); the most " +
+    "likely value, p > 0.5, outside training.",
   params: [p("p", "tensor")],
   infer(args, ctx) {
     const prob = tensorArg(args, "p");
@@ -56,7 +69,10 @@ const randint: OpDef = {
   name: "randint",
   category: "random",
   impure: true,
-  doc: "randint(shape, n): ids of an unnamed space of n, each uniform over 0 … n − 1 while training (random negatives of a catalogue of n items fit any table of n rows); 0 outside training.",
+  doc:
+    "randint(shape, n): ids of an unnamed space of n, each uniform over 0 … n − 1 while " +
+    "training (random negatives of a catalogue of n items fit any table of n rows); 0 outside " +
+    "training.",
   params: [p("shape", "ints"), p("n", "int")],
   infer(args) {
     const n = args.get("n") as Extract<OpArg, { kind: "int" }>;
@@ -69,7 +85,10 @@ const permutation: OpDef = {
   name: "permutation",
   category: "random",
   impure: true,
-  doc: "permutation(n): the positions 0 … n − 1 in a random order while training (shuffling the rows of a batch: `take(x, permutation(B))`), as ids of an unnamed space of n; in order outside training.",
+  doc:
+    "permutation(n): the positions 0 … n − 1 in a random order while training (shuffling the " +
+    "rows of a batch: `take(x, permutation(B))`), as ids of an unnamed space of n; in order " +
+    "outside training.",
   params: [p("n", "int")],
   infer(args) {
     const n = (args.get("n") as Extract<OpArg, { kind: "int" }>).dim;
@@ -82,7 +101,14 @@ const sampleNegatives: OpDef = {
   name: "sample_negatives",
   category: "random",
   impure: true,
-  doc: "sample_negatives(weights, n): n negatives drawn with replacement from a catalogue of V items with probability q_i = weights_i / Σ weights (weights f32[V], non-negative: popularity counts, or `full([V], 1.0)` for uniform sampling), as ids of an unnamed space of V [n]; `std/nn`'s `negatives_with_log_q` also returns log q, which a sampled softmax subtracts from the negatives' logits (the logQ correction, Yi et al., 2019). Outside training: the items from the heaviest down, ties to the lower id (the i-th is the (i mod V)-th heaviest).",
+  doc:
+    "sample_negatives(weights, n): n negatives drawn with replacement from a catalogue of V " +
+    "items with probability q_i = weights_i / Σ weights (weights f32[V], non-negative: " +
+    "popularity counts, or `full([V], 1.0)` for uniform sampling), as ids of an unnamed space " +
+    "of V [n]; `std/nn`'s `negatives_with_log_q` also returns log q, which a sampled softmax " +
+    "subtracts from the negatives' logits (the logQ correction, Yi et al., 2019). Outside " +
+    "training: the items from the heaviest down, ties to the lower id (the i-th is the (i mod " +
+    "V)-th heaviest).",
   params: [p("weights", "tensor"), p("n", "int")],
   infer(args, ctx) {
     const weights = tensorArg(args, "weights");
@@ -98,7 +124,10 @@ const isTraining: OpDef = {
   name: "is_training",
   category: "random",
   mode: true,
-  doc: "is_training(): bool[] true while a training step runs and false in evaluation, prediction and serving: the switch of mode-dependent blocks (BatchNorm uses the batch's statistics while training and its running ones otherwise: `where(is_training(), batch, running)`).",
+  doc:
+    "is_training(): bool[] true while a training step runs and false in evaluation, prediction " +
+    "and serving: the switch of mode-dependent blocks (BatchNorm uses the batch's statistics " +
+    "while training and its running ones otherwise: `where(is_training(), batch, running)`).",
   params: [],
   infer: () => tensorType("bool", []),
   cost: () => ({ flops: constDim(0) }),

@@ -51,7 +51,11 @@ const argmax: OpDef = {
     requireDType("argmax", x.type, ["f32", "i32"], ctx, "x");
     const [axis] = axes(args.get("axis"), x.type.shape.length, ctx)!;
     const size = x.type.shape[axis!]!;
-    return tensorType("id", x.type.shape.filter((_, i) => i !== axis), { name: "", size });
+    return tensorType(
+      "id",
+      x.type.shape.filter((_, i) => i !== axis),
+      { name: "", size },
+    );
   },
   cost: inputCost(1),
 };

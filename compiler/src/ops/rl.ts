@@ -26,7 +26,9 @@ const sampleCategorical: OpDef = {
   name: "sample_categorical",
   category: "rl",
   impure: true,
-  doc: "sample_categorical(policy, temperature = 1.0): one action per row drawn from a policy's log-probabilities f32[B, A] (seeded), as ids of a space of A; exploration for RL.",
+  doc:
+    "sample_categorical(policy, temperature = 1.0): one action per row drawn from a policy's " +
+    "log-probabilities f32[B, A] (seeded), as ids of a space of A; exploration for RL.",
   params: [p("policy", "tensor"), p("temperature", "float", float(1))],
   infer(args, ctx) {
     const policy = tensorArg(args, "policy");
@@ -39,18 +41,30 @@ const sampleCategorical: OpDef = {
 /** Checks a (policy log-probs, action ids) pair: f32[B, A] with ids of a space of A ids. */
 function policyAndAction(op: string, policy: OpTensor, action: OpTensor, ctx: OpContext) {
   requireRank(op, policy.type, 2, ctx, "policy", 2);
-  if (action.type.dtype !== "id") ctx.fail("REC2002", { op, found: dtypeName(action.type), expected: "action ids", help: "declare the logged action as `id<actions>[B]`" }, "action");
+  if (action.type.dtype !== "id")
+    ctx.fail("REC2002", { op, found: dtypeName(action.type), expected: "action ids", help: "declare the logged action as `id<actions>[B]`" }, "action");
   const actions = policy.type.shape[1]!;
   if (!ctx.unifier.unify(action.type.space!.size, actions)) {
-    ctx.fail("REC2005", {
-      found: action.type.space!.name,
-      expectedPhrase: `one of the policy's ${printDim(ctx.unifier.resolve(actions))} actions is expected`,
-      help: `give the policy one output per action (${printDim(ctx.unifier.resolve(action.type.space!.size))})`,
-      detail: `the policy has ${printDim(ctx.unifier.resolve(actions))} actions but \`${action.type.space!.name}\` has ${printDim(ctx.unifier.resolve(action.type.space!.size))}`,
-    }, "action");
+    ctx.fail(
+      "REC2005",
+      {
+        found: action.type.space!.name,
+        expectedPhrase: `one of the policy's ${printDim(ctx.unifier.resolve(actions))} actions is expected`,
+        help: `give the policy one output per action (${printDim(ctx.unifier.resolve(action.type.space!.size))})`,
+        detail:
+          `the policy has ${printDim(ctx.unifier.resolve(actions))} actions but ` +
+          `\`${action.type.space!.name}\` has ` +
+          `${printDim(ctx.unifier.resolve(action.type.space!.size))}`,
+      },
+      "action",
+    );
   }
   if (action.type.shape.length !== 1 || !ctx.unifier.unify(action.type.shape[0]!, policy.type.shape[0]!)) {
-    ctx.fail("REC2001", { op, left: printShape(policy.type.shape), right: printShape(action.type.shape), detail: "one action per row of the policy" }, "action");
+    ctx.fail(
+      "REC2001",
+      { op, left: printShape(policy.type.shape), right: printShape(action.type.shape), detail: "one action per row of the policy" },
+      "action",
+    );
   }
 }
 
@@ -73,7 +87,11 @@ function offPolicy(name: string, doc: string, withBaseline: boolean): OpDef {
         const v = tensorArg(args, k);
         requireDType(name, v.type, ["f32"], ctx, k);
         if (v.type.shape.length !== 1 || !ctx.unifier.unify(v.type.shape[0]!, policy.type.shape[0]!)) {
-          ctx.fail("REC2001", { op: name, left: printShape(policy.type.shape), right: printShape(v.type.shape), detail: `\`${k}\` needs one value per row of the policy` }, k);
+          ctx.fail(
+            "REC2001",
+            { op: name, left: printShape(policy.type.shape), right: printShape(v.type.shape), detail: `\`${k}\` needs one value per row of the policy` },
+            k,
+          );
         }
       }
       return scalarType();
@@ -84,20 +102,34 @@ function offPolicy(name: string, doc: string, withBaseline: boolean): OpDef {
 
 /** Fails with REC2001 unless `b` has exactly `a`'s shape. */
 function sameShape(op: string, a: OpTensor, b: OpTensor, ctx: OpContext, names: [string, string], detail: string): void {
-  if (!shapesAgree(ctx, a.type.shape, b.type.shape)) ctx.fail("REC2001", { op, left: printShape(a.type.shape), right: printShape(b.type.shape), detail }, names[1]);
+  if (!shapesAgree(ctx, a.type.shape, b.type.shape))
+    ctx.fail("REC2001", { op, left: printShape(a.type.shape), right: printShape(b.type.shape), detail }, names[1]);
 }
 
 const argmaxAmong: OpDef = {
   name: "argmax_among",
   category: "rl",
-  doc: "argmax_among(scores, candidates): in each row, the id of the candidate with the highest score (the first on ties) — scores f32[..., K] of candidates id<N>[..., K] give ids id<N>[...] of the candidates' space. The greedy action over a candidate set; no gradient.",
+  doc:
+    "argmax_among(scores, candidates): in each row, the id of the candidate with the highest " +
+    "score (the first on ties) — scores f32[..., K] of candidates id<N>[..., K] give ids " +
+    "id<N>[...] of the candidates' space. The greedy action over a candidate set; no gradient.",
   params: [p("scores", "tensor"), p("candidates", "tensor")],
   infer(args, ctx) {
     const scores = tensorArg(args, "scores");
     const candidates = tensorArg(args, "candidates");
     requireDType("argmax_among", scores.type, ["f32"], ctx, "scores");
     requireRank("argmax_among", scores.type, 1, ctx, "scores");
-    if (candidates.type.dtype !== "id") ctx.fail("REC2002", { op: "argmax_among", found: dtypeName(candidates.type), expected: "candidate ids", help: "pass the candidate set as ids, such as `as_ids(topk(scores, k).indices, items)`" }, "candidates");
+    if (candidates.type.dtype !== "id")
+      ctx.fail(
+        "REC2002",
+        {
+          op: "argmax_among",
+          found: dtypeName(candidates.type),
+          expected: "candidate ids",
+          help: "pass the candidate set as ids, such as `as_ids(topk(scores, k).indices, items)`",
+        },
+        "candidates",
+      );
     sameShape("argmax_among", scores, candidates, ctx, ["scores", "candidates"], "one score per candidate");
     return tensorType("id", scores.type.shape.slice(0, -1), candidates.type.space!);
   },
@@ -107,17 +139,31 @@ const argmaxAmong: OpDef = {
 const tdTarget: OpDef = {
   name: "td_target",
   category: "rl",
-  doc: "td_target(reward, done, next_values, gamma): the fitted-Q target r + γ·(1 − done)·max_k next_values, for reward f32[B], done f32[B] (1 where the episode ended at this step) and next_values f32[B, K] (a target network's values of the next state's K candidates). Gradients flow as written: TD learning wraps it in `stop_gradient`.",
+  doc:
+    "td_target(reward, done, next_values, gamma): the fitted-Q target r + γ·(1 − done)·max_k " +
+    "next_values, for reward f32[B], done f32[B] (1 where the episode ended at this step) and " +
+    "next_values f32[B, K] (a target network's values of the next state's K candidates). " +
+    "Gradients flow as written: TD learning wraps it in `stop_gradient`.",
   params: [p("reward", "tensor"), p("done", "tensor"), p("next_values", "tensor"), p("gamma", "float")],
   infer(args, ctx) {
     const reward = tensorArg(args, "reward");
     const done = tensorArg(args, "done");
     const next = tensorArg(args, "next_values");
-    for (const [name, t] of [["reward", reward], ["done", done], ["next_values", next]] as const) requireDType("td_target", t.type, ["f32"], ctx, name);
+    for (const [name, t] of [
+      ["reward", reward],
+      ["done", done],
+      ["next_values", next],
+    ] as const)
+      requireDType("td_target", t.type, ["f32"], ctx, name);
     requireRank("td_target", reward.type, 1, ctx, "reward", 1);
     sameShape("td_target", reward, done, ctx, ["reward", "done"], "one `done` flag per reward");
     requireRank("td_target", next.type, 2, ctx, "next_values", 2);
-    if (!ctx.unifier.unify(next.type.shape[0]!, reward.type.shape[0]!)) ctx.fail("REC2001", { op: "td_target", left: printShape(reward.type.shape), right: printShape(next.type.shape), detail: "one row of next-state values per reward" }, "next_values");
+    if (!ctx.unifier.unify(next.type.shape[0]!, reward.type.shape[0]!))
+      ctx.fail(
+        "REC2001",
+        { op: "td_target", left: printShape(reward.type.shape), right: printShape(next.type.shape), detail: "one row of next-state values per reward" },
+        "next_values",
+      );
     return reward.type;
   },
   cost: (inputs) => ({ flops: mulDims(constDim(2), numel(inputs[2]!.shape)) }),
@@ -126,7 +172,10 @@ const tdTarget: OpDef = {
 const polyak: OpDef = {
   name: "polyak",
   category: "rl",
-  doc: "polyak(target, online, tau): the soft target-network update (1 − τ)·target + τ·online of two weights of one shape; `rollouts { polyak = τ }` applies it to every `reference` copy after each step.",
+  doc:
+    "polyak(target, online, tau): the soft target-network update (1 − τ)·target + τ·online of " +
+    "two weights of one shape; `rollouts { polyak = τ }` applies it to every `reference` copy " +
+    "after each step.",
   params: [p("target", "tensor"), p("online", "tensor"), p("tau", "float")],
   infer(args, ctx) {
     const target = tensorArg(args, "target");
@@ -145,7 +194,23 @@ export const RL_OPS: readonly OpDef[] = [
   polyak,
   categorical,
   sampleCategorical,
-  { ...offPolicy("reinforce", "reinforce(policy, action, reward, propensity, baseline = \"none\", clip = 0): off-policy REINFORCE, −mean((π/μ)(r − b) log π(a|s)); `baseline` is \"none\" or \"batch_mean\", `clip` caps the importance weight when positive.", true), stopsGradient: true },
-  exact(offPolicy("snips", "snips(policy, action, reward, propensity): the self-normalized IPS estimate Σ (π/μ) r / Σ (π/μ) of the policy's value, over the whole evaluation set.", false)),
+  {
+    ...offPolicy(
+      "reinforce",
+      'reinforce(policy, action, reward, propensity, baseline = "none", clip = 0): off-policy ' +
+        'REINFORCE, −mean((π/μ)(r − b) log π(a|s)); `baseline` is "none" or "batch_mean", ' +
+        "`clip` caps the importance weight when positive.",
+      true,
+    ),
+    stopsGradient: true,
+  },
+  exact(
+    offPolicy(
+      "snips",
+      "snips(policy, action, reward, propensity): the self-normalized IPS estimate Σ (π/μ) r / Σ " +
+        "(π/μ) of the policy's value, over the whole evaluation set.",
+      false,
+    ),
+  ),
   offPolicy("ips", "ips(policy, action, reward, propensity): the IPS estimate mean((π/μ) r) of the policy's value.", false),
 ];

@@ -32,7 +32,11 @@ const transpose: OpDef = {
     if (perm.length !== rank || new Set(perm).size !== rank) {
       ctx.fail("REC2012", { message: `\`perm\` must list each of the ${rank} axes once`, label: "not a permutation" }, "perm");
     }
-    return tensorType(x.type.dtype, perm.map((i) => x.type.shape[i]!), x.type.space);
+    return tensorType(
+      x.type.dtype,
+      perm.map((i) => x.type.shape[i]!),
+      x.type.space,
+    );
   },
   cost: noCost,
 };
@@ -41,7 +45,9 @@ const reshape: OpDef = {
   name: "reshape",
   category: "shape",
   algebra: { outerWins: true },
-  doc: "reshape(x, shape): same elements, new shape; one entry may be -1 and is inferred. The element counts must be equal as polynomials in the symbolic dims.",
+  doc:
+    "reshape(x, shape): same elements, new shape; one entry may be -1 and is inferred. The " +
+    "element counts must be equal as polynomials in the symbolic dims.",
   params: [p("x", "tensor"), p("shape", "ints")],
   infer(args, ctx: OpContext) {
     const x = tensorArg(args, "x");
@@ -53,14 +59,24 @@ const reshape: OpDef = {
       const known = numel(entries.filter((_, i) => i !== inferredAt));
       const quotient = divDims(total, known);
       if (!quotient) {
-        ctx.fail("REC2012", { message: `cannot infer \`-1\` in reshape: ${printDim(total)} elements do not divide by ${printDim(known)}`, label: "this shape" }, "shape");
+        ctx.fail(
+          "REC2012",
+          { message: `cannot infer \`-1\` in reshape: ${printDim(total)} elements do not divide by ${printDim(known)}`, label: "this shape" },
+          "shape",
+        );
       }
       shape = entries.map((d, i) => (i === inferredAt ? quotient : d));
     } else if (!equalDims(numel(entries), total)) {
-      ctx.fail("REC2012", {
-        message: `reshape changes the number of elements: ${printShape(x.type.shape)} has ${printDim(total)}, ${printShape(entries)} has ${printDim(numel(entries))}`,
-        label: "this shape",
-      }, "shape");
+      ctx.fail(
+        "REC2012",
+        {
+          message:
+            `reshape changes the number of elements: ${printShape(x.type.shape)} has ` +
+            `${printDim(total)}, ${printShape(entries)} has ${printDim(numel(entries))}`,
+          label: "this shape",
+        },
+        "shape",
+      );
     }
     return tensorType(x.type.dtype, shape, x.type.space);
   },
@@ -81,19 +97,24 @@ function joinOp(name: "concat" | "stack", doc: string): OpDef {
       const [axis] = axes(args.get("axis"), name === "concat" ? rank : rank + 1, ctx)!;
       let along: Dim = constDim(0);
       for (const [i, x] of xs.entries()) {
-        if (x.type.dtype !== first.dtype) ctx.fail("REC2002", { op: name, found: `${x.type.dtype} next to ${first.dtype}`, expected: "tensors of one dtype" }, "xs");
+        if (x.type.dtype !== first.dtype)
+          ctx.fail("REC2002", { op: name, found: `${x.type.dtype} next to ${first.dtype}`, expected: "tensors of one dtype" }, "xs");
         if (x.type.shape.length !== rank) {
           ctx.fail("REC2003", { op: name, expected: `rank ${rank} like the first tensor`, found: `rank ${x.type.shape.length} (tensor ${i})` }, "xs");
         }
         x.type.shape.forEach((d, j) => {
           if (name === "concat" && j === axis) return;
           if (!ctx.unifier.unify(first.shape[j]!, d)) {
-            ctx.fail("REC2001", {
-              op: name,
-              left: printShape(first.shape.map((e) => ctx.unifier.resolve(e))),
-              right: printShape(x.type.shape.map((e) => ctx.unifier.resolve(e))),
-              detail: `every axis but the ${name === "concat" ? "joined one" : "new one"} must agree; axis ${j} differs`,
-            }, "xs");
+            ctx.fail(
+              "REC2001",
+              {
+                op: name,
+                left: printShape(first.shape.map((e) => ctx.unifier.resolve(e))),
+                right: printShape(x.type.shape.map((e) => ctx.unifier.resolve(e))),
+                detail: `every axis but the ${name === "concat" ? "joined one" : "new one"} must agree; axis ${j} differs`,
+              },
+              "xs",
+            );
           }
         });
         if (name === "concat") along = ctx.unifier.sum(along, x.type.shape[axis!]!);
@@ -145,7 +166,10 @@ const expandDims: OpDef = {
 const arange: OpDef = {
   name: "arange",
   category: "shape",
-  doc: "arange(n): the positions 0, 1, …, n − 1 as ids of an unnamed space of n (n may be symbolic, such as the batch B), which fits any table of n rows: position embeddings look them up, in-batch losses use them as labels.",
+  doc:
+    "arange(n): the positions 0, 1, …, n − 1 as ids of an unnamed space of n (n may be " +
+    "symbolic, such as the batch B), which fits any table of n rows: position embeddings look " +
+    "them up, in-batch losses use them as labels.",
   params: [p("n", "int")],
   infer(args) {
     const n = args.get("n") as Extract<OpArg, { kind: "int" }>;
@@ -169,7 +193,11 @@ const eye: OpDef = {
 const full: OpDef = {
   name: "full",
   category: "shape",
-  doc: "full(shape, value = 0.0, dtype = f32): a tensor of the given shape (symbolic dims allowed, such as `[B, 4]`) holding `value` everywhere, made at run time: `full([B, D], 0.0)` for zeros, `full([B], 1.0)` for ones. An i32 value is truncated, a bool one is `value != 0`.",
+  doc:
+    "full(shape, value = 0.0, dtype = f32): a tensor of the given shape (symbolic dims " +
+    "allowed, such as `[B, 4]`) holding `value` everywhere, made at run time: `full([B, D], " +
+    "0.0)` for zeros, `full([B], 1.0)` for ones. An i32 value is truncated, a bool one is " +
+    "`value != 0`.",
   params: [p("shape", "ints"), p("value", "float", { kind: "float", value: 0 }), p("dtype", "dtype", { kind: "dtype", name: "f32" })],
   infer(args) {
     const shape = listItems(args.get("shape")).map((v) => (v.kind === "int" ? v.dim : constDim(1)));
@@ -198,14 +226,27 @@ function raggedRows(value: OpArg): [number, number] {
 const tensorOp: OpDef = {
   name: "constant",
   category: "shape",
-  doc: "constant(values, dtype = f32): a tensor from a compile-time list of numbers, nested for more axes (`constant([[1.0, 0.0], [0.5, 0.5]])` is f32[2, 2]; `constant([0.1 * k for k in range(4)])`); the lists must be rectangular. An i32 value is truncated, a bool one is `value != 0`.",
+  doc:
+    "constant(values, dtype = f32): a tensor from a compile-time list of numbers, nested for " +
+    "more axes (`constant([[1.0, 0.0], [0.5, 0.5]])` is f32[2, 2]; `constant([0.1 * k for k in " +
+    "range(4)])`); the lists must be rectangular. An i32 value is truncated, a bool one is " +
+    "`value != 0`.",
   params: [p("values", "numbers"), p("dtype", "dtype", { kind: "dtype", name: "f32" })],
   infer(args, ctx) {
     const values = args.get("values")!;
     const shape = nestedShape(values);
     if (!shape) {
       const rows = raggedRows(values);
-      return ctx.fail("REC2001", { op: "constant", left: `a row of ${rows[0]}`, right: `a row of ${rows[1]}`, detail: "the nested lists of a tensor's values must all have one length per level" }, "values");
+      return ctx.fail(
+        "REC2001",
+        {
+          op: "constant",
+          left: `a row of ${rows[0]}`,
+          right: `a row of ${rows[1]}`,
+          detail: "the nested lists of a tensor's values must all have one length per level",
+        },
+        "values",
+      );
     }
     return tensorType((args.get("dtype") as Extract<OpArg, { kind: "dtype" }>).name, shape.map(constDim));
   },
@@ -215,7 +256,9 @@ const tensorOp: OpDef = {
 const take: OpDef = {
   name: "take",
   category: "shape",
-  doc: "take(x, index, axis = 0): the slices of x at the positions `index` along the axis (numpy take): x [..., N, ...] with index i32[K] or ids gives [..., K, ...].",
+  doc:
+    "take(x, index, axis = 0): the slices of x at the positions `index` along the axis (numpy " +
+    "take): x [..., N, ...] with index i32[K] or ids gives [..., K, ...].",
   params: [p("x", "tensor"), p("index", "tensor"), p("axis", "axis", int(0))],
   infer(args, ctx: OpContext) {
     const x = tensorArg(args, "x");
@@ -260,4 +303,3 @@ export const SHAPE_OPS: readonly OpDef[] = [
   full,
   tensorOp,
 ];
-

@@ -25,7 +25,8 @@ export const constFold: Pass = {
       const result = fold(inputs.map((i) => constants.get(i)!));
       if (!Number.isFinite(result)) return undefined;
       const value = node.type.dtype === "i32" ? Math.trunc(result) : result;
-      const attr: Attr = node.type.dtype === "i32" ? { kind: "int", dim: { terms: value === 0 ? new Map() : new Map([["", value]]) } } : { kind: "float", value };
+      const attr: Attr =
+        node.type.dtype === "i32" ? { kind: "int", dim: { terms: value === 0 ? new Map() : new Map([["", value]]) } } : { kind: "float", value };
       const id = builder.add("const", [], new Map([["value", attr]]), node.type, node.loc);
       constants.set(id, value);
       return id;

@@ -13,12 +13,14 @@ import type { Pass } from "./pass.js";
 
 export const simplify: Pass = {
   name: "simplify",
-  description: "Applies the registry's algebraic identities (x + 0, x * 1, double negation, transpose of transpose, reshape chains) where the type is unchanged.",
+  description:
+    "Applies the registry's algebraic identities (x + 0, x * 1, double negation, transpose of transpose, reshape chains) where the type is unchanged.",
   run(model: IrModel) {
     const built: IrNode[] = [];
     return rebuild(model, (node, builder, inputs) => {
       const input = (i: number) => built[inputs[i]!];
-      const sameType = (id: number | undefined) => id !== undefined && built[id] !== undefined && printTensorType(built[id]!.type) === printTensorType(node.type);
+      const sameType = (id: number | undefined) =>
+        id !== undefined && built[id] !== undefined && printTensorType(built[id]!.type) === printTensorType(node.type);
       const isConst = (id: number, value: number) => {
         const n = built[id];
         if (n?.op !== "const") return false;
@@ -43,7 +45,9 @@ export const simplify: Pass = {
       } else if (algebra?.outerWins) {
         const inner = input(0);
         if (inner?.op === node.op) {
-          replacement = sameType(inner.inputs[0]) ? inner.inputs[0] : builder.add(node.op, [inner.inputs[0]!, ...inputs.slice(1)], node.attrs, node.type, node.loc);
+          replacement = sameType(inner.inputs[0])
+            ? inner.inputs[0]
+            : builder.add(node.op, [inner.inputs[0]!, ...inputs.slice(1)], node.attrs, node.type, node.loc);
         }
       }
       const id = replacement ?? builder.add(node.op, inputs, node.attrs, node.type, node.loc);

@@ -8,19 +8,27 @@ import type { Value } from "./values.js";
 /** The attribute form of a compile-time argument; undefined for values that are not data. */
 export function attrOf(value: Value): Attr | undefined {
   switch (value.kind) {
-    case "int": return { kind: "int", dim: value.dim };
-    case "float": return { kind: "float", value: value.value };
-    case "bool": return { kind: "bool", value: value.value };
-    case "string": return { kind: "string", value: value.value };
-    case "none": return { kind: "none" };
-    case "dtype": return { kind: "string", value: value.name };
+    case "int":
+      return { kind: "int", dim: value.dim };
+    case "float":
+      return { kind: "float", value: value.value };
+    case "bool":
+      return { kind: "bool", value: value.value };
+    case "string":
+      return { kind: "string", value: value.value };
+    case "none":
+      return { kind: "none" };
+    case "dtype":
+      return { kind: "string", value: value.name };
     case "list":
     case "tuple": {
       const items = value.items.map(attrOf);
       return items.every((i): i is Attr => i !== undefined) ? { kind: "list", items } : undefined;
     }
-    case "config": return { kind: "string", value: printConfig(value) };
-    default: return undefined;
+    case "config":
+      return { kind: "string", value: printConfig(value) };
+    default:
+      return undefined;
   }
 }
 

@@ -7,16 +7,17 @@ import type { Span } from "../source/source-file.js";
 import type * as A from "../syntax/ast.js";
 import type { OpArg, OpDef } from "../ops/types.js";
 import type { Builtin } from "./builtins/builtin.js";
-import { constDim, constValue, printDim, type Dim } from "../types/dims.js";
+import { constDim, constValue, printDim } from "../types/dims.js";
 import { OPS } from "../ops/index.js";
 import type { GraphBuilder } from "../ir/builder.js";
 import type { Elaborator, EvalContext } from "./elaborate.js";
 import type { Env } from "./env.js";
-import { matchValue, newVars, patternOf, patternText, tensorOfPattern, type TypePattern, type Vars } from "./type-patterns.js";
-import { describeValue, POISON, type Closure, type Instance, type TensorValue, type Value } from "./values.js";
+import { matchValue, newVars, patternOf, patternText, type TypePattern, type Vars } from "./type-patterns.js";
+import { describeValue, POISON, type Closure, type TensorValue, type Value } from "./values.js";
 import { dtypeName, printShape, type TensorType } from "../types/tensor-type.js";
 import { attrOf } from "./attrs-of.js";
 import { recordUpdate } from "./state-updates.js";
+import { callInstance, defineSignatureDims, instantiate } from "./instances.js";
 import type { Attr } from "../ir/ir.js";
 
 export interface EvaluatedArg {
@@ -37,16 +38,20 @@ export function callValue(el: Elaborator, callee: Value, args: EvaluatedArg[], c
     case "closure":
       return el.withinCall(callee.body, { file: ctx.file, span: call.span, name: callee.name }, ctx, () => callClosure(el, callee, args, call.span, ctx));
     case "module":
-      return el.withinCall(callee.decl, { file: ctx.file, span: call.span, name: moduleName(callee.decl) }, ctx, () => instantiate(el, callee, args, call.span, ctx));
+      return el.withinCall(callee.decl, { file: ctx.file, span: call.span, name: moduleName(callee.decl) }, ctx, () =>
+        instantiate(el, callee, args, call.span, ctx),
+      );
     case "instance":
-      return el.withinCall(callee.module, { file: ctx.file, span: call.span, name: moduleName(callee.module) }, ctx, () => callInstance(el, callee, args, call.span, ctx));
+      return el.withinCall(callee.module, { file: ctx.file, span: call.span, name: moduleName(callee.module) }, ctx, () =>
+        callInstance(el, callee, args, call.span, ctx),
+      );
     default:
       el.report(ctx, "REC3012", call.span, { what: `\`${name}\` (${describeValue(callee)})` });
       return POISON;
   }
 }
 
-function moduleName(decl: A.ModuleDecl): string {
+export function moduleName(decl: A.ModuleDecl): string {
   return decl.name.kind === "Ident" ? decl.name.name : "module";
 }
 
@@ -56,7 +61,7 @@ function containsPoison(value: Value): boolean {
 }
 
 /** Positional then named arguments onto parameter names; reports REC3009–REC3011. */
-function bind(
+export function bind(
   el: Elaborator,
   params: readonly { name: string; hasDefault: boolean }[],
   args: readonly EvaluatedArg[],
@@ -79,7 +84,11 @@ function bind(
   for (const a of args.filter((x) => x.name)) {
     const known = params.some((p) => p.name === a.name);
     if (!known && !openNamed) {
-      const [suggestion] = suggest(a.name!, params.map((p) => p.name), 1);
+      const [suggestion] = suggest(
+        a.name!,
+        params.map((p) => p.name),
+        1,
+      );
       el.report(ctx, "REC3009", a.span, { callee, name: a.name!, params: list, ...(suggestion ? { suggestion } : {}) });
       ok = false;
     } else if (bound.has(a.name!)) {
@@ -102,7 +111,6 @@ function bind(
   return ok ? bound : undefined;
 }
 
-
 // ── Registry ops ────────────────────────────────────────────────────────────────────────
 class OpFailure {
   constructor(
@@ -115,7 +123,15 @@ class OpFailure {
 function callOp(el: Elaborator, op: OpDef | Builtin, args: EvaluatedArg[], span: Span, ctx: EvalContext, display: string): Value {
   const builtin = "evaluate" in op ? op : undefined;
   const params: readonly { name: string; kind: string; default?: OpArg | Value }[] = op.params;
-  const bound = bind(el, params.map((p) => ({ name: p.name, hasDefault: p.default !== undefined })), args, span, ctx, op.name, builtin?.openNamed);
+  const bound = bind(
+    el,
+    params.map((p) => ({ name: p.name, hasDefault: p.default !== undefined })),
+    args,
+    span,
+    ctx,
+    op.name,
+    builtin?.openNamed,
+  );
   if (!bound) return POISON;
   // A reward is deterministic: the same outcomes always score the same (REC2027).
   if (ctx.reward && "impure" in op && op.impure) el.report(ctx, "REC2027", span, { name: ctx.reward, op: op.name });
@@ -139,7 +155,15 @@ function callOp(el: Elaborator, op: OpDef | Builtin, args: EvaluatedArg[], span:
   let result;
   try {
     if (builtin) {
-      const call = (fn: Value, callArgs: Value[]) => callValue(el, fn, callArgs.map((value) => ({ value, span })), { kind: "Call", span }, ctx, "function");
+      const call = (fn: Value, callArgs: Value[]) =>
+        callValue(
+          el,
+          fn,
+          callArgs.map((value) => ({ value, span })),
+          { kind: "Call", span },
+          ctx,
+          "function",
+        );
       return taint(builtin.evaluate(values, { unifier: el.unifier, fail, call }), inputs, trainable);
     }
     result = (op as OpDef).infer(new Map([...values].map(([name, v]) => [name, opArgOf(v)])), { unifier: el.unifier, fail });
@@ -160,7 +184,8 @@ function callOp(el: Elaborator, op: OpDef | Builtin, args: EvaluatedArg[], span:
   }
   // A tuple (the registry's `tuple` ops, such as topk): one node per element, told apart by `output`.
   const types = (result as readonly TensorType[]).map(resolved);
-  if (types.length !== registryOp.tuple.length) throw new Error(`internal: ${op.name}'s rule gave ${types.length} tensors for its tuple (${registryOp.tuple.join(", ")})`);
+  if (types.length !== registryOp.tuple.length)
+    throw new Error(`internal: ${op.name}'s rule gave ${types.length} tensors for its tuple (${registryOp.tuple.join(", ")})`);
   const items = types.map((type, i): Value => {
     const node = record(type, ["output", { kind: "int", dim: constDim(i) }]);
     return { kind: "tensor", type, inputs, trainable: trainable && type.dtype === "f32", ...(node !== undefined ? { node } : {}) };
@@ -215,7 +240,13 @@ function recordOp(
     if (attr) attrs.set(param.name, attr);
   }
   if (extra) attrs.set(extra[0], extra[1]);
-  const node = ctx.model.graph.add(op.name, tensors.map((t) => t.node!), attrs, type, el.userLocOf(ctx.file, span));
+  const node = ctx.model.graph.add(
+    op.name,
+    tensors.map((t) => t.node!),
+    attrs,
+    type,
+    el.userLocOf(ctx.file, span),
+  );
   if (op.attention === "weights" && el.inUserFile(ctx.file) && !causallyMasked(ctx.model.graph, node)) ctx.model.nonCausal.push({ span, file: ctx.file });
   return node;
 }
@@ -290,7 +321,9 @@ function coerce(el: Elaborator, op: OpDef | Builtin, param: string, kind: string
     case "string":
       return v.kind === "string" ? v : fail("a string");
     case "axis":
-      return v.kind === "int" || v.kind === "none" || (v.kind === "list" && v.items.every((i) => i.kind === "int")) ? v : fail("an int, a list of ints or None");
+      return v.kind === "int" || v.kind === "none" || (v.kind === "list" && v.items.every((i) => i.kind === "int"))
+        ? v
+        : fail("an int, a list of ints or None");
     case "ints":
       return (v.kind === "list" || v.kind === "tuple") && v.items.every((i) => i.kind === "int") ? v : fail("a list of ints");
     case "numbers":
@@ -314,7 +347,14 @@ function isNumberList(v: Value): boolean {
 
 // ── Functions and rewards ───────────────────────────────────────────────────────────────
 function callClosure(el: Elaborator, fn: Closure, args: EvaluatedArg[], span: Span, ctx: EvalContext): Value {
-  const bound = bind(el, fn.params.map((p) => ({ name: paramName(p), hasDefault: p.default !== undefined })), args, span, ctx, fn.name);
+  const bound = bind(
+    el,
+    fn.params.map((p) => ({ name: paramName(p), hasDefault: p.default !== undefined })),
+    args,
+    span,
+    ctx,
+    fn.name,
+  );
   if (!bound) return POISON;
   const fileOf = fileOfEnv(fn.env) ?? ctx.file;
   const inner: EvalContext = { ...ctx, file: fileOf, bindName: false, ...(fn.isReward ? { reward: fn.name } : {}) };
@@ -324,7 +364,21 @@ function callClosure(el: Elaborator, fn: Closure, args: EvaluatedArg[], span: Sp
     const name = paramName(param);
     const arg = bound.get(name);
     const value = arg ? arg.value : param.default ? el.evalExpr(param.default, fn.env, inner) : POISON;
-    if (param.type && arg && !checkAgainst(el, value, patternOf(param.type, fn.env, vars, el, inner), vars, arg.span, ctx, `argument \`${name}\` of \`${fn.name}\``, param.type.span, inner.file)) {
+    if (
+      param.type &&
+      arg &&
+      !checkAgainst(
+        el,
+        value,
+        patternOf(param.type, fn.env, vars, el, inner),
+        vars,
+        arg.span,
+        ctx,
+        `argument \`${name}\` of \`${fn.name}\``,
+        param.type.span,
+        inner.file,
+      )
+    ) {
       return POISON; // The body would only repeat the mismatch in other words.
     }
     // A reward carries no gradient: an argument computed from trainable weights would let a loss
@@ -376,7 +430,17 @@ function reportUnusedBlockLets(el: Elaborator, innermost: Env, scope: Env, ctx: 
 }
 
 /** Matches an argument against its declared type; false (after reporting) when it does not fit. */
-function checkAgainst(el: Elaborator, value: Value, pattern: TypePattern, vars: Vars, at: Span, ctx: EvalContext, what: string, declaredAt: Span, declaredFile: string): boolean {
+export function checkAgainst(
+  el: Elaborator,
+  value: Value,
+  pattern: TypePattern,
+  vars: Vars,
+  at: Span,
+  ctx: EvalContext,
+  what: string,
+  declaredAt: Span,
+  declaredFile: string,
+): boolean {
   const failure = matchValue(value, pattern, vars, el);
   if (!failure) return true;
   const secondary = declaredFile === ctx.file ? [{ span: declaredAt, message: `declared as ${patternText(pattern)}` }] : [];
@@ -388,7 +452,7 @@ function checkAgainst(el: Elaborator, value: Value, pattern: TypePattern, vars: 
   return false;
 }
 
-function checkReturn(el: Elaborator, value: Value, pattern: TypePattern, vars: Vars, body: A.Expr | A.Block, ctx: EvalContext, what: string) {
+export function checkReturn(el: Elaborator, value: Value, pattern: TypePattern, vars: Vars, body: A.Expr | A.Block, ctx: EvalContext, what: string) {
   const at = body.kind === "Block" ? body.result.span : body.span;
   const failure = matchValue(value, pattern, vars, el);
   if (failure) el.report(ctx, "REC2016", at, { what, found: valueText(value), declared: patternText(pattern), detail: failure.args["detail"] ?? "" });
@@ -398,7 +462,7 @@ function valueText(value: Value): string {
   return value.kind === "tensor" ? `${dtypeName(value.type)}${printShape(value.type.shape)}` : describeValue(value);
 }
 
-function paramName(p: A.Param): string {
+export function paramName(p: A.Param): string {
   return p.name.kind === "Ident" ? p.name.name : "";
 }
 
@@ -406,186 +470,3 @@ export function fileOfEnv(env: Env): string | undefined {
   for (let e: Env | undefined = env; e; e = e.parent) if (e.file) return e.file;
   return undefined;
 }
-
-// ── Modules and instances ───────────────────────────────────────────────────────────────
-function instantiate(el: Elaborator, module: Extract<Value, { kind: "module" }>, args: EvaluatedArg[], span: Span, ctx: EvalContext): Value {
-  const decl = module.decl;
-  const name = decl.name.kind === "Ident" ? decl.name.name : "module";
-  if (ctx.reward) {
-    el.report(ctx, "REC2007", span, { name: ctx.reward, what: `creates an instance of \`${name}\`, which owns weights`, label: "creates weights" });
-    return POISON;
-  }
-  const bound = bind(el, decl.params.map((p) => ({ name: paramName(p), hasDefault: p.default !== undefined })), args, span, ctx, name);
-  if (!bound) return POISON;
-  const moduleFile = fileOfEnv(module.env) ?? ctx.file;
-  const path = ctx.bindName ? ctx.path : anonymousPath(ctx, name);
-  const env = module.env.child();
-  const instance: Instance = { kind: "instance", module: decl, path, env, signatureDims: new Map(), weightsCreated: false, span };
-  const inner: EvalContext = { ...ctx, file: moduleFile, path, bindName: false };
-  for (const param of decl.params) {
-    const pname = paramName(param);
-    const arg = bound.get(pname);
-    const value = arg ? arg.value : param.default ? el.evalExpr(param.default, env, inner) : POISON;
-    if (param.type && arg) {
-      const vars = newVars(false);
-      const failure = matchValue(value, patternOf(param.type, module.env, vars, el, inner), vars, el);
-      if (failure) {
-        el.report(ctx, "REC2011", arg.span, { param: pname, callee: name, expected: patternText(patternOf(param.type, module.env, vars, el, inner)), found: describeValue(value) });
-        return POISON;
-      }
-    }
-    env.define(pname, { state: "ready", value, used: true, kind: "param" });
-    if (pname === "causal" && value.kind === "bool" && !value.value) ctx.model.nonCausal.push({ span, file: ctx.file });
-  }
-  for (const member of decl.members) {
-    if (member.kind === "LetDecl" && member.pattern.kind === "Ident") {
-      const letName = member.pattern.name;
-      const expr = member.value;
-      env.define(letName, {
-        state: "pending",
-        compute: () => el.evalExpr(expr, env, { ...inner, path: `${path}.${letName}`, bindName: true }),
-        source: { expr, env },
-        span: member.pattern.span,
-        used: true,
-        kind: "let",
-      });
-    } else if (member.kind === "ForwardDecl" && member.name?.kind === "Ident") {
-      // A named method (`fn encode(x) …`): a function of the instance's scope, so it reads the
-      // module's lets and sub-modules, and the forward function can call it by name.
-      const method: Value = { kind: "closure", name: `${name}.${member.name.name}`, params: member.params, ...(member.returns ? { returns: member.returns } : {}), body: member.body, env, isReward: false, span: member.span };
-      env.define(member.name.name, { state: "ready", value: method, used: true, kind: "let" });
-    } else if (member.kind === "ParamDecl") {
-      for (const item of member.items) {
-        if (item.name.kind !== "Ident" || !item.default) continue;
-        const expr = item.default;
-        env.define(item.name.name, { state: "pending", compute: () => el.evalExpr(expr, env, inner), used: true, kind: "param" });
-      }
-    }
-  }
-  return instance;
-}
-
-function anonymousPath(ctx: EvalContext, moduleName: string): string {
-  const base = `${ctx.path}.${moduleName.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase()}`;
-  const count = ctx.model.anonymousCounts.get(base) ?? 0;
-  ctx.model.anonymousCounts.set(base, count + 1);
-  return count === 0 ? base : `${base}_${count}`;
-}
-
-function callInstance(el: Elaborator, instance: Instance, args: EvaluatedArg[], span: Span, ctx: EvalContext): Value {
-  const decl = instance.module;
-  const name = decl.name.kind === "Ident" ? decl.name.name : "module";
-  const forward = decl.members.find((m): m is A.ForwardDecl => m.kind === "ForwardDecl" && !m.name);
-  if (!forward) {
-    el.report(ctx, "REC3017", span, { message: `module \`${name}\` has no forward function`, label: "called here", help: "add `fn (x: …) -> … { … }` to the module" });
-    return POISON;
-  }
-  if (ctx.reward) {
-    el.report(ctx, "REC2007", span, { name: ctx.reward, what: `calls \`${name}\`, a trainable module`, label: "trainable call" });
-    return POISON;
-  }
-  const bound = bind(el, forward.params.map((p) => ({ name: paramName(p), hasDefault: p.default !== undefined })), args, span, ctx, name);
-  if (!bound) return POISON;
-  const moduleFile = fileOfEnv(instance.env) ?? ctx.file;
-  const inner: EvalContext = { ...ctx, file: moduleFile, path: instance.path, bindName: false };
-  // Dimension names that weights use are shared by every call of this instance; the others
-  // are fresh per call, so one table can look up ids of different shapes.
-  const weightNames = weightDimNames(decl);
-  const dims = new Map<string, Dim>();
-  for (const [k, v] of instance.signatureDims) dims.set(k, v);
-  const vars = newVars(true, dims);
-  const scope = instance.env.child();
-  for (const param of forward.params) {
-    const pname = paramName(param);
-    const arg = bound.get(pname);
-    const value = arg ? arg.value : param.default ? el.evalExpr(param.default, instance.env, inner) : POISON;
-    if (param.type && arg && !checkAgainst(el, value, patternOf(param.type, instance.env, vars, el, inner), vars, arg.span, ctx, `argument \`${pname}\` of \`${name}\``, param.type.span, inner.file)) {
-      return POISON;
-    }
-    scope.define(pname, { state: "ready", value, used: true, kind: "arg" });
-  }
-  for (const [k, v] of vars.dims) if (weightNames.has(k)) instance.signatureDims.set(k, v);
-  if (!instance.weightsCreated) createWeights(el, instance, vars, inner);
-  defineSignatureDims(el, vars, scope);
-  const result = runBody(el, forward.body, scope, inner);
-  if (forward.returns && result.kind !== "poison") {
-    checkReturn(el, result, patternOf(forward.returns, instance.env, vars, el, inner), vars, forward.body, inner, `the result of \`${name}\``);
-  }
-  return result;
-}
-
-/** Makes the dimension names of a signature (`T` in `x: f32[B, T, D]`) usable as ints in the body. */
-function defineSignatureDims(el: Elaborator, vars: Vars, scope: Env) {
-  for (const [name, dim] of vars.dims) {
-    if (!scope.lookup(name)) scope.define(name, { state: "ready", value: { kind: "int", dim: el.unifier.resolve(dim), name }, used: true, kind: "arg" });
-  }
-}
-
-const weightDimNamesCache = new WeakMap<A.ModuleDecl, Set<string>>();
-
-function weightDimNames(decl: A.ModuleDecl): Set<string> {
-  const cached = weightDimNamesCache.get(decl);
-  if (cached) return cached;
-  const names = new Set<string>();
-  weightDimNamesCache.set(decl, names);
-  const visit = (node: unknown) => {
-    if (!node || typeof node !== "object") return;
-    if ((node as A.Node).kind === "Ident") names.add((node as A.Ident).name);
-    for (const value of Object.values(node)) if (typeof value === "object") visit(value);
-  };
-  for (const m of decl.members) if (m.kind === "WeightDecl") visit(m.type);
-  return names;
-}
-
-/**
- * Whether every constant dimension of `type` (and its id space's size) is positive; reports
- * REC2021 at `span` otherwise. A size of 0 or less (`--set dim=-1`) would give a negative
- * parameter count and then a crash when the runtime allocates it.
- */
-export function positiveSizes(el: Elaborator, ctx: EvalContext, type: TensorType, span: Span, what: string): boolean {
-  const sizes = [...type.shape, ...(type.space ? [type.space.size] : [])];
-  const bad = sizes.map((d) => constValue(el.unifier.resolve(d))).find((n) => n !== undefined && n <= 0);
-  if (bad === undefined) return true;
-  el.report(ctx, "REC2021", span, { what, size: String(bad), type: `${dtypeName(type)}${printShape(type.shape)}` });
-  return false;
-}
-
-function createWeights(el: Elaborator, instance: Instance, vars: Vars, ctx: EvalContext) {
-  instance.weightsCreated = true;
-  for (const member of instance.module.members) {
-    if (member.kind !== "WeightDecl" || member.name.kind !== "Ident") continue;
-    const pattern = patternOf(member.type, instance.env, newVars(false, vars.dims), el, ctx);
-    const declared = tensorOfPattern(pattern);
-    if (!declared) {
-      el.report(ctx, "REC3017", member.type.span, { message: "a weight needs a tensor type without `...`", label: "here" });
-      continue;
-    }
-    const type = { ...declared, shape: declared.shape.map((d) => el.unifier.resolve(d)) };
-    if (!positiveSizes(el, ctx, type, member.type.span, `the weight \`${instance.path}.${member.name.name}\``)) {
-      instance.env.define(member.name.name, { state: "ready", value: POISON, used: true, kind: "let" });
-      continue;
-    }
-    const init = member.init ? el.evalExpr(member.init, instance.env, ctx) : undefined;
-    const group = member.state ? "state" : /embedding/i.test(instance.module.name.kind === "Ident" ? instance.module.name.name : "") ? "embedding" : "dense";
-    ctx.model.weights.push({
-      path: `${instance.path}.${member.name.name}`,
-      type,
-      ...(init ? { init } : {}),
-      span: member.span,
-      file: ctx.file,
-      group,
-    });
-    const attrs = new Map<string, Attr>([["name", { kind: "string", value: `${instance.path}.${member.name.name}` }]]);
-    const initAttr = init ? attrOf(init) : undefined;
-    if (initAttr) attrs.set("init", initAttr);
-    attrs.set("group", { kind: "string", value: group });
-    const node = ctx.model.graph.add("param", [], attrs, type, el.userLocOf(ctx.file, member.span));
-    instance.env.define(member.name.name, {
-      state: "ready",
-      value: { kind: "tensor", type, inputs: new Set(), trainable: !member.state, node },
-      used: true,
-      kind: "let",
-    });
-  }
-}
-

@@ -51,7 +51,8 @@ export function checkProgram(program: Program, rawOverrides: ReadonlyMap<string,
     if (sweeps.length) {
       const targets = fileModels.map(sweepTarget);
       const topNames = new Set(file.ast.decls.flatMap(declaredNames));
-      for (const decl of sweeps) readSweep(decl, file.source.path, targets, topNames, (code, span, args) => el.report({ file: file.source.path }, code, span, args));
+      for (const decl of sweeps)
+        readSweep(decl, file.source.path, targets, topNames, (code, span, args) => el.report({ file: file.source.path }, code, span, args));
     }
     models.push(...fileModels);
   }
@@ -60,7 +61,11 @@ export function checkProgram(program: Program, rawOverrides: ReadonlyMap<string,
 
 /** What a sweep is checked against: a model's params with their defaults, and its metrics. */
 export function sweepTarget(model: ElaboratedModel): SweepTarget {
-  const params = new Map(model.decl.members.flatMap((m) => (m.kind === "ParamDecl" ? m.items.flatMap((i) => (i.name.kind === "Ident" ? [[i.name.name, i.default] as const] : [])) : [])));
+  const params = new Map(
+    model.decl.members.flatMap((m) =>
+      m.kind === "ParamDecl" ? m.items.flatMap((i) => (i.name.kind === "Ident" ? [[i.name.name, i.default] as const] : [])) : [],
+    ),
+  );
   return { name: model.name, params, metrics: model.outputs.filter((o) => o.role === "metric").map((o) => o.name) };
 }
 
@@ -93,13 +98,21 @@ function parseOverrides(el: Elaborator, program: Program, raw: ReadonlyMap<strin
       const first = models[0];
       if (!first) continue;
       const [suggestion] = suggest(name, [...declared.keys()], 1);
-      el.report({ file: first.file }, "REC3014", first.model.name.span, { name, params: [...declared.keys()].join(", ") || "none", ...(suggestion ? { suggestion } : {}) });
+      el.report({ file: first.file }, "REC3014", first.model.name.span, {
+        name,
+        params: [...declared.keys()].join(", ") || "none",
+        ...(suggestion ? { suggestion } : {}),
+      });
       continue;
     }
     // A param whose default names a function or reward of the file takes another such name, so a
     // variant switches definitions (`--set utility=CtrOnly`) without editing the model.
     if (target.item.default?.kind === "Ident" && /^[A-Za-z_][A-Za-z0-9_]*$/.test(text.trim()) && !["true", "false", "None"].includes(text.trim())) {
-      out.set(name, { value: { kind: "string", value: text.trim() }, text, byName: { kind: "Ident", name: text.trim(), span: target.item.default.span } as A.Ident });
+      out.set(name, {
+        value: { kind: "string", value: text.trim() },
+        text,
+        byName: { kind: "Ident", name: text.trim(), span: target.item.default.span } as A.Ident,
+      });
       continue;
     }
     const value = evaluateLiteral(text);
@@ -117,7 +130,17 @@ function parseOverrides(el: Elaborator, program: Program, raw: ReadonlyMap<strin
 }
 
 function kindOf(value: Value): string {
-  return value.kind === "int" ? "an int" : value.kind === "float" ? "a float" : value.kind === "bool" ? "a bool" : value.kind === "string" ? "a string" : value.kind === "list" ? "a list" : value.kind;
+  return value.kind === "int"
+    ? "an int"
+    : value.kind === "float"
+      ? "a float"
+      : value.kind === "bool"
+        ? "a bool"
+        : value.kind === "string"
+          ? "a string"
+          : value.kind === "list"
+            ? "a list"
+            : value.kind;
 }
 
 /**

@@ -3,6 +3,7 @@
 // comprehensions and conditionals, instantiates modules (creating weights with qualified
 // names), checks every op against the registry's shape and dtype rules, and adds up costs.
 
+import { foldConstants } from "./fold-constants.js";
 import type { WorldContracts } from "./world-check.js";
 import type { Diagnostic, Label } from "../diagnostics/diagnostic.js";
 import type { SourceLookup } from "../diagnostics/render.js";
@@ -12,7 +13,7 @@ import type * as A from "../syntax/ast.js";
 import { OPERATOR_OPS, OPS, UNARY_OPERATOR_OPS } from "../ops/index.js";
 import { BUILTINS } from "./builtins/index.js";
 import { MAX_UNROLL } from "./builtins/compile-time.js";
-import { addDims, constDim, constValue, divDims, equalDims, mulDims, printDim, subDims, type Dim } from "../types/dims.js";
+import { addDims, constDim, constValue, divDims, mulDims, printDim, subDims, type Dim } from "../types/dims.js";
 import { Env, type BindingSource, type Slot } from "./env.js";
 import { namesIn } from "../syntax/names-in.js";
 import { semanticDiagnostic } from "./semantic-diagnostics.js";
@@ -174,7 +175,11 @@ export class Elaborator {
     const slot = env.lookup(name);
     if (!slot) {
       const builtin = (n: string) => OPS.has(n) || BUILTINS.has(n);
-      const [suggestion] = suggest(name, env.visibleNames().filter((n) => !builtin(n) || n.length > 2), 1);
+      const [suggestion] = suggest(
+        name,
+        env.visibleNames().filter((n) => !builtin(n) || n.length > 2),
+        1,
+      );
       if ((ctx.role === "loss" || ctx.role === "metric") && /^[a-z_][a-z0-9_]*$/.test(name) && !builtin(name)) {
         this.report(ctx, "REC2008", span, { name, ...(suggestion ? { suggestion } : {}) });
       } else {
@@ -317,7 +322,11 @@ export class Elaborator {
       const iterable = this.evalExpr(clause.iterable, scope, { ...ctx, bindName: false });
       if (iterable.kind === "poison") return false;
       if (iterable.kind !== "list" && iterable.kind !== "tuple") {
-        if (iterable.kind === "tensor") this.report(ctx, "REC2010", clause.iterable.span, { what: "a comprehension", help: "comprehensions unroll over compile-time lists; use tensor ops over tensors" });
+        if (iterable.kind === "tensor")
+          this.report(ctx, "REC2010", clause.iterable.span, {
+            what: "a comprehension",
+            help: "comprehensions unroll over compile-time lists; use tensor ops over tensors",
+          });
         else this.report(ctx, "REC2011", clause.iterable.span, { param: "iterable", callee: "for", expected: "a list", found: describeValue(iterable) });
         return false;
       }
@@ -408,7 +417,10 @@ export class Elaborator {
     if (folded) {
       const length = folded.kind === "list" ? folded.items.length : folded.kind === "string" ? folded.value.length : 0;
       if (length > MAX_UNROLL) {
-        this.report(ctx, "REC2022", expr.span, { what: `this \`+\` builds a ${folded.kind} of ${length} ${folded.kind === "list" ? "elements" : "characters"}`, limit: String(MAX_UNROLL) });
+        this.report(ctx, "REC2022", expr.span, {
+          what: `this \`+\` builds a ${folded.kind} of ${length} ${folded.kind === "list" ? "elements" : "characters"}`,
+          limit: String(MAX_UNROLL),
+        });
         return POISON;
       }
       return folded;
@@ -416,7 +428,17 @@ export class Elaborator {
     const opName = OPERATOR_OPS[expr.op];
     const op = opName ? OPS.get(opName) : undefined;
     if (!op) return POISON;
-    return callValue(this, { kind: "builtin", op }, [{ value: left, span: expr.left.span }, { value: right, span: expr.right.span }], expr, ctx, expr.op);
+    return callValue(
+      this,
+      { kind: "builtin", op },
+      [
+        { value: left, span: expr.left.span },
+        { value: right, span: expr.right.span },
+      ],
+      expr,
+      ctx,
+      expr.op,
+    );
   }
 
   /**
@@ -523,64 +545,4 @@ export class Elaborator {
     const outer = this.frames[0];
     return !outer || outer.file === file ? this.locOf(file, span) : this.locOf(outer.file, this.frames.findLast((f) => f.file === outer.file)!.span);
   }
-
-}
-
-/** Compile-time arithmetic on numbers, bools, strings and lists; undefined when not constant. */
-function foldConstants(op: A.BinaryOp, left: Value, right: Value): Value | "inexact" | undefined {
-  if (left.kind === "int" && right.kind === "int") {
-    const a = left.dim;
-    const b = right.dim;
-    const ca = constValue(a);
-    const cb = constValue(b);
-    switch (op) {
-      case "+": return { kind: "int", dim: addDims(a, b) };
-      case "-": return { kind: "int", dim: subDims(a, b) };
-      case "*": return { kind: "int", dim: mulDims(a, b) };
-      case "/": {
-        const q = divDims(a, b);
-        return q ? { kind: "int", dim: q } : ca !== undefined && cb !== undefined && cb !== 0 ? "inexact" : undefined;
-      }
-      case "%": return ca !== undefined && cb ? { kind: "int", dim: constDim(((ca % cb) + cb) % cb) } : undefined;
-      case "**": return ca !== undefined && cb !== undefined ? { kind: "int", dim: constDim(ca ** cb) } : undefined;
-      case "==": return { kind: "bool", value: equalDims(a, b) };
-      case "!=": return { kind: "bool", value: !equalDims(a, b) };
-      default:
-        if (ca === undefined || cb === undefined) return undefined;
-        return { kind: "bool", value: op === "<" ? ca < cb : op === "<=" ? ca <= cb : op === ">" ? ca > cb : op === ">=" ? ca >= cb : false };
-    }
-  }
-  const num = (v: Value) => (v.kind === "float" ? v.value : v.kind === "int" ? constValue(v.dim) : undefined);
-  const a = num(left);
-  const b = num(right);
-  if (a !== undefined && b !== undefined && (left.kind === "float" || right.kind === "float")) {
-    switch (op) {
-      case "+": return { kind: "float", value: a + b };
-      case "-": return { kind: "float", value: a - b };
-      case "*": return { kind: "float", value: a * b };
-      case "/": return { kind: "float", value: a / b };
-      case "%": return { kind: "float", value: a % b };
-      case "**": return { kind: "float", value: a ** b };
-      case "==": return { kind: "bool", value: a === b };
-      case "!=": return { kind: "bool", value: a !== b };
-      case "<": return { kind: "bool", value: a < b };
-      case "<=": return { kind: "bool", value: a <= b };
-      case ">": return { kind: "bool", value: a > b };
-      case ">=": return { kind: "bool", value: a >= b };
-      default: return undefined;
-    }
-  }
-  if (left.kind === "bool" && right.kind === "bool") {
-    if (op === "and") return { kind: "bool", value: left.value && right.value };
-    if (op === "or") return { kind: "bool", value: left.value || right.value };
-    if (op === "==") return { kind: "bool", value: left.value === right.value };
-    if (op === "!=") return { kind: "bool", value: left.value !== right.value };
-  }
-  if (left.kind === "string" && right.kind === "string") {
-    if (op === "==") return { kind: "bool", value: left.value === right.value };
-    if (op === "!=") return { kind: "bool", value: left.value !== right.value };
-    if (op === "+") return { kind: "string", value: left.value + right.value };
-  }
-  if (left.kind === "list" && right.kind === "list" && op === "+") return { kind: "list", items: [...left.items, ...right.items] };
-  return undefined;
 }

@@ -50,8 +50,10 @@ export function setting(settings: readonly A.Setting[], key: string): A.Expr | A
 
 /** One `experiment` declaration's settings, with the defaults filled in. */
 export function readExperiment(d: A.ExperimentDecl, name: string): ExperimentPlan {
-  const names = (e: A.Expr | A.SettingsBlock | undefined) => (e?.kind === "ListExpr" ? e.elements.flatMap((x) => (x.kind === "Ident" ? [x.name] : x.kind === "StringLit" ? [x.value] : [])) : []);
-  const numbers = (e: A.Expr | A.SettingsBlock | undefined) => (e?.kind === "ListExpr" ? e.elements.flatMap((x) => (x.kind === "NumberLit" ? [x.value] : [])) : []);
+  const names = (e: A.Expr | A.SettingsBlock | undefined) =>
+    e?.kind === "ListExpr" ? e.elements.flatMap((x) => (x.kind === "Ident" ? [x.name] : x.kind === "StringLit" ? [x.value] : [])) : [];
+  const numbers = (e: A.Expr | A.SettingsBlock | undefined) =>
+    e?.kind === "ListExpr" ? e.elements.flatMap((x) => (x.kind === "NumberLit" ? [x.value] : [])) : [];
   const get = (key: string) => setting(d.settings, key);
   const single = get("model");
   const variants = get("variants");
@@ -63,7 +65,11 @@ export function readExperiment(d: A.ExperimentDecl, name: string): ExperimentPla
       ? variants.settings.map((v) => ({
           label: v.name.name,
           model: single.name,
-          overrides: new Map(v.value.kind === "SettingsBlock" ? v.value.settings.flatMap((o) => (o.value.kind === "SettingsBlock" ? [] : [[o.name.name, printExpr(o.value)] as const])) : []),
+          overrides: new Map(
+            v.value.kind === "SettingsBlock"
+              ? v.value.settings.flatMap((o) => (o.value.kind === "SettingsBlock" ? [] : [[o.name.name, printExpr(o.value)] as const]))
+              : [],
+          ),
         }))
       : [];
   const arms: ExperimentArm[] = [...names(get("models")).map((m) => ({ label: m, model: m, overrides: new Map<string, string>() })), ...variantArms];
@@ -78,7 +84,10 @@ export function readExperiment(d: A.ExperimentDecl, name: string): ExperimentPla
     seeds: numbers(get("seeds")).length ? numbers(get("seeds")) : [1, 2, 3],
     report: names(get("report")),
     ...(steps?.kind === "NumberLit" ? { steps: steps.value } : {}),
-    paper: paper?.kind === "SettingsBlock" ? Object.fromEntries(paper.settings.flatMap((s) => (s.value.kind === "StringLit" ? [[s.name.name, s.value.value]] : []))) : {},
+    paper:
+      paper?.kind === "SettingsBlock"
+        ? Object.fromEntries(paper.settings.flatMap((s) => (s.value.kind === "StringLit" ? [[s.name.name, s.value.value]] : [])))
+        : {},
     ...(reference?.kind === "Ident" && correct?.kind === "StringLit" ? { hardSubset: { reference: reference.name, correct: correct.value } } : {}),
   };
 }

@@ -18,12 +18,19 @@ export function checkExperiment(el: Elaborator, decl: A.ExperimentDecl, models: 
   const ctx = { file };
   const missing = (node: A.Node, what: string, name: string, known: readonly string[]) => {
     const [suggestion] = suggest(name, known, 1);
-    el.report(ctx, "REC3019", node.span, { what, name, known: known.length ? quoteList(known.slice(0, 12), "and") : "none", ...(suggestion ? { suggestion } : {}) });
+    el.report(ctx, "REC3019", node.span, {
+      what,
+      name,
+      known: known.length ? quoteList(known.slice(0, 12), "and") : "none",
+      ...(suggestion ? { suggestion } : {}),
+    });
   };
   const experiment = readExperiment(decl, "");
   const byName = new Map(models.map((m) => [m.name, m]));
   // The arms' models (`model = M` or `models = [A, B]`) must be models of this file.
-  const named = [setting(decl.settings, "model"), setting(decl.settings, "models")].flatMap((e) => (e?.kind === "Ident" ? [e] : e?.kind === "ListExpr" ? e.elements.filter((x): x is A.Ident => x.kind === "Ident") : []));
+  const named = [setting(decl.settings, "model"), setting(decl.settings, "models")].flatMap((e) =>
+    e?.kind === "Ident" ? [e] : e?.kind === "ListExpr" ? e.elements.filter((x): x is A.Ident => x.kind === "Ident") : [],
+  );
   for (const node of named) if (!byName.has(node.name)) missing(node, "a model of this file", node.name, [...byName.keys()]);
   const armModels = experiment.arms.flatMap((a) => byName.get(a.model) ?? []);
   const arm = (node: A.Expr | A.SettingsBlock | undefined, what: string) => {
@@ -44,7 +51,10 @@ export function checkExperiment(el: Elaborator, decl: A.ExperimentDecl, models: 
       const name = e.kind === "StringLit" ? e.value : e.kind === "Ident" ? e.name : undefined;
       if (name === undefined || PIPELINE_METRICS.includes(name) || armModels.some((model) => outputsOf("metric", model).includes(name))) continue;
       const first = armModels[0];
-      if (first) missing(e, `a metric of ${new Set(armModels.map((m) => m.name)).size > 1 ? "an arm's model" : first.name}`, name, [...new Set(armModels.flatMap((m) => outputsOf("metric", m)))]);
+      if (first)
+        missing(e, `a metric of ${new Set(armModels.map((m) => m.name)).size > 1 ? "an arm's model" : first.name}`, name, [
+          ...new Set(armModels.flatMap((m) => outputsOf("metric", m))),
+        ]);
     }
   }
   // The hard subset: a reference arm and a per-example head (one number per example).
@@ -56,7 +66,13 @@ export function checkExperiment(el: Elaborator, decl: A.ExperimentDecl, models: 
     if (correct?.kind === "StringLit" && model) {
       const head = model.outputs.find((o) => o.role === "head" && o.name === correct.value);
       if (!head) missing(correct, `a head of ${model.name}`, correct.value, outputsOf("head", model));
-      else if (head.type && head.type.shape.length !== 1) missing(correct, `a per-example head of ${model.name} (one number per example, such as f32[B])`, correct.value, model.outputs.filter((o) => o.role === "head" && o.type?.shape.length === 1).map((o) => o.name));
+      else if (head.type && head.type.shape.length !== 1)
+        missing(
+          correct,
+          `a per-example head of ${model.name} (one number per example, such as f32[B])`,
+          correct.value,
+          model.outputs.filter((o) => o.role === "head" && o.type?.shape.length === 1).map((o) => o.name),
+        );
     }
   }
 }

@@ -17,7 +17,8 @@ let builtins: Env | undefined;
 export function builtinEnv(): Env {
   if (builtins) return builtins;
   const env = new Env();
-  for (const op of [...OPS.values(), ...BUILTINS.values()]) env.define(op.name, { state: "ready", value: { kind: "builtin", op }, used: true, kind: "builtin" });
+  for (const op of [...OPS.values(), ...BUILTINS.values()])
+    env.define(op.name, { state: "ready", value: { kind: "builtin", op }, used: true, kind: "builtin" });
   for (const name of ["f32", "i32", "bool"] as const) env.define(name, { state: "ready", value: { kind: "dtype", name }, used: true, kind: "builtin" });
   env.define("None", { state: "ready", value: { kind: "none" }, used: true, kind: "builtin" });
   builtins = env;
@@ -74,7 +75,11 @@ export class FileEnvs {
         case "ModelDecl":
         case "ExperimentDecl":
         case "SweepDecl":
-          declare(decl.name, () => ({ kind: "config", name: decl.kind === "ModelDecl" ? "model" : decl.kind === "SweepDecl" ? "sweep" : "experiment", args: new Map() }));
+          declare(decl.name, () => ({
+            kind: "config",
+            name: decl.kind === "ModelDecl" ? "model" : decl.kind === "SweepDecl" ? "sweep" : "experiment",
+            args: new Map(),
+          }));
           break;
       }
     }
@@ -86,7 +91,13 @@ export class FileEnvs {
     if (!target || decl.path.kind !== "StringLit") return;
     const path = decl.path.value;
     if (decl.namespace) {
-      env.define(decl.namespace.name, { state: "pending", compute: () => ({ kind: "namespace", path, env: this.get(target) }), span: decl.namespace.span, used: true, kind: "import" });
+      env.define(decl.namespace.name, {
+        state: "pending",
+        compute: () => ({ kind: "namespace", path, env: this.get(target) }),
+        span: decl.namespace.span,
+        used: true,
+        kind: "import",
+      });
       return;
     }
     for (const spec of decl.names ?? []) {
@@ -100,7 +111,12 @@ export class FileEnvs {
           if (!slot) {
             const declared = [...targetEnv.ownNames()];
             const [suggestion] = suggest(name, declared, 1);
-            this.el.report({ file }, "REC3004", spec.name.span, { path, name, ...(suggestion ? { suggestion } : {}), available: quoteList(declared.slice(0, 12), "and") });
+            this.el.report({ file }, "REC3004", spec.name.span, {
+              path,
+              name,
+              ...(suggestion ? { suggestion } : {}),
+              available: quoteList(declared.slice(0, 12), "and"),
+            });
             return { kind: "poison" };
           }
           slot.used = true;

@@ -33,13 +33,19 @@ export function indexValue(el: Elaborator, expr: A.Index, target: Value, env: En
     const i = index.kind === "int" ? constValue(index.dim) : undefined;
     if (i === undefined) {
       if (index.kind === "tensor") el.report(ctx, "REC2010", sub.span, { what: "indexing a compile-time list" });
-      else if (index.kind !== "poison") el.report(ctx, "REC2011", sub.span, { param: "index", callee: "a list", expected: "a constant int", found: describeValue(index) });
+      else if (index.kind !== "poison")
+        el.report(ctx, "REC2011", sub.span, { param: "index", callee: "a list", expected: "a constant int", found: describeValue(index) });
       return POISON;
     }
     const n = target.items.length;
     const item = target.items[i < 0 ? i + n : i];
     if (!item) {
-      el.report(ctx, "REC2013", sub.span, { what: "index", index: String(i), of: `a list of ${n}`, valid: n ? `${-n} to ${n - 1}` : "none (the list is empty)" });
+      el.report(ctx, "REC2013", sub.span, {
+        what: "index",
+        index: String(i),
+        of: `a list of ${n}`,
+        valid: n ? `${-n} to ${n - 1}` : "none (the list is empty)",
+      });
       return POISON;
     }
     return item;
@@ -56,7 +62,12 @@ export function indexValue(el: Elaborator, expr: A.Index, target: Value, env: En
     const v = el.evalExpr(e, env, inner);
     if (v.kind === "int") return v.dim;
     if (v.kind === "tensor") {
-      el.report(ctx, "REC2011", e.span, { param: "index", callee: "indexing", expected: "a compile-time int or slice (use `gather`, `take` or `take_along` for tensor indices)", found: "a tensor" });
+      el.report(ctx, "REC2011", e.span, {
+        param: "index",
+        callee: "indexing",
+        expected: "a compile-time int or slice (use `gather`, `take` or `take_along` for tensor indices)",
+        found: "a tensor",
+      });
     } else if (v.kind !== "poison") {
       el.report(ctx, "REC2011", e.span, { param: "index", callee: "indexing", expected: "an int", found: describeValue(v) });
     }
@@ -78,7 +89,10 @@ export function indexValue(el: Elaborator, expr: A.Index, target: Value, env: En
   return callValue(
     el,
     { kind: "builtin", op: indexOp },
-    [{ value: target, span: expr.target.span }, { name: "spec", value: { kind: "string", value: printSubscripts(subs) }, span: expr.span }],
+    [
+      { value: target, span: expr.target.span },
+      { name: "spec", value: { kind: "string", value: printSubscripts(subs) }, span: expr.span },
+    ],
     expr,
     ctx,
     "indexing",

@@ -15,7 +15,7 @@ import { dtypeName, printShape, type TensorType } from "../types/tensor-type.js"
 import { POISON, type Value } from "./values.js";
 import type { Attr, IrModel, IrOutput } from "../ir/ir.js";
 import { attrOf } from "./attrs-of.js";
-import { positiveSizes } from "./calls.js";
+import { positiveSizes } from "./instances.js";
 import { evaluateDim, type Dim } from "../types/dims.js";
 import { activationBytes } from "../ir/cost.js";
 import { numel } from "../types/tensor-type.js";
@@ -52,7 +52,10 @@ export interface ElaboratedModel {
 }
 
 /** `--set name=value` overrides, already parsed into values by the caller. */
-export type Overrides = ReadonlyMap<string, { value: Value; text: string; /** A name of the file (a fn or reward), for a param whose default is one. */ byName?: A.Ident }>;
+export type Overrides = ReadonlyMap<
+  string,
+  { value: Value; text: string; /** A name of the file (a fn or reward), for a param whose default is one. */ byName?: A.Ident }
+>;
 
 export function elaborateModel(el: Elaborator, decl: A.ModelDecl, fileEnv: Env, file: string, overrides: Overrides): ElaboratedModel {
   const model = newModelState();
@@ -89,7 +92,13 @@ export function elaborateModel(el: Elaborator, decl: A.ModelDecl, fileEnv: Env, 
             compute: () => {
               const override = overrides.get(pname);
               // `--set utility=CtrOnly` for `param utility = Composite`: the name is looked up in the model's scope.
-              const value = override?.byName ? el.evalExpr({ ...override.byName, span: expr?.span ?? override.byName.span }, env, base) : override ? override.value : expr ? el.evalExpr(expr, env, base) : POISON;
+              const value = override?.byName
+                ? el.evalExpr({ ...override.byName, span: expr?.span ?? override.byName.span }, env, base)
+                : override
+                  ? override.value
+                  : expr
+                    ? el.evalExpr(expr, env, base)
+                    : POISON;
               const named = value.kind === "int" ? { ...value, name: pname } : value;
               params.set(pname, named);
               return named;
@@ -178,11 +187,20 @@ export function elaborateModel(el: Elaborator, decl: A.ModelDecl, fileEnv: Env, 
   }
   const graph = model.graph.build(name, dims, graphOutputs, (d) => el.unifier.resolve(d));
   checkMemory(el, model.weights, graph, optimizerSlots, train, decl, base);
-  checkTrainBlocks(el, decl, train, model.weights, inputs.map((i) => i.name), base);
+  checkTrainBlocks(
+    el,
+    decl,
+    train,
+    model.weights,
+    inputs.map((i) => i.name),
+    base,
+  );
 
   const inputTypes = inputs.flatMap(({ name: iname, decl: input }) => {
     const slot = env.ownSlot(iname);
-    return slot?.state === "ready" && slot.value.kind === "tensor" ? [{ name: iname, type: slot.value.type, ...(input.constant ? { constant: true as const } : {}) }] : [];
+    return slot?.state === "ready" && slot.value.kind === "tensor"
+      ? [{ name: iname, type: slot.value.type, ...(input.constant ? { constant: true as const } : {}) }]
+      : [];
   });
   // Batches feed the batched inputs; a `constants = csv(…)` file (or the world's whole fields) the constant ones.
   const batched = inputTypes.filter((i) => !i.constant);
@@ -329,7 +347,8 @@ function trainSettings(
         if (s.name.name === "data") data.push({ value, span: s.value.span });
         if (s.name.name === "constants") {
           // `constants = [csv(…), parquet(…)]`: several files, each checked against its own schema.
-          if (value.kind === "list" && s.value.kind === "ListExpr") value.items.forEach((item, i) => constants.push({ value: item, span: (s.value as A.ListExpr).elements[i]?.span ?? s.value.span }));
+          if (value.kind === "list" && s.value.kind === "ListExpr")
+            value.items.forEach((item, i) => constants.push({ value: item, span: (s.value as A.ListExpr).elements[i]?.span ?? s.value.span }));
           else constants.push({ value, span: s.value.span });
         }
         const attr = value.kind === "record" ? undefined : attrOf(value);
@@ -350,7 +369,10 @@ function trainSettings(
       const embeddings = raw.get("embeddings") ?? raw.get("optimizer");
       const pipeline = stages[0]!.settings.get("gradients");
       const piped = pipeline instanceof Map && (pipeline.get("enabled") as { value?: unknown } | undefined)?.value !== false;
-      const config = embeddings?.kind === "config" ? { name: embeddings.name, args: new Map([...embeddings.args].map(([k, v]) => [k, { kind: v.kind, value: "value" in v ? v.value : undefined }])) } : undefined;
+      const config =
+        embeddings?.kind === "config"
+          ? { name: embeddings.name, args: new Map([...embeddings.args].map(([k, v]) => [k, { kind: v.kind, value: "value" in v ? v.value : undefined }])) }
+          : undefined;
       slots = { dense, embedding: slotsOf(raw.get("embeddings")) ?? dense, sparseEmbedding: trainsSparsely(config, piped) };
     }
   }
@@ -396,7 +418,12 @@ function checkMemory(
   const needed = weightBytes + gradientBytes + stateBytes + activations * 2;
   const available = totalmem();
   if (needed > available && largest) {
-    const parts = [`weights ${formatBytes(weightBytes)}`, `gradients ${formatBytes(gradientBytes)}`, `optimizer state ${formatBytes(stateBytes)}`, ...(activations ? [`the values of a batch of ${batch} and their gradients ${formatBytes(activations * 2)}`] : [])];
+    const parts = [
+      `weights ${formatBytes(weightBytes)}`,
+      `gradients ${formatBytes(gradientBytes)}`,
+      `optimizer state ${formatBytes(stateBytes)}`,
+      ...(activations ? [`the values of a batch of ${batch} and their gradients ${formatBytes(activations * 2)}`] : []),
+    ];
     el.report(ctx, "REC2015", decl.name.span, {
       needed: formatBytes(needed),
       available: formatBytes(available),
@@ -421,4 +448,3 @@ export function formatBytes(n: number): string {
   }
   return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
-

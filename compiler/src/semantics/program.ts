@@ -70,7 +70,9 @@ export function loadProgram(entries: readonly ParsedFile[], options: LoadOptions
       const within = spec.startsWith("std/") ? STDLIB_ROOT : root;
       const fromWithin = relative(within, target);
       if (fromWithin.startsWith("..") || fromWithin.startsWith(sep)) {
-        const scope: Record<string, string> = spec.startsWith("std/") ? { scope: "the standard library", root: "stdlib" } : { root: relative(process.cwd(), root) || "." };
+        const scope: Record<string, string> = spec.startsWith("std/")
+          ? { scope: "the standard library", root: "stdlib" }
+          : { root: relative(process.cwd(), root) || "." };
         diagnostics.push(semanticDiagnostic(file.source.path, "REC3002", at, { path: spec, ...scope }));
         continue;
       }

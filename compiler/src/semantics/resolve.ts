@@ -62,7 +62,11 @@ export function resolveProgram(program: Program, onUse?: (use: NameUse) => void)
   const diagnostics: Diagnostic[] = [];
   for (const file of program.files.values()) {
     const report = (name: A.Ident, scope: Scope, inLossOrMetric: boolean) => {
-      const [suggestion] = suggest(name.name, filtered(scope.all(), (n) => !BUILTIN_NAMES.has(n) || n.length > 2), 1);
+      const [suggestion] = suggest(
+        name.name,
+        filtered(scope.all(), (n) => !BUILTIN_NAMES.has(n) || n.length > 2),
+        1,
+      );
       const code = inLossOrMetric && /^[a-z_][a-z0-9_]*$/.test(name.name) ? "REC2008" : "REC3005";
       diagnostics.push(semanticDiagnostic(file.source.path, code, name.span, { name: name.name, ...(suggestion ? { suggestion } : {}) }));
     };
@@ -74,7 +78,10 @@ export function resolveProgram(program: Program, onUse?: (use: NameUse) => void)
         for (const spec of decl.names ?? []) top.add((spec.alias ?? spec.name).name, spec.alias ?? spec.name);
       } else if (decl.name.kind === "Ident") top.add(decl.name.name, decl.name);
     }
-    const walker = new Walker(report, onUse ? (use, declaration) => onUse({ file: file.source.path, use, ...(declaration ? { declaration } : {}) }) : undefined);
+    const walker = new Walker(
+      report,
+      onUse ? (use, declaration) => onUse({ file: file.source.path, use, ...(declaration ? { declaration } : {}) }) : undefined,
+    );
     for (const decl of file.ast.decls) walker.decl(decl, top);
   }
   return diagnostics;
@@ -135,8 +142,7 @@ class Walker {
             this.inLossOrMetric = m.role === "loss" || m.role === "metric";
             this.expr(m.value, scope);
             this.inLossOrMetric = false;
-          }
-          else if (m.kind === "TrainDecl") this.settings(m.settings, stages);
+          } else if (m.kind === "TrainDecl") this.settings(m.settings, stages);
         }
         break;
       }
@@ -144,13 +150,19 @@ class Walker {
         // The settings that name arms, models, metrics and heads are checked against the file's
         // models by semantics/experiment.ts, which words each precisely (REC3019); the rest
         // (seeds, steps, variants' values) are ordinary expressions.
-        this.settings(decl.settings.filter((s) => !EXPERIMENT_NAMING_SETTINGS.has(s.name.name)), top);
+        this.settings(
+          decl.settings.filter((s) => !EXPERIMENT_NAMING_SETTINGS.has(s.name.name)),
+          top,
+        );
         break;
       case "SweepDecl":
         // The model, the space, the metric and the constraint are read and checked by
         // semantics/sweep-decl.ts (REC3021–REC3023): a space's values and a constraint's cost
         // names are not names of the file's scope.
-        this.settings(decl.settings.filter((s) => !SWEEP_OWN_SETTINGS.has(s.name.name)), top);
+        this.settings(
+          decl.settings.filter((s) => !SWEEP_OWN_SETTINGS.has(s.name.name)),
+          top,
+        );
         break;
       case "SchemaDecl":
         for (const f of decl.fields) if (f.source) this.expr(f.source, top);
@@ -240,7 +252,8 @@ class Walker {
         // A chain of calls, indexes and members is a left spine: walk it with a loop.
         const suffixes: Array<A.Call | A.Index | A.Member> = [];
         let node: A.Expr = expr;
-        for (; node.kind === "Call" || node.kind === "Index" || node.kind === "Member"; node = node.kind === "Call" ? node.callee : node.target) suffixes.push(node);
+        for (; node.kind === "Call" || node.kind === "Index" || node.kind === "Member"; node = node.kind === "Call" ? node.callee : node.target)
+          suffixes.push(node);
         this.expr(node, scope);
         for (let i = suffixes.length - 1; i >= 0; i--) {
           const suffix = suffixes[i]!;

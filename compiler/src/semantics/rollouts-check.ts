@@ -49,18 +49,21 @@ export function checkRollouts(el: Elaborator, models: readonly ElaboratedModel[]
       const value = numberOf(block.get(name));
       if (value !== undefined && !ok(value)) el.report(ctx, "REC2023", at(name), { name, value: String(value), expected });
     };
-    for (const name of ["sessions", "replay", "eval_sessions", "steps_per_update"]) range(name, (v) => Number.isInteger(v) && v >= 1, "a whole number of at least 1");
+    for (const name of ["sessions", "replay", "eval_sessions", "steps_per_update"])
+      range(name, (v) => Number.isInteger(v) && v >= 1, "a whole number of at least 1");
     for (const name of ["warmup", "copy_every", "reach"]) range(name, (v) => Number.isInteger(v) && v >= 0, "a whole number of at least 0");
     range("epsilon", (v) => v >= 0 && v <= 1, "a probability in [0, 1]");
     range("polyak", (v) => v >= 0 && v <= 1, "a fraction τ in [0, 1]");
     range("temperature", (v) => v > 0, "a positive temperature");
     const [explore] = stringsOf(block.get("explore"));
-    if (explore !== undefined && !["epsilon", "boltzmann", "greedy"].includes(explore)) el.report(ctx, "REC2023", at("explore"), { name: "explore", value: `"${explore}"`, expected: `"epsilon", "boltzmann" or "greedy"` });
+    if (explore !== undefined && !["epsilon", "boltzmann", "greedy"].includes(explore))
+      el.report(ctx, "REC2023", at("explore"), { name: "explore", value: `"${explore}"`, expected: `"epsilon", "boltzmann" or "greedy"` });
 
     const [envName] = stringsOf(block.get("environment"));
     const environment = models.find((m) => m.name === envName);
     if (!environment) {
-      const facts: Record<string, string> = envName === undefined ? { case: "unnamed" } : { case: "missing", environment: envName, models: models.map((m) => m.name).join(", ") };
+      const facts: Record<string, string> =
+        envName === undefined ? { case: "unnamed" } : { case: "missing", environment: envName, models: models.map((m) => m.name).join(", ") };
       el.report(ctx, "REC2030", at("environment"), facts);
       continue;
     }
@@ -93,7 +96,8 @@ export function checkRollouts(el: Elaborator, models: readonly ElaboratedModel[]
     for (const head of environment.outputs.filter((o) => o.role === "head" && o.name.startsWith("next_"))) {
       const field = state.find((i) => `next_${i.name}` === head.name);
       if (!field) envReport(head.name, { case: "orphan", transition: head.name, field: head.name.slice(5) });
-      else if (head.type && !agree(field.type, head.type)) envReport(head.name, { case: "changes", field: field.name, from: batched(field.type, "S"), to: printType(head.type) });
+      else if (head.type && !agree(field.type, head.type))
+        envReport(head.name, { case: "changes", field: field.name, from: batched(field.type, "S"), to: printType(head.type) });
     }
 
     // The value model's inputs against the transitions.
@@ -102,7 +106,13 @@ export function checkRollouts(el: Elaborator, models: readonly ElaboratedModel[]
     const b: Dim = { terms: new Map([["B", 1]]) };
     const k: Dim = candidates?.type?.shape[1] ?? { terms: new Map([["K", 1]]) };
     const transition = new Map<string, TensorType>([
-      ...state.flatMap((f) => [[f.name, f.type], [`next_${f.name}`, f.type]] as [string, TensorType][]),
+      ...state.flatMap(
+        (f) =>
+          [
+            [f.name, f.type],
+            [`next_${f.name}`, f.type],
+          ] as [string, TensorType][],
+      ),
       ["action", id([b])],
       ["reward", { dtype: "f32", shape: [b] }],
       ["done", { dtype: "f32", shape: [b] }],
@@ -115,7 +125,13 @@ export function checkRollouts(el: Elaborator, models: readonly ElaboratedModel[]
       if (!expected) {
         el.report(ctx, "REC2031", inputSpan(input.name), { case: "not-held", input: input.name, environment: environment.name, model: model.name });
       } else if (!agree(expected, input.type)) {
-        el.report(ctx, "REC2031", inputSpan(input.name), { case: "type", input: input.name, held: batched(expected, "B"), model: model.name, declared: printType(input.type) });
+        el.report(ctx, "REC2031", inputSpan(input.name), {
+          case: "type",
+          input: input.name,
+          held: batched(expected, "B"),
+          model: model.name,
+          declared: printType(input.type),
+        });
       }
     }
     const q = model.outputs.find((o) => o.role === "head" && o.name === "q");

@@ -77,7 +77,13 @@ export function checkDataSchema(
       return v?.kind === "string" ? v.value : undefined;
     };
     if (field.source && (source?.kind !== "config" || !["column", "columns", "mask", "frequency"].includes(source.name))) {
-      badOption(el, ctx, field.source.span, `the source of \`${name}\``, "`column(\"name\", …)`, `columns([names], …)`, `mask(\"field\")` or `frequency(\"name\", …)`");
+      badOption(
+        el,
+        ctx,
+        field.source.span,
+        `the source of \`${name}\``,
+        '`column("name", …)`, `columns([names], …)`, `mask("field")` or `frequency("name", ' + "…)`",
+      );
       continue;
     }
     if (field.type.kind === "NamedType" && field.type.name.name === "timestamp" && !field.type.dims) {
@@ -93,7 +99,15 @@ export function checkDataSchema(
         });
         continue;
       }
-      fields.push({ name, column: text("name") ?? name, kind: "timestamp", dtype: fed?.dtype === "i32" ? "i32" : "f32", shape: [], ...(fed ? { feeds: true as const } : {}), ...at });
+      fields.push({
+        name,
+        column: text("name") ?? name,
+        kind: "timestamp",
+        dtype: fed?.dtype === "i32" ? "i32" : "f32",
+        shape: [],
+        ...(fed ? { feeds: true as const } : {}),
+        ...at,
+      });
       continue;
     }
     const input = byName.get(name);
@@ -116,7 +130,14 @@ export function checkDataSchema(
       el.report(ctx, "REC2019", field.type.span, {
         name,
         type: printType(resolved),
-        detail: shape.length > 1 ? "a field holds a scalar or one list per example" : `\`${resolved.shape.concat(resolved.space ? [resolved.space.size] : []).map(printDim).filter((d) => !/^\d+$/.test(d)).join("`, `")}\` is not a fixed number`,
+        detail:
+          shape.length > 1
+            ? "a field holds a scalar or one list per example"
+            : `\`${resolved.shape
+                .concat(resolved.space ? [resolved.space.size] : [])
+                .map(printDim)
+                .filter((d) => !/^\d+$/.test(d))
+                .join("`, `")}\` ` + `is not a fixed number`,
       });
       continue;
     }
@@ -133,7 +154,13 @@ export function checkDataSchema(
     // `tokens = "unigram"`: a text column split into tokens, mapped through a vocabulary, padded.
     const tokens = text("tokens");
     if (tokens !== undefined && (!(TOKENIZERS as readonly string[]).includes(tokens) || resolved.dtype !== "id" || shape.length !== 1)) {
-      badOption(el, ctx, field.source!.span, `\`tokens = "${tokens}"\``, '`"unigram"`, `"bigram"` or `"trigram"`, on a list of ids (`title: id<words>[max_tokens] = column("title", tokens = "unigram")`)');
+      badOption(
+        el,
+        ctx,
+        field.source!.span,
+        `\`tokens = "${tokens}"\``,
+        '`"unigram"`, `"bigram"` or `"trigram"`, on a list of ids (`title: id<words>[max_tokens] = column("title", tokens = "unigram")`)',
+      );
       continue;
     }
     const ids = tokens !== undefined || (options.get("vocab")?.kind === "bool" && (options.get("vocab") as { value: boolean }).value) ? "vocab" : "given";
@@ -181,7 +208,13 @@ export function checkDataSchema(
     const target = fields.find((f) => f.name === of && f.kind === "value");
     const mask = fields.find((f) => f.name === name)!;
     if (!target || target.shape.length !== 1 || target.shape[0] !== mask.shape[0] || mask.dtype !== "bool") {
-      badOption(el, ctx, field.source!.span, `\`mask("${of}")\``, `the name of a list field of this schema with the mask's length, and a \`bool[…]\` type for the mask`);
+      badOption(
+        el,
+        ctx,
+        field.source!.span,
+        `\`mask("${of}")\``,
+        `the name of a list field of this schema with the mask's length, and a \`bool[…]\` type for the mask`,
+      );
       continue;
     }
     const index = fields.indexOf(target);
@@ -193,7 +226,8 @@ export function checkDataSchema(
   const given = new Set(decl.fields.flatMap((f) => (f.name.kind === "Ident" ? [f.name.name] : [])));
   const missing = inputs.filter((i) => !given.has(i.name)).map((i) => i.name);
   const schemaName = decl.name.kind === "Ident" ? decl.name.name : "schema";
-  if (missing.length && everyInput) el.report(modelCtx, "REC2018", dataSpan, { schema: schemaName, missing: quoteList(missing, "and"), count: String(missing.length) });
+  if (missing.length && everyInput)
+    el.report(modelCtx, "REC2018", dataSpan, { schema: schemaName, missing: quoteList(missing, "and"), count: String(missing.length) });
   return { plan: { name: schemaName, fields }, file, spans };
 }
 
@@ -202,14 +236,33 @@ export function checkDataSchema(
  * Each column becomes a scalar field of its own (`cats.C1`: its own vocabulary, its own rows in
  * the data contract) marked as part `index` of the input `of`, which the batcher assembles.
  */
-function columnGroup(el: Elaborator, ctx: EvalContext, field: A.SchemaField, name: string, names: Value | undefined, shape: number[], type: TensorType, ids: "vocab" | "given", at: { loc?: readonly [number, number] }): PlanDataField[] | undefined {
-  const columns = names && (names.kind === "list" || names.kind === "tuple") && names.items.every((i) => i.kind === "string") ? names.items.map((i) => (i as { value: string }).value) : undefined;
+function columnGroup(
+  el: Elaborator,
+  ctx: EvalContext,
+  field: A.SchemaField,
+  name: string,
+  names: Value | undefined,
+  shape: number[],
+  type: TensorType,
+  ids: "vocab" | "given",
+  at: { loc?: readonly [number, number] },
+): PlanDataField[] | undefined {
+  const columns =
+    names && (names.kind === "list" || names.kind === "tuple") && names.items.every((i) => i.kind === "string")
+      ? names.items.map((i) => (i as { value: string }).value)
+      : undefined;
   if (!columns || columns.length === 0) {
-    badOption(el, ctx, field.source!.span, `the source of \`${name}\``, "`columns([\"C1\", \"C2\", …])`: a non-empty list of column names");
+    badOption(el, ctx, field.source!.span, `the source of \`${name}\``, '`columns(["C1", "C2", …])`: a non-empty list of column names');
     return undefined;
   }
   if (shape.length !== 1 || shape[0] !== columns.length) {
-    badOption(el, ctx, field.type.span, `\`${name}\` with ${columns.length} columns`, `a list field of ${columns.length} elements, one per column (\`${name}: ${dtypeName(type)}[${columns.length}]\`)`);
+    badOption(
+      el,
+      ctx,
+      field.type.span,
+      `\`${name}\` with ${columns.length} columns`,
+      `a list field of ${columns.length} elements, one per column (\`${name}: ${dtypeName(type)}[${columns.length}]\`)`,
+    );
     return undefined;
   }
   const space = type.space ? { name: type.space.name, size: constValue(el.unifier.resolve(type.space.size))! } : undefined;
@@ -236,7 +289,14 @@ function badOption(el: Elaborator, ctx: EvalContext, span: Span, what: string, e
 }
 
 /** `frequency("item", sketch = "count_min", width = 1_048_576, depth = 2)`: on an `f32` scalar only. */
-function frequencySettings(el: Elaborator, ctx: EvalContext, field: A.SchemaField, options: ReadonlyMap<string, Value>, type: TensorType, shape: readonly (number | undefined)[]): PlanDataField["frequency"] {
+function frequencySettings(
+  el: Elaborator,
+  ctx: EvalContext,
+  field: A.SchemaField,
+  options: ReadonlyMap<string, Value>,
+  type: TensorType,
+  shape: readonly (number | undefined)[],
+): PlanDataField["frequency"] {
   const number = (key: string, fallback: number) => {
     const v = options.get(key);
     return v === undefined ? fallback : v.kind === "int" ? (constValue(v.dim) ?? Number.NaN) : Number.NaN;
@@ -244,8 +304,20 @@ function frequencySettings(el: Elaborator, ctx: EvalContext, field: A.SchemaFiel
   const sketch = options.get("sketch");
   const kind = sketch === undefined ? "count_min" : sketch.kind === "string" ? sketch.value : "";
   const [width, depth] = [number("width", 1_048_576), number("depth", 2)];
-  if (type.dtype !== "f32" || shape.length !== 0 || (kind !== "count_min" && kind !== "exact") || !(width >= 16 && width <= 1 << 26) || !(depth >= 1 && depth <= 8)) {
-    badOption(el, ctx, field.source!.span, "`frequency(…)`", 'an `f32` field (one log frequency per row), `sketch = "count_min"` (width from 16 to 2²⁶ counters, depth 1 to 8) or `"exact"`');
+  if (
+    type.dtype !== "f32" ||
+    shape.length !== 0 ||
+    (kind !== "count_min" && kind !== "exact") ||
+    !(width >= 16 && width <= 1 << 26) ||
+    !(depth >= 1 && depth <= 8)
+  ) {
+    badOption(
+      el,
+      ctx,
+      field.source!.span,
+      "`frequency(…)`",
+      'an `f32` field (one log frequency per row), `sketch = "count_min"` (width from 16 to 2²⁶ counters, depth 1 to 8) or `"exact"`',
+    );
     return undefined;
   }
   return { sketch: kind, width, depth };

@@ -1,11 +1,13 @@
-// The semantic diagnostics: REC2xxx (types and shapes) and REC3xxx (names and modules). As
-// for syntax, each code's severity, summary, example and prose live here and nowhere else.
+// The semantic diagnostics: REC2xxx (types and shapes) here, REC3xxx (names and modules) in
+// name-diagnostics.ts, and the rollout, world, state and sweep codes in their own files. As for
+// syntax, each code's severity, summary, example and prose live in its catalog and nowhere else.
 
 import { diagnosticMaker, type Args, type CodeEntry } from "../diagnostics/code-entry.js";
 import { ROLLOUT_CODES } from "./rollouts-diagnostics.js";
 import { STATE_CODES } from "./state-diagnostics.js";
 import { WORLD_CODES } from "./world-diagnostics.js";
 import { SWEEP_CODES } from "./sweep-diagnostics.js";
+import { NAME_CODES } from "./name-diagnostics.js";
 const opt = (key: string, a: Args) => (a[key] ? { help: a[key]! } : {});
 /** An op name in backticks (`+`, `gather`); a phrase (argument `x` of `Dense`) as it is. */
 const place = (op: string | undefined) => (!op ? "this expression" : op.includes(" ") ? op : `\`${op}\``);
@@ -65,7 +67,10 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
     code: "REC2005",
     severity: "error",
     summary: "Ids of one id space used with a table or op of another.",
-    example: "import { Embedding } from \"std/nn\"\n\nmodel M {\n  dims B\n  param users = 100, items = 100\n  input user: id<users>[B]\n  let item_table = Embedding(items, 8)\n  head h = item_table(user)\n}\n",
+    example:
+      'import { Embedding } from "std/nn"\n\nmodel M {\n  dims B\n  param users = 100, items = ' +
+      "100\n  input user: id<users>[B]\n  let item_table = Embedding(items, 8)\n  head h = " +
+      "item_table(user)\n}\n",
     build: (a) => ({
       message: `ids of ${spaceName(a["found"])} used where ${a["expectedPhrase"] ?? `ids of ${spaceName(a["expected"])} are expected`}`,
       label: `these are ids of ${spaceName(a["found"])}`,
@@ -88,7 +93,9 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
     code: "REC2007",
     severity: "error",
     summary: "A reward graph that owns weights or calls a trainable module.",
-    example: "import { Dense } from \"std/nn\"\n\nreward R(x: f32[B, 4]) -> f32[B, 1] {\n  Dense(1)(x)\n}\n\nmodel M {\n  dims B\n  input x: f32[B, 4]\n  metric r = mean(R(x))\n}\n",
+    example:
+      'import { Dense } from "std/nn"\n\nreward R(x: f32[B, 4]) -> f32[B, 1] {\n  ' +
+      "Dense(1)(x)\n}\n\nmodel M {\n  dims B\n  input x: f32[B, 4]\n  metric r = mean(R(x))\n}\n",
     build: (a) => ({
       message: `reward \`${a["name"]}\` ${a["what"]}`,
       label: a["label"] ?? "trainable here",
@@ -110,8 +117,14 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
   {
     code: "REC2009",
     severity: "warning",
-    summary: "Next-item prediction (a loss or head named `next…`) over a sequence encoded with non-causal attention: a block's `causal = false`, or attention weights written by hand over a square of scores with no `causal_mask` among their inputs.",
-    example: "import { TransformerBlock } from \"std/nn\"\n\nmodel M {\n  dims B, T\n  input seq: f32[B, T, 8]\n  input pad: bool[B, T]\n  let block = TransformerBlock(2, 8, causal = false)\n  head next_item = block(seq, pad)\n  loss l = mean(next_item)\n}\n",
+    summary:
+      "Next-item prediction (a loss or head named `next…`) over a sequence encoded with " +
+      "non-causal attention: a block's `causal = false`, or attention weights written by hand " +
+      "over a square of scores with no `causal_mask` among their inputs.",
+    example:
+      'import { TransformerBlock } from "std/nn"\n\nmodel M {\n  dims B, T\n  input seq: ' +
+      "f32[B, T, 8]\n  input pad: bool[B, T]\n  let block = TransformerBlock(2, 8, causal = " +
+      "false)\n  head next_item = block(seq, pad)\n  loss l = mean(next_item)\n}\n",
     build: () => ({
       message: "next-item prediction with non-causal attention",
       label: "this attention sees future positions",
@@ -134,7 +147,7 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
     code: "REC2011",
     severity: "error",
     summary: "An argument of the wrong kind (a tensor where an int is expected, a list where a tensor is).",
-    example: "model M {\n  dims B\n  input x: f32[B, 4]\n  head h = sum(x, axis = \"rows\")\n}\n",
+    example: 'model M {\n  dims B\n  input x: f32[B, 4]\n  head h = sum(x, axis = "rows")\n}\n',
     build: (a) => ({
       message: a["message"] ?? `\`${a["param"]}\` of \`${a["callee"]}\` must be ${a["expected"]}, found ${a["found"]}`,
       label: `expected ${a["expected"]}`,
@@ -145,7 +158,10 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
     code: "REC2012",
     severity: "error",
     summary: "Dimension arithmetic that has no exact result (a division that leaves a remainder, a reshape that changes the size).",
-    example: "import { MultiHeadAttention } from \"std/nn\"\n\nmodel M {\n  dims B, T\n  input x: f32[B, T, 10]\n  input m: bool[B, T, T]\n  let attn = MultiHeadAttention(3, 10)\n  head h = attn(x, x, m)\n}\n",
+    example:
+      'import { MultiHeadAttention } from "std/nn"\n\nmodel M {\n  dims B, T\n  input x: ' +
+      "f32[B, T, 10]\n  input m: bool[B, T, T]\n  let attn = MultiHeadAttention(3, 10)\n  head h " +
+      "= attn(x, x, m)\n}\n",
     build: (a) => ({
       message: a["message"] ?? "dimensions do not divide",
       label: a["label"] ?? "here",
@@ -178,7 +194,10 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
     code: "REC2015",
     severity: "error",
     summary: "Training would allocate more than this machine's memory (weights, gradients, optimizer state, a batch's values).",
-    example: "import { Embedding } from \"std/nn\"\n\nmodel M {\n  dims B\n  param items = 100_000_000_000\n  input item: id<items>[B]\n  head h = Embedding(items, 64)(item)\n  loss l = mean(h)\n}\n",
+    example:
+      'import { Embedding } from "std/nn"\n\nmodel M {\n  dims B\n  param items = ' +
+      "100_000_000_000\n  input item: id<items>[B]\n  head h = Embedding(items, 64)(item)\n  " +
+      "loss l = mean(h)\n}\n",
     build: (a) => ({
       message: `training needs about ${a["needed"]}, more than this machine's ${a["available"]}`,
       label: "largest parameter",
@@ -202,7 +221,12 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
     code: "REC2017",
     severity: "error",
     summary: "A schema field whose type differs from the model input it feeds (per example, without the batch dimension).",
-    example: "import { Embedding } from \"std/nn\"\n\nschema Events {\n  user_id: id<users> = column(\"uid\")\n  label: f32[2] = column(\"clicked\")\n}\n\nmodel M {\n  dims B\n  param users = 100\n  input user_id: id<users>[B]\n  input label: f32[B]\n  head h = Embedding(users, 4)(user_id) |> sum(axis = -1)\n  loss l = mean(h - label)\n  train {\n    data = jsonl(\"events.jsonl\", schema = Events)\n  }\n}\n",
+    example:
+      'import { Embedding } from "std/nn"\n\nschema Events {\n  user_id: id<users> = ' +
+      'column("uid")\n  label: f32[2] = column("clicked")\n}\n\nmodel M {\n  dims B\n  param ' +
+      "users = 100\n  input user_id: id<users>[B]\n  input label: f32[B]\n  head h = " +
+      "Embedding(users, 4)(user_id) |> sum(axis = -1)\n  loss l = mean(h - label)\n  train {\n   " +
+      ' data = jsonl("events.jsonl", schema = Events)\n  }\n}\n',
     build: (a) => ({
       message: `schema field \`${a["name"]}\` is ${a["found"]}, but input \`${a["name"]}\` is ${a["input"]}`,
       label: `this is ${a["found"]} per example`,
@@ -214,7 +238,12 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
     code: "REC2018",
     severity: "error",
     summary: "A data source whose schema gives no column for some model input.",
-    example: "import { Embedding } from \"std/nn\"\n\nschema Events {\n  user_id: id<users> = column(\"uid\")\n}\n\nmodel M {\n  dims B\n  param users = 100\n  input user_id: id<users>[B]\n  input label: f32[B]\n  head h = Embedding(users, 4)(user_id) |> sum(axis = -1)\n  loss l = mean(h - label)\n  train {\n    data = jsonl(\"events.jsonl\", schema = Events)\n  }\n}\n",
+    example:
+      'import { Embedding } from "std/nn"\n\nschema Events {\n  user_id: id<users> = ' +
+      'column("uid")\n}\n\nmodel M {\n  dims B\n  param users = 100\n  input user_id: ' +
+      "id<users>[B]\n  input label: f32[B]\n  head h = Embedding(users, 4)(user_id) |> sum(axis " +
+      '= -1)\n  loss l = mean(h - label)\n  train {\n    data = jsonl("events.jsonl", schema = ' +
+      "Events)\n  }\n}\n",
     build: (a) => ({
       message: `schema \`${a["schema"]}\` gives no column for ${a["count"] === "1" ? "input" : "inputs"} ${a["missing"]}`,
       label: "this data cannot feed every input",
@@ -225,7 +254,14 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
     code: "REC2019",
     severity: "error",
     summary: "A schema field whose per-example shape is not a fixed scalar or list length, so rows cannot be padded to it.",
-    example: "import { Embedding } from \"std/nn\"\n\nschema Events {\n  user_id: id<users> = column(\"uid\")\n  label: f32 = column(\"clicked\")\n  history: id<users>[L] = column(\"hist\", pad = 0)\n}\n\nmodel M {\n  dims B, L\n  param users = 100\n  input user_id: id<users>[B]\n  input label: f32[B]\n  input history: id<users>[B, L]\n  head h = Embedding(users, 4)(user_id) |> sum(axis = -1) + sum(Embedding(users, 4)(history), axis = [1, 2])\n  loss l = mean(h - label)\n  train {\n    data = jsonl(\"events.jsonl\", schema = Events)\n  }\n}\n",
+    example:
+      'import { Embedding } from "std/nn"\n\nschema Events {\n  user_id: id<users> = ' +
+      'column("uid")\n  label: f32 = column("clicked")\n  history: id<users>[L] = ' +
+      'column("hist", pad = 0)\n}\n\nmodel M {\n  dims B, L\n  param users = 100\n  input ' +
+      "user_id: id<users>[B]\n  input label: f32[B]\n  input history: id<users>[B, L]\n  head h " +
+      "= Embedding(users, 4)(user_id) |> sum(axis = -1) + sum(Embedding(users, 4)(history), axis " +
+      '= [1, 2])\n  loss l = mean(h - label)\n  train {\n    data = jsonl("events.jsonl", ' +
+      "schema = Events)\n  }\n}\n",
     build: (a) => ({
       message: `schema field \`${a["name"]}\` has no fixed shape: ${a["type"]}`,
       label: "rows cannot be padded to this",
@@ -237,360 +273,22 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
     code: "REC2020",
     severity: "error",
     summary: "A schema field's source or column option that cannot apply to it.",
-    example: "import { Embedding } from \"std/nn\"\n\nschema Events {\n  user_id: id<users> = column(\"uid\")\n  label: f32 = column(\"clicked\", vocab = true)\n}\n\nmodel M {\n  dims B\n  param users = 100\n  input user_id: id<users>[B]\n  input label: f32[B]\n  head h = Embedding(users, 4)(user_id) |> sum(axis = -1)\n  loss l = mean(h - label)\n  train {\n    data = jsonl(\"events.jsonl\", schema = Events)\n  }\n}\n",
+    example:
+      'import { Embedding } from "std/nn"\n\nschema Events {\n  user_id: id<users> = ' +
+      'column("uid")\n  label: f32 = column("clicked", vocab = true)\n}\n\nmodel M {\n  dims ' +
+      "B\n  param users = 100\n  input user_id: id<users>[B]\n  input label: f32[B]\n  head h = " +
+      "Embedding(users, 4)(user_id) |> sum(axis = -1)\n  loss l = mean(h - label)\n  train {\n   " +
+      ' data = jsonl("events.jsonl", schema = Events)\n  }\n}\n',
     build: (a) => ({
       message: `${a["what"]} does not fit here`,
       label: "not applicable to this field",
       notes: [`expected ${a["expected"]}`],
     }),
   },
-  // ── Names and modules ────────────────────────────────────────────────────────────────
-  {
-    code: "REC2021",
-    severity: "error",
-    summary: "A weight or input whose size is zero or negative (often from `--set`).",
-    example: "model M {\n  dims B\n  param width = 0\n  input x: f32[B, width]\n  head h = sum(x, axis = -1)\n}\n",
-    build: (a) => ({
-      message: `${a["what"]} has a size of ${a["size"]}`,
-      label: `${a["type"]}: every size must be at least 1`,
-      help: "give the sizes positive values (check `--set` overrides and the params they come from)",
-    }),
-  },
-  {
-    code: "REC2022",
-    severity: "error",
-    summary: "A compile-time `range`, comprehension or list longer than the unrolling limit (10,000).",
-    example: "model M {\n  dims B\n  param window = 1_000_000\n  input x: f32[B]\n  head y = x\n  head h = sum(stack([x * float(i) for i in range(window)]), axis = 0)\n}\n",
-    build: (a) => ({
-      message: a["what"] ? `${a["what"]} at compile time; the limit is ${a["limit"]}` : `\`range(${a["n"]})\` unrolls ${a["n"]} elements at compile time, more than the limit of ${a["limit"]}`,
-      label: "unrolled while checking",
-      notes: ["every element of a comprehension over `range` becomes part of the graph, so the checker's time and memory grow with it"],
-      help: "use a tensor for long repetitions (`arange(n)`, reductions over an axis), or a smaller value (check `--set` overrides)",
-    }),
-  },
-  {
-    code: "REC2023",
-    severity: "error",
-    summary: "A training-procedure setting outside its range: `epochs`, a gradient-pipeline transform (`topk`, `bits`, clipping, noise), or task shares (`tasks { … }`).",
-    example: "model M {\n  dims B\n  input x: f32[B, 4]\n  head h = sum(x, axis = -1)\n  loss l = mean(h * h)\n  train {\n    gradients { topk = 1.5 }\n  }\n}\n",
-    build: (a) => ({
-      message: `\`${a["name"]}\` is ${a["value"]}; it needs ${a["expected"]}`,
-      label: a["label"] ?? "out of range",
-      help: "the train block's settings are in spec/language.md §3.7",
-    }),
-  },
-  {
-    code: "REC2024",
-    severity: "error",
-    summary: "Label privacy that cannot work: a missing or non-positive ε, or a label that is not an input.",
-    example: "model M {\n  dims B\n  input x: f32[B, 4]\n  input y: f32[B]\n  head h = sum(x, axis = -1)\n  loss l = mean((h - y) * (h - y))\n  train {\n    label_privacy { label = \"y\", epsilon = 0.0 }\n  }\n}\n",
-    build: (a) => ({
-      message: a["what"] ?? "label privacy is misconfigured",
-      label: "randomised response needs this",
-      help: a["hint"] ?? "",
-    }),
-  },
-  {
-    code: "REC2025",
-    severity: "error",
-    summary: "A gradient transform on weights that do not train: `gradients { only = … }` naming no weight, or only frozen ones.",
-    example: "import { Dense } from \"std/nn\"\n\nmodel M {\n  dims B\n  input x: f32[B, 4]\n  let tower = Dense(1)\n  head h = tower(x)\n  loss l = mean(h * h)\n  train {\n    freeze = [\"tower\"]\n    gradients { only = [\"tower\"] }\n  }\n}\n",
-    build: (a) => ({
-      message: `\`only\` prefix \`${a["prefix"]}\` ${a["why"]}`,
-      label: "no gradient to transform",
-      ...(a["known"] ? { notes: [`the model's weights start with: ${a["known"]}`] } : {}),
-      help: "name weights that train: drop them from `freeze`, or correct the prefix",
-    }),
-  },
-  {
-    code: "REC2026",
-    severity: "error",
-    summary: "A reward called with a value computed from trainable weights: a loss would differentiate through the reward.",
-    example: "import { Dense } from \"std/nn\"\n\nreward Clicked(score: f32[B]) -> f32[B] {\n  score\n}\n\nmodel M {\n  dims B\n  input x: f32[B, 4]\n  let score = Dense(1)(x)[:, 0]\n  loss l = mean(Clicked(score))\n}\n",
-    build: (a) => ({
-      message: `reward \`${a["name"]}\` receives \`${a["param"]}\` computed from trainable weights`,
-      label: "carries a gradient",
-      notes: ["a reward scores outcomes and carries no gradient; a loss that differentiated through it would let the model change its own reward"],
-      help: "pass logged outcomes, or wrap a model output in `stop_gradient(…)` when the reward only reads it",
-    }),
-  },
-  {
-    code: "REC2027",
-    severity: "error",
-    summary: "A reward that draws random numbers: a reward is deterministic.",
-    example: "reward Noisy(click: f32[B]) -> f32[B] {\n  dropout(click, rate = 0.5)\n}\n\nmodel M {\n  dims B\n  input click: f32[B]\n  metric r = mean(Noisy(click))\n}\n",
-    build: (a) => ({
-      message: `reward \`${a["name"]}\` calls \`${a["op"]}\`, which draws random numbers`,
-      label: "random",
-      notes: ["the same outcomes must always score the same, or estimates built on the reward cannot be compared"],
-      help: "compute the reward from the outcomes alone; randomness belongs in the policy (`sample_categorical`)",
-    }),
-  },
-  {
-    code: "REC2028",
-    severity: "error",
-    summary: "A reward that does not return one f32 per example (`f32[B]`).",
-    example: "reward Total(click: f32[B]) -> f32[] {\n  sum(click)\n}\n\nmodel M {\n  dims B\n  input click: f32[B]\n  metric r = Total(click)\n}\n",
-    build: (a) => ({
-      message: `reward \`${a["name"]}\` returns ${a["found"]}, not one f32 per example`,
-      label: "not f32[B]",
-      help: "return a score per example (`f32[B]`); estimators and metrics average it over the batch",
-    }),
-  },
-  {
-    code: "REC2029",
-    severity: "error",
-    summary: "A frozen reference (`reference { copy = \"source\" }`) whose weights do not match its source's, name for name and shape for shape.",
-    example: "import { Dense } from \"std/nn\"\n\nmodel M {\n  dims B\n  input x: f32[B, 4]\n  let policy = Dense(3)\n  let anchor = Dense(2)\n  head h = policy(x) + anchor(x)[:, :1]\n  loss l = mean(h * h)\n  train {\n    reference { anchor = \"policy\" }\n  }\n}\n",
-    build: (a) => ({
-      message: `the reference \`${a["target"]}\` cannot copy its source: ${a["why"]}`,
-      label: "not a copy of the same structure",
-      help: "a reference is a second instance of the same module as its source (`let ref = MLP([…])` beside `let policy = MLP([…])`)",
-    }),
-  },
   ...ROLLOUT_CODES,
   ...WORLD_CODES,
   ...STATE_CODES,
-  {
-    code: "REC3001",
-    severity: "error",
-    summary: "An import of a file that does not exist.",
-    example: "import { Tower } from \"./towers\"\n",
-    build: (a) => ({
-      message: `cannot find "${a["path"]}"`,
-      label: `no file ${a["file"]}`,
-      ...opt("help", a),
-    }),
-  },
-  {
-    code: "REC3002",
-    severity: "error",
-    summary: "An import whose path leaves the project root (or, for `std/…`, the standard library).",
-    example: "import { Tower } from \"../../../../../../etc/towers\"\n",
-    build: (a) =>
-      a["scope"]
-        ? {
-            message: `import "${a["path"]}" leaves ${a["scope"]}`,
-            label: "outside the standard library",
-            notes: ["`std/…` names a module of the standard library (`stdlib/`); `..` cannot climb out of it"],
-            help: "import a standard module such as `std/nn`, or a file of the project by a relative path",
-          }
-        : {
-            message: `import "${a["path"]}" leaves the project`,
-            label: "outside the project root",
-            notes: [`the project root is \`${a["root"]}\`, the nearest folder above the file with a package.json`],
-            help: "import files inside the project, or from the standard library (`std/…`)",
-          },
-  },
-  {
-    code: "REC3003",
-    severity: "error",
-    summary: "Files that import each other in a cycle.",
-    example: "import { M } from \"./example\"\n\nmodel M {}\n",
-    build: (a) => ({
-      message: "import cycle",
-      label: "this import closes the cycle",
-      notes: [`the cycle: ${a["cycle"]}`],
-      help: "move what both files need into a third file that both import",
-    }),
-  },
-  {
-    code: "REC3004",
-    severity: "error",
-    summary: "An imported name that the file does not declare.",
-    example: "import { Embeding } from \"std/nn\"\n",
-    build: (a) => ({
-      message: `"${a["path"]}" has no \`${a["name"]}\``,
-      label: a["suggestion"] ? `did you mean \`${a["suggestion"]}\`?` : "not declared there",
-      notes: a["available"] ? [`it declares ${a["available"]}`] : [],
-    }),
-  },
-  {
-    code: "REC3005",
-    severity: "error",
-    summary: "A name that is not defined.",
-    example: "model M {\n  dims B\n  input user: f32[B]\n  head h = user + usr\n}\n",
-    build: (a) => ({
-      message: `cannot find \`${a["name"]}\``,
-      label: a["suggestion"] ? `did you mean \`${a["suggestion"]}\`?` : "not defined",
-      ...opt("help", a),
-    }),
-  },
-  {
-    code: "REC3006",
-    severity: "error",
-    summary: "Two declarations with the same name in one scope.",
-    example: "model M {\n  dims B\n  input x: f32[B]\n  let y = x\n  let y = x * 2.0\n  head h = y\n}\n",
-    build: (a) => ({
-      message: `\`${a["name"]}\` is defined twice`,
-      label: "second definition",
-      help: "rename one of them",
-    }),
-  },
-  {
-    code: "REC3007",
-    severity: "warning",
-    summary: "A `let` binding that nothing uses.",
-    example: "model M {\n  dims B\n  input x: f32[B]\n  let unused = x * 2.0\n  head h = x\n}\n",
-    build: (a) => ({
-      message: `\`${a["name"]}\` is never used`,
-      label: "unused",
-      help: `remove it, or name it \`_${a["name"]}\` to keep it on purpose`,
-    }),
-  },
-  {
-    code: "REC3008",
-    severity: "warning",
-    summary: "A model input that nothing uses.",
-    example: "model M {\n  dims B\n  input x: f32[B]\n  input extra: f32[B]\n  head h = x\n}\n",
-    build: (a) => ({
-      message: `input \`${a["name"]}\` is never used`,
-      label: "unused input",
-      help: "remove it, or use it in an encoder, head, loss or metric",
-    }),
-  },
-  {
-    code: "REC3009",
-    severity: "error",
-    summary: "A call with an argument name the callee does not have.",
-    example: "import { Dense } from \"std/nn\"\n\nmodel M {\n  dims B\n  input x: f32[B, 4]\n  head h = Dense(8, activation = relu)(x)\n}\n",
-    build: (a) => ({
-      message: a["message"] ?? `\`${a["callee"]}\` has no parameter \`${a["name"]}\``,
-      label: a["label"] ?? (a["suggestion"] ? `did you mean \`${a["suggestion"]}\`?` : "unknown parameter"),
-      notes: [`its parameters: ${a["params"]}`],
-    }),
-  },
-  {
-    code: "REC3010",
-    severity: "error",
-    summary: "A call that leaves out a required argument.",
-    example: "import { Embedding } from \"std/nn\"\n\nmodel M {\n  dims B\n  param items = 10\n  input i: id<items>[B]\n  head h = Embedding(items)(i)\n}\n",
-    build: (a) => ({
-      message: `\`${a["callee"]}\` is missing the argument \`${a["name"]}\``,
-      label: "this call",
-      notes: [`its parameters: ${a["params"]}`],
-    }),
-  },
-  {
-    code: "REC3011",
-    severity: "error",
-    summary: "A call with more positional arguments than the callee takes.",
-    example: "model M {\n  dims B\n  input x: f32[B]\n  head h = exp(x, x)\n}\n",
-    build: (a) => ({
-      message: `\`${a["callee"]}\` takes ${a["count"]} positional argument${a["count"] === "1" ? "" : "s"}`,
-      label: "extra argument",
-      notes: [`its parameters: ${a["params"]}`],
-    }),
-  },
-  {
-    code: "REC3012",
-    severity: "error",
-    summary: "A call of something that is not a function or module.",
-    example: "model M {\n  dims B\n  param dim = 8\n  input x: f32[B]\n  head h = dim(x)\n}\n",
-    build: (a) => ({
-      message: `${a["what"]} cannot be called`,
-      label: "not a function or module",
-      ...opt("help", a),
-    }),
-  },
-  {
-    code: "REC3013",
-    severity: "error",
-    summary: "A member access `x.name` that `x` does not have.",
-    example: "import * as nn from \"std/nn\"\n\nmodel M {\n  dims B\n  input x: f32[B, 4]\n  head h = nn.Dence(4)(x)\n}\n",
-    build: (a) => ({
-      message: `${a["what"]} has no member \`${a["name"]}\``,
-      label: a["suggestion"] ? `did you mean \`${a["suggestion"]}\`?` : "unknown member",
-    }),
-  },
-  {
-    code: "REC3014",
-    severity: "error",
-    summary: "An override (`--set name=value`) of a parameter that does not exist.",
-    example: "model M {\n  dims B\n  param dim = 64\n  input x: f32[B, dim]\n  head h = x\n}\n",
-    exampleOverrides: { dims: "128" },
-    build: (a) => ({
-      message: `no parameter \`${a["name"]}\` to set`,
-      label: "in this model",
-      notes: [`its parameters: ${a["params"]}`],
-      ...(a["suggestion"] ? { help: `did you mean \`${a["suggestion"]}\`?` } : {}),
-    }),
-  },
-  {
-    code: "REC3015",
-    severity: "error",
-    summary: "An override whose value has the wrong type for the parameter.",
-    example: "model M {\n  dims B\n  param dim = 64\n  input x: f32[B, dim]\n  head h = x\n}\n",
-    exampleOverrides: { dim: "0.5" },
-    build: (a) => ({
-      message: `\`${a["name"]}\` is ${a["expected"]}, but the override \`${a["text"]}\` is ${a["found"]}`,
-      label: "declared here",
-      help: `write \`--set ${a["name"]}=<${a["expected"]}>\``,
-    }),
-  },
-  {
-    code: "REC3016",
-    severity: "error",
-    summary: "A definition that depends on itself.",
-    example: "model M {\n  dims B\n  input x: f32[B]\n  let a = b + x\n  let b = a * 2.0\n  head h = a\n}\n",
-    build: (a) => ({
-      message: `\`${a["name"]}\` depends on itself`,
-      label: "used here while it is being defined",
-      notes: [`the cycle: ${a["cycle"]}`],
-    }),
-  },
-  {
-    code: "REC3017",
-    severity: "error",
-    summary: "A module that cannot be used as written: no forward function, or a weight outside a module.",
-    example: "module Bag(dim: int) {\n  weight w: f32[dim]\n}\n\nmodel M {\n  dims B\n  input x: f32[B, 4]\n  head h = Bag(4)(x)\n}\n",
-    build: (a) => ({
-      message: a["message"] ?? "this module cannot be called",
-      label: a["label"] ?? "here",
-      ...opt("help", a),
-    }),
-  },
-  {
-    code: "REC3018",
-    severity: "error",
-    summary: "A schema field that names no input of the model reading the data.",
-    example: "import { Embedding } from \"std/nn\"\n\nschema Events {\n  user: id<users> = column(\"uid\")\n  label: f32 = column(\"clicked\")\n}\n\nmodel M {\n  dims B\n  param users = 100\n  input user_id: id<users>[B]\n  input label: f32[B]\n  head h = Embedding(users, 4)(user_id) |> sum(axis = -1)\n  loss l = mean(h - label)\n  train {\n    data = jsonl(\"events.jsonl\", schema = Events)\n  }\n}\n",
-    build: (a) => ({
-      message: `schema field \`${a["name"]}\` names no input of the model`,
-      label: a["suggestion"] ? `did you mean \`${a["suggestion"]}\`?` : "no input has this name",
-      notes: [`the model's inputs are ${a["inputs"]}`, "a field feeds the input of its name; a `timestamp` field orders rows for a split by time"],
-    }),
-  },
-  {
-    code: "REC3019",
-    severity: "error",
-    summary: "An experiment names a model, arm, metric or head that its file does not have.",
-    example: "model M {\n  dims B\n  param width = 2\n  input x: f32[B, 4]\n  head score = sum(x, axis = -1) * float(width)\n  loss l = mean(score)\n  metric average = mean(score)\n}\n\nexperiment Widths {\n  model = M\n  variants {\n    narrow { width = 1 }\n    wide { width = 4 }\n  }\n  report = [\"avrage\"]\n}\n",
-    build: (a) => ({
-      message: `the experiment names \`${a["name"]}\`, which is not ${a["what"]}`,
-      label: a["suggestion"] ? `did you mean \`${a["suggestion"]}\`?` : "not found",
-      notes: [`the candidates are ${a["known"]}`, "`rec compare` runs an experiment's arms and reports these names: each must exist before training starts"],
-    }),
-  },
-  {
-    code: "REC3020",
-    severity: "error",
-    summary: "A function or module that calls itself, directly or through others.",
-    example: "fn twice(x: f32[B]) -> f32[B] {\n  twice(x)\n}\n\nmodel M {\n  dims B\n  input x: f32[B]\n  head h = twice(x)\n}\n",
-    build: (a) => ({
-      message: `\`${a["name"]}\` calls itself`,
-      label: "this call is recursive",
-      notes: [`the cycle: ${a["cycle"]}`, "a model's graph is unrolled while it is checked, so a call cannot recurse: repeat with `fold(…)` or a comprehension `[… for i in range(n)]`"],
-      help: "build the repetition with `fold` or a list comprehension over `range`",
-    }),
-  },
-  {
-    code: "REC3026",
-    severity: "error",
-    summary: "Calls of functions and modules nested more deeply than the checker follows (200 open at once).",
-    example: `${Array.from({ length: 201 }, (_, i) => `fn f${i}(x: f32[B]) -> f32[B] {\n  ${i ? `f${i - 1}(x)` : "x"}\n}\n`).join("\n")}\nmodel M {\n  dims B\n  input x: f32[B]\n  head h = f200(x)\n}\n`,
-    build: (a) => ({ message: `calls nest more than ${a["limit"]} deep at \`${a["name"]}\``, label: `the call past ${a["limit"]} open calls`, notes: ["each function or module called inside another adds one level; the checker unrolls them all"], help: "flatten the chain: repeat a block with `fold(…)` or a comprehension instead of a module per step" }),
-  },
+  ...NAME_CODES,
   ...SWEEP_CODES,
 ];
 

@@ -8,8 +8,14 @@ export const STATE_CODES: readonly CodeEntry[] = [
   {
     code: "REC2033",
     severity: "error",
-    summary: "An `update` statement names something that is not a `state` of its module, gives it a value of another type, or updates one state twice in a step (a stateful block called twice: give each call its own instance).",
-    example: "module Counter {\n  weight seen: f32[] = zeros()\n\n  fn (x: f32[B]) -> f32[B] {\n    update seen = seen + 1.0\n    x\n  }\n}\n\nmodel M {\n  dims B\n  input x: f32[B]\n  let counter = Counter()\n  head h = counter(x)\n  loss l = mean(h)\n}\n",
+    summary:
+      "An `update` statement names something that is not a `state` of its module, gives it a " +
+      "value of another type, or updates one state twice in a step (a stateful block called " +
+      "twice: give each call its own instance).",
+    example:
+      "module Counter {\n  weight seen: f32[] = zeros()\n\n  fn (x: f32[B]) -> f32[B] {\n    " +
+      "update seen = seen + 1.0\n    x\n  }\n}\n\nmodel M {\n  dims B\n  input x: f32[B]\n  let " +
+      "counter = Counter()\n  head h = counter(x)\n  loss l = mean(h)\n}\n",
     build: byCase({
       "not-a-state": (a) => ({
         message: `\`${a["name"]}\` is not a state of this module`,

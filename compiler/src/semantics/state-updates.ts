@@ -51,4 +51,3 @@ function stateNameOf(node: IrNode): string | undefined {
 function sameShape(el: Elaborator, a: readonly Dim[], b: readonly Dim[]): boolean {
   return a.length === b.length && a.every((d, i) => el.unifier.unify(d, b[i]!));
 }
-

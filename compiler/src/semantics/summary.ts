@@ -36,7 +36,10 @@ function replayMemory(model: ElaboratedModel): SummaryJson["replay"] {
   const block = model.train[0]?.settings.get("rollouts");
   if (!block || "kind" in block) return undefined;
   const transitions = numberOf(block.get("replay")) ?? 10_000;
-  const perTransition = model.inputs.reduce((sum, i) => addDims(sum, mulDims(constDim(i.type.dtype === "bool" ? 1 : 4), numel(i.type.shape.slice(1)))), constDim(0));
+  const perTransition = model.inputs.reduce(
+    (sum, i) => addDims(sum, mulDims(constDim(i.type.dtype === "bool" ? 1 : 4), numel(i.type.shape.slice(1)))),
+    constDim(0),
+  );
   const bytes = constValue(perTransition);
   return { transitions, bytesPerTransition: printDim(perTransition), bytes: bytes === undefined ? null : bytes * transitions };
 }
@@ -46,10 +49,14 @@ export function summarize(model: ElaboratedModel): SummaryJson {
   let stateBytes: number | null = 0;
   // A weight nothing reads (the offset of `Dense(bias = false)`) is not a parameter: it is not in the plan.
   const live = liveNodes(model.graph);
-  const read = new Set(model.graph.nodes.filter((n) => n.op === "param" && live.has(n.id)).map((n) => {
-    const name = n.attrs.get("name");
-    return name?.kind === "string" ? name.value : "";
-  }));
+  const read = new Set(
+    model.graph.nodes
+      .filter((n) => n.op === "param" && live.has(n.id))
+      .map((n) => {
+        const name = n.attrs.get("name");
+        return name?.kind === "string" ? name.value : "";
+      }),
+  );
   // Frozen weights (`freeze`, reference copies, those outside the pipeline's `only`) have no
   // gradient and no optimizer state.
   const trainsByName = trainsWeight(model.train);
@@ -58,19 +65,21 @@ export function summarize(model: ElaboratedModel): SummaryJson {
   // Gradients: whole, but a table trained sparsely keeps the rows a batch looks up.
   let gradientBytes: number | null = 0;
   const sparse = model.optimizerSlots.sparseEmbedding ? lookupGradientBytes(model.graph, trainBatchSize(model.train)) : new Map<string, number>();
-  const parameters = model.weights.filter((w) => read.has(w.path)).map((w) => {
-    const count = evaluateDim(numel(w.type.shape), () => undefined) ?? null;
-    const bytes = count === null ? null : count * DTYPE_BYTES[w.type.dtype];
-    if (count === null) totalCount = null;
-    else if (totalCount !== null) totalCount += count;
-    const slots = trains(w.path) ? (w.group === "embedding" ? model.optimizerSlots.embedding : model.optimizerSlots.dense) : 0;
-    if (bytes === null) [stateBytes, gradientBytes] = [null, null];
-    else {
-      if (stateBytes !== null) stateBytes += optimizerStateBytes(slots, bytes, w.type.shape);
-      if (gradientBytes !== null && trains(w.path)) gradientBytes += w.group === "embedding" ? (sparse.get(w.path) ?? bytes) : bytes;
-    }
-    return { name: w.path, shape: printShape(w.type.shape), dtype: dtypeName(w.type), group: w.group, count, bytes };
-  });
+  const parameters = model.weights
+    .filter((w) => read.has(w.path))
+    .map((w) => {
+      const count = evaluateDim(numel(w.type.shape), () => undefined) ?? null;
+      const bytes = count === null ? null : count * DTYPE_BYTES[w.type.dtype];
+      if (count === null) totalCount = null;
+      else if (totalCount !== null) totalCount += count;
+      const slots = trains(w.path) ? (w.group === "embedding" ? model.optimizerSlots.embedding : model.optimizerSlots.dense) : 0;
+      if (bytes === null) [stateBytes, gradientBytes] = [null, null];
+      else {
+        if (stateBytes !== null) stateBytes += optimizerStateBytes(slots, bytes, w.type.shape);
+        if (gradientBytes !== null && trains(w.path)) gradientBytes += w.group === "embedding" ? (sparse.get(w.path) ?? bytes) : bytes;
+      }
+      return { name: w.path, shape: printShape(w.type.shape), dtype: dtypeName(w.type), group: w.group, count, bytes };
+    });
   const totalBytes = totalCount === null ? null : (totalCount as number) * 4;
   const communication = communicationPerStep(model.train, parameters);
   const batch = model.dims[0];
@@ -95,7 +104,8 @@ export function summarize(model: ElaboratedModel): SummaryJson {
       bytes: totalBytes,
       optimizerStateBytes: stateBytes,
       // Weights, the gradients of those that train, and the optimizer's state.
-      trainingBytes: totalBytes === null || stateBytes === null || gradientBytes === null ? null : totalBytes + (gradientBytes as number) + (stateBytes as number),
+      trainingBytes:
+        totalBytes === null || stateBytes === null || gradientBytes === null ? null : totalBytes + (gradientBytes as number) + (stateBytes as number),
     },
     flops: { perBatch: printDim(cost.flops), perExample: perExample(cost.flops) },
     metricFlops: { perBatch: printDim(metricOnly), perExample: perExample(metricOnly) },
@@ -107,10 +117,19 @@ export function summarize(model: ElaboratedModel): SummaryJson {
 }
 
 export function renderSummary(summary: SummaryJson): string {
-  const rows = summary.parameters.map((p) => [p.group === "state" ? `${p.name} (state)` : p.name, `${p.dtype}${p.shape}`, fmtCount(p.count), p.bytes === null ? "?" : formatBytes(p.bytes)]);
+  const rows = summary.parameters.map((p) => [
+    p.group === "state" ? `${p.name} (state)` : p.name,
+    `${p.dtype}${p.shape}`,
+    fmtCount(p.count),
+    p.bytes === null ? "?" : formatBytes(p.bytes),
+  ]);
   const header = ["parameter", "shape", "count", "bytes"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
   const t = summary.totals;
   const out = [
     `model ${summary.model} (${summary.file})`,
@@ -123,16 +142,28 @@ export function renderSummary(summary: SummaryJson): string {
     line(widths.map((w) => "─".repeat(w))),
     line(["total", "", fmtCount(t.count), t.bytes === null ? "?" : formatBytes(t.bytes)]),
     "",
-    `memory for training: ${t.trainingBytes === null ? "?" : formatBytes(t.trainingBytes)} (weights + gradients + optimizer state ${t.optimizerStateBytes === null ? "?" : formatBytes(t.optimizerStateBytes)}), plus activations`,
+    `memory for training: ${t.trainingBytes === null ? "?" : formatBytes(t.trainingBytes)} ` +
+      `(weights + gradients + optimizer state ` +
+      `${t.optimizerStateBytes === null ? "?" : formatBytes(t.optimizerStateBytes)}), plus ` +
+      `activations`,
     `activations per batch (an estimate: every forward value, kept for the backward pass): ${summary.activations.perBatch} bytes`,
     `forward FLOPs per batch:   ${summary.flops.perBatch}`,
-    `forward FLOPs per example: ${summary.flops.perExample}${summary.metricFlops.perBatch === "0" ? "" : `, of which metrics only: ${summary.metricFlops.perExample}`}`,
+    `forward FLOPs per example: ` +
+      `${summary.flops.perExample}${summary.metricFlops.perBatch === "0" ? "" : `, of which metrics only: ${summary.metricFlops.perExample}`}`,
     `forward bytes moved per batch: ${summary.bytes.perBatch}`,
     ...(summary.communication
-      ? [`sent per step (gradient pipeline): ${fmtCount(summary.communication.floats)} floats, ${formatBytes(summary.communication.bytes)}, for ${fmtCount(summary.communication.trainable)} trained parameters of ${fmtCount(t.count)}`]
+      ? [
+          `sent per step (gradient pipeline): ${fmtCount(summary.communication.floats)} floats, ` +
+            `${formatBytes(summary.communication.bytes)}, for ` +
+            `${fmtCount(summary.communication.trainable)} trained parameters of ${fmtCount(t.count)}`,
+        ]
       : []),
     ...(summary.replay
-      ? [`replay buffer: ${fmtCount(summary.replay.transitions)} transitions of ${summary.replay.bytesPerTransition} bytes${summary.replay.bytes === null ? " (the candidate count is set by the environment)" : `, ${formatBytes(summary.replay.bytes)}`}`]
+      ? [
+          `replay buffer: ${fmtCount(summary.replay.transitions)} transitions of ` +
+            `${summary.replay.bytesPerTransition} ` +
+            `bytes${summary.replay.bytes === null ? " (the candidate count is set by the environment)" : `, ${formatBytes(summary.replay.bytes)}`}`,
+        ]
       : []),
   ];
   return `${out.join("\n")}\n`;

@@ -73,7 +73,13 @@ export interface SweepTarget {
 }
 
 /** Reads a sweep and checks it against its file's models; undefined after an error. */
-export function readSweep(decl: A.SweepDecl, file: string, models: readonly SweepTarget[], topNames: ReadonlySet<string>, report: Report): SweepSpec | undefined {
+export function readSweep(
+  decl: A.SweepDecl,
+  file: string,
+  models: readonly SweepTarget[],
+  topNames: ReadonlySet<string>,
+  report: Report,
+): SweepSpec | undefined {
   let failed = false;
   const fail: Report = (code, span, args) => {
     failed = true;
@@ -92,14 +98,27 @@ export function readSweep(decl: A.SweepDecl, file: string, models: readonly Swee
   const modelNode = get("model");
   const target = modelNode?.kind === "Ident" ? models.find((m) => m.name === modelNode.name) : undefined;
   if (!modelNode || modelNode.kind !== "Ident") return void bad(modelNode ?? decl.name, "model", "the model to sweep (`model = Name`)");
-  if (!target) return void missing(fail, modelNode, "a model of this file", modelNode.name, models.map((m) => m.name));
+  if (!target)
+    return void missing(
+      fail,
+      modelNode,
+      "a model of this file",
+      modelNode.name,
+      models.map((m) => m.name),
+    );
 
   const searchNode = get("search");
-  const search = searchNode === undefined ? "grid" : searchNode.kind === "StringLit" && ["grid", "random", "halving"].includes(searchNode.value) ? (searchNode.value as SearchKind) : undefined;
+  const search =
+    searchNode === undefined
+      ? "grid"
+      : searchNode.kind === "StringLit" && ["grid", "random", "halving"].includes(searchNode.value)
+        ? (searchNode.value as SearchKind)
+        : undefined;
   if (!search) return void bad(searchNode!, "search", '"grid", "random" or "halving"');
 
   const space = get("space");
-  if (space?.kind !== "SettingsBlock" || space.settings.length === 0) return void bad(space ?? decl.name, "space", "a block of the params to vary (`space { dim = [16, 32] }`)");
+  if (space?.kind !== "SettingsBlock" || space.settings.length === 0)
+    return void bad(space ?? decl.name, "space", "a block of the params to vary (`space { dim = [16, 32] }`)");
   const axes: SweepAxis[] = [];
   for (const entry of space.settings) {
     const param = entry.name.name;
@@ -123,24 +142,29 @@ export function readSweep(decl: A.SweepDecl, file: string, models: readonly Swee
     if (axis.range && expected !== undefined && expected !== "float" && !(expected === "int" && axis.range.integer)) {
       fail("REC3022", entry.value.span, { param, expected: KIND_WORDS[expected], found: "a range of floats" });
     }
-    if (axis.range && search === "grid") bad(entry.value, param, "a list or `range(…)`/`log_range(…)` under grid search: a continuous range needs `search = \"random\"` or `\"halving\"`");
+    if (axis.range && search === "grid")
+      bad(entry.value, param, "a list or `range(…)`/`log_range(…)` under grid search: a continuous range needs `search = " + '"random"` or `"halving"`');
     axes.push(axis);
   }
 
   const metricNode = get("metric");
-  if (metricNode?.kind !== "StringLit") return void bad(metricNode ?? decl.name, "metric", `the metric to optimise, such as \`metric = "${target.metrics[0] ?? "auc"}"\``);
+  if (metricNode?.kind !== "StringLit")
+    return void bad(metricNode ?? decl.name, "metric", `the metric to optimise, such as \`metric = "${target.metrics[0] ?? "auc"}"\``);
   if (!target.metrics.includes(metricNode.value)) missing(fail, metricNode, `a metric of ${target.name}`, metricNode.value, target.metrics);
   const modeNode = get("mode");
-  const mode = modeNode === undefined ? "max" : modeNode.kind === "StringLit" && (modeNode.value === "max" || modeNode.value === "min") ? modeNode.value : undefined;
+  const mode =
+    modeNode === undefined ? "max" : modeNode.kind === "StringLit" && (modeNode.value === "max" || modeNode.value === "min") ? modeNode.value : undefined;
   if (!mode) bad(modeNode!, "mode", '"max" or "min"');
 
   const seedsNode = get("seeds");
   const seeds = seedsNode === undefined ? [1] : seedsNode.kind === "ListExpr" ? seedsNode.elements.map((e) => numberOf(e)) : [];
-  if (seeds.length === 0 || seeds.some((s) => s === undefined || !Number.isInteger(s) || s < 0)) bad(seedsNode!, "seeds", "a list of whole numbers, such as `[1, 2, 3]`");
+  if (seeds.length === 0 || seeds.some((s) => s === undefined || !Number.isInteger(s) || s < 0))
+    bad(seedsNode!, "seeds", "a list of whole numbers, such as `[1, 2, 3]`");
 
   const points = integerOf("points", 1);
   if (search === "random" && points === undefined && !failed) bad(decl.name, "points", "how many points random search draws (`points = 20`)");
-  if (search !== "grid" && points === undefined && axes.some((a) => a.range)) bad(decl.name, "points", "how many points to draw from a continuous range (`points = 27`)");
+  if (search !== "grid" && points === undefined && axes.some((a) => a.range))
+    bad(decl.name, "points", "how many points to draw from a continuous range (`points = 27`)");
   const steps = integerOf("steps", 1);
   const minSteps = integerOf("min_steps", 1);
   const eta = integerOf("eta", 2) ?? 3;
@@ -183,7 +207,14 @@ export function readSweep(decl: A.SweepDecl, file: string, models: readonly Swee
   };
 }
 
-const KIND_WORDS: Record<ValueKind, string> = { int: "an int", float: "a float", bool: "a bool", string: "a string", list: "a list", name: "a name of this file" };
+const KIND_WORDS: Record<ValueKind, string> = {
+  int: "an int",
+  float: "a float",
+  bool: "a bool",
+  string: "a string",
+  list: "a list",
+  name: "a name of this file",
+};
 
 function missing(report: Report, node: A.Node, what: string, name: string, known: readonly string[]) {
   const [suggestion] = suggest(name, known, 1);
@@ -256,7 +287,8 @@ function readAxis(param: string, e: A.Expr, bad: (node: A.Node, expected: string
       return { param, span: e.span, values };
     }
     if (fn === "log_range" && args.length === 3) {
-      if (!(a! > 0 && b! > a! && Number.isInteger(c) && c! >= 2)) return void bad(e, "`log_range(low, high, count)` with 0 < low < high and a whole count of at least 2");
+      if (!(a! > 0 && b! > a! && Number.isInteger(c) && c! >= 2))
+        return void bad(e, "`log_range(low, high, count)` with 0 < low < high and a whole count of at least 2");
       const numbers = Array.from({ length: c! }, (_, i) => Math.exp(Math.log(a!) + ((Math.log(b!) - Math.log(a!)) * i) / (c! - 1)));
       const texts = [...new Set(numbers.map((n) => numberText(n, integer)))];
       return { param, span: e.span, values: texts.map((text) => ({ text, kind: integer ? "int" : "float", number: Number(text) })) };
@@ -298,21 +330,36 @@ export function meetsConstraint(e: A.Expr, costs: Readonly<Record<string, number
         const [l, r] = [value(x.left), value(x.right)];
         const [a, b] = [Number(l), Number(r)];
         switch (x.op) {
-          case "and": return Boolean(l) && Boolean(r);
-          case "or": return Boolean(l) || Boolean(r);
-          case "<": return a < b;
-          case "<=": return a <= b;
-          case ">": return a > b;
-          case ">=": return a >= b;
-          case "==": return a === b;
-          case "!=": return a !== b;
-          case "+": return a + b;
-          case "-": return a - b;
-          case "*": return a * b;
-          case "/": return a / b;
-          case "%": return a % b;
-          case "**": return a ** b;
-          default: return Number.NaN;
+          case "and":
+            return Boolean(l) && Boolean(r);
+          case "or":
+            return Boolean(l) || Boolean(r);
+          case "<":
+            return a < b;
+          case "<=":
+            return a <= b;
+          case ">":
+            return a > b;
+          case ">=":
+            return a >= b;
+          case "==":
+            return a === b;
+          case "!=":
+            return a !== b;
+          case "+":
+            return a + b;
+          case "-":
+            return a - b;
+          case "*":
+            return a * b;
+          case "/":
+            return a / b;
+          case "%":
+            return a % b;
+          case "**":
+            return a ** b;
+          default:
+            return Number.NaN;
         }
       }
       default:

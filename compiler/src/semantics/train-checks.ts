@@ -15,7 +15,13 @@ import type { TrainSettings, TrainStage } from "./model.js";
 export const numberOf = (attr: Attr | TrainSettings | undefined): number | undefined =>
   attr && "kind" in attr ? (attr.kind === "float" ? attr.value : attr.kind === "int" ? constValue(attr.dim) : undefined) : undefined;
 export const stringsOf = (attr: Attr | TrainSettings | undefined): string[] =>
-  attr && "kind" in attr ? (attr.kind === "string" ? [attr.value] : attr.kind === "list" ? attr.items.flatMap((i) => (i.kind === "string" ? [i.value] : [])) : []) : [];
+  attr && "kind" in attr
+    ? attr.kind === "string"
+      ? [attr.value]
+      : attr.kind === "list"
+        ? attr.items.flatMap((i) => (i.kind === "string" ? [i.value] : []))
+        : []
+    : [];
 
 /** The `name = …` setting of a settings list (its span for diagnostics). */
 const settingNode = (settings: readonly A.Setting[], name: string) => settings.find((s) => s.name.name === name);
@@ -31,7 +37,14 @@ function activeBlock(settings: TrainSettings, name: string): TrainSettings | und
   return enabled && "kind" in enabled && enabled.kind === "bool" && !enabled.value ? undefined : block;
 }
 
-export function checkTrainBlocks(el: Elaborator, decl: A.ModelDecl, stages: readonly TrainStage[], weights: readonly WeightInfo[], inputs: readonly string[], ctx: { file: string }): void {
+export function checkTrainBlocks(
+  el: Elaborator,
+  decl: A.ModelDecl,
+  stages: readonly TrainStage[],
+  weights: readonly WeightInfo[],
+  inputs: readonly string[],
+  ctx: { file: string },
+): void {
   const blocks = decl.members.filter((m): m is A.TrainDecl => m.kind === "TrainDecl");
   blocks.forEach((block, i) => {
     const settings = stages[i]?.settings;
@@ -51,7 +64,11 @@ export function checkTrainBlocks(el: Elaborator, decl: A.ModelDecl, stages: read
       for (const name of ["clip", "per_example_clip", "noise"]) range(settingNode(inner, name), get(name), (v) => v >= 0, "a number of at least 0");
       const noise = settingNode(inner, "noise");
       if (noise && (get("noise") ?? 0) > 0 && !(get("clip") ?? numberOf(settings.get("clip_norm"))) && !get("per_example_clip")) {
-        el.report(ctx, "REC2023", noise.value.span, { name: "noise", value: String(get("noise")), expected: "a clipping bound beside it (`per_example_clip` or `clip`): the noise's scale is σ times that bound" });
+        el.report(ctx, "REC2023", noise.value.span, {
+          name: "noise",
+          value: String(get("noise")),
+          expected: "a clipping bound beside it (`per_example_clip` or `clip`): the noise's scale is σ times that bound",
+        });
       }
       // `only`: the weights that train and are sent; each must name weights that are not frozen.
       const frozen = stringsOf(settings.get("freeze"));
@@ -59,8 +76,14 @@ export function checkTrainBlocks(el: Elaborator, decl: A.ModelDecl, stages: read
       for (const prefix of stringsOf(pipeline.get("only"))) {
         if (!only) break;
         const matched = weights.filter((w) => under(w.path, prefix));
-        if (matched.length === 0) el.report(ctx, "REC2025", only.value.span, { prefix, why: "names no weight of the model", known: [...new Set(weights.map((w) => w.path.split(".")[0]!))].slice(0, 8).join(", ") });
-        else if (matched.every((w) => frozen.some((f) => under(w.path, f)))) el.report(ctx, "REC2025", only.value.span, { prefix, why: "names only frozen weights (`freeze`), which have no gradient to transform", known: "" });
+        if (matched.length === 0)
+          el.report(ctx, "REC2025", only.value.span, {
+            prefix,
+            why: "names no weight of the model",
+            known: [...new Set(weights.map((w) => w.path.split(".")[0]!))].slice(0, 8).join(", "),
+          });
+        else if (matched.every((w) => frozen.some((f) => under(w.path, f))))
+          el.report(ctx, "REC2025", only.value.span, { prefix, why: "names only frozen weights (`freeze`), which have no gradient to transform", known: "" });
       }
     }
 
@@ -74,10 +97,13 @@ export function checkTrainBlocks(el: Elaborator, decl: A.ModelDecl, stages: read
         const membersOf = (prefix: string) => new Map(weights.filter((w) => w.path.startsWith(`${prefix}.`)).map((w) => [w.path.slice(prefix.length + 1), w]));
         const [copies, originals] = [membersOf(target), membersOf(source ?? "")];
         const problem =
-          source === undefined ? "needs the name of the weights it copies, as a string"
-          : copies.size === 0 ? `\`${target}\` names no weights of the model`
-          : originals.size === 0 ? `\`${source}\` names no weights of the model`
-          : [...copies].find(([rest, w]) => !originals.has(rest) || printShape(originals.get(rest)!.type.shape) !== printShape(w.type.shape))?.[0];
+          source === undefined
+            ? "needs the name of the weights it copies, as a string"
+            : copies.size === 0
+              ? `\`${target}\` names no weights of the model`
+              : originals.size === 0
+                ? `\`${source}\` names no weights of the model`
+                : [...copies].find(([rest, w]) => !originals.has(rest) || printShape(originals.get(rest)!.type.shape) !== printShape(w.type.shape))?.[0];
         if (problem === undefined) continue;
         const why = copies.has(problem) ? `\`${target}.${problem}\` has no counterpart of its shape under \`${source}\`` : problem;
         el.report(ctx, "REC2029", entry.value.span, { target, why });
@@ -92,12 +118,28 @@ export function checkTrainBlocks(el: Elaborator, decl: A.ModelDecl, stages: read
       const inner = privacyNode.value.settings;
       const epsilon = numberOf(privacy.get("epsilon"));
       const epsilonNode = settingNode(inner, "epsilon");
-      if (!epsilonNode) el.report(ctx, "REC2024", privacyNode.name.span, { what: "label privacy needs its `epsilon`", hint: "add `epsilon = 1.0` (smaller is more private: labels flip with probability 1 / (1 + e^ε))" });
-      else if (epsilon === undefined || !(epsilon > 0) || !Number.isFinite(epsilon)) el.report(ctx, "REC2024", epsilonNode.value.span, { what: `\`epsilon\` is ${epsilon ?? "not a number"}; it must be positive`, hint: "ε = 0 would flip half the labels (no information left); use a positive ε such as 0.5, 1 or 2" });
+      if (!epsilonNode)
+        el.report(ctx, "REC2024", privacyNode.name.span, {
+          what: "label privacy needs its `epsilon`",
+          hint: "add `epsilon = 1.0` (smaller is more private: labels flip with probability 1 / (1 + e^ε))",
+        });
+      else if (epsilon === undefined || !(epsilon > 0) || !Number.isFinite(epsilon))
+        el.report(ctx, "REC2024", epsilonNode.value.span, {
+          what: `\`epsilon\` is ${epsilon ?? "not a number"}; it must be positive`,
+          hint: "ε = 0 would flip half the labels (no information left); use a positive ε such as 0.5, 1 or 2",
+        });
       const labelNode = settingNode(inner, "label");
       const [label] = stringsOf(privacy.get("label"));
-      if (!labelNode || label === undefined) el.report(ctx, "REC2024", privacyNode.name.span, { what: "label privacy needs the `label` it protects", hint: "add `label = \"…\"`, the input holding the binary label" });
-      else if (!inputs.includes(label)) el.report(ctx, "REC2024", labelNode.value.span, { what: `\`${label}\` is not an input of ${decl.name.kind === "Ident" ? decl.name.name : "the model"}`, hint: `name the input holding the binary label (${inputs.join(", ")})` });
+      if (!labelNode || label === undefined)
+        el.report(ctx, "REC2024", privacyNode.name.span, {
+          what: "label privacy needs the `label` it protects",
+          hint: 'add `label = "…"`, the input holding the binary label',
+        });
+      else if (!inputs.includes(label))
+        el.report(ctx, "REC2024", labelNode.value.span, {
+          what: `\`${label}\` is not an input of ${decl.name.kind === "Ident" ? decl.name.name : "the model"}`,
+          hint: `name the input holding the binary label (${inputs.join(", ")})`,
+        });
     }
   });
 }
@@ -110,21 +152,39 @@ export function checkTrainBlocks(el: Elaborator, decl: A.ModelDecl, stages: read
 function checkTaskShares(el: Elaborator, block: A.TrainDecl, settings: TrainSettings, ctx: { file: string }): void {
   const node = settingNode(block.settings, "tasks");
   if (!node) return;
-  const report = (span: A.Setting["value"]["span"], value: string, expected: string, label?: string) => el.report(ctx, "REC2023", span, { name: "tasks", value, expected, ...(label ? { label } : {}) });
+  const report = (span: A.Setting["value"]["span"], value: string, expected: string, label?: string) =>
+    el.report(ctx, "REC2023", span, { name: "tasks", value, expected, ...(label ? { label } : {}) });
   const tasks = settings.get("tasks");
-  if (node.value.kind !== "SettingsBlock" || !tasks || "kind" in tasks) return report(node.value.span, "not a block", "a block such as `tasks { column = \"task\", shares = [2, 1] }`");
+  if (node.value.kind !== "SettingsBlock" || !tasks || "kind" in tasks)
+    return report(node.value.span, "not a block", 'a block such as `tasks { column = "task", shares = [2, 1] }`');
   const sharesNode = settingNode(node.value.settings, "shares");
   const shares = tasks.get("shares");
   const values = shares && "kind" in shares && shares.kind === "list" ? shares.items.map((item) => numberOf(item)) : undefined;
-  if (!sharesNode) report(node.name.span, "without `shares`", "a share of each batch per task: `shares = [2, 1]` gives task 0 two thirds of every batch and task 1 one third");
-  else if (!values?.length || values.some((v) => v === undefined || !(v > 0) || !Number.isFinite(v))) report(sharesNode.value.span, "not a list of positive numbers", "one positive number per task (task t is the rows whose task column holds t)");
+  if (!sharesNode)
+    report(node.name.span, "without `shares`", "a share of each batch per task: `shares = [2, 1]` gives task 0 two thirds of every batch and task 1 one third");
+  else if (!values?.length || values.some((v) => v === undefined || !(v > 0) || !Number.isFinite(v)))
+    report(sharesNode.value.span, "not a list of positive numbers", "one positive number per task (task t is the rows whose task column holds t)");
   const columnNode = settingNode(node.value.settings, "column");
-  if (columnNode && stringsOf(tasks.get("column")).length !== 1) report(columnNode.value.span, "not a column name", "the name of the column holding each row's task, as a string");
+  if (columnNode && stringsOf(tasks.get("column")).length !== 1)
+    report(columnNode.value.span, "not a column name", "the name of the column holding each row's task, as a string");
   const data = stringsOf(settings.get("data"))[0];
-  if (data?.startsWith("synthetic(")) report(node.value.span, "given with a synthetic world", "file data (`parquet`, `jsonl` or `csv`): a world composes its own batches", "a world, not a file");
+  if (data?.startsWith("synthetic("))
+    report(node.value.span, "given with a synthetic world", "file data (`parquet`, `jsonl` or `csv`): a world composes its own batches", "a world, not a file");
   const epochs = settingNode(block.settings, "epochs");
-  if (epochs) report(epochs.value.span, "given with `epochs`", "`steps`: composed batches repeat each task at its own pace, so there is no one pass over the data to count", "conflicts with `tasks`");
-  if (activeBlock(settings, "label_privacy")) report(settingNode(block.settings, "label_privacy")!.name.span, "given with `label_privacy`", "one or the other: label privacy releases the training split once, as one pass, which composed batches are not", "conflicts with `tasks`");
+  if (epochs)
+    report(
+      epochs.value.span,
+      "given with `epochs`",
+      "`steps`: composed batches repeat each task at its own pace, so there is no one pass over the data to count",
+      "conflicts with `tasks`",
+    );
+  if (activeBlock(settings, "label_privacy"))
+    report(
+      settingNode(block.settings, "label_privacy")!.name.span,
+      "given with `label_privacy`",
+      "one or the other: label privacy releases the training split once, as one pass, which composed batches are not",
+      "conflicts with `tasks`",
+    );
 }
 
 /**
@@ -133,7 +193,10 @@ function checkTaskShares(el: Elaborator, block: A.TrainDecl, settings: TrainSett
  * bytes (values at `bits` each, a 4-byte index per value under top-k, a 4-byte scale per tensor
  * when quantised) — the same counts the runtime reports as `communicated_floats` and `_bytes`.
  */
-export function communicationPerStep(stages: readonly TrainStage[], weights: readonly { name: string; count: number | null }[]): { trainable: number; floats: number; bytes: number } | undefined {
+export function communicationPerStep(
+  stages: readonly TrainStage[],
+  weights: readonly { name: string; count: number | null }[],
+): { trainable: number; floats: number; bytes: number } | undefined {
   const pipeline = stages[0] && activeBlock(stages[0].settings, "gradients");
   if (!pipeline) return undefined;
   const trains = trainsWeight(stages);

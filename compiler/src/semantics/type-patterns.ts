@@ -44,7 +44,10 @@ export function patternOf(type: A.TypeExpr, env: Env, vars: Vars, el: Elaborator
       const name = type.name.name;
       if (!type.dims && SCALARS.has(name)) return { kind: "scalar", name: name as "int" };
       if (!TENSOR_DTYPES.has(name)) {
-        el.report(ctx, "REC3005", type.name.span, { name, help: "types are `f32[…]`, `i32[…]`, `bool[…]`, `id<space>[…]`, `int`, `float`, `bool`, `string`, `fn`, `[T]`" });
+        el.report(ctx, "REC3005", type.name.span, {
+          name,
+          help: "types are `f32[…]`, `i32[…]`, `bool[…]`, `id<space>[…]`, `int`, `float`, `bool`, `string`, `fn`, `[T]`",
+        });
         return { kind: "scalar", name: "any" };
       }
       let space: IdSpace | undefined;
@@ -130,15 +133,30 @@ export function matchValue(value: Value, pattern: TypePattern, vars: Vars, el: E
     }
     // Ids of an unnamed space (`arange(B)`'s) also fit a space provably at least as large:
     // in-batch labels among [B, B + N] logits (in-batch and sampled negatives).
-    if (!type.space.name && widens(el.unifier.resolve(type.space.size), el.unifier.resolve(pattern.space.size), (s) => el.unifier.isVariable(s))) return matchShape(type.shape, pattern.dims, vars, el, pattern);
+    if (!type.space.name && widens(el.unifier.resolve(type.space.size), el.unifier.resolve(pattern.space.size), (s) => el.unifier.isVariable(s)))
+      return matchShape(type.shape, pattern.dims, vars, el, pattern);
     if (!el.unifier.unify(pattern.space.size, type.space.size)) {
-      return { code: "REC2005", args: { found: type.space.name, expectedPhrase: `ids of a space of ${printDim(el.unifier.resolve(pattern.space.size))} are expected`, detail: `they come from a space of ${printDim(el.unifier.resolve(type.space.size))} ids`, help: "use ids of a space of that size" } };
+      return {
+        code: "REC2005",
+        args: {
+          found: type.space.name,
+          expectedPhrase: `ids of a space of ${printDim(el.unifier.resolve(pattern.space.size))} are expected`,
+          detail: `they come from a space of ${printDim(el.unifier.resolve(type.space.size))} ids`,
+          help: "use ids of a space of that size",
+        },
+      };
     }
   }
   return matchShape(type.shape, pattern.dims, vars, el, pattern);
 }
 
-function matchShape(shape: readonly Dim[], dims: TypePattern & { kind: "tensor" } extends { dims: infer D } ? D : never, vars: Vars, el: Elaborator, pattern: TypePattern & { kind: "tensor" }): MatchFailure | undefined {
+function matchShape(
+  shape: readonly Dim[],
+  dims: TypePattern & { kind: "tensor" } extends { dims: infer D } ? D : never,
+  vars: Vars,
+  el: Elaborator,
+  pattern: TypePattern & { kind: "tensor" },
+): MatchFailure | undefined {
   const ellipsisAt = dims.findIndex((d) => "ellipsis" in d);
   const fixed = dims.filter((d) => !("ellipsis" in d)).length;
   const mismatch = (detail: string): MatchFailure => ({
@@ -148,7 +166,10 @@ function matchShape(shape: readonly Dim[], dims: TypePattern & { kind: "tensor" 
   if (ellipsisAt < 0 ? shape.length !== dims.length : shape.length < fixed) {
     return {
       code: "REC2003",
-      args: { expected: `${patternText(pattern)} (rank ${ellipsisAt < 0 ? fixed : `${fixed} or more`})`, found: `${printShape(shape.map((d) => el.unifier.resolve(d)))} (rank ${shape.length})` },
+      args: {
+        expected: `${patternText(pattern)} (rank ${ellipsisAt < 0 ? fixed : `${fixed} or more`})`,
+        found: `${printShape(shape.map((d) => el.unifier.resolve(d)))} (rank ${shape.length})`,
+      },
     };
   }
   const groupLength = shape.length - fixed;
@@ -176,9 +197,12 @@ function matchShape(shape: readonly Dim[], dims: TypePattern & { kind: "tensor" 
 
 export function patternText(pattern: TypePattern): string {
   switch (pattern.kind) {
-    case "scalar": return pattern.name;
-    case "list": return `[${patternText(pattern.element)}]`;
-    case "tuple": return `(${pattern.elements.map(patternText).join(", ")})`;
+    case "scalar":
+      return pattern.name;
+    case "list":
+      return `[${patternText(pattern.element)}]`;
+    case "tuple":
+      return `(${pattern.elements.map(patternText).join(", ")})`;
     case "tensor": {
       const dtype = pattern.dtype === "id" ? `id<${pattern.space?.name || (pattern.space ? printDim(pattern.space.size) : "?")}>` : pattern.dtype;
       return `${dtype}[${pattern.dims.map((d) => ("ellipsis" in d ? (d.ellipsis === "..." ? "..." : `...${d.ellipsis}`) : printDim(d))).join(", ")}]`;
@@ -192,7 +216,6 @@ function describe(value: Value): string {
   if (value.kind === "float") return `the float ${value.value}`;
   return value.kind === "list" ? "a list" : value.kind === "bool" ? `\`${value.value}\`` : value.kind;
 }
-
 
 /** Whether `wider − narrower` is a nonzero polynomial with no negative coefficient: a size provably larger. */
 function widens(narrower: Dim, wider: Dim, isVariable: (symbol: string) => boolean): boolean {

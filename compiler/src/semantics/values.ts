@@ -75,22 +75,39 @@ export const POISON: Value = { kind: "poison" };
 
 export function describeValue(value: Value): string {
   switch (value.kind) {
-    case "int": return "an int";
-    case "float": return "a float";
-    case "bool": return "a bool";
-    case "string": return "a string";
-    case "none": return "`None`";
-    case "list": return "a list";
-    case "tuple": return "a tuple";
-    case "record": return "a record";
-    case "tensor": return "a tensor";
-    case "closure": return `the function \`${value.name}\``;
-    case "module": return `the module \`${value.decl.name.kind === "Ident" ? value.decl.name.name : "?"}\``;
-    case "instance": return `an instance of \`${value.module.name.kind === "Ident" ? value.module.name.name : "?"}\``;
-    case "builtin": return `the primitive \`${value.op.name}\``;
-    case "config": return `\`${value.name}(…)\``;
-    case "dtype": return `the dtype \`${value.name}\``;
-    case "namespace": return `the namespace of "${value.path}"`;
-    case "poison": return "an erroneous value";
+    case "int":
+      return "an int";
+    case "float":
+      return "a float";
+    case "bool":
+      return "a bool";
+    case "string":
+      return "a string";
+    case "none":
+      return "`None`";
+    case "list":
+      return "a list";
+    case "tuple":
+      return "a tuple";
+    case "record":
+      return "a record";
+    case "tensor":
+      return "a tensor";
+    case "closure":
+      return `the function \`${value.name}\``;
+    case "module":
+      return `the module \`${value.decl.name.kind === "Ident" ? value.decl.name.name : "?"}\``;
+    case "instance":
+      return `an instance of \`${value.module.name.kind === "Ident" ? value.module.name.name : "?"}\``;
+    case "builtin":
+      return `the primitive \`${value.op.name}\``;
+    case "config":
+      return `\`${value.name}(…)\``;
+    case "dtype":
+      return `the dtype \`${value.name}\``;
+    case "namespace":
+      return `the namespace of "${value.path}"`;
+    case "poison":
+      return "an erroneous value";
   }
 }

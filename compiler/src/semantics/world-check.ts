@@ -40,7 +40,14 @@ export function inputTypeSpan(decl: A.ModelDecl, input: string): Span {
   return member?.type.span ?? decl.name.span;
 }
 
-export function checkWorld(el: Elaborator, data: Value, dataSpan: Span, inputs: readonly { name: string; type: TensorType; constant?: true }[], decl: A.ModelDecl, ctx: { file: string }): void {
+export function checkWorld(
+  el: Elaborator,
+  data: Value,
+  dataSpan: Span,
+  inputs: readonly { name: string; type: TensorType; constant?: true }[],
+  decl: A.ModelDecl,
+  ctx: { file: string },
+): void {
   if (data.kind !== "config" || data.name !== "synthetic") return;
   const nameValue = data.args.get("world");
   if (nameValue?.kind !== "string") return;
@@ -64,9 +71,11 @@ export function checkWorld(el: Elaborator, data: Value, dataSpan: Span, inputs: 
   for (const arg of world.args) {
     const given = data.args.get(arg.name);
     const count = given?.kind === "int" ? constValue(given.dim) : given?.kind === "float" ? given.value : undefined;
-    const counts = typeof arg.default === "object" ? Object.values(arg.default) : [arg.default];
-    if (counts.every((d) => typeof d === "number" && Number.isInteger(d) && d > 0) && count !== undefined && count < 1) {
-      report(dataSpan, { case: "empty", argument: arg.name, count: String(count), default: counts.join(" or ") });
+    // Per part, the default of the part the setting reads.
+    const chosen = part?.kind === "string" ? part.value : defaultPart(world);
+    const fallback = typeof arg.default === "object" ? arg.default[chosen ?? ""] : arg.default;
+    if (typeof fallback === "number" && Number.isInteger(fallback) && fallback > 0 && count !== undefined && count < 1) {
+      report(dataSpan, { case: "empty", argument: arg.name, count: String(count), default: String(fallback) });
     }
   }
   const nameOf = (field: string) => {
@@ -90,7 +99,8 @@ export function checkWorld(el: Elaborator, data: Value, dataSpan: Span, inputs: 
     const dtypeFits = field.dtype === "id" ? type.dtype === "id" || type.dtype === "i32" : type.dtype === field.dtype;
     const shape = field.whole ? type.shape : type.shape.slice(1);
     const sizes = field.shape.map((d) => resolveWorldSize(d, world, data.args));
-    const shapeFits = shape.length === sizes.length && shape.every((d, i) => sizes[i] === undefined || constValue(d) === undefined || constValue(d) === sizes[i]);
+    const shapeFits =
+      shape.length === sizes.length && shape.every((d, i) => sizes[i] === undefined || constValue(d) === undefined || constValue(d) === sizes[i]);
     const fed = `${field.dtype}[${field.whole ? "" : "B, "}${field.shape.map((d, i) => sizes[i] ?? d).join(", ")}]`.replace(/\[B, \]/, "[B]");
     if (!dtypeFits || !shapeFits) {
       report(spanOf(input.name), { case: "type", input: input.name, fed, declared: printType(type) });
@@ -99,7 +109,13 @@ export function checkWorld(el: Elaborator, data: Value, dataSpan: Span, inputs: 
     const range = field.ids === undefined ? undefined : resolveWorldSize(field.ids, world, data.args);
     const space = type.space ? constValue(type.space.size) : undefined;
     if (range !== undefined && space !== undefined && type.dtype === "id" && range > space) {
-      report(spanOf(input.name), { case: "ids-beyond", input: input.name, range: String(range), space: String(space), arguments: world.args.map((a) => a.name).join(", ") });
+      report(spanOf(input.name), {
+        case: "ids-beyond",
+        input: input.name,
+        range: String(range),
+        space: String(space),
+        arguments: world.args.map((a) => a.name).join(", "),
+      });
     }
   }
 }

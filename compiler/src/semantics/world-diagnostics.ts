@@ -11,10 +11,20 @@ export const WORLD_CODES: readonly CodeEntry[] = [
   {
     code: "REC2032",
     severity: "error",
-    summary: "A model's inputs do not match the synthetic world its `data = synthetic(…)` names: an unknown world or part, an input the world does not feed, another dtype or shape, or ids the world draws beyond the input's id space.",
-    example: "model M {\n  dims B\n  param segments = 2\n  input segment: id<segments>[B]\n  input ctr: f32[B]\n  head h = ctr * 2.0 + cast(segment, f32)\n  loss l = mean(h)\n  train {\n    data = synthetic(\"ad_auction\")\n  }\n}\n",
+    summary:
+      "A model's inputs do not match the synthetic world its `data = synthetic(…)` names: an " +
+      "unknown world or part, an input the world does not feed, another dtype or shape, or ids " +
+      "the world draws beyond the input's id space.",
+    example:
+      "model M {\n  dims B\n  param segments = 2\n  input segment: id<segments>[B]\n  input ctr: " +
+      "f32[B]\n  head h = ctr * 2.0 + cast(segment, f32)\n  loss l = mean(h)\n  train {\n    " +
+      'data = synthetic("ad_auction")\n  }\n}\n',
     build: byCase({
-      "unknown-world": (a) => ({ message: `there is no synthetic world \`${a["world"]}\``, label: "no such data", help: `the worlds that give data are ${a["worlds"]} (\`rec data worlds\` lists their fields)` }),
+      "unknown-world": (a) => ({
+        message: `there is no synthetic world \`${a["world"]}\``,
+        label: "no such data",
+        help: `the worlds that give data are ${a["worlds"]} (\`rec data worlds\` lists their fields)`,
+      }),
       interactive: (a) => ({
         message: `\`${a["world"]}\` is an interactive world, for rollouts (\`rollouts { world = … }\`), not a data set`,
         label: "no such data",
@@ -26,7 +36,11 @@ export const WORLD_CODES: readonly CodeEntry[] = [
         label: "an empty world",
         help: `give \`${a["argument"]}\` a positive number (its default is ${a["default"]})`,
       }),
-      "not-fed": (a) => ({ message: `the world \`${a["world"]}\` does not feed \`${a["input"]}\`; it feeds ${a["fields"]}`, label: "not fed by the world", help: WORLDS_HELP }),
+      "not-fed": (a) => ({
+        message: `the world \`${a["world"]}\` does not feed \`${a["input"]}\`; it feeds ${a["fields"]}`,
+        label: "not fed by the world",
+        help: WORLDS_HELP,
+      }),
       "fed-whole": (a) => ({
         message: `the world \`${a["world"]}\` feeds \`${a["input"]}\` once, whole (a constant input)`,
         label: "a constant input",
@@ -52,8 +66,16 @@ export const WORLD_CODES: readonly CodeEntry[] = [
   {
     code: "REC2034",
     severity: "error",
-    summary: "Constant inputs (`input edges: id<items>[E] constant`, fed once, whole) and their source disagree: `constants = …` that reads no data file or feeds no constant input, a constant input mapped through a vocabulary, or a model reading batches from a file with no `constants = …` file for its constant inputs.",
-    example: "schema Pairs {\n  item_id: id<items> = column(\"item\")\n}\n\nmodel M {\n  dims B, E\n  param items = 100\n  input item_id: id<items>[B]\n  input edge_item: id<items>[E] constant\n  head h = cast(item_id, f32) + sum(cast(edge_item, f32))\n  loss l = mean(h)\n  train {\n    data = csv(\"pairs.csv\", schema = Pairs)\n  }\n}\n",
+    summary:
+      "Constant inputs (`input edges: id<items>[E] constant`, fed once, whole) and their source " +
+      "disagree: `constants = …` that reads no data file or feeds no constant input, a constant " +
+      "input mapped through a vocabulary, or a model reading batches from a file with no " +
+      "`constants = …` file for its constant inputs.",
+    example:
+      'schema Pairs {\n  item_id: id<items> = column("item")\n}\n\nmodel M {\n  dims B, E\n  ' +
+      "param items = 100\n  input item_id: id<items>[B]\n  input edge_item: id<items>[E] " +
+      "constant\n  head h = cast(item_id, f32) + sum(cast(edge_item, f32))\n  loss l = mean(h)\n " +
+      ' train {\n    data = csv("pairs.csv", schema = Pairs)\n  }\n}\n',
     build: byCase({
       "not-a-file": () => ({
         message: "`constants = …` reads a data file",
@@ -75,7 +97,11 @@ export const WORLD_CODES: readonly CodeEntry[] = [
         label: "vocab = true",
         help: "a constants file holds the ids themselves, integers from 0 to the id space's size minus 1 (the ids the batches use)",
       }),
-      "in-no-file": (a) => ({ message: `the constant input \`${a["input"]}\` has no source`, label: "in no constants file", help: "give one of the constants files' schemas a field of its name" }),
+      "in-no-file": (a) => ({
+        message: `the constant input \`${a["input"]}\` has no source`,
+        label: "in no constants file",
+        help: "give one of the constants files' schemas a field of its name",
+      }),
       "no-source": (a) => ({
         message: `the constant input \`${a["input"]}\` has no source`,
         label: "fed by nothing",

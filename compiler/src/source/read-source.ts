@@ -58,10 +58,15 @@ export function decodeSource(path: string, bytes: Uint8Array): ReadResult {
     return {
       kind: "bad-text",
       source,
-      diagnostic: syntaxDiagnostic(source, "REC1022", { start: prefix.length, end: prefix.length + 1 }, {
-        byte: `0x${byte.toString(16).padStart(2, "0")}`,
-        offset: String(bad),
-      }),
+      diagnostic: syntaxDiagnostic(
+        source,
+        "REC1022",
+        { start: prefix.length, end: prefix.length + 1 },
+        {
+          byte: `0x${byte.toString(16).padStart(2, "0")}`,
+          offset: String(bad),
+        },
+      ),
     };
   }
 }

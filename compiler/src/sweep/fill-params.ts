@@ -14,7 +14,9 @@ export function withParamValues(file: ParsedFile, model: string, values: Readonl
   const decl = file.ast.decls.find((d) => d.kind === "ModelDecl" && d.name.kind === "Ident" && d.name.name === model);
   if (!decl || decl.kind !== "ModelDecl") throw new UnknownParam(`${file.source.path} has no model \`${model}\``);
   const spans = new Map(
-    decl.members.flatMap((m) => (m.kind === "ParamDecl" ? m.items.flatMap((i) => (i.name.kind === "Ident" && i.default ? [[i.name.name, i.default.span] as const] : [])) : [])),
+    decl.members.flatMap((m) =>
+      m.kind === "ParamDecl" ? m.items.flatMap((i) => (i.name.kind === "Ident" && i.default ? [[i.name.name, i.default.span] as const] : [])) : [],
+    ),
   );
   const edits = [...values].map(([name, text]) => {
     const span = spans.get(name);

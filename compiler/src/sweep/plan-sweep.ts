@@ -81,7 +81,9 @@ export function planSweep(input: CompileInput, options: PlanSweepOptions = {}): 
   const file = entry.source.path;
   const diagnostics: Diagnostic[] = [];
   const topNames = new Set(entry.ast.decls.flatMap(declaredNames));
-  const sweep = readSweep(decl, file, base.models.map(sweepTarget), topNames, (code, span, args) => diagnostics.push(semanticDiagnostic(file, code, span, args)));
+  const sweep = readSweep(decl, file, base.models.map(sweepTarget), topNames, (code, span, args) =>
+    diagnostics.push(semanticDiagnostic(file, code, span, args)),
+  );
   if (!sweep) return { base, diagnostics, sweeps };
 
   const points: SweepPoint[] = [];
@@ -94,7 +96,13 @@ export function planSweep(input: CompileInput, options: PlanSweepOptions = {}): 
     const index = compiled.models.findIndex((m) => m.name === sweep.model);
     if (failure || index < 0) {
       const axis = sweep.axes.find((a) => values.get(a.param) !== firstValue(a)) ?? sweep.axes[0]!;
-      diagnostics.push(semanticDiagnostic(file, "REC3025", axis.span, { point: label, name: sweep.name, error: failure ? `${failure.code}: ${failure.message}` : "the model is missing" }));
+      diagnostics.push(
+        semanticDiagnostic(file, "REC3025", axis.span, {
+          point: label,
+          name: sweep.name,
+          error: failure ? `${failure.code}: ${failure.message}` : "the model is missing",
+        }),
+      );
       return { base, diagnostics, sweeps };
     }
     const model = compiled.models[index]!;
@@ -141,7 +149,9 @@ export function applyConstraint(plan: SweepPlan, stepMs?: ReadonlyMap<string, nu
           const v = (p.costs as Record<string, number | null | undefined>)[name];
           return v == null ? [] : [v];
         });
-        return known.length ? `${name} ${formatCost(Math.min(...known))}` : `${name} unknown${name === "flops" ? " (give the sizes of symbolic dims with `dims { … }`)" : ""}`;
+        return known.length
+          ? `${name} ${formatCost(Math.min(...known))}`
+          : `${name} unknown${name === "flops" ? " (give the sizes of symbolic dims with `dims { … }`)" : ""}`;
       })
       .join(", ");
     diagnostics.push(semanticDiagnostic(plan.sweep.file, "REC3024", where.span, { name: plan.sweep.name, count: String(points.length), best }));

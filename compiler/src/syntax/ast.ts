@@ -274,9 +274,7 @@ export interface BoolLit extends Node {
   readonly value: boolean;
 }
 
-export type BinaryOp =
-  | "|>" | "or" | "and" | "==" | "!=" | "<" | "<=" | ">" | ">="
-  | "+" | "-" | "*" | "/" | "%" | "@" | "**";
+export type BinaryOp = "|>" | "or" | "and" | "==" | "!=" | "<" | "<=" | ">" | ">=" | "+" | "-" | "*" | "/" | "%" | "@" | "**";
 
 export interface Binary extends Node {
   readonly kind: "Binary";
@@ -380,9 +378,18 @@ export const PRECEDENCE: Record<BinaryOp, number> = {
   "|>": 1,
   or: 2,
   and: 3,
-  "==": 5, "!=": 5, "<": 5, "<=": 5, ">": 5, ">=": 5,
-  "+": 6, "-": 6,
-  "*": 7, "/": 7, "%": 7, "@": 7,
+  "==": 5,
+  "!=": 5,
+  "<": 5,
+  "<=": 5,
+  ">": 5,
+  ">=": 5,
+  "+": 6,
+  "-": 6,
+  "*": 7,
+  "/": 7,
+  "%": 7,
+  "@": 7,
   "**": 9,
 };
 /** `not` sits at 4 (between `and` and comparisons); unary minus at 8 (below `**`). */

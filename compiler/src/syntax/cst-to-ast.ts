@@ -167,15 +167,24 @@ class AstBuilder {
     const [key, child] = firstChild(node);
     if (!child) return undefined;
     switch (key) {
-      case "importDecl": return this.withDoc(this.importDecl(child));
-      case "moduleDecl": return this.withDoc(this.moduleDecl(child));
-      case "modelDecl": return this.withDoc(this.modelDecl(child));
-      case "fnDecl": return this.withDoc(this.callableDecl(child, "FnDecl"));
-      case "rewardDecl": return this.withDoc(this.callableDecl(child, "RewardDecl"));
-      case "schemaDecl": return this.withDoc(this.schemaDecl(child));
-      case "experimentDecl": return this.withDoc(this.experimentDecl(child));
-      case "sweepDecl": return this.withDoc(this.sweepDecl(child));
-      default: return undefined;
+      case "importDecl":
+        return this.withDoc(this.importDecl(child));
+      case "moduleDecl":
+        return this.withDoc(this.moduleDecl(child));
+      case "modelDecl":
+        return this.withDoc(this.modelDecl(child));
+      case "fnDecl":
+        return this.withDoc(this.callableDecl(child, "FnDecl"));
+      case "rewardDecl":
+        return this.withDoc(this.callableDecl(child, "RewardDecl"));
+      case "schemaDecl":
+        return this.withDoc(this.schemaDecl(child));
+      case "experimentDecl":
+        return this.withDoc(this.experimentDecl(child));
+      case "sweepDecl":
+        return this.withDoc(this.sweepDecl(child));
+      default:
+        return undefined;
     }
   }
 
@@ -197,9 +206,7 @@ class AstBuilder {
     return {
       kind: "ImportDecl",
       span,
-      ...(namespace
-        ? { namespace: { kind: "Ident", name: namespace.image, span: this.tokenSpan(namespace) } as A.Ident }
-        : { names: specs }),
+      ...(namespace ? { namespace: { kind: "Ident", name: namespace.image, span: this.tokenSpan(namespace) } as A.Ident } : { names: specs }),
       path: path ? { kind: "StringLit", value: decodeString(path.image), span: this.tokenSpan(path) } : this.missing(span),
     };
   }
@@ -410,7 +417,10 @@ class AstBuilder {
 
   private block(node: CstNode | undefined, fallback: Span): A.Block {
     const span = this.span(node, fallback);
-    const lets = [...this.nodes(node, "letDecl").map((l) => this.withDoc(this.letDecl(l))), ...this.nodes(node, "updateDecl").map((u) => this.withDoc(this.updateDecl(u)))].sort((a, b) => a.span.start - b.span.start);
+    const lets = [
+      ...this.nodes(node, "letDecl").map((l) => this.withDoc(this.letDecl(l))),
+      ...this.nodes(node, "updateDecl").map((u) => this.withDoc(this.updateDecl(u))),
+    ].sort((a, b) => a.span.start - b.span.start);
     const result = this.node(node, "expr");
     if (!result && node && this.token(node, "RBrace")) {
       const close = this.token(node, "RBrace")!;
@@ -507,8 +517,10 @@ class AstBuilder {
         }
         return result;
       }
-      case "dimExpr": return this.climb(node, "ArithmeticOperator", span);
-      case "operand": return this.climb(node, "", span);
+      case "dimExpr":
+        return this.climb(node, "ArithmeticOperator", span);
+      case "operand":
+        return this.climb(node, "", span);
       default:
         return this.missing(span);
     }
@@ -562,11 +574,9 @@ class AstBuilder {
   /** The primary part of an operand with its calls, indexes and member accesses applied. */
   private postfix(node: CstNode, span: Span): A.Expr {
     let target = this.primary(node, span);
-    const suffixes = [
-      ...this.nodes(node, "callSuffix"),
-      ...this.nodes(node, "indexSuffix"),
-      ...this.nodes(node, "memberSuffix"),
-    ].sort((a, b) => this.span(a, span).start - this.span(b, span).start);
+    const suffixes = [...this.nodes(node, "callSuffix"), ...this.nodes(node, "indexSuffix"), ...this.nodes(node, "memberSuffix")].sort(
+      (a, b) => this.span(a, span).start - this.span(b, span).start,
+    );
     for (const suffix of suffixes) {
       const suffixSpan = this.span(suffix, span);
       const whole = { start: target.span.start, end: suffixSpan.end };
@@ -680,7 +690,14 @@ class AstBuilder {
           const name = this.token(f, "Identifier");
           const fSpan = this.span(f, span);
           if (!name) return [];
-          return [{ kind: "RecordField", span: fSpan, name: { kind: "Ident", name: name.image, span: this.tokenSpan(name) }, value: this.expr(this.node(f, "expr"), fSpan) }];
+          return [
+            {
+              kind: "RecordField",
+              span: fSpan,
+              name: { kind: "Ident", name: name.image, span: this.tokenSpan(name) },
+              value: this.expr(this.node(f, "expr"), fSpan),
+            },
+          ];
         }),
       };
     }

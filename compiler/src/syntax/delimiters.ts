@@ -43,7 +43,8 @@ export function checkDelimiters(source: SourceFile, tokens: readonly IToken[]): 
     unaryRun = unary && previous && (previous.tokenType === Minus || previous.tokenType === K.not) ? unaryRun + 1 : unary ? 1 : 0;
     previous = token;
     // `**` is right-associative: a chain of them nests as deeply as it is long.
-    powers[powers.length - 1] = token.tokenType === StarStar ? powers[powers.length - 1]! + 1 : CHAIN_LINKS.has(token.tokenType) ? powers[powers.length - 1]! : 0;
+    powers[powers.length - 1] =
+      token.tokenType === StarStar ? powers[powers.length - 1]! + 1 : CHAIN_LINKS.has(token.tokenType) ? powers[powers.length - 1]! : 0;
     if (OPENERS.has(token.tokenType)) powers.push(0);
     else if (CLOSERS.has(token.tokenType) && powers.length > 1) powers.pop();
     if (stack.length + open.depth + Math.max(unaryRun, powers[powers.length - 1]!) > MAX_NESTING) {
@@ -73,26 +74,18 @@ export function checkDelimiters(source: SourceFile, tokens: readonly IToken[]): 
       while (stack.length && stack[stack.length - 1]!.tokenType !== opener) {
         const open = stack.pop()!;
         diagnostics.push(
-          syntaxDiagnostic(
-            source,
-            "REC1008",
-            spanOf(open),
-            { open: open.image, close: image(OPENERS.get(open.tokenType)!) },
-            [{ span: spanOf(token), message: `this \`${token.image}\` closes an outer \`${image(opener)}\` first` }],
-          ),
+          syntaxDiagnostic(source, "REC1008", spanOf(open), { open: open.image, close: image(OPENERS.get(open.tokenType)!) }, [
+            { span: spanOf(token), message: `this \`${token.image}\` closes an outer \`${image(opener)}\` first` },
+          ]),
         );
       }
       stack.pop();
     } else if (top) {
       const expected = OPENERS.get(top.tokenType)!;
       diagnostics.push(
-        syntaxDiagnostic(
-          source,
-          "REC1009",
-          spanOf(token),
-          { close: token.image, open: top.image, expected: image(expected) },
-          [{ span: spanOf(top), message: `this \`${top.image}\` is still open` }],
-        ),
+        syntaxDiagnostic(source, "REC1009", spanOf(token), { close: token.image, open: top.image, expected: image(expected) }, [
+          { span: spanOf(top), message: `this \`${top.image}\` is still open` },
+        ]),
       );
       // Read the wrong closer as the right one, so one typo gives one diagnostic.
       stack.pop();

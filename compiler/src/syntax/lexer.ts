@@ -83,10 +83,7 @@ export function lex(source: SourceFile): LexResult {
 }
 
 /** Reports malformed literals; a name glued to a number is dropped so it is reported once. */
-function checkLiterals(
-  tokens: readonly IToken[],
-  d: (code: string, s: number, e: number, a?: Record<string, string>) => void,
-): IToken[] {
+function checkLiterals(tokens: readonly IToken[], d: (code: string, s: number, e: number, a?: Record<string, string>) => void): IToken[] {
   const kept: IToken[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
@@ -139,16 +136,7 @@ function isWordLike(image: string): boolean {
 }
 
 function retype(token: IToken, type: TokenType, image: string): IToken {
-  return createTokenInstance(
-    type,
-    image,
-    token.startOffset,
-    tokenEnd(token) - 1,
-    NaN,
-    NaN,
-    NaN,
-    NaN,
-  );
+  return createTokenInstance(type, image, token.startOffset, tokenEnd(token) - 1, NaN, NaN, NaN, NaN);
 }
 
 /** Whether a line break separates two tokens (a comment between them counts if it spans one). */

@@ -19,10 +19,8 @@ interface ErrorFacts {
 export const factsProvider: IParserErrorMessageProvider = {
   buildMismatchTokenMessage: ({ expected }) => JSON.stringify({ expected: [expected.name] } satisfies ErrorFacts),
   buildNotAllInputParsedMessage: () => JSON.stringify({ expected: [] } satisfies ErrorFacts),
-  buildNoViableAltMessage: ({ expectedPathsPerAlt }) =>
-    JSON.stringify({ expected: firstTokens(expectedPathsPerAlt.flat()) } satisfies ErrorFacts),
-  buildEarlyExitMessage: ({ expectedIterationPaths }) =>
-    JSON.stringify({ expected: firstTokens(expectedIterationPaths) } satisfies ErrorFacts),
+  buildNoViableAltMessage: ({ expectedPathsPerAlt }) => JSON.stringify({ expected: firstTokens(expectedPathsPerAlt.flat()) } satisfies ErrorFacts),
+  buildEarlyExitMessage: ({ expectedIterationPaths }) => JSON.stringify({ expected: firstTokens(expectedIterationPaths) } satisfies ErrorFacts),
 };
 
 function firstTokens(paths: TokenType[][]): string[] {
@@ -91,9 +89,7 @@ const RULE_PLACES: Record<string, string> = {
   recordField: "in this record field",
 };
 
-const EXPRESSION_RULES = new Set([
-  "expr", "dimExpr", "operand", "argument", "subscript", "dim",
-]);
+const EXPRESSION_RULES = new Set(["expr", "dimExpr", "operand", "argument", "subscript", "dim"]);
 
 const TOP_KEYWORDS = ["import", "module", "model", "fn", "reward", "schema", "experiment", "sweep"];
 /** Body kinds and the keywords that start their members. */
@@ -138,13 +134,17 @@ export function toDiagnostic(source: SourceFile, error: IRecognitionException): 
   const isHardKeyword = T.HARD_KEYWORDS.includes(found.image) && found.tokenType !== T.Identifier;
 
   // A reserved word where a name belongs.
-  if (isHardKeyword && expected.includes("Identifier") && !(expected.includes(found.tokenType.name))) {
+  if (isHardKeyword && expected.includes("Identifier") && !expected.includes(found.tokenType.name)) {
     return syntaxDiagnostic(source, "REC1014", span, { word: found.image });
   }
 
   // `fn(a) => { … }`: a block where a lambda's one expression belongs, read as a record.
   const record = ruleStack.lastIndexOf("recordExpr");
-  if (record > 0 && ruleStack.lastIndexOf("lambdaExpr") >= 0 && ruleStack.slice(ruleStack.lastIndexOf("lambdaExpr") + 1, record).every((r) => r === "expr" || r === "operand")) {
+  if (
+    record > 0 &&
+    ruleStack.lastIndexOf("lambdaExpr") >= 0 &&
+    ruleStack.slice(ruleStack.lastIndexOf("lambdaExpr") + 1, record).every((r) => r === "expr" || r === "operand")
+  ) {
     const brace = source.text.lastIndexOf("{", found.startOffset);
     return syntaxDiagnostic(source, "REC1027", brace >= 0 ? { start: brace, end: brace + 1 } : span);
   }
@@ -161,7 +161,10 @@ export function toDiagnostic(source: SourceFile, error: IRecognitionException): 
   }
 
   if (EXPRESSION_RULES.has(rule) && error.name === "NoViableAltException") {
-    return syntaxDiagnostic(source, "REC1011", missingAt(source, found, previous, span), { found: foundText, where: RULE_PLACES[ruleStack[ruleStack.length - 2] ?? ""] ?? "" });
+    return syntaxDiagnostic(source, "REC1011", missingAt(source, found, previous, span), {
+      found: foundText,
+      where: RULE_PLACES[ruleStack[ruleStack.length - 2] ?? ""] ?? "",
+    });
   }
   if ((rule === "type" || rule === "namedType") && error.name === "NoViableAltException") {
     return syntaxDiagnostic(source, "REC1026", span, { found: foundText });
@@ -178,14 +181,7 @@ export function toDiagnostic(source: SourceFile, error: IRecognitionException): 
   return syntaxDiagnostic(source, "REC1010", missingAt(source, found, previous, span), args);
 }
 
-function declarationProblem(
-  source: SourceFile,
-  span: Span,
-  found: IToken,
-  keywords: string[],
-  what: string,
-  container: string,
-): Diagnostic {
+function declarationProblem(source: SourceFile, span: Span, found: IToken, keywords: string[], what: string, container: string): Diagnostic {
   const word = found.image;
   const choices = quoteList(keywords);
   if (!keywords.includes(word) && HOMES[word]) {
@@ -227,7 +223,7 @@ function hintFor(source: SourceFile, expected: readonly string[], found: IToken,
   if (expected.includes("In")) return "a comprehension is written `[f(x) for x in xs]`";
   if (expected.includes("Colon") && rule === "inputDecl") return "inputs declare their type, as in `input x: f32[B, D]`";
   if (expected.includes("Colon") && rule === "weightDecl") return "weights declare their type, as in `weight w: f32[In, Out]`";
-  if (expected.includes("From")) return "an import names its source: `import { MLP } from \"std/nn\"`";
+  if (expected.includes("From")) return 'an import names its source: `import { MLP } from "std/nn"`';
   if (expected.some((e) => OPEN_TO_CLOSE.has(e)) && startsExpression(found) && sameLine(source, previous, found)) {
     return "is a `,` missing before this?";
   }
@@ -242,8 +238,15 @@ function sameLine(source: SourceFile, previous: IToken | undefined, token: IToke
 function startsExpression(token: IToken): boolean {
   const t = token.tokenType;
   return (
-    t === T.Identifier || T.SOFT_KEYWORDS.includes(token.image) || t === T.IntLiteral || t === T.FloatLiteral ||
-    t === T.StringLiteral || t === T.LParen || t === T.LBracket || t === T.K.true || t === T.K.false
+    t === T.Identifier ||
+    T.SOFT_KEYWORDS.includes(token.image) ||
+    t === T.IntLiteral ||
+    t === T.FloatLiteral ||
+    t === T.StringLiteral ||
+    t === T.LParen ||
+    t === T.LBracket ||
+    t === T.K.true ||
+    t === T.K.false
   );
 }
 

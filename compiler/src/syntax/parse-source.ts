@@ -84,9 +84,7 @@ function afterMismatchedClosers(parserDiagnostics: Diagnostic[], delimiterDiagno
  */
 function dedupeByPosition(diagnostics: Diagnostic[]): Diagnostic[] {
   // A closer named by a delimiter diagnostic's label is explained already.
-  const seen = new Set<number>(
-    diagnostics.filter((d) => d.code === "REC1008").flatMap((d) => d.secondary.map((l) => l.span.start)),
-  );
+  const seen = new Set<number>(diagnostics.filter((d) => d.code === "REC1008").flatMap((d) => d.secondary.map((l) => l.span.start)));
   return diagnostics.filter((d) => {
     if (seen.has(d.primary.span.start)) return false;
     seen.add(d.primary.span.start);

@@ -466,11 +466,7 @@ export class RecParser extends CstParser {
     this.MANY2({
       GATE: () => this.LA(1).tokenType === T.Dot || this.sameLine(),
       DEF: () => {
-        this.OR3([
-          { ALT: () => this.SUBRULE(this.callSuffix) },
-          { ALT: () => this.SUBRULE(this.indexSuffix) },
-          { ALT: () => this.SUBRULE(this.memberSuffix) },
-        ]);
+        this.OR3([{ ALT: () => this.SUBRULE(this.callSuffix) }, { ALT: () => this.SUBRULE(this.indexSuffix) }, { ALT: () => this.SUBRULE(this.memberSuffix) }]);
       },
     });
   });

@@ -8,18 +8,23 @@ import { NEGATE_PRECEDENCE, NOT_PRECEDENCE, PRECEDENCE } from "./ast.js";
 
 export function printFile(file: A.File): string {
   // Consecutive imports stay together; every other declaration is set off by a blank line.
-  return file.decls
-    .map((d, i) => {
-      const previous = file.decls[i - 1];
-      const gap = i === 0 ? "" : previous?.kind === "ImportDecl" && d.kind === "ImportDecl" && d.doc === undefined ? "\n" : "\n\n";
-      return gap + printDecl(d);
-    })
-    .join("") + (file.decls.length ? "\n" : "");
+  return (
+    file.decls
+      .map((d, i) => {
+        const previous = file.decls[i - 1];
+        const gap = i === 0 ? "" : previous?.kind === "ImportDecl" && d.kind === "ImportDecl" && d.doc === undefined ? "\n" : "\n\n";
+        return gap + printDecl(d);
+      })
+      .join("") + (file.decls.length ? "\n" : "")
+  );
 }
 
 function doc(node: { doc?: string }, indent: string): string {
   if (node.doc === undefined) return "";
-  return node.doc.split("\n").map((line) => `${indent}///${line ? ` ${line}` : ""}\n`).join("");
+  return node.doc
+    .split("\n")
+    .map((line) => `${indent}///${line ? ` ${line}` : ""}\n`)
+    .join("");
 }
 
 function printDecl(decl: A.Decl): string {
@@ -43,9 +48,7 @@ function printDecl(decl: A.Decl): string {
       return `${lead}${keyword} ${printName(decl.name)}(${printParams(decl.params)})${printReturns(decl.returns)} ${printBlock(decl.body, "")}`;
     }
     case "SchemaDecl": {
-      const fields = decl.fields.map(
-        (f) => `${doc(f, "  ")}  ${printName(f.name)}: ${printType(f.type)}${f.source ? ` = ${printExpr(f.source)}` : ""}`,
-      );
+      const fields = decl.fields.map((f) => `${doc(f, "  ")}  ${printName(f.name)}: ${printType(f.type)}${f.source ? ` = ${printExpr(f.source)}` : ""}`);
       return `${lead}schema ${printName(decl.name)} ${printBody(fields)}`;
     }
     case "ExperimentDecl":
@@ -70,13 +73,20 @@ function printMember(member: A.ModuleMember | A.ModelMember, indent: string): st
     case "LetDecl":
       return lead + printLet(member);
     case "WeightDecl":
-      return `${lead}${member.state ? "state" : "weight"} ${printName(member.name)}: ${printType(member.type)}${member.init ? ` = ${printExpr(member.init)}` : ""}`;
+      return (
+        `${lead}${member.state ? "state" : "weight"} ${printName(member.name)}: ` +
+        `${printType(member.type)}${member.init ? ` = ${printExpr(member.init)}` : ""}`
+      );
     case "RoleDecl":
       return `${lead}${member.role} ${printName(member.name)}${member.type ? `: ${printType(member.type)}` : ""} = ${printExpr(member.value)}`;
     case "TrainDecl":
       return `${lead}train ${member.name ? `${member.name.name} ` : ""}${printSettings(member.settings, indent)}`;
     case "ForwardDecl":
-      return `${lead}fn ${member.name ? member.name.name : ""}(${printParams(member.params)})${printReturns(member.returns)} ${printBlock(member.body, indent)}`;
+      return (
+        `${lead}fn ` +
+        `${member.name ? member.name.name : ""}(${printParams(member.params)})${printReturns(member.returns)} ` +
+        `${printBlock(member.body, indent)}`
+      );
   }
 }
 
@@ -103,9 +113,7 @@ function printBlock(block: A.Block, indent: string): string {
 }
 
 export function printParams(params: readonly A.Param[]): string {
-  return params
-    .map((p) => `${printName(p.name)}${p.type ? `: ${printType(p.type)}` : ""}${p.default ? ` = ${printExpr(p.default)}` : ""}`)
-    .join(", ");
+  return params.map((p) => `${printName(p.name)}${p.type ? `: ${printType(p.type)}` : ""}${p.default ? ` = ${printExpr(p.default)}` : ""}`).join(", ");
 }
 
 export function printReturns(type: A.TypeExpr | undefined): string {
@@ -147,11 +155,15 @@ function printDim(dim: A.Dim): string {
 /** Precedence of an expression as an operand; postfix and primary forms bind tightest. */
 function precedenceOf(expr: A.Expr): number {
   switch (expr.kind) {
-    case "Binary": return PRECEDENCE[expr.op];
-    case "Unary": return expr.op === "not" ? NOT_PRECEDENCE : NEGATE_PRECEDENCE;
+    case "Binary":
+      return PRECEDENCE[expr.op];
+    case "Unary":
+      return expr.op === "not" ? NOT_PRECEDENCE : NEGATE_PRECEDENCE;
     case "Lambda":
-    case "IfExpr": return 0;
-    default: return 10;
+    case "IfExpr":
+      return 0;
+    default:
+      return 10;
   }
 }
 
@@ -163,11 +175,16 @@ export function printExpr(expr: A.Expr, minimum = 0): string {
 
 function printBare(expr: A.Expr): string {
   switch (expr.kind) {
-    case "NumberLit": return expr.raw;
-    case "StringLit": return quote(expr.value);
-    case "BoolLit": return String(expr.value);
-    case "Ident": return expr.name;
-    case "Missing": return "";
+    case "NumberLit":
+      return expr.raw;
+    case "StringLit":
+      return quote(expr.value);
+    case "BoolLit":
+      return String(expr.value);
+    case "Ident":
+      return expr.name;
+    case "Missing":
+      return "";
     case "Binary": {
       // Left-associative operators keep an equal-precedence left operand bare; `**` is
       // right-associative; comparisons do not chain, so they parenthesize both sides. A bare left

@@ -27,8 +27,8 @@ export const SYNTAX_CODES: readonly CodeEntry[] = [
     example: 'import { MLP } from "std/nn\n',
     build: () => ({
       message: "unterminated string",
-      label: "this string has no closing `\"` on its line",
-      help: "add a `\"` where the string ends; strings cannot span lines (use `\\n`)",
+      label: 'this string has no closing `"` on its line',
+      help: 'add a `"` where the string ends; strings cannot span lines (use `\\n`)',
     }),
   },
   {
@@ -63,7 +63,7 @@ export const SYNTAX_CODES: readonly CodeEntry[] = [
     build: (a) => ({
       message: `unknown escape \`${a["escape"]}\` in a string`,
       label: "unknown escape",
-      help: "the escapes are `\\n`, `\\r`, `\\t`, `\\0`, `\\\\` and `\\\"`; write `\\\\` for a backslash",
+      help: 'the escapes are `\\n`, `\\r`, `\\t`, `\\0`, `\\\\` and `\\"`; write `\\\\` for a backslash',
     }),
   },
   {
@@ -280,7 +280,9 @@ export const SYNTAX_CODES: readonly CodeEntry[] = [
   {
     code: "REC1024",
     severity: "error",
-    summary: "Brackets, conditionals inside conditionals, lambdas inside lambdas, runs of prefix operators or chains of `**`, nested more deeply than the parser follows (256 levels).",
+    summary:
+      "Brackets, conditionals inside conditionals, lambdas inside lambdas, runs of prefix " +
+      "operators or chains of `**`, nested more deeply than the parser follows (256 levels).",
     example: `model M {\n  param x = ${"(".repeat(260)}1${")".repeat(260)}\n}\n`,
     build: (a) => ({
       message: "expressions are nested too deeply",

@@ -56,8 +56,27 @@ export const IntLiteral = createToken({ name: "IntLiteral", pattern: /\d[\d_]*/,
  */
 export const hardKeywordWords = ["import", "fn", "let", "for", "in", "if", "then", "else", "and", "or", "not", "true", "false"] as const;
 export const softKeywordWords = [
-  "from", "as", "module", "model", "reward", "schema", "experiment", "sweep", "dims", "param", "input",
-  "weight", "state", "update", "encoder", "head", "loss", "metric", "policy", "train", "constant",
+  "from",
+  "as",
+  "module",
+  "model",
+  "reward",
+  "schema",
+  "experiment",
+  "sweep",
+  "dims",
+  "param",
+  "input",
+  "weight",
+  "state",
+  "update",
+  "encoder",
+  "head",
+  "loss",
+  "metric",
+  "policy",
+  "train",
+  "constant",
 ] as const;
 
 /** Every binary operator: the grammar reads them as one category and the AST builder applies precedence. */
@@ -146,10 +165,37 @@ export const allTokens: TokenType[] = [
   ...Object.values(hardKeywords),
   ...Object.values(softKeywords),
   Identifier,
-  Pipe, FatArrow, Arrow, EqEq, NotEq, LessEq, GreaterEq, Less, Greater, Equals,
-  StarStar, Star, Slash, Percent, At, Plus, Minus, Ellipsis, Dot, Comma, Colon,
-  LParen, RParen, LBracket, RBracket, LBrace, RBrace,
-  AmpAmp, BarBar, Bang, Semicolon,
+  Pipe,
+  FatArrow,
+  Arrow,
+  EqEq,
+  NotEq,
+  LessEq,
+  GreaterEq,
+  Less,
+  Greater,
+  Equals,
+  StarStar,
+  Star,
+  Slash,
+  Percent,
+  At,
+  Plus,
+  Minus,
+  Ellipsis,
+  Dot,
+  Comma,
+  Colon,
+  LParen,
+  RParen,
+  LBracket,
+  RBracket,
+  LBrace,
+  RBrace,
+  AmpAmp,
+  BarBar,
+  Bang,
+  Semicolon,
 ];
 
 /**
@@ -159,9 +205,7 @@ export const allTokens: TokenType[] = [
  */
 export const lexerTokens: TokenType[] = allTokens.filter((t) => !Object.values(K).includes(t));
 
-export const KEYWORDS: ReadonlyMap<string, TokenType> = new Map(
-  Object.entries(K).map(([word, type]) => [word, type]),
-);
+export const KEYWORDS: ReadonlyMap<string, TokenType> = new Map(Object.entries(K).map(([word, type]) => [word, type]));
 
 export const OPENERS = new Map<TokenType, TokenType>([
   [LParen, RParen],

@@ -20,7 +20,11 @@ export interface GraphOptions {
 
 /** The picture's parts, before they are written as DOT (tests read these). */
 export interface ModelGraph {
-  readonly nodes: readonly { readonly id: string; readonly kind: "input" | "block" | "encoder" | "head" | "loss" | "metric" | "policy"; readonly label: string }[];
+  readonly nodes: readonly {
+    readonly id: string;
+    readonly kind: "input" | "block" | "encoder" | "head" | "loss" | "metric" | "policy";
+    readonly label: string;
+  }[];
   readonly edges: readonly { readonly from: string; readonly to: string; readonly label: string }[];
 }
 
@@ -73,7 +77,8 @@ export function modelGraph(model: ElaboratedModel, ir: IrModel, options: GraphOp
   }
   for (const o of model.outputs) nodes.push({ id: `${o.role}:${o.name}`, kind: o.role, label: `${o.role} ${o.name}${o.type ? `\n${typeText(o.type)}` : ""}` });
   // Several outputs on one node: the first carries the value on; the others hang off it.
-  for (const names of outputsAt.values()) for (const other of names.slice(1)) addEdge(names[0]!, other, ir.nodes[ir.outputs.find((o) => `${o.role}:${o.name}` === other)!.node]!.type);
+  for (const names of outputsAt.values())
+    for (const other of names.slice(1)) addEdge(names[0]!, other, ir.nodes[ir.outputs.find((o) => `${o.role}:${o.name}` === other)!.node]!.type);
   return { nodes, edges: [...edges.values()] };
 }
 
@@ -96,7 +101,10 @@ export function toDot(name: string, graph: ModelGraph): string {
     '  node [fontname="Helvetica", fontsize=10];',
     '  edge [fontname="Helvetica", fontsize=9, color="#666666"];',
     ...graph.nodes.map((n) => `  ${quote(n.id)} [label=${quote(n.label)}, ${STYLE[n.kind]}];`),
-    `  { rank=source; ${graph.nodes.filter((n) => n.kind === "input").map((n) => quote(n.id)).join("; ")} }`,
+    `  { rank=source; ${graph.nodes
+      .filter((n) => n.kind === "input")
+      .map((n) => quote(n.id))
+      .join("; ")} }`,
     ...graph.edges.map((e) => `  ${quote(e.from)} -> ${quote(e.to)} [label=${quote(e.label)}];`),
     "}",
   ];

@@ -51,13 +51,20 @@ function term(item: ISerializedGast): string {
     return !single || text.includes(" ") ? `( ${text} )` : text;
   };
   switch (item.type) {
-    case "NonTerminal": return node.name!;
-    case "Terminal": return terminal(node.name!);
-    case "Alternative": return body();
-    case "Alternation": return `( ${(node.definition ?? []).map(term).join(" | ")} )`;
-    case "Option": return `${group(body())}?`;
-    case "Repetition": return `${group(body())}*`;
-    case "RepetitionMandatory": return `${group(body())}+`;
+    case "NonTerminal":
+      return node.name!;
+    case "Terminal":
+      return terminal(node.name!);
+    case "Alternative":
+      return body();
+    case "Alternation":
+      return `( ${(node.definition ?? []).map(term).join(" | ")} )`;
+    case "Option":
+      return `${group(body())}?`;
+    case "Repetition":
+      return `${group(body())}*`;
+    case "RepetitionMandatory":
+      return `${group(body())}+`;
     case "RepetitionWithSeparator": {
       const sep = terminal(node.separator!.name);
       return `( ${body()} ( ${sep} ${body()} )* )?`;
@@ -66,7 +73,8 @@ function term(item: ISerializedGast): string {
       const sep = terminal(node.separator!.name);
       return `${body()} ( ${sep} ${body()} )*`;
     }
-    default: return item.type;
+    default:
+      return item.type;
   }
 }
 
@@ -99,7 +107,7 @@ export function renderExample(code: string, worlds?: WorldContracts): { source: 
     const bytes = Buffer.from('model M {\n  param name = "caf\xe9"\n}\n', "latin1");
     const read = decodeSource(path, bytes);
     if (read.kind !== "bad-text") return undefined;
-    return { source: "(the bytes of `\"café\"` saved as Latin-1, not UTF-8)", rendered: render([read.diagnostic], read.source), codes: [code] };
+    return { source: '(the bytes of `"café"` saved as Latin-1, not UTF-8)', rendered: render([read.diagnostic], read.source), codes: [code] };
   }
   if (code === "REC1023") {
     const source = new SourceFile(path, "");
@@ -155,11 +163,22 @@ export function diagnosticsMarkdown(worlds?: WorldContracts): string {
       continue;
     }
     if (entry.exampleOverrides) {
-      const flags = Object.entries(entry.exampleOverrides).map(([k, v]) => `--set ${k}=${v}`).join(" ");
+      const flags = Object.entries(entry.exampleOverrides)
+        .map(([k, v]) => `--set ${k}=${v}`)
+        .join(" ");
       out.push(`Checked with \`rec check ${flags} example.rec\`:`, "");
     }
     if (entry.example) out.push("```rec", entry.example.trimEnd(), "```", "");
-    if (entry.exampleData) out.push("Checked with `rec check --data events.jsonl example.rec`, where events.jsonl holds:", "", "```json", ...entry.exampleData.trimEnd().split("\n").slice(0, 6), ...(entry.exampleData.trimEnd().split("\n").length > 6 ? ["…"] : []), "```", "");
+    if (entry.exampleData)
+      out.push(
+        "Checked with `rec check --data events.jsonl example.rec`, where events.jsonl holds:",
+        "",
+        "```json",
+        ...entry.exampleData.trimEnd().split("\n").slice(0, 6),
+        ...(entry.exampleData.trimEnd().split("\n").length > 6 ? ["…"] : []),
+        "```",
+        "",
+      );
     else out.push(`Example: ${example.source}`, "");
     out.push("```text", example.rendered.trimEnd(), "```", "");
   }
@@ -174,8 +193,14 @@ export function opsMarkdown(): string {
     "<!-- Generated from the op registry (compiler/src/ops) and the checker's builtins by `npm run spec:gen`; do not edit by hand. -->",
     "",
     "Every run-time primitive the language has, from the one registry that the checker, the IR, the passes, the reference interpreter and the backends read.",
-    "Each op states its signature; its shape and dtype rule and its cost are code in `compiler/src/ops/<category>.ts`, its reference implementation in `compiler/src/ir/reference/<category>.ts` and its TensorFlow.js kernel in `runtime/src/tfjs/kernels/<category>.ts`.",
-    "Facts: *random* ops draw numbers (never merged, seeded per op), *mode* ops read whether a training step runs, *stops gradient* ops treat an input as a constant to the gradient, *fusable* ops may join a fusion region, *tuple* ops return several tensors, *whole set* metrics are computed over the whole evaluation set.",
+    "Each op states its signature; its shape and dtype rule and its cost are code in " +
+      "`compiler/src/ops/<category>.ts`, its reference implementation in " +
+      "`compiler/src/ir/reference/<category>.ts` and its TensorFlow.js kernel in " +
+      "`runtime/src/tfjs/kernels/<category>.ts`.",
+    "Facts: *random* ops draw numbers (never merged, seeded per op), *mode* ops read whether a " +
+      "training step runs, *stops gradient* ops treat an input as a constant to the gradient, " +
+      "*fusable* ops may join a fusion region, *tuple* ops return several tensors, *whole set* " +
+      "metrics are computed over the whole evaluation set.",
     "Standard-library blocks (`std/nn`, `std/losses`) are written in .rec over these.",
     "",
   ];
@@ -183,7 +208,14 @@ export function opsMarkdown(): string {
     out.push(`## ${category}`, "", "| op | signature | facts | meaning |", "|---|---|---|---|");
     for (const op of ALL_OPS.filter((o) => o.category === category)) {
       const params = op.params.map((p) => `${p.name}: ${p.kind}${p.default ? ` = ${showDefault(p.default)}` : ""}`);
-      const facts = [op.impure && "random", op.mode && "mode", op.stopsGradient && "stops gradient", op.fusable && "fusable", op.tuple && `tuple (${op.tuple.join(", ")})`, op.aggregate === "exact" && "whole set"].filter(Boolean);
+      const facts = [
+        op.impure && "random",
+        op.mode && "mode",
+        op.stopsGradient && "stops gradient",
+        op.fusable && "fusable",
+        op.tuple && `tuple (${op.tuple.join(", ")})`,
+        op.aggregate === "exact" && "whole set",
+      ].filter(Boolean);
       out.push(`| \`${op.name}\` | \`${op.name}(${params.join(", ")})\` | ${facts.join(", ")} | ${op.doc.replace(/\|/g, "\\|")} |`);
     }
     out.push("");
@@ -192,7 +224,12 @@ export function opsMarkdown(): string {
   out.push(
     "## Stochastic and mode-dependent ops",
     "",
-    "These ops behave differently while a training step runs and otherwise (evaluation, prediction, serving, the reference interpreter): random ones draw from a stream seeded by the run's seed, the step and the op while training and give the deterministic value their doc states otherwise (except `sample_categorical`, which samples whenever it runs: exploration); `is_training()` reads the mode. Module state (`state` and `update`, spec/language.md §3.2) changes only after a training step.",
+    "These ops behave differently while a training step runs and otherwise (evaluation, " +
+      "prediction, serving, the reference interpreter): random ones draw from a stream seeded by " +
+      "the run's seed, the step and the op while training and give the deterministic value their " +
+      "doc states otherwise (except `sample_categorical`, which samples whenever it runs: " +
+      "exploration); `is_training()` reads the mode. Module state (`state` and `update`, " +
+      "spec/language.md §3.2) changes only after a training step.",
     "",
     ...modal.map((o) => `- \`${o.name}\` (${o.category}): ${o.doc.replace(/\|/g, "\\|")}`),
     "",
@@ -202,7 +239,9 @@ export function opsMarkdown(): string {
   out.push(
     "## Compile-time builtins",
     "",
-    "Not ops: the checker evaluates these while it elaborates (`compiler/src/semantics/builtins/`), and they never reach the graph. `config` builtins are records the runtime reads from the plan (optimizers, data sources, initializers).",
+    "Not ops: the checker evaluates these while it elaborates " +
+      "(`compiler/src/semantics/builtins/`), and they never reach the graph. `config` builtins " +
+      "are records the runtime reads from the plan (optimizers, data sources, initializers).",
     "",
     "| builtin | kind | signature | meaning |",
     "|---|---|---|---|",
@@ -217,12 +256,19 @@ export function opsMarkdown(): string {
 
 function showDefault(value: OpArg): string {
   switch (value.kind) {
-    case "int": return printDim(value.dim);
-    case "float": return String(value.value);
-    case "bool": return String(value.value);
-    case "string": return JSON.stringify(value.value);
-    case "none": return "None";
-    case "dtype": return value.name;
-    default: return value.kind;
+    case "int":
+      return printDim(value.dim);
+    case "float":
+      return String(value.value);
+    case "bool":
+      return String(value.value);
+    case "string":
+      return JSON.stringify(value.value);
+    case "none":
+      return "None";
+    case "dtype":
+      return value.name;
+    default:
+      return value.kind;
   }
 }

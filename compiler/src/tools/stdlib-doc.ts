@@ -22,7 +22,13 @@ export interface DocumentedDecl {
 export function publicDecls(ast: A.File): DocumentedDecl[] {
   return ast.decls.flatMap((d) =>
     (d.kind === "ModuleDecl" || d.kind === "FnDecl" || d.kind === "RewardDecl") && d.name.kind === "Ident" && !d.name.name.startsWith("_")
-      ? [{ name: d.name.name, kind: d.kind === "ModuleDecl" ? ("module" as const) : d.kind === "FnDecl" ? ("fn" as const) : ("reward" as const), documented: Boolean(d.doc?.trim()) }]
+      ? [
+          {
+            name: d.name.name,
+            kind: d.kind === "ModuleDecl" ? ("module" as const) : d.kind === "FnDecl" ? ("fn" as const) : ("reward" as const),
+            documented: Boolean(d.doc?.trim()),
+          },
+        ]
       : [],
   );
 }
@@ -33,17 +39,28 @@ export function documentLibrary(importPath: string, path: string, text: string):
   const out = [`## \`${importPath}\``, ""];
   if (lead) out.push(lead.replace(/^\/\/\s?/, ""), "");
   for (const decl of ast.decls) {
-    if ((decl.kind !== "ModuleDecl" && decl.kind !== "FnDecl" && decl.kind !== "RewardDecl") || decl.name.kind !== "Ident" || decl.name.name.startsWith("_")) continue;
+    if ((decl.kind !== "ModuleDecl" && decl.kind !== "FnDecl" && decl.kind !== "RewardDecl") || decl.name.kind !== "Ident" || decl.name.name.startsWith("_"))
+      continue;
     const name = decl.name.name;
     if (decl.kind === "ModuleDecl") {
       out.push(`### \`${name}(${printParams(decl.params)})\``, "", decl.doc?.trim() || "*(no doc comment)*", "");
       for (const m of decl.members) {
-        if (m.kind === "ForwardDecl") out.push(`- call${m.name ? ` \`${m.name.name}\`` : ""}: \`(${printParams(m.params)})${printReturns(m.returns)}\`${m.doc ? ` — ${m.doc.trim().replace(/\n/g, " ")}` : ""}`);
-        if (m.kind === "WeightDecl" && m.name.kind === "Ident") out.push(`- ${m.state ? "state" : "weight"} \`${m.name.name}: ${printType(m.type)}\`${m.init ? ` = \`${printExpr(m.init)}\`` : ""}`);
+        if (m.kind === "ForwardDecl")
+          out.push(
+            `- call${m.name ? ` \`${m.name.name}\`` : ""}: ` +
+              `\`(${printParams(m.params)})${printReturns(m.returns)}\`${m.doc ? ` — ${m.doc.trim().replace(/\n/g, " ")}` : ""}`,
+          );
+        if (m.kind === "WeightDecl" && m.name.kind === "Ident")
+          out.push(`- ${m.state ? "state" : "weight"} \`${m.name.name}: ${printType(m.type)}\`${m.init ? ` = \`${printExpr(m.init)}\`` : ""}`);
       }
       out.push("");
     } else {
-      out.push(`### \`${decl.kind === "RewardDecl" ? "reward " : ""}${name}(${printParams(decl.params)})${printReturns(decl.returns)}\``, "", decl.doc?.trim() || "*(no doc comment)*", "");
+      out.push(
+        `### \`${decl.kind === "RewardDecl" ? "reward " : ""}${name}(${printParams(decl.params)})${printReturns(decl.returns)}\``,
+        "",
+        decl.doc?.trim() || "*(no doc comment)*",
+        "",
+      );
     }
   }
   return out.join("\n");
@@ -67,8 +84,13 @@ export function stdlibMarkdown(): string {
     "",
     "<!-- Generated from the doc comments of stdlib/*.rec by `npm run spec:gen`; do not edit. -->",
     "",
-    "Every block is written in `.rec` over the primitive ops of [ops.md](ops.md), and checked against independent PyTorch implementations (`tools/fixtures/make_fixtures.py`, `test/stdlib-fixtures.test.ts`) on every backend. `rec doc std/nn` prints one module's section.",
+    "Every block is written in `.rec` over the primitive ops of [ops.md](ops.md), and checked " +
+      "against independent PyTorch implementations (`tools/fixtures/make_fixtures.py`, " +
+      "`test/stdlib-fixtures.test.ts`) on every backend. `rec doc std/nn` prints one module's " +
+      "section.",
     "",
     ...sections,
-  ].join("\n").replace(/\n+$/, "\n");
+  ]
+    .join("\n")
+    .replace(/\n+$/, "\n");
 }

@@ -19,12 +19,22 @@ export function planHash(plan: Executor["plan"]): string {
 }
 
 /** Reads the weights (and optimizer state) back, asynchronously as GPU backends need, and writes them atomically. */
-export async function saveCheckpoint(executor: Executor, path: string, metadata: Record<string, string>, optimizer: readonly { name: string; tensor: Tensor }[] = []): Promise<void> {
+export async function saveCheckpoint(
+  executor: Executor,
+  path: string,
+  metadata: Record<string, string>,
+  optimizer: readonly { name: string; tensor: Tensor }[] = [],
+): Promise<void> {
   const tensors = new Map<string, StoredTensor>();
   for (const [name, variable] of executor.params) tensors.set(name, { dtype: "F32", shape: variable.shape, data: (await variable.data()) as Float32Array });
   for (const { name, tensor } of optimizer) {
     const data = await tensor.data();
-    tensors.set(OPTIMIZER + name, tensor.dtype === "int32" ? { dtype: "I32", shape: tensor.shape, data: data as Int32Array } : { dtype: "F32", shape: tensor.shape, data: Float32Array.from(data) });
+    tensors.set(
+      OPTIMIZER + name,
+      tensor.dtype === "int32"
+        ? { dtype: "I32", shape: tensor.shape, data: data as Int32Array }
+        : { dtype: "F32", shape: tensor.shape, data: Float32Array.from(data) },
+    );
   }
   writeFileAtomic(path, encodeSafetensors(tensors, { model: executor.plan.model, plan_hash: planHash(executor.plan), ...metadata }));
 }
@@ -33,7 +43,8 @@ export async function saveCheckpoint(executor: Executor, path: string, metadata:
 export function optimizerStateOf(path: string): Map<string, Tensor> {
   const { tensors } = readSafetensors(path);
   const out = new Map<string, Tensor>();
-  for (const [name, t] of tensors) if (name.startsWith(OPTIMIZER)) out.set(name.slice(OPTIMIZER.length), tf.tensor(t.data, t.shape as number[], t.dtype === "I32" ? "int32" : "float32"));
+  for (const [name, t] of tensors)
+    if (name.startsWith(OPTIMIZER)) out.set(name.slice(OPTIMIZER.length), tf.tensor(t.data, t.shape as number[], t.dtype === "I32" ? "int32" : "float32"));
   return out;
 }
 
@@ -57,7 +68,8 @@ export function loadCheckpoint(executor: Executor, path: string): Record<string,
   for (const [name, variable] of executor.params) {
     const stored = tensors.get(name);
     if (!stored) problems.push(`\`${name}\` ${JSON.stringify(variable.shape)} is missing from the checkpoint`);
-    else if (stored.shape.join() !== variable.shape.join()) problems.push(`\`${name}\` is ${JSON.stringify(stored.shape)} in the checkpoint but ${JSON.stringify(variable.shape)} in the model`);
+    else if (stored.shape.join() !== variable.shape.join())
+      problems.push(`\`${name}\` is ${JSON.stringify(stored.shape)} in the checkpoint but ${JSON.stringify(variable.shape)} in the model`);
     else {
       const problem = weightProblem(name, stored);
       if (problem) problems.push(problem);
@@ -87,7 +99,12 @@ export function initSettingsOf(settings: PlanSettings): InitSettings | undefined
   const init = settings["init"] as Record<string, unknown> | undefined;
   if (!init || typeof init !== "object") return undefined;
   const text = (key: string) => (typeof init[key] === "string" ? { [key]: init[key] as string } : {});
-  return { ...text("from"), ...text("model"), ...text("rename"), prefix: Array.isArray(init["prefix"]) ? init["prefix"].map(String) : String(init["prefix"] ?? "") };
+  return {
+    ...text("from"),
+    ...text("model"),
+    ...text("rename"),
+    prefix: Array.isArray(init["prefix"]) ? init["prefix"].map(String) : String(init["prefix"] ?? ""),
+  };
 }
 
 /**
@@ -105,7 +122,13 @@ export function loadWeightsFrom(executor: Executor, path: string, prefix: string
  * of this model under one of `prefixes` (a list; one string; "" for all) is copied from `tensors`.
  * `where` names the source in errors.
  */
-export function loadWeightsFromTable(executor: Executor, tensors: ReadonlyMap<string, StoredTensor>, prefixes: string | readonly string[], rename: string | undefined, where: string): string[] {
+export function loadWeightsFromTable(
+  executor: Executor,
+  tensors: ReadonlyMap<string, StoredTensor>,
+  prefixes: string | readonly string[],
+  rename: string | undefined,
+  where: string,
+): string[] {
   const list = typeof prefixes === "string" ? [prefixes] : prefixes.length ? prefixes : [""];
   const under = (name: string, p: string) => p === "" || name === p || name.startsWith(`${p}.`);
   const loaded: string[] = [];
@@ -127,7 +150,10 @@ export function loadWeightsFromTable(executor: Executor, tensors: ReadonlyMap<st
     }
   }
   if (problems.length || loaded.length === 0) {
-    throw new CheckpointError(`cannot load \`${list.join("`, `") || "every weight"}\` from ${where}:\n  ${problems.length ? problems.join("\n  ") : "no weight of this model has that prefix"}`);
+    throw new CheckpointError(
+      `cannot load \`${list.join("`, `") || "every weight"}\` from ${where}:\n  ` +
+        `${problems.length ? problems.join("\n  ") : "no weight of this model has that prefix"}`,
+    );
   }
   return loaded;
 }

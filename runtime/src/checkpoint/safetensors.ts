@@ -41,7 +41,13 @@ export function encodeSafetensors(tensors: ReadonlyMap<string, StoredTensor>, me
       else view.setInt32(at, t.data[i]!, true);
     }
   }
-  header["__metadata__"] = { ...metadata, [DATA_HASH]: contentHash(names.map((name) => [name, header[name]]), data) };
+  header["__metadata__"] = {
+    ...metadata,
+    [DATA_HASH]: contentHash(
+      names.map((name) => [name, header[name]]),
+      data,
+    ),
+  };
   // The header is padded with spaces to a multiple of 8 bytes, as the reference writer does.
   let json = JSON.stringify(header);
   while ((8 + Buffer.byteLength(json)) % 8 !== 0) json += " ";
@@ -92,7 +98,8 @@ export function decodeSafetensors(bytes: Uint8Array, path = "checkpoint"): { ten
     const { dtype, shape, data_offsets: offsets } = entry;
     if (dtype !== "F32" && dtype !== "I32") fail(`tensor ${name} has dtype ${JSON.stringify(dtype)}; reclang reads F32 and I32`);
     if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) fail(`tensor ${name} has a shape that is not a list of sizes`);
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)) return fail(`tensor ${name} has a bad byte range`);
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0))
+      return fail(`tensor ${name} has a bad byte range`);
     const [start, end] = offsets as [number, number];
     const elements = (shape as number[]).reduce((a, b) => a * b, 1);
     if (start > end || end > dataLength || end - start !== elements * 4) fail(`tensor ${name} has a bad byte range`);
@@ -101,7 +108,8 @@ export function decodeSafetensors(bytes: Uint8Array, path = "checkpoint"): { ten
   // The ranges must tile the data: sorted by start, each begins where the previous ended.
   let covered = 0;
   for (const [name, e] of [...entries].sort((a, b) => a[1].data_offsets[0] - b[1].data_offsets[0])) {
-    if (e.data_offsets[0] !== covered) fail(`tensor ${name}'s bytes ${e.data_offsets[0] < covered ? "overlap another tensor's" : "leave a gap after the previous tensor's"}`);
+    if (e.data_offsets[0] !== covered)
+      fail(`tensor ${name}'s bytes ${e.data_offsets[0] < covered ? "overlap another tensor's" : "leave a gap after the previous tensor's"}`);
     covered = e.data_offsets[1];
   }
   if (covered !== dataLength) fail(`${dataLength - covered} bytes after the last tensor belong to none`);

@@ -62,7 +62,12 @@ export function packRows(rows: readonly EncodedRow[], fields: readonly PlanDataF
   for (const [input, parts] of groups) {
     const count = parts[0]!.part!.count;
     const dtype = tfDtype(parts[0]!);
-    const data = dtype === "float32" ? new Float32Array(rows.length * count) : dtype === "int32" ? new Int32Array(rows.length * count) : new Uint8Array(rows.length * count);
+    const data =
+      dtype === "float32"
+        ? new Float32Array(rows.length * count)
+        : dtype === "int32"
+          ? new Int32Array(rows.length * count)
+          : new Uint8Array(rows.length * count);
     rows.forEach((row, r) => parts.forEach((part) => (data[r * count + part.part!.index] = row.fields.get(part.name)![0]!)));
     feeds.set(input, tf.tensor(data, [rows.length, count], dtype));
   }
@@ -70,7 +75,12 @@ export function packRows(rows: readonly EncodedRow[], fields: readonly PlanDataF
     if ((field.kind === "timestamp" && !field.feeds) || field.part) continue;
     const width = field.shape.reduce((a, b) => a * b, 1);
     const dtype = tfDtype(field);
-    const data = dtype === "float32" ? new Float32Array(rows.length * width) : dtype === "int32" ? new Int32Array(rows.length * width) : new Uint8Array(rows.length * width);
+    const data =
+      dtype === "float32"
+        ? new Float32Array(rows.length * width)
+        : dtype === "int32"
+          ? new Int32Array(rows.length * width)
+          : new Uint8Array(rows.length * width);
     rows.forEach((row, r) => data.set(row.fields.get(field.name)!, r * width));
     feeds.set(field.name, tf.tensor(data, [rows.length, ...field.shape], dtype));
   }

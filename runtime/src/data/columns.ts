@@ -34,14 +34,23 @@ export const maskColumn = (data: Uint8Array, shape: readonly number[] = []): Col
  * `shapes` gives the per-example shape of the columns that are not scalars; Int32Array columns
  * are ids or integers, Uint8Array booleans, Float32Array floats.
  */
-export function trainAndTest(columns: Record<string, ColumnData>, shapes: Record<string, number[]>, trainExamples: number, total: number): { train: Examples; test: Examples } {
+export function trainAndTest(
+  columns: Record<string, ColumnData>,
+  shapes: Record<string, number[]>,
+  trainExamples: number,
+  total: number,
+): { train: Examples; test: Examples } {
   const split = (from: number, to: number): Examples => ({
     count: to - from,
     columns: new Map(
       Object.entries(columns).map(([name, data]) => {
         const shape = shapes[name] ?? [];
         const width = shape.reduce((x, y) => x * y, 1);
-        const column: Column = { data: data.slice(from * width, to * width), shape, dtype: data instanceof Uint8Array ? "bool" : data instanceof Int32Array ? "int32" : "float32" };
+        const column: Column = {
+          data: data.slice(from * width, to * width),
+          shape,
+          dtype: data instanceof Uint8Array ? "bool" : data instanceof Int32Array ? "int32" : "float32",
+        };
         return [name, column];
       }),
     ),

@@ -32,7 +32,10 @@ export async function readConstantsFiles(plan: Plan, settings: readonly string[]
  */
 export async function readConstantsFile(plan: Plan, setting: string, baseDir: string): Promise<Map<string, Tensor>> {
   const source = fileSource(plan, parseConfig(setting), baseDir);
-  if (source.schema.fields.some((f) => f.ids === "vocab")) throw new DataSourceError(`the constants file ${source.shownPath} holds ids as integers: its schema ${source.schema.name} may not map them through a vocabulary`);
+  if (source.schema.fields.some((f) => f.ids === "vocab"))
+    throw new DataSourceError(
+      `the constants file ${source.shownPath} holds ids as integers: its schema ${source.schema.name} may not map them through a vocabulary`,
+    );
   const fed = constantInputs(plan).filter((i) => source.schema.fields.some((f) => f.name === i.name));
   const key = source.config.args.get("key");
   const encoder = new RowEncoder(source.schema, source.shownPath);
@@ -43,13 +46,20 @@ export async function readConstantsFile(plan: Plan, setting: string, baseDir: st
     rows.push(encoder.encode(row));
     if (typeof key === "string") keys.push(keyOf(row, key, source.shownPath));
   }
-  if (rows.length === 0) throw new DataFileError(`${source.shownPath} has no rows (an empty file, or a header alone); it holds the constant inputs ${fed.map((i) => `\`${i.name}\``).join(", ")}`);
+  if (rows.length === 0)
+    throw new DataFileError(
+      `${source.shownPath} has no rows (an empty file, or a header alone); it holds the constant inputs ${fed.map((i) => `\`${i.name}\``).join(", ")}`,
+    );
   const ordered = typeof key === "string" ? byKey(rows, keys, fed, key, source.shownPath) : rows;
   const { feeds } = packRows(ordered, source.schema.fields);
   for (const input of fed) {
     const rowsDeclared = input.type.shape[0];
     if (typeof rowsDeclared === "number" && rowsDeclared !== ordered.length) {
-      throw new DataFileError(`${source.shownPath} has ${rows.length} rows, but the constant input \`${input.name}\` declares ${rowsDeclared} (its first axis is the file's rows: declare it with a dimension of \`dims\`, such as [E])`);
+      throw new DataFileError(
+        `${source.shownPath} has ${rows.length} rows, but the constant input \`${input.name}\` ` +
+          `declares ${rowsDeclared} (its first axis is the file's rows: declare it with a dimension ` +
+          `of \`dims\`, such as [E])`,
+      );
     }
   }
   return feeds;
@@ -59,7 +69,14 @@ export async function readConstantsFile(plan: Plan, setting: string, baseDir: st
 function keyOf(row: Row, column: string, file: string): number {
   const raw = row.values[column];
   const id = toInteger(raw) ?? NaN;
-  if (!Number.isInteger(id) || id < 0) throw new BadRowError(file, row.index, column, raw === undefined || raw === null ? "the key is missing" : `expected an id (a whole number of at least 0) as the key, found ${JSON.stringify(raw)}`, raw === undefined || raw === null ? "REC4008" : "REC4002");
+  if (!Number.isInteger(id) || id < 0)
+    throw new BadRowError(
+      file,
+      row.index,
+      column,
+      raw === undefined || raw === null ? "the key is missing" : `expected an id (a whole number of at least 0) as the key, found ${JSON.stringify(raw)}`,
+      raw === undefined || raw === null ? "REC4008" : "REC4002",
+    );
   return id;
 }
 
@@ -68,12 +85,23 @@ function byKey(rows: readonly EncodedRow[], keys: readonly number[], fed: readon
   const sizes = new Set(fed.map((i) => i.type.shape[0]));
   const [size] = sizes;
   if (sizes.size !== 1 || typeof size !== "number") {
-    throw new DataSourceError(`${file} is read by its key \`${column}\`, so the constant inputs it feeds (${fed.map((i) => `\`${i.name}\``).join(", ")}) need one fixed first axis, the number of ids (such as [items, dim] with \`param items = …\`)`);
+    throw new DataSourceError(
+      `${file} is read by its key \`${column}\`, so the constant inputs it feeds ` +
+        `(${fed.map((i) => `\`${i.name}\``).join(", ")}) need one fixed first axis, the number of ` +
+        `ids (such as [items, dim] with \`param items = …\`)`,
+    );
   }
   const placed: (EncodedRow | undefined)[] = new Array(size);
   rows.forEach((row, r) => {
     const id = keys[r]!;
-    if (id >= size) throw new BadRowError(file, row.index, column, `the key ${id} is outside the ${size} ids of ${fed.map((i) => `\`${i.name}\``).join(", ")} (0 to ${size - 1})`, "REC4003");
+    if (id >= size)
+      throw new BadRowError(
+        file,
+        row.index,
+        column,
+        `the key ${id} is outside the ${size} ids of ${fed.map((i) => `\`${i.name}\``).join(", ")} (0 to ${size - 1})`,
+        "REC4003",
+      );
     if (placed[id]) throw new BadRowError(file, row.index, column, `the key ${id} was given before, at row ${placed[id]!.index}`, "REC4002");
     placed[id] = row;
   });
@@ -88,6 +116,13 @@ function byKey(rows: readonly EncodedRow[], keys: readonly number[], fed: readon
  */
 export async function bindConstants(executor: Executor, data: DataSet): Promise<void> {
   if (!constantInputs(executor.plan).length || executor.constants.size) return;
-  if (!data.constants) throw new DataSourceError(`model ${executor.plan.model} has constant inputs (${constantInputs(executor.plan).map((i) => `\`${i.name}\``).join(", ")}) but its data gives none: add \`constants = csv("…", schema = S)\` to the train block`);
+  if (!data.constants)
+    throw new DataSourceError(
+      `model ${executor.plan.model} has constant inputs ` +
+        `(${constantInputs(executor.plan)
+          .map((i) => `\`${i.name}\``)
+          .join(", ")}) but its data ` +
+        `gives none: add \`constants = csv("…", schema = S)\` to the train block`,
+    );
   executor.bindConstants(await data.constants());
 }

@@ -108,7 +108,15 @@ export class ContractChecker {
         continue;
       }
       if (state.lengths) {
-        const n = state.field.tokenize ? (tokensOf(raw, state.field.tokenize)?.length ?? 0) : Array.isArray(raw) ? raw.length : typeof raw === "string" ? (raw.trim() ? raw.trim().split(/[\s;]+/).length : 0) : 0;
+        const n = state.field.tokenize
+          ? (tokensOf(raw, state.field.tokenize)?.length ?? 0)
+          : Array.isArray(raw)
+            ? raw.length
+            : typeof raw === "string"
+              ? raw.trim()
+                ? raw.trim().split(/[\s;]+/).length
+                : 0
+              : 0;
         state.lengths.set(n, (state.lengths.get(n) ?? 0) + 1);
       }
       if (state.binary && values) {
@@ -138,11 +146,21 @@ export class ContractChecker {
       return { file: this.file, rows: 0, splits: { ...this.splits }, fields, problems };
     }
     if (this.malformed.count) {
-      problems.push({ code: "REC4010", severity: "error", field: "", args: { file: this.file, count: String(this.malformed.count), first: this.malformed.first! } });
+      problems.push({
+        code: "REC4010",
+        severity: "error",
+        field: "",
+        args: { file: this.file, count: String(this.malformed.count), first: this.malformed.first! },
+      });
     }
     for (const field of this.schema.fields) {
       if (field.kind !== "mask" && !this.columns.has(field.column)) {
-        problems.push({ code: "REC4001", severity: "error", field: field.name, args: { field: field.name, column: field.column, file: this.file, available: [...this.columns].slice(0, 12).join(", ") } });
+        problems.push({
+          code: "REC4001",
+          severity: "error",
+          field: field.name,
+          args: { field: field.name, column: field.column, file: this.file, available: [...this.columns].slice(0, 12).join(", ") },
+        });
         fields.push({ field: field.name, column: field.column, bad: this.rows, detail: "missing column" });
       }
     }
@@ -156,7 +174,12 @@ export class ContractChecker {
       if (state.field.space && state.field.ids !== "vocab" && state.maxId >= 0) details.push(`ids 0–${state.maxId} of ${state.field.space.size}`);
       if (state.trainCounts) {
         const size = state.field.space!.size - 1;
-        const kept = new Set([...state.trainCounts.entries()].sort((a, b) => b[1] - a[1]).slice(0, size).map(([k]) => k));
+        const kept = new Set(
+          [...state.trainCounts.entries()]
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, size)
+            .map(([k]) => k),
+        );
         let total = 0;
         let missing = 0;
         for (const [key, count] of state.heldOutKeys!) {
@@ -166,7 +189,12 @@ export class ContractChecker {
         const rate = total ? missing / total : 0;
         details.push(`vocabulary ${kept.size} of ${state.trainCounts.size} distinct training values, held-out OOV ${(rate * 100).toFixed(1)}%`);
         if (rate > OOV_WARNING) {
-          problems.push({ code: "REC4005", severity: "warning", field: state.field.name, args: { ...at(state), rate: `${(rate * 100).toFixed(1)}%`, distinct: String(state.trainCounts.size), size: String(state.field.space!.size) } });
+          problems.push({
+            code: "REC4005",
+            severity: "warning",
+            field: state.field.name,
+            args: { ...at(state), rate: `${(rate * 100).toFixed(1)}%`, distinct: String(state.trainCounts.size), size: String(state.field.space!.size) },
+          });
         }
       }
       if (state.lengths) {
@@ -179,15 +207,31 @@ export class ContractChecker {
           return 0;
         };
         const truncated = sorted.filter(([l]) => l > declared).reduce((n, [, c]) => n + c, 0) / Math.max(1, count);
-        details.push(`length p50 ${quantile(0.5)}, p95 ${quantile(0.95)}, max ${sorted[sorted.length - 1]?.[0] ?? 0} (declared ${declared}; ${(truncated * 100).toFixed(1)}% truncated)`);
+        details.push(
+          `length p50 ${quantile(0.5)}, p95 ${quantile(0.95)}, max ` +
+            `${sorted[sorted.length - 1]?.[0] ?? 0} (declared ${declared}; ` +
+            `${(truncated * 100).toFixed(1)}% truncated)`,
+        );
         if (truncated > TRUNCATION_WARNING) {
-          problems.push({ code: "REC4006", severity: "warning", field: state.field.name, args: { ...at(state), rate: `${(truncated * 100).toFixed(1)}%`, declared: String(declared), p95: String(quantile(0.95)), max: String(sorted[sorted.length - 1]![0]) } });
+          problems.push({
+            code: "REC4006",
+            severity: "warning",
+            field: state.field.name,
+            args: {
+              ...at(state),
+              rate: `${(truncated * 100).toFixed(1)}%`,
+              declared: String(declared),
+              p95: String(quantile(0.95)),
+              max: String(sorted[sorted.length - 1]![0]),
+            },
+          });
         }
       }
       if (state.binary && !state.binary.other && state.binary.zeros + state.binary.ones > 0) {
         const rate = state.binary.ones / (state.binary.zeros + state.binary.ones);
         details.push(`positive rate ${(rate * 100).toFixed(2)}%`);
-        if (rate < IMBALANCE || rate > 1 - IMBALANCE) problems.push({ code: "REC4007", severity: "warning", field: state.field.name, args: { ...at(state), rate: `${(rate * 100).toFixed(2)}%` } });
+        if (rate < IMBALANCE || rate > 1 - IMBALANCE)
+          problems.push({ code: "REC4007", severity: "warning", field: state.field.name, args: { ...at(state), rate: `${(rate * 100).toFixed(2)}%` } });
       }
       fields.push({ field: state.field.name, column: state.field.column, bad, detail: details.join("; ") });
     }
@@ -196,7 +240,14 @@ export class ContractChecker {
 }
 
 /** Reads a file and checks it against the schema. */
-export async function checkDataFile(options: { path: string; shownPath: string; format: TableFormat; schema: PlanSchema; valid: number; test: number }): Promise<ContractReport> {
+export async function checkDataFile(options: {
+  path: string;
+  shownPath: string;
+  format: TableFormat;
+  schema: PlanSchema;
+  valid: number;
+  test: number;
+}): Promise<ContractReport> {
   const columns = new Set<string>();
   if (options.format === "jsonl") {
     // JSON lines have no header: a column is present when some row has it.

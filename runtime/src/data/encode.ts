@@ -16,7 +16,10 @@ export class BadRowError extends Error {
     readonly row: number,
     readonly column: string,
     readonly reason: string,
-    /** The data-contract code this problem is reported under (REC4002 type, REC4003 id range, REC4004 not finite, REC4008 missing value, REC4011 below the minimum). */
+    /**
+     * The data-contract code this problem is reported under (REC4002 type, REC4003 id range,
+     * REC4004 not finite, REC4008 missing value, REC4011 below the minimum).
+     */
     readonly code: string,
   ) {
     super(`${file}, row ${row}${column ? `, column \`${column}\`` : ""}: ${reason}`);
@@ -131,7 +134,15 @@ export class RowEncoder {
       else {
         // Only the tokens the field keeps (the last n with truncate = "left": all of them).
         const list = field.tokenize ? tokensOf(raw, field.tokenize, field.sequence?.truncate === "left" ? Infinity : field.shape[0]!) : toList(raw);
-        if (!list) throw this.bad(row, field, field.tokenize ? `expected text to split into ${field.tokenize}s, found ${describe(raw)}` : `expected a list of ${field.shape[0]} values, found ${describe(raw)}`, "REC4002");
+        if (!list)
+          throw this.bad(
+            row,
+            field,
+            field.tokenize
+              ? `expected text to split into ${field.tokenize}s, found ${describe(raw)}`
+              : `expected a list of ${field.shape[0]} values, found ${describe(raw)}`,
+            "REC4002",
+          );
         const n = field.shape[0]!;
         lengths.set(field.name, list.length);
         if (!field.sequence && list.length !== n) throw this.bad(row, field, `expected ${n} values, found ${list.length}`, "REC4002");
@@ -147,14 +158,18 @@ export class RowEncoder {
       if (raw === undefined || raw === null) throw this.bad(row, field, "the value is missing", "REC4008");
       const seconds = toSeconds(raw);
       if (seconds === undefined) throw this.bad(row, field, `expected a timestamp, found ${describe(raw)}`, "REC4002");
-      if (field.dtype === "i32" && Math.abs(seconds) >= 2 ** 31) throw this.bad(row, field, `the time ${seconds} does not fit an i32 input (declare it f32)`, "REC4002");
+      if (field.dtype === "i32" && Math.abs(seconds) >= 2 ** 31)
+        throw this.bad(row, field, `the time ${seconds} does not fit an i32 input (declare it f32)`, "REC4002");
       fields.set(field.name, Float64Array.of(field.dtype === "i32" ? Math.floor(seconds) : seconds));
     }
     for (const mask of this.schema.fields) {
       if (mask.kind !== "mask") continue;
       const of = this.valueFields.find((f) => f.column === mask.column && f.sequence)!;
       const length = Math.min(lengths.get(of.name) ?? 0, mask.shape[0]!);
-      fields.set(mask.name, Float64Array.from({ length: mask.shape[0]! }, (_, i) => (i < length ? 1 : 0)));
+      fields.set(
+        mask.name,
+        Float64Array.from({ length: mask.shape[0]! }, (_, i) => (i < length ? 1 : 0)),
+      );
     }
     return { index: row.index, fields, lengths };
   }
@@ -190,6 +205,6 @@ function expectation(field: PlanDataField): string {
 }
 
 function describe(value: unknown): string {
-  const text = typeof value === "string" ? JSON.stringify(value) : typeof value === "bigint" ? String(value) : JSON.stringify(value) ?? String(value);
+  const text = typeof value === "string" ? JSON.stringify(value) : typeof value === "bigint" ? String(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 40 ? `${text.slice(0, 37)}…` : text;
 }

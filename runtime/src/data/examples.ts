@@ -26,7 +26,9 @@ export function rowsOf(examples: Examples, rows: ArrayLike<number>): Examples {
 /** The examples at `rows` (positions into `examples`), packed as one batch. */
 export function batchOf(examples: Examples, rows: ArrayLike<number>): Batch {
   const picked = rowsOf(examples, rows);
-  const feeds = new Map<string, Tensor>([...picked.columns].map(([name, column]) => [name, tf.tensor(column.data, [rows.length, ...column.shape], column.dtype)]));
+  const feeds = new Map<string, Tensor>(
+    [...picked.columns].map(([name, column]) => [name, tf.tensor(column.data, [rows.length, ...column.shape], column.dtype)]),
+  );
   return { feeds, size: rows.length };
 }
 
@@ -88,7 +90,8 @@ export async function materialize(source: BatchSource, chunk = 4096): Promise<Ex
   let count = 0;
   for (let batch = await source.next(chunk); batch; batch = await source.next(chunk)) {
     for (const [name, tensor] of batch.feeds) {
-      const part = parts.get(name) ?? parts.set(name, { column: { shape: tensor.shape.slice(1), dtype: tensor.dtype as Column["dtype"] }, chunks: [] }).get(name)!;
+      const part =
+        parts.get(name) ?? parts.set(name, { column: { shape: tensor.shape.slice(1), dtype: tensor.dtype as Column["dtype"] }, chunks: [] }).get(name)!;
       const values = tensor.dataSync() as ColumnData;
       part.chunks.push(tensor.dtype === "bool" ? Uint8Array.from(values) : values);
     }

@@ -87,7 +87,14 @@ export class FileDataSet implements DataSet {
         const task = taskOf(row, tasks);
         if (task !== undefined) taskRows[task]!++;
         else {
-          const bad = new BadRowError(options.shownPath, row.index, tasks.column, `the task ${JSON.stringify(row.values[tasks.column] ?? null)} is not one of \`tasks { shares = [${tasks.shares.join(", ")}] }\`'s, 0 to ${tasks.shares.length - 1}`, "REC4003");
+          const bad = new BadRowError(
+            options.shownPath,
+            row.index,
+            tasks.column,
+            `the task ${JSON.stringify(row.values[tasks.column] ?? null)} is not one of \`tasks { ` +
+              `shares = [${tasks.shares.join(", ")}] }\`'s, 0 to ${tasks.shares.length - 1}`,
+            "REC4003",
+          );
           if (!options.skipBadRows) throw bad;
           // No task's pass reads the row: counted here, once.
           untasked.push(bad.message);
@@ -103,13 +110,19 @@ export class FileDataSet implements DataSet {
       }
     }
     const vocabularies = new Map(
-      vocabFields.map((f) => [f.name, options.vocabularies?.get(f.name) ? new Vocabulary(options.vocabularies.get(f.name)!) : builders.get(f.name)!.build(f.space!.size)]),
+      vocabFields.map((f) => [
+        f.name,
+        options.vocabularies?.get(f.name) ? new Vocabulary(options.vocabularies.get(f.name)!) : builders.get(f.name)!.build(f.space!.size),
+      ]),
     );
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     if (total === 0) throw new DataFileError(`${options.shownPath} has no rows (an empty file, or a header alone)`);
     if (counts.train === 0) throw new DataFileError(`${options.shownPath}: no rows fall in the training split`);
     const empty = taskRows.findIndex((n) => n === 0);
-    if (empty >= 0) throw new DataFileError(`${options.shownPath}: no training row has task ${empty} in its column \`${tasks!.column}\`, so its share of each batch could not be filled`);
+    if (empty >= 0)
+      throw new DataFileError(
+        `${options.shownPath}: no training row has task ${empty} in its column \`${tasks!.column}\`, so its share of each batch could not be filled`,
+      );
     const data = new FileDataSet(options, splitOf, vocabularies, new RowEncoder(options.schema, options.shownPath, vocabularies), counts);
     data.skipped.count += untasked.length;
     data.skipped.examples.push(...untasked.slice(0, 5));
@@ -128,7 +141,13 @@ export class FileDataSet implements DataSet {
 
   /** The training split read once into memory (for epochs and label privacy). */
   finite(): Promise<Examples> {
-    if (this.options.tasks) return Promise.reject(new DataSourceError(`\`tasks { … }\` composes each training batch from every task's rows: train by \`steps\`, not \`epochs\` (label privacy, which reads the training split once, does not apply either)`));
+    if (this.options.tasks)
+      return Promise.reject(
+        new DataSourceError(
+          `\`tasks { … }\` composes each training batch from every task's rows: train by \`steps\`, ` +
+            `not \`epochs\` (label privacy, which reads the training split once, does not apply either)`,
+        ),
+      );
     return (this.training ??= materialize(this.batches(this.encoded("train"))));
   }
 
@@ -164,7 +183,10 @@ export class FileDataSet implements DataSet {
         any = true;
         yield row;
       }
-      if (!any) throw new DataFileError(`${this.options.shownPath}: every row of the ${split} split${task === undefined ? "" : ` with task ${task}`} was skipped as bad`);
+      if (!any)
+        throw new DataFileError(
+          `${this.options.shownPath}: every row of the ${split} split${task === undefined ? "" : ` with task ${task}`} was skipped as bad`,
+        );
     }
   }
 
@@ -193,7 +215,11 @@ export class FileDataSet implements DataSet {
       async next(batchSize: number): Promise<Batch | undefined> {
         const quotas = taskQuotas(batchSize, shares);
         const starved = quotas.findIndex((q) => q === 0);
-        if (starved >= 0) throw new DataSourceError(`${shownPath}: a batch of ${batchSize} gives task ${starved} (share ${shares[starved]} of ${shares.reduce((a, b) => a + b, 0)}) no rows; raise the batch or the task's share`);
+        if (starved >= 0)
+          throw new DataSourceError(
+            `${shownPath}: a batch of ${batchSize} gives task ${starved} (share ${shares[starved]} of ` +
+              `${shares.reduce((a, b) => a + b, 0)}) no rows; raise the batch or the task's share`,
+          );
         const taken: EncodedRow[] = [];
         for (const [task, quota] of quotas.entries()) {
           for (let i = 0; i < quota; i++) taken.push((await streams[task]!.next()).value as EncodedRow);

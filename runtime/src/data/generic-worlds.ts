@@ -10,7 +10,9 @@ import { arg, f32, ids, mask, modelArg, SEED_ARGS, whole, type GeneratedWorld, t
 const latentFactor: GeneratedWorld = {
   name: "latent_factor",
   kind: "generated",
-  doc: "users and items with latent vectors (items around cluster centres, Zipf popularity); a history of engaged items and the next item drawn by the same preference",
+  doc:
+    "users and items with latent vectors (items around cluster centres, Zipf popularity); a " +
+    "history of engaged items and the next item drawn by the same preference",
   args: [
     ...SEED_ARGS,
     modelArg("users", "users", "user_id", 1000),
@@ -57,8 +59,16 @@ const graphSizes = (args: WorldArgs) => ({ users: args.number("users"), items: a
 const interactionGraph: GeneratedWorld = {
   name: "interaction_graph",
   kind: "generated",
-  doc: "a user–item interaction graph for graph models: the graph's edges fed once, whole, as constant inputs (LightGCN-normalized), training pairs from the graph, held-out pairs removed from it",
-  args: [...SEED_ARGS, modelArg("users", "users", "user_id", 2000), modelArg("items", "items", "item_id", 1000), arg("edges", 100_000, "interactions in the graph (a ninth more are held out)")],
+  doc:
+    "a user–item interaction graph for graph models: the graph's edges fed once, whole, as " +
+    "constant inputs (LightGCN-normalized), training pairs from the graph, held-out pairs " +
+    "removed from it",
+  args: [
+    ...SEED_ARGS,
+    modelArg("users", "users", "user_id", 2000),
+    modelArg("items", "items", "item_id", 1000),
+    arg("edges", 100_000, "interactions in the graph (a ninth more are held out)"),
+  ],
   fields: [
     ids("user_id", [], "users", "a user of an interaction"),
     ids("item_id", [], "items", "the item of that interaction"),

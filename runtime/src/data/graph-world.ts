@@ -16,7 +16,8 @@ export interface InteractionGraphOptions extends GraphSizes {
 
 /** The graph last built, by its sizes and seed: the constants and each split's stream share it. */
 const lastGraph = keepingLast((sizes: GraphSizes) => buildInteractionGraph(sizes));
-const graphOf = ({ users, items, edges, worldSeed, clusters }: GraphSizes) => lastGraph({ users, items, edges, worldSeed, ...(clusters !== undefined ? { clusters } : {}) });
+const graphOf = ({ users, items, edges, worldSeed, clusters }: GraphSizes) =>
+  lastGraph({ users, items, edges, worldSeed, ...(clusters !== undefined ? { clusters } : {}) });
 
 /** The graph's edge list: the model's constant inputs. */
 export function interactionGraphConstants(options: GraphSizes): Map<string, Column> {

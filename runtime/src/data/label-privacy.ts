@@ -61,7 +61,10 @@ export function withLabelPrivacy(data: DataSet, privacy: LabelPrivacy, seed: num
     ? () =>
         (noisy ??= base().then((examples) => {
           const column = examples.columns.get(privacy.label);
-          if (!column) throw new LabelPrivacyError(`label_privacy names the label \`${privacy.label}\`, which the data does not feed; it feeds ${[...examples.columns.keys()].join(", ")}`);
+          if (!column)
+            throw new LabelPrivacyError(
+              `label_privacy names the label \`${privacy.label}\`, which the data does not feed; it feeds ${[...examples.columns.keys()].join(", ")}`,
+            );
           const released: Column = { ...column, data: randomizedResponse(column.data, privacy, privacyRandom(seed)) };
           return { count: examples.count, columns: new Map([...examples.columns, [privacy.label, released]]) };
         }))
@@ -78,7 +81,10 @@ export function withLabelPrivacy(data: DataSet, privacy: LabelPrivacy, seed: num
         const batch = await source.next(size);
         if (!batch) return batch;
         const labels = batch.feeds.get(privacy.label);
-        if (!labels) throw new LabelPrivacyError(`label_privacy names the label \`${privacy.label}\`, which the data does not feed; it feeds ${[...batch.feeds.keys()].join(", ")}`);
+        if (!labels)
+          throw new LabelPrivacyError(
+            `label_privacy names the label \`${privacy.label}\`, which the data does not feed; it feeds ${[...batch.feeds.keys()].join(", ")}`,
+          );
         batch.feeds.set(privacy.label, tf.tensor(randomizedResponse(labels.dataSync(), privacy, random), labels.shape, "float32"));
         labels.dispose();
         return batch;

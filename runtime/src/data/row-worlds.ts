@@ -60,7 +60,9 @@ const ctr: World = {
 const GRAPH_FILE_SIZES = { users: 2_000, items: 1_000 };
 
 const graphEdges: World = {
-  description: `an interaction graph's edges (${GRAPH_FILE_SIZES.users} users, ${GRAPH_FILE_SIZES.items} items; --rows edges): user, item, weight = 1 / √(deg(user)·deg(item))`,
+  description:
+    `an interaction graph's edges (${GRAPH_FILE_SIZES.users} users, ${GRAPH_FILE_SIZES.items} ` +
+    `items; --rows edges): user, item, weight = 1 / √(deg(user)·deg(item))`,
   columns: [
     { name: "user", kind: "int" },
     { name: "item", kind: "int" },
@@ -73,7 +75,9 @@ const graphEdges: World = {
 };
 
 const graphPairs: World = {
-  description: "the same graph's interactions (--rows as for graph_edges): user, item, ts; the graph's edges, then a ninth as many held out (split by time, valid = 0.1)",
+  description:
+    "the same graph's interactions (--rows as for graph_edges): user, item, ts; the graph's " +
+    "edges, then a ninth as many held out (split by time, valid = 0.1)",
   columns: [
     { name: "user", kind: "int" },
     { name: "item", kind: "int" },

@@ -37,7 +37,8 @@ export async function openDataSet(plan: Plan, dataSetting: string | undefined, o
   if (!dataSetting) throw new DataSourceError(`model ${plan.model} has no \`data = …\` in its train block`);
   const config = parseConfig(dataSetting);
   if (config.name === "synthetic") return syntheticDataSet(plan, config, options.seed, options.worlds ?? new Map());
-  if (config.name === "parquet" || config.name === "jsonl" || config.name === "csv") return withConstantsFile(plan, await fileDataSet(plan, config, options), options);
+  if (config.name === "parquet" || config.name === "jsonl" || config.name === "csv")
+    return withConstantsFile(plan, await fileDataSet(plan, config, options), options);
   throw new DataSourceError(`unknown data source \`${config.name}\`; the sources are parquet, jsonl, csv and synthetic`);
 }
 
@@ -87,7 +88,9 @@ async function fileDataSet(plan: Plan, config: Config, options: DataOptions): Pr
  * as the checker left it (REC2023 refuses shares that are not positive numbers).
  */
 function tasksSetting(plan: Plan): TaskShares | undefined {
-  const block = plan.train.map((stage) => stage.settings["tasks"]).find((s): s is PlanSettings => typeof s === "object" && s !== null && !Array.isArray(s) && !("dim" in s));
+  const block = plan.train
+    .map((stage) => stage.settings["tasks"])
+    .find((s): s is PlanSettings => typeof s === "object" && s !== null && !Array.isArray(s) && !("dim" in s));
   if (!block) return undefined;
   const shares = block["shares"];
   return { column: String(block["column"] ?? "task"), shares: Array.isArray(shares) ? shares.map(Number) : [] };
@@ -122,7 +125,8 @@ function syntheticDataSet(plan: Plan, config: Config, seed: number, worlds: Worl
   return {
     ...(constants ? { constants: () => (made ??= Promise.resolve(tensorsOf(constants(args)))) } : {}),
     train: () => fittingInputs(plan, name, batches(record.stream(args, streamSeed, "train"))),
-    heldOut: (split = "valid") => fittingInputs(plan, name, batches(record.stream(args, streamSeed + HELD_OUT_SEED_OFFSET + (split === "test" ? 1 : 0), split))),
+    heldOut: (split = "valid") =>
+      fittingInputs(plan, name, batches(record.stream(args, streamSeed + HELD_OUT_SEED_OFFSET + (split === "test" ? 1 : 0), split))),
     heldOutBatches: 4,
     skipped: { count: 0, examples: [] },
   };
@@ -134,14 +138,17 @@ function batches(stream: ColumnStream): BatchSource {
     async next(batchSize) {
       const examples: Examples = stream.next(batchSize);
       // A column's own row count: a world may feed tasks of different sizes in one batch (OmniSearchSage's pairs).
-      const feeds = new Map<string, Tensor>([...examples.columns].map(([name, c]) => [name, tf.tensor(c.data, [widthOf(c) ? c.data.length / widthOf(c) : examples.count, ...c.shape], c.dtype)]));
+      const feeds = new Map<string, Tensor>(
+        [...examples.columns].map(([name, c]) => [name, tf.tensor(c.data, [widthOf(c) ? c.data.length / widthOf(c) : examples.count, ...c.shape], c.dtype)]),
+      );
       return { feeds, size: examples.count };
     },
   };
 }
 
 /** A world's whole fields as tensors of their full shapes. */
-const tensorsOf = (columns: ReadonlyMap<string, Column>) => new Map<string, Tensor>([...columns].map(([name, c]) => [name, tf.tensor(c.data, [...c.shape], c.dtype)]));
+const tensorsOf = (columns: ReadonlyMap<string, Column>) =>
+  new Map<string, Tensor>([...columns].map(([name, c]) => [name, tf.tensor(c.data, [...c.shape], c.dtype)]));
 
 /**
  * A world's batches, checked against the model's inputs: an input the world does not generate, or
@@ -161,7 +168,11 @@ function fittingInputs(plan: Plan, world: string, source: BatchSource): BatchSou
         if (!fed) throw new DataSourceError(`the world \`${world}\` does not generate ${where}; it generates ${[...batch.feeds.keys()].join(", ")}`);
         const declared = input.type.shape;
         const clash = fed.shape.length !== declared.length || declared.some((d, axis) => typeof d === "number" && d !== fed.shape[axis]);
-        if (clash) throw new DataSourceError(`the world \`${world}\` generates ${where} with shape [${fed.shape.join(", ")}], the spec declares [${declared.map((d) => (typeof d === "number" ? d : String(d))).join(", ")}]`);
+        if (clash)
+          throw new DataSourceError(
+            `the world \`${world}\` generates ${where} with shape [${fed.shape.join(", ")}], the spec ` +
+              `declares [${declared.map((d) => (typeof d === "number" ? d : String(d))).join(", ")}]`,
+          );
       }
       return batch;
     },

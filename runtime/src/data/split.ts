@@ -41,7 +41,7 @@ export async function timeSplitter(options: SplitOptions & FileRef, column: stri
     times[row.index - 1] = MALFORMED in row.values ? NaN : (toTime(row.values[column]) ?? NaN);
   }
   const sorted = Float64Array.from(times.filter((t) => !Number.isNaN(t))).sort();
-  const cut = (fraction: number) => (fraction <= 0 ? Infinity : sorted[Math.max(0, Math.floor(sorted.length * (1 - fraction)))] ?? Infinity);
+  const cut = (fraction: number) => (fraction <= 0 ? Infinity : (sorted[Math.max(0, Math.floor(sorted.length * (1 - fraction)))] ?? Infinity));
   const testFrom = cut(options.test);
   const validFrom = cut(options.test + options.valid);
   return (row) => {

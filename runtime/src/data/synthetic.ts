@@ -10,7 +10,16 @@ import { floatColumn, idColumn, maskColumn, type Column } from "./columns.js";
 import type { ColumnStream } from "./world.js";
 import { gaussian, xorshift32 } from "./random.js";
 
-export function latentFactorWorld(options: { users: number; items: number; historyLength: number; worldSeed: number; streamSeed: number; dim?: number; clusters?: number; target?: string }): ColumnStream {
+export function latentFactorWorld(options: {
+  users: number;
+  items: number;
+  historyLength: number;
+  worldSeed: number;
+  streamSeed: number;
+  dim?: number;
+  clusters?: number;
+  target?: string;
+}): ColumnStream {
   // The world (centres, users' clusters, popularity) comes from `worldSeed`; the examples drawn
   // from it from `streamSeed`, so training and held-out streams share one world.
   let random = xorshift32(options.worldSeed);

@@ -73,7 +73,10 @@ async function* parquetRows(path: string, columns?: readonly string[]): AsyncGen
     throw new DataFileError(`${path}: a damaged Parquet footer (its row counts disagree: ${Number(metadata.num_rows)} in all, ${claimed} in its row groups)`);
   }
   if (claimed > MAX_PARQUET_ROWS_PER_BYTE * file.byteLength) {
-    throw new DataFileError(`${path}: the Parquet footer claims ${claimed} rows in ${file.byteLength} bytes, more than ${MAX_PARQUET_ROWS_PER_BYTE} per byte; the file is damaged`);
+    throw new DataFileError(
+      `${path}: the Parquet footer claims ${claimed} rows in ${file.byteLength} bytes, more than ` +
+        `${MAX_PARQUET_ROWS_PER_BYTE} per byte; the file is damaged`,
+    );
   }
   let names: string[];
   try {
@@ -93,9 +96,12 @@ async function* parquetRows(path: string, columns?: readonly string[]): AsyncGen
       try {
         values = await parquetReadObjects({ file, metadata, rowStart: start, rowEnd: end, columns: [name] });
       } catch (e) {
-        throw new DataFileError(`${path}: row group ${g + 1} (rows ${start + 1}–${end}), column \`${name}\`, cannot be read (${e instanceof Error ? e.message : String(e)})`);
+        throw new DataFileError(
+          `${path}: row group ${g + 1} (rows ${start + 1}–${end}), column \`${name}\`, cannot be read (${e instanceof Error ? e.message : String(e)})`,
+        );
       }
-      if (values.length !== rows) throw new DataFileError(`${path}: row group ${g + 1} holds ${values.length} rows of \`${name}\`, but its footer says ${rows}`);
+      if (values.length !== rows)
+        throw new DataFileError(`${path}: row group ${g + 1} holds ${values.length} rows of \`${name}\`, but its footer says ${rows}`);
       values.forEach((v, i) => (objects[i]![name] = v[name]));
     }
     for (let i = 0; i < objects.length; i++) yield { index: start + i + 1, values: objects[i]! };
@@ -120,7 +126,13 @@ async function* jsonlRows(path: string): AsyncGenerator<Row> {
     }
     // A line that is not a JSON object is a bad row, reported by the caller with its number.
     if (values && typeof values === "object" && !Array.isArray(values)) yield { index, values: values as Record<string, unknown> };
-    else yield { index, values: { [MALFORMED]: parsed ? `the line is JSON but not an object (${Array.isArray(values) ? "an array" : typeof values})` : "the line is not valid JSON" } };
+    else
+      yield {
+        index,
+        values: {
+          [MALFORMED]: parsed ? `the line is JSON but not an object (${Array.isArray(values) ? "an array" : typeof values})` : "the line is not valid JSON",
+        },
+      };
   }
 }
 

@@ -55,7 +55,11 @@ export function worldArgs(world: WorldContract, config: Config, plan: Plan, worl
   };
   const chosen = part();
   if (chosen !== undefined && !worldParts(world).includes(chosen)) {
-    throw new DataSourceError(`the world \`${world.name}\` has the parts ${worldParts(world).map((p) => `\`${p}\``).join(" and ")}, not \`${chosen}\``);
+    throw new DataSourceError(
+      `the world \`${world.name}\` has the parts ${worldParts(world)
+        .map((p) => `\`${p}\``)
+        .join(" and ")}, not \`${chosen}\``,
+    );
   }
   return { worldSeed, number, string: text, modelDim: (input, axis, fallback) => dimOf(plan, input, axis) ?? fallback };
 }

@@ -24,7 +24,10 @@ export interface WorldArg {
    */
   readonly default: number | string | { readonly [part: string]: number };
   readonly doc: string;
-  /** With the default `model`: the input whose id space (or, with `axis`, dimension) is the size, else `fallback`. `arg:<name>` names the input by another argument. */
+  /**
+   * With the default `model`: the input whose id space (or, with `axis`, dimension) is the size,
+   * else `fallback`. `arg:<name>` names the input by another argument.
+   */
   readonly model?: { readonly input: string; readonly axis?: number; readonly fallback: number };
 }
 
@@ -147,7 +150,10 @@ export const modelArg = (name: string, doc: string, input: string, fallback: num
 });
 
 /** Every world's `seed` and `world_per_seed`. */
-export const SEED_ARGS: readonly WorldArg[] = [arg("seed", 0, "the world's seed"), arg("world_per_seed", "false", "true: the run's seed also draws a new world")];
+export const SEED_ARGS: readonly WorldArg[] = [
+  arg("seed", 0, "the world's seed"),
+  arg("world_per_seed", "false", "true: the run's seed also draws a new world"),
+];
 /** A finite world's seed arguments and its two sizes. */
 export const finiteArgs = (train: WorldArg["default"], test: WorldArg["default"]): WorldArg[] => [
   ...SEED_ARGS,

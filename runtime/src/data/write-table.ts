@@ -21,7 +21,13 @@ export async function writeTable(path: string, format: TableFormat, columns: Col
   return format === "csv" ? lines.length - 1 : lines.length;
 }
 
-const PARQUET_TYPE: Record<ColumnKind, "INT32" | "FLOAT" | "INT64"> = { int: "INT32", float: "FLOAT", float_list: "FLOAT", int_list: "INT32", timestamp: "INT64" };
+const PARQUET_TYPE: Record<ColumnKind, "INT32" | "FLOAT" | "INT64"> = {
+  int: "INT32",
+  float: "FLOAT",
+  float_list: "FLOAT",
+  int_list: "INT32",
+  timestamp: "INT64",
+};
 
 async function writeParquet(path: string, columns: Columns, rows: Rows): Promise<number> {
   const { parquetWriteBuffer } = await import("hyparquet-writer");
@@ -31,7 +37,11 @@ async function writeParquet(path: string, columns: Columns, rows: Rows): Promise
     count++;
     for (const c of columns) data.get(c.name)!.push(c.kind === "timestamp" ? BigInt(row[c.name] as number) : row[c.name]);
   }
-  const buffer = parquetWriteBuffer({ schema: parquetSchema(columns), columnData: columns.map((c) => ({ name: c.name, data: data.get(c.name)! })), rowGroupSize: 10_000 });
+  const buffer = parquetWriteBuffer({
+    schema: parquetSchema(columns),
+    columnData: columns.map((c) => ({ name: c.name, data: data.get(c.name)! })),
+    rowGroupSize: 10_000,
+  });
   writeFileAtomic(path, new Uint8Array(buffer));
   return count;
 }

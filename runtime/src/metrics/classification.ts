@@ -15,7 +15,7 @@ export function auc(p: ArrayLike<number>, y: ArrayLike<number>): number {
   const order = Array.from({ length: p.length }, (_, i) => i).sort((i, j) => p[i]! - p[j]!);
   let positives = 0;
   let rankSum = 0;
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j + 1 < order.length && p[order[j + 1]!] === p[order[i]!]) j++;
     const averageRank = (i + j) / 2 + 1; // Tied scores share their average rank.
@@ -48,7 +48,12 @@ export function groupAuc(p: ArrayLike<number>, y: ArrayLike<number>, groups: Arr
     const labels = rows.map((i) => y[i]!);
     const pos = labels.filter(positive).length;
     if (pos === 0 || pos === rows.length) continue;
-    weighted += rows.length * auc(rows.map((i) => p[i]!), labels);
+    weighted +=
+      rows.length *
+      auc(
+        rows.map((i) => p[i]!),
+        labels,
+      );
     weight += rows.length;
   }
   return weight ? weighted / weight : 0.5;

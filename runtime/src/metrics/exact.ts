@@ -27,7 +27,10 @@ const EXACT: Record<string, (args: Readonly<Record<string, Gathered>>) => number
 export function exactMetric(op: string, args: Readonly<Record<string, Gathered>>): number {
   const f = EXACT[op];
   if (!f) throw new Error(`no whole-set definition for metric op \`${op}\``);
-  return finiteOrNaN(Object.values(args).map((a) => a.data), () => f(args));
+  return finiteOrNaN(
+    Object.values(args).map((a) => a.data),
+    () => f(args),
+  );
 }
 
 export function hasExactMetric(op: string): boolean {

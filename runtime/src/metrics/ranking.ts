@@ -60,5 +60,8 @@ export function meanReciprocalRank(queries: readonly Query[]): number {
 
 /** The queries of an in-batch score matrix [rows, cols] whose row i's positive is column i. */
 export function diagonalQueries(scores: ArrayLike<number>, rows: number, cols: number): Query[] {
-  return Array.from({ length: rows }, (_, r) => ({ scores: Array.prototype.slice.call(scores, r * cols, (r + 1) * cols) as number[], relevant: r < cols ? [r] : [] }));
+  return Array.from({ length: rows }, (_, r) => ({
+    scores: Array.prototype.slice.call(scores, r * cols, (r + 1) * cols) as number[],
+    relevant: r < cols ? [r] : [],
+  }));
 }

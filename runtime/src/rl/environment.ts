@@ -43,11 +43,16 @@ export class Environment {
     const plan = executor.plan;
     const heads = plan.entries.predict.outputs;
     const missing = ENVIRONMENT_HEADS.filter((h) => !(h in heads));
-    if (missing.length) throw new RolloutError(`the environment ${plan.model} has no head ${missing.map((m) => `\`${m}\``).join(", ")}; an environment declares \`candidates\`, \`p_response\`, \`reward\` and \`p_continue\``);
+    if (missing.length)
+      throw new RolloutError(
+        `the environment ${plan.model} has no head ${missing.map((m) => `\`${m}\``).join(", ")}; ` +
+          `an environment declares \`candidates\`, \`p_response\`, \`reward\` and \`p_continue\``,
+      );
     this.stateFields = plan.inputs.map((i) => i.name).filter((n) => !NOT_STATE.has(n));
     const action = plan.inputs.find((i) => i.name === "action");
     const size = action?.type.space?.size;
-    if (!action || typeof size !== "number") throw new RolloutError(`the environment ${plan.model} needs an input \`action: id<items>[S]\` with a fixed catalogue size`);
+    if (!action || typeof size !== "number")
+      throw new RolloutError(`the environment ${plan.model} needs an input \`action: id<items>[S]\` with a fixed catalogue size`);
     this.items = size;
   }
 
@@ -63,7 +68,9 @@ export class Environment {
     const shape = out!.shape;
     if (shape.length !== 2 || shape[0] !== state.count) {
       tf.dispose(out!);
-      throw new RolloutError(`${this.where("candidates", step)} has shape [${shape.join(", ")}]; it must give [S, K] candidates for the ${state.count} sessions`);
+      throw new RolloutError(
+        `${this.where("candidates", step)} has shape [${shape.join(", ")}]; it must give [S, K] candidates for the ${state.count} sessions`,
+      );
     }
     const ids = Int32Array.from(await out!.data());
     tf.dispose(out!);
@@ -80,7 +87,12 @@ export class Environment {
   }
 
   /** The transition: reward, the chance of continuing, and the next state (fields without a `next_` head are kept). */
-  async transition(state: Examples, action: Int32Array, response: Float32Array, step: number): Promise<{ reward: Float32Array; pContinue: Float32Array; next: Examples }> {
+  async transition(
+    state: Examples,
+    action: Int32Array,
+    response: Float32Array,
+    step: number,
+  ): Promise<{ reward: Float32Array; pContinue: Float32Array; next: Examples }> {
     const changing = this.stateFields.filter((f) => `next_${f}` in this.executor.plan.entries.predict.outputs);
     const feeds = this.feeds(state, action, response);
     const [reward, pContinue, ...nexts] = this.run(["reward", "p_continue", ...changing.map((f) => `next_${f}`)], feeds, step);
@@ -98,11 +110,14 @@ export class Environment {
       const expected = [state.count, ...column.shape];
       if (t.shape.join() !== expected.join()) {
         tf.dispose(nexts.slice(i));
-        throw new RolloutError(`${this.where(`next_${field}`, step)} has shape [${t.shape.join(", ")}]; the state field \`${field}\` is [${expected.join(", ")}]`);
+        throw new RolloutError(
+          `${this.where(`next_${field}`, step)} has shape [${t.shape.join(", ")}]; the state field \`${field}\` is [${expected.join(", ")}]`,
+        );
       }
       const values = await t.data();
       t.dispose();
-      const data: Column["data"] = column.dtype === "float32" ? Float32Array.from(values) : column.dtype === "int32" ? Int32Array.from(values) : Uint8Array.from(values);
+      const data: Column["data"] =
+        column.dtype === "float32" ? Float32Array.from(values) : column.dtype === "int32" ? Int32Array.from(values) : Uint8Array.from(values);
       if (column.dtype === "float32" && data.some((v) => !Number.isFinite(v))) throw new RolloutError(`${this.where(`next_${field}`, step)} is not finite`);
       columns.set(field, { ...column, data });
     }
@@ -119,7 +134,11 @@ export class Environment {
 
   private column(state: Examples, field: string): Column {
     const column = state.columns.get(field);
-    if (!column) throw new RolloutError(`the world does not give the state field \`${field}\` that the environment ${this.executor.plan.model} reads; it gives ${[...state.columns.keys()].join(", ")}`);
+    if (!column)
+      throw new RolloutError(
+        `the world does not give the state field \`${field}\` that the environment ` +
+          `${this.executor.plan.model} reads; it gives ${[...state.columns.keys()].join(", ")}`,
+      );
     return column;
   }
 
@@ -146,7 +165,8 @@ export class Environment {
     const shape = t.shape;
     const data = Float32Array.from(await t.data());
     t.dispose();
-    if (shape.length !== 1 || shape[0] !== count) throw new RolloutError(`${this.where(head, step)} has shape [${shape.join(", ")}]; it must give one value per session, [${count}]`);
+    if (shape.length !== 1 || shape[0] !== count)
+      throw new RolloutError(`${this.where(head, step)} has shape [${shape.join(", ")}]; it must give one value per session, [${count}]`);
     return data;
   }
 

@@ -33,7 +33,12 @@ export class ReplayBuffer {
 
   /** Appends every row of `transitions` (or those in `rows`), overwriting the oldest when full. */
   push(transitions: Examples, rows?: ArrayLike<number>): void {
-    this.columns ??= new Map([...transitions.columns].map(([name, c]) => [name, { ...c, data: new (c.data.constructor as new (n: number) => ColumnData)(this.capacity * widthOf(c)) }]));
+    this.columns ??= new Map(
+      [...transitions.columns].map(([name, c]) => [
+        name,
+        { ...c, data: new (c.data.constructor as new (n: number) => ColumnData)(this.capacity * widthOf(c)) },
+      ]),
+    );
     const count = rows ? rows.length : transitions.count;
     for (let i = 0; i < count; i++) {
       const from = rows ? rows[i]! : i;
@@ -55,7 +60,10 @@ export class ReplayBuffer {
     const wanted = new Map<string, Column>();
     for (const name of fields) {
       const column = this.columns.get(name);
-      if (!column) throw new RolloutError(`the value model reads the input \`${name}\`, which no transition holds; transitions hold ${[...this.columns.keys()].join(", ")}`);
+      if (!column)
+        throw new RolloutError(
+          `the value model reads the input \`${name}\`, which no transition holds; transitions hold ${[...this.columns.keys()].join(", ")}`,
+        );
       wanted.set(name, column);
     }
     return batchOf({ count: this.size, columns: wanted }, rows);

@@ -42,10 +42,11 @@ export function chooseActions(values: Float32Array, candidates: Int32Array, k: n
       const weights = Array.from({ length: k }, (_, j) => Math.exp((values[s * k + j]! - top) / explore.temperature));
       let u = random() * weights.reduce((a, b) => a + b, 0);
       pick = k - 1;
-      for (let j = 0; j < k; j++) if ((u -= weights[j]!) <= 0) {
-        pick = j;
-        break;
-      }
+      for (let j = 0; j < k; j++)
+        if ((u -= weights[j]!) <= 0) {
+          pick = j;
+          break;
+        }
     }
     actions[s] = candidates[s * k + pick]!;
   }
@@ -68,7 +69,17 @@ interface StepResult {
  * the environment's `p_response` (or the world's truth), the transition, and the end of the
  * session drawn from `p_continue` (or the truth) or reached at `maxSteps` items.
  */
-async function stepSessions(env: Environment, truth: InteractiveWorld | undefined, policy: PolicyValues, state: Examples, lengths: ArrayLike<number>, step: number, explore: Exploration, random: () => number, maxSteps: number): Promise<StepResult> {
+async function stepSessions(
+  env: Environment,
+  truth: InteractiveWorld | undefined,
+  policy: PolicyValues,
+  state: Examples,
+  lengths: ArrayLike<number>,
+  step: number,
+  explore: Exploration,
+  random: () => number,
+  maxSteps: number,
+): Promise<StepResult> {
   const { ids, k } = await env.candidates(state, step);
   const values = await policy(state, ids, k, step);
   const action = chooseActions(values, ids, k, explore, random);
@@ -108,7 +119,11 @@ export class TrainingRollouts {
     const step = ++this.steps;
     const result = await stepSessions(this.env, undefined, this.policy, this.state, this.lengths, step, this.explore, this.random, this.world.maxSteps);
     const nextCandidates = await this.env.candidates(result.next, step);
-    if (nextCandidates.k !== result.k) throw new RolloutError(`${this.env.where("candidates", step)} gave ${nextCandidates.k} candidates for the next states but ${result.k} before; the candidate set has one size`);
+    if (nextCandidates.k !== result.k)
+      throw new RolloutError(
+        `${this.env.where("candidates", step)} gave ${nextCandidates.k} candidates for the next ` +
+          `states but ${result.k} before; the candidate set has one size`,
+      );
     const columns = new Map<string, Column>();
     for (const field of this.env.stateFields) {
       columns.set(field, this.state.columns.get(field)!);
@@ -164,7 +179,14 @@ export interface EpisodeMetrics {
  * continuation drawn from the world's truth (the environment gives candidates, rewards and the
  * next state). Deterministic for `random`'s seed.
  */
-export async function evaluateInWorld(env: Environment, world: InteractiveWorld, policy: PolicyValues, sessions: number, reach: number, random: () => number): Promise<EpisodeMetrics> {
+export async function evaluateInWorld(
+  env: Environment,
+  world: InteractiveWorld,
+  policy: PolicyValues,
+  sessions: number,
+  reach: number,
+  random: () => number,
+): Promise<EpisodeMetrics> {
   const state = world.start(sessions, random);
   let active = Int32Array.from({ length: sessions }, (_, i) => i);
   const lengths = new Int32Array(sessions);

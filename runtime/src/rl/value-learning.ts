@@ -53,7 +53,8 @@ export function rolloutSettingsOf(settings: PlanSettings): RolloutSettings | und
     return typeof v === "number" ? v : fallback;
   };
   const kind = String(get("explore") ?? "epsilon");
-  if (kind !== "epsilon" && kind !== "boltzmann" && kind !== "greedy") throw new RolloutError(`\`explore = "${kind}"\` is not an exploration; use "epsilon", "boltzmann" or "greedy"`);
+  if (kind !== "epsilon" && kind !== "boltzmann" && kind !== "greedy")
+    throw new RolloutError(`\`explore = "${kind}"\` is not an exploration; use "epsilon", "boltzmann" or "greedy"`);
   const batch = typeof settings["batch"] === "number" ? settings["batch"] : 64;
   return {
     environment: String(get("environment") ?? ""),
@@ -81,7 +82,10 @@ export interface ValueLearning {
 /** The Q-network's values of every session's candidates: its `q` head, f32[S, K]. */
 export function qValues(q: Executor): PolicyValues {
   const where = () => headPlace(q.plan, "q");
-  if (!("q" in q.plan.entries.predict.outputs)) throw new RolloutError(`model ${q.plan.model} learns by rollouts but has no head \`q\`: the values f32[S, K] of a state's candidates that the policy acts on`);
+  if (!("q" in q.plan.entries.predict.outputs))
+    throw new RolloutError(
+      `model ${q.plan.model} learns by rollouts but has no head \`q\`: the values f32[S, K] of a state's candidates that the policy acts on`,
+    );
   const reads = new Set(q.plan.inputs.map((i) => i.name));
   return async (state, candidates, k, step) => {
     const feeds = new Map<string, Tensor>();
@@ -92,7 +96,10 @@ export function qValues(q: Executor): PolicyValues {
       const shape = out.shape;
       const values = Float32Array.from(await out.data());
       out.dispose();
-      if (shape.join() !== [state.count, k].join()) throw new RolloutError(`${where()} has shape [${shape.join(", ")}] at step ${step}; it must score each of the ${k} candidates of the ${state.count} sessions`);
+      if (shape.join() !== [state.count, k].join())
+        throw new RolloutError(
+          `${where()} has shape [${shape.join(", ")}] at step ${step}; it must score each of the ${k} candidates of the ${state.count} sessions`,
+        );
       if (values.some((v) => !Number.isFinite(v))) throw new RolloutError(`${where()} is not finite at step ${step}`);
       return values;
     } finally {
@@ -114,7 +121,10 @@ export function valueLearning(q: Executor, env: Environment, world: InteractiveW
   // The buffer keeps only the fields the value model reads (what the summary counts).
   const collect = async () => {
     const transitions = await rollouts.advance();
-    replay.push({ count: transitions.count, columns: new Map(fields.flatMap((f) => (transitions.columns.has(f) ? [[f, transitions.columns.get(f)!] as const] : []))) });
+    replay.push({
+      count: transitions.count,
+      columns: new Map(fields.flatMap((f) => (transitions.columns.has(f) ? [[f, transitions.columns.get(f)!] as const] : []))),
+    });
   };
   const data: DataSet = {
     train: () => ({
@@ -141,7 +151,9 @@ export function valueLearning(q: Executor, env: Environment, world: InteractiveW
   // Each reference's weights beside the online weights they follow, matched once (copyReferences
   // checked the names and shapes when the run started).
   const followed = referencePairs(settings).flatMap(([target, source]) =>
-    [...q.params].filter(([name]) => name.startsWith(`${target}.`)).map(([name, variable]) => [variable, q.params.get(`${source}.${name.slice(target.length + 1)}`)!] as const),
+    [...q.params]
+      .filter(([name]) => name.startsWith(`${target}.`))
+      .map(([name, variable]) => [variable, q.params.get(`${source}.${name.slice(target.length + 1)}`)!] as const),
   );
   const afterStep = (step: number) => {
     if (rollout.polyak > 0) {

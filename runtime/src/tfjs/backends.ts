@@ -112,7 +112,8 @@ export async function useBackend(name: BackendName): Promise<string> {
     }
     if (name === "tensorflow") {
       throw new BackendUnavailable(
-        "the tensorflow backend needs @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node; install one with `npm install @tensorflow/tfjs-node` where its native library can be downloaded",
+        "the tensorflow backend needs @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node; install " +
+          "one with `npm install @tensorflow/tfjs-node` where its native library can be downloaded",
       );
     }
   }
@@ -124,7 +125,11 @@ export async function useBackend(name: BackendName): Promise<string> {
       return "webgpu";
     }
     if (name === "webgpu" && !webgpuInstalled()) {
-      throw new BackendUnavailable(`the webgpu backend needs the optional packages ${WEBGPU_PACKAGES.map((p) => `\`${p}\``).join(" and ")}: \`npm install ${WEBGPU_PACKAGES.join(" ")}\` beside reclang`);
+      throw new BackendUnavailable(
+        `the webgpu backend needs the optional packages ` +
+          `${WEBGPU_PACKAGES.map((p) => `\`${p}\``).join(" and ")}: \`npm install ` +
+          `${WEBGPU_PACKAGES.join(" ")}\` beside reclang`,
+      );
     }
     if (name === "webgpu") {
       throw new BackendUnavailable(

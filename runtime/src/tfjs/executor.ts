@@ -80,8 +80,17 @@ export class Executor {
     for (const input of this.plan.inputs.filter((i) => i.constant)) {
       const fed = feeds.get(input.name);
       const line = this.plan.steps[input.step]?.loc?.[0];
-      if (!fed) throw new PlanError(`no value for the constant input \`${input.name}\`${line ? ` (line ${line})` : ""}; the data gives ${[...feeds.keys()].map((k) => `\`${k}\``).join(", ") || "nothing"}`);
-      if (fed.dtype !== tfDtype(input.type) || fed.shape.length !== input.type.shape.length) throw new PlanError(`the constant input \`${input.name}\`${line ? ` (line ${line})` : ""} is fed ${fed.dtype}[${fed.shape.join(", ")}], the model declares ${input.type.dtype}[${input.type.shape.join(", ")}]`);
+      if (!fed)
+        throw new PlanError(
+          `no value for the constant input \`${input.name}\`${line ? ` (line ${line})` : ""}; the ` +
+            `data gives ${[...feeds.keys()].map((k) => `\`${k}\``).join(", ") || "nothing"}`,
+        );
+      if (fed.dtype !== tfDtype(input.type) || fed.shape.length !== input.type.shape.length)
+        throw new PlanError(
+          `the constant input \`${input.name}\`${line ? ` (line ${line})` : ""} is fed ` +
+            `${fed.dtype}[${fed.shape.join(", ")}], the model declares ` +
+            `${input.type.dtype}[${input.type.shape.join(", ")}]`,
+        );
       // A clone shares the data: the executor frees its own handle, the data set keeps its own.
       this.constants.set(input.name, tf.clone(fed));
     }
@@ -114,7 +123,11 @@ export class Executor {
    */
   runTrain(feeds: ReadonlyMap<string, Tensor>, options: RunOptions = {}): { losses: Map<string, Tensor>; updates: Map<string, Tensor> } {
     const { outputs, updates = {} } = this.plan.entries.train;
-    const values = this.runOutputs({ ...outputs, ...Object.fromEntries(Object.entries(updates).map(([name, step]) => [`update:${name}`, step])) }, feeds, options);
+    const values = this.runOutputs(
+      { ...outputs, ...Object.fromEntries(Object.entries(updates).map(([name, step]) => [`update:${name}`, step])) },
+      feeds,
+      options,
+    );
     return {
       losses: new Map(Object.keys(outputs).map((name) => [name, values.get(name)!])),
       updates: new Map(Object.keys(updates).map((name) => [name, values.get(`update:${name}`)!])),
@@ -173,11 +186,23 @@ export class Executor {
     return new Map(Object.entries(outputs).map(([name, step]) => [name, this.onceValues.has(step) ? tf.clone(values.get(step)!) : values.get(step)!]));
   }
 
-  private value(step: PlanStep, feeds: ReadonlyMap<string, Tensor>, values: Map<number, Tensor>, sizes: Map<string, number>, dim: (v: Parameters<typeof dimOfValue>[0]) => number, options: RunOptions): Tensor {
+  private value(
+    step: PlanStep,
+    feeds: ReadonlyMap<string, Tensor>,
+    values: Map<number, Tensor>,
+    sizes: Map<string, number>,
+    dim: (v: Parameters<typeof dimOfValue>[0]) => number,
+    options: RunOptions,
+  ): Tensor {
     if (step.op === "input") {
       const name = String(step.attrs["name"]);
       const fed = feeds.get(name);
-      if (!fed && this.plan.inputs.some((i) => i.name === name && i.constant)) throw new PlanError(`no value for the constant input \`${name}\`${step.loc ? ` (line ${step.loc[0]})` : ""}: it is fed once, from the train block's \`constants = …\` file or the world, and this executor was given none`);
+      if (!fed && this.plan.inputs.some((i) => i.name === name && i.constant))
+        throw new PlanError(
+          `no value for the constant input \`${name}\`${step.loc ? ` (line ${step.loc[0]})` : ""}: ` +
+            `it is fed once, from the train block's \`constants = …\` file or the world, and this ` +
+            `executor was given none`,
+        );
       if (!fed) throw new PlanError(`no value for the input \`${name}\``);
       const expected = step.type.shape.map((d) => evaluateDim(d, sizes));
       if (fed.shape.join() !== expected.join()) throw new PlanError(`input \`${name}\` has shape [${fed.shape}], the model expects [${expected}]`);
@@ -200,7 +225,11 @@ export class Executor {
       if (error instanceof PlanError || error instanceof KernelError) throw error;
       const where = step.loc ? ` at line ${step.loc[0]}:${step.loc[1]}` : "";
       const shapes = inputs.map((t) => `[${t.shape.join(", ")}]`).join(", ");
-      throw new KernelError(`\`${step.op}\`${where} failed on inputs of shapes ${shapes}: ${(error as Error).message} (the values do not fit what the spec declares: an id beyond its space, or a shape the data broke)`);
+      throw new KernelError(
+        `\`${step.op}\`${where} failed on inputs of shapes ${shapes}: ${(error as Error).message} ` +
+          `(the values do not fit what the spec declares: an id beyond its space, or a shape the ` +
+          `data broke)`,
+      );
     }
   }
 
@@ -214,7 +243,9 @@ export class Executor {
       return out;
     } catch (error) {
       const where = step.loc ? ` at line ${step.loc[0]}:${step.loc[1]}` : "";
-      throw new KernelError(`\`${fusion.kind}\`${where} failed on inputs of shapes ${inputs.map((t) => `[${t.shape.join(", ")}]`).join(", ")}: ${(error as Error).message}`);
+      throw new KernelError(
+        `\`${fusion.kind}\`${where} failed on inputs of shapes ${inputs.map((t) => `[${t.shape.join(", ")}]`).join(", ")}: ${(error as Error).message}`,
+      );
     }
   }
 
@@ -234,7 +265,9 @@ export class Executor {
   /** The first step (in order) of an entry point whose value is not finite, for error messages. */
   async firstNonFinite(entry: EntryName, feeds: ReadonlyMap<string, Tensor>): Promise<PlanStep | undefined> {
     const needed = this.needed(new Set(Object.values(this.plan.entries[entry].outputs)), this.schedule());
-    const values = tf.tidy(() => Object.fromEntries(this.runOutputs(Object.fromEntries([...needed].map((s) => [`s${s}`, s])), feeds, { training: true })) as Record<string, Tensor>);
+    const values = tf.tidy(
+      () => Object.fromEntries(this.runOutputs(Object.fromEntries([...needed].map((s) => [`s${s}`, s])), feeds, { training: true })) as Record<string, Tensor>,
+    );
     let found: PlanStep | undefined;
     for (const step of this.plan.steps) {
       const t = values[`s${step.id}`];
@@ -252,7 +285,8 @@ export class Executor {
   private needed(outputs: ReadonlySet<number>, schedule: Schedule): Set<number> {
     const needed = new Set(outputs);
     // A value computed once needs nothing more.
-    for (let i = this.plan.steps.length - 1; i >= 0; i--) if (needed.has(i) && !this.onceValues.has(i)) for (const input of schedule.inputsOf(i)) needed.add(input);
+    for (let i = this.plan.steps.length - 1; i >= 0; i--)
+      if (needed.has(i) && !this.onceValues.has(i)) for (const input of schedule.inputsOf(i)) needed.add(input);
     return needed;
   }
 
@@ -307,10 +341,14 @@ export function initialize(init: string, shape: number[], seed: number): Tensor 
     if (kv) args.set(kv[1]!, Number(kv[2]));
   }
   switch (name) {
-    case "zeros": return tf.zeros(shape);
-    case "ones": return tf.ones(shape);
-    case "normal": return tf.randomNormal(shape, args.get("mean") ?? 0, args.get("stddev") ?? 0.05, "float32", seed);
-    case "uniform": return tf.randomUniform(shape, args.get("low") ?? -0.05, args.get("high") ?? 0.05, "float32", seed);
+    case "zeros":
+      return tf.zeros(shape);
+    case "ones":
+      return tf.ones(shape);
+    case "normal":
+      return tf.randomNormal(shape, args.get("mean") ?? 0, args.get("stddev") ?? 0.05, "float32", seed);
+    case "uniform":
+      return tf.randomUniform(shape, args.get("low") ?? -0.05, args.get("high") ?? 0.05, "float32", seed);
     case "glorot_uniform": {
       const fanIn = shape.length > 1 ? shape[shape.length - 2]! : shape[0]!;
       const fanOut = shape[shape.length - 1]!;

@@ -38,7 +38,9 @@ export function decodeMessage(buffer: Buffer): { reply: Reply; length: number } 
   if (buffer.length < 8) return undefined;
   const headerLength = Number(buffer.readBigUInt64LE(0));
   if (buffer.length < 8 + headerLength) return undefined;
-  const header = JSON.parse(buffer.subarray(8, 8 + headerLength).toString("utf8")) as Record<string, unknown> & { tensors?: { name: string; dtype: WireDType; shape: number[] }[] };
+  const header = JSON.parse(buffer.subarray(8, 8 + headerLength).toString("utf8")) as Record<string, unknown> & {
+    tensors?: { name: string; dtype: WireDType; shape: number[] }[];
+  };
   let at = 8 + headerLength;
   const tensors = new Map<string, WireTensor>();
   for (const spec of header.tensors ?? []) {
@@ -62,7 +64,10 @@ export class TorchProcess {
   private exited: string | undefined;
 
   constructor(python: string, folder: string, packageName: string, threads = 0, env: NodeJS.ProcessEnv = process.env) {
-    const code = `import sys; sys.path.insert(0, ${pythonString(folder)}); from ${packageName}.reclang_torch.serve import main; main(${pythonString(packageName)}, ${threads})`;
+    const code =
+      `import sys; sys.path.insert(0, ${pythonString(folder)}); from ` +
+      `${packageName}.reclang_torch.serve import main; main(${pythonString(packageName)}, ` +
+      `${threads})`;
     this.child = spawn(python, ["-u", "-c", code], { cwd: folder, env: { ...env, ...(threads ? { OMP_NUM_THREADS: String(threads) } : {}) } });
     this.child.stdout.on("data", (chunk: Buffer) => this.receive(chunk));
     this.child.stderr.on("data", (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString("utf8")).slice(-8000)));

@@ -55,7 +55,8 @@ export function generateModule(plan: Plan, source: string): string {
     "        super().__init__(PARAMS, seed)",
   ];
   const rewrites = torchRewrites(plan);
-  for (const entry of ENTRIES) lines.push("", ...method(plan, rewrites, `entry_${entry}`, plan.entries[entry].outputs, entry === "train" ? plan.entries.train.updates : undefined));
+  for (const entry of ENTRIES)
+    lines.push("", ...method(plan, rewrites, `entry_${entry}`, plan.entries[entry].outputs, entry === "train" ? plan.entries.train.updates : undefined));
   // One method per head computing only that head, for serving (the ONNX export traces one).
   for (const [head, step] of Object.entries(plan.entries.predict.outputs)) lines.push("", ...method(plan, rewrites, `head_${head}`, { [head]: step }));
   return lines.join("\n") + "\n";
@@ -66,7 +67,13 @@ export function generateModule(plan: Plan, source: string): string {
  * computed in the same pass while training and kept in `self.pending_updates`, which the
  * trainer applies after the optimizer's step (PlanModule.apply_updates).
  */
-function method(plan: Plan, rewrites: ReadonlyMap<number, Rewrite>, name: string, outputs: Readonly<Record<string, number>>, updates: Readonly<Record<string, number>> = {}): string[] {
+function method(
+  plan: Plan,
+  rewrites: ReadonlyMap<number, Rewrite>,
+  name: string,
+  outputs: Readonly<Record<string, number>>,
+  updates: Readonly<Record<string, number>> = {},
+): string[] {
   const needed = new Set([...Object.values(outputs), ...Object.values(updates)]);
   const inputsOf = (id: number) => rewrites.get(id)?.inputs ?? plan.steps[id]!.inputs;
   for (let i = plan.steps.length - 1; i >= 0; i--) if (needed.has(i)) for (const input of inputsOf(i)) needed.add(input);
@@ -75,14 +82,35 @@ function method(plan: Plan, rewrites: ReadonlyMap<number, Rewrite>, name: string
   for (const step of plan.steps) {
     if (!needed.has(step.id)) continue;
     const rewrite = rewrites.get(step.id);
-    const line = rewrite ? `v${step.id} = ${rewrite.python(rewrite.inputs.map((i) => `v${i}`))}  # ${rewrite.label}${step.loc ? `, line ${step.loc[0]}:${step.loc[1]}` : ""}` : stepLine(plan, step);
+    const line = rewrite
+      ? `v${step.id} = ${rewrite.python(rewrite.inputs.map((i) => `v${i}`))}  # ${rewrite.label}${step.loc ? `, line ${step.loc[0]}:${step.loc[1]}` : ""}`
+      : stepLine(plan, step);
     // A value of the constant inputs alone: kept from its first computation while the session's
     // constants stay (`self.once` is a dict from Session.set_constants on; None computes every call).
-    if (step.once && step.op !== "input") body.push(`if self.once is not None and ${step.id} in self.once:`, `    v${step.id} = self.once[${step.id}]`, "else:", `    ${line}`, "    if self.once is not None:", `        self.once[${step.id}] = v${step.id}`);
+    if (step.once && step.op !== "input")
+      body.push(
+        `if self.once is not None and ${step.id} in self.once:`,
+        `    v${step.id} = self.once[${step.id}]`,
+        "else:",
+        `    ${line}`,
+        "    if self.once is not None:",
+        `        self.once[${step.id}] = v${step.id}`,
+      );
     else body.push(line);
   }
-  if (Object.keys(updates).length) body.push(`if training:`, `    self.pending_updates = {${Object.entries(updates).map(([state, id]) => `${pythonString(state)}: v${id}.detach()`).join(", ")}}`);
-  body.push(`return {${Object.entries(outputs).map(([name, id]) => `${pythonString(name)}: v${id}`).join(", ")}}`);
+  if (Object.keys(updates).length)
+    body.push(
+      `if training:`,
+      `    self.pending_updates = ` +
+        `{${Object.entries(updates)
+          .map(([state, id]) => `${pythonString(state)}: v${id}.detach()`)
+          .join(", ")}}`,
+    );
+  body.push(
+    `return {${Object.entries(outputs)
+      .map(([name, id]) => `${pythonString(name)}: v${id}`)
+      .join(", ")}}`,
+  );
   return [`    def ${name}(self, feeds, training=False, seed=0):`, ...body.map((l) => `        ${l}`)];
 }
 

@@ -39,13 +39,19 @@ export async function exportOnnx(executor: Executor, head: string, source: strin
     const inputs = read.filter((i) => !i.constant).map((i) => ({ name: i.name, dtype: i.type.dtype, shape: i.type.shape }));
     const constants = read.filter((i) => i.constant).map((i) => i.name);
     const missing = constants.filter((name) => !executor.constants.has(name));
-    if (missing.length) throw new BackendUnavailable(`--format onnx: the head \`${head}\` reads the constant inputs ${missing.map((n) => `\`${n}\``).join(", ")}, which its data did not give`);
+    if (missing.length)
+      throw new BackendUnavailable(
+        `--format onnx: the head \`${head}\` reads the constant inputs ${missing.map((n) => `\`${n}\``).join(", ")}, which its data did not give`,
+      );
     writeConstants(new Map(constants.map((name) => [name, executor.constants.get(name)!])), join(work, "constants"));
     // Example sizes for tracing; ONNX keeps the symbolic dims dynamic.
     const sizes = Object.fromEntries(inputs.flatMap((i) => i.shape.filter((d): d is string => typeof d === "string")).map((d, k) => [d, 3 + (k % 3)]));
     writeFileAtomic(join(work, "head.json"), JSON.stringify({ inputs, sizes }));
     const temporary = join(work, "head.onnx");
-    const code = `import sys; sys.path.insert(0, ${pythonString(work)}); from ${name}.reclang_torch.onnx_export import main; main(${[name, join(work, "weights.safetensors"), head, join(work, "head.json"), temporary].map(pythonString).join(", ")})`;
+    const code =
+      `import sys; sys.path.insert(0, ${pythonString(work)}); from ` +
+      `${name}.reclang_torch.onnx_export import main; ` +
+      `main(${[name, join(work, "weights.safetensors"), head, join(work, "head.json"), temporary].map(pythonString).join(", ")})`;
     const run = spawnSync(python.python, ["-c", code], { cwd: work, encoding: "utf8", maxBuffer: 1 << 26 });
     if (run.status !== 0) throw new TorchProcessError(`the ONNX export of head \`${head}\` failed:\n${run.stderr.trim().split("\n").slice(-12).join("\n")}`);
     const report = JSON.parse(run.stdout.trim().split("\n").at(-1)!) as { opset: number; onnx: string };

@@ -18,5 +18,6 @@ export function findTorchPython(env: NodeJS.ProcessEnv = process.env): TorchPyth
     const probe = spawnSync(python, ["-c", "import torch, numpy; print(torch.__version__)"], { encoding: "utf8", timeout: 60_000 });
     if (probe.status === 0) return (found = { python, torch: probe.stdout.trim() });
   }
-  return (found = `no Python with PyTorch found (tried ${candidates.join(", ")}); on Debian: apt-get install python3-torch libopenblas0-pthread, or set RECLANG_PYTHON`);
+  return (found =
+    `no Python with PyTorch found (tried ${candidates.join(", ")}); on Debian: apt-get install ` + `python3-torch libopenblas0-pthread, or set RECLANG_PYTHON`);
 }

@@ -51,7 +51,10 @@ export class TorchTrainer implements StepEngine {
     const process = new TorchProcess(options.python, options.folder, options.packageName, options.threads);
     const weights = new Map([...executor.params].map(([name, v]) => [name, wireTensor(v)]));
     try {
-      await process.call({ cmd: "init", seed: options.seed, device: options.device, groups, loss_weights: setup.lossWeights, clip_norm: setup.clipNorm }, weights);
+      await process.call(
+        { cmd: "init", seed: options.seed, device: options.device, groups, loss_weights: setup.lossWeights, clip_norm: setup.clipNorm },
+        weights,
+      );
     } catch (error) {
       await process.close();
       throw error;
@@ -104,7 +107,10 @@ export class TorchTrainer implements StepEngine {
   async restoreOptimizerState(state: ReadonlyMap<string, Tensor>): Promise<void> {
     const mine = new Map([...state].filter(([name]) => name.startsWith("torch.")).map(([name, t]) => [name, wireTensor(t)]));
     const plan = this.executor.plan;
-    checkTorchState([...mine].map(([name, t]) => ({ name, shape: t.shape })), plan.params.filter((p) => p.group !== "state").map((p) => ({ name: p.name, shape: p.type.shape.map(Number) })));
+    checkTorchState(
+      [...mine].map(([name, t]) => ({ name, shape: t.shape })),
+      plan.params.filter((p) => p.group !== "state").map((p) => ({ name: p.name, shape: p.type.shape.map(Number) })),
+    );
     await this.process.call({ cmd: "set_state" }, mine);
   }
 

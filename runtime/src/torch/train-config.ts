@@ -31,4 +31,3 @@ export function optimizerGroups(executor: Executor, settings: PlanSettings, step
   });
   return { setup, groups };
 }
-

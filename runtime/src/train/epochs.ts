@@ -16,11 +16,19 @@ export async function prepareTraining(data: DataSet, settings: PlanSettings, opt
   const released = privacy ? withLabelPrivacy(data, privacy, options.seed) : data;
   if (!options.epochs) return { data: released, options };
   if (!released.finite) {
-    throw new TrainingError(`\`epochs = ${options.epochs}\` needs data that ends: a file, or a finite world (\`rec data worlds\` marks them finite); this world generates examples without end, so count \`steps\` instead`);
+    throw new TrainingError(
+      `\`epochs = ${options.epochs}\` needs data that ends: a file, or a finite world (\`rec ` +
+        `data worlds\` marks them finite); this world generates examples without end, so count ` +
+        `\`steps\` instead`,
+    );
   }
   const examples = await released.finite();
   if (examples.count === 0) throw new TrainingError("the training split holds no examples, so an epoch is empty");
   const perEpoch = Math.ceil(examples.count / options.batch);
-  const prepared = withTraining(released, () => endlessEpochs(examples, options.seed), async () => examples);
+  const prepared = withTraining(
+    released,
+    () => endlessEpochs(examples, options.seed),
+    async () => examples,
+  );
   return { data: prepared, options: { ...options, steps: options.epochs * perEpoch, stepsPerEpoch: perEpoch } };
 }

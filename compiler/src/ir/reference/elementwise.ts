@@ -44,7 +44,8 @@ export const ELEMENTWISE_REFERENCE: Readonly<Record<string, Reference>> = {
   clip: ([x], { node, shape, dim }) => make(shape, (i) => Math.min(Math.max(x!.data[i]!, num(node.attrs.get("low"), dim)), num(node.attrs.get("high"), dim))),
   where: ([c, a, b], { shape }) =>
     make(shape, (i) => (c!.data[broadcastIndex(c!, shape, i)] ? a!.data[broadcastIndex(a!, shape, i)]! : b!.data[broadcastIndex(b!, shape, i)]!)),
-  cast: ([x], { node, shape }) => make(shape, (i) => (node.type.dtype === "bool" ? +(x!.data[i] !== 0) : node.type.dtype === "f32" ? x!.data[i]! : Math.trunc(x!.data[i]!))),
+  cast: ([x], { node, shape }) =>
+    make(shape, (i) => (node.type.dtype === "bool" ? +(x!.data[i] !== 0) : node.type.dtype === "f32" ? x!.data[i]! : Math.trunc(x!.data[i]!))),
   as_ids: ([x], { shape }) => make(shape, (i) => Math.trunc(x!.data[i]!)),
   // The forward value; the interpreter freezes it when taking finite differences.
   stop_gradient: ([x], { shape, frozen }) => ({ shape, data: (frozen ?? x!).data }),

@@ -14,11 +14,12 @@ export const LINALG_REFERENCE: Readonly<Record<string, Reference>> = {
     for (let b = 0; b < size(batchShape); b++) {
       const pOff = broadcastIndex(pBatch, batchShape, b) * m * k;
       const qOff = broadcastIndex(qBatch, batchShape, b) * k * n;
-      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
-        let acc = 0;
-        for (let t = 0; t < k; t++) acc += p!.data[pOff + i * k + t]! * q!.data[qOff + t * n + j]!;
-        out[b * m * n + i * n + j] = acc;
-      }
+      for (let i = 0; i < m; i++)
+        for (let j = 0; j < n; j++) {
+          let acc = 0;
+          for (let t = 0; t < k; t++) acc += p!.data[pOff + i * k + t]! * q!.data[qOff + t * n + j]!;
+          out[b * m * n + i * n + j] = acc;
+        }
     }
     return { shape, data: out };
   },

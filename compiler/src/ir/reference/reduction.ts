@@ -11,7 +11,8 @@ function reduce(op: string, t: Tensor, axes: readonly number[], outShape: readon
   const keptStrides = strides(keptShape);
   const target = (i: number) => {
     let flat = 0;
-    for (let axis = 0; axis < t.shape.length; axis++) if (!axes.includes(axis)) flat += (Math.floor(i / inStrides[axis]!) % t.shape[axis]!) * keptStrides[axis]!;
+    for (let axis = 0; axis < t.shape.length; axis++)
+      if (!axes.includes(axis)) flat += (Math.floor(i / inStrides[axis]!) % t.shape[axis]!) * keptStrides[axis]!;
     return flat;
   };
   if (op === "logsumexp") {
@@ -30,17 +31,27 @@ function reduce(op: string, t: Tensor, axes: readonly number[], outShape: readon
   return { shape: outShape, data: out };
 }
 
-const reduction = (op: string): Reference => ([x], { node, shape, dim }) => reduce(op, x!, axesOf(node.attrs.get("axis"), x!.shape.length, dim), shape);
+const reduction =
+  (op: string): Reference =>
+  ([x], { node, shape, dim }) =>
+    reduce(op, x!, axesOf(node.attrs.get("axis"), x!.shape.length, dim), shape);
 
 /** softmax or log_softmax along one axis: x − logsumexp(x), exponentiated for softmax. */
-export const normalize = (exponentiate: boolean): Reference => ([x], { node, shape, dim }) => {
-  const [axis] = axesOf(node.attrs.get("axis"), x!.shape.length, dim);
-  const lse = reduce("logsumexp", x!, [axis!], x!.shape.map((s, i) => (i === axis ? 1 : s)));
-  return make(shape, (i) => {
-    const v = x!.data[i]! - lse.data[broadcastIndex(lse, shape, i)]!;
-    return exponentiate ? Math.exp(v) : v;
-  });
-};
+export const normalize =
+  (exponentiate: boolean): Reference =>
+  ([x], { node, shape, dim }) => {
+    const [axis] = axesOf(node.attrs.get("axis"), x!.shape.length, dim);
+    const lse = reduce(
+      "logsumexp",
+      x!,
+      [axis!],
+      x!.shape.map((s, i) => (i === axis ? 1 : s)),
+    );
+    return make(shape, (i) => {
+      const v = x!.data[i]! - lse.data[broadcastIndex(lse, shape, i)]!;
+      return exponentiate ? Math.exp(v) : v;
+    });
+  };
 
 export const REDUCTION_REFERENCE: Readonly<Record<string, Reference>> = {
   sum: reduction("sum"),

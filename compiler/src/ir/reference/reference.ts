@@ -75,8 +75,13 @@ export function axesOf(attr: Attr | undefined, rank: number, dim: (d: Dim) => nu
 }
 
 /** A reference applying `f` to every element. */
-export const unary = (f: (x: number) => number): Reference => ([x], { shape }) => make(shape, (i) => f(x!.data[i]!));
+export const unary =
+  (f: (x: number) => number): Reference =>
+  ([x], { shape }) =>
+    make(shape, (i) => f(x!.data[i]!));
 
 /** A reference applying `f` to every pair of broadcast elements. */
-export const binary = (f: (a: number, b: number) => number): Reference => ([x, y], { shape }) =>
-  make(shape, (i) => f(x!.data[broadcastIndex(x!, shape, i)]!, y!.data[broadcastIndex(y!, shape, i)]!));
+export const binary =
+  (f: (a: number, b: number) => number): Reference =>
+  ([x, y], { shape }) =>
+    make(shape, (i) => f(x!.data[broadcastIndex(x!, shape, i)]!, y!.data[broadcastIndex(y!, shape, i)]!));

@@ -11,25 +11,28 @@ import { make, num, type Reference, type Tensor } from "./reference.js";
 
 type Estimator = "reinforce" | "snips" | "ips";
 
-const offPolicy = (estimator: Estimator): Reference => (x, { node, shape, dim, frozen }) => {
-  const [logp, action, reward, propensity] = x as [Tensor, Tensor, Tensor, Tensor];
-  const actions = logp.shape[1]!;
-  const rows = logp.shape[0]!;
-  const weightPolicy = frozen ?? logp;
-  const weight = (r: number) => Math.exp(weightPolicy.data[r * actions + action.data[r]!]!) / propensity.data[r]!;
-  if (estimator === "reinforce") {
-    const baseline = (node.attrs.get("baseline") as { value?: string } | undefined)?.value === "batch_mean" ? reward.data.reduce((p, q) => p + q, 0) / rows : 0;
-    const clip = num(node.attrs.get("clip"), dim);
-    let total = 0;
-    for (let r = 0; r < rows; r++) {
-      const w = clip > 0 ? Math.min(weight(r), clip) : weight(r);
-      total += w * (reward.data[r]! - baseline) * logp.data[r * actions + action.data[r]!]!;
+const offPolicy =
+  (estimator: Estimator): Reference =>
+  (x, { node, shape, dim, frozen }) => {
+    const [logp, action, reward, propensity] = x as [Tensor, Tensor, Tensor, Tensor];
+    const actions = logp.shape[1]!;
+    const rows = logp.shape[0]!;
+    const weightPolicy = frozen ?? logp;
+    const weight = (r: number) => Math.exp(weightPolicy.data[r * actions + action.data[r]!]!) / propensity.data[r]!;
+    if (estimator === "reinforce") {
+      const baseline =
+        (node.attrs.get("baseline") as { value?: string } | undefined)?.value === "batch_mean" ? reward.data.reduce((p, q) => p + q, 0) / rows : 0;
+      const clip = num(node.attrs.get("clip"), dim);
+      let total = 0;
+      for (let r = 0; r < rows; r++) {
+        const w = clip > 0 ? Math.min(weight(r), clip) : weight(r);
+        total += w * (reward.data[r]! - baseline) * logp.data[r * actions + action.data[r]!]!;
+      }
+      return make(shape, () => -total / rows);
     }
-    return make(shape, () => -total / rows);
-  }
-  const weights = Array.from({ length: rows }, (_, r) => weight(r));
-  return make(shape, () => (estimator === "snips" ? snips(weights, reward.data) : ips(weights, reward.data)));
-};
+    const weights = Array.from({ length: rows }, (_, r) => weight(r));
+    return make(shape, () => (estimator === "snips" ? snips(weights, reward.data) : ips(weights, reward.data)));
+  };
 
 const logSoftmax = normalize(false);
 

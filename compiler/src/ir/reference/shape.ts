@@ -63,7 +63,10 @@ function index(t: Tensor, spec: string, shape: readonly number[], dim: (d: Dim) 
 export const SHAPE_REFERENCE: Readonly<Record<string, Reference>> = {
   transpose: ([x], { node, shape, dim }) => {
     const rank = x!.shape.length;
-    const perm = node.attrs.get("perm")?.kind === "none" ? [...Array(rank).keys()].map((i) => (i === rank - 2 ? rank - 1 : i === rank - 1 ? rank - 2 : i)) : axesOf(node.attrs.get("perm"), rank, dim);
+    const perm =
+      node.attrs.get("perm")?.kind === "none"
+        ? [...Array(rank).keys()].map((i) => (i === rank - 2 ? rank - 1 : i === rank - 1 ? rank - 2 : i))
+        : axesOf(node.attrs.get("perm"), rank, dim);
     const inStrides = strides(x!.shape);
     const outStrides = strides(shape);
     return make(shape, (i) => {
@@ -104,4 +107,3 @@ export const SHAPE_REFERENCE: Readonly<Record<string, Reference>> = {
     });
   },
 };
-

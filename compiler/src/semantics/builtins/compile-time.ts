@@ -35,14 +35,22 @@ export const COMPILE_TIME_BUILTINS: readonly Builtin[] = [
   {
     name: "range",
     category: "compile-time",
-    doc: "range(n) or range(start, stop, step = 1): the compile-time list [0, 1, …, n − 1], or start, start + step, … up to stop (excluded), as Python's; the bounds must be constants (use `arange` for a tensor).",
+    doc:
+      "range(n) or range(start, stop, step = 1): the compile-time list [0, 1, …, n − 1], or " +
+      "start, start + step, … up to stop (excluded), as Python's; the bounds must be constants " +
+      "(use `arange` for a tensor).",
     params: [p("n", "int"), { name: "stop", kind: "any", default: { kind: "none" } }, { name: "step", kind: "int", default: int(1) }],
     evaluate(args, ctx: BuiltinContext) {
       const known = (name: string) => {
         const value = args.get(name)!;
         if (value.kind !== "int") ctx.fail("REC2011", { param: name, callee: "`range`", expected: "an int", found: value.kind }, name);
         const n = constValue(ctx.unifier.resolve(value.dim));
-        if (n === undefined) ctx.fail("REC2010", { what: "`range`", found: "a symbolic dimension", help: "`range` unrolls at compile time; use `arange(n)` for a tensor of positions" }, name);
+        if (n === undefined)
+          ctx.fail(
+            "REC2010",
+            { what: "`range`", found: "a symbolic dimension", help: "`range` unrolls at compile time; use `arange(n)` for a tensor of positions" },
+            name,
+          );
         return n;
       };
       const stopGiven = args.get("stop")!.kind !== "none";
@@ -102,7 +110,7 @@ export const COMPILE_TIME_BUILTINS: readonly Builtin[] = [
   {
     name: "str",
     category: "compile-time",
-    doc: "str(x): a compile-time number or string as a string, for names built in a comprehension: `[\"C\" + str(i) for i in range(1, 27)]`.",
+    doc: 'str(x): a compile-time number or string as a string, for names built in a comprehension: `["C" + str(i) for i in range(1, 27)]`.',
     params: [p("x", "any")],
     evaluate: (args, ctx: BuiltinContext) => {
       const v = args.get("x")!;
@@ -118,7 +126,10 @@ export const COMPILE_TIME_BUILTINS: readonly Builtin[] = [
   {
     name: "flip_probability",
     category: "compile-time",
-    doc: "flip_probability(epsilon): ρ = 1 / (1 + e^ε), the probability that ε-randomised response flips a binary label (the `flip` of the de-biased losses, matching `label_privacy { epsilon }`).",
+    doc:
+      "flip_probability(epsilon): ρ = 1 / (1 + e^ε), the probability that ε-randomised response " +
+      "flips a binary label (the `flip` of the de-biased losses, matching `label_privacy { " +
+      "epsilon }`).",
     params: [p("epsilon", "float")],
     evaluate: (args) => ({ kind: "float", value: 1 / (1 + Math.exp(numberOf(args.get("epsilon")))) }),
   },

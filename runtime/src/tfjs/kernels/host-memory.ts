@@ -29,11 +29,23 @@ const ARRAYS: Record<string, new (n: number) => Values> = { float32: Float32Arra
 
 export function hostMemory(backendName: string, backend: unknown): HostMemory {
   if (backendName === "wasm") {
-    const wasm = backend as { makeOutput(shape: number[], dtype: string): TensorInfo; typedArrayFromHeap(info: TensorInfo): Values; refCount(id: object): number };
-    return { allocate: (shape, dtype) => wasm.makeOutput(shape, dtype), view: (info) => wasm.typedArrayFromHeap(info), refCount: (info) => wasm.refCount(info.dataId) };
+    const wasm = backend as {
+      makeOutput(shape: number[], dtype: string): TensorInfo;
+      typedArrayFromHeap(info: TensorInfo): Values;
+      refCount(id: object): number;
+    };
+    return {
+      allocate: (shape, dtype) => wasm.makeOutput(shape, dtype),
+      view: (info) => wasm.typedArrayFromHeap(info),
+      refCount: (info) => wasm.refCount(info.dataId),
+    };
   }
   if (backendName === "cpu") {
-    const cpu = backend as { data: { get(id: object): { values: Values } }; makeTensorInfo(shape: number[], dtype: string, values: Values): TensorInfo; refCount(id: object): number };
+    const cpu = backend as {
+      data: { get(id: object): { values: Values } };
+      makeTensorInfo(shape: number[], dtype: string, values: Values): TensorInfo;
+      refCount(id: object): number;
+    };
     return {
       allocate: (shape, dtype) => cpu.makeTensorInfo(shape, dtype, new ARRAYS[dtype]!(shape.reduce((a, b) => a * b, 1))),
       view: (info) => cpu.data.get(info.dataId).values,

@@ -59,7 +59,10 @@ export function withoutGradient(f: (a: Tensor, b: Tensor) => Tensor): (a: Tensor
   }) as (a: Tensor, b: Tensor) => Tensor;
 }
 
-export const unary = (f: (x: Tensor) => Tensor): Kernel => ([x]) => f(x!);
+export const unary =
+  (f: (x: Tensor) => Tensor): Kernel =>
+  ([x]) =>
+    f(x!);
 
 export const stopGradient = tf.customGrad((x, save) => {
   void save;
@@ -75,8 +78,10 @@ export function axesOf(value: PlanValue | undefined, rank: number): number[] | u
   });
 }
 
-export const reduce = (f: (x: Tensor, axis: number[] | undefined, keep: boolean) => Tensor): Kernel => ([x], ctx) =>
-  f(x!, axesOf(ctx.step.attrs["axis"], x!.rank), Boolean(ctx.step.attrs["keepdims"]));
+export const reduce =
+  (f: (x: Tensor, axis: number[] | undefined, keep: boolean) => Tensor): Kernel =>
+  ([x], ctx) =>
+    f(x!, axesOf(ctx.step.attrs["axis"], x!.rank), Boolean(ctx.step.attrs["keepdims"]));
 
 /** Stable in float32: subtracts the max before exponentiating (a row of −1e9 still sums to 1). */
 export function logSoftmax(x: Tensor, axis: number): Tensor {

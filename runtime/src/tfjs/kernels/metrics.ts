@@ -1,4 +1,6 @@
-// Kernels of the metric ops (rules: compiler/src/ops/metrics.ts), in tensor ops with no read-back so they run on GPU backends; each agrees with runtime/src/metrics/ through the reference interpreter.
+// Kernels of the metric ops (rules: compiler/src/ops/metrics.ts), in tensor ops with no read-back
+// so they run on GPU backends; each agrees with runtime/src/metrics/ through the reference
+// interpreter.
 
 import { tf, type Tensor } from "../tf.js";
 import { type Kernel } from "./kernel.js";
@@ -79,4 +81,6 @@ const KERNELS: Readonly<Record<string, Kernel>> = {
   accuracy: ([a, b]) => tf.mean(tf.cast(tf.equal(tf.cast(a!, "int32"), tf.cast(b!, "int32")), "float32")),
 };
 
-export const METRICS_KERNELS: Readonly<Record<string, Kernel>> = Object.fromEntries(Object.entries(KERNELS).map(([name, kernel]) => [name, nanOnNonFinite(kernel)]));
+export const METRICS_KERNELS: Readonly<Record<string, Kernel>> = Object.fromEntries(
+  Object.entries(KERNELS).map(([name, kernel]) => [name, nanOnNonFinite(kernel)]),
+);

@@ -32,7 +32,8 @@ export const NN_KERNELS: Readonly<Record<string, Kernel>> = {
   dropout: ([x], ctx) => (ctx.training ? tf.dropout(x!, Number(ctx.step.attrs["rate"] ?? 0.1), undefined, ctx.seed) : x!),
   // Fed ids take tfjs's own gather; computed ones (picked by topk from a differentiated score) the
   // one whose indices take no gradient, which tfjs's refuses.
-  gather: ([table, ids], ctx) => (ctx.inputSteps[1]?.op === "input" ? tf.gather(table!, tf.cast(ids!, "int32")) : gatherAlong(table!, tf.cast(ids!, "int32"), 0)),
+  gather: ([table, ids], ctx) =>
+    ctx.inputSteps[1]?.op === "input" ? tf.gather(table!, tf.cast(ids!, "int32")) : gatherAlong(table!, tf.cast(ids!, "int32"), 0),
   segment_sum: ([values, segments], ctx) => tf.unsortedSegmentSum(values!, tf.cast(segments!, "int32") as tf.Tensor1D, ctx.dim(ctx.step.type.shape[0])),
   take_along: ([x, index], ctx) => {
     const axis = axesOf(ctx.step.attrs["axis"], x!.rank)![0]!;

@@ -13,7 +13,13 @@ import { exactMetric, type Gathered } from "../../metrics/exact.js";
 export type EvalOutputs = Readonly<Record<string, { readonly data: ArrayLike<number>; readonly shape: readonly number[] }>>;
 
 /** Each metric over up to `batches` batches of `source` (all of it when 0 or the pass ends first). */
-export async function aggregateMetrics(plan: Plan, source: BatchSource, batches: number, batchSize: number, runEval: (feeds: ReadonlyMap<string, Tensor>) => Promise<EvalOutputs>): Promise<Record<string, number>> {
+export async function aggregateMetrics(
+  plan: Plan,
+  source: BatchSource,
+  batches: number,
+  batchSize: number,
+  runEval: (feeds: ReadonlyMap<string, Tensor>) => Promise<EvalOutputs>,
+): Promise<Record<string, number>> {
   const kinds = plan.metrics ?? {};
   const sums: Record<string, number> = {};
   const gathered: Record<string, Record<string, Gathered>> = {};

@@ -153,11 +153,22 @@ export class ProfilingEngine implements StepEngine {
 export function renderProfile(p: StepProfile, top = 8): string {
   const table = (title: string, list: readonly ProfileRow[], total: number) => [
     title,
-    ...list.slice(0, top).map((r) => `  ${r.name.padEnd(28)} ${r.ms.toFixed(2).padStart(9)} ms  ${((100 * r.ms) / Math.max(total, 1e-9)).toFixed(1).padStart(5)}%  ${r.calls.toFixed(0).padStart(5)} calls`),
+    ...list
+      .slice(0, top)
+      .map(
+        (r) =>
+          `  ${r.name.padEnd(28)} ${r.ms.toFixed(2).padStart(9)} ms  ` +
+          `${((100 * r.ms) / Math.max(total, 1e-9)).toFixed(1).padStart(5)}%  ` +
+          `${r.calls.toFixed(0).padStart(5)} calls`,
+      ),
     ...(list.length > top ? [`  … ${list.length - top} more`] : []),
   ];
   return [
-    `profile of steps ${p.steps.join(", ")} on ${p.backend}: ${p.stepMs.toFixed(1)} ms a step; kernels ${p.kernelMs.toFixed(1)} ms (forward ${p.forwardMs.toFixed(1)} ms), ${(100 * p.matmulShare).toFixed(1)}% in matrix products; ${p.kernelsPerStep.toFixed(0)} kernels, ${p.tensorsPerStep.toFixed(0)} tensors (${(p.bytesPerStep / 2 ** 20).toFixed(1)} MiB) allocated a step`,
+    `profile of steps ${p.steps.join(", ")} on ${p.backend}: ${p.stepMs.toFixed(1)} ms a step; ` +
+      `kernels ${p.kernelMs.toFixed(1)} ms (forward ${p.forwardMs.toFixed(1)} ms), ` +
+      `${(100 * p.matmulShare).toFixed(1)}% in matrix products; ${p.kernelsPerStep.toFixed(0)} ` +
+      `kernels, ${p.tensorsPerStep.toFixed(0)} tensors (${(p.bytesPerStep / 2 ** 20).toFixed(1)} ` +
+      `MiB) allocated a step`,
     ...table("forward, by .rec line:", p.forwardByLine, p.forwardMs),
     ...table("forward, by op:", p.forwardByOp, p.forwardMs),
     ...table("forward and backward, by tfjs kernel:", p.kernels, p.kernelMs),

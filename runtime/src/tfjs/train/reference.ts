@@ -24,7 +24,9 @@ export function copyReferences(executor: Executor, settings: PlanSettings): [str
       const from = `${source}.${name.slice(target.length + 1)}`;
       const original = executor.params.get(from);
       if (!original || original.shape.join() !== variable.shape.join()) {
-        throw new TrainingError(`the reference \`${target}\` has the weight \`${name}\` ${variable.shape.join("×")}, but \`${source}\` has no weight \`${from}\` of that shape`);
+        throw new TrainingError(
+          `the reference \`${target}\` has the weight \`${name}\` ${variable.shape.join("×")}, but \`${source}\` has no weight \`${from}\` of that shape`,
+        );
       }
       variable.assign(original);
       copied.push([name, from]);

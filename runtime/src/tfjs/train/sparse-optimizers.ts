@@ -23,7 +23,12 @@ import type { TableRows } from "./table-rows.js";
 export function trainsSparsely(text: string): boolean {
   const config = parseConfig(text);
   if (config.args.get("sparse") === false) return onlySparse(text);
-  return config.name === "rowwise_adagrad" || config.name === "lazy_adam" || config.name === "adagrad" || (config.name === "sgd" && numberArg(config, "momentum", 0) === 0);
+  return (
+    config.name === "rowwise_adagrad" ||
+    config.name === "lazy_adam" ||
+    config.name === "adagrad" ||
+    (config.name === "sgd" && numberArg(config, "momentum", 0) === 0)
+  );
 }
 
 /** Optimizers that exist only for sparse tables (no dense form): a table they train must be read by lookups alone. */
@@ -55,7 +60,17 @@ export interface SparseTable {
 interface RowRule {
   /** Slots per table: how many floats each holds per row (`width` or 1) and their start value. */
   readonly slots: readonly { readonly suffix: string; readonly perRow: "width" | 1; readonly init: number }[];
-  update(w: Float32Array, at: number, g: Float32Array, gAt: number, width: number, slots: readonly Float32Array[], slotAt: readonly number[], lr: number, step: number): void;
+  update(
+    w: Float32Array,
+    at: number,
+    g: Float32Array,
+    gAt: number,
+    width: number,
+    slots: readonly Float32Array[],
+    slotAt: readonly number[],
+    lr: number,
+    step: number,
+  ): void;
 }
 
 function ruleOf(config: Config): RowRule {
@@ -185,7 +200,8 @@ export class SparseOptimizer {
     const [iterations, ...slots] = saved;
     if (iterations) this.iterations = (await iterations.tensor.data())[0]!;
     const expected = this.tables.length * this.rule.slots.length;
-    if (slots.length !== expected) throw new ConfigError(`the checkpoint holds ${slots.length} optimizer slots for the sparse tables, \`${this.description}\` keeps ${expected}`);
+    if (slots.length !== expected)
+      throw new ConfigError(`the checkpoint holds ${slots.length} optimizer slots for the sparse tables, \`${this.description}\` keeps ${expected}`);
     let next = 0;
     for (const perTable of this.slots) for (const values of perTable) values.set((await slots[next++]!.tensor.data()) as Float32Array);
   }

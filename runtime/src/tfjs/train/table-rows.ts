@@ -27,7 +27,11 @@ export function tableRows(table: tf.Variable): TableRows {
     const backend = tf.getBackend();
     if (!HOST_BACKENDS.includes(backend)) return undefined;
     const memory = hostMemory(backend, tf.backend());
-    if (memory.refCount(table) > 1) replace(table, tf.tidy(() => tf.add(table, 0)));
+    if (memory.refCount(table) > 1)
+      replace(
+        table,
+        tf.tidy(() => tf.add(table, 0)),
+      );
     return memory.view(table) as Float32Array;
   };
   return {
@@ -50,7 +54,10 @@ export function tableRows(table: tf.Variable): TableRows {
         ids.forEach((id, i) => values.set(rows.subarray(i * width, (i + 1) * width), id * width));
         return;
       }
-      replace(table, tf.tidy(() => tf.tensorScatterUpdate(table, tf.tensor2d(ids, [ids.length, 1], "int32"), tf.tensor2d(rows, [ids.length, width]))));
+      replace(
+        table,
+        tf.tidy(() => tf.tensorScatterUpdate(table, tf.tensor2d(ids, [ids.length, 1], "int32"), tf.tensor2d(rows, [ids.length, width]))),
+      );
     },
   };
 }

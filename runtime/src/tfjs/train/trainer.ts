@@ -97,7 +97,10 @@ export class TrainingError extends Error {
 /** The weight prefixes that do not train: `freeze`, and the targets of `reference { … }` (reference.ts). */
 export function frozenPrefixes(settings: PlanSettings): string[] {
   const value = settings["freeze"];
-  const references = settings["reference"] && typeof settings["reference"] === "object" && !Array.isArray(settings["reference"]) ? Object.keys(settings["reference"] as object) : [];
+  const references =
+    settings["reference"] && typeof settings["reference"] === "object" && !Array.isArray(settings["reference"])
+      ? Object.keys(settings["reference"] as object)
+      : [];
   return [...(value === undefined ? [] : (Array.isArray(value) ? value : [value]).map(String)), ...references];
 }
 
@@ -151,11 +154,14 @@ export function trainingSetup(plan: Plan, settings: PlanSettings, steps: number)
     throw new TrainingError(`model ${plan.model} has no weights to train${frozen.length ? " (all are frozen)" : ""}`);
   }
   if (Object.keys(plan.entries.train.outputs).length === 0) throw new TrainingError(`model ${plan.model} has no loss to train on`);
-  if (onlySparse(dense)) throw new TrainingError(`\`${dense}\` trains embedding tables: set it as \`embeddings = ${dense}\`, and choose a dense optimizer for \`optimizer\``);
+  if (onlySparse(dense))
+    throw new TrainingError(`\`${dense}\` trains embedding tables: set it as \`embeddings = ${dense}\`, and choose a dense optimizer for \`optimizer\``);
   const sparse = byGroup.embedding.length > 0 && sparseTables(plan, byGroup.embedding, embedding, pipelineSettingsOf(settings) !== undefined);
   const groups = [
     ...(byGroup.dense.length ? [{ group: "dense" as const, optimizer: dense, names: byGroup.dense }] : []),
-    ...(byGroup.embedding.length ? [{ group: "embedding" as const, optimizer: embedding, names: byGroup.embedding, ...(sparse ? { sparse: true as const } : {}) }] : []),
+    ...(byGroup.embedding.length
+      ? [{ group: "embedding" as const, optimizer: embedding, names: byGroup.embedding, ...(sparse ? { sparse: true as const } : {}) }]
+      : []),
   ];
   const weights = (settings["loss_weights"] ?? {}) as PlanSettings;
   const decay = String(settings["lr_decay"] ?? "constant");
@@ -182,12 +188,19 @@ function sparseTables(plan: Plan, names: readonly string[], optimizer: string, w
   if (!trainsSparsely(optimizer)) return false;
   const params = names.map((name) => plan.params.find((p) => p.name === name)!);
   if (onlySparse(optimizer)) {
-    if (withPipeline) throw new TrainingError(`\`${optimizer}\` updates only the rows a batch touched, which the train block's \`gradients { … }\` pipeline does not support yet: use adagrad or sgd for \`embeddings\``);
+    if (withPipeline)
+      throw new TrainingError(
+        `\`${optimizer}\` updates only the rows a batch touched, which the train block's ` +
+          `\`gradients { … }\` pipeline does not support yet: use adagrad or sgd for \`embeddings\``,
+      );
     const whole = params.find((p) => !p.lookupOnly);
     if (whole) {
       const reader = whole.denseReader;
       const where = reader ? ` by \`${reader.op}\`${reader.loc ? ` at line ${reader.loc[0]}:${reader.loc[1]}` : ""}` : "";
-      throw new TrainingError(`\`${optimizer}\` updates only the rows a batch looks up, but the table \`${whole.name}\` is read whole${where}: read it with lookups only, or use adagrad or sgd for \`embeddings\``);
+      throw new TrainingError(
+        `\`${optimizer}\` updates only the rows a batch looks up, but the table \`${whole.name}\` ` +
+          `is read whole${where}: read it with lookups only, or use adagrad or sgd for \`embeddings\``,
+      );
     }
   }
   return !withPipeline && params.every((p) => p.lookupOnly);
@@ -251,7 +264,10 @@ export class Trainer implements StepEngine {
     const variables = this.groups.flatMap((g) => (g.sparse ? [] : g.variables));
     const sparse = this.groups.find((g): g is Extract<TrainGroup, { sparse: true }> => g.sparse === true);
     const perExample = this.pipeline?.settings.perExampleClip ?? 0;
-    const { grads, check, lookups } = perExample > 0 ? { ...this.clippedPerExample(feeds, seed + step, variables, perExample), lookups: [] } : this.batchGradients(feeds, seed + step, variables, sparse?.tables);
+    const { grads, check, lookups } =
+      perExample > 0
+        ? { ...this.clippedPerExample(feeds, seed + step, variables, perExample), lookups: [] }
+        : this.batchGradients(feeds, seed + step, variables, sparse?.tables);
     const [total, denseSquares] = (await check.data()) as Float32Array;
     check.dispose();
     const rows = sparse ? await this.rowGradients(sparse.tables, lookups) : new Map<string, RowGradients & { squares: number }>();
@@ -359,7 +375,12 @@ export class Trainer implements StepEngine {
    * is the mean of the examples' losses (a loss that compares the examples of a batch with each
    * other, such as an in-batch softmax, has no per-example gradient and should not use this).
    */
-  private clippedPerExample(feeds: ReadonlyMap<string, Tensor>, seed: number, variables: tf.Variable[], bound: number): { grads: Record<string, Tensor>; check: Tensor } {
+  private clippedPerExample(
+    feeds: ReadonlyMap<string, Tensor>,
+    seed: number,
+    variables: tf.Variable[],
+    bound: number,
+  ): { grads: Record<string, Tensor>; check: Tensor } {
     const size = [...feeds.values()][0]?.shape[0] ?? 1;
     let sums: Record<string, Tensor> = {};
     let lossSum: Tensor = tf.scalar(0);
@@ -421,7 +442,8 @@ export class Trainer implements StepEngine {
   }
 
   async restoreOptimizerState(state: ReadonlyMap<string, Tensor>): Promise<void> {
-    for (const [name, tensor] of state) if (name.startsWith("residual.")) this.pipeline?.residuals.set(name.slice("residual.".length), Float32Array.from(await tensor.data()));
+    for (const [name, tensor] of state)
+      if (name.startsWith("residual.")) this.pipeline?.residuals.set(name.slice("residual.".length), Float32Array.from(await tensor.data()));
     const trained = trainedWeights(this.executor.plan);
     for (const [g, group] of this.groups.entries()) {
       const prefix = `${g}.`;
@@ -429,7 +451,12 @@ export class Trainer implements StepEngine {
       if (!group.sparse) {
         // The weights whose gradients reach this group, in the order tfjs keeps their slots.
         const weights = group.variables.map((v) => ({ name: this.planNames.get(v.name) ?? v.name, shape: v.shape })).filter((w) => trained.has(w.name));
-        checkDenseState(g, mine.map(([name, tensor]) => ({ name: name.slice(prefix.length), tensor })), group.optimizer.description, weights);
+        checkDenseState(
+          g,
+          mine.map(([name, tensor]) => ({ name: name.slice(prefix.length), tensor })),
+          group.optimizer.description,
+          weights,
+        );
       }
       await group.optimizer.restore(mine.map(([name, tensor]) => ({ name: name.slice(prefix.length).replace(/^\d+\./, ""), tensor })));
     }
@@ -465,18 +492,33 @@ export async function train(executor: Executor, settings: PlanSettings, data: Da
       const culprit = await executor.firstNonFinite("train", batch.feeds);
       tf.dispose([...batch.feeds.values()]);
       const seen = trainer.lastNonFinite;
-      const what = seen && Number.isFinite(seen.loss)
-        ? `the loss is finite (${seen.loss}) but the gradients of ${seen.gradients.map((g) => `\`${g}\``).join(", ") || "some weights"} are not at step ${step + 1}`
-        : `the loss is ${seen?.loss ?? loss} at step ${step + 1}`;
-      const where = culprit ? `; the first non-finite value of the forward pass came from \`${culprit.op}\`${culprit.loc ? ` at line ${culprit.loc[0]}:${culprit.loc[1]}` : ""}` : "";
+      const what =
+        seen && Number.isFinite(seen.loss)
+          ? `the loss is finite (${seen.loss}) but the gradients of ` +
+            `${seen.gradients.map((g) => `\`${g}\``).join(", ") || "some weights"} are not at step ` +
+            `${step + 1}`
+          : `the loss is ${seen?.loss ?? loss} at step ${step + 1}`;
+      const where = culprit
+        ? `; the first non-finite value of the forward pass came from ` +
+          `\`${culprit.op}\`${culprit.loc ? ` at line ${culprit.loc[0]}:${culprit.loc[1]}` : ""}`
+        : "";
       throw new NonFiniteLoss(`${what}${where}; the step was not applied, so the weights are those of step ${step}`);
     }
     tf.dispose([...batch.feeds.values()]);
     options.afterStep?.(step + 1);
     const last = step === options.steps - 1;
     const epochEnd = options.stepsPerEpoch && (step + 1) % options.stepsPerEpoch === 0 ? (step + 1) / options.stepsPerEpoch : undefined;
-    const metrics = (options.evalEvery > 0 && (step + 1) % options.evalEvery === 0) || epochEnd || last ? await (options.evaluate ? options.evaluate() : trainer.evaluate(data.heldOut(), options.evalBatches || data.heldOutBatches || 0, options.batch)) : undefined;
-    const report: StepReport = { step: step + 1, ...(epochEnd ? { epoch: epochEnd } : {}), loss, lr: trainer.learningRate(step), ...(metrics ? { metrics } : {}) };
+    const metrics =
+      (options.evalEvery > 0 && (step + 1) % options.evalEvery === 0) || epochEnd || last
+        ? await (options.evaluate ? options.evaluate() : trainer.evaluate(data.heldOut(), options.evalBatches || data.heldOutBatches || 0, options.batch))
+        : undefined;
+    const report: StepReport = {
+      step: step + 1,
+      ...(epochEnd ? { epoch: epochEnd } : {}),
+      loss,
+      lr: trainer.learningRate(step),
+      ...(metrics ? { metrics } : {}),
+    };
     reports.push(report);
     options.onStep?.(report);
     const stop = options.earlyStop;

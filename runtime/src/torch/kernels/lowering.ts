@@ -37,7 +37,9 @@ export function py(value: PlanValue | undefined): string {
   if (typeof value === "number") return Number.isFinite(value) ? String(value) : value > 0 ? "math.inf" : value < 0 ? "-math.inf" : "math.nan";
   if (typeof value === "string") return pythonString(value);
   if (Array.isArray(value)) return `[${value.map(py).join(", ")}]`;
-  return `{${Object.entries(value).map(([k, v]) => `${pythonString(k)}: ${py(v)}`).join(", ")}}`;
+  return `{${Object.entries(value)
+    .map(([k, v]) => `${pythonString(k)}: ${py(v)}`)
+    .join(", ")}}`;
 }
 
 /** An axis attribute as non-negative axes for a tensor of rank `rank` (undefined: every axis). */
@@ -58,7 +60,10 @@ export function axis(c: TorchContext, extra = 0): number {
 export const rankOf = (c: TorchContext, i: number) => c.inputTypes[i]!.shape.length;
 
 /** `f(x)` for unary torch functions. */
-export const unary = (f: string): TorchLowering => (c) => `${f}(${c.inputs[0]})`;
+export const unary =
+  (f: string): TorchLowering =>
+  (c) =>
+    `${f}(${c.inputs[0]})`;
 
 /**
  * A binary op computed in the result's dtype (a scalar constant of another dtype is cast). A
@@ -66,14 +71,24 @@ export const unary = (f: string): TorchLowering => (c) => `${f}(${c.inputs[0]})`
  * applies without a broadcast tensor (`x ** 2.0` takes pow's fast path); `scalars` is false for
  * functions that take only tensors (torch.maximum).
  */
-export const binary = (f: string, scalars = true): TorchLowering => (c) => {
-  const dtype = torchDtype(c.step.type);
-  const value = scalars ? c.constant(1) : undefined;
-  const right = value === undefined || !Number.isFinite(value) ? `R.as_dtype(${c.inputs[1]}, ${dtype})` : dtype === "torch.float32" ? pyFloat(value) : String(Math.trunc(value));
-  return `${f}(R.as_dtype(${c.inputs[0]}, ${dtype}), ${right})`;
-};
+export const binary =
+  (f: string, scalars = true): TorchLowering =>
+  (c) => {
+    const dtype = torchDtype(c.step.type);
+    const value = scalars ? c.constant(1) : undefined;
+    const right =
+      value === undefined || !Number.isFinite(value)
+        ? `R.as_dtype(${c.inputs[1]}, ${dtype})`
+        : dtype === "torch.float32"
+          ? pyFloat(value)
+          : String(Math.trunc(value));
+    return `${f}(R.as_dtype(${c.inputs[0]}, ${dtype}), ${right})`;
+  };
 
 const pyFloat = (value: number) => (Number.isInteger(value) ? `${value}.0` : String(value));
 
 /** A comparison: bool out, no gradient; operands of different dtypes compare as floats. */
-export const comparison = (f: string): TorchLowering => (c) => `R.compare(${f}, ${c.inputs[0]}, ${c.inputs[1]})`;
+export const comparison =
+  (f: string): TorchLowering =>
+  (c) =>
+    `R.compare(${f}, ${c.inputs[0]}, ${c.inputs[1]})`;

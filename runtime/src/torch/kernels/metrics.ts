@@ -3,8 +3,14 @@
 
 import type { TorchLowering } from "./lowering.js";
 
-const ranked = (f: string): TorchLowering => (c) => `R.${f}(${c.inputs[0]}, ${c.dim(c.step.attrs["k"])})`;
-const pair = (f: string): TorchLowering => (c) => `R.${f}(${c.inputs.join(", ")})`;
+const ranked =
+  (f: string): TorchLowering =>
+  (c) =>
+    `R.${f}(${c.inputs[0]}, ${c.dim(c.step.attrs["k"])})`;
+const pair =
+  (f: string): TorchLowering =>
+  (c) =>
+    `R.${f}(${c.inputs.join(", ")})`;
 
 export const METRICS_TORCH: Readonly<Record<string, TorchLowering>> = {
   in_batch_recall: ranked("recall_at"),

@@ -3,11 +3,13 @@
 import { axes, axis, py, rankOf, type TorchContext, type TorchLowering } from "./lowering.js";
 
 /** `f(x, dim=…, keepdim=…)` over the op's axes (every axis when it has none). */
-const reduce = (f: (x: string, dims: string, keep: string) => string): TorchLowering => (c: TorchContext) => {
-  const rank = rankOf(c, 0);
-  const dims = axes(c, rank) ?? [...Array(rank).keys()];
-  return f(c.inputs[0]!, py(dims), c.step.attrs["keepdims"] ? "True" : "False");
-};
+const reduce =
+  (f: (x: string, dims: string, keep: string) => string): TorchLowering =>
+  (c: TorchContext) => {
+    const rank = rankOf(c, 0);
+    const dims = axes(c, rank) ?? [...Array(rank).keys()];
+    return f(c.inputs[0]!, py(dims), c.step.attrs["keepdims"] ? "True" : "False");
+  };
 
 export const REDUCTION_TORCH: Readonly<Record<string, TorchLowering>> = {
   sum: reduce((x, dims, keep) => `torch.sum(${x}, dim=${dims}, keepdim=${keep})`),

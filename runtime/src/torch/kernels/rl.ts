@@ -4,8 +4,11 @@
 
 import { py, type TorchLowering } from "./lowering.js";
 
-const estimator = (name: string): TorchLowering => (c) =>
-  `R.off_policy(${py(name)}, ${c.inputs.join(", ")}${name === "reinforce" ? `, baseline=${py(c.step.attrs["baseline"] ?? null)}, clip=${py(c.step.attrs["clip"] ?? 0)}` : ""})`;
+const estimator =
+  (name: string): TorchLowering =>
+  (c) =>
+    `R.off_policy(${py(name)}, ` +
+    `${c.inputs.join(", ")}${name === "reinforce" ? `, baseline=${py(c.step.attrs["baseline"] ?? null)}, clip=${py(c.step.attrs["clip"] ?? 0)}` : ""})`;
 
 export const RL_TORCH: Readonly<Record<string, TorchLowering>> = {
   categorical: (c) => `torch.log_softmax(${c.inputs[0]}, dim=-1)`,

@@ -18,7 +18,9 @@ export const SHAPE_TORCH: Readonly<Record<string, TorchLowering>> = {
     const values = py(c.step.attrs["values"]);
     if (dtype === "bool") return `(torch.tensor(${values}, device=device) != 0)`;
     const truncated = (v: PlanValue): PlanValue => (Array.isArray(v) ? v.map(truncated) : Math.trunc(Number(v)));
-    return dtype === "i32" ? `torch.tensor(${py(truncated(c.step.attrs["values"]!))}, dtype=torch.int64, device=device)` : `torch.tensor(${values}, dtype=torch.float32, device=device)`;
+    return dtype === "i32"
+      ? `torch.tensor(${py(truncated(c.step.attrs["values"]!))}, dtype=torch.int64, device=device)`
+      : `torch.tensor(${values}, dtype=torch.float32, device=device)`;
   },
   full: (c) => {
     const value = Number(c.step.attrs["value"] ?? 0);

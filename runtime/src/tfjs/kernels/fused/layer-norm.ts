@@ -79,7 +79,14 @@ function register(): void {
         const memory = hostMemory(backendName, backend);
         const x = inputs["x"]!;
         const out = memory.allocate(x.shape, "float32");
-        forward(memory.view(x) as Values, memory.view(inputs["gain"]!) as Values, memory.view(inputs["shift"]!) as Values, memory.view(out) as Values, x.shape[x.shape.length - 1]!, attrs.eps);
+        forward(
+          memory.view(x) as Values,
+          memory.view(inputs["gain"]!) as Values,
+          memory.view(inputs["shift"]!) as Values,
+          memory.view(out) as Values,
+          x.shape[x.shape.length - 1]!,
+          attrs.eps,
+        );
         return out;
       }) as never,
     });
@@ -91,7 +98,16 @@ function register(): void {
         const [dy, x, gain] = [inputs["dy"]!, inputs["x"]!, inputs["gain"]!];
         const outputs = [memory.allocate(x.shape, "float32"), memory.allocate(gain.shape, "float32"), memory.allocate(gain.shape, "float32")] as const;
         const [dx, dgain, dshift] = outputs.map((o) => memory.view(o) as Values);
-        backward(memory.view(dy) as Values, memory.view(x) as Values, memory.view(gain) as Values, dx!, dgain!, dshift!, x.shape[x.shape.length - 1]!, attrs.eps);
+        backward(
+          memory.view(dy) as Values,
+          memory.view(x) as Values,
+          memory.view(gain) as Values,
+          dx!,
+          dgain!,
+          dshift!,
+          x.shape[x.shape.length - 1]!,
+          attrs.eps,
+        );
         return [...outputs];
       }) as never,
     });

@@ -25,7 +25,10 @@ const shared = (x: TensorInfo, backend: unknown): TensorInfo => {
 
 /** Replaces tfjs's wasm kernel `name`: the input's memory where `unchanged` says so, else tfjs's own. */
 function shareWhen(name: string, unchanged: (x: TensorInfo, attrs: Record<string, unknown>) => boolean): void {
-  replaceWasmKernel(name, (copying) => (args: KernelArgs) => (unchanged(args.inputs["x"]!, args.attrs) ? shared(args.inputs["x"]!, args.backend) : copying(args)));
+  replaceWasmKernel(
+    name,
+    (copying) => (args: KernelArgs) => (unchanged(args.inputs["x"]!, args.attrs) ? shared(args.inputs["x"]!, args.backend) : copying(args)),
+  );
 }
 
 export function registerSharedIdentity(): void {

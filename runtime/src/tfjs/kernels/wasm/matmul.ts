@@ -104,7 +104,11 @@ export function registerFastMatMul(): void {
     // a as one [rows, k] matrix: a batch's matrices stacked (contiguous when not transposed).
     const left = transposeA ? transpose2d(reshape(a, [k, m])) : reshape(a, [rows, k]);
     const right = transposeB ? transpose2d(reshape(b, [n, k])) : reshape(b, [k, n]);
-    const out = batchMatMul({ inputs: { a: reshape(left, [1, rows, k]), b: reshape(right, [1, k, n]) }, backend, attrs: { transposeA: false, transposeB: false } });
+    const out = batchMatMul({
+      inputs: { a: reshape(left, [1, rows, k]), b: reshape(right, [1, k, n]) },
+      backend,
+      attrs: { transposeA: false, transposeB: false },
+    });
     for (const t of temporaries) backend.disposeData(t.dataId);
     const outShape = [...broadcastBatch(a.shape.slice(0, -2), b.shape.slice(0, -2)), m, n];
     const shaped = reshapeFunc({ inputs: { x: out }, backend, attrs: { shape: outShape } });

@@ -38,7 +38,12 @@ export function registerFastTile(): void {
 }
 
 /** Writes `input` (of `shape`) tiled to `outShape` into `output`. Exported for the tests. */
-export function tileInto(input: ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> }, shape: readonly number[], output: Float32Array | Int32Array | Uint8Array, outShape: readonly number[]): void {
+export function tileInto(
+  input: ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> },
+  shape: readonly number[],
+  output: Float32Array | Int32Array | Uint8Array,
+  outShape: readonly number[],
+): void {
   const rank = shape.length;
   if (rank === 0) {
     output.set(input as ArrayLike<number>);
@@ -63,7 +68,7 @@ export function tileInto(input: ArrayLike<number> & { subarray(a: number, b: num
     // copied from what is written so far, which doubles each time (a few copies, not one a block).
     const block = size * (axis === rank - 1 ? 1 : outStride[axis]!);
     const total = outShape[axis]! * (axis === rank - 1 ? 1 : outStride[axis]!);
-    for (let done = block; done < total; ) {
+    for (let done = block; done < total;) {
       const length = Math.min(done, total - done);
       output.copyWithin(to + done, to, to + length);
       done += length;
