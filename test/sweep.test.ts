@@ -1,4 +1,4 @@
-// Sweeps (compiler/src/sweep/plan-sweep.ts, cli/runs/sweep.ts): the plan of a space — every
+// Sweeps (compiler/src/sweep/plan-sweep.ts, app/sweep.ts): the plan of a space — every
 // point checked and costed, equal graphs merged by their model hash, the constraint applied —
 // random draws that are seeded and stay in their ranges, and successive halving's rounds. Sweeps
 // that train (a small one in two worker processes, halving, failures) are in the reproduction

@@ -1,7 +1,7 @@
 // `rec sweep FILE [--sweep NAME] [--dry-run] [--jobs N] [--backend B] [--set k=v] [--out DIR] [--best FILE] [--json]`:
 // plans a `sweep` declaration (every point checked and costed, equal graphs merged, the
 // constraint applied: compiler/src/sweep/plan-sweep.ts), prints the plan with `--dry-run`, else
-// trains the points (cli/runs/sweep.ts), prints the leaderboard and writes the best point as a
+// trains the points (app/sweep.ts), prints the leaderboard and writes the best point as a
 // .rec file with its values in place of the params' defaults.
 
 import { basename, dirname, join, resolve } from "node:path";

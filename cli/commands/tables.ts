@@ -1,6 +1,6 @@
 // `rec tables [--check] FILE.md…`: regenerates the results tables of a README from the
 // results.json beside it, or of a page from the results.json files its blocks name with
-// `"from"` (docs/results.md); cli/runs/results-tables.ts says how a table is marked. `--check`
+// `"from"` (docs/results.md); app/results-tables.ts says how a table is marked. `--check`
 // changes nothing and exits 1 when a table is stale.
 
 import { existsSync, readFileSync } from "node:fs";

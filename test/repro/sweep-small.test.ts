@@ -1,4 +1,4 @@
-// A small sweep trained (cli/runs/sweep.ts): each point in two worker processes, run again to
+// A small sweep trained (app/sweep.ts): each point in two worker processes, run again to
 // skip what finished, its best point written as a .rec file that checks; successive halving's
 // rounds trained; each distinct graph's step time measured when the constraint reads it; a
 // point whose training fails reported while the others train. In the reproduction tier: about

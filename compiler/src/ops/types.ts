@@ -106,7 +106,7 @@ export interface OpDef {
    * A row lookup: its value is `table[ids[...], :]` with the table its first input and the ids
    * its second, so its gradient with respect to the table touches only the rows it read. An
    * embedding table read by nothing else can train sparsely (the plan marks it `lookupOnly`;
-   * spec/training.md, "Sparse embedding tables").
+   * spec/language.md, "Sparse embedding tables").
    */
   readonly rowLookup?: boolean;
   /** May join a fusion region (`fuse`): elementwise with one output element per input element. */

@@ -4,7 +4,7 @@
 // lives in host arrays (a row's slots are read and written with the row) and goes to
 // checkpoints as tensors in the layout tfjs's own optimizers use, position 0 the step count.
 //
-// The rules (spec/training.md, "Sparse embedding tables"):
+// The rules (spec/language.md, "Sparse embedding tables"):
 //   sgd             w ← w − lr·g                              (equal to dense SGD: untouched rows get g = 0)
 //   adagrad         a ← a + g²; w ← w − lr·g/√(a + 1e-7)      (equal to tfjs's dense Adagrad, same ε)
 //   rowwise_adagrad a_r ← a_r + mean_j g_rj²; w_r ← w_r − lr·g_r/(√a_r + eps)
