@@ -6,7 +6,7 @@
 // A Spec is immutable: `with` and `swap` return new ones. It compiles lazily, once.
 
 import { openData } from "../app/data.js";
-import { bindConstants } from "../runtime/src/data/constants.js";
+import { bindConstants } from "../runtime/src/tfjs/feeds.js";
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { compile, type CompileResult } from "../app/compile.js";

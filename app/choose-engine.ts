@@ -6,11 +6,10 @@
 // bad rows skipped while measuring are not counted against the run); the median of the steps
 // after the first two decides. Without a Python with torch, the tfjs backend is the answer.
 
-import { bindConstants } from "../runtime/src/data/constants.js";
+import { bindConstants } from "../runtime/src/tfjs/feeds.js";
 import type { DataSet } from "../runtime/src/data/batch.js";
 import { Executor } from "../runtime/src/tfjs/executor.js";
 import type { Plan, PlanSettings } from "../runtime/src/plan.js";
-import { tf } from "../runtime/src/tfjs/tf.js";
 import { findTorchPython } from "../runtime/src/torch/python.js";
 import { Trainer, type StepEngine } from "../runtime/src/tfjs/train/trainer.js";
 import { startTorchEngine } from "./torch-engine.js";
@@ -77,9 +76,8 @@ export async function medianStepMs(
       const next = await stream.next(batch);
       if (!next) break;
       const started = performance.now();
-      await engine.step(step, next.feeds, seed);
+      await engine.step(step, next, seed);
       if (step >= WARM_UP) times.push(performance.now() - started);
-      tf.dispose([...next.feeds.values()]);
     }
   } finally {
     await engine.close?.();

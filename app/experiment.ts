@@ -4,6 +4,7 @@
 // parses options and prints. In: the experiment (arms, seeds, steps) and the file it is in.
 // Out: the record written to results.json (per-seed metrics summarized, costs, curves).
 
+import { feedsOf } from "../runtime/src/tfjs/feeds.js";
 import { openData } from "./data.js";
 import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
@@ -337,14 +338,15 @@ async function predictMilliseconds(executor: Executor, source: BatchSource, batc
   const batch = await source.next(batchSize);
   if (!batch) return Number.NaN;
   const times: number[] = [];
+  const feeds = feedsOf(batch);
   for (let i = 0; i < 11; i++) {
     const started = performance.now();
-    const heads = executor.run("predict", batch.feeds);
+    const heads = executor.run("predict", feeds);
     for (const t of heads.values()) await t.data();
     if (i > 0) times.push(performance.now() - started);
     tf.dispose([...heads.values()]);
   }
-  tf.dispose([...batch.feeds.values()]);
+  tf.dispose([...feeds.values()]);
   return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
 }
 

@@ -8,6 +8,7 @@
 // world. In: each run's per-example head values and the probes'. Out: one number per arm and
 // seed, and the subsets' sizes.
 
+import { feedsOf } from "../runtime/src/tfjs/feeds.js";
 import type { BatchSource } from "../runtime/src/data/batch.js";
 import type { Executor } from "../runtime/src/tfjs/executor.js";
 import { tf } from "../runtime/src/tfjs/tf.js";
@@ -21,9 +22,10 @@ export async function headPerExample(executor: Executor, source: BatchSource, ba
   for (let i = 0; i < batches; i++) {
     const batch = await source.next(batchSize);
     if (!batch) break;
-    const heads = executor.run("predict", batch.feeds);
+    const feeds = feedsOf(batch);
+    const heads = executor.run("predict", feeds);
     values.push(...(await heads.get(correct)!.data()));
-    tf.dispose([...heads.values(), ...batch.feeds.values()]);
+    tf.dispose([...new Set([...heads.values(), ...feeds.values()])]);
   }
   return Float32Array.from(values);
 }

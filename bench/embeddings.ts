@@ -87,7 +87,7 @@ async function measureOne(items: number, mode: "sparse" | "dense"): Promise<Meas
   for (let step = 0; step < WARMUP + STEPS; step++) {
     if (step === WARMUP) started = performance.now();
     const feeds = batch(items, step + 1);
-    await trainer.step(step, feeds, 0);
+    await trainer.stepFeeds(step, feeds, 0);
     tf.dispose([...feeds.values()]);
   }
   const msPerStep = (performance.now() - started) / STEPS;

@@ -3,6 +3,7 @@
 // .rec, against the same model hand-written in tfjs (bench/sasrec-handwritten.ts), on the same
 // backend in the same run, for each backend present. Target: compiled / hand-written ≤ 1.0.
 
+import { batchOfTensors } from "../runtime/src/tfjs/feeds.js";
 import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -67,7 +68,7 @@ export async function benchTrain(
     const compiledTimes: number[] = [];
     for (let i = 0; i < n + 2; i++) {
       const start = performance.now();
-      await trainer.step(i, feeds, 0);
+      await trainer.stepFeeds(i, feeds, 0);
       if (i >= 2) compiledTimes.push(performance.now() - start);
     }
     executor.dispose();
@@ -126,11 +127,12 @@ export async function benchTorch(steps = 10, wasmMs?: number): Promise<string> {
     ["history_mask", data.mask],
     ["target", data.target],
   ]);
+  const wired = batchOfTensors(feeds);
   const roundTrips: number[] = [];
   const computes: number[] = [];
   for (let i = 0; i < steps + 2; i++) {
     const start = performance.now();
-    await trainer.step(i, feeds, 0);
+    await trainer.step(i, wired, 0);
     if (i >= 2) (roundTrips.push(performance.now() - start), computes.push(trainer.lastStepSeconds * 1000));
   }
   await trainer.close();

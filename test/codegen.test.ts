@@ -4,6 +4,7 @@
 // `rec predict` on the same held-out batch, without the compiler (reclang/serve is runtime code,
 // and test/ir.test.ts checks the runtime imports nothing from the compiler).
 
+import { feedsOf } from "../runtime/src/tfjs/feeds.js";
 import { openData } from "../app/data.js";
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -67,10 +68,14 @@ describe("rec codegen ts", () => {
     const inputs = Object.fromEntries(
       inputsOf(plan).map((i) => [
         i.name,
-        { dtype: i.type.dtype, values: Array.from(batch.feeds.get(i.name)!.dataSync() as ArrayLike<number>, Number), shape: batch.feeds.get(i.name)!.shape },
+        {
+          dtype: i.type.dtype,
+          values: Array.from(feedsOf(batch).get(i.name)!.dataSync() as ArrayLike<number>, Number),
+          shape: feedsOf(batch).get(i.name)!.shape,
+        },
       ]),
     );
-    tf.dispose([...batch.feeds.values()]);
+    tf.dispose([...feedsOf(batch).values()]);
     writeFileSync(join(dir, "inputs.json"), JSON.stringify(inputs));
 
     writeFileSync(

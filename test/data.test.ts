@@ -4,6 +4,7 @@
 // buffer is seeded; and from the command line the CTR example trains from its Parquet file,
 // `rec check --data` reports a broken file at the spec line, and `--skip-bad-rows` counts.
 
+import { feedsOf } from "../runtime/src/tfjs/feeds.js";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -221,7 +222,7 @@ describe("file data sets", () => {
       let n = 0;
       for (let b = await source.next(16); b; b = await source.next(16)) {
         n += b.size;
-        tf.dispose([...b.feeds.values()]);
+        tf.dispose([...feedsOf(b).values()]);
       }
       return n;
     };
@@ -235,8 +236,8 @@ describe("file data sets", () => {
     await useBackend("cpu");
     const firstBatch = async (seed: number) => {
       const batch = (await (await open(path, { seed })).train().next(32))!;
-      const users = [...(await batch.feeds.get("user_id")!.data())];
-      tf.dispose([...batch.feeds.values()]);
+      const users = [...(await feedsOf(batch).get("user_id")!.data())];
+      tf.dispose([...feedsOf(batch).values()]);
       return users;
     };
     expect(await firstBatch(1)).toEqual(await firstBatch(1));
@@ -270,11 +271,11 @@ describe("a group of columns and a timestamp as inputs", () => {
     });
     await useBackend("cpu");
     const batch = (await data.train().next(4))!;
-    expect(batch.feeds.get("cats")!.shape).toEqual([4, 3]);
-    expect([...(await batch.feeds.get("cats")!.data())]).toEqual([1, 1, 1, 1, 1, 2, 2, 2, 1, 1, 1, 3]);
+    expect(feedsOf(batch).get("cats")!.shape).toEqual([4, 3]);
+    expect([...(await feedsOf(batch).get("cats")!.data())]).toEqual([1, 1, 1, 1, 1, 2, 2, 2, 1, 1, 1, 3]);
     // An f32 input holds today's epoch seconds to within about a minute (24 bits of mantissa).
-    expect([...(await batch.feeds.get("time")!.data())]).toEqual([3600, 7200, 10800, Math.fround(Date.UTC(2024, 0, 1, 5) / 1000)]);
-    tf.dispose([...batch.feeds.values()]);
+    expect([...(await feedsOf(batch).get("time")!.data())]).toEqual([3600, 7200, 10800, Math.fround(Date.UTC(2024, 0, 1, 5) / 1000)]);
+    tf.dispose([...feedsOf(batch).values()]);
   });
 });
 

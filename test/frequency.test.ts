@@ -3,6 +3,7 @@
 // within its bound; with room it is exact; a field holds the log share of the training rows read
 // so far, which held-out rows read without counting; bad settings are refused.
 
+import { feedsOf } from "../runtime/src/tfjs/feeds.js";
 import { openData } from "../app/data.js";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -96,7 +97,7 @@ model LogQ {
     const plan = compileFiles([writeSpec(dir, SPEC)]).plans[0]!;
     const data = await openData(plan, plan.train[0]!.settings["data"] as string, { seed: 0, baseDir: dir });
     const batch = (await data.train().next(4))!;
-    const logq = Array.from(await batch.feeds.get("item_logq")!.data());
+    const logq = Array.from(await feedsOf(batch).get("item_logq")!.data());
     [Math.log(1), Math.log(2 / 2), Math.log(1 / 3), Math.log(3 / 4)].forEach((v, i) => expect(logq[i]).toBeCloseTo(v, 6));
   });
 

@@ -3,6 +3,7 @@
 // computed here in plain arrays; popularity buckets follow their definition; the CLI reports
 // the table and refuses what it cannot do with a clear message.
 
+import { batchOfTensors, feedsOf } from "../runtime/src/tfjs/feeds.js";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -42,16 +43,15 @@ function heldOut(): { source: BatchSource; batches: Map<string, number[]>[] } {
       const b = batches[read++];
       if (!b) return undefined;
       const t = (name: string, shape: number[], dtype: "int32" | "bool" | "float32") => tf.tensor(b.get(name)!, shape, dtype);
-      return {
-        size: 8,
-        feeds: new Map([
+      return batchOfTensors(
+        new Map([
           ["user_id", t("user_id", [8], "int32")],
           ["history", t("history", [8, 3], "int32")],
           ["history_mask", t("history_mask", [8, 3], "bool")],
           ["item_id", t("item_id", [8], "int32")],
           ["item_logq", t("item_logq", [8], "float32")],
         ]),
-      };
+      );
     },
   };
   return { source, batches };
@@ -85,7 +85,7 @@ describe("recall against a full index", () => {
     const { source: again } = heldOut();
     for (let b = 0; b < batches.length; b++) {
       const batch = (await again.next(8))!;
-      const queries = (await executor.runNamed("encode", ["user"], batch.feeds).get("user")!.array()) as number[][];
+      const queries = (await executor.runNamed("encode", ["user"], feedsOf(batch)).get("user")!.array()) as number[][];
       const targets = batches[b]!.get("item_id")!;
       queries.forEach((q, i) => {
         const score = (v: number[]) => v.reduce((s, x, j) => s + x * q[j]!, 0);

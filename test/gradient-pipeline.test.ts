@@ -4,6 +4,7 @@
 // minibatch training, per-example clipping matches an independent computation, and `only`
 // trains nothing else. Label privacy flips at the rate ε asks, once per example.
 
+import { feedsOf } from "../runtime/src/tfjs/feeds.js";
 import { openData } from "../app/data.js";
 import fc from "fast-check";
 import { join } from "node:path";
@@ -104,7 +105,7 @@ describe("the gradient pipeline in training", () => {
     const executor = new Executor(plan, 3);
     const trainer = new Trainer(executor, { optimizer: "sgd(lr = 0.1)", ...settings } as never, 1, 3);
     const batch = feeds();
-    await trainer.step(0, batch, 3);
+    await trainer.stepFeeds(0, batch, 3);
     tf.dispose([...batch.values()]);
     const out = Object.fromEntries([...executor.params].map(([k, v]) => [k, [...v.dataSync()]]));
     executor.dispose();
@@ -152,7 +153,7 @@ describe("the gradient pipeline in training", () => {
     const trainer = new Trainer(first, settings, 2, 3);
     for (let step = 0; step < 2; step++) {
       const batch = feeds();
-      await trainer.step(step, batch, 3);
+      await trainer.stepFeeds(step, batch, 3);
       tf.dispose([...batch.values()]);
     }
     const state = await trainer.optimizerState();
@@ -169,7 +170,7 @@ describe("the gradient pipeline in training", () => {
     const executor = new Executor(plan, 3);
     const trainer = new Trainer(executor, { optimizer: "sgd(lr = 0.1)", gradients: { only: ["second"], topk: 0.5, bits: 8 } } as never, 1, 3);
     const batch = feeds();
-    await trainer.step(0, batch, 3);
+    await trainer.stepFeeds(0, batch, 3);
     tf.dispose([...batch.values()]);
     expect([...executor.params.get("first.kernel")!.dataSync()]).toEqual(before["first.kernel"]);
     expect([...executor.params.get("second.kernel")!.dataSync()]).not.toEqual(before["second.kernel"]);
@@ -212,17 +213,17 @@ describe("label privacy and epochs", () => {
     let changed = 0;
     for (let b = 0; b < 8; b++) {
       const batch = (await stream.next(64))!;
-      const [ids, labels] = [batch.feeds.get("id")!.dataSync(), batch.feeds.get("label")!.dataSync()];
+      const [ids, labels] = [feedsOf(batch).get("id")!.dataSync(), feedsOf(batch).get("label")!.dataSync()];
       ids.forEach((id, i) => {
         if (byId.has(id)) expect(labels[i], `example ${id}`).toBe(byId.get(id));
         byId.set(id, labels[i]!);
         if (labels[i] !== (id % 4 === 0 ? 1 : 0)) changed++;
       });
-      tf.dispose([...batch.feeds.values()]);
+      tf.dispose([...feedsOf(batch).values()]);
     }
     expect(changed).toBeGreaterThan(0);
     const held = (await data.heldOut().next(256))!;
-    const [ids, labels] = [held.feeds.get("id")!.dataSync(), held.feeds.get("label")!.dataSync()];
+    const [ids, labels] = [feedsOf(held).get("id")!.dataSync(), feedsOf(held).get("label")!.dataSync()];
     ids.forEach((id, i) => expect(labels[i]).toBe(id % 4 === 0 ? 1 : 0));
   });
 
@@ -244,12 +245,12 @@ describe("label privacy and epochs", () => {
       for (let step = 0; step < options.stepsPerEpoch!; step++) {
         const batch = (await stream.next(1000))!;
         labels.push(
-          ...batch.feeds
+          ...feedsOf(batch)
             .get("dense")!
             .dataSync()
             .filter((_, i) => i % 13 === 0),
         );
-        tf.dispose([...batch.feeds.values()]);
+        tf.dispose([...feedsOf(batch).values()]);
       }
       return labels;
     };

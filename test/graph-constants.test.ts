@@ -5,6 +5,7 @@
 // the checker refuses a constant input without a source and a world's whole field fed to a
 // batched input.
 
+import { feedsOf } from "../runtime/src/tfjs/feeds.js";
 import { openData } from "../app/data.js";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -12,7 +13,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compile, compileFiles } from "../app/compile.js";
 import { useBackend } from "../runtime/src/tfjs/backends.js";
-import { bindConstants } from "../runtime/src/data/constants.js";
+import { bindConstants } from "../runtime/src/tfjs/feeds.js";
 import { Executor } from "../runtime/src/tfjs/executor.js";
 import { train, trainOptionsFrom } from "../runtime/src/tfjs/train/trainer.js";
 import { tf } from "../runtime/src/tfjs/tf.js";
@@ -46,8 +47,8 @@ describe("constant inputs from a graph file", () => {
     expect(plan.inputs.filter((i) => i.constant).map((i) => i.name)).toEqual(["edge_user", "edge_item", "edge_weight"]);
     const data = await openData(plan, plan.train[0]!.settings["data"] as string, { seed: 0, baseDir: dir });
     const batch = (await data.train().next(4))!;
-    expect([...batch.feeds.keys()].sort()).toEqual(["item_id", "user_id"]);
-    tf.dispose([...batch.feeds.values()]);
+    expect([...feedsOf(batch).keys()].sort()).toEqual(["item_id", "user_id"]);
+    tf.dispose([...feedsOf(batch).values()]);
     const executor = new Executor(plan, 0);
     await bindConstants(executor, data);
     expect(await executor.constants.get("edge_user")!.array()).toEqual([0, 1, 2, 5]);

@@ -120,6 +120,19 @@ describe("import layers", () => {
     expect(violations).toEqual([]);
   });
 
+  it("keeps the data layer and the papers' worlds free of any engine: they yield columns, the engines make tensors", () => {
+    const engineFree = files.filter((f) => f.startsWith("runtime/src/data/") || f.startsWith("examples/"));
+    const engines = ["runtime/src/tfjs/", "runtime/src/torch/"];
+    const importing = engineFree.flatMap((f) =>
+      graph
+        .get(f)!
+        .filter((t) => engines.some((e) => t.startsWith(e)))
+        .map((t) => `${f} imports ${t}`),
+    );
+    expect(engineFree.length).toBeGreaterThan(20);
+    expect(importing).toEqual([]);
+  });
+
   it("has no import cycle through the op registry or the IR", () => {
     // Depth-first search for a path from each registry or IR file back to itself.
     const cycles: string[] = [];

@@ -48,7 +48,7 @@ describe("a frozen reference", () => {
     const trainer = new Trainer(executor, plan.train[0]!.settings, 5, 4);
     for (let step = 0; step < 5; step++) {
       const feeds = new Map([["x", tf.randomNormal([8, 3], 0, 1, "float32", step + 1)]]);
-      await trainer.step(step, feeds, 4);
+      await trainer.stepFeeds(step, feeds, 4);
       tf.dispose([...feeds.values()]);
     }
     expect(values("anchor.kernel")).toEqual(start);

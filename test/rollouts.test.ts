@@ -5,6 +5,7 @@
 // the rollout with an error naming the part, its line and the step; exploration stays inside
 // the candidate set.
 
+import { feedsOf } from "../runtime/src/tfjs/feeds.js";
 import { WORLDS } from "../app/worlds.js";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
@@ -186,9 +187,9 @@ describe("exploration", () => {
     for (let i = 0; i < 6; i++) replay.push({ count: 1, columns: new Map([["reward", { data: Float32Array.of(i), shape: [], dtype: "float32" as const }]]) });
     expect(replay.size).toBe(4);
     const batch = replay.sample(200, ["reward"]);
-    const drawn = new Set(batch.feeds.get("reward")!.dataSync());
+    const drawn = new Set(feedsOf(batch).get("reward")!.dataSync());
     expect([...drawn].sort()).toEqual([2, 3, 4, 5]);
-    tf.dispose([...batch.feeds.values()]);
+    tf.dispose([...feedsOf(batch).values()]);
   });
 });
 

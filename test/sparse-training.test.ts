@@ -5,6 +5,7 @@
 // state goes through a checkpoint and back; a table read whole is refused by name and line; the
 // torch engine (sparse gradients, sparse_optim.py) ends with the tfjs trainer's weights.
 
+import { batchOfTensors } from "../runtime/src/tfjs/feeds.js";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -64,7 +65,7 @@ async function trained(settings: PlanSettings): Promise<{ executor: Executor; tr
   const trainer = new Trainer(executor, settings, STEPS, 3);
   for (let step = 0; step < STEPS; step++) {
     const feeds = batch(step);
-    expect(Number.isFinite(await trainer.step(step, feeds, 3))).toBe(true);
+    expect(Number.isFinite(await trainer.stepFeeds(step, feeds, 3))).toBe(true);
     tf.dispose([...feeds.values()]);
   }
   return { executor, trainer };
@@ -146,7 +147,7 @@ describe("sparse embedding tables", () => {
           const touched = tf.cast(tf.greater(tf.sum(tf.abs(g), 1, true), 0), "float32");
           variables[i]!.assign(rule(variables[i]!, g, touched, state.get(name)!, Number(/lr = ([0-9.]+)/.exec(embeddings)![1]), step + 1));
         }
-        await trainer.step(step, feeds, 5);
+        await trainer.stepFeeds(step, feeds, 5);
         tf.dispose([...feeds.values(), ...Object.values(grads)]);
       }
       for (const name of tables) {
@@ -187,13 +188,13 @@ describe("sparse embedding tables", () => {
       const resumed = new Trainer(copy, settings, STEPS + 1, 3);
       await resumed.restoreOptimizerState(new Map(saved.map((s) => [s.name, s.tensor])));
       const feeds = batch(STEPS);
-      await trainer.step(STEPS, feeds, 3);
-      await resumed.step(STEPS, feeds, 3);
+      await trainer.stepFeeds(STEPS, feeds, 3);
+      await resumed.stepFeeds(STEPS, feeds, 3);
       expect(await maxDifference(executor, copy), embeddings).toBe(0);
       // Without the state the next step differs (the comparison above can fail).
       const fresh = new Executor(TABLES!, 99);
       for (const [name, v] of fresh.params) v.assign(weights.get(name)!);
-      await new Trainer(fresh, settings, STEPS + 1, 3).step(STEPS, feeds, 3);
+      await new Trainer(fresh, settings, STEPS + 1, 3).stepFeeds(STEPS, feeds, 3);
       expect(await maxDifference(executor, fresh), embeddings).toBeGreaterThan(1e-5);
     }
   });
@@ -207,8 +208,8 @@ describe("sparse embedding tables", () => {
     const sparse = new Trainer(copy, { optimizer: "adam(lr = 0.01)", embeddings: "adagrad(lr = 0.2)" }, STEPS + 1, 3);
     await sparse.restoreOptimizerState(saved);
     const feeds = batch(STEPS);
-    await dense.trainer.step(STEPS, feeds, 3);
-    await sparse.step(STEPS, feeds, 3);
+    await dense.trainer.stepFeeds(STEPS, feeds, 3);
+    await sparse.stepFeeds(STEPS, feeds, 3);
     expect(await maxDifference(dense.executor, copy)).toBeLessThan(1e-6);
   });
 
@@ -221,7 +222,7 @@ describe("sparse embedding tables", () => {
       const initial = Float32Array.from(await table.data());
       const trainer = new Trainer(executor, { optimizer: "adam(lr = 0.01)", embeddings: "rowwise_adagrad(lr = 0.1)" }, 1, 3);
       const feeds = batch(0);
-      await trainer.step(0, feeds, 3);
+      await trainer.stepFeeds(0, feeds, 3);
       expect(await before.data()).toEqual(initial);
       expect(Math.max(...(await table.data()).map((v, i) => Math.abs(v - initial[i]!)))).toBeGreaterThan(1e-3);
       tf.dispose([before, ...feeds.values()]);
@@ -292,7 +293,7 @@ describe.skipIf(typeof torchPython === "string")(
         });
         for (let step = 0; step < STEPS; step++) {
           const feeds = batch(step);
-          await torch.step(step, feeds, 3);
+          await torch.step(step, batchOfTensors(feeds), 3);
           tf.dispose([...feeds.values()]);
         }
         await torch.syncWeights();

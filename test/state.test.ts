@@ -42,7 +42,7 @@ describe("module state", () => {
       ["features", tf.tensor2d(rows)],
       ["converted", tf.tensor1d([0, 1, 0, 1, 1, 0, 0, 1])],
     ]);
-    for (let step = 0; step < 5; step++) await trainer.step(step, feeds, 2);
+    for (let step = 0; step < 5; step++) await trainer.stepFeeds(step, feeds, 2);
     const column = (j: number) => rows.map((r) => r[j]!);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const unbiased = (xs: number[]) => xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1);

@@ -3,6 +3,7 @@
 // endless pass (a small task repeats sooner: it is upsampled to its share). Bad task values, a
 // task with no training rows and a batch too small for a share stop with messages that say so.
 
+import { feedsOf } from "../runtime/src/tfjs/feeds.js";
 import { openData } from "../app/data.js";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -45,10 +46,10 @@ describe("task shares", () => {
     for (let b = 0; b < 8; b++) {
       const batch = (await batches.next(9))!;
       expect(batch.size).toBe(9);
-      expect(await batch.feeds.get("task")!.array()).toEqual([0, 0, 0, 0, 0, 0, 1, 1, 1]);
-      const rows = (await batch.feeds.get("row")!.array()) as number[];
+      expect(await feedsOf(batch).get("task")!.array()).toEqual([0, 0, 0, 0, 0, 0, 1, 1, 1]);
+      const rows = (await feedsOf(batch).get("row")!.array()) as number[];
       for (const r of rows.slice(6)) seen.set(r, (seen.get(r) ?? 0) + 1);
-      tf.dispose([...batch.feeds.values()]);
+      tf.dispose([...feedsOf(batch).values()]);
     }
     // 8 batches × 3 rows of task 1 = 24 = its 12 rows twice each (in file order: shuffle = 0).
     expect([...seen.keys()].sort((a, b) => a - b)).toEqual(ROWS.filter((r) => r.task === 1).map((r) => r.row));
@@ -58,14 +59,14 @@ describe("task shares", () => {
   it("shuffle each task's rows by the run's seed and keep the composition", async () => {
     const { plan, dir } = await project("shuffled", ROWS, 50);
     const batch = (await (await open(plan, dir)).train().next(9))!;
-    expect(await batch.feeds.get("task")!.array()).toEqual([0, 0, 0, 0, 0, 0, 1, 1, 1]);
-    const rows = (await batch.feeds.get("row")!.array()) as number[];
+    expect(await feedsOf(batch).get("task")!.array()).toEqual([0, 0, 0, 0, 0, 0, 1, 1, 1]);
+    const rows = (await feedsOf(batch).get("row")!.array()) as number[];
     expect(rows.slice(0, 6)).not.toEqual(
       ROWS.filter((r) => r.task === 0)
         .slice(0, 6)
         .map((r) => r.row),
     );
-    tf.dispose([...batch.feeds.values()]);
+    tf.dispose([...feedsOf(batch).values()]);
   });
 
   it("train the spec's three steps on composed batches", async () => {
@@ -101,8 +102,8 @@ describe("task shares", () => {
     const batches = data.train();
     for (let b = 0; b < 15; b++) {
       const batch = (await batches.next(9))!;
-      expect(await batch.feeds.get("row")!.array()).not.toContain(500);
-      tf.dispose([...batch.feeds.values()]);
+      expect(await feedsOf(batch).get("row")!.array()).not.toContain(500);
+      tf.dispose([...feedsOf(batch).values()]);
     }
   });
 

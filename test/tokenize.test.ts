@@ -3,6 +3,7 @@
 // three, each field getting its own vocabulary from the training split (capped at its id space,
 // id 0 for the rest), its first tokens kept and padded, and a mask; bad options refused.
 
+import { feedsOf } from "../runtime/src/tfjs/feeds.js";
 import { openData } from "../app/data.js";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -50,8 +51,8 @@ describe("text columns through a schema", () => {
     expect((await (data as FileDataSet).finite()).count).toBeGreaterThan(0);
     const pass = data.heldOut("valid");
     const first = (await pass.next(8))!;
-    const rows = (await first.feeds.get("words")!.array()) as number[][];
-    const masks = (await first.feeds.get("words_mask")!.array()) as number[][];
+    const rows = (await feedsOf(first).get("words")!.array()) as number[][];
+    const masks = (await feedsOf(first).get("words_mask")!.array()) as number[][];
     rows.forEach((row, r) => {
       const kept = masks[r]!.filter(Boolean).length;
       expect(
@@ -60,7 +61,7 @@ describe("text columns through a schema", () => {
       ).toBe(true);
       expect(kept).toBeLessThanOrEqual(4);
     });
-    tf.dispose([...first.feeds.values()]);
+    tf.dispose([...feedsOf(first).values()]);
   });
 
   it("maps a title's tokens to its vocabulary's ids in order, the first four kept, unknown ones to 0", async () => {

@@ -2,6 +2,7 @@
 // repeats itself for a seed, agrees across cpu and wasm, and stops on a non-finite loss with
 // the op that produced it. Schedules and optimizers are checked against their formulas.
 
+import { floatColumn } from "../runtime/src/data/columns.js";
 import { openData } from "../app/data.js";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -130,7 +131,7 @@ describe("a kernel that fails on the values it is given", () => {
 });
 
 describe("a non-finite loss", () => {
-  const source = { next: async (n: number) => ({ size: n, feeds: new Map([["x", tf.fill([n, 1], -1)]]) }) };
+  const source = { next: async (n: number) => ({ size: n, columns: new Map([["x", floatColumn(new Float32Array(n).fill(-1), [1])]]) }) };
   const data = { train: () => source, heldOut: () => source, heldOutBatches: 1, skipped: { count: 0, examples: [] } };
   const weightsOf = async (executor: Executor) =>
     Object.fromEntries(await Promise.all([...executor.params].map(async ([k, v]) => [k, [...(await v.data())]] as const)));
@@ -197,7 +198,7 @@ describe("schedules and optimizers", () => {
     const kernel = executor.params.get("w.kernel")!;
     kernel.assign(tf.tensor2d([[0], [0]]));
     const trainer = new Trainer(executor, { optimizer: "sgd(lr = 1.0)", loss_weights: { a: 1, b: 0 }, clip_norm: 0.5 }, 1);
-    const loss = await trainer.step(0, new Map([["x", tf.tensor2d([[3, 4]])]]), 0);
+    const loss = await trainer.stepFeeds(0, new Map([["x", tf.tensor2d([[3, 4]])]]), 0);
     expect(loss).toBe(0);
     // d(mean(x·w))/dw = x = (3, 4), norm 5, clipped to 0.5: the step is −(0.3, 0.4).
     expect([...kernel.dataSync()].map((v) => v.toFixed(4))).toEqual(["-0.3000", "-0.4000"]);

@@ -3,7 +3,8 @@
 // reads (runtime/src/embed.ts), streamed a row group per batch; progress on stderr.
 
 import { openData } from "../../app/data.js";
-import { bindConstants, constantInputs } from "../../runtime/src/data/constants.js";
+import { constantInputs } from "../../runtime/src/data/constants.js";
+import { bindConstants } from "../../runtime/src/tfjs/feeds.js";
 import { dirname, resolve } from "node:path";
 import { useBackend, type BackendName } from "../../runtime/src/tfjs/backends.js";
 import { loadCheckpoint } from "../../runtime/src/checkpoint/checkpoint.js";

@@ -5,8 +5,9 @@
 // (runtime/src/full-index-recall.ts), by the training split's popularity where the data ends.
 // Vocabularies saved beside the checkpoint map ids as in training.
 
+import { feedsOf } from "../../runtime/src/tfjs/feeds.js";
 import { openData } from "../../app/data.js";
-import { bindConstants } from "../../runtime/src/data/constants.js";
+import { bindConstants } from "../../runtime/src/tfjs/feeds.js";
 import { renderTable } from "../table.js";
 import { useBackend, type BackendName } from "../../runtime/src/tfjs/backends.js";
 import { loadCheckpoint } from "../../runtime/src/checkpoint/checkpoint.js";
@@ -135,11 +136,12 @@ export const predictCommand: Command = (args, io) =>
     const input = await data.next(batch);
     if (!input) throw new DataSourceError("the held-out split has no rows to predict on");
     const out: Record<string, unknown> = {};
-    const heads = tf.tidy(() => Object.fromEntries(executor.run("predict", input.feeds)) as Record<string, tf.Tensor>);
+    const feeds = feedsOf(input);
+    const heads = tf.tidy(() => Object.fromEntries(executor.run("predict", feeds)) as Record<string, tf.Tensor>);
     for (const [name, value] of Object.entries(heads)) {
       const array = await value.array();
       out[name] = Array.isArray(array) ? array.slice(0, rows) : array;
     }
-    tf.dispose([...Object.values(heads), ...input.feeds.values()]);
+    tf.dispose([...new Set([...Object.values(heads), ...feeds.values()])]);
     io.stdout(`${JSON.stringify(out)}\n`);
   });

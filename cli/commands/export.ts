@@ -3,7 +3,8 @@
 // inference graph as ONNX (runtime/src/torch/onnx.ts), with the weights of --checkpoint.
 
 import { openData } from "../../app/data.js";
-import { bindConstants, constantInputs } from "../../runtime/src/data/constants.js";
+import { constantInputs } from "../../runtime/src/data/constants.js";
+import { bindConstants } from "../../runtime/src/tfjs/feeds.js";
 import { dirname, join, relative, resolve } from "node:path";
 import { compileFiles } from "../../app/compile.js";
 import { useBackend } from "../../runtime/src/tfjs/backends.js";

@@ -11,6 +11,7 @@
 // training split's counts: head, the most frequent items that together hold 80% of the training
 // examples; tail, the other items seen in training; cold, items it never shows.
 
+import { feedsOf } from "./tfjs/feeds.js";
 import type { BatchSource } from "./data/batch.js";
 import { catalogueOf, encodedBatches } from "./embed.js";
 import type { Executor } from "./tfjs/executor.js";
@@ -96,11 +97,13 @@ export async function fullIndexRecall(
     for (let read = 0; options.batches === 0 || read < options.batches; read++) {
       const batch = await heldOut.next(options.batchSize);
       if (!batch) break;
-      const targets = batch.feeds.get(input);
-      if (!targets)
+      const targetColumn = batch.columns.get(input);
+      if (!targetColumn)
         throw new IndexError(`the held-out data does not feed \`${input}\`, the ids the item encoder reads: the truth each query is scored against`);
+      const feeds = feedsOf(batch);
+      const targets = feeds.get(input)!;
       const ranks = tf.tidy(() => {
-        const queries = executor.runNamed("encode", [encoders.query], batch.feeds).get(encoders.query)!;
+        const queries = executor.runNamed("encode", [encoders.query], feeds).get(encoders.query)!;
         const ids = tf.cast(targets, "int32");
         const own = tf.sum(tf.mul(queries, tf.gather(vectors, ids)), -1, true);
         let above: Tensor = tf.zeros([batch.size], "int32");
@@ -116,7 +119,7 @@ export async function fullIndexRecall(
       });
       const [rankValues, targetValues] = [await ranks.data(), await targets.data()];
       ranks.dispose();
-      tf.dispose([...batch.feeds.values()]);
+      tf.dispose([...feeds.values()]);
       for (let i = 0; i < rankValues.length; i++) {
         count("all", rankValues[i]!);
         if (buckets) count(buckets[targetValues[i]!]!, rankValues[i]!);

@@ -1,14 +1,16 @@
-// Batches and their sources: what the trainer and the evaluation loop consume. In: encoded
-// rows (files) or generated tensors (synthetic worlds). Out: a map of input name → tensor
-// whose first dimension is the batch.
+// Batches and their sources: what the trainers and the evaluation loop consume. In: encoded
+// rows (files) or generated columns (synthetic worlds). Out: a map of input name → column, the
+// engine-neutral values of the batch's examples; each engine makes its own tensors from them
+// (runtime/src/tfjs/feeds.ts, the torch trainer's wire format).
 
-import { tf, tfDtype, type Tensor } from "../tfjs/tf.js";
 import type { PlanDataField } from "../plan.js";
+import type { Column, ColumnData } from "./columns.js";
 import type { EncodedRow } from "./encode.js";
 import type { Examples } from "./examples.js";
 
 export interface Batch {
-  readonly feeds: Map<string, Tensor>;
+  /** Input name → its values, one row per example (a world may give a task of its own fewer rows). */
+  readonly columns: ReadonlyMap<string, Column>;
   /** Examples in the batch (the last batch of a finite pass may be short). */
   readonly size: number;
 }
@@ -33,7 +35,7 @@ export interface DataSet {
    */
   finite?(): Promise<Examples>;
   /** The model's constant inputs, read once (the same tensors every call): a constants file, or a world's whole fields. */
-  constants?(): Promise<ReadonlyMap<string, Tensor>>;
+  constants?(): Promise<ReadonlyMap<string, Column>>;
 }
 
 /**
@@ -51,38 +53,36 @@ export function withTraining(data: DataSet, train: () => BatchSource, finite: ((
   };
 }
 
+/** The dtype an engine holds a field in: floats, ids and integers, booleans. */
+export function dtypeOf(field: PlanDataField): Column["dtype"] {
+  return field.dtype === "f32" ? "float32" : field.dtype === "bool" ? "bool" : "int32";
+}
+
+const allocate = (dtype: Column["dtype"], size: number): ColumnData =>
+  dtype === "float32" ? new Float32Array(size) : dtype === "int32" ? new Int32Array(size) : new Uint8Array(size);
+
 /**
- * Packs encoded rows into one tensor per model input: a field's own, or for the columns of a
- * `columns([…])` group one [rows, count] tensor, column `index` from each part.
+ * Packs encoded rows into one column per model input: a field's own, or for the columns of a
+ * `columns([…])` group one [count] column per row, column `index` from each part.
  */
 export function packRows(rows: readonly EncodedRow[], fields: readonly PlanDataField[]): Batch {
-  const feeds = new Map<string, Tensor>();
+  const columns = new Map<string, Column>();
   const groups = new Map<string, PlanDataField[]>();
   for (const field of fields) if (field.part) groups.set(field.part.of, [...(groups.get(field.part.of) ?? []), field]);
   for (const [input, parts] of groups) {
     const count = parts[0]!.part!.count;
-    const dtype = tfDtype(parts[0]!);
-    const data =
-      dtype === "float32"
-        ? new Float32Array(rows.length * count)
-        : dtype === "int32"
-          ? new Int32Array(rows.length * count)
-          : new Uint8Array(rows.length * count);
+    const dtype = dtypeOf(parts[0]!);
+    const data = allocate(dtype, rows.length * count);
     rows.forEach((row, r) => parts.forEach((part) => (data[r * count + part.part!.index] = row.fields.get(part.name)![0]!)));
-    feeds.set(input, tf.tensor(data, [rows.length, count], dtype));
+    columns.set(input, { data, shape: [count], dtype });
   }
   for (const field of fields) {
     if ((field.kind === "timestamp" && !field.feeds) || field.part) continue;
     const width = field.shape.reduce((a, b) => a * b, 1);
-    const dtype = tfDtype(field);
-    const data =
-      dtype === "float32"
-        ? new Float32Array(rows.length * width)
-        : dtype === "int32"
-          ? new Int32Array(rows.length * width)
-          : new Uint8Array(rows.length * width);
+    const dtype = dtypeOf(field);
+    const data = allocate(dtype, rows.length * width);
     rows.forEach((row, r) => data.set(row.fields.get(field.name)!, r * width));
-    feeds.set(field.name, tf.tensor(data, [rows.length, ...field.shape], dtype));
+    columns.set(field.name, { data, shape: [...field.shape], dtype });
   }
-  return { feeds, size: rows.length };
+  return { columns, size: rows.length };
 }

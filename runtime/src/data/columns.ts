@@ -20,6 +20,12 @@ export interface Examples {
 /** Values per example of a column (the product of its per-example shape). */
 export const widthOf = (column: Pick<Column, "shape">) => column.shape.reduce((a, b) => a * b, 1);
 
+/** A batch column's rows: its values over its width (a world may feed tasks of different sizes in one batch). */
+export const rowCount = (column: Column): number => {
+  const width = widthOf(column);
+  return width ? column.data.length / width : 0;
+};
+
 /** Column builders: ids (int32), floats (float32, converted from any numbers) and masks (bool, 0 or 1). */
 export const idColumn = (data: Int32Array, shape: readonly number[] = []): Column => ({ data, shape, dtype: "int32" });
 export const floatColumn = (data: Float32Array | ArrayLike<number>, shape: readonly number[] = []): Column => ({

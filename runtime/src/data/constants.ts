@@ -1,16 +1,15 @@
 // A model's constant inputs (`input edges: id<items>[E] constant`): fed once, whole, not per
 // batch. In: the plan and the train block's `constants = csv("…", schema = S)` setting (or a list
-// of files). Out: one tensor per constant input, the file's rows along its first axis (or placed
+// of files). Out: one column per constant input (in its full shape), the file's rows along its first axis (or placed
 // by the ids of its `key = "id"` column), every row checked through the
 // schema (an unknown node id, a negative weight under `min = 0`, a missing value: a BadRowError
 // naming the file, the row and the column; a missing file: a DataFileError naming it).
-// `bindConstants` hands a data set's constants to an executor, once.
+// The tfjs engine binds them to an executor once (runtime/src/tfjs/feeds.ts, `bindConstants`).
 
-import type { Executor } from "../tfjs/executor.js";
 import { parseConfig } from "../config.js";
 import type { Plan, PlanInput } from "../plan.js";
-import type { Tensor } from "../tfjs/tf.js";
-import { packRows, type DataSet } from "./batch.js";
+import type { Column } from "./columns.js";
+import { packRows } from "./batch.js";
 import { BadRowError, RowEncoder, toInteger, type EncodedRow } from "./encode.js";
 import { DataSourceError, fileSource } from "./source-config.js";
 export { constantsSettings } from "./source-config.js";
@@ -19,8 +18,8 @@ import { DataFileError, readRows, type Row } from "./tables.js";
 export const constantInputs = (plan: Plan) => plan.inputs.filter((i) => i.constant);
 
 /** Every constants file read into one map of constant input → tensor. */
-export async function readConstantsFiles(plan: Plan, settings: readonly string[], baseDir: string): Promise<Map<string, Tensor>> {
-  const all = new Map<string, Tensor>();
+export async function readConstantsFiles(plan: Plan, settings: readonly string[], baseDir: string): Promise<Map<string, Column>> {
+  const all = new Map<string, Column>();
   for (const setting of settings) for (const [name, tensor] of await readConstantsFile(plan, setting, baseDir)) all.set(name, tensor);
   return all;
 }
@@ -30,7 +29,7 @@ export async function readConstantsFiles(plan: Plan, settings: readonly string[]
  * file order, or with `key = "id"` at the position its key column gives (a frozen embedding
  * table written by `rec embed`: row i of the input is id i's vector, every id once).
  */
-export async function readConstantsFile(plan: Plan, setting: string, baseDir: string): Promise<Map<string, Tensor>> {
+export async function readConstantsFile(plan: Plan, setting: string, baseDir: string): Promise<Map<string, Column>> {
   const source = fileSource(plan, parseConfig(setting), baseDir);
   if (source.schema.fields.some((f) => f.ids === "vocab"))
     throw new DataSourceError(
@@ -51,7 +50,7 @@ export async function readConstantsFile(plan: Plan, setting: string, baseDir: st
       `${source.shownPath} has no rows (an empty file, or a header alone); it holds the constant inputs ${fed.map((i) => `\`${i.name}\``).join(", ")}`,
     );
   const ordered = typeof key === "string" ? byKey(rows, keys, fed, key, source.shownPath) : rows;
-  const { feeds } = packRows(ordered, source.schema.fields);
+  const packed = packRows(ordered, source.schema.fields).columns;
   for (const input of fed) {
     const rowsDeclared = input.type.shape[0];
     if (typeof rowsDeclared === "number" && rowsDeclared !== ordered.length) {
@@ -62,7 +61,8 @@ export async function readConstantsFile(plan: Plan, setting: string, baseDir: st
       );
     }
   }
-  return feeds;
+  // Whole columns: the file's rows are each constant input's first axis.
+  return new Map([...packed].map(([name, c]) => [name, { ...c, shape: [ordered.length, ...c.shape] }]));
 }
 
 /** A row's key: a whole number of at least 0, else a bad row naming the file, row and column. */
@@ -108,21 +108,4 @@ function byKey(rows: readonly EncodedRow[], keys: readonly number[], fed: readon
   const missing = placed.findIndex((row) => !row);
   if (missing >= 0) throw new DataFileError(`${file}: no row has the key ${missing} (\`${column}\` must give every id from 0 to ${size - 1} once)`);
   return placed as EncodedRow[];
-}
-
-/**
- * Gives the executor the data set's constant inputs (a model without any: nothing). Idempotent:
- * an executor that has its constants keeps them.
- */
-export async function bindConstants(executor: Executor, data: DataSet): Promise<void> {
-  if (!constantInputs(executor.plan).length || executor.constants.size) return;
-  if (!data.constants)
-    throw new DataSourceError(
-      `model ${executor.plan.model} has constant inputs ` +
-        `(${constantInputs(executor.plan)
-          .map((i) => `\`${i.name}\``)
-          .join(", ")}) but its data ` +
-        `gives none: add \`constants = csv("…", schema = S)\` to the train block`,
-    );
-  executor.bindConstants(await data.constants());
 }

@@ -3,7 +3,6 @@
 // file's training split). Out: batches of up to `batchSize` examples, the last one of a pass
 // short, and columns that transforms (label privacy) may rewrite once, before any pass.
 
-import { tf, type Tensor } from "../tfjs/tf.js";
 import type { Batch, BatchSource } from "./batch.js";
 import { mulberry32 } from "./random.js";
 import { widthOf, type Column, type ColumnData, type Examples } from "./columns.js";
@@ -23,13 +22,10 @@ export function rowsOf(examples: Examples, rows: ArrayLike<number>): Examples {
   return { count: rows.length, columns };
 }
 
-/** The examples at `rows` (positions into `examples`), packed as one batch. */
+/** The examples at `rows` (positions into `examples`), as one batch. */
 export function batchOf(examples: Examples, rows: ArrayLike<number>): Batch {
   const picked = rowsOf(examples, rows);
-  const feeds = new Map<string, Tensor>(
-    [...picked.columns].map(([name, column]) => [name, tf.tensor(column.data, [rows.length, ...column.shape], column.dtype)]),
-  );
-  return { feeds, size: rows.length };
+  return { columns: picked.columns, size: rows.length };
 }
 
 /** One pass over the examples in stored order (held-out scoring). */
@@ -89,14 +85,11 @@ export async function materialize(source: BatchSource, chunk = 4096): Promise<Ex
   const parts = new Map<string, { column: Omit<Column, "data">; chunks: ColumnData[] }>();
   let count = 0;
   for (let batch = await source.next(chunk); batch; batch = await source.next(chunk)) {
-    for (const [name, tensor] of batch.feeds) {
-      const part =
-        parts.get(name) ?? parts.set(name, { column: { shape: tensor.shape.slice(1), dtype: tensor.dtype as Column["dtype"] }, chunks: [] }).get(name)!;
-      const values = tensor.dataSync() as ColumnData;
-      part.chunks.push(tensor.dtype === "bool" ? Uint8Array.from(values) : values);
+    for (const [name, column] of batch.columns) {
+      const part = parts.get(name) ?? parts.set(name, { column: { shape: column.shape, dtype: column.dtype }, chunks: [] }).get(name)!;
+      part.chunks.push(column.data);
     }
     count += batch.size;
-    tf.dispose([...batch.feeds.values()]);
   }
   const columns = new Map<string, Column>();
   for (const [name, { column, chunks }] of parts) {

@@ -7,7 +7,7 @@
 // task's share of its rows, task after task, each task's rows from a shuffled pass of its own.
 
 import type { PlanSchema } from "../plan.js";
-import type { Tensor } from "../tfjs/tf.js";
+import type { Column } from "./columns.js";
 import { packRows, type Batch, type BatchSource, type DataSet } from "./batch.js";
 import { BadRowError, RowEncoder, toInteger, type EncodedRow } from "./encode.js";
 import { hashSplitter, timeSplitter, type Split, type Splitter } from "./split.js";
@@ -59,7 +59,7 @@ export function taskQuotas(batchSize: number, shares: readonly number[]): number
 export class FileDataSet implements DataSet {
   readonly skipped = { count: 0, examples: [] as string[], rows: new Set<number>() };
   /** The model's constant inputs, from the train block's `constants = …` file (sources.ts sets it). */
-  constants?: () => Promise<ReadonlyMap<string, Tensor>>;
+  constants?: () => Promise<ReadonlyMap<string, Column>>;
   private constructor(
     private readonly options: FileDataOptions,
     private readonly splitOf: Splitter,

@@ -10,7 +10,6 @@
 // noise away), once per generated example for endless worlds.
 
 import type { PlanSettings } from "../plan.js";
-import { tf } from "../tfjs/tf.js";
 import { withTraining, type Batch, type BatchSource, type DataSet } from "./batch.js";
 import { endlessEpochs, type Column, type Examples } from "./examples.js";
 import { mulberry32 } from "./random.js";
@@ -80,14 +79,13 @@ export function withLabelPrivacy(data: DataSet, privacy: LabelPrivacy, seed: num
       async next(size): Promise<Batch | undefined> {
         const batch = await source.next(size);
         if (!batch) return batch;
-        const labels = batch.feeds.get(privacy.label);
+        const labels = batch.columns.get(privacy.label);
         if (!labels)
           throw new LabelPrivacyError(
-            `label_privacy names the label \`${privacy.label}\`, which the data does not feed; it feeds ${[...batch.feeds.keys()].join(", ")}`,
+            `label_privacy names the label \`${privacy.label}\`, which the data does not feed; it feeds ${[...batch.columns.keys()].join(", ")}`,
           );
-        batch.feeds.set(privacy.label, tf.tensor(randomizedResponse(labels.dataSync(), privacy, random), labels.shape, "float32"));
-        labels.dispose();
-        return batch;
+        const randomized: Column = { data: randomizedResponse(labels.data, privacy, random), shape: labels.shape, dtype: "float32" };
+        return { columns: new Map([...batch.columns, [privacy.label, randomized]]), size: batch.size };
       },
     };
   };

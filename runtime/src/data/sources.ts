@@ -10,9 +10,8 @@ import type { BatchSource, DataSet } from "./batch.js";
 import { FileDataSet, type TaskShares } from "./file-data.js";
 import { DataSourceError, fileSource } from "./source-config.js";
 import { constantsSettings, readConstantsFiles } from "./constants.js";
-import { tf, type Tensor } from "../tfjs/tf.js";
 import { endlessEpochs, inOrder } from "./examples.js";
-import { widthOf, type Column, type Examples } from "./columns.js";
+import { rowCount, type Column } from "./columns.js";
 import type { InteractiveWorld } from "../rl/interactive-world.js";
 import { worldArgs, worldSeedOf, type WorldCatalog } from "./world-args.js";
 import type { ColumnStream, FiniteWorld, WorldRecord } from "./world.js";
@@ -45,7 +44,7 @@ export async function openDataSet(plan: Plan, dataSetting: string | undefined, o
 /** A file data set with the model's `constants = csv(…)` file, read (and checked) when first asked for. */
 function withConstantsFile(plan: Plan, data: FileDataSet, options: DataOptions): FileDataSet {
   const settings = constantsSettings(plan);
-  let read: Promise<Map<string, Tensor>> | undefined;
+  let read: Promise<Map<string, Column>> | undefined;
   if (settings.length) data.constants = () => (read ??= readConstantsFiles(plan, settings, options.baseDir));
   return data;
 }
@@ -120,10 +119,10 @@ function syntheticDataSet(plan: Plan, config: Config, seed: number, worlds: Worl
     };
   }
   const streamSeed = worldSeed + seed * 1000;
-  let made: Promise<Map<string, Tensor>> | undefined;
+  let made: Promise<ReadonlyMap<string, Column>> | undefined;
   const constants = record.constants;
   return {
-    ...(constants ? { constants: () => (made ??= Promise.resolve(tensorsOf(constants(args)))) } : {}),
+    ...(constants ? { constants: () => (made ??= Promise.resolve(constants(args))) } : {}),
     train: () => fittingInputs(plan, name, batches(record.stream(args, streamSeed, "train"))),
     heldOut: (split = "valid") =>
       fittingInputs(plan, name, batches(record.stream(args, streamSeed + HELD_OUT_SEED_OFFSET + (split === "test" ? 1 : 0), split))),
@@ -132,23 +131,15 @@ function syntheticDataSet(plan: Plan, config: Config, seed: number, worlds: Worl
   };
 }
 
-/** A world's stream of columns as batches of tensors (the tfjs engine's feeds). */
+/** A world's stream of columns as a source of batches. */
 function batches(stream: ColumnStream): BatchSource {
   return {
     async next(batchSize) {
-      const examples: Examples = stream.next(batchSize);
-      // A column's own row count: a world may feed tasks of different sizes in one batch (OmniSearchSage's pairs).
-      const feeds = new Map<string, Tensor>(
-        [...examples.columns].map(([name, c]) => [name, tf.tensor(c.data, [widthOf(c) ? c.data.length / widthOf(c) : examples.count, ...c.shape], c.dtype)]),
-      );
-      return { feeds, size: examples.count };
+      const examples = stream.next(batchSize);
+      return { columns: examples.columns, size: examples.count };
     },
   };
 }
-
-/** A world's whole fields as tensors of their full shapes. */
-const tensorsOf = (columns: ReadonlyMap<string, Column>) =>
-  new Map<string, Tensor>([...columns].map(([name, c]) => [name, tf.tensor(c.data, [...c.shape], c.dtype)]));
 
 /**
  * A world's batches, checked against the model's inputs: an input the world does not generate, or
@@ -164,8 +155,9 @@ function fittingInputs(plan: Plan, world: string, source: BatchSource): BatchSou
         if (input.constant) continue; // Fed once, checked by the executor (bindConstants).
         const line = plan.steps[input.step]?.loc?.[0];
         const where = `the input \`${input.name}\`${line ? ` (line ${line})` : ""}`;
-        const fed = batch.feeds.get(input.name);
-        if (!fed) throw new DataSourceError(`the world \`${world}\` does not generate ${where}; it generates ${[...batch.feeds.keys()].join(", ")}`);
+        const column = batch.columns.get(input.name);
+        if (!column) throw new DataSourceError(`the world \`${world}\` does not generate ${where}; it generates ${[...batch.columns.keys()].join(", ")}`);
+        const fed = { shape: [rowCount(column), ...column.shape] };
         const declared = input.type.shape;
         const clash = fed.shape.length !== declared.length || declared.some((d, axis) => typeof d === "number" && d !== fed.shape[axis]);
         if (clash)

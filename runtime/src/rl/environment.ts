@@ -13,6 +13,7 @@
 //             `reward` f32[S], `p_continue` f32[S] and `next_<field>` for each state field that
 //             changes (state, action and response; a field without one stays as it is).
 
+import { feedsOf } from "../tfjs/feeds.js";
 import { batchOf, type Column, type Examples } from "../data/examples.js";
 import { type Executor, PlanError } from "../tfjs/executor.js";
 import type { Plan } from "../plan.js";
@@ -126,7 +127,7 @@ export class Environment {
 
   private feeds(state: Examples, action?: Int32Array, response?: Float32Array): Map<string, Tensor> {
     const rows = Int32Array.from({ length: state.count }, (_, i) => i);
-    const feeds = batchOf({ count: state.count, columns: new Map(this.stateFields.map((f) => [f, this.column(state, f)])) }, rows).feeds;
+    const feeds = feedsOf(batchOf({ count: state.count, columns: new Map(this.stateFields.map((f) => [f, this.column(state, f)])) }, rows));
     if (action) feeds.set("action", tf.tensor1d(action, "int32"));
     if (response) feeds.set("response", tf.tensor1d(response, "float32"));
     return feeds;

@@ -9,11 +9,11 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { saveCheckpoint, planHash } from "../checkpoint/checkpoint.js";
 import type { DataSet } from "../data/batch.js";
-import { bindConstants } from "../data/constants.js";
+import { bindConstants } from "../tfjs/feeds.js";
 import type { Executor } from "../tfjs/executor.js";
 import type { PlanSettings } from "../plan.js";
 import { writeFileAtomic } from "../atomic-write.js";
-import { tf, type Tensor } from "../tfjs/tf.js";
+import { type Tensor } from "../tfjs/tf.js";
 import { optimizerGroups } from "./train-config.js";
 import { encodeNpy, type NpyData } from "./npy.js";
 import { writeTorchPackage } from "./package.js";
@@ -79,13 +79,11 @@ export async function exportTorch(executor: Executor, data: DataSet, options: Ex
   for (let step = 0; step < options.steps; step++) {
     const batch = await stream.next(options.batch);
     if (!batch) break;
-    for (const [name, tensor] of batch.feeds) {
-      const wire = wireTensor(tensor);
-      const column = columns.get(name) ?? columns.set(name, { parts: [], shape: tensor.shape.slice(1) }).get(name)!;
-      column.parts.push(wire.data);
+    for (const [name, values] of batch.columns) {
+      const column = columns.get(name) ?? columns.set(name, { parts: [], shape: [...values.shape] }).get(name)!;
+      column.parts.push(values.data);
     }
     rows += batch.size;
-    tf.dispose([...batch.feeds.values()]);
   }
   for (const [name, column] of columns) {
     const total = column.parts.reduce((n, p) => n + p.length, 0);

@@ -5,11 +5,13 @@
 // executor on syncWeights (for checkpoints and for naming the op behind a non-finite loss).
 // Batches go over the pipe as the data layer encoded them (bridge.ts).
 
+import type { Batch } from "../data/batch.js";
+import { rowCount } from "../data/columns.js";
 import type { BatchSource } from "../data/batch.js";
 import type { Executor } from "../tfjs/executor.js";
 import type { PlanSettings } from "../plan.js";
 import { tf, type Tensor } from "../tfjs/tf.js";
-import { aggregateMetrics } from "../tfjs/train/evaluate.js";
+import { aggregateMetrics } from "../train/evaluate.js";
 import { learningRateFactor } from "../train/schedule.js";
 import type { StepEngine, TrainingSetup } from "../tfjs/train/trainer.js";
 import { optimizerGroups } from "./train-config.js";
@@ -71,9 +73,10 @@ export class TorchTrainer implements StepEngine {
     this.constantsSent = true;
   }
 
-  async step(step: number, feeds: ReadonlyMap<string, Tensor>, seed: number): Promise<number> {
+  async step(step: number, batch: Batch, seed: number): Promise<number> {
     await this.sendConstants();
-    const reply = await this.process.call({ cmd: "step", step, seed: seed + step, lr_factor: learningRateFactor(this.setup.schedule, step) }, wireFeeds(feeds));
+    const header = { cmd: "step", step, seed: seed + step, lr_factor: learningRateFactor(this.setup.schedule, step) };
+    const reply = await this.process.call(header, wireColumns(batch));
     const loss = Number(reply.header["loss"]);
     this.lastStepSeconds = Number(reply.header["seconds"] ?? Number.NaN);
     if (reply.header["finite"]) return loss;
@@ -83,16 +86,16 @@ export class TorchTrainer implements StepEngine {
 
   async evaluate(source: BatchSource, batches: number, batchSize: number): Promise<Record<string, number>> {
     await this.sendConstants();
-    return aggregateMetrics(this.executor.plan, source, batches, batchSize, async (feeds) => {
-      const reply = await this.process.call({ cmd: "run", entry: "eval" }, wireFeeds(feeds));
+    return aggregateMetrics(this.executor.plan, source, batches, batchSize, async (batch) => {
+      const reply = await this.process.call({ cmd: "run", entry: "eval" }, wireColumns(batch));
       return Object.fromEntries([...reply.tensors].map(([name, t]) => [name, { data: t.data, shape: t.shape }]));
     });
   }
 
   /** The outputs of an entry point for one batch (predict, encode, act), read back. */
-  async run(entry: string, feeds: ReadonlyMap<string, Tensor>): Promise<Map<string, WireTensor>> {
+  async run(entry: string, batch: Batch): Promise<Map<string, WireTensor>> {
     await this.sendConstants();
-    return (await this.process.call({ cmd: "run", entry }, wireFeeds(feeds))).tensors;
+    return (await this.process.call({ cmd: "run", entry }, wireColumns(batch))).tensors;
   }
 
   learningRate(step: number): number {
@@ -127,6 +130,16 @@ export class TorchTrainer implements StepEngine {
   close(): Promise<void> {
     return this.process.close();
   }
+}
+
+/** A batch's columns as the wire's tensors: no copy, the column's own typed array. */
+function wireColumns(batch: Batch): Map<string, WireTensor> {
+  return new Map(
+    [...batch.columns].map(([name, c]) => [
+      name,
+      { dtype: c.dtype === "float32" ? "f32" : c.dtype === "bool" ? "bool" : "i32", shape: [rowCount(c), ...c.shape], data: c.data },
+    ]),
+  );
 }
 
 function wireFeeds(feeds: ReadonlyMap<string, Tensor>): Map<string, WireTensor> {

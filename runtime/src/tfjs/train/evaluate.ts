@@ -1,63 +1,23 @@
-// Metrics over held-out batches. In: batches from a source and a way to run the plan's eval
-// entry on one batch (tfjs here, or another engine). Out: each metric's value: a per-example
-// metric is the mean weighted by batch size; an exact one (AUC, SNIPS, …) is computed once from
-// its inputs gathered over every batch.
+// The metrics of a tfjs executor's eval entry (runtime/src/train/evaluate.ts aggregates them):
+// each batch's columns become tensors here, run through the eval entry and read back.
 
 import type { Executor } from "../executor.js";
-import type { Plan } from "../../plan.js";
 import { tf, type Tensor } from "../tf.js";
 import type { BatchSource } from "../../data/batch.js";
-import { exactMetric, type Gathered } from "../../metrics/exact.js";
-
-/** One batch's eval outputs, read back: values and shapes by output name. */
-export type EvalOutputs = Readonly<Record<string, { readonly data: ArrayLike<number>; readonly shape: readonly number[] }>>;
-
-/** Each metric over up to `batches` batches of `source` (all of it when 0 or the pass ends first). */
-export async function aggregateMetrics(
-  plan: Plan,
-  source: BatchSource,
-  batches: number,
-  batchSize: number,
-  runEval: (feeds: ReadonlyMap<string, Tensor>) => Promise<EvalOutputs>,
-): Promise<Record<string, number>> {
-  const kinds = plan.metrics ?? {};
-  const sums: Record<string, number> = {};
-  const gathered: Record<string, Record<string, Gathered>> = {};
-  let examples = 0;
-  for (let i = 0; !(batches > 0) || i < batches; i++) {
-    const batch = await source.next(batchSize);
-    if (!batch) break;
-    const outputs = await runEval(batch.feeds);
-    for (const [name, value] of Object.entries(outputs)) {
-      const [metric, arg] = name.split("/") as [string, string | undefined];
-      if (arg !== undefined) {
-        const size = value.data.length;
-        const slot = ((gathered[metric] ??= {})[arg] ??= { data: [], width: size / Math.max(1, value.shape[0] ?? 1) });
-        for (const v of Array.from(value.data)) slot.data.push(v);
-      } else if (kinds[metric]?.aggregate !== "exact") sums[metric] = (sums[metric] ?? 0) + value.data[0]! * batch.size;
-    }
-    examples += batch.size;
-    tf.dispose([...batch.feeds.values()]);
-  }
-  const out: Record<string, number> = {};
-  for (const name of Object.keys(plan.entries.eval.outputs)) {
-    if (name.includes("/")) continue;
-    const kind = kinds[name];
-    out[name] = kind?.aggregate === "exact" ? exactMetric(kind.op, gathered[name] ?? {}) : examples ? (sums[name] ?? 0) / examples : Number.NaN;
-  }
-  return out;
-}
+import { aggregateMetrics } from "../../train/evaluate.js";
+import { feedsOf } from "../feeds.js";
 
 /** The metrics of a tfjs executor's eval entry. */
 export function evaluateMetrics(executor: Executor, source: BatchSource, batches: number, batchSize: number): Promise<Record<string, number>> {
-  return aggregateMetrics(executor.plan, source, batches, batchSize, async (feeds) => {
+  return aggregateMetrics(executor.plan, source, batches, batchSize, async (batch) => {
+    const feeds = feedsOf(batch);
     const outputs = tf.tidy(() => Object.fromEntries(executor.run("eval", feeds)) as Record<string, Tensor>);
     // Several exact metrics often gather one tensor (the predictions): read each back once.
     const read = new Map<Tensor, Promise<ArrayLike<number>>>();
     const dataOf = (t: Tensor) => read.get(t) ?? read.set(t, t.data()).get(t)!;
     const values: Record<string, { data: ArrayLike<number>; shape: readonly number[] }> = {};
     for (const [name, tensor] of Object.entries(outputs)) values[name] = { data: await dataOf(tensor), shape: tensor.shape };
-    tf.dispose([...new Set(Object.values(outputs))]);
+    tf.dispose([...new Set([...Object.values(outputs), ...feeds.values()])]);
     return values;
   });
 }

@@ -8,6 +8,7 @@
 // On cpu and wasm kernels run synchronously, so a plan step's time is its compute; on webgpu
 // it is the time to enqueue the work (the profile says which backend it measured).
 
+import type { Batch } from "../../data/batch.js";
 import type { Executor } from "../executor.js";
 import type { PlanStep } from "../../plan.js";
 import { tf, type Tensor } from "../tf.js";
@@ -78,8 +79,8 @@ export class ProfilingEngine implements StepEngine {
     private readonly onDone: (profile: StepProfile) => void,
   ) {}
 
-  async step(step: number, feeds: ReadonlyMap<string, Tensor>, seed: number): Promise<number> {
-    if (!this.window.has(step)) return this.inner.step(step, feeds, seed);
+  async step(step: number, batch: Batch, seed: number): Promise<number> {
+    if (!this.window.has(step)) return this.inner.step(step, batch, seed);
     this.executor.timer = (planStep: PlanStep, ms: number, op?: string) => {
       add(this.byLine, planStep.loc ? `line ${planStep.loc[0]}` : "(compiler)", ms);
       add(this.byOp, op ?? planStep.op, ms);
@@ -88,7 +89,7 @@ export class ProfilingEngine implements StepEngine {
     const started = performance.now();
     try {
       const info = await tf.profile(async () => {
-        loss = await this.inner.step(step, feeds, seed);
+        loss = await this.inner.step(step, batch, seed);
         return [] as Tensor[];
       });
       this.stepMs += performance.now() - started;

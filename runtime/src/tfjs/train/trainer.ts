@@ -2,11 +2,12 @@
 // clipping, one optimizer per parameter group (dense, embedding), a learning-rate schedule,
 // periodic evaluation, and a clear error when the loss stops being finite.
 
-import { bindConstants } from "../../data/constants.js";
+import { feedsOf } from "../feeds.js";
+import { bindConstants } from "../feeds.js";
 import type { Executor, RunOptions } from "../executor.js";
 import type { Plan, PlanSettings, PlanValue } from "../../plan.js";
 import { tf, type Tensor } from "../tf.js";
-import type { BatchSource, DataSet } from "../../data/batch.js";
+import type { Batch, BatchSource, DataSet } from "../../data/batch.js";
 import { evaluateMetrics } from "./evaluate.js";
 import { makeOptimizer, type GroupOptimizer } from "./optimizers.js";
 import { learningRateFactor, type Schedule } from "../../train/schedule.js";
@@ -54,7 +55,8 @@ export interface TrainOptions {
  * the executor on `syncWeights`, so checkpoints and error reports read them there.
  */
 export interface StepEngine {
-  step(step: number, feeds: ReadonlyMap<string, Tensor>, seed: number): Promise<number>;
+  /** One training step on a batch (each engine makes its own tensors from the columns). */
+  step(step: number, batch: Batch, seed: number): Promise<number>;
   evaluate(source: BatchSource, batches: number, batchSize: number): Promise<Record<string, number>>;
   learningRate(step: number): number;
   /** What the last refused step saw: its loss and the weights whose gradients were not finite. */
@@ -258,7 +260,17 @@ export class Trainer implements StepEngine {
    * either is not finite, nothing is applied and the weights stay as they were, so the run stops
    * on a model that can still be inspected (and the culprit op found on the same weights).
    */
-  async step(step: number, feeds: ReadonlyMap<string, Tensor>, seed: number): Promise<number> {
+  async step(step: number, batch: Batch, seed: number): Promise<number> {
+    const feeds = feedsOf(batch);
+    try {
+      return await this.stepFeeds(step, feeds, seed);
+    } finally {
+      tf.dispose([...feeds.values()]);
+    }
+  }
+
+  /** The same step on tensors already made (the benches feed one batch many times). */
+  async stepFeeds(step: number, feeds: ReadonlyMap<string, Tensor>, seed: number): Promise<number> {
     const factor = learningRateFactor(this.schedule, step);
     for (const g of this.groups) g.optimizer.setLearningRate(g.optimizer.baseLearningRate * factor);
     const variables = this.groups.flatMap((g) => (g.sparse ? [] : g.variables));
@@ -478,19 +490,19 @@ export async function train(executor: Executor, settings: PlanSettings, data: Da
   const stream = data.train();
   // A resumed run replays the batches it already trained on, so it sees the same data next.
   for (let step = 0; step < first; step++) {
-    const batch = await stream.next(options.batch);
-    if (batch) tf.dispose([...batch.feeds.values()]);
+    await stream.next(options.batch);
   }
   await options.beforeFirstStep?.(trainer);
   const checkpoint = (step: number) => options.onCheckpoint?.({ step, ...(best !== undefined ? { best } : {}), sinceBest, trainer });
   for (let step = first; step < options.steps; step++) {
     const batch = (await stream.next(options.batch))!;
-    const loss = await trainer.step(step, batch.feeds, options.seed);
+    const loss = await trainer.step(step, batch, options.seed);
     if (!Number.isFinite(loss)) {
       // No update was applied (Trainer.step), so the forward pass below runs on the same weights.
       await trainer.syncWeights?.();
-      const culprit = await executor.firstNonFinite("train", batch.feeds);
-      tf.dispose([...batch.feeds.values()]);
+      const feeds = feedsOf(batch);
+      const culprit = await executor.firstNonFinite("train", feeds);
+      tf.dispose([...feeds.values()]);
       const seen = trainer.lastNonFinite;
       const what =
         seen && Number.isFinite(seen.loss)
@@ -504,7 +516,6 @@ export async function train(executor: Executor, settings: PlanSettings, data: Da
         : "";
       throw new NonFiniteLoss(`${what}${where}; the step was not applied, so the weights are those of step ${step}`);
     }
-    tf.dispose([...batch.feeds.values()]);
     options.afterStep?.(step + 1);
     const last = step === options.steps - 1;
     const epochEnd = options.stepsPerEpoch && (step + 1) % options.stepsPerEpoch === 0 ? (step + 1) / options.stepsPerEpoch : undefined;
