@@ -79,6 +79,7 @@ const ALLOWED = new Set<string>([
   "compiler/src/lower/to-plan.ts:constant", // the same attribute, read into the plan's input
   "compiler/src/semantics/schema.ts:min", // a column's `min = …` option
   "compiler/src/semantics/sweep-diagnostics.ts:min", // the catalog examples' `mode = "min"`
+  "compiler/src/semantics/sweep-diagnostics.ts:max", // what `mode` takes: "max" or "min"
   "compiler/src/lower/to-plan.ts:mean", // how a metric aggregates over batches
   "compiler/src/semantics/rollouts-check.ts:polyak", // the `rollouts { polyak = τ }` setting, checked for its range
   "compiler/src/semantics/indexing.ts:index", // the parameter's name in messages, and a subscript kind

@@ -92,13 +92,7 @@ export function bind(
       el.report(ctx, "REC3009", a.span, { callee, name: a.name!, params: list, ...(suggestion ? { suggestion } : {}) });
       ok = false;
     } else if (bound.has(a.name!)) {
-      el.report(ctx, "REC3009", a.span, {
-        callee,
-        name: a.name!,
-        params: list,
-        message: `argument \`${a.name!}\` of \`${callee}\` is given twice, by position and by name`,
-        label: "given again here",
-      });
+      el.report(ctx, "REC3009", a.span, { case: "twice", callee, name: a.name!, params: list });
       ok = false;
     } else bound.set(a.name!, a);
   }

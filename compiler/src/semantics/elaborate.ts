@@ -332,7 +332,7 @@ export class Elaborator {
       }
       for (const item of iterable.items) {
         if (++iterations > MAX_UNROLL) {
-          this.report(ctx, "REC2022", expr.span, { what: "this comprehension unrolls more iterations than the limit", limit: String(MAX_UNROLL) });
+          this.report(ctx, "REC2022", expr.span, { case: "comprehension", limit: String(MAX_UNROLL) });
           return false;
         }
         const inner = scope.child();
@@ -417,10 +417,7 @@ export class Elaborator {
     if (folded) {
       const length = folded.kind === "list" ? folded.items.length : folded.kind === "string" ? folded.value.length : 0;
       if (length > MAX_UNROLL) {
-        this.report(ctx, "REC2022", expr.span, {
-          what: `this \`+\` builds a ${folded.kind} of ${length} ${folded.kind === "list" ? "elements" : "characters"}`,
-          limit: String(MAX_UNROLL),
-        });
+        this.report(ctx, "REC2022", expr.span, { case: folded.kind === "list" ? "list" : "string", length: String(length), limit: String(MAX_UNROLL) });
         return POISON;
       }
       return folded;
@@ -501,11 +498,7 @@ export class Elaborator {
           return fresh;
         }
         const [suggestion] = suggest(expr.name, env.visibleNames(), 1);
-        this.report(ctx, "REC3005", expr.span, {
-          name: expr.name,
-          ...(suggestion ? { suggestion } : {}),
-          help: `declare it as a symbolic dimension: \`dims ${expr.name}\``,
-        });
+        this.report(ctx, "REC3005", expr.span, { name: expr.name, kind: "dimension", ...(suggestion ? { suggestion } : {}) });
         return this.unifier.fresh(expr.name);
       }
     }

@@ -16,10 +16,12 @@ const PIPELINE_METRICS = ["communicated_floats", "communicated_bytes"];
 
 export function checkExperiment(el: Elaborator, decl: A.ExperimentDecl, models: readonly ElaboratedModel[], file: string): void {
   const ctx = { file };
-  const missing = (node: A.Node, what: string, name: string, known: readonly string[]) => {
+  /** A name the experiment uses that is not what it should be (`kind`: a key of REC3019's catalog entry; `of`: whose). */
+  const missing = (node: A.Node, kind: string, name: string, known: readonly string[], of = "") => {
     const [suggestion] = suggest(name, known, 1);
     el.report(ctx, "REC3019", node.span, {
-      what,
+      kind,
+      of,
       name,
       known: known.length ? quoteList(known.slice(0, 12), "and") : "none",
       ...(suggestion ? { suggestion } : {}),
@@ -31,12 +33,12 @@ export function checkExperiment(el: Elaborator, decl: A.ExperimentDecl, models: 
   const named = [setting(decl.settings, "model"), setting(decl.settings, "models")].flatMap((e) =>
     e?.kind === "Ident" ? [e] : e?.kind === "ListExpr" ? e.elements.filter((x): x is A.Ident => x.kind === "Ident") : [],
   );
-  for (const node of named) if (!byName.has(node.name)) missing(node, "a model of this file", node.name, [...byName.keys()]);
+  for (const node of named) if (!byName.has(node.name)) missing(node, "model", node.name, [...byName.keys()]);
   const armModels = experiment.arms.flatMap((a) => byName.get(a.model) ?? []);
-  const arm = (node: A.Expr | A.SettingsBlock | undefined, what: string) => {
-    if (node?.kind === "Ident" && !experiment.models.includes(node.name)) missing(node, what, node.name, experiment.models);
+  const arm = (node: A.Expr | A.SettingsBlock | undefined, role: string) => {
+    if (node?.kind === "Ident" && !experiment.models.includes(node.name)) missing(node, "arm", node.name, experiment.models, role);
   };
-  arm(setting(decl.settings, "baseline"), "an arm of the experiment (the baseline)");
+  arm(setting(decl.settings, "baseline"), "baseline");
   // Every reported metric must be a metric of some arm's model (arms of different models may
   // report different metrics, such as a pre-training arm's recall beside a ranker's AUC: an arm
   // without the metric shows a dash), or what a gradient pipeline reports for each step.
@@ -52,26 +54,31 @@ export function checkExperiment(el: Elaborator, decl: A.ExperimentDecl, models: 
       if (name === undefined || PIPELINE_METRICS.includes(name) || armModels.some((model) => outputsOf("metric", model).includes(name))) continue;
       const first = armModels[0];
       if (first)
-        missing(e, `a metric of ${new Set(armModels.map((m) => m.name)).size > 1 ? "an arm's model" : first.name}`, name, [
-          ...new Set(armModels.flatMap((m) => outputsOf("metric", m))),
-        ]);
+        missing(
+          e,
+          new Set(armModels.map((m) => m.name)).size > 1 ? "arms-metric" : "metric",
+          name,
+          [...new Set(armModels.flatMap((m) => outputsOf("metric", m)))],
+          first.name,
+        );
     }
   }
   // The hard subset: a reference arm and a per-example head (one number per example).
   const hard = setting(decl.settings, "hard_subset");
   if (hard?.kind === "SettingsBlock") {
-    arm(setting(hard.settings, "reference"), "an arm of the experiment (the hard subset's reference)");
+    arm(setting(hard.settings, "reference"), "reference");
     const correct = setting(hard.settings, "correct");
     const model = armModels[0];
     if (correct?.kind === "StringLit" && model) {
       const head = model.outputs.find((o) => o.role === "head" && o.name === correct.value);
-      if (!head) missing(correct, `a head of ${model.name}`, correct.value, outputsOf("head", model));
+      if (!head) missing(correct, "head", correct.value, outputsOf("head", model), model.name);
       else if (head.type && head.type.shape.length !== 1)
         missing(
           correct,
-          `a per-example head of ${model.name} (one number per example, such as f32[B])`,
+          "per-example-head",
           correct.value,
           model.outputs.filter((o) => o.role === "head" && o.type?.shape.length === 1).map((o) => o.name),
+          model.name,
         );
     }
   }

@@ -19,7 +19,7 @@ export function instantiate(el: Elaborator, module: Extract<Value, { kind: "modu
   const decl = module.decl;
   const name = decl.name.kind === "Ident" ? decl.name.name : "module";
   if (ctx.reward) {
-    el.report(ctx, "REC2007", span, { name: ctx.reward, what: `creates an instance of \`${name}\`, which owns weights`, label: "creates weights" });
+    el.report(ctx, "REC2007", span, { case: "instance", name: ctx.reward, module: name });
     return POISON;
   }
   const bound = bind(
@@ -105,15 +105,11 @@ export function callInstance(el: Elaborator, instance: Instance, args: Evaluated
   const name = decl.name.kind === "Ident" ? decl.name.name : "module";
   const forward = decl.members.find((m): m is A.ForwardDecl => m.kind === "ForwardDecl" && !m.name);
   if (!forward) {
-    el.report(ctx, "REC3017", span, {
-      message: `module \`${name}\` has no forward function`,
-      label: "called here",
-      help: "add `fn (x: …) -> … { … }` to the module",
-    });
+    el.report(ctx, "REC3017", span, { case: "no-forward", module: name });
     return POISON;
   }
   if (ctx.reward) {
-    el.report(ctx, "REC2007", span, { name: ctx.reward, what: `calls \`${name}\`, a trainable module`, label: "trainable call" });
+    el.report(ctx, "REC2007", span, { case: "call", name: ctx.reward, module: name });
     return POISON;
   }
   const bound = bind(
@@ -210,7 +206,7 @@ function createWeights(el: Elaborator, instance: Instance, vars: Vars, ctx: Eval
     const pattern = patternOf(member.type, instance.env, newVars(false, vars.dims), el, ctx);
     const declared = tensorOfPattern(pattern);
     if (!declared) {
-      el.report(ctx, "REC3017", member.type.span, { message: "a weight needs a tensor type without `...`", label: "here" });
+      el.report(ctx, "REC3017", member.type.span, { case: "open-weight" });
       continue;
     }
     const type = { ...declared, shape: declared.shape.map((d) => el.unifier.resolve(d)) };

@@ -418,16 +418,16 @@ function checkMemory(
   const needed = weightBytes + gradientBytes + stateBytes + activations * 2;
   const available = totalmem();
   if (needed > available && largest) {
-    const parts = [
-      `weights ${formatBytes(weightBytes)}`,
-      `gradients ${formatBytes(gradientBytes)}`,
-      `optimizer state ${formatBytes(stateBytes)}`,
-      ...(activations ? [`the values of a batch of ${batch} and their gradients ${formatBytes(activations * 2)}`] : []),
-    ];
     el.report(ctx, "REC2015", decl.name.span, {
       needed: formatBytes(needed),
       available: formatBytes(available),
-      largest: `${parts.join(", ")}; the largest weight is \`${largest.path}\` ${printShape(largest.type.shape)}: ${formatBytes(largestBytes)}`,
+      weights: formatBytes(weightBytes),
+      gradients: formatBytes(gradientBytes),
+      state: formatBytes(stateBytes),
+      ...(activations ? { batch: String(batch), values: formatBytes(activations * 2) } : {}),
+      largest: largest.path,
+      shape: printShape(largest.type.shape),
+      size: formatBytes(largestBytes),
     });
   }
 }

@@ -2,9 +2,26 @@
 // modules (REC3xxx: unknown names, imports, calls, experiments). Part of the semantic catalog
 // (semantic-diagnostics.ts), kept apart so each file stays readable.
 
-import type { Args, CodeEntry } from "../diagnostics/code-entry.js";
+import { byCase, type Args, type CodeEntry } from "../diagnostics/code-entry.js";
 
 const opt = (key: string, a: Args) => (a[key] ? { help: a[key]! } : {});
+
+/** What an experiment's name should have been, by kind (REC3019); `of` says whose. */
+const EXPERIMENT_NAMES: Readonly<Record<string, (of: string) => string>> = {
+  model: () => "a model of this file",
+  arm: (role) => `an arm of the experiment (${role === "baseline" ? "the baseline" : "the hard subset's reference"})`,
+  metric: (model) => `a metric of ${model}`,
+  "arms-metric": () => "a metric of an arm's model",
+  head: (model) => `a head of ${model}`,
+  "per-example-head": (model) => `a per-example head of ${model} (one number per example, such as f32[B])`,
+};
+
+/** Why a reference cannot copy its source, by case (REC2029). */
+const REFERENCE_PROBLEMS: Readonly<Record<string, (a: Args) => string>> = {
+  unnamed: () => "needs the name of the weights it copies, as a string",
+  "no-weights": (a) => `\`${a["prefix"]}\` names no weights of the model`,
+  unmatched: (a) => `\`${a["weight"]}\` has no counterpart of its shape under \`${a["source"]}\``,
+};
 
 export const NAME_CODES: readonly CodeEntry[] = [
   {
@@ -26,9 +43,14 @@ export const NAME_CODES: readonly CodeEntry[] = [
       "model M {\n  dims B\n  param window = 1_000_000\n  input x: f32[B]\n  head y = x\n  head " +
       "h = sum(stack([x * float(i) for i in range(window)]), axis = 0)\n}\n",
     build: (a) => ({
-      message: a["what"]
-        ? `${a["what"]} at compile time; the limit is ${a["limit"]}`
-        : `\`range(${a["n"]})\` unrolls ${a["n"]} elements at compile time, more than the limit of ${a["limit"]}`,
+      message:
+        a["case"] === "comprehension"
+          ? `this comprehension unrolls more iterations than the limit at compile time; the limit is ${a["limit"]}`
+          : a["case"] === "list" || a["case"] === "string"
+            ? `this \`+\` builds a ${a["case"]} of ${a["length"]} ` +
+              `${a["case"] === "list" ? "elements" : "characters"} at compile time; the limit is ` +
+              `${a["limit"]}`
+            : `\`range(${a["n"]})\` unrolls ${a["n"]} elements at compile time, more than the limit of ${a["limit"]}`,
       label: "unrolled while checking",
       notes: ["every element of a comprehension over `range` becomes part of the graph, so the checker's time and memory grow with it"],
       help: "use a tensor for long repetitions (`arange(n)`, reductions over an axis), or a smaller value (check `--set` overrides)",
@@ -56,10 +78,27 @@ export const NAME_CODES: readonly CodeEntry[] = [
       "model M {\n  dims B\n  input x: f32[B, 4]\n  input y: f32[B]\n  head h = sum(x, axis = " +
       '-1)\n  loss l = mean((h - y) * (h - y))\n  train {\n    label_privacy { label = "y", ' +
       "epsilon = 0.0 }\n  }\n}\n",
-    build: (a) => ({
-      message: a["what"] ?? "label privacy is misconfigured",
-      label: "randomised response needs this",
-      help: a["hint"] ?? "",
+    build: byCase({
+      "no-epsilon": () => ({
+        message: "label privacy needs its `epsilon`",
+        label: "randomised response needs this",
+        help: "add `epsilon = 1.0` (smaller is more private: labels flip with probability 1 / (1 + e^ε))",
+      }),
+      epsilon: (a) => ({
+        message: `\`epsilon\` is ${a["epsilon"]}; it must be positive`,
+        label: "randomised response needs this",
+        help: "ε = 0 would flip half the labels (no information left); use a positive ε such as 0.5, 1 or 2",
+      }),
+      "no-label": () => ({
+        message: "label privacy needs the `label` it protects",
+        label: "randomised response needs this",
+        help: 'add `label = "…"`, the input holding the binary label',
+      }),
+      label: (a) => ({
+        message: `\`${a["label"]}\` is not an input of ${a["model"]}`,
+        label: "randomised response needs this",
+        help: `name the input holding the binary label (${a["inputs"]})`,
+      }),
     }),
   },
   {
@@ -71,7 +110,9 @@ export const NAME_CODES: readonly CodeEntry[] = [
       "tower = Dense(1)\n  head h = tower(x)\n  loss l = mean(h * h)\n  train {\n    freeze = " +
       '["tower"]\n    gradients { only = ["tower"] }\n  }\n}\n',
     build: (a) => ({
-      message: `\`only\` prefix \`${a["prefix"]}\` ${a["why"]}`,
+      message:
+        `\`only\` prefix \`${a["prefix"]}\` ` +
+        `${a["case"] === "frozen" ? "names only frozen weights (`freeze`), which have no gradient to transform" : "names no weight of the model"}`,
       label: "no gradient to transform",
       ...(a["known"] ? { notes: [`the model's weights start with: ${a["known"]}`] } : {}),
       help: "name weights that train: drop them from `freeze`, or correct the prefix",
@@ -126,7 +167,7 @@ export const NAME_CODES: readonly CodeEntry[] = [
       "policy = Dense(3)\n  let anchor = Dense(2)\n  head h = policy(x) + anchor(x)[:, :1]\n  " +
       'loss l = mean(h * h)\n  train {\n    reference { anchor = "policy" }\n  }\n}\n',
     build: (a) => ({
-      message: `the reference \`${a["target"]}\` cannot copy its source: ${a["why"]}`,
+      message: `the reference \`${a["target"]}\` cannot copy its source: ${REFERENCE_PROBLEMS[a["case"]!]!(a)}`,
       label: "not a copy of the same structure",
       help: "a reference is a second instance of the same module as its source (`let ref = MLP([…])` beside `let policy = MLP([…])`)",
     }),
@@ -194,7 +235,9 @@ export const NAME_CODES: readonly CodeEntry[] = [
     build: (a) => ({
       message: `cannot find \`${a["name"]}\``,
       label: a["suggestion"] ? `did you mean \`${a["suggestion"]}\`?` : "not defined",
-      ...opt("help", a),
+      // What the name stands for, where the place tells: a type, or a dimension of a shape.
+      ...(a["kind"] === "type" ? { help: "types are `f32[…]`, `i32[…]`, `bool[…]`, `id<space>[…]`, `int`, `float`, `bool`, `string`, `fn`, `[T]`" } : {}),
+      ...(a["kind"] === "dimension" ? { help: `declare it as a symbolic dimension: \`dims ${a["name"]}\`` } : {}),
     }),
   },
   {
@@ -235,11 +278,18 @@ export const NAME_CODES: readonly CodeEntry[] = [
     severity: "error",
     summary: "A call with an argument name the callee does not have.",
     example: 'import { Dense } from "std/nn"\n\nmodel M {\n  dims B\n  input x: f32[B, 4]\n  head h = Dense(8, activation = relu)(x)\n}\n',
-    build: (a) => ({
-      message: a["message"] ?? `\`${a["callee"]}\` has no parameter \`${a["name"]}\``,
-      label: a["label"] ?? (a["suggestion"] ? `did you mean \`${a["suggestion"]}\`?` : "unknown parameter"),
-      notes: [`its parameters: ${a["params"]}`],
-    }),
+    build: (a) =>
+      a["case"] === "twice"
+        ? {
+            message: `argument \`${a["name"]}\` of \`${a["callee"]}\` is given twice, by position and by name`,
+            label: "given again here",
+            notes: [`its parameters: ${a["params"]}`],
+          }
+        : {
+            message: `\`${a["callee"]}\` has no parameter \`${a["name"]}\``,
+            label: a["suggestion"] ? `did you mean \`${a["suggestion"]}\`?` : "unknown parameter",
+            notes: [`its parameters: ${a["params"]}`],
+          },
   },
   {
     code: "REC3010",
@@ -325,10 +375,13 @@ export const NAME_CODES: readonly CodeEntry[] = [
     severity: "error",
     summary: "A module that cannot be used as written: no forward function, or a weight outside a module.",
     example: "module Bag(dim: int) {\n  weight w: f32[dim]\n}\n\nmodel M {\n  dims B\n  input x: f32[B, 4]\n  head h = Bag(4)(x)\n}\n",
-    build: (a) => ({
-      message: a["message"] ?? "this module cannot be called",
-      label: a["label"] ?? "here",
-      ...opt("help", a),
+    build: byCase({
+      "no-forward": (a) => ({
+        message: `module \`${a["module"]}\` has no forward function`,
+        label: "called here",
+        help: "add `fn (x: …) -> … { … }` to the module",
+      }),
+      "open-weight": () => ({ message: "a weight needs a tensor type without `...`", label: "here" }),
     }),
   },
   {
@@ -357,7 +410,7 @@ export const NAME_CODES: readonly CodeEntry[] = [
       "mean(score)\n}\n\nexperiment Widths {\n  model = M\n  variants {\n    narrow { width = 1 " +
       '}\n    wide { width = 4 }\n  }\n  report = ["avrage"]\n}\n',
     build: (a) => ({
-      message: `the experiment names \`${a["name"]}\`, which is not ${a["what"]}`,
+      message: `the experiment names \`${a["name"]}\`, which is not ${EXPERIMENT_NAMES[a["kind"]!]!(a["of"] ?? "")}`,
       label: a["suggestion"] ? `did you mean \`${a["suggestion"]}\`?` : "not found",
       notes: [`the candidates are ${a["known"]}`, "`rec compare` runs an experiment's arms and reports these names: each must exist before training starts"],
     }),

@@ -77,13 +77,7 @@ export function checkDataSchema(
       return v?.kind === "string" ? v.value : undefined;
     };
     if (field.source && (source?.kind !== "config" || !["column", "columns", "mask", "frequency"].includes(source.name))) {
-      badOption(
-        el,
-        ctx,
-        field.source.span,
-        `the source of \`${name}\``,
-        '`column("name", …)`, `columns([names], …)`, `mask("field")` or `frequency("name", ' + "…)`",
-      );
+      badOption(el, ctx, field.source.span, "source", { name });
       continue;
     }
     if (field.type.kind === "NamedType" && field.type.name.name === "timestamp" && !field.type.dims) {
@@ -94,8 +88,6 @@ export function checkDataSchema(
           name,
           found: "timestamp",
           input: printType(fed),
-          note: "a timestamp feeds the input of its name one number per example: seconds since the epoch",
-          help: `declare the input as \`input ${name}: f32[B]\` (or i32[B]), or rename the field so it only orders the rows`,
         });
         continue;
       }
@@ -127,17 +119,14 @@ export function checkDataSchema(
     const shape = resolved.shape.map((d) => constValue(d));
     const size = resolved.space ? constValue(el.unifier.resolve(resolved.space.size)) : undefined;
     if (shape.some((d) => d === undefined) || (resolved.space && size === undefined) || shape.length > 1) {
+      const symbolic = resolved.shape
+        .concat(resolved.space ? [resolved.space.size] : [])
+        .map(printDim)
+        .filter((d) => !/^\d+$/.test(d));
       el.report(ctx, "REC2019", field.type.span, {
         name,
         type: printType(resolved),
-        detail:
-          shape.length > 1
-            ? "a field holds a scalar or one list per example"
-            : `\`${resolved.shape
-                .concat(resolved.space ? [resolved.space.size] : [])
-                .map(printDim)
-                .filter((d) => !/^\d+$/.test(d))
-                .join("`, `")}\` ` + `is not a fixed number`,
+        ...(shape.length > 1 ? { case: "nested" } : { case: "symbolic", dims: symbolic.map((d) => `\`${d}\``).join(", ") }),
       });
       continue;
     }
@@ -154,13 +143,7 @@ export function checkDataSchema(
     // `tokens = "unigram"`: a text column split into tokens, mapped through a vocabulary, padded.
     const tokens = text("tokens");
     if (tokens !== undefined && (!(TOKENIZERS as readonly string[]).includes(tokens) || resolved.dtype !== "id" || shape.length !== 1)) {
-      badOption(
-        el,
-        ctx,
-        field.source!.span,
-        `\`tokens = "${tokens}"\``,
-        '`"unigram"`, `"bigram"` or `"trigram"`, on a list of ids (`title: id<words>[max_tokens] = column("title", tokens = "unigram")`)',
-      );
+      badOption(el, ctx, field.source!.span, "tokens", { value: String(tokens) });
       continue;
     }
     const ids = tokens !== undefined || (options.get("vocab")?.kind === "bool" && (options.get("vocab") as { value: boolean }).value) ? "vocab" : "given";
@@ -170,19 +153,19 @@ export function checkDataSchema(
       continue;
     }
     if (ids === "vocab" && resolved.dtype !== "id") {
-      badOption(el, ctx, field.source!.span, "`vocab = true`", "ids (`id<space>`): a vocabulary maps values to ids");
+      badOption(el, ctx, field.source!.span, "vocab");
       continue;
     }
     // Text keeps its first tokens; a history its latest elements.
     const truncate = text("truncate") ?? (tokens !== undefined ? "right" : "left");
     if (!TRUNCATE.has(truncate)) {
-      badOption(el, ctx, field.source!.span, `\`truncate = "${truncate}"\``, '`truncate = "left"` (keep the latest elements) or `"right"`');
+      badOption(el, ctx, field.source!.span, "truncate", { value: String(truncate) });
       continue;
     }
     const min = options.get("min");
     const minValue = min?.kind === "int" ? constValue(min.dim) : min?.kind === "float" ? min.value : undefined;
     if (min && (minValue === undefined || resolved.dtype === "id" || resolved.dtype === "bool")) {
-      badOption(el, ctx, field.source!.span, "`min = …`", "a number, on a number field (`f32` or `i32`): values below it are bad rows");
+      badOption(el, ctx, field.source!.span, "min");
       continue;
     }
     const pad = options.get("pad");
@@ -208,13 +191,7 @@ export function checkDataSchema(
     const target = fields.find((f) => f.name === of && f.kind === "value");
     const mask = fields.find((f) => f.name === name)!;
     if (!target || target.shape.length !== 1 || target.shape[0] !== mask.shape[0] || mask.dtype !== "bool") {
-      badOption(
-        el,
-        ctx,
-        field.source!.span,
-        `\`mask("${of}")\``,
-        `the name of a list field of this schema with the mask's length, and a \`bool[…]\` type for the mask`,
-      );
+      badOption(el, ctx, field.source!.span, "mask", { of: String(of) });
       continue;
     }
     const index = fields.indexOf(target);
@@ -252,17 +229,11 @@ function columnGroup(
       ? names.items.map((i) => (i as { value: string }).value)
       : undefined;
   if (!columns || columns.length === 0) {
-    badOption(el, ctx, field.source!.span, `the source of \`${name}\``, '`columns(["C1", "C2", …])`: a non-empty list of column names');
+    badOption(el, ctx, field.source!.span, "columns-source", { name });
     return undefined;
   }
   if (shape.length !== 1 || shape[0] !== columns.length) {
-    badOption(
-      el,
-      ctx,
-      field.type.span,
-      `\`${name}\` with ${columns.length} columns`,
-      `a list field of ${columns.length} elements, one per column (\`${name}: ${dtypeName(type)}[${columns.length}]\`)`,
-    );
+    badOption(el, ctx, field.type.span, "columns", { name, count: String(columns.length), dtype: dtypeName(type) });
     return undefined;
   }
   const space = type.space ? { name: type.space.name, size: constValue(el.unifier.resolve(type.space.size))! } : undefined;
@@ -284,8 +255,9 @@ function sameType(a: TensorType, b: TensorType): boolean {
   return a.shape.every((d, i) => printDim(d) === printDim(b.shape[i]!));
 }
 
-function badOption(el: Elaborator, ctx: EvalContext, span: Span, what: string, expected: string) {
-  el.report(ctx, "REC2020", span, { what, expected });
+/** A field's source option that does not fit: `option` keys REC2020's catalog entry (semantic-diagnostics.ts). */
+function badOption(el: Elaborator, ctx: EvalContext, span: Span, option: string, facts: Record<string, string> = {}) {
+  el.report(ctx, "REC2020", span, { option, ...facts });
 }
 
 /** `frequency("item", sketch = "count_min", width = 1_048_576, depth = 2)`: on an `f32` scalar only. */
@@ -311,13 +283,7 @@ function frequencySettings(
     !(width >= 16 && width <= 1 << 26) ||
     !(depth >= 1 && depth <= 8)
   ) {
-    badOption(
-      el,
-      ctx,
-      field.source!.span,
-      "`frequency(…)`",
-      'an `f32` field (one log frequency per row), `sketch = "count_min"` (width from 16 to 2²⁶ counters, depth 1 to 8) or `"exact"`',
-    );
+    badOption(el, ctx, field.source!.span, "frequency");
     return undefined;
   }
   return { sketch: kind, width, depth };

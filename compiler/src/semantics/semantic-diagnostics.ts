@@ -15,6 +15,28 @@ const place = (op: string | undefined) => (!op ? "this expression" : op.includes
 /** An id space in a message: its name, or for an unnamed one (arange's, a hash's), what it is. */
 const spaceName = (name: string | undefined) => (name ? `\`${name}\`` : "an unnamed space");
 
+/** A schema field's source options that can misfit (REC2020): what was written, and what fits. */
+const SOURCE_OPTIONS: Readonly<Record<string, readonly [written: (a: Args) => string, expected: (a: Args) => string]>> = {
+  source: [(a) => `the source of \`${a["name"]}\``, () => '`column("name", …)`, `columns([names], …)`, `mask("field")` or `frequency("name", …)`'],
+  tokens: [
+    (a) => `\`tokens = "${a["value"]}"\``,
+    () => '`"unigram"`, `"bigram"` or `"trigram"`, on a list of ids (`title: id<words>[max_tokens] = column("title", tokens = "unigram")`)',
+  ],
+  vocab: [() => "`vocab = true`", () => "ids (`id<space>`): a vocabulary maps values to ids"],
+  truncate: [(a) => `\`truncate = "${a["value"]}"\``, () => '`truncate = "left"` (keep the latest elements) or `"right"`'],
+  min: [() => "`min = …`", () => "a number, on a number field (`f32` or `i32`): values below it are bad rows"],
+  mask: [(a) => `\`mask("${a["of"]}")\``, () => "the name of a list field of this schema with the mask's length, and a `bool[…]` type for the mask"],
+  "columns-source": [(a) => `the source of \`${a["name"]}\``, () => '`columns(["C1", "C2", …])`: a non-empty list of column names'],
+  columns: [
+    (a) => `\`${a["name"]}\` with ${a["count"]} columns`,
+    (a) => `a list field of ${a["count"]} elements, one per column (\`${a["name"]}: ${a["dtype"]}[${a["count"]}]\`)`,
+  ],
+  frequency: [
+    () => "`frequency(…)`",
+    () => 'an `f32` field (one log frequency per row), `sketch = "count_min"` (width from 16 to 2²⁶ counters, depth 1 to 8) or `"exact"`',
+  ],
+};
+
 export const SEMANTIC_CODES: readonly CodeEntry[] = [
   // ── Types and shapes ─────────────────────────────────────────────────────────────────
   {
@@ -96,12 +118,17 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
     example:
       'import { Dense } from "std/nn"\n\nreward R(x: f32[B, 4]) -> f32[B, 1] {\n  ' +
       "Dense(1)(x)\n}\n\nmodel M {\n  dims B\n  input x: f32[B, 4]\n  metric r = mean(R(x))\n}\n",
-    build: (a) => ({
-      message: `reward \`${a["name"]}\` ${a["what"]}`,
-      label: a["label"] ?? "trainable here",
-      notes: ["a reward scores outcomes; training through it would let the model change its own reward"],
-      help: "compute the reward from logged outcomes only; move learned parts into the model",
-    }),
+    build: (a) => {
+      const instance = a["case"] === "instance";
+      return {
+        message:
+          `reward \`${a["name"]}\` ` +
+          `${instance ? `creates an instance of \`${a["module"]}\`, which owns weights` : `calls \`${a["module"]}\`, a trainable module`}`,
+        label: instance ? "creates weights" : "trainable call",
+        notes: ["a reward scores outcomes; training through it would let the model change its own reward"],
+        help: "compute the reward from logged outcomes only; move learned parts into the model",
+      };
+    },
   },
   {
     code: "REC2008",
@@ -201,7 +228,11 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
     build: (a) => ({
       message: `training needs about ${a["needed"]}, more than this machine's ${a["available"]}`,
       label: "largest parameter",
-      notes: [a["largest"] ?? ""].filter(Boolean),
+      notes: [
+        `weights ${a["weights"]}, gradients ${a["gradients"]}, optimizer state ${a["state"]}` +
+          (a["batch"] ? `, the values of a batch of ${a["batch"]} and their gradients ${a["values"]}` : "") +
+          `; the largest weight is \`${a["largest"]}\` ${a["shape"]}: ${a["size"]}`,
+      ],
       help: "shrink the largest tables (fewer rows, hashing, smaller dim)",
     }),
   },
@@ -230,8 +261,16 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
     build: (a) => ({
       message: `schema field \`${a["name"]}\` is ${a["found"]}, but input \`${a["name"]}\` is ${a["input"]}`,
       label: `this is ${a["found"]} per example`,
-      notes: [a["note"] ?? `a field has its input's type without the batch dimension: ${a["expected"]}`],
-      help: a["help"] ?? `declare the field as \`${a["name"]}: ${a["expected"]}\``,
+      // A timestamp field feeds the input of its name too (one number per example).
+      ...(a["found"] === "timestamp"
+        ? {
+            notes: ["a timestamp feeds the input of its name one number per example: seconds since the epoch"],
+            help: `declare the input as \`input ${a["name"]}: f32[B]\` (or i32[B]), or rename the field so it only orders the rows`,
+          }
+        : {
+            notes: [`a field has its input's type without the batch dimension: ${a["expected"]}`],
+            help: `declare the field as \`${a["name"]}: ${a["expected"]}\``,
+          }),
     }),
   },
   {
@@ -265,7 +304,11 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
     build: (a) => ({
       message: `schema field \`${a["name"]}\` has no fixed shape: ${a["type"]}`,
       label: "rows cannot be padded to this",
-      notes: [a["detail"] ?? ""],
+      notes: [
+        a["case"] === "nested"
+          ? "a field holds a scalar or one list per example"
+          : `${a["dims"]} ${a["dims"]?.includes(",") ? "are not fixed numbers" : "is not a fixed number"}`,
+      ],
       help: "give the length as a `param` (`param max_len = 50`) and use it in the input's type and the field's",
     }),
   },
@@ -280,9 +323,9 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
       "Embedding(users, 4)(user_id) |> sum(axis = -1)\n  loss l = mean(h - label)\n  train {\n   " +
       ' data = jsonl("events.jsonl", schema = Events)\n  }\n}\n',
     build: (a) => ({
-      message: `${a["what"]} does not fit here`,
+      message: `${SOURCE_OPTIONS[a["option"]!]![0](a)} does not fit here`,
       label: "not applicable to this field",
-      notes: [`expected ${a["expected"]}`],
+      notes: [`expected ${SOURCE_OPTIONS[a["option"]!]![1](a)}`],
     }),
   },
   ...ROLLOUT_CODES,

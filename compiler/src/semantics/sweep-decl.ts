@@ -86,23 +86,24 @@ export function readSweep(
     report(code, span, args);
   };
   const get = (key: string) => setting(decl.settings, key);
-  const bad = (node: A.Node, name: string, expected: string) => fail("REC3023", node.span, { name, expected });
+  /** A setting that is not what the sweep takes: `expects` keys REC3023's catalog (sweep-diagnostics.ts). */
+  const bad = (node: A.Node, name: string, expects: string, facts: Record<string, string> = {}) => fail("REC3023", node.span, { name, expects, ...facts });
   const integerOf = (key: string, min: number): number | undefined => {
     const node = get(key);
     if (node === undefined) return undefined;
     const n = numberOf(node);
-    if (n === undefined || !Number.isInteger(n) || n < min) return void bad(node, key, `a whole number of at least ${min}`);
+    if (n === undefined || !Number.isInteger(n) || n < min) return void bad(node, key, "whole", { min: String(min) });
     return n;
   };
 
   const modelNode = get("model");
   const target = modelNode?.kind === "Ident" ? models.find((m) => m.name === modelNode.name) : undefined;
-  if (!modelNode || modelNode.kind !== "Ident") return void bad(modelNode ?? decl.name, "model", "the model to sweep (`model = Name`)");
+  if (!modelNode || modelNode.kind !== "Ident") return void bad(modelNode ?? decl.name, "model", "model");
   if (!target)
     return void missing(
       fail,
       modelNode,
-      "a model of this file",
+      "model",
       modelNode.name,
       models.map((m) => m.name),
     );
@@ -114,75 +115,70 @@ export function readSweep(
       : searchNode.kind === "StringLit" && ["grid", "random", "halving"].includes(searchNode.value)
         ? (searchNode.value as SearchKind)
         : undefined;
-  if (!search) return void bad(searchNode!, "search", '"grid", "random" or "halving"');
+  if (!search) return void bad(searchNode!, "search", "search");
 
   const space = get("space");
-  if (space?.kind !== "SettingsBlock" || space.settings.length === 0)
-    return void bad(space ?? decl.name, "space", "a block of the params to vary (`space { dim = [16, 32] }`)");
+  if (space?.kind !== "SettingsBlock" || space.settings.length === 0) return void bad(space ?? decl.name, "space", "space");
   const axes: SweepAxis[] = [];
   for (const entry of space.settings) {
     const param = entry.name.name;
     if (!target.params.has(param)) {
-      missing(fail, entry.name, `a param of ${target.name}`, param, [...target.params.keys()]);
+      missing(fail, entry.name, "param", param, [...target.params.keys()], target.name);
       continue;
     }
     if (entry.value.kind === "SettingsBlock") {
-      bad(entry.value, param, "values: a list, `range(…)`, `log_range(…)`, `uniform(…)` or `log_uniform(…)`");
+      bad(entry.value, param, "values");
       continue;
     }
-    const axis = readAxis(param, entry.value, (node, expected) => bad(node, param, expected));
+    const axis = readAxis(param, entry.value, (node, expects, facts) => bad(node, param, expects, facts));
     if (!axis) continue;
     const expected = kindOfExpr(target.params.get(param));
     for (const [i, value] of (axis.values ?? []).entries()) {
       const node = entry.value.kind === "ListExpr" ? (entry.value.elements[i] ?? entry.value) : entry.value;
       const fits = expected === undefined || value.kind === expected || (expected === "float" && value.kind === "int");
       if (!fits) fail("REC3022", node.span, { param, expected: KIND_WORDS[expected!], found: `${KIND_WORDS[value.kind]} \`${value.text}\`` });
-      else if (value.kind === "name" && !topNames.has(value.text)) missing(fail, node, "a module, function or reward of this file", value.text, [...topNames]);
+      else if (value.kind === "name" && !topNames.has(value.text)) missing(fail, node, "callable", value.text, [...topNames]);
     }
     if (axis.range && expected !== undefined && expected !== "float" && !(expected === "int" && axis.range.integer)) {
       fail("REC3022", entry.value.span, { param, expected: KIND_WORDS[expected], found: "a range of floats" });
     }
-    if (axis.range && search === "grid")
-      bad(entry.value, param, "a list or `range(…)`/`log_range(…)` under grid search: a continuous range needs `search = " + '"random"` or `"halving"`');
+    if (axis.range && search === "grid") bad(entry.value, param, "grid-values");
     axes.push(axis);
   }
 
   const metricNode = get("metric");
-  if (metricNode?.kind !== "StringLit")
-    return void bad(metricNode ?? decl.name, "metric", `the metric to optimise, such as \`metric = "${target.metrics[0] ?? "auc"}"\``);
-  if (!target.metrics.includes(metricNode.value)) missing(fail, metricNode, `a metric of ${target.name}`, metricNode.value, target.metrics);
+  if (metricNode?.kind !== "StringLit") return void bad(metricNode ?? decl.name, "metric", "metric", { example: target.metrics[0] ?? "auc" });
+  if (!target.metrics.includes(metricNode.value)) missing(fail, metricNode, "metric", metricNode.value, target.metrics, target.name);
   const modeNode = get("mode");
   const mode =
     modeNode === undefined ? "max" : modeNode.kind === "StringLit" && (modeNode.value === "max" || modeNode.value === "min") ? modeNode.value : undefined;
-  if (!mode) bad(modeNode!, "mode", '"max" or "min"');
+  if (!mode) bad(modeNode!, "mode", "mode");
 
   const seedsNode = get("seeds");
   const seeds = seedsNode === undefined ? [1] : seedsNode.kind === "ListExpr" ? seedsNode.elements.map((e) => numberOf(e)) : [];
-  if (seeds.length === 0 || seeds.some((s) => s === undefined || !Number.isInteger(s) || s < 0))
-    bad(seedsNode!, "seeds", "a list of whole numbers, such as `[1, 2, 3]`");
+  if (seeds.length === 0 || seeds.some((s) => s === undefined || !Number.isInteger(s) || s < 0)) bad(seedsNode!, "seeds", "seeds");
 
   const points = integerOf("points", 1);
-  if (search === "random" && points === undefined && !failed) bad(decl.name, "points", "how many points random search draws (`points = 20`)");
-  if (search !== "grid" && points === undefined && axes.some((a) => a.range))
-    bad(decl.name, "points", "how many points to draw from a continuous range (`points = 27`)");
+  if (search === "random" && points === undefined && !failed) bad(decl.name, "points", "random-points");
+  if (search !== "grid" && points === undefined && axes.some((a) => a.range)) bad(decl.name, "points", "range-points");
   const steps = integerOf("steps", 1);
   const minSteps = integerOf("min_steps", 1);
   const eta = integerOf("eta", 2) ?? 3;
   const seed = integerOf("seed", 0) ?? 1;
-  if (search === "halving" && steps === undefined && !failed) bad(decl.name, "steps", "the full training budget of successive halving (`steps = 300`)");
+  if (search === "halving" && steps === undefined && !failed) bad(decl.name, "steps", "halving-steps");
 
   const dims: Record<string, number> = {};
   const dimsNode = get("dims");
   if (dimsNode?.kind === "SettingsBlock") {
     for (const d of dimsNode.settings) {
       const n = d.value.kind === "SettingsBlock" ? undefined : numberOf(d.value);
-      if (n === undefined || !Number.isInteger(n) || n < 1) bad(d.value, `dims.${d.name.name}`, "a positive whole number");
+      if (n === undefined || !Number.isInteger(n) || n < 1) bad(d.value, `dims.${d.name.name}`, "positive");
       else dims[d.name.name] = n;
     }
-  } else if (dimsNode) bad(dimsNode, "dims", "a block of sizes, such as `dims { L = 50 }`");
+  } else if (dimsNode) bad(dimsNode, "dims", "dims");
 
   const where = get("where");
-  if (where?.kind === "SettingsBlock") bad(where, "where", "a condition on the costs, such as `where = params <= 2_000_000 and flops <= 5e6`");
+  if (where?.kind === "SettingsBlock") bad(where, "where", "where");
   else if (where) checkConstraint(where, bad);
 
   if (failed) return undefined;
@@ -216,9 +212,10 @@ const KIND_WORDS: Record<ValueKind, string> = {
   name: "a name of this file",
 };
 
-function missing(report: Report, node: A.Node, what: string, name: string, known: readonly string[]) {
+/** A name the sweep uses that is not what it should be (`kind`: a key of REC3021's catalog entry; `of`: whose). */
+function missing(report: Report, node: A.Node, kind: string, name: string, known: readonly string[], of = "") {
   const [suggestion] = suggest(name, known, 1);
-  report("REC3021", node.span, { what, name, known: known.length ? quoteList(known.slice(0, 12), "and") : "none", ...(suggestion ? { suggestion } : {}) });
+  report("REC3021", node.span, { kind, of, name, known: known.length ? quoteList(known.slice(0, 12), "and") : "none", ...(suggestion ? { suggestion } : {}) });
 }
 
 /** A number literal, negated or not. */
@@ -262,13 +259,13 @@ export function numberText(n: number, integer: boolean): string {
 }
 
 /** An axis from its values: a list, `range(a, b[, step])`, `log_range(a, b, n)`, `uniform(a, b)`, `log_uniform(a, b)` or one constant. */
-function readAxis(param: string, e: A.Expr, bad: (node: A.Node, expected: string) => void): SweepAxis | undefined {
+function readAxis(param: string, e: A.Expr, bad: (node: A.Node, expects: string, facts?: Record<string, string>) => void): SweepAxis | undefined {
   if (e.kind === "ListExpr") {
-    if (e.elements.length === 0) return void bad(e, "at least one value");
+    if (e.elements.length === 0) return void bad(e, "some-value");
     const values: AxisValue[] = [];
     for (const element of e.elements) {
       const value = constantValue(element);
-      if (!value) return void bad(element, "a constant (a number, string, bool, list) or the name of a module, function or reward");
+      if (!value) return void bad(element, "constant-value");
       values.push(value);
     }
     return { param, span: e.span, values };
@@ -277,41 +274,40 @@ function readAxis(param: string, e: A.Expr, bad: (node: A.Node, expected: string
     const fn = e.callee.name;
     const args = e.args.map((a) => numberOf(a.value));
     const integer = e.args.every((a) => !isFloatLiteral(a.value));
-    if (args.some((a) => a === undefined)) return void bad(e, `numbers as the arguments of \`${fn}\``);
+    if (args.some((a) => a === undefined)) return void bad(e, "numeric-args", { fn });
     const [a, b, c] = args as number[];
     if (fn === "range" && (args.length === 2 || args.length === 3) && integer) {
       const step = c ?? 1;
-      if (step <= 0 || b! <= a!) return void bad(e, "`range(start, stop[, step])` with start < stop and a positive step (stop is excluded)");
+      if (step <= 0 || b! <= a!) return void bad(e, "range");
       const values: AxisValue[] = [];
       for (let v = a!; v < b!; v += step) values.push({ text: String(v), kind: "int", number: v });
       return { param, span: e.span, values };
     }
     if (fn === "log_range" && args.length === 3) {
-      if (!(a! > 0 && b! > a! && Number.isInteger(c) && c! >= 2))
-        return void bad(e, "`log_range(low, high, count)` with 0 < low < high and a whole count of at least 2");
+      if (!(a! > 0 && b! > a! && Number.isInteger(c) && c! >= 2)) return void bad(e, "log-range");
       const numbers = Array.from({ length: c! }, (_, i) => Math.exp(Math.log(a!) + ((Math.log(b!) - Math.log(a!)) * i) / (c! - 1)));
       const texts = [...new Set(numbers.map((n) => numberText(n, integer)))];
       return { param, span: e.span, values: texts.map((text) => ({ text, kind: integer ? "int" : "float", number: Number(text) })) };
     }
     if ((fn === "uniform" || fn === "log_uniform") && args.length === 2) {
-      if (!(b! > a! && (fn === "uniform" || a! > 0))) return void bad(e, `\`${fn}(low, high)\` with ${fn === "log_uniform" ? "0 < " : ""}low < high`);
+      if (!(b! > a! && (fn === "uniform" || a! > 0))) return void bad(e, "uniform", { fn });
       return { param, span: e.span, range: { low: a!, high: b!, log: fn === "log_uniform", integer } };
     }
-    return void bad(e, "`range(start, stop[, step])` of ints, `log_range(low, high, count)`, `uniform(low, high)` or `log_uniform(low, high)`");
+    return void bad(e, "axis-call");
   }
   const value = constantValue(e);
-  if (!value) return void bad(e, "a list of values, a range, or one constant");
+  if (!value) return void bad(e, "axis");
   return { param, span: e.span, values: [value] };
 }
 
 /** A constraint uses numbers, the cost names, comparisons, arithmetic, `and`, `or` and `not`. */
-function checkConstraint(e: A.Expr, bad: (node: A.Node, name: string, expected: string) => void): void {
+function checkConstraint(e: A.Expr, bad: (node: A.Node, name: string, expects: string, facts?: Record<string, string>) => void): void {
   const walk = (x: A.Expr): void => {
     if (x.kind === "Ident") {
-      if (!(x.name in COST_NAMES)) bad(x, x.name, `one of the costs a constraint may name: ${Object.keys(COST_NAMES).join(", ")}`);
+      if (!(x.name in COST_NAMES)) bad(x, x.name, "cost", { costs: Object.keys(COST_NAMES).join(", ") });
     } else if (x.kind === "Binary" && x.op !== "|>" && x.op !== "@") [x.left, x.right].forEach(walk);
     else if (x.kind === "Unary") walk(x.operand);
-    else if (x.kind !== "NumberLit") bad(x, "where", "numbers, costs, comparisons, arithmetic, `and`, `or` and `not`");
+    else if (x.kind !== "NumberLit") bad(x, "where", "constraint");
   };
   walk(e);
 }

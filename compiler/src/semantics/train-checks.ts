@@ -78,12 +78,11 @@ export function checkTrainBlocks(
         const matched = weights.filter((w) => under(w.path, prefix));
         if (matched.length === 0)
           el.report(ctx, "REC2025", only.value.span, {
+            case: "no-weight",
             prefix,
-            why: "names no weight of the model",
             known: [...new Set(weights.map((w) => w.path.split(".")[0]!))].slice(0, 8).join(", "),
           });
-        else if (matched.every((w) => frozen.some((f) => under(w.path, f))))
-          el.report(ctx, "REC2025", only.value.span, { prefix, why: "names only frozen weights (`freeze`), which have no gradient to transform", known: "" });
+        else if (matched.every((w) => frozen.some((f) => under(w.path, f)))) el.report(ctx, "REC2025", only.value.span, { case: "frozen", prefix });
       }
     }
 
@@ -96,17 +95,20 @@ export function checkTrainBlocks(
         const target = entry.name.name;
         const membersOf = (prefix: string) => new Map(weights.filter((w) => w.path.startsWith(`${prefix}.`)).map((w) => [w.path.slice(prefix.length + 1), w]));
         const [copies, originals] = [membersOf(target), membersOf(source ?? "")];
-        const problem =
+        const unmatched = [...copies].find(
+          ([rest, w]) => !originals.has(rest) || printShape(originals.get(rest)!.type.shape) !== printShape(w.type.shape),
+        )?.[0];
+        const facts: Record<string, string> | undefined =
           source === undefined
-            ? "needs the name of the weights it copies, as a string"
+            ? { case: "unnamed" }
             : copies.size === 0
-              ? `\`${target}\` names no weights of the model`
+              ? { case: "no-weights", prefix: target }
               : originals.size === 0
-                ? `\`${source}\` names no weights of the model`
-                : [...copies].find(([rest, w]) => !originals.has(rest) || printShape(originals.get(rest)!.type.shape) !== printShape(w.type.shape))?.[0];
-        if (problem === undefined) continue;
-        const why = copies.has(problem) ? `\`${target}.${problem}\` has no counterpart of its shape under \`${source}\`` : problem;
-        el.report(ctx, "REC2029", entry.value.span, { target, why });
+                ? { case: "no-weights", prefix: source }
+                : unmatched !== undefined
+                  ? { case: "unmatched", weight: `${target}.${unmatched}`, source }
+                  : undefined;
+        if (facts) el.report(ctx, "REC2029", entry.value.span, { target, ...facts });
       }
     }
 
@@ -118,27 +120,18 @@ export function checkTrainBlocks(
       const inner = privacyNode.value.settings;
       const epsilon = numberOf(privacy.get("epsilon"));
       const epsilonNode = settingNode(inner, "epsilon");
-      if (!epsilonNode)
-        el.report(ctx, "REC2024", privacyNode.name.span, {
-          what: "label privacy needs its `epsilon`",
-          hint: "add `epsilon = 1.0` (smaller is more private: labels flip with probability 1 / (1 + e^ε))",
-        });
+      if (!epsilonNode) el.report(ctx, "REC2024", privacyNode.name.span, { case: "no-epsilon" });
       else if (epsilon === undefined || !(epsilon > 0) || !Number.isFinite(epsilon))
-        el.report(ctx, "REC2024", epsilonNode.value.span, {
-          what: `\`epsilon\` is ${epsilon ?? "not a number"}; it must be positive`,
-          hint: "ε = 0 would flip half the labels (no information left); use a positive ε such as 0.5, 1 or 2",
-        });
+        el.report(ctx, "REC2024", epsilonNode.value.span, { case: "epsilon", epsilon: String(epsilon ?? "not a number") });
       const labelNode = settingNode(inner, "label");
       const [label] = stringsOf(privacy.get("label"));
-      if (!labelNode || label === undefined)
-        el.report(ctx, "REC2024", privacyNode.name.span, {
-          what: "label privacy needs the `label` it protects",
-          hint: 'add `label = "…"`, the input holding the binary label',
-        });
+      if (!labelNode || label === undefined) el.report(ctx, "REC2024", privacyNode.name.span, { case: "no-label" });
       else if (!inputs.includes(label))
         el.report(ctx, "REC2024", labelNode.value.span, {
-          what: `\`${label}\` is not an input of ${decl.name.kind === "Ident" ? decl.name.name : "the model"}`,
-          hint: `name the input holding the binary label (${inputs.join(", ")})`,
+          case: "label",
+          label,
+          model: decl.name.kind === "Ident" ? decl.name.name : "the model",
+          inputs: inputs.join(", "),
         });
     }
   });

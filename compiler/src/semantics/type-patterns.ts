@@ -44,10 +44,7 @@ export function patternOf(type: A.TypeExpr, env: Env, vars: Vars, el: Elaborator
       const name = type.name.name;
       if (!type.dims && SCALARS.has(name)) return { kind: "scalar", name: name as "int" };
       if (!TENSOR_DTYPES.has(name)) {
-        el.report(ctx, "REC3005", type.name.span, {
-          name,
-          help: "types are `f32[…]`, `i32[…]`, `bool[…]`, `id<space>[…]`, `int`, `float`, `bool`, `string`, `fn`, `[T]`",
-        });
+        el.report(ctx, "REC3005", type.name.span, { name, kind: "type" });
         return { kind: "scalar", name: "any" };
       }
       let space: IdSpace | undefined;

@@ -95,18 +95,18 @@ function checkLiterals(tokens: readonly IToken[], d: (code: string, s: number, e
       if (glued) {
         d("REC1004", token.startOffset, tokenEnd(next), {
           text: token.image + next.image,
-          reason: "a number cannot run straight into a name or another number",
+          case: "run-on",
         });
         i++;
       } else if (/_$|__|_\.|\._|_[eE]|[eE][+-]?_/.test(token.image)) {
         d("REC1004", token.startOffset, tokenEnd(token), {
           text: token.image,
-          reason: "`_` may only stand between two digits",
+          case: "underscore",
         });
       } else if (type === T.IntLiteral && Number(token.image.replace(/_/g, "")) > MAX_SAFE_LITERAL) {
         d("REC1004", token.startOffset, tokenEnd(token), {
           text: token.image,
-          reason: "it is larger than 9_007_199_254_740_991, the largest integer stored exactly",
+          case: "too-large",
         });
       }
     } else if (type === T.StringLiteral) {

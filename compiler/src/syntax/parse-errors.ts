@@ -2,6 +2,7 @@
 // turns that into plain words for the place in the grammar where it happened: "expected `=`",
 // "expected an expression", "unknown model member `inptu`: did you mean `input`?".
 
+import { HOMES, placeOf } from "./syntax-diagnostics.js";
 import { EOF, type IParserErrorMessageProvider, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { quoteList, suggest } from "../diagnostics/suggest.js";
@@ -97,28 +98,6 @@ const BODIES: Record<string, { name: string; keywords: string[] }> = {
   modelDecl: { name: "a model", keywords: ["dims", "param", "input", "let", "encoder", "head", "loss", "metric", "policy", "train"] },
   moduleDecl: { name: "a module", keywords: ["let", "weight", "param", "dims", "fn"] },
 };
-/** Where each member keyword is allowed, for REC1025's "belongs in". */
-const HOMES: Record<string, string> = {
-  weight: "a module",
-  input: "a model",
-  encoder: "a model",
-  head: "a model",
-  loss: "a model",
-  metric: "a model",
-  policy: "a model",
-  train: "a model",
-  fn: "a module (as its forward function) or at the top level of a file",
-  import: "the top level of a file",
-  module: "the top level of a file",
-  model: "the top level of a file",
-  reward: "the top level of a file",
-  schema: "the top level of a file",
-  experiment: "the top level of a file",
-  sweep: "the top level of a file",
-  let: "a model, a module, or a function body",
-  param: "a model or a module",
-  dims: "a model or a module",
-};
 
 const OPEN_TO_CLOSE = new Set(["RParen", "RBracket", "RBrace"]);
 
@@ -151,7 +130,7 @@ export function toDiagnostic(source: SourceFile, error: IRecognitionException): 
 
   // The top level: anything that is not a declaration.
   if (error.name === "NotAllInputParsedException" || rule === "file" || rule === "topDecl") {
-    return declarationProblem(source, span, found, TOP_KEYWORDS, "declaration", "the top level of a file");
+    return declarationProblem(source, span, found, TOP_KEYWORDS, "declaration", "file");
   }
 
   // A model or module body: an unknown member keyword surfaces as "expected `}`".
@@ -188,9 +167,7 @@ function declarationProblem(source: SourceFile, span: Span, found: IToken, keywo
     return syntaxDiagnostic(source, "REC1025", span, {
       keyword: word,
       container,
-      belongs: HOMES[word]!,
       choices,
-      ...(word === "weight" ? { help: "wrap the weight in a `module` and instantiate it in the model" } : {}),
     });
   }
   if (found.tokenType === T.Identifier) {
@@ -210,7 +187,7 @@ function declarationProblem(source: SourceFile, span: Span, found: IToken, keywo
     expected: `a ${what} or \`}\``,
     found: describeToken(found),
     where: "",
-    help: `${container} contains declarations that start with ${choices}`,
+    help: `${placeOf(container)} contains declarations that start with ${choices}`,
   });
 }
 

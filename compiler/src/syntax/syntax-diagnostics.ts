@@ -8,6 +8,39 @@ import type { SourceFile, Span } from "../source/source-file.js";
 
 export type { CodeEntry };
 
+export /** Where each member keyword is allowed, for REC1025's "belongs in". */
+const HOMES: Record<string, string> = {
+  weight: "a module",
+  input: "a model",
+  encoder: "a model",
+  head: "a model",
+  loss: "a model",
+  metric: "a model",
+  policy: "a model",
+  train: "a model",
+  fn: "a module (as its forward function) or at the top level of a file",
+  import: "the top level of a file",
+  module: "the top level of a file",
+  model: "the top level of a file",
+  reward: "the top level of a file",
+  schema: "the top level of a file",
+  experiment: "the top level of a file",
+  sweep: "the top level of a file",
+  let: "a model, a module, or a function body",
+  param: "a model or a module",
+  dims: "a model or a module",
+};
+
+/** A declaration's container as REC1025 words it: `file` is the top level. */
+export const placeOf = (container: string | undefined) => (container === "file" ? "the top level of a file" : String(container));
+
+/** Why a number literal is malformed, by case (REC1004). */
+const NUMBER_PROBLEMS: Readonly<Record<string, string>> = {
+  "run-on": "a number cannot run straight into a name or another number",
+  underscore: "`_` may only stand between two digits",
+  "too-large": "it is larger than 9_007_199_254_740_991, the largest integer stored exactly",
+};
+
 export const SYNTAX_CODES: readonly CodeEntry[] = [
   {
     code: "REC1001",
@@ -51,7 +84,7 @@ export const SYNTAX_CODES: readonly CodeEntry[] = [
     build: (a) => ({
       message: `invalid number \`${a["text"]}\``,
       label: "this is not a number",
-      notes: [`${a["reason"]}`],
+      notes: [NUMBER_PROBLEMS[a["case"]!] ?? ""],
       help: "write integers as `1000` or `1_000`, floats as `0.5`, `1e-3` or `2.5e4`",
     }),
   },
@@ -296,10 +329,10 @@ export const SYNTAX_CODES: readonly CodeEntry[] = [
     summary: "A declaration that is valid somewhere, but not in this kind of body.",
     example: "model M {\n  weight w: f32[4, 4]\n}\n",
     build: (a) => ({
-      message: `\`${a["keyword"]}\` is not allowed in ${a["container"]}`,
-      label: `\`${a["keyword"]}\` declarations belong in ${a["belongs"]}`,
-      notes: [`${a["container"]} may contain: ${a["choices"]}`],
-      ...(a["help"] ? { help: a["help"] } : {}),
+      message: `\`${a["keyword"]}\` is not allowed in ${placeOf(a["container"])}`,
+      label: `\`${a["keyword"]}\` declarations belong in ${HOMES[a["keyword"]!]}`,
+      notes: [`${placeOf(a["container"])} may contain: ${a["choices"]}`],
+      ...(a["keyword"] === "weight" ? { help: "wrap the weight in a `module` and instantiate it in the model" } : {}),
     }),
   },
   {
