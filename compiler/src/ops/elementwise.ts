@@ -40,7 +40,7 @@ function comparison(name: string, doc: string, allowIds: boolean): OpDef {
         const [sx, sy] = [x.type.space!, y.type.space!];
         const compatible = sx.name === "" || sy.name === "" ? ctx.unifier.unify(sx.size, sy.size) : sx.name === sy.name;
         if (!compatible) {
-          ctx.fail("REC2005", { found: y.type.space?.name ?? "?", expected: x.type.space?.name ?? "?", detail: `\`${name}\` compares ids of one space` }, "y");
+          ctx.fail("REC2005", { case: "compare", found: y.type.space?.name ?? "?", expected: x.type.space?.name ?? "?", op: name }, "y");
         }
       } else if (!(x.type.dtype === "bool" && y.type.dtype === "bool" && allowIds)) {
         numericDType(name, x, y, ctx, ["x", "y"]);

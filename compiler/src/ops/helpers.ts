@@ -101,11 +101,7 @@ export function axes(value: OpArg | undefined, rank: number, ctx: OpContext, par
     if (n === undefined) ctx.fail("REC2011", { param, callee: "this op", expected: "a constant int", found: "something else" }, param);
     const normalized = n < 0 ? n + rank : n;
     if (normalized < 0 || normalized >= rank) {
-      ctx.fail(
-        "REC2013",
-        { what: "axis", index: String(n), of: `a tensor of rank ${rank}`, valid: rank ? `${-rank} to ${rank - 1}` : "none (a scalar has no axes)" },
-        param,
-      );
+      ctx.fail("REC2013", { case: "axis", index: String(n), rank: String(rank) }, param);
     }
     return normalized;
   });
@@ -118,7 +114,7 @@ export function requireRank(op: string, type: TensorType, min: number, ctx: OpCo
       "REC2003",
       {
         op,
-        expected: exact !== undefined ? `a tensor of rank ${exact}` : `a tensor of rank ${min} or more`,
+        ...(exact !== undefined ? { case: "exact", rank: String(exact) } : { case: "min", rank: String(min) }),
         found: `${dtypeName(type)}${printShape(type.shape)} (rank ${type.shape.length})`,
       },
       param,

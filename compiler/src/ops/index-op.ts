@@ -65,7 +65,7 @@ export const indexOp: OpDef = {
     if (consumed > shape.length) {
       ctx.fail(
         "REC2013",
-        { what: "subscript count", index: String(consumed), of: `${dtypeName(x.type)}${printShape(shape)}`, valid: `at most ${shape.length} subscripts` },
+        { case: "subscripts", index: String(consumed), type: `${dtypeName(x.type)}${printShape(shape)}`, rank: String(shape.length) },
         "spec",
       );
     }
@@ -85,7 +85,7 @@ export const indexOp: OpDef = {
         const i = constValue(sub.at);
         const size = constValue(ctx.unifier.resolve(shape[axis]!));
         if (i !== undefined && size !== undefined && (i >= size || i < -size)) {
-          ctx.fail("REC2013", { what: "index", index: String(i), of: `axis ${axis} of size ${size}`, valid: `${-size} to ${size - 1}` }, "spec");
+          ctx.fail("REC2013", { case: "index", index: String(i), axis: String(axis), size: String(size) }, "spec");
         }
         axis++;
       }

@@ -31,15 +31,7 @@ const gather: OpDef = {
       if (!ctx.unifier.unify(space.size, rows)) {
         ctx.fail(
           "REC2005",
-          {
-            found: space.name,
-            expectedPhrase: `row numbers of a table with ${printDim(ctx.unifier.resolve(rows))} rows are expected`,
-            help: "size the table by the id space it is looked up with, as in `Embedding(items, dim)`",
-            detail:
-              `the table has ${printDim(ctx.unifier.resolve(rows))} rows but ` +
-              `${space.name ? `\`${space.name}\`` : "the ids' unnamed space"} has ` +
-              `${printDim(ctx.unifier.resolve(space.size))} ids`,
-          },
+          { case: "rows", found: space.name, wanted: printDim(ctx.unifier.resolve(rows)), size: printDim(ctx.unifier.resolve(space.size)) },
           "ids",
         );
       }

@@ -48,13 +48,10 @@ function policyAndAction(op: string, policy: OpTensor, action: OpTensor, ctx: Op
     ctx.fail(
       "REC2005",
       {
+        case: "actions",
         found: action.type.space!.name,
-        expectedPhrase: `one of the policy's ${printDim(ctx.unifier.resolve(actions))} actions is expected`,
-        help: `give the policy one output per action (${printDim(ctx.unifier.resolve(action.type.space!.size))})`,
-        detail:
-          `the policy has ${printDim(ctx.unifier.resolve(actions))} actions but ` +
-          `\`${action.type.space!.name}\` has ` +
-          `${printDim(ctx.unifier.resolve(action.type.space!.size))}`,
+        wanted: printDim(ctx.unifier.resolve(actions)),
+        size: printDim(ctx.unifier.resolve(action.type.space!.size)),
       },
       "action",
     );

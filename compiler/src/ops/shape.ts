@@ -24,13 +24,13 @@ const transpose: OpDef = {
     const rank = x.type.shape.length;
     const perm = axes(args.get("perm"), rank, ctx, "perm");
     if (!perm) {
-      if (rank < 2) ctx.fail("REC2003", { op: "transpose", expected: "a tensor of rank 2 or more", found: `rank ${rank}` }, "x");
+      if (rank < 2) ctx.fail("REC2003", { op: "transpose", case: "min", rank: "2", found: `rank ${rank}` }, "x");
       const shape = [...x.type.shape];
       [shape[rank - 2], shape[rank - 1]] = [shape[rank - 1]!, shape[rank - 2]!];
       return tensorType(x.type.dtype, shape, x.type.space);
     }
     if (perm.length !== rank || new Set(perm).size !== rank) {
-      ctx.fail("REC2012", { message: `\`perm\` must list each of the ${rank} axes once`, label: "not a permutation" }, "perm");
+      ctx.fail("REC2012", { case: "perm", rank: String(rank) }, "perm");
     }
     return tensorType(
       x.type.dtype,
@@ -59,22 +59,13 @@ const reshape: OpDef = {
       const known = numel(entries.filter((_, i) => i !== inferredAt));
       const quotient = divDims(total, known);
       if (!quotient) {
-        ctx.fail(
-          "REC2012",
-          { message: `cannot infer \`-1\` in reshape: ${printDim(total)} elements do not divide by ${printDim(known)}`, label: "this shape" },
-          "shape",
-        );
+        ctx.fail("REC2012", { case: "infer", total: printDim(total), known: printDim(known) }, "shape");
       }
       shape = entries.map((d, i) => (i === inferredAt ? quotient : d));
     } else if (!equalDims(numel(entries), total)) {
       ctx.fail(
         "REC2012",
-        {
-          message:
-            `reshape changes the number of elements: ${printShape(x.type.shape)} has ` +
-            `${printDim(total)}, ${printShape(entries)} has ${printDim(numel(entries))}`,
-          label: "this shape",
-        },
+        { case: "reshape", from: printShape(x.type.shape), fromSize: printDim(total), to: printShape(entries), toSize: printDim(numel(entries)) },
         "shape",
       );
     }
@@ -100,7 +91,7 @@ function joinOp(name: "concat" | "stack", doc: string): OpDef {
         if (x.type.dtype !== first.dtype)
           ctx.fail("REC2002", { op: name, found: `${x.type.dtype} next to ${first.dtype}`, expected: "tensors of one dtype" }, "xs");
         if (x.type.shape.length !== rank) {
-          ctx.fail("REC2003", { op: name, expected: `rank ${rank} like the first tensor`, found: `rank ${x.type.shape.length} (tensor ${i})` }, "xs");
+          ctx.fail("REC2003", { op: name, case: "like-first", rank: String(rank), found: `rank ${x.type.shape.length} (tensor ${i})` }, "xs");
         }
         x.type.shape.forEach((d, j) => {
           if (name === "concat" && j === axis) return;
@@ -139,7 +130,7 @@ const squeeze: OpDef = {
     const shape = x.type.shape.filter((d, i) => {
       const one = ctx.unifier.isOne(d);
       if (chosen?.includes(i) && !one) {
-        ctx.fail("REC2012", { message: `cannot squeeze axis ${i} of size ${printDim(ctx.unifier.resolve(d))}`, label: "not of size 1" }, "axis");
+        ctx.fail("REC2012", { case: "squeeze", axis: String(i), size: printDim(ctx.unifier.resolve(d)) }, "axis");
       }
       return chosen ? !chosen.includes(i) : !one;
     });
@@ -281,7 +272,7 @@ const broadcastTo: OpDef = {
     const target = ((args.get("shape") as Extract<OpArg, { kind: "list" }>).items as Extract<OpArg, { kind: "int" }>[]).map((v) => v.dim);
     const result = broadcast("broadcast_to", x.type.shape, target, ctx, ["x", "shape"]);
     if (result.length !== target.length) {
-      ctx.fail("REC2003", { op: "broadcast_to", expected: `rank ${target.length} at most`, found: printShape(x.type.shape) }, "x");
+      ctx.fail("REC2003", { op: "broadcast_to", case: "at-most", rank: String(target.length), found: printShape(x.type.shape) }, "x");
     }
     return tensorType(x.type.dtype, target, x.type.space);
   },

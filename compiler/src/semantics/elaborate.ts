@@ -322,11 +322,7 @@ export class Elaborator {
       const iterable = this.evalExpr(clause.iterable, scope, { ...ctx, bindName: false });
       if (iterable.kind === "poison") return false;
       if (iterable.kind !== "list" && iterable.kind !== "tuple") {
-        if (iterable.kind === "tensor")
-          this.report(ctx, "REC2010", clause.iterable.span, {
-            what: "a comprehension",
-            help: "comprehensions unroll over compile-time lists; use tensor ops over tensors",
-          });
+        if (iterable.kind === "tensor") this.report(ctx, "REC2010", clause.iterable.span, { what: "a comprehension" });
         else this.report(ctx, "REC2011", clause.iterable.span, { param: "iterable", callee: "for", expected: "a list", found: describeValue(iterable) });
         return false;
       }
@@ -407,11 +403,7 @@ export class Elaborator {
     if (left.kind === "poison" || right.kind === "poison") return POISON;
     const folded = foldConstants(expr.op, left, right);
     if (folded === "inexact") {
-      this.report(ctx, "REC2012", expr.span, {
-        message: `${printDim((left as { dim: Dim }).dim)} / ${printDim((right as { dim: Dim }).dim)} is not a whole number`,
-        label: "this division leaves a remainder",
-        note: "sizes computed from compile-time ints must divide exactly",
-      });
+      this.report(ctx, "REC2012", expr.span, { case: "divide", left: printDim((left as { dim: Dim }).dim), right: printDim((right as { dim: Dim }).dim) });
       return POISON;
     }
     if (folded) {
@@ -513,7 +505,7 @@ export class Elaborator {
       const ca = constValue(a);
       const cb = constValue(b);
       if (expr.op === "%" && ca !== undefined && cb) return constDim(ca % cb);
-      this.report(ctx, "REC2012", expr.span, { message: `${printDim(a)} ${expr.op} ${printDim(b)} is not a whole dimension`, label: "here" });
+      this.report(ctx, "REC2012", expr.span, { case: "dimension", left: printDim(a), op: expr.op, right: printDim(b) });
       return this.unifier.fresh("?");
     }
     const value = this.evalExpr(expr, env, { ...ctx, bindName: false });

@@ -40,12 +40,7 @@ export function indexValue(el: Elaborator, expr: A.Index, target: Value, env: En
     const n = target.items.length;
     const item = target.items[i < 0 ? i + n : i];
     if (!item) {
-      el.report(ctx, "REC2013", sub.span, {
-        what: "index",
-        index: String(i),
-        of: `a list of ${n}`,
-        valid: n ? `${-n} to ${n - 1}` : "none (the list is empty)",
-      });
+      el.report(ctx, "REC2013", sub.span, { case: "list", index: String(i), length: String(n) });
       return POISON;
     }
     return item;

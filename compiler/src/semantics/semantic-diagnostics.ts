@@ -2,7 +2,7 @@
 // name-diagnostics.ts, and the rollout, world, state and sweep codes in their own files. As for
 // syntax, each code's severity, summary, example and prose live in its catalog and nowhere else.
 
-import { diagnosticMaker, type Args, type CodeEntry } from "../diagnostics/code-entry.js";
+import { byCase, diagnosticMaker, type Args, type CodeEntry } from "../diagnostics/code-entry.js";
 import { ROLLOUT_CODES } from "./rollouts-diagnostics.js";
 import { STATE_CODES } from "./state-diagnostics.js";
 import { WORLD_CODES } from "./world-diagnostics.js";
@@ -37,6 +37,14 @@ const SOURCE_OPTIONS: Readonly<Record<string, readonly [written: (a: Args) => st
   ],
 };
 
+/** The rank an op needs, by case (REC2003); a type pattern's failure gives its own pattern as `expected`. */
+const RANKS: Readonly<Record<string, (rank: string) => string>> = {
+  exact: (rank) => `a tensor of rank ${rank}`,
+  min: (rank) => `a tensor of rank ${rank} or more`,
+  "like-first": (rank) => `rank ${rank} like the first tensor`,
+  "at-most": (rank) => `rank ${rank} at most`,
+};
+
 export const SEMANTIC_CODES: readonly CodeEntry[] = [
   // ── Types and shapes ─────────────────────────────────────────────────────────────────
   {
@@ -69,7 +77,7 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
     summary: "A tensor of the wrong rank (number of dimensions).",
     example: "model M {\n  dims B\n  input x: f32[B]\n  head h = x @ x\n}\n",
     build: (a) => ({
-      message: `${place(a["op"])} needs ${a["expected"]}, found ${a["found"]}`,
+      message: `${place(a["op"])} needs ${RANKS[a["case"]!]?.(a["rank"]!) ?? a["expected"]}, found ${a["found"]}`,
       label: `this is ${a["found"]}`,
       ...opt("help", a),
     }),
@@ -93,12 +101,40 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
       'import { Embedding } from "std/nn"\n\nmodel M {\n  dims B\n  param users = 100, items = ' +
       "100\n  input user: id<users>[B]\n  let item_table = Embedding(items, 8)\n  head h = " +
       "item_table(user)\n}\n",
-    build: (a) => ({
-      message: `ids of ${spaceName(a["found"])} used where ${a["expectedPhrase"] ?? `ids of ${spaceName(a["expected"])} are expected`}`,
-      label: `these are ids of ${spaceName(a["found"])}`,
-      notes: [a["detail"] ?? "id spaces are told apart by name, even when their sizes are equal"],
-      help: a["help"] ?? `use a table of ${spaceName(a["found"])}, or map the ids into ${spaceName(a["expected"])} explicitly`,
-    }),
+    build: (a) => {
+      const found = spaceName(a["found"]);
+      const label = `these are ids of ${found}`;
+      switch (a["case"]) {
+        case "size":
+          return {
+            message: `ids of ${found} used where ids of a space of ${a["wanted"]} are expected`,
+            label,
+            notes: [`they come from a space of ${a["size"]} ids`],
+            help: "use ids of a space of that size",
+          };
+        case "actions":
+          return {
+            message: `ids of ${found} used where one of the policy's ${a["wanted"]} actions is expected`,
+            label,
+            notes: [`the policy has ${a["wanted"]} actions but ${found} has ${a["size"]}`],
+            help: `give the policy one output per action (${a["size"]})`,
+          };
+        case "rows":
+          return {
+            message: `ids of ${found} used where row numbers of a table with ${a["wanted"]} rows are expected`,
+            label,
+            notes: [`the table has ${a["wanted"]} rows but ${a["found"] ? found : "the ids' unnamed space"} has ${a["size"]} ids`],
+            help: "size the table by the id space it is looked up with, as in `Embedding(items, dim)`",
+          };
+        default:
+          return {
+            message: `ids of ${found} used where ids of ${spaceName(a["expected"])} are expected`,
+            label,
+            notes: [a["case"] === "compare" ? `\`${a["op"]}\` compares ids of one space` : "id spaces are told apart by name, even when their sizes are equal"],
+            help: `use a table of ${found}, or map the ids into ${spaceName(a["expected"])} explicitly`,
+          };
+      }
+    },
   },
   {
     code: "REC2006",
@@ -167,7 +203,13 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
     build: (a) => ({
       message: `${a["what"]} needs a compile-time value, found ${a["found"] ?? "a tensor"}`,
       label: "this is only known at run time",
-      help: a["help"] ?? "use tensor operations such as `where(cond, a, b)` for run-time choices",
+      // The remedy depends on what needed the value: a range, a comprehension, a choice.
+      help:
+        a["what"] === "`range`"
+          ? "`range` unrolls at compile time; use `arange(n)` for a tensor of positions"
+          : a["what"] === "a comprehension"
+            ? "comprehensions unroll over compile-time lists; use tensor ops over tensors"
+            : "use tensor operations such as `where(cond, a, b)` for run-time choices",
     }),
   },
   {
@@ -189,11 +231,20 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
       'import { MultiHeadAttention } from "std/nn"\n\nmodel M {\n  dims B, T\n  input x: ' +
       "f32[B, T, 10]\n  input m: bool[B, T, T]\n  let attn = MultiHeadAttention(3, 10)\n  head h " +
       "= attn(x, x, m)\n}\n",
-    build: (a) => ({
-      message: a["message"] ?? "dimensions do not divide",
-      label: a["label"] ?? "here",
-      ...(a["note"] ? { notes: [a["note"]] } : {}),
-      ...opt("help", a),
+    build: byCase({
+      divide: (a) => ({
+        message: `${a["left"]} / ${a["right"]} is not a whole number`,
+        label: "this division leaves a remainder",
+        notes: ["sizes computed from compile-time ints must divide exactly"],
+      }),
+      perm: (a) => ({ message: `\`perm\` must list each of the ${a["rank"]} axes once`, label: "not a permutation" }),
+      infer: (a) => ({ message: `cannot infer \`-1\` in reshape: ${a["total"]} elements do not divide by ${a["known"]}`, label: "this shape" }),
+      reshape: (a) => ({
+        message: `reshape changes the number of elements: ${a["from"]} has ${a["fromSize"]}, ${a["to"]} has ${a["toSize"]}`,
+        label: "this shape",
+      }),
+      squeeze: (a) => ({ message: `cannot squeeze axis ${a["axis"]} of size ${a["size"]}`, label: "not of size 1" }),
+      dimension: (a) => ({ message: `${a["left"]} ${a["op"]} ${a["right"]} is not a whole dimension`, label: "here" }),
     }),
   },
   {
@@ -201,9 +252,23 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
     severity: "error",
     summary: "An axis or index outside the tensor's rank or the list's length.",
     example: "model M {\n  dims B\n  input x: f32[B, 4]\n  head h = sum(x, axis = 2)\n}\n",
-    build: (a) => ({
-      message: `${a["what"]} ${a["index"]} is out of range for ${a["of"]}`,
-      label: `valid: ${a["valid"]}`,
+    build: byCase({
+      axis: (a) => {
+        const rank = Number(a["rank"]);
+        return {
+          message: `axis ${a["index"]} is out of range for a tensor of rank ${rank}`,
+          label: `valid: ${rank ? `${-rank} to ${rank - 1}` : "none (a scalar has no axes)"}`,
+        };
+      },
+      list: (a) => {
+        const n = Number(a["length"]);
+        return { message: `index ${a["index"]} is out of range for a list of ${n}`, label: `valid: ${n ? `${-n} to ${n - 1}` : "none (the list is empty)"}` };
+      },
+      subscripts: (a) => ({ message: `subscript count ${a["index"]} is out of range for ${a["type"]}`, label: `valid: at most ${a["rank"]} subscripts` }),
+      index: (a) => {
+        const size = Number(a["size"]);
+        return { message: `index ${a["index"]} is out of range for axis ${a["axis"]} of size ${size}`, label: `valid: ${-size} to ${size - 1}` };
+      },
     }),
   },
   {

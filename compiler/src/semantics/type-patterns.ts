@@ -136,10 +136,10 @@ export function matchValue(value: Value, pattern: TypePattern, vars: Vars, el: E
       return {
         code: "REC2005",
         args: {
+          case: "size",
           found: type.space.name,
-          expectedPhrase: `ids of a space of ${printDim(el.unifier.resolve(pattern.space.size))} are expected`,
-          detail: `they come from a space of ${printDim(el.unifier.resolve(type.space.size))} ids`,
-          help: "use ids of a space of that size",
+          wanted: printDim(el.unifier.resolve(pattern.space.size)),
+          size: printDim(el.unifier.resolve(type.space.size)),
         },
       };
     }

@@ -45,12 +45,7 @@ export const COMPILE_TIME_BUILTINS: readonly Builtin[] = [
         const value = args.get(name)!;
         if (value.kind !== "int") ctx.fail("REC2011", { param: name, callee: "`range`", expected: "an int", found: value.kind }, name);
         const n = constValue(ctx.unifier.resolve(value.dim));
-        if (n === undefined)
-          ctx.fail(
-            "REC2010",
-            { what: "`range`", found: "a symbolic dimension", help: "`range` unrolls at compile time; use `arange(n)` for a tensor of positions" },
-            name,
-          );
+        if (n === undefined) ctx.fail("REC2010", { what: "`range`", found: "a symbolic dimension" }, name);
         return n;
       };
       const stopGiven = args.get("stop")!.kind !== "none";
