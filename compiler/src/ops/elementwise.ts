@@ -100,7 +100,7 @@ const where: OpDef = {
     requireDType("where", cond.type, ["bool"], ctx, "cond");
     const dtype = a.weak && b.weak ? "f32" : a.weak ? b.type.dtype : b.weak ? a.type.dtype : a.type.dtype;
     if (!a.weak && !b.weak && a.type.dtype !== b.type.dtype) {
-      ctx.fail("REC2002", { op: "where", found: `${a.type.dtype} and ${b.type.dtype}`, expected: "both branches of one dtype" }, "b");
+      ctx.fail("REC2002", { op: "where", case: "branches", found: `${a.type.dtype} and ${b.type.dtype}` }, "b");
     }
     const ab = broadcast("where", a.type.shape, b.type.shape, ctx, ["a", "b"]);
     return tensorType(dtype, broadcast("where", cond.type.shape, ab, ctx, ["cond", "a"]), dtype === "id" ? (a.weak ? b : a).type.space : undefined);

@@ -38,17 +38,13 @@ export function numericDType(op: string, a: OpTensor, b: OpTensor, ctx: OpContex
       ctx.fail("REC2004", { op, space: v.type.space?.name ?? "?", found: dtypeName(v.type) }, name);
     }
     if (v.type.dtype === "bool") {
-      ctx.fail("REC2002", { op, found: "bool", expected: "numbers (f32 or i32)", help: "convert with `cast(x, f32)`" }, name);
+      ctx.fail("REC2002", { op, case: "numbers", found: "bool" }, name);
     }
   }
   if (a.weak) return b.type.dtype;
   if (b.weak) return a.type.dtype;
   if (a.type.dtype !== b.type.dtype) {
-    ctx.fail(
-      "REC2002",
-      { op, found: `${a.type.dtype} with ${b.type.dtype}`, expected: "operands of one dtype", help: "convert one side with `cast(x, f32)`" },
-      names[1],
-    );
+    ctx.fail("REC2002", { op, case: "operands", found: `${a.type.dtype} with ${b.type.dtype}` }, names[1]);
   }
   return a.type.dtype;
 }
@@ -127,7 +123,7 @@ export function requireDType(op: string, type: TensorType, allowed: readonly DTy
   if (type.dtype === "id" && !allowed.includes("id")) {
     ctx.fail("REC2004", { op, space: type.space?.name ?? "?", found: dtypeName(type) }, param);
   }
-  ctx.fail("REC2002", { op, found: dtypeName(type), expected: allowed.map((d) => (d === "id" ? "ids" : d)).join(" or ") }, param);
+  ctx.fail("REC2002", { op, case: "allowed", found: dtypeName(type), allowed: allowed.map((d) => (d === "id" ? "ids" : d)).join(" or ") }, param);
 }
 
 /**

@@ -19,11 +19,7 @@ const gather: OpDef = {
     const ids = tensorArg(args, "ids");
     requireRank("gather", table.type, 2, ctx, "table");
     if (ids.type.dtype !== "id" && ids.type.dtype !== "i32") {
-      ctx.fail(
-        "REC2002",
-        { op: "gather", found: dtypeName(ids.type), expected: "ids", help: "look up tables with ids (`id<space>[…]`) or `i32` positions" },
-        "ids",
-      );
+      ctx.fail("REC2002", { op: "gather", case: "lookup", found: dtypeName(ids.type) }, "ids");
     }
     const rows = table.type.shape[0]!;
     if (ids.type.dtype === "id" && ids.type.space) {
@@ -188,9 +184,8 @@ const segmentSum: OpDef = {
         "REC2002",
         {
           op: "segment_sum",
+          case: "segments",
           found: dtypeName(segments.type),
-          expected: "ids of the segments' space",
-          help: "segment ids say which output row each value goes to: `id<nodes>[E]`",
         },
         "segments",
       );

@@ -41,8 +41,7 @@ const sampleCategorical: OpDef = {
 /** Checks a (policy log-probs, action ids) pair: f32[B, A] with ids of a space of A ids. */
 function policyAndAction(op: string, policy: OpTensor, action: OpTensor, ctx: OpContext) {
   requireRank(op, policy.type, 2, ctx, "policy", 2);
-  if (action.type.dtype !== "id")
-    ctx.fail("REC2002", { op, found: dtypeName(action.type), expected: "action ids", help: "declare the logged action as `id<actions>[B]`" }, "action");
+  if (action.type.dtype !== "id") ctx.fail("REC2002", { op, case: "action", found: dtypeName(action.type) }, "action");
   const actions = policy.type.shape[1]!;
   if (!ctx.unifier.unify(action.type.space!.size, actions)) {
     ctx.fail(
@@ -121,9 +120,8 @@ const argmaxAmong: OpDef = {
         "REC2002",
         {
           op: "argmax_among",
+          case: "candidates",
           found: dtypeName(candidates.type),
-          expected: "candidate ids",
-          help: "pass the candidate set as ids, such as `as_ids(topk(scores, k).indices, items)`",
         },
         "candidates",
       );

@@ -88,8 +88,7 @@ function joinOp(name: "concat" | "stack", doc: string): OpDef {
       const [axis] = axes(args.get("axis"), name === "concat" ? rank : rank + 1, ctx)!;
       let along: Dim = constDim(0);
       for (const [i, x] of xs.entries()) {
-        if (x.type.dtype !== first.dtype)
-          ctx.fail("REC2002", { op: name, found: `${x.type.dtype} next to ${first.dtype}`, expected: "tensors of one dtype" }, "xs");
+        if (x.type.dtype !== first.dtype) ctx.fail("REC2002", { op: name, case: "tensors", found: `${x.type.dtype} next to ${first.dtype}` }, "xs");
         if (x.type.shape.length !== rank) {
           ctx.fail("REC2003", { op: name, case: "like-first", rank: String(rank), found: `rank ${x.type.shape.length} (tensor ${i})` }, "xs");
         }

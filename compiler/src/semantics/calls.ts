@@ -286,6 +286,7 @@ function taint(value: Value, inputs: ReadonlySet<string>, trainable: boolean): V
 /** Converts an argument to what a parameter kind needs (a number as a scalar tensor, …). */
 function coerce(el: Elaborator, op: OpDef | Builtin, param: string, kind: string, arg: EvaluatedArg, ctx: EvalContext): Value {
   const v = arg.value;
+  /** `expected`: what the parameter takes, or a parameter kind REC2011's catalog words (`axis`, `numbers`). */
   const fail = (expected: string) => {
     if (v.kind === "tensor" && ["int", "float", "bool", "string", "axis", "ints"].includes(kind)) {
       el.report(ctx, "REC2010", arg.span, { what: `\`${param}\` of \`${op.name}\`` });
@@ -315,13 +316,11 @@ function coerce(el: Elaborator, op: OpDef | Builtin, param: string, kind: string
     case "string":
       return v.kind === "string" ? v : fail("a string");
     case "axis":
-      return v.kind === "int" || v.kind === "none" || (v.kind === "list" && v.items.every((i) => i.kind === "int"))
-        ? v
-        : fail("an int, a list of ints or None");
+      return v.kind === "int" || v.kind === "none" || (v.kind === "list" && v.items.every((i) => i.kind === "int")) ? v : fail("axis");
     case "ints":
       return (v.kind === "list" || v.kind === "tuple") && v.items.every((i) => i.kind === "int") ? v : fail("a list of ints");
     case "numbers":
-      return isNumberList(v) ? v : fail("a list of numbers (nested for more axes)");
+      return isNumberList(v) ? v : fail("numbers");
     case "list":
       return v.kind === "list" || v.kind === "tuple" ? v : fail("a list");
     case "dtype":

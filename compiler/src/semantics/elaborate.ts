@@ -359,7 +359,9 @@ export class Elaborator {
     const items = value.kind === "tuple" || value.kind === "list" ? value.items : undefined;
     if (value.kind !== "poison" && (!items || items.length !== pattern.elements.length)) {
       this.report(ctx, "REC2011", pattern.span, {
-        message: `cannot unpack ${items ? `a tuple of ${items.length}` : describeValue(value)} into ${pattern.elements.length} names`,
+        case: "unpack",
+        found: items ? `a tuple of ${items.length}` : describeValue(value),
+        names: String(pattern.elements.length),
         expected: `a tuple of ${pattern.elements.length}`,
       });
     }

@@ -37,6 +37,25 @@ const SOURCE_OPTIONS: Readonly<Record<string, readonly [written: (a: Args) => st
   ],
 };
 
+/** What the parameter kinds whose wording is long take (REC2011); other `expected` values are short types. */
+const PARAM_KINDS: Readonly<Record<string, string>> = {
+  axis: "an int, a list of ints or None",
+  numbers: "a list of numbers (nested for more axes)",
+};
+
+/** The dtype an op needs and what to do about it, by case (REC2002); `allowed` lists the dtypes itself. */
+const DTYPES: Readonly<Record<string, readonly [expected: string, help: string | undefined]>> = {
+  numbers: ["numbers (f32 or i32)", "convert with `cast(x, f32)`"],
+  operands: ["operands of one dtype", "convert one side with `cast(x, f32)`"],
+  allowed: ["", undefined],
+  branches: ["both branches of one dtype", undefined],
+  tensors: ["tensors of one dtype", undefined],
+  action: ["action ids", "declare the logged action as `id<actions>[B]`"],
+  candidates: ["candidate ids", "pass the candidate set as ids, such as `as_ids(topk(scores, k).indices, items)`"],
+  lookup: ["ids", "look up tables with ids (`id<space>[…]`) or `i32` positions"],
+  segments: ["ids of the segments' space", "segment ids say which output row each value goes to: `id<nodes>[E]`"],
+};
+
 /** The rank an op needs, by case (REC2003); a type pattern's failure gives its own pattern as `expected`. */
 const RANKS: Readonly<Record<string, (rank: string) => string>> = {
   exact: (rank) => `a tensor of rank ${rank}`,
@@ -64,12 +83,15 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
     severity: "error",
     summary: "A tensor of the wrong element type (f32, i32, bool).",
     example: "model M {\n  dims B\n  input mask: bool[B]\n  input x: f32[B]\n  head h = x * mask\n}\n",
-    build: (a) => ({
-      message: `expected ${a["expected"]}, found ${a["found"]}`,
-      label: `this is ${a["found"]}`,
-      notes: [`in ${place(a["op"])}`],
-      ...opt("help", a),
-    }),
+    build: (a) => {
+      const [expected, help] = DTYPES[a["case"]!] ?? [a["expected"] ?? "another dtype", undefined];
+      return {
+        message: `expected ${a["case"] === "allowed" ? a["allowed"] : expected}, found ${a["found"]}`,
+        label: `this is ${a["found"]}`,
+        notes: [`in ${place(a["op"])}`],
+        ...(help ? { help } : {}),
+      };
+    },
   },
   {
     code: "REC2003",
@@ -217,11 +239,17 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
     severity: "error",
     summary: "An argument of the wrong kind (a tensor where an int is expected, a list where a tensor is).",
     example: 'model M {\n  dims B\n  input x: f32[B, 4]\n  head h = sum(x, axis = "rows")\n}\n',
-    build: (a) => ({
-      message: a["message"] ?? `\`${a["param"]}\` of \`${a["callee"]}\` must be ${a["expected"]}, found ${a["found"]}`,
-      label: `expected ${a["expected"]}`,
-      ...opt("help", a),
-    }),
+    build: (a) => {
+      const expected = PARAM_KINDS[a["expected"]!] ?? a["expected"];
+      return {
+        message:
+          a["case"] === "unpack"
+            ? `cannot unpack ${a["found"]} into ${a["names"]} names`
+            : `\`${a["param"]}\` of \`${a["callee"]}\` must be ${expected}, found ${a["found"]}`,
+        label: `expected ${expected}`,
+        ...opt("help", a),
+      };
+    },
   },
   {
     code: "REC2012",
