@@ -2,7 +2,7 @@
 // turns that into plain words for the place in the grammar where it happened: "expected `=`",
 // "expected an expression", "unknown model member `inptu`: did you mean `input`?".
 
-import { HOMES, placeOf } from "./syntax-diagnostics.js";
+import { HOMES } from "./syntax-diagnostics.js";
 import { EOF, type IParserErrorMessageProvider, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { quoteList, suggest } from "../diagnostics/suggest.js";
@@ -155,8 +155,8 @@ export function toDiagnostic(source: SourceFile, error: IRecognitionException): 
     found: foundText,
     where: RULE_PLACES[rule] ?? "",
   };
-  const help = hintFor(source, expected, found, previous, rule);
-  if (help) args["help"] = help;
+  const hint = hintFor(source, expected, found, previous, rule);
+  if (hint) args["hint"] = hint;
   return syntaxDiagnostic(source, "REC1010", missingAt(source, found, previous, span), args);
 }
 
@@ -183,28 +183,22 @@ function declarationProblem(source: SourceFile, span: Span, found: IToken, keywo
   if (what === "declaration") {
     return syntaxDiagnostic(source, "REC1012", span, { found: describeToken(found) });
   }
-  return syntaxDiagnostic(source, "REC1010", span, {
-    expected: `a ${what} or \`}\``,
-    found: describeToken(found),
-    where: "",
-    help: `${placeOf(container)} contains declarations that start with ${choices}`,
-  });
+  return syntaxDiagnostic(source, "REC1010", span, { member: what, found: describeToken(found), where: "", container, choices });
 }
 
+/** Which hint of REC1010's catalog entry fits (syntax-diagnostics.ts, `PARSE_HINTS`), if any. */
 function hintFor(source: SourceFile, expected: readonly string[], found: IToken, previous: IToken | undefined, rule: string): string | undefined {
-  if (expected.includes("FatArrow") && found.tokenType === T.Arrow) return "a lambda is written `fn(x) => body`; `->` introduces a return type";
-  if (expected.includes("Equals") && found.tokenType === T.EqEq) return "bind with a single `=`; `==` compares";
-  if (expected.includes("Equals") && found.tokenType === T.Colon && rule === "setting") return "settings are written `name = value`";
-  if (expected.includes("Then")) return "a conditional is written `if condition then a else b`";
-  if (expected.includes("Else")) return "a conditional needs both branches: `if condition then a else b`";
-  if (expected.includes("In")) return "a comprehension is written `[f(x) for x in xs]`";
-  if (expected.includes("Colon") && rule === "inputDecl") return "inputs declare their type, as in `input x: f32[B, D]`";
-  if (expected.includes("Colon") && rule === "weightDecl") return "weights declare their type, as in `weight w: f32[In, Out]`";
-  if (expected.includes("From")) return 'an import names its source: `import { MLP } from "std/nn"`';
-  if (expected.some((e) => OPEN_TO_CLOSE.has(e)) && startsExpression(found) && sameLine(source, previous, found)) {
-    return "is a `,` missing before this?";
-  }
-  if (expected.includes("Equals") && rule === "paramItem") return "a `param` needs a default value, as in `param dim = 64`";
+  if (expected.includes("FatArrow") && found.tokenType === T.Arrow) return "lambda";
+  if (expected.includes("Equals") && found.tokenType === T.EqEq) return "bind";
+  if (expected.includes("Equals") && found.tokenType === T.Colon && rule === "setting") return "setting";
+  if (expected.includes("Then")) return "conditional";
+  if (expected.includes("Else")) return "branches";
+  if (expected.includes("In")) return "comprehension";
+  if (expected.includes("Colon") && rule === "inputDecl") return "input";
+  if (expected.includes("Colon") && rule === "weightDecl") return "weight";
+  if (expected.includes("From")) return "import";
+  if (expected.some((e) => OPEN_TO_CLOSE.has(e)) && startsExpression(found) && sameLine(source, previous, found)) return "comma";
+  if (expected.includes("Equals") && rule === "paramItem") return "param";
   return undefined;
 }
 

@@ -32,7 +32,22 @@ const HOMES: Record<string, string> = {
 };
 
 /** A declaration's container as REC1025 words it: `file` is the top level. */
-export const placeOf = (container: string | undefined) => (container === "file" ? "the top level of a file" : String(container));
+const placeOf = (container: string | undefined) => (container === "file" ? "the top level of a file" : String(container));
+
+/** REC1010's hints, by the key the parser's error recovery picks (syntax/parse-errors.ts, `hintFor`). */
+const PARSE_HINTS: Readonly<Record<string, string>> = {
+  lambda: "a lambda is written `fn(x) => body`; `->` introduces a return type",
+  bind: "bind with a single `=`; `==` compares",
+  setting: "settings are written `name = value`",
+  conditional: "a conditional is written `if condition then a else b`",
+  branches: "a conditional needs both branches: `if condition then a else b`",
+  comprehension: "a comprehension is written `[f(x) for x in xs]`",
+  input: "inputs declare their type, as in `input x: f32[B, D]`",
+  weight: "weights declare their type, as in `weight w: f32[In, Out]`",
+  import: 'an import names its source: `import { MLP } from "std/nn"`',
+  comma: "is a `,` missing before this?",
+  param: "a `param` needs a default value, as in `param dim = 64`",
+};
 
 /** Why a number literal is malformed, by case (REC1004). */
 const NUMBER_PROBLEMS: Readonly<Record<string, string>> = {
@@ -155,11 +170,16 @@ export const SYNTAX_CODES: readonly CodeEntry[] = [
     severity: "error",
     summary: "A token other than the one the grammar requires at this point.",
     example: "model M {\n  let x 3\n}\n",
-    build: (a) => ({
-      message: `expected ${a["expected"]}, found ${a["found"]}`,
-      label: `expected ${a["expected"]}${a["where"] ? ` ${a["where"]}` : ""}`,
-      ...(a["help"] ? { help: a["help"] } : {}),
-    }),
+    build: (a) => {
+      // A body's member: what the container may hold; else the tokens the parser expected, with a hint.
+      const expected = a["member"] ? `a ${a["member"]} or \`}\`` : a["expected"];
+      const help = a["member"] ? `${placeOf(a["container"])} contains declarations that start with ${a["choices"]}` : PARSE_HINTS[a["hint"] ?? ""];
+      return {
+        message: `expected ${expected}, found ${a["found"]}`,
+        label: `expected ${expected}${a["where"] ? ` ${a["where"]}` : ""}`,
+        ...(help ? { help } : {}),
+      };
+    },
   },
   {
     code: "REC1011",
