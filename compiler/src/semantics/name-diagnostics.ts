@@ -6,6 +6,40 @@ import { byCase, type Args, type CodeEntry } from "../diagnostics/code-entry.js"
 
 const opt = (key: string, a: Args) => (a[key] ? { help: a[key]! } : {});
 
+/** What a training setting needs (REC2023), by key: a value to show when the report gives none, the need, a label. */
+const SETTING_NEEDS: Readonly<Record<string, readonly [value: string | undefined, needs: string, label: string | undefined]>> = {
+  "whole-1": [undefined, "a whole number of at least 1", undefined],
+  "whole-0": [undefined, "a whole number of at least 0", undefined],
+  topk: [undefined, "a fraction in (0, 1]: the share of each gradient's entries sent", undefined],
+  bits: [undefined, "a whole number of bits from 2 to 32", undefined],
+  "non-negative": [undefined, "a number of at least 0", undefined],
+  noise: [undefined, "a clipping bound beside it (`per_example_clip` or `clip`): the noise's scale is σ times that bound", undefined],
+  probability: [undefined, "a probability in [0, 1]", undefined],
+  polyak: [undefined, "a fraction τ in [0, 1]", undefined],
+  temperature: [undefined, "a positive temperature", undefined],
+  explore: [undefined, '"epsilon", "boltzmann" or "greedy"', undefined],
+  step: [undefined, "a step other than 0", undefined],
+  "tasks-block": ["not a block", 'a block such as `tasks { column = "task", shares = [2, 1] }`', undefined],
+  "tasks-no-shares": [
+    "without `shares`",
+    "a share of each batch per task: `shares = [2, 1]` gives task 0 two thirds of every batch and task 1 one third",
+    undefined,
+  ],
+  "tasks-shares": ["not a list of positive numbers", "one positive number per task (task t is the rows whose task column holds t)", undefined],
+  "tasks-column": ["not a column name", "the name of the column holding each row's task, as a string", undefined],
+  "tasks-world": ["given with a synthetic world", "file data (`parquet`, `jsonl` or `csv`): a world composes its own batches", "a world, not a file"],
+  "tasks-epochs": [
+    "given with `epochs`",
+    "`steps`: composed batches repeat each task at its own pace, so there is no one pass over the data to count",
+    "conflicts with `tasks`",
+  ],
+  "tasks-privacy": [
+    "given with `label_privacy`",
+    "one or the other: label privacy releases the training split once, as one pass, which composed batches are not",
+    "conflicts with `tasks`",
+  ],
+};
+
 /** What an experiment's name should have been, by kind (REC3019); `of` says whose. */
 const EXPERIMENT_NAMES: Readonly<Record<string, (of: string) => string>> = {
   model: () => "a model of this file",
@@ -64,11 +98,14 @@ export const NAME_CODES: readonly CodeEntry[] = [
       "(`topk`, `bits`, clipping, noise), or task shares (`tasks { … }`).",
     example:
       "model M {\n  dims B\n  input x: f32[B, 4]\n  head h = sum(x, axis = -1)\n  loss l = mean(h * h)\n  train {\n    gradients { topk = 1.5 }\n  }\n}\n",
-    build: (a) => ({
-      message: `\`${a["name"]}\` is ${a["value"]}; it needs ${a["expected"]}`,
-      label: a["label"] ?? "out of range",
-      help: "the train block's settings are in spec/language.md §3.7",
-    }),
+    build: (a) => {
+      const [value, needs, label] = SETTING_NEEDS[a["needs"]!] ?? [undefined, a["needs"], undefined];
+      return {
+        message: `\`${a["name"]}\` is ${a["value"] ?? value}; it needs ${needs}`,
+        label: label ?? "out of range",
+        help: "the train block's settings are in spec/language.md §3.7",
+      };
+    },
   },
   {
     code: "REC2024",

@@ -45,19 +45,19 @@ export function checkRollouts(el: Elaborator, models: readonly ElaboratedModel[]
     const inner = node.value.settings;
     const at = (name: string): Span => inner.find((s) => s.name.name === name)?.value.span ?? node.name.span;
 
-    const range = (name: string, ok: (v: number) => boolean, expected: string) => {
+    /** `needs`: a key of REC2023's catalog entry. */
+    const range = (name: string, ok: (v: number) => boolean, needs: string) => {
       const value = numberOf(block.get(name));
-      if (value !== undefined && !ok(value)) el.report(ctx, "REC2023", at(name), { name, value: String(value), expected });
+      if (value !== undefined && !ok(value)) el.report(ctx, "REC2023", at(name), { name, value: String(value), needs });
     };
-    for (const name of ["sessions", "replay", "eval_sessions", "steps_per_update"])
-      range(name, (v) => Number.isInteger(v) && v >= 1, "a whole number of at least 1");
-    for (const name of ["warmup", "copy_every", "reach"]) range(name, (v) => Number.isInteger(v) && v >= 0, "a whole number of at least 0");
-    range("epsilon", (v) => v >= 0 && v <= 1, "a probability in [0, 1]");
-    range("polyak", (v) => v >= 0 && v <= 1, "a fraction τ in [0, 1]");
-    range("temperature", (v) => v > 0, "a positive temperature");
+    for (const name of ["sessions", "replay", "eval_sessions", "steps_per_update"]) range(name, (v) => Number.isInteger(v) && v >= 1, "whole-1");
+    for (const name of ["warmup", "copy_every", "reach"]) range(name, (v) => Number.isInteger(v) && v >= 0, "whole-0");
+    range("epsilon", (v) => v >= 0 && v <= 1, "probability");
+    range("polyak", (v) => v >= 0 && v <= 1, "polyak");
+    range("temperature", (v) => v > 0, "temperature");
     const [explore] = stringsOf(block.get("explore"));
     if (explore !== undefined && !["epsilon", "boltzmann", "greedy"].includes(explore))
-      el.report(ctx, "REC2023", at("explore"), { name: "explore", value: `"${explore}"`, expected: `"epsilon", "boltzmann" or "greedy"` });
+      el.report(ctx, "REC2023", at("explore"), { name: "explore", value: `"${explore}"`, needs: "explore" });
 
     const [envName] = stringsOf(block.get("environment"));
     const environment = models.find((m) => m.name === envName);

@@ -49,25 +49,25 @@ export function checkTrainBlocks(
   blocks.forEach((block, i) => {
     const settings = stages[i]?.settings;
     if (!settings) return;
-    const range = (node: A.Setting | undefined, value: number | undefined, ok: (v: number) => boolean, expected: string) => {
-      if (node && value !== undefined && !ok(value)) el.report(ctx, "REC2023", node.value.span, { name: node.name.name, value: String(value), expected });
+    const range = (node: A.Setting | undefined, value: number | undefined, ok: (v: number) => boolean, needs: string) => {
+      if (node && value !== undefined && !ok(value)) el.report(ctx, "REC2023", node.value.span, { name: node.name.name, value: String(value), needs });
     };
-    range(settingNode(block.settings, "epochs"), numberOf(settings.get("epochs")), (v) => Number.isInteger(v) && v >= 1, "a whole number of at least 1");
+    range(settingNode(block.settings, "epochs"), numberOf(settings.get("epochs")), (v) => Number.isInteger(v) && v >= 1, "whole-1");
 
     const gradients = settingNode(block.settings, "gradients");
     const pipeline = activeBlock(settings, "gradients");
     if (gradients?.value.kind === "SettingsBlock" && pipeline) {
       const inner = gradients.value.settings;
       const get = (name: string) => numberOf(pipeline.get(name));
-      range(settingNode(inner, "topk"), get("topk"), (v) => v > 0 && v <= 1, "a fraction in (0, 1]: the share of each gradient's entries sent");
-      range(settingNode(inner, "bits"), get("bits"), (v) => Number.isInteger(v) && v >= 2 && v <= 32, "a whole number of bits from 2 to 32");
-      for (const name of ["clip", "per_example_clip", "noise"]) range(settingNode(inner, name), get(name), (v) => v >= 0, "a number of at least 0");
+      range(settingNode(inner, "topk"), get("topk"), (v) => v > 0 && v <= 1, "topk");
+      range(settingNode(inner, "bits"), get("bits"), (v) => Number.isInteger(v) && v >= 2 && v <= 32, "bits");
+      for (const name of ["clip", "per_example_clip", "noise"]) range(settingNode(inner, name), get(name), (v) => v >= 0, "non-negative");
       const noise = settingNode(inner, "noise");
       if (noise && (get("noise") ?? 0) > 0 && !(get("clip") ?? numberOf(settings.get("clip_norm"))) && !get("per_example_clip")) {
         el.report(ctx, "REC2023", noise.value.span, {
           name: "noise",
           value: String(get("noise")),
-          expected: "a clipping bound beside it (`per_example_clip` or `clip`): the noise's scale is σ times that bound",
+          needs: "noise",
         });
       }
       // `only`: the weights that train and are sent; each must name weights that are not frozen.
@@ -145,39 +145,22 @@ export function checkTrainBlocks(
 function checkTaskShares(el: Elaborator, block: A.TrainDecl, settings: TrainSettings, ctx: { file: string }): void {
   const node = settingNode(block.settings, "tasks");
   if (!node) return;
-  const report = (span: A.Setting["value"]["span"], value: string, expected: string, label?: string) =>
-    el.report(ctx, "REC2023", span, { name: "tasks", value, expected, ...(label ? { label } : {}) });
+  /** `needs`: a key of REC2023's catalog entry, which words the value, the need and the label. */
+  const report = (span: A.Setting["value"]["span"], needs: string) => el.report(ctx, "REC2023", span, { name: "tasks", needs });
   const tasks = settings.get("tasks");
-  if (node.value.kind !== "SettingsBlock" || !tasks || "kind" in tasks)
-    return report(node.value.span, "not a block", 'a block such as `tasks { column = "task", shares = [2, 1] }`');
+  if (node.value.kind !== "SettingsBlock" || !tasks || "kind" in tasks) return report(node.value.span, "tasks-block");
   const sharesNode = settingNode(node.value.settings, "shares");
   const shares = tasks.get("shares");
   const values = shares && "kind" in shares && shares.kind === "list" ? shares.items.map((item) => numberOf(item)) : undefined;
-  if (!sharesNode)
-    report(node.name.span, "without `shares`", "a share of each batch per task: `shares = [2, 1]` gives task 0 two thirds of every batch and task 1 one third");
-  else if (!values?.length || values.some((v) => v === undefined || !(v > 0) || !Number.isFinite(v)))
-    report(sharesNode.value.span, "not a list of positive numbers", "one positive number per task (task t is the rows whose task column holds t)");
+  if (!sharesNode) report(node.name.span, "tasks-no-shares");
+  else if (!values?.length || values.some((v) => v === undefined || !(v > 0) || !Number.isFinite(v))) report(sharesNode.value.span, "tasks-shares");
   const columnNode = settingNode(node.value.settings, "column");
-  if (columnNode && stringsOf(tasks.get("column")).length !== 1)
-    report(columnNode.value.span, "not a column name", "the name of the column holding each row's task, as a string");
+  if (columnNode && stringsOf(tasks.get("column")).length !== 1) report(columnNode.value.span, "tasks-column");
   const data = stringsOf(settings.get("data"))[0];
-  if (data?.startsWith("synthetic("))
-    report(node.value.span, "given with a synthetic world", "file data (`parquet`, `jsonl` or `csv`): a world composes its own batches", "a world, not a file");
+  if (data?.startsWith("synthetic(")) report(node.value.span, "tasks-world");
   const epochs = settingNode(block.settings, "epochs");
-  if (epochs)
-    report(
-      epochs.value.span,
-      "given with `epochs`",
-      "`steps`: composed batches repeat each task at its own pace, so there is no one pass over the data to count",
-      "conflicts with `tasks`",
-    );
-  if (activeBlock(settings, "label_privacy"))
-    report(
-      settingNode(block.settings, "label_privacy")!.name.span,
-      "given with `label_privacy`",
-      "one or the other: label privacy releases the training split once, as one pass, which composed batches are not",
-      "conflicts with `tasks`",
-    );
+  if (epochs) report(epochs.value.span, "tasks-epochs");
+  if (activeBlock(settings, "label_privacy")) report(settingNode(block.settings, "label_privacy")!.name.span, "tasks-privacy");
 }
 
 /**

@@ -50,7 +50,7 @@ export const COMPILE_TIME_BUILTINS: readonly Builtin[] = [
       };
       const stopGiven = args.get("stop")!.kind !== "none";
       const [start, stop, step] = stopGiven ? [known("n"), known("stop"), known("step")] : [0, known("n"), known("step")];
-      if (step === 0) ctx.fail("REC2023", { name: "step", value: "0", expected: "a step other than 0" }, "step");
+      if (step === 0) ctx.fail("REC2023", { name: "step", value: "0", needs: "step" }, "step");
       const count = Math.max(0, Math.ceil((stop - start) / step));
       if (count > MAX_UNROLL) ctx.fail("REC2022", { n: String(count), limit: String(MAX_UNROLL) }, stopGiven ? "stop" : "n");
       return { kind: "list", items: Array.from({ length: count }, (_, i) => int(start + i * step)) };
