@@ -3,9 +3,8 @@
 // that turns a code and its arguments into a diagnostic (diagnosticMaker), checks every spec the
 // tests know (the check corpora, the catalog's own examples, the examples and the standard
 // library), and fails when an argument carries a sentence: four or more plain lowercase words
-// outside code spans. The older codes listed in STILL_PROSE pass phrases their call sites word
-// (an expectation, a detail); the list only shrinks: a code leaves it when its prose moves into
-// its catalog, and the test fails when a listed code no longer needs to be there.
+// outside code spans. A code with several cases takes a `case` (or a key) and its catalog words
+// each one; only another diagnostic's own message may travel inside one (NESTED).
 
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -27,9 +26,6 @@ vi.mock("../compiler/src/diagnostics/code-entry.js", async (importOriginal) => {
     },
   };
 });
-
-/** Codes whose call sites still word part of the prose (to move into their catalogs, as REC2030–REC2034 were). */
-const STILL_PROSE = new Set<string>(["REC2001"]);
 
 /**
  * Arguments that carry another diagnostic's own message, reported inside this one: a sweep point's
@@ -77,9 +73,7 @@ describe("diagnostic arguments", () => {
     for (const file of [...recFiles("test/corpus"), ...recFiles("test/hostile"), ...recFiles("examples"), ...recFiles("stdlib")]) checkFiles([file]);
     expect(new Set(seen.map((s) => s.code)).size, "the specs report many codes").toBeGreaterThan(80);
     const prose = seen.filter((s) => isSentence(s.value) && NESTED[s.code] !== s.name);
-    const sentences = [...new Set(prose.filter((s) => !STILL_PROSE.has(s.code)).map((s) => `${s.code} ${s.name}: ${s.value}`))];
+    const sentences = [...new Set(prose.map((s) => `${s.code} ${s.name}: ${s.value}`))];
     expect(sentences).toEqual([]);
-    const converted = [...STILL_PROSE].filter((code) => !prose.some((s) => s.code === code));
-    expect(converted, "codes that pass no sentence any more: take them off STILL_PROSE").toEqual([]);
   });
 });

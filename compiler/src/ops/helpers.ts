@@ -71,10 +71,10 @@ export function broadcast(op: string, a: readonly Dim[], b: readonly Dim[], ctx:
           op,
           left: printShape(a.map((d) => ctx.unifier.resolve(d))),
           right: printShape(b.map((d) => ctx.unifier.resolve(d))),
-          detail:
-            `dimension ${i - rank} differs: ${printDim(ctx.unifier.resolve(da))} ≠ ` +
-            `${printDim(ctx.unifier.resolve(db))}; broadcasting needs equal dimensions or 1`,
-          label: "shapes that cannot broadcast",
+          case: "broadcast",
+          axis: String(i - rank),
+          first: printDim(ctx.unifier.resolve(da)),
+          second: printDim(ctx.unifier.resolve(db)),
         },
         names[1],
       );

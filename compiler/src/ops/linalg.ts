@@ -26,9 +26,9 @@ export const matmul: OpDef = {
           op: "@",
           left: `${dtypeName(a.type)}${printShape(a.type.shape.map((d) => ctx.unifier.resolve(d)))}`,
           right: `${dtypeName(b.type)}${printShape(b.type.shape.map((d) => ctx.unifier.resolve(d)))}`,
-          detail: `the inner dimensions must agree: ${r(k1)} ≠ ${r(k2)}`,
-          label: "inner dimensions differ",
-          help: "transpose one side (`transpose(b)`) if its axes are swapped",
+          case: "inner",
+          first: r(k1),
+          second: r(k2),
         },
         "b",
       );

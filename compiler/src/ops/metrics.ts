@@ -8,11 +8,7 @@ import type { OpContext, OpDef, OpTensor } from "./types.js";
 
 function sameShape(op: string, a: OpTensor, b: OpTensor, ctx: OpContext, names: [string, string]) {
   if (!shapesAgree(ctx, a.type.shape, b.type.shape)) {
-    ctx.fail(
-      "REC2001",
-      { op, left: printShape(a.type.shape), right: printShape(b.type.shape), detail: `\`${names[0]}\` and \`${names[1]}\` must have one shape` },
-      names[1],
-    );
+    ctx.fail("REC2001", { op, left: printShape(a.type.shape), right: printShape(b.type.shape), case: "same", first: names[0], second: names[1] }, names[1]);
   }
 }
 

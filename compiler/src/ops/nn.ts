@@ -57,7 +57,7 @@ const takeAlong: OpDef = {
           op: "take_along",
           left: printShape(x.type.shape),
           right: printShape(index.type.shape),
-          detail: "the index must have the shape of `x` without the chosen axis",
+          case: "take-along",
         },
         "index",
       );
@@ -111,7 +111,7 @@ const maskedMean: OpDef = {
           op: "masked_mean",
           left: printShape(x.type.shape),
           right: printShape(mask.type.shape),
-          detail: "the mask must have the shape of `x` without its last axis",
+          case: "mask",
         },
         "mask",
       );
@@ -191,11 +191,7 @@ const segmentSum: OpDef = {
       );
     }
     if (segments.type.shape.length !== 1 || !ctx.unifier.unify(segments.type.shape[0]!, values.type.shape[0]!)) {
-      ctx.fail(
-        "REC2001",
-        { op: "segment_sum", left: printShape(values.type.shape), right: printShape(segments.type.shape), detail: "one segment id per row of `values`" },
-        "segments",
-      );
+      ctx.fail("REC2001", { op: "segment_sum", left: printShape(values.type.shape), right: printShape(segments.type.shape), case: "segments" }, "segments");
     }
     return tensorType("f32", [segments.type.space!.size, ...values.type.shape.slice(1)]);
   },

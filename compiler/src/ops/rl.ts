@@ -56,11 +56,7 @@ function policyAndAction(op: string, policy: OpTensor, action: OpTensor, ctx: Op
     );
   }
   if (action.type.shape.length !== 1 || !ctx.unifier.unify(action.type.shape[0]!, policy.type.shape[0]!)) {
-    ctx.fail(
-      "REC2001",
-      { op, left: printShape(policy.type.shape), right: printShape(action.type.shape), detail: "one action per row of the policy" },
-      "action",
-    );
+    ctx.fail("REC2001", { op, left: printShape(policy.type.shape), right: printShape(action.type.shape), case: "actions" }, "action");
   }
 }
 
@@ -83,11 +79,7 @@ function offPolicy(name: string, doc: string, withBaseline: boolean): OpDef {
         const v = tensorArg(args, k);
         requireDType(name, v.type, ["f32"], ctx, k);
         if (v.type.shape.length !== 1 || !ctx.unifier.unify(v.type.shape[0]!, policy.type.shape[0]!)) {
-          ctx.fail(
-            "REC2001",
-            { op: name, left: printShape(policy.type.shape), right: printShape(v.type.shape), detail: `\`${k}\` needs one value per row of the policy` },
-            k,
-          );
+          ctx.fail("REC2001", { op: name, left: printShape(policy.type.shape), right: printShape(v.type.shape), case: "per-row", first: k }, k);
         }
       }
       return scalarType();
@@ -97,9 +89,10 @@ function offPolicy(name: string, doc: string, withBaseline: boolean): OpDef {
 }
 
 /** Fails with REC2001 unless `b` has exactly `a`'s shape. */
-function sameShape(op: string, a: OpTensor, b: OpTensor, ctx: OpContext, names: [string, string], detail: string): void {
+/** `why`: a key of REC2001's catalog entry saying why the two must agree. */
+function sameShape(op: string, a: OpTensor, b: OpTensor, ctx: OpContext, names: [string, string], why: string): void {
   if (!shapesAgree(ctx, a.type.shape, b.type.shape))
-    ctx.fail("REC2001", { op, left: printShape(a.type.shape), right: printShape(b.type.shape), detail }, names[1]);
+    ctx.fail("REC2001", { op, left: printShape(a.type.shape), right: printShape(b.type.shape), case: why }, names[1]);
 }
 
 const argmaxAmong: OpDef = {
@@ -125,7 +118,7 @@ const argmaxAmong: OpDef = {
         },
         "candidates",
       );
-    sameShape("argmax_among", scores, candidates, ctx, ["scores", "candidates"], "one score per candidate");
+    sameShape("argmax_among", scores, candidates, ctx, ["scores", "candidates"], "candidates");
     return tensorType("id", scores.type.shape.slice(0, -1), candidates.type.space!);
   },
   cost: elementwiseCost(1),
@@ -151,14 +144,10 @@ const tdTarget: OpDef = {
     ] as const)
       requireDType("td_target", t.type, ["f32"], ctx, name);
     requireRank("td_target", reward.type, 1, ctx, "reward", 1);
-    sameShape("td_target", reward, done, ctx, ["reward", "done"], "one `done` flag per reward");
+    sameShape("td_target", reward, done, ctx, ["reward", "done"], "done");
     requireRank("td_target", next.type, 2, ctx, "next_values", 2);
     if (!ctx.unifier.unify(next.type.shape[0]!, reward.type.shape[0]!))
-      ctx.fail(
-        "REC2001",
-        { op: "td_target", left: printShape(reward.type.shape), right: printShape(next.type.shape), detail: "one row of next-state values per reward" },
-        "next_values",
-      );
+      ctx.fail("REC2001", { op: "td_target", left: printShape(reward.type.shape), right: printShape(next.type.shape), case: "next-values" }, "next_values");
     return reward.type;
   },
   cost: (inputs) => ({ flops: mulDims(constDim(2), numel(inputs[2]!.shape)) }),
@@ -177,7 +166,7 @@ const polyak: OpDef = {
     const online = tensorArg(args, "online");
     requireDType("polyak", target.type, ["f32"], ctx, "target");
     requireDType("polyak", online.type, ["f32"], ctx, "online");
-    sameShape("polyak", target, online, ctx, ["target", "online"], "a target weight and its online weight have one shape");
+    sameShape("polyak", target, online, ctx, ["target", "online"], "polyak");
     return target.type;
   },
   cost: elementwiseCost(3),

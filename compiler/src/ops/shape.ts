@@ -101,7 +101,8 @@ function joinOp(name: "concat" | "stack", doc: string): OpDef {
                 op: name,
                 left: printShape(first.shape.map((e) => ctx.unifier.resolve(e))),
                 right: printShape(x.type.shape.map((e) => ctx.unifier.resolve(e))),
-                detail: `every axis but the ${name === "concat" ? "joined one" : "new one"} must agree; axis ${j} differs`,
+                case: name === "concat" ? "concat" : "stack",
+                axis: String(j),
               },
               "xs",
             );
@@ -233,7 +234,7 @@ const tensorOp: OpDef = {
           op: "constant",
           left: `a row of ${rows[0]}`,
           right: `a row of ${rows[1]}`,
-          detail: "the nested lists of a tensor's values must all have one length per level",
+          case: "ragged",
         },
         "values",
       );

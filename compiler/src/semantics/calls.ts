@@ -12,7 +12,7 @@ import { OPS } from "../ops/index.js";
 import type { GraphBuilder } from "../ir/builder.js";
 import type { Elaborator, EvalContext } from "./elaborate.js";
 import type { Env } from "./env.js";
-import { matchValue, newVars, patternOf, patternText, type TypePattern, type Vars } from "./type-patterns.js";
+import { matchValue, mismatchFacts, newVars, patternOf, patternText, type TypePattern, type Vars } from "./type-patterns.js";
 import { describeValue, POISON, type Closure, type TensorValue, type Value } from "./values.js";
 import { dtypeName, printShape, type TensorType } from "../types/tensor-type.js";
 import { attrOf } from "./attrs-of.js";
@@ -438,7 +438,7 @@ export function checkAgainst(
   if (!failure) return true;
   const secondary = declaredFile === ctx.file ? [{ span: declaredAt, message: `declared as ${patternText(pattern)}` }] : [];
   if (failure.code === "REC2001" || failure.code === "REC2003") {
-    el.report(ctx, "REC2016", at, { what, found: valueText(value), declared: patternText(pattern), detail: failure.args["detail"] ?? "" }, secondary);
+    el.report(ctx, "REC2016", at, { what, found: valueText(value), declared: patternText(pattern), ...mismatchFacts(failure) }, secondary);
   } else {
     el.report(ctx, failure.code, at, { op: what, param: what, callee: what, ...failure.args }, secondary);
   }
@@ -448,7 +448,7 @@ export function checkAgainst(
 export function checkReturn(el: Elaborator, value: Value, pattern: TypePattern, vars: Vars, body: A.Expr | A.Block, ctx: EvalContext, what: string) {
   const at = body.kind === "Block" ? body.result.span : body.span;
   const failure = matchValue(value, pattern, vars, el);
-  if (failure) el.report(ctx, "REC2016", at, { what, found: valueText(value), declared: patternText(pattern), detail: failure.args["detail"] ?? "" });
+  if (failure) el.report(ctx, "REC2016", at, { what, found: valueText(value), declared: patternText(pattern), ...mismatchFacts(failure) });
 }
 
 function valueText(value: Value): string {

@@ -10,7 +10,7 @@ import type { Span } from "../source/source-file.js";
 import { symDim } from "../types/dims.js";
 import { newModelState, type Elaborator, type EvalContext, type WeightInfo } from "./elaborate.js";
 import type { Env } from "./env.js";
-import { matchValue, newVars, patternOf, patternText, tensorOfPattern } from "./type-patterns.js";
+import { matchValue, mismatchFacts, newVars, patternOf, patternText, tensorOfPattern } from "./type-patterns.js";
 import { dtypeName, printShape, type TensorType } from "../types/tensor-type.js";
 import { POISON, type Value } from "./values.js";
 import type { Attr, IrModel, IrOutput } from "../ir/ir.js";
@@ -273,7 +273,7 @@ function declared(el: Elaborator, type: A.TypeExpr | undefined, value: Value, ex
   const failure = matchValue(value, pattern, newVars(false), el);
   if (failure) {
     const found = value.kind === "tensor" ? `${dtypeName(value.type)}${printShape(value.type.shape)}` : value.kind;
-    el.report(ctx, "REC2016", expr.span, { what: "this value", found, declared: patternText(pattern), detail: failure.args["detail"] ?? "" }, [
+    el.report(ctx, "REC2016", expr.span, { what: "this value", found, declared: patternText(pattern), ...mismatchFacts(failure) }, [
       { span: type.span, message: `declared as ${patternText(pattern)}` },
     ]);
     return POISON;

@@ -37,6 +37,31 @@ const SOURCE_OPTIONS: Readonly<Record<string, readonly [written: (a: Args) => st
   ],
 };
 
+/** Why two shapes must agree (REC2001, and REC2016 for a declared type), by case; "" for none. */
+function shapeDetail(a: Args): string {
+  const [first, second, axis] = [a["first"], a["second"], a["axis"]];
+  const details: Record<string, () => string> = {
+    broadcast: () => `dimension ${axis} differs: ${first} ≠ ${second}; broadcasting needs equal dimensions or 1`,
+    inner: () => `the inner dimensions must agree: ${first} ≠ ${second}`,
+    same: () => `\`${first}\` and \`${second}\` must have one shape`,
+    "take-along": () => "the index must have the shape of `x` without the chosen axis",
+    mask: () => "the mask must have the shape of `x` without its last axis",
+    segments: () => "one segment id per row of `values`",
+    actions: () => "one action per row of the policy",
+    "per-row": () => `\`${first}\` needs one value per row of the policy`,
+    candidates: () => "one score per candidate",
+    done: () => "one `done` flag per reward",
+    polyak: () => "a target weight and its online weight have one shape",
+    "next-values": () => "one row of next-state values per reward",
+    concat: () => `every axis but the joined one must agree; axis ${axis} differs`,
+    stack: () => `every axis but the new one must agree; axis ${axis} differs`,
+    ragged: () => "the nested lists of a tensor's values must all have one length per level",
+    ellipsis: () => `\`...${a["name"]}\` stands for ${first} here, but for ${second} in this argument`,
+    dimension: () => `dimension ${axis} is ${first}, expected ${second}`,
+  };
+  return details[a["case"] ?? ""]?.() ?? "";
+}
+
 /** What the parameter kinds whose wording is long take (REC2011); other `expected` values are short types. */
 const PARAM_KINDS: Readonly<Record<string, string>> = {
   axis: "an int, a list of ints or None",
@@ -73,9 +98,9 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
     example: "model M {\n  dims B, N\n  input a: f32[B, 8]\n  input b: f32[N, 8]\n  head h = a + b\n}\n",
     build: (a) => ({
       message: `shape mismatch in ${place(a["op"])}: ${a["left"]} and ${a["right"]}`,
-      label: a["label"] ?? `these shapes do not agree`,
-      notes: [a["detail"] ?? "", ...(a["where"] ? [a["where"]] : [])].filter(Boolean),
-      ...opt("help", a),
+      label: a["case"] === "broadcast" ? "shapes that cannot broadcast" : a["case"] === "inner" ? "inner dimensions differ" : "these shapes do not agree",
+      notes: [shapeDetail(a), ...(a["where"] ? [a["where"]] : [])].filter(Boolean),
+      ...(a["case"] === "inner" ? { help: "transpose one side (`transpose(b)`) if its axes are swapped" } : {}),
     }),
   },
   {
@@ -337,7 +362,7 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
     build: (a) => ({
       message: `${a["what"]} is ${a["found"]}, but ${a["declared"]} was declared`,
       label: `this is ${a["found"]}`,
-      notes: [a["detail"] ?? ""].filter(Boolean),
+      notes: [shapeDetail(a)].filter(Boolean),
       ...opt("help", a),
     }),
   },

@@ -147,6 +147,13 @@ export function matchValue(value: Value, pattern: TypePattern, vars: Vars, el: E
   return matchShape(type.shape, pattern.dims, vars, el, pattern);
 }
 
+/** A shape mismatch's case and facts (REC2001's), for a report of the declared type (REC2016); none for other failures. */
+export function mismatchFacts(failure: MatchFailure): Record<string, string> {
+  if (failure.code !== "REC2001") return {};
+  const keys = ["case", "axis", "name", "first", "second"].filter((k) => failure.args[k] !== undefined);
+  return Object.fromEntries(keys.map((k) => [k, failure.args[k]!]));
+}
+
 function matchShape(
   shape: readonly Dim[],
   dims: TypePattern & { kind: "tensor" } extends { dims: infer D } ? D : never,
@@ -156,9 +163,10 @@ function matchShape(
 ): MatchFailure | undefined {
   const ellipsisAt = dims.findIndex((d) => "ellipsis" in d);
   const fixed = dims.filter((d) => !("ellipsis" in d)).length;
-  const mismatch = (detail: string): MatchFailure => ({
+  /** A shape that does not match: `facts` says where (a case of REC2001's catalog entry and its values). */
+  const mismatch = (facts: Record<string, string>): MatchFailure => ({
     code: "REC2001",
-    args: { left: printShape(shape.map((d) => el.unifier.resolve(d))), right: patternText(pattern), detail },
+    args: { left: printShape(shape.map((d) => el.unifier.resolve(d))), right: patternText(pattern), ...facts },
   });
   if (ellipsisAt < 0 ? shape.length !== dims.length : shape.length < fixed) {
     return {
@@ -177,7 +185,7 @@ function matchShape(
       const bound = d.ellipsis === "..." ? undefined : vars.groups.get(d.ellipsis);
       if (bound) {
         if (bound.length !== part.length || !bound.every((b, i) => el.unifier.unify(b, part[i]!))) {
-          return mismatch(`\`...${d.ellipsis}\` stands for ${printShape(bound)} here, but for ${printShape(part)} in this argument`);
+          return mismatch({ case: "ellipsis", name: d.ellipsis, first: printShape(bound), second: printShape(part) });
         }
       } else if (d.ellipsis !== "...") vars.groups.set(d.ellipsis, part);
       s += groupLength;
@@ -185,7 +193,7 @@ function matchShape(
     }
     const actual = shape[s]!;
     if (!el.unifier.unify(d, actual)) {
-      return mismatch(`dimension ${s} is ${printDim(el.unifier.resolve(actual))}, expected ${printDim(el.unifier.resolve(d))}`);
+      return mismatch({ case: "dimension", axis: String(s), first: printDim(el.unifier.resolve(actual)), second: printDim(el.unifier.resolve(d)) });
     }
     s++;
   }
