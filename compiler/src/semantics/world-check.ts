@@ -9,7 +9,7 @@ import { constValue } from "../types/dims.js";
 import { printType, type TensorType } from "../types/tensor-type.js";
 import type * as A from "../syntax/ast.js";
 import type { Span } from "../source/source-file.js";
-import { defaultSize, evaluateSize, worldFields, type WorldContract, type WorldSize } from "../../../runtime/src/data/world.js";
+import { defaultPart, defaultSize, evaluateSize, worldFields, type WorldContract, type WorldSize } from "../../../runtime/src/data/world.js";
 import type { Elaborator } from "./elaborate.js";
 import type { Value } from "./values.js";
 
@@ -28,11 +28,6 @@ export function resolveWorldSize(size: WorldSize, world: WorldContract, given: R
   };
   return evaluateSize(size, lookup);
 }
-
-const defaultPart = (world: WorldContract) => {
-  const part = world.args.find((a) => a.name === "part")?.default;
-  return typeof part === "string" ? part : undefined;
-};
 
 /** Where a model declares an input's type (the declaration itself when it has no such input). */
 export function inputTypeSpan(decl: A.ModelDecl, input: string): Span {

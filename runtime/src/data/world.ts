@@ -93,11 +93,16 @@ export interface InteractiveWorldRecord extends WorldContract {
 
 export type WorldRecord = GeneratedWorld | FiniteWorld | InteractiveWorldRecord;
 
+/** The part a world reads when `synthetic(…)` names none (undefined for a world of one data set). */
+export function defaultPart(world: WorldContract): string | undefined {
+  const part = world.args.find((a) => a.name === "part")?.default;
+  return typeof part === "string" ? part : undefined;
+}
+
 /** A world's fields for the given `part` (its default when not given). */
 export function worldFields(world: WorldContract, part: string | undefined): readonly WorldField[] | undefined {
   if (Array.isArray(world.fields)) return world.fields as readonly WorldField[];
-  const fallback = world.args.find((a) => a.name === "part")?.default;
-  return (world.fields as Record<string, readonly WorldField[]>)[part ?? String(fallback)];
+  return (world.fields as Record<string, readonly WorldField[]>)[part ?? defaultPart(world) ?? ""];
 }
 
 /** The parts of a world whose data sets differ (none for most). */

@@ -15,7 +15,7 @@ export function feedsOf(batch: Pick<Batch, "columns">): Map<string, Tensor> {
 }
 
 /** Whole columns (a constants file's or a world's) as tensors of their full shapes. */
-export function wholeTensors(columns: ReadonlyMap<string, Column>): Map<string, Tensor> {
+function wholeTensors(columns: ReadonlyMap<string, Column>): Map<string, Tensor> {
   return new Map([...columns].map(([name, c]) => [name, tf.tensor(c.data, [...c.shape], c.dtype)]));
 }
 
