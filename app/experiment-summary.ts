@@ -1,7 +1,8 @@
 // An experiment's runs summarized: per arm and metric the mean over seeds, the sample standard
-// deviation and the relative gain over the baseline; and the learning curves (each evaluation
-// step's mean over seeds). In: each arm's final metrics per seed and every evaluation's metrics.
-// Out: the rows and curves of results.json.
+// deviation, the per-seed values, and the change over the baseline with its verdict under the
+// significance rule (`pairedChange`: the one rule `rec compare` and the generated tables apply);
+// and the learning curves (each evaluation step's mean over seeds). In: each arm's final metrics
+// per seed and every evaluation's metrics. Out: the rows and curves of results.json.
 
 import type { ExperimentPlan } from "../compiler/src/semantics/experiment-decl.js";
 
@@ -10,7 +11,27 @@ export interface SummaryRow {
   readonly byModel: Readonly<Record<string, { readonly mean: number; readonly std: number; readonly values: readonly number[] }>>;
   /** Relative gain of each model's mean over the baseline's. */
   readonly gain: Readonly<Record<string, number>>;
+  /** Each model's change over the baseline under the significance rule (`pairedChange`). */
+  readonly verdict?: Readonly<Record<string, Verdict>>;
   readonly paper?: string;
+}
+
+/** `gain`/`loss`: beyond the seeds' spread (`pairedChange`); `parity` otherwise. */
+export type Verdict = "gain" | "loss" | "parity";
+
+/**
+ * The change from `parent` to `arm`, whose values are paired by seed (the arms of a seed share
+ * its world and examples): the relative change of the means, called a gain or a loss only when
+ * every seed moves the same way and the mean of the per-seed differences exceeds twice its
+ * standard error (sample sd / √seeds); else parity. One seed is always parity.
+ */
+export function pairedChange(arm: { readonly mean: number; readonly values: readonly number[] }, parent: typeof arm): { relative: number; verdict: Verdict } {
+  const relative = (arm.mean - parent.mean) / Math.abs(parent.mean);
+  const differences = arm.values.map((v, i) => v - (parent.values[i] ?? Number.NaN));
+  const { mean, std } = meanAndStd(differences);
+  const consistent = differences.every((d) => Math.sign(d) === Math.sign(mean) && d !== 0);
+  const beyondSpread = differences.length > 1 && consistent && Math.abs(mean) > (2 * std) / Math.sqrt(differences.length);
+  return { relative, verdict: beyondSpread ? (mean > 0 ? "gain" : "loss") : "parity" };
 }
 
 /** The mean and the sample standard deviation (0 for one value). */
@@ -30,7 +51,10 @@ export function summarize(experiment: ExperimentPlan, results: ReadonlyMap<strin
     );
     const base = byModel[experiment.baseline]?.mean ?? Number.NaN;
     const gain = Object.fromEntries(experiment.models.map((m) => [m, (byModel[m]!.mean - base) / Math.abs(base)]));
-    return { metric, byModel, gain, ...(experiment.paper[metric] ? { paper: experiment.paper[metric] } : {}) };
+    const baseline = byModel[experiment.baseline];
+    const others = experiment.models.filter((m) => m !== experiment.baseline);
+    const verdict = Object.fromEntries(others.map((m) => [m, baseline ? pairedChange(byModel[m]!, baseline).verdict : "parity"]));
+    return { metric, byModel, gain, verdict, ...(experiment.paper[metric] ? { paper: experiment.paper[metric] } : {}) };
   });
 }
 

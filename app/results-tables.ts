@@ -15,7 +15,7 @@
 // In: the markdown text and the results record. Out: the text with every block regenerated.
 
 import type { ExperimentRecord } from "./experiment.js";
-import { meanAndStd, type CurveRow } from "./experiment-summary.js";
+import { meanAndStd, pairedChange, type CurveRow } from "./experiment-summary.js";
 
 export interface SummarySpec {
   readonly kind: "summary";
@@ -112,18 +112,10 @@ interface Cell {
   readonly values: readonly number[];
 }
 
-/**
- * The change from `parent` to `arm`: the relative change of the means, bold as a gain or loss
- * only when every seed moves the same way and the per-seed differences' mean exceeds twice its
- * standard error (sample sd / √seeds), else parity.
- */
+/** The change from `parent` to `arm` (`pairedChange`): bold as a gain or a loss, else `parity (…)`. */
 export function describeChange(arm: Cell, parent: Cell): string {
-  const relative = (arm.mean - parent.mean) / Math.abs(parent.mean);
-  const differences = arm.values.map((v, i) => v - (parent.values[i] ?? Number.NaN));
-  const { mean, std: sd } = meanAndStd(differences);
-  const consistent = differences.every((d) => Math.sign(d) === Math.sign(mean) && d !== 0);
-  const beyondSpread = differences.length > 1 && consistent && Math.abs(mean) > (2 * sd) / Math.sqrt(differences.length);
-  return beyondSpread ? `**${percent(relative)}**` : `parity (${percent(relative)})`;
+  const { relative, verdict } = pairedChange(arm, parent);
+  return verdict === "parity" ? `parity (${percent(relative)})` : `**${percent(relative)}**`;
 }
 
 function summaryTable(spec: SummarySpec, record: ExperimentRecord, arms: readonly string[]): string {

@@ -1,8 +1,16 @@
 // spec/worlds.md, generated from the world records (app/worlds.ts): every synthetic world with
-// its kind, doc, arguments (defaults as the records declare them) and fields. In: the records.
-// Out: Markdown.
+// its kind, doc, arguments (defaults as the records declare them), fields, and what it keeps
+// from training (its separation: each hidden structure and which streams read it). In: the
+// records. Out: Markdown.
 
-import type { WorldArg, WorldField, WorldRecord } from "../runtime/src/data/world.js";
+import type { HiddenStructure, WorldArg, WorldField, WorldRecord } from "../runtime/src/data/world.js";
+
+/** Who reads a hidden structure, in words. */
+export const READ_BY: Record<HiddenStructure["readBy"], string> = {
+  training: "training and evaluation",
+  evaluation: "evaluation only",
+  metrics: "metrics only (never a model's input)",
+};
 
 const cell = (text: string) => text.replace(/\|/g, "\\|");
 
@@ -35,7 +43,10 @@ export function worldsMarkdown(records: readonly WorldRecord[]): string {
       "in an interactive one, `rollouts { world = synthetic(…) }`). `seed` fixes the world; the " +
       "run's `--seed` draws the examples; with `world_per_seed = true` each run seed also draws " +
       "a new world. The checker verifies a model's inputs against the world's fields " +
-      "(REC2032). `rec data worlds` prints the same list.",
+      "(REC2032). `rec data worlds` prints the same list. Each world also declares what it " +
+      "hides and which streams read it; where something is evaluation-only, " +
+      "test/world-leaks.test.ts draws the training streams as a run does and checks that no " +
+      "evaluation item appears in them.",
     "",
   ];
   for (const world of records) {
@@ -53,6 +64,9 @@ export function worldsMarkdown(records: readonly WorldRecord[]): string {
         "",
       );
     }
+    const { hidden, unit } = world.separation;
+    out.push("| hidden | read by | what |", "|---|---|---|", ...hidden.map((h) => `| ${cell(h.name)} | ${READ_BY[h.readBy]} | ${cell(h.doc)} |`), "");
+    if (unit) out.push(`The leak test compares items as: ${unit}.`, "");
   }
   return `${out.join("\n").trimEnd()}\n`;
 }

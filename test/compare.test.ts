@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { experimentsOf } from "../compiler/src/semantics/experiment-decl.js";
 import { summarize } from "../app/experiment-summary.js";
+import { formatComparison } from "../cli/commands/compare-report.js";
 import { hardSubsetScores } from "../app/hard-subset.js";
 import { parseSource } from "../compiler/src/syntax/parse-source.js";
 import { SourceFile } from "../compiler/src/source/source-file.js";
@@ -70,5 +71,29 @@ describe("experiments", () => {
     expect(row.byModel["baseline"]!.std).toBeCloseTo(Math.SQRT2 * 0.1, 12); // √((0.1² + 0.1²) / 1)
     expect(row.gain["prefixmem"]).toBeCloseTo(0.5, 12); // (0.75 − 0.5) / 0.5
     expect(row.gain["param_matched"]).toBeCloseTo(0, 12);
+  });
+
+  it("keeps each arm's verdict under the significance rule and prints it with every seed's values", () => {
+    const three = { ...experiment!, report: ["acc_level_3"], seeds: [1, 2, 3] };
+    const runs = (...values: number[]) => values.map((acc_level_3) => ({ acc_level_3 }));
+    const rows = summarize(
+      three,
+      new Map([
+        ["baseline", runs(0.4, 0.6, 0.5)],
+        // Every seed up by 0.2–0.3: beyond twice the standard error of the differences.
+        ["prefixmem", runs(0.7, 0.8, 0.75)],
+        // Up on one seed, down on another: parity, though the mean moved.
+        ["param_matched", runs(0.6, 0.5, 0.55)],
+        // Every seed down, consistently: a loss.
+        ["shared_vocab", runs(0.3, 0.5, 0.41)],
+      ]),
+    );
+    expect(rows[0]!.verdict).toMatchObject({ prefixmem: "gain", param_matched: "parity", shared_vocab: "loss" });
+    const text = formatComparison(three, rows, {});
+    expect(text).toMatch(/\+50\.0% gain/);
+    expect(text).toMatch(/\+10\.0% parity/);
+    expect(text).toMatch(/-19\.3% loss/);
+    expect(text).toMatch(/seed 1 +seed 2 +seed 3/);
+    expect(text).toMatch(/acc_level_3 +param_matched +0\.6000 +0\.5000 +0\.5500/);
   });
 });

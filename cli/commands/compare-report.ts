@@ -1,10 +1,11 @@
-// The report of `rec compare`: the summarized seeds (runs/experiment-summary.ts) as a table with
-// the paper's numbers, parameters, FLOPs and serving time beside them, and the learning curves.
-// In: the rows and curves of results.json. Out: text.
+// The report of `rec compare`: the summarized seeds (app/experiment-summary.ts) as a table with
+// each arm's change over the baseline and its verdict under the significance rule, the paper's
+// numbers, parameters, FLOPs and serving time beside them; each seed's values; and the learning
+// curves. In: the rows and curves of results.json. Out: text.
 
 import { renderTable } from "../table.js";
 import type { ExperimentPlan } from "../../compiler/src/semantics/experiment-decl.js";
-import type { CurveRow, SummaryRow } from "../../app/experiment-summary.js";
+import { pairedChange, type CurveRow, type SummaryRow } from "../../app/experiment-summary.js";
 
 export function formatComparison(
   experiment: ExperimentPlan,
@@ -23,7 +24,13 @@ export function formatComparison(
   const pct = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? "+" : ""}${(100 * x).toFixed(1)}%` : "—");
   // An arm whose model lacks the metric (a pre-training arm beside rankers) shows a dash.
   const cell = (x: { mean: number; std: number }) => (Number.isFinite(x.mean) ? `${x.mean.toFixed(4)} ± ${x.std.toFixed(4)}` : "—");
-  const body = rows.map((r) => [r.metric, ...experiment.models.map((m) => cell(r.byModel[m]!)), ...others.map((m) => pct(r.gain[m]!)), r.paper ?? ""]);
+  // The verdict is recomputed from the per-seed values, so results.json written before it was kept reads the same.
+  const change = (r: SummaryRow, m: string) => {
+    const base = r.byModel[experiment.baseline];
+    const verdict = r.verdict?.[m] ?? (base ? pairedChange(r.byModel[m]!, base).verdict : "parity");
+    return Number.isFinite(r.gain[m]) ? `${pct(r.gain[m]!)} ${verdict}` : "—";
+  };
+  const body = rows.map((r) => [r.metric, ...experiment.models.map((m) => cell(r.byModel[m]!)), ...others.map((m) => change(r, m)), r.paper ?? ""]);
   const params = ["parameters", ...experiment.models.map((m) => (parameters[m] ?? 0).toLocaleString("en-US")), ...others.map(() => ""), ""];
   const extra = [
     ...(costs.flopsPerExample
@@ -37,7 +44,28 @@ export function formatComparison(
     `${experiment.name}: mean ± standard deviation over seeds ${experiment.seeds.join(", ")}`,
     ...renderTable(header, [...body, params, ...extra], { rule: true }),
     "",
+    SIGNIFICANCE_RULE,
+    ...perSeed(experiment, rows),
+    "",
   ].join("\n");
+}
+
+const SIGNIFICANCE_RULE =
+  "gain/loss: every seed moves the same way and the mean per-seed difference exceeds twice its standard error " +
+  "(the arms of a seed share its world); parity: it does not (one seed is always parity)";
+
+/** Each metric's value per arm and seed, the evidence under every verdict. */
+function perSeed(experiment: ExperimentPlan, rows: readonly SummaryRow[]): string[] {
+  if (experiment.seeds.length < 2) return [];
+  const header = ["metric", "arm", ...experiment.seeds.map((s) => `seed ${s}`)];
+  const body = rows.flatMap((r) =>
+    experiment.models.map((m) => [
+      r.metric,
+      m,
+      ...experiment.seeds.map((_, i) => (Number.isFinite(r.byModel[m]?.values[i]) ? r.byModel[m]!.values[i]!.toFixed(4) : "—")),
+    ]),
+  );
+  return ["", "per seed:", ...renderTable(header, body, { rule: true })];
 }
 
 export function formatCurves(experiment: ExperimentPlan, rows: readonly CurveRow[]): string {

@@ -10,8 +10,8 @@ import type { Command } from "./shared.js";
 import { ROW_WORLDS } from "../../runtime/src/data/row-worlds.js";
 import { writeTable } from "../../runtime/src/data/write-table.js";
 import { formatOf } from "../../runtime/src/data/tables.js";
-import type { WorldContract, WorldField } from "../../runtime/src/data/world.js";
-import { defaultText, fieldType } from "../../app/world-doc.js";
+import type { WorldField, WorldRecord } from "../../runtime/src/data/world.js";
+import { defaultText, fieldType, READ_BY } from "../../app/world-doc.js";
 import { WORLD_RECORDS } from "../../app/worlds.js";
 import { renderTable } from "../table.js";
 
@@ -73,8 +73,8 @@ export const data: Command = async (args, io) => {
 /** A row world as `rec data worlds --json` lists it. */
 const rowWorld = ([name, w]: [string, (typeof ROW_WORLDS)[string]]) => ({ name, description: w.description, columns: w.columns });
 
-/** A record's contract: everything but its generators. */
-const contractOf = ({ name, kind, doc, args, fields }: WorldContract): WorldContract => ({ name, kind, doc, args, fields });
+/** A record's contract and what it hides: everything but its generators. */
+const contractOf = ({ name, kind, doc, args, fields, separation }: WorldRecord) => ({ name, kind, doc, args, fields, hidden: separation.hidden });
 
 /** Every synthetic world with its arguments and fields (app/worlds.ts), then the row worlds `synth` writes. */
 function listWorlds(): string {
@@ -94,6 +94,7 @@ function listWorlds(): string {
         ).map((line) => `    ${line}`),
       );
     }
+    out.push(`  hidden: ${world.separation.hidden.map((h) => `${h.name} (${READ_BY[h.readBy]})`).join("; ")}`);
     out.push("");
   }
   out.push("Row worlds (`rec data synth WORLD --out FILE`):", ...Object.entries(ROW_WORLDS).map(([name, w]) => `  ${name}  ${w.description}`), "");

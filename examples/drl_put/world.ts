@@ -4,7 +4,7 @@
 
 import { gaussian, xorshift32 } from "../../runtime/src/data/random.js";
 import { trainAndTest, type Examples } from "../../runtime/src/data/columns.js";
-import { f32, finiteArgs, ids, type FiniteWorld } from "../../runtime/src/data/world.js";
+import { f32, finiteArgs, hidden, ids, wholeExamples, type FiniteWorld } from "../../runtime/src/data/world.js";
 
 export interface AdAuctionOptions {
   readonly worldSeed: number;
@@ -174,6 +174,9 @@ export function adAuctionWorld(options: AdAuctionOptions): { train: Examples; te
   return trainAndTest(columns, shapes, options.trainExamples, total);
 }
 
+/** Every setting's expected rates: for deploying a policy and the oracle, never a model's input. */
+const METRICS_ONLY = ["value_ctr", "value_lc", "segment_ctr", "segment_lc"];
+
 export const AD_AUCTION: FiniteWorld = {
   name: "ad_auction",
   kind: "finite",
@@ -194,5 +197,14 @@ export const AD_AUCTION: FiniteWorld = {
     f32("segment_ctr", [25], "each setting's mean click rate over the segment"),
     f32("segment_lc", [25], "each setting's mean long-click rate over the segment"),
   ],
+  separation: {
+    hidden: [
+      hidden("segments' click and long-click models", "training", "the logged outcomes are drawn from them"),
+      hidden("held-out requests", "evaluation", "the test split's requests: later draws, none a training request"),
+      hidden("every setting's expected rates", "metrics", "for deploying a policy and the oracle only", METRICS_ONLY),
+    ],
+    unit: "a whole request (its expected rates aside)",
+    items: wholeExamples(METRICS_ONLY),
+  },
   build: (args) => adAuctionWorld({ worldSeed: args.worldSeed, trainExamples: args.number("train_examples"), testExamples: args.number("test_examples") }),
 };

@@ -4,7 +4,7 @@
 
 import { gaussian, xorshift32 } from "../../runtime/src/data/random.js";
 import { trainAndTest, type Examples } from "../../runtime/src/data/columns.js";
-import { arg, f32, finiteArgs, ids, mask, type FiniteWorld } from "../../runtime/src/data/world.js";
+import { arg, f32, finiteArgs, hidden, ids, mask, type FiniteWorld } from "../../runtime/src/data/world.js";
 
 export interface BanditLmOptions {
   readonly worldSeed: number;
@@ -114,6 +114,15 @@ export const BANDIT_LM: FiniteWorld = {
     f32("utility", ["candidates"], "each response's hidden utility"),
     f32("aux", ["candidates"], "each response's auxiliary reward"),
   ],
+  // A policy is scored on the prompts it is trained for (exactly, over every candidate): the test
+  // split holds more logged pairs of the same prompts, so nothing is evaluation-only.
+  separation: {
+    hidden: [
+      hidden("each response's utility", "training", "labels the logged pairs by Bradley–Terry"),
+      hidden("each response's auxiliary reward", "training", "the designer's reward, known to training: HPO optimises it beside the preferences"),
+      hidden("exact utilities per candidate", "metrics", "the win rate is scored with them over every candidate", ["utility"]),
+    ],
+  },
   build: (args) =>
     banditLmWorld({
       worldSeed: args.worldSeed,

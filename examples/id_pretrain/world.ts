@@ -8,7 +8,7 @@
 
 import { drawFromCumulative, gaussian, xorshift32 } from "../../runtime/src/data/random.js";
 import { trainAndTest, type Examples } from "../../runtime/src/data/columns.js";
-import { arg, f32, finiteArgs, ids, type FiniteWorld } from "../../runtime/src/data/world.js";
+import { arg, f32, finiteArgs, hidden, ids, type FiniteWorld } from "../../runtime/src/data/world.js";
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -114,6 +114,14 @@ export const ID_PRETRAIN: FiniteWorld = {
       ids("item_id", [], "items", "the shown item"),
       f32("click", [], "click"),
       f32("p_true", [], "the true click probability"),
+    ],
+  },
+  // A log's later entries are its test split: the same (user, item) may be shown again there, as
+  // in a real log, with its own click; nothing in the world is evaluation-only.
+  separation: {
+    hidden: [
+      hidden("latent user and item vectors, popularity", "training", "both logs' entries and clicks are drawn from them"),
+      hidden("click probabilities", "metrics", "for the ceiling only", ["p_true"]),
     ],
   },
   build: (args) =>

@@ -2,18 +2,32 @@
 // `pins` pins in `communities` communities, with noisy content features (the community's centre
 // plus heavy noise), co-engagement edges between pins (likely within a community, rare across,
 // weighted by a count), one board per pin among its community's boards (board features: the
-// centre plus lighter noise), and user sequences: weighted random walks over the true
-// co-engagement graph that mostly stay within a community and now and then jump anywhere.
-// A tenth of the pins are cold: every edge of theirs is held out (no pin–pin or pin–board edge
-// in the graph the model sees); a tenth of the other edges are held out too. The graph the model
-// sees is its constant inputs, fed once; batches hold co-engagement pairs, random negatives and
-// walks. Training pairs come from the graph; held-out batches from the held-out warm pairs and
-// cold pins' pairs, with fresh walks (walks carry the true graph, held-out edges included: a
-// signal beyond the pair graph). In: sizes and seeds. Out: the constants, and a batch stream,
-// as columns. The record at the end is the world's contract.
+// centre plus lighter noise), and user sequences: weighted random walks over co-engagement edges
+// (which mostly stay within a community). A tenth of the pins are cold: every edge of theirs is held
+// out (no pin–pin or pin–board edge in the graph the model sees); a tenth of the other edges are
+// held out too. The graph the model sees is its constant inputs, fed once; batches hold
+// co-engagement pairs, random negatives and walks. Training pairs and training walks come from
+// the observed graph only (walks start at warm pins and step over observed edges only, so no
+// held-out pair, no cold pin and no cold pin's edge is reachable from any training stream —
+// `OMNISAGE_GRAPH.separation` declares it and test/world-leaks.test.ts checks it). Held-out
+// batches hold the held-out warm pairs, the cold pins' pairs and future sessions: walks over the
+// true graph. In: sizes and seeds. Out: the constants, and a batch stream, as columns. The
+// record at the end is the world's contract.
 
-import { floatColumn, idColumn, type Column } from "../../runtime/src/data/columns.js";
-import { arg, f32, ids, modelArg, SEED_ARGS, whole, type ColumnStream, type GeneratedWorld, type WorldArgs } from "../../runtime/src/data/world.js";
+import { floatColumn, idColumn, type Column, type Examples } from "../../runtime/src/data/columns.js";
+import {
+  arg,
+  f32,
+  hidden,
+  ids,
+  modelArg,
+  SEED_ARGS,
+  whole,
+  type ColumnStream,
+  type GeneratedWorld,
+  type Split,
+  type WorldArgs,
+} from "../../runtime/src/data/world.js";
 import { gaussian, keepingLast, xorshift32 } from "../../runtime/src/data/random.js";
 
 export interface OmniSageSizes {
@@ -25,6 +39,11 @@ export interface OmniSageSizes {
   readonly worldSeed: number;
 }
 
+interface Neighbours {
+  readonly to: number[];
+  readonly weight: number[];
+}
+
 export interface OmniSageWorld {
   readonly community: Int32Array;
   readonly content: Float32Array;
@@ -33,8 +52,10 @@ export interface OmniSageWorld {
   readonly cold: Uint8Array;
   /** The graph the model sees, both directions of each kept edge. */
   readonly graph: { readonly src: Int32Array; readonly dst: Int32Array; readonly weight: Float32Array };
-  /** Every true edge per pin (held-out ones included), for walks: neighbours and weights. */
-  readonly adjacency: readonly { readonly to: number[]; readonly weight: number[] }[];
+  /** Every true edge per pin (held-out ones included): held-out walks and the ceilings read it. */
+  readonly adjacency: readonly Neighbours[];
+  /** The observed edges per pin (the graph the model sees): training walks read only this. */
+  readonly observed: readonly Neighbours[];
   readonly trainPairs: readonly [number, number][];
   readonly heldOutPairs: readonly [number, number][];
   readonly coldPairs: readonly [number, number][];
@@ -44,7 +65,6 @@ const P_IN = 0.12;
 const P_OUT = 0.002;
 const CONTENT_NOISE = 2.0;
 const BOARD_NOISE = 0.7;
-const JUMP = 0.05;
 const COLD_SHARE = 0.1;
 const HELD_OUT_SHARE = 0.1;
 
@@ -64,7 +84,9 @@ export function buildOmniSageWorld(sizes: OmniSageSizes): OmniSageWorld {
   const boardOf = Int32Array.from({ length: pins }, (_, p) => (community[p]! + communities * Math.floor(random() * boardsPerCommunity)) % sizes.boards);
   const cold = Uint8Array.from({ length: pins }, () => (random() < COLD_SHARE ? 1 : 0));
 
-  const adjacency = Array.from({ length: pins }, () => ({ to: [] as number[], weight: [] as number[] }));
+  const noEdges = () => Array.from({ length: pins }, () => ({ to: [] as number[], weight: [] as number[] }));
+  const adjacency = noEdges();
+  const observed = noEdges();
   const kept: [number, number, number][] = [];
   const heldOutPairs: [number, number][] = [];
   const coldPairs: [number, number][] = [];
@@ -79,7 +101,11 @@ export function buildOmniSageWorld(sizes: OmniSageSizes): OmniSageWorld {
         if (cold[p]) coldPairs.push([p, q]);
         if (cold[q]) coldPairs.push([q, p]);
       } else if (random() < HELD_OUT_SHARE) heldOutPairs.push(random() < 0.5 ? [p, q] : [q, p]);
-      else kept.push([p, q, weight]);
+      else {
+        kept.push([p, q, weight]);
+        (observed[p]!.to.push(q), observed[p]!.weight.push(weight));
+        (observed[q]!.to.push(p), observed[q]!.weight.push(weight));
+      }
     }
   }
   const src = new Int32Array(kept.length * 2);
@@ -96,7 +122,7 @@ export function buildOmniSageWorld(sizes: OmniSageSizes): OmniSageWorld {
         [q, p],
       ] as [number, number][],
   );
-  return { community, content, boardContent, boardOf, cold, graph: { src, dst, weight }, adjacency, trainPairs, heldOutPairs, coldPairs };
+  return { community, content, boardContent, boardOf, cold, graph: { src, dst, weight }, adjacency, observed, trainPairs, heldOutPairs, coldPairs };
 }
 
 /** The world last built (the constants and each split's stream share it). */
@@ -129,7 +155,8 @@ export function omniSageConstants(sizes: OmniSageSizes): Map<string, Column> {
  * Batches: `anchor`/`positive` a co-engagement pair (training: from the graph; held out: a
  * held-out warm pair), `negative` a uniform pin, `cold_anchor`/`cold_positive` a cold pin's pair
  * (held out only; the training stream repeats the warm pair there, so no cold pin is ever
- * trained on), `walk` a weighted random walk of `walkLength` pins.
+ * trained on), `walk` a weighted random walk of `walkLength` pins (training: over the observed graph, warm pins
+ * only; held out: over the true graph).
  */
 export function omniSageStream(sizes: OmniSageSizes, streamSeed: number, split: string): ColumnStream {
   const world = omniSageWorldOf(sizes);
@@ -137,19 +164,22 @@ export function omniSageStream(sizes: OmniSageSizes, streamSeed: number, split: 
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
   const pairs = split === "train" ? world.trainPairs : world.heldOutPairs;
   const coldPairs = split === "train" ? undefined : world.coldPairs;
+  // Training sessions are what the observed graph holds: they start at a warm pin with an observed
+  // edge and step over observed edges only (no jumps, which could land anywhere), so every step
+  // is an edge the model sees. Held-out sessions are future ones, over the true graph.
+  const edges = split === "train" ? world.observed : world.adjacency;
+  const starts = Array.from(edges.keys()).filter((p) => edges[p]!.to.length > 0 && (split !== "train" || !world.cold[p]));
   const walk = (into: Int32Array, offset: number) => {
-    let at = Math.floor(random() * sizes.pins);
+    let at = pick(starts);
     for (let t = 0; t < sizes.walkLength; t++) {
       into[offset + t] = at;
-      const { to, weight } = world.adjacency[at]!;
-      if (to.length === 0 || random() < JUMP) at = Math.floor(random() * sizes.pins);
-      else {
-        const total = weight.reduce((a, b) => a + b, 0);
-        let u = random() * total;
-        let i = 0;
-        while (i < to.length - 1 && (u -= weight[i]!) > 0) i++;
-        at = to[i]!;
-      }
+      // A pin reached over an edge has that edge back: a walk never meets a dead end.
+      const { to, weight } = edges[at]!;
+      const total = weight.reduce((a, b) => a + b, 0);
+      let u = random() * total;
+      let i = 0;
+      while (i < to.length - 1 && (u -= weight[i]!) > 0) i++;
+      at = to[i]!;
     }
   };
   return {
@@ -227,6 +257,31 @@ const omniSageSizes = (args: WorldArgs): OmniSageSizes => ({
   worldSeed: args.worldSeed,
 });
 
+/** An undirected pin pair as a key, the same from either side; a pin as a key. */
+const edgeKey = (p: number, q: number) => (p < q ? `edge ${p}-${q}` : `edge ${q}-${p}`);
+const pinKey = (p: number) => `pin ${p}`;
+
+/**
+ * The items of a batch: training — every pair's edge, every walk step's edge and every pin a
+ * pair or a walk holds; held out — the held-out pairs' and cold pairs' edges and the cold pins.
+ */
+function omniSageItems(examples: Examples, split: Split): string[] {
+  const column = (name: string) => examples.columns.get(name)!.data;
+  const [anchor, positive, coldAnchor, coldPositive, walks] = ["anchor", "positive", "cold_anchor", "cold_positive", "walk"].map(column);
+  const keys: string[] = [];
+  const length = walks!.length / examples.count;
+  for (let b = 0; b < examples.count; b++) {
+    keys.push(edgeKey(anchor![b]!, positive![b]!), edgeKey(coldAnchor![b]!, coldPositive![b]!), pinKey(coldAnchor![b]!));
+    if (split !== "train") continue;
+    keys.push(pinKey(anchor![b]!), pinKey(positive![b]!), pinKey(coldPositive![b]!));
+    for (let t = 0; t < length; t++) {
+      keys.push(pinKey(walks![b * length + t]!));
+      if (t > 0) keys.push(edgeKey(walks![b * length + t - 1]!, walks![b * length + t]!));
+    }
+  }
+  return keys;
+}
+
 export const OMNISAGE_GRAPH: GeneratedWorld = {
   name: "omnisage_graph",
   kind: "generated",
@@ -247,7 +302,7 @@ export const OMNISAGE_GRAPH: GeneratedWorld = {
     ids("negative", [], "pins", "a uniform pin"),
     ids("cold_anchor", [], "pins", "held out: a cold pin (no edges in the graph); training: the anchor again"),
     ids("cold_positive", [], "pins", "held out: a pin co-engaged with it; training: the positive again"),
-    ids("walk", ["model"], "pins", "a user's sequence: a weighted random walk over the true graph"),
+    ids("walk", ["model"], "pins", "a user's sequence, a weighted random walk: training over the observed graph, held out over the true one"),
     whole(f32("pin_content", ["pins", "features"], "each pin's content: its community's centre plus heavy noise")),
     whole(f32("board_content", ["boards", "features"], "each board's features: the centre plus lighter noise")),
     whole(ids("pin_src", ["edges"], "pins", "the pin–pin graph's edges (both directions): sources")),
@@ -259,4 +314,23 @@ export const OMNISAGE_GRAPH: GeneratedWorld = {
   ],
   stream: (args, streamSeed, split) => omniSageStream(omniSageSizes(args), streamSeed, split),
   constants: (args) => omniSageConstants(omniSageSizes(args)),
+  separation: {
+    hidden: [
+      hidden("communities and content centres", "training", "what content, edges and walks are all drawn from"),
+      hidden("observed edges", "training", "the graph the model sees; training pairs and training walks step over these only"),
+      hidden("held-out edges", "evaluation", "a tenth of the warm pins' edges: held-out pairs and future walks only"),
+      hidden("cold pins and their edges", "evaluation", "no cold pin is in the graph, a training pair or a training walk"),
+    ],
+    unit: "a pin pair (a pair, or a walk's step) or a cold pin",
+    items: omniSageItems,
+    heldOut(args) {
+      const world = omniSageWorldOf(omniSageSizes(args));
+      return [
+        ...[...world.heldOutPairs, ...world.coldPairs].map(([p, q]) => edgeKey(p, q)),
+        ...Array.from(world.cold.keys())
+          .filter((p) => world.cold[p])
+          .map(pinKey),
+      ];
+    },
+  },
 };

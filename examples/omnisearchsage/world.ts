@@ -6,17 +6,18 @@
 // item holds its title's topic token (with probability 0.35), one or two more of the topic's
 // tokens and sometimes a noise token: most queries name the topic, not the item. Training holds a fixed set of engaged (query, item) pairs per task —
 // `pin_pairs` for pins, far fewer `product_pairs` for products (the low-data task) — items drawn
-// by popularity; held-out batches draw fresh pairs the same way, and pairs whose pin is a head
+// by popularity; held-out batches draw fresh pairs the same way (never a training pair), and pairs whose pin is a head
 // pin (the more popular half) or a tail pin (the less popular half). A batch holds `pin_share` pin pairs and the rest product pairs
 // (multi-task batch composition by weight). The catalogue (titles, boards, features, the frozen
 // embedding, log popularity for logQ) is the model's constant inputs. In: sizes and seeds.
 // Out: the constants, and a batch stream.
 
-import { floatColumn, idColumn, maskColumn, type Column } from "../../runtime/src/data/columns.js";
+import { floatColumn, idColumn, maskColumn, rowKeys, type Column, type Examples } from "../../runtime/src/data/columns.js";
 import {
   arg,
   ids,
   f32,
+  hidden,
   mask,
   modelArg,
   SEED_ARGS,
@@ -184,16 +185,39 @@ function queryFor(item: Item, sizes: SearchSizes, random: () => number): number[
   return tokens.slice(0, QUERY_TOKENS);
 }
 
-function drawPairs(world: Catalogue, sizes: SearchSizes, kind: "pin" | "product", count: number, random: () => number, only?: (item: number) => boolean) {
+function drawPairs(
+  world: Catalogue,
+  sizes: SearchSizes,
+  kind: "pin" | "product",
+  count: number,
+  random: () => number,
+  only?: (item: number) => boolean,
+  trained?: ReadonlySet<string>,
+) {
   const [items, weights] = kind === "pin" ? [world.pins, world.pinPopularity] : [world.products, world.productPopularity];
   const cumulative = cumulativeOf(weights);
   const pairs: { query: number[]; item: number }[] = [];
   while (pairs.length < count) {
     const item = drawFromCumulative(cumulative, random());
     if (only && !only(item)) continue;
-    pairs.push({ query: queryFor(items[item]!, sizes, random), item });
+    const pair = { query: queryFor(items[item]!, sizes, random), item };
+    // A held-out pair is one training never holds: a training pair drawn again is drawn anew.
+    if (trained?.has(pairKey(pair))) continue;
+    pairs.push(pair);
   }
   return pairs;
+}
+
+/** A (query, item) pair as a key: the query's tokens and the item (the same as `searchPairs`' rows, padded to 4 tokens). */
+const pairKey = (pair: { readonly query: readonly number[]; readonly item: number }) =>
+  `${Array.from({ length: QUERY_TOKENS }, (_, j) => pair.query[j] ?? 0).join(",")}|${pair.item}`;
+
+/** Each task's training pairs as keys, which held-out draws avoid (made once per world). */
+const trainedSets = new WeakMap<SearchWorld, { pin: Set<string>; product: Set<string> }>();
+function trainedPairs(w: SearchWorld) {
+  let sets = trainedSets.get(w);
+  if (!sets) trainedSets.set(w, (sets = { pin: new Set(w.pinPairs.map(pairKey)), product: new Set(w.productPairs.map(pairKey)) }));
+  return sets;
 }
 
 /** The world last built (the constants and each split's stream share it). */
@@ -239,12 +263,13 @@ export function searchStream(sizes: SearchSizes, pinShare: number, streamSeed: n
     next(batchSize: number) {
       const pinCount = Math.round(batchSize * pinShare);
       const train = split === "train";
-      const pins = train ? Array.from({ length: pinCount }, () => pick(w.pinPairs)) : drawPairs(w, sizes, "pin", pinCount, random);
+      const trained = train ? undefined : trainedPairs(w);
+      const pins = train ? Array.from({ length: pinCount }, () => pick(w.pinPairs)) : drawPairs(w, sizes, "pin", pinCount, random, undefined, trained!.pin);
       const products = train
         ? Array.from({ length: batchSize - pinCount }, () => pick(w.productPairs))
-        : drawPairs(w, sizes, "product", batchSize - pinCount, random);
-      const heads = train ? pins : drawPairs(w, sizes, "pin", pinCount, random, (item) => w.tail[item] === 0);
-      const tails = train ? pins : drawPairs(w, sizes, "pin", pinCount, random, (item) => w.tail[item] === 1);
+        : drawPairs(w, sizes, "product", batchSize - pinCount, random, undefined, trained!.product);
+      const heads = train ? pins : drawPairs(w, sizes, "pin", pinCount, random, (item) => w.tail[item] === 0, trained!.pin);
+      const tails = train ? pins : drawPairs(w, sizes, "pin", pinCount, random, (item) => w.tail[item] === 1, trained!.pin);
       return {
         count: batchSize,
         columns: new Map<string, Column>([
@@ -279,6 +304,18 @@ const pairFields = (task: string, targets: WorldSize, queryDoc: string, targetDo
   ids(`${task}_target`, [], targets, targetDoc),
 ];
 
+/** A batch's pairs as keys: pin pairs (the pin, head and tail tasks) and product pairs. */
+const searchPairs = (examples: Examples): string[] =>
+  [
+    ["pin", "pin"],
+    ["pin", "head"],
+    ["pin", "tail"],
+    ["product", "product"],
+  ].flatMap(([kind, task]) => {
+    const pairs = { count: examples.columns.get(`${task}_target`)?.data.length ?? 0, columns: examples.columns };
+    return rowKeys(pairs, [`${task}_query`, `${task}_target`]).map((key) => `${kind} ${key}`);
+  });
+
 export const OMNISEARCHSAGE_SEARCH: GeneratedWorld = {
   name: "omnisearchsage_search",
   kind: "generated",
@@ -312,6 +349,14 @@ export const OMNISEARCHSAGE_SEARCH: GeneratedWorld = {
     whole(f32("pin_logq", ["pins"], "log of each pin's share of the engagement (exact, for logQ)")),
     whole(f32("product_logq", ["products"], "the same for products")),
   ],
+  separation: {
+    hidden: [
+      hidden("topics, titles, features and popularity", "training", "the catalogue (constant inputs) and every pair's draw"),
+      hidden("held-out pairs", "evaluation", "fresh (query, item) pairs of the held-out streams, none a training pair"),
+    ],
+    unit: "a (query, item) pair of a task",
+    items: searchPairs,
+  },
   stream: (args, streamSeed, split) => searchStream(searchSizes(args), args.number("pin_share"), streamSeed, split),
   constants: (args) => searchConstants(searchSizes(args)),
 };

@@ -4,7 +4,7 @@
 
 import { xorshift32 } from "../../runtime/src/data/random.js";
 import { idColumn, type Column } from "../../runtime/src/data/columns.js";
-import { arg, ids, modelArg, SEED_ARGS, type ColumnStream, type GeneratedWorld } from "../../runtime/src/data/world.js";
+import { arg, hidden, ids, modelArg, SEED_ARGS, wholeExamples, type ColumnStream, type GeneratedWorld } from "../../runtime/src/data/world.js";
 
 /**
  * `outcome_sequences` (spec/papers.md, PinRec's toy world): items in 30 clusters (item i is in
@@ -94,6 +94,14 @@ export const OUTCOME_SEQUENCES: GeneratedWorld = {
     ids("future", ["model"], "items", "the next events' items"),
     ids("future_outcomes", ["model"], 2, "their outcomes: 0 click, 1 save"),
   ],
+  separation: {
+    hidden: [
+      hidden("users' interests, item clusters, popularity and outcome rates", "training", "every split's sequences are drawn from them"),
+      hidden("held-out sequences", "evaluation", "fresh histories and futures by the held-out streams' seeds"),
+    ],
+    unit: "a whole example (history and future)",
+    items: wholeExamples(),
+  },
   stream: (args, streamSeed) =>
     outcomeSequencesWorld({
       items: args.number("items"),

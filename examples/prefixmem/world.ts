@@ -5,7 +5,7 @@
 
 import { xorshift32 } from "../../runtime/src/data/random.js";
 import { floatColumn, idColumn, type Column } from "../../runtime/src/data/columns.js";
-import { arg, f32, ids, modelArg, SEED_ARGS, whole, type ColumnStream, type GeneratedWorld, type WorldArgs } from "../../runtime/src/data/world.js";
+import { arg, f32, hidden, ids, modelArg, SEED_ARGS, whole, type ColumnStream, type GeneratedWorld, type WorldArgs } from "../../runtime/src/data/world.js";
 
 /**
  * `sid_successor` (spec/papers.md, PrefixMem: the hierarchical successor SIDs): items are semantic IDs of
@@ -115,6 +115,14 @@ export const SID_SUCCESSOR: GeneratedWorld = {
     whole(f32("trie_2", ["codes", "codes"], "codes allowed after each level-1 prefix")),
     whole(f32("trie_3", ["codes²", "codes"], "codes allowed after each 2-code prefix")),
   ],
+  // Memorising the successor table is the task: every split asks about the same catalogue, so
+  // nothing is evaluation-only (a held-out example may repeat a training one).
+  separation: {
+    hidden: [
+      hidden("the successor tables", "training", "what the model is to memorise; every split draws its pairs from them"),
+      hidden("the catalogue's trie", "training", "constant inputs for constrained decoding"),
+    ],
+  },
   stream: (args, streamSeed, split) =>
     sidSuccessorWorld({
       codes: sidCodes(args),

@@ -6,7 +6,7 @@
 
 import { gaussian, xorshift32 } from "../../runtime/src/data/random.js";
 import { trainAndTest, type Examples } from "../../runtime/src/data/columns.js";
-import { arg, f32, finiteArgs, type FiniteWorld, type WorldField } from "../../runtime/src/data/world.js";
+import { arg, f32, finiteArgs, hidden, wholeExamples, type FiniteWorld, type WorldField } from "../../runtime/src/data/world.js";
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -58,6 +58,15 @@ export const CLEAN_ROOM: FiniteWorld = {
   fields: {
     platform: CLEAN_ROOM_FIELDS,
     advertiser: CLEAN_ROOM_FIELDS,
+  },
+  separation: {
+    hidden: [
+      hidden("the platform's and the advertiser's conversion models", "training", "the conversions are drawn from them"),
+      hidden("held-out users", "evaluation", "the test split's feature vectors: later draws, none a training one"),
+      hidden("conversion probabilities", "metrics", "for the ceiling only", ["p_true"]),
+    ],
+    unit: "a whole example (its probability aside)",
+    items: wholeExamples(["p_true"]),
   },
   build: (args) =>
     cleanRoomWorld({

@@ -18,12 +18,13 @@
 // items shown so far). The records at the end are the worlds' contracts: `recomind_sessions`
 // (interactive) and `recomind_logs` (finite).
 
-import type { Column, Examples } from "../../runtime/src/data/columns.js";
+import { rowKeys, type Column, type Examples } from "../../runtime/src/data/columns.js";
 import type { InteractiveWorld } from "../../runtime/src/rl/interactive-world.js";
 import {
   arg,
   f32,
   finiteArgs,
+  hidden,
   ids,
   SEED_ARGS,
   type FiniteWorld,
@@ -228,6 +229,9 @@ const STATE_FIELDS = [
   f32("depth", [], "items shown so far"),
 ];
 
+/** A session's user as its key: the taste vector every state of the session carries. */
+const sessionUsers = (examples: Examples) => rowKeys(examples, ["taste"]);
+
 export const RECOMIND_LOGS: FiniteWorld = {
   name: "recomind_logs",
   kind: "finite",
@@ -241,6 +245,15 @@ export const RECOMIND_LOGS: FiniteWorld = {
     f32("p_engage", [], "the true engagement probability"),
     f32("p_continue", [], "the true continuation probability"),
   ],
+  separation: {
+    hidden: [
+      hidden("engagement and continuation truth, clickbait flags", "training", "responses are drawn from them"),
+      hidden("held-out sessions", "evaluation", "the test split's sessions: new users, whose tastes no training session has"),
+      hidden("true probabilities", "metrics", "for the ceiling only", ["p_engage", "p_continue"]),
+    ],
+    unit: "a session's user (its taste)",
+    items: sessionUsers,
+  },
   build: (args) => sessionLogs({ ...sessionOptions(args), trainExamples: args.number("train_examples"), testExamples: args.number("test_examples") }),
 };
 
@@ -250,5 +263,13 @@ export const RECOMIND_SESSIONS: InteractiveWorldRecord = {
   doc: "RecoMind's world as sessions for rollouts (`rollouts { world = … }`): new sessions' states, and the truth of each step",
   args: [...SEED_ARGS, ...SESSION_ARGS],
   fields: STATE_FIELDS,
+  separation: {
+    hidden: [
+      hidden("engagement and continuation truth, clickbait flags", "training", "rollouts learn from responses drawn from it"),
+      hidden("evaluation sessions", "evaluation", "new users, drawn by the evaluation seed; no training rollout meets them"),
+    ],
+    unit: "a session's user (its taste)",
+    items: sessionUsers,
+  },
   open: (args) => new SessionWorld(sessionOptions(args)),
 };

@@ -5,7 +5,7 @@
 
 import { xorshift32 } from "../../runtime/src/data/random.js";
 import { floatColumn, idColumn, type Column } from "../../runtime/src/data/columns.js";
-import { arg, f32, ids, modelArg, SEED_ARGS, type ColumnStream, type GeneratedWorld } from "../../runtime/src/data/world.js";
+import { arg, f32, hidden, ids, modelArg, SEED_ARGS, wholeExamples, type ColumnStream, type GeneratedWorld } from "../../runtime/src/data/world.js";
 
 /**
  * `engagement_sessions` (spec/papers.md, UniPinRec's toy world): items in 20 clusters; each user
@@ -108,6 +108,9 @@ export function engagementSessionsWorld(options: {
   };
 }
 
+/** The truth the world knows, for the ceiling: never a model's input. */
+const METRICS_ONLY = ["slate_click_prob", "slate_save_prob", "target_probs"];
+
 export const ENGAGEMENT_SESSIONS: GeneratedWorld = {
   name: "engagement_sessions",
   kind: "generated",
@@ -124,6 +127,15 @@ export const ENGAGEMENT_SESSIONS: GeneratedWorld = {
     f32("slate_save_prob", ["model"], "true save probabilities"),
     f32("target_probs", ["items"], "the true distribution of the next engaged item"),
   ],
+  separation: {
+    hidden: [
+      hidden("users' preferred clusters and action model", "training", "histories, targets and labels are drawn from them"),
+      hidden("held-out examples", "evaluation", "fresh users' histories, targets and slates by the held-out streams' seeds"),
+      hidden("true probabilities", "metrics", "each impression's and the next item's: for the ceiling only", METRICS_ONLY),
+    ],
+    unit: "a whole example (its true probabilities aside)",
+    items: wholeExamples(METRICS_ONLY),
+  },
   stream: (args, streamSeed) =>
     engagementSessionsWorld({
       items: args.number("items"),

@@ -1,44 +1,33 @@
-// PrefixMem's reduced reproduction: a prefix memory at SID positions raises deepest-level
+// PrefixMem's reduced reproduction, in the regime the README claims: the full 400 training steps
+// and seeds 1, 2, 3 (on the torch engine, which trains it in about 5 minutes; the committed
+// results.json is the wasm run). A prefix memory at SID positions must raise deepest-level
 // accuracy, exact match and trie-constrained recall@1 (against the true successors) over the
-// baseline and over the parameter-matched control by far more than the seeds vary, most on the
-// hard subset (the full run: examples/prefixmem/README.md).
+// baseline and over the parameter-matched control on every seed, beyond twice the paired
+// differences' standard error — the README's significance rule — most on the hard subset; at the
+// first level, which depends on one token, no arm differs. With the memory off (`--set
+// memory=false`) the prefixmem arm is the baseline and this fails. Skipped, with the reason, where
+// PyTorch is missing.
 
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../../cli/main.js";
-import { ROOT } from "../harness/repo.js";
+import { compareRows, expectPairedGain } from "../harness/compare-run.js";
+import { findTorchPython } from "../../runtime/src/torch/python.js";
 
-describe("PrefixMem", () => {
-  const path = join(ROOT, "examples/prefixmem/model.rec");
+const torch = findTorchPython();
 
-  it("reproduces PrefixMem's direction in a reduced run: deepest level, exact match, recall@1 and the hard subset", async () => {
-    let stdout = "";
-    let stderr = "";
-    const io = { stdout: (t: string) => (stdout += t), stderr: (t: string) => (stderr += t), isTTY: false, cwd: join(ROOT, ".tmp"), env: {} };
-    const code = await main(
-      ["compare", "--seeds", "1,2", "--steps", "100", "--only", "baseline,param_matched,prefixmem", "--backend", "wasm", "--json", path],
-      io,
-    );
-    expect(code, stderr).toBe(0);
-    const { rows } = JSON.parse(stdout) as { rows: { metric: string; byModel: Record<string, { mean: number; std: number }> }[] };
-    const arms = (metric: string) =>
-      rows.find((r) => r.metric === metric)!.byModel as Record<"baseline" | "param_matched" | "prefixmem", { mean: number; std: number }>;
-    // The gap must exceed twice the larger of the two arms' spreads over seeds, against the
-    // baseline and against the control with as many parameters.
+describe.skipIf(typeof torch === "string")(`PrefixMem${typeof torch === "string" ? ` (skipped: ${torch})` : ""}`, () => {
+  it("raises deepest-level accuracy, exact match, recall@1 and the hard subset at the end of training, every seed", async () => {
+    const arms = await compareRows("examples/prefixmem/model.rec", ["--backend", "torch", "--seeds", "1,2,3", "--only", "baseline,param_matched,prefixmem"]);
     for (const metric of ["acc_level_3", "exact_match", "recall_at_1"]) {
-      const byArm = arms(metric);
-      for (const other of ["baseline", "param_matched"] as const) {
-        const [mine, theirs] = [byArm.prefixmem, byArm[other]];
-        expect(mine.mean - theirs.mean, `${metric} vs ${other}: ${JSON.stringify(byArm)}`).toBeGreaterThan(Math.max(0.1, 2 * Math.max(mine.std, theirs.std)));
+      for (const other of ["baseline", "param_matched"]) {
+        expectPairedGain(arms(metric)["prefixmem"]!, arms(metric)[other]!, `${metric}, prefixmem vs ${other}`);
       }
     }
     // The gain is largest where the baseline's greedy decoding fails (a probe run's failures).
     const hard = arms("hard_subset");
     const exact = arms("exact_match");
-    expect(hard.prefixmem.mean - hard.baseline.mean, JSON.stringify(hard)).toBeGreaterThan(0.1);
-    expect(hard.prefixmem.mean / hard.baseline.mean).toBeGreaterThan(exact.prefixmem.mean / exact.baseline.mean);
-    // The first level depends on one token: no model should differ there.
+    expectPairedGain(hard["prefixmem"]!, hard["baseline"]!, "hard subset, prefixmem vs baseline");
+    expect(hard["prefixmem"]!.mean / hard["baseline"]!.mean).toBeGreaterThan(exact["prefixmem"]!.mean / exact["baseline"]!.mean);
     const first = arms("acc_level_1");
-    expect(Math.abs(first.prefixmem.mean - first.baseline.mean)).toBeLessThan(0.05);
+    expect(Math.abs(first["prefixmem"]!.mean - first["baseline"]!.mean)).toBeLessThan(0.05);
   });
 });

@@ -1,14 +1,15 @@
 // UniPinRec's reproduction: one encoder serving a retrieval head and a ranking head that reuses
 // its keys and values costs fewer FLOPs and parameters than two independent models (from the
 // cost model over the live graph), and in a reduced run matches them on retrieval recall and
-// slate AUC within the seeds' spread (or 5%), while the same model without action inputs does
-// not reach the ranking AUC (the actions carry the ranking signal; a test that passes whatever
-// the encoder learns would not show that).
+// slate AUC within a stated tolerance (3% or twice the seeds' spread), while the same model
+// without action inputs does not reach the ranking AUC (the actions carry the ranking signal);
+// and the tolerance can fail: with the key/value reuse broken (the ranking head reads another
+// example's cached keys and values) the shared encoder falls outside it.
 
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../../cli/main.js";
 import { ROOT } from "../harness/repo.js";
+import { compareRows, type ArmStats } from "../harness/compare-run.js";
 
 describe("UniPinRec at toy scale", () => {
   const path = join(ROOT, "examples/unipinrec/model.rec");
@@ -30,48 +31,27 @@ describe("UniPinRec at toy scale", () => {
     expect(separate.parameters - unified.parameters).toBeGreaterThan(500 * 32);
   });
 
+  // Reduced: 200 items, histories of 6 events, 300 steps of 64, 16 held-out batches (the full
+  // run: 500 items, 10 events, 500 steps of 128, 32 held-out batches of 128).
+  const reduced = ["--seeds", "1,2", "--steps", "300", "--batch", "64", "--eval-batches", "16", "--set", "items=200", "--set", "length=6", "--backend", "wasm"];
+  /**
+   * The parity tolerance: no worse than the separate models by more than 3% of their mean or twice
+   * the seeds' spread, whichever is larger. A shared encoder whose reuse is broken exceeds it (the
+   * second test), so passing it says something.
+   */
+  const tolerance = (separate: ArmStats, other: ArmStats) => Math.max(0.03 * separate.mean, 2 * Math.max(separate.std, other.std));
+  const METRICS = [
+    ["recall_at_20", 20 / 200],
+    ["auc_click", 0.5],
+    ["auc_save", 0.5],
+  ] as const;
+
   it("matches two separately trained models on recall and slate AUC in a reduced run", async () => {
-    let stdout = "";
-    let stderr = "";
-    const io = { stdout: (t: string) => (stdout += t), stderr: (t: string) => (stderr += t), isTTY: false, cwd: join(ROOT, ".tmp"), env: {} };
-    // Reduced: 200 items, histories of 6 events, 300 steps of 64, 16 held-out batches (the full
-    // run: 500 items, 10 events, 500 steps of 128, 32 held-out batches of 128).
-    const code = await main(
-      [
-        "compare",
-        "--seeds",
-        "1,2",
-        "--steps",
-        "300",
-        "--batch",
-        "64",
-        "--eval-batches",
-        "16",
-        "--set",
-        "items=200",
-        "--set",
-        "length=6",
-        "--only",
-        "separate,unipinrec,unified_no_actions",
-        "--backend",
-        "wasm",
-        "--json",
-        path,
-      ],
-      io,
-    );
-    expect(code, stderr).toBe(0);
-    const { rows } = JSON.parse(stdout) as { rows: { metric: string; byModel: Record<string, { mean: number; std: number }> }[] };
-    const byMetric = (metric: string) => rows.find((r) => r.metric === metric)!.byModel as Record<string, { mean: number; std: number }>;
-    // Parity: no worse than the separate models by more than the seeds' spread (or 5%), and learned.
-    for (const [metric, chance] of [
-      ["recall_at_20", 20 / 200],
-      ["auc_click", 0.5],
-      ["auc_save", 0.5],
-    ] as const) {
+    const byMetric = await compareRows("examples/unipinrec/model.rec", [...reduced, "--only", "separate,unipinrec,unified_no_actions"]);
+    // Parity: within the tolerance of the separate models, and learned.
+    for (const [metric, chance] of METRICS) {
       const { separate, unipinrec } = byMetric(metric);
-      const margin = Math.max(0.05 * separate!.mean, 3 * Math.max(separate!.std, unipinrec!.std));
-      expect(unipinrec!.mean, `${metric}: ${JSON.stringify({ separate, unipinrec })}`).toBeGreaterThan(separate!.mean - margin);
+      expect(unipinrec!.mean, `${metric}: ${JSON.stringify({ separate, unipinrec })}`).toBeGreaterThan(separate!.mean - tolerance(separate!, unipinrec!));
       expect(unipinrec!.mean).toBeGreaterThan(chance + 0.15);
     }
     // Without the actions the ranking head cannot tell saves from clicks: its AUC falls short.
@@ -80,6 +60,16 @@ describe("UniPinRec at toy scale", () => {
       expect(unipinrec!.mean - unified_no_actions!.mean, `${metric}: ${JSON.stringify({ unipinrec, unified_no_actions })}`).toBeGreaterThan(
         Math.max(0.02, 2 * Math.max(unipinrec!.std, unified_no_actions!.std)),
       );
+    }
+  });
+
+  it("fails the parity tolerance when the key/value reuse is broken (the ranking head reads another user's cached pass)", async () => {
+    const intact = await compareRows("examples/unipinrec/model.rec", [...reduced, "--only", "separate"]);
+    const broken = await compareRows("examples/unipinrec/model.rec", [...reduced, "--only", "unipinrec", "--set", "misaligned_cache=true"]);
+    for (const metric of ["auc_click", "auc_save"]) {
+      const separate = intact(metric)["separate"]!;
+      const misaligned = broken(metric)["unipinrec"]!;
+      expect(misaligned.mean, `${metric}: ${JSON.stringify({ separate, misaligned })}`).toBeLessThan(separate.mean - tolerance(separate, misaligned));
     }
   });
 });

@@ -36,6 +36,20 @@ export const floatColumn = (data: Float32Array | ArrayLike<number>, shape: reado
 export const maskColumn = (data: Uint8Array, shape: readonly number[] = []): Column => ({ data, shape, dtype: "bool" });
 
 /**
+ * Each example's values in the named columns as one key (`a,b|c`), so examples of two splits can
+ * be compared (a world's leak audit). Columns the batch lacks are skipped.
+ */
+export function rowKeys(examples: Examples, names: readonly string[]): string[] {
+  const columns = names.flatMap((name) => {
+    const column = examples.columns.get(name);
+    return column ? [column] : [];
+  });
+  return Array.from({ length: examples.count }, (_, row) =>
+    columns.map((c) => Array.from(c.data.subarray(row * widthOf(c), (row + 1) * widthOf(c))).join(",")).join("|"),
+  );
+}
+
+/**
  * A world's columns (all examples, training first) split into its training and test examples.
  * `shapes` gives the per-example shape of the columns that are not scalars; Int32Array columns
  * are ids or integers, Uint8Array booleans, Float32Array floats.

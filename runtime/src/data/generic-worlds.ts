@@ -5,7 +5,9 @@
 
 import { interactionGraphConstants, interactionGraphWorld } from "./graph-world.js";
 import { latentFactorWorld, loggedBanditWorld } from "./synthetic.js";
-import { arg, f32, ids, mask, modelArg, SEED_ARGS, whole, type GeneratedWorld, type WorldArgs } from "./world.js";
+import { arg, f32, hidden, ids, mask, modelArg, SEED_ARGS, whole, wholeExamples, type GeneratedWorld, type WorldArgs } from "./world.js";
+import { rowKeys } from "./columns.js";
+import { buildInteractionGraph } from "./interaction-graph.js";
 
 const latentFactor: GeneratedWorld = {
   name: "latent_factor",
@@ -27,6 +29,14 @@ const latentFactor: GeneratedWorld = {
     ids("arg:target", [], "items", "the next item"),
     f32("item_logq", [], "log of the next item's sampling probability × batch size, for logQ correction"),
   ],
+  separation: {
+    hidden: [
+      hidden("latent user and item vectors, cluster centres, popularity", "training", "every split's examples are drawn from them"),
+      hidden("held-out examples", "evaluation", "fresh (user, history, next item) draws by the held-out streams' seeds"),
+    ],
+    unit: "a whole example",
+    items: wholeExamples(),
+  },
   stream: (args, streamSeed) =>
     latentFactorWorld({
       users: args.number("users"),
@@ -51,6 +61,14 @@ const loggedBandit: GeneratedWorld = {
     f32("spend", [], "spend outcome"),
     f32("logging_prob", [], "the logging policy's probability of the action (1 / actions)"),
   ],
+  separation: {
+    hidden: [
+      hidden("the segments' outcome model", "training", "the logged outcomes are drawn from it"),
+      hidden("held-out contexts", "evaluation", "fresh contexts and logged actions by the held-out streams' seeds"),
+    ],
+    unit: "a whole example",
+    items: wholeExamples(),
+  },
   stream: (args, streamSeed) => loggedBanditWorld({ actions: args.number("actions"), worldSeed: args.worldSeed, streamSeed }),
 };
 
@@ -76,6 +94,18 @@ const interactionGraph: GeneratedWorld = {
     whole(ids("edge_item", ["edges"], "items", "the graph's edges: items")),
     whole(f32("edge_weight", ["edges"], "1 / √(deg(user) · deg(item))")),
   ],
+  separation: {
+    hidden: [
+      hidden("user clusters and item popularity", "training", "the graph's and the held-out interactions' draws"),
+      hidden("held-out interactions", "evaluation", "user–item pairs the graph lacks: held-out batches only"),
+    ],
+    unit: "a user–item pair",
+    items: (examples) => rowKeys(examples, ["user_id", "item_id"]),
+    heldOut: (args) => {
+      const graph = buildInteractionGraph(graphSizes(args));
+      return Array.from(graph.heldOutUsers, (user, e) => `${user}|${graph.heldOutItems[e]}`);
+    },
+  },
   stream: (args, streamSeed, split) => interactionGraphWorld({ ...graphSizes(args), streamSeed, split }),
   constants: (args) => interactionGraphConstants(graphSizes(args)),
 };

@@ -3,7 +3,7 @@
 // interaction pairs a uniform user with an item of the user's cluster (80%, else of a random
 // cluster) by Zipf popularity within the cluster. The first `edges` interactions are the graph,
 // with LightGCN's symmetric normalization 1 / √(deg(u)·deg(i)) as edge weights; the next
-// edges / 9 are held out, removed from the graph. In: sizes and a seed. Out: the arrays.
+// edges / 9 are held out: pairs the graph does not hold. In: sizes and a seed. Out: the arrays.
 
 import { xorshift32 } from "./random.js";
 
@@ -39,13 +39,21 @@ export function buildInteractionGraph(options: GraphSizes): InteractionGraph {
     while (sums[low]! < u) low++;
     return byCluster[cluster]![low]!;
   };
+  const interaction = (): [number, number] => {
+    const user = Math.floor(random() * options.users);
+    return [user, draw(random() < 0.8 ? userCluster[user]! : Math.floor(random() * clusters))];
+  };
+  // The held-out interactions are pairs the graph lacks: one the graph holds is drawn again, so no
+  // held-out pair is an edge the model sees (test/world-leaks.test.ts).
   const total = options.edges + Math.ceil(options.edges / 9);
   const users = new Int32Array(total);
   const items = new Int32Array(total);
+  const inGraph = new Set<number>();
   for (let e = 0; e < total; e++) {
-    const user = Math.floor(random() * options.users);
-    users[e] = user;
-    items[e] = draw(random() < 0.8 ? userCluster[user]! : Math.floor(random() * clusters));
+    let [user, item] = interaction();
+    while (e >= options.edges && inGraph.has(user * options.items + item)) [user, item] = interaction();
+    if (e < options.edges) inGraph.add(user * options.items + item);
+    [users[e], items[e]] = [user, item];
   }
   const graphUsers = users.slice(0, options.edges);
   const graphItems = items.slice(0, options.edges);

@@ -14,7 +14,7 @@ import { endlessEpochs, inOrder } from "./examples.js";
 import { rowCount, type Column } from "./columns.js";
 import type { InteractiveWorld } from "../rl/interactive-world.js";
 import { worldArgs, worldSeedOf, type WorldCatalog } from "./world-args.js";
-import type { ColumnStream, FiniteWorld, WorldRecord } from "./world.js";
+import type { ColumnStream, FiniteWorld, Split, WorldRecord } from "./world.js";
 
 export { DataSourceError };
 
@@ -118,17 +118,20 @@ function syntheticDataSet(plan: Plan, config: Config, seed: number, worlds: Worl
       finite: async () => train,
     };
   }
-  const streamSeed = worldSeed + seed * 1000;
   let made: Promise<ReadonlyMap<string, Column>> | undefined;
   const constants = record.constants;
   return {
     ...(constants ? { constants: () => (made ??= Promise.resolve(constants(args))) } : {}),
-    train: () => fittingInputs(plan, name, batches(record.stream(args, streamSeed, "train"))),
-    heldOut: (split = "valid") =>
-      fittingInputs(plan, name, batches(record.stream(args, streamSeed + HELD_OUT_SEED_OFFSET + (split === "test" ? 1 : 0), split))),
+    train: () => fittingInputs(plan, name, batches(record.stream(args, streamSeedOf(worldSeed, seed, "train"), "train"))),
+    heldOut: (split = "valid") => fittingInputs(plan, name, batches(record.stream(args, streamSeedOf(worldSeed, seed, split), split))),
     heldOutBatches: 4,
     skipped: { count: 0, examples: [] },
   };
+}
+
+/** The seed of a generated world's stream of `split` for the run seed `seed` (each split its own draws). */
+export function streamSeedOf(worldSeed: number, seed: number, split: Split): number {
+  return worldSeed + seed * 1000 + (split === "train" ? 0 : HELD_OUT_SEED_OFFSET + (split === "test" ? 1 : 0));
 }
 
 /** A world's stream of columns as a source of batches. */

@@ -7,7 +7,7 @@
 // In: nothing but column and RL types. Out: the record types, the argument resolver
 // generators read their sizes through, and the size expressions contracts are written in.
 
-import type { Column, Examples } from "./columns.js";
+import { rowKeys, type Column, type Examples } from "./columns.js";
 import type { InteractiveWorld } from "../rl/interactive-world.js";
 
 /**
@@ -72,8 +72,41 @@ export interface ColumnStream {
   next(batchSize: number): Examples;
 }
 
+/** A structure a world keeps from the model, and which streams read it. */
+export interface HiddenStructure {
+  /** `held-out pairs`, `cold pins' edges`, `latent vectors`, `true probabilities`. */
+  readonly name: string;
+  /**
+   * `training`: training and evaluation both draw from it (the truth a model is to learn, or
+   * labels drawn from it); `evaluation`: only held-out streams read it, no training stream may
+   * reach it; `metrics`: columns every split carries for exact metrics and ceilings, which no
+   * model may read as an input.
+   */
+  readonly readBy: "training" | "evaluation" | "metrics";
+  readonly doc: string;
+  /** For `metrics`: the columns it is (test/world-leaks.test.ts checks that no model's loss, head or policy reads them). */
+  readonly fields?: readonly string[];
+}
+
+/**
+ * How a world keeps evaluation out of training: the structures it hides and which streams read
+ * them, and, where something is evaluation-only, the items of a batch as keys (a pair, an edge, a
+ * session, a whole example) so test/world-leaks.test.ts can draw the training streams and assert
+ * that no evaluation item appears in them. Every world declares one (`rec data worlds` prints it).
+ */
+export interface WorldSeparation {
+  readonly hidden: readonly HiddenStructure[];
+  /** What an item is (`co-engagement pair or walk step`): what `items` keys name. */
+  readonly unit?: string;
+  /** The items of examples of `split`, keyed so that the same item has the same key in every split. */
+  items?(examples: Examples, split: Split): Iterable<string>;
+  /** Evaluation-only items that exist apart from any batch (held-out edges, a cold pin's edges). */
+  heldOut?(args: WorldArgs): Iterable<string>;
+}
+
 export interface GeneratedWorld extends WorldContract {
   readonly kind: "generated";
+  readonly separation: WorldSeparation;
   /** The examples of `split`, drawn by `streamSeed` from the world `args` fixes. */
   stream(args: WorldArgs, streamSeed: number, split: Split): ColumnStream;
   /** The world's whole fields (the model's constant inputs), each column in its full shape. */
@@ -82,12 +115,15 @@ export interface GeneratedWorld extends WorldContract {
 
 export interface FiniteWorld extends WorldContract {
   readonly kind: "finite";
+  readonly separation: WorldSeparation;
   /** Every example, made up front: a training split and a held-out (test) split. */
   build(args: WorldArgs): { readonly train: Examples; readonly test: Examples };
 }
 
 export interface InteractiveWorldRecord extends WorldContract {
   readonly kind: "interactive";
+  /** `items` keys new sessions' first states (`open(…).start`): training rollouts' against evaluation's. */
+  readonly separation: WorldSeparation;
   open(args: WorldArgs): InteractiveWorld;
 }
 
@@ -153,6 +189,26 @@ export const modelArg = (name: string, doc: string, input: string, fallback: num
   doc,
   model: { input, fallback, ...(axis !== undefined ? { axis } : {}) },
 });
+
+/** A hidden structure, so a separation reads as a table. */
+export const hidden = (name: string, readBy: HiddenStructure["readBy"], doc: string, fields?: readonly string[]): HiddenStructure => ({
+  name,
+  readBy,
+  doc,
+  ...(fields ? { fields } : {}),
+});
+
+/**
+ * Items as whole examples, every column but the `metricsOnly` ones: for a world whose held-out
+ * examples are fresh draws of the same truth, none of which may repeat a training example.
+ */
+export const wholeExamples =
+  (metricsOnly: readonly string[] = []) =>
+  (examples: Examples): string[] =>
+    rowKeys(
+      examples,
+      [...examples.columns.keys()].filter((name) => !metricsOnly.includes(name)),
+    );
 
 /** Every world's `seed` and `world_per_seed`. */
 export const SEED_ARGS: readonly WorldArg[] = [

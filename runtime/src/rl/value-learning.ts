@@ -111,9 +111,15 @@ export function qValues(q: Executor): PolicyValues {
 /** The lookahead values λ that the world's reference policy tries; the best is reported. */
 const LOOKAHEAD_VALUES = [0, 1, 2, 4, 8];
 
+/**
+ * The seeds of a run's sessions: `training` draws the rollouts' users, `evaluation` the users every
+ * evaluation meets (a world's leak audit draws both: no evaluation user is a training one).
+ */
+export const sessionSeeds = (seed: number) => ({ training: seed * 9_973 + 3, evaluation: seed * 101 + 17 });
+
 export function valueLearning(q: Executor, env: Environment, world: InteractiveWorld, settings: PlanSettings, seed: number): ValueLearning {
   const rollout = rolloutSettingsOf(settings)!;
-  const random = xorshift32(seed * 9_973 + 3);
+  const random = xorshift32(sessionSeeds(seed).training);
   const replay = new ReplayBuffer(rollout.replay, xorshift32(seed * 4_001 + 11));
   const policy = qValues(q);
   const rollouts = new TrainingRollouts(env, world, policy, rollout.explore, random, rollout.sessions);
@@ -139,7 +145,7 @@ export function valueLearning(q: Executor, env: Environment, world: InteractiveW
   };
   // Every evaluation runs the same sessions (one seed per run): curves compare like with like,
   // and the arms of one seed meet the same users.
-  const evalSeed = seed * 101 + 17;
+  const evalSeed = sessionSeeds(seed).evaluation;
   let reference: Record<string, number> | undefined;
   const evaluate = async () => {
     const metrics: Record<string, number> = { ...(await evaluateInWorld(env, world, policy, rollout.evalSessions, rollout.reach, xorshift32(evalSeed))) };
