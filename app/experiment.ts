@@ -1,6 +1,7 @@
 // Running an experiment: compile each arm (the file with the command's overrides and the
-// variant's), train it once per seed on its own data, time serving, score the hard subset, and
-// write runs/<experiment>/results.json. The application layer behind `rec compare`, which only
+// variant's), train it once per seed on its own data (reporting each run at its best epoch by the
+// validation split where the experiment says `best_epoch`), time serving, score the hard subset,
+// and write runs/<experiment>/results.json. The application layer behind `rec compare`, which only
 // parses options and prints. In: the experiment (arms, seeds, steps) and the file it is in.
 // Out: the record written to results.json (per-seed metrics summarized, costs, curves).
 
@@ -29,6 +30,7 @@ import { HARD_SUBSET_ROW, hardSubsetScores, headPerExample, PROBE_SEED_OFFSET } 
 import { fastestEngine } from "./choose-engine.js";
 import { environmentPlanOf, startRollouts } from "./rollout-run.js";
 import { startTorchEngine, trainClosing } from "./torch-engine.js";
+import { bestEvaluation, validationName } from "./best-epoch.js";
 
 export interface ExperimentArms {
   readonly plans: ReadonlyMap<string, Plan>;
@@ -101,6 +103,8 @@ export interface ExperimentRecord {
   readonly curveUnit?: "epoch";
   /** The subsets' sizes (one per seed) out of `examples` held-out examples. */
   readonly hardSubset?: { readonly reference: string; readonly correct: string; readonly sizes: readonly number[]; readonly examples: number };
+  /** `best_epoch`: the metric and direction, and the epoch (or step) each arm's run of each seed reports. */
+  readonly bestEpoch?: { readonly metric: string; readonly mode: "min" | "max"; readonly chosen: Readonly<Record<string, readonly number[]>> };
 }
 
 /** Trains every arm over every seed and writes results.json; `log` hears a line per run. */
@@ -184,6 +188,8 @@ export async function runExperiment(
   // Every evaluation of every run: arm → step → one metrics record per seed (learning curves).
   const curves = new Map<string, Map<number, Record<string, number>[]>>();
   let epochCurves = false;
+  // With `best_epoch`: arm → the epoch (or step) each seed's run reports.
+  const chosen = new Map<string, number[]>();
   // The hard subset's head on each seed's held-out examples: arm → one array per seed; and the
   // probes' (an extra run of the reference per seed, initialized differently: hard-subset.ts).
   const perExample = new Map<string, Float32Array[]>();
@@ -239,13 +245,16 @@ export async function runExperiment(
             if (!environmentInits.has(model) && init?.from !== undefined) loadWeightsFrom(env, resolve(settings.cwd, init.from), init.prefix, init.rename);
           })
         : undefined;
-      const { data, options } = rollouts
+      const { data, options: prepared } = rollouts
         ? { data: rollouts.data, options: { ...requested, evaluate: rollouts.evaluate, afterStep: rollouts.afterStep } as TrainOptions }
         : await prepareTraining(
             await openData(plan, trainSettings["data"] as string | undefined, { seed, baseDir }),
             trainSettings,
             experiment.steps ? { ...requested, epochs: undefined } : requested,
           );
+      // An arm whose model has the best epoch's metric scores the validation split too, and reports its best evaluation.
+      const selecting = experiment.bestEpoch && !rollouts && experiment.bestEpoch.metric in plan.entries.eval.outputs ? experiment.bestEpoch : undefined;
+      const options: TrainOptions = selecting ? { ...prepared, validation: true } : prepared;
       const reports = await trainArm(model, executor, trainSettings, data, options);
       rollouts?.dispose();
       if (needed.has(model)) (kept.get(model) ?? kept.set(model, new Map()).get(model)!).set(seed, snapshotWeights(executor));
@@ -264,7 +273,10 @@ export async function runExperiment(
         probes.push(await headPerExample(probe, probeData.heldOut(), options.batch, heldOutBatches, hardSubset.correct));
         probe.dispose();
       }
-      const final = [...reports].reverse().find((r) => r.metrics)?.metrics ?? {};
+      const best = selecting ? bestEvaluation(reports, selecting) : undefined;
+      if (selecting && !best) throw new TrainingError(`${model}, seed ${seed}: no evaluation scored \`${selecting.metric}\` on the validation split`);
+      if (best) (chosen.get(model) ?? chosen.set(model, []).get(model)!).push(best.at);
+      const final = best?.metrics ?? [...reports].reverse().find((r) => r.metrics)?.metrics ?? {};
       // Training that counts epochs is charted by epoch (arms of different data sizes line up).
       const curve = curves.get(model) ?? curves.set(model, new Map()).get(model)!;
       const byEpoch = options.stepsPerEpoch !== undefined;
@@ -274,7 +286,8 @@ export async function runExperiment(
         if (r.metrics && at !== undefined) (curve.get(at) ?? curve.set(at, []).get(at)!).push(r.metrics);
       }
       (results.get(model) ?? results.set(model, []).get(model)!).push(final);
-      log(`  ${model} seed ${seed}: ${experiment.report.map((m) => `${m} ${final[m]?.toFixed(4) ?? "—"}`).join("  ")}\n`);
+      const at = best ? ` (${byEpoch ? "epoch" : "step"} ${best.at}, best by ${validationName(selecting!.metric)})` : "";
+      log(`  ${model} seed ${seed}: ${experiment.report.map((m) => `${m} ${final[m]?.toFixed(4) ?? "—"}`).join("  ")}${at}\n`);
     }
   }
   const { scores: hardScores, sizes } = hardSubset ? hardSubsetScores(perExample, probes) : { scores: new Map<string, number[]>(), sizes: [] };
@@ -295,6 +308,7 @@ export async function runExperiment(
     curves: learningCurves(experiment, curves),
     ...(epochCurves ? { curveUnit: "epoch" as const } : {}),
     ...(hardSubset ? { hardSubset: { ...hardSubset, sizes, examples: perExample.get(hardSubset.reference)![0]!.length } } : {}),
+    ...(experiment.bestEpoch ? { bestEpoch: { ...experiment.bestEpoch, chosen: Object.fromEntries(chosen) } } : {}),
   };
   const file = resultsPath(experiment, settings);
   mkdirSync(dirname(file), { recursive: true });

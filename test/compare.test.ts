@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { experimentsOf } from "../compiler/src/semantics/experiment-decl.js";
 import { summarize } from "../app/experiment-summary.js";
 import { formatComparison } from "../cli/commands/compare-report.js";
+import { bestEvaluation } from "../app/best-epoch.js";
 import { hardSubsetScores } from "../app/hard-subset.js";
 import { parseSource } from "../compiler/src/syntax/parse-source.js";
 import { SourceFile } from "../compiler/src/source/source-file.js";
@@ -95,5 +96,20 @@ describe("experiments", () => {
     expect(text).toMatch(/-19\.3% loss/);
     expect(text).toMatch(/seed 1 +seed 2 +seed 3/);
     expect(text).toMatch(/acc_level_3 +param_matched +0\.6000 +0\.5000 +0\.5500/);
+  });
+
+  it("reports a run at its best evaluation by the validation split, with that evaluation's test metrics", () => {
+    const reports = [
+      { step: 10, epoch: 1, metrics: { log_loss: 0.6, auc: 0.55, "valid/log_loss": 0.61, "valid/auc": 0.56 } },
+      { step: 20, epoch: 2, metrics: { log_loss: 0.58, auc: 0.57, "valid/log_loss": 0.59, "valid/auc": 0.58 } },
+      // Best on the test split, not on the validation split: not chosen by log loss.
+      { step: 30, epoch: 3, metrics: { log_loss: 0.55, auc: 0.61, "valid/log_loss": 0.62, "valid/auc": 0.6 } },
+      { step: 35 },
+    ];
+    expect(bestEvaluation(reports, { metric: "log_loss", mode: "min" })).toEqual({ metrics: { log_loss: 0.58, auc: 0.57 }, at: 2 });
+    expect(bestEvaluation(reports, { metric: "auc", mode: "max" })).toEqual({ metrics: { log_loss: 0.55, auc: 0.61 }, at: 3 });
+    // Training that counts steps reports the step; no validation scores, no choice.
+    expect(bestEvaluation([{ step: 50, metrics: { auc: 0.5, "valid/auc": 0.5 } }], { metric: "auc", mode: "max" })?.at).toBe(50);
+    expect(bestEvaluation([{ step: 50, metrics: { auc: 0.5 } }], { metric: "auc", mode: "max" })).toBeUndefined();
   });
 });

@@ -91,4 +91,8 @@ const ALLOWED = new Set<string>([
   "compiler/src/semantics/sweep-decl.ts:max", // a sweep's `mode`
   "compiler/src/semantics/sweep-decl.ts:min", // a sweep's `mode`
   "compiler/src/semantics/sweep-decl.ts:where", // a sweep's constraint setting
+  "compiler/src/semantics/experiment-decl.ts:min", // an experiment's `best_epoch { mode }`
+  "compiler/src/semantics/experiment-decl.ts:max", // an experiment's `best_epoch { mode }`
+  "compiler/src/semantics/experiment.ts:min", // what `best_epoch { mode }` takes: "min" or "max"
+  "compiler/src/semantics/experiment.ts:max", // what `best_epoch { mode }` takes: "min" or "max"
 ]);

@@ -106,10 +106,17 @@ export const compareCommand: Command = async (args, io) => {
         `gets wrong (${hard.sizes.join(", ")} of ${hard.examples}), for each arm's run with that ` +
         `seed\n`
       : "";
+    const selected = record.bestEpoch;
+    const bestNote = selected
+      ? `each run is reported at its best evaluation by ${selected.metric} on the validation split (${selected.mode}), ` +
+        `scored on the test split: ${Object.entries(selected.chosen)
+          .map(([arm, at]) => `${arm} ${at.join(", ")}`)
+          .join("; ")}\n`
+      : "";
     io.stdout(
       args.options.get("json")
         ? `${JSON.stringify(record, null, 2)}\n`
-        : formatComparison(experiment, record.rows, record.parameters, record) + hardNote + formatCurves(experiment, record.curves),
+        : formatComparison(experiment, record.rows, record.parameters, record) + hardNote + bestNote + formatCurves(experiment, record.curves),
     );
     return EXIT.ok;
   });

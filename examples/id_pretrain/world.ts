@@ -19,6 +19,8 @@ export interface IdPretrainOptions {
   readonly items: number;
   readonly trainExamples: number;
   readonly testExamples: number;
+  /** Drawn after the test examples, so the training and test examples are the same with or without them. */
+  readonly validExamples: number;
 }
 
 /** The id_pretrain world's users, items and popularity (shared by both parts of one seed). */
@@ -49,11 +51,11 @@ function latentWorld(seed: number, users: number, items: number) {
   return { popularity, itemBias, affinity };
 }
 
-export function idPretrainWorld(options: IdPretrainOptions): { train: Examples; test: Examples } {
+export function idPretrainWorld(options: IdPretrainOptions): { train: Examples; test: Examples; valid?: Examples } {
   const { users, items } = options;
   const world = latentWorld(options.worldSeed, users, items);
   const random = xorshift32(options.worldSeed * 104_729 + (options.part === "engagement" ? 1 : 2));
-  const total = options.trainExamples + options.testExamples;
+  const total = options.trainExamples + options.testExamples + options.validExamples;
   const userIds = new Int32Array(total);
   const itemIds = new Int32Array(total);
   if (options.part === "engagement") {
@@ -75,7 +77,7 @@ export function idPretrainWorld(options: IdPretrainOptions): { train: Examples; 
     const counts = new Float64Array(items);
     for (let n = 0; n < options.trainExamples; n++) counts[itemIds[n]!]!++;
     const logq = Float32Array.from({ length: total }, (_, n) => Math.log((counts[itemIds[n]!]! + 1) / (options.trainExamples + items)));
-    return trainAndTest({ user_id: userIds, item_id: itemIds, item_logq: logq }, {}, options.trainExamples, total);
+    return trainAndTest({ user_id: userIds, item_id: itemIds, item_logq: logq }, {}, options.trainExamples, total, options.testExamples);
   }
   const cumulative = new Float64Array(items);
   let sum = 0;
@@ -90,7 +92,7 @@ export function idPretrainWorld(options: IdPretrainOptions): { train: Examples; 
     truth[n] = sigmoid(world.affinity(u, i) + world.itemBias[i]! - 1);
     clicks[n] = random() < truth[n]! ? 1 : 0;
   }
-  return trainAndTest({ user_id: userIds, item_id: itemIds, click: clicks, p_true: truth }, {}, options.trainExamples, total);
+  return trainAndTest({ user_id: userIds, item_id: itemIds, click: clicks, p_true: truth }, {}, options.trainExamples, total, options.testExamples);
 }
 
 export const ID_PRETRAIN: FiniteWorld = {
@@ -99,6 +101,11 @@ export const ID_PRETRAIN: FiniteWorld = {
   doc: "two-stage ID pre-training: users and items with latent vectors and Zipf popularity; a broad engagement log and a narrow click log",
   args: [
     ...finiteArgs({ engagement: 200_000, impressions: 60_000 }, { engagement: 5_000, impressions: 20_000 }),
+    arg(
+      "valid_examples",
+      { engagement: 0, impressions: 20_000 },
+      "validation examples, drawn after the test split (an experiment's best epoch is chosen on them)",
+    ),
     arg("part", "impressions", "`engagement` or `impressions`"),
     arg("users", 2_000, "users"),
     arg("items", 5_000, "items"),
@@ -132,5 +139,6 @@ export const ID_PRETRAIN: FiniteWorld = {
       items: args.number("items"),
       trainExamples: args.number("train_examples"),
       testExamples: args.number("test_examples"),
+      validExamples: args.number("valid_examples"),
     }),
 };

@@ -1,6 +1,6 @@
 // Reading `experiment` declarations (spec/language.md §3.6): a file's syntax tree → each
 // experiment's arms (a model, or variants of one with param overrides), baseline, seeds, reported
-// metrics, the paper's numbers and the hard subset, defaults filled in. `rec compare` runs what
+// metrics, the paper's numbers, the hard subset and the best-epoch selection, defaults filled in. `rec compare` runs what
 // this reads; experiment.ts checks its names against the file's models; the resolver takes the
 // arms' labels as names.
 
@@ -13,6 +13,12 @@ export interface HardSubset {
   readonly reference: string;
   /** A head of the model giving 1 where an example is handled right, else 0. */
   readonly correct: string;
+}
+
+/** Each run reported at its best evaluation by a metric on the validation split (`best_epoch { … }`). */
+export interface BestEpoch {
+  readonly metric: string;
+  readonly mode: "min" | "max";
 }
 
 /** One arm of an experiment: a model, with param overrides for a variant. */
@@ -36,6 +42,11 @@ export interface ExperimentPlan {
   readonly paper: Readonly<Record<string, string>>;
   /** Each arm's accuracy on the examples a reference arm gets wrong (a row after `report`'s). */
   readonly hardSubset?: HardSubset;
+  /**
+   * Report each run at the evaluation that is best by `metric` on the validation split (the
+   * reported metrics are the test split's at that evaluation); absent: at the end of training.
+   */
+  readonly bestEpoch?: BestEpoch;
 }
 
 /** The `experiment` declarations of a file's syntax tree, read (experiment.ts checks their names). */
@@ -76,6 +87,8 @@ export function readExperiment(d: A.ExperimentDecl, name: string): ExperimentPla
   const models = arms.map((a) => a.label);
   const [baseline, steps, paper, hard] = [get("baseline"), get("steps"), get("paper"), get("hard_subset")];
   const [reference, correct] = hard?.kind === "SettingsBlock" ? [setting(hard.settings, "reference"), setting(hard.settings, "correct")] : [];
+  const best = get("best_epoch");
+  const [metric, mode] = best?.kind === "SettingsBlock" ? [setting(best.settings, "metric"), setting(best.settings, "mode")] : [];
   return {
     name,
     arms,
@@ -89,5 +102,8 @@ export function readExperiment(d: A.ExperimentDecl, name: string): ExperimentPla
         ? Object.fromEntries(paper.settings.flatMap((s) => (s.value.kind === "StringLit" ? [[s.name.name, s.value.value]] : [])))
         : {},
     ...(reference?.kind === "Ident" && correct?.kind === "StringLit" ? { hardSubset: { reference: reference.name, correct: correct.value } } : {}),
+    ...(metric?.kind === "StringLit" && mode?.kind === "StringLit" && (mode.value === "min" || mode.value === "max")
+      ? { bestEpoch: { metric: metric.value, mode: mode.value } }
+      : {}),
   };
 }

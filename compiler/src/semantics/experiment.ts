@@ -1,6 +1,6 @@
 // Checking `experiment` declarations against the models of their file: every name an experiment
-// gives — the models of its arms, its `baseline`, the metrics it reports, and its hard subset's
-// reference arm and per-example head — must exist, so a misspelling is an error at `rec check`,
+// gives — the models of its arms, its `baseline`, the metrics it reports, its hard subset's
+// reference arm and per-example head, and its best epoch's metric and direction — must exist, so a misspelling is an error at `rec check`,
 // not a column of NaN after an hour of training. In: the declaration and the file's elaborated
 // models. Out: REC3019 diagnostics, reported through the elaborator.
 
@@ -62,6 +62,18 @@ export function checkExperiment(el: Elaborator, decl: A.ExperimentDecl, models: 
           first.name,
         );
     }
+  }
+  // The best epoch: a metric of an arm's model, judged on the validation split, and a direction.
+  const best = setting(decl.settings, "best_epoch");
+  if (best?.kind === "SettingsBlock") {
+    // Both are strings, and neither has a default: a missing one must not silently report the last epoch.
+    const metric = setting(best.settings, "metric");
+    const known = [...new Set(armModels.flatMap((m) => outputsOf("metric", m)))];
+    if (metric?.kind !== "StringLit") missing(metric ?? best, "arms-metric", "(no metric)", known);
+    else if (armModels.length && !known.includes(metric.value)) missing(metric, "arms-metric", metric.value, known);
+    const mode = setting(best.settings, "mode");
+    const direction = mode?.kind === "StringLit" ? mode.value : "(no mode)";
+    if (direction !== "min" && direction !== "max") missing(mode ?? best, "mode", direction, ["min", "max"]);
   }
   // The hard subset: a reference arm and a per-example head (one number per example).
   const hard = setting(decl.settings, "hard_subset");

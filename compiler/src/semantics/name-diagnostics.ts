@@ -48,6 +48,7 @@ const EXPERIMENT_NAMES: Readonly<Record<string, (of: string) => string>> = {
   "arms-metric": () => "a metric of an arm's model",
   head: (model) => `a head of ${model}`,
   "per-example-head": (model) => `a per-example head of ${model} (one number per example, such as f32[B])`,
+  mode: () => "a direction for the best epoch (`min` or `max`)",
 };
 
 /** Why a reference cannot copy its source, by case (REC2029). */
@@ -440,7 +441,7 @@ export const NAME_CODES: readonly CodeEntry[] = [
   {
     code: "REC3019",
     severity: "error",
-    summary: "An experiment names a model, arm, metric or head that its file does not have.",
+    summary: "An experiment names a model, arm, metric or head that its file does not have (or a best epoch's direction other than min or max).",
     example:
       "model M {\n  dims B\n  param width = 2\n  input x: f32[B, 4]\n  head score = sum(x, axis " +
       "= -1) * float(width)\n  loss l = mean(score)\n  metric average = " +

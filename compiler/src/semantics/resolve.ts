@@ -16,7 +16,7 @@ import { SWEEP_OWN_SETTINGS } from "./sweep-decl.js";
 const BUILTIN_NAMES = new Set([...OPS.keys(), ...BUILTINS.keys(), "f32", "i32", "bool", "None"]);
 
 /** An experiment's settings whose names experiment.ts checks (REC3019). */
-const EXPERIMENT_NAMING_SETTINGS = new Set(["model", "models", "baseline", "report", "hard_subset", "paper"]);
+const EXPERIMENT_NAMING_SETTINGS = new Set(["model", "models", "baseline", "report", "hard_subset", "best_epoch", "paper"]);
 
 function* filtered(names: Iterable<string>, keep: (name: string) => boolean): Generator<string> {
   for (const name of names) if (keep(name)) yield name;

@@ -23,7 +23,10 @@ export interface BatchSource {
 /** Training data (endless) and fresh passes over held-out data. */
 export interface DataSet {
   train(): BatchSource;
-  /** A new pass over the validation examples (or the test examples), from their start. */
+  /**
+   * A new pass over held-out examples, from their start: `valid` the validation split, `test` the
+   * test split; without a split, the data's default (files: validation; finite worlds: test).
+   */
   heldOut(split?: "valid" | "test"): BatchSource;
   /** For generated data, whose held-out stream never ends: the batches one evaluation reads by default. */
   readonly heldOutBatches?: number;

@@ -50,16 +50,19 @@ export function rowKeys(examples: Examples, names: readonly string[]): string[] 
 }
 
 /**
- * A world's columns (all examples, training first) split into its training and test examples.
- * `shapes` gives the per-example shape of the columns that are not scalars; Int32Array columns
- * are ids or integers, Uint8Array booleans, Float32Array floats.
+ * A world's columns (all examples, training first) split into its training and test examples,
+ * and a validation split of the examples after the test split where `total` goes beyond it
+ * (drawn last, so the training and test examples are the same with or without it). `shapes`
+ * gives the per-example shape of the columns that are not scalars; Int32Array columns are ids or
+ * integers, Uint8Array booleans, Float32Array floats.
  */
 export function trainAndTest(
   columns: Record<string, ColumnData>,
   shapes: Record<string, number[]>,
   trainExamples: number,
   total: number,
-): { train: Examples; test: Examples } {
+  testExamples = total - trainExamples,
+): { train: Examples; test: Examples; valid?: Examples } {
   const split = (from: number, to: number): Examples => ({
     count: to - from,
     columns: new Map(
@@ -75,5 +78,6 @@ export function trainAndTest(
       }),
     ),
   });
-  return { train: split(0, trainExamples), test: split(trainExamples, total) };
+  const testEnd = trainExamples + testExamples;
+  return { train: split(0, trainExamples), test: split(trainExamples, testEnd), ...(testEnd < total ? { valid: split(testEnd, total) } : {}) };
 }

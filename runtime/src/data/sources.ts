@@ -110,10 +110,17 @@ function syntheticDataSet(plan: Plan, config: Config, seed: number, worlds: Worl
   if (record.kind === "finite") {
     // Every example exists up front: the run's seed shuffles each epoch; held-out scoring reads
     // the whole test split in order.
-    const { train, test } = cachedWorld(record, config, worldSeed, () => record.build(args));
+    const { train, test, valid } = cachedWorld(record, config, worldSeed, () => record.build(args));
+    // The default held-out set is the test split; `valid` asks for the validation split (a best
+    // epoch chosen on it, reported on the test split), which only some worlds hold.
+    const heldOutSplit = (split: "valid" | "test" | undefined) => {
+      if (split !== "valid") return test;
+      if (!valid) throw new DataSourceError(`the world \`${name}\` holds no validation split here (give it \`valid_examples\` if it takes one)`);
+      return valid;
+    };
     return {
       train: () => fittingInputs(plan, name, endlessEpochs(train, seed)),
-      heldOut: () => fittingInputs(plan, name, inOrder(test)),
+      heldOut: (split) => fittingInputs(plan, name, inOrder(heldOutSplit(split))),
       skipped: { count: 0, examples: [] },
       finite: async () => train,
     };

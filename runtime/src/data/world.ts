@@ -116,8 +116,8 @@ export interface GeneratedWorld extends WorldContract {
 export interface FiniteWorld extends WorldContract {
   readonly kind: "finite";
   readonly separation: WorldSeparation;
-  /** Every example, made up front: a training split and a held-out (test) split. */
-  build(args: WorldArgs): { readonly train: Examples; readonly test: Examples };
+  /** Every example, made up front: a training split, a held-out (test) split and, for some, a validation split. */
+  build(args: WorldArgs): { readonly train: Examples; readonly test: Examples; readonly valid?: Examples };
 }
 
 export interface InteractiveWorldRecord extends WorldContract {

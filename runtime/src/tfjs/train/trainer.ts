@@ -44,6 +44,12 @@ export interface TrainOptions {
   readonly engine?: StepEngine;
   /** Evaluation other than the plan's metrics over held-out batches (rollouts: episode metrics in the world). */
   readonly evaluate?: () => Promise<Record<string, number>>;
+  /**
+   * Score the test split and the validation split at each evaluation: the metrics are the test
+   * split's, and `valid/<metric>` the validation split's (an experiment's best epoch is chosen on
+   * them and reported on the test split).
+   */
+  readonly validation?: boolean;
   /** Called after each applied step with its number (rollouts: the target network's update). */
   readonly afterStep?: (step: number) => void;
 }
@@ -521,7 +527,7 @@ export async function train(executor: Executor, settings: PlanSettings, data: Da
     const epochEnd = options.stepsPerEpoch && (step + 1) % options.stepsPerEpoch === 0 ? (step + 1) / options.stepsPerEpoch : undefined;
     const metrics =
       (options.evalEvery > 0 && (step + 1) % options.evalEvery === 0) || epochEnd || last
-        ? await (options.evaluate ? options.evaluate() : trainer.evaluate(data.heldOut(), options.evalBatches || data.heldOutBatches || 0, options.batch))
+        ? await (options.evaluate ? options.evaluate() : heldOutMetrics(trainer, data, options))
         : undefined;
     const report: StepReport = {
       step: step + 1,
@@ -549,6 +555,15 @@ export async function train(executor: Executor, settings: PlanSettings, data: Da
     if (stopNow) break;
   }
   return reports;
+}
+
+/** The plan's metrics over held-out batches; with `validation`, the test split's and the validation split's as `valid/…`. */
+async function heldOutMetrics(trainer: StepEngine, data: DataSet, options: TrainOptions): Promise<Record<string, number>> {
+  const batches = options.evalBatches || data.heldOutBatches || 0;
+  if (!options.validation) return trainer.evaluate(data.heldOut(), batches, options.batch);
+  const test = await trainer.evaluate(data.heldOut("test"), batches, options.batch);
+  const valid = await trainer.evaluate(data.heldOut("valid"), batches, options.batch);
+  return { ...test, ...Object.fromEntries(Object.entries(valid).map(([name, value]) => [`valid/${name}`, value])) };
 }
 
 /** The weights the training losses depend on (the others get no gradient, and no optimizer slots). */
