@@ -28,7 +28,7 @@ import { buildOmniSageWorld, OMNISAGE_GRAPH } from "../examples/omnisage/world.j
 const EMPTY = { version: 1, model: "Audit", dims: [], params: [], inputs: [], steps: [], entries: {}, freeAfter: {}, train: [] } as unknown as Plan;
 
 /** Finite worlds at a size that builds quickly; generated worlds draw this many batches of 64 per split. */
-const SMALL = { train_examples: 20_000, test_examples: 4_000 };
+const SMALL = { train_examples: 4_000, test_examples: 1_000 };
 const BATCHES = 40;
 const SEEDS = [1, 2];
 
