@@ -6,6 +6,7 @@
 // from both. In: a run's reports. Out: the chosen evaluation's metrics and where it was.
 
 import type { BestEpoch } from "../compiler/src/semantics/experiment-decl.js";
+import { VALIDATION_PREFIX } from "../runtime/src/tfjs/train/trainer.js";
 
 interface Evaluation {
   readonly step: number;
@@ -14,7 +15,7 @@ interface Evaluation {
 }
 
 /** The metric on the validation split, as the trainer names it. */
-export const validationName = (metric: string) => `valid/${metric}`;
+export const validationName = (metric: string) => `${VALIDATION_PREFIX}${metric}`;
 
 /**
  * The evaluation best by `best.metric` on the validation split (the first of equals), with its
@@ -32,6 +33,6 @@ export function bestEvaluation(reports: readonly Evaluation[], best: BestEpoch):
   }
   if (!chosen) return undefined;
   // The reported metrics are the test split's: the validation split's stay out of the record.
-  const metrics = Object.fromEntries(Object.entries(chosen.metrics!).filter(([name]) => !name.startsWith("valid/")));
+  const metrics = Object.fromEntries(Object.entries(chosen.metrics!).filter(([name]) => !name.startsWith(VALIDATION_PREFIX)));
   return { metrics, at: chosen.epoch ?? chosen.step };
 }

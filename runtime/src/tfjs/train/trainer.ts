@@ -557,13 +557,16 @@ export async function train(executor: Executor, settings: PlanSettings, data: Da
   return reports;
 }
 
+/** How a metric on the validation split is named beside the test split's (`validation` in the options). */
+export const VALIDATION_PREFIX = "valid/";
+
 /** The plan's metrics over held-out batches; with `validation`, the test split's and the validation split's as `valid/…`. */
 async function heldOutMetrics(trainer: StepEngine, data: DataSet, options: TrainOptions): Promise<Record<string, number>> {
   const batches = options.evalBatches || data.heldOutBatches || 0;
   if (!options.validation) return trainer.evaluate(data.heldOut(), batches, options.batch);
   const test = await trainer.evaluate(data.heldOut("test"), batches, options.batch);
   const valid = await trainer.evaluate(data.heldOut("valid"), batches, options.batch);
-  return { ...test, ...Object.fromEntries(Object.entries(valid).map(([name, value]) => [`valid/${name}`, value])) };
+  return { ...test, ...Object.fromEntries(Object.entries(valid).map(([name, value]) => [`${VALIDATION_PREFIX}${name}`, value])) };
 }
 
 /** The weights the training losses depend on (the others get no gradient, and no optimizer slots). */
