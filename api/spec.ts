@@ -19,7 +19,7 @@ import { formatRec } from "../compiler/src/format/format.js";
 import { valueText } from "../compiler/src/diff/semantic-diff.js";
 import type { Value } from "../compiler/src/semantics/values.js";
 import { useBackend, type BackendName } from "../runtime/src/tfjs/backends.js";
-import { loadCheckpoint } from "../runtime/src/checkpoint/checkpoint.js";
+import { loadServingWeights } from "../runtime/src/checkpoint/checkpoint.js";
 import { Executor } from "../runtime/src/tfjs/executor.js";
 import { evaluateMetrics } from "../runtime/src/tfjs/train/trainer.js";
 import type { Plan } from "../runtime/src/plan.js";
@@ -209,7 +209,7 @@ export class Spec {
     await useBackend(options.backend ?? "cpu");
     const executor = new Executor(plan, 0);
     try {
-      loadCheckpoint(executor, checkpoint);
+      loadServingWeights(executor, checkpoint);
       const settings = plan.train[0]?.settings ?? {};
       const batch = options.batch ?? (typeof settings["batch"] === "number" ? settings["batch"] : 64);
       const data = await openData(plan, settings["data"] as string | undefined, { seed: options.seed ?? 0, baseDir: dirname(this.path) });

@@ -242,7 +242,7 @@ export async function runExperiment(
             // The environment's frozen models: an arm's run of this seed, or a checkpoint file.
             const init = initSettingsOf(environment.train[0]?.settings ?? {});
             loadInit(env, environmentInits.get(model));
-            if (!environmentInits.has(model) && init?.from !== undefined) loadWeightsFrom(env, resolve(settings.cwd, init.from), init.prefix, init.rename);
+            if (!environmentInits.has(model) && init?.from !== undefined) loadWeightsFrom(env, resolve(settings.cwd, init.from), init);
           })
         : undefined;
       const { data, options: prepared } = rollouts

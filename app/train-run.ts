@@ -187,8 +187,9 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
     const init = initSettingsOf(settings);
     const from = request.initFrom ?? (init?.from !== undefined ? resolve(request.cwd, init.from) : undefined);
     if (init && from) {
-      const loaded = loadWeightsFrom(executor, from, init.prefix, init.rename);
-      events.log(`loaded ${loaded.length} weights from ${relative(request.cwd, from)}\n`);
+      const notes: string[] = [];
+      const loaded = loadWeightsFrom(executor, from, init, notes);
+      events.log(`loaded ${loaded.length} weights from ${relative(request.cwd, from)}\n${notes.map((n) => `  note: ${n}\n`).join("")}`);
     }
     // Frozen reference copies start from the weights the run starts from (after `init`).
     copyReferences(executor, settings);
@@ -201,7 +202,7 @@ export async function trainRun(request: TrainRunRequest, events: TrainRunEvents)
         if (init && from)
           events.log(
             `the environment ${environment.plan.model} loaded ` +
-              `${loadWeightsFrom(environment, from, init.prefix, init.rename).length} weights from ` +
+              `${loadWeightsFrom(environment, from, init).length} weights from ` +
               `${relative(request.cwd, from)}\n`,
           );
       })

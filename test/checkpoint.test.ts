@@ -82,7 +82,7 @@ describe("checkpoints of models", () => {
     const path = join(scratch, "a.safetensors");
     await saveCheckpoint(a, path, { step: "1" });
     expect(() => loadCheckpoint(b, path)).toThrow(
-      /`h\.dense\.kernel` is \[4,2\] in the checkpoint but \[4,3\] in the model[\s\S]*`g\.dense\.kernel` \[4,1\] is missing/,
+      /`h\.dense\.kernel` is \[4,2\] in the checkpoint but `h\.dense\.kernel` is \[4,3\] in the model[\s\S]*`g\.dense\.kernel` \[4,1\] is not in the checkpoint/,
     );
     expect(loadCheckpoint(a, path)["step"]).toBe("1");
     a.dispose();
@@ -114,9 +114,8 @@ describe("checkpoints of models", () => {
         metadata,
       ),
     );
-    expect(() => loadCheckpoint(executor, path)).toThrow(
-      /`h\.dense\.kernel` holds 2 non-finite values \(NaN or infinity\) of 8[\s\S]*`h\.dense\.offset` is I32 in the checkpoint, not a float \(F32\) weight/,
-    );
+    expect(() => loadCheckpoint(executor, path)).toThrow(/`h\.dense\.kernel` holds 2 non-finite values \(NaN or infinity\) of 8/);
+    expect(() => loadCheckpoint(executor, path)).toThrow(/`h\.dense\.offset` is I32 in the checkpoint, not a float weight for `h\.dense\.offset`/);
     executor.dispose();
   });
 
@@ -143,8 +142,10 @@ describe("checkpoints of models", () => {
     expect(() => decodeSafetensors(bytes({ a: t(0, 8, [-2, -1]) }, 8))).toThrow(/not a list of sizes/);
     expect(() => decodeSafetensors(bytes({ a: "F32" }, 0))).toThrow(/not described by an object/);
     expect(() => decodeSafetensors(bytes([1, 2], 0))).toThrow(/not a JSON object/);
-    // Well formed, but without the hash every reclang checkpoint carries: its weights could be anything.
-    expect(() => decodeSafetensors(bytes({ a: t(0, 8), b: t(8, 12) }, 12))).toThrow(/lacks `data_sha256`/);
+    // Well formed without a hash: another writer's file (Python's safetensors writes none) loads;
+    // one that names reclang's plan must carry the hash every reclang checkpoint holds.
+    expect(decodeSafetensors(bytes({ a: t(0, 8), b: t(8, 12) }, 12)).tensors.size).toBe(2);
+    expect(() => decodeSafetensors(bytes({ __metadata__: { plan_hash: "0" }, a: t(0, 8) }, 8))).toThrow(/lacks `data_sha256`/);
     expect(decodeSafetensors(encodeSafetensors(new Map([["a", { dtype: "F32", shape: [2], data: Float32Array.of(1, 2) }]]))).tensors.size).toBe(1);
   });
 
@@ -284,7 +285,7 @@ describe("checkpoints of models", () => {
     expect((JSON.parse(stdout) as { score: number[][] }).score).toHaveLength(2);
     const wrong = await main(["eval", "--checkpoint", `${out}/checkpoint.safetensors`, "examples/ctr/model.rec"], io);
     expect(wrong).toBe(1);
-    expect(stderr).toContain("does not match model CTR");
+    expect(stderr).toContain("does not load into model CTR");
     const plans = compileFiles([join(ROOT, "examples/two_tower/model.rec")]).plans;
     expect(plans).toHaveLength(1);
   });

@@ -7,7 +7,7 @@ import { constantInputs } from "../../runtime/src/data/constants.js";
 import { bindConstants } from "../../runtime/src/tfjs/feeds.js";
 import { dirname, resolve } from "node:path";
 import { useBackend, type BackendName } from "../../runtime/src/tfjs/backends.js";
-import { loadCheckpoint } from "../../runtime/src/checkpoint/checkpoint.js";
+import { loadServingWeights } from "../../runtime/src/checkpoint/checkpoint.js";
 import { embedCatalogue, EmbedError } from "../../runtime/src/embed.js";
 import { Executor } from "../../runtime/src/tfjs/executor.js";
 import { EXIT } from "../io.js";
@@ -49,7 +49,7 @@ export const embedCommand: Command = async (args, io) => {
   return reportingUserErrors(io, async () => {
     const backend = await useBackend(args.options.get("backend") as BackendName);
     const executor = new Executor(plan, 0);
-    loadCheckpoint(executor, resolve(io.cwd, args.options.get("checkpoint") as string));
+    for (const note of loadServingWeights(executor, resolve(io.cwd, args.options.get("checkpoint") as string))) io.stderr(`note: ${note}\n`);
     // A graph model's encoder reads its constant inputs (the edge list), from the model's own data.
     if (constantInputs(plan).length) {
       const settings = plan.train[0]?.settings ?? {};

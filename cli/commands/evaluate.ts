@@ -10,7 +10,7 @@ import { openData } from "../../app/data.js";
 import { bindConstants } from "../../runtime/src/tfjs/feeds.js";
 import { renderTable } from "../table.js";
 import { useBackend, type BackendName } from "../../runtime/src/tfjs/backends.js";
-import { loadCheckpoint } from "../../runtime/src/checkpoint/checkpoint.js";
+import { loadServingWeights } from "../../runtime/src/checkpoint/checkpoint.js";
 import { DataSourceError } from "../../runtime/src/data/sources.js";
 import type { BatchSource, DataSet } from "../../runtime/src/data/batch.js";
 import { catalogueOf } from "../../runtime/src/embed.js";
@@ -21,7 +21,8 @@ import { tf } from "../../runtime/src/tfjs/tf.js";
 import { evaluateMetrics } from "../../runtime/src/tfjs/train/trainer.js";
 import { reportingUserErrors } from "./user-errors.js";
 import { EXIT, type CliIo } from "../io.js";
-import { compileArgs, type Command, type CommandArgs } from "./shared.js";
+import { chosenModel, compileArgs, type Command, type CommandArgs } from "./shared.js";
+import { predictRows } from "./predict-rows.js";
 
 async function withModel(
   args: CommandArgs,
@@ -45,7 +46,7 @@ async function withModel(
     await useBackend(args.options.get("backend") as BackendName);
     const executor = new Executor(plan, 0);
     const checkpoint = resolve(io.cwd, args.options.get("checkpoint") as string);
-    loadCheckpoint(executor, checkpoint);
+    for (const note of loadServingWeights(executor, checkpoint)) io.stderr(`note: ${note}\n`);
     const settings = plan.train[0]?.settings ?? {};
     const batch = Number.isFinite(number("batch")) ? number("batch") : typeof settings["batch"] === "number" ? settings["batch"] : 64;
     const data = await openData(plan, settings["data"] as string | undefined, {
@@ -130,8 +131,19 @@ async function recallAgainstIndex(
   io.stdout(`${renderTable(header, rows).join("\n")}\n`);
 }
 
-export const predictCommand: Command = (args, io) =>
-  withModel(args, io, "predict", async (executor, data, batch) => {
+export const predictCommand: Command = (args, io) => {
+  if (args.options.get("data") !== undefined) {
+    if (args.positionals.length !== 1 || !args.options.get("checkpoint")) {
+      io.stderr("error: `rec predict --data ROWS` takes one file and --checkpoint PATH\n");
+      return Promise.resolve(EXIT.usage);
+    }
+    const result = compileArgs(args, io);
+    if (typeof result === "number") return Promise.resolve(result);
+    const index = chosenModel(result, args, io);
+    if (index === undefined) return Promise.resolve(EXIT.usage);
+    return predictRows(args, io, result.plans[index]!);
+  }
+  return withModel(args, io, "predict", async (executor, data, batch) => {
     const rows = Number(args.options.get("rows"));
     const input = await data.next(batch);
     if (!input) throw new DataSourceError("the held-out split has no rows to predict on");
@@ -145,3 +157,4 @@ export const predictCommand: Command = (args, io) =>
     tf.dispose([...new Set([...Object.values(heads), ...feeds.values()])]);
     io.stdout(`${JSON.stringify(out)}\n`);
   });
+};

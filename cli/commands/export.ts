@@ -8,7 +8,7 @@ import { bindConstants } from "../../runtime/src/tfjs/feeds.js";
 import { dirname, join, relative, resolve } from "node:path";
 import { compileFiles } from "../../app/compile.js";
 import { useBackend } from "../../runtime/src/tfjs/backends.js";
-import { loadCheckpoint } from "../../runtime/src/checkpoint/checkpoint.js";
+import { loadServingWeights } from "../../runtime/src/checkpoint/checkpoint.js";
 import { Executor } from "../../runtime/src/tfjs/executor.js";
 import { exportTorch } from "../../runtime/src/torch/export.js";
 import { exportOnnx } from "../../runtime/src/torch/onnx.js";
@@ -48,7 +48,7 @@ export const exportCommand: Command = async (args, io) => {
     const seed = numberOption("seed") ?? 0;
     const executor = new Executor(plan, seed);
     const checkpoint = args.options.get("checkpoint") as string | undefined;
-    if (checkpoint) loadCheckpoint(executor, resolve(io.cwd, checkpoint));
+    if (checkpoint) for (const note of loadServingWeights(executor, resolve(io.cwd, checkpoint))) io.stderr(`note: ${note}\n`);
     const target = resolve(io.cwd, out);
     const json = args.options.get("json") === true;
     const source = relative(io.cwd, resolve(io.cwd, args.positionals[0]!));

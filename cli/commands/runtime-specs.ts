@@ -47,7 +47,7 @@ export const trainSpec: CommandSpec = {
 };
 
 const modelOptions: OptionSpec[] = [
-  { name: "checkpoint", description: "The weights to use: a .safetensors file written by `rec train`", values: [], valueName: "PATH" },
+  { name: "checkpoint", description: "The weights: a .safetensors file (`rec train`'s, or another tool's named by the spec's `init { map }`)", values: [], valueName: "PATH" },
   { name: "backend", description: "Where to run", values: ["auto", "cpu", "wasm", "webgpu", "tensorflow"], default: "auto" },
   { name: "batch", description: "Examples per batch (default: the train block's `batch`)", values: [], valueName: "N" },
   { name: "seed", description: "Seed of the data", values: [], valueName: "N", default: "0" },
@@ -83,9 +83,20 @@ export const evalSpec: CommandSpec = {
 
 export const predictSpec: CommandSpec = {
   name: "predict",
-  summary: "Print a trained model's heads for one batch of its data, as JSON.",
-  usage: "rec predict --checkpoint PATH [options] FILE",
-  options: [...modelOptions, { name: "rows", description: "How many rows of each head to print", values: [], valueName: "N", default: "3" }],
+  summary: "Score rows of a file (--data) with a trained model, or print its heads for one batch of its own data, as JSON.",
+  usage: "rec predict --checkpoint PATH [--data ROWS] [options] FILE",
+  options: [
+    ...modelOptions,
+    { name: "rows", description: "Without --data: how many rows of each head to print", values: [], valueName: "N", default: "3" },
+    {
+      name: "data",
+      description: "Score every row of this file (.jsonl, .csv or .parquet), read through the model's schema as training data is",
+      values: [],
+      valueName: "ROWS",
+    },
+    { name: "out", description: "With --data: write the scores to this file (.jsonl, .csv or .parquet, atomically) instead of stdout", values: [], valueName: "FILE" },
+    { name: "with-inputs", description: "With --data: give the inputs as the model saw them (ids after the vocabulary) beside each row's heads" },
+  ],
 };
 
 export const embedSpec: CommandSpec = {
@@ -95,7 +106,7 @@ export const embedSpec: CommandSpec = {
     "its catalogue) to a Parquet file of (id, vector) rows, a row group per batch.",
   usage: "rec embed --checkpoint PATH --out FILE.parquet [options] FILE",
   options: [
-    { name: "checkpoint", description: "The weights to use: a .safetensors file written by `rec train`", values: [], valueName: "PATH" },
+    { name: "checkpoint", description: "The weights: a .safetensors file (`rec train`'s, or another tool's named by the spec's `init { map }`)", values: [], valueName: "PATH" },
     { name: "encoder", description: "Which encoder (default: the model's only one)", values: [], valueName: "NAME" },
     { name: "out", description: "The Parquet file to write (atomically)", values: [], valueName: "FILE" },
     { name: "model", description: "Which model of the file (default: the first)", values: [], valueName: "NAME" },

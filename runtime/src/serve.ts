@@ -5,7 +5,7 @@
 // plan embedded; nothing here imports the compiler.
 
 import { useBackend, type BackendName } from "./tfjs/backends.js";
-import { loadCheckpoint } from "./checkpoint/checkpoint.js";
+import { loadServingWeights } from "./checkpoint/checkpoint.js";
 import { evaluateDim } from "./dims.js";
 import { Executor } from "./tfjs/executor.js";
 import type { Plan, PlanInput } from "./plan.js";
@@ -52,7 +52,7 @@ export class ServingModel {
     await useBackend(options.backend ?? "cpu");
     const executor = new Executor(plan, 0);
     try {
-      loadCheckpoint(executor, checkpoint);
+      loadServingWeights(executor, checkpoint);
     } catch (error) {
       executor.dispose();
       throw error;

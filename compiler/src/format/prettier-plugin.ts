@@ -378,7 +378,7 @@ function printExpression(path: Path, options: ParserOptions<Node>, print: Print)
     case "RecordExpr":
       return node.fields.length ? group(["{", indent([line, join([",", line], each(path, print, "fields"))]), line, "}"]) : "{}";
     case "RecordField":
-      return [node.name.name, ": ", print("value")];
+      return [node.quoted ? quote(node.name.name) : node.name.name, ": ", print("value")];
   }
 }
 

@@ -364,7 +364,9 @@ export interface TupleExpr extends Node {
 
 export interface RecordField extends Node {
   readonly kind: "RecordField";
+  /** The key; `quoted` when written as a string (a key that is not a name, such as `"user_tower.0"`). */
   readonly name: Ident;
+  readonly quoted?: true;
   readonly value: Expr;
 }
 

@@ -688,13 +688,15 @@ class AstBuilder {
         span,
         fields: this.nodes(record, "recordField").flatMap((f): A.RecordField[] => {
           const name = this.token(f, "Identifier");
+          const quoted = this.token(f, "StringLiteral");
           const fSpan = this.span(f, span);
-          if (!name) return [];
+          if (!name && !quoted) return [];
           return [
             {
               kind: "RecordField",
               span: fSpan,
-              name: { kind: "Ident", name: name.image, span: this.tokenSpan(name) },
+              name: { kind: "Ident", name: name ? name.image : decodeString(quoted!.image), span: this.tokenSpan((name ?? quoted)!) },
+              ...(quoted ? { quoted: true as const } : {}),
               value: this.expr(this.node(f, "expr"), fSpan),
             },
           ];

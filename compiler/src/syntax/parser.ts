@@ -556,8 +556,9 @@ export class RecParser extends CstParser {
     this.CONSUME(T.RBrace);
   });
 
+  // A field's name is a NAME, or a string for keys that are not names (`{ "user_tower.0": "user.mlp" }`).
   public recordField = this.RULE("recordField", () => {
-    this.CONSUME(T.Identifier);
+    this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.StringLiteral) }]);
     this.CONSUME(T.Colon);
     this.SUBRULE(this.expr);
   });

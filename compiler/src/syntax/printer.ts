@@ -242,7 +242,7 @@ function printBare(expr: A.Expr): string {
     case "TupleExpr":
       return `(${expr.elements.map((e) => printExpr(e)).join(", ")})`;
     case "RecordExpr":
-      return `{${expr.fields.map((f) => ` ${f.name.name}: ${printExpr(f.value)}`).join(",")}${expr.fields.length ? " " : ""}}`;
+      return `{${expr.fields.map((f) => ` ${f.quoted ? quote(f.name.name) : f.name.name}: ${printExpr(f.value)}`).join(",")}${expr.fields.length ? " " : ""}}`;
   }
 }
 

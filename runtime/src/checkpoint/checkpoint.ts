@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import { tf, type Tensor } from "../tfjs/tf.js";
 import { writeFileAtomic } from "../atomic-write.js";
 import { CheckpointError, encodeSafetensors, readSafetensors, type StoredTensor } from "./safetensors.js";
+import { matchWeights, valuesFor, type NameMap } from "./weight-names.js";
 
 /** The prefix of optimizer-state tensors in a checkpoint. */
 const OPTIMIZER = "optimizer.";
@@ -48,43 +49,61 @@ export function optimizerStateOf(path: string): Map<string, Tensor> {
   return out;
 }
 
-/**
- * Why a stored tensor cannot be a float weight, or undefined: a weight is F32, and every value is
- * finite — a NaN or an infinity would make every score it touches meaningless (a NaN score ranks
- * first or last arbitrarily), so it is refused when loading rather than discovered in a metric.
- */
-function weightProblem(name: string, stored: StoredTensor): string | undefined {
-  if (stored.dtype !== "F32") return `\`${name}\` is ${stored.dtype} in the checkpoint, not a float (F32) weight`;
-  let bad = 0;
-  for (let i = 0; i < stored.data.length; i++) if (!Number.isFinite(stored.data[i]!)) bad++;
-  return bad ? `\`${name}\` holds ${bad} non-finite value${bad === 1 ? "" : "s"} (NaN or infinity) of ${stored.data.length}` : undefined;
+/** How a checkpoint from elsewhere is read: the spec's name map, and where to put the notes on what was renamed or converted. */
+export interface LoadOptions {
+  readonly map?: NameMap;
+  readonly notes?: string[];
 }
 
-/** Loads every parameter of the plan from `path`; throws listing each mismatch. */
-export function loadCheckpoint(executor: Executor, path: string): Record<string, string> {
-  const { tensors: all, metadata } = readSafetensors(path);
+/** How many values of a weight are not finite: a NaN or an infinity would make every score it touches meaningless. */
+function nonFinite(name: string, data: Float32Array): string | undefined {
+  let bad = 0;
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) bad++;
+  return bad ? `\`${name}\` holds ${bad} non-finite value${bad === 1 ? "" : "s"} (NaN or infinity) of ${data.length}` : undefined;
+}
+
+/**
+ * Copies `tensors` into the executor's weights under `prefixes` ("" for all), by the names
+ * weight-names.ts matches; checks everything first and throws listing every mismatch, so a
+ * model is never half loaded. `complete`: every tensor of the table must be used.
+ */
+function assignWeights(
+  executor: Executor,
+  tensors: ReadonlyMap<string, StoredTensor>,
+  prefixes: readonly string[],
+  options: LoadOptions & { readonly complete: boolean; readonly where: string },
+): string[] {
+  const under = (name: string) => prefixes.some((p) => p === "" || name === p || name.startsWith(`${p}.`));
+  const weights = new Map([...executor.params].filter(([name]) => under(name)).map(([name, v]) => [name, v.shape]));
+  const { sources, problems, notes } = matchWeights(weights, tensors, options.map ?? new Map(), options.complete);
+  const values = new Map<string, Float32Array>();
+  for (const [name, { source, transpose }] of sources) {
+    const data = valuesFor(tensors.get(source)!, transpose);
+    const problem = nonFinite(source, data);
+    if (problem) problems.push(problem);
+    values.set(name, data);
+  }
+  if (problems.length || values.size === 0)
+    throw new CheckpointError(
+      `${options.where} does not load into model ${executor.plan.model}` +
+        `${prefixes.join() ? ` (\`${prefixes.join("`, `")}\`)` : ""}:\n  ` +
+        `${problems.length ? problems.join("\n  ") : "no weight of this model has that prefix"}`,
+    );
+  for (const [name, data] of values) executor.params.get(name)!.assign(tf.tensor(data, executor.params.get(name)!.shape, "float32"));
+  options.notes?.push(...notes);
+  return [...values.keys()];
+}
+
+/** Loads every parameter of the plan from `path` (by the map and PyTorch's names where the file uses others); throws listing each mismatch. */
+export function loadCheckpoint(executor: Executor, path: string, options: LoadOptions = {}): Record<string, string> {
+  const { tensors: all, metadata, notes } = readSafetensors(path);
   const tensors = new Map([...all].filter(([name]) => !name.startsWith(OPTIMIZER)));
-  const problems: string[] = [];
-  for (const [name, variable] of executor.params) {
-    const stored = tensors.get(name);
-    if (!stored) problems.push(`\`${name}\` ${JSON.stringify(variable.shape)} is missing from the checkpoint`);
-    else if (stored.shape.join() !== variable.shape.join())
-      problems.push(`\`${name}\` is ${JSON.stringify(stored.shape)} in the checkpoint but ${JSON.stringify(variable.shape)} in the model`);
-    else {
-      const problem = weightProblem(name, stored);
-      if (problem) problems.push(problem);
-    }
-  }
-  for (const name of tensors.keys()) if (!executor.params.has(name)) problems.push(`\`${name}\` is in the checkpoint but not in the model`);
-  if (problems.length) throw new CheckpointError(`${path} does not match model ${executor.plan.model}:\n  ${problems.join("\n  ")}`);
-  for (const [name, variable] of executor.params) {
-    const stored = tensors.get(name)!;
-    variable.assign(tf.tensor(stored.data, stored.shape as number[], "float32"));
-  }
+  assignWeights(executor, tensors, [""], { ...options, complete: true, where: path });
+  options.notes?.push(...notes);
   return metadata;
 }
 
-/** A train block's `init { from | model, prefix, rename }`: where a new run's first weights come from. */
+/** A train block's `init { from | model, prefix, rename, map }`: where a new run's first weights come from. */
 export interface InitSettings {
   /** A checkpoint file (relative to the working directory). */
   readonly from?: string;
@@ -93,28 +112,34 @@ export interface InitSettings {
   /** The qualified-name prefixes copied ("" for every weight). */
   readonly prefix: string | readonly string[];
   readonly rename?: string;
+  /** Checkpoint name or prefix → model name or prefix, for a file whose names are not the model's. */
+  readonly map?: NameMap;
 }
 
 export function initSettingsOf(settings: PlanSettings): InitSettings | undefined {
   const init = settings["init"] as Record<string, unknown> | undefined;
   if (!init || typeof init !== "object") return undefined;
   const text = (key: string) => (typeof init[key] === "string" ? { [key]: init[key] as string } : {});
+  const map = init["map"];
   return {
     ...text("from"),
     ...text("model"),
     ...text("rename"),
     prefix: Array.isArray(init["prefix"]) ? init["prefix"].map(String) : String(init["prefix"] ?? ""),
+    ...(map && typeof map === "object" && !Array.isArray(map) ? { map: new Map(Object.entries(map).map(([k, v]) => [k, String(v)])) } : {}),
   };
 }
 
 /**
  * Multi-stage training: copies the weights under `prefix` (a qualified-name prefix such as
  * `item_table`, or "" for all) from another model's checkpoint, by name. `rename` maps the
- * prefix in the checkpoint to the one in this model when they differ. Returns what was loaded;
- * throws when nothing matches or a shape differs.
+ * prefix in the checkpoint to the one in this model when they differ; `map` maps any names.
+ * Returns what was loaded; throws when nothing matches or a shape differs.
  */
-export function loadWeightsFrom(executor: Executor, path: string, prefix: string | readonly string[], rename?: string): string[] {
-  return loadWeightsFromTable(executor, readSafetensors(path).tensors, prefix, rename, path);
+export function loadWeightsFrom(executor: Executor, path: string, init: InitSettings, notes?: string[]): string[] {
+  const file = readSafetensors(path);
+  notes?.push(...file.notes);
+  return loadWeightsFromTable(executor, file.tensors, init.prefix, init.rename, path, { ...(init.map ? { map: init.map } : {}), ...(notes ? { notes } : {}) });
 }
 
 /**
@@ -128,37 +153,28 @@ export function loadWeightsFromTable(
   prefixes: string | readonly string[],
   rename: string | undefined,
   where: string,
+  options: LoadOptions = {},
 ): string[] {
   const list = typeof prefixes === "string" ? [prefixes] : prefixes.length ? prefixes : [""];
-  const under = (name: string, p: string) => p === "" || name === p || name.startsWith(`${p}.`);
-  const loaded: string[] = [];
-  const problems: string[] = [];
-  for (const [name, variable] of executor.params) {
-    const prefix = list.find((p) => under(name, p));
-    if (prefix === undefined) continue;
-    const source = rename === undefined || rename === prefix || list.length > 1 ? name : rename + name.slice(prefix.length);
-    const stored = tensors.get(source);
-    const problem = !stored
-      ? `\`${source}\` is not in ${where}`
-      : stored.shape.join() !== variable.shape.join()
-        ? `\`${source}\` is ${JSON.stringify(stored.shape)} there but \`${name}\` is ${JSON.stringify(variable.shape)} here`
-        : weightProblem(source, stored);
-    if (problem) problems.push(problem);
-    else {
-      variable.assign(tf.tensor(stored!.data, stored!.shape as number[], "float32"));
-      loaded.push(name);
-    }
-  }
-  if (problems.length || loaded.length === 0) {
-    throw new CheckpointError(
-      `cannot load \`${list.join("`, `") || "every weight"}\` from ${where}:\n  ` +
-        `${problems.length ? problems.join("\n  ") : "no weight of this model has that prefix"}`,
-    );
-  }
-  return loaded;
+  // `rename = "old"` with one prefix `new` is the map entry "old" → "new".
+  const renamed = rename !== undefined && list.length === 1 && rename !== list[0] ? [[rename, list[0]!] as const] : [];
+  const map = new Map([...renamed, ...(options.map ?? [])]);
+  return assignWeights(executor, tensors, list, { ...options, map, complete: false, where });
 }
 
 /** A copy of an executor's weights by name, as loadWeightsFromTable reads them. */
 export function snapshotWeights(executor: Executor): Map<string, StoredTensor> {
   return new Map([...executor.params].map(([name, v]) => [name, { dtype: "F32", shape: [...v.shape], data: Float32Array.from(v.dataSync()) } as StoredTensor]));
+}
+
+/**
+ * Loads the weights a command was given (`--checkpoint`): reclang's names, or another tool's by
+ * the spec's `init { map }` and PyTorch's parameter names. The notes (renames, conversions) are
+ * returned for the command to print.
+ */
+export function loadServingWeights(executor: Executor, path: string): string[] {
+  const notes: string[] = [];
+  const map = initSettingsOf(executor.plan.train[0]?.settings ?? {})?.map;
+  loadCheckpoint(executor, path, { notes, ...(map ? { map } : {}) });
+  return notes;
 }
