@@ -20,6 +20,7 @@ import {
   lspSpec,
   predictSpec,
   reportSpec,
+  serveSpec,
   sweepSpec,
   trainSpec,
 } from "./commands/runtime-specs.js";
@@ -35,6 +36,7 @@ const COMMANDS: readonly { spec: CommandSpec; run: Command }[] = [
   { spec: evalSpec, run: async (args, io) => (await import("./commands/evaluate.js")).evalCommand(args, io) },
   { spec: predictSpec, run: async (args, io) => (await import("./commands/evaluate.js")).predictCommand(args, io) },
   { spec: embedSpec, run: async (args, io) => (await import("./commands/embed.js")).embedCommand(args, io) },
+  { spec: serveSpec, run: async (args, io) => (await import("./commands/serve.js")).serveCommand(args, io) },
   { spec: compareSpec, run: async (args, io) => (await import("./commands/compare.js")).compareCommand(args, io) },
   { spec: sweepSpec, run: async (args, io) => (await import("./commands/sweep.js")).sweepCommand(args, io) },
   { spec: exportSpec, run: async (args, io) => (await import("./commands/export.js")).exportCommand(args, io) },

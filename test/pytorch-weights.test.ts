@@ -17,7 +17,11 @@ const scratch = join(ROOT, ".tmp", "pytorch-weights");
 const expected = (JSON.parse(readFileSync(join(FIXTURE, "expected.json"), "utf8")) as { probability: number[] }).probability;
 
 /** A copy of the fixture folder with scorer.rec's map replaced (or removed), and weights edited. */
-function variant(name: string, map: string | undefined, edit?: (tensors: Map<string, { dtype: "F32" | "I32"; shape: number[]; data: Float32Array | Int32Array }>) => void) {
+function variant(
+  name: string,
+  map: string | undefined,
+  edit?: (tensors: Map<string, { dtype: "F32" | "I32"; shape: number[]; data: Float32Array | Int32Array }>) => void,
+) {
   const dir = join(scratch, name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -32,11 +36,15 @@ function variant(name: string, map: string | undefined, edit?: (tensors: Map<str
   return dir;
 }
 
-const predict = (dir: string, ...extra: string[]) => rec(["predict", "scorer.rec", "--checkpoint", "weights.safetensors", "--data", "rows.jsonl", ...extra], dir);
+const predict = (dir: string, ...extra: string[]) =>
+  rec(["predict", "scorer.rec", "--checkpoint", "weights.safetensors", "--data", "rows.jsonl", ...extra], dir);
 
 describe("weights saved by PyTorch", () => {
   it("load into the spec by its map and PyTorch's names, and predict the PyTorch model's outputs within 1e-5", async () => {
-    const { code, stdout, stderr } = await rec(["predict", "scorer.rec", "--checkpoint", "weights.safetensors", "--data", "rows.jsonl", "--with-inputs"], FIXTURE);
+    const { code, stdout, stderr } = await rec(
+      ["predict", "scorer.rec", "--checkpoint", "weights.safetensors", "--data", "rows.jsonl", "--with-inputs"],
+      FIXTURE,
+    );
     expect(stderr).toMatch(/8 weights loaded under other names: `users.weight` → `user_rows.table`/);
     expect(stderr).toMatch(/`tower.0.weight` \(transposed\) → `tower.layers.0.kernel`/);
     expect(code).toBe(0);
@@ -48,13 +56,19 @@ describe("weights saved by PyTorch", () => {
     const worst = Math.max(...lines.map((l, i) => Math.abs(l.probability - expected[i]!)));
     expect(worst).toBeLessThan(1e-5);
     // The inputs as the model saw them, beside the heads.
-    const rows = readFileSync(join(FIXTURE, "rows.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { user: number; price: number });
+    const rows = readFileSync(join(FIXTURE, "rows.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { user: number; price: number });
     expect(lines.map((l) => l.inputs.user)).toEqual(rows.map((r) => r.user));
     expect(lines[0]!.inputs.price).toBeCloseTo(rows[0]!.price, 6);
   });
 
   it("write the scores to a file of the format its name says, atomically", async () => {
-    const dir = variant("out", "map = { users: \"user_rows\", items: \"item_rows\", norm: \"probability.layer_norm\", \"tower.0\": \"tower.layers.0\", \"tower.2\": \"tower.layers.1\" }");
+    const dir = variant(
+      "out",
+      'map = { users: "user_rows", items: "item_rows", norm: "probability.layer_norm", "tower.0": "tower.layers.0", "tower.2": "tower.layers.1" }',
+    );
     for (const file of ["scores.csv", "scores.jsonl"]) {
       const { code } = await predict(dir, "--out", file);
       expect(code).toBe(0);
@@ -74,7 +88,8 @@ describe("weights saved by PyTorch", () => {
   });
 
   it("names both sides of a shape mismatch, a transposed kernel, a dtype and a map entry that names nothing", async () => {
-    const map = "map = { users: \"user_rows\", items: \"item_rows\", norm: \"probability.layer_norm\", \"tower.0\": \"tower.layers.0\", \"tower.2\": \"tower.layers.1\", extra: \"nowhere\" }";
+    const map =
+      'map = { users: "user_rows", items: "item_rows", norm: "probability.layer_norm", "tower.0": "tower.layers.0", "tower.2": "tower.layers.1", extra: "nowhere" }';
     const dir = variant("mismatches", map, (tensors) => {
       const items = tensors.get("items.weight")!;
       tensors.set("items.weight", { ...items, shape: [20, 16] });
@@ -87,7 +102,9 @@ describe("weights saved by PyTorch", () => {
     const { code, stderr } = await predict(dir);
     expect(code).not.toBe(0);
     expect(stderr).toMatch(/`items.weight` is \[20,16\] in the checkpoint but `item_rows.table` is \[40,8\] in the model/);
-    expect(stderr).toMatch(/`tower.2.kernel` is \[1,12\] in the checkpoint but `tower.layers.1.kernel` is \[12,1\] in the model: the transpose; .*`tower.2.weight`/);
+    expect(stderr).toMatch(
+      /`tower.2.kernel` is \[1,12\] in the checkpoint but `tower.layers.1.kernel` is \[12,1\] in the model: the transpose; .*`tower.2.weight`/,
+    );
     expect(stderr).toMatch(/`users.weight` is I32 in the checkpoint, not a float weight for `user_rows.table`/);
     expect(stderr).toMatch(/the map's `"extra": "nowhere"` names no weight of the model/);
   });

@@ -89,7 +89,12 @@ async function writeScores(path: string, format: "parquet" | "jsonl" | "csv", ro
   const first = flat[0] ?? { row: 0 };
   const kindOf = (v: RowValue) => (Array.isArray(v) ? "float_list" : "float") as "float" | "float_list";
   const columns = Object.entries(first).map(([name, v]) => ({ name, kind: name === "row" ? ("int" as const) : kindOf(v as RowValue) }));
-  return writeTable(path, format, columns, flat.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, flatten(v as RowValue)]))));
+  return writeTable(
+    path,
+    format,
+    columns,
+    flat.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, flatten(v as RowValue)]))),
+  );
 }
 
 function flatten(v: RowValue): number | number[] {

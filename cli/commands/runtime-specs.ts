@@ -47,7 +47,12 @@ export const trainSpec: CommandSpec = {
 };
 
 const modelOptions: OptionSpec[] = [
-  { name: "checkpoint", description: "The weights: a .safetensors file (`rec train`'s, or another tool's named by the spec's `init { map }`)", values: [], valueName: "PATH" },
+  {
+    name: "checkpoint",
+    description: "The weights: a .safetensors file (`rec train`'s, or another tool's named by the spec's `init { map }`)",
+    values: [],
+    valueName: "PATH",
+  },
   { name: "backend", description: "Where to run", values: ["auto", "cpu", "wasm", "webgpu", "tensorflow"], default: "auto" },
   { name: "batch", description: "Examples per batch (default: the train block's `batch`)", values: [], valueName: "N" },
   { name: "seed", description: "Seed of the data", values: [], valueName: "N", default: "0" },
@@ -94,8 +99,45 @@ export const predictSpec: CommandSpec = {
       values: [],
       valueName: "ROWS",
     },
-    { name: "out", description: "With --data: write the scores to this file (.jsonl, .csv or .parquet, atomically) instead of stdout", values: [], valueName: "FILE" },
+    {
+      name: "out",
+      description: "With --data: write the scores to this file (.jsonl, .csv or .parquet, atomically) instead of stdout",
+      values: [],
+      valueName: "FILE",
+    },
     { name: "with-inputs", description: "With --data: give the inputs as the model saw them (ids after the vocabulary) beside each row's heads" },
+  ],
+};
+
+export const serveSpec: CommandSpec = {
+  name: "serve",
+  summary: "Serve a trained model over HTTP: POST /predict (heads), POST /retrieve (top-k items), GET /health, GET /metadata.",
+  usage: "rec serve --checkpoint PATH [--index VECTORS.parquet --query ENCODER] [options] FILE",
+  options: [
+    {
+      name: "checkpoint",
+      description: "The weights: a .safetensors file (`rec train`'s, or another tool's named by the spec's `init { map }`)",
+      values: [],
+      valueName: "PATH",
+    },
+    { name: "model", description: "Which model of the file (default: the first)", values: [], valueName: "NAME" },
+    { name: "set", description: "Override a model param, as in training (repeatable)", values: [], valueName: "NAME=VALUE", repeatable: true },
+    {
+      name: "host",
+      description: "The interface to listen on (another than 127.0.0.1 exposes the model to the network)",
+      values: [],
+      valueName: "HOST",
+      default: "127.0.0.1",
+    },
+    { name: "port", description: "The port (0: any free one, printed)", values: [], valueName: "N", default: "8080" },
+    { name: "index", description: "The item vectors `rec embed` wrote (.parquet), for POST /retrieve", values: [], valueName: "VECTORS" },
+    { name: "query", description: "With --index: the encoder that turns a request's row into a query vector", values: [], valueName: "ENCODER" },
+    { name: "similarity", description: "With --index: how the model scores a query against an item", values: ["dot", "cosine"], default: "dot" },
+    { name: "exact", description: "With --index: exact search even where hnswlib-node (approximate search) is installed" },
+    { name: "max-batch", description: "Rows per model call, and the most one request may send", values: [], valueName: "N", default: "256" },
+    { name: "max-body", description: "The largest request body, in bytes", values: [], valueName: "BYTES", default: "1048576" },
+    { name: "backend", description: "Where to run", values: ["auto", "cpu", "wasm", "webgpu", "tensorflow"], default: "auto" },
+    colorOption,
   ],
 };
 
@@ -106,7 +148,12 @@ export const embedSpec: CommandSpec = {
     "its catalogue) to a Parquet file of (id, vector) rows, a row group per batch.",
   usage: "rec embed --checkpoint PATH --out FILE.parquet [options] FILE",
   options: [
-    { name: "checkpoint", description: "The weights: a .safetensors file (`rec train`'s, or another tool's named by the spec's `init { map }`)", values: [], valueName: "PATH" },
+    {
+      name: "checkpoint",
+      description: "The weights: a .safetensors file (`rec train`'s, or another tool's named by the spec's `init { map }`)",
+      values: [],
+      valueName: "PATH",
+    },
     { name: "encoder", description: "Which encoder (default: the model's only one)", values: [], valueName: "NAME" },
     { name: "out", description: "The Parquet file to write (atomically)", values: [], valueName: "FILE" },
     { name: "model", description: "Which model of the file (default: the first)", values: [], valueName: "NAME" },

@@ -4,7 +4,7 @@
 // column, code). Out: each row's heads and, on request, the inputs as the model saw them (ids
 // after the vocabulary). Nothing here imports the compiler.
 
-import type { Plan, PlanDataField, PlanSchema } from "./plan.js";
+import type { Plan, PlanDataField, PlanInput, PlanSchema } from "./plan.js";
 import { BadRowError, RowEncoder, type EncodedRow } from "./data/encode.js";
 import { packRows } from "./data/batch.js";
 import { fileSourceOf, DataSourceError } from "./data/source-config.js";
@@ -32,17 +32,15 @@ export interface ScoredRow {
  * per input the heads read, its column named as the input. An input with a size the rows cannot
  * fix (a symbolic dim other than the batch's) needs a schema.
  */
-export function predictSchemaOf(plan: Plan, baseDir: string): PlanSchema {
-  const needed = new Set(inputsOf(plan).map((i) => i.name));
+export function predictSchemaOf(plan: Plan, baseDir: string, inputs: readonly PlanInput[] = inputsOf(plan)): PlanSchema {
+  const needed = new Set(inputs.map((i) => i.name));
   const source = fileSourceOf(plan, plan.train[0]?.settings["data"] as string | undefined, baseDir);
   if (source) {
     const masks = source.schema.fields.filter((f) => f.kind === "mask" && needed.has(f.name));
-    const fields = source.schema.fields.filter(
-      (f) => needed.has(f.name) || (f.kind === "value" && f.sequence && masks.some((m) => m.column === f.column)),
-    );
+    const fields = source.schema.fields.filter((f) => needed.has(f.name) || (f.kind === "value" && f.sequence && masks.some((m) => m.column === f.column)));
     return { name: source.schema.name, fields };
   }
-  const fields = inputsOf(plan).map((input): PlanDataField => {
+  const fields = inputs.map((input): PlanDataField => {
     const [, ...rest] = input.type.shape;
     const shape = rest.map((d) => {
       try {
@@ -83,8 +81,7 @@ export class RowScorer {
     const missing = schema.fields.find((f) => f.ids === "vocab" && !vocabularies.has(f.name));
     if (missing)
       throw new DataSourceError(
-        `\`${missing.name}\` maps values through the vocabulary training built; ` +
-          `give the vocab.json the run wrote beside its checkpoint (it is missing)`,
+        `\`${missing.name}\` maps values through the vocabulary training built; ` + `give the vocab.json the run wrote beside its checkpoint (it is missing)`,
       );
     this.encoder = new RowEncoder(schema, file, new Map([...vocabularies].map(([k, v]) => [k, new Vocabulary(v)])));
   }
@@ -116,6 +113,23 @@ export class RowScorer {
         heads: Object.fromEntries(Object.entries(values).map(([name, v]) => [name, v[r]!])),
         ...(withInputs ? { inputs: Object.fromEntries(Object.entries(inputs).map(([name, v]) => [name, v[r]!])) } : {}),
       }));
+    } finally {
+      tf.dispose([...feeds.values()]);
+    }
+  }
+
+  /** One encoder's vector for each of already encoded rows (the query tower for retrieval). */
+  async encodeVectors(rows: readonly EncodedRow[], encoder: string): Promise<Float32Array[]> {
+    if (rows.length === 0) return [];
+    const feeds = feedsOf(packRows(rows, this.schema.fields));
+    try {
+      const value = this.executor.runNamed("encode", [encoder], feeds).get(encoder)!;
+      const flat = (await value.data()) as Float32Array;
+      value.dispose();
+      const width = flat.length / rows.length;
+      if (!Number.isInteger(width) || value.shape[0] !== rows.length)
+        throw new DataSourceError(`the encoder \`${encoder}\` does not give one vector per example, so it cannot be a query tower`);
+      return rows.map((_, r) => flat.slice(r * width, (r + 1) * width));
     } finally {
       tf.dispose([...feeds.values()]);
     }

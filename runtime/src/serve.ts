@@ -31,7 +31,12 @@ export class ServingError extends Error {
 
 /** The inputs an entry point reads (the predict entry's heads need only some of a model's inputs). */
 export function inputsOf(plan: Plan, entry: keyof Plan["entries"] = "predict"): PlanInput[] {
-  const needed = new Set(Object.values(plan.entries[entry].outputs));
+  return inputsOfSteps(plan, Object.values(plan.entries[entry].outputs));
+}
+
+/** The inputs the values of `steps` depend on (one encoder of several reads only its own). */
+export function inputsOfSteps(plan: Plan, steps: readonly number[]): PlanInput[] {
+  const needed = new Set(steps);
   for (let i = plan.steps.length - 1; i >= 0; i--) if (needed.has(i)) for (const input of plan.steps[i]!.inputs) needed.add(input);
   return plan.inputs.filter((input) => needed.has(input.step));
 }

@@ -49,8 +49,7 @@ function candidatesFor(weight: string, map: NameMap): string[] {
 function sourceFor(weight: string, shape: readonly number[], stored: ReadonlyMap<string, StoredTensor>, map: NameMap): WeightSource | string {
   const candidates = candidatesFor(weight, map);
   const source = candidates.find((c) => stored.has(c));
-  if (source === undefined)
-    return `\`${weight}\` ${shapeText(shape)} is not in the checkpoint (looked for ${candidates.map((c) => `\`${c}\``).join(" and ")})`;
+  if (source === undefined) return `\`${weight}\` ${shapeText(shape)} is not in the checkpoint (looked for ${candidates.map((c) => `\`${c}\``).join(" and ")})`;
   const tensor = stored.get(source)!;
   const transpose = lastPart(weight) === "kernel" && lastPart(source) === "weight" && shape.length === 2;
   const expected = transpose ? [shape[1]!, shape[0]!] : shape;
@@ -88,7 +87,9 @@ export function matchWeights(
     if (![...weights.keys()].some((w) => w === to || w.startsWith(`${to}.`)))
       problems.push(`the map's \`"${from}": "${to}"\` names no weight of the model (\`${to}\`)`);
   const used = new Set([...sources.values()].map((s) => s.source));
-  if (complete) for (const [name, t] of stored) if (!used.has(name)) problems.push(`\`${name}\` ${shapeText(t.shape)} is in the checkpoint but no weight of the model loads it`);
+  if (complete)
+    for (const [name, t] of stored)
+      if (!used.has(name)) problems.push(`\`${name}\` ${shapeText(t.shape)} is in the checkpoint but no weight of the model loads it`);
   const renamed = [...sources].filter(([weight, s]) => s.source !== weight);
   const notes = renamed.length
     ? [
