@@ -5,7 +5,8 @@
 // only the batched inputs are fed. Skipped, with the reason, where no Python with torch and onnx
 // is installed.
 
-import { mkdirSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import * as ort from "onnxruntime-node";
@@ -13,9 +14,10 @@ import { compileFiles } from "../app/compile.js";
 import { useBackend } from "../runtime/src/tfjs/backends.js";
 import { Executor } from "../runtime/src/tfjs/executor.js";
 import { tf } from "../runtime/src/tfjs/tf.js";
-import { exportOnnx, headInputs } from "../runtime/src/torch/onnx.js";
+import { exportOnnx, onnxMetadata, outputInputs } from "../runtime/src/torch/onnx.js";
 import { findTorchPython } from "../runtime/src/torch/python.js";
 import { dataFor, reference, SIZES } from "./harness/conformance-data.js";
+import { rec } from "./harness/rec-cli.js";
 import { ROOT } from "./harness/repo.js";
 
 const torch = findTorchPython();
@@ -25,8 +27,11 @@ mkdirSync(scratch, { recursive: true });
 
 // SASRec's head (two attention blocks in float32) drifts up to 1.6e-5 from the float64 reference
 // at values near 1: float32 rounding, not the export (torch's own forward drifts the same).
-const CASES = [
+const CASES: Array<{ spec: string; head: string; tolerance: number; kind?: "encoder"; batches?: number[] }> = [
   { spec: "examples/two_tower/model.rec", head: "score", tolerance: 1e-5 },
+  // The towers retrieval serves apart: each encoder alone, batch sizes 1 to 7.
+  { spec: "examples/two_tower/model.rec", head: "user", kind: "encoder", tolerance: 1e-5, batches: [1, 5, 7] },
+  { spec: "examples/two_tower/model.rec", head: "item", kind: "encoder", tolerance: 1e-5, batches: [1, 5, 7] },
   { spec: "examples/ctr/model.rec", head: "logit", tolerance: 1e-5 },
   { spec: "examples/sasrec/model.rec", head: "next_item", tolerance: 3e-5 },
   // Random ops and the mode switch served at their values outside training (BERT4Rec's masks).
@@ -36,16 +41,16 @@ const CASES = [
 ];
 
 describe.skipIf(typeof torch === "string")(`ONNX heads in onnxruntime-node${skip}`, () => {
-  for (const { spec, head, tolerance } of CASES) {
-    it(`${spec}: head \`${head}\` equals the reference interpreter's at batch sizes 5 and 7`, async () => {
+  for (const { spec, head, tolerance, kind = "head", batches = [5, 7] } of CASES) {
+    it(`${spec}: ${kind} \`${head}\` equals the reference interpreter's at batch sizes ${batches.join(", ")}`, async () => {
       await useBackend("cpu");
       const compiled = compileFiles([join(ROOT, spec)]);
       const [plan, model] = [compiled.plans[0]!, compiled.optimized[0]!];
       const executor = new Executor(plan, 0);
-      const path = join(scratch, `${plan.model}-${head}.onnx`);
+      const path = join(scratch, `${plan.model}-${kind}-${head}.onnx`);
       let session: ort.InferenceSession | undefined;
       let weights: ReturnType<typeof dataFor> | undefined;
-      for (const batch of [5, 7]) {
+      for (const batch of batches) {
         SIZES["B"] = batch;
         // New inputs at each batch size, the weights of the first (the ones exported).
         const data = dataFor(plan);
@@ -66,13 +71,13 @@ describe.skipIf(typeof torch === "string")(`ONNX heads in onnxruntime-node${skip
         }
         for (const [name, variable] of executor.params) variable.assign(tf.tensor(data.get(name)!.data, data.get(name)!.shape, "float32"));
         if (!session) {
-          const written = await exportOnnx(executor, head, spec, path);
+          const written = await exportOnnx(executor, { kind, name: head }, spec, path, onnxMetadata(plan, { kind, name: head }, undefined));
           expect(written.opset).toBe(13);
           session = await ort.InferenceSession.create(path);
         }
         const want = reference(model, plan, data).get(head)!;
         const feeds: Record<string, ort.Tensor> = {};
-        for (const input of headInputs(plan, head).filter((i) => !i.constant)) {
+        for (const input of outputInputs(plan, { kind, name: head }).filter((i) => !i.constant)) {
           const value = data.get(input.name)!;
           feeds[input.name] =
             input.type.dtype === "f32"
@@ -93,4 +98,30 @@ describe.skipIf(typeof torch === "string")(`ONNX heads in onnxruntime-node${skip
       executor.dispose();
     });
   }
+
+  it("`rec export --format onnx --all` writes every head and tower with the model's metadata in metadata_props", async () => {
+    const out = join(scratch, "serving-all");
+    rmSync(out, { recursive: true, force: true });
+    const { code, stdout } = await rec(["export", "examples/serving/model.rec", "--format", "onnx", "--all", "--out", out]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/head `score`[\s\S]*encoder `user`[\s\S]*encoder `item`/);
+    expect(readdirSync(out).sort()).toEqual(["encoder.item.onnx", "encoder.user.onnx", "head.score.onnx"]);
+    const python = (torch as Exclude<typeof torch, string>).python;
+    const read = spawnSync(
+      python,
+      [
+        "-c",
+        "import json, onnx, sys; m = onnx.load(sys.argv[1]); print(json.dumps({p.key: p.value for p in m.metadata_props}))",
+        join(out, "encoder.user.onnx"),
+      ],
+      { encoding: "utf8" },
+    );
+    const props = JSON.parse(read.stdout) as Record<string, string>;
+    expect(props["reclang.model"]).toBe("TwoTower");
+    expect(JSON.parse(props["reclang.output"]!)).toEqual({ kind: "encoder", name: "user" });
+    expect(JSON.parse(props["reclang.output_shape"]!)).toEqual(["B", 32]);
+    expect(JSON.parse(props["reclang.inputs"]!)).toEqual([
+      { name: "user_id", dtype: "id", onnx_dtype: "int64", shape: ["B"], id_space: "users", ids: 2000, column: "user" },
+    ]);
+  });
 });

@@ -11,7 +11,9 @@ import { useBackend } from "../../runtime/src/tfjs/backends.js";
 import { loadServingWeights } from "../../runtime/src/checkpoint/checkpoint.js";
 import { Executor } from "../../runtime/src/tfjs/executor.js";
 import { exportTorch } from "../../runtime/src/torch/export.js";
-import { exportOnnx } from "../../runtime/src/torch/onnx.js";
+import { exportOnnx, onnxMetadata, type OnnxOutput } from "../../runtime/src/torch/onnx.js";
+import { fileSourceOf } from "../../runtime/src/data/source-config.js";
+import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { trainOptionsFrom } from "../../runtime/src/tfjs/train/trainer.js";
 import { EXIT } from "../io.js";
 import { inCwd, overridesFrom, reportProblems, type Command, chosenModel } from "./shared.js";
@@ -25,8 +27,10 @@ export const exportCommand: Command = async (args, io) => {
   }
   const format = args.options.get("format") as "pytorch" | "onnx";
   const head = args.options.get("head") as string | undefined;
-  if (format === "onnx" && !head) {
-    io.stderr("error: `rec export --format onnx` needs --head NAME (the head to serve)\n");
+  const encoder = args.options.get("encoder") as string | undefined;
+  const all = args.options.get("all") === true;
+  if (format === "onnx" && [head, encoder, all || undefined].filter((x) => x !== undefined).length !== 1) {
+    io.stderr("error: `rec export --format onnx` takes one of --head NAME, --encoder NAME or --all (every head and encoder)\n");
     return EXIT.usage;
   }
   const numberOption = (key: string) => (args.options.has(key) ? Number(args.options.get(key)) : undefined);
@@ -43,6 +47,10 @@ export const exportCommand: Command = async (args, io) => {
     io.stderr(`error: model ${plan.model} has no head \`${head}\`; its heads are ${Object.keys(plan.entries.predict.outputs).join(", ") || "none"}\n`);
     return EXIT.usage;
   }
+  if (encoder && !(encoder in plan.entries.encode.outputs)) {
+    io.stderr(`error: model ${plan.model} has no encoder \`${encoder}\`; its encoders are ${Object.keys(plan.entries.encode.outputs).join(", ") || "none"}\n`);
+    return EXIT.usage;
+  }
   return reportingUserErrors(io, async () => {
     await useBackend("cpu");
     const seed = numberOption("seed") ?? 0;
@@ -55,14 +63,30 @@ export const exportCommand: Command = async (args, io) => {
     const settings = plan.train[0]?.settings ?? {};
     const openPlanData = () => openData(plan, settings["data"] as string | undefined, { seed, baseDir: dirname(resolve(io.cwd, args.positionals[0]!)) });
     if (format === "onnx") {
-      // The head's constant inputs (a catalogue) are baked into the graph: read them from its data.
+      // The constant inputs (a catalogue) are baked into the graph: read them from the model's data.
       if (constantInputs(plan).length) await bindConstants(executor, await openPlanData());
-      const written = await exportOnnx(executor, head!, source, target);
-      if (json) io.stdout(`${JSON.stringify({ format, path: written.path, model: plan.model, head, opset: written.opset, onnx: written.onnx }, null, 2)}\n`);
+      const outputs: OnnxOutput[] = all
+        ? [
+            ...Object.keys(plan.entries.predict.outputs).map((name) => ({ kind: "head" as const, name })),
+            ...Object.keys(plan.entries.encode.outputs).map((name) => ({ kind: "encoder" as const, name })),
+          ]
+        : [head ? { kind: "head", name: head } : { kind: "encoder", name: encoder! }];
+      if (all) mkdirSync(target, { recursive: true });
+      // The vocabularies training built travel beside the graphs that read them.
+      const vocabulary = checkpoint ? join(dirname(resolve(io.cwd, checkpoint)), "vocab.json") : undefined;
+      const vocabularyName = vocabulary && existsSync(vocabulary) ? `${plan.model}.vocab.json` : undefined;
+      const schema = fileSourceOf(plan, settings["data"] as string | undefined, dirname(resolve(io.cwd, args.positionals[0]!)))?.schema;
+      const written = [];
+      for (const output of outputs) {
+        const path = all ? join(target, `${output.kind}.${output.name}.onnx`) : target;
+        const metadata = onnxMetadata(plan, output, schema, vocabularyName);
+        if (metadata["reclang.vocabulary"]) copyFileSync(vocabulary!, join(dirname(path), vocabularyName!));
+        written.push({ ...output, ...(await exportOnnx(executor, output, source, path, metadata)) });
+      }
+      if (json) io.stdout(`${JSON.stringify({ format, model: plan.model, files: written }, null, 2)}\n`);
       else
-        io.stdout(
-          `wrote ${relative(io.cwd, written.path)}: head \`${head}\` of ${plan.model} (ONNX opset ${written.opset}, checked by onnx ${written.onnx})\n`,
-        );
+        for (const w of written)
+          io.stdout(`wrote ${relative(io.cwd, w.path)}: ${w.kind} \`${w.name}\` of ${plan.model} (ONNX opset ${w.opset}, checked by onnx ${w.onnx})\n`);
     } else {
       const options = trainOptionsFrom(settings, {
         seed,

@@ -197,17 +197,19 @@ export const compareSpec: CommandSpec = {
 
 export const exportSpec: CommandSpec = {
   name: "export",
-  summary: "Export a model: a PyTorch package that trains it (alone or under torchrun), or one head as ONNX for serving.",
+  summary: "Export a model: a PyTorch package that trains it (alone or under torchrun), or heads and towers as ONNX for serving.",
   usage: "rec export --format pytorch|onnx --out PATH [options] FILE",
   options: [
     {
       name: "format",
-      description: "pytorch: a Python package, its training batches and train.py; onnx: one head's inference graph",
+      description: "pytorch: a Python package, its training batches and train.py; onnx: a head's or an encoder's inference graph",
       values: ["pytorch", "onnx"],
       default: "pytorch",
     },
-    { name: "out", description: "The folder to write (pytorch) or the .onnx file (onnx)", values: [], valueName: "PATH" },
+    { name: "out", description: "The folder to write (pytorch, onnx --all) or the .onnx file (onnx --head, --encoder)", values: [], valueName: "PATH" },
     { name: "head", description: "With --format onnx: the head to export", values: [], valueName: "NAME" },
+    { name: "encoder", description: "With --format onnx: the encoder (a tower, served on its own) to export", values: [], valueName: "NAME" },
+    { name: "all", description: "With --format onnx: every head and encoder, as head.NAME.onnx and encoder.NAME.onnx in the --out folder" },
     { name: "checkpoint", description: "Start from (pytorch) or serve (onnx) these weights instead of a fresh initialization", values: [], valueName: "PATH" },
     { name: "model", description: "Which model of the file (default: the first)", values: [], valueName: "NAME" },
     { name: "seed", description: "Seed of the initialization and of the exported batches", values: [], valueName: "N", default: "0" },

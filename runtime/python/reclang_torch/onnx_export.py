@@ -1,11 +1,13 @@
-"""One head of a model as ONNX: `rec export --format onnx`.
+"""One head or encoder of a model as ONNX: `rec export --format onnx`.
 
-In: the package, a checkpoint (reclang safetensors), the head's name, the inputs it reads with
-their dtypes and symbolic shapes, an example batch size, and the constant inputs it reads
+In: the package, a checkpoint (reclang safetensors), the output's name, a spec (JSON: the inputs
+it reads with their dtypes and symbolic shapes, example sizes, the model method computing it —
+`head_<name>` or `encoder_<name>` — and the metadata to record), and the constant inputs it reads
 (`constants/<input>.npy` beside the spec, only those). Out: the .onnx file (opset 13), whose
-inputs are the batched model inputs the head needs (symbolic dims stay dynamic), whose constants
-are baked in as initializers, and whose one output is the head; it is checked with onnx.checker.
-Prints a JSON line: the opset and onnx's version.
+inputs are the batched model inputs the output needs (symbolic dims stay dynamic), whose
+constants are baked in as initializers, whose one output is the head or encoder, and whose
+metadata_props hold the spec's metadata; it is checked with onnx.checker. Prints a JSON line: the
+opset and onnx's version.
 """
 
 import importlib
@@ -22,18 +24,19 @@ from .serve import load_constants
 OPSET = 13
 
 
-class Head(torch.nn.Module):
-    """The model computing one head from its inputs, positionally (as ONNX feeds them)."""
+class Output(torch.nn.Module):
+    """The model computing one head or encoder from its inputs, positionally (as ONNX feeds them)."""
 
-    def __init__(self, model, head, names, constants):
+    def __init__(self, model, method, output, names, constants):
         super().__init__()
         self.model = model
-        self.head = head
+        self.method = method
+        self.output = output
         self.names = names
         self.constants = constants
 
     def forward(self, *inputs):
-        return getattr(self.model, "head_" + self.head)(dict(self.constants, **dict(zip(self.names, inputs))))[self.head]
+        return getattr(self.model, self.method)(dict(self.constants, **dict(zip(self.names, inputs))))[self.output]
 
 
 def main(package, checkpoint, head, spec_path, out):
@@ -65,7 +68,13 @@ def main(package, checkpoint, head, spec_path, out):
             dynamic[i["name"]] = axes
     dynamic[head] = {0: spec["inputs"][0]["shape"][0]} if spec["inputs"] and isinstance(spec["inputs"][0]["shape"][0], str) else {}
     with torch.no_grad():
-        torch.onnx.export(Head(model, head, names, constants), tuple(examples), out, input_names=names, output_names=[head], dynamic_axes=dynamic, opset_version=OPSET)
+        module = Output(model, spec.get("method", "head_" + head), head, names, constants)
+        torch.onnx.export(module, tuple(examples), out, input_names=names, output_names=[head], dynamic_axes=dynamic, opset_version=OPSET)
+    graph = onnx.load(out)
+    for key, value in sorted(spec.get("metadata", {}).items()):
+        entry = graph.metadata_props.add()
+        entry.key, entry.value = key, value
+    onnx.save(graph, out)
     onnx.checker.check_model(onnx.load(out))
     print(json.dumps({"opset": OPSET, "onnx": onnx.__version__}))
 

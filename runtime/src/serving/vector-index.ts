@@ -19,8 +19,8 @@ export interface VectorIndex {
   readonly size: number;
   readonly dim: number;
   readonly similarity: Similarity;
-  /** The k vectors of highest similarity to `query`, best first. */
-  search(query: Float32Array, k: number): Neighbours;
+  /** The k vectors of highest similarity to `query`, best first; `ef`: HNSW's candidate list for this search (exact search ignores it). */
+  search(query: Float32Array, k: number, ef?: number): Neighbours;
 }
 
 /** A catalogue's vectors: ids[i] is the id of row i, vectors row-major [size, dim]. */
@@ -147,10 +147,10 @@ export async function hnswIndex(catalogue: Catalogue, similarity: Similarity, se
     size,
     dim,
     similarity,
-    search(query, k) {
+    search(query, k, ef = settings.efSearch) {
       const take = Math.min(k, size);
       // The candidate list must hold at least k.
-      index.setEf(Math.max(settings.efSearch, take));
+      index.setEf(Math.max(ef, take));
       const found = index.searchKnn(Array.from(query), take);
       return { ids: found.neighbors.map((r) => ids[r]!), scores: found.distances.map((d) => 1 - d) };
     },

@@ -57,8 +57,10 @@ export function generateModule(plan: Plan, source: string): string {
   const rewrites = torchRewrites(plan);
   for (const entry of ENTRIES)
     lines.push("", ...method(plan, rewrites, `entry_${entry}`, plan.entries[entry].outputs, entry === "train" ? plan.entries.train.updates : undefined));
-  // One method per head computing only that head, for serving (the ONNX export traces one).
+  // One method per head and per encoder computing only that value, for serving (the ONNX export
+  // traces one: a head, or a tower that retrieval serves apart from the other).
   for (const [head, step] of Object.entries(plan.entries.predict.outputs)) lines.push("", ...method(plan, rewrites, `head_${head}`, { [head]: step }));
+  for (const [encoder, step] of Object.entries(plan.entries.encode.outputs)) lines.push("", ...method(plan, rewrites, `encoder_${encoder}`, { [encoder]: step }));
   return lines.join("\n") + "\n";
 }
 
