@@ -12,7 +12,8 @@
 //    requests a second, and the serving process's peak resident memory (VmHWM).
 //
 // `node dist/bench/serving.js` runs it all; `node dist/bench/serving.js index <items>` is one
-// index measurement (what the driver spawns, so each size's memory is its own), one JSON line.
+// index measurement (what the driver spawns, so each size's memory is its own), one JSON line;
+// `node dist/bench/serving.js server` the server's part alone.
 
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
@@ -173,6 +174,8 @@ export async function benchServer(): Promise<string> {
 
 if (process.argv[2] === "index") {
   process.stdout.write(`${JSON.stringify(await measureIndex(Number(process.argv[3])))}\n`);
+} else if (process.argv[2] === "server") {
+  process.stdout.write(`${await benchServer()}\n`);
 } else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   process.stdout.write(`${benchIndex()}\n${await benchServer()}\n`);
 }

@@ -10,7 +10,7 @@ import { compileFiles } from "../../app/compile.js";
 import { useBackend } from "../../runtime/src/tfjs/backends.js";
 import { loadServingWeights } from "../../runtime/src/checkpoint/checkpoint.js";
 import { Executor } from "../../runtime/src/tfjs/executor.js";
-import { exportTorch } from "../../runtime/src/torch/export.js";
+import { exportTorch, TORCHRUN } from "../../runtime/src/torch/export.js";
 import { exportOnnx, onnxMetadata, type OnnxOutput } from "../../runtime/src/torch/onnx.js";
 import { fileSourceOf } from "../../runtime/src/data/source-config.js";
 import { copyFileSync, existsSync, mkdirSync } from "node:fs";
@@ -117,7 +117,9 @@ export const exportCommand: Command = async (args, io) => {
         io.stdout(
           `wrote ${shown}: the package ${written.packageName}, train.py and ${written.rows} training rows (${options.steps} steps of ${options.batch})\n`,
         );
-        io.stdout(`train it with: python3 ${shown}/train.py   or: torchrun --nproc_per_node=2 ${shown}/train.py\n`);
+        // --redirects/--tee: torch 1.13's torchrun on Python 3.11 fails with its defaults; newer torchruns accept them.
+        io.stdout(`train it with: python3 ${shown}/train.py\n`);
+        io.stdout(`or in 2 processes: ${TORCHRUN} ${shown}/train.py\n`);
       }
     }
     executor.dispose();

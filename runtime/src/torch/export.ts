@@ -20,6 +20,13 @@ import { writeTorchPackage } from "./package.js";
 import { pythonString } from "../literals.js";
 import { wireTensor } from "./torch-trainer.js";
 
+/**
+ * The torchrun command that starts an exported train.py in 2 processes. `--redirects 2 --tee 1`:
+ * Debian's torch 1.13 on Python 3.11 fails with torchrun's defaults for both (its enum flags);
+ * every later torchrun accepts them.
+ */
+export const TORCHRUN = "torchrun --standalone --nproc_per_node=2 --redirects 2 --tee 1";
+
 export interface ExportOptions {
   readonly source: string;
   readonly folder: string;
@@ -57,7 +64,7 @@ export async function exportTorch(executor: Executor, data: DataSet, options: Ex
   writeFileAtomic(
     join(options.folder, "train.py"),
     [
-      pythonString(`Train the model \`${plan.model}\` of ${options.source} with PyTorch: python3 train.py, or torchrun --nproc_per_node=N train.py.`),
+      pythonString(`Train the model \`${plan.model}\` of ${options.source} with PyTorch: python3 train.py, or ${TORCHRUN.replace("=2", "=N")} train.py.`),
       "",
       "import os",
       "import sys",
