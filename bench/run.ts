@@ -7,6 +7,7 @@ import { benchVariants } from "./variants.js";
 import { benchLsp } from "./lsp.js";
 import { benchTorch, benchTrain } from "./train.js";
 import { benchEmbeddings } from "./embeddings.js";
+import { benchIndex, benchServer } from "./serving.js";
 
 process.stdout.write(`machine: ${machine()}\n`);
 process.stdout.write(`${benchParse()}\n`);
@@ -17,3 +18,4 @@ const tfjs = await benchTrain();
 process.stdout.write(`${tfjs.text}\n`);
 process.stdout.write(`${await benchTorch(10, tfjs.compiled.wasm)}\n`);
 process.stdout.write(`${benchEmbeddings()}\n`);
+process.stdout.write(`${benchIndex()}\n${await benchServer()}\n`);
