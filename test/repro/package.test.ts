@@ -8,7 +8,7 @@
 // dependencies); in the reproduction tier for its minute or two of installing.
 
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -129,5 +129,57 @@ describe("the packed package, installed into an empty folder", () => {
     const webgpu = sh("npx", ["rec", "train", "--backend", "webgpu", "--steps", "1", "model.rec"]);
     expect(webgpu.status).toBe(1);
     expect(webgpu.stderr).toContain("npm install webgpu@0.6.2 @tensorflow/tfjs-backend-webgpu@4.22.0");
+
+    // Serving from the installed package: train the serving example briefly, embed its items,
+    // score a file's rows, and answer /predict and /retrieve over HTTP until SIGTERM.
+    mkdirSync(join(app, "serving", "data"), { recursive: true });
+    copyFileSync(join(ROOT, "examples/serving/model.rec"), join(app, "serving", "model.rec"));
+    copyFileSync(join(ROOT, "examples/serving/data/pairs.parquet"), join(app, "serving", "data", "pairs.parquet"));
+    const trained = sh("npx", ["rec", "train", "--steps", "5", "--out", "serving-run", "serving/model.rec"]);
+    expect(trained.status, trained.stderr).toBe(0);
+    const checkpoint = join("serving-run", "checkpoint.safetensors");
+    const embedded = sh("npx", ["rec", "embed", "--checkpoint", checkpoint, "--encoder", "item", "--out", "items.parquet", "serving/model.rec"]);
+    expect(embedded.status, embedded.stderr).toBe(0);
+    writeFileSync(join(app, "rows.csv"), "user,item\n3,5\n4,7\n");
+    const scored = sh("npx", ["rec", "predict", "--checkpoint", checkpoint, "--data", "rows.csv", "serving/model.rec"]);
+    expect(scored.status, scored.stderr).toBe(0);
+    expect(
+      scored.stdout
+        .trim()
+        .split("\n")
+        .map((l) => Object.keys(JSON.parse(l) as object)),
+    ).toEqual([
+      ["row", "score"],
+      ["row", "score"],
+    ]);
+    // The installed command itself (npx would stand between the signal and the server).
+    const server = spawn(
+      join(app, "node_modules", ".bin", "rec"),
+      ["serve", "--checkpoint", checkpoint, "--index", "items.parquet", "--query", "user", "--port", "0", "serving/model.rec"],
+      {
+        cwd: app,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      server.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        const match = /listening on (\S+)/.exec(out);
+        if (match) resolve(match[1]!);
+      });
+      server.on("exit", (code) => reject(new Error(`rec serve exited ${code}`)));
+    });
+    const post = async (path: string, body: unknown) => (await fetch(url + path, { method: "POST", body: JSON.stringify(body) })).json();
+    expect(await post("/predict", { rows: [{ user: 3, item: 5 }] })).toEqual({ predictions: [{ score: expect.any(Number) }] });
+    const found = (await post("/retrieve", { rows: [{ user: 3 }], k: 5 })) as { results: { ids: number[] }[] };
+    expect(found.results[0]!.ids).toHaveLength(5);
+    // hnswlib-node is an optional dependency with a native addon: approximate search where it built, exact otherwise.
+    const built = existsSync(join(app, "node_modules", "hnswlib-node", "build", "Release", "addon.node"));
+    const metadata = (await (await fetch(`${url}/metadata`)).json()) as { retrieve: { index: { kind: string } } };
+    expect(metadata.retrieve.index.kind).toBe(built ? "hnsw" : "exact");
+    const exited = new Promise<number | null>((resolve) => server.on("exit", (code) => resolve(code)));
+    server.kill("SIGTERM");
+    expect(await exited).toBe(0);
   });
 });

@@ -50,16 +50,7 @@ describe.skipIf(typeof torch === "string")(`the exported package trains alone an
     expect(torchrunArgs).toContain("--redirects");
     const two = spawnSync(
       python,
-      [
-        "-m",
-        "torch.distributed.run",
-        ...torchrunArgs,
-        join(exported, "train.py"),
-        "--threads",
-        "1",
-        "--out",
-        join(exported, "two"),
-      ],
+      ["-m", "torch.distributed.run", ...torchrunArgs, join(exported, "train.py"), "--threads", "1", "--out", join(exported, "two")],
       { encoding: "utf8" },
     );
     expect(two.status, two.stderr.slice(-3000)).toBe(0);
