@@ -89,7 +89,8 @@ describe("weights saved by PyTorch", () => {
 
   it("names both sides of a shape mismatch, a transposed kernel, a dtype and a map entry that names nothing", async () => {
     const map =
-      'map = { users: "user_rows", items: "item_rows", norm: "probability.layer_norm", "tower.0": "tower.layers.0", "tower.2": "tower.layers.1", extra: "nowhere" }';
+      'map = { users: "user_rows", items: "item_rows", norm: "probability.layer_norm", ' +
+      '"tower.0": "tower.layers.0", "tower.2": "tower.layers.1", extra: "nowhere" }';
     const dir = variant("mismatches", map, (tensors) => {
       const items = tensors.get("items.weight")!;
       tensors.set("items.weight", { ...items, shape: [20, 16] });

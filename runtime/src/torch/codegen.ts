@@ -60,7 +60,8 @@ export function generateModule(plan: Plan, source: string): string {
   // One method per head and per encoder computing only that value, for serving (the ONNX export
   // traces one: a head, or a tower that retrieval serves apart from the other).
   for (const [head, step] of Object.entries(plan.entries.predict.outputs)) lines.push("", ...method(plan, rewrites, `head_${head}`, { [head]: step }));
-  for (const [encoder, step] of Object.entries(plan.entries.encode.outputs)) lines.push("", ...method(plan, rewrites, `encoder_${encoder}`, { [encoder]: step }));
+  for (const [encoder, step] of Object.entries(plan.entries.encode.outputs))
+    lines.push("", ...method(plan, rewrites, `encoder_${encoder}`, { [encoder]: step }));
   return lines.join("\n") + "\n";
 }
 
