@@ -27,7 +27,7 @@ function variant(
   mkdirSync(dir, { recursive: true });
   for (const file of ["rows.jsonl", "weights.safetensors"]) copyFileSync(join(FIXTURE, file), join(dir, file));
   const spec = readFileSync(join(FIXTURE, "scorer.rec"), "utf8");
-  writeFileSync(join(dir, "scorer.rec"), map === undefined ? spec.replace(/\n\s*map = \{[^\n]*\}/, "") : spec.replace(/map = \{[^\n]*\}/, map));
+  writeFileSync(join(dir, "scorer.rec"), map === undefined ? spec.replace(/\n\s*map = \{[^}]*\}/, "") : spec.replace(/map = \{[^}]*\}/, map));
   if (edit) {
     const tensors = decodeSafetensors(readFileSync(join(FIXTURE, "weights.safetensors"))).tensors as Map<string, never>;
     edit(tensors);
