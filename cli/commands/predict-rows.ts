@@ -20,7 +20,8 @@ import { useBackend, type BackendName } from "../../runtime/src/tfjs/backends.js
 import { Executor } from "../../runtime/src/tfjs/executor.js";
 import { bindConstants } from "../../runtime/src/tfjs/feeds.js";
 import { EXIT, type CliIo } from "../io.js";
-import type { CommandArgs } from "./shared.js";
+import { dimSizesFrom, type CommandArgs } from "./shared.js";
+import { inputsOf } from "../../runtime/src/serve.js";
 import { reportingUserErrors } from "./user-errors.js";
 
 export function predictRows(args: CommandArgs, io: CliIo, plan: Plan): Promise<number> {
@@ -31,6 +32,8 @@ export function predictRows(args: CommandArgs, io: CliIo, plan: Plan): Promise<n
     return Promise.resolve(EXIT.usage);
   }
   const out = option("out");
+  const sizes = dimSizesFrom(args, io);
+  if (!sizes) return Promise.resolve(EXIT.usage);
   return reportingUserErrors(io, async () => {
     const dataPath = resolve(io.cwd, option("data")!);
     const format = formatOf(dataPath);
@@ -44,7 +47,7 @@ export function predictRows(args: CommandArgs, io: CliIo, plan: Plan): Promise<n
       await bindConstants(executor, await openData(plan, plan.train[0]?.settings["data"] as string | undefined, { seed: 0, baseDir: specDir }));
     const vocabFile = join(dirname(checkpoint), "vocab.json");
     const vocabularies = existsSync(vocabFile) ? loadVocabularies(vocabFile) : new Map<string, string[]>();
-    const scorer = new RowScorer(executor, predictSchemaOf(plan, specDir), vocabularies, option("data")!);
+    const scorer = new RowScorer(executor, predictSchemaOf(plan, specDir, inputsOf(plan), sizes), vocabularies, option("data")!);
     const withInputs = args.options.get("with-inputs") === true;
     const skip = args.options.get("skip-bad-rows") === true;
     const scored: ScoredRow[] = [];

@@ -46,6 +46,15 @@ export const trainSpec: CommandSpec = {
   ],
 };
 
+/** The size of a symbolic dim that rows fix (a history length), for scoring rows of a model trained on a synthetic world. */
+const dimOption: OptionSpec = {
+  name: "dim",
+  description: "The size of a symbolic dim of the rows, e.g. L=20 (repeatable; a model trained from a file takes them from its schema)",
+  values: [],
+  valueName: "NAME=SIZE",
+  repeatable: true,
+};
+
 const modelOptions: OptionSpec[] = [
   {
     name: "checkpoint",
@@ -106,6 +115,7 @@ export const predictSpec: CommandSpec = {
       valueName: "FILE",
     },
     { name: "with-inputs", description: "With --data: give the inputs as the model saw them (ids after the vocabulary) beside each row's heads" },
+    dimOption,
   ],
 };
 
@@ -135,6 +145,7 @@ export const serveSpec: CommandSpec = {
     { name: "similarity", description: "With --index: how the model scores a query against an item", values: ["dot", "cosine"], default: "dot" },
     { name: "exact", description: "With --index: exact search even where hnswlib-node (approximate search) is installed" },
     { name: "max-batch", description: "Rows per model call, and the most one request may send", values: [], valueName: "N", default: "256" },
+    dimOption,
     { name: "max-body", description: "The largest request body, in bytes", values: [], valueName: "BYTES", default: "1048576" },
     { name: "backend", description: "Where to run", values: ["auto", "cpu", "wasm", "webgpu", "tensorflow"], default: "auto" },
     colorOption,

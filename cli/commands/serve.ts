@@ -6,13 +6,13 @@
 
 import { dirname, resolve } from "node:path";
 import { predictSchemaOf } from "../../runtime/src/score-rows.js";
-import { inputsOfSteps } from "../../runtime/src/serve.js";
+import { inputsOf, inputsOfSteps } from "../../runtime/src/serve.js";
 import { predictionServer, DEFAULT_HTTP } from "../../runtime/src/serving/http.js";
 import { ServingSession } from "../../runtime/src/serving/session.js";
 import { openIndex, readCatalogue, type Similarity } from "../../runtime/src/serving/vector-index.js";
 import type { BackendName } from "../../runtime/src/tfjs/backends.js";
 import { EXIT } from "../io.js";
-import { chosenModel, compileArgs, type Command } from "./shared.js";
+import { chosenModel, compileArgs, dimSizesFrom, type Command } from "./shared.js";
 import { reportingUserErrors } from "./user-errors.js";
 
 export const serveCommand: Command = async (args, io) => {
@@ -31,6 +31,8 @@ export const serveCommand: Command = async (args, io) => {
   if (maxBatch === undefined) return usage(`--max-batch ${option("max-batch")}: a whole number of rows, at least 1`);
   if (maxBody === undefined) return usage(`--max-body ${option("max-body")}: a whole number of bytes, at least 64`);
   if ((option("index") === undefined) !== (option("query") === undefined)) return usage("--index VECTORS.parquet and --query ENCODER go together");
+  const sizes = dimSizesFrom(args, io);
+  if (!sizes) return EXIT.usage;
   const result = compileArgs(args, io);
   if (typeof result === "number") return result;
   const index = chosenModel(result, args, io);
@@ -51,12 +53,12 @@ export const serveCommand: Command = async (args, io) => {
         `index: ${vectors.kind === "hnsw" ? "approximate (hnswlib-node HNSW)" : "exact"} over ${vectors.size.toLocaleString("en-US")} ` +
           `vectors of ${vectors.dim}, ready in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
       );
-      retrieval = { encoder: query, schema: predictSchemaOf(plan, specDir, inputsOfSteps(plan, [step])), index: vectors };
+      retrieval = { encoder: query, schema: predictSchemaOf(plan, specDir, inputsOfSteps(plan, [step]), sizes), index: vectors };
     }
     const session = await ServingSession.open({
       plan,
       checkpoint: resolve(io.cwd, option("checkpoint")!),
-      predictSchema: predictSchemaOf(plan, specDir),
+      predictSchema: predictSchemaOf(plan, specDir, inputsOf(plan), sizes),
       ...(retrieval ? { retrieval } : {}),
       backend: option("backend") as BackendName,
       maxBatch,

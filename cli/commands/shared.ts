@@ -58,6 +58,22 @@ export function overridesFrom(args: CommandArgs, io: CliIo, option = "set"): Map
   return overrides;
 }
 
+/** `--dim L=20` (repeatable): the sizes of symbolic dims rows fix, whole numbers of at least 1; undefined after an error. */
+export function dimSizesFrom(args: CommandArgs, io: CliIo): Map<string, number> | undefined {
+  const given = overridesFrom(args, io, "dim");
+  if (!given) return undefined;
+  const sizes = new Map<string, number>();
+  for (const [name, text] of given) {
+    const size = Number(text);
+    if (!Number.isInteger(size) || size < 1) {
+      io.stderr(`error: \`--dim ${name}=${text}\`: a size is a whole number of at least 1\n`);
+      return undefined;
+    }
+    sizes.set(name, size);
+  }
+  return sizes;
+}
+
 /**
  * Reports what checking or compiling found: an unreadable file (exit 2), then the diagnostics.
  * Returns the exit code when the command must stop: always for an unreadable file, and for

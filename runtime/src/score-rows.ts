@@ -29,10 +29,16 @@ export interface ScoredRow {
 /**
  * The schema rows are read with: the train block's file schema, narrowed to the fields the heads
  * read (labels are not needed to score), or, for a model trained on a synthetic world, one field
- * per input the heads read, its column named as the input. An input with a size the rows cannot
- * fix (a symbolic dim other than the batch's) needs a schema.
+ * per input the heads read, its column named as the input. A symbolic size other than the
+ * batch's (a history length `L`) takes its value from `sizes` (`--dim L=20`): every row holds
+ * lists of that length.
  */
-export function predictSchemaOf(plan: Plan, baseDir: string, inputs: readonly PlanInput[] = inputsOf(plan)): PlanSchema {
+export function predictSchemaOf(
+  plan: Plan,
+  baseDir: string,
+  inputs: readonly PlanInput[] = inputsOf(plan),
+  sizes: ReadonlyMap<string, number> = new Map(),
+): PlanSchema {
   const needed = new Set(inputs.map((i) => i.name));
   const source = fileSourceOf(plan, plan.train[0]?.settings["data"] as string | undefined, baseDir);
   if (source) {
@@ -44,11 +50,11 @@ export function predictSchemaOf(plan: Plan, baseDir: string, inputs: readonly Pl
     const [, ...rest] = input.type.shape;
     const shape = rest.map((d) => {
       try {
-        return evaluateDim(d, new Map());
+        return evaluateDim(d, sizes);
       } catch {
         throw new DataSourceError(
-          `the input \`${input.name}\` has the size \`${String(d)}\`, which rows cannot fix: ` +
-            `train ${plan.model} on a file with a schema (its fields give every size) to score rows`,
+          `the input \`${input.name}\` has the size \`${String(d)}\`: give it with --dim ` +
+            `(\`--dim ${String(d).match(/[A-Za-z_]\w*/)?.[0] ?? "L"}=20\`), or train ${plan.model} on a file whose schema gives every size`,
         );
       }
     });
