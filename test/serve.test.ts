@@ -5,7 +5,7 @@
 // server keeps answering. The command itself listens on 127.0.0.1 and exits cleanly on SIGTERM.
 
 import { spawn } from "node:child_process";
-import { mkdirSync, rmSync } from "node:fs";
+import { appendFileSync, copyFileSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileFiles } from "../app/compile.js";
@@ -16,7 +16,7 @@ import { inputsOfSteps } from "../runtime/src/serve.js";
 import { predictionServer, type PredictionServer } from "../runtime/src/serving/http.js";
 import { MicroBatcher } from "../runtime/src/serving/micro-batch.js";
 import { ServingSession } from "../runtime/src/serving/session.js";
-import { exactIndex, openIndex, readCatalogue } from "../runtime/src/serving/vector-index.js";
+import { exactIndex, hnswIndex, indexCacheFor, loadHnswlib, openIndex, readCatalogue } from "../runtime/src/serving/vector-index.js";
 import { useBackend } from "../runtime/src/tfjs/backends.js";
 import { Executor } from "../runtime/src/tfjs/executor.js";
 import { tf } from "../runtime/src/tfjs/tf.js";
@@ -29,6 +29,8 @@ const scratch = join(ROOT, ".tmp", "serve");
 const checkpoint = join(scratch, "weights.safetensors");
 const vectors = join(scratch, "items.parquet");
 const plan = compileFiles([join(EXAMPLE, "model.rec")]).plans[0]!;
+const hasHnswlib = (await loadHnswlib()) !== undefined;
+const hnswNote = hasHnswlib ? "" : " (skipped: hnswlib-node, an optional dependency, did not build here)";
 
 let server: PredictionServer;
 let url = "";
@@ -47,7 +49,7 @@ beforeAll(async () => {
   reference = new Executor(plan, 7);
   await saveCheckpoint(reference, checkpoint, { step: "0" });
   await embedCatalogue(reference, "item", 256, vectors);
-  const index = await openIndex(await readCatalogue(vectors), "dot");
+  const index = await openIndex(await readCatalogue(vectors), "dot", { cache: indexCacheFor(vectors, "dot") });
   const session = await ServingSession.open({
     plan,
     checkpoint,
@@ -144,6 +146,20 @@ describe("rec serve", () => {
     });
     // 1,000 items at ef 64: the approximate index finds the exact top 10 (exact search where hnswlib-node is absent).
     expect(agree / (users.length * 10)).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it.skipIf(!hasHnswlib)(`keeps the built graph beside the vectors and reads it back while they are the same${hnswNote}`, async () => {
+    const catalogue = await readCatalogue(vectors);
+    const again = await hnswIndex(catalogue, "dot", undefined, indexCacheFor(vectors, "dot"));
+    expect(again!.cached).toBe(true);
+    const query = catalogue.vectors.subarray(0, catalogue.dim);
+    expect(again!.search(query, 10).ids).toEqual((await openIndex(catalogue, "dot")).search(query, 10).ids);
+    // Other vectors (a new `rec embed`) are another key: the graph is built again, not read.
+    expect(indexCacheFor(vectors, "cosine").key).not.toBe(indexCacheFor(vectors, "dot").key);
+    const changed = join(scratch, "changed.parquet");
+    copyFileSync(vectors, changed);
+    appendFileSync(changed, " ");
+    expect(indexCacheFor(changed, "dot").key).not.toBe(indexCacheFor(vectors, "dot").key);
   });
 
   it("answers every bad request with a 400 or 413 naming the field, and keeps serving", async () => {

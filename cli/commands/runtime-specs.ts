@@ -144,6 +144,7 @@ export const serveSpec: CommandSpec = {
     { name: "query", description: "With --index: the encoder that turns a request's row into a query vector", values: [], valueName: "ENCODER" },
     { name: "similarity", description: "With --index: how the model scores a query against an item", values: ["dot", "cosine"], default: "dot" },
     { name: "exact", description: "With --index: exact search even where hnswlib-node (approximate search) is installed" },
+    { name: "no-index-cache", description: "With --index: build the graph and keep it nowhere (by default it is kept beside the vectors as VECTORS.hnsw)" },
     { name: "max-batch", description: "Rows per model call, and the most one request may send", values: [], valueName: "N", default: "256" },
     dimOption,
     { name: "max-body", description: "The largest request body, in bytes", values: [], valueName: "BYTES", default: "1048576" },

@@ -9,7 +9,7 @@ import { predictSchemaOf } from "../../runtime/src/score-rows.js";
 import { inputsOf, inputsOfSteps } from "../../runtime/src/serve.js";
 import { predictionServer, DEFAULT_HTTP } from "../../runtime/src/serving/http.js";
 import { ServingSession } from "../../runtime/src/serving/session.js";
-import { openIndex, readCatalogue, type Similarity } from "../../runtime/src/serving/vector-index.js";
+import { indexCacheFor, openIndex, readCatalogue, type Similarity } from "../../runtime/src/serving/vector-index.js";
 import type { BackendName } from "../../runtime/src/tfjs/backends.js";
 import { EXIT } from "../io.js";
 import { chosenModel, compileArgs, dimSizesFrom, type Command } from "./shared.js";
@@ -47,11 +47,17 @@ export const serveCommand: Command = async (args, io) => {
       if (step === undefined)
         return usage(`model ${plan.model} has no encoder \`${query}\` (its encoders: ${Object.keys(plan.entries.encode.outputs).join(", ")})`);
       const started = performance.now();
-      const catalogue = await readCatalogue(resolve(io.cwd, option("index")!));
-      const vectors = await openIndex(catalogue, (option("similarity") ?? "dot") as Similarity, args.options.get("exact") === true);
+      const vectorsPath = resolve(io.cwd, option("index")!);
+      const catalogue = await readCatalogue(vectorsPath);
+      const similarity = (option("similarity") ?? "dot") as Similarity;
+      // The graph is kept beside the vectors (items.parquet.hnsw) for the next start, unless --no-index-cache.
+      const cache = args.options.get("no-index-cache") === true ? undefined : indexCacheFor(vectorsPath, similarity);
+      const vectors = await openIndex(catalogue, similarity, { exact: args.options.get("exact") === true, ...(cache ? { cache } : {}) });
+      const how =
+        vectors.kind === "exact" ? "exact" : `approximate (hnswlib-node HNSW${"cached" in vectors && vectors.cached ? `, read from ${cache!.path}` : ""})`;
       io.stderr(
-        `index: ${vectors.kind === "hnsw" ? "approximate (hnswlib-node HNSW)" : "exact"} over ${vectors.size.toLocaleString("en-US")} ` +
-          `vectors of ${vectors.dim}, ready in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+        `index: ${how} over ${vectors.size.toLocaleString("en-US")} vectors of ${vectors.dim}, ` +
+          `ready in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
       );
       retrieval = { encoder: query, schema: predictSchemaOf(plan, specDir, inputsOfSteps(plan, [step]), sizes), index: vectors };
     }

@@ -4,6 +4,9 @@
 // items of highest score for this query vector": approximate, through hnswlib-node (HNSW graphs,
 // Malkov & Yashunin, 2018) where that optional native package is installed, else exact.
 
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { openAtomic, writeFileAtomic } from "../atomic-write.js";
 import { DataFileError, readRows } from "../data/tables.js";
 
 export type Similarity = "dot" | "cosine";
@@ -114,10 +117,31 @@ interface HnswModule {
     dim: number,
   ) => {
     initIndex(max: number, m?: number, efConstruction?: number, seed?: number): void;
+    readIndexSync(path: string): void;
+    writeIndexSync(path: string): void;
+    getCurrentCount(): number;
     addPoint(point: number[], label: number): void;
     setEf(ef: number): void;
     searchKnn(point: number[], k: number): { distances: number[]; neighbors: number[] };
   };
+}
+
+/**
+ * Where a built index is kept for the next start: `<cache>.hnsw` beside a JSON key naming what it
+ * was built from (the vectors' SHA-256, the similarity, the settings). A start whose key matches
+ * reads the graph instead of building it (160 s at 1,000,000 items); any other builds and replaces
+ * it, both files written atomically.
+ */
+export interface IndexCache {
+  readonly path: string;
+  readonly key: string;
+}
+
+/** The cache of the index of a vectors file: keyed by its bytes, so a new `rec embed` is never served a stale graph. */
+export function indexCacheFor(vectorsPath: string, similarity: Similarity, settings: HnswSettings = DEFAULT_HNSW): IndexCache {
+  const hash = createHash("sha256").update(readFileSync(vectorsPath)).digest("hex");
+  const { m, efConstruction, seed } = settings;
+  return { path: `${vectorsPath}.hnsw`, key: JSON.stringify({ vectors: hash, similarity, m, efConstruction, seed }) };
 }
 
 /** hnswlib-node when installed (an optional dependency with a native addon), else undefined. */
@@ -135,15 +159,32 @@ export async function loadHnswlib(): Promise<HnswModule | undefined> {
  * scores returned are the similarities again), or undefined where hnswlib-node is not installed.
  * Labels are row numbers; ids are mapped back.
  */
-export async function hnswIndex(catalogue: Catalogue, similarity: Similarity, settings: HnswSettings = DEFAULT_HNSW): Promise<VectorIndex | undefined> {
+export async function hnswIndex(
+  catalogue: Catalogue,
+  similarity: Similarity,
+  settings: HnswSettings = DEFAULT_HNSW,
+  cache?: IndexCache,
+): Promise<(VectorIndex & { readonly cached: boolean }) | undefined> {
   const hnswlib = await loadHnswlib();
   if (!hnswlib) return undefined;
   const { ids, vectors, dim } = catalogue;
   const size = ids.length;
   const index = new hnswlib.HierarchicalNSW(similarity === "dot" ? "ip" : "cosine", dim);
-  index.initIndex(size, settings.m, settings.efConstruction, settings.seed);
-  for (let r = 0; r < size; r++) index.addPoint(Array.from(vectors.subarray(r * dim, (r + 1) * dim)), r);
+  const keyFile = cache && `${cache.path}.json`;
+  const cached = !!cache && existsSync(cache.path) && existsSync(keyFile!) && readFileSync(keyFile!, "utf8") === cache.key;
+  if (cached) index.readIndexSync(cache.path);
+  if (!cached || index.getCurrentCount() !== size) {
+    index.initIndex(size, settings.m, settings.efConstruction, settings.seed);
+    for (let r = 0; r < size; r++) index.addPoint(Array.from(vectors.subarray(r * dim, (r + 1) * dim)), r);
+    if (cache) {
+      const graph = openAtomic(cache.path);
+      index.writeIndexSync(graph.temporary);
+      graph.commit();
+      writeFileAtomic(keyFile!, cache.key);
+    }
+  }
   return {
+    cached,
     kind: "hnsw",
     size,
     dim,
@@ -158,7 +199,7 @@ export async function hnswIndex(catalogue: Catalogue, similarity: Similarity, se
   };
 }
 
-/** The approximate index where hnswlib-node is installed, exact search otherwise (or when asked). */
-export async function openIndex(catalogue: Catalogue, similarity: Similarity, exact = false, settings?: HnswSettings): Promise<VectorIndex> {
-  return (exact ? undefined : await hnswIndex(catalogue, similarity, settings)) ?? exactIndex(catalogue, similarity);
+/** The approximate index where hnswlib-node is installed (read from `cache` when it holds this one), exact search otherwise (or when asked). */
+export async function openIndex(catalogue: Catalogue, similarity: Similarity, options: { exact?: boolean; cache?: IndexCache } = {}): Promise<VectorIndex> {
+  return (options.exact ? undefined : await hnswIndex(catalogue, similarity, DEFAULT_HNSW, options.cache)) ?? exactIndex(catalogue, similarity);
 }
