@@ -91,7 +91,10 @@ describe("the packed package, installed into an empty folder", () => {
       join(app, "typed.ts"),
       `import { compile } from "reclang";\nimport { ServingModel, type Plan } from ` +
         `"reclang/serve";\nconst plan: Plan = compile(["model.rec"]).plans[0]!;\nexport const open ` +
-        `= (path: string): Promise<ServingModel> => ServingModel.open(plan, path, {});\n`,
+        `= (path: string): Promise<ServingModel> => ServingModel.open(plan, path, {});\n` +
+        `import { DEFAULT_HTTP, predictionServer, predictSchemaOf, ServingSession } from "reclang/server";\n` +
+        `export const serve = async (path: string): Promise<string> => predictionServer(await ServingSession.open(` +
+        `{ plan, checkpoint: path, predictSchema: predictSchemaOf(plan, "."), maxBatch: 64 }), { ...DEFAULT_HTTP, port: 0 }).listen();\n`,
     );
     writeFileSync(
       join(app, "tsconfig.json"),
