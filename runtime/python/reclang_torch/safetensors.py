@@ -3,7 +3,8 @@ length, a JSON header ({name: {dtype, shape, data_offsets}}, `__metadata__`), th
 
 The metadata's `data_sha256` is the SHA-256 of the tensor table (the header's tensor entries as a
 JSON list of [name, {dtype, shape, data_offsets}] pairs sorted by name, without spaces) followed
-by the data: reclang refuses a checkpoint without it (runtime/src/checkpoint/safetensors.ts).
+by the data: reclang checks it when present and requires it of a file whose metadata names a
+plan_hash, as reclang's own checkpoints do (runtime/src/checkpoint/safetensors.ts).
 """
 
 import hashlib
