@@ -46,6 +46,14 @@ export const trainSpec: CommandSpec = {
   ],
 };
 
+/** The weights a command runs with. */
+const checkpointOption: OptionSpec = {
+  name: "checkpoint",
+  description: "The weights: a .safetensors file (`rec train`'s, or another tool's named by the spec's `init { map }`)",
+  values: [],
+  valueName: "PATH",
+};
+
 /** The size of a symbolic dim that rows fix (a history length), for scoring rows of a model trained on a synthetic world. */
 const dimOption: OptionSpec = {
   name: "dim",
@@ -56,12 +64,7 @@ const dimOption: OptionSpec = {
 };
 
 const modelOptions: OptionSpec[] = [
-  {
-    name: "checkpoint",
-    description: "The weights: a .safetensors file (`rec train`'s, or another tool's named by the spec's `init { map }`)",
-    values: [],
-    valueName: "PATH",
-  },
+  checkpointOption,
   { name: "backend", description: "Where to run", values: ["auto", "cpu", "wasm", "webgpu", "tensorflow"], default: "auto" },
   { name: "batch", description: "Examples per batch (default: the train block's `batch`)", values: [], valueName: "N" },
   { name: "seed", description: "Seed of the data", values: [], valueName: "N", default: "0" },
@@ -124,12 +127,7 @@ export const serveSpec: CommandSpec = {
   summary: "Serve a trained model over HTTP: POST /predict (heads), POST /retrieve (top-k items), GET /health, GET /metadata.",
   usage: "rec serve --checkpoint PATH [--index VECTORS.parquet --query ENCODER] [options] FILE",
   options: [
-    {
-      name: "checkpoint",
-      description: "The weights: a .safetensors file (`rec train`'s, or another tool's named by the spec's `init { map }`)",
-      values: [],
-      valueName: "PATH",
-    },
+    checkpointOption,
     { name: "model", description: "Which model of the file (default: the first)", values: [], valueName: "NAME" },
     { name: "set", description: "Override a model param, as in training (repeatable)", values: [], valueName: "NAME=VALUE", repeatable: true },
     {
@@ -160,12 +158,7 @@ export const embedSpec: CommandSpec = {
     "its catalogue) to a Parquet file of (id, vector) rows, a row group per batch.",
   usage: "rec embed --checkpoint PATH --out FILE.parquet [options] FILE",
   options: [
-    {
-      name: "checkpoint",
-      description: "The weights: a .safetensors file (`rec train`'s, or another tool's named by the spec's `init { map }`)",
-      values: [],
-      valueName: "PATH",
-    },
+    checkpointOption,
     { name: "encoder", description: "Which encoder (default: the model's only one)", values: [], valueName: "NAME" },
     { name: "out", description: "The Parquet file to write (atomically)", values: [], valueName: "FILE" },
     { name: "model", description: "Which model of the file (default: the first)", values: [], valueName: "NAME" },
