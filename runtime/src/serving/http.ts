@@ -92,7 +92,7 @@ async function answer(session: ServingSession, options: HttpOptions, request: In
       const encoded = encodeRows(session.predictScorer, rows, session.options.maxBatch);
       const scored = await session.predictBatcher.submit(encoded);
       return send(response, 200, {
-        predictions: scored.map((s, i) => (withInputs ? { ...s.heads, inputs: inputsOf(encoded[i]!) } : s.heads)),
+        predictions: scored.map((s, i) => (withInputs ? { ...s.heads, inputs: encodedInputs(encoded[i]!) } : s.heads)),
       });
     }
     if (!session.queryScorer)
@@ -169,7 +169,7 @@ function encodeRows(scorer: RowScorer, rows: unknown[], maxBatch: number): Encod
 }
 
 /** The inputs as the model saw them: a number, or a list for a field with a shape. */
-const inputsOf = (row: EncodedRow) => Object.fromEntries([...row.fields].map(([name, v]) => [name, v.length === 1 ? v[0] : Array.from(v)]));
+const encodedInputs = (row: EncodedRow) => Object.fromEntries([...row.fields].map(([name, v]) => [name, v.length === 1 ? v[0] : Array.from(v)]));
 
 function send(response: ServerResponse, status: number, body: unknown): void {
   if (response.headersSent) return void response.end();
