@@ -87,10 +87,9 @@ describe("weights saved by PyTorch", () => {
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
-  it("names both sides of a shape mismatch, a transposed kernel, a dtype and a map entry that names nothing", async () => {
+  it("names both sides of a shape mismatch, a transposed kernel and a dtype", async () => {
     const map =
-      'map = { users: "user_rows", items: "item_rows", norm: "probability.layer_norm", ' +
-      '"tower.0": "tower.layers.0", "tower.2": "tower.layers.1", extra: "nowhere" }';
+      'map = { users: "user_rows", items: "item_rows", norm: "probability.layer_norm", ' + '"tower.0": "tower.layers.0", "tower.2": "tower.layers.1" }';
     const dir = variant("mismatches", map, (tensors) => {
       const items = tensors.get("items.weight")!;
       tensors.set("items.weight", { ...items, shape: [20, 16] });
@@ -107,7 +106,13 @@ describe("weights saved by PyTorch", () => {
       /`tower.2.kernel` is \[1,12\] in the checkpoint but `tower.layers.1.kernel` is \[12,1\] in the model: the transpose; .*`tower.2.weight`/,
     );
     expect(stderr).toMatch(/`users.weight` is I32 in the checkpoint, not a float weight for `user_rows.table`/);
-    expect(stderr).toMatch(/the map's `"extra": "nowhere"` names no weight of the model/);
+  });
+
+  it("refuses a map entry that names no weight of the model before reading any file (REC2035)", async () => {
+    const dir = variant("typo", 'map = { users: "user_row" }');
+    const { code, stderr } = await predict(dir);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/error\[REC2035\]: the map's entry `users` names `user_row`, which is no weight of the model[\s\S]*scorer\.rec:\d+:\d+/);
   });
 
   it("refuses pickled PyTorch files without opening them, pointing at safetensors", async () => {

@@ -210,6 +210,33 @@ export const NAME_CODES: readonly CodeEntry[] = [
       help: "a reference is a second instance of the same module as its source (`let ref = MLP([…])` beside `let policy = MLP([…])`)",
     }),
   },
+  {
+    code: "REC2035",
+    severity: "error",
+    summary:
+      'A name map for weights from another file (`init { map = { "user_tower.0": "user.mlp.layers.0" } }`) ' +
+      "that is not a record of strings, or whose model side names no weight of the model.",
+    example:
+      'import { Dense } from "std/nn"\n\nmodel M {\n  dims B\n  input x: f32[B, 4]\n  head h = Dense(2)(x)\n  ' +
+      'train {\n    init { from = "weights.safetensors", map = { "fc": "tower" } }\n  }\n}\n',
+    build: byCase({
+      "not-record": () => ({
+        message: "`map` must be a record from the file's names to the model's",
+        label: "not a record",
+        help: 'write `map = { "user_tower.0": "user.mlp.layers.0" }`: a checkpoint name or prefix on the left, a weight name or prefix on the right',
+      }),
+      "not-string": (a) => ({
+        message: `the map's entry \`${a["key"]}\` must name the model's weights as a string`,
+        label: "not a string",
+        help: "the right side is a weight's qualified name or a prefix of some, as `rec build` lists them under `params`",
+      }),
+      "no-weights": (a) => ({
+        message: `the map's entry \`${a["key"]}\` names \`${a["target"]}\`, which is no weight of the model and no prefix of one`,
+        label: "names no weights",
+        help: `the model's weights start with ${a["known"]}; \`rec build\` lists them all under \`params\``,
+      }),
+    }),
+  },
 
   {
     code: "REC3001",

@@ -112,6 +112,7 @@ export function checkTrainBlocks(
       }
     }
 
+    checkInitMap(el, block, settings, weights, ctx);
     checkTaskShares(el, block, settings, ctx);
 
     const privacyNode = settingNode(block.settings, "label_privacy");
@@ -197,4 +198,34 @@ export function trainsWeight(stages: readonly TrainStage[]): (name: string) => b
   const fixed = [...stringsOf(settings.get("freeze")), ...(references && !("kind" in references) ? [...references.keys()] : [])];
   const only = stringsOf(activeBlock(settings, "gradients")?.get("only"));
   return (name) => !fixed.some((f) => under(name, f)) && (only.length === 0 || only.some((o) => under(name, o)));
+}
+
+/**
+ * `init { map = { "user_tower.0": "user.mlp.layers.0" } }` (REC2035): a record whose right sides
+ * are strings naming weights of this model (a weight or a prefix of some), so a typo is caught
+ * before any file is read. The left sides name the checkpoint's tensors, known only when loading.
+ */
+function checkInitMap(el: Elaborator, block: A.TrainDecl, settings: TrainSettings, weights: readonly WeightInfo[], ctx: { file: string }): void {
+  const initNode = settingNode(block.settings, "init");
+  const init = settings.get("init");
+  if (initNode?.value.kind !== "SettingsBlock" || !init || "kind" in init) return;
+  const mapNode = settingNode(initNode.value.settings, "map");
+  if (!mapNode) return;
+  const map = init.get("map");
+  const entries: Array<{ key: string; span: A.Setting["span"] }> =
+    mapNode.value.kind === "RecordExpr"
+      ? mapNode.value.fields.map((f) => ({ key: f.name.name, span: f.value.span }))
+      : mapNode.value.kind === "SettingsBlock"
+        ? mapNode.value.settings.map((s) => ({ key: s.name.name, span: s.value.span }))
+        : [];
+  if (!map || "kind" in map || (mapNode.value.kind !== "RecordExpr" && mapNode.value.kind !== "SettingsBlock")) {
+    el.report(ctx, "REC2035", mapNode.value.span, { case: "not-record" });
+    return;
+  }
+  const known = [...new Set(weights.map((w) => `\`${w.path.split(".")[0]!}\``))].slice(0, 6).join(", ");
+  for (const { key, span } of entries) {
+    const target = map.get(key);
+    if (!target || !("kind" in target) || target.kind !== "string") el.report(ctx, "REC2035", span, { case: "not-string", key });
+    else if (!weights.some((w) => under(w.path, target.value))) el.report(ctx, "REC2035", span, { case: "no-weights", key, target: target.value, known });
+  }
 }
