@@ -69,10 +69,15 @@ describe("weights saved by PyTorch", () => {
       "out",
       'map = { users: "user_rows", items: "item_rows", norm: "probability.layer_norm", "tower.0": "tower.layers.0", "tower.2": "tower.layers.1" }',
     );
-    for (const file of ["scores.csv", "scores.jsonl"]) {
-      const { code } = await predict(dir, "--out", file);
+    for (const file of ["scores.csv", "scores.jsonl", "scores.parquet"]) {
+      const { code } = await predict(dir, "--out", file, "--batch", "5");
       expect(code).toBe(0);
     }
+    // Written a batch of 5 at a time: every row, in order, in each format.
+    const { asyncBufferFromFile, parquetReadObjects } = await import("hyparquet");
+    const parquet = (await parquetReadObjects({ file: await asyncBufferFromFile(join(dir, "scores.parquet")) })) as { row: number; probability: number }[];
+    expect(parquet.map((r) => r.row)).toEqual(expected.map((_, i) => i + 1));
+    expect(Math.max(...parquet.map((r, i) => Math.abs(r.probability - expected[i]!)))).toBeLessThan(1e-5);
     const csv = readFileSync(join(dir, "scores.csv"), "utf8").trim().split("\n");
     expect(csv[0]).toBe("row,probability");
     expect(Math.abs(Number(csv[1]!.split(",")[1]) - expected[0]!)).toBeLessThan(1e-5);

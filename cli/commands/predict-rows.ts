@@ -4,16 +4,17 @@
 // (`{"row": 1, "probability": 0.73, "inputs": {…}}`), or a .jsonl, .csv or .parquet file
 // written atomically (inputs as `inputs.<name>` columns).
 
-import { existsSync } from "node:fs";
+import { appendFileSync, existsSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { openData } from "../../app/data.js";
 import { loadServingWeights } from "../../runtime/src/checkpoint/checkpoint.js";
 import { constantInputs } from "../../runtime/src/data/constants.js";
 import { BadRowError } from "../../runtime/src/data/encode.js";
 import type { EncodedRow } from "../../runtime/src/data/encode.js";
-import { formatOf, readRows } from "../../runtime/src/data/tables.js";
+import { formatOf, readRows, type TableFormat } from "../../runtime/src/data/tables.js";
 import { loadVocabularies } from "../../runtime/src/data/vocab.js";
-import { writeTable } from "../../runtime/src/data/write-table.js";
+import { parquetStream } from "../../runtime/src/data/write-table.js";
+import { openAtomic } from "../../runtime/src/atomic-write.js";
 import type { Plan } from "../../runtime/src/plan.js";
 import { predictSchemaOf, RowScorer, type RowValue, type ScoredRow } from "../../runtime/src/score-rows.js";
 import { useBackend, type BackendName } from "../../runtime/src/tfjs/backends.js";
@@ -50,30 +51,38 @@ export function predictRows(args: CommandArgs, io: CliIo, plan: Plan): Promise<n
     const scorer = new RowScorer(executor, predictSchemaOf(plan, specDir, inputsOf(plan), sizes), vocabularies, option("data")!);
     const withInputs = args.options.get("with-inputs") === true;
     const skip = args.options.get("skip-bad-rows") === true;
-    const scored: ScoredRow[] = [];
-    let [pending, skipped] = [[] as EncodedRow[], 0];
+    let [pending, skipped, written] = [[] as EncodedRow[], 0, 0];
+    // Scores go out a batch at a time: to stdout, or to a file that replaces --out once complete.
+    let sink: ScoreSink | undefined;
     const flush = async () => {
       const rows = await scorer.score(pending, withInputs);
       pending = [];
-      if (outFormat) scored.push(...rows);
-      else for (const row of rows) io.stdout(`${JSON.stringify(lineOf(row))}\n`);
+      if (!rows.length) return;
+      if (out === undefined) for (const row of rows) io.stdout(`${JSON.stringify(lineOf(row))}\n`);
+      else (sink ??= await openScoreSink(resolve(io.cwd, out), outFormat!, rows[0]!)).write(rows);
+      written += rows.length;
     };
-    for await (const row of readRows(dataPath, format, scorer.columns)) {
-      try {
-        pending.push(scorer.encode(row));
-      } catch (error) {
-        if (!(error instanceof BadRowError) || !skip) throw error;
-        skipped++;
-        if (skipped <= 5) io.stderr(`skipped: ${error.message}\n`);
+    try {
+      for await (const row of readRows(dataPath, format, scorer.columns)) {
+        try {
+          pending.push(scorer.encode(row));
+        } catch (error) {
+          if (!(error instanceof BadRowError) || !skip) throw error;
+          skipped++;
+          if (skipped <= 5) io.stderr(`skipped: ${error.message}\n`);
+        }
+        if (pending.length === batch) await flush();
       }
-      if (pending.length === batch) await flush();
+      await flush();
+      sink?.close();
+    } catch (error) {
+      sink?.abort();
+      throw error;
+    } finally {
+      executor.dispose();
     }
-    await flush();
-    executor.dispose();
-    if (out !== undefined && outFormat) {
-      const written = await writeScores(resolve(io.cwd, out), outFormat, scored);
-      io.stderr(`wrote ${written.toLocaleString("en-US")} scored rows to ${out}\n`);
-    }
+    if (out !== undefined)
+      io.stderr(`wrote ${written.toLocaleString("en-US")} scored rows to ${out}${sink ? "" : " (none: no row was scored, nothing written)"}\n`);
     if (skipped) io.stderr(`skipped ${skipped} bad row${skipped === 1 ? "" : "s"} (--skip-bad-rows)\n`);
     return EXIT.ok;
   });
@@ -81,23 +90,47 @@ export function predictRows(args: CommandArgs, io: CliIo, plan: Plan): Promise<n
 
 const lineOf = (row: ScoredRow) => ({ row: row.row, ...row.heads, ...(row.inputs ? { inputs: row.inputs } : {}) });
 
-/** Scores as a table: `row`, each head, then `inputs.<name>`; a value with more than one axis is flattened. */
-async function writeScores(path: string, format: "parquet" | "jsonl" | "csv", rows: readonly ScoredRow[]): Promise<number> {
-  if (format === "jsonl") return writeTable(path, format, [], rows.map(lineOf) as never);
-  const flat = rows.map((r) => ({
+/** Where scores are written, a batch at a time; `close` puts the complete file in place, `abort` leaves nothing. */
+interface ScoreSink {
+  write(rows: readonly ScoredRow[]): void;
+  close(): void;
+  abort(): void;
+}
+
+/**
+ * A .jsonl (one JSON line per row, as stdout), .csv or .parquet sink: `row`, each head, then
+ * `inputs.<name>`, the columns and their kinds taken from the first row; a value with more than
+ * one axis is flattened (CSV: space-separated).
+ */
+async function openScoreSink(path: string, format: TableFormat, first: ScoredRow): Promise<ScoreSink> {
+  const flat = (r: ScoredRow): Record<string, number | number[]> => ({
     row: r.row,
-    ...r.heads,
-    ...Object.fromEntries(Object.entries(r.inputs ?? {}).map(([k, v]) => [`inputs.${k}`, v])),
+    ...Object.fromEntries(Object.entries(r.heads).map(([k, v]) => [k, flatten(v)])),
+    ...Object.fromEntries(Object.entries(r.inputs ?? {}).map(([k, v]) => [`inputs.${k}`, flatten(v)])),
+  });
+  const columns = Object.entries(flat(first)).map(([name, v]) => ({
+    name,
+    kind: name === "row" ? ("int" as const) : Array.isArray(v) ? ("float_list" as const) : ("float" as const),
   }));
-  const first = flat[0] ?? { row: 0 };
-  const kindOf = (v: RowValue) => (Array.isArray(v) ? "float_list" : "float") as "float" | "float_list";
-  const columns = Object.entries(first).map(([name, v]) => ({ name, kind: name === "row" ? ("int" as const) : kindOf(v as RowValue) }));
-  return writeTable(
-    path,
-    format,
-    columns,
-    flat.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, flatten(v as RowValue)]))),
-  );
+  if (format === "parquet") {
+    const stream = await parquetStream(path, columns);
+    return {
+      write: (rows) => stream.write(Object.fromEntries(columns.map((c) => [c.name, rows.map((r) => flat(r)[c.name])]))),
+      close: () => stream.close(),
+      abort: () => stream.abort(),
+    };
+  }
+  const file = openAtomic(path);
+  const line = (r: ScoredRow) =>
+    format === "jsonl"
+      ? JSON.stringify(lineOf(r))
+      : columns.map((c) => (Array.isArray(flat(r)[c.name]) ? (flat(r)[c.name] as number[]).join(" ") : String(flat(r)[c.name]))).join(",");
+  writeFileSync(file.temporary, format === "csv" ? `${columns.map((c) => c.name).join(",")}\n` : "");
+  return {
+    write: (rows) => appendFileSync(file.temporary, rows.map((r) => `${line(r)}\n`).join("")),
+    close: () => file.commit(),
+    abort: () => file.abort(),
+  };
 }
 
 function flatten(v: RowValue): number | number[] {

@@ -73,6 +73,9 @@ export const serveCommand: Command = async (args, io) => {
     const server = predictionServer(session, { host: option("host") ?? "127.0.0.1", port, maxBodyBytes: maxBody, maxK: DEFAULT_HTTP.maxK });
     const url = await server.listen();
     io.stdout(`listening on ${url}\n`);
+    const host = option("host") ?? "127.0.0.1";
+    if (host !== "127.0.0.1" && host !== "localhost" && host !== "::1")
+      io.stderr(`note: listening on ${host}, not only this machine: the server has no authentication; put it behind one\n`);
     await new Promise<void>((done) => {
       const stop = (signal: string) => {
         io.stderr(`${signal}: finishing the requests in flight\n`);

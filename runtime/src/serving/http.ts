@@ -73,6 +73,8 @@ export function predictionServer(session: ServingSession, options: HttpOptions =
       new Promise((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
+        // A client that keeps a connection busy past the request timeout is cut off.
+        setTimeout(() => server.closeAllConnections(), server.requestTimeout).unref();
       }),
   };
 }
