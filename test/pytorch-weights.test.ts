@@ -8,7 +8,11 @@
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { compileFiles } from "../app/compile.js";
+import { saveCheckpoint } from "../runtime/src/checkpoint/checkpoint.js";
 import { decodeSafetensors, encodeSafetensors } from "../runtime/src/checkpoint/safetensors.js";
+import { useBackend } from "../runtime/src/tfjs/backends.js";
+import { Executor } from "../runtime/src/tfjs/executor.js";
 import { rec } from "./harness/rec-cli.js";
 import { ROOT } from "./harness/repo.js";
 
@@ -82,6 +86,18 @@ describe("weights saved by PyTorch", () => {
     expect(csv[0]).toBe("row,probability");
     expect(Math.abs(Number(csv[1]!.split(",")[1]) - expected[0]!)).toBeLessThan(1e-5);
     expect(readFileSync(join(dir, "scores.jsonl"), "utf8").trim().split("\n")).toHaveLength(expected.length);
+  });
+
+  it("leave the spec's own checkpoints loading as they are, map or no map", async () => {
+    const dir = variant("own", undefined);
+    await useBackend("cpu");
+    const executor = new Executor(compileFiles([join(FIXTURE, "scorer.rec")]).plans[0]!, 4);
+    await saveCheckpoint(executor, join(dir, "own.safetensors"), { step: "0" });
+    executor.dispose();
+    // The fixture's spec (with its map for the PyTorch file) reads reclang's names too.
+    const { code, stderr } = await rec(["predict", "scorer.rec", "--checkpoint", join(dir, "own.safetensors"), "--data", "rows.jsonl"], FIXTURE);
+    expect(code, stderr).toBe(0);
+    expect(stderr).not.toMatch(/other names/);
   });
 
   it("without the map, every weight that finds no tensor is named with the names looked for, and every unused tensor too", async () => {

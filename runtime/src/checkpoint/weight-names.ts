@@ -5,8 +5,9 @@
 // and one problem per mismatch naming both sides. checkpoint.ts copies the values.
 //
 // A weight W is looked for under, in order: the map's name for it (the longest map entry whose
-// model side is W or a prefix of it), else W itself; then, under that name's parent, PyTorch's
-// name for W's last part (PYTORCH_NAMES): a module tree with reclang's attribute names
+// model side is W or a prefix of it), then W itself (a reclang checkpoint of this model, which a
+// spec's map for another file does not describe); each followed by, under its parent, PyTorch's
+// name for its last part (PYTORCH_NAMES): a module tree with reclang's attribute names
 // (`user.mlp.layers.0`) and PyTorch's layers (`nn.Linear`, `nn.Embedding`, `nn.LayerNorm`) loads
 // without a map. A `weight` loaded into a `kernel` is an `nn.Linear` weight, stored [out, in]:
 // it is transposed to reclang's [in, out], square or not, since the names say which it is.
@@ -40,9 +41,8 @@ function candidatesFor(weight: string, map: NameMap): string[] {
   let best: [string, string] | undefined;
   for (const [stored, model] of map)
     if ((weight === model || weight.startsWith(`${model}.`)) && (!best || model.length > best[1].length)) best = [stored, model];
-  const named = best ? best[0] + weight.slice(best[1].length) : weight;
-  const pytorch = PYTORCH_NAMES[lastPart(named)];
-  return pytorch ? [named, parentOf(named) + pytorch] : [named];
+  const names = best ? [best[0] + weight.slice(best[1].length), weight] : [weight];
+  return [...new Set(names.flatMap((name) => (PYTORCH_NAMES[lastPart(name)] ? [name, parentOf(name) + PYTORCH_NAMES[lastPart(name)]] : [name])))];
 }
 
 /** A weight's source and the problem with it, if any. */
