@@ -16,6 +16,7 @@ export class TorchLoweringError extends Error {
 }
 
 const ENTRIES: readonly EntryName[] = ["train", "eval", "predict", "encode", "act"];
+const PLAN_MODULE_IMPORT = "from .reclang_torch.plan_module import PlanModule, feed, sizes";
 
 /** A plan dimension (`B`, `2*L - 1`, 64) as a Python int expression over the sizes `d`. */
 export function pyDim(dim: PlanValue | undefined): string {
@@ -30,12 +31,10 @@ export function generateModule(plan: Plan, source: string): string {
     `# The model \`${plan.model}\` of ${commentText(source, "python")}, lowered to PyTorch by reclang from its plan.`,
     "# Generated: regenerate with `rec export --format pytorch` rather than editing.",
     "",
-    "import math",
-    "",
     "import torch",
     "",
     "from .reclang_torch import ops as R",
-    "from .reclang_torch.plan_module import PlanModule, feed, sizes",
+    PLAN_MODULE_IMPORT,
     "",
     `MODEL = ${pythonString(plan.model)}`,
     "# (qualified name, shape, initializer, optimizer group), in the plan's order: a weight's",
@@ -62,6 +61,10 @@ export function generateModule(plan: Plan, source: string): string {
   for (const [head, step] of Object.entries(plan.entries.predict.outputs)) lines.push("", ...method(plan, rewrites, `head_${head}`, { [head]: step }));
   for (const [encoder, step] of Object.entries(plan.entries.encode.outputs))
     lines.push("", ...method(plan, rewrites, `encoder_${encoder}`, { [encoder]: step }));
+  // `math`, `feed` and `sizes` only where the code uses them, so the module passes pyflakes.
+  if (lines.some((l) => /\bmath\./.test(l))) lines.splice(lines.indexOf("import torch"), 0, "import math", "");
+  const helpers = ["PlanModule", ...["feed", "sizes"].filter((name) => lines.some((l) => l.includes(`${name}(`)))];
+  lines[lines.indexOf(PLAN_MODULE_IMPORT)] = `from .reclang_torch.plan_module import ${helpers.join(", ")}`;
   return lines.join("\n") + "\n";
 }
 
@@ -114,7 +117,18 @@ function method(
       .map(([name, id]) => `${pythonString(name)}: v${id}`)
       .join(", ")}}`,
   );
-  return [`    def ${name}(self, feeds, training=False, seed=0):`, ...body.map((l) => `        ${l}`)];
+  return [`    def ${name}(self, feeds, training=False, seed=0):`, ...withoutUnusedLocals(body).map((l) => `        ${l}`)];
+}
+
+/**
+ * A method's lines without the assignments nothing reads (pyflakes' unused locals): the sizes,
+ * device and weights preamble where no step needs them, and constants a lowering wrote inline
+ * (`x / 0.1` for a division by the constant 0.1). Only these: they have no side effects.
+ */
+function withoutUnusedLocals(body: readonly string[]): string[] {
+  const removable = (line: string) => /^(d|device|W) = /.test(line) || /^v\d+ = torch\.tensor\(/.test(line);
+  const readsOf = (name: string, skip: number) => body.some((l, i) => i !== skip && new RegExp(`\\b${name}\\b`).test(l.replace(/#.*$/, "")));
+  return body.filter((line, i) => !removable(line) || readsOf(line.slice(0, line.indexOf(" =")), i));
 }
 
 function stepLine(plan: Plan, step: PlanStep): string {
