@@ -4,15 +4,15 @@
 // (`{"row": 1, "probability": 0.73, "inputs": {…}}`), or a .jsonl, .csv or .parquet file
 // written atomically (inputs as `inputs.<name>` columns).
 
-import { appendFileSync, existsSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { appendFileSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { openData } from "../../app/data.js";
 import { loadServingWeights } from "../../runtime/src/checkpoint/checkpoint.js";
 import { constantInputs } from "../../runtime/src/data/constants.js";
 import { BadRowError } from "../../runtime/src/data/encode.js";
 import type { EncodedRow } from "../../runtime/src/data/encode.js";
 import { formatOf, readRows, type TableFormat } from "../../runtime/src/data/tables.js";
-import { loadVocabularies } from "../../runtime/src/data/vocab.js";
+import { vocabulariesBeside } from "../../runtime/src/data/vocab.js";
 import { parquetStream } from "../../runtime/src/data/write-table.js";
 import { openAtomic } from "../../runtime/src/atomic-write.js";
 import type { Plan } from "../../runtime/src/plan.js";
@@ -46,9 +46,7 @@ export function predictRows(args: CommandArgs, io: CliIo, plan: Plan): Promise<n
     const specDir = dirname(resolve(io.cwd, args.positionals[0]!));
     if (constantInputs(plan).length)
       await bindConstants(executor, await openData(plan, plan.train[0]?.settings["data"] as string | undefined, { seed: 0, baseDir: specDir }));
-    const vocabFile = join(dirname(checkpoint), "vocab.json");
-    const vocabularies = existsSync(vocabFile) ? loadVocabularies(vocabFile) : new Map<string, string[]>();
-    const scorer = new RowScorer(executor, predictSchemaOf(plan, specDir, inputsOf(plan), sizes), vocabularies, option("data")!);
+    const scorer = new RowScorer(executor, predictSchemaOf(plan, specDir, inputsOf(plan), sizes), vocabulariesBeside(checkpoint), option("data")!);
     const withInputs = args.options.get("with-inputs") === true;
     const skip = args.options.get("skip-bad-rows") === true;
     let [pending, skipped, written] = [[] as EncodedRow[], 0, 0];
@@ -115,16 +113,20 @@ async function openScoreSink(path: string, format: TableFormat, first: ScoredRow
   if (format === "parquet") {
     const stream = await parquetStream(path, columns);
     return {
-      write: (rows) => stream.write(Object.fromEntries(columns.map((c) => [c.name, rows.map((r) => flat(r)[c.name])]))),
+      write: (rows) => {
+        const values = rows.map(flat);
+        stream.write(Object.fromEntries(columns.map((c) => [c.name, values.map((v) => v[c.name])])));
+      },
       close: () => stream.close(),
       abort: () => stream.abort(),
     };
   }
   const file = openAtomic(path);
-  const line = (r: ScoredRow) =>
-    format === "jsonl"
-      ? JSON.stringify(lineOf(r))
-      : columns.map((c) => (Array.isArray(flat(r)[c.name]) ? (flat(r)[c.name] as number[]).join(" ") : String(flat(r)[c.name]))).join(",");
+  const line = (r: ScoredRow) => {
+    if (format === "jsonl") return JSON.stringify(lineOf(r));
+    const values = flat(r);
+    return columns.map((c) => (Array.isArray(values[c.name]) ? (values[c.name] as number[]).join(" ") : String(values[c.name]))).join(",");
+  };
   writeFileSync(file.temporary, format === "csv" ? `${columns.map((c) => c.name).join(",")}\n` : "");
   return {
     write: (rows) => appendFileSync(file.temporary, rows.map((r) => `${line(r)}\n`).join("")),

@@ -6,6 +6,7 @@
 // per example (an item tower over `item_id`); its vectors are rank 1 per example.
 
 import { parquetStream } from "./data/write-table.js";
+import { inputsOfSteps } from "./serve.js";
 import type { Executor } from "./tfjs/executor.js";
 import type { Plan, PlanInput } from "./plan.js";
 import { tf, type Tensor } from "./tfjs/tf.js";
@@ -27,9 +28,7 @@ export function catalogueOf(plan: Plan, encoder: string): { input: PlanInput; si
         : `model ${plan.model} declares no encoder: \`rec embed\` runs an \`encoder\` over a catalogue`,
     );
   }
-  const needed = new Set([step]);
-  for (let i = step; i >= 0; i--) if (needed.has(i)) for (const input of plan.steps[i]!.inputs) needed.add(input);
-  const inputs = plan.inputs.filter((input) => needed.has(input.step));
+  const inputs = inputsOfSteps(plan, [step]);
   const [only] = inputs;
   if (inputs.length !== 1 || !only) {
     throw new EmbedError(

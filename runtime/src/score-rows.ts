@@ -5,7 +5,7 @@
 // after the vocabulary). Nothing here imports the compiler.
 
 import type { Plan, PlanDataField, PlanInput, PlanSchema } from "./plan.js";
-import { BadRowError, RowEncoder, type EncodedRow } from "./data/encode.js";
+import { RowEncoder, type EncodedRow } from "./data/encode.js";
 import { packRows } from "./data/batch.js";
 import { fileSourceOf, DataSourceError } from "./data/source-config.js";
 import type { Row } from "./data/tables.js";
@@ -70,9 +70,6 @@ export function predictSchemaOf(
   });
   return { name: `${plan.model} inputs`, fields };
 }
-
-/** Whether the schema maps some column through a vocabulary built in training (then vocab.json must come with the weights). */
-export const needsVocabulary = (schema: PlanSchema) => schema.fields.some((f) => f.ids === "vocab");
 
 export class RowScorer {
   private readonly encoder: RowEncoder;
@@ -148,5 +145,3 @@ function perRow(value: unknown, rows: number, name: string): RowValue[] {
     throw new DataSourceError(`the head \`${name}\` is not one value per example (its first axis is not the batch's), so it cannot be given per row`);
   return value as RowValue[];
 }
-
-export { BadRowError };

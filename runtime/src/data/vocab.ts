@@ -4,7 +4,8 @@
 // out-of-vocabulary bucket, for everything else. Saved with the run so evaluation, prediction
 // and resumed training map values the same way.
 
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { writeFileAtomic } from "../atomic-write.js";
 
 export class Vocabulary {
@@ -52,4 +53,10 @@ export function saveVocabularies(path: string, vocabularies: ReadonlyMap<string,
 
 export function loadVocabularies(path: string): Map<string, string[]> {
   return new Map(Object.entries(JSON.parse(readFileSync(path, "utf8")) as Record<string, string[]>));
+}
+
+/** The vocabularies a run wrote beside its checkpoint (`vocab.json`), or none where it wrote none. */
+export function vocabulariesBeside(checkpoint: string): Map<string, string[]> {
+  const path = join(dirname(checkpoint), "vocab.json");
+  return existsSync(path) ? loadVocabularies(path) : new Map();
 }

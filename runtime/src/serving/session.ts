@@ -5,11 +5,9 @@
 // micro-batched, and the metadata `/metadata` answers. The HTTP layer (http.ts) validates
 // requests before they reach it. Nothing here imports the compiler.
 
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
 import { loadServingWeights } from "../checkpoint/checkpoint.js";
 import type { EncodedRow } from "../data/encode.js";
-import { loadVocabularies } from "../data/vocab.js";
+import { vocabulariesBeside } from "../data/vocab.js";
 import type { Plan, PlanSchema } from "../plan.js";
 import { RowScorer, type ScoredRow } from "../score-rows.js";
 import { useBackend, type BackendName } from "../tfjs/backends.js";
@@ -42,8 +40,7 @@ export class ServingSession {
     notes: string[],
   ) {
     this.notes = notes;
-    const vocabFile = join(dirname(options.checkpoint), "vocab.json");
-    const vocabularies = existsSync(vocabFile) ? loadVocabularies(vocabFile) : new Map<string, string[]>();
+    const vocabularies = vocabulariesBeside(options.checkpoint);
     this.predictScorer = new RowScorer(executor, options.predictSchema, vocabularies, "request");
     this.predictBatcher = new MicroBatcher((rows) => this.predictScorer.score(rows), options.maxBatch);
     const retrieval = options.retrieval;

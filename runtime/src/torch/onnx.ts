@@ -36,9 +36,6 @@ export function outputInputs(plan: Plan, output: OnnxOutput): Plan["inputs"][num
   return inputsOfSteps(plan, [plan.entries[entryOf(output.kind)].outputs[output.name]!]);
 }
 
-/** The model inputs one head reads, in plan order. */
-export const headInputs = (plan: Plan, head: string) => outputInputs(plan, { kind: "head", name: head });
-
 /**
  * The file's metadata_props, strings all: `reclang.model`, `reclang.output` (head or encoder and
  * its name), `reclang.inputs` (JSON: each fed input's name, dtype — ids and i32 fed as int64 —,
