@@ -196,11 +196,11 @@ function runWorker(script: string, job: SweepJob, log: string): Promise<string |
       const output = Buffer.concat(chunks).toString("utf8");
       writeFileSync(log, output);
       if (code === 0 && existsSync(job.results)) return resolveRun(undefined);
-      const reason =
-        output
-          .split("\n")
-          .find((l) => l.startsWith("error: "))
-          ?.slice(7) ?? (signal ? `stopped by ${signal}` : `exit code ${code}`);
+      const lines = output.split("\n").filter((l) => l.trim() !== "");
+      // A crash (no `error:` line: an uncaught exception) is named by the exception's line.
+      const thrown = lines.find((l) => /^\w*(Error|Exception)\b/.test(l)) ?? lines.at(-1);
+      const crashed = thrown ? `: ${thrown.trim().slice(0, 200)}` : "";
+      const reason = lines.find((l) => l.startsWith("error: "))?.slice(7) ?? (signal ? `stopped by ${signal}` : `exit code ${code}${crashed}`);
       resolveRun(`${reason} (log: ${log})`);
     });
   });

@@ -11,7 +11,7 @@ import { BANDIT_LM } from "../examples/hpo/world.js";
 import { ID_PRETRAIN } from "../examples/id_pretrain/world.js";
 import { OMNISAGE_GRAPH } from "../examples/omnisage/world.js";
 import { OMNISEARCHSAGE_SEARCH } from "../examples/omnisearchsage/world.js";
-import { OUTCOME_SEQUENCES } from "../examples/pinrec/world.js";
+import { FOCUS_DRIFT_SEQUENCES, OUTCOME_SEQUENCES } from "../examples/pinrec/world.js";
 import { SID_SUCCESSOR } from "../examples/prefixmem/world.js";
 import { CLEAN_ROOM } from "../examples/private_cvr/world.js";
 import { RECOMIND_LOGS, RECOMIND_SESSIONS } from "../examples/recomind/world.js";
@@ -21,6 +21,7 @@ export const WORLD_RECORDS: readonly WorldRecord[] = [
   ...GENERIC_WORLDS,
   ENGAGEMENT_SESSIONS,
   OUTCOME_SEQUENCES,
+  FOCUS_DRIFT_SEQUENCES,
   OMNISEARCHSAGE_SEARCH,
   OMNISAGE_GRAPH,
   SID_SUCCESSOR,

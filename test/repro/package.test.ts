@@ -49,8 +49,13 @@ function initializeOverStdio(): Promise<string> {
 
 describe("the packed package, installed into an empty folder", () => {
   it("packs only what users need, installs, imports, type-checks, and runs the README's commands", async () => {
-    // Pack (this builds dist/ through `prepare`) and install.
-    const packed = JSON.parse(execFileSync("npm", ["pack", "--json", "--pack-destination", work], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 26 })) as {
+    // Pack and install. `--ignore-scripts`: `prepare` would rebuild dist/ in place, rewriting the
+    // files that other test files' child processes (a sweep's workers, `rec serve`) are loading
+    // at that moment — a worker that read a half-written module exited 1 in a CI run. The tier's
+    // script built dist/ just before vitest started, so the packed files are current.
+    expect(existsSync(join(ROOT, "dist", "cli", "main.js")), "dist/ is not built: run `npm run build`").toBe(true);
+    const packArgs = ["pack", "--ignore-scripts", "--json", "--pack-destination", work];
+    const packed = JSON.parse(execFileSync("npm", packArgs, { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 26 })) as {
       filename: string;
       files: { path: string }[];
     }[];
