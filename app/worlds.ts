@@ -15,11 +15,12 @@ import { FOCUS_DRIFT_SEQUENCES, OUTCOME_SEQUENCES } from "../examples/pinrec/wor
 import { SID_SUCCESSOR } from "../examples/prefixmem/world.js";
 import { CLEAN_ROOM } from "../examples/private_cvr/world.js";
 import { RECOMIND_LOGS, RECOMIND_SESSIONS } from "../examples/recomind/world.js";
-import { ENGAGEMENT_SESSIONS } from "../examples/unipinrec/world.js";
+import { AFFINITY_SESSIONS, ENGAGEMENT_SESSIONS } from "../examples/unipinrec/world.js";
 
 export const WORLD_RECORDS: readonly WorldRecord[] = [
   ...GENERIC_WORLDS,
   ENGAGEMENT_SESSIONS,
+  AFFINITY_SESSIONS,
   OUTCOME_SEQUENCES,
   FOCUS_DRIFT_SEQUENCES,
   OMNISEARCHSAGE_SEARCH,
