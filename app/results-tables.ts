@@ -27,6 +27,8 @@ export interface SummarySpec {
   readonly gains?: readonly (readonly [string, string])[];
   /** Metric → the paper's number, printed beside ours. */
   readonly paper?: Readonly<Record<string, string>>;
+  /** Metric → its unit: the change is also printed as the difference of the means in it ("+0.34 clusters"). */
+  readonly absolute?: Readonly<Record<string, string>>;
 }
 
 export interface CeilingSpec {
@@ -113,9 +115,11 @@ interface Cell {
 }
 
 /** The change from `parent` to `arm` (`pairedChange`): bold as a gain or a loss, else `parity (…)`. */
-export function describeChange(arm: Cell, parent: Cell): string {
+export function describeChange(arm: Cell, parent: Cell, unit?: string): string {
   const { relative, verdict } = pairedChange(arm, parent);
-  return verdict === "parity" ? `parity (${percent(relative)})` : `**${percent(relative)}**`;
+  const difference = arm.mean - parent.mean;
+  const change = unit === undefined ? percent(relative) : `${difference >= 0 ? "+" : "−"}${Math.abs(difference).toFixed(2)} ${unit}, ${percent(relative)}`;
+  return verdict === "parity" ? `parity (${change})` : `**${change}**`;
 }
 
 function summaryTable(spec: SummarySpec, record: ExperimentRecord, arms: readonly string[]): string {
@@ -132,7 +136,7 @@ function summaryTable(spec: SummarySpec, record: ExperimentRecord, arms: readonl
       row([
         label || metric,
         ...arms.map(cell),
-        ...gains.map(([a, p]) => (values[a] && values[p] ? describeChange(values[a]!, values[p]!) : "—")),
+        ...gains.map(([a, p]) => (values[a] && values[p] ? describeChange(values[a]!, values[p]!, spec.absolute?.[metric]) : "—")),
         ...(spec.paper ? [spec.paper[metric] ?? ""] : []),
       ]),
     );

@@ -58,5 +58,8 @@ describe("results tables", () => {
     expect(describeChange(cell([0.9, 0.6, 0.6]), cell([0.8, 0.5, 0.7]))).toBe("parity (+5.0%)");
     // Every seed up, but the mean difference within twice its standard error: parity.
     expect(describeChange(cell([0.81, 0.502, 0.76]), cell([0.8, 0.5, 0.7]))).toBe("parity (+3.6%)");
+    // With a unit, the difference of the means in it beside the percentage.
+    expect(describeChange(cell([1.5, 1.4, 1.6]), cell([1.1, 1.2, 1.15]), "clusters")).toBe("**+0.35 clusters, +30.4%**");
+    expect(describeChange(cell([0.9, 0.6, 0.6]), cell([0.8, 0.5, 0.7]), "items")).toBe("parity (+0.03 items, +5.0%)");
   });
 });

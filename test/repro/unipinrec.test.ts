@@ -1,10 +1,13 @@
 // UniPinRec's reproduction: one encoder serving a retrieval head and a ranking head that reuses
 // its keys and values costs fewer FLOPs and parameters than two independent models (from the
-// cost model over the live graph), and in a reduced run matches them on retrieval recall and
-// slate AUC within a stated tolerance (3% or twice the seeds' spread), while the same model
-// without action inputs does not reach the ranking AUC (the actions carry the ranking signal);
-// and the tolerance can fail: with the key/value reuse broken (the ranking head reads another
-// example's cached keys and values) the shared encoder falls outside it.
+// cost model over the live graph), and in a reduced run of its world with headroom
+// (affinity_sessions) the README's claims hold: the shared encoder alone (no MAM) matches the two
+// models on retrieval recall and slate AUC within a stated tolerance (3% or twice the seeds'
+// spread), UniPinRec with MAM matches them on slate AUC (its recall is behind: MAM's cost, which
+// the README reports), and the same model without action inputs does not reach the ranking AUC
+// (the actions carry the ranking signal); and the tolerance can fail: with the key/value reuse
+// broken (the ranking head reads another example's cached keys and values) the shared encoder
+// falls outside it.
 
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -47,12 +50,22 @@ describe("UniPinRec at toy scale", () => {
   ] as const;
 
   it("matches two separately trained models on recall and slate AUC in a reduced run", async () => {
-    const byMetric = await compareRows("examples/unipinrec/model.rec", [...reduced, "--only", "separate,unipinrec,unified_no_actions"]);
-    // Parity: within the tolerance of the separate models, and learned.
+    const byMetric = await compareRows("examples/unipinrec/model.rec", [...reduced, "--only", "separate,unipinrec,unified_no_mam,unified_no_actions"]);
+    // Parity: within the tolerance of the separate models, and learned — the shared encoder alone
+    // on every metric, UniPinRec (shared encoder and MAM) on the ranking AUCs.
     for (const [metric, chance] of METRICS) {
-      const { separate, unipinrec } = byMetric(metric);
-      expect(unipinrec!.mean, `${metric}: ${JSON.stringify({ separate, unipinrec })}`).toBeGreaterThan(separate!.mean - tolerance(separate!, unipinrec!));
-      expect(unipinrec!.mean).toBeGreaterThan(chance + 0.15);
+      const { separate, unipinrec, unified_no_mam: shared } = byMetric(metric);
+      const arms: [string, ArmStats][] =
+        metric === "recall_at_20"
+          ? [["unified_no_mam", shared!]]
+          : [
+              ["unified_no_mam", shared!],
+              ["unipinrec", unipinrec!],
+            ];
+      for (const [arm, stats] of arms) {
+        expect(stats.mean, `${metric}, ${arm}: ${JSON.stringify({ separate, [arm]: stats })}`).toBeGreaterThan(separate!.mean - tolerance(separate!, stats));
+        expect(stats.mean).toBeGreaterThan(chance + 0.15);
+      }
     }
     // Without the actions the ranking head cannot tell saves from clicks: its AUC falls short.
     for (const metric of ["auc_click", "auc_save"]) {
