@@ -1,7 +1,7 @@
 // `rec lsp` driven over the Language Server Protocol, as an editor drives it: open a document,
 // get its diagnostics, edit it into an error and back, hover, go to a definition (in the file,
 // across an import, into the standard library), complete, get signature help, inlay hints,
-// format, and rename a local binding.
+// format, rename a local binding, and apply a quick fix (a missing standard-library import).
 
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -149,5 +149,28 @@ describe("rec lsp", () => {
     expect(rename.changes[uri]).toHaveLength(text.split("item_table").length - 1);
     const refused = await connection.sendRequest("textDocument/prepareRename", { textDocument: { uri }, position: at(text, "model TwoTower", 6) });
     expect(refused).toBeNull();
+  });
+
+  it("offers the missing import of a standard-library name as a quick fix, added to the import from its module", async () => {
+    // `LayerNorm` used without its import: REC3005 says which module declares it, the fix adds it.
+    const missing = text.replace("let item_table = Embedding(items, dim)", "let item_table = Embedding(items, dim)\n  let _norm = LayerNorm()");
+    const changed = nextDiagnostics();
+    await connection.sendNotification("textDocument/didChange", { textDocument: { uri, version: ++version }, contentChanges: [{ text: missing }] });
+    const diagnostic = (await changed).diagnostics.find((d) => d.code === "REC3005")!;
+    expect(diagnostic.message).toContain('import { LayerNorm } from "std/nn"');
+    const actions = (await connection.sendRequest("textDocument/codeAction", {
+      textDocument: { uri },
+      range: { start: at(missing, "LayerNorm()"), end: at(missing, "LayerNorm()") },
+      context: { diagnostics: [] },
+    })) as { title: string; kind: string; edit: { changes: Record<string, { range: { start: Position; end: Position }; newText: string }[]> } }[];
+    expect(actions.map((a) => [a.title, a.kind])).toEqual([['Import `LayerNorm` from "std/nn"', "quickfix"]]);
+    const [edit] = actions[0]!.edit.changes[uri]!;
+    const lines = missing.split("\n");
+    const line = lines[edit!.range.start.line]!;
+    lines[edit!.range.start.line] = line.slice(0, edit!.range.start.character) + edit!.newText + line.slice(edit!.range.start.character);
+    const fixed = nextDiagnostics();
+    await connection.sendNotification("textDocument/didChange", { textDocument: { uri, version: ++version }, contentChanges: [{ text: lines.join("\n") }] });
+    expect((await fixed).diagnostics.filter((d) => d.code.startsWith("REC3"))).toEqual([]);
+    expect(lines.join("\n")).toContain('import { Embedding, EmbeddingBag, MLP, LayerNorm } from "std/nn"');
   });
 });

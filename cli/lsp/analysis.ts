@@ -17,6 +17,8 @@ import { printParams, printReturns } from "../../compiler/src/syntax/printer.js"
 import { evaluateDim, printDim } from "../../compiler/src/types/dims.js";
 import { dtypeName, numel, printShape } from "../../compiler/src/types/tensor-type.js";
 import { OPS } from "../../compiler/src/ops/index.js";
+import { stdModuleOf } from "../../compiler/src/semantics/std-exports.js";
+import type { Diagnostic } from "../../compiler/src/diagnostics/diagnostic.js";
 
 /** A place in a file: its path and the span of an identifier. */
 export interface Location {
@@ -77,6 +79,31 @@ export class Analysis {
       return found ? { file: target, span: found.span } : undefined;
     }
     return undefined;
+  }
+
+  /**
+   * Quick fixes for this document's diagnostics that overlap [start, end]: for a name the standard
+   * library declares but the file does not import (REC3005), the import — added to the file's
+   * import from that module when it has one, else as a new first line.
+   */
+  quickFixes(start: number, end: number): { title: string; diagnostic: Diagnostic; edit: { span: A.Node["span"]; text: string } }[] {
+    const fixes: { title: string; diagnostic: Diagnostic; edit: { span: A.Node["span"]; text: string } }[] = [];
+    for (const diagnostic of this.result.diagnostics) {
+      const span = diagnostic.primary.span;
+      if (diagnostic.file !== this.path || diagnostic.code !== "REC3005" || span.end < start || span.start > end) continue;
+      const name = this.text.slice(span.start, span.end);
+      const module = stdModuleOf(name);
+      if (!module) continue;
+      const existing = this.file.ast.decls.find(
+        (d): d is A.ImportDecl => d.kind === "ImportDecl" && d.path.kind === "StringLit" && d.path.value === module && (d.names?.length ?? 0) > 0,
+      );
+      const last = existing?.names?.at(-1);
+      const edit = last
+        ? { span: { start: last.span.end, end: last.span.end }, text: `, ${name}` }
+        : { span: { start: 0, end: 0 }, text: `import { ${name} } from "${module}"\n` };
+      fixes.push({ title: `Import \`${name}\` from "${module}"`, diagnostic, edit });
+    }
+    return fixes;
   }
 
   /** What the name at an offset is: its type with shape and id space, a module's parameters, an op's doc. */

@@ -3,13 +3,14 @@
 // resolver's record of names, the models' bindings), and the server answers from the latest
 // analysis: diagnostics as `rec check` words them, hover, definition (across imports and into
 // the standard library), completion, signature help, inlay hints of inferred shapes, formatting
-// through the formatter, and rename of a local binding. Unsaved changes to other files are not
-// seen: imports are read from disk.
+// through the formatter, rename of a local binding, and quick fixes (the missing import of a
+// standard-library name). Unsaved changes to other files are not seen: imports are read from disk.
 
 import { pathToFileURL, fileURLToPath } from "node:url";
 import { readFileSync } from "node:fs";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import {
+  CodeActionKind,
   CompletionItemKind,
   createConnection,
   DiagnosticSeverity,
@@ -51,6 +52,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       inlayHintProvider: true,
       documentFormattingProvider: true,
       renameProvider: { prepareProvider: true },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
     },
     serverInfo: { name: "rec lsp" },
   }));
@@ -143,6 +145,18 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if ("refused" in rename) throw new Error(rename.refused);
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(newName)) throw new Error(`\`${newName}\` is not a name`);
     return { changes: { [textDocument.uri]: rename.spans.map((span) => ({ range: range(found.doc, span), newText: newName })) } };
+  });
+
+  connection.onCodeAction(({ textDocument, range: wanted }) => {
+    const found = analysisOf(textDocument.uri);
+    if (!found) return [];
+    return found.analysis.quickFixes(found.doc.offsetAt(wanted.start), found.doc.offsetAt(wanted.end)).map((fix) => ({
+      title: fix.title,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [toLsp(found.doc, fix.diagnostic)],
+      isPreferred: true,
+      edit: { changes: { [textDocument.uri]: [{ range: range(found.doc, fix.edit.span), newText: fix.edit.text }] } },
+    }));
   });
 
   documents.listen(connection);

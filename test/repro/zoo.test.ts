@@ -18,6 +18,7 @@ const ZOO: Record<string, { metric: string; margin: number }> = {
   din: { metric: "auc", margin: 0.15 },
   mmoe: { metric: "long_click_auc", margin: 0.1 },
   gru4rec: { metric: "recall_at_10", margin: 0.15 },
+  nextitnet: { metric: "recall_at_10", margin: 0.15 },
   bert4rec: { metric: "recall_at_10", margin: 0.3 },
   hstu: { metric: "recall_at_10", margin: 0.3 },
   multivae: { metric: "recall_at_10", margin: 0.3 },

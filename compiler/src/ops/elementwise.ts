@@ -3,7 +3,7 @@
 // number of flops given to elementwiseCost.
 
 import { tensorType, type DType } from "../types/tensor-type.js";
-import { broadcast, elementwiseCost, idsOfShape, numericDType, p, requireDType, tensorArg } from "./helpers.js";
+import { broadcast, elementwiseCost, idsOfShape, numericDType, p, requireDType, str, tensorArg } from "./helpers.js";
 import type { OpArg, OpDef } from "./types.js";
 
 function arithmetic(name: string, doc: string, flops = 1, fold?: (a: number, b: number) => number, algebra?: OpDef["algebra"]): OpDef {
@@ -167,6 +167,36 @@ const clip: OpDef = {
   cost: elementwiseCost(2),
 };
 
+/** GELU's two forms, as PyTorch's `approximate` argument names them. */
+const GELU_FORMS = ["none", "tanh"];
+
+/**
+ * gelu(x, approximate = "tanh"): x Φ(x) (Hendrycks & Gimpel 2016). "none" is the exact form,
+ * 0.5 x (1 + erf(x / √2)), PyTorch's `nn.GELU()` default; "tanh" (reclang's default) is
+ * 0.5 x (1 + tanh(√(2/π)(x + 0.044715 x³))), PyTorch's `approximate="tanh"`. They differ by up to
+ * about 1e-3, which matters when a port must match a PyTorch model that uses the other form.
+ */
+const GELU: OpDef = {
+  name: "gelu",
+  category: "elementwise",
+  fusable: true,
+  doc:
+    'gelu(x, approximate = "tanh") = x Φ(x) (Hendrycks & Gimpel 2016): "tanh" is the tanh ' +
+    'approximation (PyTorch\'s approximate="tanh"), "none" the exact erf form (PyTorch\'s default).',
+  params: [p("x", "tensor"), p("approximate", "string", str("tanh"))],
+  infer(args, ctx) {
+    const x = tensorArg(args, "x");
+    requireDType("gelu", x.type, ["f32"], ctx, "x");
+    const form = args.get("approximate");
+    if (form?.kind !== "string" || !GELU_FORMS.includes(form.value)) {
+      const found = form?.kind === "string" ? `"${form.value}"` : "another value";
+      ctx.fail("REC2011", { param: "approximate", callee: "gelu", expected: '"none" or "tanh"', found }, "approximate");
+    }
+    return tensorType("f32", x.type.shape, x.type.space);
+  },
+  cost: elementwiseCost(8),
+};
+
 export const ELEMENTWISE_OPS: readonly OpDef[] = [
   arithmetic("add", "add(x, y) = x + y, broadcasting.", 1, (a, b) => a + b, { identityElement: { value: 0, commutes: true } }),
   arithmetic("sub", "sub(x, y) = x - y, broadcasting.", 1, (a, b) => a - b, { identityElement: { value: 0, commutes: false } }),
@@ -192,7 +222,7 @@ export const ELEMENTWISE_OPS: readonly OpDef[] = [
   unary("sqrt", "sqrt(x): square root.", 1, ["f32"], Math.sqrt),
   unary("abs", "abs(x) = |x|.", 1, ["f32", "i32"]),
   unary("relu", "relu(x) = max(x, 0)."),
-  unary("gelu", "gelu(x) = x Φ(x) (tanh approximation, Hendrycks & Gimpel 2016).", 8),
+  GELU,
   unary("silu", "silu(x) = x σ(x) (Elfwing et al. 2018).", 4),
   unary("sigmoid", "sigmoid(x) = 1 / (1 + e⁻ˣ).", 4),
   unary("tanh", "tanh(x): the hyperbolic tangent, in (−1, 1).", 4),

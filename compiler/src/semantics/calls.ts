@@ -241,7 +241,7 @@ function recordOp(
     type,
     el.userLocOf(ctx.file, span),
   );
-  if (op.attention === "weights" && el.inUserFile(ctx.file) && !causallyMasked(ctx.model.graph, node)) ctx.model.nonCausal.push({ span, file: ctx.file });
+  if (op.attention === "weights" && el.inUserFile(ctx.file) && !causallyMasked(ctx.model.graph, node)) ctx.model.nonCausal.push({ span, file: ctx.file, node });
   return node;
 }
 
@@ -417,7 +417,7 @@ function reportUnusedBlockLets(el: Elaborator, innermost: Env, scope: Env, ctx: 
     for (const name of env.ownNames()) {
       const slot = env.ownSlot(name)!;
       const poisoned = slot.state === "ready" && slot.value.kind === "poison";
-      if (!slot.used && !poisoned && slot.kind === "let" && slot.span && !name.startsWith("_")) el.report(ctx, "REC3007", slot.span, { name });
+      if (!poisoned && slot.kind === "let" && slot.span && !name.startsWith("_")) el.noteBlockLet(ctx, slot.span, name, slot.used);
     }
   }
 }

@@ -17,6 +17,7 @@ import { checkRollouts } from "./rollouts-check.js";
 import { readSweep, type SweepTarget } from "./sweep-decl.js";
 import type { Program } from "./program.js";
 import { describeValue, type Value } from "./values.js";
+import { declaredNames } from "./declared-names.js";
 
 export interface CheckedProgram {
   readonly models: readonly ElaboratedModel[];
@@ -56,6 +57,7 @@ export function checkProgram(program: Program, rawOverrides: ReadonlyMap<string,
     }
     models.push(...fileModels);
   }
+  el.flushUnusedLets();
   return { models, diagnostics: el.diagnostics };
 }
 
@@ -67,12 +69,6 @@ export function sweepTarget(model: ElaboratedModel): SweepTarget {
     ),
   );
   return { name: model.name, params, metrics: model.outputs.filter((o) => o.role === "metric").map((o) => o.name) };
-}
-
-/** The names a top-level declaration binds in its file (an import binds its local names). */
-export function declaredNames(decl: A.Decl): string[] {
-  if (decl.kind === "ImportDecl") return [...(decl.names ?? []).map((n) => (n.alias ?? n.name).name), ...(decl.namespace ? [decl.namespace.name] : [])];
-  return decl.name.kind === "Ident" ? [decl.name.name] : [];
 }
 
 /** Parses `--set name=value` texts as .rec expressions and checks them against the params. */

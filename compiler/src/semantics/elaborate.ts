@@ -3,6 +3,7 @@
 // comprehensions and conditionals, instantiates modules (creating weights with qualified
 // names), checks every op against the registry's shape and dtype rules, and adds up costs.
 
+import { unknownName } from "./std-exports.js";
 import { foldConstants } from "./fold-constants.js";
 import type { WorldContracts } from "./world-check.js";
 import type { Diagnostic, Label } from "../diagnostics/diagnostic.js";
@@ -51,7 +52,8 @@ export interface ModelState {
   readonly graph: GraphBuilder;
   readonly weights: WeightInfo[];
   readonly anonymousCounts: Map<string, number>;
-  readonly nonCausal: { span: Span; file: string }[];
+  /** Attention that sees later positions: a block's `causal = false`, or hand-written weights (`node`) with no causal mask. */
+  readonly nonCausal: { span: Span; file: string; node?: number }[];
   readonly updates: Map<string, { node: number; span: Span; file: string }>; // `update` statements
 }
 
@@ -83,6 +85,12 @@ export class Elaborator {
   readonly unifier = new Unifier();
   private readonly reported = new Set<string>();
   private readonly frames: Frame[] = [];
+  /**
+   * Block `let`s by declaration (file:start:end): the REC3007 to report if no evaluation uses it,
+   * or null once one has. A function body runs once per call and a module's once per instance,
+   * and a let a compile-time `if` reads in one instance only is still used (flushUnusedLets).
+   */
+  private readonly unusedLets = new Map<string, Diagnostic | null>();
 
   /**
    * `sources` turns a file's offsets into positions for notes; without it notes are omitted.
@@ -128,6 +136,26 @@ export class Elaborator {
     } finally {
       this.active.delete(decl);
     }
+  }
+
+  /** One evaluation of a block `let`: used or not (REC3007 waits for every evaluation: flushUnusedLets). */
+  noteBlockLet(ctx: { file: string }, span: Span, name: string, used: boolean): void {
+    const key = `${ctx.file}:${span.start}:${span.end}`;
+    if (used) this.unusedLets.set(key, null);
+    else if (!this.unusedLets.has(key)) {
+      const diagnostic = semanticDiagnostic(ctx.file, "REC3007", span, { name }, []);
+      this.unusedLets.set(key, { ...diagnostic, notes: [...diagnostic.notes, ...this.callNotes(ctx.file)] });
+    }
+  }
+
+  /** Reports the block `let`s no evaluation used (after every model of the program is elaborated). */
+  flushUnusedLets(): void {
+    for (const [key, diagnostic] of this.unusedLets) {
+      if (!diagnostic || this.reported.has(`${key}:REC3007`)) continue;
+      this.reported.add(`${key}:REC3007`);
+      this.diagnostics.push(diagnostic);
+    }
+    this.unusedLets.clear();
   }
 
   report(ctx: { file: string }, code: string, span: Span, args: Record<string, string> = {}, secondary: Label[] = []): void {
@@ -180,11 +208,8 @@ export class Elaborator {
         env.visibleNames().filter((n) => !builtin(n) || n.length > 2),
         1,
       );
-      if ((ctx.role === "loss" || ctx.role === "metric") && /^[a-z_][a-z0-9_]*$/.test(name) && !builtin(name)) {
-        this.report(ctx, "REC2008", span, { name, ...(suggestion ? { suggestion } : {}) });
-      } else {
-        this.report(ctx, "REC3005", span, { name, ...(suggestion ? { suggestion } : {}) });
-      }
+      const { code, args } = unknownName(name, (ctx.role === "loss" || ctx.role === "metric") && !builtin(name), suggestion);
+      this.report(ctx, code, span, args);
       return POISON;
     }
     slot.used = true;

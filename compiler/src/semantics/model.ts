@@ -2,6 +2,7 @@
 // a lazy scope; then the model-level rules (losses are scalars, heads depend on inputs,
 // nothing unused, causal attention for next-item prediction, parameters fit in memory).
 
+import { trainsOnAttendedSequence } from "./target-leak.js";
 import { lookupGradientBytes, trainsSparsely } from "./sparse-gradients.js";
 import { totalmem } from "node:os";
 import { checkTrainBlocks } from "./train-checks.js";
@@ -181,9 +182,13 @@ export function elaborateModel(el: Elaborator, decl: A.ModelDecl, fileEnv: Env, 
     if (slot.kind === "let") el.report(base, "REC3007", slot.span, { name });
     if (slot.kind === "input") el.report(base, "REC3008", slot.span, { name });
   }
-  // Next-item prediction is told by a loss's or head's name (a metric's name does not train).
-  if (model.nonCausal.length && outputs.some((o) => o.role !== "metric" && /next/i.test(o.name))) {
-    for (const at of model.nonCausal) el.report({ file: at.file }, "REC2009", at.span);
+  // Next-item prediction is told by a loss's or head's name (a metric's name does not train), or
+  // by a loss whose targets come from the sequence its unmasked attention reads (target-leak.ts).
+  const namedNext = outputs.some((o) => o.role !== "metric" && /next/i.test(o.name));
+  const losses = graphOutputs.filter((o) => o.role === "loss").map((o) => o.node);
+  for (const at of model.nonCausal) {
+    const leaks = at.node !== undefined && losses.some((loss) => trainsOnAttendedSequence(model.graph, at.node!, loss));
+    if (namedNext || leaks) el.report({ file: at.file }, "REC2009", at.span);
   }
   const graph = model.graph.build(name, dims, graphOutputs, (d) => el.unifier.resolve(d));
   checkMemory(el, model.weights, graph, optimizerSlots, train, decl, base);

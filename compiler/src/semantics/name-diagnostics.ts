@@ -299,7 +299,8 @@ export const NAME_CODES: readonly CodeEntry[] = [
     example: "model M {\n  dims B\n  input user: f32[B]\n  head h = user + usr\n}\n",
     build: (a) => ({
       message: `cannot find \`${a["name"]}\``,
-      label: a["suggestion"] ? `did you mean \`${a["suggestion"]}\`?` : "not defined",
+      label: a["module"] ? `not imported: "${a["module"]}" declares it` : a["suggestion"] ? `did you mean \`${a["suggestion"]}\`?` : "not defined",
+      ...(a["module"] ? { help: `import it: \`import { ${a["name"]} } from "${a["module"]}"\`` } : {}),
       // What the name stands for, where the place tells: a type, or a dimension of a shape.
       ...(a["kind"] === "type" ? { help: "types are `f32[…]`, `i32[…]`, `bool[…]`, `id<space>[…]`, `int`, `float`, `bool`, `string`, `fn`, `[T]`" } : {}),
       ...(a["kind"] === "dimension" ? { help: `declare it as a symbolic dimension: \`dims ${a["name"]}\`` } : {}),

@@ -4,12 +4,14 @@
 // an unknown name is reported once, here. In a model's loss or metric, an unknown lower-case
 // name is most likely data the model forgot to declare, and is worded so (REC2008).
 
+import { unknownName } from "./std-exports.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { suggest } from "../diagnostics/suggest.js";
+import { quoteList, suggest } from "../diagnostics/suggest.js";
 import type * as A from "../syntax/ast.js";
 import { OPS } from "../ops/index.js";
 import { BUILTINS } from "./builtins/index.js";
-import type { Program } from "./program.js";
+import { importPath, type Program } from "./program.js";
+import { declaredNames } from "./declared-names.js";
 import { semanticDiagnostic } from "./semantic-diagnostics.js";
 import { SWEEP_OWN_SETTINGS } from "./sweep-decl.js";
 
@@ -67,9 +69,10 @@ export function resolveProgram(program: Program, onUse?: (use: NameUse) => void)
         filtered(scope.all(), (n) => !BUILTIN_NAMES.has(n) || n.length > 2),
         1,
       );
-      const code = inLossOrMetric && /^[a-z_][a-z0-9_]*$/.test(name.name) ? "REC2008" : "REC3005";
-      diagnostics.push(semanticDiagnostic(file.source.path, code, name.span, { name: name.name, ...(suggestion ? { suggestion } : {}) }));
+      const { code, args } = unknownName(name.name, inLossOrMetric, suggestion);
+      diagnostics.push(semanticDiagnostic(file.source.path, code, name.span, args));
     };
+    reportMissingImports(program, file, diagnostics);
     const top = new Scope();
     for (const name of BUILTIN_NAMES) top.add(name);
     for (const decl of file.ast.decls) {
@@ -85,6 +88,32 @@ export function resolveProgram(program: Program, onUse?: (use: NameUse) => void)
     for (const decl of file.ast.decls) walker.decl(decl, top);
   }
   return diagnostics;
+}
+
+/**
+ * An imported name the imported file does not declare (REC3004), at the import: found here, with
+ * the names, so a misspelled import is reported where it is written even when other names of
+ * the file fail to resolve (the elaborator, which also checks it, then never runs).
+ */
+function reportMissingImports(program: Program, file: Program["files"] extends ReadonlyMap<string, infer F> ? F : never, out: Diagnostic[]): void {
+  for (const decl of file.ast.decls) {
+    if (decl.kind !== "ImportDecl" || decl.path.kind !== "StringLit" || !decl.names?.length) continue;
+    const target = program.files.get(importPath(file.source.path, decl.path.value));
+    if (!target) continue;
+    const declared = target.ast.decls.flatMap(declaredNames);
+    for (const spec of decl.names) {
+      if (declared.includes(spec.name.name)) continue;
+      const [suggestion] = suggest(spec.name.name, declared, 1);
+      out.push(
+        semanticDiagnostic(file.source.path, "REC3004", spec.name.span, {
+          path: decl.path.value,
+          name: spec.name.name,
+          ...(suggestion ? { suggestion } : {}),
+          available: quoteList(declared.slice(0, 12), "and"),
+        }),
+      );
+    }
+  }
 }
 
 class Walker {

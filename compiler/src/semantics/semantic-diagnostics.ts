@@ -228,9 +228,10 @@ export const SEMANTIC_CODES: readonly CodeEntry[] = [
     code: "REC2009",
     severity: "warning",
     summary:
-      "Next-item prediction (a loss or head named `next…`) over a sequence encoded with " +
-      "non-causal attention: a block's `causal = false`, or attention weights written by hand " +
-      "over a square of scores with no `causal_mask` among their inputs.",
+      "Next-item prediction (a loss or head named `next…`, or a loss whose targets are a view " +
+      "of the id sequence its attention reads, such as `items[:, 1:]`) over a sequence encoded " +
+      "with non-causal attention: a block's `causal = false`, or attention weights written by " +
+      "hand over a square of scores with no `causal_mask` among their inputs.",
     example:
       'import { TransformerBlock } from "std/nn"\n\nmodel M {\n  dims B, T\n  input seq: ' +
       "f32[B, T, 8]\n  input pad: bool[B, T]\n  let block = TransformerBlock(2, 8, causal = " +

@@ -16,14 +16,25 @@ import type { Value } from "./values.js";
 /** The worlds' contracts by name, as the compiler receives them. */
 export type WorldContracts = ReadonlyMap<string, WorldContract>;
 
-/** A contract size's value under the given arguments; undefined where it follows the model. */
-export function resolveWorldSize(size: WorldSize, world: WorldContract, given: ReadonlyMap<string, Value>): number | undefined {
+/**
+ * A contract size's value under the given arguments. An argument that follows the model (its
+ * default is "model": an input's id space or dimension) takes the size `fromModel` reads off the
+ * model's inputs, as the world will at run time; without it, or when the model has no such
+ * input, undefined.
+ */
+export function resolveWorldSize(
+  size: WorldSize,
+  world: WorldContract,
+  given: ReadonlyMap<string, Value>,
+  fromModel?: (model: NonNullable<WorldContract["args"][number]["model"]>) => number | undefined,
+): number | undefined {
   const part = given.get("part");
   const lookup = (name: string): number | undefined => {
     const value = given.get(name);
     if (value?.kind === "int") return constValue(value.dim);
     if (value?.kind === "float") return value.value;
     const arg = world.args.find((a) => a.name === name);
+    if (arg?.default === "model" && arg.model && fromModel) return fromModel(arg.model) ?? arg.model.fallback;
     return arg ? defaultSize(arg, part?.kind === "string" ? part.value : defaultPart(world), lookup) : undefined;
   };
   return evaluateSize(size, lookup);
@@ -79,6 +90,14 @@ export function checkWorld(
     return named?.kind === "string" ? named.value : String(world.args.find((a) => a.name === field.slice(4))?.default);
   };
   const byName = new Map(fields.map((f) => [nameOf(f.name), f]));
+  // A size the world takes from the model: the named input's id space, or its dimension `axis`
+  // (counting the batch), as runtime/src/data/world-args.ts reads it from the plan.
+  const sizeFromModel = (model: { input: string; axis?: number }): number | undefined => {
+    const type = inputs.find((i) => i.name === nameOf(model.input))?.type;
+    if (!type) return undefined;
+    const dim = model.axis === undefined ? type.space?.size : type.shape[model.axis];
+    return dim === undefined ? undefined : constValue(dim);
+  };
   const spanOf = (input: string): Span => inputTypeSpan(decl, input);
   for (const input of inputs) {
     const field = byName.get(input.name);
@@ -101,7 +120,7 @@ export function checkWorld(
       report(spanOf(input.name), { case: "type", input: input.name, fed, declared: printType(type) });
       continue;
     }
-    const range = field.ids === undefined ? undefined : resolveWorldSize(field.ids, world, data.args);
+    const range = field.ids === undefined ? undefined : resolveWorldSize(field.ids, world, data.args, sizeFromModel);
     const space = type.space ? constValue(type.space.size) : undefined;
     if (range !== undefined && space !== undefined && type.dtype === "id" && range > space) {
       report(spanOf(input.name), {

@@ -424,9 +424,29 @@ class AstBuilder {
     const result = this.node(node, "expr");
     if (!result && node && this.token(node, "RBrace")) {
       const close = this.token(node, "RBrace")!;
-      this.report("REC1020", this.tokenSpan(close));
+      const joined = this.minusStartingLine(lets.at(-1));
+      if (joined) this.report("REC1020", joined.span, { case: "minus", operand: joined.operand });
+      else this.report("REC1020", this.tokenSpan(close));
     }
     return { kind: "Block", span, lets, result: this.expr(result, span) };
+  }
+
+  /**
+   * The `-` that starts a line inside the last `let`'s value, if any: an operator at the start of a
+   * line continues the expression above (as the formatter writes long sums), so a result line
+   * `-a` became `let … = x * 2.0 - a` and the block lost its result.
+   */
+  private minusStartingLine(last: A.LetDecl | undefined): { span: Span; operand: string } | undefined {
+    if (!last) return undefined;
+    let value: A.Expr = last.value;
+    while (value.kind === "Binary" && value.op !== "-") value = value.right;
+    if (value.kind !== "Binary") return undefined;
+    const between = this.source.text.slice(value.left.span.end, value.right.span.start);
+    const at = between.indexOf("-");
+    if (at < 0 || !/\n[ \t]*$/.test(between.slice(0, at))) return undefined;
+    const start = value.left.span.end + at;
+    const operand = this.source.text.slice(value.right.span.start, value.right.span.end);
+    return { span: { start, end: start + 1 }, operand: operand.length <= 30 && !operand.includes("\n") ? operand : "…" };
   }
 
   private pattern(node: CstNode | undefined, fallback: Span): A.Pattern {

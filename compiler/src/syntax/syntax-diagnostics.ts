@@ -288,13 +288,25 @@ export const SYNTAX_CODES: readonly CodeEntry[] = [
   {
     code: "REC1020",
     severity: "error",
-    summary: "A block `{ … }` of a function whose last item is a `let`, so it has no result.",
+    summary:
+      "A block `{ … }` of a function whose last item is a `let`, so it has no result — also when " +
+      "the result line starts with `-`, which continues the line above as a subtraction.",
     example: "fn f(x: f32[N]) -> f32[N] {\n  let y = x * 2\n}\n",
-    build: () => ({
-      message: "this block has no result",
-      label: "a block ends with the expression it returns",
-      help: "add the result as the last line of the block, for example the name bound by the last `let`",
-    }),
+    build: (a) =>
+      a["case"] === "minus"
+        ? {
+            message: "this block has no result: the line starting with `-` continues the `let` above",
+            label: "read as a subtraction from the line above",
+            notes: [
+              "a line that starts with an operator continues the expression above it, " + `so \`-${a["operand"]}\` on its own line is \`… - ${a["operand"]}\``,
+            ],
+            help: `write the result as \`neg(${a["operand"]})\` or \`(-${a["operand"]})\``,
+          }
+        : {
+            message: "this block has no result",
+            label: "a block ends with the expression it returns",
+            help: "add the result as the last line of the block, for example the name bound by the last `let`",
+          },
   },
   {
     code: "REC1021",

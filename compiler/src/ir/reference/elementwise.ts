@@ -2,7 +2,29 @@
 
 import { binary, broadcastIndex, make, num, unary, type Reference } from "./reference.js";
 
-const gelu = (x: number) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3)));
+const geluTanh = (x: number) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3)));
+const geluExact = (x: number) => 0.5 * x * (1 + erf(x / Math.SQRT2));
+
+/**
+ * erf(x) to about 1e-13: its Maclaurin series up to |x| = 3 (the alternating terms peak near 170,
+ * costing three of double's sixteen digits), beyond that 1 − erfc(x) with erfc by its continued
+ * fraction e^(−x²) / (√π (x + (1/2) / (x + 1 / (x + (3/2) / (x + …))))), evaluated from the tail.
+ */
+export function erf(x: number): number {
+  const a = Math.abs(x);
+  if (a <= 3) {
+    let [term, sum] = [x, x];
+    for (let n = 1; n < 60 && Math.abs(term) > 1e-17 * Math.abs(sum); n++) {
+      term *= (-x * x) / n;
+      sum += term / (2 * n + 1);
+    }
+    return (2 / Math.sqrt(Math.PI)) * sum;
+  }
+  let fraction = a;
+  for (let n = 60; n >= 1; n--) fraction = a + n / 2 / fraction;
+  const erfc = Math.exp(-a * a) / (Math.sqrt(Math.PI) * fraction);
+  return Math.sign(x) * (1 - erfc);
+}
 const softplus = (x: number) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
 
 export const ELEMENTWISE_REFERENCE: Readonly<Record<string, Reference>> = {
@@ -30,7 +52,10 @@ export const ELEMENTWISE_REFERENCE: Readonly<Record<string, Reference>> = {
   sqrt: unary(Math.sqrt),
   abs: unary(Math.abs),
   relu: unary((x) => Math.max(x, 0)),
-  gelu: unary(gelu),
+  gelu: (inputs, ctx) => {
+    const exact = (ctx.node.attrs.get("approximate") as { value?: string } | undefined)?.value === "none";
+    return unary(exact ? geluExact : geluTanh)(inputs, ctx);
+  },
   silu: unary((x) => x / (1 + Math.exp(-x))),
   sigmoid: unary((x) => 1 / (1 + Math.exp(-x))),
   tanh: unary(Math.tanh),

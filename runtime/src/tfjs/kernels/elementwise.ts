@@ -44,11 +44,14 @@ export const ELEMENTWISE_KERNELS: Readonly<Record<string, Kernel>> = {
   // GELU's tanh form, 0.5·x·(1 + tanh(u)) with u = √(2/π)(x + 0.044715x³); on wasm by a form
   // that runs on its fast kernels (wasm/gelu.ts). Other backends keep tanh: webgpu's sigmoid (an
   // approximate exp on lavapipe) drifts past the conformance tolerance through SASRec's blocks.
-  gelu: unary((x) =>
-    tf.getBackend() === "wasm" && x.dtype === "float32"
-      ? geluOnWasm(x)
-      : tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.mul(tf.mul(x, x), x))))))),
-  ),
+  // The exact form (`approximate = "none"`), 0.5·x·(1 + erf(x/√2)), through tfjs's Erf kernel
+  // (every backend has one; its gradient 2/√π·e^(−u²) is tfjs's own).
+  gelu: ([x], ctx) =>
+    ctx.step.attrs["approximate"] === "none"
+      ? tf.mul(tf.mul(x!, 0.5), tf.add(1, tf.erf(tf.mul(x!, Math.SQRT1_2))))
+      : tf.getBackend() === "wasm" && x!.dtype === "float32"
+        ? geluOnWasm(x!)
+        : tf.mul(tf.mul(x!, 0.5), tf.add(1, tf.tanh(tf.mul(Math.sqrt(2 / Math.PI), tf.add(x!, tf.mul(0.044715, tf.mul(tf.mul(x!, x!), x!))))))),
   silu: unary((x) => tf.mul(x, tf.sigmoid(x))),
   sigmoid: unary(tf.sigmoid),
   tanh: unary(tf.tanh),

@@ -29,7 +29,7 @@ export const ELEMENTWISE_TORCH: Readonly<Record<string, TorchLowering>> = {
   abs: unary("torch.abs"),
   relu: unary("torch.relu"),
   // The tanh approximation, as the reference and the tfjs kernel compute it (one fused kernel).
-  gelu: (c) => `torch.nn.functional.gelu(${c.inputs[0]}, approximate="tanh")`,
+  gelu: (c) => `torch.nn.functional.gelu(${c.inputs[0]}, approximate=${c.step.attrs["approximate"] === "none" ? '"none"' : '"tanh"'})`,
   silu: unary("torch.nn.functional.silu"),
   sigmoid: unary("torch.sigmoid"),
   tanh: unary("torch.tanh"),
