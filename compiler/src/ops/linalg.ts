@@ -1,8 +1,10 @@
-// Matrix products: `a @ b` over the last two axes, broadcasting the leading (batch) axes.
+// Matrix products (`a @ b` over the last two axes, broadcasting the leading batch axes) and
+// dense linear algebra over square matrices: `inverse`, `cholesky`, `solve` (closed-form and
+// linear-autoencoder recommenders such as EASE; spectral graph filters).
 
-import { constDim, mulDims, printDim } from "../types/dims.js";
+import { addDims, constDim, mulDims, printDim, type Dim } from "../types/dims.js";
 import { dtypeName, numel, printShape, tensorType } from "../types/tensor-type.js";
-import { broadcast, numericDType, p, requireRank, tensorArg } from "./helpers.js";
+import { broadcast, numericDType, p, requireDType, requireRank, tensorArg } from "./helpers.js";
 import type { OpDef } from "./types.js";
 
 export const matmul: OpDef = {
@@ -42,4 +44,93 @@ export const matmul: OpDef = {
   },
 };
 
-export const LINALG_OPS: readonly OpDef[] = [matmul];
+/** A square matrix argument [..., N, N], f32; fails with REC2001 (case square) otherwise. */
+function squareMatrix(op: string, args: Parameters<OpDef["infer"]>[0], ctx: Parameters<OpDef["infer"]>[1], param: string) {
+  const a = tensorArg(args, param);
+  requireDType(op, a.type, ["f32"], ctx, param);
+  requireRank(op, a.type, 2, ctx, param);
+  const [rows, cols] = a.type.shape.slice(-2);
+  if (!ctx.unifier.unify(rows!, cols!)) {
+    const r = (d: typeof rows) => printDim(ctx.unifier.resolve(d!));
+    ctx.fail(
+      "REC2001",
+      { op, left: `${dtypeName(a.type)}${printShape(a.type.shape)}`, right: "a square matrix", case: "square", first: r(rows), second: r(cols) },
+      param,
+    );
+  }
+  return a;
+}
+
+/** factor · N³ per matrix of the batch (the order of the work, counted in whole multiples of N³). */
+const cubicCost = (factor: number) => (inputs: readonly { shape: readonly Dim[] }[]) => {
+  const shape = inputs[0]!.shape;
+  const n = shape[shape.length - 1]!;
+  return { flops: mulDims(constDim(factor), mulDims(numel(shape), n)) };
+};
+
+export const inverse: OpDef = {
+  name: "inverse",
+  category: "linalg",
+  doc:
+    "inverse(a): the inverse of each square matrix a [..., N, N] (leading axes are a batch), as " +
+    "torch.linalg.inv; a singular matrix gives non-finite values. Gradient −A⁻ᵀ Ḡ A⁻ᵀ.",
+  params: [p("a", "tensor")],
+  infer(args, ctx) {
+    return squareMatrix("inverse", args, ctx, "a").type;
+  },
+  cost: cubicCost(2),
+};
+
+export const cholesky: OpDef = {
+  name: "cholesky",
+  category: "linalg",
+  doc:
+    "cholesky(a): the lower-triangular L with L Lᵀ = a, for each symmetric positive-definite " +
+    "a [..., N, N], as torch.linalg.cholesky; only the lower triangle of a is read, and a matrix " +
+    "that is not positive definite gives NaN. Gradient as PyTorch's (symmetrized).",
+  params: [p("a", "tensor")],
+  infer(args, ctx) {
+    return squareMatrix("cholesky", args, ctx, "a").type;
+  },
+  cost: cubicCost(1),
+};
+
+export const solve: OpDef = {
+  name: "solve",
+  category: "linalg",
+  doc:
+    "solve(a, b): x with a x = b, for square a [..., N, N] and b [..., N, K] with the same leading " +
+    "axes (a batch of systems), as torch.linalg.solve; a singular a gives non-finite values. " +
+    "Gradients: b̄ = a⁻ᵀ x̄, ā = −b̄ xᵀ.",
+  params: [p("a", "tensor"), p("b", "tensor")],
+  infer(args, ctx) {
+    const a = squareMatrix("solve", args, ctx, "a");
+    const b = tensorArg(args, "b");
+    requireDType("solve", b.type, ["f32"], ctx, "b");
+    requireRank("solve", b.type, a.type.shape.length, ctx, "b", a.type.shape.length);
+    const agree = a.type.shape.slice(0, -1).every((d, i) => ctx.unifier.unify(d, b.type.shape[i]!));
+    if (!agree) {
+      const r = (d: Dim | undefined) => printDim(ctx.unifier.resolve(d!));
+      ctx.fail(
+        "REC2001",
+        {
+          op: "solve",
+          left: `${dtypeName(a.type)}${printShape(a.type.shape)}`,
+          right: `${dtypeName(b.type)}${printShape(b.type.shape)}`,
+          case: "solve",
+          first: r(a.type.shape[a.type.shape.length - 1]),
+          second: r(b.type.shape[b.type.shape.length - 2]),
+        },
+        "b",
+      );
+    }
+    return tensorType("f32", b.type.shape);
+  },
+  cost: (inputs) => {
+    const [a, b] = [inputs[0]!.shape, inputs[1]!.shape];
+    const n = a[a.length - 1]!;
+    return { flops: addDims(mulDims(numel(a), n), mulDims(constDim(2), mulDims(numel(b), n))) };
+  },
+};
+
+export const LINALG_OPS: readonly OpDef[] = [matmul, inverse, cholesky, solve];

@@ -43,6 +43,8 @@ function shapeDetail(a: Args): string {
   const details: Record<string, () => string> = {
     broadcast: () => `dimension ${axis} differs: ${first} ≠ ${second}; broadcasting needs equal dimensions or 1`,
     inner: () => `the inner dimensions must agree: ${first} ≠ ${second}`,
+    square: () => `a square matrix is needed: its last two axes are ${first} and ${second}`,
+    solve: () => `the right-hand side needs the matrix's ${first} rows and its batch axes; it has ${second} rows`,
     same: () => `\`${first}\` and \`${second}\` must have one shape`,
     "take-along": () => "the index must have the shape of `x` without the chosen axis",
     mask: () => "the mask must have the shape of `x` without its last axis",

@@ -98,7 +98,9 @@ class Session:
         total = sum(loss * self.loss_weights.get(name, 1.0) for name, loss in losses.items())
         for _, _, optimizer in self.groups:
             optimizer.zero_grad(set_to_none=True)
-        total.backward()
+        # A model with no weights to train (it fits module states only) has no gradient to take.
+        if total.requires_grad:
+            total.backward()
         grads = [(name, w.grad) for name, w in self.model.weights.items() if w.grad is not None]
         squares = sum(float((dense_values(g).double() ** 2).sum()) for _, g in grads) if grads else 0.0
         loss = float(total)

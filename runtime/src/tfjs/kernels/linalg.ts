@@ -1,7 +1,9 @@
-// Kernel of matmul (rule: compiler/src/ops/linalg.ts).
+// Kernels of the linalg ops (rules: compiler/src/ops/linalg.ts): matmul here; inverse, solve and
+// cholesky in dense-linalg.ts.
 
 import { tf, type Tensor } from "../tf.js";
 import { dtypeOf, castTo, type Kernel } from "./kernel.js";
+import { choleskyKernel, inverseKernel, solveKernel } from "./dense-linalg.js";
 
 export const LINALG_KERNELS: Readonly<Record<string, Kernel>> = {
   // [..., M, K] @ [K, N]: one 2-D product over the flattened leading axes (a Dense layer),
@@ -18,4 +20,7 @@ export const LINALG_KERNELS: Readonly<Record<string, Kernel>> = {
     const widen = (t: Tensor) => (t.rank - 2 === batch.length ? t : tf.broadcastTo(t, [...batch, ...t.shape.slice(-2)]));
     return tf.matMul(widen(p), widen(q));
   },
+  inverse: ([a]) => inverseKernel(a!),
+  solve: ([a, b]) => solveKernel(a!, b!),
+  cholesky: ([a]) => choleskyKernel(a!),
 };

@@ -158,7 +158,10 @@ export function trainingSetup(plan: Plan, settings: PlanSettings, steps: number)
     if (only.length && !only.some((prefix) => under(param.name, prefix))) continue;
     byGroup[param.group].push(param.name);
   }
-  if (byGroup.dense.length + byGroup.embedding.length === 0) {
+  // A model with no weights trains only if it fits module states (EASE's Gram matrix): each step
+  // then runs the forward pass and applies the states' updates.
+  const fitsStates = Object.keys(plan.entries.train.updates ?? {}).length > 0;
+  if (byGroup.dense.length + byGroup.embedding.length === 0 && !fitsStates) {
     throw new TrainingError(`model ${plan.model} has no weights to train${frozen.length ? " (all are frozen)" : ""}`);
   }
   if (Object.keys(plan.entries.train.outputs).length === 0) throw new TrainingError(`model ${plan.model} has no loss to train on`);
