@@ -2,6 +2,7 @@
 // shape rule and cost), a compile-time builtin (builtins/), a function or reward (its body), a
 // module (a new instance, with weights) or an instance (its forward function).
 
+import { ancestors } from "./target-leak.js";
 import { suggest } from "../diagnostics/suggest.js";
 import type { Span } from "../source/source-file.js";
 import type * as A from "../syntax/ast.js";
@@ -254,17 +255,7 @@ function recordOp(
 function causallyMasked(graph: GraphBuilder, node: number): boolean {
   const shape = graph.node(node).type.shape;
   if (shape.length < 2 || printDim(shape[shape.length - 1]!) !== printDim(shape[shape.length - 2]!)) return true;
-  const seen = new Set<number>();
-  const stack = [node];
-  while (stack.length) {
-    const id = stack.pop()!;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const current = graph.node(id);
-    if (OPS.get(current.op)?.attention === "causal") return true;
-    stack.push(...current.inputs);
-  }
-  return false;
+  return [...ancestors(graph, node)].some((id) => OPS.get(graph.node(id).op)?.attention === "causal");
 }
 
 /** The model inputs a result depends on; shares a set when one argument already has them all. */

@@ -12,7 +12,7 @@
 import type { GraphBuilder } from "../ir/builder.js";
 
 /** Every node `node` depends on, itself included. */
-function ancestors(graph: GraphBuilder, node: number): Set<number> {
+export function ancestors(graph: GraphBuilder, node: number): Set<number> {
   const seen = new Set<number>();
   const stack = [node];
   while (stack.length) {
