@@ -1,7 +1,8 @@
 // `rec lsp` driven over the Language Server Protocol, as an editor drives it: open a document,
 // get its diagnostics, edit it into an error and back, hover, go to a definition (in the file,
 // across an import, into the standard library), complete, get signature help, inlay hints,
-// format, rename a local binding, and apply a quick fix (a missing standard-library import).
+// format, rename a local binding, find references, outline the document, fold its blocks, and
+// apply a quick fix (a missing standard-library import).
 
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -149,6 +150,69 @@ describe("rec lsp", () => {
     expect(rename.changes[uri]).toHaveLength(text.split("item_table").length - 1);
     const refused = await connection.sendRequest("textDocument/prepareRename", { textDocument: { uri }, position: at(text, "model TwoTower", 6) });
     expect(refused).toBeNull();
+  });
+
+  it("finds a binding's references, outlines the document and folds its blocks", async () => {
+    const references = (await connection.sendRequest("textDocument/references", {
+      textDocument: { uri },
+      position: at(text, "item_table = Embedding"),
+      context: { includeDeclaration: true },
+    })) as { uri: string; range: { start: Position } }[];
+    // The declaration and its three uses (the history bag, the item tower), all in this document.
+    expect(references.map((r) => r.range.start)).toEqual([at(text, "item_table"), at(text, "item_table", 0, 1), at(text, "item_table", 0, 2)]);
+    const withoutDeclaration = (await connection.sendRequest("textDocument/references", {
+      textDocument: { uri },
+      position: at(text, "item_table(item_id)"),
+      context: { includeDeclaration: false },
+    })) as unknown[];
+    expect(withoutDeclaration).toHaveLength(2);
+    const symbols = (await connection.sendRequest("textDocument/documentSymbol", { textDocument: { uri } })) as {
+      name: string;
+      detail?: string;
+      children: { name: string; detail?: string }[];
+    }[];
+    expect(symbols.map((s) => s.name)).toEqual(["TwoTower"]);
+    const members = symbols[0]!.children.map((c) => `${c.detail} ${c.name}`);
+    expect(members).toEqual(
+      expect.arrayContaining([
+        "param dim",
+        "input history",
+        "let item_table",
+        "encoder user",
+        "head score",
+        "loss retrieval",
+        "metric recall_at_10",
+        "train train",
+      ]),
+    );
+    const folds = (await connection.sendRequest("textDocument/foldingRange", { textDocument: { uri } })) as { startLine: number; endLine: number }[];
+    // The model, the multi-line encoder call and the train block fold.
+    expect(folds).toEqual(
+      expect.arrayContaining([
+        { startLine: at(text, "model TwoTower").line, endLine: text.trimEnd().split("\n").length - 1 },
+        { startLine: at(text, "train {").line, endLine: at(text, "eval {").line + 1 },
+      ]),
+    );
+  });
+
+  it("offers the nearest name for a misspelled one, and the declaration of a missing input, as quick fixes", async () => {
+    const misspelled = text.replace("sampled_softmax(score, item_id, item_logq)", "sampled_softmax(score, item_id, item_logg)");
+    const changed = nextDiagnostics();
+    await connection.sendNotification("textDocument/didChange", { textDocument: { uri, version: ++version }, contentChanges: [{ text: misspelled }] });
+    expect((await changed).diagnostics.map((d) => d.code)).toContain("REC2008");
+    const actions = (await connection.sendRequest("textDocument/codeAction", {
+      textDocument: { uri },
+      range: { start: at(misspelled, "item_logg"), end: at(misspelled, "item_logg") },
+      context: { diagnostics: [] },
+    })) as { title: string; edit: { changes: Record<string, { range: { start: Position; end: Position }; newText: string }[]> } }[];
+    expect(actions.map((a) => a.title)).toEqual(["Change to `item_logq`", "Declare `input item_logg: f32[B]`"]);
+    // The rename replaces the misspelled name; the declaration goes on a line after the last input.
+    expect(actions[0]!.edit.changes[uri]![0]!.newText).toBe("item_logq");
+    const declare = actions[1]!.edit.changes[uri]![0]!;
+    expect([declare.range.start.line, declare.newText]).toEqual([at(misspelled, "input item_logq").line, "\n  input item_logg: f32[B]"]);
+    const restored = nextDiagnostics();
+    await connection.sendNotification("textDocument/didChange", { textDocument: { uri, version: ++version }, contentChanges: [{ text }] });
+    expect((await restored).diagnostics).toEqual([]);
   });
 
   it("offers the missing import of a standard-library name as a quick fix, added to the import from its module", async () => {

@@ -17,8 +17,7 @@ import { printParams, printReturns } from "../../compiler/src/syntax/printer.js"
 import { evaluateDim, printDim } from "../../compiler/src/types/dims.js";
 import { dtypeName, numel, printShape } from "../../compiler/src/types/tensor-type.js";
 import { OPS } from "../../compiler/src/ops/index.js";
-import { stdModuleOf } from "../../compiler/src/semantics/std-exports.js";
-import type { Diagnostic } from "../../compiler/src/diagnostics/diagnostic.js";
+import { quickFixes, type QuickFix } from "./quick-fixes.js";
 
 /** A place in a file: its path and the span of an identifier. */
 export interface Location {
@@ -81,29 +80,9 @@ export class Analysis {
     return undefined;
   }
 
-  /**
-   * Quick fixes for this document's diagnostics that overlap [start, end]: for a name the standard
-   * library declares but the file does not import (REC3005), the import — added to the file's
-   * import from that module when it has one, else as a new first line.
-   */
-  quickFixes(start: number, end: number): { title: string; diagnostic: Diagnostic; edit: { span: A.Node["span"]; text: string } }[] {
-    const fixes: { title: string; diagnostic: Diagnostic; edit: { span: A.Node["span"]; text: string } }[] = [];
-    for (const diagnostic of this.result.diagnostics) {
-      const span = diagnostic.primary.span;
-      if (diagnostic.file !== this.path || diagnostic.code !== "REC3005" || span.end < start || span.start > end) continue;
-      const name = this.text.slice(span.start, span.end);
-      const module = stdModuleOf(name);
-      if (!module) continue;
-      const existing = this.file.ast.decls.find(
-        (d): d is A.ImportDecl => d.kind === "ImportDecl" && d.path.kind === "StringLit" && d.path.value === module && (d.names?.length ?? 0) > 0,
-      );
-      const last = existing?.names?.at(-1);
-      const edit = last
-        ? { span: { start: last.span.end, end: last.span.end }, text: `, ${name}` }
-        : { span: { start: 0, end: 0 }, text: `import { ${name} } from "${module}"\n` };
-      fixes.push({ title: `Import \`${name}\` from "${module}"`, diagnostic, edit });
-    }
-    return fixes;
+  /** Quick fixes for this document's diagnostics that overlap [start, end] (quick-fixes.ts). */
+  quickFixes(start: number, end: number): QuickFix[] {
+    return quickFixes(this.file, this.result.diagnostics, start, end);
   }
 
   /** What the name at an offset is: its type with shape and id space, a module's parameters, an op's doc. */
@@ -222,6 +201,15 @@ export class Analysis {
   }
 
   /** The spans to replace to rename the local binding at an offset (its declaration and every use), or why not. */
+  /** The places of this document that name what the identifier at `offset` names, and its declaration when it is here. */
+  references(offset: number, includeDeclaration: boolean): A.Node["span"][] {
+    const found = this.identAt(offset);
+    if (!found?.declaration) return [];
+    const declaration = found.declaration;
+    const uses = this.uses.filter((u) => u.declaration === declaration).map((u) => u.use.span);
+    return includeDeclaration && this.declared.includes(declaration) ? [declaration.span, ...uses] : uses;
+  }
+
   rename(offset: number): { spans: A.Node["span"][] } | { refused: string } {
     const found = this.identAt(offset);
     if (!found?.declaration) return { refused: "no binding here to rename" };

@@ -3,8 +3,9 @@
 // resolver's record of names, the models' bindings), and the server answers from the latest
 // analysis: diagnostics as `rec check` words them, hover, definition (across imports and into
 // the standard library), completion, signature help, inlay hints of inferred shapes, formatting
-// through the formatter, rename of a local binding, and quick fixes (the missing import of a
-// standard-library name). Unsaved changes to other files are not seen: imports are read from disk.
+// through the formatter, rename of a local binding, references in the document, the outline
+// (document symbols), folding ranges, and quick fixes (the missing import of a standard-library
+// name). Unsaved changes to other files are not seen: imports are read from disk.
 
 import { pathToFileURL, fileURLToPath } from "node:url";
 import { readFileSync } from "node:fs";
@@ -12,6 +13,7 @@ import { TextDocument } from "vscode-languageserver-textdocument";
 import {
   CodeActionKind,
   CompletionItemKind,
+  SymbolKind,
   createConnection,
   DiagnosticSeverity,
   InlayHintKind,
@@ -21,10 +23,12 @@ import {
   TextDocumentSyncKind,
   type Connection,
   type Diagnostic as LspDiagnostic,
+  type DocumentSymbol,
 } from "vscode-languageserver/node.js";
 import type { Diagnostic } from "../../compiler/src/diagnostics/diagnostic.js";
 import { formatRec } from "../../compiler/src/format/format.js";
 import { Analysis } from "./analysis.js";
+import { foldingRanges, outline, type OutlineSymbol } from "./outline.js";
 
 /** Serves the protocol on a connection (stdio by default). */
 export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): void {
@@ -53,6 +57,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       documentFormattingProvider: true,
       renameProvider: { prepareProvider: true },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      referencesProvider: true,
+      documentSymbolProvider: true,
+      foldingRangeProvider: true,
     },
     serverInfo: { name: "rec lsp" },
   }));
@@ -159,9 +166,53 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }));
   });
 
+  connection.onReferences(({ textDocument, position, context }) => {
+    const found = analysisOf(textDocument.uri);
+    if (!found) return [];
+    return found.analysis
+      .references(found.doc.offsetAt(position), context.includeDeclaration)
+      .map((span) => ({ uri: textDocument.uri, range: range(found.doc, span) }));
+  });
+
+  connection.onDocumentSymbol(({ textDocument }) => {
+    const found = analysisOf(textDocument.uri);
+    if (!found) return [];
+    const toLsp = (symbol: OutlineSymbol): DocumentSymbol => ({
+      name: symbol.name,
+      kind: SYMBOL_KINDS[symbol.kind],
+      ...(symbol.detail ? { detail: symbol.detail } : {}),
+      range: range(found.doc, symbol.span),
+      selectionRange: range(found.doc, symbol.nameSpan),
+      children: symbol.children.map(toLsp),
+    });
+    return outline(found.analysis.file).map(toLsp);
+  });
+
+  connection.onFoldingRanges(({ textDocument }) => {
+    const found = analysisOf(textDocument.uri);
+    if (!found) return [];
+    return foldingRanges(found.analysis.file).map(([startLine, endLine]) => ({ startLine, endLine }));
+  });
+
   documents.listen(connection);
   connection.listen();
 }
+
+/** The protocol's kind for each outline entry. */
+const SYMBOL_KINDS: Record<OutlineSymbol["kind"], SymbolKind> = {
+  model: SymbolKind.Class,
+  module: SymbolKind.Class,
+  function: SymbolKind.Function,
+  experiment: SymbolKind.Event,
+  sweep: SymbolKind.Event,
+  schema: SymbolKind.Struct,
+  param: SymbolKind.Constant,
+  input: SymbolKind.Field,
+  weight: SymbolKind.Variable,
+  let: SymbolKind.Variable,
+  output: SymbolKind.Property,
+  train: SymbolKind.Namespace,
+};
 
 function toLsp(doc: TextDocument, d: Diagnostic): LspDiagnostic {
   const severity = d.severity === "error" ? DiagnosticSeverity.Error : d.severity === "warning" ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information;
