@@ -68,32 +68,31 @@ const cubicCost = (factor: number) => (inputs: readonly { shape: readonly Dim[] 
   return { flops: mulDims(constDim(factor), mulDims(numel(shape), n)) };
 };
 
-export const inverse: OpDef = {
-  name: "inverse",
+/** An op from each square matrix [..., N, N] to one of its shape (inverse, cholesky). */
+const perSquareMatrix = (name: string, doc: string, cubes: number): OpDef => ({
+  name,
   category: "linalg",
-  doc:
-    "inverse(a): the inverse of each square matrix a [..., N, N] (leading axes are a batch), as " +
-    "torch.linalg.inv; a singular matrix gives non-finite values. Gradient −A⁻ᵀ Ḡ A⁻ᵀ.",
+  doc,
   params: [p("a", "tensor")],
-  infer(args, ctx) {
-    return squareMatrix("inverse", args, ctx, "a").type;
-  },
-  cost: cubicCost(2),
-};
+  infer: (args, ctx) => squareMatrix(name, args, ctx, "a").type,
+  cost: cubicCost(cubes),
+});
 
-export const cholesky: OpDef = {
-  name: "cholesky",
-  category: "linalg",
-  doc:
-    "cholesky(a): the lower-triangular L with L Lᵀ = a, for each symmetric positive-definite " +
-    "a [..., N, N], as torch.linalg.cholesky; only the lower triangle of a is read, and a matrix " +
-    "that is not positive definite gives NaN. Gradient as PyTorch's (symmetrized).",
-  params: [p("a", "tensor")],
-  infer(args, ctx) {
-    return squareMatrix("cholesky", args, ctx, "a").type;
-  },
-  cost: cubicCost(1),
-};
+export const inverse = perSquareMatrix(
+  "inverse",
+  "inverse(a): the inverse of each square matrix a [..., N, N] (leading axes are a batch), as " +
+    "torch.linalg.inv; a singular matrix gives non-finite values. Gradient −A⁻ᵀ Ḡ A⁻ᵀ.",
+  2,
+);
+
+export const cholesky = perSquareMatrix(
+  "cholesky",
+  "cholesky(a): the lower-triangular L with L Lᵀ = a, for each symmetric positive-definite " +
+    "a [..., N, N], as torch.linalg.cholesky; only the lower triangle of a is read. A matrix that " +
+    "is not positive definite gives NaN on tfjs (the torch engine raises an error). Gradient as " +
+    "PyTorch's (symmetrized).",
+  1,
+);
 
 export const solve: OpDef = {
   name: "solve",

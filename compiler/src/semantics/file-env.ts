@@ -2,7 +2,6 @@
 // its imports, and its own top-level declarations — each bound lazily.
 
 import { schemaValue } from "./schema.js";
-import { suggest, quoteList } from "../diagnostics/suggest.js";
 import type * as A from "../syntax/ast.js";
 import { OPS } from "../ops/index.js";
 import { BUILTINS } from "./builtins/index.js";
@@ -108,17 +107,9 @@ export class FileEnvs {
         compute: () => {
           const targetEnv = this.get(target);
           const slot = targetEnv.ownSlot(name);
-          if (!slot) {
-            const declared = [...targetEnv.ownNames()];
-            const [suggestion] = suggest(name, declared, 1);
-            this.el.report({ file }, "REC3004", spec.name.span, {
-              path,
-              name,
-              ...(suggestion ? { suggestion } : {}),
-              available: quoteList(declared.slice(0, 12), "and"),
-            });
-            return { kind: "poison" };
-          }
+          // A name the imported file does not declare was reported (REC3004) by the resolver,
+          // which runs before elaboration (resolve.ts, reportMissingImports).
+          if (!slot) return { kind: "poison" };
           slot.used = true;
           return this.el.force(name, slot, spec.name.span, { file });
         },

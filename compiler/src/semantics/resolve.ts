@@ -91,9 +91,9 @@ export function resolveProgram(program: Program, onUse?: (use: NameUse) => void)
 }
 
 /**
- * An imported name the imported file does not declare (REC3004), at the import: found here, with
- * the names, so a misspelled import is reported where it is written even when other names of
- * the file fail to resolve (the elaborator, which also checks it, then never runs).
+ * An imported name the imported file does not declare (REC3004), at the import: the one place
+ * it is checked, with the names, so a misspelled import is reported where it is written even
+ * when other names of the file fail to resolve (and elaboration never runs).
  */
 function reportMissingImports(program: Program, file: Program["files"] extends ReadonlyMap<string, infer F> ? F : never, out: Diagnostic[]): void {
   for (const decl of file.ast.decls) {

@@ -86,20 +86,21 @@ function onHost(a: Tensor, b: Tensor | undefined, f: (a: Float64Array, b: Float6
 }
 
 const transposeLast = (t: Tensor) => tf.transpose(t, [...Array.from({ length: t.rank - 2 }, (_, i) => i), t.rank - 1, t.rank - 2]);
-const solveOnHost = (a: Tensor, b: Tensor) => (readsOnHost() ? onHost(a, b, luSolve) : solveByOps(a, b));
+/** The solution on the host where the backend allows it, else by tfjs ops (as inverseValues). */
+const solveValues = (a: Tensor, b: Tensor) => (readsOnHost() ? onHost(a, b, luSolve) : solveByOps(a, b));
 const eyeOf = (n: number) => {
   const eye = new Float64Array(n * n);
   for (let i = 0; i < n; i++) eye[i * n + i] = 1;
   return eye;
 };
-const inverseOnHost = (a: Tensor) =>
+const inverseValues = (a: Tensor) =>
   readsOnHost() ? onHost(a, undefined, (m, _b, n) => luSolve(m, eyeOf(n), n, n)) : solveByOps(a, tf.broadcastTo(tf.eye(a.shape[a.rank - 1]!), a.shape));
 
 type Save = (tensors: Tensor[]) => void;
 
 /** inverse(a); gradient −A⁻ᵀ Ḡ A⁻ᵀ. */
 export const inverseKernel = tf.customGrad((a, save) => {
-  const y = inverseOnHost(a as Tensor);
+  const y = inverseValues(a as Tensor);
   (save as Save)([y]);
   return {
     value: y,
@@ -109,12 +110,12 @@ export const inverseKernel = tf.customGrad((a, save) => {
 
 /** solve(a, b); gradients b̄ = A⁻ᵀ x̄ (another solve) and ā = −b̄ xᵀ. */
 export const solveKernel = tf.customGrad((a, b, save) => {
-  const x = solveOnHost(a as Tensor, b as Tensor);
+  const x = solveValues(a as Tensor, b as Tensor);
   (save as Save)([a as Tensor, x]);
   return {
     value: x,
     gradFunc: (dx: Tensor, [matrix, solution]: Tensor[]) => {
-      const db = solveOnHost(transposeLast(matrix!), dx);
+      const db = solveValues(transposeLast(matrix!), dx);
       return [tf.neg(tf.matMul(db, transposeLast(solution!))), db];
     },
   };
@@ -136,7 +137,7 @@ export const choleskyKernel = tf.customGrad((a, save) => {
         return row > col ? 1 : row === col ? 0.5 : 0;
       });
       const phi = tf.mul(tf.matMul(transposeLast(factor!), dl), tf.tensor2d(lowerHalvedDiagonal, [n, n]));
-      const lInverse = inverseOnHost(factor!);
+      const lInverse = inverseValues(factor!);
       const s = tf.matMul(tf.matMul(transposeLast(lInverse), phi), lInverse);
       return [tf.mul(tf.add(s, transposeLast(s)), 0.5)];
     },
